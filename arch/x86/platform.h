@@ -1,0 +1,32 @@
+/* What kind of machine we run on, and how to leave it (emulator exit
+ * devices, or halting real hardware). */
+#ifndef UNDERSTUDY_ARCH_X86_PLATFORM_H
+#define UNDERSTUDY_ARCH_X86_PLATFORM_H
+
+#include "compiler.h"
+#include "types.h"
+
+enum platform_kind {
+	PLATFORM_HARDWARE,
+	PLATFORM_QEMU,
+	PLATFORM_BOCHS,
+};
+
+/* Exit codes of the hypervisor itself (the guest's own codes pass through). */
+#define PLATFORM_EXIT_OK 0
+#define PLATFORM_EXIT_GUEST_STOPPED 124 /* guest stopped by the hypervisor */
+#define PLATFORM_EXIT_PANIC 125         /* hypervisor panic or fatal exception */
+#define PLATFORM_EXIT_CONFIG 126        /* refused to start: bad configuration */
+
+void platform_detect(void);
+enum platform_kind platform_kind(void);
+const char *platform_name(void);
+
+/*
+ * Prints "understudy: halting (exit code N)", then leaves the emulator with
+ * code through its exit device (QEMU isa-debug-exit, Bochs shutdown port), or
+ * halts the CPU forever on hardware.
+ */
+void platform_halt(int code) __noreturn;
+
+#endif

@@ -1,0 +1,126 @@
+/* Exception and interrupt dispatch, exception fixups, and the register dump
+ * printed for any exception the hypervisor did not expect. */
+#include "arch/x86/trap.h"
+
+#include "arch/x86/backtrace.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/platform.h"
+#include "errno.h"
+#include "log.h"
+
+static trap_handler_fn handlers[256];
+static unsigned nested_fatal;
+
+extern const struct extable_entry __extable_start[], __extable_end[];
+
+static const char *const exception_names[EXC_COUNT] = {
+	[EXC_DE] = "#DE divide error",
+	[EXC_DB] = "#DB debug",
+	[EXC_NMI] = "NMI",
+	[EXC_BP] = "#BP breakpoint",
+	[EXC_OF] = "#OF overflow",
+	[EXC_BR] = "#BR bound range exceeded",
+	[EXC_UD] = "#UD invalid opcode",
+	[EXC_NM] = "#NM device not available",
+	[EXC_DF] = "#DF double fault",
+	[EXC_TS] = "#TS invalid TSS",
+	[EXC_NP] = "#NP segment not present",
+	[EXC_SS] = "#SS stack-segment fault",
+	[EXC_GP] = "#GP general protection",
+	[EXC_PF] = "#PF page fault",
+	[EXC_MF] = "#MF x87 floating-point error",
+	[EXC_AC] = "#AC alignment check",
+	[EXC_MC] = "#MC machine check",
+	[EXC_XM] = "#XM SIMD floating-point",
+	[EXC_VE] = "#VE virtualization exception",
+	[EXC_CP] = "#CP control protection",
+};
+
+const char *exception_name(unsigned vector)
+{
+	if (vector < EXC_COUNT && exception_names[vector])
+		return exception_names[vector];
+	return vector < EXC_COUNT ? "reserved exception" : "interrupt";
+}
+
+void trap_set_handler(u8 vector, trap_handler_fn fn)
+{
+	handlers[vector] = fn;
+}
+
+/* Resumes a faulting instruction listed in the exception table at its
+ * fixup, with RAX = -EFAULT. */
+static bool apply_fixup(struct trap_frame *f)
+{
+	for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
+		if (e->fault_rip == f->rip) {
+			f->rip = e->fixup_rip;
+			f->rax = (u64)-EFAULT;
+			return true;
+		}
+	}
+	return false;
+}
+
+void trap_dump(const struct trap_frame *f)
+{
+	console_printf("  RIP %016llx  CS %04llx  RFLAGS %016llx\n",
+		       (unsigned long long)f->rip, (unsigned long long)f->cs,
+		       (unsigned long long)f->rflags);
+	console_printf("  RSP %016llx  SS %04llx  error code %016llx\n",
+		       (unsigned long long)f->rsp, (unsigned long long)f->ss,
+		       (unsigned long long)f->error_code);
+	console_printf("  RAX %016llx  RBX %016llx  RCX %016llx\n", (unsigned long long)f->rax,
+		       (unsigned long long)f->rbx, (unsigned long long)f->rcx);
+	console_printf("  RDX %016llx  RSI %016llx  RDI %016llx\n", (unsigned long long)f->rdx,
+		       (unsigned long long)f->rsi, (unsigned long long)f->rdi);
+	console_printf("  RBP %016llx  R8  %016llx  R9  %016llx\n", (unsigned long long)f->rbp,
+		       (unsigned long long)f->r8, (unsigned long long)f->r9);
+	console_printf("  R10 %016llx  R11 %016llx  R12 %016llx\n", (unsigned long long)f->r10,
+		       (unsigned long long)f->r11, (unsigned long long)f->r12);
+	console_printf("  R13 %016llx  R14 %016llx  R15 %016llx\n", (unsigned long long)f->r13,
+		       (unsigned long long)f->r14, (unsigned long long)f->r15);
+	console_printf("  CR0 %016llx  CR2 %016llx  CR3 %016llx  CR4 %016llx\n",
+		       (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
+		       (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+	console_printf("  backtrace:\n");
+	console_printf("    %016llx\n", (unsigned long long)f->rip);
+	backtrace_print(f->rbp);
+}
+
+/* An exception nobody handles is a hypervisor bug: report and stop. */
+static void __noreturn fatal_exception(struct trap_frame *f)
+{
+	if (nested_fatal++) {
+		console_printf("\nunderstudy: exception %llu while reporting an exception; halting\n",
+			       (unsigned long long)f->vector);
+		platform_halt(PLATFORM_EXIT_PANIC);
+	}
+	console_printf("\nunderstudy: FATAL EXCEPTION %llu (%s) on CPU %u\n",
+		       (unsigned long long)f->vector, exception_name((unsigned)f->vector),
+		       cpu_current_id());
+	if (f->vector == EXC_PF)
+		console_printf("  page fault address (CR2) %016llx, %s %s%s\n",
+			       (unsigned long long)read_cr2(),
+			       f->error_code & 1 ? "protection violation" : "not present",
+			       f->error_code & 2 ? "write" : "read",
+			       f->error_code & 16 ? " (instruction fetch)" : "");
+	trap_dump(f);
+	console_printf("understudy: halted after a fatal exception\n");
+	platform_halt(PLATFORM_EXIT_PANIC);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	trap_handler_fn fn = handlers[f->vector & 0xFF];
+
+	if (fn) {
+		fn(f);
+		return;
+	}
+	if (f->vector < EXC_COUNT && apply_fixup(f))
+		return;
+	if (f->vector < EXC_COUNT)
+		fatal_exception(f);
+	pr_warn("trap: unexpected interrupt vector %llu", (unsigned long long)f->vector);
+}

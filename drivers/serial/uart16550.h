@@ -1,0 +1,21 @@
+/* Host 16550 UART driver: the hypervisor's console and spare serial ports. */
+#ifndef UNDERSTUDY_DRIVERS_UART16550_H
+#define UNDERSTUDY_DRIVERS_UART16550_H
+
+#include "types.h"
+
+#define COM1_PORT 0x3F8
+#define COM2_PORT 0x2F8
+
+struct uart16550 {
+	u16 base;
+	bool present;
+};
+
+/* Programs 115200 8N1 with FIFOs; returns false when no UART answers at base
+ * (scratch-register test). */
+bool uart16550_init(struct uart16550 *u, u16 base);
+void uart16550_putc(struct uart16550 *u, char c);
+void uart16550_write(struct uart16550 *u, const char *buf, size_t len);
+
+#endif

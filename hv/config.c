@@ -1,0 +1,132 @@
+/* Command-line options: one table row per option, parsed by type. */
+#include "hv/config.h"
+
+#include <string.h>
+
+#include "cmdline.h"
+#include "compiler.h"
+#include "errno.h"
+
+enum option_type {
+	OPT_LOG_LEVEL,
+	OPT_BOOL,
+	OPT_ENUM,
+};
+
+struct option {
+	const char *name;
+	enum option_type type;
+	size_t offset;
+	const char *const *choices; /* OPT_ENUM: index = value, NULL-terminated */
+	const char *help;
+};
+
+static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", NULL };
+
+#define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
+static const struct option options[] = {
+	OPT("log", OPT_LOG_LEVEL, log_level, NULL, "error|warn|info|debug|trace"),
+	OPT("selftest", OPT_BOOL, selftest, NULL, "run the boot self-tests (on|off)"),
+	OPT("fault_test", OPT_ENUM, fault_test, fault_test_names,
+	    "raise an exception on purpose after bring-up: ud|pf|gp|de"),
+};
+#undef OPT
+
+void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->log_level = LOG_INFO;
+	cfg->selftest = true;
+	cfg->fault_test = FAULT_TEST_NONE;
+}
+
+static int parse_enum(const struct option *opt, const struct cmdline_token *tok, int *out)
+{
+	for (int i = 0; opt->choices[i]; i++) {
+		if (strlen(opt->choices[i]) == tok->value_len &&
+		    !strncmp(opt->choices[i], tok->value, tok->value_len)) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Parses tok's value as opt's type and stores it into cfg. */
+static int apply_option(struct config *cfg, const struct option *opt,
+			const struct cmdline_token *tok)
+{
+	void *field = (u8 *)cfg + opt->offset;
+
+	if (!tok->value)
+		return opt->type == OPT_BOOL ? (*(bool *)field = true, 0) : -ENODATA;
+	switch (opt->type) {
+	case OPT_LOG_LEVEL:
+		return log_level_from_name(tok->value, tok->value_len, field);
+	case OPT_BOOL:
+		return cmdline_parse_bool(tok->value, tok->value_len, field);
+	case OPT_ENUM: {
+		int v, err = parse_enum(opt, tok, &v);
+
+		if (!err)
+			*(int *)field = v;
+		return err;
+	}
+	}
+	return -EINVAL;
+}
+
+static const struct option *find_option(const struct cmdline_token *tok)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
+		if (cmdline_token_is(tok, options[i].name))
+			return &options[i];
+	return NULL;
+}
+
+/* GRUB may pass the image's own path as the first word; it is not an option. */
+static bool is_image_path(const struct cmdline_token *tok, bool first)
+{
+	return first && !tok->value && tok->key[0] == '/';
+}
+
+int config_parse(struct config *cfg, const char *cmdline)
+{
+	const char *cursor = cmdline ? cmdline : "";
+	struct cmdline_token tok;
+	bool first = true;
+	int errors = 0, r;
+
+	while ((r = cmdline_next(&cursor, &tok)) != 0) {
+		const struct option *opt;
+
+		if (r < 0) {
+			pr_err("config: malformed command line near '%.32s' (unclosed quote?)",
+			       tok.key);
+			errors++;
+			break;
+		}
+		if (is_image_path(&tok, first)) {
+			first = false;
+			continue;
+		}
+		first = false;
+		opt = find_option(&tok);
+		if (!opt) {
+			pr_warn("config: unknown option '%.*s' ignored", (int)tok.key_len, tok.key);
+			continue;
+		}
+		if (apply_option(cfg, opt, &tok)) {
+			pr_err("config: %s: invalid value '%.*s' (expected %s)", opt->name,
+			       (int)tok.value_len, tok.value ? tok.value : "", opt->help);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+void config_print(const struct config *cfg)
+{
+	pr_info("config: log=%s selftest=%s fault_test=%s", log_level_name(cfg->log_level),
+		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test]);
+}

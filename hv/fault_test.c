@@ -1,0 +1,38 @@
+/* Deliberate hypervisor exceptions for testing the fatal-exception report. */
+#include "hv/fault_test.h"
+
+#include "log.h"
+
+#define UNMAPPED_ADDRESS 0x10 /* page 0 is never mapped */
+#define NON_CANONICAL_ADDRESS 0x8000000000000000ULL
+
+/* Reads through a pointer the compiler cannot see the value of. */
+static u64 read_through(volatile uptr address)
+{
+	return *(volatile u64 *)address;
+}
+
+void fault_test_raise(enum fault_test which)
+{
+	volatile u64 zero = 0;
+
+	pr_info("fault_test: raising %s on purpose",
+		which == FAULT_TEST_UD ? "#UD" : which == FAULT_TEST_PF ? "#PF" :
+		which == FAULT_TEST_GP ? "#GP" : "#DE");
+	switch (which) {
+	case FAULT_TEST_UD:
+		__asm__ volatile("ud2");
+		break;
+	case FAULT_TEST_PF:
+		(void)read_through(UNMAPPED_ADDRESS);
+		break;
+	case FAULT_TEST_GP:
+		(void)read_through(NON_CANONICAL_ADDRESS);
+		break;
+	case FAULT_TEST_DE:
+		__asm__ volatile("divq %1" : : "a"(1ULL), "r"((u64)zero), "d"(0ULL));
+		break;
+	case FAULT_TEST_NONE:
+		break;
+	}
+}

@@ -1,0 +1,97 @@
+/* kmain: bring the machine up in dependency order, then run the guest. */
+#include "arch/x86/acpi_host.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/gdt.h"
+#include "arch/x86/i8259.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/platform.h"
+#include "arch/x86/time.h"
+#include "arch/x86/trap.h"
+#include "boot/bootinfo.h"
+#include "boot/bootinfo_report.h"
+#include "boot/mb2_spec.h"
+#include "hv/config.h"
+#include "hv/console.h"
+#include "hv/fault_test.h"
+#include "hv/selftest.h"
+#include "log.h"
+#include "panic.h"
+#include "version.h"
+
+#define MB2_INFO_MAX_SIZE MiB(1) /* sanity bound before total_size is read */
+
+static struct boot_info boot_info;
+static struct config config;
+
+static void print_banner(void)
+{
+	console_printf("understudy %s (%s): x86-64 record/replay microhypervisor\n",
+		       UNDERSTUDY_VERSION, UNDERSTUDY_GIT);
+}
+
+/* Decodes the Multiboot2 information or stops: without it there is no
+ * memory map and nothing safe to do. */
+static void read_boot_info(u32 magic, u64 info_phys)
+{
+	const char *why;
+
+	if (magic != MB2_BOOTLOADER_MAGIC) {
+		pr_err("boot: not started by a Multiboot2 loader (EAX=%#x)", magic);
+		platform_halt(PLATFORM_EXIT_CONFIG);
+	}
+	if (mb2_parse(phys_to_virt(info_phys), MB2_INFO_MAX_SIZE, info_phys, &boot_info, &why)) {
+		pr_err("boot: Multiboot2 information unusable: %s", why);
+		platform_halt(PLATFORM_EXIT_CONFIG);
+	}
+}
+
+static void read_config(void)
+{
+	int errors;
+
+	config_defaults(&config);
+	errors = config_parse(&config, boot_info.cmdline);
+	log_set_level(config.log_level);
+	if (errors) {
+		pr_err("config: %d invalid option value%s; fix the command line", errors,
+		       errors == 1 ? "" : "s");
+		platform_halt(PLATFORM_EXIT_CONFIG);
+	}
+	config_print(&config);
+}
+
+static void bring_up_cpu(void)
+{
+	i8259_disable();
+	if (mm_init(&boot_info) || mm_paging_init(&boot_info))
+		panic("memory setup failed");
+	acpi_host_init(&boot_info);
+	if (lapic_init())
+		panic("this CPU has no local APIC");
+	if (time_init())
+		panic("clock calibration failed");
+}
+
+void kmain(u32 magic, u64 info_phys);
+void kmain(u32 magic, u64 info_phys)
+{
+	int failed = 0;
+
+	hv_console_init();
+	print_banner();
+	gdt_init();
+	idt_init(); /* from here on, exceptions are reported, not triple faults */
+	platform_detect();
+	read_boot_info(magic, info_phys);
+	read_config();
+	pr_info("platform: %s, CPU %u", platform_name(), cpu_current_id());
+	bootinfo_report(&boot_info);
+	bring_up_cpu();
+	if (config.selftest)
+		failed = selftest_run_all();
+	if (config.fault_test != FAULT_TEST_NONE)
+		fault_test_raise(config.fault_test);
+	pr_info("understudy: no guest configured; nothing to run");
+	platform_halt(failed ? PLATFORM_EXIT_PANIC : PLATFORM_EXIT_OK);
+}

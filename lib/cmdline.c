@@ -1,0 +1,185 @@
+/* Command-line tokenizer and value parsers. The command line is outside
+ * input: every parser checks length and range, and the host fuzzes them. */
+#include "cmdline.h"
+
+#include <string.h>
+
+#include "errno.h"
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int cmdline_next(const char **cursor, struct cmdline_token *tok)
+{
+	const char *p = *cursor;
+
+	while (is_space(*p))
+		p++;
+	if (!*p) {
+		*cursor = p;
+		return 0;
+	}
+	tok->key = p;
+	while (*p && *p != '=' && !is_space(*p))
+		p++;
+	tok->key_len = (size_t)(p - tok->key);
+	tok->value = NULL;
+	tok->value_len = 0;
+	if (*p == '=') {
+		p++;
+		if (*p == '"') {
+			tok->value = ++p;
+			while (*p && *p != '"')
+				p++;
+			if (!*p) {
+				*cursor = p;
+				return -EINVAL;
+			}
+			tok->value_len = (size_t)(p - tok->value);
+			p++;
+		} else {
+			tok->value = p;
+			while (*p && !is_space(*p))
+				p++;
+			tok->value_len = (size_t)(p - tok->value);
+		}
+	}
+	*cursor = p;
+	if (tok->key_len == 0)
+		return -EINVAL;
+	return 1;
+}
+
+bool cmdline_token_is(const struct cmdline_token *tok, const char *key)
+{
+	return strlen(key) == tok->key_len && !strncmp(tok->key, key, tok->key_len);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int cmdline_parse_u64(const char *s, size_t len, u64 *out)
+{
+	unsigned base = 10;
+	u64 v = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		len -= 2;
+	}
+	if (len == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		int d = hex_digit(s[i]);
+
+		if (d < 0 || (unsigned)d >= base)
+			return -EINVAL;
+		if (v > (UINT64_MAX - (u64)d) / base)
+			return -ERANGE;
+		v = v * base + (u64)d;
+	}
+	*out = v;
+	return 0;
+}
+
+int cmdline_parse_size(const char *s, size_t len, u64 *out)
+{
+	unsigned shift = 0;
+	u64 v;
+	int err;
+
+	if (len == 0)
+		return -EINVAL;
+	switch (s[len - 1]) {
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	case 't': case 'T': shift = 40; break;
+	default: break;
+	}
+	if (shift)
+		len--;
+	err = cmdline_parse_u64(s, len, &v);
+	if (err)
+		return err;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+static bool word_is(const char *s, size_t len, const char *word)
+{
+	return strlen(word) == len && !strncmp(s, word, len);
+}
+
+int cmdline_parse_bool(const char *s, size_t len, bool *out)
+{
+	if (word_is(s, len, "on") || word_is(s, len, "yes") || word_is(s, len, "true") ||
+	    word_is(s, len, "1")) {
+		*out = true;
+		return 0;
+	}
+	if (word_is(s, len, "off") || word_is(s, len, "no") || word_is(s, len, "false") ||
+	    word_is(s, len, "0")) {
+		*out = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int cmdline_parse_ipv4(const char *s, size_t len, u32 *out)
+{
+	u32 addr = 0;
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		u32 octet = 0;
+		size_t digits = 0;
+
+		while (i < len && s[i] >= '0' && s[i] <= '9' && digits < 4) {
+			octet = octet * 10 + (u32)(s[i++] - '0');
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || octet > 255)
+			return -EINVAL;
+		addr = addr << 8 | octet;
+		if (part < 3) {
+			if (i >= len || s[i] != '.')
+				return -EINVAL;
+			i++;
+		}
+	}
+	if (i != len)
+		return -EINVAL;
+	*out = addr;
+	return 0;
+}
+
+int cmdline_parse_mac(const char *s, size_t len, u8 out[6])
+{
+	u8 mac[6];
+
+	if (len != 17)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		int hi = hex_digit(s[i * 3]), lo = hex_digit(s[i * 3 + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':'))
+			return -EINVAL;
+		mac[i] = (u8)(hi << 4 | lo);
+	}
+	memcpy(out, mac, 6);
+	return 0;
+}
