@@ -1,6 +1,7 @@
 /* kmain: bring the machine up in dependency order, then run the guest. */
 #include "arch/x86/acpi_host.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpu_features.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/i8259.h"
 #include "arch/x86/lapic.h"
@@ -86,6 +87,7 @@ void kmain(u32 magic, u64 info_phys)
 	read_boot_info(magic, info_phys);
 	read_config();
 	pr_info("platform: %s, CPU %u", platform_name(), cpu_current_id());
+	cpu_features_init();
 	bootinfo_report(&boot_info);
 	bring_up_cpu();
 	if (config.selftest)

@@ -1,0 +1,127 @@
+# Emulator helpers shared by run.sh and the system tests (sourced, not run).
+
+# Does KVM really offer nested VMX or SVM? /dev/kvm alone proves nothing (a
+# paravirtual KVM has it too): the host CPU must show vmx/svm, and a probe
+# boot of Understudy under KVM must see VMX or SVM itself. Cached per boot.
+kvm_nested_available() {
+	local cache=${TMPDIR:-/tmp}/understudy-kvm-probe.$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo x)
+	[ -f "$cache" ] && { [ "$(cat "$cache")" = yes ]; return; }
+	local verdict=no
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qw -E 'vmx|svm' /proc/cpuinfo &&
+	   [ -f "$root/build/understudy.elf" ]; then
+		local probe_log
+		probe_log=$(mktemp)
+		"$root/scripts/mkiso.sh" --elf "$root/build/understudy.elf" --out "$probe_log.iso" \
+			--cmdline "selftest=off"
+		timeout 30 qemu-system-x86_64 -accel kvm -cpu host -machine q35 -m 256 \
+			-display none -serial "file:$probe_log" -monitor none -no-reboot -net none \
+			-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$probe_log.iso" \
+			>/dev/null 2>&1 || true
+		grep -q -E 'cpu: .*(VMX|SVM) available' "$probe_log" && verdict=yes
+		rm -f "$probe_log" "$probe_log.iso"
+	fi
+	echo "$verdict" > "$cache"
+	[ "$verdict" = yes ]
+}
+
+best_emulator() {
+	if kvm_nested_available; then echo kvm; else echo qemu; fi
+}
+
+default_timeout() { # emu uefi
+	case "$1" in
+	bochs) echo 300 ;;
+	*) if [ "$2" = 1 ]; then echo 120; else echo 60; fi ;;
+	esac
+}
+
+emulator_description() { # emu uefi cpu
+	case "$1" in
+	bochs) echo "Bochs (${3:-corei7_skylake_x})" ;;
+	kvm) echo "QEMU/KVM (-cpu ${3:-host})" ;;
+	*) echo "QEMU TCG (-cpu ${3:-max}, $([ "$2" = 1 ] && echo OVMF || echo SeaBIOS))" ;;
+	esac
+}
+
+# Starts the emulator in the background; sets emu_pid.
+start_emulator() { # emu uefi cpu iso log mem timeout workdir
+	local emu=$1 uefi=$2 cpu=$3 iso=$4 log=$5 mem=$6 timeout_s=$7 work=$8
+	case "$emu" in
+	bochs)
+		write_bochsrc "$work/bochsrc" "${cpu:-corei7_skylake_x}" "$iso" "$log" "$mem"
+		printf 'continue\nquit\n' > "$work/bochs.rc"
+		(cd "$work" && exec timeout "$timeout_s" bochs -q -f bochsrc -rc bochs.rc \
+			>"$work/bochs.out" 2>&1) &
+		;;
+	*)
+		local accel=() firmware=()
+		if [ "$emu" = kvm ]; then
+			accel=(-accel kvm -cpu "${cpu:-host}")
+		else
+			accel=(-accel tcg -cpu "${cpu:-max}")
+		fi
+		if [ "$uefi" = 1 ]; then
+			cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+			firmware=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
+				  -drive "if=pflash,format=raw,unit=1,file=$work/vars.fd")
+		fi
+		timeout "$timeout_s" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" \
+			"${firmware[@]}" -display none -serial "file:$log" -monitor none \
+			-no-reboot -net none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+			-cdrom "$iso" >"$work/qemu.out" 2>&1 &
+		;;
+	esac
+	emu_pid=$!
+}
+
+write_bochsrc() { # file cpu iso log mem
+	cat > "$1" <<BOCHSRC
+megs: $5
+cpu: model=$2, count=1, ips=100000000, reset_on_triple_fault=0
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+pci: enabled=1, chipset=i440fx
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=cdrom, path=$3, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$4
+display_library: rfb, options="timeout=0"
+clock: sync=none, time0=local
+log: bochs.log
+panic: action=fatal
+error: action=report
+info: action=report
+port_e9_hack: enabled=1
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+BOCHSRC
+}
+
+# Copies the console file to stdout as it grows, without CRs and terminal
+# escape sequences, until the emulator exits; sets stream_pid.
+stream_console() { # log pid
+	tail -n +1 -f --pid="$2" "$1" 2>/dev/null |
+		sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' &
+	stream_pid=$!
+}
+
+# Prints the exit status run.sh should give, with a reason on stderr.
+judge_run() { # log emu emu_status timeout
+	local code
+	code=$(sed -n 's/.*understudy: halting (exit code \([0-9]*\)).*/\1/p' "$1" | tail -n 1)
+	if [ "$3" = 124 ] && [ -z "$code" ]; then
+		echo "run.sh: timed out after $4 s" >&2
+		echo 124
+		return
+	fi
+	if [ -z "$code" ]; then
+		echo "run.sh: the emulator stopped (status $3) without the hypervisor reporting an exit code" >&2
+		echo 3
+		return
+	fi
+	case "$code" in
+	125) echo "run.sh: the hypervisor panicked or hit a fatal exception" >&2 ;;
+	126) echo "run.sh: the hypervisor refused its configuration" >&2 ;;
+	esac
+	echo "$code"
+}
