@@ -101,7 +101,7 @@ BOCHSRC
 # escape sequences, until the emulator exits; sets stream_pid.
 stream_console() { # log pid
 	tail -n +1 -f --pid="$2" "$1" 2>/dev/null |
-		sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' &
+		sed -u -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' &
 	stream_pid=$!
 }
 
