@@ -9,8 +9,8 @@ Q          := $(if $(V),,@)
 GIT_REV    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # --- the hypervisor (freestanding, x86-64) ---------------------------------
-KERNEL_SRCS := $(wildcard boot/*.c boot/*.S arch/x86/*.c arch/x86/*.S \
-                 hv/*.c drivers/*/*.c lib/*.c)
+KERNEL_SRCS := $(wildcard boot/*.c boot/*.S arch/x86/*.c arch/x86/*.S arch/x86/*/*.c arch/x86/*/*.S \
+                 hv/*.c hv/*/*.c drivers/*/*.c lib/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -64,17 +64,49 @@ $(BUILD)/unit/%: test/unit/%.c $(wildcard test/unit/*.h) $(KERNEL_SRCS)
 
 unit-bins: $(UNIT_BINS)
 
+# --- host-side fuzzers (libFuzzer, clang) ------------------------------------
+# `make fuzz-bins` builds build/fuzz/fuzz_X from test/fuzz/fuzz_X.c, which
+# names the pure sources it links in a "// sources:" line like the unit tests.
+# Run one on a copy of its seeds, e.g.
+#   cp -r test/fuzz/corpus/mb2 /tmp/c && build/fuzz/fuzz_mb2 -max_total_time=60 /tmp/c
+# `make fuzz-seeds` regenerates the binary seeds in test/fuzz/corpus/.
+FUZZ_CC     := clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -iquote . -iquote include -DUNDERSTUDY_HOST_TEST
+FUZZERS     := $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BINS   := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
+
+$(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(wildcard test/unit/*.h) $(KERNEL_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<)
+
+$(BUILD)/fuzz/gen_seeds: test/fuzz/gen_seeds.c $(wildcard test/unit/*.h) $(KERNEL_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<)
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz-seeds: $(BUILD)/fuzz/gen_seeds
+	$(Q)$(BUILD)/fuzz/gen_seeds test/fuzz/corpus
+
+.PHONY: fuzz-bins fuzz-seeds
+# --- end of host-side fuzzers ------------------------------------------------
+
 deps:
 	@scripts/deps.sh
 
-run: deps all
+run: deps all guests
 	@scripts/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory all guests unit-bins fuzz-bins
 	@test/run_all.sh
 
 clean:
 	rm -rf $(BUILD)
 
 -include $(KERNEL_OBJS:.o=.d)
+include test/guests/guests.mk

@@ -76,7 +76,8 @@ static int parse_mmap(const u8 *tag, u32 size, struct boot_info *bi, const char 
 		return -EINVAL;
 	}
 	bi->mem_count = 0;
-	for (u32 off = sizeof(hdr); off + hdr.entry_size <= size; off += hdr.entry_size) {
+	/* off <= size holds throughout; "off + entry_size" could wrap. */
+	for (u32 off = sizeof(hdr); hdr.entry_size <= size - off; off += hdr.entry_size) {
 		struct mb2_mmap_entry e;
 
 		memcpy(&e, tag + off, sizeof(e));

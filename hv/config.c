@@ -11,6 +11,8 @@ enum option_type {
 	OPT_LOG_LEVEL,
 	OPT_BOOL,
 	OPT_ENUM,
+	OPT_STRING,
+	OPT_MEM_SIZE, /* a size within the guest memory limits, 2 MiB aligned */
 };
 
 struct option {
@@ -22,6 +24,8 @@ struct option {
 };
 
 static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", NULL };
+static const char *const virt_names[] = { "auto", "vmx", "svm", NULL };
+static const char *const guest_console_names[] = { "auto", "com1", "com2", "e9", NULL };
 
 #define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
 static const struct option options[] = {
@@ -29,6 +33,12 @@ static const struct option options[] = {
 	OPT("selftest", OPT_BOOL, selftest, NULL, "run the boot self-tests (on|off)"),
 	OPT("fault_test", OPT_ENUM, fault_test, fault_test_names,
 	    "raise an exception on purpose after bring-up: ud|pf|gp|de"),
+	OPT("hv", OPT_ENUM, hv, virt_names, "auto|vmx|svm"),
+	OPT("guest", OPT_STRING, guest, NULL, "the first word of the guest module's string"),
+	OPT("guest_args", OPT_STRING, guest_args, NULL, "the guest's command line"),
+	OPT("guest_mem", OPT_MEM_SIZE, guest_mem, NULL,
+	    "guest RAM: 2M to 3G in 2 MiB steps, with a K, M or G suffix"),
+	OPT("guest_console", OPT_ENUM, guest_console, guest_console_names, "auto|com1|com2|e9"),
 };
 #undef OPT
 
@@ -38,6 +48,32 @@ void config_defaults(struct config *cfg)
 	cfg->log_level = LOG_INFO;
 	cfg->selftest = true;
 	cfg->fault_test = FAULT_TEST_NONE;
+	cfg->hv = VIRT_AUTO;
+	memcpy(cfg->guest, "guest", sizeof("guest"));
+	cfg->guest_mem = MiB(64);
+	cfg->guest_console = GUEST_CONSOLE_AUTO;
+}
+
+static int parse_string(const struct cmdline_token *tok, char *field)
+{
+	if (tok->value_len >= CONFIG_STR_MAX)
+		return -E2BIG;
+	memcpy(field, tok->value, tok->value_len);
+	field[tok->value_len] = '\0';
+	return 0;
+}
+
+static int parse_mem_size(const struct cmdline_token *tok, u64 *field)
+{
+	u64 v;
+	int err = cmdline_parse_size(tok->value, tok->value_len, &v);
+
+	if (err)
+		return err;
+	if (v < CONFIG_GUEST_MEM_MIN || v > CONFIG_GUEST_MEM_MAX || v % MiB(2))
+		return -ERANGE;
+	*field = v;
+	return 0;
 }
 
 static int parse_enum(const struct option *opt, const struct cmdline_token *tok, int *out)
@@ -72,6 +108,10 @@ static int apply_option(struct config *cfg, const struct option *opt,
 			*(int *)field = v;
 		return err;
 	}
+	case OPT_STRING:
+		return parse_string(tok, field);
+	case OPT_MEM_SIZE:
+		return parse_mem_size(tok, field);
 	}
 	return -EINVAL;
 }
@@ -100,9 +140,15 @@ int config_parse(struct config *cfg, const char *cmdline)
 	while ((r = cmdline_next(&cursor, &tok)) != 0) {
 		const struct option *opt;
 
+		if (r == -E2BIG) {
+			pr_err("config: a word longer than %d bytes: '%.32s...'", CMDLINE_TOKEN_MAX - 1,
+			       tok.buf);
+			errors++;
+			continue;
+		}
 		if (r < 0) {
-			pr_err("config: malformed command line near '%.32s' (unclosed quote?)",
-			       tok.key);
+			pr_err("config: malformed word '%.32s' (an unclosed quote or an empty key)",
+			       tok.buf);
 			errors++;
 			break;
 		}
@@ -127,6 +173,14 @@ int config_parse(struct config *cfg, const char *cmdline)
 
 void config_print(const struct config *cfg)
 {
-	pr_info("config: log=%s selftest=%s fault_test=%s", log_level_name(cfg->log_level),
-		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test]);
+	pr_info("config: log=%s selftest=%s fault_test=%s hv=%s guest=%s guest_mem=%lluM "
+		"guest_console=%s guest_args='%s'", log_level_name(cfg->log_level),
+		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test], virt_names[cfg->hv],
+		cfg->guest, (unsigned long long)(cfg->guest_mem >> 20),
+		guest_console_names[cfg->guest_console], cfg->guest_args);
+}
+
+const char *config_virt_name(enum virt_choice v)
+{
+	return virt_names[v];
 }

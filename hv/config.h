@@ -15,11 +15,28 @@ enum fault_test {
 	FAULT_TEST_DE, /* divide by zero */
 };
 
+enum guest_console {
+	GUEST_CONSOLE_AUTO, /* COM2 when the machine has one, else COM1 */
+	GUEST_CONSOLE_COM1,
+	GUEST_CONSOLE_COM2,
+	GUEST_CONSOLE_E9,   /* the emulators' debug port */
+};
+
+enum virt_choice { VIRT_AUTO, VIRT_VMX, VIRT_SVM };
+
 struct config {
 	enum log_level log_level;
 	bool selftest;
 	enum fault_test fault_test;
+	enum virt_choice hv;
+	char guest[CONFIG_STR_MAX];      /* role word of the guest kernel's module */
+	char guest_args[CONFIG_STR_MAX]; /* the guest's command line */
+	u64 guest_mem;                   /* bytes of guest RAM */
+	enum guest_console guest_console;
 };
+
+#define CONFIG_GUEST_MEM_MIN MiB(2)
+#define CONFIG_GUEST_MEM_MAX GiB(3) /* below the 32-bit device hole */
 
 /* Defaults for every option. */
 void config_defaults(struct config *cfg);
@@ -33,5 +50,8 @@ int config_parse(struct config *cfg, const char *cmdline);
 
 /* Prints the effective configuration, one line. */
 void config_print(const struct config *cfg);
+
+/* "auto", "vmx" or "svm". */
+const char *config_virt_name(enum virt_choice v);
 
 #endif

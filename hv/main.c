@@ -9,12 +9,18 @@
 #include "arch/x86/platform.h"
 #include "arch/x86/time.h"
 #include "arch/x86/trap.h"
+#include "arch/x86/virt.h"
 #include "boot/bootinfo.h"
 #include "boot/bootinfo_report.h"
 #include "boot/mb2_spec.h"
 #include "hv/config.h"
 #include "hv/console.h"
+#include "hv/exit_stats.h"
 #include "hv/fault_test.h"
+#include "hv/guest_boot.h"
+#include "hv/guest_console.h"
+#include "hv/vm.h"
+#include "hv/vm_devices.h"
 #include "hv/selftest.h"
 #include "log.h"
 #include "panic.h"
@@ -24,6 +30,7 @@
 
 static struct boot_info boot_info;
 static struct config config;
+static struct vm the_vm;
 
 static void print_banner(void)
 {
@@ -74,6 +81,40 @@ static void bring_up_cpu(void)
 		panic("clock calibration failed");
 }
 
+/* Prints how the run ended and returns the hypervisor's exit code. */
+static int report_run(struct vm *vm)
+{
+	int code;
+
+	if (vm->state == VM_EXITED) {
+		console_printf("understudy: guest exited with code %u\n", vm->exit_code);
+		code = (int)vm->exit_code;
+	} else {
+		console_printf("understudy: guest stopped: %s\n", vm->stop_reason);
+		vm_dump_guest(vm);
+		code = PLATFORM_EXIT_GUEST_STOPPED;
+	}
+	exit_stats_print(vm);
+	vm_devices_report(vm);
+	return code;
+}
+
+/* Sets up virtualization, loads the guest and runs it to the end. */
+static int run_guest(void)
+{
+	guest_console_init(config.guest_console);
+	if (virt_select(config_virt_name(config.hv))) {
+		pr_err("understudy: cannot run a guest without hardware virtualization");
+		return PLATFORM_EXIT_NO_VIRT;
+	}
+	if (vm_create(&the_vm, virt_backend(), config.guest_mem) ||
+	    guest_boot(&the_vm, &boot_info, &config))
+		return PLATFORM_EXIT_NO_VIRT;
+	pr_info("understudy: starting the guest");
+	vm_run(&the_vm);
+	return report_run(&the_vm);
+}
+
 void kmain(u32 magic, u64 info_phys);
 void kmain(u32 magic, u64 info_phys)
 {
@@ -94,6 +135,11 @@ void kmain(u32 magic, u64 info_phys)
 		failed = selftest_run_all();
 	if (config.fault_test != FAULT_TEST_NONE)
 		fault_test_raise(config.fault_test);
-	pr_info("understudy: no guest configured; nothing to run");
-	platform_halt(failed ? PLATFORM_EXIT_PANIC : PLATFORM_EXIT_OK);
+	if (failed)
+		platform_halt(PLATFORM_EXIT_PANIC);
+	if (guest_find_kernel(&boot_info, &config) < 0) {
+		pr_info("understudy: no guest module named '%s'; nothing to run", config.guest);
+		platform_halt(PLATFORM_EXIT_OK);
+	}
+	platform_halt(run_guest());
 }

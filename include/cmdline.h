@@ -1,21 +1,27 @@
 /* Tokenizer and value parsers for "key=value" command lines (lib/cmdline.c).
- * Values may be double-quoted to hold spaces: guest_args="a b". */
+ * Double quotes group words as in a shell: guest_args="a b" and GRUB's
+ * re-quoted form "guest_args=a b" are the same token; a backslash makes the
+ * next character literal (GRUB escapes quotes and backslashes that way). */
 #ifndef UNDERSTUDY_CMDLINE_H
 #define UNDERSTUDY_CMDLINE_H
 
 #include "types.h"
 
+#define CMDLINE_TOKEN_MAX 512
+
 struct cmdline_token {
-	const char *key;
+	const char *key;   /* points into buf */
 	size_t key_len;
-	const char *value; /* without surrounding quotes; NULL when no '=' */
+	const char *value; /* after the first '='; NULL when there is none */
 	size_t value_len;
+	char buf[CMDLINE_TOKEN_MAX]; /* the token with quotes and escapes removed */
 };
 
 /*
  * Reads the next token at *cursor and advances it. Returns 1 with *tok set,
- * 0 at the end of the line, or -EINVAL (with *cursor at the end) when a
- * quoted value is not closed or a token has an empty key.
+ * 0 at the end of the line, -EINVAL (with *cursor at the end) when a quote
+ * is not closed or a token has an empty key, or -E2BIG (with *cursor past
+ * the token) when a token is longer than CMDLINE_TOKEN_MAX - 1.
  */
 int cmdline_next(const char **cursor, struct cmdline_token *tok);
 

@@ -11,45 +11,60 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int cmdline_next(const char **cursor, struct cmdline_token *tok)
+/* Copies one whitespace-delimited word into tok->buf, removing quotes and
+ * escapes; returns its length, -EINVAL for an open quote, -E2BIG. */
+static int unquote_word(const char **cursor, struct cmdline_token *tok)
 {
 	const char *p = *cursor;
+	bool quoted = false, too_long = false;
+	size_t n = 0;
+
+	for (; *p && (quoted || !is_space(*p)); p++) {
+		char c = *p;
+
+		if (c == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (c == '\\' && p[1])
+			c = *++p;
+		if (n + 1 < sizeof(tok->buf))
+			tok->buf[n++] = c;
+		else
+			too_long = true;
+	}
+	*cursor = p;
+	tok->buf[n] = '\0';
+	if (quoted)
+		return -EINVAL;
+	return too_long ? -E2BIG : (int)n;
+}
+
+int cmdline_next(const char **cursor, struct cmdline_token *tok)
+{
+	const char *p = *cursor, *eq;
+	int len;
 
 	while (is_space(*p))
 		p++;
-	if (!*p) {
-		*cursor = p;
+	*cursor = p;
+	if (!*p)
 		return 0;
-	}
-	tok->key = p;
-	while (*p && *p != '=' && !is_space(*p))
-		p++;
-	tok->key_len = (size_t)(p - tok->key);
+	len = unquote_word(cursor, tok);
+	tok->key = tok->buf;
 	tok->value = NULL;
 	tok->value_len = 0;
-	if (*p == '=') {
-		p++;
-		if (*p == '"') {
-			tok->value = ++p;
-			while (*p && *p != '"')
-				p++;
-			if (!*p) {
-				*cursor = p;
-				return -EINVAL;
-			}
-			tok->value_len = (size_t)(p - tok->value);
-			p++;
-		} else {
-			tok->value = p;
-			while (*p && !is_space(*p))
-				p++;
-			tok->value_len = (size_t)(p - tok->value);
-		}
+	if (len < 0) {
+		tok->key_len = 0;
+		return len;
 	}
-	*cursor = p;
-	if (tok->key_len == 0)
-		return -EINVAL;
-	return 1;
+	eq = memchr(tok->buf, '=', (size_t)len);
+	tok->key_len = eq ? (size_t)(eq - tok->buf) : (size_t)len;
+	if (eq) {
+		tok->value = eq + 1;
+		tok->value_len = (size_t)len - tok->key_len - 1;
+	}
+	return tok->key_len ? 1 : -EINVAL;
 }
 
 bool cmdline_token_is(const struct cmdline_token *tok, const char *key)

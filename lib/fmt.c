@@ -7,6 +7,7 @@ enum fmt_flag {
 	FLAG_PLUS = 1 << 2,  /* '+' */
 	FLAG_SPACE = 1 << 3, /* ' ' */
 	FLAG_ALT = 1 << 4,   /* '#' */
+	FLAG_PTR = 1 << 5,   /* %p: "0x" prefix even for NULL */
 };
 
 enum fmt_length { LEN_INT, LEN_CHAR, LEN_SHORT, LEN_LONG, LEN_LLONG, LEN_SIZE };
@@ -87,10 +88,12 @@ static void format_integer(struct fmt_out *o, const struct fmt_spec *s, u64 mag,
 		prefix = "+";
 	else if (is_signed && (s->flags & FLAG_SPACE))
 		prefix = " ";
-	else if ((s->flags & FLAG_ALT) && base == 16 && n > 0)
-		prefix = upper ? "0X" : "0x";
-	else if ((s->flags & FLAG_ALT) && base == 8 && (n == 0 || digits[0] != '0'))
-		prefix = "0";
+	else if (base == 16 && n > 0 &&
+		 ((s->flags & FLAG_PTR) || ((s->flags & FLAG_ALT) && digits[0] != '0')))
+		prefix = upper ? "0X" : "0x"; /* C: '#' gives zero no prefix */
+	else if ((s->flags & FLAG_ALT) && base == 8 && (n == 0 || digits[0] != '0') &&
+		 s->precision <= n)
+		prefix = "0"; /* C: only if the precision gives no leading zero */
 	out_number(o, s, prefix, digits, n);
 }
 
@@ -100,7 +103,8 @@ static void format_string(struct fmt_out *o, const struct fmt_spec *s, const cha
 
 	if (!str)
 		str = "(null)";
-	while (str[len] && (s->precision < 0 || len < s->precision))
+	/* Precision first: with one, str need not be NUL-terminated (C11 7.21.6.1). */
+	while ((s->precision < 0 || len < s->precision) && str[len])
 		len++;
 	pad = s->width - len;
 	if (!(s->flags & FLAG_LEFT))
@@ -219,7 +223,7 @@ static void format_conversion(struct fmt_out *o, struct fmt_spec *s, const char 
 	case 'X': format_integer(o, s, fetch_unsigned(s, ap), false, 16, true, false); break;
 	case 'o': format_integer(o, s, fetch_unsigned(s, ap), false, 8, false, false); break;
 	case 'p':
-		s->flags |= FLAG_ALT;
+		s->flags |= FLAG_PTR;
 		format_integer(o, s, (uptr)va_arg(*ap, void *), false, 16, false, false);
 		break;
 	case 'c': {

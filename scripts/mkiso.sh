@@ -19,8 +19,9 @@ done
 [ -n "$elf" ] && [ -n "$out" ] || { echo "usage: mkiso.sh --elf ELF --out ISO [--cmdline ...] [--module FILE ARGS]..." >&2; exit 2; }
 [ -f "$elf" ] || { echo "mkiso.sh: no such file: $elf" >&2; exit 2; }
 
-stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+stage=$tmp/iso
 mkdir -p "$stage/boot/grub"
 cp "$elf" "$stage/boot/understudy.elf"
 {
@@ -39,8 +40,8 @@ cp "$elf" "$stage/boot/understudy.elf"
 
 mkdir -p "$(dirname "$out")"
 tmp_out="$out.tmp.$$"
-if ! grub-mkrescue -o "$tmp_out" "$stage" --fonts= --locales= --themes= >"$stage/log" 2>&1; then
-	cat "$stage/log" >&2
+if ! grub-mkrescue -o "$tmp_out" "$stage" --fonts= --locales= --themes= >"$tmp/log" 2>&1; then
+	cat "$tmp/log" >&2
 	rm -f "$tmp_out"
 	exit 1
 fi

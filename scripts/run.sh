@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
 # Boots Understudy in an emulator (or QEMU/KVM where the host really offers
-# nested VMX/SVM), streams its console to stdout, and exits with the code
-# the hypervisor reported.
+# nested VMX/SVM), optionally with a guest, and exits with the code the
+# hypervisor reports.
 #
 #   scripts/run.sh [--emu auto|qemu|bochs|kvm] [--uefi] [--cpu MODEL]
 #                  [--cmdline "key=value ..."] [--iso FILE] [--timeout SECONDS]
-#                  [--console-log FILE] [--mem MIB]
+#                  [--mem MIB] [--console-log FILE] [--guest-log FILE]
+#                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...]
 #
-# Exit status: the hypervisor's exit code ("understudy: halting (exit code N)"
-# on its console); 124 with a message on timeout; 2 for bad arguments;
-# 3 when the emulator stopped without the hypervisor saying why.
+# Without --guest the hypervisor's console goes to stdout. With --guest the
+# guest's console bytes go to stdout unmodified and the hypervisor's log to
+# stderr. Exit status: the hypervisor's exit code ("understudy: halting
+# (exit code N)"): with a guest, the code the guest wrote to its exit port,
+# 120 when the hypervisor stopped the guest (the reason is on stderr), 125
+# after a hypervisor panic, 126 for a refused command line; 124 on timeout;
+# 3 when the emulator stopped without the hypervisor saying why; 2 for bad
+# arguments.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/lib/emulators.sh"
 
-emu=auto uefi=0 cpu="" cmdline="" iso="" timeout_s="" console_log="" mem=256
+emu=auto uefi=0 cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
+guest="" guest_args="" guest_args_set=0
+guest_modules=()
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--emu) emu=$2; shift 2 ;;
@@ -28,14 +36,18 @@ while [ $# -gt 0 ]; do
 	--iso) iso=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--console-log) console_log=$2; shift 2 ;;
+	--guest-log) guest_log=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
+	--guest) guest=$2; shift 2 ;;
+	--guest-args) guest_args=$2; guest_args_set=1; shift 2 ;;
+	--guest-module) guest_modules+=("$2"); shift 2 ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
 done
 
 case "$emu" in
-auto) emu=$(best_emulator) ;;
+auto) emu=$(best_emulator "$guest") ;;
 qemu|bochs|kvm) ;;
 *) echo "run.sh: --emu must be auto, qemu, bochs or kvm" >&2; exit 2 ;;
 esac
@@ -47,29 +59,58 @@ if [ "$uefi" = 1 ] && [ "$emu" = bochs ]; then
 	echo "run.sh: --uefi needs QEMU (Bochs has no UEFI firmware here)" >&2
 	exit 2
 fi
+if [ -n "$guest" ] && [ ! -f "$guest" ]; then
+	echo "run.sh: no such guest '$guest'" >&2
+	exit 2
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-if [ -z "$iso" ] && [ -z "$cmdline" ]; then
+mkiso_args=(--elf "$root/build/understudy.elf" --out "$work/understudy.iso")
+if [ -n "$guest" ]; then
+	mkiso_args+=(--module "$guest" "guest")
+	for m in "${guest_modules[@]}"; do
+		file=${m%% *}
+		words=""
+		[ "$file" != "$m" ] && words=" ${m#* }"
+		[ -f "$file" ] || { echo "run.sh: no such guest module '$file'" >&2; exit 2; }
+		mkiso_args+=(--module "$file" "guest_module $(basename "$file")$words")
+	done
+	[ "$guest_args_set" = 1 ] && cmdline="$cmdline guest_args=\"$guest_args\""
+fi
+if [ -z "$iso" ] && [ -z "$cmdline" ] && [ -z "$guest" ]; then
 	iso=$root/build/understudy.iso
 elif [ -z "$iso" ]; then
 	iso=$work/understudy.iso
-	"$here/mkiso.sh" --elf "$root/build/understudy.elf" --out "$iso" --cmdline "$cmdline"
-elif [ -n "$cmdline" ]; then
-	echo "run.sh: --cmdline needs the ISO to be built here; drop --iso" >&2
+	"$here/mkiso.sh" "${mkiso_args[@]}" --cmdline "$cmdline"
+else
+	echo "run.sh: --cmdline and --guest need the ISO to be built here; drop --iso" >&2
 	exit 2
 fi
-log=$work/console.log
-: > "$log"
 
+log=$work/console.log
+guest_out=$work/guest.out
+: > "$log"
+: > "$guest_out"
 [ -n "$timeout_s" ] || timeout_s=$(default_timeout "$emu" "$uefi")
 echo "run.sh: booting under $(emulator_description "$emu" "$uefi" "$cpu"), timeout ${timeout_s}s" >&2
-start_emulator "$emu" "$uefi" "$cpu" "$iso" "$log" "$mem" "$timeout_s" "$work"
-stream_console "$log" "$emu_pid"
+start_emulator "$emu" "$uefi" "$cpu" "$iso" "$log" "$mem" "$timeout_s" "$work" "$guest_out"
+if [ -n "$guest" ]; then
+	stream_console "$log" "$emu_pid" >&2
+	hv_stream=$stream_pid
+	tail -c +1 -f --pid="$emu_pid" "$guest_out" 2>/dev/null &
+	guest_stream=$!
+else
+	stream_console "$log" "$emu_pid"
+	hv_stream=$stream_pid
+	guest_stream=""
+fi
 set +e
 wait "$emu_pid"
 emu_status=$?
 set -e
-wait "$stream_pid" 2>/dev/null || true
+wait "$hv_stream" 2>/dev/null || true
+[ -n "$guest_stream" ] && { wait "$guest_stream" 2>/dev/null || true; }
 [ -n "$console_log" ] && cp "$log" "$console_log"
+[ -n "$guest_log" ] && cp "$guest_out" "$guest_log"
 exit "$(judge_run "$log" "$emu" "$emu_status" "$timeout_s")"

@@ -36,7 +36,7 @@ void pmm_init(struct pmm *p, u64 *bitmap, u64 npages)
 
 void pmm_add_free(struct pmm *p, u64 base, u64 len)
 {
-	u64 first = (base + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	u64 first = (base >> PAGE_SHIFT) + !!(base & (PAGE_SIZE - 1)); /* no wrap */
 	u64 end = (base + len) >> PAGE_SHIFT;
 
 	if (base + len < base)
@@ -54,8 +54,8 @@ void pmm_reserve(struct pmm *p, u64 base, u64 len)
 
 	if (len == 0)
 		return;
-	if (base + len < base || base + len + PAGE_SIZE - 1 < base)
-		end = UINT64_MAX >> PAGE_SHIFT;
+	if (base + len < base || base + len > UINT64_MAX - (PAGE_SIZE - 1))
+		end = UINT64_MAX >> PAGE_SHIFT; /* the end or its round-up wraps */
 	if (end > p->npages)
 		end = p->npages;
 	for (u64 pfn = first; pfn < end; pfn++)

@@ -24,8 +24,12 @@ kvm_nested_available() {
 	[ "$verdict" = yes ]
 }
 
-best_emulator() {
-	if kvm_nested_available; then echo kvm; else echo qemu; fi
+# With a guest, Understudy needs VMX: Bochs emulates it, QEMU TCG does not.
+best_emulator() { # guest
+	if kvm_nested_available; then echo kvm
+	elif [ -n "$1" ]; then echo bochs
+	else echo qemu
+	fi
 }
 
 default_timeout() { # emu uefi
@@ -43,12 +47,13 @@ emulator_description() { # emu uefi cpu
 	esac
 }
 
-# Starts the emulator in the background; sets emu_pid.
-start_emulator() { # emu uefi cpu iso log mem timeout workdir
-	local emu=$1 uefi=$2 cpu=$3 iso=$4 log=$5 mem=$6 timeout_s=$7 work=$8
+# Starts the emulator in the background with COM1 (hypervisor log) in log
+# and COM2 (guest console) in guest_out; sets emu_pid.
+start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
+	local emu=$1 uefi=$2 cpu=$3 iso=$4 log=$5 mem=$6 timeout_s=$7 work=$8 guest_out=$9
 	case "$emu" in
 	bochs)
-		write_bochsrc "$work/bochsrc" "${cpu:-corei7_skylake_x}" "$iso" "$log" "$mem"
+		write_bochsrc "$work/bochsrc" "${cpu:-corei7_skylake_x}" "$iso" "$log" "$mem" "$guest_out"
 		printf 'continue\nquit\n' > "$work/bochs.rc"
 		(cd "$work" && exec timeout "$timeout_s" bochs -q -f bochsrc -rc bochs.rc \
 			>"$work/bochs.out" 2>&1) &
@@ -66,7 +71,8 @@ start_emulator() { # emu uefi cpu iso log mem timeout workdir
 				  -drive "if=pflash,format=raw,unit=1,file=$work/vars.fd")
 		fi
 		timeout "$timeout_s" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" \
-			"${firmware[@]}" -display none -serial "file:$log" -monitor none \
+			"${firmware[@]}" -display none -serial "file:$log" -serial "file:$guest_out" \
+			-monitor none \
 			-no-reboot -net none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 			-cdrom "$iso" >"$work/qemu.out" 2>&1 &
 		;;
@@ -74,7 +80,7 @@ start_emulator() { # emu uefi cpu iso log mem timeout workdir
 	emu_pid=$!
 }
 
-write_bochsrc() { # file cpu iso log mem
+write_bochsrc() { # file cpu iso log mem guest_out
 	cat > "$1" <<BOCHSRC
 megs: $5
 cpu: model=$2, count=1, ips=100000000, reset_on_triple_fault=0
@@ -85,6 +91,7 @@ ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
 ata0-master: type=cdrom, path=$3, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$4
+com2: enabled=1, mode=file, dev=$6
 display_library: rfb, options="timeout=0"
 clock: sync=none, time0=local
 log: bochs.log
@@ -120,6 +127,7 @@ judge_run() { # log emu emu_status timeout
 		return
 	fi
 	case "$code" in
+	120) echo "run.sh: the hypervisor stopped the guest: $(sed -n 's/.*guest stopped: //p' "$1" | tail -n 1)" >&2 ;;
 	125) echo "run.sh: the hypervisor panicked or hit a fatal exception" >&2 ;;
 	126) echo "run.sh: the hypervisor refused its configuration" >&2 ;;
 	esac

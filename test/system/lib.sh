@@ -45,3 +45,60 @@ check_console() {
 	done
 	echo "PASS: $name"
 }
+
+# guest_case NAME [--cpu MODEL] [--emu EMU] -- GUEST.elf [--args "..."] [--module "FILE words"]...
+# Runs the guest natively under QEMU (the reference) and under Understudy;
+# PASS when both exit with the same code and every deterministic console
+# line (not starting with "~ ") is identical. Consoles are kept in
+# $results/NAME.native and $results/NAME.guest, the hypervisor log in
+# $results/NAME.log.
+guest_case() {
+	local name=$1
+	shift
+	local hv_args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do hv_args+=("$1"); shift; done
+	shift
+	local guest=$1
+	shift
+	local native_args=() run_args=()
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--args) native_args+=(--args "$2"); run_args+=(--guest-args "$2"); shift 2 ;;
+		--module) native_args+=(--module "$2"); run_args+=(--guest-module "$2"); shift 2 ;;
+		*) echo "FAIL: $name: bad guest_case argument '$1'"; return 0 ;;
+		esac
+	done
+	local native_status hv_status
+	set +e
+	"$root/scripts/run_native.sh" "$guest" "${native_args[@]}" >"$results/$name.native" 2>/dev/null
+	native_status=$?
+	"$root/scripts/run.sh" "${hv_args[@]}" --guest "$guest" "${run_args[@]}" \
+		--guest-log "$results/$name.guest" >/dev/null 2>"$results/$name.log"
+	hv_status=$?
+	set -e
+	if [ "$native_status" != "$hv_status" ]; then
+		echo "FAIL: $name: exit code $hv_status under Understudy, $native_status natively ($(grep -m1 -E 'guest stopped|run.sh: ' "$results/$name.log" | tail -n 1))"
+	elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.guest" \
+		>"$results/$name.diff" 2>&1; then
+		echo "FAIL: $name: console differs from the native run (see $results/$name.diff)"
+	else
+		echo "PASS: $name ($(grep -c -v '^~ ' "$results/$name.guest") deterministic lines, exit code $hv_status)"
+	fi
+}
+
+# stopped_case NAME [run.sh args...] -- PATTERN...: the hypervisor must stop
+# the guest (exit status 120) and its log must match every PATTERN.
+stopped_case() {
+	local name=$1
+	shift
+	local args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	local log=$results/$name.log status
+	set +e
+	"$root/scripts/run.sh" "${args[@]}" >"$results/$name.guest" 2>"$log"
+	status=$?
+	set -e
+	cp "$log" "$log.stderr"
+	check_console "$name" "$log" "$status" 120 "$@"
+}

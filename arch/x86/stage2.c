@@ -1,0 +1,142 @@
+/* 4-level guest-physical translation tables (see stage2.h). */
+#include "arch/x86/stage2.h"
+
+#include "errno.h"
+
+#define S2_LEVELS 4
+
+static unsigned s2_index(u64 gpa, int level)
+{
+	return (unsigned)(gpa >> (12 + 9 * (level - 1))) & (PT_ENTRIES - 1);
+}
+
+static u64 *s2_table(const struct stage2 *s, u64 hpa)
+{
+	return s->alloc->to_virt(s->alloc->ctx, hpa);
+}
+
+int stage2_init(struct stage2 *s, const struct stage2_format *fmt, const struct pt_alloc *a)
+{
+	s->fmt = fmt;
+	s->alloc = a;
+	s->table_pages = 1;
+	return a->alloc_page(a->ctx, &s->root);
+}
+
+/* Returns the leaf slot for gpa, creating tables on the way if create. */
+static u64 *leaf_slot(struct stage2 *s, u64 gpa, bool create, int *err)
+{
+	u64 *table = s2_table(s, s->root);
+
+	for (int level = S2_LEVELS; level > 1; level--) {
+		u64 *e = &table[s2_index(gpa, level)];
+
+		if (!s->fmt->is_present(*e)) {
+			u64 page;
+
+			if (!create) {
+				*err = -ENOENT;
+				return NULL;
+			}
+			*err = s->alloc->alloc_page(s->alloc->ctx, &page);
+			if (*err)
+				return NULL;
+			s->table_pages++;
+			*e = s->fmt->table_entry(page);
+		}
+		table = s2_table(s, s->fmt->entry_hpa(*e));
+	}
+	*err = 0;
+	return &table[s2_index(gpa, 1)];
+}
+
+static bool range_ok(u64 gpa, u64 size)
+{
+	return !(gpa & (PAGE_SIZE_4K - 1)) && !(size & (PAGE_SIZE_4K - 1)) && size &&
+	       gpa < S2_MAX_GPA && size <= S2_MAX_GPA - gpa;
+}
+
+int stage2_map(struct stage2 *s, u64 gpa, u64 hpa, u64 size, u32 prot)
+{
+	int err;
+
+	if (!range_ok(gpa, size) || (hpa & (PAGE_SIZE_4K - 1)))
+		return -EINVAL;
+	for (u64 off = 0; off < size; off += PAGE_SIZE_4K) {
+		u64 *slot = leaf_slot(s, gpa + off, true, &err);
+
+		if (!slot)
+			return err;
+		*slot = s->fmt->leaf_entry(hpa + off, prot);
+	}
+	return 0;
+}
+
+int stage2_unmap(struct stage2 *s, u64 gpa, u64 size)
+{
+	int err;
+
+	if (!range_ok(gpa, size))
+		return -EINVAL;
+	for (u64 off = 0; off < size; off += PAGE_SIZE_4K) {
+		u64 *slot = leaf_slot(s, gpa + off, false, &err);
+
+		if (slot)
+			*slot = 0;
+	}
+	return 0;
+}
+
+int stage2_protect(struct stage2 *s, u64 gpa, u64 size, u32 prot)
+{
+	int err;
+
+	if (!range_ok(gpa, size))
+		return -EINVAL;
+	for (u64 off = 0; off < size; off += PAGE_SIZE_4K) {
+		u64 *slot = leaf_slot(s, gpa + off, false, &err);
+
+		if (!slot || !s->fmt->is_present(*slot))
+			return -ENOENT;
+		*slot = s->fmt->leaf_entry(s->fmt->entry_hpa(*slot), prot);
+	}
+	return 0;
+}
+
+int stage2_lookup(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot)
+{
+	int err;
+	u64 *slot;
+
+	if (gpa >= S2_MAX_GPA)
+		return -ENOENT;
+	slot = leaf_slot((struct stage2 *)s, gpa & ~(PAGE_SIZE_4K - 1), false, &err);
+	if (!slot || !s->fmt->is_present(*slot))
+		return -ENOENT;
+	*hpa = s->fmt->entry_hpa(*slot) | (gpa & (PAGE_SIZE_4K - 1));
+	*prot = s->fmt->entry_prot(*slot);
+	return 0;
+}
+
+int stage2_test_and_clear(struct stage2 *s, u64 gpa, u32 flags)
+{
+	u64 clear = 0;
+	int err, was = 0;
+	u64 *slot;
+
+	if (gpa >= S2_MAX_GPA)
+		return -ENOENT;
+	slot = leaf_slot(s, gpa & ~(PAGE_SIZE_4K - 1), false, &err);
+	if (!slot || !s->fmt->is_present(*slot))
+		return -ENOENT;
+	if ((flags & S2_ACCESSED) && s->fmt->accessed_bit) {
+		clear |= s->fmt->accessed_bit;
+		was |= *slot & s->fmt->accessed_bit ? S2_ACCESSED : 0;
+	}
+	if ((flags & S2_DIRTY) && s->fmt->dirty_bit) {
+		clear |= s->fmt->dirty_bit;
+		was |= *slot & s->fmt->dirty_bit ? S2_DIRTY : 0;
+	}
+	*slot &= ~clear;
+	return was;
+}

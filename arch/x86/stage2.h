@@ -1,0 +1,63 @@
+/*
+ * Guest-physical -> host-physical translation tables (Intel EPT, AMD NPT):
+ * one 4-level radix-table engine, with the entry format supplied by the
+ * backend. Pure code over an allocation callback (host-tested). Leaves are
+ * 4 KiB pages, so any single page can be protected or traced.
+ */
+#ifndef UNDERSTUDY_ARCH_X86_STAGE2_H
+#define UNDERSTUDY_ARCH_X86_STAGE2_H
+
+#include "arch/x86/paging.h"
+#include "types.h"
+
+/* Access rights and software flags of a guest-physical page. */
+#define S2_R (1u << 0)
+#define S2_W (1u << 1)
+#define S2_X (1u << 2)
+#define S2_RWX (S2_R | S2_W | S2_X)
+#define S2_TBIT (1u << 3)     /* software: the page holds guest page tables */
+#define S2_ACCESSED (1u << 4) /* hardware A flag, where the format has one */
+#define S2_DIRTY (1u << 5)    /* hardware D flag, where the format has one */
+
+#define S2_MAX_GPA (1ULL << 48) /* 4-level tables: 48-bit guest-physical space */
+
+/* How one backend encodes entries. */
+struct stage2_format {
+	const char *name;
+	u64 (*table_entry)(u64 table_hpa);  /* non-leaf entry */
+	u64 (*leaf_entry)(u64 hpa, u32 prot); /* 4 KiB leaf */
+	bool (*is_present)(u64 entry);      /* the entry maps or points anywhere */
+	u64 (*entry_hpa)(u64 entry);
+	u32 (*entry_prot)(u64 entry);       /* S2_* of a leaf */
+	u64 accessed_bit, dirty_bit;        /* 0 when the format has none */
+};
+
+struct stage2 {
+	const struct stage2_format *fmt;
+	const struct pt_alloc *alloc;
+	u64 root;          /* host-physical address of the top-level table */
+	u64 table_pages;   /* tables allocated so far */
+};
+
+int stage2_init(struct stage2 *s, const struct stage2_format *fmt, const struct pt_alloc *a);
+
+/* Maps [gpa, gpa+size) to [hpa, ...) with prot, replacing earlier mappings.
+ * gpa, hpa and size are 4 KiB aligned. 0, -EINVAL or -ENOMEM. */
+int stage2_map(struct stage2 *s, u64 gpa, u64 hpa, u64 size, u32 prot);
+
+/* Removes every mapping in the range (tables stay allocated). */
+int stage2_unmap(struct stage2 *s, u64 gpa, u64 size);
+
+/* Changes the rights of every mapped page in the range; -ENOENT if one of
+ * them is not mapped (pages before it are already changed). */
+int stage2_protect(struct stage2 *s, u64 gpa, u64 size, u32 prot);
+
+/* Translation of gpa: 0 with *hpa (the page's address plus offset) and
+ * *prot, or -ENOENT. */
+int stage2_lookup(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot);
+
+/* Clears the format's accessed/dirty bits given in flags (S2_ACCESSED,
+ * S2_DIRTY) on gpa's leaf; returns which of them were set, or -ENOENT. */
+int stage2_test_and_clear(struct stage2 *s, u64 gpa, u32 flags);
+
+#endif

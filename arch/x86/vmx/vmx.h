@@ -1,0 +1,54 @@
+/* The VMX backend's internals, shared by the files of arch/x86/vmx/. */
+#ifndef UNDERSTUDY_ARCH_X86_VMX_VMX_H
+#define UNDERSTUDY_ARCH_X86_VMX_VMX_H
+
+#include "arch/x86/virt.h"
+#include "types.h"
+
+#define VMX_VPID 1 /* the one guest's VPID; 0 is the host's */
+
+struct vmx_vcpu {
+	u64 vmcs_pa;
+	u64 msr_bitmap_pa;
+	u64 eptp;
+	bool launched;
+	u32 proc_controls;   /* primary processor-based controls, cached */
+	u32 entry_controls;  /* cached for IA-32e mode switches */
+	u64 cr0_mask, cr4_mask;
+	u64 timer_deadline;  /* host TSC; 0 = none */
+};
+
+int vmx_probe(void);
+int vmx_cpu_enable(void);
+int vmx_vcpu_create(struct vcpu_arch *v);
+
+void vmx_set_state(struct vcpu_arch *v, const struct vcpu_state *s);
+void vmx_get_state(struct vcpu_arch *v, struct vcpu_state *s);
+u64 vmx_get_rip(struct vcpu_arch *v);
+void vmx_set_rip(struct vcpu_arch *v, u64 rip);
+void vmx_advance_rip(struct vcpu_arch *v, u8 len);
+u64 vmx_get_rflags(struct vcpu_arch *v);
+void vmx_set_rflags(struct vcpu_arch *v, u64 rflags);
+u64 vmx_get_cr(struct vcpu_arch *v, int cr);
+void vmx_set_cr(struct vcpu_arch *v, int cr, u64 value);
+u64 vmx_get_efer(struct vcpu_arch *v);
+void vmx_set_efer(struct vcpu_arch *v, u64 efer);
+void vmx_get_segment(struct vcpu_arch *v, enum seg_reg s, struct segment *out);
+
+int vmx_run(struct vcpu_arch *v, struct vexit *exit);
+
+bool vmx_interruptible(struct vcpu_arch *v);
+void vmx_inject(struct vcpu_arch *v, const struct vevent *e);
+bool vmx_event_pending(struct vcpu_arch *v);
+void vmx_request_intr_window(struct vcpu_arch *v, bool on);
+void vmx_set_timer(struct vcpu_arch *v, u64 tsc_deadline);
+void vmx_flush_guest_tlb(struct vcpu_arch *v);
+void vmx_stage2_flush(struct vcpu_arch *v);
+void vmx_dump(struct vcpu_arch *v);
+
+/* The world switch (vmx_entry.S): 0 after a VM exit, 1 on VMfailInvalid,
+ * 2 on VMfailValid. */
+int vmx_enter(struct vcpu_arch *v, bool launched);
+void vmx_exit_stub(void);
+
+#endif

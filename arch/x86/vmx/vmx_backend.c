@@ -1,0 +1,43 @@
+/* The VMX backend as seen by hv/. */
+#include "arch/x86/vmx/ept.h"
+#include "arch/x86/vmx/vmx.h"
+#include "arch/x86/vmx/vmx_caps.h"
+
+static bool vmx_can_intercept(enum vexit_reason r)
+{
+	switch (r) {
+	case VEXIT_RDRAND: return vmx_has_rdrand_exiting();
+	case VEXIT_RDSEED: return vmx_has_rdseed_exiting();
+	default: return true;
+	}
+}
+
+const struct virt_backend vmx_backend = {
+	.name = "vmx",
+	.probe = vmx_probe,
+	.cpu_enable = vmx_cpu_enable,
+	.can_intercept = vmx_can_intercept,
+	.stage2_format = &ept_format,
+	.stage2_flush = vmx_stage2_flush,
+	.vcpu_create = vmx_vcpu_create,
+	.set_state = vmx_set_state,
+	.get_state = vmx_get_state,
+	.run = vmx_run,
+	.get_rip = vmx_get_rip,
+	.set_rip = vmx_set_rip,
+	.advance_rip = vmx_advance_rip,
+	.get_rflags = vmx_get_rflags,
+	.set_rflags = vmx_set_rflags,
+	.get_cr = vmx_get_cr,
+	.set_cr = vmx_set_cr,
+	.get_efer = vmx_get_efer,
+	.set_efer = vmx_set_efer,
+	.get_segment = vmx_get_segment,
+	.interruptible = vmx_interruptible,
+	.inject = vmx_inject,
+	.event_pending = vmx_event_pending,
+	.request_intr_window = vmx_request_intr_window,
+	.set_timer = vmx_set_timer,
+	.flush_guest_tlb = vmx_flush_guest_tlb,
+	.dump = vmx_dump,
+};

@@ -1,0 +1,130 @@
+/*
+ * Event injection (SDM Vol 3, 27.6 "Event Injection"), interrupt windows,
+ * the exit deadline, TLB and EPT flushes (INVVPID/INVEPT), and the report
+ * printed when something goes wrong.
+ */
+#include "arch/x86/vmx/vmx.h"
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/vmx/vmcs.h"
+#include "arch/x86/vmx/vmx_caps.h"
+#include "log.h"
+
+/* 25.8.3 "VM-Entry Controls for Event Injection", Table 25-17 */
+#define ENTRY_INFO_VALID (1u << 31)
+#define ENTRY_INFO_ERROR_CODE (1u << 11)
+#define ENTRY_TYPE_EXTINT 0
+#define ENTRY_TYPE_NMI 2
+#define ENTRY_TYPE_HW_EXCEPTION 3
+#define ENTRY_TYPE_SOFT_INTR 4
+
+/* 25.4.2 "Guest Non-Register State", Table 25-3 "Format of Interruptibility State" */
+#define INTERRUPTIBILITY_STI (1u << 0)
+#define INTERRUPTIBILITY_MOV_SS (1u << 1)
+
+/* INVEPT/INVVPID types (SDM Vol 2B, INVEPT and INVVPID) */
+#define INVEPT_SINGLE_CONTEXT 1
+#define INVEPT_ALL_CONTEXT 2
+#define INVVPID_SINGLE_CONTEXT 1
+
+struct invept_desc {
+	u64 eptp;
+	u64 reserved;
+};
+
+struct invvpid_desc {
+	u64 vpid;
+	u64 linear_address;
+};
+
+static struct vmx_vcpu *vmx(struct vcpu_arch *v)
+{
+	return v->backend;
+}
+
+bool vmx_interruptible(struct vcpu_arch *v)
+{
+	return (vmx_get_rflags(v) & RFLAGS_IF) &&
+	       !(vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) &
+		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) &&
+	       !vmx_event_pending(v);
+}
+
+bool vmx_event_pending(struct vcpu_arch *v)
+{
+	return vmcs_read32(VMCS_ENTRY_INTERRUPTION_INFO) & ENTRY_INFO_VALID;
+}
+
+void vmx_inject(struct vcpu_arch *v, const struct vevent *e)
+{
+	static const u32 types[] = {
+		[VEVENT_EXTINT] = ENTRY_TYPE_EXTINT,
+		[VEVENT_NMI] = ENTRY_TYPE_NMI,
+		[VEVENT_EXCEPTION] = ENTRY_TYPE_HW_EXCEPTION,
+		[VEVENT_SOFTINT] = ENTRY_TYPE_SOFT_INTR,
+	};
+	u32 info = ENTRY_INFO_VALID | types[e->type] << 8 | e->vector;
+
+	if (e->has_error_code) {
+		info |= ENTRY_INFO_ERROR_CODE;
+		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, e->error_code);
+	}
+	vmcs_write32(VMCS_ENTRY_INTERRUPTION_INFO, info);
+}
+
+void vmx_request_intr_window(struct vcpu_arch *v, bool on)
+{
+	struct vmx_vcpu *vx = vmx(v);
+	u32 want = on ? vx->proc_controls | PROC_INTR_WINDOW_EXITING
+		      : vx->proc_controls & ~PROC_INTR_WINDOW_EXITING;
+
+	if (want != vx->proc_controls) {
+		vx->proc_controls = want;
+		vmcs_write32(VMCS_PRIMARY_PROC_CONTROLS, want);
+	}
+}
+
+void vmx_set_timer(struct vcpu_arch *v, u64 tsc_deadline)
+{
+	vmx(v)->timer_deadline = tsc_deadline;
+}
+
+static void invept(u64 type, u64 eptp)
+{
+	struct invept_desc d = { eptp, 0 };
+
+	__asm__ volatile("invept %0, %1" : : "m"(d), "r"(type) : "cc", "memory");
+}
+
+void vmx_stage2_flush(struct vcpu_arch *v)
+{
+	if (vmx_caps()->ept_vpid & EPT_CAP_INVEPT_SINGLE)
+		invept(INVEPT_SINGLE_CONTEXT, vmx(v)->eptp);
+	else
+		invept(INVEPT_ALL_CONTEXT, 0);
+}
+
+/* Linear translations are tagged with the VPID; without VPID every entry
+ * and exit flushes them already (SDM Vol 3, 29.1 "Virtual Processor
+ * Identifiers"). INVEPT also drops the combined mappings of our EPTP. */
+void vmx_flush_guest_tlb(struct vcpu_arch *v)
+{
+	struct invvpid_desc d = { VMX_VPID, 0 };
+
+	if (!vmx_has_vpid())
+		return;
+	if (vmx_caps()->ept_vpid & VPID_CAP_INVVPID_SINGLE)
+		__asm__ volatile("invvpid %0, %1"
+				 : : "m"(d), "r"((u64)INVVPID_SINGLE_CONTEXT) : "cc", "memory");
+	else
+		vmx_stage2_flush(v);
+}
+
+void vmx_dump(struct vcpu_arch *v)
+{
+	struct vmx_vcpu *vx = vmx(v);
+
+	console_printf("  VMCS at %#llx, %s\n", (unsigned long long)vx->vmcs_pa,
+		       vx->launched ? "launched" : "not launched");
+	vmcs_dump();
+}

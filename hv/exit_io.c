@@ -1,0 +1,34 @@
+/*
+ * Port I/O exits, routed through the VM's port bus: unclaimed reads return
+ * all ones and unclaimed writes are dropped. String I/O (INS/OUTS) is not
+ * emulated yet: a guest using it is stopped with a report.
+ */
+#include "hv/exits.h"
+#include "hv/vcpu_ops.h"
+
+static u64 size_mask(u8 size)
+{
+	return (1ULL << (size * 8)) - 1;
+}
+
+void exit_io(struct vcpu *v, const struct vexit *e)
+{
+	struct vm *vm = v->vm;
+	u64 *rax = &v->arch.gpr[GPR_RAX];
+
+	if (e->io.string) {
+		vm_stop(vm, "string I/O (%s%s) on port %#x is not supported", e->io.rep ? "REP " : "",
+			e->io.in ? "INS" : "OUTS", e->io.port);
+		return;
+	}
+	if (e->io.in) {
+		u64 value;
+
+		io_bus_read(&vm->pio, e->io.port, e->io.size, &value);
+		/* IN to AL/AX keeps the rest of RAX; IN to EAX clears 63:32. */
+		vcpu_write_gpr_sized(v, GPR_RAX, e->io.size, value);
+	} else {
+		io_bus_write(&vm->pio, e->io.port, e->io.size, *rax & size_mask(e->io.size));
+	}
+	vcpu_skip_insn(v, e);
+}

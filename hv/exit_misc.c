@@ -1,0 +1,112 @@
+/* The smaller exit handlers: HLT, XSETBV, intercepted exceptions, guest
+ * faults the hypervisor cannot survive for the guest, and reports. */
+#include "arch/x86/cpu.h"
+#include "hv/exits.h"
+#include "hv/guest_cpuid.h"
+#include "hv/vcpu_ops.h"
+#include "log.h"
+
+#define XCR0_X87 1ULL
+#define XCR0_SSE 2ULL
+#define XCR0_AVX 4ULL
+#define DR6_FIXED_ONES 0xFFFF0FF0ULL /* SDM Vol 3, 18.2.3 "Debug Status Register" */
+
+bool vcpu_in_long_mode(struct vcpu *v)
+{
+	struct segment cs;
+
+	if (!(v->vm->hw->get_efer(&v->arch) & EFER_LMA))
+		return false;
+	v->vm->hw->get_segment(&v->arch, SEG_CS, &cs);
+	return cs.ar & SEG_AR_L;
+}
+
+/* HLT sleeps until the next interrupt; with interrupts off nothing can wake
+ * the guest, so the run ends (a native machine would hang forever). */
+void exit_hlt(struct vcpu *v, const struct vexit *e)
+{
+	vcpu_skip_insn(v, e);
+	if (!(v->vm->hw->get_rflags(&v->arch) & RFLAGS_IF)) {
+		vm_stop(v->vm, "the guest executed HLT with interrupts disabled: it can never wake up");
+		return;
+	}
+	v->halted = true;
+}
+
+/* XSETBV (SDM Vol 2C, XSETBV): #UD without CR4.OSXSAVE; #GP for ECX != 0,
+ * x87 off, AVX without SSE, or unsupported bits. */
+void exit_xsetbv(struct vcpu *v, const struct vexit *e)
+{
+	struct guest_cpuid_ctx ctx;
+	u64 value = vcpu_edx_eax(v);
+
+	if (!(v->vm->hw->get_cr(&v->arch, 4) & CR4_OSXSAVE)) {
+		vcpu_inject_ud(v);
+		return;
+	}
+	vcpu_cpuid_ctx(v, &ctx);
+	if ((u32)v->arch.gpr[GPR_RCX] != 0 || !(value & XCR0_X87) ||
+	    ((value & XCR0_AVX) && !(value & XCR0_SSE)) ||
+	    (value & ~guest_cpuid_xcr0_allowed(&ctx))) {
+		vcpu_inject_gp(v);
+		return;
+	}
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((u32)value), "d"((u32)(value >> 32)));
+	v->xcr0 = value;
+	vcpu_skip_insn(v, e);
+}
+
+/* #AC and #DB are intercepted only so a guest cannot hang the CPU in an
+ * endless delivery loop; they go straight back to the guest. */
+void exit_exception(struct vcpu *v, const struct vexit *e)
+{
+	if (e->exception.vector == EXC_DB)
+		__asm__ volatile("mov %0, %%dr6" : : "r"(e->exception.cr2_or_dr6 | DR6_FIXED_ONES));
+	vcpu_inject_exception(v, e->exception.vector, e->exception.has_error_code,
+			      e->exception.error_code);
+}
+
+void exit_triple_fault(struct vcpu *v, const struct vexit *e)
+{
+	vm_stop(v->vm, "the guest triple-faulted (an exception while delivering a double fault)");
+}
+
+void exit_entry_failed(struct vcpu *v, const struct vexit *e)
+{
+	vm_stop(v->vm, "VM entry refused the guest state (backend exit %#x, qualification %#llx)",
+		e->raw_reason, (unsigned long long)e->raw_qual);
+	v->vm->hw->dump(&v->arch);
+}
+
+void exit_undefined(struct vcpu *v, const struct vexit *e)
+{
+	vcpu_inject_ud(v);
+}
+
+void exit_gp(struct vcpu *v, const struct vexit *e)
+{
+	vcpu_inject_gp(v);
+}
+
+void exit_skip(struct vcpu *v, const struct vexit *e)
+{
+	vcpu_skip_insn(v, e);
+}
+
+/* A host interrupt caused the exit: open a window for the host to take it. */
+void exit_extint(struct vcpu *v, const struct vexit *e)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+void exit_nothing(struct vcpu *v, const struct vexit *e)
+{
+}
+
+void exit_unhandled(struct vcpu *v, const struct vexit *e)
+{
+	vm_stop(v->vm, "unhandled exit: %s (backend reason %#x, qualification %#llx, info %#llx)",
+		exit_reason_name(e->reason), e->raw_reason, (unsigned long long)e->raw_qual,
+		(unsigned long long)e->raw_info);
+	v->vm->hw->dump(&v->arch);
+}

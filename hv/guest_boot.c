@@ -1,0 +1,126 @@
+/* Guest start-up by the Multiboot Specification 0.6.96 (3.2 "Machine
+ * state"): 32-bit protected mode, paging off, flat segments, EAX = magic,
+ * EBX = boot information. */
+#include "hv/guest_boot.h"
+
+#include <string.h>
+
+#include "arch/x86/mm.h"
+#include "errno.h"
+#include "hv/mb1_loader.h"
+#include "log.h"
+
+#define MAX_GUEST_MODULES BOOT_MAX_MODULES
+#define AR_CODE32 0xC09B /* execute/read, accessed, present, 32-bit, 4 KiB granular */
+#define AR_DATA32 0xC093 /* read/write, accessed, present, 32-bit, 4 KiB granular */
+#define AR_TSS32_BUSY 0x008B
+#define FLAT_LIMIT 0xFFFFFFFFu
+#define DR7_RESET 0x400ULL              /* SDM Vol 3, 18.2.4: bit 10 reads 1 */
+#define PAT_RESET 0x0007040600070406ULL /* SDM Vol 3, 13.12.4 "Programming the PAT" */
+
+/* Length of s's first word, and where the rest starts. */
+static size_t first_word(const char *s, const char **rest)
+{
+	size_t n = 0;
+
+	while (s[n] && s[n] != ' ' && s[n] != '\t')
+		n++;
+	*rest = s + n;
+	while (**rest == ' ' || **rest == '\t')
+		(*rest)++;
+	return n;
+}
+
+static bool module_role_is(const struct boot_module *m, const char *role)
+{
+	const char *rest;
+	size_t n = first_word(m->cmdline, &rest);
+
+	return n == strlen(role) && !strncmp(m->cmdline, role, n);
+}
+
+int guest_find_kernel(const struct boot_info *bi, const struct config *cfg)
+{
+	for (unsigned i = 0; i < bi->module_count; i++)
+		if (module_role_is(&bi->modules[i], cfg->guest))
+			return (int)i;
+	return -1;
+}
+
+static unsigned collect_modules(const struct boot_info *bi, struct mb1_guest_module *out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < bi->module_count && n < MAX_GUEST_MODULES; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		const char *rest;
+
+		if (!module_role_is(m, GUEST_MODULE_ROLE))
+			continue;
+		first_word(m->cmdline, &rest);
+		out[n++] = (struct mb1_guest_module){ phys_to_virt(m->start), m->end - m->start, rest };
+	}
+	return n;
+}
+
+static void flat_segment(struct segment *s, u16 selector, u32 ar)
+{
+	*s = (struct segment){ selector, 0, FLAT_LIMIT, ar };
+}
+
+/* The Multiboot machine state (3.2). Selectors are arbitrary: the guest
+ * must load its own GDT before reloading segments. */
+static void initial_state(struct vcpu_state *s, const struct mb1_load_result *r)
+{
+	memset(s, 0, sizeof(*s));
+	s->gpr[GPR_RAX] = MB1_BOOTLOADER_MAGIC;
+	s->gpr[GPR_RBX] = r->info_gpa;
+	s->rip = r->entry;
+	s->rflags = 2; /* reserved bit 1; IF and VM clear */
+	s->cr0 = 0x11;  /* PE and ET */
+	s->dr7 = DR7_RESET;
+	s->pat = PAT_RESET;
+	flat_segment(&s->seg[SEG_CS], 0x08, AR_CODE32);
+	for (int i = 0; i < SEG_COUNT; i++)
+		if (i != SEG_CS && i != SEG_LDTR && i != SEG_TR)
+			flat_segment(&s->seg[i], 0x10, AR_DATA32);
+	s->seg[SEG_TR] = (struct segment){ 0, 0, 0xFFFF, AR_TSS32_BUSY };
+	s->seg[SEG_LDTR] = (struct segment){ 0, 0, 0, SEG_AR_UNUSABLE };
+}
+
+int guest_boot(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	static struct mb1_guest_module modules[MAX_GUEST_MODULES];
+	int k = guest_find_kernel(bi, cfg);
+	struct mb1_load_params p;
+	struct mb1_load_result r;
+	struct vcpu_state s;
+	int err;
+
+	if (k < 0) {
+		pr_err("guest: no boot module named '%s'", cfg->guest);
+		return -ENOENT;
+	}
+	p = (struct mb1_load_params){
+		.image = phys_to_virt(bi->modules[k].start),
+		.image_size = bi->modules[k].end - bi->modules[k].start,
+		.ram = vm->ram,
+		.ram_size = vm->ram_size,
+		.cmdline = cfg->guest_args,
+		.modules = modules,
+		.module_count = collect_modules(bi, modules),
+	};
+	err = mb1_load(&p, &r);
+	if (err) {
+		pr_err("guest: cannot load the kernel: %s%s", r.why,
+		       r.segment >= 0 ? " (see its program headers)" : "");
+		return err;
+	}
+	pr_info("guest: %s kernel at %#llx-%#llx, entry %#x, %u module%s, command line '%s'",
+		r.aout_kludge ? "a.out-kludge" : "ELF", (unsigned long long)r.kernel_lo,
+		(unsigned long long)r.kernel_hi, r.entry, p.module_count,
+		p.module_count == 1 ? "" : "s", cfg->guest_args);
+	initial_state(&s, &r);
+	vm->hw->set_state(&vm->vcpu.arch, &s);
+	return 0;
+}

@@ -1,0 +1,85 @@
+/*
+ * Decoder for the instruction behind a guest MMIO access. The exit tells the
+ * hypervisor which guest-physical address was touched but not how: this
+ * decodes the bytes at the guest's RIP to find the access size, direction,
+ * register or immediate operand and instruction length. Only the MOV family
+ * that compilers and Linux's readX()/writeX() emit for MMIO is supported;
+ * everything else is -ENOTSUP. Pure code: the bytes are guest-controlled, so
+ * the host fuzzes it.
+ *
+ * Encodings: Intel SDM Vol 2A, 2.1 "Instruction Format for Protected Mode,
+ * Real-Address Mode, and Virtual-8086 Mode", 2.2.1 "REX Prefixes", Tables 2-1
+ * "16-Bit Addressing Forms with the ModR/M Byte" and 2-2 "32-Bit Addressing
+ * Forms with the ModR/M Byte"; Vol 2B "MOV", "MOVZX", "MOVSX".
+ */
+#ifndef UNDERSTUDY_HV_INSN_DECODE_H
+#define UNDERSTUDY_HV_INSN_DECODE_H
+
+#include "types.h"
+
+#define INSN_MAX_LEN 15 /* SDM 2.1: longer instructions raise #GP */
+
+/* Code-segment size: from CS.L (64) and CS.D (32 when set, else 16). */
+enum insn_mode {
+	INSN_MODE_16 = 16,
+	INSN_MODE_32 = 32,
+	INSN_MODE_64 = 64,
+};
+
+/* How a load's memory value reaches the (possibly wider) register. */
+enum insn_ext {
+	INSN_EXT_NONE, /* MOV: register and memory have the same size */
+	INSN_EXT_ZERO, /* MOVZX */
+	INSN_EXT_SIGN, /* MOVSX */
+};
+
+/* Segment override prefix in effect, numbered as the Sreg field. In 64-bit
+ * mode only FS and GS overrides take effect (SDM 2.1.1). */
+enum insn_seg {
+	INSN_SEG_NONE = -1, /* no override: DS, or SS for rBP/rSP bases */
+	INSN_SEG_ES = 0,
+	INSN_SEG_CS = 1,
+	INSN_SEG_SS = 2,
+	INSN_SEG_DS = 3,
+	INSN_SEG_FS = 4,
+	INSN_SEG_GS = 5,
+};
+
+struct insn {
+	u8 length;        /* bytes, prefixes to immediate included */
+	u8 size;          /* memory access size: 1, 2, 4 or 8 */
+	u8 reg_size;      /* register operand size (MOVZX/MOVSX: wider than size) */
+	u8 addr_size;     /* effective address size: 2, 4 or 8 */
+	bool is_write;    /* store to memory (else a load from it) */
+	bool has_imm;     /* a store of imm (C6/C7), not of register reg */
+	bool high_byte;   /* reg 0-3 stands for AH/CH/DH/BH (byte operand, no REX) */
+	bool rip_relative; /* 64-bit mode ModRM mod=0 r/m=5 */
+	bool lock;        /* F0 was present (meaningless for MOV, ignored) */
+	u8 reg;           /* 0-15 (RAX..R15): store source or load destination */
+	u8 opcode;        /* the opcode byte after any 0F escape */
+	bool two_byte;    /* opcode was escaped with 0F */
+	enum insn_mode mode;
+	enum insn_ext ext;
+	enum insn_seg seg;
+	u64 imm;          /* has_imm: sign-extended to 64 bits for REX.W C7 */
+	u64 moffs;        /* A0-A3: the absolute offset; else 0 */
+};
+
+/*
+ * Decodes the instruction in bytes[0..avail) (avail may exceed
+ * INSN_MAX_LEN; only the first 15 bytes count). Returns 0 with *out filled;
+ * -ENODATA when the instruction continues past avail; -EINVAL when it would
+ * be longer than 15 bytes or its operand is a register (mod=3: not a memory
+ * access); -ENOTSUP for any opcode or prefix outside the supported MOV forms.
+ */
+int insn_decode(const u8 *bytes, size_t avail, enum insn_mode mode, struct insn *out);
+
+/* The value the destination register holds after a load that read value
+ * from memory, given the register's previous contents old_reg. */
+u64 insn_apply_load(const struct insn *insn, u64 old_reg, u64 value);
+
+/* The value a store writes to memory (truncated to insn->size), taken from
+ * the immediate or from regs[] (indexed RAX=0 .. R15=15). */
+u64 insn_store_value(const struct insn *insn, const u64 regs[16]);
+
+#endif

@@ -1,0 +1,89 @@
+/* Guest I/O dispatch over a small table of claimed ranges (see io_bus.h). */
+#include "hv/io_bus.h"
+
+#include <string.h>
+
+#include "errno.h"
+
+static u64 ones(u8 size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+void io_bus_init(struct io_bus *bus)
+{
+	memset(bus, 0, sizeof(*bus));
+}
+
+int io_bus_register(struct io_bus *bus, const struct io_range *r)
+{
+	if (r->len == 0 || r->base + r->len < r->base)
+		return -EINVAL;
+	for (unsigned i = 0; i < bus->count; i++) {
+		const struct io_range *o = &bus->ranges[i];
+
+		if (r->base < o->base + o->len && o->base < r->base + r->len)
+			return -EEXIST;
+	}
+	if (bus->count == IO_BUS_MAX_RANGES)
+		return -ENOSPC;
+	bus->ranges[bus->count++] = *r;
+	return 0;
+}
+
+const struct io_range *io_bus_find(const struct io_bus *bus, u64 addr)
+{
+	for (unsigned i = 0; i < bus->count; i++) {
+		const struct io_range *r = &bus->ranges[i];
+
+		if (addr >= r->base && addr - r->base < r->len)
+			return r;
+	}
+	return NULL;
+}
+
+static bool fits(const struct io_range *r, u64 addr, u8 size)
+{
+	return addr - r->base + size <= r->len;
+}
+
+bool io_bus_read(struct io_bus *bus, u64 addr, u8 size, u64 *value)
+{
+	const struct io_range *r = io_bus_find(bus, addr);
+
+	if (r && !fits(r, addr, size)) { /* straddles: assemble byte by byte */
+		u64 v = 0, b;
+
+		for (u8 i = 0; i < size; i++) {
+			io_bus_read(bus, addr + i, 1, &b);
+			v |= (b & 0xFF) << (8 * i);
+		}
+		*value = v;
+		return true;
+	}
+	if (!r) {
+		bus->unclaimed_reads++;
+		*value = ones(size);
+		return false;
+	}
+	*value = r->read ? r->read(r->dev, addr - r->base, size) & ones(size) : ones(size);
+	return true;
+}
+
+bool io_bus_write(struct io_bus *bus, u64 addr, u8 size, u64 value)
+{
+	const struct io_range *r = io_bus_find(bus, addr);
+
+	if (r && !fits(r, addr, size)) {
+		for (u8 i = 0; i < size; i++)
+			io_bus_write(bus, addr + i, 1, value >> (8 * i));
+		return true;
+	}
+	if (!r) {
+		bus->unclaimed_writes++;
+		return false;
+	}
+	if (r->write)
+		r->write(r->dev, addr - r->base, size, value & ones(size));
+	return true;
+}

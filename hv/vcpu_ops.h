@@ -1,0 +1,71 @@
+/* Small operations exit handlers share: registers, RIP, fault injection. */
+#ifndef UNDERSTUDY_HV_VCPU_OPS_H
+#define UNDERSTUDY_HV_VCPU_OPS_H
+
+#include "arch/x86/regs.h"
+#include "arch/x86/trap.h"
+#include "hv/vm.h"
+
+/* Moves RIP past the exiting instruction. */
+static inline void vcpu_skip_insn(struct vcpu *v, const struct vexit *e)
+{
+	v->vm->hw->advance_rip(&v->arch, e->insn_len);
+}
+
+static inline void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)
+{
+	struct vevent ev = { VEVENT_EXCEPTION, vector, has_error, error };
+
+	v->vm->hw->inject(&v->arch, &ev);
+}
+
+static inline void vcpu_inject_gp(struct vcpu *v)
+{
+	vcpu_inject_exception(v, EXC_GP, true, 0);
+}
+
+static inline void vcpu_inject_ud(struct vcpu *v)
+{
+	vcpu_inject_exception(v, EXC_UD, false, 0);
+}
+
+/* Is the guest executing 64-bit code (CS.L with EFER.LMA)? */
+bool vcpu_in_long_mode(struct vcpu *v);
+
+/* EDX:EAX = value, as RDTSC and RDMSR return it (upper halves cleared). */
+static inline void vcpu_set_edx_eax(struct vcpu *v, u64 value)
+{
+	v->arch.gpr[GPR_RAX] = (u32)value;
+	v->arch.gpr[GPR_RDX] = value >> 32;
+}
+
+static inline u64 vcpu_edx_eax(struct vcpu *v)
+{
+	return (v->arch.gpr[GPR_RDX] << 32) | (u32)v->arch.gpr[GPR_RAX];
+}
+
+/* Writes a size-byte result to register reg with x86's rules: 1- and 2-byte
+ * writes keep the upper bits, 4-byte writes clear bits 63:32. */
+static inline void vcpu_write_gpr_sized(struct vcpu *v, u8 reg, u8 size, u64 value)
+{
+	u64 *r = &v->arch.gpr[reg & 15];
+
+	if (size == 8)
+		*r = value;
+	else if (size == 4)
+		*r = (u32)value;
+	else {
+		u64 mask = (1ULL << (size * 8)) - 1;
+
+		*r = (*r & ~mask) | (value & mask);
+	}
+}
+
+struct guest_cpuid_ctx;
+/* The CPUID policy inputs for v's current state (hv/exit_cpuid.c). */
+void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx);
+
+/* The guest's time-stamp counter. */
+u64 vcpu_guest_tsc(struct vcpu *v);
+
+#endif

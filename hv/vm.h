@@ -1,0 +1,81 @@
+/*
+ * The virtual machine: one guest with one vCPU, its RAM, its buses and
+ * devices, its state (running, exited, stopped) and its exit statistics.
+ */
+#ifndef UNDERSTUDY_HV_VM_H
+#define UNDERSTUDY_HV_VM_H
+
+#include "arch/x86/stage2.h"
+#include "arch/x86/virt.h"
+#include "hv/io_bus.h"
+#include "types.h"
+
+#define VM_STOP_REASON_MAX 160
+
+enum vm_state {
+	VM_RUNNING,
+	VM_EXITED,  /* the guest asked to end, with exit_code */
+	VM_STOPPED, /* the hypervisor stopped the guest: stop_reason says why */
+};
+
+struct vm_stats {
+	u64 exits[VEXIT_COUNT];
+	u64 hv_cycles[VEXIT_COUNT]; /* TSC cycles in the hypervisor after each kind */
+	u64 guest_cycles;           /* TSC cycles between entries and exits */
+	u64 halted_cycles;          /* TSC cycles asleep for a halted guest */
+	u64 interrupts_injected;
+	u64 guest_caused_exits;     /* landmarks: exits an instruction or access caused */
+};
+
+struct vcpu {
+	struct vcpu_arch arch;
+	struct vm *vm;
+	bool halted;        /* in HLT, waiting for an interrupt */
+	u64 tsc_aux;        /* IA32_TSC_AUX, returned by RDTSCP */
+	u64 tsc_adjust;     /* guest TSC = host TSC - vm->start_tsc + tsc_adjust */
+	u64 xcr0;
+};
+
+struct vm_devices; /* hv/vm_devices.c */
+
+struct vm {
+	const struct virt_backend *hw;
+	struct stage2 stage2;
+	u64 ram_hpa;        /* guest RAM: guest-physical 0 .. ram_size */
+	u64 ram_size;
+	u8 *ram;            /* its host mapping */
+	struct vcpu vcpu;
+	struct io_bus pio;  /* port I/O */
+	struct io_bus mmio; /* device memory (not mapped in stage 2) */
+	struct vm_devices *dev;
+	u64 start_tsc;      /* host TSC when the guest first ran */
+	enum vm_state state;
+	u32 exit_code;
+	char stop_reason[VM_STOP_REASON_MAX];
+	struct vm_stats stats;
+};
+
+/* Allocates RAM, builds stage-2 tables, attaches devices and creates the
+ * vCPU; 0 or a negative errno (reported). */
+int vm_create(struct vm *vm, const struct virt_backend *hw, u64 ram_size);
+
+/* Runs the guest until it exits or is stopped. */
+void vm_run(struct vm *vm);
+
+/* Ends the run: the guest asked for it (exit port). */
+void vm_guest_exit(struct vm *vm, u32 code);
+
+/* Ends the run: the guest did something the hypervisor cannot let it go on
+ * after (reason is printed with the guest's registers). */
+void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Guest time in nanoseconds since the guest started. */
+u64 vm_guest_ns(struct vm *vm);
+
+/* Prints the guest registers (reports). */
+void vm_dump_guest(struct vm *vm);
+
+/* Host pointer to guest-physical [gpa, gpa+len) if it is all RAM, else NULL. */
+void *vm_gpa_to_hva(struct vm *vm, u64 gpa, u64 len);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * The guest's PC: COM1 (16550), the 8259A pair, the 8254 PIT with port
+ * 0x61, CMOS/RTC, port 0x80, the isa-debug-exit port at 0xF4 and a minimal
+ * local APIC page. Devices read time from the VM's guest clock; their
+ * interrupts go to the PIC, whose output the run loop injects (the LAPIC
+ * model has no LINT0 path: PIC interrupts reach the vCPU directly, as with
+ * a local APIC in virtual-wire mode).
+ */
+#include "hv/vm_devices.h"
+
+#include <string.h>
+
+#include "drivers/rtc/cmos.h"
+#include "errno.h"
+#include "hv/guest_console.h"
+#include "hv/vdev/cmos_rtc.h"
+#include "hv/vdev/lapic_min.h"
+#include "hv/vdev/misc_ports.h"
+#include "hv/vdev/pic8259.h"
+#include "hv/vdev/pit8254.h"
+#include "hv/vdev/uart16550.h"
+#include "log.h"
+
+#define IRQ_PIT 0
+#define IRQ_COM1 4
+#define IRQ_RTC 8
+#define GUEST_APIC_ID 0
+#define FALLBACK_EPOCH 1767225600 /* 2026-01-01 00:00:00 UTC, if the host RTC is unreadable */
+
+struct vm_devices {
+	struct vuart com1;
+	struct vpic pic;
+	struct vpit pit;
+	struct vrtc rtc;
+	struct vmisc misc;
+	struct vlapic lapic;
+};
+
+static struct vm_devices devices; /* one VM */
+
+static u64 guest_clock_ns(void *ctx)
+{
+	return vm_guest_ns(ctx);
+}
+
+static void on_exit_port(void *ctx, u32 value)
+{
+	vm_guest_exit(ctx, value);
+}
+
+/* Wall-clock seconds since 1970 from the host's RTC. */
+static u64 host_epoch_seconds(void)
+{
+	struct host_wall_time t;
+	struct vrtc_tm tm;
+
+	if (cmos_read_time(&t)) {
+		pr_warn("devices: host RTC unreadable; the guest's clock starts at 2026-01-01");
+		return FALLBACK_EPOCH;
+	}
+	tm = (struct vrtc_tm){ .year = t.year, .month = t.month, .day = t.day, .hour = t.hour,
+			       .min = t.minute, .sec = t.second };
+	return (u64)vrtc_tm_to_epoch(&tm);
+}
+
+static int attach_all(struct vm *vm, struct vm_devices *d)
+{
+	int err = vpic_attach(&d->pic, &vm->pio);
+
+	err = err ? err : vpit_attach(&d->pit, &vm->pio);
+	err = err ? err : vrtc_attach(&d->rtc, &vm->pio);
+	err = err ? err : vuart_attach(&d->com1, &vm->pio, VUART_COM1_BASE);
+	err = err ? err : vmisc_attach(&d->misc, &vm->pio);
+	err = err ? err : vlapic_attach(&d->lapic, &vm->mmio);
+	return err;
+}
+
+int vm_devices_create(struct vm *vm)
+{
+	struct vm_devices *d = &devices;
+	struct vclock clock = { guest_clock_ns, vm };
+
+	memset(d, 0, sizeof(*d));
+	vm->dev = d;
+	vpic_init(&d->pic, (struct irq_line){ NULL, NULL, 0 });
+	vpit_init(&d->pit, clock, vpic_irq_line(&d->pic, IRQ_PIT));
+	vrtc_init(&d->rtc, clock, vpic_irq_line(&d->pic, IRQ_RTC), host_epoch_seconds(),
+		  vm->ram_size);
+	vuart_init(&d->com1, vpic_irq_line(&d->pic, IRQ_COM1), guest_console_put, NULL);
+	vmisc_init(&d->misc, on_exit_port, vm);
+	vlapic_init(&d->lapic, GUEST_APIC_ID);
+	return attach_all(vm, d);
+}
+
+void vm_devices_update(struct vm *vm)
+{
+	vpit_update(&vm->dev->pit);
+	vrtc_update(&vm->dev->rtc);
+}
+
+u64 vm_devices_next_event_ns(struct vm *vm)
+{
+	return MIN(vpit_next_irq_ns(&vm->dev->pit), vrtc_next_irq_ns(&vm->dev->rtc));
+}
+
+int vm_devices_pending_vector(struct vm *vm)
+{
+	return vpic_pending_vector(&vm->dev->pic);
+}
+
+int vm_devices_ack_vector(struct vm *vm)
+{
+	return vpic_ack(&vm->dev->pic);
+}
+
+u64 vm_devices_apic_base(struct vm *vm)
+{
+	return vlapic_apic_base(&vm->dev->lapic);
+}
+
+int vm_devices_set_apic_base(struct vm *vm, u64 value)
+{
+	return vlapic_write_apic_base(&vm->dev->lapic, value);
+}
+
+u8 vm_devices_tpr(struct vm *vm)
+{
+	return vlapic_tpr(&vm->dev->lapic);
+}
+
+void vm_devices_set_tpr(struct vm *vm, u8 tpr)
+{
+	vlapic_set_tpr(&vm->dev->lapic, tpr);
+}
+
+void vm_devices_report(struct vm *vm)
+{
+	struct vm_devices *d = vm->dev;
+
+	pr_info("devices: COM1 %llu bytes out; PIT %llu interrupts (%llu coalesced); "
+		"RTC %llu interrupts; unclaimed port reads %llu, writes %llu",
+		(unsigned long long)d->com1.stats.tx_bytes, (unsigned long long)d->pit.stats.irq_edges,
+		(unsigned long long)d->pit.stats.irq_coalesced, (unsigned long long)d->rtc.stats.irqs,
+		(unsigned long long)vm->pio.unclaimed_reads,
+		(unsigned long long)vm->pio.unclaimed_writes);
+}

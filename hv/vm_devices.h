@@ -1,0 +1,35 @@
+/* The guest's PC devices, attached to the VM's buses (hv/vm_devices.c). */
+#ifndef UNDERSTUDY_HV_VM_DEVICES_H
+#define UNDERSTUDY_HV_VM_DEVICES_H
+
+#include "hv/vm.h"
+
+#define GUEST_LAPIC_BASE 0xFEE00000ULL /* SDM Vol 3, 11.4.1: default APIC base */
+#define GUEST_LAPIC_SIZE 0x1000ULL
+
+/* Creates COM1, the PIC pair, the PIT, CMOS/RTC, port 0x80, the exit port
+ * and the local APIC; 0 or a negative errno. */
+int vm_devices_create(struct vm *vm);
+
+/* Brings timer devices up to the current guest time, raising interrupts. */
+void vm_devices_update(struct vm *vm);
+
+/* Guest time (ns) of the next timer interrupt, or UINT64_MAX. */
+u64 vm_devices_next_event_ns(struct vm *vm);
+
+/* The vector the interrupt controller would deliver now, or -1. */
+int vm_devices_pending_vector(struct vm *vm);
+
+/* Acknowledges the pending interrupt (INTA) and returns its vector. */
+int vm_devices_ack_vector(struct vm *vm);
+
+/* IA32_APIC_BASE and the task priority (CR8 = TPR[7:4]). */
+u64 vm_devices_apic_base(struct vm *vm);
+int vm_devices_set_apic_base(struct vm *vm, u64 value);
+u8 vm_devices_tpr(struct vm *vm);
+void vm_devices_set_tpr(struct vm *vm, u8 tpr);
+
+/* Prints the devices' counters after the run. */
+void vm_devices_report(struct vm *vm);
+
+#endif

@@ -1,0 +1,209 @@
+// sources: arch/x86/acpi.c
+/*
+ * Writes the fuzzers' seed corpora (test/fuzz/corpus/<fuzzer>/) from the same
+ * builders the unit tests use: `make fuzz-seeds`. Every seed is small and
+ * valid, so the fuzzers start from inputs that reach deep into the parsers.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "test/unit/acpi_builder.h"
+#include "test/unit/mb2_builder.h"
+
+static const char *out_dir = "test/fuzz/corpus";
+
+static void put_u32(u8 *p, u32 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* Writes len bytes to <out_dir>/<sub>/<name>, creating <sub>. */
+static void write_seed(const char *sub, const char *name, const void *data, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", out_dir, sub);
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		perror(path);
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/%s/%s", out_dir, sub, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+/* --- Multiboot2 information ------------------------------------------------ */
+
+static const struct mb2_mmap_entry qemu_mmap[] = {
+	{ 0x0, 0x9FC00, MB2_MEMORY_AVAILABLE, 0 },
+	{ 0x9FC00, 0x400, MB2_MEMORY_RESERVED, 0 },
+	{ 0xF0000, 0x10000, MB2_MEMORY_RESERVED, 0 },
+	{ 0x100000, 0x7EE0000, MB2_MEMORY_AVAILABLE, 0 },
+	{ 0x7FE0000, 0x20000, MB2_MEMORY_ACPI_RECLAIMABLE, 0 },
+	{ 0xFFFC0000, 0x40000, MB2_MEMORY_RESERVED, 0 },
+};
+
+/* Inputs that once broke the parser or the allocator fed from it. */
+static void seed_mb2_regressions(u8 *buf, size_t cap)
+{
+	static const struct mb2_mmap_entry to_top[] = {
+		{ 0x100000, 0x1000000, MB2_MEMORY_AVAILABLE, 0 },
+		{ 0x0, 0xFFFFFFFFFFFFF600ULL, 255, 0 }, /* reserved up to the last page */
+		{ 0xFFFFFFFFFFFFF001ULL, 0xFFE, MB2_MEMORY_AVAILABLE, 0 },
+	};
+	struct mb2_builder b;
+	u8 *tag;
+
+	/* An entry size near 2^32 once wrapped the offset past the tag. */
+	mb2b_init(&b, buf, cap);
+	tag = mb2b_tag(&b, MB2_TAG_MMAP, 16);
+	put_u32(tag + 8, 0xFFFFFFF8);
+	mb2b_finish(&b);
+	write_seed("mb2", "regress_mmap_entry_size_wrap", buf, b.len);
+
+	/* Regions ending in the last page of the address space once made the
+	 * allocator's page rounding wrap (reserving nothing, freeing all). */
+	mb2b_init(&b, buf, cap);
+	mb2b_mmap(&b, to_top, ARRAY_SIZE(to_top), sizeof(struct mb2_mmap_entry));
+	mb2b_finish(&b);
+	write_seed("mb2", "regress_pmm_top_of_memory", buf, b.len);
+}
+
+static void seed_mb2(void)
+{
+	static u8 buf[1024] __aligned(8);
+	struct mb2_tag_basic_meminfo mem = { MB2_TAG_BASIC_MEMINFO, 16, 639, 130048 };
+	struct mb2_tag_framebuffer fb = {
+		MB2_TAG_FRAMEBUFFER, 32, 0xFD000000ULL, 4096, 1024, 768, 32, 1, 0,
+	};
+	struct mb2_tag_efi64 efi64 = { MB2_TAG_EFI64, 16, 0x7F9E5018ULL };
+	struct mb2_tag_load_base lb = { MB2_TAG_LOAD_BASE_ADDR, 12, 0x200000 };
+	struct mb2_tag_efi_mmap em = { MB2_TAG_EFI_MMAP, 16 + 2 * 48, 48, 1 };
+	struct acpi_rsdp v1 = acpi_make_rsdp(0, 0x7FE1000, 0);
+	struct acpi_rsdp v2 = acpi_make_rsdp(2, 0x7FE1000, 0x7FE1100);
+	struct mb2_builder b;
+
+	mb2b_init(&b, buf, sizeof(buf));
+	mb2b_finish(&b);
+	write_seed("mb2", "minimal", buf, b.len);
+
+	mb2b_init(&b, buf, sizeof(buf));
+	mb2b_string(&b, MB2_TAG_CMDLINE, "/boot/understudy.elf log=debug");
+	mb2b_string(&b, MB2_TAG_BOOTLOADER_NAME, "GRUB 2.06");
+	mb2b_struct(&b, &mem, sizeof(mem));
+	mb2b_mmap(&b, qemu_mmap, ARRAY_SIZE(qemu_mmap), sizeof(struct mb2_mmap_entry));
+	mb2b_acpi(&b, MB2_TAG_ACPI_OLD, &v1, ACPI_RSDP_V1_SIZE);
+	mb2b_finish(&b);
+	write_seed("mb2", "bios_grub", buf, b.len);
+
+	mb2b_init(&b, buf, sizeof(buf));
+	mb2b_string(&b, MB2_TAG_CMDLINE, "selftest=off");
+	mb2b_module(&b, 0x1000000, 0x1010000, "guest.bin console=ttyS0");
+	mb2b_module(&b, 0x1010000, 0x1010000, "");
+	mb2b_mmap(&b, qemu_mmap, 4, 32);
+	mb2b_struct(&b, &fb, sizeof(fb));
+	mb2b_struct(&b, &efi64, sizeof(efi64));
+	mb2b_acpi(&b, MB2_TAG_ACPI_NEW, &v2, sizeof(v2));
+	memcpy(mb2b_tag(&b, MB2_TAG_EFI_MMAP, em.size), &em, sizeof(em));
+	mb2b_tag(&b, MB2_TAG_EFI_BS, 8);
+	mb2b_struct(&b, &lb, sizeof(lb));
+	mb2b_tag(&b, 99, 16);
+	mb2b_finish(&b);
+	write_seed("mb2", "efi_modules", buf, b.len);
+
+	seed_mb2_regressions(buf, sizeof(buf));
+}
+
+/* --- ACPI tables in a fake memory starting at address 0 -------------------- */
+
+static u64 seed_madt(struct fake_phys *m, bool x2apic)
+{
+	struct acpi_body b = { .n = 0 };
+
+	madt_header(&b, 0xFEE00000, 1);
+	madt_lapic(&b, 0, 0, 1);
+	madt_lapic(&b, 1, 1, 0);
+	madt_lapic(&b, 2, 2, 2);
+	if (x2apic) {
+		madt_x2apic(&b, 0x100, 1, 3);
+		madt_lapic_override(&b, 0xFEE00000ULL);
+	}
+	madt_ioapic(&b, 1, 0xFEC00000, 0);
+	madt_override(&b, 0, 2, 0);
+	madt_override(&b, 9, 9, 0xD);
+	return acpi_add_table(m, "APIC", &b);
+}
+
+static u64 seed_mcfg(struct fake_phys *m)
+{
+	struct acpi_body b = { .n = 0 };
+
+	mcfg_header(&b);
+	mcfg_entry(&b, 0xB0000000, 0, 0, 255);
+	return acpi_add_table(m, "MCFG", &b);
+}
+
+/* RSDP at 0, then the root table and the tables it lists. */
+static void seed_acpi_one(const char *name, u8 revision)
+{
+	static u8 buf[1024];
+	struct fake_phys m;
+	struct acpi_rsdp r;
+	struct acpi_body facs = { .n = 0 };
+	u64 tables[3], rsdp, root;
+
+	fake_phys_init(&m, buf, 0, sizeof(buf));
+	rsdp = fake_phys_alloc(&m, sizeof(r));
+	body_put(&facs, "FADT-ish body", 13);
+	tables[0] = acpi_add_table(&m, "FACP", &facs);
+	tables[1] = seed_madt(&m, revision >= 2);
+	tables[2] = seed_mcfg(&m);
+	root = acpi_add_root(&m, revision >= 2, tables, 3);
+	r = revision >= 2 ? acpi_make_rsdp(revision, 0, root) : acpi_make_rsdp(0, (u32)root, 0);
+	memcpy(fake_phys_ptr(&m, rsdp), &r, sizeof(r));
+	write_seed("acpi", name, buf, m.used);
+}
+
+static void seed_acpi(void)
+{
+	seed_acpi_one("v1_rsdt", 0);
+	seed_acpi_one("v2_xsdt", 2);
+}
+
+/* --- command lines ---------------------------------------------------------- */
+
+static void seed_cmdline(void)
+{
+	static const struct {
+		const char *name, *text;
+	} seeds[] = {
+		{ "options", "log=debug selftest=off fault_test=pf" },
+		{ "grub_path", "/boot/understudy.elf log=trace selftest" },
+		{ "values", "guest_args=\"a b\tc\" ip=10.0.2.15 mac=52:54:00:12:34:56 mem=0x20M" },
+		{ "errors", "selftest=maybe fault_test=xx log=loud =x unknown" },
+		{ "unclosed", "log=info args=\"never closed" },
+		{ "size", "16777215T" },
+		{ "guest", "hv=vmx guest=linux guest_mem=128M guest_console=e9 "
+			   "\"guest_args=console=ttyS0 a=\\\"b c\\\"\"" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(seeds); i++)
+		write_seed("cmdline", seeds[i].name, seeds[i].text, strlen(seeds[i].text));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		out_dir = argv[1];
+	seed_mb2();
+	seed_acpi();
+	seed_cmdline();
+	return 0;
+}

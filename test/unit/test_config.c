@@ -1,0 +1,508 @@
+// sources: hv/config.c lib/cmdline.c lib/log.c lib/fmt.c
+/*
+ * hv/config.c (with the console and log code it reports through): defaults,
+ * every option, and what is printed for unknown keys and malformed values.
+ */
+#include "helpers.h"
+
+#include "errno.h"
+#include "cmdline.h"
+#include "hv/config.h"
+
+static int setup(void **state)
+{
+	capture_start();
+	log_set_level(LOG_INFO);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	capture_stop();
+	log_set_level(LOG_INFO);
+	return 0;
+}
+
+/* Parses line into a freshly defaulted cfg; returns the error count. */
+static int parse(struct config *cfg, const char *line)
+{
+	config_defaults(cfg);
+	return config_parse(cfg, line);
+}
+
+static void assert_defaults(const struct config *cfg)
+{
+	assert_int_equal(cfg->log_level, LOG_INFO);
+	assert_true(cfg->selftest);
+	assert_int_equal(cfg->fault_test, FAULT_TEST_NONE);
+	assert_int_equal(cfg->hv, VIRT_AUTO);
+	assert_string_equal(cfg->guest, "guest");
+	assert_string_equal(cfg->guest_args, "");
+	assert_true(cfg->guest_mem == MiB(64));
+	assert_int_equal(cfg->guest_console, GUEST_CONSOLE_AUTO);
+}
+
+static void test_defaults(void **state)
+{
+	struct config cfg;
+
+	memset(&cfg, 0xAA, sizeof(cfg));
+	config_defaults(&cfg);
+	assert_defaults(&cfg);
+}
+
+static void test_empty_and_null(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, ""), 0);
+	assert_defaults(&cfg);
+	assert_int_equal(parse(&cfg, "   \t "), 0);
+	assert_defaults(&cfg);
+	assert_int_equal(parse(&cfg, NULL), 0);
+	assert_defaults(&cfg);
+	assert_int_equal(capture.len, 0);
+}
+
+static void test_log_level(void **state)
+{
+	static const struct {
+		const char *line;
+		enum log_level level;
+	} cases[] = {
+		{ "log=error", LOG_ERROR }, { "log=warn", LOG_WARN },   { "log=info", LOG_INFO },
+		{ "log=debug", LOG_DEBUG }, { "log=trace", LOG_TRACE },
+	};
+	struct config cfg;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(parse(&cfg, cases[i].line), 0);
+		assert_int_equal(cfg.log_level, cases[i].level);
+		assert_true(cfg.selftest);
+		assert_int_equal(cfg.fault_test, FAULT_TEST_NONE);
+	}
+	assert_int_equal(capture.len, 0);
+}
+
+/* A bare boolean key means "on"; every spelling of on/off works. */
+static void test_selftest(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "selftest=off"), 0);
+	assert_false(cfg.selftest);
+	assert_int_equal(parse(&cfg, "selftest=no"), 0);
+	assert_false(cfg.selftest);
+	assert_int_equal(parse(&cfg, "selftest=0 selftest"), 0);
+	assert_true(cfg.selftest);
+	assert_int_equal(parse(&cfg, "selftest=false selftest=yes"), 0);
+	assert_true(cfg.selftest);
+}
+
+static void test_fault_test(void **state)
+{
+	static const struct {
+		const char *line;
+		enum fault_test value;
+	} cases[] = {
+		{ "fault_test=ud", FAULT_TEST_UD }, { "fault_test=pf", FAULT_TEST_PF },
+		{ "fault_test=gp", FAULT_TEST_GP }, { "fault_test=de", FAULT_TEST_DE },
+		{ "fault_test=pf fault_test=none", FAULT_TEST_NONE },
+	};
+	struct config cfg;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(parse(&cfg, cases[i].line), 0);
+		assert_int_equal(cfg.fault_test, cases[i].value);
+	}
+}
+
+static void test_all_options_quoted(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "log=\"trace\" selftest=\"off\"\tfault_test=\"de\""), 0);
+	assert_int_equal(cfg.log_level, LOG_TRACE);
+	assert_false(cfg.selftest);
+	assert_int_equal(cfg.fault_test, FAULT_TEST_DE);
+}
+
+/* Unknown keys are warned about by name and are not errors. */
+static void test_unknown_key(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "frobnicate=7 log=debug quux"), 0);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_captured("warn: config: unknown option 'frobnicate' ignored");
+	assert_captured("unknown option 'quux'");
+	assert_not_captured("error");
+}
+
+/* Near-miss spellings are unknown keys, not prefixes of known ones. */
+static void test_key_match_is_exact(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "logx=debug lo=debug LOG=debug"), 0);
+	assert_defaults(&cfg);
+	assert_captured("'logx'");
+	assert_captured("'lo'");
+	assert_captured("'LOG'");
+}
+
+static void test_malformed_log(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "log=loud"), 1);
+	assert_defaults(&cfg);
+	assert_captured("error: config: log: invalid value 'loud'");
+}
+
+static void test_malformed_selftest(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "selftest=off selftest=maybe"), 1);
+	assert_false(cfg.selftest); /* the bad value leaves the last good one */
+	assert_captured("config: selftest: invalid value 'maybe'");
+}
+
+static void test_malformed_fault_test(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "fault_test=xx"), 1);
+	assert_int_equal(cfg.fault_test, FAULT_TEST_NONE);
+	assert_captured("config: fault_test: invalid value 'xx'");
+	assert_captured("ud|pf|gp|de"); /* the message says what is expected */
+}
+
+/* Each malformed value counts once; good values around them still apply. */
+static void test_several_errors(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "log=loud selftest=maybe fault_test=gp fault_test=xx "
+				     "log= fault_test"),
+			 5);
+	assert_int_equal(cfg.fault_test, FAULT_TEST_GP);
+	assert_int_equal(cfg.log_level, LOG_INFO);
+	assert_captured("log: invalid value 'loud'");
+	assert_captured("selftest: invalid value 'maybe'");
+	assert_captured("fault_test: invalid value 'xx'");
+	assert_captured("log: invalid value ''");
+	assert_captured("fault_test: invalid value ''");
+}
+
+/* GRUB passes the image path first; it is not an option. Elsewhere a path
+ * is an unknown key. */
+static void test_image_path_skipped(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "/boot/understudy.elf log=debug"), 0);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_int_equal(capture.len, 0);
+
+	assert_int_equal(parse(&cfg, "  /boot/understudy.elf"), 0);
+	assert_int_equal(capture.len, 0);
+
+	assert_int_equal(parse(&cfg, "log=debug /boot/understudy.elf"), 0);
+	assert_captured("unknown option '/boot/understudy.elf'");
+}
+
+/* An unterminated quote stops parsing: one error, earlier options kept. */
+static void test_unterminated_quote(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "log=debug fault_test=\"pf selftest=off"), 1);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_int_equal(cfg.fault_test, FAULT_TEST_NONE);
+	assert_true(cfg.selftest);
+	assert_captured("error: config: malformed");
+	assert_captured("fault_test=pf selftest=off"); /* the word, unquoted */
+}
+
+static void test_empty_key(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "=debug log=trace"), 1);
+	assert_defaults(&cfg); /* parsing stops there */
+	assert_captured("error: config: malformed");
+	assert_captured("=debug");
+}
+
+/* With the level at "error" the warning is not printed, errors still are. */
+static void test_messages_follow_log_level(void **state)
+{
+	struct config cfg;
+
+	log_set_level(LOG_ERROR);
+	assert_int_equal(parse(&cfg, "frobnicate log=loud"), 1);
+	assert_not_captured("frobnicate");
+	assert_captured("log: invalid value 'loud'");
+}
+
+static void test_print(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "log=trace selftest=off fault_test=gp hv=svm guest=linux "
+				     "guest_mem=128M guest_console=e9 guest_args=\"quiet x=1\""),
+			 0);
+	config_print(&cfg);
+	assert_int_equal(capture.writes, 1);
+	assert_int_equal(capture.text[capture.len - 1], '\n');
+	assert_captured("config: log=trace selftest=off fault_test=gp ");
+	assert_captured(" hv=svm ");
+	assert_captured(" guest=linux ");
+	assert_captured(" guest_mem=128M ");
+	assert_captured(" guest_console=e9 ");
+	assert_captured(" guest_args='quiet x=1'");
+}
+
+static void test_hv_choice(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "hv=vmx"), 0);
+	assert_int_equal(cfg.hv, VIRT_VMX);
+	assert_int_equal(parse(&cfg, "hv=svm"), 0);
+	assert_int_equal(cfg.hv, VIRT_SVM);
+	assert_int_equal(parse(&cfg, "hv=svm hv=auto"), 0);
+	assert_int_equal(cfg.hv, VIRT_AUTO);
+	assert_int_equal(parse(&cfg, "hv=kvm"), 1);
+	assert_int_equal(cfg.hv, VIRT_AUTO);
+	assert_captured("hv: invalid value 'kvm'");
+	assert_string_equal(config_virt_name(VIRT_VMX), "vmx");
+	assert_string_equal(config_virt_name(VIRT_SVM), "svm");
+}
+
+static void test_guest_console(void **state)
+{
+	static const struct {
+		const char *line;
+		enum guest_console value;
+	} cases[] = {
+		{ "guest_console=com1", GUEST_CONSOLE_COM1 },
+		{ "guest_console=com2", GUEST_CONSOLE_COM2 },
+		{ "guest_console=e9", GUEST_CONSOLE_E9 },
+		{ "guest_console=e9 guest_console=auto", GUEST_CONSOLE_AUTO },
+	};
+	struct config cfg;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(parse(&cfg, cases[i].line), 0);
+		assert_int_equal(cfg.guest_console, cases[i].value);
+	}
+	assert_int_equal(parse(&cfg, "guest_console=com3"), 1);
+	assert_int_equal(cfg.guest_console, GUEST_CONSOLE_AUTO);
+	assert_captured("guest_console: invalid value 'com3'");
+}
+
+/* String options take the value as written, quotes and escapes removed;
+ * GRUB's re-quoted form is the same. A bare key has no value: an error. */
+static void test_guest_strings(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "guest=linux guest_args=\"console=ttyS0 quiet\""), 0);
+	assert_string_equal(cfg.guest, "linux");
+	assert_string_equal(cfg.guest_args, "console=ttyS0 quiet");
+	assert_int_equal(parse(&cfg, "\"guest_args=a \\\"b\\\" c\""), 0);
+	assert_string_equal(cfg.guest_args, "a \"b\" c");
+	assert_int_equal(parse(&cfg, "guest_args=x guest_args="), 0);
+	assert_string_equal(cfg.guest_args, "");
+	assert_int_equal(parse(&cfg, "guest"), 1);
+	assert_string_equal(cfg.guest, "guest");
+	assert_captured("guest: invalid value ''");
+}
+
+/* A string must fit CONFIG_STR_MAX with its NUL; a longer one is refused
+ * and leaves the field as it was. */
+static void test_guest_string_limit(void **state)
+{
+	static char line[CONFIG_STR_MAX + 32];
+	struct config cfg;
+	size_t key = strlen("guest_args=");
+
+	memcpy(line, "guest_args=", key);
+	memset(line + key, 'a', CONFIG_STR_MAX - 1);
+	line[key + CONFIG_STR_MAX - 1] = '\0';
+	assert_int_equal(parse(&cfg, line), 0);
+	assert_int_equal(strlen(cfg.guest_args), CONFIG_STR_MAX - 1);
+
+	line[key + CONFIG_STR_MAX - 1] = 'a';
+	line[key + CONFIG_STR_MAX] = '\0';
+	assert_int_equal(parse(&cfg, line), 1);
+	assert_string_equal(cfg.guest_args, "");
+	assert_captured("guest_args: invalid value 'aaaa");
+}
+
+static void test_guest_mem(void **state)
+{
+	static const struct {
+		const char *line;
+		u64 bytes;
+	} cases[] = {
+		{ "guest_mem=128M", MiB(128) },  { "guest_mem=2M", MiB(2) },
+		{ "guest_mem=3G", GiB(3) },      { "guest_mem=2048K", MiB(2) },
+		{ "guest_mem=0x8000000", MiB(128) }, { "guest_mem=1G", GiB(1) },
+		{ "guest_mem=3145728K", GiB(3) },
+	};
+	struct config cfg;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (parse(&cfg, cases[i].line))
+			fail_msg("\"%s\" was refused", cases[i].line);
+		assert_true(cfg.guest_mem == cases[i].bytes);
+	}
+	assert_int_equal(capture.len, 0);
+}
+
+/* Out of range, not a multiple of 2 MiB, or not a size: refused, the
+ * default kept, the key named. */
+static void test_guest_mem_invalid(void **state)
+{
+	static const char *const bad[] = {
+		"guest_mem=1M",  "guest_mem=0",     "guest_mem=3074M", "guest_mem=4G",
+		"guest_mem=3M",  "guest_mem=2049K", "guest_mem=lots",  "guest_mem=",
+		"guest_mem=16777216T", "guest_mem=-64M",
+	};
+	struct config cfg;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		capture_start();
+		if (parse(&cfg, bad[i]) != 1)
+			fail_msg("\"%s\" was accepted", bad[i]);
+		assert_true(cfg.guest_mem == MiB(64));
+		assert_captured("guest_mem: invalid value");
+	}
+}
+
+/* A word longer than a token can hold is one error; parsing goes on. */
+static void test_word_too_long(void **state)
+{
+	static char line[CMDLINE_TOKEN_MAX + 64];
+	struct config cfg;
+	size_t key = strlen("guest_args=");
+
+	memcpy(line, "guest_args=", key);
+	memset(line + key, 'z', CMDLINE_TOKEN_MAX);
+	strcpy(line + key + CMDLINE_TOKEN_MAX, " log=debug");
+	assert_int_equal(parse(&cfg, line), 1);
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_string_equal(cfg.guest_args, "");
+	assert_captured("error: config: a word longer than");
+}
+
+/* --- the log and console code the messages go through --------------------- */
+
+static void test_log_prefixes_and_newline(void **state)
+{
+	log_set_level(LOG_TRACE);
+	pr_err("e%d", 1);
+	pr_warn("w\n");
+	pr_info("i");
+	pr_debug("d");
+	pr_trace("t");
+	assert_string_equal(capture.text, "error: e1\nwarn: w\ni\ndebug: d\ntrace: t\n");
+	assert_int_equal(capture.writes, 5);
+}
+
+static void test_log_level_filter(void **state)
+{
+	log_set_level(LOG_WARN);
+	assert_true(log_enabled(LOG_ERROR));
+	assert_true(log_enabled(LOG_WARN));
+	assert_false(log_enabled(LOG_INFO));
+	pr_info("hidden");
+	pr_debug("hidden");
+	pr_warn("shown");
+	assert_string_equal(capture.text, "warn: shown\n");
+	assert_int_equal(capture.writes, 1);
+	assert_int_equal(log_get_level(), LOG_WARN);
+}
+
+/* An over-long message is cut, still ends in one newline, and is written
+ * with one console write. */
+static void test_log_long_line(void **state)
+{
+	char big[2000];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	pr_err("%s", big);
+	assert_int_equal(capture.writes, 1);
+	assert_true(capture.len < 512);
+	assert_true(capture.len > 400);
+	assert_int_equal(capture.text[capture.len - 1], '\n');
+	assert_int_equal(capture.text[capture.len - 2], 'x');
+	assert_memory_equal(capture.text, "error: xxx", 10);
+}
+
+static void test_log_level_names(void **state)
+{
+	enum log_level l = LOG_INFO;
+
+	assert_int_equal(log_level_from_name("trace", 5, &l), 0);
+	assert_int_equal(l, LOG_TRACE);
+	assert_int_equal(log_level_from_name("tracer", 5, &l), 0); /* bounded by len */
+	assert_int_equal(log_level_from_name("trac", 4, &l), -EINVAL);
+	assert_int_equal(log_level_from_name("", 0, &l), -EINVAL);
+	assert_int_equal(l, LOG_TRACE);
+	assert_string_equal(log_level_name(LOG_WARN), "warn");
+	assert_string_equal(log_level_name((enum log_level)42), "?");
+}
+
+static void test_console_printf(void **state)
+{
+	assert_int_equal(console_printf("%s=%u", "cpus", 4u), 6);
+	assert_string_equal(capture.text, "cpus=4");
+	capture_stop();
+	assert_int_equal(console_printf("dropped"), 7); /* no writer: no crash */
+	assert_string_equal(capture.text, "cpus=4");
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_defaults),
+		T(test_empty_and_null),
+		T(test_log_level),
+		T(test_selftest),
+		T(test_fault_test),
+		T(test_all_options_quoted),
+		T(test_unknown_key),
+		T(test_key_match_is_exact),
+		T(test_malformed_log),
+		T(test_malformed_selftest),
+		T(test_malformed_fault_test),
+		T(test_several_errors),
+		T(test_image_path_skipped),
+		T(test_unterminated_quote),
+		T(test_empty_key),
+		T(test_messages_follow_log_level),
+		T(test_print),
+		T(test_hv_choice),
+		T(test_guest_console),
+		T(test_guest_strings),
+		T(test_guest_string_limit),
+		T(test_guest_mem),
+		T(test_guest_mem_invalid),
+		T(test_word_too_long),
+		T(test_log_prefixes_and_newline),
+		T(test_log_level_filter),
+		T(test_log_long_line),
+		T(test_log_level_names),
+		T(test_console_printf),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
