@@ -23,7 +23,7 @@ struct option {
 	const char *help;
 };
 
-static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", NULL };
+static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", "entry", NULL };
 static const char *const virt_names[] = { "auto", "vmx", "svm", NULL };
 static const char *const guest_console_names[] = { "auto", "com1", "com2", "e9", NULL };
 
@@ -32,7 +32,7 @@ static const struct option options[] = {
 	OPT("log", OPT_LOG_LEVEL, log_level, NULL, "error|warn|info|debug|trace"),
 	OPT("selftest", OPT_BOOL, selftest, NULL, "run the boot self-tests (on|off)"),
 	OPT("fault_test", OPT_ENUM, fault_test, fault_test_names,
-	    "raise an exception on purpose after bring-up: ud|pf|gp|de"),
+	    "raise an exception on purpose after bring-up (ud|pf|gp|de), or give the guest an invalid state (entry)"),
 	OPT("hv", OPT_ENUM, hv, virt_names, "auto|vmx|svm"),
 	OPT("guest", OPT_STRING, guest, NULL, "the first word of the guest module's string"),
 	OPT("guest_args", OPT_STRING, guest_args, NULL, "the guest's command line"),

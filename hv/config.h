@@ -13,6 +13,7 @@ enum fault_test {
 	FAULT_TEST_PF, /* read an unmapped address */
 	FAULT_TEST_GP, /* load a non-canonical address */
 	FAULT_TEST_DE, /* divide by zero */
+	FAULT_TEST_ENTRY, /* give the guest a state VM entry must refuse */
 };
 
 enum guest_console {

@@ -1,6 +1,7 @@
 /* Deliberate hypervisor exceptions for testing the fatal-exception report. */
 #include "hv/fault_test.h"
 
+#include "hv/vm.h"
 #include "log.h"
 
 #define UNMAPPED_ADDRESS 0x10 /* page 0 is never mapped */
@@ -16,6 +17,8 @@ void fault_test_raise(enum fault_test which)
 {
 	volatile u64 zero = 0;
 
+	if (which == FAULT_TEST_ENTRY)
+		return; /* applied to the guest once it exists */
 	pr_info("fault_test: raising %s on purpose",
 		which == FAULT_TEST_UD ? "#UD" : which == FAULT_TEST_PF ? "#PF" :
 		which == FAULT_TEST_GP ? "#GP" : "#DE");
@@ -33,6 +36,17 @@ void fault_test_raise(enum fault_test which)
 		__asm__ volatile("divq %1" : : "a"(1ULL), "r"((u64)zero), "d"(0ULL));
 		break;
 	case FAULT_TEST_NONE:
+	case FAULT_TEST_ENTRY:
 		break;
 	}
+}
+
+void fault_test_corrupt_guest(struct vm *vm)
+{
+	struct vcpu_state s;
+
+	pr_info("fault_test: making the guest's CS unusable on purpose");
+	vm->hw->get_state(&vm->vcpu.arch, &s);
+	s.seg[SEG_CS].ar = 0; /* not present, not a code segment */
+	vm->hw->set_state(&vm->vcpu.arch, &s);
 }

@@ -7,4 +7,9 @@
  * the exception report (fault_test= on the command line). */
 void fault_test_raise(enum fault_test which);
 
+struct vm;
+/* fault_test=entry: makes the guest's code segment unusable, which every VM
+ * entry must refuse, to show the entry-failure report. */
+void fault_test_corrupt_guest(struct vm *vm);
+
 #endif

@@ -110,6 +110,8 @@ static int run_guest(void)
 	if (vm_create(&the_vm, virt_backend(), config.guest_mem) ||
 	    guest_boot(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_NO_VIRT;
+	if (config.fault_test == FAULT_TEST_ENTRY)
+		fault_test_corrupt_guest(&the_vm);
 	pr_info("understudy: starting the guest");
 	vm_run(&the_vm);
 	return report_run(&the_vm);

@@ -15,3 +15,6 @@ stopped_case vmx_stop_unmapped --emu bochs --guest "$g/faults.elf" --guest-args 
 	'^  guest RIP [0-9a-f]{16}' '^exit statistics' 'understudy: halting \(exit code 120\)'
 stopped_case vmx_stop_triple_fault --emu bochs --guest "$g/faults.elf" --guest-args "mode=triple" -- \
 	'guest stopped: the guest triple-faulted' '  IDTR 0/0  ' 'understudy: halting \(exit code 120\)'
+stopped_case vmx_entry_failure --emu bochs --guest "$g/hello.elf" --cmdline "fault_test=entry" -- \
+	'vmx: VM entry failed: invalid guest state \(exit reason 33' \
+	'guest stopped: VM entry refused the guest state' 'VMCS fields:' 'GUEST_CS_AR +0x0'

@@ -223,6 +223,27 @@ static void decode_exit(struct vexit *e, u32 raw)
 	e->insn_len = (u8)vmcs_read32(VMCS_EXIT_INSTRUCTION_LENGTH);
 }
 
+/* 27.8 "VM-Entry Failures During or After Loading Guest State": the basic
+ * reason says what failed, the qualification narrows invalid guest state. */
+static void report_entry_failure(const struct vexit *e)
+{
+	static const char *const qualifications[] = {
+		[0] = "see SDM 27.3.1 'Checks on the Guest State Area'",
+		[2] = "the PAE PDPTEs could not be loaded",
+		[3] = "NMI injection with blocking by NMI",
+		[4] = "invalid VMCS link pointer",
+	};
+	u32 basic = e->raw_reason & VMX_EXIT_REASON_BASIC_MASK;
+	const char *what = basic == VMX_EXIT_INVALID_GUEST_STATE ? "invalid guest state" :
+			   basic == VMX_EXIT_MSR_LOADING ? "MSR loading" :
+			   basic == VMX_EXIT_MACHINE_CHECK ? "machine check during entry" : "unknown";
+	const char *detail = e->raw_qual < ARRAY_SIZE(qualifications) && qualifications[e->raw_qual]
+				     ? qualifications[e->raw_qual] : "unknown qualification";
+
+	pr_err("vmx: VM entry failed: %s (exit reason %u, qualification %llu: %s)", what, basic,
+	       (unsigned long long)e->raw_qual, basic == VMX_EXIT_INVALID_GUEST_STATE ? detail : "-");
+}
+
 static void report_entry_error(int rc)
 {
 	u32 err = rc == 2 ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
@@ -247,7 +268,9 @@ int vmx_run(struct vcpu_arch *v, struct vexit *e)
 	vx->launched = true;
 	v->gpr[GPR_RSP] = vmcs_readnat(VMCS_GUEST_RSP);
 	decode_exit(e, vmcs_read32(VMCS_EXIT_REASON));
-	if (e->reason != VEXIT_ENTRY_FAILED)
+	if (e->reason == VEXIT_ENTRY_FAILED)
+		report_entry_failure(e);
+	else
 		requeue_interrupted_event();
 	return 0;
 }
