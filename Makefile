@@ -24,7 +24,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -T linker.ld
 ELF := $(BUILD)/understudy.elf
 ISO := $(BUILD)/understudy.iso
 
-.PHONY: all deps run test unit system clean
+.PHONY: all deps run test unit system clean bench
 all: $(ELF) $(ISO)
 
 $(BUILD)/kernel/%.c.o: %.c
@@ -99,11 +99,16 @@ deps:
 	@scripts/deps.sh
 
 run: deps all guests
-	@scripts/run.sh
+	@scripts/run.sh --guest build/guests/hello.elf --guest-args "greeting=hello-from-make-run"
 
 test: deps
 	@$(MAKE) --no-print-directory all guests unit-bins fuzz-bins
 	@test/run_all.sh
+
+# Benchmarks print figures; they are not pass/fail tests.
+bench: deps
+	@$(MAKE) --no-print-directory all guests
+	@for b in test/bench/*.sh; do echo "### $$b"; $$b; done
 
 clean:
 	rm -rf $(BUILD)
