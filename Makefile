@@ -12,6 +12,8 @@ GIT_REV    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 KERNEL_SRCS := $(wildcard boot/*.c boot/*.S arch/x86/*.c arch/x86/*.S arch/x86/*/*.c arch/x86/*/*.S \
                  hv/*.c hv/*/*.c drivers/*/*.c lib/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+ALL_HDRS    := $(wildcard include/*.h boot/*.h arch/x86/*.h arch/x86/*/*.h hv/*.h hv/*/*.h \
+                 drivers/*/*.h test/unit/*.h)
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
@@ -56,7 +58,7 @@ UNIT_TESTS := $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 # Each test names the pure sources it links in a "// sources:" line.
-$(BUILD)/unit/%: test/unit/%.c $(wildcard test/unit/*.h) $(KERNEL_SRCS)
+$(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< \
@@ -77,7 +79,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 FUZZERS     := $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS   := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 
-$(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(wildcard test/unit/*.h) $(KERNEL_SRCS)
+$(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(ALL_HDRS) $(KERNEL_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<)

@@ -9,7 +9,6 @@
 #define XCR0_X87 1ULL
 #define XCR0_SSE 2ULL
 #define XCR0_AVX 4ULL
-#define DR6_FIXED_ONES 0xFFFF0FF0ULL /* SDM Vol 3, 18.2.3 "Debug Status Register" */
 
 bool vcpu_in_long_mode(struct vcpu *v)
 {
@@ -60,8 +59,6 @@ void exit_xsetbv(struct vcpu *v, const struct vexit *e)
  * endless delivery loop; they go straight back to the guest. */
 void exit_exception(struct vcpu *v, const struct vexit *e)
 {
-	if (e->exception.vector == EXC_DB)
-		__asm__ volatile("mov %0, %%dr6" : : "r"(e->exception.cr2_or_dr6 | DR6_FIXED_ONES));
 	vcpu_inject_exception(v, e->exception.vector, e->exception.has_error_code,
 			      e->exception.error_code);
 }

@@ -106,6 +106,24 @@ static int write_ignore(struct vcpu *v, u64 value)
 	return 0;
 }
 
+static int read_pat(struct vcpu *v, u64 *value)
+{
+	return v->vm->hw->state_msr(&v->arch, MSR_IA32_PAT, value, false);
+}
+
+/* Each byte of IA32_PAT must name a memory type: 0, 1, 4, 5, 6 or 7 (SDM
+ * Vol 3, 13.12.2 "IA32_PAT MSR"); anything else raises #GP. */
+static int write_pat(struct vcpu *v, u64 value)
+{
+	for (int i = 0; i < 8; i++) {
+		u8 type = (u8)(value >> (i * 8));
+
+		if (type == 2 || type == 3 || type > 7)
+			return -1;
+	}
+	return v->vm->hw->state_msr(&v->arch, MSR_IA32_PAT, &value, true);
+}
+
 static const struct msr_emulation emulated_msrs[] = {
 	{ MSR_IA32_TSC, read_tsc, write_tsc },
 	{ MSR_TSC_AUX, read_tsc_aux, write_tsc_aux },
@@ -115,6 +133,7 @@ static const struct msr_emulation emulated_msrs[] = {
 	{ MSR_IA32_PLATFORM_ID, read_zero, NULL },
 	{ MSR_IA32_BIOS_SIGN_ID, read_zero, write_ignore },
 	{ MSR_IA32_FEATURE_CONTROL, read_feature_control, NULL },
+	{ MSR_IA32_PAT, read_pat, write_pat },
 };
 
 static const struct msr_emulation *find_msr(u32 index)

@@ -6,61 +6,15 @@
  */
 #include "errno.h"
 #include "hv/exits.h"
-#include "hv/guest_walk.h"
-#include "hv/insn_decode.h"
+#include "hv/insn_fetch.h"
 #include "hv/vcpu_ops.h"
 #include "log.h"
-
-static int read_guest_phys(void *ctx, u64 gpa, void *dst, size_t len)
-{
-	struct vm *vm = ctx;
-	void *src = vm_gpa_to_hva(vm, gpa, len);
-
-	if (!src)
-		return -1;
-	for (size_t i = 0; i < len; i++)
-		((u8 *)dst)[i] = ((const u8 *)src)[i];
-	return 0;
-}
-
-static enum insn_mode code_mode(struct vcpu *v, const struct segment *cs)
-{
-	if (vcpu_in_long_mode(v))
-		return INSN_MODE_64;
-	return cs->ar & SEG_AR_DB ? INSN_MODE_32 : INSN_MODE_16;
-}
-
-/* Fetches and decodes the instruction at CS:RIP; 0 or a negative errno. */
-static int fetch_insn(struct vcpu *v, struct insn *insn)
-{
-	const struct virt_backend *hw = v->vm->hw;
-	struct gw_cpu cpu = {
-		.cr0 = hw->get_cr(&v->arch, 0),
-		.cr3 = hw->get_cr(&v->arch, 3),
-		.cr4 = hw->get_cr(&v->arch, 4),
-		.efer = hw->get_efer(&v->arch),
-		.phys_bits = 48,
-		.read = read_guest_phys,
-		.ctx = v->vm,
-	};
-	struct gw_result res;
-	struct segment cs;
-	u8 bytes[INSN_MAX_LEN];
-	size_t done = 0;
-
-	hw->get_segment(&v->arch, SEG_CS, &cs);
-	gw_read_linear(&cpu, cs.base + hw->get_rip(&v->arch), bytes, sizeof(bytes),
-		       GW_ACCESS_FETCH, &done, &res);
-	if (done == 0)
-		return -EFAULT;
-	return insn_decode(bytes, done, code_mode(v, &cs), insn);
-}
 
 static void emulate_mmio(struct vcpu *v, const struct vexit *e)
 {
 	struct vm *vm = v->vm;
 	struct insn insn;
-	int err = fetch_insn(v, &insn);
+	int err = vcpu_decode_mmio_insn(v, &insn);
 
 	if (err) {
 		vm_stop(vm, "cannot decode the instruction that touched device memory at %#llx (%d)",

@@ -1,6 +1,7 @@
 /* Deliberate hypervisor exceptions for testing the fatal-exception report. */
 #include "hv/fault_test.h"
 
+#include "arch/x86/regs.h"
 #include "hv/vm.h"
 #include "log.h"
 
@@ -41,12 +42,16 @@ void fault_test_raise(enum fault_test which)
 	}
 }
 
+/* Long mode without PAE: both VM entry (SDM Vol 3, 27.3.1.1) and VMRUN
+ * (APM Vol 2, 15.5.1) refuse it. */
 void fault_test_corrupt_guest(struct vm *vm)
 {
 	struct vcpu_state s;
 
-	pr_info("fault_test: making the guest's CS unusable on purpose");
+	pr_info("fault_test: giving the guest IA-32e mode without PAE on purpose");
 	vm->hw->get_state(&vm->vcpu.arch, &s);
-	s.seg[SEG_CS].ar = 0; /* not present, not a code segment */
+	s.efer |= EFER_LME | EFER_LMA;
+	s.cr0 |= CR0_PG | CR0_PE;
+	s.cr4 &= ~(u64)CR4_PAE;
 	vm->hw->set_state(&vm->vcpu.arch, &s);
 }

@@ -8,8 +8,8 @@
 void fault_test_raise(enum fault_test which);
 
 struct vm;
-/* fault_test=entry: makes the guest's code segment unusable, which every VM
- * entry must refuse, to show the entry-failure report. */
+/* fault_test=entry: gives the guest a state every VM entry must refuse, to
+ * show the entry-failure report. */
 void fault_test_corrupt_guest(struct vm *vm);
 
 #endif

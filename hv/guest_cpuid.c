@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arch/x86/regs.h"
+#include "compiler.h"
 
 /* Leaf 01H ECX */
 #define F1C_SSE3 (1u << 0)
@@ -91,7 +92,7 @@
 #define EXT1_ECX_ALLOWED (F81C_LAHF | F81C_ABM | F81C_SSE4A | F81C_PREFETCHW)
 #define EXT1_EDX_ALLOWED (F81D_SYSCALL | F81D_NX | F81D_PAGE1GB | F81D_RDTSCP | F81D_LM)
 #define CLFLUSH_LINE_MASK 0x0000FF00u /* leaf 1 EBX[15:8] */
-#define CACHE_SHARING_MASK 0x03FFFFFFu /* leaf 4 EAX: drop cores/threads sharing */
+#define CACHE_SHARING_MASK 0x00003FFFu /* leaf 4 EAX: drop [31:26] cores, [25:14] sharing */
 
 static struct cpuid_result host(const struct guest_cpuid_ctx *c, u32 leaf, u32 subleaf)
 {
@@ -171,9 +172,10 @@ static void extended_leaf(const struct guest_cpuid_ctx *c, u32 leaf, struct cpui
 		r->edx = h.edx & F87D_INVARIANT_TSC;
 		break;
 	case 0x80000008u:
-		r->eax = h.eax & 0xFFFF; /* physical and linear address bits */
-		if ((r->eax & 0xFF) > GUEST_CPUID_MAX_PHYS_BITS)
-			r->eax = (r->eax & ~0xFFu) | GUEST_CPUID_MAX_PHYS_BITS;
+		/* EAX[7:0] physical, [15:8] linear address bits: both within
+		 * 4-level paging (stage 2 has 4 levels, LA57 is hidden). */
+		r->eax = MIN(h.eax & 0xFF, GUEST_CPUID_MAX_PHYS_BITS) |
+			 MIN((h.eax >> 8) & 0xFF, GUEST_CPUID_MAX_LINEAR_BITS) << 8;
 		break;
 	}
 }

@@ -29,6 +29,7 @@ struct guest_cpuid_ctx {
 #define GUEST_CPUID_MAX_BASIC 0xDu
 #define GUEST_CPUID_MAX_EXTENDED 0x80000008u
 #define GUEST_CPUID_MAX_PHYS_BITS 48 /* 4-level EPT/NPT */
+#define GUEST_CPUID_MAX_LINEAR_BITS 48 /* 4-level paging */
 
 void guest_cpuid(const struct guest_cpuid_ctx *ctx, u32 leaf, u32 subleaf,
 		 struct cpuid_result *out);

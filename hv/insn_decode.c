@@ -1,5 +1,6 @@
 /*
- * Decoder for the MOV forms a guest uses on MMIO (see insn_decode.h).
+ * Decoder for the MOV forms a guest uses on MMIO, and for the system
+ * instructions behind intercept exits (see insn_decode.h).
  * Intel SDM Vol 2A: 2.1 "Instruction Format for Protected Mode, Real-Address
  * Mode, and Virtual-8086 Mode" (prefixes, opcode, ModR/M, SIB, displacement,
  * immediate), 2.2.1 "REX Prefixes", Table 2-1 "16-Bit Addressing Forms with
@@ -29,6 +30,7 @@
 #define REX_BASE 0x40
 #define REX_W 0x08 /* 64-bit operand size */
 #define REX_R 0x04 /* extends ModRM.reg */
+#define REX_B 0x01 /* extends ModRM.rm */
 
 /* Supported opcodes (Vol 2B "MOV", "MOVZX", "MOVSX") */
 #define OP_ESCAPE 0x0F
@@ -72,6 +74,7 @@ struct prefixes {
 	bool opsize;
 	bool addrsize;
 	bool lock;
+	u8 rep; /* the last of F2/F3, 0 if neither */
 	u8 rex; /* 0 when absent or not immediately before the opcode */
 	enum insn_seg seg;
 };
@@ -142,6 +145,8 @@ static bool legacy_prefix(u8 b, enum insn_mode mode, struct prefixes *p)
 	case PFX_FS: segment_prefix(INSN_SEG_FS, mode, p); break;
 	case PFX_GS: segment_prefix(INSN_SEG_GS, mode, p); break;
 	case PFX_LOCK: p->lock = true; break;
+	case PFX_REP:
+	case PFX_REPNE: p->rep = b; break;
 	default: return false;
 	}
 	return true;
@@ -151,9 +156,11 @@ static bool legacy_prefix(u8 b, enum insn_mode mode, struct prefixes *p)
  * Consumes the prefixes, leaving the cursor on the opcode. A REX prefix only
  * counts when it immediately precedes the opcode (2.2.1): one followed by a
  * legacy prefix is ignored, as the CPU does. Of several segment overrides
- * the last one counts (what the CPU does; the SDM leaves it undefined).
+ * the last one counts (what the CPU does; the SDM leaves it undefined), and
+ * likewise of F2 and F3. Without rep_ok an F2 or F3 is -ENOTSUP at once.
  */
-static int parse_prefixes(struct cursor *c, enum insn_mode mode, struct prefixes *p)
+static int parse_prefixes(struct cursor *c, enum insn_mode mode, bool rep_ok,
+			  struct prefixes *p)
 {
 	for (;;) {
 		int err = need(c, 1);
@@ -162,7 +169,7 @@ static int parse_prefixes(struct cursor *c, enum insn_mode mode, struct prefixes
 		if (err)
 			return err;
 		b = c->bytes[c->pos];
-		if (b == PFX_REP || b == PFX_REPNE)
+		if (!rep_ok && (b == PFX_REP || b == PFX_REPNE))
 			return -ENOTSUP;
 		if (mode == INSN_MODE_64 && (b & REX_MASK) == REX_BASE) {
 			p->rex = b;
@@ -205,7 +212,8 @@ static size_t disp16_len(u8 mod, u8 rm)
 }
 
 /* Tables 2-2 and 2-3: SIB byte and displacement of 32/64-bit addressing. */
-static int skip_addr32(struct cursor *c, u8 mod, u8 rm, struct insn *out)
+static int skip_addr32(struct cursor *c, u8 mod, u8 rm, enum insn_mode mode,
+		       bool *rip_relative)
 {
 	size_t disp = mod == MOD_DISP8 ? 1 : mod == MOD_DISP_FULL ? 4 : 0;
 	u8 sib;
@@ -220,9 +228,21 @@ static int skip_addr32(struct cursor *c, u8 mod, u8 rm, struct insn *out)
 	} else if (mod == MOD_NO_DISP && rm == RM32_DISP32) {
 		disp = 4;
 		/* 2.2.1.6 "RIP-Relative Addressing" (also with 67: EIP-relative) */
-		out->rip_relative = out->mode == INSN_MODE_64;
+		*rip_relative = mode == INSN_MODE_64;
 	}
 	return skip(c, disp);
+}
+
+/* Consumes the SIB byte and displacement that follow the ModR/M byte modrm
+ * (already consumed) of a memory operand (mod != 3). */
+static int skip_mem_operand(struct cursor *c, u8 modrm, u8 addr_size, enum insn_mode mode,
+			    bool *rip_relative)
+{
+	u8 mod = MODRM_MOD(modrm), rm = MODRM_RM(modrm);
+
+	if (addr_size == 2)
+		return skip(c, disp16_len(mod, rm));
+	return skip_addr32(c, mod, rm, mode, rip_relative);
 }
 
 /*
@@ -234,23 +254,19 @@ static int skip_addr32(struct cursor *c, u8 mod, u8 rm, struct insn *out)
 static int parse_modrm(struct cursor *c, const struct prefixes *p, bool byte_reg,
 		       struct insn *out)
 {
-	u8 modrm, mod, rm;
+	u8 modrm;
 	int err = take_byte(c, &modrm);
 
 	if (err)
 		return err;
-	mod = MODRM_MOD(modrm);
-	rm = MODRM_RM(modrm);
 	out->reg = MODRM_REG(modrm) | ((p->rex & REX_R) ? 8 : 0);
 	if (byte_reg && !p->rex && out->reg >= HIGH_BYTE_REG_FIRST) {
 		out->reg -= HIGH_BYTE_REG_FIRST;
 		out->high_byte = true;
 	}
-	if (mod == MOD_REGISTER)
+	if (MODRM_MOD(modrm) == MOD_REGISTER)
 		return -EINVAL;
-	if (out->addr_size == 2)
-		return skip(c, disp16_len(mod, rm));
-	return skip_addr32(c, mod, rm, out);
+	return skip_mem_operand(c, modrm, out->addr_size, out->mode, &out->rip_relative);
 }
 
 /* 88/89 (store) and 8A/8B (load): register <-> r/m of the same size. */
@@ -371,7 +387,7 @@ int insn_decode(const u8 *bytes, size_t avail, enum insn_mode mode, struct insn 
 	*out = (struct insn){ .mode = mode, .seg = INSN_SEG_NONE };
 	if (mode != INSN_MODE_16 && mode != INSN_MODE_32 && mode != INSN_MODE_64)
 		return -EINVAL;
-	err = parse_prefixes(&c, mode, &p);
+	err = parse_prefixes(&c, mode, false, &p);
 	if (err)
 		return err;
 	out->seg = p.seg;
@@ -438,4 +454,264 @@ u64 insn_store_value(const struct insn *insn, const u64 regs[16])
 	else
 		v = regs[insn->reg & 15];
 	return v & size_mask(insn->size);
+}
+
+/* --- system instructions behind intercept exits ---------------------------- */
+
+/* One-byte opcodes (Vol 2A "HLT", "INT n/INTO/INT3/INT1", "IRET/IRETD/IRETQ";
+ * Vol 2B "PAUSE") */
+#define OP_NOP 0x90         /* with F3: PAUSE */
+#define OP_INT3 0xCC
+#define OP_INTN 0xCD        /* CD ib */
+#define OP_INTO 0xCE        /* invalid in 64-bit mode */
+#define OP_IRET 0xCF
+#define OP_HLT 0xF4
+
+/* Two-byte opcodes, after 0F (Vol 2A "CLTS", "CPUID", "INVD"; Vol 2B
+ * "MOV—Move to/from Control Registers", "RDMSR", "RDPMC", "RDTSC"; Vol 2C
+ * "WBINVD", "WRMSR") */
+#define OP2_GROUP7 0x01     /* 0F 01: ModR/M selects the instruction */
+#define OP2_CLTS 0x06
+#define OP2_INVD 0x08
+#define OP2_WBINVD 0x09
+#define OP2_MOV_FROM_CR 0x20 /* 0F 20 /r: MOV r, CRn */
+#define OP2_MOV_TO_CR 0x22   /* 0F 22 /r: MOV CRn, r */
+#define OP2_WRMSR 0x30
+#define OP2_RDTSC 0x31
+#define OP2_RDMSR 0x32
+#define OP2_RDPMC 0x33
+#define OP2_CPUID 0xA2
+
+/* 0F 01 with a memory operand: ModRM.reg selects (Vol 2A "INVLPG", "LMSW";
+ * Vol 2B "SMSW"). With mod=3, /4 and /6 are SMSW and LMSW of a register. */
+#define G7_REG_SMSW 4
+#define G7_REG_LMSW 6
+#define G7_REG_INVLPG 7
+
+/* 0F 01 with mod=3 and no register operand: the whole ModR/M byte names the
+ * instruction (Vol 2B "MONITOR", "MWAIT", "RDTSCP"; Vol 2C "XSETBV"; Vol 3C
+ * "VMCALL" in "VMX Instruction Reference"; AMD APM Vol 3 "VMRUN",
+ * "VMMCALL", "VMLOAD", "VMSAVE", "STGI", "CLGI", "SKINIT", "INVLPGA",
+ * "MONITORX", "MWAITX") */
+#define G7_VMCALL 0xC1
+#define G7_MONITOR 0xC8
+#define G7_MWAIT 0xC9
+#define G7_XSETBV 0xD1
+#define G7_VMRUN 0xD8
+#define G7_VMMCALL 0xD9
+#define G7_VMLOAD 0xDA
+#define G7_VMSAVE 0xDB
+#define G7_STGI 0xDC
+#define G7_CLGI 0xDD
+#define G7_SKINIT 0xDE
+#define G7_INVLPGA 0xDF
+#define G7_RDTSCP 0xF9
+#define G7_MONITORX 0xFA    /* F3 0F 01 FA is MCOMMIT (APM Vol 3 "MCOMMIT") */
+#define G7_MWAITX 0xFB
+
+/* AMD APM Vol 3 "MOV(CRn)": outside 64-bit mode a LOCK prefix stands in
+ * for REX.R to reach CR8, i.e. LOCK MOV CR0 is CR8. With another CR, LOCK
+ * is left alone: that would name one of CR9-CR15, which raise #UD (same
+ * section), and QEMU's TCG ignores the LOCK there. */
+#define CR_HIGH_BIT 8
+
+/* An opcode (or 0F 01 ModR/M byte) that is the whole instruction. */
+struct sys_opcode {
+	u8 byte;
+	enum sys_insn kind;
+};
+
+static const struct sys_opcode sys_one_byte[] = {
+	{ OP_HLT, SYS_INSN_HLT },
+	{ OP_INT3, SYS_INSN_INT3 },
+	{ OP_IRET, SYS_INSN_IRET },
+};
+
+static const struct sys_opcode sys_two_byte[] = {
+	{ OP2_CLTS, SYS_INSN_CLTS },
+	{ OP2_INVD, SYS_INSN_INVD },
+	{ OP2_WBINVD, SYS_INSN_WBINVD },
+	{ OP2_WRMSR, SYS_INSN_WRMSR },
+	{ OP2_RDTSC, SYS_INSN_RDTSC },
+	{ OP2_RDMSR, SYS_INSN_RDMSR },
+	{ OP2_RDPMC, SYS_INSN_RDPMC },
+	{ OP2_CPUID, SYS_INSN_CPUID },
+};
+
+static const struct sys_opcode sys_group7_reg[] = {
+	{ G7_VMCALL, SYS_INSN_VMCALL },
+	{ G7_VMMCALL, SYS_INSN_VMCALL },
+	{ G7_MONITOR, SYS_INSN_MONITOR },
+	{ G7_MONITORX, SYS_INSN_MONITOR },
+	{ G7_MWAIT, SYS_INSN_MWAIT },
+	{ G7_MWAITX, SYS_INSN_MWAIT },
+	{ G7_XSETBV, SYS_INSN_XSETBV },
+	{ G7_RDTSCP, SYS_INSN_RDTSCP },
+	{ G7_VMRUN, SYS_INSN_SVM },
+	{ G7_VMLOAD, SYS_INSN_SVM },
+	{ G7_VMSAVE, SYS_INSN_SVM },
+	{ G7_STGI, SYS_INSN_SVM },
+	{ G7_CLGI, SYS_INSN_SVM },
+	{ G7_SKINIT, SYS_INSN_SVM },
+	{ G7_INVLPGA, SYS_INSN_SVM },
+};
+
+static enum sys_insn sys_lookup(const struct sys_opcode *table, size_t n, u8 byte)
+{
+	for (size_t i = 0; i < n; i++)
+		if (table[i].byte == byte)
+			return table[i].kind;
+	return SYS_INSN_UNKNOWN;
+}
+
+static int sys_found(enum sys_insn kind, struct sys_insn_info *out)
+{
+	out->kind = kind;
+	return kind == SYS_INSN_UNKNOWN ? -ENOTSUP : 0;
+}
+
+/*
+ * 0F 20 /r and 0F 22 /r: ModRM.reg is the control register and ModRM.rm the
+ * general register; the CPU treats every mod as 11b ("MOV—Move to/from
+ * Control Registers": "The 2 bits in the mod field are ignored"), so no SIB
+ * or displacement follows whatever mod says.
+ */
+static int decode_mov_cr(struct cursor *c, const struct prefixes *p, enum insn_mode mode,
+			 u8 op2, struct sys_insn_info *out)
+{
+	u8 modrm;
+	int err = take_byte(c, &modrm);
+
+	if (err)
+		return err;
+	out->cr = MODRM_REG(modrm) | ((p->rex & REX_R) ? CR_HIGH_BIT : 0);
+	if (p->lock && mode != INSN_MODE_64 && out->cr == 0)
+		out->cr = CR_HIGH_BIT;
+	out->gpr = MODRM_RM(modrm) | ((p->rex & REX_B) ? 8 : 0);
+	return sys_found(op2 == OP2_MOV_TO_CR ? SYS_INSN_MOV_TO_CR : SYS_INSN_MOV_FROM_CR, out);
+}
+
+/* 0F 01 /4, /6, /7 with a memory operand: SMSW, LMSW, INVLPG. Its length
+ * follows the address size, as for the MOV forms. */
+static int decode_group7_mem(struct cursor *c, const struct prefixes *p, enum insn_mode mode,
+			     u8 modrm, struct sys_insn_info *out)
+{
+	bool rip_relative = false;
+	enum sys_insn kind;
+
+	switch (MODRM_REG(modrm)) {
+	case G7_REG_SMSW: kind = SYS_INSN_SMSW; break;
+	case G7_REG_LMSW: kind = SYS_INSN_LMSW; break;
+	case G7_REG_INVLPG: kind = SYS_INSN_INVLPG; break;
+	default: return -ENOTSUP; /* SGDT, SIDT, LGDT, LIDT, RSTORSSP */
+	}
+	out->mem_operand = true;
+	out->kind = kind;
+	return skip_mem_operand(c, modrm, address_size(p, mode), mode, &rip_relative);
+}
+
+/* 0F 01 with mod=3: SMSW/LMSW of a register, or one of the fixed encodings
+ * (/7 with mod=3 is SWAPGS, RDTSCP and others, never INVLPG). */
+static int decode_group7_reg(const struct prefixes *p, u8 modrm, struct sys_insn_info *out)
+{
+	u8 reg = MODRM_REG(modrm);
+
+	if (reg == G7_REG_SMSW || reg == G7_REG_LMSW) {
+		out->gpr = MODRM_RM(modrm) | ((p->rex & REX_B) ? 8 : 0);
+		return sys_found(reg == G7_REG_SMSW ? SYS_INSN_SMSW : SYS_INSN_LMSW, out);
+	}
+	if (modrm == G7_MONITORX && p->rep == PFX_REP)
+		return -ENOTSUP; /* MCOMMIT */
+	return sys_found(sys_lookup(sys_group7_reg, ARRAY_SIZE(sys_group7_reg), modrm), out);
+}
+
+static int decode_group7(struct cursor *c, const struct prefixes *p, enum insn_mode mode,
+			 struct sys_insn_info *out)
+{
+	u8 modrm;
+	int err = take_byte(c, &modrm);
+
+	if (err)
+		return err;
+	if (MODRM_MOD(modrm) == MOD_REGISTER)
+		return decode_group7_reg(p, modrm, out);
+	return decode_group7_mem(c, p, mode, modrm, out);
+}
+
+static int decode_sys_two_byte(struct cursor *c, const struct prefixes *p, enum insn_mode mode,
+			       struct sys_insn_info *out)
+{
+	u8 op2;
+	int err = take_byte(c, &op2);
+
+	if (err)
+		return err;
+	switch (op2) {
+	case OP2_GROUP7:
+		return decode_group7(c, p, mode, out);
+	case OP2_MOV_FROM_CR:
+	case OP2_MOV_TO_CR:
+		return decode_mov_cr(c, p, mode, op2, out);
+	default:
+		return sys_found(sys_lookup(sys_two_byte, ARRAY_SIZE(sys_two_byte), op2), out);
+	}
+}
+
+/*
+ * F3 90 is PAUSE (the last of F2/F3 decides, as for the segment overrides).
+ * With REX.B, 90 is XCHG r8, rAX rather than NOP (Vol 2C "XCHG"), so no
+ * PAUSE either: QEMU's TCG decodes it that way (objdump says "rex.B pause").
+ */
+static bool is_pause(const struct prefixes *p)
+{
+	return p->rep == PFX_REP && !(p->rex & REX_B);
+}
+
+static int decode_sys_opcode(struct cursor *c, const struct prefixes *p, enum insn_mode mode,
+			     struct sys_insn_info *out)
+{
+	u64 imm;
+	u8 op;
+	int err = take_byte(c, &op);
+
+	if (err)
+		return err;
+	switch (op) {
+	case OP_ESCAPE:
+		return decode_sys_two_byte(c, p, mode, out);
+	case OP_NOP:
+		return sys_found(is_pause(p) ? SYS_INSN_PAUSE : SYS_INSN_UNKNOWN, out);
+	case OP_INTN:
+		err = take(c, 1, &imm);
+		if (err)
+			return err;
+		out->imm8 = (u8)imm;
+		return sys_found(SYS_INSN_INTN, out);
+	case OP_INTO: /* "INT n/INTO/INT3/INT1": invalid in 64-bit mode */
+		return sys_found(mode == INSN_MODE_64 ? SYS_INSN_UNKNOWN : SYS_INSN_INTO, out);
+	default:
+		return sys_found(sys_lookup(sys_one_byte, ARRAY_SIZE(sys_one_byte), op), out);
+	}
+}
+
+int insn_decode_system(const u8 *bytes, size_t avail, enum insn_mode mode,
+		       struct sys_insn_info *out)
+{
+	struct cursor c = { bytes, MIN(avail, (size_t)INSN_MAX_LEN), 0 };
+	struct prefixes p = { .seg = INSN_SEG_NONE };
+	int err;
+
+	*out = (struct sys_insn_info){ .kind = SYS_INSN_UNKNOWN };
+	if (mode != INSN_MODE_16 && mode != INSN_MODE_32 && mode != INSN_MODE_64)
+		return -EINVAL;
+	err = parse_prefixes(&c, mode, true, &p);
+	if (err)
+		return err;
+	err = decode_sys_opcode(&c, &p, mode, out);
+	if (err) {
+		*out = (struct sys_insn_info){ .kind = SYS_INSN_UNKNOWN };
+		return err;
+	}
+	out->length = (u8)c.pos;
+	return 0;
 }

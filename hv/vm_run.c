@@ -12,6 +12,7 @@
 #include "arch/x86/time.h"
 #include "arch/x86/trap.h"
 #include "hv/exits.h"
+#include "hv/insn_fetch.h"
 #include "hv/vm_devices.h"
 #include "log.h"
 
@@ -132,7 +133,8 @@ void vm_run(struct vm *vm)
 		vm->stats.exits[e.reason]++;
 		if (exit_is_guest_caused(e.reason))
 			vm->stats.guest_caused_exits++;
-		exit_dispatch(v, &e);
+		if (vcpu_complete_exit(v, &e) == 0)
+			exit_dispatch(v, &e);
 	}
 	if (clk.pending)
 		vm->stats.hv_cycles[clk.last] += rdtsc() - clk.exit_tsc - clk.slept;

@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
 done
 
 case "$emu" in
-auto) emu=$(best_emulator "$guest") ;;
+auto) emu=$(best_emulator) ;;
 qemu|bochs|kvm) ;;
 *) echo "run.sh: --emu must be auto, qemu, bochs or kvm" >&2; exit 2 ;;
 esac

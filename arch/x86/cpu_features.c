@@ -66,6 +66,10 @@ void cpu_features_init(void)
 	}
 	feat.phys_addr_bits = feat.max_ext_leaf >= 0x80000008 ? cpuid(0x80000008).eax & 0xFF : 36;
 	read_brand();
+	/* XSETBV on the guest's behalf needs CR4.OSXSAVE in the host (SDM Vol 1,
+	 * 13.3 "Enabling the XSAVE Feature Set and XSAVE-Enabled Features"). */
+	if (cpu_has_xsave())
+		write_cr4(read_cr4() | CR4_OSXSAVE);
 	pr_info("cpu: %s family %#x model %#x stepping %u, %u-bit physical addresses",
 		feat.vendor_string, feat.family, feat.model, feat.stepping, feat.phys_addr_bits);
 	pr_info("cpu: VMX %s, SVM %s, hypervisor bit %s",

@@ -98,7 +98,9 @@ int stage2_protect(struct stage2 *s, u64 gpa, u64 size, u32 prot)
 
 		if (!slot || !s->fmt->is_present(*slot))
 			return -ENOENT;
-		*slot = s->fmt->leaf_entry(s->fmt->entry_hpa(*slot), prot);
+		/* Keep the hardware A/D flags: dirty tracking reads them later. */
+		*slot = s->fmt->leaf_entry(s->fmt->entry_hpa(*slot), prot) |
+			(*slot & (s->fmt->accessed_bit | s->fmt->dirty_bit));
 	}
 	return 0;
 }

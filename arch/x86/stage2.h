@@ -42,14 +42,16 @@ struct stage2 {
 int stage2_init(struct stage2 *s, const struct stage2_format *fmt, const struct pt_alloc *a);
 
 /* Maps [gpa, gpa+size) to [hpa, ...) with prot, replacing earlier mappings.
- * gpa, hpa and size are 4 KiB aligned. 0, -EINVAL or -ENOMEM. */
+ * gpa, hpa and size are 4 KiB aligned. 0, -EINVAL or -ENOMEM (the pages
+ * before the failure stay mapped; mapping again completes the range). */
 int stage2_map(struct stage2 *s, u64 gpa, u64 hpa, u64 size, u32 prot);
 
 /* Removes every mapping in the range (tables stay allocated). */
 int stage2_unmap(struct stage2 *s, u64 gpa, u64 size);
 
-/* Changes the rights of every mapped page in the range; -ENOENT if one of
- * them is not mapped (pages before it are already changed). */
+/* Changes the rights of every mapped page in the range, keeping their
+ * accessed/dirty flags; -ENOENT if one of them is not mapped (pages before
+ * it are already changed). */
 int stage2_protect(struct stage2 *s, u64 gpa, u64 size, u32 prot);
 
 /* Translation of gpa: 0 with *hpa (the page's address plus offset) and

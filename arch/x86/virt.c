@@ -8,6 +8,7 @@
 #include "log.h"
 
 extern const struct virt_backend vmx_backend;
+extern const struct virt_backend svm_backend;
 
 static const struct virt_backend *chosen;
 
@@ -15,6 +16,8 @@ static const struct virt_backend *backend_named(const char *name)
 {
 	if (!strcmp(name, "vmx"))
 		return &vmx_backend;
+	if (!strcmp(name, "svm"))
+		return &svm_backend;
 	return NULL;
 }
 
@@ -31,6 +34,8 @@ int virt_select(const char *want)
 		}
 	} else if (cpu_has_vmx()) {
 		b = &vmx_backend;
+	} else if (cpu_has_svm()) {
+		b = &svm_backend;
 	} else {
 		pr_err("virt: this CPU offers neither VMX nor a supported SVM");
 		return -ENODEV;

@@ -52,7 +52,7 @@ struct vexit {
 	u32 raw_reason;     /* the backend's own exit code, for reports */
 	u64 raw_qual;       /* exit qualification / EXITINFO1 */
 	u64 raw_info;       /* EXITINFO2 / interruption info */
-	u8 insn_len;        /* length of the exiting instruction, 0 if unknown */
+	u8 insn_len;        /* length of the exiting instruction; 0: unknown, hv/ decodes it */
 	union {
 		struct {
 			u16 port;
@@ -64,6 +64,7 @@ struct vexit {
 		struct {
 			u8 cr;       /* 0, 3, 4 or 8 */
 			enum cr_access_type type;
+			bool gpr_valid; /* false: hv/ decodes the instruction */
 			u8 gpr;      /* register number for MOV */
 			u16 lmsw_value;
 		} cr;
@@ -189,6 +190,9 @@ struct virt_backend {
 	u64 (*get_efer)(struct vcpu_arch *v);
 	void (*set_efer)(struct vcpu_arch *v, u64 efer);
 	void (*get_segment)(struct vcpu_arch *v, enum seg_reg s, struct segment *out);
+	/* MSRs kept in the VMCS/VMCB that the guest's RDMSR/WRMSR reach through
+	 * an exit (IA32_PAT on SVM); 0, or -1 when msr is not one of them. */
+	int (*state_msr)(struct vcpu_arch *v, u32 msr, u64 *value, bool write);
 
 	/* Events. */
 	bool (*interruptible)(struct vcpu_arch *v);

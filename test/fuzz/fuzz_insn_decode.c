@@ -1,8 +1,9 @@
 // sources: hv/insn_decode.c
 /*
- * Fuzzes hv/insn_decode.c. Input: byte 0 picks the code size (low 2 bits:
- * 16/32/64/64), byte 1 how many bytes are valid, the rest are the
- * instruction bytes. Checks the decoder's promises on every accepted input.
+ * Fuzzes hv/insn_decode.c, both insn_decode() and insn_decode_system() on the
+ * same input. Input: byte 0 picks the code size (low 2 bits: 16/32/64/64),
+ * byte 1 how many bytes are valid, the rest are the instruction bytes.
+ * Checks the decoders' promises on every accepted input.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,10 +63,39 @@ static void check_insn(const struct insn *in, size_t avail)
 	check_load(in, regs[in->reg]);
 }
 
+static bool same_sys(const struct sys_insn_info *a, const struct sys_insn_info *b)
+{
+	return a->kind == b->kind && a->length == b->length && a->cr == b->cr &&
+	       a->gpr == b->gpr && a->mem_operand == b->mem_operand && a->imm8 == b->imm8;
+}
+
+/* What a successful insn_decode_system() must satisfy: the fields fit their
+ * kind, and the decode depends only on its own length of bytes (exactly
+ * those decode the same, one fewer is -ENODATA). */
+static void check_sys(const u8 *bytes, size_t avail, enum insn_mode mode,
+		      const struct sys_insn_info *si)
+{
+	bool mov_cr = si->kind == SYS_INSN_MOV_FROM_CR || si->kind == SYS_INSN_MOV_TO_CR;
+	bool msw = si->kind == SYS_INSN_LMSW || si->kind == SYS_INSN_SMSW;
+	struct sys_insn_info again;
+
+	CHECK(si->length >= 1 && si->length <= INSN_MAX_LEN && si->length <= avail);
+	CHECK(si->kind > SYS_INSN_UNKNOWN && si->kind <= SYS_INSN_IRET);
+	CHECK(si->cr < 16 && (mov_cr || si->cr == 0));
+	CHECK(si->gpr < 16 && (mov_cr || (msw && !si->mem_operand) || si->gpr == 0));
+	CHECK(!si->mem_operand || msw || si->kind == SYS_INSN_INVLPG);
+	CHECK(si->kind != SYS_INSN_INVLPG || si->mem_operand);
+	CHECK(si->kind == SYS_INSN_INTN || si->imm8 == 0);
+	CHECK(insn_decode_system(bytes, si->length, mode, &again) == 0 && same_sys(si, &again));
+	CHECK(insn_decode_system(bytes, si->length - 1u, mode, &again) == -ENODATA);
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	u8 bytes[INSN_MAX_LEN + 4];
 	struct insn in;
+	struct sys_insn_info si;
+	enum insn_mode mode;
 	size_t n, avail;
 	int err;
 
@@ -74,10 +104,17 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	n = MIN(size - 2, sizeof(bytes));
 	memcpy(bytes, data + 2, n);
 	avail = MIN((size_t)data[1], n);
-	err = insn_decode(bytes, avail, modes[data[0] & 3], &in);
+	mode = modes[data[0] & 3];
+	err = insn_decode(bytes, avail, mode, &in);
 	if (err == 0)
 		check_insn(&in, avail);
 	else
 		CHECK(err == -ENODATA || err == -EINVAL || err == -ENOTSUP);
+	err = insn_decode_system(bytes, avail, mode, &si);
+	if (err == 0)
+		check_sys(bytes, avail, mode, &si);
+	else
+		CHECK((err == -ENODATA || err == -EINVAL || err == -ENOTSUP) &&
+		      si.kind == SYS_INSN_UNKNOWN && si.length == 0);
 	return 0;
 }

@@ -17,4 +17,4 @@ stopped_case vmx_stop_triple_fault --emu bochs --guest "$g/faults.elf" --guest-a
 	'guest stopped: the guest triple-faulted' '  IDTR 0/0  ' 'understudy: halting \(exit code 120\)'
 stopped_case vmx_entry_failure --emu bochs --guest "$g/hello.elf" --cmdline "fault_test=entry" -- \
 	'vmx: VM entry failed: invalid guest state \(exit reason 33' \
-	'guest stopped: VM entry refused the guest state' 'VMCS fields:' 'GUEST_CS_AR +0x0'
+	'guest stopped: VM entry refused the guest state' 'VMCS fields:' 'GUEST_IA32_EFER +0x500'

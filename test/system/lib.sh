@@ -23,7 +23,8 @@ boot_case() {
 	check_console "$name" "$log" "$status" "$want" "$@"
 }
 
-# check_console NAME LOG STATUS WANT PATTERN...
+# check_console NAME LOG STATUS WANT PATTERN...: PATTERNs are matched
+# against LOG and LOG.stderr together.
 check_console() {
 	local name=$1 log=$2 status=$3 want=$4
 	shift 4
@@ -31,14 +32,15 @@ check_console() {
 		echo "FAIL: $name: exit status $status, expected $want ($(tail -n 1 "$log.stderr" 2>/dev/null))"
 		return 0
 	fi
-	local p
+	local p all=$log.all
+	cat "$log" "$log.stderr" > "$all" 2>/dev/null || true
 	for p in "$@"; do
 		if [ "${p:0:1}" = "!" ]; then
-			if grep -q -E -- "${p:1}" "$log"; then
+			if grep -q -E -- "${p:1}" "$all"; then
 				echo "FAIL: $name: console has a line matching '${p:1}'"
 				return 0
 			fi
-		elif ! grep -q -E -- "$p" "$log"; then
+		elif ! grep -q -E -- "$p" "$all"; then
 			echo "FAIL: $name: no console line matches '$p'"
 			return 0
 		fi

@@ -34,6 +34,7 @@ void vmx_set_cr(struct vcpu_arch *v, int cr, u64 value);
 u64 vmx_get_efer(struct vcpu_arch *v);
 void vmx_set_efer(struct vcpu_arch *v, u64 efer);
 void vmx_get_segment(struct vcpu_arch *v, enum seg_reg s, struct segment *out);
+int vmx_state_msr(struct vcpu_arch *v, u32 msr, u64 *value, bool write);
 
 int vmx_run(struct vcpu_arch *v, struct vexit *exit);
 

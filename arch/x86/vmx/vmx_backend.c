@@ -33,6 +33,7 @@ const struct virt_backend vmx_backend = {
 	.get_efer = vmx_get_efer,
 	.set_efer = vmx_set_efer,
 	.get_segment = vmx_get_segment,
+	.state_msr = vmx_state_msr,
 	.interruptible = vmx_interruptible,
 	.inject = vmx_inject,
 	.event_pending = vmx_event_pending,

@@ -28,6 +28,8 @@ STATIC_ASSERT(__builtin_offsetof(struct vcpu_arch, cr2) == 16 * 8,
 #define INTR_TYPE_PRIV_SOFT_EXC 5
 #define INTR_TYPE_SOFT_EXC 6
 
+#define DR6_FIXED_ONES 0xFFFF0FF0ULL /* SDM Vol 3, 18.2.3 "Debug Status Register" */
+
 /* Table 28-3 "Exit Qualification for Control-Register Accesses" */
 #define CRQ_CR(q) ((q) & 0xF)
 #define CRQ_TYPE(q) (((q) >> 4) & 3)
@@ -106,6 +108,10 @@ static void decode_exception(struct vexit *e)
 	e->exception.error_code = e->exception.has_error_code
 					  ? vmcs_read32(VMCS_EXIT_INTERRUPTION_ERROR_CODE) : 0;
 	e->exception.cr2_or_dr6 = e->raw_qual;
+	/* A #DB exit leaves DR6 untouched and puts its bits in the
+	 * qualification (28.2.1): give the guest the DR6 it would have seen. */
+	if (e->exception.vector == EXC_DB)
+		__asm__ volatile("mov %0, %%dr6" : : "r"(e->raw_qual | DR6_FIXED_ONES));
 }
 
 static void decode_io(struct vexit *e)
@@ -128,6 +134,7 @@ static void decode_cr(struct vexit *e)
 	e->cr.cr = CRQ_CR(q);
 	e->cr.type = (enum cr_access_type)CRQ_TYPE(q);
 	e->cr.gpr = CRQ_GPR(q);
+	e->cr.gpr_valid = true;
 	e->cr.lmsw_value = CRQ_LMSW(q);
 }
 

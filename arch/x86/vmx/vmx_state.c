@@ -8,6 +8,7 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/msr.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_caps.h"
 
@@ -164,10 +165,25 @@ static void update_long_mode(struct vcpu_arch *v, u64 cr0)
 		vmx_set_efer(v, want);
 }
 
+/* Bits whose change makes MOV to CR0/CR4 flush the TLB (SDM Vol 3,
+ * 4.10.4.1 "Operations that Invalidate TLBs and Paging-Structure Caches"). */
+#define CR0_TLB_BITS (CR0_PG | CR0_PE | CR0_WP)
+#define CR4_TLB_BITS (CR4_PGE | CR4_PAE | CR4_PSE | CR4_SMEP | CR4_PCIDE)
+
+/* The guest's MOV to CR0/CR4 did not execute (it exited), so neither did
+ * the TLB flush it implies: do it. */
+static void flush_if_changed(struct vcpu_arch *v, int cr, u64 old, u64 value)
+{
+	u64 bits = cr == 0 ? (u64)CR0_TLB_BITS : cr == 4 ? (u64)CR4_TLB_BITS : ~0ULL;
+
+	if ((old ^ value) & bits)
+		vmx_flush_guest_tlb(v);
+}
+
 void vmx_set_cr(struct vcpu_arch *v, int cr, u64 value)
 {
 	const struct vmx_caps *c = vmx_caps();
-	u64 cr0, cr4;
+	u64 cr0, cr4, old = vmx_get_cr(v, cr);
 
 	switch (cr) {
 	case 0:
@@ -190,6 +206,18 @@ void vmx_set_cr(struct vcpu_arch *v, int cr, u64 value)
 	}
 	if (pae_paging(vmx_get_cr(v, 0), vmx_get_cr(v, 4), vmx_get_efer(v)))
 		load_pdptes(v);
+	flush_if_changed(v, cr, old, value);
+}
+
+int vmx_state_msr(struct vcpu_arch *v, u32 msr, u64 *value, bool write)
+{
+	if (msr != MSR_IA32_PAT)
+		return -1;
+	if (write)
+		vmcs_write64(VMCS_GUEST_IA32_PAT, *value);
+	else
+		*value = vmcs_read64(VMCS_GUEST_IA32_PAT);
+	return 0;
 }
 
 void vmx_set_state(struct vcpu_arch *v, const struct vcpu_state *s)

@@ -1,0 +1,46 @@
+/* The SVM backend as seen by hv/. */
+#include "arch/x86/svm/npt.h"
+#include "arch/x86/svm/svm.h"
+
+/* SVM cannot intercept RDRAND or RDSEED (APM Vol 2, 15.9 "Instruction
+ * Intercepts" lists neither): the guest CPUID hides them instead. */
+static bool svm_can_intercept(enum vexit_reason r)
+{
+	return r != VEXIT_RDRAND && r != VEXIT_RDSEED;
+}
+
+static void svm_stage2_flush(struct vcpu_arch *v)
+{
+	svm_flush_guest_tlb(v);
+}
+
+const struct virt_backend svm_backend = {
+	.name = "svm",
+	.probe = svm_probe,
+	.cpu_enable = svm_cpu_enable,
+	.can_intercept = svm_can_intercept,
+	.stage2_format = &npt_format,
+	.stage2_flush = svm_stage2_flush,
+	.vcpu_create = svm_vcpu_create,
+	.set_state = svm_set_state,
+	.get_state = svm_get_state,
+	.run = svm_run,
+	.get_rip = svm_get_rip,
+	.set_rip = svm_set_rip,
+	.advance_rip = svm_advance_rip,
+	.get_rflags = svm_get_rflags,
+	.set_rflags = svm_set_rflags,
+	.get_cr = svm_get_cr,
+	.set_cr = svm_set_cr,
+	.get_efer = svm_get_efer,
+	.set_efer = svm_set_efer,
+	.get_segment = svm_get_segment,
+	.state_msr = svm_state_msr,
+	.interruptible = svm_interruptible,
+	.inject = svm_inject,
+	.event_pending = svm_event_pending,
+	.request_intr_window = svm_request_intr_window,
+	.set_timer = svm_set_timer,
+	.flush_guest_tlb = svm_flush_guest_tlb,
+	.dump = svm_dump,
+};
