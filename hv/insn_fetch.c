@@ -120,6 +120,9 @@ int vcpu_complete_exit(struct vcpu *v, struct vexit *e)
 		return err;
 	}
 	e->insn_len = info.length;
+	/* QEMU's TCG reports RDTSCP with the RDTSC exit code. */
+	if (e->reason == VEXIT_RDTSC && info.kind == SYS_INSN_RDTSCP)
+		e->reason = VEXIT_RDTSCP;
 	if (e->reason == VEXIT_CR_ACCESS)
 		return complete_cr(v, e, &info);
 	return 0;

@@ -15,8 +15,8 @@ int vcpu_decode_system_insn(struct vcpu *v, struct sys_insn_info *info);
 /*
  * Fills what the backend could not tell about an instruction exit (its
  * length; a control-register access's register and kind) by decoding the
- * instruction; 0, or a negative errno after stopping the guest with the
- * reason.
+ * instruction, and corrects an RDTSC exit that was really RDTSCP; 0, or a
+ * negative errno after stopping the guest with the reason.
  */
 int vcpu_complete_exit(struct vcpu *v, struct vexit *e);
 

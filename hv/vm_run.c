@@ -130,11 +130,12 @@ void vm_run(struct vm *vm)
 			vm->hw->dump(&v->arch);
 			break;
 		}
+		if (vcpu_complete_exit(v, &e) == 0)
+			exit_dispatch(v, &e);
+		clk.last = e.reason; /* as corrected by vcpu_complete_exit */
 		vm->stats.exits[e.reason]++;
 		if (exit_is_guest_caused(e.reason))
 			vm->stats.guest_caused_exits++;
-		if (vcpu_complete_exit(v, &e) == 0)
-			exit_dispatch(v, &e);
 	}
 	if (clk.pending)
 		vm->stats.hv_cycles[clk.last] += rdtsc() - clk.exit_tsc - clk.slept;

@@ -37,7 +37,8 @@ for g in "${guests[@]}"; do
 	printf '%-20s' "reason"
 	for b in "${backends[@]}"; do printf ' %10s %12s' "$b exits" "avg cycles"; done
 	echo
-	cut -f1 "$out/$g".*.rows | awk '!seen[$0]++' | while IFS= read -r reason; do
+	{ cut -f1 "$out/$g".*.rows | grep -v '^total$' | awk '!seen[$0]++'; echo total; } |
+	while IFS= read -r reason; do
 		printf '%-20s' "$reason"
 		for b in "${backends[@]}"; do
 			row=$(awk -F'\t' -v r="$reason" '$1 == r' "$out/$g.$b.rows")
