@@ -20,14 +20,14 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-Wa,--noexecstack -I. -Iinclude -DUNDERSTUDY_GIT='"$(GIT_REV)"' -MMD -MP
+	-Wa,--noexecstack -I. -Iinclude -I$(BUILD)/ext -DUNDERSTUDY_GIT='"$(GIT_REV)"' -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -T linker.ld
 
 ELF := $(BUILD)/understudy.elf
 ISO := $(BUILD)/understudy.iso
 
 .PHONY: all deps run test unit system clean bench
-all: $(ELF) $(ISO)
+all: $(ELF) $(ISO) $(BUILD)/tools/hvlog
 
 $(BUILD)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -39,7 +39,16 @@ $(BUILD)/kernel/%.S.o: %.S
 	@echo "  AS      $<"
 	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
-$(KERNEL_OBJS): Makefile
+$(KERNEL_OBJS): Makefile $(BUILD)/ext/xxhash.h
+
+# xxHash comes from Debian's libxxhash-dev; the hypervisor is built with
+# -nostdinc, so its one header is linked into a folder of its own.
+XXHASH_H := $(firstword $(shell dpkg -L libxxhash-dev 2>/dev/null | grep '/xxhash\.h$$') \
+                        /usr/include/xxhash.h)
+$(BUILD)/ext/xxhash.h:
+	@mkdir -p $(dir $@)
+	@test -f $(XXHASH_H) || { echo "xxhash.h not found: run scripts/deps.sh"; exit 1; }
+	$(Q)ln -sf $(XXHASH_H) $@
 
 $(ELF): $(KERNEL_OBJS) linker.ld
 	@echo "  LD      $@"
@@ -96,6 +105,20 @@ fuzz-seeds: $(BUILD)/fuzz/gen_seeds
 
 .PHONY: fuzz-bins fuzz-seeds
 # --- end of host-side fuzzers ------------------------------------------------
+
+# --- host tool: hvlog (prints, assembles, summarizes, compares rr logs) ------
+# Built with the host compiler from tools/hvlog/ and the hypervisor's own
+# log code (docs/hvlog.md).
+HVLOG_SRCS   := $(wildcard tools/hvlog/*.c) hv/rr/rrlog.c lib/hash.c
+HVLOG_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-iquote . -iquote include
+
+$(BUILD)/tools/hvlog: $(HVLOG_SRCS) $(wildcard tools/hvlog/*.h) hv/rr/rrlog.h include/hash.h \
+		include/types.h include/errno.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HVLOG_CFLAGS) -o $@ $(HVLOG_SRCS)
+# --- end of host tool: hvlog ---------------------------------------------------
 
 deps:
 	@scripts/deps.sh

@@ -13,6 +13,7 @@ enum option_type {
 	OPT_ENUM,
 	OPT_STRING,
 	OPT_MEM_SIZE, /* a size within the guest memory limits, 2 MiB aligned */
+	OPT_U32,
 };
 
 struct option {
@@ -26,6 +27,9 @@ struct option {
 static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", "entry", NULL };
 static const char *const virt_names[] = { "auto", "vmx", "svm", NULL };
 static const char *const guest_console_names[] = { "auto", "com1", "com2", "e9", NULL };
+static const char *const rr_names[] = { "off", "record", "replay", NULL };
+static const char *const rr_sink_names[] = { "com3", "com4", NULL };
+static const char *const tbit_names[] = { "auto", "on", "off", NULL };
 
 #define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
 static const struct option options[] = {
@@ -39,6 +43,11 @@ static const struct option options[] = {
 	OPT("guest_mem", OPT_MEM_SIZE, guest_mem, NULL,
 	    "guest RAM: 2M to 3G in 2 MiB steps, with a K, M or G suffix"),
 	OPT("guest_console", OPT_ENUM, guest_console, guest_console_names, "auto|com1|com2|e9"),
+	OPT("rr", OPT_ENUM, rr, rr_names, "off|record|replay"),
+	OPT("rr_digest", OPT_U32, rr_digest, NULL, "guest-caused exits between state digests (0: start and end)"),
+	OPT("rr_sink", OPT_ENUM, rr_sink, rr_sink_names, "com3|com4"),
+	OPT("tbit", OPT_ENUM, tbit, tbit_names, "auto|on|off (auto: on while recording or replaying)"),
+	OPT("trace", OPT_STRING, trace, NULL, "exits,io,pt,insns=START-END (replay only)"),
 };
 #undef OPT
 
@@ -52,6 +61,10 @@ void config_defaults(struct config *cfg)
 	memcpy(cfg->guest, "guest", sizeof("guest"));
 	cfg->guest_mem = MiB(64);
 	cfg->guest_console = GUEST_CONSOLE_AUTO;
+	cfg->rr = RR_CHOICE_OFF;
+	cfg->rr_digest = 0;
+	cfg->rr_sink = RR_SINK_COM3;
+	cfg->tbit = TBIT_AUTO;
 }
 
 static int parse_string(const struct cmdline_token *tok, char *field)
@@ -112,6 +125,16 @@ static int apply_option(struct config *cfg, const struct option *opt,
 		return parse_string(tok, field);
 	case OPT_MEM_SIZE:
 		return parse_mem_size(tok, field);
+	case OPT_U32: {
+		u64 v;
+		int err = cmdline_parse_u64(tok->value, tok->value_len, &v);
+
+		if (!err && v > UINT32_MAX)
+			err = -ERANGE;
+		if (!err)
+			*(u32 *)field = (u32)v;
+		return err;
+	}
 	}
 	return -EINVAL;
 }
@@ -178,6 +201,9 @@ void config_print(const struct config *cfg)
 		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test], virt_names[cfg->hv],
 		cfg->guest, (unsigned long long)(cfg->guest_mem >> 20),
 		guest_console_names[cfg->guest_console], cfg->guest_args);
+	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
+		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],
+			cfg->rr_digest, rr_sink_names[cfg->rr_sink], tbit_names[cfg->tbit], cfg->trace);
 }
 
 const char *config_virt_name(enum virt_choice v)

@@ -25,6 +25,11 @@ enum guest_console {
 
 enum virt_choice { VIRT_AUTO, VIRT_VMX, VIRT_SVM };
 
+/* Values match enum rr_mode (hv/rr/rr.h). */
+enum rr_choice { RR_CHOICE_OFF, RR_CHOICE_RECORD, RR_CHOICE_REPLAY };
+enum rr_sink { RR_SINK_COM3, RR_SINK_COM4 };
+enum tbit_choice { TBIT_AUTO, TBIT_ON, TBIT_OFF };
+
 struct config {
 	enum log_level log_level;
 	bool selftest;
@@ -34,6 +39,11 @@ struct config {
 	char guest_args[CONFIG_STR_MAX]; /* the guest's command line */
 	u64 guest_mem;                   /* bytes of guest RAM */
 	enum guest_console guest_console;
+	enum rr_choice rr;               /* record, replay or neither */
+	u32 rr_digest;                   /* guest-caused exits between digests */
+	enum rr_sink rr_sink;            /* where a record run's log goes */
+	enum tbit_choice tbit;           /* write-protect guest page tables */
+	char trace[CONFIG_STR_MAX];      /* replay: what to trace (docs/record-replay.md) */
 };
 
 #define CONFIG_GUEST_MEM_MIN MiB(2)

@@ -2,6 +2,7 @@
 #include "arch/x86/cpu.h"
 #include "hv/exits.h"
 #include "hv/guest_cpuid.h"
+#include "hv/rr/rr.h"
 #include "hv/vcpu_ops.h"
 
 static struct cpuid_result host_cpuid(void *ctx, u32 leaf, u32 subleaf)
@@ -31,6 +32,7 @@ void exit_cpuid(struct vcpu *v, const struct vexit *e)
 
 	vcpu_cpuid_ctx(v, &ctx);
 	guest_cpuid(&ctx, (u32)gpr[GPR_RAX], (u32)gpr[GPR_RCX], &r);
+	rr_cpuid(v, (u32)gpr[GPR_RAX], (u32)gpr[GPR_RCX], &r);
 	gpr[GPR_RAX] = r.eax;
 	gpr[GPR_RBX] = r.ebx;
 	gpr[GPR_RCX] = r.ecx;

@@ -6,6 +6,7 @@
  */
 #include "hv/exits.h"
 #include "hv/guest_cpuid.h"
+#include "hv/rr/tbit.h"
 #include "hv/vcpu_ops.h"
 #include "hv/vm_devices.h"
 
@@ -81,6 +82,8 @@ static void mov_to_cr(struct vcpu *v, const struct vexit *e)
 	default:
 		goto gp;
 	}
+	if (e->cr.cr != 8)
+		tbit_cr_written(v->vm); /* the paging structures may have changed */
 	vcpu_skip_insn(v, e);
 	return;
 gp:
@@ -120,6 +123,7 @@ void exit_cr_access(struct vcpu *v, const struct vexit *e)
 		/* LMSW can set PE but never clear it. */
 		hw->set_cr(&v->arch, 0, (cr0 & ~(u64)(LMSW_BITS & ~CR0_PE)) |
 					(e->cr.lmsw_value & LMSW_BITS));
+		tbit_cr_written(v->vm);
 		break;
 	}
 	vcpu_skip_insn(v, e);

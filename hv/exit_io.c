@@ -1,9 +1,13 @@
 /*
  * Port I/O exits, routed through the VM's port bus: unclaimed reads return
- * all ones and unclaimed writes are dropped. String I/O (INS/OUTS) is not
+ * all ones and unclaimed writes are dropped. Devices whose state follows
+ * time are brought up to date first, and reads that depend on time or the
+ * outside world go through record/replay. String I/O (INS/OUTS) is not
  * emulated yet: a guest using it is stopped with a report.
  */
 #include "hv/exits.h"
+#include "hv/rr/rr.h"
+#include "hv/trace.h"
 #include "hv/vcpu_ops.h"
 
 static u64 size_mask(u8 size)
@@ -15,20 +19,27 @@ void exit_io(struct vcpu *v, const struct vexit *e)
 {
 	struct vm *vm = v->vm;
 	u64 *rax = &v->arch.gpr[GPR_RAX];
+	u64 value;
+	u8 flags;
 
 	if (e->io.string) {
 		vm_stop(vm, "string I/O (%s%s) on port %#x is not supported", e->io.rep ? "REP " : "",
 			e->io.in ? "INS" : "OUTS", e->io.port);
 		return;
 	}
+	flags = io_bus_flags(&vm->pio, e->io.port);
+	if (flags & IO_TIMED)
+		rr_advance_devices(vm);
 	if (e->io.in) {
-		u64 value;
-
 		io_bus_read(&vm->pio, e->io.port, e->io.size, &value);
+		if (flags & IO_NONDET)
+			value = rr_io_in(v, e->io.port, e->io.size, (u32)value);
 		/* IN to AL/AX keeps the rest of RAX; IN to EAX clears 63:32. */
 		vcpu_write_gpr_sized(v, GPR_RAX, e->io.size, value);
 	} else {
-		io_bus_write(&vm->pio, e->io.port, e->io.size, *rax & size_mask(e->io.size));
+		value = *rax & size_mask(e->io.size);
+		io_bus_write(&vm->pio, e->io.port, e->io.size, value);
 	}
+	trace_io(vm, e->io.in, e->io.port, e->io.size, (u32)value);
 	vcpu_skip_insn(v, e);
 }

@@ -55,10 +55,15 @@ void exit_xsetbv(struct vcpu *v, const struct vexit *e)
 	vcpu_skip_insn(v, e);
 }
 
-/* #AC and #DB are intercepted only so a guest cannot hang the CPU in an
- * endless delivery loop; they go straight back to the guest. */
+/* Intercepted exceptions go straight back to the guest: #AC and #DB are
+ * intercepted only so a guest cannot hang the CPU in an endless delivery
+ * loop, and SVM intercepts all of them while single-stepping. */
 void exit_exception(struct vcpu *v, const struct vexit *e)
 {
+	/* An intercepted #PF leaves CR2 to the hypervisor (APM Vol 2, 15.12
+	 * "Exception Intercepts"; VMX puts the address in the qualification). */
+	if (e->exception.vector == EXC_PF)
+		v->arch.cr2 = e->exception.cr2_or_dr6;
 	vcpu_inject_exception(v, e->exception.vector, e->exception.has_error_code,
 			      e->exception.error_code);
 }

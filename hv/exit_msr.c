@@ -6,6 +6,7 @@
 #include "arch/x86/msr.h"
 #include "hv/exits.h"
 #include "hv/guest_cpuid.h"
+#include "hv/rr/rr.h"
 #include "hv/vcpu_ops.h"
 #include "hv/vm_devices.h"
 #include "log.h"
@@ -24,7 +25,7 @@ struct msr_emulation {
 
 static int read_tsc(struct vcpu *v, u64 *value)
 {
-	*value = vcpu_guest_tsc(v);
+	*value = rr_tsc(v, vcpu_guest_tsc(v));
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "arch/x86/cpu.h"
 #include "hv/exits.h"
+#include "hv/rr/rr.h"
 #include "hv/vcpu_ops.h"
 
 #define RDRAND_RETRIES 10 /* SDM Vol 1, 7.3.17.1: retry on CF=0 */
@@ -18,14 +19,16 @@ u64 vcpu_guest_tsc(struct vcpu *v)
 
 void exit_rdtsc(struct vcpu *v, const struct vexit *e)
 {
-	vcpu_set_edx_eax(v, vcpu_guest_tsc(v));
+	vcpu_set_edx_eax(v, rr_tsc(v, vcpu_guest_tsc(v)));
 	vcpu_skip_insn(v, e);
 }
 
 void exit_rdtscp(struct vcpu *v, const struct vexit *e)
 {
-	vcpu_set_edx_eax(v, vcpu_guest_tsc(v));
-	v->arch.gpr[GPR_RCX] = (u32)v->tsc_aux;
+	u32 aux = (u32)v->tsc_aux;
+
+	vcpu_set_edx_eax(v, rr_tscp(v, vcpu_guest_tsc(v), &aux));
+	v->arch.gpr[GPR_RCX] = aux;
 	vcpu_skip_insn(v, e);
 }
 
@@ -52,11 +55,12 @@ void exit_rdrand(struct vcpu *v, const struct vexit *e)
 {
 	const struct virt_backend *hw = v->vm->hw;
 	u64 value = 0, rflags = hw->get_rflags(&v->arch) & ~(u64)ARITH_FLAGS;
+	bool seed = e->reason == VEXIT_RDSEED, cf = host_random(seed, &value);
 
-	if (host_random(e->reason == VEXIT_RDSEED, &value))
-		rflags |= RFLAGS_CF;
-	else
+	if (!cf)
 		value = 0;
+	if (rr_random(v, seed, e->rdrand.size, &value, cf))
+		rflags |= RFLAGS_CF;
 	vcpu_write_gpr_sized(v, e->rdrand.reg, e->rdrand.size, value);
 	hw->set_rflags(&v->arch, rflags);
 	vcpu_skip_insn(v, e);

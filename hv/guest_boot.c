@@ -10,7 +10,6 @@
 #include "hv/mb1_loader.h"
 #include "log.h"
 
-#define MAX_GUEST_MODULES BOOT_MAX_MODULES
 #define AR_CODE32 0xC09B /* execute/read, accessed, present, 32-bit, 4 KiB granular */
 #define AR_DATA32 0xC093 /* read/write, accessed, present, 32-bit, 4 KiB granular */
 #define AR_TSS32_BUSY 0x008B
@@ -39,15 +38,20 @@ static bool module_role_is(const struct boot_module *m, const char *role)
 	return n == strlen(role) && !strncmp(m->cmdline, role, n);
 }
 
-int guest_find_kernel(const struct boot_info *bi, const struct config *cfg)
+int guest_find_module(const struct boot_info *bi, const char *role)
 {
 	for (unsigned i = 0; i < bi->module_count; i++)
-		if (module_role_is(&bi->modules[i], cfg->guest))
+		if (module_role_is(&bi->modules[i], role))
 			return (int)i;
 	return -1;
 }
 
-static unsigned collect_modules(const struct boot_info *bi, struct mb1_guest_module *out)
+int guest_find_kernel(const struct boot_info *bi, const struct config *cfg)
+{
+	return guest_find_module(bi, cfg->guest);
+}
+
+unsigned guest_collect_modules(const struct boot_info *bi, struct mb1_guest_module *out)
 {
 	unsigned n = 0;
 
@@ -108,7 +112,7 @@ int guest_boot(struct vm *vm, const struct boot_info *bi, const struct config *c
 		.ram_size = vm->ram_size,
 		.cmdline = cfg->guest_args,
 		.modules = modules,
-		.module_count = collect_modules(bi, modules),
+		.module_count = guest_collect_modules(bi, modules),
 	};
 	err = mb1_load(&p, &r);
 	if (err) {

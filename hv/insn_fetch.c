@@ -52,6 +52,13 @@ static size_t fetch(struct vcpu *v, u8 *bytes, enum insn_mode *mode)
 	return done;
 }
 
+size_t vcpu_fetch_insn_bytes(struct vcpu *v, u8 *bytes)
+{
+	enum insn_mode mode;
+
+	return fetch(v, bytes, &mode);
+}
+
 int vcpu_decode_mmio_insn(struct vcpu *v, struct insn *insn)
 {
 	u8 bytes[INSN_MAX_LEN];

@@ -6,6 +6,10 @@
 #include "hv/insn_decode.h"
 #include "hv/vm.h"
 
+/* Copies up to INSN_MAX_LEN bytes at CS:RIP into bytes; returns how many
+ * could be read (0: none). */
+size_t vcpu_fetch_insn_bytes(struct vcpu *v, u8 *bytes);
+
 /* Decodes the MOV behind an MMIO access; 0 or a negative errno. */
 int vcpu_decode_mmio_insn(struct vcpu *v, struct insn *insn);
 

@@ -42,6 +42,23 @@ const struct io_range *io_bus_find(const struct io_bus *bus, u64 addr)
 	return NULL;
 }
 
+void io_bus_set_flags(struct io_bus *bus, u64 base, u64 len, u8 flags)
+{
+	for (unsigned i = 0; i < bus->count; i++) {
+		struct io_range *r = &bus->ranges[i];
+
+		if (r->base < base + len && base < r->base + r->len)
+			r->flags = flags;
+	}
+}
+
+u8 io_bus_flags(const struct io_bus *bus, u64 addr)
+{
+	const struct io_range *r = io_bus_find(bus, addr);
+
+	return r ? r->flags : 0;
+}
+
 static bool fits(const struct io_range *r, u64 addr, u8 size)
 {
 	return addr - r->base + size <= r->len;

@@ -15,6 +15,10 @@
 typedef u64 (*io_read_fn)(void *dev, u64 offset, u8 size);
 typedef void (*io_write_fn)(void *dev, u64 offset, u8 size, u64 value);
 
+/* How an access depends on time (record/replay, docs/record-replay.md). */
+#define IO_TIMED 0x1   /* bring device time up to now before the access */
+#define IO_NONDET 0x2  /* reads depend on time or the outside world: logged */
+
 struct io_range {
 	u64 base;
 	u64 len;
@@ -22,6 +26,7 @@ struct io_range {
 	io_read_fn read;   /* NULL: reads as all ones */
 	io_write_fn write; /* NULL: writes dropped */
 	const char *name;
+	u8 flags;          /* IO_TIMED, IO_NONDET */
 };
 
 struct io_bus {
@@ -38,6 +43,12 @@ int io_bus_register(struct io_bus *bus, const struct io_range *range);
 
 /* The range holding addr, or NULL. */
 const struct io_range *io_bus_find(const struct io_bus *bus, u64 addr);
+
+/* Sets the flags of every range that overlaps [base, base+len). */
+void io_bus_set_flags(struct io_bus *bus, u64 base, u64 len, u8 flags);
+
+/* Flags of the range holding addr (0 when unclaimed). */
+u8 io_bus_flags(const struct io_bus *bus, u64 addr);
 
 /* Dispatches an access; unclaimed reads give all ones of size bytes. An
  * access that straddles the end of its range is split byte by byte. Returns

@@ -20,6 +20,9 @@
 #include "hv/guest_boot.h"
 #include "hv/guest_console.h"
 #include "hv/vm.h"
+#include "hv/rr/rr.h"
+#include "hv/rr/tbit.h"
+#include "hv/trace.h"
 #include "hv/vm_devices.h"
 #include "hv/selftest.h"
 #include "log.h"
@@ -96,6 +99,13 @@ static int report_run(struct vm *vm)
 	}
 	exit_stats_print(vm);
 	vm_devices_report(vm);
+	tbit_report(vm);
+	rr_report(vm);
+	if (rr_replaying(vm) && vm->rr->divergence.diverged) {
+		console_printf("understudy: replay diverged at landmark %llu: %s\n",
+			       (unsigned long long)vm->rr->divergence.landmark, vm->rr->divergence.what);
+		code = PLATFORM_EXIT_REPLAY_DIVERGED;
+	}
 	return code;
 }
 
@@ -112,6 +122,9 @@ static int run_guest(void)
 		return PLATFORM_EXIT_NO_VIRT;
 	if (config.fault_test == FAULT_TEST_ENTRY)
 		fault_test_corrupt_guest(&the_vm);
+	if (tbit_init(&the_vm, &config) || rr_init(&the_vm, &boot_info, &config) ||
+	    trace_init(&the_vm, &boot_info, &config))
+		return PLATFORM_EXIT_CONFIG;
 	pr_info("understudy: starting the guest");
 	vm_run(&the_vm);
 	return report_run(&the_vm);

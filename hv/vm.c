@@ -79,6 +79,13 @@ int vm_create(struct vm *vm, const struct virt_backend *hw, u64 ram_size)
 	return err;
 }
 
+void vm_request_single_step(struct vm *vm, u8 who, bool on)
+{
+	struct vcpu *v = &vm->vcpu;
+
+	v->step_requests = on ? v->step_requests | who : v->step_requests & ~who;
+}
+
 void *vm_gpa_to_hva(struct vm *vm, u64 gpa, u64 len)
 {
 	if (gpa >= vm->ram_size || len > vm->ram_size - gpa)

@@ -27,16 +27,23 @@ struct vm_stats {
 	u64 guest_caused_exits;     /* landmarks: exits an instruction or access caused */
 };
 
+/* Who wants the guest single-stepped (vm_request_single_step). */
+#define VM_STEP_TBIT (1u << 0)
+#define VM_STEP_TRACE (1u << 1)
+
 struct vcpu {
 	struct vcpu_arch arch;
 	struct vm *vm;
 	bool halted;        /* in HLT, waiting for an interrupt */
+	u8 step_requests;   /* VM_STEP_* */
 	u64 tsc_aux;        /* IA32_TSC_AUX, returned by RDTSCP */
 	u64 tsc_adjust;     /* guest TSC = host TSC - vm->start_tsc + tsc_adjust */
 	u64 xcr0;
 };
 
 struct vm_devices; /* hv/vm_devices.c */
+struct rr_state;   /* hv/rr/rr.h */
+struct tbit_state; /* hv/rr/tbit.h */
 
 struct vm {
 	const struct virt_backend *hw;
@@ -48,7 +55,10 @@ struct vm {
 	struct io_bus pio;  /* port I/O */
 	struct io_bus mmio; /* device memory (not mapped in stage 2) */
 	struct vm_devices *dev;
+	struct rr_state *rr;     /* NULL when neither recording nor replaying */
+	struct tbit_state *tbit; /* NULL when page tables are not write-protected */
 	u64 start_tsc;      /* host TSC when the guest first ran */
+	u64 dev_time_ns;    /* the guest time devices were last brought up to */
 	enum vm_state state;
 	u32 exit_code;
 	char stop_reason[VM_STOP_REASON_MAX];
@@ -74,6 +84,10 @@ u64 vm_guest_ns(struct vm *vm);
 
 /* Prints the guest registers (reports). */
 void vm_dump_guest(struct vm *vm);
+
+/* Single-steps the guest while any of VM_STEP_* asks for it (applied at
+ * every entry, since a backend may end a step at any exit). */
+void vm_request_single_step(struct vm *vm, u8 who, bool on);
 
 /* Host pointer to guest-physical [gpa, gpa+len) if it is all RAM, else NULL. */
 void *vm_gpa_to_hva(struct vm *vm, u64 gpa, u64 len);

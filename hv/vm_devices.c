@@ -21,6 +21,7 @@
 #include "hv/vdev/uart16550.h"
 #include "log.h"
 
+#define PIT_PORTS 4 /* three counters and the control word */
 #define IRQ_PIT 0
 #define IRQ_COM1 4
 #define IRQ_RTC 8
@@ -28,6 +29,7 @@
 #define FALLBACK_EPOCH 1767225600 /* 2026-01-01 00:00:00 UTC, if the host RTC is unreadable */
 
 struct vm_devices {
+	u64 start_epoch;
 	struct vuart com1;
 	struct vpic pic;
 	struct vpit pit;
@@ -38,9 +40,11 @@ struct vm_devices {
 
 static struct vm_devices devices; /* one VM */
 
+/* Devices see the time they were last brought up to, never the live clock:
+ * record/replay decides when time advances (hv/rr/rr_inputs.c). */
 static u64 guest_clock_ns(void *ctx)
 {
-	return vm_guest_ns(ctx);
+	return ((struct vm *)ctx)->dev_time_ns;
 }
 
 static void on_exit_port(void *ctx, u32 value)
@@ -72,7 +76,20 @@ static int attach_all(struct vm *vm, struct vm_devices *d)
 	err = err ? err : vuart_attach(&d->com1, &vm->pio, VUART_COM1_BASE);
 	err = err ? err : vmisc_attach(&d->misc, &vm->pio);
 	err = err ? err : vlapic_attach(&d->lapic, &vm->mmio);
-	return err;
+	if (err)
+		return err;
+	/* The timers' state changes with time: bring them up to date before
+	 * any access. The PIC is included so a guest polling IRR sees timer
+	 * interrupts. Reads of the timers are logged. The UART's reads depend
+	 * only on what the guest wrote (its input would be logged as it
+	 * arrives, SERIAL_IN). */
+	io_bus_set_flags(&vm->pio, VPIT_BASE, PIT_PORTS, IO_TIMED | IO_NONDET);
+	io_bus_set_flags(&vm->pio, VPIT_PORT_B, 1, IO_TIMED | IO_NONDET);
+	io_bus_set_flags(&vm->pio, VRTC_INDEX_PORT, 2, IO_TIMED | IO_NONDET);
+	io_bus_set_flags(&vm->pio, VPIC_MASTER_BASE, 2, IO_TIMED);
+	io_bus_set_flags(&vm->pio, VPIC_SLAVE_BASE, 2, IO_TIMED);
+	io_bus_set_flags(&vm->pio, VPIC_ELCR_BASE, 2, IO_TIMED);
+	return 0;
 }
 
 int vm_devices_create(struct vm *vm)
@@ -84,18 +101,35 @@ int vm_devices_create(struct vm *vm)
 	vm->dev = d;
 	vpic_init(&d->pic, (struct irq_line){ NULL, NULL, 0 });
 	vpit_init(&d->pit, clock, vpic_irq_line(&d->pic, IRQ_PIT));
-	vrtc_init(&d->rtc, clock, vpic_irq_line(&d->pic, IRQ_RTC), host_epoch_seconds(),
-		  vm->ram_size);
+	d->start_epoch = host_epoch_seconds();
+	vrtc_init(&d->rtc, clock, vpic_irq_line(&d->pic, IRQ_RTC), d->start_epoch, vm->ram_size);
 	vuart_init(&d->com1, vpic_irq_line(&d->pic, IRQ_COM1), guest_console_put, NULL);
 	vmisc_init(&d->misc, on_exit_port, vm);
 	vlapic_init(&d->lapic, GUEST_APIC_ID);
 	return attach_all(vm, d);
 }
 
-void vm_devices_update(struct vm *vm)
+void vm_devices_advance(struct vm *vm, u64 now_ns)
 {
+	if (now_ns > vm->dev_time_ns)
+		vm->dev_time_ns = now_ns;
 	vpit_update(&vm->dev->pit);
 	vrtc_update(&vm->dev->rtc);
+}
+
+u64 vm_devices_start_epoch(struct vm *vm)
+{
+	return vm->dev->start_epoch;
+}
+
+/* Re-initializes the RTC (before the guest has touched it) from epoch. */
+void vm_devices_set_start_epoch(struct vm *vm, u64 epoch)
+{
+	struct vm_devices *d = vm->dev;
+	struct vclock clock = { guest_clock_ns, vm };
+
+	d->start_epoch = epoch;
+	vrtc_init(&d->rtc, clock, vpic_irq_line(&d->pic, IRQ_RTC), epoch, vm->ram_size);
 }
 
 u64 vm_devices_next_event_ns(struct vm *vm)

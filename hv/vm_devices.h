@@ -11,8 +11,9 @@
  * and the local APIC; 0 or a negative errno. */
 int vm_devices_create(struct vm *vm);
 
-/* Brings timer devices up to the current guest time, raising interrupts. */
-void vm_devices_update(struct vm *vm);
+/* Brings timer devices up to guest time now_ns (never backwards), raising
+ * the interrupts that came due. */
+void vm_devices_advance(struct vm *vm, u64 now_ns);
 
 /* Guest time (ns) of the next timer interrupt, or UINT64_MAX. */
 u64 vm_devices_next_event_ns(struct vm *vm);
@@ -28,6 +29,11 @@ u64 vm_devices_apic_base(struct vm *vm);
 int vm_devices_set_apic_base(struct vm *vm, u64 value);
 u8 vm_devices_tpr(struct vm *vm);
 void vm_devices_set_tpr(struct vm *vm, u8 tpr);
+
+/* The wall-clock second the guest's RTC started from; replay sets the
+ * recorded one before the guest runs. */
+u64 vm_devices_start_epoch(struct vm *vm);
+void vm_devices_set_start_epoch(struct vm *vm, u64 epoch);
 
 /* Prints the devices' counters after the run. */
 void vm_devices_report(struct vm *vm);

@@ -1,9 +1,11 @@
 /*
- * The run loop: bring devices up to date, deliver a pending interrupt when
- * the guest can take one (else ask for an interrupt window), arm an exit for
- * the next device deadline (so a guest spinning without exits still gets
- * its timer interrupt), enter the guest, account the exit, dispatch it. A
- * halted guest is not entered: the host sleeps until the next deadline.
+ * The run loop: bring devices up to date when their next deadline has
+ * passed, deliver a pending interrupt when the guest can take one (else ask
+ * for an interrupt window), arm an exit for the next device deadline (so a
+ * guest spinning without exits still gets its timer interrupts), enter the
+ * guest, account the exit, dispatch it. A halted guest is not entered: the
+ * host sleeps until the next deadline. In replay the log, not the clock,
+ * decides when devices advance and interrupts arrive (hv/rr/).
  */
 #include "hv/vm.h"
 
@@ -13,6 +15,9 @@
 #include "arch/x86/trap.h"
 #include "hv/exits.h"
 #include "hv/insn_fetch.h"
+#include "hv/rr/rr.h"
+#include "hv/rr/tbit.h"
+#include "hv/trace.h"
 #include "hv/vm_devices.h"
 #include "log.h"
 
@@ -31,11 +36,14 @@ static void deliver_interrupt(struct vcpu *v)
 		hw->request_intr_window(&v->arch, false);
 		return;
 	}
+	if (v->step_requests)
+		return; /* a single step is under way: the interrupt waits for it */
 	if (hw->event_pending(&v->arch) || !hw->interruptible(&v->arch)) {
 		hw->request_intr_window(&v->arch, true);
 		return;
 	}
 	ev.vector = (u8)vm_devices_ack_vector(vm);
+	rr_interrupt(vm, ev.vector);
 	hw->inject(&v->arch, &ev);
 	hw->request_intr_window(&v->arch, false);
 	vm->stats.interrupts_injected++;
@@ -46,9 +54,19 @@ static u64 next_deadline_tsc(struct vm *vm)
 {
 	u64 ns = vm_devices_next_event_ns(vm);
 
-	if (ns == UINT64_MAX)
+	if (ns == UINT64_MAX || rr_replaying(vm))
 		return 0;
 	return vm->start_tsc + time_ns_to_tsc(ns);
+}
+
+/* Devices advance when their next deadline has passed (and at accesses to
+ * them, in the exit handlers). */
+static void advance_on_deadline(struct vm *vm)
+{
+	u64 next = vm_devices_next_event_ns(vm);
+
+	if (next != UINT64_MAX && vm_guest_ns(vm) >= next)
+		rr_advance_devices(vm);
 }
 
 static void wake_tick(struct trap_frame *f)
@@ -95,16 +113,63 @@ static int enter_guest(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	int err;
 
 	vm->hw->set_timer(&v->arch, next_deadline_tsc(vm));
+	vm->hw->set_single_step(&v->arch, v->step_requests != 0);
 	entry_tsc = rdtsc();
 	if (clk->pending)
 		vm->stats.hv_cycles[clk->last] += entry_tsc - clk->exit_tsc - clk->slept;
 	err = vm->hw->run(&v->arch, e);
 	clk->exit_tsc = rdtsc();
-	clk->last = e->reason;
 	clk->slept = 0;
 	clk->pending = !err;
 	vm->stats.guest_cycles += clk->exit_tsc - entry_tsc;
 	return err;
+}
+
+/* Everything that happens between two entries but the exit handlers. */
+static void prepare_entry(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	if (rr_replaying(vm)) {
+		rr_before_entry(vm);
+		return;
+	}
+	advance_on_deadline(vm);
+	deliver_interrupt(v);
+	if (rr_recording(vm))
+		rr_before_entry(vm);
+}
+
+/* Accounts an exit and hands it to whoever owns it: the T bit or the
+ * replayer for their own exits, the exit handlers for the rest. */
+static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
+{
+	struct vm *vm = v->vm;
+	bool tbit = tbit_exit_is_ours(vm, e), tracing = trace_exit_is_ours(vm, e);
+	bool ours = rr_exit_is_ours(vm, e) || tbit || tracing;
+	bool guest_caused = !ours && !e->step_intercepted && exit_is_guest_caused(e->reason);
+
+	if (guest_caused)
+		vm->stats.guest_caused_exits++; /* the landmark this exit's events carry */
+	if (log_enabled(LOG_TRACE))
+		pr_trace("exit %s%s at rip %#llx, landmark %llu", exit_reason_name(e->reason),
+			 ours ? " (hypervisor's own)" : "",
+			 (unsigned long long)vm->hw->get_rip(&v->arch),
+			 (unsigned long long)vm->stats.guest_caused_exits);
+	rr_after_exit(vm, e, guest_caused);
+	if (tbit)
+		tbit_handle_exit(vm, e);
+	if (tracing)
+		trace_handle_exit(vm, e);
+	if (!ours) {
+		tbit_exit_intervened(vm);
+		if (vcpu_complete_exit(v, e) == 0) {
+			trace_exit(vm, e);
+			exit_dispatch(v, e);
+		}
+	}
+	clk->last = e->reason; /* as corrected by vcpu_complete_exit */
+	vm->stats.exits[e->reason]++;
 }
 
 void vm_run(struct vm *vm)
@@ -116,11 +181,16 @@ void vm_run(struct vm *vm)
 	trap_set_handler(VECTOR_LAPIC_TIMER, wake_tick);
 	vm->start_tsc = rdtsc();
 	while (vm->state == VM_RUNNING) {
-		vm_devices_update(vm);
-		deliver_interrupt(v);
+		prepare_entry(v);
+		if (vm->state != VM_RUNNING)
+			break;
 		if (v->halted) {
 			u64 before = rdtsc();
 
+			if (rr_replaying(vm)) {
+				vm_stop(vm, "replay: the guest is halted and the log has nothing to wake it");
+				break;
+			}
 			sleep_while_halted(vm);
 			clk.slept += rdtsc() - before;
 			continue;
@@ -130,14 +200,11 @@ void vm_run(struct vm *vm)
 			vm->hw->dump(&v->arch);
 			break;
 		}
-		if (vcpu_complete_exit(v, &e) == 0)
-			exit_dispatch(v, &e);
-		clk.last = e.reason; /* as corrected by vcpu_complete_exit */
-		vm->stats.exits[e.reason]++;
-		if (exit_is_guest_caused(e.reason))
-			vm->stats.guest_caused_exits++;
+		handle_exit(v, &e, &clk);
 	}
 	if (clk.pending)
 		vm->stats.hv_cycles[clk.last] += rdtsc() - clk.exit_tsc - clk.slept;
+	rr_finish(vm);
+	trace_finish(vm);
 	trap_set_handler(VECTOR_LAPIC_TIMER, NULL);
 }

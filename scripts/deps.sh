@@ -10,6 +10,8 @@ PACKAGES=(
 	qemu-system-x86 ovmf bochs bochsbios vgabios
 	# host-side tests: unit tests, fuzzers (clang's libFuzzer runtime)
 	libcmocka-dev clang libclang-rt-14-dev python3
+	# xxHash (header-only, built into the hypervisor and the tools)
+	libxxhash-dev
 	# QEMU NIC option ROMs (e1000, virtio-net)
 	ipxe-qemu
 )

@@ -7,6 +7,11 @@
 #                  [--cmdline "key=value ..."] [--iso FILE] [--timeout SECONDS]
 #                  [--mem MIB] [--console-log FILE] [--guest-log FILE]
 #                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...]
+#                  [--record LOG | --replay LOG [--trace SPEC --trace-out FILE]]
+#
+# --record writes the guest's record/replay log to LOG; --replay runs the
+# guest from LOG (the same guest, arguments and modules must be given);
+# --trace collects a trace during a replay (SPEC: exits,io,pt,insns=A-B).
 #
 # Without --guest the hypervisor's console goes to stdout. With --guest the
 # guest's console bytes go to stdout unmodified and the hypervisor's log to
@@ -23,10 +28,10 @@ root=$(cd "$here/.." && pwd)
 . "$here/lib/emulators.sh"
 
 emu=auto uefi=0 cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
-guest="" guest_args="" guest_args_set=0
+guest="" guest_args="" guest_args_set=0 record="" replay="" trace="" trace_out=""
 guest_modules=()
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--emu) emu=$2; shift 2 ;;
@@ -41,6 +46,10 @@ while [ $# -gt 0 ]; do
 	--guest) guest=$2; shift 2 ;;
 	--guest-args) guest_args=$2; guest_args_set=1; shift 2 ;;
 	--guest-module) guest_modules+=("$2"); shift 2 ;;
+	--record) record=$2; shift 2 ;;
+	--replay) replay=$2; shift 2 ;;
+	--trace) trace=$2; shift 2 ;;
+	--trace-out) trace_out=$2; shift 2 ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
@@ -63,6 +72,22 @@ if [ -n "$guest" ] && [ ! -f "$guest" ]; then
 	echo "run.sh: no such guest '$guest'" >&2
 	exit 2
 fi
+if { [ -n "$record" ] || [ -n "$replay" ]; } && [ -z "$guest" ]; then
+	echo "run.sh: --record and --replay need --guest" >&2
+	exit 2
+fi
+if [ -n "$record" ] && [ -n "$replay" ]; then
+	echo "run.sh: --record and --replay exclude each other" >&2
+	exit 2
+fi
+if [ -n "$replay" ] && [ ! -f "$replay" ]; then
+	echo "run.sh: no such log '$replay'" >&2
+	exit 2
+fi
+if [ -n "$trace" ] && { [ -z "$replay" ] || [ -z "$trace_out" ]; }; then
+	echo "run.sh: --trace needs --replay and --trace-out" >&2
+	exit 2
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -77,6 +102,12 @@ if [ -n "$guest" ]; then
 		mkiso_args+=(--module "$file" "guest_module $(basename "$file")$words")
 	done
 	[ "$guest_args_set" = 1 ] && cmdline="$cmdline guest_args=\"$guest_args\""
+	[ -n "$record" ] && cmdline="$cmdline rr=record"
+	if [ -n "$replay" ]; then
+		cmdline="$cmdline rr=replay"
+		mkiso_args+=(--module "$replay" "replay_log")
+	fi
+	[ -n "$trace" ] && cmdline="$cmdline trace=$trace"
 fi
 if [ -z "$iso" ] && [ -z "$cmdline" ] && [ -z "$guest" ]; then
 	iso=$root/build/understudy.iso
@@ -113,4 +144,6 @@ wait "$hv_stream" 2>/dev/null || true
 [ -n "$guest_stream" ] && { wait "$guest_stream" 2>/dev/null || true; }
 [ -n "$console_log" ] && cp "$log" "$console_log"
 [ -n "$guest_log" ] && cp "$guest_out" "$guest_log"
+[ -n "$record" ] && cp "$work/com3.out" "$record"
+[ -n "$trace_out" ] && cp "$work/com3.out" "$trace_out"
 exit "$(judge_run "$log" "$emu" "$emu_status" "$timeout_s")"

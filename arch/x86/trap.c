@@ -110,6 +110,25 @@ static void __noreturn fatal_exception(struct trap_frame *f)
 	platform_halt(PLATFORM_EXIT_PANIC);
 }
 
+#define DR6_BREAKPOINTS 0xFULL  /* B0-B3 (SDM Vol 3, 18.2.3 "Debug Status Register") */
+#define DR6_RESET 0xFFFF0FF0ULL
+#define RFLAGS_RESUME (1ULL << 16)
+
+/* A breakpoint armed for the guest can fire in the host when the host runs
+ * the same linear address (the SVM backend arms it around VMRUN): step over
+ * it with RF instead of treating it as a hypervisor bug. */
+static bool host_breakpoint_hit(struct trap_frame *f)
+{
+	u64 dr6;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	if (!(dr6 & DR6_BREAKPOINTS))
+		return false;
+	__asm__ volatile("mov %0, %%dr6" : : "r"(DR6_RESET));
+	f->rflags |= RFLAGS_RESUME;
+	return true;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	trap_handler_fn fn = handlers[f->vector & 0xFF];
@@ -119,6 +138,8 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (f->vector < EXC_COUNT && apply_fixup(f))
+		return;
+	if (f->vector == EXC_DB && host_breakpoint_hit(f))
 		return;
 	if (f->vector < EXC_COUNT)
 		fatal_exception(f);

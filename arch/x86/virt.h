@@ -53,6 +53,7 @@ struct vexit {
 	u64 raw_qual;       /* exit qualification / EXITINFO1 */
 	u64 raw_info;       /* EXITINFO2 / interruption info */
 	u8 insn_len;        /* length of the exiting instruction; 0: unknown, hv/ decodes it */
+	bool step_intercepted; /* an exception intercepted only because of single-stepping */
 	union {
 		struct {
 			u16 port;
@@ -203,6 +204,16 @@ struct virt_backend {
 	void (*set_timer)(struct vcpu_arch *v, u64 tsc_deadline);
 	/* Flush the guest's TLB (its linear translations). */
 	void (*flush_guest_tlb)(struct vcpu_arch *v);
+
+	/* Record/replay and tracing. */
+	/* An execute breakpoint at a guest-linear address; its hits exit as
+	 * #DB with DR6.B0 set. The guest's own DR7 is kept and put back. */
+	void (*set_breakpoint)(struct vcpu_arch *v, u64 linear, bool on);
+	/* Exit (VEXIT_MTF) after the next guest instruction. hv/ asks before
+	 * every entry; a backend may end the step at any exit. */
+	void (*set_single_step)(struct vcpu_arch *v, bool on);
+	/* Exit on every MOV to CR3 while on (page-table tracking). */
+	void (*set_cr3_exiting)(struct vcpu_arch *v, bool on);
 
 	/* Prints backend state for a failed entry or an unhandled exit. */
 	void (*dump)(struct vcpu_arch *v);

@@ -25,6 +25,7 @@ enum uart_reg {
 #define LSR_THRE 0x20 /* transmit holding register empty */
 #define UART_CLOCK_DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
 #define UART_TX_SPIN_LIMIT 100000
+#define UART_FIFO_BYTES 16 /* PC16550D "FIFO Operation" */
 
 bool uart16550_init(struct uart16550 *u, u16 base)
 {
@@ -43,18 +44,39 @@ bool uart16550_init(struct uart16550 *u, u16 base)
 	return true;
 }
 
-/* Waits (bounded, so a wedged UART cannot hang the hypervisor) for room in
- * the transmitter, then sends one byte. */
+/* Waits, bounded so a wedged UART cannot hang the hypervisor, for the
+ * transmitter to empty. */
+static void wait_tx_empty(struct uart16550 *u)
+{
+	for (int i = 0; i < UART_TX_SPIN_LIMIT; i++) {
+		if (inb(u->base + UART_LSR) & LSR_THRE)
+			return;
+		cpu_relax();
+	}
+}
+
+/* Sends one byte once the transmitter has room. */
 void uart16550_putc(struct uart16550 *u, char c)
 {
 	if (!u->present)
 		return;
-	for (int i = 0; i < UART_TX_SPIN_LIMIT; i++) {
-		if (inb(u->base + UART_LSR) & LSR_THRE)
-			break;
-		cpu_relax();
-	}
+	wait_tx_empty(u);
 	outb(u->base + UART_THR, (u8)c);
+}
+
+void uart16550_write_burst(struct uart16550 *u, const u8 *buf, size_t len)
+{
+	if (!u->present)
+		return;
+	while (len) {
+		size_t n = len < UART_FIFO_BYTES ? len : UART_FIFO_BYTES;
+
+		wait_tx_empty(u);
+		for (size_t i = 0; i < n; i++)
+			outb(u->base + UART_THR, buf[i]);
+		buf += n;
+		len -= n;
+	}
 }
 
 void uart16550_write(struct uart16550 *u, const char *buf, size_t len)

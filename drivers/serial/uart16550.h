@@ -6,6 +6,8 @@
 
 #define COM1_PORT 0x3F8
 #define COM2_PORT 0x2F8
+#define COM3_PORT 0x3E8
+#define COM4_PORT 0x2E8
 
 struct uart16550 {
 	u16 base;
@@ -17,5 +19,8 @@ struct uart16550 {
 bool uart16550_init(struct uart16550 *u, u16 base);
 void uart16550_putc(struct uart16550 *u, char c);
 void uart16550_write(struct uart16550 *u, const char *buf, size_t len);
+
+/* Raw bytes, filling the transmit FIFO once it is empty (fast bulk data). */
+void uart16550_write_burst(struct uart16550 *u, const u8 *buf, size_t len);
 
 #endif

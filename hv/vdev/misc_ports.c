@@ -48,9 +48,9 @@ u8 vmisc_post_code_ago(const struct vmisc *m, unsigned n)
 int vmisc_attach(struct vmisc *m, struct io_bus *bus)
 {
 	const struct io_range ranges[] = {
-		{ VMISC_POST_PORT, 1, m, NULL, post_write, "post" },
-		{ VMISC_DEBUG_EXIT_PORT, VMISC_DEBUG_EXIT_LEN, m, NULL, debug_exit_write,
-		  "isa-debug-exit" },
+		{ .base = VMISC_POST_PORT, .len = 1, .dev = m, .write = post_write, .name = "post" },
+		{ .base = VMISC_DEBUG_EXIT_PORT, .len = VMISC_DEBUG_EXIT_LEN, .dev = m,
+		  .write = debug_exit_write, .name = "isa-debug-exit" },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++) {

@@ -475,9 +475,9 @@ static void elcr_io_write(void *dev, u64 offset, u8 size, u64 value)
 int vpic_attach(struct vpic *pic, struct io_bus *bus)
 {
 	const struct io_range ranges[] = {
-		{ VPIC_MASTER_BASE, PORTS_PER_RANGE, pic, master_io_read, master_io_write, "pic-master" },
-		{ VPIC_SLAVE_BASE, PORTS_PER_RANGE, pic, slave_io_read, slave_io_write, "pic-slave" },
-		{ VPIC_ELCR_BASE, PORTS_PER_RANGE, pic, elcr_io_read, elcr_io_write, "elcr" },
+		{ .base = VPIC_MASTER_BASE, .len = PORTS_PER_RANGE, .dev = pic, .read = master_io_read, .write = master_io_write, .name = "pic-master" },
+		{ .base = VPIC_SLAVE_BASE, .len = PORTS_PER_RANGE, .dev = pic, .read = slave_io_read, .write = slave_io_write, .name = "pic-slave" },
+		{ .base = VPIC_ELCR_BASE, .len = PORTS_PER_RANGE, .dev = pic, .read = elcr_io_read, .write = elcr_io_write, .name = "elcr" },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++) {

@@ -670,8 +670,10 @@ static void port_b_io_write(void *dev, u64 offset, u8 size, u64 value)
 int vpit_attach(struct vpit *pit, struct io_bus *bus)
 {
 	const struct io_range ranges[] = {
-		{ VPIT_BASE, REG_CONTROL + 1, pit, counters_io_read, counters_io_write, "pit" },
-		{ VPIT_PORT_B, 1, pit, port_b_io_read, port_b_io_write, "port-b" },
+		{ .base = VPIT_BASE, .len = REG_CONTROL + 1, .dev = pit, .read = counters_io_read,
+		  .write = counters_io_write, .name = "pit" },
+		{ .base = VPIT_PORT_B, .len = 1, .dev = pit, .read = port_b_io_read,
+		  .write = port_b_io_write, .name = "port-b" },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(ranges); i++) {

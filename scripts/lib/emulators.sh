@@ -45,8 +45,9 @@ emulator_description() { # emu uefi cpu
 	esac
 }
 
-# Starts the emulator in the background with COM1 (hypervisor log) in log
-# and COM2 (guest console) in guest_out; sets emu_pid.
+# Starts the emulator in the background with COM1 (hypervisor log) in log,
+# COM2 (guest console) in guest_out and COM3 (record/replay log or trace)
+# in workdir/com3.out; sets emu_pid.
 start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
 	local emu=$1 uefi=$2 cpu=$3 iso=$4 log=$5 mem=$6 timeout_s=$7 work=$8 guest_out=$9
 	case "$emu" in
@@ -70,7 +71,7 @@ start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
 		fi
 		timeout "$timeout_s" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" \
 			"${firmware[@]}" -display none -serial "file:$log" -serial "file:$guest_out" \
-			-monitor none \
+			-serial "file:$work/com3.out" -monitor none \
 			-no-reboot -net none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 			-cdrom "$iso" >"$work/qemu.out" 2>&1 &
 		;;
@@ -90,6 +91,7 @@ ata0-master: type=cdrom, path=$3, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$4
 com2: enabled=1, mode=file, dev=$6
+com3: enabled=1, mode=file, dev=$(dirname "$6")/com3.out
 display_library: rfb, options="timeout=0"
 clock: sync=none, time0=local
 log: bochs.log

@@ -104,3 +104,45 @@ stopped_case() {
 	cp "$log" "$log.stderr"
 	check_console "$name" "$log" "$status" 120 "$@"
 }
+
+# rr_case NAME [run.sh args...] -- GUEST.elf [--args "..."] [--module "FILE words"]...
+# Records the guest, then replays the log; PASS when the replay reports it
+# matches the recording (every input at its landmark, the final digest
+# identical), and the console and exit code are the recording's. The log is
+# kept in $results/NAME.rrlog.
+rr_case() {
+	local name=$1
+	shift
+	local hv_args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do hv_args+=("$1"); shift; done
+	shift
+	local guest=$1
+	shift
+	local run_args=()
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--args) run_args+=(--guest-args "$2"); shift 2 ;;
+		--module) run_args+=(--guest-module "$2"); shift 2 ;;
+		*) echo "FAIL: $name: bad rr_case argument '$1'"; return 0 ;;
+		esac
+	done
+	local log=$results/$name.rrlog rec_status rep_status
+	set +e
+	"$root/scripts/run.sh" "${hv_args[@]}" --guest "$guest" "${run_args[@]}" --record "$log" \
+		--guest-log "$results/$name.record.guest" >/dev/null 2>"$results/$name.record.log"
+	rec_status=$?
+	"$root/scripts/run.sh" "${hv_args[@]}" --timeout 900 --guest "$guest" "${run_args[@]}" \
+		--replay "$log" --guest-log "$results/$name.replay.guest" \
+		>/dev/null 2>"$results/$name.replay.log"
+	rep_status=$?
+	set -e
+	if [ "$rec_status" != "$rep_status" ]; then
+		echo "FAIL: $name: exit code $rep_status in replay, $rec_status in the recording ($(grep -m1 -E 'diverged|refus|truncated' "$results/$name.replay.log"))"
+	elif ! grep -q 'rr: replay matches the recording' "$results/$name.replay.log"; then
+		echo "FAIL: $name: the replay did not confirm the recording ($(grep -m1 -E 'diverged|rr:' "$results/$name.replay.log"))"
+	elif ! cmp -s "$results/$name.record.guest" "$results/$name.replay.guest"; then
+		echo "FAIL: $name: the replay's console differs from the recording's"
+	else
+		echo "PASS: $name ($(stat -c %s "$log") log bytes, $(sed -n 's/.*replay matches the recording: \([0-9]*\) guest-caused.*/\1/p' "$results/$name.replay.log") landmarks, exit code $rep_status)"
+	fi
+}

@@ -13,6 +13,11 @@ struct svm_vcpu {
 	u64 iopm_pa, msrpm_pa;
 	u64 timer_deadline; /* host TSC; 0 = none */
 	bool window_requested;
+	bool breakpoint_armed;
+	u64 saved_dr7;
+	bool stepping;       /* TF set by us, exceptions intercepted */
+	u64 guest_tf;        /* the guest's own RFLAGS.TF while stepping */
+	u32 saved_exception_intercepts;
 };
 
 int svm_probe(void);
@@ -43,6 +48,9 @@ void svm_request_intr_window(struct vcpu_arch *v, bool on);
 void svm_set_timer(struct vcpu_arch *v, u64 tsc_deadline);
 void svm_flush_guest_tlb(struct vcpu_arch *v);
 void svm_dump(struct vcpu_arch *v);
+void svm_set_breakpoint(struct vcpu_arch *v, u64 linear, bool on);
+void svm_set_single_step(struct vcpu_arch *v, bool on);
+void svm_set_cr3_exiting(struct vcpu_arch *v, bool on);
 
 /* The world switch (svm_entry.S): VMLOAD, VMRUN, VMSAVE of the guest's
  * VMCB, then VMLOAD of the host's save area; @pre GIF is clear. */

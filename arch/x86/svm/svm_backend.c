@@ -43,4 +43,7 @@ const struct virt_backend svm_backend = {
 	.set_timer = svm_set_timer,
 	.flush_guest_tlb = svm_flush_guest_tlb,
 	.dump = svm_dump,
+	.set_breakpoint = svm_set_breakpoint,
+	.set_single_step = svm_set_single_step,
+	.set_cr3_exiting = svm_set_cr3_exiting,
 };

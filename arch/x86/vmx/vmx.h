@@ -16,6 +16,9 @@ struct vmx_vcpu {
 	u32 entry_controls;  /* cached for IA-32e mode switches */
 	u64 cr0_mask, cr4_mask;
 	u64 timer_deadline;  /* host TSC; 0 = none */
+	bool tf_stepping;    /* single-stepping with RFLAGS.TF (no MTF) */
+	u64 guest_tf;        /* the guest's own TF meanwhile */
+	u32 saved_exception_bitmap;
 };
 
 int vmx_probe(void);
@@ -46,6 +49,9 @@ void vmx_set_timer(struct vcpu_arch *v, u64 tsc_deadline);
 void vmx_flush_guest_tlb(struct vcpu_arch *v);
 void vmx_stage2_flush(struct vcpu_arch *v);
 void vmx_dump(struct vcpu_arch *v);
+void vmx_set_breakpoint(struct vcpu_arch *v, u64 linear, bool on);
+void vmx_set_single_step(struct vcpu_arch *v, bool on);
+void vmx_set_cr3_exiting(struct vcpu_arch *v, bool on);
 
 /* The world switch (vmx_entry.S): 0 after a VM exit, 1 on VMfailInvalid,
  * 2 on VMfailValid. */

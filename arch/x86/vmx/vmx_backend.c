@@ -41,4 +41,7 @@ const struct virt_backend vmx_backend = {
 	.set_timer = vmx_set_timer,
 	.flush_guest_tlb = vmx_flush_guest_tlb,
 	.dump = vmx_dump,
+	.set_breakpoint = vmx_set_breakpoint,
+	.set_single_step = vmx_set_single_step,
+	.set_cr3_exiting = vmx_set_cr3_exiting,
 };

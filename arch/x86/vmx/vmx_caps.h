@@ -141,6 +141,7 @@ static inline bool vmx_has_rdseed_exiting(void)
 {
 	return vmx_caps()->proc2.may_be_1 & PROC2_RDSEED_EXITING;
 }
+static inline bool vmx_has_mtf(void) { return vmx_caps()->proc.may_be_1 & PROC_MONITOR_TRAP_FLAG; }
 static inline unsigned vmx_timer_rate_shift(void) { return vmx_caps()->misc & VMX_MISC_TIMER_RATE_MASK; }
 
 #endif

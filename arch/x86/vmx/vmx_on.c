@@ -93,9 +93,10 @@ int vmx_probe(void)
 	err = check_required(&c);
 	if (err)
 		return err;
-	pr_info("vmx: VMCS revision %#x; EPT with A/D %s, PML %s, VPID %s; preemption timer TSC/%u",
-		c.revision, vmx_has_ept_ad() ? "yes" : "no", vmx_has_pml() ? "yes" : "no",
-		vmx_has_vpid() ? "yes" : "no", 1u << vmx_timer_rate_shift());
+	pr_info("vmx: VMCS revision %#x; EPT with A/D %s, PML %s, VPID %s; preemption timer TSC/%u; "
+		"monitor trap flag %s", c.revision, vmx_has_ept_ad() ? "yes" : "no",
+		vmx_has_pml() ? "yes" : "no", vmx_has_vpid() ? "yes" : "no",
+		1u << vmx_timer_rate_shift(), vmx_has_mtf() ? "yes" : "no");
 	return 0;
 }
 

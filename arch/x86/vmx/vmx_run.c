@@ -206,6 +206,7 @@ static void decode_exit(struct vexit *e, u32 raw)
 	e->raw_reason = raw;
 	e->raw_qual = vmcs_readnat(VMCS_EXIT_QUALIFICATION);
 	e->insn_len = 0;
+	e->step_intercepted = false;
 	if (raw & VMX_EXIT_REASON_ENTRY_FAILURE) {
 		e->reason = VEXIT_ENTRY_FAILED;
 		return;
@@ -251,6 +252,25 @@ static void report_entry_failure(const struct vexit *e)
 	       (unsigned long long)e->raw_qual, basic == VMX_EXIT_INVALID_GUEST_STATE ? detail : "-");
 }
 
+#define DR6_BS (1ULL << 14) /* qualification of a #DB exit: single step (Table 28-1) */
+
+/* While single-stepping with TF, the #DB trap it raises is the step's end
+ * (VEXIT_MTF); any exit ends the step, and the guest's TF comes back. */
+static void finish_tf_step(struct vcpu_arch *v, struct vexit *e)
+{
+	struct vmx_vcpu *vx = vmx(v);
+
+	if (!vx->tf_stepping)
+		return;
+	if (e->reason == VEXIT_EXCEPTION && e->exception.vector == EXC_DB &&
+	    (e->raw_qual & DR6_BS) && !vx->guest_tf)
+		e->reason = VEXIT_MTF;
+	else if (e->reason == VEXIT_EXCEPTION &&
+		 !(vx->saved_exception_bitmap & (1u << e->exception.vector)))
+		e->step_intercepted = true;
+	vmx_set_single_step(v, false);
+}
+
 static void report_entry_error(int rc)
 {
 	u32 err = rc == 2 ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
@@ -279,5 +299,6 @@ int vmx_run(struct vcpu_arch *v, struct vexit *e)
 		report_entry_failure(e);
 	else
 		requeue_interrupted_event();
+	finish_tf_step(v, e);
 	return 0;
 }

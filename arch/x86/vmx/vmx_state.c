@@ -170,13 +170,13 @@ static void update_long_mode(struct vcpu_arch *v, u64 cr0)
 #define CR0_TLB_BITS (CR0_PG | CR0_PE | CR0_WP)
 #define CR4_TLB_BITS (CR4_PGE | CR4_PAE | CR4_PSE | CR4_SMEP | CR4_PCIDE)
 
-/* The guest's MOV to CR0/CR4 did not execute (it exited), so neither did
- * the TLB flush it implies: do it. */
+/* The guest's MOV to CR0/CR3/CR4 did not execute (it exited), so neither
+ * did the TLB flush it implies: do it. A CR3 load always flushes. */
 static void flush_if_changed(struct vcpu_arch *v, int cr, u64 old, u64 value)
 {
-	u64 bits = cr == 0 ? (u64)CR0_TLB_BITS : cr == 4 ? (u64)CR4_TLB_BITS : ~0ULL;
+	u64 bits = cr == 0 ? (u64)CR0_TLB_BITS : (u64)CR4_TLB_BITS;
 
-	if ((old ^ value) & bits)
+	if (cr == 3 || ((old ^ value) & bits))
 		vmx_flush_guest_tlb(v);
 }
 

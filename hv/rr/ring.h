@@ -1,0 +1,43 @@
+/*
+ * A byte ring in hypervisor memory between the record path and its drain
+ * (or, in replay, between the log's source and the replayer). Whole frames
+ * go in and come out; the writer never blocks: it is told there is no room,
+ * and the run loop drains before the guest runs again. Pure code.
+ */
+#ifndef UNDERSTUDY_HV_RR_RING_H
+#define UNDERSTUDY_HV_RR_RING_H
+
+#include "types.h"
+
+struct rr_ring {
+	u8 *buf;
+	u64 size;  /* a power of two */
+	u64 head;  /* total bytes ever written */
+	u64 tail;  /* total bytes ever consumed */
+	u64 high_water; /* most bytes ever held */
+};
+
+/* @pre size is a power of two and buf holds size bytes. */
+void rr_ring_init(struct rr_ring *r, u8 *buf, u64 size);
+
+static inline u64 rr_ring_used(const struct rr_ring *r)
+{
+	return r->head - r->tail;
+}
+
+static inline u64 rr_ring_free(const struct rr_ring *r)
+{
+	return r->size - rr_ring_used(r);
+}
+
+/* Appends len bytes, all or nothing; false when there is no room. */
+bool rr_ring_put(struct rr_ring *r, const void *data, u64 len);
+
+/* Copies up to max bytes from the oldest without consuming them; returns
+ * how many were copied. */
+u64 rr_ring_peek(const struct rr_ring *r, void *out, u64 max);
+
+/* Drops n bytes from the oldest. @pre n <= rr_ring_used(r). */
+void rr_ring_consume(struct rr_ring *r, u64 n);
+
+#endif

@@ -1,0 +1,155 @@
+/* Record/replay set-up, exit classification and the report. */
+#include "hv/rr/rr.h"
+
+#include <string.h>
+
+#include "arch/x86/mm.h"
+#include "arch/x86/time.h"
+#include "boot/bootinfo.h"
+#include "errno.h"
+#include "hash.h"
+#include "hv/config.h"
+#include "hv/guest_boot.h"
+#include "hv/mb1_loader.h"
+#include "hv/rr/rr_internal.h"
+#include "log.h"
+
+static struct rr_state the_rr; /* one VM */
+
+STATIC_ASSERT((int)RR_CHOICE_RECORD == (int)RR_RECORD && (int)RR_CHOICE_REPLAY == (int)RR_REPLAY,
+	      "config's rr values are rr_mode values");
+
+static int alloc_pages(u64 bytes, void **out)
+{
+	u64 pa;
+	int err = page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa);
+
+	if (!err)
+		*out = phys_to_virt(pa);
+	return err;
+}
+
+/* The ring, the frame buffer and the digest arrays. Page hashes start as
+ * the hash of a page of zeros (docs/log-format.md). */
+static int alloc_buffers(struct vm *vm, struct rr_state *rr)
+{
+	u8 *ring;
+	u64 zero_hash;
+	int err;
+
+	rr->npages = vm->ram_size / PAGE_SIZE;
+	err = alloc_pages(RR_RING_SIZE, (void **)&ring);
+	err = err ? err : alloc_pages(RR_FRAME_SIZE, (void **)&rr->frame);
+	err = err ? err : alloc_pages(rr->npages * sizeof(u64), (void **)&rr->page_hash);
+	err = err ? err : alloc_pages(rr->npages * sizeof(*rr->changed), (void **)&rr->changed);
+	if (err) {
+		pr_err("rr: not enough memory for the log ring and digests");
+		return err;
+	}
+	rr_ring_init(&rr->ring, ring, RR_RING_SIZE);
+	memset(rr->frame, 0, PAGE_SIZE);
+	zero_hash = hash64(rr->frame, PAGE_SIZE, 0);
+	for (u64 p = 0; p < rr->npages; p++)
+		rr->page_hash[p] = zero_hash;
+	return 0;
+}
+
+int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	struct rr_state *rr = &the_rr;
+	int err;
+
+	if (cfg->rr == RR_CHOICE_OFF)
+		return 0;
+	memset(rr, 0, sizeof(*rr));
+	rr->mode = (enum rr_mode)cfg->rr;
+	rr->digest_interval = cfg->rr_digest;
+	err = alloc_buffers(vm, rr);
+	if (err)
+		return err;
+	vm->rr = rr;
+	if (rr->mode == RR_RECORD)
+		return rr_record_init(vm, bi, cfg);
+	return rr_replay_init(vm, bi, cfg);
+}
+
+bool rr_exit_is_ours(struct vm *vm, const struct vexit *e)
+{
+	return rr_replaying(vm) && rr_replay_exit_is_ours(vm, e);
+}
+
+/* Async landmarks: note whether guest instructions may have run since the
+ * last guest-caused exit. */
+void rr_after_exit(struct vm *vm, const struct vexit *e, bool guest_caused)
+{
+	if (!vm->rr)
+		return;
+	vm->rr->guest_ran = !guest_caused;
+}
+
+void rr_before_entry(struct vm *vm)
+{
+	if (rr_recording(vm))
+		rr_record_before_entry(vm);
+	else if (rr_replaying(vm))
+		rr_replay_before_entry(vm);
+}
+
+void rr_finish(struct vm *vm)
+{
+	if (rr_recording(vm))
+		rr_record_finish(vm);
+	else if (rr_replaying(vm))
+		rr_replay_finish(vm);
+}
+
+void rr_report(const struct vm *vm)
+{
+	const struct rr_state *rr = vm->rr;
+	const struct rr_stats *s;
+	u64 total = 0;
+
+	if (!rr)
+		return;
+	s = &rr->stats;
+	for (int t = 0; t < RR_TYPES; t++)
+		total += s->entries[t];
+	console_printf("record/replay (%s): %llu entries, %llu bytes in %llu frames, %llu digests\n",
+		       rr->mode == RR_RECORD ? "record" : "replay", (unsigned long long)total,
+		       (unsigned long long)s->log_bytes, (unsigned long long)s->frames,
+		       (unsigned long long)s->digests);
+	for (int t = 0; t < RR_TYPES; t++)
+		if (s->entries[t])
+			console_printf("  %-14s %10llu\n", rrlog_type_name((unsigned)t),
+				       (unsigned long long)s->entries[t]);
+	console_printf("  ring high water %llu of %u bytes, %llu waits for a full ring\n",
+		       (unsigned long long)rr->ring.high_water, RR_RING_SIZE,
+		       (unsigned long long)s->ring_full_waits);
+	if (rr->mode == RR_REPLAY)
+		console_printf("  async landmarks searched %llu, breakpoint stops %llu, fast-forwards %llu\n",
+			       (unsigned long long)s->searches, (unsigned long long)s->search_stops,
+			       (unsigned long long)s->fast_forwards);
+}
+
+void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,
+		       struct rr_guest_identity *id)
+{
+	static struct mb1_guest_module modules[MAX_GUEST_MODULES];
+	int k = guest_find_kernel(bi, cfg);
+	unsigned n = guest_collect_modules(bi, modules);
+	struct hash64_state h;
+
+	id->kernel_hash = k < 0 ? 0 : hash64(phys_to_virt(bi->modules[k].start),
+					     bi->modules[k].end - bi->modules[k].start, 0);
+	id->cmdline_hash = hash64(cfg->guest_args, strlen(cfg->guest_args), 0);
+	id->modules_hash = 0;
+	if (!n)
+		return;
+	hash64_begin(&h, 0);
+	for (unsigned i = 0; i < n; i++) {
+		hash64_add(&h, modules[i].data, modules[i].size);
+		if (modules[i].cmdline)
+			hash64_add(&h, modules[i].cmdline, strlen(modules[i].cmdline));
+	}
+	id->modules_hash = hash64_end(&h);
+}

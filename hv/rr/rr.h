@@ -1,0 +1,106 @@
+/*
+ * Record and replay (docs/record-replay.md). In record mode every
+ * non-deterministic input the guest receives is appended to a log at its
+ * landmark; in replay mode the guest receives the logged inputs at the same
+ * landmarks instead. Off, the same hooks just pass live values through.
+ */
+#ifndef UNDERSTUDY_HV_RR_RR_H
+#define UNDERSTUDY_HV_RR_RR_H
+
+#include "hv/rr/ring.h"
+#include "hv/rr/rrlog.h"
+#include "hv/vm.h"
+
+enum rr_mode { RR_OFF, RR_RECORD, RR_REPLAY };
+
+#define RR_RING_SIZE (256 * 1024)
+#define RR_FRAME_SIZE (RRLOG_FRAME_HEADER_SIZE + RRLOG_FRAME_MAX_PAYLOAD)
+#define RR_TYPES 64
+#define RR_SEARCH_BUDGET 2000 /* breakpoint stops before a search fast-forwards */
+
+struct rr_stats {
+	u64 entries[RR_TYPES];
+	u64 log_bytes;
+	u64 frames;
+	u64 ring_full_waits;   /* record: drains forced by a full ring */
+	u64 digests;
+	u64 searches;          /* replay: async landmarks searched for */
+	u64 search_stops;      /* replay: breakpoint stops while searching */
+	u64 fast_forwards;     /* replay: searches ended by taking the logged registers */
+};
+
+/* What a replay compares and what it found wrong. */
+struct rr_divergence {
+	bool diverged;
+	u64 landmark;
+	char what[160];
+};
+
+struct rr_state {
+	enum rr_mode mode;
+	bool guest_ran;        /* guest instructions ran since the last guest-caused exit */
+	u32 digest_interval;   /* guest-caused exits between digests (0: start and end only) */
+	u64 next_digest;
+
+	/* the ring and the frame being built or consumed */
+	struct rr_ring ring;
+	u8 *frame;             /* RR_FRAME_SIZE bytes */
+	struct rrlog_writer writer;
+	struct rrlog_reader reader;
+
+	/* replay: the log's bytes (a boot module) not yet moved into the ring */
+	const u8 *source;
+	u64 source_len, source_pos;
+	bool frame_open;
+	bool have_next;
+	struct rrlog_entry next;
+	bool searching;        /* a breakpoint is armed at next.rip */
+	u64 search_stops;      /* stops in the current search */
+	bool ended;            /* the END entry was consumed */
+	struct rr_divergence divergence;
+
+	/* digests: the previous hash of every guest page, and a scratch list */
+	u64 *page_hash;
+	u64 npages;
+	struct rrlog_page_hash *changed;
+
+	struct rr_stats stats;
+};
+
+/* Prepares the mode chosen on the command line; 0 or a negative errno
+ * (the reason printed). Replay refuses a log that does not match the guest. */
+struct boot_info;
+struct config;
+int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* Run-loop hooks. */
+void rr_before_entry(struct vm *vm);   /* replay: apply due events; record: digests, drain */
+void rr_after_exit(struct vm *vm, const struct vexit *e, bool guest_caused);
+void rr_finish(struct vm *vm);         /* record: final digest, END, drain; replay: verify */
+bool rr_exit_is_ours(struct vm *vm, const struct vexit *e); /* replay breakpoint stops */
+void rr_report(const struct vm *vm);
+
+/* Input hooks used by exit handlers and the run loop. */
+u64 rr_tsc(struct vcpu *v, u64 live);
+u64 rr_tscp(struct vcpu *v, u64 live, u32 *aux);
+bool rr_random(struct vcpu *v, bool seed, u8 size, u64 *value, bool live_cf);
+u32 rr_io_in(struct vcpu *v, u16 port, u8 size, u32 live);
+struct cpuid_result;
+void rr_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, struct cpuid_result *r);
+/* Brings devices up to the current guest time (record/off) or the logged
+ * time (replay). */
+void rr_advance_devices(struct vm *vm);
+/* Record: the interrupt just injected. */
+void rr_interrupt(struct vm *vm, u8 vector);
+
+static inline bool rr_replaying(const struct vm *vm)
+{
+	return vm->rr && vm->rr->mode == RR_REPLAY;
+}
+
+static inline bool rr_recording(const struct vm *vm)
+{
+	return vm->rr && vm->rr->mode == RR_RECORD;
+}
+
+#endif

@@ -1,0 +1,41 @@
+/* Shared by the files of hv/rr/ only. */
+#ifndef UNDERSTUDY_HV_RR_INTERNAL_H
+#define UNDERSTUDY_HV_RR_INTERNAL_H
+
+#include "hv/rr/rr.h"
+
+#define RR_LOG_MODULE_ROLE "replay_log" /* first word of the log's boot module */
+#define RFLAGS_RF (1ULL << 16)          /* resume flag (SDM Vol 3, 18.3.1.1) */
+#define DR6_B0 (1ULL << 0)              /* breakpoint 0 hit (SDM Vol 3, 18.2.3) */
+
+struct boot_info;
+struct config;
+
+/* What identifies the guest a log belongs to (docs/log-format.md header). */
+struct rr_guest_identity {
+	u64 kernel_hash, modules_hash, cmdline_hash;
+};
+void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,
+		       struct rr_guest_identity *id);
+
+/* The registers of an async landmark: RAX..R15 and RFLAGS without RF. */
+void rr_current_regs(struct vm *vm, u64 regs[RRLOG_ASYNC_REGS]);
+
+int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+void rr_record_before_entry(struct vm *vm);
+void rr_record_finish(struct vm *vm);
+/* Appends e at the current landmark (record). */
+void rr_log(struct vm *vm, struct rrlog_entry *e);
+void rr_log_digest(struct vm *vm);
+
+int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+void rr_replay_before_entry(struct vm *vm);
+void rr_replay_finish(struct vm *vm);
+bool rr_replay_exit_is_ours(struct vm *vm, const struct vexit *e);
+/* Takes the next entry, which must be of type at the current landmark,
+ * logged during this exit; false (the replay stopped) when it is not. */
+bool rr_take(struct vm *vm, enum rrlog_type type, struct rrlog_entry *e);
+/* Stops the replay: the guest no longer does what the log says. */
+void rr_diverge(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * Record mode: entries are appended to a frame in hypervisor memory on the
+ * exit path (no allocation, no I/O); full frames go into the ring; the run
+ * loop drains the ring to the sink before the guest runs again whenever it
+ * is half full, so a full ring makes the guest wait and nothing is dropped.
+ */
+#include <string.h>
+
+#include "arch/x86/time.h"
+#include "drivers/serial/uart16550.h"
+#include "errno.h"
+#include "hv/config.h"
+#include "hv/rr/rr_digest.h"
+#include "hv/rr/rr_internal.h"
+#include "hv/rr/rr_sink.h"
+#include "hv/vm_devices.h"
+#include "log.h"
+#include "version.h"
+
+#define DRAIN_CHUNK 4096
+
+/* Writes everything in the ring to the sink. */
+static void drain(struct rr_state *rr)
+{
+	u8 chunk[DRAIN_CHUNK];
+
+	while (rr_ring_used(&rr->ring)) {
+		u64 n = rr_ring_peek(&rr->ring, chunk, sizeof(chunk));
+
+		rr_sink_write(chunk, n);
+		rr_ring_consume(&rr->ring, n);
+	}
+}
+
+/* Moves the frame being built into the ring, draining first if the ring
+ * cannot take it (the guest waits meanwhile). */
+static void commit_frame(struct rr_state *rr)
+{
+	size_t n = rrlog_finish_frame(&rr->writer);
+
+	if (!n)
+		return;
+	if (!rr_ring_put(&rr->ring, rr->frame, n)) {
+		rr->stats.ring_full_waits++;
+		drain(rr);
+		rr_ring_put(&rr->ring, rr->frame, n);
+	}
+	rr->stats.frames++;
+	rr->stats.log_bytes += n;
+}
+
+void rr_log(struct vm *vm, struct rrlog_entry *e)
+{
+	struct rr_state *rr = vm->rr;
+	int err;
+
+	e->landmark = vm->stats.guest_caused_exits;
+	e->rip = vm->hw->get_rip(&vm->vcpu.arch);
+	e->async = rr->guest_ran;
+	if (e->async)
+		rr_current_regs(vm, e->regs);
+	e->has_branches = false;
+	err = rrlog_append(&rr->writer, e);
+	if (err == -ENOSPC) {
+		commit_frame(rr);
+		err = rrlog_append(&rr->writer, e);
+	}
+	if (err) {
+		vm_stop(vm, "record: cannot encode a %s entry (%d)", rrlog_type_name(e->type), err);
+		return;
+	}
+	rr->stats.entries[e->type & (RR_TYPES - 1)]++;
+}
+
+/* A digest and its page list, split into DIGEST_PAGES entries. */
+void rr_log_digest(struct vm *vm)
+{
+	struct rr_digest d;
+	struct rrlog_entry e = { .type = RR_DIGEST };
+
+	rr_digest_take(vm, &d);
+	e.digest.count = RRLOG_DIGEST_REGS;
+	memcpy(e.digest.regs, d.regs, sizeof(d.regs));
+	e.digest.memory_hash = d.memory_hash;
+	e.digest.pages = d.changed_count;
+	rr_log(vm, &e);
+	for (u64 i = 0; i < d.changed_count; i += RRLOG_DIGEST_PAGES_MAX) {
+		struct rrlog_entry p = { .type = RR_DIGEST_PAGES };
+
+		p.pages.count = (u32)MIN(d.changed_count - i, (u64)RRLOG_DIGEST_PAGES_MAX);
+		p.pages.pages = d.changed + i;
+		rr_log(vm, &p);
+	}
+	vm->rr->stats.digests++;
+}
+
+static void fill_header(struct vm *vm, const struct boot_info *bi, const struct config *cfg,
+			struct rrlog_header *h)
+{
+	struct rr_guest_identity id;
+
+	rr_guest_identity(bi, cfg, &id);
+	memset(h, 0, sizeof(*h));
+	h->flags = vm->tbit ? RRLOG_FLAG_TBIT : 0;
+	h->kernel_hash = id.kernel_hash;
+	h->modules_hash = id.modules_hash;
+	h->cmdline_hash = id.cmdline_hash;
+	h->ram_size = vm->ram_size;
+	h->start_epoch = vm_devices_start_epoch(vm);
+	h->tsc_hz = time_clocks()->tsc_hz;
+	memcpy(h->backend, vm->hw->name, MIN(strlen(vm->hw->name), sizeof(h->backend) - 1));
+	h->digest_interval = cfg->rr_digest;
+	memcpy(h->version, UNDERSTUDY_VERSION, MIN(sizeof(UNDERSTUDY_VERSION), sizeof(h->version) - 1));
+}
+
+int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	struct rr_state *rr = vm->rr;
+	struct rrlog_header h;
+	u8 header[RRLOG_HEADER_SIZE];
+	u16 port = cfg->rr_sink == RR_SINK_COM4 ? COM4_PORT : COM3_PORT;
+	size_t n;
+
+	if (!rr_sink_open(port)) {
+		pr_err("rr: no UART at %#x to write the log to (the emulator needs a serial port there)",
+		       port);
+		return -ENODEV;
+	}
+	fill_header(vm, bi, cfg, &h);
+	n = rrlog_write_header(&h, header, sizeof(header));
+	rr_ring_put(&rr->ring, header, n);
+	rr->stats.log_bytes += n;
+	rrlog_writer_init(&rr->writer, rr->frame, RR_FRAME_SIZE);
+	rr->next_digest = cfg->rr_digest;
+	rr_log_digest(vm); /* the starting state, landmark 0 */
+	pr_info("rr: recording to the UART at %#x, a digest every %u guest-caused exits%s", port,
+		cfg->rr_digest, cfg->rr_digest ? "" : " (0: start and end only)");
+	return 0;
+}
+
+/* Periodic digests land right after a guest-caused exit (exact landmarks);
+ * the ring is drained once half full. */
+void rr_record_before_entry(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	if (rr->digest_interval && !rr->guest_ran &&
+	    vm->stats.guest_caused_exits >= rr->next_digest) {
+		rr_log_digest(vm);
+		rr->next_digest = vm->stats.guest_caused_exits + rr->digest_interval;
+	}
+	if (rr_ring_used(&rr->ring) >= RR_RING_SIZE / 2)
+		drain(rr);
+}
+
+void rr_record_finish(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	struct rrlog_entry e = { .type = RR_END };
+
+	rr->guest_ran = false; /* the end is at the last guest-caused exit */
+	rr_log_digest(vm);
+	e.end.how = vm->state == VM_EXITED ? 0 : 1;
+	e.end.code = vm->state == VM_EXITED ? vm->exit_code : 0;
+	rr_log(vm, &e);
+	commit_frame(rr);
+	drain(rr);
+	pr_info("rr: log complete: %llu bytes through the sink", (unsigned long long)rr_sink_bytes());
+}

@@ -1,0 +1,427 @@
+/*
+ * Replay mode: the log (a boot module) refills the ring frame by frame;
+ * entries come out of the ring in the order they were recorded. Inputs of a
+ * guest-caused exit are taken by its handler; the rest (device time,
+ * interrupts, digests) are applied between exits at their landmark. An
+ * asynchronous landmark is found by stopping the guest at every arrival at
+ * its RIP (an execute breakpoint) until the registers match.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "arch/x86/mm.h"
+#include "arch/x86/trap.h"
+#include "boot/bootinfo.h"
+#include "errno.h"
+#include "fmt.h"
+#include "hv/config.h"
+#include "hv/guest_boot.h"
+#include "hv/rr/rr_digest.h"
+#include "hv/rr/rr_internal.h"
+#include "hv/vm_devices.h"
+#include "log.h"
+
+#define MAX_REPORTED_PAGES 8
+
+void rr_diverge(struct vm *vm, const char *fmt, ...)
+{
+	struct rr_divergence *d = &vm->rr->divergence;
+	va_list ap;
+
+	if (d->diverged)
+		return;
+	d->diverged = true;
+	d->landmark = vm->stats.guest_caused_exits;
+	va_start(ap, fmt);
+	fmt_vsnprintf(d->what, sizeof(d->what), fmt, ap);
+	va_end(ap);
+	pr_err("rr: replay diverged at landmark %llu: %s", (unsigned long long)d->landmark, d->what);
+	vm_stop(vm, "replay diverged at landmark %llu: %s", (unsigned long long)d->landmark, d->what);
+}
+
+/* Moves whole frames from the log module into the ring while they fit. */
+static void refill(struct rr_state *rr)
+{
+	while (rr->source_pos + RRLOG_FRAME_HEADER_SIZE <= rr->source_len) {
+		const u8 *f = rr->source + rr->source_pos;
+		u32 payload;
+		u64 total;
+
+		memcpy(&payload, f + 4, sizeof(payload));
+		total = RRLOG_FRAME_HEADER_SIZE + (u64)payload;
+		if (payload > RRLOG_FRAME_MAX_PAYLOAD || total > rr->source_len - rr->source_pos) {
+			/* let the reader name the problem when it gets there */
+			total = MIN((u64)RR_FRAME_SIZE, rr->source_len - rr->source_pos);
+		}
+		if (!rr_ring_put(&rr->ring, f, total))
+			return;
+		rr->source_pos += total;
+	}
+}
+
+/* Opens the next frame from the ring; 1, 0 at the end of the log, or -1
+ * after reporting a bad frame. */
+static int open_next_frame(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	u64 n;
+	long size;
+
+	refill(rr);
+	n = rr_ring_peek(&rr->ring, rr->frame, RR_FRAME_SIZE);
+	if (n == 0)
+		return 0;
+	size = rrlog_open_frame(&rr->reader, rr->frame, n);
+	if (size < 0) {
+		rr_diverge(vm, "the log is %s: %s (frame %llu)",
+			   size == -ENODATA ? "truncated" : "corrupt", rr->reader.error,
+			   (unsigned long long)rr->reader.next_seq);
+		return -1;
+	}
+	rr_ring_consume(&rr->ring, (u64)size);
+	rr->frame_open = true;
+	return 1;
+}
+
+/* Makes rr->next the next entry; false at the end of the log or on error. */
+static bool peek(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	while (!rr->have_next) {
+		int r = rr->frame_open ? rrlog_next(&rr->reader, &rr->next) : 0;
+
+		if (r < 0) {
+			rr_diverge(vm, "the log is corrupt: %s (frame %llu)", rr->reader.error,
+				   (unsigned long long)(rr->reader.next_seq - 1));
+			return false;
+		}
+		if (r > 0) {
+			rr->have_next = true;
+			break;
+		}
+		rr->frame_open = false;
+		if (open_next_frame(vm) <= 0)
+			return false;
+	}
+	return true;
+}
+
+static void consume(struct rr_state *rr)
+{
+	rr->stats.entries[rr->next.type & (RR_TYPES - 1)]++;
+	rr->have_next = false;
+}
+
+bool rr_take(struct vm *vm, enum rrlog_type type, struct rrlog_entry *e)
+{
+	struct rr_state *rr = vm->rr;
+	u64 landmark = vm->stats.guest_caused_exits, rip = vm->hw->get_rip(&vm->vcpu.arch);
+
+	if (!peek(vm)) {
+		if (!rr->divergence.diverged)
+			rr_diverge(vm, "the guest asks for %s but the log has ended",
+				   rrlog_type_name(type));
+		return false;
+	}
+	if (rr->next.type != type || rr->next.landmark != landmark || rr->next.async ||
+	    rr->next.rip != rip) {
+		rr_diverge(vm, "the guest asks for %s at rip %#llx; the log has %s%s at landmark %llu "
+			   "rip %#llx", rrlog_type_name(type), (unsigned long long)rip,
+			   rr->next.async ? "async " : "", rrlog_type_name(rr->next.type),
+			   (unsigned long long)rr->next.landmark, (unsigned long long)rr->next.rip);
+		return false;
+	}
+	*e = rr->next;
+	consume(rr);
+	return true;
+}
+
+/* Compares a logged digest (rr->next, with its DIGEST_PAGES following) with
+ * the guest's state now; reports registers and pages that differ. */
+static void check_digest(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	struct rrlog_entry logged = rr->next;
+	struct rr_digest mine;
+	char pages[96] = "";
+	u64 listed = 0, bad_pages = 0;
+	int bad_reg = -1;
+
+	consume(rr);
+	rr_digest_take(vm, &mine);
+	for (unsigned i = 0; i < logged.digest.count && i < RRLOG_DIGEST_REGS; i++)
+		if (logged.digest.regs[i] != mine.regs[i] && bad_reg < 0)
+			bad_reg = (int)i;
+	/* The logged page list: compare each with this run's hash of the page. */
+	while (listed < logged.digest.pages && peek(vm) && rr->next.type == RR_DIGEST_PAGES) {
+		struct rrlog_pages_iter it;
+		struct rrlog_page_hash ph;
+
+		rrlog_pages_begin(&it, &rr->reader, &rr->next);
+		while (rrlog_pages_next(&it, &ph) > 0) {
+			listed++;
+			if (ph.page < rr->npages && (u32)rr->page_hash[ph.page] != ph.hash &&
+			    bad_pages++ < MAX_REPORTED_PAGES) {
+				size_t len = strnlen(pages, sizeof(pages));
+
+				fmt_snprintf(pages + len, sizeof(pages) - len, " %#llx",
+					     (unsigned long long)(ph.page * PAGE_SIZE));
+			}
+		}
+		consume(rr);
+	}
+	rr->stats.digests++;
+	if (bad_reg >= 0)
+		rr_diverge(vm, "state digest: %s is %#llx, the log has %#llx%s",
+			   rr_digest_reg_name((unsigned)bad_reg), (unsigned long long)mine.regs[bad_reg],
+			   (unsigned long long)logged.digest.regs[bad_reg],
+			   mine.memory_hash != logged.digest.memory_hash ? "; memory differs too" : "");
+	else if (mine.memory_hash != logged.digest.memory_hash)
+		rr_diverge(vm, "state digest: guest memory differs (pages at%s%s)",
+			   bad_pages ? pages : " addresses the log does not list",
+			   bad_pages > MAX_REPORTED_PAGES ? " ..." : "");
+}
+
+static bool state_matches(struct vm *vm, const struct rrlog_entry *e)
+{
+	u64 regs[RRLOG_ASYNC_REGS];
+
+	if (vm->hw->get_rip(&vm->vcpu.arch) != e->rip)
+		return false;
+	rr_current_regs(vm, regs);
+	return !memcmp(regs, e->regs, sizeof(regs));
+}
+
+/* Gives the guest the logged registers (see search()). */
+static void fast_forward(struct vm *vm, const struct rrlog_entry *e)
+{
+	u64 rf = vm->hw->get_rflags(&vm->vcpu.arch) & RFLAGS_RF;
+
+	for (int i = 0; i < GPR_COUNT; i++)
+		vm->vcpu.arch.gpr[i] = e->regs[i];
+	vm->hw->set_rflags(&vm->vcpu.arch, e->regs[GPR_COUNT] | rf);
+	vm->rr->stats.fast_forwards++;
+}
+
+static void inject_logged(struct vm *vm, const struct rrlog_entry *e)
+{
+	const struct virt_backend *hw = vm->hw;
+	struct vevent ev = { VEVENT_EXTINT, e->vector, false, 0 };
+	int pending = vm_devices_pending_vector(vm);
+
+	if (pending != e->vector) {
+		rr_diverge(vm, "the log injects vector %#x; the interrupt controller has %d", e->vector,
+			   pending);
+		return;
+	}
+	if (!hw->interruptible(&vm->vcpu.arch)) {
+		rr_diverge(vm, "the log injects vector %#x where the guest cannot take it", e->vector);
+		return;
+	}
+	vm_devices_ack_vector(vm);
+	hw->inject(&vm->vcpu.arch, &ev);
+	vm->stats.interrupts_injected++;
+	vm->vcpu.halted = false;
+}
+
+/* Applies an entry that belongs between exits; returns false when the
+ * replay cannot go on. */
+static bool apply(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	struct rrlog_entry e = rr->next;
+
+	switch (e.type) {
+	case RR_DIGEST:
+		check_digest(vm);
+		return vm->state == VM_RUNNING;
+	case RR_CLOCK:
+		consume(rr);
+		vm_devices_advance(vm, e.clock_ns);
+		return true;
+	case RR_INTERRUPT:
+		consume(rr);
+		inject_logged(vm, &e);
+		return vm->state == VM_RUNNING;
+	case RR_END:
+		rr_diverge(vm, "the recorded run ended here (%s, code %u); the replayed guest goes on",
+			   e.end.how ? "stopped" : "exited", e.end.code);
+		return false;
+	default:
+		rr_diverge(vm, "the log has %s, an input of a guest-caused exit, between exits",
+			   rrlog_type_name(e.type));
+		return false;
+	}
+}
+
+/*
+ * Looks for an async landmark: a breakpoint at its RIP stops the guest at
+ * every arrival, and an arrival whose registers match is the landmark.
+ * Without a branch counter, a loop that ran long without exits can take
+ * millions of stops; after RR_SEARCH_BUDGET stops the next arrival gets the
+ * logged registers instead (a fast-forward). That is exact when the loop
+ * changed only registers since the last exit, as spin loops do; when it
+ * changed memory, the next digest reports the difference. Returns true
+ * when the landmark is reached now (matched or fast-forwarded); otherwise
+ * the guest must run on to the next stop.
+ */
+static bool search(struct vm *vm, const struct rrlog_entry *e)
+{
+	struct rr_state *rr = vm->rr;
+	const struct virt_backend *hw = vm->hw;
+	struct segment cs;
+	bool at_rip = hw->get_rip(&vm->vcpu.arch) == e->rip;
+
+	if (!rr->searching) {
+		hw->get_segment(&vm->vcpu.arch, SEG_CS, &cs);
+		rr->searching = true;
+		rr->search_stops = 0;
+		rr->stats.searches++;
+		hw->set_breakpoint(&vm->vcpu.arch, cs.base + e->rip, true);
+	}
+	if (at_rip && rr->search_stops >= RR_SEARCH_BUDGET) {
+		fast_forward(vm, e);
+		return true;
+	}
+	if (at_rip)
+		hw->set_rflags(&vm->vcpu.arch, hw->get_rflags(&vm->vcpu.arch) | RFLAGS_RF);
+	return false;
+}
+
+static void stop_search(struct vm *vm)
+{
+	if (vm->rr->searching) {
+		vm->rr->searching = false;
+		vm->hw->set_breakpoint(&vm->vcpu.arch, 0, false);
+	}
+}
+
+void rr_replay_before_entry(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	u64 landmark = vm->stats.guest_caused_exits;
+
+	while (vm->state == VM_RUNNING && peek(vm)) {
+		struct rrlog_entry *e = &rr->next;
+
+		if (e->landmark > landmark)
+			break;
+		if (e->landmark < landmark) {
+			rr_diverge(vm, "the log has %s%s at landmark %llu rip %#llx, which the guest "
+				   "passed without reaching", e->async ? "async " : "",
+				   rrlog_type_name(e->type), (unsigned long long)e->landmark,
+				   (unsigned long long)e->rip);
+			return;
+		}
+		if (e->async && !state_matches(vm, e) && !search(vm, e))
+			return;
+		if (!e->async && rr->guest_ran) {
+			rr_diverge(vm, "the log has %s right after exit %llu, but the guest ran on",
+				   rrlog_type_name(e->type), (unsigned long long)landmark);
+			return;
+		}
+		stop_search(vm);
+		if (!apply(vm))
+			return;
+	}
+	if (vm->state == VM_RUNNING && !rr->have_next && !rr->divergence.diverged)
+		rr_diverge(vm, "the log ends before the guest does (truncated?)");
+}
+
+bool rr_replay_exit_is_ours(struct vm *vm, const struct vexit *e)
+{
+	struct rr_state *rr = vm->rr;
+
+	if (!rr->searching || e->reason != VEXIT_EXCEPTION || e->exception.vector != EXC_DB ||
+	    !(e->exception.cr2_or_dr6 & DR6_B0))
+		return false;
+	rr->stats.search_stops++;
+	rr->search_stops++;
+	return true;
+}
+
+/* After the run: the final digest and END must agree with how the replay
+ * ended. */
+void rr_replay_finish(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	u32 how = vm->state == VM_EXITED ? 0 : 1;
+
+	stop_search(vm);
+	if (rr->divergence.diverged)
+		return;
+	if (peek(vm) && rr->next.type == RR_DIGEST && rr->next.landmark == vm->stats.guest_caused_exits)
+		check_digest(vm);
+	if (rr->divergence.diverged)
+		return;
+	if (!peek(vm) || rr->next.type != RR_END) {
+		if (!rr->divergence.diverged)
+			rr_diverge(vm, "the replay ended here but the log goes on");
+		return;
+	}
+	if (rr->next.end.how != how || (how == 0 && rr->next.end.code != vm->exit_code)) {
+		rr_diverge(vm, "the recording ended %s with code %u, the replay %s with code %u",
+			   rr->next.end.how ? "stopped" : "exited", rr->next.end.code,
+			   how ? "stopped" : "exited", vm->exit_code);
+		return;
+	}
+	consume(rr);
+	rr->ended = true;
+	pr_info("rr: replay matches the recording: %llu guest-caused exits, final digest identical",
+		(unsigned long long)vm->stats.guest_caused_exits);
+}
+
+/* Checks the log's header against the guest this replay runs. */
+static int check_header(struct vm *vm, const struct rrlog_header *h, const struct boot_info *bi,
+			const struct config *cfg)
+{
+	struct rr_guest_identity id;
+	const char *field = NULL;
+
+	rr_guest_identity(bi, cfg, &id);
+	if (h->trace)
+		field = "file type (a trace, not a log)";
+	else if (h->kernel_hash != id.kernel_hash)
+		field = "guest kernel";
+	else if (h->modules_hash != id.modules_hash)
+		field = "guest modules";
+	else if (h->cmdline_hash != id.cmdline_hash)
+		field = "guest command line";
+	else if (h->ram_size != vm->ram_size)
+		field = "guest RAM size";
+	if (field) {
+		pr_err("rr: the log was recorded with another %s; refusing to replay it", field);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	struct rr_state *rr = vm->rr;
+	int m = guest_find_module(bi, RR_LOG_MODULE_ROLE);
+	struct rrlog_header h;
+	const char *why = NULL;
+	int hlen;
+
+	if (m < 0) {
+		pr_err("rr: replay needs the log as a boot module named '%s'", RR_LOG_MODULE_ROLE);
+		return -ENOENT;
+	}
+	rr->source = phys_to_virt(bi->modules[m].start);
+	rr->source_len = bi->modules[m].end - bi->modules[m].start;
+	hlen = rrlog_read_header(rr->source, rr->source_len, &h, &why);
+	if (hlen < 0) {
+		pr_err("rr: the log's header is unusable: %s", why);
+		return hlen;
+	}
+	if (check_header(vm, &h, bi, cfg))
+		return -EINVAL;
+	rr->source_pos = (u64)hlen;
+	rrlog_reader_init(&rr->reader, false);
+	vm_devices_set_start_epoch(vm, h.start_epoch);
+	pr_info("rr: replaying a %llu-byte log recorded on %s by understudy %s", 
+		(unsigned long long)rr->source_len, h.backend, h.version);
+	return 0;
+}

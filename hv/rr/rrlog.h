@@ -1,0 +1,206 @@
+/*
+ * The record/replay log and trace format, version 1 (docs/log-format.md):
+ * header, frames, entries. Pure code shared by the hypervisor and
+ * tools/hvlog; logs are outside input, so every decode is bounds-checked
+ * and fuzzed on the host.
+ */
+#ifndef UNDERSTUDY_HV_RR_RRLOG_H
+#define UNDERSTUDY_HV_RR_RRLOG_H
+
+#include "types.h"
+
+#define RRLOG_MAGIC "USTDYLOG"
+#define RRLOG_TRACE_MAGIC "USTDYTRC"
+#define RRLOG_MAGIC_SIZE 8
+#define RRLOG_VERSION 1
+#define RRLOG_HEADER_SIZE 112          /* what version 1 writes */
+#define RRLOG_FRAME_MAGIC "FRM1"
+#define RRLOG_FRAME_HEADER_SIZE 24
+#define RRLOG_FRAME_MAX_PAYLOAD 65536
+#define RRLOG_DIGEST_REGS 22
+#define RRLOG_DIGEST_PAGES_MAX 4096    /* pages in one DIGEST_PAGES entry */
+#define RRLOG_ENTRY_MAX 512            /* longest entry but DIGEST_PAGES */
+#define RRLOG_ASYNC_REGS 17            /* RAX..R15 and RFLAGS of an async landmark */
+
+#define RRLOG_FLAG_TBIT (1u << 0)
+#define RRLOG_FLAG_BRANCHES (1u << 1)
+#define RRLOG_FLAG_TRACE (1u << 2)
+
+#define RRLOG_KIND_TYPE_MASK 0x3F
+#define RRLOG_KIND_ASYNC 0x40
+#define RRLOG_KIND_BRANCH 0x80
+
+enum rrlog_type {
+	RR_RDTSC = 1,
+	RR_RDTSCP = 2,
+	RR_RDRAND = 3,
+	RR_RDSEED = 4,
+	RR_CLOCK = 5,
+	RR_IO_IN = 6,
+	RR_INTERRUPT = 7,
+	RR_DIGEST = 8,
+	RR_END = 9,
+	RR_MMIO_IN = 10,
+	RR_SERIAL_IN = 11,
+	RR_DIGEST_PAGES = 12,
+	RR_CPUID = 13,
+	RR_T_EXIT = 32,
+	RR_T_IO = 33,
+	RR_T_PT_WRITE = 34,
+	RR_T_INSN = 35,
+};
+
+/* Digest register order (docs/log-format.md, "State digest"). */
+enum rrlog_digest_reg {
+	RR_REG_RIP, RR_REG_RFLAGS,
+	RR_REG_GPR0, /* RAX; RR_REG_GPR0 + n is register n in encoding order */
+	RR_REG_CR0 = RR_REG_GPR0 + 16, RR_REG_CR3, RR_REG_CR4, RR_REG_EFER,
+};
+
+struct rrlog_header {
+	bool trace;        /* USTDYTRC rather than USTDYLOG */
+	u32 flags;
+	u64 kernel_hash;
+	u64 modules_hash;
+	u64 cmdline_hash;
+	u64 ram_size;
+	u64 start_epoch;
+	u64 tsc_hz;
+	char backend[9];   /* NUL-terminated */
+	u32 digest_interval;
+	char version[25];  /* NUL-terminated */
+};
+
+struct rrlog_page_hash {
+	u64 page;          /* page number (guest-physical address / 4096) */
+	u32 hash;          /* low 32 bits of its XXH3-64 */
+};
+
+struct rrlog_entry {
+	enum rrlog_type type;
+	bool async;
+	bool has_branches;
+	u64 landmark;      /* guest-caused exits so far (absolute) */
+	u64 rip;           /* absolute */
+	u64 regs[RRLOG_ASYNC_REGS]; /* async only: RAX..R15, RFLAGS (RF clear) */
+	u64 branches;      /* absolute, has_branches only */
+	union {
+		u64 tsc;                                   /* RDTSC */
+		struct { u64 tsc; u32 aux; } rdtscp;       /* RDTSCP */
+		struct { u8 size; u8 cf; u64 value; } rand; /* RDRAND, RDSEED */
+		u64 clock_ns;                              /* CLOCK, absolute */
+		struct { u16 port; u8 size; u32 value; } io; /* IO_IN */
+		u8 vector;                                 /* INTERRUPT */
+		struct {
+			u8 count;
+			u64 regs[RRLOG_DIGEST_REGS];
+			u64 memory_hash;
+			u64 pages;                         /* changed pages that follow */
+		} digest;                                  /* DIGEST */
+		struct {
+			u32 count;
+			/* encoding: a pointer into the frame; decode with
+			 * rrlog_pages_next (writer: set pages/count instead) */
+			const u8 *enc;
+			size_t enc_len;
+			const struct rrlog_page_hash *pages;
+		} pages;                                   /* DIGEST_PAGES */
+		struct { u8 how; u32 code; } end;          /* END */
+		struct { u64 gpa; u8 size; u64 value; } mmio; /* MMIO_IN */
+		u8 byte;                                   /* SERIAL_IN */
+		struct { u32 leaf, subleaf, eax, ebx, ecx, edx; } cpuid; /* CPUID */
+		struct { u32 reason; u32 raw; } t_exit;    /* T_EXIT */
+		struct { u8 in; u16 port; u8 size; u32 value; } t_io; /* T_IO */
+		u64 t_pt_gpa;                              /* T_PT_WRITE */
+		struct { u8 len; u8 bytes[15]; } t_insn;   /* T_INSN */
+	};
+};
+
+/* Running values that deltas are taken against, shared by the writer and
+ * the reader so both continue across frames. */
+struct rrlog_delta_state {
+	u64 landmark;
+	u64 rip;
+	u64 tsc;
+	u64 clock_ns;
+	u64 branches;
+	u64 digest_page; /* previous page number within the current digest */
+};
+
+/* --- header ------------------------------------------------------------ */
+
+/* Writes the version-1 header (RRLOG_HEADER_SIZE bytes); returns its size,
+ * or 0 when cap is too small. */
+size_t rrlog_write_header(const struct rrlog_header *h, u8 *out, size_t cap);
+
+/* Decodes a header at data; returns its length (H), or -EINVAL/-EBADMSG/
+ * -ENOTSUP with *why naming what is wrong. */
+int rrlog_read_header(const u8 *data, size_t len, struct rrlog_header *h, const char **why);
+
+/* --- writing ------------------------------------------------------------ */
+
+struct rrlog_writer {
+	u8 *buf;           /* frame header space, then the payload */
+	size_t cap;        /* bytes available at buf (header + payload) */
+	size_t len;        /* payload bytes so far */
+	u32 entries;
+	u64 seq;           /* sequence number of the frame being built */
+	struct rrlog_delta_state d;
+};
+
+/* @pre cap > RRLOG_FRAME_HEADER_SIZE + RRLOG_ENTRY_MAX and
+ * cap <= RRLOG_FRAME_HEADER_SIZE + RRLOG_FRAME_MAX_PAYLOAD. */
+void rrlog_writer_init(struct rrlog_writer *w, u8 *buf, size_t cap);
+
+/* Appends e (its landmark, rip, branches and values are absolute; the
+ * writer encodes deltas). Returns 0, -ENOSPC when e does not fit in the
+ * current frame (nothing written: finish the frame, then retry), -E2BIG
+ * when it cannot fit even an empty frame, or -EINVAL for a malformed entry
+ * (e.g. a landmark going backwards). */
+int rrlog_append(struct rrlog_writer *w, const struct rrlog_entry *e);
+
+/* Completes the frame being built (writes its header at buf); returns the
+ * frame's total size, or 0 when it holds no entry. The writer then starts
+ * the next frame in the same buffer. */
+size_t rrlog_finish_frame(struct rrlog_writer *w);
+
+/* --- reading ------------------------------------------------------------- */
+
+struct rrlog_reader {
+	const u8 *payload;
+	size_t payload_len, pos;
+	u32 entries_left;
+	u64 next_seq;
+	bool trace;
+	struct rrlog_delta_state d;
+	const char *error; /* why the last call failed */
+};
+
+void rrlog_reader_init(struct rrlog_reader *r, bool trace);
+
+/* Validates the frame at data (len bytes available) and positions the
+ * reader on its entries. Returns the frame's total size, or -ENODATA when
+ * len holds less than a whole frame (truncated), -EBADMSG for a bad magic,
+ * length, sequence number or checksum (r->error says which). */
+long rrlog_open_frame(struct rrlog_reader *r, const u8 *data, size_t len);
+
+/* Decodes the next entry of the open frame: 1 with *e, 0 when the frame is
+ * used up (its stated entry count reached exactly at its end), or -EBADMSG
+ * with r->error naming the problem. */
+int rrlog_next(struct rrlog_reader *r, struct rrlog_entry *e);
+
+/* Iterates a DIGEST_PAGES entry: 1 with *out, 0 at its end, -EBADMSG. */
+struct rrlog_pages_iter {
+	const u8 *p, *end;
+	u32 left;
+	u64 *prev_page; /* the reader's digest_page, advanced as pages are read */
+};
+void rrlog_pages_begin(struct rrlog_pages_iter *it, struct rrlog_reader *r,
+		       const struct rrlog_entry *e);
+int rrlog_pages_next(struct rrlog_pages_iter *it, struct rrlog_page_hash *out);
+
+/* Name of an entry type ("RDTSC", ...), or NULL for an unknown type. */
+const char *rrlog_type_name(unsigned type);
+
+
+#endif

@@ -1,0 +1,38 @@
+/* xxHash, inlined: XXH3 for digests, XXH32 for frame checksums. */
+#include "hash.h"
+
+#define XXH_INLINE_ALL
+#define XXH_VECTOR 0 /* XXH_SCALAR: no SSE/AVX in the hypervisor */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#include <xxhash.h>
+#pragma GCC diagnostic pop
+
+_Static_assert(sizeof(XXH3_state_t) <= sizeof(struct hash64_state),
+	       "struct hash64_state holds an XXH3 state");
+
+u64 hash64(const void *data, size_t len, u64 seed)
+{
+	return XXH3_64bits_withSeed(data, len, seed);
+}
+
+u32 hash32(const void *data, size_t len, u32 seed)
+{
+	return XXH32(data, len, seed);
+}
+
+void hash64_begin(struct hash64_state *s, u64 seed)
+{
+	XXH3_64bits_reset_withSeed((XXH3_state_t *)s->opaque, seed);
+}
+
+void hash64_add(struct hash64_state *s, const void *data, size_t len)
+{
+	XXH3_64bits_update((XXH3_state_t *)s->opaque, data, len);
+}
+
+u64 hash64_end(const struct hash64_state *s)
+{
+	return XXH3_64bits_digest((const XXH3_state_t *)s->opaque);
+}

@@ -1,0 +1,318 @@
+// sources: hv/rr/rrlog.c lib/hash.c
+/*
+ * Fuzzes the record/replay log reader on whole files: the header, then
+ * frames and entries up to the end or the first refusal, iterating every
+ * DIGEST_PAGES entry. Decoded values must be sane, and each frame that
+ * decodes whole is written again with the writer (from the same running
+ * values) and must decode to the same entries and the same state.
+ *
+ * Each input also runs with its header and frame checksums and sequence
+ * numbers repaired, so that mutations reach the entry decoder instead of
+ * stopping at a checksum.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "errno.h"
+#include "hash.h"
+#include "hv/rr/rrlog.h"
+
+#define CHECK(cond)              \
+	do {                     \
+		if (!(cond))     \
+			abort(); \
+	} while (0)
+
+#define FRAME_BUF (RRLOG_FRAME_HEADER_SIZE + RRLOG_FRAME_MAX_PAYLOAD)
+#define MIN_ENTRY 5 /* kind, exits, rip, length, one body byte */
+#define ENTRIES_MAX (RRLOG_FRAME_MAX_PAYLOAD / MIN_ENTRY + 1)
+#define MIN_PAGE 5 /* one-byte delta, four-byte hash */
+#define POOL_MAX (RRLOG_FRAME_MAX_PAYLOAD / MIN_PAGE + 1)
+
+/* One frame's decoded entries and their pages. */
+struct frame_entries {
+	struct rrlog_entry e[ENTRIES_MAX];
+	struct rrlog_page_hash pool[POOL_MAX];
+	size_t n, pooled;
+};
+
+static struct frame_entries decoded, redecoded;
+static u8 frame_buf[FRAME_BUF];
+
+static void put_le(u8 *p, u64 v, unsigned size)
+{
+	unsigned i;
+
+	for (i = 0; i < size; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
+static u64 get_le(const u8 *p, unsigned size)
+{
+	u64 v = 0;
+	unsigned i;
+
+	for (i = 0; i < size; i++)
+		v |= (u64)p[i] << (8 * i);
+	return v;
+}
+
+static bool same_entry(const struct rrlog_entry *a, const struct rrlog_entry *b)
+{
+	u32 i;
+
+	if (a->type != b->type || a->async != b->async || a->has_branches != b->has_branches ||
+	    a->landmark != b->landmark || a->rip != b->rip ||
+	    (a->async && memcmp(a->regs, b->regs, sizeof(a->regs))) ||
+	    (a->has_branches && a->branches != b->branches))
+		return false;
+	switch (a->type) {
+	case RR_RDTSC:
+		return a->tsc == b->tsc;
+	case RR_CPUID:
+		return !memcmp(&a->cpuid, &b->cpuid, sizeof(a->cpuid));
+	case RR_RDTSCP:
+		return a->rdtscp.tsc == b->rdtscp.tsc && a->rdtscp.aux == b->rdtscp.aux;
+	case RR_RDRAND:
+	case RR_RDSEED:
+		return a->rand.size == b->rand.size && a->rand.cf == b->rand.cf &&
+		       a->rand.value == b->rand.value;
+	case RR_CLOCK:
+		return a->clock_ns == b->clock_ns;
+	case RR_IO_IN:
+		return a->io.port == b->io.port && a->io.size == b->io.size &&
+		       a->io.value == b->io.value;
+	case RR_INTERRUPT:
+		return a->vector == b->vector;
+	case RR_DIGEST:
+		return a->digest.count == b->digest.count &&
+		       !memcmp(a->digest.regs, b->digest.regs, sizeof(a->digest.regs)) &&
+		       a->digest.memory_hash == b->digest.memory_hash &&
+		       a->digest.pages == b->digest.pages;
+	case RR_END:
+		return a->end.how == b->end.how && a->end.code == b->end.code;
+	case RR_MMIO_IN:
+		return a->mmio.gpa == b->mmio.gpa && a->mmio.size == b->mmio.size &&
+		       a->mmio.value == b->mmio.value;
+	case RR_SERIAL_IN:
+		return a->byte == b->byte;
+	case RR_DIGEST_PAGES:
+		if (a->pages.count != b->pages.count)
+			return false;
+		for (i = 0; i < a->pages.count; i++)
+			if (a->pages.pages[i].page != b->pages.pages[i].page ||
+			    a->pages.pages[i].hash != b->pages.pages[i].hash)
+				return false;
+		return true;
+	case RR_T_EXIT:
+		return a->t_exit.reason == b->t_exit.reason && a->t_exit.raw == b->t_exit.raw;
+	case RR_T_IO:
+		return a->t_io.in == b->t_io.in && a->t_io.port == b->t_io.port &&
+		       a->t_io.size == b->t_io.size && a->t_io.value == b->t_io.value;
+	case RR_T_PT_WRITE:
+		return a->t_pt_gpa == b->t_pt_gpa;
+	case RR_T_INSN:
+		return a->t_insn.len == b->t_insn.len &&
+		       !memcmp(a->t_insn.bytes, b->t_insn.bytes, a->t_insn.len);
+	}
+	return false;
+}
+
+/* Values a decoded entry may hold, given the running values before it. */
+static void check_sane(const struct rrlog_entry *e, const struct rrlog_delta_state *before,
+		       const struct rrlog_reader *r)
+{
+	CHECK(rrlog_type_name(e->type));
+	CHECK(r->trace || e->type < RR_T_EXIT);
+	CHECK(e->landmark >= before->landmark);
+	CHECK(r->d.landmark == e->landmark && r->d.rip == e->rip);
+	if (e->has_branches)
+		CHECK(e->branches >= before->branches && r->d.branches == e->branches);
+	else
+		CHECK(r->d.branches == before->branches);
+	CHECK(r->pos <= r->payload_len);
+	switch (e->type) {
+	case RR_CLOCK:
+		CHECK(e->clock_ns >= before->clock_ns && r->d.clock_ns == e->clock_ns);
+		break;
+	case RR_RDTSC:
+		CHECK(r->d.tsc == e->tsc);
+		break;
+	case RR_RDTSCP:
+		CHECK(r->d.tsc == e->rdtscp.tsc);
+		break;
+	case RR_DIGEST:
+		CHECK(e->digest.count == RRLOG_DIGEST_REGS && r->d.digest_page == 0);
+		break;
+	case RR_DIGEST_PAGES:
+		CHECK(e->pages.count <= RRLOG_DIGEST_PAGES_MAX);
+		CHECK(e->pages.enc >= r->payload && e->pages.enc_len <= r->payload_len &&
+		      e->pages.enc + e->pages.enc_len <= r->payload + r->pos);
+		CHECK(e->pages.enc_len >= (size_t)MIN_PAGE * e->pages.count);
+		break;
+	case RR_T_INSN:
+		CHECK(e->t_insn.len <= 15);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Iterates a DIGEST_PAGES entry into the pool: it cannot fail after
+ * rrlog_next accepted the entry, and leaves the reader where it was. */
+static void collect_pages(struct frame_entries *f, struct rrlog_reader *r, struct rrlog_entry *e)
+{
+	struct rrlog_pages_iter it;
+	u64 end = r->d.digest_page, prev = 0;
+	u32 n = 0;
+	int rc;
+
+	rrlog_pages_begin(&it, r, e);
+	e->pages.pages = &f->pool[f->pooled];
+	while ((rc = rrlog_pages_next(&it, &f->pool[f->pooled])) == 1) {
+		CHECK(n == 0 || f->pool[f->pooled].page > prev);
+		prev = f->pool[f->pooled].page;
+		f->pooled++;
+		n++;
+		CHECK(f->pooled < POOL_MAX);
+	}
+	CHECK(rc == 0 && n == e->pages.count);
+	CHECK(r->d.digest_page == end);
+	CHECK(n == 0 || prev == end);
+}
+
+/* Decodes the open frame's entries into f: 0, or the refusal. */
+static int decode_frame(struct frame_entries *f, struct rrlog_reader *r)
+{
+	struct rrlog_delta_state before;
+	int rc;
+
+	f->n = f->pooled = 0;
+	for (;;) {
+		before = r->d;
+		rc = rrlog_next(r, &f->e[f->n]);
+		if (rc <= 0)
+			break;
+		check_sane(&f->e[f->n], &before, r);
+		if (f->e[f->n].type == RR_DIGEST_PAGES)
+			collect_pages(f, r, &f->e[f->n]);
+		f->n++;
+		CHECK(f->n < ENTRIES_MAX);
+	}
+	if (rc < 0)
+		CHECK(rc == -EBADMSG && r->error && *r->error);
+	else
+		CHECK(r->pos == r->payload_len && r->entries_left == 0);
+	return rc;
+}
+
+/* The writer, from the frame's starting state, encodes the entries into
+ * one frame (canonical encodings are never longer) that decodes the same. */
+static void check_reencode(const struct rrlog_delta_state *start, u64 seq, bool trace,
+			   const struct rrlog_delta_state *end)
+{
+	struct rrlog_writer w;
+	struct rrlog_reader r;
+	size_t i, len;
+
+	rrlog_writer_init(&w, frame_buf, sizeof(frame_buf));
+	w.d = *start;
+	w.seq = seq;
+	for (i = 0; i < decoded.n; i++)
+		CHECK(rrlog_append(&w, &decoded.e[i]) == 0);
+	CHECK(!memcmp(&w.d, end, sizeof(*end)));
+	len = rrlog_finish_frame(&w);
+	CHECK(len > RRLOG_FRAME_HEADER_SIZE);
+
+	rrlog_reader_init(&r, trace);
+	r.d = *start;
+	r.next_seq = seq;
+	CHECK(rrlog_open_frame(&r, frame_buf, len) == (long)len);
+	CHECK(decode_frame(&redecoded, &r) == 0);
+	CHECK(redecoded.n == decoded.n);
+	for (i = 0; i < decoded.n; i++)
+		CHECK(same_entry(&decoded.e[i], &redecoded.e[i]));
+	CHECK(!memcmp(&r.d, end, sizeof(*end)));
+}
+
+static void check_log(const u8 *data, size_t size)
+{
+	struct rrlog_header h;
+	struct rrlog_reader r;
+	struct rrlog_delta_state start;
+	const char *why;
+	size_t off;
+	long n;
+	u64 seq;
+	int rc;
+
+	rc = rrlog_read_header(data, size, &h, &why);
+	if (rc < 0) {
+		CHECK(rc == -EINVAL || rc == -EBADMSG || rc == -ENOTSUP);
+		CHECK(why && *why);
+		return;
+	}
+	CHECK(rc >= RRLOG_HEADER_SIZE && (size_t)rc <= size);
+	CHECK(strlen(h.backend) < sizeof(h.backend) && strlen(h.version) < sizeof(h.version));
+	rrlog_reader_init(&r, h.trace);
+	for (off = (size_t)rc; off < size; off += (size_t)n) {
+		start = r.d;
+		seq = r.next_seq;
+		n = rrlog_open_frame(&r, data + off, size - off);
+		if (n < 0) {
+			CHECK(n == -ENODATA || n == -EBADMSG);
+			CHECK(r.error && *r.error && r.next_seq == seq);
+			return;
+		}
+		CHECK(n > RRLOG_FRAME_HEADER_SIZE && (size_t)n <= size - off && n <= FRAME_BUF);
+		CHECK(r.next_seq == seq + 1);
+		if (decode_frame(&decoded, &r))
+			return;
+		check_reencode(&start, seq, h.trace, &r.d);
+	}
+}
+
+/* Makes the checksums and sequence numbers right wherever the lengths
+ * allow; true when anything changed. */
+static bool repair(u8 *p, size_t size)
+{
+	size_t hlen, off, len;
+	u64 seq = 0;
+	bool changed = false;
+	u8 old[8];
+
+	if (size < 12)
+		return false;
+	hlen = (size_t)get_le(p + 10, 2);
+	if (hlen < RRLOG_HEADER_SIZE || hlen > size)
+		return false;
+	memcpy(old, p + hlen - 8, 8);
+	put_le(p + hlen - 8, hash64(p, hlen - 8, 0), 8);
+	changed |= memcmp(old, p + hlen - 8, 8) != 0;
+	for (off = hlen; size - off >= RRLOG_FRAME_HEADER_SIZE; off += RRLOG_FRAME_HEADER_SIZE + len) {
+		len = (size_t)get_le(p + off + 4, 4);
+		if (len == 0 || len > RRLOG_FRAME_MAX_PAYLOAD ||
+		    len > size - off - RRLOG_FRAME_HEADER_SIZE)
+			break;
+		memcpy(old, p + off + 8, 8);
+		put_le(p + off + 8, seq++, 8);
+		changed |= memcmp(old, p + off + 8, 8) != 0;
+		memcpy(old, p + off + 20, 4);
+		put_le(p + off + 20, hash32(p + off + RRLOG_FRAME_HEADER_SIZE, len, 0), 4);
+		changed |= memcmp(old, p + off + 20, 4) != 0;
+	}
+	return changed;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	u8 *copy = malloc(size ? size : 1);
+
+	CHECK(copy);
+	memcpy(copy, data, size);
+	check_log(copy, size);
+	if (repair(copy, size))
+		check_log(copy, size);
+	free(copy);
+	return 0;
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Bad logs on replay (SVM backend, QEMU): a value altered in the log is
+# caught at the landmark of the altered entry (a device read the model
+# disagrees with) or at the next digest (a TSC value); corrupted, truncated,
+# foreign and garbage logs are refused with a message saying what is wrong.
+# Also: hvlog's text round-trips a real log byte for byte, and a replay
+# collects a trace.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+g=$root/build/guests
+hvlog=$root/build/tools/hvlog
+log=$results/bad_base.rrlog
+run() { "$root/scripts/run.sh" --emu qemu "$@"; }
+
+set +e
+run --guest "$g/nondet.elf" --cmdline "rr_digest=500" --record "$log" >/dev/null 2>"$results/bad_base.log"
+set -e
+"$hvlog" print "$log" > "$results/bad_base.txt"
+
+# hvlog: text round trip of a real log.
+"$hvlog" assemble "$results/bad_base.txt" "$results/bad_roundtrip.rrlog" 2>"$results/bad_roundtrip.err"
+if cmp -s "$log" "$results/bad_roundtrip.rrlog"; then
+	echo "PASS: rr_hvlog_round_trip_real_log ($(wc -l < "$results/bad_base.txt") lines)"
+else
+	echo "FAIL: rr_hvlog_round_trip_real_log: assemble(print(log)) differs from the log"
+fi
+
+# replay_case NAME WANT_STATUS LOGFILE -- PATTERN...: replays nondet from LOGFILE.
+replay_case() {
+	local name=$1 want=$2 file=$3
+	shift 4
+	local status
+	set +e
+	run --guest "$g/nondet.elf" --cmdline "rr_digest=500" --replay "$file" \
+		>"$results/$name.log" 2>"$results/$name.log.stderr"
+	status=$?
+	set -e
+	check_console "$name" "$results/$name.log" "$status" "$want" "$@"
+}
+
+# An RTC read altered: the device model disagrees at that very entry.
+line=$(grep -m1 -n ' IO_IN port=0x71 ' "$results/bad_base.txt" | cut -d: -f1)
+landmark=$(sed -n "${line}s/^E=\([0-9]*\) .*/\1/p" "$results/bad_base.txt")
+sed "${line}s/value=0x[0-9a-f]*/value=0x77/" "$results/bad_base.txt" > "$results/bad_io.txt"
+"$hvlog" assemble "$results/bad_io.txt" "$results/bad_io.rrlog"
+replay_case rr_altered_io_value 122 "$results/bad_io.rrlog" -- \
+	"replay diverged at landmark $landmark: IN from port 0x71 .* the log has .* value 0x77"
+
+# A TSC value altered: the guest stores it; the next digest sees the change.
+line=$(grep -n ' RDTSC ' "$results/bad_base.txt" | sed -n '300p' | cut -d: -f1)
+landmark=$(sed -n "${line}s/^E=\([0-9]*\) .*/\1/p" "$results/bad_base.txt")
+next_digest=$(awk -v l="$line" 'NR > l && / DIGEST / { sub(/^E=/, "", $1); print $1; exit }' "$results/bad_base.txt")
+sed "${line}s/tsc=0x[0-9a-f]*/tsc=0x1234567890/" "$results/bad_base.txt" > "$results/bad_tsc.txt"
+"$hvlog" assemble "$results/bad_tsc.txt" "$results/bad_tsc.rrlog"
+replay_case rr_altered_tsc_value 122 "$results/bad_tsc.rrlog" -- \
+	"replay diverged at landmark $next_digest: state digest: "
+if [ -n "$next_digest" ] && [ "$next_digest" -ge "$landmark" ]; then
+	echo "PASS: rr_altered_tsc_landmark_order (altered at $landmark, caught at the digest at $next_digest)"
+else
+	echo "FAIL: rr_altered_tsc_landmark_order: no digest after landmark $landmark"
+fi
+
+# One byte flipped inside the first frame's payload: its checksum fails.
+cp "$log" "$results/bad_flip.rrlog"
+printf '\xff' | dd of="$results/bad_flip.rrlog" bs=1 seek=200 conv=notrunc 2>/dev/null
+replay_case rr_corrupted_log 122 "$results/bad_flip.rrlog" -- "the log is corrupt: .*checksum"
+
+# Cut in the middle of a frame.
+head -c $(( $(stat -c %s "$log") / 2 )) "$log" > "$results/bad_cut.rrlog"
+replay_case rr_truncated_log 122 "$results/bad_cut.rrlog" -- "the log (is truncated|ends before the guest does)"
+
+# A log of another guest, and bytes that are no log at all.
+set +e
+run --guest "$g/hello.elf" --replay "$log" >"$results/rr_foreign_log.log" 2>"$results/rr_foreign_log.log.stderr"
+status=$?
+set -e
+check_console rr_foreign_log "$results/rr_foreign_log.log" "$status" 126 \
+	"rr: the log was recorded with another guest kernel; refusing to replay it"
+head -c 4096 /dev/urandom > "$results/bad_garbage.rrlog"
+replay_case rr_garbage_log 126 "$results/bad_garbage.rrlog" -- "rr: the log's header is unusable: "
+
+# A trace collected during a replay of the paging guest.
+trace=$results/rr_trace.trace
+set +e
+run --guest "$g/paging.elf" --record "$results/rr_trace.rrlog" >/dev/null 2>&1
+run --guest "$g/paging.elf" --replay "$results/rr_trace.rrlog" \
+	--trace "exits,io,pt,insns=0x100000-0x100100" --trace-out "$trace" >/dev/null 2>"$results/rr_trace.log"
+status=$?
+set -e
+"$hvlog" print "$trace" > "$results/rr_trace.txt" 2>&1 || true
+if [ "$status" = 0 ] && grep -q ' T_EXIT ' "$results/rr_trace.txt" && grep -q ' T_IO ' "$results/rr_trace.txt" &&
+   grep -q ' T_PT_WRITE ' "$results/rr_trace.txt" && grep -q ' T_INSN ' "$results/rr_trace.txt" &&
+   ! awk '/ T_INSN / { sub(/rip=/, "", $2); if (strtonum($2) >= 0x100100) bad = 1 } END { exit !bad }' "$results/rr_trace.txt"; then
+	echo "PASS: rr_trace ($(grep -c ' T_INSN ' "$results/rr_trace.txt") instructions, $(grep -c ' T_PT_WRITE ' "$results/rr_trace.txt") page-table writes, $(grep -c ' T_EXIT ' "$results/rr_trace.txt") exits)"
+else
+	echo "FAIL: rr_trace: status $status; see $results/rr_trace.txt"
+fi
