@@ -112,6 +112,8 @@ static int report_run(struct vm *vm)
 /* Sets up virtualization, loads the guest and runs it to the end. */
 static int run_guest(void)
 {
+	u64 start;
+
 	guest_console_init(config.guest_console);
 	if (virt_select(config_virt_name(config.hv))) {
 		pr_err("understudy: cannot run a guest without hardware virtualization");
@@ -122,11 +124,14 @@ static int run_guest(void)
 		return PLATFORM_EXIT_NO_VIRT;
 	if (config.fault_test == FAULT_TEST_ENTRY)
 		fault_test_corrupt_guest(&the_vm);
-	if (tbit_init(&the_vm, &config) || rr_init(&the_vm, &boot_info, &config) ||
+	start = rdtsc();
+	if (rr_init(&the_vm, &boot_info, &config) || tbit_init(&the_vm, &config) ||
 	    trace_init(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_CONFIG;
 	pr_info("understudy: starting the guest");
 	vm_run(&the_vm);
+	console_printf("understudy: the run took %llu TSC cycles, record/replay set-up and end included\n",
+		       (unsigned long long)(rdtsc() - start));
 	return report_run(&the_vm);
 }
 

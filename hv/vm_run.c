@@ -15,6 +15,7 @@
 #include "arch/x86/trap.h"
 #include "hv/exits.h"
 #include "hv/insn_fetch.h"
+#include "hv/rr/dirty.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
 #include "hv/trace.h"
@@ -146,7 +147,8 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 {
 	struct vm *vm = v->vm;
 	bool tbit = tbit_exit_is_ours(vm, e), tracing = trace_exit_is_ours(vm, e);
-	bool ours = rr_exit_is_ours(vm, e) || tbit || tracing;
+	bool dirty = dirty_exit_is_ours(vm, e);
+	bool ours = rr_exit_is_ours(vm, e) || tbit || tracing || dirty;
 	bool guest_caused = !ours && !e->step_intercepted && exit_is_guest_caused(e->reason);
 
 	if (guest_caused)
@@ -159,6 +161,8 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	rr_after_exit(vm, e, guest_caused);
 	if (tbit)
 		tbit_handle_exit(vm, e);
+	if (dirty)
+		dirty_handle_exit(vm, e);
 	if (tracing)
 		trace_handle_exit(vm, e);
 	if (!ours) {

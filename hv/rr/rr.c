@@ -11,6 +11,7 @@
 #include "hv/config.h"
 #include "hv/guest_boot.h"
 #include "hv/mb1_loader.h"
+#include "hv/rr/dirty.h"
 #include "hv/rr/rr_internal.h"
 #include "log.h"
 
@@ -65,6 +66,7 @@ int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 	rr->mode = (enum rr_mode)cfg->rr;
 	rr->digest_interval = cfg->rr_digest;
 	err = alloc_buffers(vm, rr);
+	err = err ? err : dirty_init(vm, vm->boot_written_end);
 	if (err)
 		return err;
 	vm->rr = rr;

@@ -2,6 +2,7 @@
 #include "hv/rr/rr_digest.h"
 
 #include "hash.h"
+#include "hv/rr/dirty.h"
 #include "hv/rr/rr.h"
 
 #define PAGE 4096
@@ -16,24 +17,25 @@ const char *rr_digest_reg_name(unsigned i)
 	return i < RRLOG_DIGEST_REGS ? reg_names[i] : "?";
 }
 
-u64 rr_digest_memory(const u8 *ram, u64 npages, u64 *prev, struct rrlog_page_hash *changed,
-		     u64 *changed_count)
+u64 rr_digest_memory(const u8 *ram, u64 npages, const u64 *dirty, u64 *prev,
+		     struct rrlog_page_hash *changed, u64 *changed_count)
 {
-	struct hash64_state all;
 	u64 n = 0;
 
-	hash64_begin(&all, 0);
 	for (u64 p = 0; p < npages; p++) {
-		u64 h = hash64(ram + p * PAGE, PAGE, 0);
+		u64 h;
 
-		hash64_add(&all, &h, sizeof(h)); /* little-endian u64, as the format says */
+		if (dirty && !(dirty[p / 64] >> (p % 64) & 1))
+			continue;
+		h = hash64(ram + p * PAGE, PAGE, 0);
 		if (h != prev[p]) {
 			changed[n++] = (struct rrlog_page_hash){ p, (u32)h };
 			prev[p] = h;
 		}
 	}
 	*changed_count = n;
-	return hash64_end(&all);
+	/* The page hashes as little-endian u64, as the format says. */
+	return hash64(prev, npages * sizeof(*prev), 0);
 }
 
 void rr_digest_take(struct vm *vm, struct rr_digest *d)
@@ -51,6 +53,7 @@ void rr_digest_take(struct vm *vm, struct rr_digest *d)
 	d->regs[RR_REG_CR4] = hw->get_cr(a, 4);
 	d->regs[RR_REG_EFER] = hw->get_efer(a);
 	d->changed = rr->changed;
-	d->memory_hash = rr_digest_memory(vm->ram, rr->npages, rr->page_hash, rr->changed,
-					  &d->changed_count);
+	d->memory_hash = rr_digest_memory(vm->ram, rr->npages, vm->dirty ? vm->dirty->bits : NULL,
+					  rr->page_hash, rr->changed, &d->changed_count);
+	dirty_clean_all(vm);
 }

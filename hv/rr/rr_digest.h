@@ -19,10 +19,10 @@ const char *rr_digest_reg_name(unsigned i);
 /* Takes a digest of the guest now, updating the remembered page hashes. */
 void rr_digest_take(struct vm *vm, struct rr_digest *d);
 
-/* Hashes every guest page into hashes[] and the combined memory hash;
- * reports the pages whose hash differs from prev[] into changed[] (both
- * npages long), then copies hashes into prev. Pure. */
-u64 rr_digest_memory(const u8 *ram, u64 npages, u64 *prev, struct rrlog_page_hash *changed,
-		     u64 *changed_count);
+/* Rehashes the guest pages marked in dirty (every page when dirty is NULL)
+ * into prev[], reports those whose hash changed into changed[], and returns
+ * the combined memory hash over prev[]. Pure. */
+u64 rr_digest_memory(const u8 *ram, u64 npages, const u64 *dirty, u64 *prev,
+		     struct rrlog_page_hash *changed, u64 *changed_count);
 
 #endif

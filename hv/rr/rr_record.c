@@ -13,6 +13,7 @@
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_sink.h"
+#include "hv/rr/tbit.h"
 #include "hv/vm_devices.h"
 #include "log.h"
 #include "version.h"
@@ -101,7 +102,7 @@ static void fill_header(struct vm *vm, const struct boot_info *bi, const struct 
 
 	rr_guest_identity(bi, cfg, &id);
 	memset(h, 0, sizeof(*h));
-	h->flags = vm->tbit ? RRLOG_FLAG_TBIT : 0;
+	h->flags = tbit_wanted(cfg) ? RRLOG_FLAG_TBIT : 0;
 	h->kernel_hash = id.kernel_hash;
 	h->modules_hash = id.modules_hash;
 	h->cmdline_hash = id.cmdline_hash;

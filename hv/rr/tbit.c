@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/pt_scan.h"
+#include "hv/rr/dirty.h"
 #include "hv/rr/rr.h"
 #include "hv/trace.h"
 #include "log.h"
@@ -98,6 +99,7 @@ static void rescan(struct vm *vm)
 			protect(vm, p, PROT_MARKED);
 			changed = true;
 		} else if (!t->next[p] && t->mark[p]) {
+			dirty_note(vm, p); /* writable from now on, unseen by dirty tracking */
 			protect(vm, p, PROT_PLAIN);
 			changed = true;
 		}
@@ -118,12 +120,16 @@ static void *alloc_bytes(u64 bytes)
 	return phys_to_virt(pa);
 }
 
+bool tbit_wanted(const struct config *cfg)
+{
+	return cfg->tbit == TBIT_ON || (cfg->tbit == TBIT_AUTO && cfg->rr != RR_CHOICE_OFF);
+}
+
 int tbit_init(struct vm *vm, const struct config *cfg)
 {
 	struct tbit_state *t = &the_tbit;
-	bool want = cfg->tbit == TBIT_ON || (cfg->tbit == TBIT_AUTO && cfg->rr != RR_CHOICE_OFF);
 
-	if (!want)
+	if (!tbit_wanted(cfg))
 		return 0;
 	memset(t, 0, sizeof(*t));
 	t->npages = vm->ram_size / PAGE_SIZE;
@@ -169,6 +175,7 @@ static void start_step(struct vm *vm, u64 page)
 		return;
 	t->stepping = true;
 	t->step_page = page;
+	dirty_note(vm, page);
 	protect(vm, page, PROT_PLAIN | S2_TBIT);
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 	vm_request_single_step(vm, VM_STEP_TBIT, true);

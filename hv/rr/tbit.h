@@ -37,6 +37,7 @@ struct tbit_state {
 
 /* Turns the T bit on for vm (when cfg asks, or while recording/replaying). */
 struct config;
+bool tbit_wanted(const struct config *cfg);
 int tbit_init(struct vm *vm, const struct config *cfg);
 
 /* Exits the T bit owns: writes to marked pages and the single steps that
