@@ -40,13 +40,16 @@ static int parse_item(const char *s, size_t len, struct trace_spec *out)
 int trace_parse(const char *s, struct trace_spec *out)
 {
 	memset(out, 0, sizeof(*out));
-	while (*s) {
+	/* Every item, the one after the last comma too, must be there. */
+	for (;;) {
 		const char *comma = strchr(s, ',');
 		size_t len = comma ? (size_t)(comma - s) : strlen(s);
 
 		if (len == 0 || parse_item(s, len, out))
 			return -EINVAL;
-		s += len + (comma ? 1 : 0);
+		if (!comma)
+			break;
+		s = comma + 1;
 	}
 	return out->what ? 0 : -EINVAL;
 }

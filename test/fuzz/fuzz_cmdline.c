@@ -1,9 +1,9 @@
-// sources: hv/config.c lib/cmdline.c lib/log.c lib/fmt.c
+// sources: hv/config.c hv/trace_spec.c lib/cmdline.c lib/log.c lib/fmt.c
 /*
- * Fuzzes the command line: config_parse on a NUL-terminated copy of the
- * input (console output discarded after a sanity check), the tokenizer's
- * promises, and every value parser on the raw bytes, which are deliberately
- * not NUL-terminated so ASan sees any read past their length.
+ * Fuzzes the command line: config_parse and trace_parse on a NUL-terminated
+ * copy of the input (console output discarded after a sanity check), the
+ * tokenizer's promises, and every value parser on the raw bytes, which are
+ * deliberately not NUL-terminated so ASan sees any read past their length.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "errno.h"
 #include "fmt.h"
 #include "hv/config.h"
+#include "hv/trace.h"
 #include "log.h"
 
 #define CHECK(cond)              \
@@ -90,6 +91,24 @@ static void check_value(const char *s, size_t len)
 		CHECK(!strncmp(log_level_name(level), s, len));
 }
 
+/* An accepted trace= asks for something, only for what exists, and any
+ * instruction range is non-empty; without one the range is cleared. */
+static void check_trace(const char *line)
+{
+	struct trace_spec spec;
+	int rc = trace_parse(line, &spec);
+
+	CHECK(rc == 0 || rc == -EINVAL);
+	if (rc)
+		return;
+	CHECK(spec.what != 0);
+	CHECK(!(spec.what & ~(TRACE_EXITS | TRACE_IO | TRACE_PT | TRACE_INSNS)));
+	if (spec.what & TRACE_INSNS)
+		CHECK(spec.insn_end > spec.insn_start);
+	else
+		CHECK(spec.insn_start == 0 && spec.insn_end == 0);
+}
+
 /* Each token is the unquoted word in tok.buf: key, then '=' and the value,
  * NUL-terminated; the cursor always advances, and ends at the line's end. */
 static void check_tokens(const char *line, size_t size)
@@ -133,6 +152,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	memcpy(raw, data, size);
 
 	check_config(line);
+	check_trace(line);
 	check_tokens(line, strlen(line));
 	check_value(raw, size);
 	/* Precision bounds the read of a string that is not terminated. */
