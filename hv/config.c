@@ -6,6 +6,7 @@
 #include "cmdline.h"
 #include "compiler.h"
 #include "errno.h"
+#include "fmt.h"
 
 enum option_type {
 	OPT_LOG_LEVEL,
@@ -14,6 +15,13 @@ enum option_type {
 	OPT_STRING,
 	OPT_MEM_SIZE, /* a size within the guest memory limits, 2 MiB aligned */
 	OPT_U32,
+	OPT_SIZE,     /* a non-zero u64 with an optional K, M, G or T suffix */
+	OPT_NET,      /* ip=: off, dhcp or a unicast address (sets net and ip) */
+	OPT_IPV4,
+	OPT_NETMASK,  /* contiguous ones, at least one */
+	OPT_MAC,      /* a unicast, non-zero Ethernet address */
+	OPT_COLLECTOR, /* rr_collector=a.b.c.d[:port] (sets the address and the port) */
+	OPT_PORT,     /* off (0) or 1..65535 */
 };
 
 struct option {
@@ -28,8 +36,9 @@ static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", 
 static const char *const virt_names[] = { "auto", "vmx", "svm", NULL };
 static const char *const guest_console_names[] = { "auto", "com1", "com2", "e9", NULL };
 static const char *const rr_names[] = { "off", "record", "replay", NULL };
-static const char *const rr_sink_names[] = { "com3", "com4", NULL };
+static const char *const rr_sink_names[] = { "com3", "com4", "tcp", NULL };
 static const char *const tbit_names[] = { "auto", "on", "off", NULL };
+static const char *const nettest_names[] = { "off", "arp", "server", "client", NULL };
 
 #define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
 static const struct option options[] = {
@@ -45,9 +54,23 @@ static const struct option options[] = {
 	OPT("guest_console", OPT_ENUM, guest_console, guest_console_names, "auto|com1|com2|e9"),
 	OPT("rr", OPT_ENUM, rr, rr_names, "off|record|replay"),
 	OPT("rr_digest", OPT_U32, rr_digest, NULL, "guest-caused exits between state digests (0: start and end)"),
-	OPT("rr_sink", OPT_ENUM, rr_sink, rr_sink_names, "com3|com4"),
+	OPT("rr_sink", OPT_ENUM, rr_sink, rr_sink_names,
+	    "com3|com4|tcp (tcp: to the collector at rr_collector=)"),
+	OPT("rr_collector", OPT_COLLECTOR, rr_collector_ip, NULL,
+	    "the log collector's a.b.c.d[:port] (port 9710 by default)"),
 	OPT("tbit", OPT_ENUM, tbit, tbit_names, "auto|on|off (auto: on while recording or replaying)"),
 	OPT("trace", OPT_STRING, trace, NULL, "exits,io,pt,insns=START-END (replay only)"),
+	OPT("ip", OPT_NET, ip, NULL, "off, dhcp, or the hypervisor's own IPv4 address a.b.c.d"),
+	OPT("netmask", OPT_NETMASK, netmask, NULL, "a.b.c.d with contiguous ones"),
+	OPT("gw", OPT_IPV4, gw, NULL, "the default gateway a.b.c.d"),
+	OPT("mac", OPT_MAC, mac, NULL, "a unicast Ethernet address xx:xx:xx:xx:xx:xx"),
+	OPT("nettest", OPT_ENUM, nettest, nettest_names, "off|arp|server|client"),
+	OPT("nettest_peer", OPT_IPV4, nettest_peer, NULL, "the nettest server's address a.b.c.d"),
+	OPT("nettest_bytes", OPT_SIZE, nettest_bytes, NULL,
+	    "bytes the nettest client sends, with a K, M or G suffix"),
+	OPT("http", OPT_PORT, http_port, NULL, "the control endpoint's TCP port 1..65535, or off"),
+	OPT("linger", OPT_U32, linger, NULL,
+	    "seconds to keep the network up (status, log) after the guest ends"),
 };
 #undef OPT
 
@@ -65,6 +88,12 @@ void config_defaults(struct config *cfg)
 	cfg->rr_digest = 0;
 	cfg->rr_sink = RR_SINK_COM3;
 	cfg->tbit = TBIT_AUTO;
+	cfg->net = NET_OFF;
+	cfg->netmask = 0xFFFFFF00; /* 255.255.255.0 */
+	cfg->nettest = NETTEST_OFF;
+	cfg->nettest_bytes = CONFIG_NETTEST_BYTES_DEFAULT;
+	cfg->rr_collector_port = CONFIG_COLLECTOR_PORT_DEFAULT;
+	cfg->http_port = CONFIG_HTTP_PORT_DEFAULT;
 }
 
 static int parse_string(const struct cmdline_token *tok, char *field)
@@ -101,6 +130,109 @@ static int parse_enum(const struct option *opt, const struct cmdline_token *tok,
 	return -EINVAL;
 }
 
+static int parse_size(const struct cmdline_token *tok, u64 *field)
+{
+	u64 v;
+	int err = cmdline_parse_size(tok->value, tok->value_len, &v);
+
+	if (err)
+		return err;
+	if (v == 0)
+		return -ERANGE;
+	*field = v;
+	return 0;
+}
+
+static bool value_is(const struct cmdline_token *tok, const char *word)
+{
+	return strlen(word) == tok->value_len && !strncmp(word, tok->value, tok->value_len);
+}
+
+/* ip=off, ip=dhcp or ip=a.b.c.d; an address must be one a host can own
+ * (not 0.0.0.0, 255.255.255.255, multicast or loopback). */
+static int parse_net(const struct cmdline_token *tok, struct config *cfg)
+{
+	u32 ip;
+	int err;
+
+	if (value_is(tok, "off") || value_is(tok, "dhcp")) {
+		cfg->net = value_is(tok, "off") ? NET_OFF : NET_DHCP;
+		cfg->ip = 0;
+		return 0;
+	}
+	err = cmdline_parse_ipv4(tok->value, tok->value_len, &ip);
+	if (err)
+		return err;
+	if (ip == 0 || ip == 0xFFFFFFFF || (ip >> 28) == 0xE || (ip >> 24) == 127)
+		return -EINVAL;
+	cfg->net = NET_STATIC;
+	cfg->ip = ip;
+	return 0;
+}
+
+static int parse_netmask(const struct cmdline_token *tok, u32 *field)
+{
+	u32 mask;
+	int err = cmdline_parse_ipv4(tok->value, tok->value_len, &mask);
+
+	if (err)
+		return err;
+	if (mask == 0 || (~mask & (~mask + 1)) != 0) /* the zeros must be a low run */
+		return -EINVAL;
+	*field = mask;
+	return 0;
+}
+
+static int parse_mac(const struct cmdline_token *tok, u8 *field)
+{
+	u8 mac[CONFIG_MAC_LEN];
+	int err = cmdline_parse_mac(tok->value, tok->value_len, mac);
+
+	if (err)
+		return err;
+	if (mac[0] & 1) /* group (multicast) bit */
+		return -EINVAL;
+	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return -EINVAL;
+	memcpy(field, mac, sizeof(mac));
+	return 0;
+}
+
+/* A TCP port: 1..65535; 0 is refused (off is spelled out where allowed). */
+static int parse_port(const char *s, size_t len, u16 *port)
+{
+	u64 v;
+	int err = cmdline_parse_u64(s, len, &v);
+
+	if (err)
+		return err;
+	if (v == 0 || v > 0xFFFF)
+		return -ERANGE;
+	*port = (u16)v;
+	return 0;
+}
+
+/* rr_collector=a.b.c.d or a.b.c.d:port (the port keeps its default
+ * without ":port"). */
+static int parse_collector(const struct cmdline_token *tok, struct config *cfg)
+{
+	const char *colon = memchr(tok->value, ':', tok->value_len);
+	size_t ip_len = colon ? (size_t)(colon - tok->value) : tok->value_len;
+	u16 p = cfg->rr_collector_port;
+	u32 ip;
+	int err = cmdline_parse_ipv4(tok->value, ip_len, &ip);
+
+	if (!err && colon)
+		err = parse_port(colon + 1, tok->value_len - ip_len - 1, &p);
+	if (!err && (ip == 0 || ip == 0xFFFFFFFF || (ip >> 28) == 0xE))
+		err = -EINVAL;
+	if (err)
+		return err;
+	cfg->rr_collector_ip = ip;
+	cfg->rr_collector_port = p;
+	return 0;
+}
+
 /* Parses tok's value as opt's type and stores it into cfg. */
 static int apply_option(struct config *cfg, const struct option *opt,
 			const struct cmdline_token *tok)
@@ -135,6 +267,22 @@ static int apply_option(struct config *cfg, const struct option *opt,
 			*(u32 *)field = (u32)v;
 		return err;
 	}
+	case OPT_SIZE:
+		return parse_size(tok, field);
+	case OPT_NET:
+		return parse_net(tok, cfg);
+	case OPT_IPV4:
+		return cmdline_parse_ipv4(tok->value, tok->value_len, field);
+	case OPT_NETMASK:
+		return parse_netmask(tok, field);
+	case OPT_MAC:
+		return parse_mac(tok, field);
+	case OPT_COLLECTOR:
+		return parse_collector(tok, cfg);
+	case OPT_PORT:
+		if (value_is(tok, "off"))
+			return (*(u16 *)field = 0, 0);
+		return parse_port(tok->value, tok->value_len, field);
 	}
 	return -EINVAL;
 }
@@ -151,6 +299,28 @@ static const struct option *find_option(const struct cmdline_token *tok)
 static bool is_image_path(const struct cmdline_token *tok, bool first)
 {
 	return first && !tok->value && tok->key[0] == '/';
+}
+
+/* Options that only make sense together; returns the number of errors. */
+static int check_combinations(const struct config *cfg)
+{
+	int errors = 0;
+
+	if (cfg->rr_sink != RR_SINK_TCP)
+		return 0;
+	if (cfg->rr != RR_CHOICE_RECORD) {
+		pr_err("config: rr_sink=tcp streams a record log: it needs rr=record");
+		errors++;
+	}
+	if (cfg->net == NET_OFF) {
+		pr_err("config: rr_sink=tcp needs the network: ip=a.b.c.d or ip=dhcp");
+		errors++;
+	}
+	if (!cfg->rr_collector_ip) {
+		pr_err("config: rr_sink=tcp needs rr_collector=a.b.c.d[:port] (where hvcollect listens)");
+		errors++;
+	}
+	return errors;
 }
 
 int config_parse(struct config *cfg, const char *cmdline)
@@ -191,7 +361,37 @@ int config_parse(struct config *cfg, const char *cmdline)
 			errors++;
 		}
 	}
-	return errors;
+	return errors + check_combinations(cfg);
+}
+
+static void format_ipv4(char *buf, size_t size, u32 ip)
+{
+	fmt_snprintf(buf, size, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xFF, (ip >> 8) & 0xFF,
+		     ip & 0xFF);
+}
+
+/* The network options, when networking or a network self-test is on. */
+static void config_print_net(const struct config *cfg)
+{
+	char ip[16] = "dhcp", mask[16], gw[16] = "none", peer[16], mac[18] = "nic";
+	const u8 *m = cfg->mac;
+
+	if (cfg->net == NET_OFF && cfg->nettest == NETTEST_OFF)
+		return;
+	if (cfg->net != NET_DHCP)
+		format_ipv4(ip, sizeof(ip), cfg->ip);
+	if (cfg->net == NET_OFF)
+		memcpy(ip, "off", sizeof("off"));
+	format_ipv4(mask, sizeof(mask), cfg->netmask);
+	if (cfg->gw)
+		format_ipv4(gw, sizeof(gw), cfg->gw);
+	if (m[0] | m[1] | m[2] | m[3] | m[4] | m[5])
+		fmt_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+			     m[3], m[4], m[5]);
+	format_ipv4(peer, sizeof(peer), cfg->nettest_peer);
+	pr_info("config: ip=%s netmask=%s gw=%s mac=%s http=%u linger=%u nettest=%s nettest_peer=%s "
+		"nettest_bytes=%llu", ip, mask, gw, mac, cfg->http_port, cfg->linger,
+		nettest_names[cfg->nettest], peer, (unsigned long long)cfg->nettest_bytes);
 }
 
 void config_print(const struct config *cfg)
@@ -204,9 +404,21 @@ void config_print(const struct config *cfg)
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],
 			cfg->rr_digest, rr_sink_names[cfg->rr_sink], tbit_names[cfg->tbit], cfg->trace);
+	if (cfg->rr_sink == RR_SINK_TCP) {
+		char collector[16];
+
+		format_ipv4(collector, sizeof(collector), cfg->rr_collector_ip);
+		pr_info("config: rr_collector=%s:%u", collector, cfg->rr_collector_port);
+	}
+	config_print_net(cfg);
 }
 
 const char *config_virt_name(enum virt_choice v)
 {
 	return virt_names[v];
+}
+
+const char *config_nettest_name(enum nettest_mode m)
+{
+	return nettest_names[m];
 }

@@ -27,8 +27,18 @@ enum virt_choice { VIRT_AUTO, VIRT_VMX, VIRT_SVM };
 
 /* Values match enum rr_mode (hv/rr/rr.h). */
 enum rr_choice { RR_CHOICE_OFF, RR_CHOICE_RECORD, RR_CHOICE_REPLAY };
-enum rr_sink { RR_SINK_COM3, RR_SINK_COM4 };
+enum rr_sink { RR_SINK_COM3, RR_SINK_COM4, RR_SINK_TCP };
 enum tbit_choice { TBIT_AUTO, TBIT_ON, TBIT_OFF };
+
+/* The hypervisor's own network interface (net/): none, a static address,
+ * or one leased by DHCP. */
+enum net_mode { NET_OFF, NET_STATIC, NET_DHCP };
+
+/* Network self-tests: arp (the NIC answers and sends ARP), or a TCP
+ * transfer between two instances (server listens, client sends). */
+enum nettest_mode { NETTEST_OFF, NETTEST_ARP, NETTEST_SERVER, NETTEST_CLIENT };
+
+#define CONFIG_MAC_LEN 6
 
 struct config {
 	enum log_level log_level;
@@ -44,10 +54,23 @@ struct config {
 	enum rr_sink rr_sink;            /* where a record run's log goes */
 	enum tbit_choice tbit;           /* write-protect guest page tables */
 	char trace[CONFIG_STR_MAX];      /* replay: what to trace (docs/record-replay.md) */
+	enum net_mode net;               /* ip=: off, a static address, or dhcp */
+	u32 ip, netmask, gw;             /* IPv4, host order (a.b.c.d = a << 24 | ...); gw 0: none */
+	u8 mac[CONFIG_MAC_LEN];          /* all zero: the NIC's own address */
+	enum nettest_mode nettest;       /* network self-test to run instead of a guest */
+	u32 nettest_peer;                /* client: the server's address */
+	u64 nettest_bytes;               /* client: bytes to send */
+	u32 rr_collector_ip;             /* rr_sink=tcp: the log collector (hvcollect) */
+	u16 rr_collector_port;
+	u16 http_port;                   /* the control endpoint; 0: off */
+	u32 linger;                      /* seconds to keep serving after the guest ends */
 };
 
 #define CONFIG_GUEST_MEM_MIN MiB(2)
 #define CONFIG_GUEST_MEM_MAX GiB(3) /* below the 32-bit device hole */
+#define CONFIG_NETTEST_BYTES_DEFAULT MiB(16)
+#define CONFIG_COLLECTOR_PORT_DEFAULT 9710 /* docs/log-stream.md */
+#define CONFIG_HTTP_PORT_DEFAULT 8080      /* docs/control-endpoint.md */
 
 /* Defaults for every option. */
 void config_defaults(struct config *cfg);
@@ -64,5 +87,8 @@ void config_print(const struct config *cfg);
 
 /* "auto", "vmx" or "svm". */
 const char *config_virt_name(enum virt_choice v);
+
+/* "off", "arp", "server" or "client". */
+const char *config_nettest_name(enum nettest_mode m);
 
 #endif

@@ -13,12 +13,16 @@
 #include "boot/bootinfo.h"
 #include "boot/bootinfo_report.h"
 #include "boot/mb2_spec.h"
+#include "drivers/net/nettest_arp.h"
+#include "drivers/pci/pci.h"
 #include "hv/config.h"
 #include "hv/console.h"
+#include "hv/control.h"
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
 #include "hv/guest_boot.h"
 #include "hv/guest_console.h"
+#include "hv/host_work.h"
 #include "hv/vm.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
@@ -26,6 +30,8 @@
 #include "hv/vm_devices.h"
 #include "hv/selftest.h"
 #include "log.h"
+#include "net/net.h"
+#include "net/nettest_tcp.h"
 #include "panic.h"
 #include "version.h"
 
@@ -82,6 +88,7 @@ static void bring_up_cpu(void)
 		panic("this CPU has no local APIC");
 	if (time_init())
 		panic("clock calibration failed");
+	pci_init(); /* after ACPI (ECAM) and the clocks (drivers' bounded waits) */
 }
 
 /* Prints how the run ended and returns the hypervisor's exit code. */
@@ -106,7 +113,30 @@ static int report_run(struct vm *vm)
 			       (unsigned long long)vm->rr->divergence.landmark, vm->rr->divergence.what);
 		code = PLATFORM_EXIT_REPLAY_DIVERGED;
 	}
+	if (rr_recording(vm) && vm->rr->sink_failed) {
+		console_printf("understudy: the record log is incomplete\n");
+		code = PLATFORM_EXIT_LOG_INCOMPLETE;
+	}
 	return code;
+}
+
+/* The hypervisor's own network interface (ip=), then what runs on it: a
+ * network self-test (which ends the boot) or the control endpoint. A
+ * network that does not come up is reported and the guest runs without. */
+static void start_network(void)
+{
+	if (config.net == NET_OFF && config.nettest != NETTEST_OFF) {
+		pr_err("nettest: nettest=%s needs an address: ip=a.b.c.d or ip=dhcp",
+		       config_nettest_name(config.nettest));
+		platform_halt(PLATFORM_EXIT_CONFIG);
+	}
+	if (net_init(&config) && config.rr_sink == RR_SINK_TCP) {
+		pr_err("rr: rr_sink=tcp needs the network, which did not come up");
+		platform_halt(PLATFORM_EXIT_CONFIG);
+	}
+	if (config.nettest == NETTEST_SERVER || config.nettest == NETTEST_CLIENT)
+		platform_halt(nettest_run(&config));
+	control_start(&config);
 }
 
 /* Sets up virtualization, loads the guest and runs it to the end. */
@@ -129,6 +159,7 @@ static int run_guest(void)
 	    trace_init(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_CONFIG;
 	pr_info("understudy: starting the guest");
+	control_set_vm(&the_vm);
 	vm_run(&the_vm);
 	console_printf("understudy: the run took %llu TSC cycles, record/replay set-up and end included\n",
 		       (unsigned long long)(rdtsc() - start));
@@ -138,7 +169,7 @@ static int run_guest(void)
 void kmain(u32 magic, u64 info_phys);
 void kmain(u32 magic, u64 info_phys)
 {
-	int failed = 0;
+	int failed = 0, code;
 
 	hv_console_init();
 	print_banner();
@@ -157,9 +188,15 @@ void kmain(u32 magic, u64 info_phys)
 		fault_test_raise(config.fault_test);
 	if (failed)
 		platform_halt(PLATFORM_EXIT_PANIC);
+	if (config.nettest == NETTEST_ARP)
+		platform_halt(nettest_arp());
+	start_network();
 	if (guest_find_kernel(&boot_info, &config) < 0) {
 		pr_info("understudy: no guest module named '%s'; nothing to run", config.guest);
+		host_work_serve(NULL, config.linger);
 		platform_halt(PLATFORM_EXIT_OK);
 	}
-	platform_halt(run_guest());
+	code = run_guest();
+	host_work_serve(&the_vm, config.linger);
+	platform_halt(code);
 }

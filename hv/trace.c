@@ -36,7 +36,7 @@ static void commit(void)
 	size_t n = rrlog_finish_frame(&ts.writer);
 
 	if (n) {
-		rr_sink_write(ts.frame, n);
+		rr_serial_write(ts.frame, n);
 		ts.bytes += n;
 	}
 }
@@ -123,7 +123,7 @@ static int write_header(struct vm *vm, const struct boot_info *bi, const struct 
 	h.ram_size = vm->ram_size;
 	memcpy(h.backend, vm->hw->name, MIN(strlen(vm->hw->name), sizeof(h.backend) - 1));
 	n = rrlog_write_header(&h, header, sizeof(header));
-	rr_sink_write(header, n);
+	rr_serial_write(header, n);
 	ts.bytes += n;
 	return 0;
 }
@@ -143,7 +143,7 @@ int trace_init(struct vm *vm, const struct boot_info *bi, const struct config *c
 		pr_err("trace: cannot parse trace='%s'", cfg->trace);
 		return -EINVAL;
 	}
-	if (!rr_sink_open(port) || page_alloc(TRACE_FRAME_SIZE / PAGE_SIZE + 1, 1, &pa)) {
+	if (!rr_serial_open(port) || page_alloc(TRACE_FRAME_SIZE / PAGE_SIZE + 1, 1, &pa)) {
 		pr_err("trace: no UART at %#x or no memory for the trace", port);
 		return -ENODEV;
 	}

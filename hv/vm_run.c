@@ -4,16 +4,18 @@
  * for an interrupt window), arm an exit for the next device deadline (so a
  * guest spinning without exits still gets its timer interrupts), enter the
  * guest, account the exit, dispatch it. A halted guest is not entered: the
- * host sleeps until the next deadline. In replay the log, not the clock,
+ * host sleeps until the next deadline. The hypervisor's own work (the
+ * network) is polled between entries when its deadline has passed. In replay the log, not the clock,
  * decides when devices advance and interrupts arrive (hv/rr/).
  */
 #include "hv/vm.h"
 
 #include "arch/x86/cpu.h"
-#include "arch/x86/lapic.h"
+#include "arch/x86/idle.h"
 #include "arch/x86/time.h"
 #include "arch/x86/trap.h"
 #include "hv/exits.h"
+#include "hv/host_work.h"
 #include "hv/insn_fetch.h"
 #include "hv/rr/dirty.h"
 #include "hv/rr/rr.h"
@@ -23,7 +25,6 @@
 #include "log.h"
 
 #define HALT_SLEEP_MAX_NS 10000000ULL /* re-check at least every 10 ms */
-#define LAPIC_COUNT_MAX 0xFFFFFFFFULL
 
 /* Injects the interrupt controller's pending vector if the guest can take
  * it now; otherwise exits as soon as it can. */
@@ -51,13 +52,22 @@ static void deliver_interrupt(struct vcpu *v)
 	v->halted = false;
 }
 
-static u64 next_deadline_tsc(struct vm *vm)
+static u64 next_device_deadline_tsc(struct vm *vm)
 {
 	u64 ns = vm_devices_next_event_ns(vm);
 
 	if (ns == UINT64_MAX || rr_replaying(vm))
-		return 0;
+		return UINT64_MAX;
 	return vm->start_tsc + time_ns_to_tsc(ns);
+}
+
+/* The next host TSC at which the guest must leave: a device's deadline, or
+ * the hypervisor's own work (the network); 0 for none. */
+static u64 next_deadline_tsc(struct vm *vm)
+{
+	u64 tsc = MIN(next_device_deadline_tsc(vm), host_work_deadline_tsc());
+
+	return tsc == UINT64_MAX ? 0 : tsc;
 }
 
 /* Devices advance when their next deadline has passed (and at accesses to
@@ -70,31 +80,14 @@ static void advance_on_deadline(struct vm *vm)
 		rr_advance_devices(vm);
 }
 
-static void wake_tick(struct trap_frame *f)
-{
-	(void)f;
-	lapic_eoi();
-}
-
-/* Sleeps the host CPU until the next device deadline (or at most 10 ms, or
- * any host interrupt) while the guest is halted. */
+/* Sleeps the host CPU until the next device or network deadline (or at
+ * most 10 ms, or any host interrupt) while the guest is halted. */
 static void sleep_while_halted(struct vm *vm)
 {
-	u64 now = rdtsc(), deadline = next_deadline_tsc(vm);
-	u64 max_tsc = time_ns_to_tsc(HALT_SLEEP_MAX_NS), wait, count;
+	u64 deadline = next_deadline_tsc(vm);
 
-	wait = deadline > now ? deadline - now : 0;
-	if (!deadline || wait > max_tsc)
-		wait = max_tsc;
-	if (wait == 0)
-		return;
-	count = wait * time_clocks()->lapic_timer_hz / time_clocks()->tsc_hz;
-	if (count == 0)
-		count = 1;
-	lapic_timer_start_oneshot((u32)MIN(count, LAPIC_COUNT_MAX), VECTOR_LAPIC_TIMER);
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
-	lapic_timer_stop();
-	vm->stats.halted_cycles += rdtsc() - now;
+	vm->stats.halted_cycles += idle_until_tsc(deadline ? deadline : UINT64_MAX,
+						  HALT_SLEEP_MAX_NS);
 }
 
 /* Cost accounting: the hypervisor's cycles after an exit run until the
@@ -182,9 +175,10 @@ void vm_run(struct vm *vm)
 	struct exit_clock clk = { VEXIT_NONE, 0, 0, false };
 	struct vexit e;
 
-	trap_set_handler(VECTOR_LAPIC_TIMER, wake_tick);
+	idle_install(); /* SVM's deadline exits are this interrupt */
 	vm->start_tsc = rdtsc();
 	while (vm->state == VM_RUNNING) {
+		host_work_poll(vm);
 		prepare_entry(v);
 		if (vm->state != VM_RUNNING)
 			break;
@@ -210,5 +204,4 @@ void vm_run(struct vm *vm)
 		vm->stats.hv_cycles[clk.last] += rdtsc() - clk.exit_tsc - clk.slept;
 	rr_finish(vm);
 	trace_finish(vm);
-	trap_set_handler(VECTOR_LAPIC_TIMER, NULL);
 }

@@ -19,4 +19,13 @@ void hash64_begin(struct hash64_state *s, u64 seed);
 void hash64_add(struct hash64_state *s, const void *data, size_t len);
 u64 hash64_end(const struct hash64_state *s);
 
+/* Incremental XXH32 over several pieces (a message checksummed without
+ * copying it together). */
+struct hash32_state {
+	u8 opaque[48] __attribute__((aligned(8)));
+};
+void hash32_begin(struct hash32_state *s, u32 seed);
+void hash32_add(struct hash32_state *s, const void *data, size_t len);
+u32 hash32_end(const struct hash32_state *s);
+
 #endif

@@ -11,6 +11,8 @@
 
 _Static_assert(sizeof(XXH3_state_t) <= sizeof(struct hash64_state),
 	       "struct hash64_state holds an XXH3 state");
+_Static_assert(sizeof(XXH32_state_t) <= sizeof(struct hash32_state),
+	       "struct hash32_state holds an XXH32 state");
 
 u64 hash64(const void *data, size_t len, u64 seed)
 {
@@ -35,4 +37,19 @@ void hash64_add(struct hash64_state *s, const void *data, size_t len)
 u64 hash64_end(const struct hash64_state *s)
 {
 	return XXH3_64bits_digest((const XXH3_state_t *)s->opaque);
+}
+
+void hash32_begin(struct hash32_state *s, u32 seed)
+{
+	XXH32_reset((XXH32_state_t *)s->opaque, seed);
+}
+
+void hash32_add(struct hash32_state *s, const void *data, size_t len)
+{
+	XXH32_update((XXH32_state_t *)s->opaque, data, len);
+}
+
+u32 hash32_end(const struct hash32_state *s)
+{
+	return XXH32_digest((const XXH32_state_t *)s->opaque);
 }

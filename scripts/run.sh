@@ -8,17 +8,24 @@
 #                  [--mem MIB] [--console-log FILE] [--guest-log FILE]
 #                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...]
 #                  [--record LOG | --replay LOG [--trace SPEC --trace-out FILE]]
+#                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]...
 #
 # --record writes the guest's record/replay log to LOG; --replay runs the
 # guest from LOG (the same guest, arguments and modules must be given);
 # --trace collects a trace during a replay (SPEC: exits,io,pt,insns=A-B).
+# --nic adds a network card (repeat it for more; default none). Under QEMU
+# card N is attached to the Nth --netdev SPEC (a QEMU -netdev value, by
+# default "user,id=nN": user-mode networking, gateway 10.0.2.2); under
+# Bochs only e1000 exists, on Bochs' slirp (the same 10.0.2.0/24 network).
 #
 # Without --guest the hypervisor's console goes to stdout. With --guest the
 # guest's console bytes go to stdout unmodified and the hypervisor's log to
 # stderr. Exit status: the hypervisor's exit code ("understudy: halting
 # (exit code N)"): with a guest, the code the guest wrote to its exit port,
-# 120 when the hypervisor stopped the guest (the reason is on stderr), 125
-# after a hypervisor panic, 126 for a refused command line; 124 on timeout;
+# 120 when the hypervisor stopped the guest (the reason is on stderr), 121
+# without usable virtualization, 122 when a replay diverged, 123 when a
+# record log did not all reach its sink, 125 after a hypervisor panic, 126
+# for a refused command line; 124 on timeout;
 # 3 when the emulator stopped without the hypervisor saying why; 2 for bad
 # arguments.
 set -euo pipefail
@@ -30,8 +37,9 @@ root=$(cd "$here/.." && pwd)
 emu=auto uefi=0 cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
 guest="" guest_args="" guest_args_set=0 record="" replay="" trace="" trace_out=""
 guest_modules=()
+emu_nics=() emu_netdevs=()
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,/^[^#]/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--emu) emu=$2; shift 2 ;;
@@ -50,6 +58,8 @@ while [ $# -gt 0 ]; do
 	--replay) replay=$2; shift 2 ;;
 	--trace) trace=$2; shift 2 ;;
 	--trace-out) trace_out=$2; shift 2 ;;
+	--nic) [ "$2" = none ] || emu_nics+=("$2"); shift 2 ;;
+	--netdev) emu_netdevs+=("$2"); shift 2 ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
@@ -68,6 +78,7 @@ if [ "$uefi" = 1 ] && [ "$emu" = bochs ]; then
 	echo "run.sh: --uefi needs QEMU (Bochs has no UEFI firmware here)" >&2
 	exit 2
 fi
+nic_error=$(check_nics "$emu") || { echo "run.sh: $nic_error" >&2; exit 2; }
 if [ -n "$guest" ] && [ ! -f "$guest" ]; then
 	echo "run.sh: no such guest '$guest'" >&2
 	exit 2

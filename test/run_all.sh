@@ -55,7 +55,7 @@ run_fuzzers() {
 run_system_tests() {
 	echo "== system tests (QEMU, OVMF, Bochs)"
 	local jobs=${TEST_JOBS:-$(nproc)}
-	ls "$root"/test/system/*.sh | grep -v '/lib\.sh$' | grep -E "${TEST_ONLY:-.}" |
+	ls "$root"/test/system/*.sh | grep -v -E '/([a-z]+_)?lib\.sh$' | grep -E "${TEST_ONLY:-.}" |
 		xargs -P "$jobs" -I{} sh -c '"$1" > "$2/system-$(basename "$1" .sh).out" 2>&1 || echo "FAIL: $(basename "$1") exited with status $?" >> "$2/system-$(basename "$1" .sh).out"' _ {} "$results"
 	cat "$results"/system-*.out | grep -E '^(PASS|FAIL):' | record
 }

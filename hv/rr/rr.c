@@ -97,6 +97,12 @@ void rr_before_entry(struct vm *vm)
 		rr_replay_before_entry(vm);
 }
 
+void rr_pump(struct vm *vm)
+{
+	if (rr_recording(vm))
+		rr_record_pump(vm);
+}
+
 void rr_finish(struct vm *vm)
 {
 	if (rr_recording(vm))
@@ -124,9 +130,9 @@ void rr_report(const struct vm *vm)
 		if (s->entries[t])
 			console_printf("  %-14s %10llu\n", rrlog_type_name((unsigned)t),
 				       (unsigned long long)s->entries[t]);
-	console_printf("  ring high water %llu of %u bytes, %llu waits for a full ring\n",
+	console_printf("  ring high water %llu of %u bytes, %llu waits for a full ring (%llu TSC cycles)\n",
 		       (unsigned long long)rr->ring.high_water, RR_RING_SIZE,
-		       (unsigned long long)s->ring_full_waits);
+		       (unsigned long long)s->ring_full_waits, (unsigned long long)s->ring_wait_cycles);
 	if (rr->mode == RR_REPLAY)
 		console_printf("  async landmarks searched %llu, breakpoint stops %llu, fast-forwards %llu\n",
 			       (unsigned long long)s->searches, (unsigned long long)s->search_stops,

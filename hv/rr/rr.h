@@ -22,7 +22,8 @@ struct rr_stats {
 	u64 entries[RR_TYPES];
 	u64 log_bytes;
 	u64 frames;
-	u64 ring_full_waits;   /* record: drains forced by a full ring */
+	u64 ring_full_waits;   /* record: frames that waited for room in the ring */
+	u64 ring_wait_cycles;  /* record: TSC cycles the guest waited for them */
 	u64 digests;
 	u64 searches;          /* replay: async landmarks searched for */
 	u64 search_stops;      /* replay: breakpoint stops while searching */
@@ -36,6 +37,8 @@ struct rr_divergence {
 	char what[160];
 };
 
+struct rr_log_sink;
+
 struct rr_state {
 	enum rr_mode mode;
 	bool guest_ran;        /* guest instructions ran since the last guest-caused exit */
@@ -44,6 +47,7 @@ struct rr_state {
 
 	/* the ring and the frame being built or consumed */
 	struct rr_ring ring;
+	const struct rr_log_sink *sink; /* record: where the ring's bytes go */
 	u8 *frame;             /* RR_FRAME_SIZE bytes */
 	struct rrlog_writer writer;
 	struct rrlog_reader reader;
@@ -58,6 +62,7 @@ struct rr_state {
 	u64 search_stops;      /* stops in the current search */
 	bool ended;            /* the END entry was consumed */
 	struct rr_divergence divergence;
+	bool sink_failed;      /* record: the log did not all reach its sink */
 
 	/* digests: the previous hash of every guest page, and a scratch list */
 	u64 *page_hash;
@@ -76,7 +81,8 @@ int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 /* Run-loop hooks. */
 void rr_before_entry(struct vm *vm);   /* replay: apply due events; record: digests, drain */
 void rr_after_exit(struct vm *vm, const struct vexit *e, bool guest_caused);
-void rr_finish(struct vm *vm);         /* record: final digest, END, drain; replay: verify */
+void rr_pump(struct vm *vm);           /* record: move the log on (after a network poll) */
+void rr_finish(struct vm *vm);         /* record: final digest, END, delivery; replay: verify */
 bool rr_exit_is_ours(struct vm *vm, const struct vexit *e); /* replay breakpoint stops */
 void rr_report(const struct vm *vm);
 

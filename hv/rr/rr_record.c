@@ -1,11 +1,13 @@
 /*
  * Record mode: entries are appended to a frame in hypervisor memory on the
  * exit path (no allocation, no I/O); full frames go into the ring; the run
- * loop drains the ring to the sink before the guest runs again whenever it
- * is half full, so a full ring makes the guest wait and nothing is dropped.
+ * loop pumps the ring to its sink (a UART, or a collector over TCP) before
+ * the guest runs again whenever it is half full, and a frame that finds the
+ * ring full waits for room, so the guest waits and nothing is dropped.
  */
 #include <string.h>
 
+#include "arch/x86/cpu.h"
 #include "arch/x86/time.h"
 #include "drivers/serial/uart16550.h"
 #include "errno.h"
@@ -18,32 +20,46 @@
 #include "log.h"
 #include "version.h"
 
-#define DRAIN_CHUNK 4096
+#define FINISH_TIMEOUT_NS (60ULL * 1000000000ULL) /* for the last bytes to be delivered */
 
-/* Writes everything in the ring to the sink. */
-static void drain(struct rr_state *rr)
+/* Pumps the ring until len bytes fit (at once for the serial sink; for
+ * TCP, when the collector acknowledges). 0, or -EIO when the sink cannot
+ * deliver any more. */
+static int wait_for_room(struct rr_state *rr, u64 len)
 {
-	u8 chunk[DRAIN_CHUNK];
+	u64 start = rdtsc();
+	int err = 0;
 
-	while (rr_ring_used(&rr->ring)) {
-		u64 n = rr_ring_peek(&rr->ring, chunk, sizeof(chunk));
-
-		rr_sink_write(chunk, n);
-		rr_ring_consume(&rr->ring, n);
+	rr->stats.ring_full_waits++;
+	for (;;) {
+		rr->sink->pump(&rr->ring);
+		if (rr_ring_free(&rr->ring) >= len)
+			break;
+		if (!rr->sink->wait || rr->sink->flushed(&rr->ring) < 0) {
+			err = -EIO;
+			break;
+		}
+		rr->sink->wait();
 	}
+	rr->stats.ring_wait_cycles += rdtsc() - start;
+	return err;
 }
 
-/* Moves the frame being built into the ring, draining first if the ring
+/* Moves the frame being built into the ring, waiting for room if the ring
  * cannot take it (the guest waits meanwhile). */
-static void commit_frame(struct rr_state *rr)
+static void commit_frame(struct vm *vm)
 {
+	struct rr_state *rr = vm->rr;
 	size_t n = rrlog_finish_frame(&rr->writer);
 
 	if (!n)
 		return;
 	if (!rr_ring_put(&rr->ring, rr->frame, n)) {
-		rr->stats.ring_full_waits++;
-		drain(rr);
+		if (wait_for_room(rr, n)) {
+			vm_stop(vm, "record: the log sink (%s) cannot take the log any more",
+				rr->sink->name);
+			return;
+		}
 		rr_ring_put(&rr->ring, rr->frame, n);
 	}
 	rr->stats.frames++;
@@ -63,7 +79,7 @@ void rr_log(struct vm *vm, struct rrlog_entry *e)
 	e->has_branches = false;
 	err = rrlog_append(&rr->writer, e);
 	if (err == -ENOSPC) {
-		commit_frame(rr);
+		commit_frame(vm);
 		err = rrlog_append(&rr->writer, e);
 	}
 	if (err) {
@@ -114,28 +130,46 @@ static void fill_header(struct vm *vm, const struct boot_info *bi, const struct 
 	memcpy(h->version, UNDERSTUDY_VERSION, MIN(sizeof(UNDERSTUDY_VERSION), sizeof(h->version) - 1));
 }
 
+/* The sink cfg names, opened; 0 or a negative errno (the reason printed). */
+static int open_sink(struct rr_state *rr, const struct config *cfg, const u8 *header,
+		     size_t header_len)
+{
+	u16 port = cfg->rr_sink == RR_SINK_COM4 ? COM4_PORT : COM3_PORT;
+
+	if (cfg->rr_sink == RR_SINK_TCP) {
+		rr->sink = &rr_tcp_sink;
+		return rr_tcp_sink_open(cfg, &rr->ring, header, (u16)header_len);
+	}
+	rr->sink = &rr_serial_sink;
+	if (!rr_serial_open(port)) {
+		pr_err("rr: no UART at %#x to write the log to (the emulator needs a serial port there)",
+		       port);
+		return -ENODEV;
+	}
+	pr_info("rr: the log goes to the UART at %#x", port);
+	return 0;
+}
+
 int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	struct rr_state *rr = vm->rr;
 	struct rrlog_header h;
 	u8 header[RRLOG_HEADER_SIZE];
-	u16 port = cfg->rr_sink == RR_SINK_COM4 ? COM4_PORT : COM3_PORT;
 	size_t n;
+	int err;
 
-	if (!rr_sink_open(port)) {
-		pr_err("rr: no UART at %#x to write the log to (the emulator needs a serial port there)",
-		       port);
-		return -ENODEV;
-	}
 	fill_header(vm, bi, cfg, &h);
 	n = rrlog_write_header(&h, header, sizeof(header));
+	err = open_sink(rr, cfg, header, n);
+	if (err)
+		return err;
 	rr_ring_put(&rr->ring, header, n);
 	rr->stats.log_bytes += n;
 	rrlog_writer_init(&rr->writer, rr->frame, RR_FRAME_SIZE);
 	rr->next_digest = cfg->rr_digest;
 	rr_log_digest(vm); /* the starting state, landmark 0 */
-	pr_info("rr: recording to the UART at %#x, a digest every %u guest-caused exits%s", port,
-		cfg->rr_digest, cfg->rr_digest ? "" : " (0: start and end only)");
+	pr_info("rr: recording, a digest every %u guest-caused exits%s", cfg->rr_digest,
+		cfg->rr_digest ? "" : " (0: start and end only)");
 	return 0;
 }
 
@@ -151,7 +185,34 @@ void rr_record_before_entry(struct vm *vm)
 		rr->next_digest = vm->stats.guest_caused_exits + rr->digest_interval;
 	}
 	if (rr_ring_used(&rr->ring) >= RR_RING_SIZE / 2)
-		drain(rr);
+		rr->sink->pump(&rr->ring);
+}
+
+/* Everything the network brought (acknowledgements) moves the log on. */
+void rr_record_pump(struct vm *vm)
+{
+	vm->rr->sink->pump(&vm->rr->ring);
+}
+
+/* Waits, for at most FINISH_TIMEOUT_NS, until the sink has delivered the
+ * whole log; false (and why) when it has not. */
+static bool wait_until_delivered(struct rr_state *rr)
+{
+	u64 deadline = time_now_ns() + FINISH_TIMEOUT_NS;
+	int state;
+
+	rr->sink->finish(&rr->ring);
+	while ((state = rr->sink->flushed(&rr->ring)) == 0 && rr->sink->wait &&
+	       time_now_ns() < deadline) {
+		rr->sink->wait();
+		rr->sink->pump(&rr->ring);
+	}
+	if (state == 1)
+		return true;
+	pr_err("rr: the log sink (%s) delivered %llu of %llu bytes: the log is incomplete%s",
+	       rr->sink->name, (unsigned long long)rr->sink->bytes(),
+	       (unsigned long long)rr->ring.head, state == 0 ? " (gave up after 60 s)" : "");
+	return false;
 }
 
 void rr_record_finish(struct vm *vm)
@@ -164,7 +225,10 @@ void rr_record_finish(struct vm *vm)
 	e.end.how = vm->state == VM_EXITED ? 0 : 1;
 	e.end.code = vm->state == VM_EXITED ? vm->exit_code : 0;
 	rr_log(vm, &e);
-	commit_frame(rr);
-	drain(rr);
-	pr_info("rr: log complete: %llu bytes through the sink", (unsigned long long)rr_sink_bytes());
+	commit_frame(vm);
+	if (wait_until_delivered(rr))
+		pr_info("rr: log complete: %llu bytes through the sink (%s)",
+			(unsigned long long)rr->sink->bytes(), rr->sink->name);
+	else
+		rr->sink_failed = true;
 }

@@ -1,13 +1,49 @@
-/* Where a record run's log bytes leave the machine (and a replay's trace):
- * a spare serial port the emulator writes to a file (COM3 by default). */
+/*
+ * Where a record run's log bytes leave the machine: a spare serial port the
+ * emulator writes to a file (COM3 or COM4), or a TCP connection to a log
+ * collector (net/logstream/, docs/log-stream.md). A replay's trace uses
+ * the serial port alone.
+ *
+ * The record path puts whole frames into its ring; a sink takes bytes out.
+ * The serial sink consumes what it writes; the TCP sink consumes only what
+ * the collector has acknowledged, so the ring is also the resend buffer.
+ */
 #ifndef UNDERSTUDY_HV_RR_SINK_H
 #define UNDERSTUDY_HV_RR_SINK_H
 
+#include "hv/rr/ring.h"
 #include "types.h"
 
-/* Opens the sink; false when no UART answers at port. */
-bool rr_sink_open(u16 port);
-void rr_sink_write(const u8 *data, u64 len);
-u64 rr_sink_bytes(void);
+struct config;
+
+struct rr_log_sink {
+	const char *name; /* for messages: "the UART at 0x3e8", "tcp" */
+	/* Moves ring bytes toward their destination and consumes the ones
+	 * delivered. Never waits. */
+	void (*pump)(struct rr_ring *ring);
+	/* Sleeps until pump may make progress (bytes acknowledged, a
+	 * reconnect due); NULL when pump always empties the ring. */
+	void (*wait)(void);
+	/* The ring holds the whole log: nothing more will be put in it. */
+	void (*finish)(struct rr_ring *ring);
+	/* 1 when every byte reached its destination, 0 while under way,
+	 * negative when some never can (the sink has said why). */
+	int (*flushed)(const struct rr_ring *ring);
+	/* Bytes delivered so far. */
+	u64 (*bytes)(void);
+};
+
+/* The serial sink: opens the UART at port (false when none answers). */
+bool rr_serial_open(u16 port);
+/* Writes bytes straight to the UART (the trace's path). */
+void rr_serial_write(const u8 *data, u64 len);
+extern const struct rr_log_sink rr_serial_sink;
+
+/* The TCP sink: connects to cfg's rr_collector (the network must be up)
+ * and will send the ring from its first byte, the log header, which it
+ * also names in its HELLO. 0 or a negative errno, with a message. */
+int rr_tcp_sink_open(const struct config *cfg, struct rr_ring *ring, const void *log_header,
+		     u16 header_len);
+extern const struct rr_log_sink rr_tcp_sink;
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "endian.h"
 #include "errno.h"
 #include "hash.h"
 
@@ -59,24 +60,6 @@ _Static_assert(sizeof(((struct rrlog_entry *)0)->t_insn.bytes) == INSN_MAX,
 	       "T_INSN holds up to 15 instruction bytes");
 
 /* --- little-endian fields -------------------------------------------------- */
-
-static void put_le(u8 *p, u64 v, unsigned size)
-{
-	unsigned i;
-
-	for (i = 0; i < size; i++)
-		p[i] = (u8)(v >> (8 * i));
-}
-
-static u64 get_le(const u8 *p, unsigned size)
-{
-	u64 v = 0;
-	unsigned i;
-
-	for (i = 0; i < size; i++)
-		v |= (u64)p[i] << (8 * i);
-	return v;
-}
 
 /* --- error messages -------------------------------------------------------- */
 
@@ -192,7 +175,7 @@ static void sink_byte(struct sink *s, u8 b)
 static void sink_le(struct sink *s, u64 v, unsigned size)
 {
 	if (s->p)
-		put_le(s->p + s->n, v, size);
+		le_put(s->p + s->n, v, size);
 	s->n += size;
 }
 
@@ -423,19 +406,19 @@ size_t rrlog_write_header(const struct rrlog_header *h, u8 *out, size_t cap)
 		return 0;
 	memset(out, 0, RRLOG_HEADER_SIZE);
 	memcpy(out + HDR_MAGIC, h->trace ? RRLOG_TRACE_MAGIC : RRLOG_MAGIC, RRLOG_MAGIC_SIZE);
-	put_le(out + HDR_VERSION, RRLOG_VERSION, 2);
-	put_le(out + HDR_LENGTH, RRLOG_HEADER_SIZE, 2);
-	put_le(out + HDR_FLAGS, h->flags, 4);
-	put_le(out + HDR_KERNEL_HASH, h->kernel_hash, 8);
-	put_le(out + HDR_MODULES_HASH, h->modules_hash, 8);
-	put_le(out + HDR_CMDLINE_HASH, h->cmdline_hash, 8);
-	put_le(out + HDR_RAM_SIZE, h->ram_size, 8);
-	put_le(out + HDR_START_EPOCH, h->start_epoch, 8);
-	put_le(out + HDR_TSC_HZ, h->tsc_hz, 8);
+	le_put(out + HDR_VERSION, RRLOG_VERSION, 2);
+	le_put(out + HDR_LENGTH, RRLOG_HEADER_SIZE, 2);
+	le_put(out + HDR_FLAGS, h->flags, 4);
+	le_put(out + HDR_KERNEL_HASH, h->kernel_hash, 8);
+	le_put(out + HDR_MODULES_HASH, h->modules_hash, 8);
+	le_put(out + HDR_CMDLINE_HASH, h->cmdline_hash, 8);
+	le_put(out + HDR_RAM_SIZE, h->ram_size, 8);
+	le_put(out + HDR_START_EPOCH, h->start_epoch, 8);
+	le_put(out + HDR_TSC_HZ, h->tsc_hz, 8);
 	put_str(out + HDR_BACKEND, h->backend, HDR_BACKEND_SIZE);
-	put_le(out + HDR_DIGEST_INTERVAL, h->digest_interval, 4);
+	le_put(out + HDR_DIGEST_INTERVAL, h->digest_interval, 4);
 	put_str(out + HDR_HV_VERSION, h->version, HDR_HV_VERSION_SIZE);
-	put_le(out + body, hash64(out, body, 0), HDR_CHECKSUM_SIZE);
+	le_put(out + body, hash64(out, body, 0), HDR_CHECKSUM_SIZE);
 	return RRLOG_HEADER_SIZE;
 }
 
@@ -454,15 +437,15 @@ static void get_str(char *s, const u8 *p, size_t size)
 static void decode_header(const u8 *p, struct rrlog_header *h)
 {
 	h->trace = !memcmp(p + HDR_MAGIC, RRLOG_TRACE_MAGIC, RRLOG_MAGIC_SIZE);
-	h->flags = (u32)get_le(p + HDR_FLAGS, 4);
-	h->kernel_hash = get_le(p + HDR_KERNEL_HASH, 8);
-	h->modules_hash = get_le(p + HDR_MODULES_HASH, 8);
-	h->cmdline_hash = get_le(p + HDR_CMDLINE_HASH, 8);
-	h->ram_size = get_le(p + HDR_RAM_SIZE, 8);
-	h->start_epoch = get_le(p + HDR_START_EPOCH, 8);
-	h->tsc_hz = get_le(p + HDR_TSC_HZ, 8);
+	h->flags = (u32)le_get(p + HDR_FLAGS, 4);
+	h->kernel_hash = le_get(p + HDR_KERNEL_HASH, 8);
+	h->modules_hash = le_get(p + HDR_MODULES_HASH, 8);
+	h->cmdline_hash = le_get(p + HDR_CMDLINE_HASH, 8);
+	h->ram_size = le_get(p + HDR_RAM_SIZE, 8);
+	h->start_epoch = le_get(p + HDR_START_EPOCH, 8);
+	h->tsc_hz = le_get(p + HDR_TSC_HZ, 8);
 	get_str(h->backend, p + HDR_BACKEND, HDR_BACKEND_SIZE);
-	h->digest_interval = (u32)get_le(p + HDR_DIGEST_INTERVAL, 4);
+	h->digest_interval = (u32)le_get(p + HDR_DIGEST_INTERVAL, 4);
 	get_str(h->version, p + HDR_HV_VERSION, HDR_HV_VERSION_SIZE);
 }
 
@@ -490,12 +473,12 @@ int rrlog_read_header(const u8 *data, size_t len, struct rrlog_header *h, const 
 		*why = msg("header truncated: ", len, " bytes");
 		return -EINVAL;
 	}
-	version = get_le(data + HDR_VERSION, 2);
+	version = le_get(data + HDR_VERSION, 2);
 	if (version != RRLOG_VERSION) {
 		*why = msg("format version ", version, " not supported (this reader knows 1)");
 		return -ENOTSUP;
 	}
-	hlen = get_le(data + HDR_LENGTH, 2);
+	hlen = le_get(data + HDR_LENGTH, 2);
 	if (hlen < RRLOG_HEADER_SIZE) {
 		*why = msg("header length ", hlen, " is less than 112");
 		return -EBADMSG;
@@ -504,7 +487,7 @@ int rrlog_read_header(const u8 *data, size_t len, struct rrlog_header *h, const 
 		*why = msg("header truncated: ", len, " bytes");
 		return -EINVAL;
 	}
-	if (get_le(data + hlen - HDR_CHECKSUM_SIZE, HDR_CHECKSUM_SIZE) !=
+	if (le_get(data + hlen - HDR_CHECKSUM_SIZE, HDR_CHECKSUM_SIZE) !=
 	    hash64(data, hlen - HDR_CHECKSUM_SIZE, 0)) {
 		*why = "header checksum mismatch";
 		return -EBADMSG;
@@ -576,10 +559,10 @@ size_t rrlog_finish_frame(struct rrlog_writer *w)
 	if (!w->entries)
 		return 0;
 	memcpy(h + FRM_MAGIC, RRLOG_FRAME_MAGIC, FRM_MAGIC_SIZE);
-	put_le(h + FRM_LENGTH, w->len, 4);
-	put_le(h + FRM_SEQ, w->seq, 8);
-	put_le(h + FRM_COUNT, w->entries, 4);
-	put_le(h + FRM_CHECKSUM, hash32(h + RRLOG_FRAME_HEADER_SIZE, w->len, 0), 4);
+	le_put(h + FRM_LENGTH, w->len, 4);
+	le_put(h + FRM_SEQ, w->seq, 8);
+	le_put(h + FRM_COUNT, w->entries, 4);
+	le_put(h + FRM_CHECKSUM, hash32(h + RRLOG_FRAME_HEADER_SIZE, w->len, 0), 4);
 	w->seq++;
 	w->len = 0;
 	w->entries = 0;
@@ -610,19 +593,19 @@ long rrlog_open_frame(struct rrlog_reader *r, const u8 *data, size_t len)
 		r->error = msg("frame truncated: header needs 24 bytes, ", len, " left");
 		return -ENODATA;
 	}
-	length = get_le(data + FRM_LENGTH, 4);
+	length = le_get(data + FRM_LENGTH, 4);
 	if (length == 0 || length > RRLOG_FRAME_MAX_PAYLOAD) {
 		r->error = msg("frame payload length ", length, " (must be 1 to 65536)");
 		return -EBADMSG;
 	}
-	seq = get_le(data + FRM_SEQ, 8);
+	seq = le_get(data + FRM_SEQ, 8);
 	if (seq != r->next_seq) {
 		msg("frame sequence number ", seq, ", expected ");
 		msg_num(r->next_seq);
 		r->error = msg_buf;
 		return -EBADMSG;
 	}
-	count = get_le(data + FRM_COUNT, 4);
+	count = le_get(data + FRM_COUNT, 4);
 	if (count == 0) {
 		r->error = "frame holds 0 entries";
 		return -EBADMSG;
@@ -634,7 +617,7 @@ long rrlog_open_frame(struct rrlog_reader *r, const u8 *data, size_t len)
 		r->error = msg_buf;
 		return -ENODATA;
 	}
-	if (get_le(data + FRM_CHECKSUM, 4) != hash32(data + RRLOG_FRAME_HEADER_SIZE, length, 0)) {
+	if (le_get(data + FRM_CHECKSUM, 4) != hash32(data + RRLOG_FRAME_HEADER_SIZE, length, 0)) {
 		r->error = "frame checksum mismatch";
 		return -EBADMSG;
 	}
@@ -721,7 +704,7 @@ static int get_fixed(struct cursor *c, unsigned size, u64 *out, const char *what
 {
 	if ((size_t)(c->end - c->p) < size)
 		return cursor_short(c, what);
-	*out = get_le(c->p, size);
+	*out = le_get(c->p, size);
 	c->p += size;
 	return 0;
 }

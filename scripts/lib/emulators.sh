@@ -45,6 +45,65 @@ emulator_description() { # emu uefi cpu
 	esac
 }
 
+# Network cards: the caller may set the arrays emu_nics (models: e1000,
+# virtio-net-pci) and emu_netdevs (QEMU -netdev values, one per card;
+# default "user,id=nN" for card N). Without cards the machine has none, as
+# before (QEMU -net none).
+BOCHS_MAX_E1000=4 # bochsrc "e1000: card=0..3"
+
+# The -netdev value for card i: the given one, or user networking.
+nic_netdev() { # i
+	local specs=(${emu_netdevs[@]+"${emu_netdevs[@]}"})
+	if [ "$1" -lt "${#specs[@]}" ]; then echo "${specs[$1]}"; else echo "user,id=n$1"; fi
+}
+
+# Prints why the cards cannot be given to emulator emu and fails, or
+# prints nothing.
+check_nics() { # emu
+	local nics=(${emu_nics[@]+"${emu_nics[@]}"}) specs=(${emu_netdevs[@]+"${emu_netdevs[@]}"})
+	local i model
+	[ "${#nics[@]}" -ge "${#specs[@]}" ] ||
+		{ echo "more --netdev than --nic"; return 1; }
+	for i in "${!nics[@]}"; do
+		model=${nics[$i]}
+		case "$1:$model" in
+		bochs:e1000) ;;
+		bochs:*) echo "Bochs emulates no '$model' (only e1000)"; return 1 ;;
+		*:e1000|*:virtio-net-pci) ;;
+		*) echo "--nic must be e1000, virtio-net-pci or none, not '$model'"; return 1 ;;
+		esac
+		if [ "$1" != bochs ] && ! nic_netdev "$i" | grep -q -E '(^|,)id=[^,]+'; then
+			echo "--netdev '$(nic_netdev "$i")' has no id="; return 1
+		fi
+	done
+	if [ "$1" = bochs ] && [ "${#specs[@]}" -gt 0 ]; then
+		echo "--netdev is for QEMU; Bochs' e1000 always uses its slirp"; return 1
+	fi
+	if [ "$1" = bochs ] && [ "${#nics[@]}" -gt "$BOCHS_MAX_E1000" ]; then
+		echo "Bochs has at most $BOCHS_MAX_E1000 e1000 cards"; return 1
+	fi
+}
+
+# QEMU arguments for the cards: each a -netdev and a -device on it, with
+# romfile= empty so no iPXE option ROM is needed (or loaded).
+qemu_nic_args() {
+	local i spec id
+	for i in ${emu_nics[@]+"${!emu_nics[@]}"}; do
+		spec=$(nic_netdev "$i")
+		id=$(echo "$spec" | sed -n -E 's/^(.*,)?id=([^,]+).*/\2/p')
+		printf '%s\n' -netdev "$spec" -device "${emu_nics[$i]},netdev=$id,romfile="
+	done
+}
+
+# bochsrc lines for the cards: e1000 on Bochs' slirp (10.0.2.0/24, gateway
+# 10.0.2.2, like QEMU's user networking), MAC 52:54:00:12:34:56 and up.
+bochs_nic_lines() {
+	local i
+	for i in ${emu_nics[@]+"${!emu_nics[@]}"}; do
+		echo "e1000: card=$i, enabled=1, mac=52:54:00:12:34:5$((6 + i)), ethmod=slirp"
+	done
+}
+
 # Starts the emulator in the background with COM1 (hypervisor log) in log,
 # COM2 (guest console) in guest_out and COM3 (record/replay log or trace)
 # in workdir/com3.out; sets emu_pid.
@@ -58,7 +117,8 @@ start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
 			>"$work/bochs.out" 2>&1) &
 		;;
 	*)
-		local accel=() firmware=()
+		local accel=() firmware=() nic_args=()
+		mapfile -t nic_args < <(qemu_nic_args)
 		if [ "$emu" = kvm ]; then
 			accel=(-accel kvm -cpu "${cpu:-host}")
 		else
@@ -72,7 +132,8 @@ start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
 		timeout "$timeout_s" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" \
 			"${firmware[@]}" -display none -serial "file:$log" -serial "file:$guest_out" \
 			-serial "file:$work/com3.out" -monitor none \
-			-no-reboot -net none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+			-no-reboot -net none ${nic_args[@]+"${nic_args[@]}"} \
+			-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 			-cdrom "$iso" >"$work/qemu.out" 2>&1 &
 		;;
 	esac
@@ -101,6 +162,7 @@ info: action=report
 port_e9_hack: enabled=1
 speaker: enabled=0
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+$(bochs_nic_lines)
 BOCHSRC
 }
 

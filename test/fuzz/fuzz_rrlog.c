@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "errno.h"
+#include "endian.h"
 #include "hash.h"
 #include "hv/rr/rrlog.h"
 
@@ -38,24 +39,6 @@ struct frame_entries {
 
 static struct frame_entries decoded, redecoded;
 static u8 frame_buf[FRAME_BUF];
-
-static void put_le(u8 *p, u64 v, unsigned size)
-{
-	unsigned i;
-
-	for (i = 0; i < size; i++)
-		p[i] = (u8)(v >> (8 * i));
-}
-
-static u64 get_le(const u8 *p, unsigned size)
-{
-	u64 v = 0;
-	unsigned i;
-
-	for (i = 0; i < size; i++)
-		v |= (u64)p[i] << (8 * i);
-	return v;
-}
 
 static bool same_entry(const struct rrlog_entry *a, const struct rrlog_entry *b)
 {
@@ -283,22 +266,22 @@ static bool repair(u8 *p, size_t size)
 
 	if (size < 12)
 		return false;
-	hlen = (size_t)get_le(p + 10, 2);
+	hlen = (size_t)le_get(p + 10, 2);
 	if (hlen < RRLOG_HEADER_SIZE || hlen > size)
 		return false;
 	memcpy(old, p + hlen - 8, 8);
-	put_le(p + hlen - 8, hash64(p, hlen - 8, 0), 8);
+	le_put(p + hlen - 8, hash64(p, hlen - 8, 0), 8);
 	changed |= memcmp(old, p + hlen - 8, 8) != 0;
 	for (off = hlen; size - off >= RRLOG_FRAME_HEADER_SIZE; off += RRLOG_FRAME_HEADER_SIZE + len) {
-		len = (size_t)get_le(p + off + 4, 4);
+		len = (size_t)le_get(p + off + 4, 4);
 		if (len == 0 || len > RRLOG_FRAME_MAX_PAYLOAD ||
 		    len > size - off - RRLOG_FRAME_HEADER_SIZE)
 			break;
 		memcpy(old, p + off + 8, 8);
-		put_le(p + off + 8, seq++, 8);
+		le_put(p + off + 8, seq++, 8);
 		changed |= memcmp(old, p + off + 8, 8) != 0;
 		memcpy(old, p + off + 20, 4);
-		put_le(p + off + 20, hash32(p + off + RRLOG_FRAME_HEADER_SIZE, len, 0), 4);
+		le_put(p + off + 20, hash32(p + off + RRLOG_FRAME_HEADER_SIZE, len, 0), 4);
 		changed |= memcmp(old, p + off + 20, 4) != 0;
 	}
 	return changed;

@@ -468,6 +468,96 @@ static void test_console_printf(void **state)
 	assert_string_equal(capture.text, "cpus=4");
 }
 
+/* --- the network options ------------------------------------------------------ */
+
+static void test_net_defaults(void **state)
+{
+	struct config cfg;
+
+	config_defaults(&cfg);
+	assert_int_equal(cfg.net, NET_OFF);
+	assert_int_equal(cfg.netmask, 0xFFFFFF00);
+	assert_int_equal(cfg.http_port, CONFIG_HTTP_PORT_DEFAULT);
+	assert_int_equal(cfg.rr_collector_port, CONFIG_COLLECTOR_PORT_DEFAULT);
+	assert_int_equal(cfg.rr_sink, RR_SINK_COM3);
+	assert_int_equal(cfg.linger, 0);
+}
+
+static void test_net_static(void **state)
+{
+	struct config cfg;
+	static const u8 mac[CONFIG_MAC_LEN] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+
+	assert_int_equal(parse(&cfg, "ip=192.168.7.20 netmask=255.255.0.0 gw=192.168.0.1 "
+				     "mac=52:54:00:AB:cd:ef http=80 linger=30"), 0);
+	assert_int_equal(cfg.net, NET_STATIC);
+	assert_int_equal(cfg.ip, 0xC0A80714);
+	assert_int_equal(cfg.netmask, 0xFFFF0000);
+	assert_int_equal(cfg.gw, 0xC0A80001);
+	assert_memory_equal(cfg.mac, mac, sizeof(mac));
+	assert_int_equal(cfg.http_port, 80);
+	assert_int_equal(cfg.linger, 30);
+	assert_int_equal(parse(&cfg, "ip=10.0.0.1 ip=dhcp http=off"), 0);
+	assert_int_equal(cfg.net, NET_DHCP);
+	assert_int_equal(cfg.ip, 0);
+	assert_int_equal(cfg.http_port, 0);
+	assert_int_equal(parse(&cfg, "ip=10.0.0.1 ip=off"), 0);
+	assert_int_equal(cfg.net, NET_OFF);
+}
+
+/* Addresses a host cannot own, masks with holes, group MACs, ports out of
+ * range: each refused with the key named, the default kept. */
+static void test_net_refused(void **state)
+{
+	static const char *const bad[] = {
+		"ip=0.0.0.0", "ip=255.255.255.255", "ip=224.0.0.1", "ip=127.0.0.1", "ip=10.0.0",
+		"ip=10.0.0.256", "ip=10.0.0.1.2", "ip=dhcpx", "netmask=255.0.255.0", "netmask=0.0.0.0",
+		"gw=1.2.3", "mac=01:00:5e:00:00:01", "mac=00:00:00:00:00:00", "mac=52:54:00:12:34",
+		"mac=52-54-00-12-34-56", "http=0", "http=65536", "http=8o", "linger=-1",
+		"rr_collector=10.0.2.2:0", "rr_collector=10.0.2.2:70000", "rr_collector=0.0.0.0",
+		"rr_collector=10.0.2.2:", "rr_collector=:9710", "rr_sink=udp",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct config cfg;
+		char key[32];
+		size_t klen = (size_t)(strchr(bad[i], '=') - bad[i]);
+
+		capture_start();
+		assert_int_equal(parse(&cfg, bad[i]), 1);
+		snprintf(key, sizeof(key), "config: %.*s: invalid value", (int)klen, bad[i]);
+		assert_captured(key);
+		assert_int_equal(cfg.net, NET_OFF);
+		assert_int_equal(cfg.http_port, CONFIG_HTTP_PORT_DEFAULT);
+		assert_int_equal(cfg.rr_collector_ip, 0);
+	}
+}
+
+static void test_collector(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "rr=record ip=dhcp rr_sink=tcp rr_collector=10.0.2.2"), 0);
+	assert_int_equal(cfg.rr_sink, RR_SINK_TCP);
+	assert_int_equal(cfg.rr_collector_ip, 0x0A000202);
+	assert_int_equal(cfg.rr_collector_port, CONFIG_COLLECTOR_PORT_DEFAULT);
+	assert_int_equal(parse(&cfg, "rr=record ip=dhcp rr_sink=tcp rr_collector=10.0.2.2:19710"), 0);
+	assert_int_equal(cfg.rr_collector_port, 19710);
+}
+
+/* rr_sink=tcp without what it needs is refused, each lack named. */
+static void test_collector_needs(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "rr_sink=tcp"), 3);
+	assert_captured("rr_sink=tcp streams a record log: it needs rr=record");
+	assert_captured("rr_sink=tcp needs the network");
+	assert_captured("rr_sink=tcp needs rr_collector=");
+	assert_int_equal(parse(&cfg, "rr=replay ip=10.0.0.2 rr_sink=tcp rr_collector=10.0.0.1"), 1);
+	assert_int_equal(parse(&cfg, "rr=record rr_sink=tcp rr_collector=10.0.0.1"), 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -502,6 +592,11 @@ int main(void)
 		T(test_log_long_line),
 		T(test_log_level_names),
 		T(test_console_printf),
+		T(test_net_defaults),
+		T(test_net_static),
+		T(test_net_refused),
+		T(test_collector),
+		T(test_collector_needs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,72 @@
+/*
+ * A snapshot of the hypervisor's state for the control endpoint's /status
+ * and /metrics (docs/control-endpoint.md). A plain struct, so the document
+ * builders in http_response.c stay pure: the hypervisor fills one in (the
+ * callback given to http_server_start), the builders only read it.
+ *
+ * Strings may be NULL, which is printed as an empty string; they are
+ * expected to be ASCII (anything else is escaped, never passed through).
+ */
+#ifndef UNDERSTUDY_NET_HTTP_HV_STATUS_H
+#define UNDERSTUDY_NET_HTTP_HV_STATUS_H
+
+#include "types.h"
+
+/* Rows in the exit table: more than the backends' exit reasons. */
+#define HV_STATUS_EXITS_MAX 32
+#define HV_STATUS_MAC_LEN 6
+
+/* Guest states as reported ("none": no guest was started). */
+#define HV_GUEST_RUNNING "running"
+#define HV_GUEST_EXITED "exited"
+#define HV_GUEST_STOPPED "stopped"
+#define HV_GUEST_NONE "none"
+
+struct hv_status_exit {
+	const char *name;   /* exit reason, e.g. "io" */
+	u64 count;
+	u64 avg_cycles;     /* hypervisor TSC cycles per exit of this kind */
+};
+
+struct hv_status_nic {
+	u64 rx_packets, rx_bytes, rx_dropped, rx_errors;
+	u64 tx_packets, tx_bytes, tx_dropped, tx_errors;
+};
+
+/* The control endpoint's own counters (http_server.c fills these in). */
+struct hv_status_http {
+	u64 served;          /* responses queued, whatever their status */
+	u64 bad_requests;    /* 400, 414, 431, 505 */
+	u64 not_found;       /* 404 */
+	u64 dropped;         /* refused (pool full), timed out, reset, out of memory */
+};
+
+struct hv_status {
+	const char *version;      /* "0.1.0 (git abc1234)" */
+	u64 uptime_ns;
+	const char *backend;      /* "vmx", "svm", "none" */
+
+	const char *guest_state;  /* HV_GUEST_* */
+	u32 guest_exit_code;      /* meaningful when guest_state is "exited" */
+	const char *stop_reason;  /* meaningful when guest_state is "stopped" */
+
+	const char *rr_mode;      /* "off", "record", "replay" */
+	u64 log_bytes;
+	u64 log_entries;
+
+	u64 exits_total;
+	u64 guest_caused_exits;
+	u64 interrupts_injected;
+	u32 exit_count;           /* rows used in exits[]; more are ignored */
+	struct hv_status_exit exits[HV_STATUS_EXITS_MAX];
+
+	bool has_nic;             /* false: the nic fields are not reported */
+	const char *nic_name;     /* "e1000", "virtio-net" */
+	u8 mac[HV_STATUS_MAC_LEN];
+	const char *address;      /* "10.0.2.15", or "" before DHCP finishes */
+	struct hv_status_nic nic;
+
+	struct hv_status_http http;
+};
+
+#endif

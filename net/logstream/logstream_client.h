@@ -1,0 +1,111 @@
+/*
+ * The hypervisor's end of the log stream (docs/log-stream.md): a sink for
+ * the record ring (hv/rr/ring.h) that sends the ring's bytes to a collector
+ * over TCP with lwIP's raw API (NO_SYS: everything runs from the run loop,
+ * through net_poll() and ls_client_poll()).
+ *
+ * The ring's offsets are the log's offsets (the log header is the first
+ * thing put in it). The client owns the ring's tail: it consumes bytes only
+ * when the collector ACKs them, never when they are sent, so after a
+ * reconnect it can resend from wherever the collector resumes. While the
+ * collector is slow the ring fills up and the record path waits for room
+ * (polling the network), which pauses the guest: nothing is dropped.
+ *
+ * Use (not wired in yet):
+ *   ls_client_start(&c, &rr->ring, &server, port, session, header, len, now);
+ *   run loop:     net_poll(); ls_client_poll(&c, now);
+ *   ring full:    while (!rr_ring_put(...)) { net_poll(); ls_client_poll(&c, now); }
+ *   end of run:   ls_client_finish(&c); then poll until ls_client_done(&c)
+ *                 (or ls_client_failed(&c)).
+ * The record path must then never call rr_ring_consume() itself.
+ */
+#ifndef UNDERSTUDY_NET_LOGSTREAM_CLIENT_H
+#define UNDERSTUDY_NET_LOGSTREAM_CLIENT_H
+
+#include "lwip/ip_addr.h"
+
+#include "hv/rr/ring.h"
+#include "net/logstream/logstream_proto.h"
+#include "types.h"
+
+#define LS_CLIENT_DATA_MAX 16384     /* payload bytes of one DATA message */
+#define LS_CLIENT_STAGE (LS_HEADER_SIZE + LS_CLIENT_DATA_MAX)
+
+enum ls_client_state {
+	LSC_IDLE,        /* not started */
+	LSC_CONNECTING,  /* TCP handshake under way */
+	LSC_HELLO,       /* HELLO sent, waiting for WELCOME */
+	LSC_STREAMING,   /* sending DATA, taking ACKs */
+	LSC_BACKOFF,     /* disconnected: connecting again at retry_at_ns */
+	LSC_DONE,        /* END sent and ACKed: the log is on the collector's disk */
+	LSC_FAILED,      /* the collector cannot have the whole log (failure says why) */
+};
+
+struct ls_client_stats {
+	u64 connects;        /* TCP connections made */
+	u64 data_msgs;       /* DATA messages sent */
+	u64 bytes_sent;      /* log bytes sent, resends included */
+	u64 bytes_resent;    /* log bytes sent again after a reconnect */
+	u64 acks;
+	u64 drops;           /* connections lost or dropped */
+};
+
+struct tcp_pcb;
+
+struct ls_client {
+	struct rr_ring *ring;      /* tail: ACKed; head: produced */
+	ip_addr_t server;
+	u16 port;
+	u64 session;
+	u8 log_header[LS_LOG_HEADER_MAX];
+	u16 log_header_len;
+
+	enum ls_client_state state;
+	struct tcp_pcb *pcb;
+	struct ls_encoder enc;
+	struct ls_decoder dec;
+	u8 rx[LS_MAX_TO_HV_PAYLOAD];
+
+	/* the message being handed to TCP */
+	u8 stage[LS_CLIENT_STAGE];
+	u32 stage_len, stage_pos;
+
+	u64 sent;                  /* log offset of the next byte to send */
+	u64 high_sent;             /* most bytes ever sent (resends are below) */
+	u64 hello_produced;        /* what the last HELLO said */
+	bool finishing;            /* the log is complete: END after its last byte */
+	bool end_sent;
+
+	u64 now_ns;
+	bool aborted;              /* the pcb was aborted inside an lwIP callback */
+	u64 retry_at_ns, backoff_ns;
+	u64 heard_ns;              /* when the collector last said something */
+	const char *failure;
+	struct ls_client_stats stats;
+};
+
+/* Starts connecting. session: random per record run, never 0 (e.g. from
+ * RDRAND, else the TSC hashed with the log header). The log header is
+ * copied (HELLO carries it). 0, or -EINVAL. */
+int ls_client_start(struct ls_client *c, struct rr_ring *ring, const ip_addr_t *server,
+		    u16 port, u64 session, const void *log_header, u16 log_header_len,
+		    u64 now_ns);
+
+/* Moves things on: sends what the ring holds, connects again when due,
+ * gives up on a silent collector. Call after net_poll(). */
+void ls_client_poll(struct ls_client *c, u64 now_ns);
+
+/* The ring holds the whole log: send END after its last byte. */
+void ls_client_finish(struct ls_client *c);
+
+static inline bool ls_client_done(const struct ls_client *c)
+{
+	return c->state == LSC_DONE;
+}
+
+static inline bool ls_client_failed(const struct ls_client *c)
+{
+	return c->state == LSC_FAILED;
+}
+
+#endif

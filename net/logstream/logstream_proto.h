@@ -1,0 +1,181 @@
+/*
+ * The log stream protocol, version 1 (docs/log-stream.md): how a record
+ * run's log travels over TCP from the hypervisor to a collector on the
+ * user's machine. Messages are a 32-byte header and a payload; this is the
+ * pure encoder and the incremental decoder, shared by the hypervisor and the
+ * host tools. No allocation, no I/O; everything a peer sends is outside
+ * input, checked field by field.
+ */
+#ifndef UNDERSTUDY_NET_LOGSTREAM_PROTO_H
+#define UNDERSTUDY_NET_LOGSTREAM_PROTO_H
+
+#include "types.h"
+
+#define LS_MAGIC 0x534C5355u       /* "USLS" as a little-endian u32 */
+#define LS_VERSION 1
+#define LS_HEADER_SIZE 32
+#define LS_CHECKED_HEADER 28       /* header bytes covered by the checksum */
+#define LS_MAX_PAYLOAD 65536
+#define LS_MAX_MESSAGE (LS_HEADER_SIZE + LS_MAX_PAYLOAD)
+#define LS_DEFAULT_PORT 9710
+
+/* Header field offsets. */
+#define LS_OFF_MAGIC 0
+#define LS_OFF_VERSION 4
+#define LS_OFF_TYPE 5
+#define LS_OFF_FLAGS 6
+#define LS_OFF_LENGTH 8
+#define LS_OFF_SEQ 12
+#define LS_OFF_OFFSET 20
+#define LS_OFF_CHECKSUM 28
+
+/* HELLO payload: fixed part, then the log's header bytes. */
+#define LS_HELLO_FIXED 32
+#define LS_LOG_HEADER_MAX 1024
+#define LS_WELCOME_SIZE 8
+#define LS_REASON_MAX 256          /* BYE and ERROR text */
+
+/* The largest message a collector sends (WELCOME, ACK, BYE, ERROR): what a
+ * hypervisor's decoder buffer needs. */
+#define LS_MAX_TO_HV_PAYLOAD LS_REASON_MAX
+
+enum ls_type {
+	LS_HELLO = 1,    /* hv -> collector: who is sending, what it still holds */
+	LS_WELCOME = 2,  /* collector -> hv: where to resume */
+	LS_DATA = 3,     /* hv -> collector: log bytes at an offset */
+	LS_ACK = 4,      /* collector -> hv: bytes durably written */
+	LS_END = 5,      /* hv -> collector: the log is complete, its length */
+	LS_BYE = 6,      /* either way: orderly close, with a reason */
+	LS_ERROR = 7,    /* either way: refusal, with a reason; the sender closes */
+};
+#define LS_TYPE_MAX LS_ERROR
+
+/* Which side's messages a decoder accepts. */
+enum ls_peer {
+	LS_PEER_HV,         /* a collector decodes what the hypervisor sends */
+	LS_PEER_COLLECTOR,  /* the hypervisor decodes what the collector sends */
+};
+
+/* Why a decoder refused its input (it then refuses everything after). */
+enum ls_error {
+	LS_OK,
+	LS_E_MAGIC,       /* not "USLS" */
+	LS_E_VERSION,     /* a version this code does not speak */
+	LS_E_LENGTH,      /* payload longer than 65536 bytes */
+	LS_E_TOO_BIG,     /* longer than the receiver's buffer */
+	LS_E_CHECKSUM,    /* XXH32 of header and payload differs */
+	LS_E_TYPE,        /* unknown message type */
+	LS_E_DIRECTION,   /* a type this peer never sends */
+	LS_E_FLAGS,       /* flag bits set (none are defined in version 1) */
+	LS_E_SIZE,        /* payload length wrong for the type */
+	LS_E_SEQUENCE,    /* sequence number out of order */
+	LS_E_FIELD,       /* a payload or header field holds a refused value */
+};
+
+/* A decoded message; pointers are into the decoder's buffer, valid until
+ * the next call that feeds it. */
+struct ls_msg {
+	u8 type;
+	u16 flags;
+	u32 length;          /* payload bytes */
+	u64 seq;
+	u64 offset;          /* DATA: first byte; WELCOME, ACK: durable bytes; END: total */
+	const u8 *payload;
+	union {
+		struct {
+			u64 session;     /* random per record run, never 0 */
+			u64 oldest;      /* first log byte the hv still holds */
+			u64 produced;    /* log bytes the hv has produced so far */
+			u32 window;      /* most unACKed bytes the hv keeps */
+			u16 log_header_len;
+			const u8 *log_header; /* the log's first log_header_len bytes */
+		} hello;
+		struct {
+			u64 session;     /* echoes HELLO's */
+		} welcome;
+		struct {
+			const char *text; /* not NUL-terminated */
+			u32 len;
+		} reason;                /* BYE, ERROR */
+	};
+};
+
+/* --- encoding ------------------------------------------------------------ */
+
+/* Numbers one side's messages on one connection (sequence from 0). */
+struct ls_encoder {
+	u64 seq;
+};
+
+static inline void ls_encoder_init(struct ls_encoder *e)
+{
+	e->seq = 0;
+}
+
+/* Each encoder writes one whole message at out and returns its size, or 0
+ * (nothing consumed) when cap is too small or a value is out of range. */
+size_t ls_encode_hello(struct ls_encoder *e, u8 *out, size_t cap, u64 session, u64 oldest,
+		       u64 produced, u32 window, const void *log_header, u16 log_header_len);
+size_t ls_encode_welcome(struct ls_encoder *e, u8 *out, size_t cap, u64 session, u64 resume);
+size_t ls_encode_data(struct ls_encoder *e, u8 *out, size_t cap, u64 offset, const void *data,
+		      u32 len);
+size_t ls_encode_ack(struct ls_encoder *e, u8 *out, size_t cap, u64 durable);
+size_t ls_encode_end(struct ls_encoder *e, u8 *out, size_t cap, u64 total);
+/* BYE or ERROR with a reason (at most LS_REASON_MAX bytes, no NUL). */
+size_t ls_encode_reason(struct ls_encoder *e, u8 *out, size_t cap, u8 type, const char *text);
+
+/* The header alone of a DATA message whose payload is a then b (a ring's
+ * two pieces around its wrap; blen may be 0), for a sender that writes the
+ * payload from where it lies. Returns LS_HEADER_SIZE, or 0 when alen + blen
+ * is 0 or more than LS_MAX_PAYLOAD. */
+size_t ls_encode_data_header(struct ls_encoder *e, u8 out[LS_HEADER_SIZE], u64 offset,
+			     const void *a, u32 alen, const void *b, u32 blen);
+
+/* --- decoding ------------------------------------------------------------ */
+
+struct ls_decoder {
+	enum ls_peer from;
+	u8 *buf;             /* payload storage of the message being read */
+	u32 cap;
+	u8 head[LS_HEADER_SIZE];
+	u32 have;            /* bytes of the current message so far */
+	u32 length;          /* its payload length, once the header is in */
+	u64 next_seq;
+	u64 consumed;        /* bytes taken since init (connection offset) */
+	u64 msg_start;       /* connection offset of the current message */
+	u64 messages;        /* complete messages so far */
+
+	/* The refusal, sticky: code, what it means, and the values involved. */
+	enum ls_error error;
+	const char *why;
+	u64 got, want;
+};
+
+/* buf holds cap bytes: messages whose payload is longer are refused with
+ * LS_E_TOO_BIG (a collector gives LS_MAX_PAYLOAD, the hypervisor
+ * LS_MAX_TO_HV_PAYLOAD). */
+void ls_decoder_init(struct ls_decoder *d, enum ls_peer from, u8 *buf, u32 cap);
+
+enum ls_status {
+	LS_MORE = 0,     /* every byte taken, no message complete yet */
+	LS_MESSAGE = 1,  /* *m is the next message */
+	LS_REFUSED = -1, /* d->error, d->why, d->got, d->want say why */
+};
+
+/* Takes bytes from data (len of them) up to the end of the next message;
+ * *used says how many were taken. Call again with the rest. After a
+ * refusal every call refuses, taking nothing. */
+enum ls_status ls_decode(struct ls_decoder *d, const u8 *data, size_t len, size_t *used,
+			 struct ls_msg *m);
+
+/* True when the decoder holds part of a message (a close now cuts it). */
+static inline bool ls_decoder_mid_message(const struct ls_decoder *d)
+{
+	return d->have != 0;
+}
+
+/* "HELLO", ... or NULL; "checksum", ... for an error code. */
+const char *ls_type_name(unsigned type);
+const char *ls_error_name(enum ls_error e);
+
+#endif

@@ -1,0 +1,58 @@
+# Helpers for the network tests and benchmarks (sourced after lib.sh): free
+# ports, instances started in a session of their own and stopped whole.
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Boots run.sh with the given arguments in the background, in a session of
+# its own so that it can be stopped whole; stdout to log, stderr to
+# log.stderr. Sets inst_pid (also the session id).
+start_instance() { # log run.sh-args...
+	local log=$1
+	shift
+	: >"$log"
+	setsid "$root/scripts/run.sh" "$@" >"$log" 2>"$log.stderr" &
+	inst_pid=$!
+}
+
+# Stops everything in the instance's session: run.sh, and the emulator
+# that timeout(1) put in a process group of its own.
+stop_instance() { # pid
+	local pids
+	[ -n "$1" ] || return 0
+	pids=$(ps -o pid= -s "$1" 2>/dev/null || true)
+	[ -z "$pids" ] || kill $pids 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# Sets wait_status to the process's exit status, or to 124 after stopping
+# it when it is still running after seconds.
+wait_or_stop() { # pid seconds
+	local i
+	for ((i = 0; i < $2 * 2; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.5
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		stop_instance "$1"
+		wait_status=124
+		return
+	fi
+	set +e
+	wait "$1"
+	wait_status=$?
+	set -e
+}
+
+# Waits until a line of file matches the pattern; fails when the process
+# ends first or after seconds.
+wait_for_line() { # file pattern pid seconds
+	local i
+	for ((i = 0; i < $4 * 2; i++)); do
+		grep -q -E -- "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.5
+	done
+	return 1
+}

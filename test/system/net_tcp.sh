@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# TCP between two Understudy instances over lwIP: two QEMUs joined by a
+# socket network (one listens on a free loopback port, the other connects),
+# each with one NIC and a static address; 10.9.0.1 runs nettest=server,
+# 10.9.0.2 nettest=client and sends 16 MiB of a known pattern. PASS when
+# both exit with 0 and the bytes sent, received and counted agree; the line
+# gives the throughput each side measured. Once with e1000, once with
+# virtio-net. Consoles: $results/net_tcp_NIC.{server,client}.log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net_lib.sh"
+
+SERVER_IP=10.9.0.1
+CLIENT_IP=10.9.0.2
+BYTES=16777216
+LISTEN_WAIT_S=120 # for the server to boot and listen
+SERVER_GRACE_S=20 # for the server to finish once the client has
+
+# Boots one nettest instance in the background (net_lib.sh); sets inst_pid.
+start_nettest() { # log nic netdev cmdline
+	start_instance "$1" --emu qemu --timeout 180 --nic "$2" --netdev "$3" \
+		--cmdline "selftest=off $4"
+}
+
+# Why a run went wrong: its last error, else the console's last word, else
+# run.sh's.
+last_words() { # log
+	local w
+	w=$(grep -h -E '^error:|FAILED' "$1" 2>/dev/null | tail -n 1)
+	[ -n "$w" ] || w=$(grep -h -E '^(nettest|net|understudy):' "$1" 2>/dev/null | tail -n 1)
+	[ -n "$w" ] || w=$(tail -n 1 "$1.stderr" 2>/dev/null)
+	echo "$w"
+}
+
+tcp_case() { # name nic
+	local name=$1 nic=$2 port srv_log cli_log srv_pid srv_status cli_status
+	port=$(free_port)
+	srv_log=$results/$name.server.log
+	cli_log=$results/$name.client.log
+	start_nettest "$srv_log" "$nic" "socket,id=n0,listen=127.0.0.1:$port" \
+		"ip=$SERVER_IP nettest=server"
+	srv_pid=$inst_pid
+	if ! wait_for_line "$srv_log" '^nettest: server listening' "$srv_pid" "$LISTEN_WAIT_S"; then
+		stop_instance "$srv_pid"
+		echo "FAIL: $name: the server did not listen ($(last_words "$srv_log"))"
+		return 0
+	fi
+	set +e
+	"$root/scripts/run.sh" --emu qemu --timeout 180 --nic "$nic" \
+		--netdev "socket,id=n0,connect=127.0.0.1:$port" \
+		--cmdline "selftest=off ip=$CLIENT_IP nettest=client nettest_peer=$SERVER_IP nettest_bytes=$BYTES" \
+		>"$cli_log" 2>"$cli_log.stderr"
+	cli_status=$?
+	wait_or_stop "$srv_pid" "$SERVER_GRACE_S"
+	srv_status=$wait_status
+	set -e
+	judge "$name" "$nic" "$srv_log" "$srv_status" "$cli_log" "$cli_status"
+}
+
+judge() { # name nic srv_log srv_status cli_log cli_status
+	local name=$1 nic=$2 sent counted received cli_rate srv_rate
+	sent=$(sed -n 's/^nettest: sent \([0-9]*\) bytes in .*/\1/p' "$5")
+	counted=$(sed -n 's/^nettest: sent .*server counted \([0-9]*\)$/\1/p' "$5")
+	received=$(sed -n 's/^nettest: server received \([0-9]*\) bytes in .*pattern ok$/\1/p' "$3")
+	cli_rate=$(sed -n 's/^nettest: sent .* in \([0-9]* ms ([0-9.]* Mbit\/s)\).*/\1/p' "$5")
+	srv_rate=$(sed -n 's/^nettest: server received .* in \([0-9]* ms ([0-9.]* Mbit\/s)\).*/\1/p' "$3")
+	if [ "$6" != 0 ]; then
+		echo "FAIL: $name: the client exited with $6 ($(last_words "$5"))"
+	elif [ "$4" != 0 ]; then
+		echo "FAIL: $name: the server exited with $4 ($(last_words "$3"))"
+	elif [ "$sent" != "$BYTES" ] || [ "$counted" != "$BYTES" ] || [ "$received" != "$BYTES" ]; then
+		echo "FAIL: $name: sent '$sent', server counted '$counted' and received '$received', expected $BYTES"
+	else
+		echo "PASS: $name ($BYTES bytes over $nic: client $cli_rate, server $srv_rate)"
+	fi
+}
+
+tcp_case net_tcp_e1000 e1000
+tcp_case net_tcp_virtio virtio-net-pci
