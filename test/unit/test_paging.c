@@ -12,44 +12,7 @@
 
 #define POOL_PAGES 256
 #define POOL_PHYS 0x3F000000000ULL /* fake physical address of pool[0] */
-
-/* Page-table pages come from here; their "physical" addresses are fake. */
-struct fake_pool {
-	unsigned used;
-	unsigned limit; /* allocations fail once used reaches it */
-};
-
-static u8 pool[POOL_PAGES][4096] __aligned(4096);
-static struct fake_pool fp;
-
-/* Hands out the next pool page, dirtied first and then zeroed as the
- * contract says, or -ENOMEM at the limit. */
-static int fake_alloc_page(void *ctx, u64 *phys)
-{
-	struct fake_pool *p = ctx;
-
-	if (p->used >= p->limit)
-		return -ENOMEM;
-	memset(pool[p->used], 0, sizeof(pool[0]));
-	*phys = POOL_PHYS + (u64)p->used * 4096;
-	p->used++;
-	return 0;
-}
-
-/* Maps a fake physical address back into the pool; anything else is a bug
- * in the code under test. */
-static void *fake_to_virt(void *ctx, u64 phys)
-{
-	struct fake_pool *p = ctx;
-	u64 idx = (phys - POOL_PHYS) / 4096;
-
-	if (phys < POOL_PHYS || phys % 4096 || idx >= p->used)
-		fail_msg("to_virt(%#llx) is not an allocated table page",
-			 (unsigned long long)phys);
-	return pool[idx];
-}
-
-static const struct pt_alloc fake_alloc = { &fp, fake_alloc_page, fake_to_virt };
+#include "fake_pool.h"
 
 /* The synthetic machine: low RAM, the legacy hole, RAM to ~255 MiB, ACPI
  * tables, a hole up to 4 GiB (with the IOAPIC), RAM above 4 GiB around a

@@ -15,41 +15,19 @@
 #include "errno.h"
 #include "hv/pt_scan.h"
 
-#define MEM_PAGES 64
-#define MEM_SIZE (MEM_PAGES * 4096)
-#define ERR_OUTSIDE (-ERANGE) /* what mem_read returns outside "RAM" */
+#include "fake_guest_ram.h"
+
 #define OUTSIDE 0x7FFF0000ULL /* a page outside "RAM" */
 /* With zero_ram, [ZERO_BASE, ZERO_END) is RAM too, full of zeros (many
  * empty page tables without a buffer for them). */
 #define ZERO_BASE MiB(16)
 #define ZERO_END MiB(32)
 
-#define P BIT(0)
-#define RW BIT(1)
-#define US BIT(2)
-#define PS BIT(7)
-#define XD BIT(63)
-
-#define CR0_PE BIT(0)
-#define CR0_PG BIT(31)
-#define CR4_PSE BIT(4)
-#define CR4_PAE BIT(5)
-#define CR4_LA57 BIT(12)
-#define EFER_LME BIT(8)
-#define EFER_LMA BIT(10)
-#define EFER_NXE BIT(11)
-
-#define PG32 (CR0_PE | CR0_PG)
-#define LONG_EFER (EFER_LME | EFER_LMA)
-
 struct visit {
 	u64 gpa;
 	int level;
 };
 
-static u8 mem[MEM_SIZE];
-static unsigned next_page;
-static unsigned reads;
 static bool zero_ram;
 static u64 fail_gpa = ~0ULL; /* a read starting here fails */
 
@@ -94,29 +72,6 @@ static int setup(void **state)
 	abort_at = 0;
 	abort_ret = 0;
 	return 0;
-}
-
-/* A zeroed page of "guest RAM" for a table. */
-static u64 new_page(void)
-{
-	assert_true(next_page < MEM_PAGES);
-	return (u64)next_page++ * 4096;
-}
-
-static void set64(u64 table, unsigned index, u64 entry)
-{
-	put64(mem + table + index * 8, entry);
-}
-
-static void set32(u64 table, unsigned index, u32 entry)
-{
-	put32(mem + table + index * 4, entry);
-}
-
-static struct gw_cpu cpu(u64 cr0, u64 cr3, u64 cr4, u64 efer)
-{
-	return (struct gw_cpu){ .cr0 = cr0, .cr3 = cr3, .cr4 = cr4, .efer = efer,
-				.phys_bits = 46, .read = mem_read };
 }
 
 /* A full scan into visits[] and stats. */

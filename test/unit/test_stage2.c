@@ -15,6 +15,7 @@
 
 #define POOL_PAGES 64
 #define POOL_PHYS 0x7E000000000ULL /* fake physical address of pool[0] */
+#include "fake_pool.h"
 
 /* EPT entry bits, SDM Vol 3, Tables 29-1..29-6. */
 #define EPT_R BIT(0)
@@ -32,45 +33,6 @@
 
 #define HPA 0x123456789000ULL /* an arbitrary page-aligned host frame */
 #define GPA 0x40200000ULL     /* an arbitrary page-aligned guest frame */
-
-/* --- the fake table-page allocator ------------------------------------------ */
-
-struct fake_pool {
-	unsigned used;  /* pages handed out */
-	unsigned limit; /* allocations fail once used reaches it */
-};
-
-static u8 pool[POOL_PAGES][4096] __aligned(4096);
-static struct fake_pool fp;
-
-/* Hands out the next pool page, dirtied first and then zeroed as the
- * contract says, or -ENOMEM at the limit. */
-static int fake_alloc_page(void *ctx, u64 *phys)
-{
-	struct fake_pool *p = ctx;
-
-	if (p->used >= p->limit)
-		return -ENOMEM;
-	memset(pool[p->used], 0, sizeof(pool[0]));
-	*phys = POOL_PHYS + (u64)p->used * 4096;
-	p->used++;
-	return 0;
-}
-
-/* Maps a fake physical address back into the pool; anything else (a leaf's
- * host frame, an unallocated page) is a bug in the code under test. */
-static void *fake_to_virt(void *ctx, u64 phys)
-{
-	struct fake_pool *p = ctx;
-	u64 idx = (phys - POOL_PHYS) / 4096;
-
-	if (phys < POOL_PHYS || phys % 4096 || idx >= p->used)
-		fail_msg("to_virt(%#llx) is not an allocated table page",
-			 (unsigned long long)phys);
-	return pool[idx];
-}
-
-static const struct pt_alloc fake_alloc = { &fp, fake_alloc_page, fake_to_virt };
 
 static struct stage2 s2;
 
