@@ -1,8 +1,10 @@
 /*
- * A byte ring in hypervisor memory between the record path and its drain
+ * A byte ring in hypervisor memory between the record path and its sink
  * (or, in replay, between the log's source and the replayer). Whole frames
  * go in and come out; the writer never blocks: it is told there is no room,
- * and the run loop drains before the guest runs again. Pure code.
+ * and the run loop pumps it to the sink before the guest runs again (the
+ * TCP sink consumes only acknowledged bytes, so it is also the resend
+ * buffer). Pure code.
  */
 #ifndef UNDERSTUDY_HV_RR_RING_H
 #define UNDERSTUDY_HV_RR_RING_H

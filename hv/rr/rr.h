@@ -79,7 +79,7 @@ struct config;
 int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
 
 /* Run-loop hooks. */
-void rr_before_entry(struct vm *vm);   /* replay: apply due events; record: digests, drain */
+void rr_before_entry(struct vm *vm);   /* replay: apply due events; record: digests, pump */
 void rr_after_exit(struct vm *vm, const struct vexit *e, bool guest_caused);
 void rr_pump(struct vm *vm);           /* record: move the log on (after a network poll) */
 void rr_finish(struct vm *vm);         /* record: final digest, END, delivery; replay: verify */

@@ -174,7 +174,7 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 }
 
 /* Periodic digests land right after a guest-caused exit (exact landmarks);
- * the ring is drained once half full. */
+ * the ring is pumped to its sink once half full. */
 void rr_record_before_entry(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;

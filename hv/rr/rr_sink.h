@@ -17,7 +17,7 @@
 struct config;
 
 struct rr_log_sink {
-	const char *name; /* for messages: "the UART at 0x3e8", "tcp" */
+	const char *name; /* for messages: "uart", "tcp" */
 	/* Moves ring bytes toward their destination and consumes the ones
 	 * delivered. Never waits. */
 	void (*pump)(struct rr_ring *ring);
