@@ -9,8 +9,8 @@ static void report_memory(const struct boot_info *bi)
 {
 	for (unsigned i = 0; i < bi->mem_count; i++)
 		pr_debug("boot: memory %#014llx-%#014llx %s",
-			 (unsigned long long)bi->mem[i].base,
-			 (unsigned long long)(bi->mem[i].base + bi->mem[i].length),
+			 bi->mem[i].base,
+			 (bi->mem[i].base + bi->mem[i].length),
 			 mem_type_name(bi->mem[i].type));
 	if (bi->mem_truncated)
 		pr_warn("boot: memory map has more than %d regions; the rest is not used",
@@ -24,8 +24,8 @@ static void report_modules(const struct boot_info *bi)
 {
 	for (unsigned i = 0; i < bi->module_count; i++)
 		pr_info("boot: module %u at %#llx, %llu bytes: '%s'", i,
-			(unsigned long long)bi->modules[i].start,
-			(unsigned long long)(bi->modules[i].end - bi->modules[i].start),
+			bi->modules[i].start,
+			(bi->modules[i].end - bi->modules[i].start),
 			bi->modules[i].cmdline);
 	if (bi->modules_truncated)
 		pr_warn("boot: more than %d modules; the rest are not used", BOOT_MAX_MODULES);
@@ -42,10 +42,10 @@ static void report_unused(const struct boot_info *bi)
 	if (bi->framebuffer.present)
 		pr_info("boot: framebuffer %ux%u, %u bpp at %#llx: not used (console is serial)",
 			bi->framebuffer.width, bi->framebuffer.height, bi->framebuffer.bpp,
-			(unsigned long long)bi->framebuffer.addr);
+			bi->framebuffer.addr);
 	if (bi->has_efi64)
 		pr_info("boot: EFI 64-bit system table at %#llx: not used (boot services exited)",
-			(unsigned long long)bi->efi64_system_table);
+			bi->efi64_system_table);
 	if (bi->has_efi32)
 		pr_info("boot: EFI 32-bit system table at %#x: not used", bi->efi32_system_table);
 	if (bi->has_efi_mmap)

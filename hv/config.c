@@ -391,7 +391,7 @@ static void config_print_net(const struct config *cfg)
 	format_ipv4(peer, sizeof(peer), cfg->nettest_peer);
 	pr_info("config: ip=%s netmask=%s gw=%s mac=%s http=%u linger=%u nettest=%s nettest_peer=%s "
 		"nettest_bytes=%llu", ip, mask, gw, mac, cfg->http_port, cfg->linger,
-		nettest_names[cfg->nettest], peer, (unsigned long long)cfg->nettest_bytes);
+		nettest_names[cfg->nettest], peer, cfg->nettest_bytes);
 }
 
 void config_print(const struct config *cfg)
@@ -399,7 +399,7 @@ void config_print(const struct config *cfg)
 	pr_info("config: log=%s selftest=%s fault_test=%s hv=%s guest=%s guest_mem=%lluM "
 		"guest_console=%s guest_args='%s'", log_level_name(cfg->log_level),
 		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test], virt_names[cfg->hv],
-		cfg->guest, (unsigned long long)(cfg->guest_mem >> 20),
+		cfg->guest, (cfg->guest_mem >> 20),
 		guest_console_names[cfg->guest_console], cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],

@@ -76,7 +76,7 @@ void exit_triple_fault(struct vcpu *v, const struct vexit *e)
 void exit_entry_failed(struct vcpu *v, const struct vexit *e)
 {
 	vm_stop(v->vm, "VM entry refused the guest state (backend exit %#x, qualification %#llx)",
-		e->raw_reason, (unsigned long long)e->raw_qual);
+		e->raw_reason, e->raw_qual);
 	v->vm->hw->dump(&v->arch);
 }
 
@@ -108,7 +108,7 @@ void exit_nothing(struct vcpu *v, const struct vexit *e)
 void exit_unhandled(struct vcpu *v, const struct vexit *e)
 {
 	vm_stop(v->vm, "unhandled exit: %s (backend reason %#x, qualification %#llx, info %#llx)",
-		exit_reason_name(e->reason), e->raw_reason, (unsigned long long)e->raw_qual,
-		(unsigned long long)e->raw_info);
+		exit_reason_name(e->reason), e->raw_reason, e->raw_qual,
+		e->raw_info);
 	v->vm->hw->dump(&v->arch);
 }

@@ -167,7 +167,7 @@ void exit_msr_write(struct vcpu *v, const struct vexit *e)
 
 	if (!m || !m->write || m->write(v, vcpu_edx_eax(v))) {
 		pr_debug("msr: guest WRMSR %#x = %#llx -> #GP", index,
-			 (unsigned long long)vcpu_edx_eax(v));
+			 vcpu_edx_eax(v));
 		vcpu_inject_gp(v);
 		return;
 	}

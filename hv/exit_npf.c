@@ -18,7 +18,7 @@ static void emulate_mmio(struct vcpu *v, const struct vexit *e)
 
 	if (err) {
 		vm_stop(vm, "cannot decode the instruction that touched device memory at %#llx (%d)",
-			(unsigned long long)e->npf.gpa, err);
+			e->npf.gpa, err);
 		return;
 	}
 	if (insn.is_write) {
@@ -43,5 +43,5 @@ void exit_npf(struct vcpu *v, const struct vexit *e)
 	}
 	vm_stop(vm, "the guest %s guest-physical address %#llx, which is neither its RAM (0-%#llx) "
 		"nor a device", e->npf.fetch ? "executed at" : e->npf.write ? "wrote to" : "read",
-		(unsigned long long)e->npf.gpa, (unsigned long long)vm->ram_size);
+		e->npf.gpa, vm->ram_size);
 }

@@ -18,15 +18,15 @@ void exit_stats_print(const struct vm *vm)
 		total += s->exits[r];
 		total_cycles += s->hv_cycles[r];
 		console_printf("  %-20s %12llu %14llu\n", exit_reason_name((enum vexit_reason)r),
-			       (unsigned long long)s->exits[r],
-			       (unsigned long long)(s->hv_cycles[r] / s->exits[r]));
+			       s->exits[r],
+			       (s->hv_cycles[r] / s->exits[r]));
 	}
-	console_printf("  %-20s %12llu %14llu\n", "total", (unsigned long long)total,
-		       (unsigned long long)(total ? total_cycles / total : 0));
+	console_printf("  %-20s %12llu %14llu\n", "total", total,
+		       (total ? total_cycles / total : 0));
 	console_printf("  guest-caused exits %llu, interrupts injected %llu\n",
-		       (unsigned long long)s->guest_caused_exits,
-		       (unsigned long long)s->interrupts_injected);
+		       s->guest_caused_exits,
+		       s->interrupts_injected);
 	console_printf("  TSC cycles: guest %llu, hypervisor %llu, halted %llu\n",
-		       (unsigned long long)s->guest_cycles, (unsigned long long)total_cycles,
-		       (unsigned long long)s->halted_cycles);
+		       s->guest_cycles, total_cycles,
+		       s->halted_cycles);
 }

@@ -121,8 +121,8 @@ int guest_boot(struct vm *vm, const struct boot_info *bi, const struct config *c
 		return err;
 	}
 	pr_info("guest: %s kernel at %#llx-%#llx, entry %#x, %u module%s, command line '%s'",
-		r.aout_kludge ? "a.out-kludge" : "ELF", (unsigned long long)r.kernel_lo,
-		(unsigned long long)r.kernel_hi, r.entry, p.module_count,
+		r.aout_kludge ? "a.out-kludge" : "ELF", r.kernel_lo,
+		r.kernel_hi, r.entry, p.module_count,
 		p.module_count == 1 ? "" : "s", cfg->guest_args);
 	vm->boot_written_end = MAX(r.modules_end, MB1_LOW_MEM_END);
 	initial_state(&s, &r);

@@ -110,7 +110,7 @@ static int report_run(struct vm *vm)
 	rr_report(vm);
 	if (rr_replaying(vm) && vm->rr->divergence.diverged) {
 		console_printf("understudy: replay diverged at landmark %llu: %s\n",
-			       (unsigned long long)vm->rr->divergence.landmark, vm->rr->divergence.what);
+			       vm->rr->divergence.landmark, vm->rr->divergence.what);
 		code = PLATFORM_EXIT_REPLAY_DIVERGED;
 	}
 	if (rr_recording(vm) && vm->rr->sink_failed) {
@@ -162,7 +162,7 @@ static int run_guest(void)
 	control_set_vm(&the_vm);
 	vm_run(&the_vm);
 	console_printf("understudy: the run took %llu TSC cycles, record/replay set-up and end included\n",
-		       (unsigned long long)(rdtsc() - start));
+		       (rdtsc() - start));
 	return report_run(&the_vm);
 }
 

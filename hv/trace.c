@@ -251,8 +251,8 @@ void trace_finish(struct vm *vm)
 		vm->rr->guest_ran = false;
 	emit(vm, &end);
 	commit();
-	pr_info("trace: %llu entries, %llu bytes", (unsigned long long)ts.entries,
-		(unsigned long long)ts.bytes);
+	pr_info("trace: %llu entries, %llu bytes", ts.entries,
+		ts.bytes);
 }
 
 void trace_report(const struct vm *vm)

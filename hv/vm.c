@@ -37,8 +37,8 @@ static int create_ram(struct vm *vm, u64 ram_size)
 
 	if (err) {
 		pr_err("vm: cannot allocate %llu MiB of guest RAM (%llu MiB free)",
-		       (unsigned long long)(ram_size >> 20),
-		       (unsigned long long)(mm_free_pages() * PAGE_SIZE >> 20));
+		       (ram_size >> 20),
+		       (mm_free_pages() * PAGE_SIZE >> 20));
 		return err;
 	}
 	vm->ram_size = ram_size;
@@ -74,8 +74,8 @@ int vm_create(struct vm *vm, const struct virt_backend *hw, u64 ram_size)
 	if (err)
 		pr_err("vm: cannot create the vCPU (%d)", err);
 	pr_info("vm: %llu MiB of guest RAM at host %#llx, %llu %s table pages",
-		(unsigned long long)(ram_size >> 20), (unsigned long long)vm->ram_hpa,
-		(unsigned long long)vm->stage2.table_pages, hw->stage2_format->name);
+		(ram_size >> 20), vm->ram_hpa,
+		vm->stage2.table_pages, hw->stage2_format->name);
 	return err;
 }
 
@@ -129,17 +129,17 @@ void vm_dump_guest(struct vm *vm)
 
 	hw->get_state(&vm->vcpu.arch, &s);
 	console_printf("  guest RIP %016llx  RFLAGS %016llx  CS %04x (base %llx, ar %x)\n",
-		       (unsigned long long)s.rip, (unsigned long long)s.rflags, s.seg[SEG_CS].selector,
-		       (unsigned long long)s.seg[SEG_CS].base, s.seg[SEG_CS].ar);
+		       s.rip, s.rflags, s.seg[SEG_CS].selector,
+		       s.seg[SEG_CS].base, s.seg[SEG_CS].ar);
 	for (int i = 0; i < GPR_COUNT; i += 4)
 		console_printf("  %s %016llx  %s %016llx  %s %016llx  %s %016llx\n", names[i],
-			       (unsigned long long)s.gpr[i], names[i + 1], (unsigned long long)s.gpr[i + 1],
-			       names[i + 2], (unsigned long long)s.gpr[i + 2], names[i + 3],
-			       (unsigned long long)s.gpr[i + 3]);
+			       s.gpr[i], names[i + 1], s.gpr[i + 1],
+			       names[i + 2], s.gpr[i + 2], names[i + 3],
+			       s.gpr[i + 3]);
 	console_printf("  CR0 %016llx  CR2 %016llx  CR3 %016llx  CR4 %016llx  EFER %llx\n",
-		       (unsigned long long)s.cr0, (unsigned long long)s.cr2, (unsigned long long)s.cr3,
-		       (unsigned long long)s.cr4, (unsigned long long)s.efer);
+		       s.cr0, s.cr2, s.cr3,
+		       s.cr4, s.efer);
 	console_printf("  GDTR %llx/%x  IDTR %llx/%x  interruptibility %x  activity %x\n",
-		       (unsigned long long)s.gdtr.base, s.gdtr.limit, (unsigned long long)s.idtr.base,
+		       s.gdtr.base, s.gdtr.limit, s.idtr.base,
 		       s.idtr.limit, s.interruptibility, s.activity);
 }

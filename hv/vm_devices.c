@@ -173,8 +173,8 @@ void vm_devices_report(struct vm *vm)
 
 	pr_info("devices: COM1 %llu bytes out; PIT %llu interrupts (%llu coalesced); "
 		"RTC %llu interrupts; unclaimed port reads %llu, writes %llu",
-		(unsigned long long)d->com1.stats.tx_bytes, (unsigned long long)d->pit.stats.irq_edges,
-		(unsigned long long)d->pit.stats.irq_coalesced, (unsigned long long)d->rtc.stats.irqs,
-		(unsigned long long)vm->pio.unclaimed_reads,
-		(unsigned long long)vm->pio.unclaimed_writes);
+		d->com1.stats.tx_bytes, d->pit.stats.irq_edges,
+		d->pit.stats.irq_coalesced, d->rtc.stats.irqs,
+		vm->pio.unclaimed_reads,
+		vm->pio.unclaimed_writes);
 }

@@ -149,8 +149,8 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	if (log_enabled(LOG_TRACE))
 		pr_trace("exit %s%s at rip %#llx, landmark %llu", exit_reason_name(e->reason),
 			 ours ? " (hypervisor's own)" : "",
-			 (unsigned long long)vm->hw->get_rip(&v->arch),
-			 (unsigned long long)vm->stats.guest_caused_exits);
+			 vm->hw->get_rip(&v->arch),
+			 vm->stats.guest_caused_exits);
 	rr_after_exit(vm, e, guest_caused);
 	if (tbit)
 		tbit_handle_exit(vm, e);

@@ -9,11 +9,13 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-typedef uint64_t u64;
+/* u64 is unsigned long long, as in Linux: it prints with %llu/%llx on
+ * every target without casts. */
+typedef unsigned long long u64;
 typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
-typedef int64_t s64;
+typedef long long s64;
 typedef uintptr_t uptr;
 
 /* A physical address. Understudy identity-maps RAM, so a phys_addr_t can be

@@ -158,11 +158,11 @@ static void server_report(void)
 	rate(t.received, t.end_ns - t.start_ns, &ms, &mbit);
 	if (t.bad_offset == NO_BAD_OFFSET)
 		console_printf("nettest: server received %llu bytes in %llu ms (%llu.%02llu Mbit/s), pattern ok\n",
-			       (unsigned long long)t.received, (unsigned long long)ms,
-			       (unsigned long long)(mbit / 100), (unsigned long long)(mbit % 100));
+			       t.received, ms,
+			       (mbit / 100), (mbit % 100));
 	else
 		console_printf("nettest: FAILED: server received %llu bytes, the byte at offset %llu breaks the pattern\n",
-			       (unsigned long long)t.received, (unsigned long long)t.bad_offset);
+			       t.received, t.bad_offset);
 }
 
 static err_t server_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
@@ -291,16 +291,16 @@ static void client_report(u64 count, u64 bad)
 	rate(t.total, t.end_ns - t.start_ns, &ms, &mbit);
 	if (count == t.total && bad == NO_BAD_OFFSET) {
 		console_printf("nettest: sent %llu bytes in %llu ms (%llu.%02llu Mbit/s), server counted %llu\n",
-			       (unsigned long long)t.total, (unsigned long long)ms,
-			       (unsigned long long)(mbit / 100), (unsigned long long)(mbit % 100),
-			       (unsigned long long)count);
+			       t.total, ms,
+			       (mbit / 100), (mbit % 100),
+			       count);
 		finish(true);
 		return;
 	}
-	console_printf("nettest: FAILED: sent %llu bytes, server counted %llu", (unsigned long long)t.total,
-		       (unsigned long long)count);
+	console_printf("nettest: FAILED: sent %llu bytes, server counted %llu", t.total,
+		       count);
 	if (bad != NO_BAD_OFFSET)
-		console_printf(", pattern broken at offset %llu", (unsigned long long)bad);
+		console_printf(", pattern broken at offset %llu", bad);
 	console_printf("\n");
 	finish(false);
 }
@@ -350,7 +350,7 @@ static err_t client_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 	progress();
 	console_printf("nettest: connected to %s:%u, sending %llu bytes\n",
 		       ip4addr_ntoa(ip_2_ip4(&pcb->remote_ip)), NETTEST_PORT,
-		       (unsigned long long)t.total);
+		       t.total);
 	tcp_recv(pcb, client_recv);
 	tcp_sent(pcb, client_sent);
 	tcp_poll(pcb, client_poll, 2);
@@ -465,9 +465,9 @@ static void report_costs(void)
 
 	console_printf("nettest: received %llu frames in %llu polls: %llu TSC cycles per received "
 		       "frame (driver, lwIP, test), %llu per empty poll\n",
-		       (unsigned long long)st->rx_frames, (unsigned long long)st->polls,
-		       (unsigned long long)(st->rx_frames ? st->rx_cycles / st->rx_frames : 0),
-		       (unsigned long long)(st->empty_polls ? st->empty_poll_cycles / st->empty_polls : 0));
+		       st->rx_frames, st->polls,
+		       (st->rx_frames ? st->rx_cycles / st->rx_frames : 0),
+		       (st->empty_polls ? st->empty_poll_cycles / st->empty_polls : 0));
 }
 
 int nettest_run(const struct config *cfg)

@@ -43,7 +43,7 @@ int acpi_host_init(const struct boot_info *bi)
 			host_acpi.ioapics[i].address, host_acpi.ioapics[i].gsi_base);
 	for (unsigned i = 0; i < host_acpi.ecam_count; i++)
 		pr_debug("acpi: PCI ECAM at %#llx, segment %u, buses %u-%u",
-			 (unsigned long long)host_acpi.ecam[i].base, host_acpi.ecam[i].segment,
+			 host_acpi.ecam[i].base, host_acpi.ecam[i].segment,
 			 host_acpi.ecam[i].bus_start, host_acpi.ecam[i].bus_end);
 	if (!host_acpi.has_madt)
 		pr_warn("acpi: no MADT; assuming one CPU");

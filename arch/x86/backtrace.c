@@ -19,7 +19,7 @@ void backtrace_print(u64 rbp)
 
 		if (!frame[1])
 			break;
-		console_printf("    %016llx\n", (unsigned long long)frame[1]);
+		console_printf("    %016llx\n", frame[1]);
 		if (frame[0] <= rbp) /* stacks grow down: callers' frames are higher */
 			break;
 		rbp = frame[0];

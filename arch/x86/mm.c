@@ -106,7 +106,7 @@ int mm_init(const struct boot_info *bi)
 	err = place_bitmap(bi, bytes, &bitmap);
 	if (err) {
 		pr_err("mm: no room below 4 GiB for a %llu-byte page bitmap",
-		       (unsigned long long)bytes);
+		       bytes);
 		return err;
 	}
 	add_reserved(bitmap, bytes, "page allocator bitmap");
@@ -121,13 +121,13 @@ int mm_init(const struct boot_info *bi)
 			pmm_reserve(&kernel_pmm, bi->mem[i].base, bi->mem[i].length);
 	for (unsigned i = 0; i < reserved_count; i++) {
 		pmm_reserve(&kernel_pmm, reserved[i].base, reserved[i].len);
-		pr_debug("mm: reserved %#014llx-%#014llx %s", (unsigned long long)reserved[i].base,
-			 (unsigned long long)(reserved[i].base + reserved[i].len),
+		pr_debug("mm: reserved %#014llx-%#014llx %s", reserved[i].base,
+			 (reserved[i].base + reserved[i].len),
 			 reserved[i].what);
 	}
 	pr_info("mm: %llu MiB usable RAM, %llu MiB free for the hypervisor and its guest",
-		(unsigned long long)(usable_bytes >> 20),
-		(unsigned long long)(kernel_pmm.free_pages * PAGE_SIZE >> 20));
+		(usable_bytes >> 20),
+		(kernel_pmm.free_pages * PAGE_SIZE >> 20));
 	return 0;
 }
 

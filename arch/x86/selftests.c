@@ -40,7 +40,7 @@ static int expect_mapping(const char *what, const void *va, bool writable, bool 
 		return -ENOENT;
 	}
 	if (!!(pte & PTE_W) != writable || (has_nx && !!(pte & PTE_NX) != nx)) {
-		pr_err("selftest: %s at %p has PTE %#llx", what, va, (unsigned long long)pte);
+		pr_err("selftest: %s at %p has PTE %#llx", what, va, pte);
 		return -EINVAL;
 	}
 	return 0;
@@ -118,14 +118,14 @@ SELFTEST(lapic_timer)
 	trap_set_handler(VECTOR_LAPIC_TIMER, NULL);
 	elapsed_ns = time_tsc_to_ns(rdtsc() - start);
 	pr_debug("selftest: %u timer ticks in %llu us", timer_ticks,
-		 (unsigned long long)(elapsed_ns / 1000));
+		 (elapsed_ns / 1000));
 	if (timer_ticks < TIMER_TEST_TICKS) {
 		pr_err("selftest: LAPIC timer gave %u of %d ticks", timer_ticks, TIMER_TEST_TICKS);
 		return -ETIMEDOUT;
 	}
 	if (elapsed_ns < 25000000 || elapsed_ns > 200000000) {
 		pr_err("selftest: %d ticks at %d Hz took %llu us", TIMER_TEST_TICKS, TIMER_TEST_HZ,
-		       (unsigned long long)(elapsed_ns / 1000));
+		       (elapsed_ns / 1000));
 		return -ERANGE;
 	}
 	return 0;

@@ -72,9 +72,9 @@ int time_init(void)
 	clocks.tsc_source = clocks.tsc_hz_cpuid ? "CPUID 15H" : "PIT calibration";
 	boot_tsc = rdtsc();
 	pr_info("time: TSC %llu kHz (%s; measured %llu kHz), %sinvariant; LAPIC timer %llu kHz",
-		(unsigned long long)(clocks.tsc_hz / 1000), clocks.tsc_source,
-		(unsigned long long)(clocks.tsc_hz_measured / 1000),
-		clocks.tsc_invariant ? "" : "not ", (unsigned long long)(clocks.lapic_timer_hz / 1000));
+		(clocks.tsc_hz / 1000), clocks.tsc_source,
+		(clocks.tsc_hz_measured / 1000),
+		clocks.tsc_invariant ? "" : "not ", (clocks.lapic_timer_hz / 1000));
 	if (!clocks.tsc_hz || !clocks.lapic_timer_hz)
 		return -EIO;
 	return 0;

@@ -65,26 +65,26 @@ static bool apply_fixup(struct trap_frame *f)
 void trap_dump(const struct trap_frame *f)
 {
 	console_printf("  RIP %016llx  CS %04llx  RFLAGS %016llx\n",
-		       (unsigned long long)f->rip, (unsigned long long)f->cs,
-		       (unsigned long long)f->rflags);
+		       f->rip, f->cs,
+		       f->rflags);
 	console_printf("  RSP %016llx  SS %04llx  error code %016llx\n",
-		       (unsigned long long)f->rsp, (unsigned long long)f->ss,
-		       (unsigned long long)f->error_code);
-	console_printf("  RAX %016llx  RBX %016llx  RCX %016llx\n", (unsigned long long)f->rax,
-		       (unsigned long long)f->rbx, (unsigned long long)f->rcx);
-	console_printf("  RDX %016llx  RSI %016llx  RDI %016llx\n", (unsigned long long)f->rdx,
-		       (unsigned long long)f->rsi, (unsigned long long)f->rdi);
-	console_printf("  RBP %016llx  R8  %016llx  R9  %016llx\n", (unsigned long long)f->rbp,
-		       (unsigned long long)f->r8, (unsigned long long)f->r9);
-	console_printf("  R10 %016llx  R11 %016llx  R12 %016llx\n", (unsigned long long)f->r10,
-		       (unsigned long long)f->r11, (unsigned long long)f->r12);
-	console_printf("  R13 %016llx  R14 %016llx  R15 %016llx\n", (unsigned long long)f->r13,
-		       (unsigned long long)f->r14, (unsigned long long)f->r15);
+		       f->rsp, f->ss,
+		       f->error_code);
+	console_printf("  RAX %016llx  RBX %016llx  RCX %016llx\n", f->rax,
+		       f->rbx, f->rcx);
+	console_printf("  RDX %016llx  RSI %016llx  RDI %016llx\n", f->rdx,
+		       f->rsi, f->rdi);
+	console_printf("  RBP %016llx  R8  %016llx  R9  %016llx\n", f->rbp,
+		       f->r8, f->r9);
+	console_printf("  R10 %016llx  R11 %016llx  R12 %016llx\n", f->r10,
+		       f->r11, f->r12);
+	console_printf("  R13 %016llx  R14 %016llx  R15 %016llx\n", f->r13,
+		       f->r14, f->r15);
 	console_printf("  CR0 %016llx  CR2 %016llx  CR3 %016llx  CR4 %016llx\n",
-		       (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
-		       (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+		       read_cr0(), read_cr2(),
+		       read_cr3(), read_cr4());
 	console_printf("  backtrace:\n");
-	console_printf("    %016llx\n", (unsigned long long)f->rip);
+	console_printf("    %016llx\n", f->rip);
 	backtrace_print(f->rbp);
 }
 
@@ -93,15 +93,15 @@ static void __noreturn fatal_exception(struct trap_frame *f)
 {
 	if (nested_fatal++) {
 		console_printf("\nunderstudy: exception %llu while reporting an exception; halting\n",
-			       (unsigned long long)f->vector);
+			       f->vector);
 		platform_halt(PLATFORM_EXIT_PANIC);
 	}
 	console_printf("\nunderstudy: FATAL EXCEPTION %llu (%s) on CPU %u\n",
-		       (unsigned long long)f->vector, exception_name((unsigned)f->vector),
+		       f->vector, exception_name((unsigned)f->vector),
 		       cpu_current_id());
 	if (f->vector == EXC_PF)
 		console_printf("  page fault address (CR2) %016llx, %s %s%s\n",
-			       (unsigned long long)read_cr2(),
+			       read_cr2(),
 			       f->error_code & 1 ? "protection violation" : "not present",
 			       f->error_code & 2 ? "write" : "read",
 			       f->error_code & 16 ? " (instruction fetch)" : "");
@@ -143,5 +143,5 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	if (f->vector < EXC_COUNT)
 		fatal_exception(f);
-	pr_warn("trap: unexpected interrupt vector %llu", (unsigned long long)f->vector);
+	pr_warn("trap: unexpected interrupt vector %llu", f->vector);
 }

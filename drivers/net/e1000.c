@@ -433,10 +433,10 @@ static void e1000_refresh_stats(struct netdev *nd)
 	nd->stats.tx_errors += s.ecol + s.latecol;
 	pr_debug("e1000: %02x:%02x.%x hardware: %llu/%llu packets %llu/%llu octets received/sent, "
 		 "%llu broadcast, %llu missed, %llu without buffers", e->pci->bus, e->pci->dev,
-		 e->pci->fn, (unsigned long long)t->gprc, (unsigned long long)t->gptc,
-		 (unsigned long long)t->gorc, (unsigned long long)t->gotc,
-		 (unsigned long long)t->bprc, (unsigned long long)t->mpc,
-		 (unsigned long long)t->rnbc);
+		 e->pci->fn, t->gprc, t->gptc,
+		 t->gorc, t->gotc,
+		 t->bprc, t->mpc,
+		 t->rnbc);
 }
 
 static int e1000_set_mac(struct netdev *nd, const u8 mac[ETH_ALEN])

@@ -46,11 +46,11 @@ static void print_counters(struct netdev *nd, u64 elapsed_ns, unsigned requests)
 		nd->ops->refresh_stats(nd);
 	pr_info("nettest: %s counters: rx %llu frames %llu bytes (%llu dropped, %llu errors), "
 		"tx %llu frames %llu bytes (%llu dropped, %llu errors); %u request%s, %llu ms",
-		nd->name, (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
-		(unsigned long long)s->rx_dropped, (unsigned long long)s->rx_errors,
-		(unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
-		(unsigned long long)s->tx_dropped, (unsigned long long)s->tx_errors, requests,
-		requests == 1 ? "" : "s", (unsigned long long)(elapsed_ns / 1000000));
+		nd->name, s->rx_packets, s->rx_bytes,
+		s->rx_dropped, s->rx_errors,
+		s->tx_packets, s->tx_bytes,
+		s->tx_dropped, s->tx_errors, requests,
+		requests == 1 ? "" : "s", (elapsed_ns / 1000000));
 }
 
 /* Sends the request every NETTEST_RESEND_NS and polls until the reply

@@ -182,7 +182,7 @@ static void setup_ecam(void)
 	ecam.usable = true;
 	if (mech1_present && ecam_covers(0) && pci_read32(&host, PCI_VENDOR_ID) != ids_mech1) {
 		pr_warn("pci: ECAM at %#llx disagrees with mechanism 1; not using it",
-			(unsigned long long)ecam.base);
+			ecam.base);
 		ecam.usable = false;
 	}
 }
@@ -193,7 +193,7 @@ int pci_config_init(void)
 	setup_ecam();
 	if (ecam.usable)
 		pr_info("pci: configuration through ECAM at %#llx, buses %02x-%02x%s",
-			(unsigned long long)ecam.base, ecam.bus_start, ecam.bus_end,
+			ecam.base, ecam.bus_start, ecam.bus_end,
 			mech1_present ? " (mechanism 1 for the rest)" : "");
 	else if (mech1_present)
 		pr_info("pci: configuration mechanism 1 (ports 0xcf8/0xcfc)");

@@ -101,7 +101,7 @@ int pci_format_size(char *buf, size_t len, u64 size)
 		size >>= 10;
 		u++;
 	}
-	return fmt_snprintf(buf, len, "%llu %s", (unsigned long long)size, units[u]);
+	return fmt_snprintf(buf, len, "%llu %s", size, units[u]);
 }
 
 int pci_format_bar(char *buf, size_t len, unsigned n, const struct pci_bar *bar)
@@ -111,5 +111,5 @@ int pci_format_bar(char *buf, size_t len, unsigned n, const struct pci_bar *bar)
 	pci_format_size(size, sizeof(size), bar->size);
 	return fmt_snprintf(buf, len, "BAR%u %s%s %#llx %s", n,
 			    bar->io ? "io" : bar->is64 ? "mem64" : "mem",
-			    bar->prefetchable ? " pref" : "", (unsigned long long)bar->base, size);
+			    bar->prefetchable ? " pref" : "", bar->base, size);
 }

@@ -123,20 +123,20 @@ void rr_report(const struct vm *vm)
 	for (int t = 0; t < RR_TYPES; t++)
 		total += s->entries[t];
 	console_printf("record/replay (%s): %llu entries, %llu bytes in %llu frames, %llu digests\n",
-		       rr->mode == RR_RECORD ? "record" : "replay", (unsigned long long)total,
-		       (unsigned long long)s->log_bytes, (unsigned long long)s->frames,
-		       (unsigned long long)s->digests);
+		       rr->mode == RR_RECORD ? "record" : "replay", total,
+		       s->log_bytes, s->frames,
+		       s->digests);
 	for (int t = 0; t < RR_TYPES; t++)
 		if (s->entries[t])
 			console_printf("  %-14s %10llu\n", rrlog_type_name((unsigned)t),
-				       (unsigned long long)s->entries[t]);
+				       s->entries[t]);
 	console_printf("  ring high water %llu of %u bytes, %llu waits for a full ring (%llu TSC cycles)\n",
-		       (unsigned long long)rr->ring.high_water, RR_RING_SIZE,
-		       (unsigned long long)s->ring_full_waits, (unsigned long long)s->ring_wait_cycles);
+		       rr->ring.high_water, RR_RING_SIZE,
+		       s->ring_full_waits, s->ring_wait_cycles);
 	if (rr->mode == RR_REPLAY)
 		console_printf("  async landmarks searched %llu, breakpoint stops %llu, fast-forwards %llu\n",
-			       (unsigned long long)s->searches, (unsigned long long)s->search_stops,
-			       (unsigned long long)s->fast_forwards);
+			       s->searches, s->search_stops,
+			       s->fast_forwards);
 }
 
 void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,

@@ -210,8 +210,8 @@ static bool wait_until_delivered(struct rr_state *rr)
 	if (state == 1)
 		return true;
 	pr_err("rr: the log sink (%s) delivered %llu of %llu bytes: the log is incomplete%s",
-	       rr->sink->name, (unsigned long long)rr->sink->bytes(),
-	       (unsigned long long)rr->ring.head, state == 0 ? " (gave up after 60 s)" : "");
+	       rr->sink->name, rr->sink->bytes(),
+	       rr->ring.head, state == 0 ? " (gave up after 60 s)" : "");
 	return false;
 }
 
@@ -228,7 +228,7 @@ void rr_record_finish(struct vm *vm)
 	commit_frame(vm);
 	if (wait_until_delivered(rr))
 		pr_info("rr: log complete: %llu bytes through the sink (%s)",
-			(unsigned long long)rr->sink->bytes(), rr->sink->name);
+			rr->sink->bytes(), rr->sink->name);
 	else
 		rr->sink_failed = true;
 }

@@ -35,8 +35,8 @@ void rr_diverge(struct vm *vm, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(d->what, sizeof(d->what), fmt, ap);
 	va_end(ap);
-	pr_err("rr: replay diverged at landmark %llu: %s", (unsigned long long)d->landmark, d->what);
-	vm_stop(vm, "replay diverged at landmark %llu: %s", (unsigned long long)d->landmark, d->what);
+	pr_err("rr: replay diverged at landmark %llu: %s", d->landmark, d->what);
+	vm_stop(vm, "replay diverged at landmark %llu: %s", d->landmark, d->what);
 }
 
 /* Moves whole frames from the log module into the ring while they fit. */
@@ -75,7 +75,7 @@ static int open_next_frame(struct vm *vm)
 	if (size < 0) {
 		rr_diverge(vm, "the log is %s: %s (frame %llu)",
 			   size == -ENODATA ? "truncated" : "corrupt", rr->reader.error,
-			   (unsigned long long)rr->reader.next_seq);
+			   rr->reader.next_seq);
 		return -1;
 	}
 	rr_ring_consume(&rr->ring, (u64)size);
@@ -93,7 +93,7 @@ static bool peek(struct vm *vm)
 
 		if (r < 0) {
 			rr_diverge(vm, "the log is corrupt: %s (frame %llu)", rr->reader.error,
-				   (unsigned long long)(rr->reader.next_seq - 1));
+				   (rr->reader.next_seq - 1));
 			return false;
 		}
 		if (r > 0) {
@@ -127,9 +127,9 @@ bool rr_take(struct vm *vm, enum rrlog_type type, struct rrlog_entry *e)
 	if (rr->next.type != type || rr->next.landmark != landmark || rr->next.async ||
 	    rr->next.rip != rip) {
 		rr_diverge(vm, "the guest asks for %s at rip %#llx; the log has %s%s at landmark %llu "
-			   "rip %#llx", rrlog_type_name(type), (unsigned long long)rip,
+			   "rip %#llx", rrlog_type_name(type), rip,
 			   rr->next.async ? "async " : "", rrlog_type_name(rr->next.type),
-			   (unsigned long long)rr->next.landmark, (unsigned long long)rr->next.rip);
+			   rr->next.landmark, rr->next.rip);
 		return false;
 	}
 	*e = rr->next;
@@ -166,7 +166,7 @@ static void check_digest(struct vm *vm)
 				size_t len = strnlen(pages, sizeof(pages));
 
 				fmt_snprintf(pages + len, sizeof(pages) - len, " %#llx",
-					     (unsigned long long)(ph.page * PAGE_SIZE));
+					     (ph.page * PAGE_SIZE));
 			}
 		}
 		consume(rr);
@@ -174,8 +174,8 @@ static void check_digest(struct vm *vm)
 	rr->stats.digests++;
 	if (bad_reg >= 0)
 		rr_diverge(vm, "state digest: %s is %#llx, the log has %#llx%s",
-			   rr_digest_reg_name((unsigned)bad_reg), (unsigned long long)mine.regs[bad_reg],
-			   (unsigned long long)logged.digest.regs[bad_reg],
+			   rr_digest_reg_name((unsigned)bad_reg), mine.regs[bad_reg],
+			   logged.digest.regs[bad_reg],
 			   mine.memory_hash != logged.digest.memory_hash ? "; memory differs too" : "");
 	else if (mine.memory_hash != logged.digest.memory_hash)
 		rr_diverge(vm, "state digest: guest memory differs (pages at%s%s)",
@@ -310,15 +310,15 @@ void rr_replay_before_entry(struct vm *vm)
 		if (e->landmark < landmark) {
 			rr_diverge(vm, "the log has %s%s at landmark %llu rip %#llx, which the guest "
 				   "passed without reaching", e->async ? "async " : "",
-				   rrlog_type_name(e->type), (unsigned long long)e->landmark,
-				   (unsigned long long)e->rip);
+				   rrlog_type_name(e->type), e->landmark,
+				   e->rip);
 			return;
 		}
 		if (e->async && !state_matches(vm, e) && !search(vm, e))
 			return;
 		if (!e->async && rr->guest_ran) {
 			rr_diverge(vm, "the log has %s right after exit %llu, but the guest ran on",
-				   rrlog_type_name(e->type), (unsigned long long)landmark);
+				   rrlog_type_name(e->type), landmark);
 			return;
 		}
 		stop_search(vm);
@@ -369,7 +369,7 @@ void rr_replay_finish(struct vm *vm)
 	consume(rr);
 	rr->ended = true;
 	pr_info("rr: replay matches the recording: %llu guest-caused exits, final digest identical",
-		(unsigned long long)vm->stats.guest_caused_exits);
+		vm->stats.guest_caused_exits);
 }
 
 /* Checks the log's header against the guest this replay runs. */
@@ -422,6 +422,6 @@ int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	rrlog_reader_init(&rr->reader, false);
 	vm_devices_set_start_epoch(vm, h.start_epoch);
 	pr_info("rr: replaying a %llu-byte log recorded on %s by understudy %s", 
-		(unsigned long long)rr->source_len, h.backend, h.version);
+		rr->source_len, h.backend, h.version);
 	return 0;
 }

@@ -144,7 +144,7 @@ int tbit_init(struct vm *vm, const struct config *cfg)
 	vm->hw->set_cr3_exiting(&vm->vcpu.arch, true);
 	rescan(vm);
 	pr_info("tbit: guest page tables are write-protected (%llu marked now)",
-		(unsigned long long)t->stats.marked);
+		t->stats.marked);
 	return 0;
 }
 
@@ -240,8 +240,8 @@ void tbit_report(const struct vm *vm)
 	s = &vm->tbit->stats;
 	console_printf("T bit: %llu page-table pages marked, %llu rescans, %llu write exits, "
 		       "%llu single steps (%llu interrupted), %llu guest TLB flushes%s\n",
-		       (unsigned long long)s->marked, (unsigned long long)s->rescans,
-		       (unsigned long long)s->write_exits, (unsigned long long)s->step_exits,
-		       (unsigned long long)s->aborted_steps, (unsigned long long)s->guest_flushes,
+		       s->marked, s->rescans,
+		       s->write_exits, s->step_exits,
+		       s->aborted_steps, s->guest_flushes,
 		       s->scan_overflows ? " (some walks found too many tables)" : "");
 }

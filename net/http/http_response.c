@@ -97,8 +97,8 @@ static bool str_is(const char *s, const char *want)
 /* ns as seconds with nine decimals, e.g. 12.000000345. */
 static void out_seconds(struct out *o, u64 ns)
 {
-	out_printf(o, "%llu.%09llu", (unsigned long long)(ns / NSEC_PER_SEC),
-		   (unsigned long long)(ns % NSEC_PER_SEC));
+	out_printf(o, "%llu.%09llu", (ns / NSEC_PER_SEC),
+		   (ns % NSEC_PER_SEC));
 }
 
 static void out_mac(struct out *o, const u8 *mac)
@@ -185,7 +185,7 @@ static void json_str_field(struct out *o, const char *indent, const char *key, c
 static void json_u64_field(struct out *o, const char *indent, const char *key, u64 value,
 			   bool last)
 {
-	out_printf(o, "%s\"%s\": %llu%s\n", indent, key, (unsigned long long)value,
+	out_printf(o, "%s\"%s\": %llu%s\n", indent, key, value,
 		   last ? "" : ",");
 }
 
@@ -228,7 +228,7 @@ static void json_exits(struct out *o, const struct hv_status *s)
 		out_str(o, "      { \"reason\": ");
 		out_json_string(o, e->name);
 		out_printf(o, ", \"count\": %llu, \"avg_cycles\": %llu }%s\n",
-			   (unsigned long long)e->count, (unsigned long long)e->avg_cycles,
+			   e->count, e->avg_cycles,
 			   i + 1 < rows ? "," : "");
 	}
 	if (rows)
@@ -323,14 +323,14 @@ static void metric_labeled(struct out *o, const char *name, const char *label, c
 {
 	out_printf(o, "%s{%s=\"", name, label);
 	out_label_value(o, value);
-	out_printf(o, "\"} %llu\n", (unsigned long long)n);
+	out_printf(o, "\"} %llu\n", n);
 }
 
 static void metric_scalar(struct out *o, const char *name, const char *type, const char *help,
 			  u64 n)
 {
 	metric_family(o, name, type, help);
-	out_printf(o, "%s %llu\n", name, (unsigned long long)n);
+	out_printf(o, "%s %llu\n", name, n);
 }
 
 static void metrics_info(struct out *o, const struct hv_status *s)

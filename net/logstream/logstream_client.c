@@ -99,7 +99,7 @@ static void drop(struct ls_client *c, const char *why, bool tell)
 	close_pcb(c);
 	c->stats.drops++;
 	pr_warn("logstream: %s; connecting again in %llu ms", why,
-		(unsigned long long)(c->backoff_ns / NS_PER_MS));
+		(c->backoff_ns / NS_PER_MS));
 	schedule_retry(c);
 }
 
@@ -231,7 +231,7 @@ static void on_err(void *arg, err_t err)
 		return;
 	c->stats.drops++;
 	pr_warn("logstream: connection lost (lwIP error %d); connecting again in %llu ms",
-		(int)err, (unsigned long long)(c->backoff_ns / NS_PER_MS));
+		(int)err, (c->backoff_ns / NS_PER_MS));
 	schedule_retry(c);
 }
 
@@ -256,8 +256,8 @@ static void on_welcome(struct ls_client *c, const struct ls_msg *m)
 		return;
 	}
 	pr_info("logstream: collector resumes at byte %llu (ring holds %llu to %llu)",
-		(unsigned long long)m->offset, (unsigned long long)r->tail,
-		(unsigned long long)r->head);
+		m->offset, r->tail,
+		r->head);
 	ring_release(c, m->offset);
 	c->sent = m->offset;
 	c->end_sent = false;
@@ -277,7 +277,7 @@ static void on_ack(struct ls_client *c, const struct ls_msg *m)
 	if (c->end_sent && m->offset == c->ring->head) {
 		c->state = LSC_DONE;
 		pr_info("logstream: the collector has the whole log (%llu bytes)",
-			(unsigned long long)m->offset);
+			m->offset);
 		close_pcb(c);
 	}
 }

@@ -54,7 +54,7 @@ int rr_tcp_sink_open(const struct config *cfg, struct rr_ring *ring, const void 
 		return err;
 	}
 	pr_info("rr: streaming the log to %s:%u (session %016llx)", ipaddr_ntoa(&server),
-		cfg->rr_collector_port, (unsigned long long)client.session);
+		cfg->rr_collector_port, client.session);
 	return 0;
 }
 

@@ -68,7 +68,7 @@ static void check_value(const char *s, size_t len)
 	enum log_level level;
 
 	if (cmdline_parse_u64(s, len, &v) == 0) {
-		fmt_snprintf(text, sizeof(text), "%llu", (unsigned long long)v);
+		fmt_snprintf(text, sizeof(text), "%llu", v);
 		CHECK(cmdline_parse_u64(text, strlen(text), &w) == 0 && w == v);
 		CHECK(cmdline_parse_size(s, len, &w) == 0 && w == v);
 	}

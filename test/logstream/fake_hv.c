@@ -126,18 +126,18 @@ static void apply_fault(struct link *l, struct fault *ft)
 	case DROP:
 		l->cut = true;
 		l->cut_at = LS_HEADER_SIZE + (size_t)into;
-		say("dropping the connection at log offset %llu", (unsigned long long)ft->at);
+		say("dropping the connection at log offset %llu", ft->at);
 		break;
 	case CORRUPT:
 		l->out[LS_HEADER_SIZE + into] ^= 0x5a;
 		l->doomed = true;
-		say("corrupting the DATA byte at log offset %llu", (unsigned long long)ft->at);
+		say("corrupting the DATA byte at log offset %llu", ft->at);
 		break;
 	case TRUNCATE:
 		l->cut = true;
 		l->cut_at = TRUNCATED_HEADER;
 		say("sending %d bytes of a header and closing at log offset %llu",
-		    TRUNCATED_HEADER, (unsigned long long)ft->at);
+		    TRUNCATED_HEADER, ft->at);
 		break;
 	}
 }
@@ -240,17 +240,17 @@ static void show_reason(const char *what, const struct ls_msg *m)
 static int on_welcome(struct link *l, const struct ls_msg *m)
 {
 	if (l->welcomed || m->welcome.session != f.session) {
-		say("unexpected WELCOME (session %016llx)", (unsigned long long)m->welcome.session);
+		say("unexpected WELCOME (session %016llx)", m->welcome.session);
 		return LINK_FATAL;
 	}
 	if (m->offset < f.acked || m->offset > l->produced) {
 		say("collector resumes at %llu, but the ring holds bytes %llu to %llu",
-		    (unsigned long long)m->offset, (unsigned long long)f.acked,
-		    (unsigned long long)l->produced);
+		    m->offset, f.acked,
+		    l->produced);
 		return LINK_FATAL;
 	}
 	if (f.links > 1)
-		say("resuming at log offset %llu", (unsigned long long)m->offset);
+		say("resuming at log offset %llu", m->offset);
 	f.acked = f.sent = m->offset;
 	l->welcomed = true;
 	return -1;
@@ -260,8 +260,8 @@ static int on_ack(struct link *l, const struct ls_msg *m)
 {
 	if (!l->welcomed || m->offset < f.acked || m->offset > f.sent) {
 		say("ACK of %llu outside the unACKed bytes %llu to %llu",
-		    (unsigned long long)m->offset, (unsigned long long)f.acked,
-		    (unsigned long long)f.sent);
+		    m->offset, f.acked,
+		    f.sent);
 		return LINK_FATAL;
 	}
 	f.acked = m->offset;
@@ -496,10 +496,10 @@ int main(int argc, char **argv)
 		"logstream_fakehv: %s: session %016llx, %llu of %llu log bytes ACKed, %llu DATA "
 		"messages (%llu bytes resent), %llu connections, %llu ACKs, waited for ACKs %llu "
 		"times, at most %llu bytes unACKed (window %u)\n",
-		rc ? "FAILED" : "done", (unsigned long long)f.session, (unsigned long long)f.acked,
-		(unsigned long long)f.total, (unsigned long long)f.data_msgs,
-		(unsigned long long)f.resent, (unsigned long long)f.links,
-		(unsigned long long)f.acks, (unsigned long long)f.ack_waits,
-		(unsigned long long)f.max_unacked, f.window);
+		rc ? "FAILED" : "done", f.session, f.acked,
+		f.total, f.data_msgs,
+		f.resent, f.links,
+		f.acks, f.ack_waits,
+		f.max_unacked, f.window);
 	return rc;
 }

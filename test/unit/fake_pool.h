@@ -41,7 +41,7 @@ static void *fake_to_virt(void *ctx, u64 phys)
 
 	if (phys < POOL_PHYS || phys % 4096 || idx >= p->used)
 		fail_msg("to_virt(%#llx) is not an allocated table page",
-			 (unsigned long long)phys);
+			 phys);
 	return pool[idx];
 }
 

@@ -716,8 +716,8 @@ static void test_cr4_follows_features(void **state)
 		host_clear(gates[i].leaf, 0, gates[i].reg, gates[i].feature);
 		if (guest_cpuid_cr4_allowed(&ctx) != (full & ~gates[i].cr4))
 			fail_msg("without feature %#llx: cr4 %#llx",
-				 (unsigned long long)gates[i].feature,
-				 (unsigned long long)guest_cpuid_cr4_allowed(&ctx));
+				 gates[i].feature,
+				 guest_cpuid_cr4_allowed(&ctx));
 	}
 }
 

@@ -160,7 +160,7 @@ static void check_good(const struct good_case *g)
 			 in.has_imm, in.rip_relative);
 	if (in.ext != g->ext || in.seg != g->seg || in.imm != g->imm || in.moffs != g->moffs)
 		fail_msg("%s: ext %d seg %d imm %#llx moffs %#llx", g->what, in.ext, in.seg,
-			 (unsigned long long)in.imm, (unsigned long long)in.moffs);
+			 in.imm, in.moffs);
 	assert_int_equal(in.mode, g->mode);
 }
 

@@ -162,7 +162,7 @@ static void assert_filled(u64 gpa, u64 len, u8 value)
 {
 	for (u64 i = 0; i < len; i++)
 		if (ram[gpa + i] != value)
-			fail_msg("ram[%#llx] = %#x, expected %#x", (unsigned long long)(gpa + i),
+			fail_msg("ram[%#llx] = %#x, expected %#x", (gpa + i),
 				 ram[gpa + i], value);
 }
 

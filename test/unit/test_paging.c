@@ -86,7 +86,7 @@ static struct leaf walk(u64 va)
 	int err = paging_walk(root, &fake_alloc, va, &l.pte, &l.size);
 
 	if (err)
-		fail_msg("%#llx is not mapped (%d)", (unsigned long long)va, err);
+		fail_msg("%#llx is not mapped (%d)", va, err);
 	return l;
 }
 
@@ -95,8 +95,8 @@ static void assert_unmapped(u64 va)
 	u64 pte, size;
 
 	if (paging_walk(root, &fake_alloc, va, &pte, &size) != -ENOENT)
-		fail_msg("%#llx is mapped: pte %#llx", (unsigned long long)va,
-			 (unsigned long long)pte);
+		fail_msg("%#llx is mapped: pte %#llx", va,
+			 pte);
 }
 
 /* The frame a leaf maps (bit 12 of a large page entry is PAT, not address). */
@@ -283,24 +283,24 @@ static void check_whole_space(bool nx, bool gb_pages)
 
 		if (err) {
 			if (expected_flags(va, nx))
-				fail_msg("%#llx unmapped", (unsigned long long)va);
+				fail_msg("%#llx unmapped", va);
 			va += PAGE_SIZE_4K;
 			continue;
 		}
 		leaves++;
 		if (!gb_pages && size == PAGE_SIZE_1G)
-			fail_msg("1 GiB page at %#llx without gb_pages", (unsigned long long)va);
+			fail_msg("1 GiB page at %#llx without gb_pages", va);
 		if ((pte & PTE_ADDR_MASK & ~(size - 1)) != va || !(pte & PTE_G) ||
 		    (size > PAGE_SIZE_4K) != !!(pte & PTE_PS))
-			fail_msg("bad leaf %#llx for %#llx", (unsigned long long)pte,
-				 (unsigned long long)va);
+			fail_msg("bad leaf %#llx for %#llx", pte,
+				 va);
 		for (u64 off = 0; off < size; off += PAGE_SIZE_4K)
 			if ((pte & CHECKED_FLAGS) != expected_flags(va + off, nx))
 				fail_msg("%#llx (in a %#llx page at %#llx): flags %#llx, want %#llx",
-					 (unsigned long long)(va + off), (unsigned long long)size,
-					 (unsigned long long)va,
-					 (unsigned long long)(pte & CHECKED_FLAGS),
-					 (unsigned long long)expected_flags(va + off, nx));
+					 (va + off), size,
+					 va,
+					 (pte & CHECKED_FLAGS),
+					 expected_flags(va + off, nx));
 		va += size;
 	}
 	assert_true(leaves > 100);

@@ -44,8 +44,8 @@ static void assert_free_exactly(u64 first, u64 end)
 	for (u64 pfn = 0; pfn < NPAGES; pfn++)
 		if (pmm_is_free(&pmm, PG(pfn)) != (pfn >= first && pfn < end))
 			fail_msg("frame %llu: free=%d, want [%llu, %llu) free",
-				 (unsigned long long)pfn, pmm_is_free(&pmm, PG(pfn)),
-				 (unsigned long long)first, (unsigned long long)end);
+				 pfn, pmm_is_free(&pmm, PG(pfn)),
+				 first, end);
 	assert_int_equal(pmm.free_pages, end - first);
 }
 

@@ -112,9 +112,9 @@ static void check_visits(const struct visit *want, size_t n)
 	for (size_t i = 0; i < MAX(n, (size_t)nvisits); i++) {
 		if (i >= n || i >= nvisits || cmp_visit(&got[i], &exp[i]))
 			fail_msg("visit %zu: got (%#llx, %d), expected (%#llx, %d); %u visits, %zu expected",
-				 i, i < nvisits ? (unsigned long long)got[i].gpa : 0ULL,
+				 i, i < nvisits ? got[i].gpa : 0ULL,
 				 i < nvisits ? got[i].level : 0,
-				 i < n ? (unsigned long long)exp[i].gpa : 0ULL, i < n ? exp[i].level : 0,
+				 i < n ? exp[i].gpa : 0ULL, i < n ? exp[i].level : 0,
 				 nvisits, n);
 	}
 	free(got);
@@ -685,7 +685,7 @@ static void test_random_against_walker(void **state)
 			for (unsigned t = 0; t < r.table_count; t++)
 				if (!visited(r.tables[t], 0))
 					fail_msg("round %u: walk of %#llx read %#llx, not visited", round,
-						 (unsigned long long)la, (unsigned long long)r.tables[t]);
+						 la, r.tables[t]);
 		}
 
 		/* the visits are closed under pt_scan_children (less what is
@@ -705,8 +705,8 @@ static void test_random_against_walker(void **state)
 					found = all[j].gpa == visits[k].gpa && all[j].level == visits[k].level;
 				if (!found)
 					fail_msg("round %u: child (%#llx, %d) of (%#llx, %d) not visited",
-						 round, (unsigned long long)visits[k].gpa, visits[k].level,
-						 (unsigned long long)all[i].gpa, all[i].level);
+						 round, visits[k].gpa, visits[k].level,
+						 all[i].gpa, all[i].level);
 			}
 		}
 	}

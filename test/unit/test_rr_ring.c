@@ -44,7 +44,7 @@ static void assert_pattern(const u8 *p, u64 len, u64 seed, u64 first)
 	for (u64 i = 0; i < len; i++)
 		if (p[i] != pattern(seed, first + i))
 			fail_msg("byte %llu of the stream: got %#x, want %#x",
-				 (unsigned long long)(first + i), p[i], pattern(seed, first + i));
+				 (first + i), p[i], pattern(seed, first + i));
 }
 
 /* Advances an empty ring so its next byte lands at offset off. */

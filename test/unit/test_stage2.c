@@ -70,7 +70,7 @@ static u64 *raw_leaf(u64 gpa)
 
 		if ((e & EPT_RWX) != EPT_RWX)
 			fail_msg("level %d entry for %#llx is %#llx", level,
-				 (unsigned long long)gpa, (unsigned long long)e);
+				 gpa, e);
 		assert_true((e & (EPT_MEMTYPE_MASK | EPT_IGNORE_PAT | EPT_LARGE)) == 0);
 		table = fake_to_virt(&fp, e & EPT_ADDR_MASK);
 	}
@@ -84,7 +84,7 @@ static u64 lookup_ok(u64 gpa, u32 *prot)
 	int err = stage2_lookup(&s2, gpa, &hpa, prot);
 
 	if (err)
-		fail_msg("lookup(%#llx) = %d", (unsigned long long)gpa, err);
+		fail_msg("lookup(%#llx) = %d", gpa, err);
 	return hpa;
 }
 
@@ -94,8 +94,8 @@ static void assert_no_lookup(u64 gpa)
 	u32 prot = 0;
 
 	if (stage2_lookup(&s2, gpa, &hpa, &prot) != -ENOENT)
-		fail_msg("%#llx translates to %#llx", (unsigned long long)gpa,
-			 (unsigned long long)hpa);
+		fail_msg("%#llx translates to %#llx", gpa,
+			 hpa);
 }
 
 static void map_ok(u64 gpa, u64 hpa, u64 size, u32 prot)
@@ -185,7 +185,7 @@ static void test_leaf_encoding(void **state)
 		map_ok(gpa, hpa, PAGE_SIZE_4K, cases[i].prot);
 		if (*raw_leaf(gpa) != (hpa | EPT_MEMTYPE_WB | cases[i].bits))
 			fail_msg("prot %#x: entry %#llx", cases[i].prot,
-				 (unsigned long long)*raw_leaf(gpa));
+				 *raw_leaf(gpa));
 	}
 }
 
@@ -371,8 +371,8 @@ static void test_range_errors(void **state)
 		if (stage2_map(&s2, g, HPA, n, S2_RWX) != -EINVAL ||
 		    stage2_unmap(&s2, g, n) != -EINVAL ||
 		    stage2_protect(&s2, g, n, S2_R) != -EINVAL)
-			fail_msg("range %#llx+%#llx accepted", (unsigned long long)g,
-				 (unsigned long long)n);
+			fail_msg("range %#llx+%#llx accepted", g,
+				 n);
 	}
 	assert_int_equal(stage2_map(&s2, GPA, HPA + 1, PAGE_SIZE_4K, S2_RWX), -EINVAL);
 	assert_int_equal(stage2_map(&s2, GPA, HPA + 0x800, PAGE_SIZE_4K, S2_RWX), -EINVAL);
@@ -416,7 +416,7 @@ static void test_table_pages_64mib(void **state)
 	assert_int_equal(fp.used, s2.table_pages);
 	for (u64 gpa = 0; gpa < MiB(64); gpa += PAGE_SIZE_4K)
 		if (lookup_ok(gpa, &prot) != GiB(1) + gpa)
-			fail_msg("%#llx maps elsewhere", (unsigned long long)gpa);
+			fail_msg("%#llx maps elsewhere", gpa);
 	assert_no_lookup(MiB(64));
 
 	map_ok(0, GiB(2), MiB(64), S2_R);

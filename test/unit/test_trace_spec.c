@@ -28,8 +28,8 @@ static void assert_spec(const char *s, u32 what, u64 start, u64 end)
 		fail_msg("trace='%s' refused", s);
 	if (t.what != what || t.insn_start != start || t.insn_end != end)
 		fail_msg("trace='%s': what %#x [%#llx, %#llx), want %#x [%#llx, %#llx)", s, t.what,
-			 (unsigned long long)t.insn_start, (unsigned long long)t.insn_end, what,
-			 (unsigned long long)start, (unsigned long long)end);
+			 t.insn_start, t.insn_end, what,
+			 start, end);
 }
 
 static void assert_refused(const char *s)

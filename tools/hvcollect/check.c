@@ -69,13 +69,13 @@ static bool walk_entries(struct walk *w, size_t frame_off)
 		if (w->ended) {
 			snprintf(w->err, sizeof(w->err),
 				 "frame %llu at offset %zu: entries after END",
-				 (unsigned long long)w->frames - 1, frame_off);
+				 w->frames - 1, frame_off);
 			return false;
 		}
 		if (e.type == RR_DIGEST_PAGES && !walk_pages(w, &e)) {
 			snprintf(w->err, sizeof(w->err),
 				 "frame %llu at offset %zu: DIGEST_PAGES page list does not decode",
-				 (unsigned long long)w->frames - 1, frame_off);
+				 w->frames - 1, frame_off);
 			return false;
 		}
 		w->ended = e.type == RR_END;
@@ -83,7 +83,7 @@ static bool walk_entries(struct walk *w, size_t frame_off)
 	}
 	if (rc < 0) {
 		snprintf(w->err, sizeof(w->err), "frame %llu at offset %zu: %s",
-			 (unsigned long long)w->frames - 1, frame_off, w->r.error);
+			 w->frames - 1, frame_off, w->r.error);
 		return false;
 	}
 	return true;
@@ -107,7 +107,7 @@ static bool walk_log(struct walk *w)
 
 		if (n < 0) {
 			snprintf(w->err, sizeof(w->err), "frame %llu at offset %zu: %s",
-				 (unsigned long long)seq, frame_off, w->r.error);
+				 seq, frame_off, w->r.error);
 			return false;
 		}
 		w->off += (size_t)n;
@@ -134,10 +134,10 @@ bool check_log(const char *path)
 		msg("hvcollect: %s: log of %zu bytes refused: %s", path, w.size, w.err);
 	} else if (!w.ended) {
 		msg("hvcollect: %s: log of %zu bytes, %llu frames, is truncated: no END entry",
-		    path, w.size, (unsigned long long)w.frames);
+		    path, w.size, w.frames);
 	} else {
 		msg("hvcollect: complete log of %zu bytes, %llu frames, ends with END", w.size,
-		    (unsigned long long)w.frames);
+		    w.frames);
 	}
 	free(data);
 	return !w.err[0] && w.ended;

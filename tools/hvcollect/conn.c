@@ -201,32 +201,32 @@ static bool on_hello(struct conn *c, const struct ls_msg *m)
 	s = session_get(m->hello.session, why, sizeof(why));
 	if (!s)
 		return refuse(c, OUR_LIMIT, "session %016llx refused: %s",
-			      (unsigned long long)m->hello.session, why);
+			      m->hello.session, why);
 	fresh = !s->log_header_len && !s->written;
 	if (!same_log(s, m))
 		return refuse(c, PEER_FAULT,
 			      "session %016llx: the log header differs from the one in %s "
 			      "(another run with the same session id?)",
-			      (unsigned long long)s->id, s->path);
+			      s->id, s->path);
 	if (!session_sync(s, why, sizeof(why)))
 		return refuse(c, OUR_LIMIT, "%s", why);
 	if (s->durable < m->hello.oldest || s->durable > m->hello.produced)
 		return refuse(c, PEER_FAULT,
 			      "session %016llx cannot resume: %s holds %llu bytes, the hypervisor "
 			      "holds bytes %llu to %llu",
-			      (unsigned long long)s->id, s->path, (unsigned long long)s->durable,
-			      (unsigned long long)m->hello.oldest,
-			      (unsigned long long)m->hello.produced);
+			      s->id, s->path, s->durable,
+			      m->hello.oldest,
+			      m->hello.produced);
 	c->s = s;
 	attach(c, s, m);
 	c->out_len += ls_encode_welcome(&c->enc, p, cap, s->id, s->durable);
 	describe_log(m, info, sizeof(info));
 	if (fresh)
 		msg("hvcollect: session %016llx from %s: new log %s (%s)",
-		    (unsigned long long)s->id, c->peer, s->path, info);
+		    s->id, c->peer, s->path, info);
 	else
 		msg("hvcollect: session %016llx from %s: resuming %s at byte %llu",
-		    (unsigned long long)s->id, c->peer, s->path, (unsigned long long)s->durable);
+		    s->id, c->peer, s->path, s->durable);
 	return conn_flush(c);
 }
 
@@ -238,7 +238,7 @@ static bool on_data(struct conn *c, const struct ls_msg *m)
 
 	if (m->offset != c->s->written)
 		return refuse(c, PEER_FAULT, "DATA at offset %llu, but the stream is at %llu",
-			      (unsigned long long)m->offset, (unsigned long long)c->s->written);
+			      m->offset, c->s->written);
 	if (!session_write(c->s, m->payload, m->length, why, sizeof(why)))
 		return refuse(c, OUR_LIMIT, "%s", why);
 	if (!c->unacked_since)
@@ -255,7 +255,7 @@ static bool on_end(struct conn *c, const struct ls_msg *m)
 
 	if (m->offset != s->written)
 		return refuse(c, PEER_FAULT, "END says the log has %llu bytes, the stream has %llu",
-			      (unsigned long long)m->offset, (unsigned long long)s->written);
+			      m->offset, s->written);
 	if (!send_ack(c))
 		return false;
 	p = out_room(c, &cap);
@@ -264,8 +264,8 @@ static bool on_end(struct conn *c, const struct ls_msg *m)
 	c->closing = true;
 	s->ended = true;
 	progress_tick(nio_now(), true);
-	msg("hvcollect: session %016llx: END after %llu bytes in %s", (unsigned long long)s->id,
-	    (unsigned long long)s->written, s->path);
+	msg("hvcollect: session %016llx: END after %llu bytes in %s", s->id,
+	    s->written, s->path);
 	ok = check_log(s->path);
 	if (opt.once && verdict == RUNNING)
 		verdict = ok ? DONE_OK : DONE_FAILED;
@@ -313,9 +313,9 @@ static bool decoder_refused(struct conn *c)
 	return refuse(c, PEER_FAULT,
 		      "message %llu at byte %llu of the connection refused: %s (%s: got %#llx, "
 		      "expected %#llx)",
-		      (unsigned long long)d->messages, (unsigned long long)d->msg_start, d->why,
-		      ls_error_name(d->error), (unsigned long long)d->got,
-		      (unsigned long long)d->want);
+		      d->messages, d->msg_start, d->why,
+		      ls_error_name(d->error), d->got,
+		      d->want);
 }
 
 /* The peer closed or the connection broke: say where the session stands. */
@@ -325,7 +325,7 @@ static bool closed(struct conn *c, bool broken)
 
 	if (c->s)
 		snprintf(where, sizeof(where), "; session %016llx has %llu bytes",
-			 (unsigned long long)c->s->id, (unsigned long long)c->s->written);
+			 c->s->id, c->s->written);
 	if (!c->closing || ls_decoder_mid_message(&c->dec))
 		msg("hvcollect: %s: connection %s%s%s", c->peer, broken ? "broken" : "closed",
 		    ls_decoder_mid_message(&c->dec) ? " in the middle of a message" : "", where);

@@ -230,7 +230,7 @@ static bool finish_sessions(void)
 			all_ended = false;
 			msg("hvcollect: session %016llx: %s holds %llu bytes, "
 			    "incomplete (no END yet)",
-			    (unsigned long long)s->id, s->path, (unsigned long long)s->written);
+			    s->id, s->path, s->written);
 		}
 	}
 	return all_ended;

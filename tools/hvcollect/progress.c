@@ -49,11 +49,11 @@ static void report(struct session *s, double now)
 	fmt_bytes(rate, sizeof(rate), dt > 0 ? (double)(s->written - s->reported_bytes) / dt : 0);
 	if (isatty(STDERR_FILENO)) {
 		fprintf(stderr, "\rhvcollect: %016llx: %s, %s/s, %llu frames\033[K",
-			(unsigned long long)s->id, total, rate, (unsigned long long)s->scan.frames);
+			s->id, total, rate, s->scan.frames);
 		line_open = true;
 	} else {
-		msg("hvcollect: %016llx: %s, %s/s, %llu frames", (unsigned long long)s->id, total,
-		    rate, (unsigned long long)s->scan.frames);
+		msg("hvcollect: %016llx: %s, %s/s, %llu frames", s->id, total,
+		    rate, s->scan.frames);
 	}
 	fflush(stderr);
 	s->reported_at = now;

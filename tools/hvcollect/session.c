@@ -92,7 +92,7 @@ static struct session *create(u64 id, char *why, size_t why_size)
 		snprintf(s->path, sizeof(s->path), "%s", opt.out);
 	else
 		snprintf(s->path, sizeof(s->path), "%s/%016llx.rrlog", opt.dir,
-			 (unsigned long long)id);
+			 id);
 	if (!open_file(s, true, why, why_size)) {
 		if (s->fd >= 0)
 			close(s->fd);
@@ -114,7 +114,7 @@ struct session *session_get(u64 id, char *why, size_t why_size)
 	if (opt.out && nsessions) {
 		snprintf(why, why_size,
 			 "this collector writes %s for session %016llx (--dir takes several)",
-			 opt.out, (unsigned long long)sessions[0]->id);
+			 opt.out, sessions[0]->id);
 		return NULL;
 	}
 	return create(id, why, why_size);

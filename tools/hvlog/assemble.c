@@ -120,19 +120,19 @@ static bool writer_refused(struct assembler *a, const struct rrlog_entry *e)
 
 	if (e->landmark < d->landmark)
 		return fail(a, "landmark E=%llu is less than the previous entry's %llu",
-			    (unsigned long long)e->landmark, (unsigned long long)d->landmark);
+			    e->landmark, d->landmark);
 	if (e->has_branches && e->branches < d->branches)
 		return fail(a, "branches=%llu is less than the previous %llu",
-			    (unsigned long long)e->branches, (unsigned long long)d->branches);
+			    e->branches, d->branches);
 	if (e->type == RR_CLOCK && e->clock_ns < d->clock_ns)
 		return fail(a, "CLOCK ns=%llu is less than the previous CLOCK's %llu",
-			    (unsigned long long)e->clock_ns, (unsigned long long)d->clock_ns);
+			    e->clock_ns, d->clock_ns);
 	for (i = 0; e->type == RR_DIGEST_PAGES && i < e->pages.count; i++) {
 		u64 page = e->pages.pages[i].page;
 
 		if (page < prev || (page == prev && (i || prev)))
 			return fail(a, "page 0x%llx after 0x%llx: pages must increase within a digest",
-				    (unsigned long long)page, (unsigned long long)prev);
+				    page, prev);
 		prev = page;
 	}
 	return fail(a, "the writer refuses this %s entry", rrlog_type_name(e->type));

@@ -28,7 +28,7 @@ static int ended(u64 index, const char *short_name, const char *long_name,
 
 	text_entry_brief(brief, sizeof(brief), e);
 	printf("first difference at entry %llu: %s ends, %s has %s\n",
-	       (unsigned long long)index, short_name, long_name, brief);
+	       index, short_name, long_name, brief);
 	return EXIT_REFUSED;
 }
 
@@ -57,12 +57,12 @@ static int walk(struct logfile *a, struct logfile *b)
 			text_entry_brief(brief_a, sizeof(brief_a), &ea);
 			text_entry_brief(brief_b, sizeof(brief_b), &eb);
 			printf("first difference at entry %llu (frame %llu of A): A has %s, B has %s\n%s",
-			       (unsigned long long)index, (unsigned long long)a->frame_seq,
+			       index, a->frame_seq,
 			       brief_a, brief_b, diff);
 			return EXIT_REFUSED;
 		}
 	}
-	printf("identical (%llu entries)\n", (unsigned long long)index);
+	printf("identical (%llu entries)\n", index);
 	return EXIT_OK;
 }
 

@@ -185,10 +185,10 @@ void field_format(char *out, size_t size, const void *base, const struct field *
 {
 	switch (f->fmt) {
 	case FMT_DEC:
-		snprintf(out, size, "%llu", (unsigned long long)field_get(base, f));
+		snprintf(out, size, "%llu", field_get(base, f));
 		break;
 	case FMT_HEX:
-		snprintf(out, size, "0x%llx", (unsigned long long)field_get(base, f));
+		snprintf(out, size, "0x%llx", field_get(base, f));
 		break;
 	case FMT_STR:
 		format_str(out, size, (const char *)base + f->off);
@@ -248,8 +248,8 @@ static void diff_pages(struct diff_out *d, const struct rrlog_entry *a, const st
 
 		if (pa->page != pb->page || pa->hash != pb->hash) {
 			diff_line(d, "  page %u: 0x%llx=0x%x vs 0x%llx=0x%x\n", i,
-				  (unsigned long long)pa->page, pa->hash,
-				  (unsigned long long)pb->page, pb->hash);
+				  pa->page, pa->hash,
+				  pb->page, pb->hash);
 			return; /* the first differing page is enough */
 		}
 	}
@@ -267,24 +267,24 @@ static void hex_bytes(char *out, const u8 *p, unsigned n)
 static void diff_prefix(struct diff_out *d, const struct rrlog_entry *a, const struct rrlog_entry *b)
 {
 	if (a->landmark != b->landmark)
-		diff_line(d, "  E: %llu vs %llu\n", (unsigned long long)a->landmark,
-			  (unsigned long long)b->landmark);
+		diff_line(d, "  E: %llu vs %llu\n", a->landmark,
+			  b->landmark);
 	if (a->rip != b->rip)
-		diff_line(d, "  rip: 0x%llx vs 0x%llx\n", (unsigned long long)a->rip,
-			  (unsigned long long)b->rip);
+		diff_line(d, "  rip: 0x%llx vs 0x%llx\n", a->rip,
+			  b->rip);
 	if (a->async != b->async)
 		diff_line(d, "  async: %s vs %s\n", a->async ? "yes" : "no", b->async ? "yes" : "no");
 	else if (a->async)
 		for (unsigned i = 0; i < RRLOG_ASYNC_REGS; i++)
 			if (a->regs[i] != b->regs[i])
 				diff_line(d, "  async register %u: 0x%llx vs 0x%llx\n", i,
-					  (unsigned long long)a->regs[i], (unsigned long long)b->regs[i]);
+					  a->regs[i], b->regs[i]);
 	if (a->has_branches != b->has_branches)
 		diff_line(d, "  branches: %s vs %s\n", a->has_branches ? "present" : "absent",
 			  b->has_branches ? "present" : "absent");
 	else if (a->has_branches && a->branches != b->branches)
-		diff_line(d, "  branches: %llu vs %llu\n", (unsigned long long)a->branches,
-			  (unsigned long long)b->branches);
+		diff_line(d, "  branches: %llu vs %llu\n", a->branches,
+			  b->branches);
 }
 
 unsigned entry_diff(const struct rrlog_entry *a, const struct rrlog_entry *b,

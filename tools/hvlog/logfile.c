@@ -98,8 +98,8 @@ static int entry_error(struct logfile *lf, size_t entry_off, const char *why)
 {
 	snprintf(lf->err, sizeof(lf->err),
 		 "%s: frame %llu at offset %zu: entry %llu at offset %zu: %s", lf->name,
-		 (unsigned long long)lf->frame_seq, lf->frame_off,
-		 (unsigned long long)lf->entries, entry_off, why);
+		 lf->frame_seq, lf->frame_off,
+		 lf->entries, entry_off, why);
 	return -1;
 }
 
@@ -172,7 +172,7 @@ enum walk_event logfile_next(struct logfile *lf, struct rrlog_entry *e)
 		n = rrlog_open_frame(&lf->r, lf->data + lf->off, lf->size - lf->off);
 		if (n < 0) {
 			snprintf(lf->err, sizeof(lf->err), "%s: frame %llu at offset %zu: %s",
-				 lf->name, (unsigned long long)lf->frame_seq, lf->off,
+				 lf->name, lf->frame_seq, lf->off,
 				 lf->r.error);
 			return WALK_ERROR;
 		}

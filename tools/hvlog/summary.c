@@ -37,7 +37,7 @@ static void print_types(const struct summary *s)
 	for (t = 0; t < TYPES; t++)
 		if (s->entries[t])
 			printf("%-14s %10llu %12llu %12.2f\n", rrlog_type_name(t),
-			       (unsigned long long)s->entries[t], (unsigned long long)s->bytes[t],
+			       s->entries[t], s->bytes[t],
 			       (double)s->bytes[t] / (double)s->entries[t]);
 }
 
@@ -68,8 +68,8 @@ static void print_summary(const struct summary *s, const struct logfile *lf)
 	printf("format: %s (%s), header %zu bytes, flags 0x%x\n",
 	       lf->hdr.trace ? "trace" : "log", lf->hdr.trace ? RRLOG_TRACE_MAGIC : RRLOG_MAGIC,
 	       lf->header_len, lf->hdr.flags);
-	printf("frames: %llu\n", (unsigned long long)lf->frames);
-	printf("entries: %llu\n", (unsigned long long)s->total);
+	printf("frames: %llu\n", lf->frames);
+	printf("entries: %llu\n", s->total);
 	printf("log bytes: %zu (%.2f per entry)\n", lf->size,
 	       s->total ? (double)lf->size / (double)s->total : 0.0);
 	print_types(s);

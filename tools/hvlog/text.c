@@ -49,21 +49,21 @@ void text_print_header(FILE *f, const struct rrlog_header *h, const u8 *raw, siz
 
 void text_print_frame(FILE *f, u64 seq, u32 entries, size_t payload_len)
 {
-	fprintf(f, "frame %llu entries %u bytes %zu\n", (unsigned long long)seq, entries,
+	fprintf(f, "frame %llu entries %u bytes %zu\n", seq, entries,
 		payload_len);
 }
 
 static void print_prefix(FILE *f, const struct rrlog_entry *e)
 {
-	fprintf(f, "E=%llu rip=0x%llx", (unsigned long long)e->landmark,
-		(unsigned long long)e->rip);
+	fprintf(f, "E=%llu rip=0x%llx", e->landmark,
+		e->rip);
 	if (e->async) {
 		fprintf(f, " async regs=");
 		for (unsigned i = 0; i < RRLOG_ASYNC_REGS; i++)
-			fprintf(f, "%s0x%llx", i ? "," : "", (unsigned long long)e->regs[i]);
+			fprintf(f, "%s0x%llx", i ? "," : "", e->regs[i]);
 	}
 	if (e->has_branches)
-		fprintf(f, " branches=%llu", (unsigned long long)e->branches);
+		fprintf(f, " branches=%llu", e->branches);
 	fprintf(f, " %s", rrlog_type_name(e->type));
 }
 
@@ -79,7 +79,7 @@ void text_print_entry(FILE *f, const struct rrlog_entry *e, const u8 *raw, size_
 	if (e->type == RR_DIGEST_PAGES) {
 		fprintf(f, " n=%u", e->pages.count);
 		for (i = 0; i < e->pages.count; i++)
-			fprintf(f, " 0x%llx=0x%x", (unsigned long long)e->pages.pages[i].page,
+			fprintf(f, " 0x%llx=0x%x", e->pages.pages[i].page,
 				e->pages.pages[i].hash);
 	}
 	if (e->type == RR_T_INSN && e->t_insn.len) {
@@ -95,8 +95,8 @@ void text_print_entry(FILE *f, const struct rrlog_entry *e, const u8 *raw, size_
 
 void text_entry_brief(char *out, size_t size, const struct rrlog_entry *e)
 {
-	snprintf(out, size, "E=%llu rip=0x%llx%s %s", (unsigned long long)e->landmark,
-		 (unsigned long long)e->rip, e->async ? " async" : "", rrlog_type_name(e->type));
+	snprintf(out, size, "E=%llu rip=0x%llx%s %s", e->landmark,
+		 e->rip, e->async ? " async" : "", rrlog_type_name(e->type));
 }
 
 /* --- parsing -------------------------------------------------------------------- */
@@ -220,7 +220,7 @@ static bool parse_field(struct parse *p, void *base, const struct field *f, size
 	default:
 		if (!parse_num(value, field_max(f), &v))
 			return fail(p, "bad %s '%s' (a number up to 0x%llx)", f->name, value,
-				    (unsigned long long)field_max(f));
+				    field_max(f));
 		field_set(base, f, v);
 		return true;
 	}
@@ -434,7 +434,7 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 		}
 	}
 	if (have_n && count != e->pages.count)
-		return fail(p, "n=%llu but %u pages follow", (unsigned long long)count,
+		return fail(p, "n=%llu but %u pages follow", count,
 			    e->pages.count);
 	/* len is T_INSN's first (and only) table field: bit 0 of seen */
 	if (e->type == RR_T_INSN && !check_insn(p, e, seen & 1, insn_bytes))

@@ -77,19 +77,19 @@ void svm_dump(struct vcpu_arch *v)
 	const struct vmcb_save *s = &vmcb->save;
 
 	console_printf("  VMCB at %#llx: exit code %#llx, info1 %#llx, info2 %#llx, intinfo %#llx\n",
-		       (unsigned long long)svm(v)->vmcb_pa, (unsigned long long)c->exit_code,
-		       (unsigned long long)c->exit_info1, (unsigned long long)c->exit_info2,
-		       (unsigned long long)c->exit_int_info);
+		       svm(v)->vmcb_pa, c->exit_code,
+		       c->exit_info1, c->exit_info2,
+		       c->exit_int_info);
 	console_printf("  intercepts cr %#x exc %#x misc %#x/%#x, asid %u, vintr %#llx, eventinj %#llx, n_cr3 %#llx\n",
 		       c->intercept_cr, c->intercept_exceptions, c->intercept_misc1, c->intercept_misc2,
-		       c->asid, (unsigned long long)c->vintr, (unsigned long long)c->event_inj,
-		       (unsigned long long)c->n_cr3);
+		       c->asid, c->vintr, c->event_inj,
+		       c->n_cr3);
 	console_printf("  save: efer %#llx cr0 %#llx cr3 %#llx cr4 %#llx rflags %#llx rip %#llx cpl %u\n",
-		       (unsigned long long)s->efer, (unsigned long long)s->cr0,
-		       (unsigned long long)s->cr3, (unsigned long long)s->cr4,
-		       (unsigned long long)s->rflags, (unsigned long long)s->rip, s->cpl);
+		       s->efer, s->cr0,
+		       s->cr3, s->cr4,
+		       s->rflags, s->rip, s->cpl);
 	console_printf("  cs %04x/%03x/%x/%llx ss %04x/%03x ds %04x/%03x tr %04x/%03x/%x\n",
-		       s->cs.selector, s->cs.attrib, s->cs.limit, (unsigned long long)s->cs.base,
+		       s->cs.selector, s->cs.attrib, s->cs.limit, s->cs.base,
 		       s->ss.selector, s->ss.attrib, s->ds.selector, s->ds.attrib, s->tr.selector,
 		       s->tr.attrib, s->tr.limit);
 }

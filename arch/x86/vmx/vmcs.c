@@ -67,7 +67,7 @@ void vmcs_access_failed(const char *insn, u32 field, u64 value, void *caller)
 	u32 err = read_instruction_error();
 
 	panic("%s of %s (%#x, value %#llx) failed from %p: VM-instruction error %u (%s)", insn,
-	      vmcs_field_name(field), field, (unsigned long long)value, caller, err,
+	      vmcs_field_name(field), field, value, caller, err,
 	      vmx_instruction_error_name(err));
 }
 
@@ -84,7 +84,7 @@ static int vmcs_pointer_insn(const char *name, u64 pa, bool load)
 		u32 err = read_instruction_error();
 
 		pr_err("vmx: %s of VMCS at %#llx failed: VM-instruction error %u (%s)", name,
-		       (unsigned long long)pa, err, vmx_instruction_error_name(err));
+		       pa, err, vmx_instruction_error_name(err));
 		return -EIO;
 	}
 	return 0;
@@ -113,6 +113,6 @@ void vmcs_dump(void)
 				 : "cc");
 		if (!failed)
 			console_printf("    %-32s %#llx\n", vmcs_fields[i].name,
-				       (unsigned long long)value);
+				       value);
 	}
 }

@@ -124,7 +124,7 @@ void vmx_dump(struct vcpu_arch *v)
 {
 	struct vmx_vcpu *vx = vmx(v);
 
-	console_printf("  VMCS at %#llx, %s\n", (unsigned long long)vx->vmcs_pa,
+	console_printf("  VMCS at %#llx, %s\n", vx->vmcs_pa,
 		       vx->launched ? "launched" : "not launched");
 	vmcs_dump();
 }

@@ -52,7 +52,7 @@ static int check_feature_control(void)
 		fc = 0;
 	if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX)) {
 		pr_err("vmx: VMX is locked off by the firmware (IA32_FEATURE_CONTROL=%#llx); "
-		       "enable VT-x in the firmware setup", (unsigned long long)fc);
+		       "enable VT-x in the firmware setup", fc);
 		return -EPERM;
 	}
 	return 0;

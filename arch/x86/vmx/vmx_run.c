@@ -249,7 +249,7 @@ static void report_entry_failure(const struct vexit *e)
 				     ? qualifications[e->raw_qual] : "unknown qualification";
 
 	pr_err("vmx: VM entry failed: %s (exit reason %u, qualification %llu: %s)", what, basic,
-	       (unsigned long long)e->raw_qual, basic == VMX_EXIT_INVALID_GUEST_STATE ? detail : "-");
+	       e->raw_qual, basic == VMX_EXIT_INVALID_GUEST_STATE ? detail : "-");
 }
 
 #define DR6_BS (1ULL << 14) /* qualification of a #DB exit: single step (Table 28-1) */
