@@ -14,7 +14,6 @@
 #define AR_DATA32 0xC093 /* read/write, accessed, present, 32-bit, 4 KiB granular */
 #define AR_TSS32_BUSY 0x008B
 #define FLAT_LIMIT 0xFFFFFFFFu
-#define DR7_RESET 0x400ULL              /* SDM Vol 3, 18.2.4: bit 10 reads 1 */
 #define PAT_RESET 0x0007040600070406ULL /* SDM Vol 3, 13.12.4 "Programming the PAT" */
 
 /* Length of s's first word, and where the rest starts. */

@@ -7,57 +7,12 @@
 
 #include <string.h>
 
+#include "arch/x86/regs.h"
 #include "compiler.h"
 #include "errno.h"
 
-/* 2.5 "Control Registers" and 2.2.1 "Extended Feature Enable Register" */
-#define CR0_WP BIT(16)   /* supervisor writes honour R/W */
-#define CR0_PG BIT(31)   /* paging */
-#define CR4_PSE BIT(4)   /* 4-MiB pages in 32-bit paging */
-#define CR4_PAE BIT(5)
-#define CR4_LA57 BIT(12) /* 5-level paging */
-#define CR4_SMEP BIT(20)
-#define CR4_SMAP BIT(21)
-#define EFER_LME BIT(8)
-#define EFER_LMA BIT(10)
-#define EFER_NXE BIT(11) /* execute-disable bit in PAE/4-level entries */
-
-/* Paging-structure entry bits (Tables 4-4 ff., 4-8 ff., 4-14 ff.) */
-#define PTE_P BIT(0)   /* present */
-#define PTE_RW BIT(1)  /* writable */
-#define PTE_US BIT(2)  /* user */
-#define PTE_PS BIT(7)  /* page size: maps a page, not a table */
-#define PTE_XD BIT(63) /* execute-disable (EFER.NXE=1) */
-
-#define PAGE_SHIFT 12
-#define PAGE_SIZE_4K KiB(4)
-#define PAGE_SIZE_4M MiB(4)
-#define ADDR_BITS_LONG 52      /* entries hold address bits 51:12 at most */
 #define LINEAR_MASK_32 0xFFFFFFFFULL /* 32-bit and PAE linear addresses */
-
-/* 32-bit paging (4.3): 4-byte entries, 10-bit indices */
-#define L32_ENTRY_SIZE 4
-#define L32_INDEX_MASK 0x3FF
-#define L32_PDE_SHIFT 22
-#define L32_ADDR_MASK 0xFFFFF000ULL   /* bits 31:12 of CR3, PDE, PTE */
-#define L32_4M_ADDR_MASK 0xFFC00000ULL /* bits 31:22 of a 4-MiB PDE */
-#define L32_PSE36_SHIFT 13            /* PDE bits (M-20):13 = address (M-1):32 */
-#define L32_PSE36_MAX_BITS 40         /* M is capped at 40 for PSE-36 */
-#define L32_4M_RSVD_TOP 21            /* PDE bits 21:(M-19) are reserved */
-
-/* PAE (4.4) and 4/5-level (4.5): 8-byte entries, 9-bit indices */
-#define L64_ENTRY_SIZE 8
-#define L64_INDEX_BITS 9
-#define L64_INDEX_MASK 0x1FF
-#define PAE_CR3_MASK 0xFFFFFFE0ULL    /* PDPT is 32-byte aligned */
-#define PAE_PDPT_SHIFT 30
 #define PAE_PDPT_INDEX_MASK 3
-#define PAE_PDPTE_RSVD (BIT(1) | BIT(2) | BIT(5) | BIT(6) | BIT(7) | BIT(8)) /* Table 4-8 */
-#define PAE_RSVD_TOP 62               /* PAE PDE/PTE: bits 62:M reserved */
-#define LONG_RSVD_TOP 51              /* 4-level entries: bits 51:M reserved */
-#define LARGE_RSVD_LOW 13             /* 2M/1G pages: bits from 13 up to the page size */
-#define CANONICAL_BITS_4LEVEL 48
-#define CANONICAL_BITS_5LEVEL 57
 
 /* Bits hi..lo set (hi >= lo, both < 64); empty when hi < lo. */
 static u64 genmask(unsigned hi, unsigned lo)
@@ -152,10 +107,10 @@ static int fault(struct walk *w, enum gw_fault kind, unsigned level)
 /* Folds one entry's R/W, U/S and XD into the effective rights (4.6). */
 static void accumulate(struct walk *w, u64 entry)
 {
-	w->writable &= !!(entry & PTE_RW);
-	w->user &= !!(entry & PTE_US);
+	w->writable &= !!(entry & PTE_W);
+	w->user &= !!(entry & PTE_U);
 	if (w->cpu->efer & EFER_NXE)
-		w->executable &= !(entry & PTE_XD);
+		w->executable &= !(entry & PTE_NX);
 }
 
 /* 4.6.1 "Determination of Access Rights" for the combined rights. */
@@ -196,44 +151,44 @@ static int finish(struct walk *w, u64 page_base, u64 page_size, u64 la)
 /* Reserved bits of a 4-MiB PDE: 21:(M-19), with M capped at 40 (4.3). */
 static u64 pse_rsvd(unsigned m)
 {
-	return genmask(L32_4M_RSVD_TOP, m - 19);
+	return genmask(PT_L32_4M_RSVD_TOP, m - 19);
 }
 
 /* 4.3 "32-Bit Paging": PDE (4 MiB page with CR4.PSE, incl. PSE-36), PTE. */
 static int walk_32bit(struct walk *w, u64 la)
 {
 	const struct gw_cpu *cpu = w->cpu;
-	unsigned m = MIN(cpu->phys_bits, (u8)L32_PSE36_MAX_BITS);
+	unsigned m = MIN(cpu->phys_bits, (u8)PT_L32_PSE36_MAX_BITS);
 	u64 pde, pte, addr;
 	int err;
 
-	addr = (cpu->cr3 & L32_ADDR_MASK) + ((la >> L32_PDE_SHIFT) & L32_INDEX_MASK) * L32_ENTRY_SIZE;
-	err = read_entry(w, addr, L32_ENTRY_SIZE, &pde);
+	addr = (cpu->cr3 & PT_L32_ADDR_MASK) + ((la >> PT_L32_PDE_SHIFT) & PT_L32_INDEX_MASK) * PT_L32_ENTRY_SIZE;
+	err = read_entry(w, addr, PT_L32_ENTRY_SIZE, &pde);
 	if (err)
 		return err;
 	if (!(pde & PTE_P))
 		return fault(w, GW_NOT_PRESENT, 2);
 	accumulate(w, pde);
 	if ((pde & PTE_PS) && (cpu->cr4 & CR4_PSE)) {
-		u64 high = (pde >> L32_PSE36_SHIFT) & (BIT(m - 32) - 1);
+		u64 high = (pde >> PT_L32_PSE36_SHIFT) & (BIT(m - 32) - 1);
 
 		if (pde & pse_rsvd(m))
 			return fault(w, GW_RESERVED, 2);
-		return finish(w, (pde & L32_4M_ADDR_MASK) | (high << 32), PAGE_SIZE_4M, la);
+		return finish(w, (pde & PT_L32_4M_ADDR_MASK) | (high << 32), PAGE_SIZE_4M, la);
 	}
-	addr = (pde & L32_ADDR_MASK) + ((la >> PAGE_SHIFT) & L32_INDEX_MASK) * L32_ENTRY_SIZE;
-	err = read_entry(w, addr, L32_ENTRY_SIZE, &pte);
+	addr = (pde & PT_L32_ADDR_MASK) + ((la >> PAGE_SHIFT_4K) & PT_L32_INDEX_MASK) * PT_L32_ENTRY_SIZE;
+	err = read_entry(w, addr, PT_L32_ENTRY_SIZE, &pte);
 	if (err)
 		return err;
 	if (!(pte & PTE_P))
 		return fault(w, GW_NOT_PRESENT, 1);
 	accumulate(w, pte);
-	return finish(w, pte & L32_ADDR_MASK, PAGE_SIZE_4K, la);
+	return finish(w, pte & PT_L32_ADDR_MASK, PAGE_SIZE_4K, la);
 }
 
 static unsigned level_shift(unsigned level)
 {
-	return PAGE_SHIFT + L64_INDEX_BITS * (level - 1);
+	return PAGE_SHIFT_4K + PT_L64_INDEX_BITS * (level - 1);
 }
 
 /* Whether an 8-byte entry at level maps a page: a PTE, or a PDE / PDPTE
@@ -253,7 +208,7 @@ static u64 entry_rsvd(const struct walk *w, unsigned level, u64 entry)
 	if (level >= 4)
 		rsvd |= PTE_PS;
 	else if (level >= 2 && is_leaf(level, entry))
-		rsvd |= genmask(level_shift(level) - 1, LARGE_RSVD_LOW);
+		rsvd |= genmask(level_shift(level) - 1, PT_LARGE_RSVD_LOW);
 	return rsvd;
 }
 
@@ -267,9 +222,9 @@ static int walk_8byte(struct walk *w, u64 top_table, unsigned top_level, u64 la)
 	u64 table = top_table;
 
 	for (unsigned level = top_level; level >= 1; level--) {
-		u64 addr = table + ((la >> level_shift(level)) & L64_INDEX_MASK) * L64_ENTRY_SIZE;
+		u64 addr = table + ((la >> level_shift(level)) & PT_L64_INDEX_MASK) * PT_L64_ENTRY_SIZE;
 		u64 entry;
-		int err = read_entry(w, addr, L64_ENTRY_SIZE, &entry);
+		int err = read_entry(w, addr, PT_L64_ENTRY_SIZE, &entry);
 
 		if (err)
 			return err;
@@ -292,16 +247,16 @@ static int walk_8byte(struct walk *w, u64 top_table, unsigned top_level, u64 la)
  * (no rights bits of its own), then a PAE page directory. */
 static int walk_pae(struct walk *w, u64 la)
 {
-	u64 addr = (w->cpu->cr3 & PAE_CR3_MASK) +
-		   ((la >> PAE_PDPT_SHIFT) & PAE_PDPT_INDEX_MASK) * L64_ENTRY_SIZE;
+	u64 addr = (w->cpu->cr3 & PT_PAE_CR3_MASK) +
+		   ((la >> PT_PAE_PDPT_SHIFT) & PAE_PDPT_INDEX_MASK) * PT_L64_ENTRY_SIZE;
 	u64 pdpte;
-	int err = read_entry(w, addr, L64_ENTRY_SIZE, &pdpte);
+	int err = read_entry(w, addr, PT_L64_ENTRY_SIZE, &pdpte);
 
 	if (err)
 		return err;
 	if (!(pdpte & PTE_P))
 		return fault(w, GW_NOT_PRESENT, 3);
-	if (pdpte & (PAE_PDPTE_RSVD | genmask(63, w->cpu->phys_bits)))
+	if (pdpte & (PT_PAE_PDPTE_RSVD | genmask(63, w->cpu->phys_bits)))
 		return fault(w, GW_RESERVED, 3);
 	return walk_8byte(w, pdpte & w->phys_mask, 2, la);
 }
@@ -318,7 +273,7 @@ static int walk_long(struct walk *w, u64 la, enum gw_mode mode)
 {
 	unsigned levels = mode == GW_MODE_5LEVEL ? 5 : 4;
 
-	if (!canonical(la, mode == GW_MODE_5LEVEL ? CANONICAL_BITS_5LEVEL : CANONICAL_BITS_4LEVEL))
+	if (!canonical(la, mode == GW_MODE_5LEVEL ? PT_CANONICAL_BITS_5LEVEL : PT_CANONICAL_BITS_4LEVEL))
 		return fault(w, GW_NONCANONICAL, 0);
 	return walk_8byte(w, w->cpu->cr3 & w->phys_mask, levels, la);
 }
@@ -327,14 +282,14 @@ static int walk_long(struct walk *w, u64 la, enum gw_mode mode)
 static void walk_init(struct walk *w, const struct gw_cpu *cpu, u32 access,
 		      struct gw_result *res, enum gw_mode mode)
 {
-	unsigned rsvd_top = mode == GW_MODE_PAE ? PAE_RSVD_TOP : LONG_RSVD_TOP;
+	unsigned rsvd_top = mode == GW_MODE_PAE ? PT_PAE_RSVD_TOP : PT_LONG_RSVD_TOP;
 
 	*w = (struct walk){ .cpu = cpu, .access = access, .res = res, .writable = true,
 			    .user = true, .executable = true };
-	w->phys_mask = genmask(cpu->phys_bits - 1, PAGE_SHIFT);
+	w->phys_mask = genmask(cpu->phys_bits - 1, PAGE_SHIFT_4K);
 	w->rsvd_common = genmask(rsvd_top, cpu->phys_bits);
 	if (!(cpu->efer & EFER_NXE))
-		w->rsvd_common |= PTE_XD;
+		w->rsvd_common |= PTE_NX;
 }
 
 /* One translation; res->tables is left as it was (gw_read_linear adds up). */
@@ -350,7 +305,7 @@ static int translate(const struct gw_cpu *cpu, u64 la, u32 access, struct gw_res
 	res->fault = GW_OK;
 	res->fault_level = 0;
 	res->error_code = 0;
-	if (!cpu->read || cpu->phys_bits < 32 || cpu->phys_bits > ADDR_BITS_LONG)
+	if (!cpu->read || cpu->phys_bits < 32 || cpu->phys_bits > PT_ADDR_BITS_MAX)
 		return -EINVAL;
 	walk_init(&w, cpu, access, res, mode);
 	switch (mode) {

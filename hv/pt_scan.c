@@ -8,41 +8,11 @@
 
 #include <string.h>
 
+#include "arch/x86/regs.h"
 #include "compiler.h"
 #include "errno.h"
 
-/* 2.5 "Control Registers" and 2.2.1 "Extended Feature Enable Register" */
-#define CR4_PSE BIT(4)   /* 4-MiB pages in 32-bit paging */
-#define EFER_NXE BIT(11) /* execute-disable bit in PAE/4-level entries */
-
-/* Paging-structure entry bits (Tables 4-4 ff., 4-8 ff., 4-14 ff.) */
-#define PTE_P BIT(0)   /* present */
-#define PTE_PS BIT(7)  /* page size: maps a page, not a table */
-#define PTE_XD BIT(63) /* execute-disable (EFER.NXE=1) */
-
-#define PAGE_SHIFT 12
-#define PAGE_SIZE_4K KiB(4)
 #define ADDR_BITS_MIN 32       /* phys_bits range the walker accepts */
-#define ADDR_BITS_LONG 52      /* entries hold address bits 51:12 at most */
-
-/* 32-bit paging (4.3): 1024 4-byte entries per table */
-#define L32_ENTRY_SIZE 4
-#define L32_ENTRIES 1024
-#define L32_ADDR_MASK 0xFFFFF000ULL   /* bits 31:12 of CR3, a PDE referencing a PT */
-#define L32_PSE36_MAX_BITS 40         /* M is capped at 40 for PSE-36 */
-#define L32_4M_RSVD_TOP 21            /* 4-MiB PDE bits 21:(M-19) are reserved */
-
-/* PAE (4.4) and 4/5-level (4.5): 512 8-byte entries per table */
-#define L64_ENTRY_SIZE 8
-#define L64_ENTRIES 512
-#define L64_INDEX_BITS 9
-#define PAE_CR3_MASK 0xFFFFFFE0ULL    /* PDPT is 32-byte aligned */
-#define PAE_PDPTES 4
-#define PAE_PDPTE_RSVD (BIT(1) | BIT(2) | BIT(5) | BIT(6) | BIT(7) | BIT(8)) /* Table 4-8 */
-#define PAE_RSVD_TOP 62               /* PAE PDE/PTE: bits 62:M reserved */
-#define LONG_RSVD_TOP 51              /* 4-level entries: bits 51:M reserved */
-#define LARGE_RSVD_LOW 13             /* 2M/1G pages: bits from 13 up to the page size */
-
 /* Entries are read this many bytes at a time (a chunk never crosses a page). */
 #define CHUNK_SIZE 64
 /* Fibonacci hashing of the visited set's keys: 2^64 / golden ratio. */
@@ -52,8 +22,8 @@ STATIC_ASSERT(PT_SCAN_MAX_TABLES < PT_SCAN_SLOTS, "the visited set needs an empt
 STATIC_ASSERT(PT_LEVEL_PML5 < PAGE_SIZE_4K, "a set key is page | level");
 
 union chunk {
-	u32 e32[CHUNK_SIZE / L32_ENTRY_SIZE];
-	u64 e64[CHUNK_SIZE / L64_ENTRY_SIZE];
+	u32 e32[CHUNK_SIZE / PT_L32_ENTRY_SIZE];
+	u64 e64[CHUNK_SIZE / PT_L64_ENTRY_SIZE];
 };
 
 /* State of one pt_scan or pt_scan_children. */
@@ -78,6 +48,7 @@ enum entry_kind {
 	ENTRY_TABLE,    /* references a table of the next level down */
 };
 
+/* Bits hi..lo set (hi >= lo, both < 64); empty when hi < lo. */
 /* Bits hi..lo set (hi >= lo, both < 64); empty when hi < lo. */
 static u64 genmask(unsigned hi, unsigned lo)
 {
@@ -105,17 +76,17 @@ static unsigned top_level(enum gw_mode mode)
 
 static unsigned entry_size(const struct scan *s)
 {
-	return s->mode == GW_MODE_32BIT ? L32_ENTRY_SIZE : L64_ENTRY_SIZE;
+	return s->mode == GW_MODE_32BIT ? PT_L32_ENTRY_SIZE : PT_L64_ENTRY_SIZE;
 }
 
 /* Bytes of entries in a table at level: a page, but 32 for the PAE PDPT. */
 static unsigned table_bytes(const struct scan *s, unsigned level)
 {
 	if (s->mode == GW_MODE_32BIT)
-		return L32_ENTRIES * L32_ENTRY_SIZE;
+		return PT_L32_ENTRIES * PT_L32_ENTRY_SIZE;
 	if (s->mode == GW_MODE_PAE && level == PT_LEVEL_PDPT)
-		return PAE_PDPTES * L64_ENTRY_SIZE;
-	return L64_ENTRIES * L64_ENTRY_SIZE;
+		return PT_PAE_PDPTES * PT_L64_ENTRY_SIZE;
+	return PT_L64_ENTRIES * PT_L64_ENTRY_SIZE;
 }
 
 /* Where the entries of the CR3 table start (4.3, 4.4, 4.5). */
@@ -123,9 +94,9 @@ static u64 root_table(const struct scan *s)
 {
 	switch (s->mode) {
 	case GW_MODE_32BIT:
-		return s->cpu->cr3 & L32_ADDR_MASK;
+		return s->cpu->cr3 & PT_L32_ADDR_MASK;
 	case GW_MODE_PAE:
-		return s->cpu->cr3 & PAE_CR3_MASK;
+		return s->cpu->cr3 & PT_PAE_CR3_MASK;
 	default:
 		return s->cpu->cr3 & s->phys_mask;
 	}
@@ -134,9 +105,9 @@ static u64 root_table(const struct scan *s)
 /* Reserved bits of a 4-MiB PDE: 21:(M-19), with M capped at 40 (4.3). */
 static u64 pse_rsvd(const struct gw_cpu *cpu)
 {
-	unsigned m = MIN(cpu->phys_bits, (u8)L32_PSE36_MAX_BITS);
+	unsigned m = MIN(cpu->phys_bits, (u8)PT_L32_PSE36_MAX_BITS);
 
-	return genmask(L32_4M_RSVD_TOP, m - 19);
+	return genmask(PT_L32_4M_RSVD_TOP, m - 19);
 }
 
 /* Whether an 8-byte PDE or PDPTE maps a page (4.4, 4.5; not the PAE PDPTE). */
@@ -155,7 +126,7 @@ static u64 entry_rsvd(const struct scan *s, unsigned level, u64 entry)
 	if (level >= PT_LEVEL_PML4)
 		rsvd |= PTE_PS;
 	else if (is_large(level, entry))
-		rsvd |= genmask(PAGE_SHIFT + L64_INDEX_BITS * (level - 1) - 1, LARGE_RSVD_LOW);
+		rsvd |= genmask(PAGE_SHIFT_4K + PT_L64_INDEX_BITS * (level - 1) - 1, PT_LARGE_RSVD_LOW);
 	return rsvd;
 }
 
@@ -168,11 +139,11 @@ static enum entry_kind classify(const struct scan *s, unsigned level, u64 entry,
 	case GW_MODE_32BIT: /* PS counts with CR4.PSE only; a PT's address has no PSE-36 bits */
 		if ((entry & PTE_PS) && (s->cpu->cr4 & CR4_PSE))
 			return (entry & pse_rsvd(s->cpu)) ? ENTRY_RESERVED : ENTRY_PAGE;
-		*child = entry & L32_ADDR_MASK;
+		*child = entry & PT_L32_ADDR_MASK;
 		return ENTRY_TABLE;
 	case GW_MODE_PAE:
 		if (level == PT_LEVEL_PDPT) {
-			if (entry & (PAE_PDPTE_RSVD | genmask(63, s->cpu->phys_bits)))
+			if (entry & (PT_PAE_PDPTE_RSVD | genmask(63, s->cpu->phys_bits)))
 				return ENTRY_RESERVED;
 			*child = entry & s->phys_mask;
 			return ENTRY_TABLE;
@@ -238,7 +209,7 @@ static int scan_entries(struct scan *s, u64 table, unsigned level, union chunk *
 				return err;
 		}
 		for (unsigned i = 0; i < len / size; i++) {
-			u64 entry = size == L32_ENTRY_SIZE ? buf->e32[i] : buf->e64[i];
+			u64 entry = size == PT_L32_ENTRY_SIZE ? buf->e32[i] : buf->e64[i];
 			u64 child = 0;
 
 			switch (classify(s, level, entry, &child)) {
@@ -310,14 +281,14 @@ static int scan_init(struct scan *s, const struct gw_cpu *cpu, pt_scan_visit_fn 
 
 	*s = (struct scan){ .cpu = cpu, .visit = visit, .ctx = ctx, .stats = stats };
 	if (!cpu->read || !visit || cpu->phys_bits < ADDR_BITS_MIN ||
-	    cpu->phys_bits > ADDR_BITS_LONG)
+	    cpu->phys_bits > PT_ADDR_BITS_MAX)
 		return -EINVAL;
 	s->mode = gw_paging_mode(cpu);
-	rsvd_top = s->mode == GW_MODE_PAE ? PAE_RSVD_TOP : LONG_RSVD_TOP;
-	s->phys_mask = genmask(cpu->phys_bits - 1, PAGE_SHIFT);
+	rsvd_top = s->mode == GW_MODE_PAE ? PT_PAE_RSVD_TOP : PT_LONG_RSVD_TOP;
+	s->phys_mask = genmask(cpu->phys_bits - 1, PAGE_SHIFT_4K);
 	s->rsvd_common = genmask(rsvd_top, cpu->phys_bits);
 	if (!(cpu->efer & EFER_NXE))
-		s->rsvd_common |= PTE_XD;
+		s->rsvd_common |= PTE_NX;
 	return 0;
 }
 

@@ -6,15 +6,12 @@
 #ifndef UNDERSTUDY_ARCH_X86_PAGING_H
 #define UNDERSTUDY_ARCH_X86_PAGING_H
 
+#include "arch/x86/regs.h"
 #include "boot/bootinfo.h"
 #include "types.h"
 
 #define PT_ENTRIES 512
 #define PT_LEVELS 4
-#define PTE_ADDR_MASK 0x000FFFFFFFFFF000ULL
-#define PAGE_SIZE_4K 0x1000ULL
-#define PAGE_SIZE_2M 0x200000ULL
-#define PAGE_SIZE_1G 0x40000000ULL
 
 /* Page-table pages come from here (the kernel's allocator, or a test's). */
 struct pt_alloc {

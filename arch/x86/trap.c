@@ -110,10 +110,6 @@ static void __noreturn fatal_exception(struct trap_frame *f)
 	platform_halt(PLATFORM_EXIT_PANIC);
 }
 
-#define DR6_BREAKPOINTS 0xFULL  /* B0-B3 (SDM Vol 3, 18.2.3 "Debug Status Register") */
-#define DR6_RESET 0xFFFF0FF0ULL
-#define RFLAGS_RESUME (1ULL << 16)
-
 /* A breakpoint armed for the guest can fire in the host when the host runs
  * the same linear address (the SVM backend arms it around VMRUN): step over
  * it with RF instead of treating it as a hypervisor bug. */
@@ -125,7 +121,7 @@ static bool host_breakpoint_hit(struct trap_frame *f)
 	if (!(dr6 & DR6_BREAKPOINTS))
 		return false;
 	__asm__ volatile("mov %0, %%dr6" : : "r"(DR6_RESET));
-	f->rflags |= RFLAGS_RESUME;
+	f->rflags |= RFLAGS_RF;
 	return true;
 }
 

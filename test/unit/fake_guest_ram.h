@@ -8,6 +8,7 @@
 #ifndef UNDERSTUDY_TEST_FAKE_GUEST_RAM_H
 #define UNDERSTUDY_TEST_FAKE_GUEST_RAM_H
 
+#include "arch/x86/regs.h"
 #include "errno.h"
 #include "hv/guest_walk.h"
 
@@ -22,20 +23,6 @@
 #define US BIT(2)
 #define PS BIT(7)
 #define XD BIT(63)
-
-/* Control bits (SDM Vol 3, 2.5 "Control Registers", 2.2.1 "Extended
- * Feature Enable Register"). */
-#define CR0_PE BIT(0)
-#define CR0_WP BIT(16)
-#define CR0_PG BIT(31)
-#define CR4_PSE BIT(4)
-#define CR4_PAE BIT(5)
-#define CR4_LA57 BIT(12)
-#define CR4_SMEP BIT(20)
-#define CR4_SMAP BIT(21)
-#define EFER_LME BIT(8)
-#define EFER_LMA BIT(10)
-#define EFER_NXE BIT(11)
 
 #define PG32 (CR0_PE | CR0_PG)
 #define LONG_EFER (EFER_LME | EFER_LMA)

@@ -130,7 +130,9 @@
 #define AD1_XSAVES BIT(3)
 
 /* Leaf 80000001H ECX/EDX: SDM Vol 2A, CPUID, Table 3-8, "80000001H"; the
- * AMD-only bits per AMD APM Vol 3, Appendix E, CPUID Fn8000_0001. */
+ * AMD-only bits per AMD APM Vol 3,
+ * Appendix E "Obtaining Processor Information Via the CPUID Instruction",
+ * CPUID Fn8000_0001. */
 #define C81_LAHF BIT(0)
 #define C81_CMP_LEGACY BIT(1)   /* AMD */
 #define C81_SVM BIT(2)          /* AMD */
@@ -153,9 +155,6 @@
 #define D87_INVARIANT_TSC BIT(8)
 #define A88_PHYS_MASK 0x000000FFu   /* physical address bits */
 #define A88_LINEAR_MASK 0x0000FF00u /* linear address bits */
-
-/* CR4 bits regs.h lacks (SDM Vol 3, 2.5 "Control Registers"). */
-#define CR4_LA57 BIT(12)
 
 /* Packs four ASCII characters the way CPUID returns them in a register. */
 #define STR4(s) ((u32)(s)[0] | (u32)(s)[1] << 8 | (u32)(s)[2] << 16 | (u32)(s)[3] << 24)
