@@ -3,6 +3,7 @@
 #define UNDERSTUDY_ARCH_X86_SVM_SVM_H
 
 #include "arch/x86/svm/vmcb.h"
+#include "arch/x86/vcpu_debug.h"
 #include "arch/x86/virt.h"
 
 #define SVM_GUEST_ASID 1 /* ASID 0 is the host's */
@@ -13,12 +14,11 @@ struct svm_vcpu {
 	u64 iopm_pa, msrpm_pa;
 	u64 timer_deadline; /* host TSC; 0 = none */
 	bool window_requested;
-	bool breakpoint_armed;
-	u64 saved_dr7;
-	bool stepping;       /* TF set by us, exceptions intercepted */
-	u64 guest_tf;        /* the guest's own RFLAGS.TF while stepping */
-	u32 saved_exception_intercepts;
+	struct vcpu_debug dbg; /* breakpoint 0 and TF stepping */
 };
+
+/* The shared debug controls' view of the VMCB (svm_debug.c). */
+extern const struct vcpu_debug_hooks svm_debug_hooks;
 
 int svm_probe(void);
 int svm_cpu_enable(void);

@@ -1,61 +1,71 @@
 /*
  * Controls for record/replay and tracing on SVM: an execute breakpoint
  * (AMD64 APM Vol 2, 13.1 "Software-Debug Resources"), single-stepping with
- * RFLAGS.TF and the #DB intercept (SVM has no monitor trap flag), and the
- * CR3 write intercept.
+ * RFLAGS.TF and the #DB intercept (SVM has no monitor trap flag), both
+ * through the shared arch/x86/vcpu_debug.c, and the CR3 write intercept.
  */
 #include "arch/x86/svm/svm.h"
 
 #include "arch/x86/regs.h"
-#include "arch/x86/trap.h"
 
-#define DR7_L0 (1ULL << 0)
-#define DR7_RW0_LEN0_MASK (0xFULL << 16)
-#define DR7_RESERVED_ONE (1ULL << 10)
-#define CR_WRITE_SHIFT 16
-#define ALL_EXCEPTIONS 0xFFFFFFFFu
+#define CR_WRITE_SHIFT 16 /* 15.9 "Instruction Intercepts": CR writes are bits 31:16 */
+
+static u64 get_dr7(struct vcpu_arch *v)
+{
+	return svm(v)->vmcb->save.dr7;
+}
+
+static void set_dr7(struct vcpu_arch *v, u64 dr7)
+{
+	svm(v)->vmcb->save.dr7 = dr7;
+}
+
+static u32 get_exception_intercepts(struct vcpu_arch *v)
+{
+	return svm(v)->vmcb->control.intercept_exceptions;
+}
+
+static void set_exception_intercepts(struct vcpu_arch *v, u32 bitmap)
+{
+	svm(v)->vmcb->control.intercept_exceptions = bitmap;
+}
+
+static bool injecting_event(struct vcpu_arch *v)
+{
+	return svm(v)->vmcb->control.event_inj & SVM_EVTINJ_VALID;
+}
+
+/* The guest's DR6 lives in the VMCB: take our step's BS out of it. */
+static void clear_step_status(struct vcpu_arch *v)
+{
+	svm(v)->vmcb->save.dr6 &= ~DR6_BS;
+}
+
+static void set_dr0(u64 linear)
+{
+	__asm__ volatile("mov %0, %%dr0" : : "r"(linear));
+}
+
+const struct vcpu_debug_hooks svm_debug_hooks = {
+	.get_rflags = svm_get_rflags,
+	.set_rflags = svm_set_rflags,
+	.get_dr7 = get_dr7,
+	.set_dr7 = set_dr7,
+	.get_exception_intercepts = get_exception_intercepts,
+	.set_exception_intercepts = set_exception_intercepts,
+	.injecting_event = injecting_event,
+	.clear_step_status = clear_step_status,
+	.set_dr0 = set_dr0,
+};
 
 void svm_set_breakpoint(struct vcpu_arch *v, u64 linear, bool on)
 {
-	struct svm_vcpu *sv = svm(v);
-	struct vmcb_save *st = &sv->vmcb->save;
-
-	if (on) {
-		if (!sv->breakpoint_armed)
-			sv->saved_dr7 = st->dr7;
-		sv->breakpoint_armed = true;
-		__asm__ volatile("mov %0, %%dr0" : : "r"(linear));
-		st->dr7 = DR7_RESERVED_ONE | DR7_L0 | (sv->saved_dr7 & ~(DR7_L0 | DR7_RW0_LEN0_MASK));
-	} else if (sv->breakpoint_armed) {
-		sv->breakpoint_armed = false;
-		st->dr7 = sv->saved_dr7;
-	}
+	vcpu_debug_set_breakpoint(&svm(v)->dbg, &svm_debug_hooks, v, linear, on);
 }
 
-/* TF makes the next instruction trap with #DB; every exception is
- * intercepted meanwhile, since an instruction that faults never gets its
- * single-step trap. svm_run turns the trap into VEXIT_MTF. No step is taken
- * on an entry that injects an event: the frame the event pushes would show
- * our TF to the guest. */
 void svm_set_single_step(struct vcpu_arch *v, bool on)
 {
-	struct svm_vcpu *sv = svm(v);
-	struct vmcb *vmcb = sv->vmcb;
-
-	if (on && (vmcb->control.event_inj & SVM_EVTINJ_VALID))
-		return; /* the event's frame would carry our TF: no step this time */
-	if (on == sv->stepping)
-		return;
-	sv->stepping = on;
-	if (on) {
-		sv->saved_exception_intercepts = vmcb->control.intercept_exceptions;
-		sv->guest_tf = vmcb->save.rflags & RFLAGS_TF;
-		vmcb->control.intercept_exceptions = ALL_EXCEPTIONS;
-		vmcb->save.rflags |= RFLAGS_TF;
-	} else {
-		vmcb->control.intercept_exceptions = sv->saved_exception_intercepts;
-		vmcb->save.rflags = (vmcb->save.rflags & ~(u64)RFLAGS_TF) | sv->guest_tf;
-	}
+	vcpu_debug_set_tf_step(&svm(v)->dbg, &svm_debug_hooks, v, on);
 }
 
 void svm_set_cr3_exiting(struct vcpu_arch *v, bool on)

@@ -16,7 +16,6 @@
 #include "log.h"
 
 #define LAPIC_COUNT_MAX 0xFFFFFFFFULL
-#define DR7_HOST_IDLE 0x400ULL /* no breakpoint enabled; bit 10 reads as 1 */
 
 /* The guest's breakpoint is also enabled in the host's DR7 around VMRUN:
  * emulators that load DR7 from the VMCB without arming it (QEMU's TCG) then
@@ -89,8 +88,6 @@ static void decode_cr(struct vexit *e, const struct vmcb_control *c)
 	e->cr.gpr_valid = c->exit_info1 & SVM_CR_GPR_VALID;
 	e->cr.gpr = (u8)(c->exit_info1 & SVM_CR_GPR_MASK);
 }
-
-#define DR6_BS (1ULL << 14) /* single-step trap (APM Vol 2, 13.1.1.3 "Debug-Status Register") */
 
 static void decode_exception(struct vexit *e, const struct vmcb_control *c, const struct vmcb_save *s)
 {
@@ -166,26 +163,6 @@ static void requeue_interrupted_event(struct vmcb_control *c)
 		c->event_inj = info;
 }
 
-/* While single-stepping, the #DB trap our TF raised is the step's end
- * (VEXIT_MTF); any exit ends the step, and the guest's TF comes back. */
-static void finish_step(struct vcpu_arch *v, struct vexit *e)
-{
-	struct svm_vcpu *sv = svm(v);
-	struct vmcb_save *st = &sv->vmcb->save;
-
-	if (!sv->stepping)
-		return;
-	if (e->reason == VEXIT_EXCEPTION && e->exception.vector == EXC_DB &&
-	    (st->dr6 & DR6_BS) && !sv->guest_tf) {
-		e->reason = VEXIT_MTF;
-		st->dr6 &= ~DR6_BS;
-	} else if (e->reason == VEXIT_EXCEPTION &&
-		   !(sv->saved_exception_intercepts & (1u << e->exception.vector))) {
-		e->step_intercepted = true;
-	}
-	svm_set_single_step(v, false);
-}
-
 /* SVM has no preemption timer: the host LAPIC timer interrupts the guest at
  * the deadline, and the physical interrupt exits (INTR intercept). */
 static void arm_deadline(struct svm_vcpu *sv)
@@ -213,11 +190,11 @@ int svm_run(struct vcpu_arch *v, struct vexit *e)
 	/* GIF holds interrupts until the guest runs; with host IF set, physical
 	 * interrupts then cause #VMEXIT(INTR) (15.17 "Global Interrupt Flag"). */
 	__asm__ volatile("clgi; sti" ::: "memory");
-	if (sv->breakpoint_armed)
+	if (sv->dbg.breakpoint_armed)
 		host_dr7_write(vmcb->save.dr7);
 	svm_enter(v, sv->vmcb_pa, svm_host_save_area());
-	if (sv->breakpoint_armed)
-		host_dr7_write(DR7_HOST_IDLE);
+	if (sv->dbg.breakpoint_armed)
+		host_dr7_write(DR7_RESET);
 	__asm__ volatile("cli; stgi" ::: "memory");
 	if (sv->timer_deadline)
 		lapic_timer_stop();
@@ -229,8 +206,8 @@ int svm_run(struct vcpu_arch *v, struct vexit *e)
 	decode_exit(e, vmcb, rip);
 	if (e->reason == VEXIT_ENTRY_FAILED)
 		pr_err("svm: VMRUN refused the VMCB (#VMEXIT(INVALID): a consistency check of "
-		       "APM Vol 2, 15.5.1 failed)");
+		       "APM Vol 2, 15.5.1 \"Basic Operation\" failed)");
 	requeue_interrupted_event(&vmcb->control);
-	finish_step(v, e);
+	vcpu_debug_finish_tf_step(&sv->dbg, &svm_debug_hooks, v, e);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef UNDERSTUDY_ARCH_X86_VMX_VMX_H
 #define UNDERSTUDY_ARCH_X86_VMX_VMX_H
 
+#include "arch/x86/vcpu_debug.h"
 #include "arch/x86/virt.h"
 #include "types.h"
 
@@ -16,10 +17,16 @@ struct vmx_vcpu {
 	u32 entry_controls;  /* cached for IA-32e mode switches */
 	u64 cr0_mask, cr4_mask;
 	u64 timer_deadline;  /* host TSC; 0 = none */
-	bool tf_stepping;    /* single-stepping with RFLAGS.TF (no MTF) */
-	u64 guest_tf;        /* the guest's own TF meanwhile */
-	u32 saved_exception_bitmap;
+	struct vcpu_debug dbg; /* breakpoint 0; TF stepping where there is no MTF */
 };
+
+static inline struct vmx_vcpu *vmx(struct vcpu_arch *v)
+{
+	return v->backend;
+}
+
+/* The shared debug controls' view of the VMCS (vmx_debug.c). */
+extern const struct vcpu_debug_hooks vmx_debug_hooks;
 
 int vmx_probe(void);
 int vmx_cpu_enable(void);

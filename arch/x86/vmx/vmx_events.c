@@ -37,11 +37,6 @@ struct invvpid_desc {
 	u64 linear_address;
 };
 
-static struct vmx_vcpu *vmx(struct vcpu_arch *v)
-{
-	return v->backend;
-}
-
 bool vmx_interruptible(struct vcpu_arch *v)
 {
 	return (vmx_get_rflags(v) & RFLAGS_IF) &&

@@ -28,7 +28,6 @@ STATIC_ASSERT(__builtin_offsetof(struct vcpu_arch, cr2) == 16 * 8,
 #define INTR_TYPE_PRIV_SOFT_EXC 5
 #define INTR_TYPE_SOFT_EXC 6
 
-#define DR6_FIXED_ONES 0xFFFF0FF0ULL /* SDM Vol 3, 18.2.3 "Debug Status Register" */
 
 /* Table 28-3 "Exit Qualification for Control-Register Accesses" */
 #define CRQ_CR(q) ((q) & 0xF)
@@ -54,11 +53,6 @@ STATIC_ASSERT(__builtin_offsetof(struct vcpu_arch, cr2) == 16 * 8,
  * as Used for RDRAND and RDSEED" */
 #define RDRAND_INFO_REG(i) (((i) >> 3) & 0xF)
 #define RDRAND_INFO_SIZE(i) (((i) >> 11) & 3)
-
-static struct vmx_vcpu *vmx(struct vcpu_arch *v)
-{
-	return v->backend;
-}
 
 /* Reads the preemption-timer value for the deadline (25.5.1 "VMX-Preemption
  * Timer": it counts down at TSC >> IA32_VMX_MISC[4:0]). */
@@ -111,7 +105,7 @@ static void decode_exception(struct vexit *e)
 	/* A #DB exit leaves DR6 untouched and puts its bits in the
 	 * qualification (28.2.1): give the guest the DR6 it would have seen. */
 	if (e->exception.vector == EXC_DB)
-		__asm__ volatile("mov %0, %%dr6" : : "r"(e->raw_qual | DR6_FIXED_ONES));
+		__asm__ volatile("mov %0, %%dr6" : : "r"(e->raw_qual | DR6_RESET));
 }
 
 static void decode_io(struct vexit *e)
@@ -252,25 +246,6 @@ static void report_entry_failure(const struct vexit *e)
 	       e->raw_qual, basic == VMX_EXIT_INVALID_GUEST_STATE ? detail : "-");
 }
 
-#define DR6_BS (1ULL << 14) /* qualification of a #DB exit: single step (Table 28-1) */
-
-/* While single-stepping with TF, the #DB trap it raises is the step's end
- * (VEXIT_MTF); any exit ends the step, and the guest's TF comes back. */
-static void finish_tf_step(struct vcpu_arch *v, struct vexit *e)
-{
-	struct vmx_vcpu *vx = vmx(v);
-
-	if (!vx->tf_stepping)
-		return;
-	if (e->reason == VEXIT_EXCEPTION && e->exception.vector == EXC_DB &&
-	    (e->raw_qual & DR6_BS) && !vx->guest_tf)
-		e->reason = VEXIT_MTF;
-	else if (e->reason == VEXIT_EXCEPTION &&
-		 !(vx->saved_exception_bitmap & (1u << e->exception.vector)))
-		e->step_intercepted = true;
-	vmx_set_single_step(v, false);
-}
-
 static void report_entry_error(int rc)
 {
 	u32 err = rc == 2 ? vmcs_read32(VMCS_VM_INSTRUCTION_ERROR) : 0;
@@ -299,6 +274,6 @@ int vmx_run(struct vcpu_arch *v, struct vexit *e)
 		report_entry_failure(e);
 	else
 		requeue_interrupted_event();
-	finish_tf_step(v, e);
+	vcpu_debug_finish_tf_step(&vx->dbg, &vmx_debug_hooks, v, e);
 	return 0;
 }

@@ -31,11 +31,6 @@ static const struct seg_fields seg_fields[SEG_COUNT] = {
 #define PDPTE_COUNT 4
 #define PAE_PDPT_ALIGN_MASK 0x1FULL /* SDM Vol 3, 4.4.1 "PDPTE Registers" */
 
-static struct vmx_vcpu *vmx(struct vcpu_arch *v)
-{
-	return v->backend;
-}
-
 /* The segment tables hold runtime encodings, so these use the unchecked
  * accessors; each entry's width is fixed by its group above. */
 void vmx_get_segment(struct vcpu_arch *v, enum seg_reg s, struct segment *out)
