@@ -7,7 +7,7 @@
 #include "drivers/net/netdev.h"
 #include "errno.h"
 #include "hv/config.h"
-#include "hv/exits.h"
+#include "hv/exit_kinds.h"
 #include "hv/rr/rr.h"
 #include "hv/vm.h"
 #include "log.h"

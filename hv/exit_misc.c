@@ -10,16 +10,6 @@
 #define XCR0_SSE 2ULL
 #define XCR0_AVX 4ULL
 
-bool vcpu_in_long_mode(struct vcpu *v)
-{
-	struct segment cs;
-
-	if (!(v->vm->hw->get_efer(&v->arch) & EFER_LMA))
-		return false;
-	v->vm->hw->get_segment(&v->arch, SEG_CS, &cs);
-	return cs.ar & SEG_AR_L;
-}
-
 /* HLT sleeps until the next interrupt; with interrupts off nothing can wake
  * the guest, so the run ends (a native machine would hang forever). */
 void exit_hlt(struct vcpu *v, const struct vexit *e)

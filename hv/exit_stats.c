@@ -2,7 +2,7 @@
  * reason and the hypervisor's average TSC cycles per exit of each kind. */
 #include "hv/exit_stats.h"
 
-#include "hv/exits.h"
+#include "hv/exit_kinds.h"
 #include "log.h"
 
 void exit_stats_print(const struct vm *vm)

@@ -9,13 +9,7 @@
 #include "hv/rr/rr.h"
 #include "hv/vcpu_ops.h"
 
-#define RDRAND_RETRIES 10 /* SDM Vol 1, 7.3.17.1: retry on CF=0 */
-#define ARITH_FLAGS (RFLAGS_CF | RFLAGS_PF | (1u << 4) | RFLAGS_ZF | (1u << 7) | (1u << 11))
-
-u64 vcpu_guest_tsc(struct vcpu *v)
-{
-	return rdtsc() - v->vm->start_tsc + v->tsc_adjust;
-}
+#define RDRAND_RETRIES 10 /* SDM Vol 1, 7.3.17.1 "RDRAND": retry on CF=0 */
 
 void exit_rdtsc(struct vcpu *v, const struct vexit *e)
 {
@@ -54,7 +48,7 @@ static bool host_random(bool seed, u64 *value)
 void exit_rdrand(struct vcpu *v, const struct vexit *e)
 {
 	const struct virt_backend *hw = v->vm->hw;
-	u64 value = 0, rflags = hw->get_rflags(&v->arch) & ~(u64)ARITH_FLAGS;
+	u64 value = 0, rflags = hw->get_rflags(&v->arch) & ~(u64)RFLAGS_ARITH;
 	bool seed = e->reason == VEXIT_RDSEED, cf = host_random(seed, &value);
 
 	if (!cf)

@@ -8,6 +8,7 @@
 #ifndef UNDERSTUDY_HV_EXITS_H
 #define UNDERSTUDY_HV_EXITS_H
 
+#include "hv/exit_kinds.h"
 #include "hv/vm.h"
 
 typedef void (*exit_handler_fn)(struct vcpu *v, const struct vexit *e);
@@ -15,13 +16,6 @@ typedef void (*exit_handler_fn)(struct vcpu *v, const struct vexit *e);
 /* Dispatches e to its handler; unknown or unhandled exits stop the guest
  * with a dump. */
 void exit_dispatch(struct vcpu *v, const struct vexit *e);
-
-/* Short name of an exit reason ("io", "cpuid", ...). */
-const char *exit_reason_name(enum vexit_reason r);
-
-/* Exits caused by a guest instruction or access (record/replay landmarks),
- * as opposed to asynchronous ones (host interrupts, timers, windows). */
-bool exit_is_guest_caused(enum vexit_reason r);
 
 void exit_cpuid(struct vcpu *v, const struct vexit *e);
 void exit_rdtsc(struct vcpu *v, const struct vexit *e);

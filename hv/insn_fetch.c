@@ -1,24 +1,10 @@
 /* Fetching and decoding the guest's current instruction (see insn_fetch.h). */
 #include "hv/insn_fetch.h"
 
-#include <string.h>
-
 #include "errno.h"
-#include "hv/exits.h"
+#include "hv/exit_kinds.h"
 #include "hv/guest_walk.h"
 #include "hv/vcpu_ops.h"
-
-#define GUEST_PHYS_BITS 48
-
-static int read_guest_phys(void *ctx, u64 gpa, void *dst, size_t len)
-{
-	void *src = vm_gpa_to_hva(ctx, gpa, len);
-
-	if (!src)
-		return -EFAULT;
-	memcpy(dst, src, len);
-	return 0;
-}
 
 static enum insn_mode code_mode(struct vcpu *v, const struct segment *cs)
 {
@@ -32,19 +18,12 @@ static enum insn_mode code_mode(struct vcpu *v, const struct segment *cs)
 static size_t fetch(struct vcpu *v, u8 *bytes, enum insn_mode *mode)
 {
 	const struct virt_backend *hw = v->vm->hw;
-	struct gw_cpu cpu = {
-		.cr0 = hw->get_cr(&v->arch, 0),
-		.cr3 = hw->get_cr(&v->arch, 3),
-		.cr4 = hw->get_cr(&v->arch, 4),
-		.efer = hw->get_efer(&v->arch),
-		.phys_bits = GUEST_PHYS_BITS,
-		.read = read_guest_phys,
-		.ctx = v->vm,
-	};
+	struct gw_cpu cpu;
 	struct gw_result res;
 	struct segment cs;
 	size_t done = 0;
 
+	vcpu_guest_paging(v, &cpu);
 	hw->get_segment(&v->arch, SEG_CS, &cs);
 	*mode = code_mode(v, &cs);
 	gw_read_linear(&cpu, cs.base + hw->get_rip(&v->arch), bytes, INSN_MAX_LEN,

@@ -11,8 +11,10 @@
 #include "hv/guest_walk.h"
 #include "hv/insn_fetch.h"
 #include "hv/rr/rr.h"
-#include "hv/rr/rr_internal.h"
+#include "hv/rr/rr_identity.h"
+#include "hv/rr/rr_landmark.h"
 #include "hv/rr/rr_sink.h"
+#include "hv/vcpu_ops.h"
 #include "log.h"
 
 #define TRACE_MAX_PAGES 64
@@ -44,11 +46,7 @@ static void commit(void)
 /* Appends a trace entry at the current landmark. */
 static void emit(struct vm *vm, struct rrlog_entry *e)
 {
-	e->landmark = vm->stats.guest_caused_exits;
-	e->rip = vm->hw->get_rip(&vm->vcpu.arch);
-	e->async = vm->rr && vm->rr->guest_ran;
-	if (e->async)
-		rr_current_regs(vm, e->regs);
+	rr_stamp_landmark(vm, e, vm->rr && vm->rr->guest_ran);
 	if (rrlog_append(&ts.writer, e) == -ENOSPC) {
 		commit();
 		rrlog_append(&ts.writer, e);
@@ -70,28 +68,14 @@ static void set_traced_pages_exec(struct vm *vm, bool exec)
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 }
 
-static int read_guest_phys(void *ctx, u64 gpa, void *dst, size_t len)
-{
-	void *src = vm_gpa_to_hva(ctx, gpa, len);
-
-	if (!src)
-		return -EFAULT;
-	memcpy(dst, src, len);
-	return 0;
-}
-
 /* The guest-physical pages of the RIP range under the guest's paging now
  * (at the start: usually paging off). */
 static int find_traced_pages(struct vm *vm)
 {
-	const struct virt_backend *hw = vm->hw;
-	struct gw_cpu cpu = {
-		.cr0 = hw->get_cr(&vm->vcpu.arch, 0), .cr3 = hw->get_cr(&vm->vcpu.arch, 3),
-		.cr4 = hw->get_cr(&vm->vcpu.arch, 4), .efer = hw->get_efer(&vm->vcpu.arch),
-		.phys_bits = 48, .read = read_guest_phys, .ctx = vm,
-	};
+	struct gw_cpu cpu;
 	u64 la = ts.spec.insn_start & ~(PAGE_SIZE - 1);
 
+	vcpu_guest_paging(&vm->vcpu, &cpu);
 	for (; la < ts.spec.insn_end; la += PAGE_SIZE) {
 		struct gw_result res;
 

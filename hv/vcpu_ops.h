@@ -1,4 +1,5 @@
-/* Small operations exit handlers share: registers, RIP, fault injection. */
+/* Small operations on the vCPU that exit handlers and hv/ share: registers,
+ * RIP, fault injection, its mode, CPUID inputs, TSC and paging (hv/vcpu.c). */
 #ifndef UNDERSTUDY_HV_VCPU_OPS_H
 #define UNDERSTUDY_HV_VCPU_OPS_H
 
@@ -62,10 +63,15 @@ static inline void vcpu_write_gpr_sized(struct vcpu *v, u8 reg, u8 size, u64 val
 }
 
 struct guest_cpuid_ctx;
-/* The CPUID policy inputs for v's current state (hv/exit_cpuid.c). */
+/* The CPUID policy inputs for v's current state. */
 void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx);
 
 /* The guest's time-stamp counter. */
 u64 vcpu_guest_tsc(struct vcpu *v);
+
+struct gw_cpu;
+/* The guest's paging context now, for walks through its page tables
+ * (hv/guest_walk.h), reading guest memory with vm_read_gpa. */
+void vcpu_guest_paging(struct vcpu *v, struct gw_cpu *cpu);
 
 #endif

@@ -47,7 +47,7 @@ static int alloc_buffers(struct vm *vm, struct rr_state *rr)
 		pr_err("rr: not enough memory for the log ring and digests");
 		return err;
 	}
-	rr_ring_init(&rr->ring, ring, RR_RING_SIZE);
+	byte_ring_init(&rr->ring, ring, RR_RING_SIZE);
 	memset(rr->frame, 0, PAGE_SIZE);
 	zero_hash = hash64(rr->frame, PAGE_SIZE, 0);
 	for (u64 p = 0; p < rr->npages; p++)
@@ -137,27 +137,4 @@ void rr_report(const struct vm *vm)
 		console_printf("  async landmarks searched %llu, breakpoint stops %llu, fast-forwards %llu\n",
 			       s->searches, s->search_stops,
 			       s->fast_forwards);
-}
-
-void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,
-		       struct rr_guest_identity *id)
-{
-	static struct mb1_guest_module modules[MAX_GUEST_MODULES];
-	int k = guest_find_kernel(bi, cfg);
-	unsigned n = guest_collect_modules(bi, modules);
-	struct hash64_state h;
-
-	id->kernel_hash = k < 0 ? 0 : hash64(phys_to_virt(bi->modules[k].start),
-					     bi->modules[k].end - bi->modules[k].start, 0);
-	id->cmdline_hash = hash64(cfg->guest_args, strlen(cfg->guest_args), 0);
-	id->modules_hash = 0;
-	if (!n)
-		return;
-	hash64_begin(&h, 0);
-	for (unsigned i = 0; i < n; i++) {
-		hash64_add(&h, modules[i].data, modules[i].size);
-		if (modules[i].cmdline)
-			hash64_add(&h, modules[i].cmdline, strlen(modules[i].cmdline));
-	}
-	id->modules_hash = hash64_end(&h);
 }

@@ -7,13 +7,6 @@
 #include "hv/rr/rr_internal.h"
 #include "hv/vm_devices.h"
 
-void rr_current_regs(struct vm *vm, u64 regs[RRLOG_ASYNC_REGS])
-{
-	for (int i = 0; i < GPR_COUNT; i++)
-		regs[i] = vm->vcpu.arch.gpr[i];
-	regs[GPR_COUNT] = vm->hw->get_rflags(&vm->vcpu.arch) & ~RFLAGS_RF;
-}
-
 u64 rr_tsc(struct vcpu *v, u64 live)
 {
 	struct vm *vm = v->vm;

@@ -3,23 +3,13 @@
 #define UNDERSTUDY_HV_RR_INTERNAL_H
 
 #include "hv/rr/rr.h"
+#include "hv/rr/rr_identity.h"
+#include "hv/rr/rr_landmark.h"
 
 #define RR_LOG_MODULE_ROLE "replay_log" /* first word of the log's boot module */
-#define RFLAGS_RF (1ULL << 16)          /* resume flag (SDM Vol 3, 18.3.1.1) */
-#define DR6_B0 (1ULL << 0)              /* breakpoint 0 hit (SDM Vol 3, 18.2.3) */
 
 struct boot_info;
 struct config;
-
-/* What identifies the guest a log belongs to (docs/log-format.md header). */
-struct rr_guest_identity {
-	u64 kernel_hash, modules_hash, cmdline_hash;
-};
-void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,
-		       struct rr_guest_identity *id);
-
-/* The registers of an async landmark: RAX..R15 and RFLAGS without RF. */
-void rr_current_regs(struct vm *vm, u64 regs[RRLOG_ASYNC_REGS]);
 
 int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
 void rr_record_before_entry(struct vm *vm);

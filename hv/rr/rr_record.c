@@ -33,7 +33,7 @@ static int wait_for_room(struct rr_state *rr, u64 len)
 	rr->stats.ring_full_waits++;
 	for (;;) {
 		rr->sink->pump(&rr->ring);
-		if (rr_ring_free(&rr->ring) >= len)
+		if (byte_ring_free(&rr->ring) >= len)
 			break;
 		if (!rr->sink->wait || rr->sink->flushed(&rr->ring) < 0) {
 			err = -EIO;
@@ -54,13 +54,13 @@ static void commit_frame(struct vm *vm)
 
 	if (!n)
 		return;
-	if (!rr_ring_put(&rr->ring, rr->frame, n)) {
+	if (!byte_ring_put(&rr->ring, rr->frame, n)) {
 		if (wait_for_room(rr, n)) {
 			vm_stop(vm, "record: the log sink (%s) cannot take the log any more",
 				rr->sink->name);
 			return;
 		}
-		rr_ring_put(&rr->ring, rr->frame, n);
+		byte_ring_put(&rr->ring, rr->frame, n);
 	}
 	rr->stats.frames++;
 	rr->stats.log_bytes += n;
@@ -71,12 +71,7 @@ void rr_log(struct vm *vm, struct rrlog_entry *e)
 	struct rr_state *rr = vm->rr;
 	int err;
 
-	e->landmark = vm->stats.guest_caused_exits;
-	e->rip = vm->hw->get_rip(&vm->vcpu.arch);
-	e->async = rr->guest_ran;
-	if (e->async)
-		rr_current_regs(vm, e->regs);
-	e->has_branches = false;
+	rr_stamp_landmark(vm, e, rr->guest_ran);
 	err = rrlog_append(&rr->writer, e);
 	if (err == -ENOSPC) {
 		commit_frame(vm);
@@ -163,7 +158,7 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	err = open_sink(rr, cfg, header, n);
 	if (err)
 		return err;
-	rr_ring_put(&rr->ring, header, n);
+	byte_ring_put(&rr->ring, header, n);
 	rr->stats.log_bytes += n;
 	rrlog_writer_init(&rr->writer, rr->frame, RR_FRAME_SIZE);
 	rr->next_digest = cfg->rr_digest;
@@ -184,7 +179,7 @@ void rr_record_before_entry(struct vm *vm)
 		rr_log_digest(vm);
 		rr->next_digest = vm->stats.guest_caused_exits + rr->digest_interval;
 	}
-	if (rr_ring_used(&rr->ring) >= RR_RING_SIZE / 2)
+	if (byte_ring_used(&rr->ring) >= RR_RING_SIZE / 2)
 		rr->sink->pump(&rr->ring);
 }
 

@@ -53,7 +53,7 @@ static void refill(struct rr_state *rr)
 			/* let the reader name the problem when it gets there */
 			total = MIN((u64)RR_FRAME_SIZE, rr->source_len - rr->source_pos);
 		}
-		if (!rr_ring_put(&rr->ring, f, total))
+		if (!byte_ring_put(&rr->ring, f, total))
 			return;
 		rr->source_pos += total;
 	}
@@ -68,7 +68,7 @@ static int open_next_frame(struct vm *vm)
 	long size;
 
 	refill(rr);
-	n = rr_ring_peek(&rr->ring, rr->frame, RR_FRAME_SIZE);
+	n = byte_ring_peek(&rr->ring, rr->frame, RR_FRAME_SIZE);
 	if (n == 0)
 		return 0;
 	size = rrlog_open_frame(&rr->reader, rr->frame, n);
@@ -78,7 +78,7 @@ static int open_next_frame(struct vm *vm)
 			   rr->reader.next_seq);
 		return -1;
 	}
-	rr_ring_consume(&rr->ring, (u64)size);
+	byte_ring_consume(&rr->ring, (u64)size);
 	rr->frame_open = true;
 	return 1;
 }

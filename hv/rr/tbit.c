@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/pt_scan.h"
+#include "hv/vcpu_ops.h"
 #include "hv/rr/dirty.h"
 #include "hv/rr/rr.h"
 #include "hv/trace.h"
@@ -16,34 +17,8 @@
 #define MARK_LEVELS 0x1F
 #define PROT_MARKED (S2_R | S2_X | S2_TBIT)
 #define PROT_PLAIN S2_RWX
-#define GUEST_PHYS_BITS 48
 
 static struct tbit_state the_tbit; /* one VM */
-
-static int read_guest_phys(void *ctx, u64 gpa, void *dst, size_t len)
-{
-	void *src = vm_gpa_to_hva(ctx, gpa, len);
-
-	if (!src)
-		return -EFAULT;
-	memcpy(dst, src, len);
-	return 0;
-}
-
-static void guest_paging(struct vm *vm, struct gw_cpu *cpu)
-{
-	const struct virt_backend *hw = vm->hw;
-
-	*cpu = (struct gw_cpu){
-		.cr0 = hw->get_cr(&vm->vcpu.arch, 0),
-		.cr3 = hw->get_cr(&vm->vcpu.arch, 3),
-		.cr4 = hw->get_cr(&vm->vcpu.arch, 4),
-		.efer = hw->get_efer(&vm->vcpu.arch),
-		.phys_bits = GUEST_PHYS_BITS,
-		.read = read_guest_phys,
-		.ctx = vm,
-	};
-}
 
 static void protect(struct vm *vm, u64 page, u32 prot)
 {
@@ -89,7 +64,7 @@ static void rescan(struct vm *vm)
 	struct gw_cpu cpu;
 	bool changed = false;
 
-	guest_paging(vm, &cpu);
+	vcpu_guest_paging(&vm->vcpu, &cpu);
 	t->stats.rescans++;
 	if (pt_scan(&cpu, t->scratch, PT_SCAN_MAX_TABLES, note_table, vm, &st) == -E2BIG)
 		t->stats.scan_overflows++;
@@ -192,7 +167,7 @@ static void end_step(struct vm *vm)
 
 	t->stepping = false;
 	vm_request_single_step(vm, VM_STEP_TBIT, false);
-	guest_paging(vm, &cpu);
+	vcpu_guest_paging(&vm->vcpu, &cpu);
 	for (int level = 2; level <= 5; level++)
 		if (levels & (1u << (level - 1)))
 			pt_scan_children(&cpu, page * PAGE_SIZE, level, mark_child, vm);

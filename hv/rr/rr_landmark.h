@@ -1,0 +1,23 @@
+/*
+ * What places a log or trace entry in the guest's execution: its landmark
+ * (guest-caused exits so far), RIP, and for an entry that lands where
+ * guest instructions ran since the last guest-caused exit (asynchronous),
+ * the registers that tell that moment from other arrivals at the same RIP.
+ * Shared by the recorder, the replayer and trace collection.
+ */
+#ifndef UNDERSTUDY_HV_RR_RR_LANDMARK_H
+#define UNDERSTUDY_HV_RR_RR_LANDMARK_H
+
+#include "hv/rr/rrlog.h"
+#include "hv/vm.h"
+
+/* The registers of an async landmark: RAX..R15 and RFLAGS without RF
+ * (docs/log-format.md). */
+void rr_current_regs(struct vm *vm, u64 regs[RRLOG_ASYNC_REGS]);
+
+/* Stamps e with the current landmark and RIP; async says whether guest
+ * instructions ran since the last guest-caused exit (then the registers
+ * are taken too). */
+void rr_stamp_landmark(struct vm *vm, struct rrlog_entry *e, bool async);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * What the vCPU's state means to the rest of hv/: its execution mode, the
+ * inputs of its CPUID policy, its time-stamp counter and its paging
+ * context. Read through the backend; no exit handling here.
+ */
+#include "arch/x86/cpu.h"
+#include "hv/guest_cpuid.h"
+#include "hv/guest_mem.h"
+#include "hv/guest_walk.h"
+#include "hv/vcpu_ops.h"
+
+/* The walker checks reserved bits against the most the guest CPUID shows. */
+#define GUEST_PHYS_BITS GUEST_CPUID_MAX_PHYS_BITS
+
+bool vcpu_in_long_mode(struct vcpu *v)
+{
+	struct segment cs;
+
+	if (!(v->vm->hw->get_efer(&v->arch) & EFER_LMA))
+		return false;
+	v->vm->hw->get_segment(&v->arch, SEG_CS, &cs);
+	return cs.ar & SEG_AR_L;
+}
+
+static struct cpuid_result host_cpuid(void *ctx, u32 leaf, u32 subleaf)
+{
+	struct cpuid_regs r = cpuid_count(leaf, subleaf);
+
+	(void)ctx;
+	return (struct cpuid_result){ r.eax, r.ebx, r.ecx, r.edx };
+}
+
+void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx)
+{
+	const struct virt_backend *hw = v->vm->hw;
+
+	ctx->host = host_cpuid;
+	ctx->host_ctx = NULL;
+	ctx->guest_osxsave = hw->get_cr(&v->arch, 4) & CR4_OSXSAVE;
+	ctx->trap_rdrand = hw->can_intercept(VEXIT_RDRAND);
+	ctx->trap_rdseed = hw->can_intercept(VEXIT_RDSEED);
+}
+
+u64 vcpu_guest_tsc(struct vcpu *v)
+{
+	return rdtsc() - v->vm->start_tsc + v->tsc_adjust;
+}
+
+void vcpu_guest_paging(struct vcpu *v, struct gw_cpu *cpu)
+{
+	const struct virt_backend *hw = v->vm->hw;
+
+	*cpu = (struct gw_cpu){
+		.cr0 = hw->get_cr(&v->arch, 0),
+		.cr3 = hw->get_cr(&v->arch, 3),
+		.cr4 = hw->get_cr(&v->arch, 4),
+		.efer = hw->get_efer(&v->arch),
+		.phys_bits = GUEST_PHYS_BITS,
+		.read = vm_read_gpa_cb,
+		.ctx = v->vm,
+	};
+}
