@@ -1,4 +1,6 @@
 /* kmain: bring the machine up in dependency order, then run the guest. */
+#include <string.h>
+
 #include "arch/x86/acpi_host.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpu_features.h"
@@ -28,7 +30,7 @@
 #include "hv/rr/tbit.h"
 #include "hv/trace.h"
 #include "hv/vm_devices.h"
-#include "hv/selftest.h"
+#include "selftest.h"
 #include "log.h"
 #include "net/net.h"
 #include "net/nettest_tcp.h"
@@ -120,22 +122,42 @@ static int report_run(struct vm *vm)
 	return code;
 }
 
+/* The network's settings from the command line. */
+static struct net_config net_config_of(const struct config *c)
+{
+	struct net_config nc = { c->net == NET_DHCP, c->ip, c->netmask, c->gw, { 0 } };
+
+	STATIC_ASSERT(sizeof(nc.mac) == sizeof(c->mac), "config's MAC is the network's");
+	memcpy(nc.mac, c->mac, sizeof(nc.mac));
+	return nc;
+}
+
+static struct nettest_config nettest_config_of(const struct config *c)
+{
+	return (struct nettest_config){ c->nettest == NETTEST_SERVER, c->nettest_peer,
+					c->nettest_bytes };
+}
+
 /* The hypervisor's own network interface (ip=), then what runs on it: a
  * network self-test (which ends the boot) or the control endpoint. A
  * network that does not come up is reported and the guest runs without. */
 static void start_network(void)
 {
+	struct net_config nc = net_config_of(&config);
+	struct nettest_config tc = nettest_config_of(&config);
+
 	if (config.net == NET_OFF && config.nettest != NETTEST_OFF) {
 		pr_err("nettest: nettest=%s needs an address: ip=a.b.c.d or ip=dhcp",
 		       config_nettest_name(config.nettest));
 		platform_halt(PLATFORM_EXIT_CONFIG);
 	}
-	if (net_init(&config) && config.rr_sink == RR_SINK_TCP) {
+	if (config.net != NET_OFF && net_init(&nc) &&
+	    config.rr_sink == RR_SINK_TCP) {
 		pr_err("rr: rr_sink=tcp needs the network, which did not come up");
 		platform_halt(PLATFORM_EXIT_CONFIG);
 	}
 	if (config.nettest == NETTEST_SERVER || config.nettest == NETTEST_CLIENT)
-		platform_halt(nettest_run(&config));
+		platform_halt(nettest_run(&tc));
 	control_start(&config);
 }
 

@@ -19,7 +19,6 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/time.h"
 #include "errno.h"
-#include "hv/config.h"
 #include "log.h"
 #include "net/port.h"
 
@@ -92,17 +91,17 @@ static void link_poll(void *arg)
 	sys_timeout(NET_LINK_POLL_MS, link_poll, NULL);
 }
 
-static void config_addresses(const struct config *cfg, ip4_addr_t *ip, ip4_addr_t *mask,
+static void config_addresses(const struct net_config *nc, ip4_addr_t *ip, ip4_addr_t *mask,
 			     ip4_addr_t *gw)
 {
 	ip4_addr_set_zero(ip);
 	ip4_addr_set_zero(mask);
 	ip4_addr_set_zero(gw);
-	if (cfg->net != NET_STATIC)
+	if (nc->dhcp)
 		return; /* DHCP fills them in */
-	ip4_addr_set_u32(ip, lwip_htonl(cfg->ip));
-	ip4_addr_set_u32(mask, lwip_htonl(cfg->netmask));
-	ip4_addr_set_u32(gw, lwip_htonl(cfg->gw));
+	ip4_addr_set_u32(ip, lwip_htonl(nc->ip));
+	ip4_addr_set_u32(mask, lwip_htonl(nc->netmask));
+	ip4_addr_set_u32(gw, lwip_htonl(nc->gw));
 }
 
 static bool mac_is_set(const u8 *m)
@@ -113,14 +112,14 @@ static bool mac_is_set(const u8 *m)
 /* mac= makes the device answer to another address (its receive filter and
  * nd->mac, which the netif copies); a driver whose address is fixed keeps
  * its own and says so. */
-static void apply_mac(struct netdev *nd, const struct config *cfg)
+static void apply_mac(struct netdev *nd, const struct net_config *nc)
 {
 	char want[NETDEV_MAC_STR_LEN], have[NETDEV_MAC_STR_LEN];
 
-	if (!mac_is_set(cfg->mac) || !memcmp(cfg->mac, nd->mac, ETH_ALEN))
+	if (!mac_is_set(nc->mac) || !memcmp(nc->mac, nd->mac, ETH_ALEN))
 		return;
-	netdev_mac_str(cfg->mac, want);
-	if (nd->ops->set_mac && nd->ops->set_mac(nd, cfg->mac) == 0) {
+	netdev_mac_str(nc->mac, want);
+	if (nd->ops->set_mac && nd->ops->set_mac(nd, nc->mac) == 0) {
 		pr_info("net: %s now answers to %s", nd->name, want);
 		return;
 	}
@@ -129,12 +128,12 @@ static void apply_mac(struct netdev *nd, const struct config *cfg)
 }
 
 /* Adds the netif for nd, brings it up and starts DHCP when asked. */
-static int start_netif(struct netdev *nd, const struct config *cfg)
+static int start_netif(struct netdev *nd, const struct net_config *nc)
 {
 	ip4_addr_t ip, mask, gw;
 
-	config_addresses(cfg, &ip, &mask, &gw);
-	apply_mac(nd, cfg);
+	config_addresses(nc, &ip, &mask, &gw);
+	apply_mac(nd, nc);
 	if (!netif_add(&net.netif, &ip, &mask, &gw, nd, port_netif_init, ethernet_input))
 		return -EIO;
 	netif_set_status_callback(&net.netif, status_changed);
@@ -142,21 +141,19 @@ static int start_netif(struct netdev *nd, const struct config *cfg)
 	port_netif_check_link(&net.netif);
 	netif_set_link_callback(&net.netif, link_changed);
 	sys_timeout(NET_LINK_POLL_MS, link_poll, NULL);
-	net.dhcp = cfg->net == NET_DHCP;
+	net.dhcp = nc->dhcp;
 	netif_set_up(&net.netif);
 	if (net.dhcp && dhcp_start(&net.netif) != ERR_OK)
 		return -ENOMEM;
 	return 0;
 }
 
-int net_init(const struct config *cfg)
+int net_init(const struct net_config *nc)
 {
 	struct netdev *nd;
 	phys_addr_t heap;
 	int err;
 
-	if (cfg->net == NET_OFF)
-		return 0;
 	if (net.nd)
 		return -EBUSY;
 	nd = netdev_count() ? netdev_get(0) : NULL;
@@ -173,7 +170,7 @@ int net_init(const struct config *cfg)
 	lwip_init();
 	net.nd = nd;
 	net.poll_period_ns = NET_POLL_MIN_NS;
-	err = start_netif(nd, cfg);
+	err = start_netif(nd, nc);
 	if (err) {
 		pr_err("net: cannot bring %s up (%d)", nd->name, err);
 		net.nd = NULL;

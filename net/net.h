@@ -10,13 +10,20 @@
 
 #include "types.h"
 
-struct config;
+#define NET_MAC_LEN 6
 
-/* Brings the interface up on the first registered network device (DHCP or
- * static, from ip=, netmask=, gw=); 0 (also for ip=off, which starts
- * nothing), -ENODEV when there is no NIC, or another negative errno, each
- * with a message. Returns before DHCP completes. */
-int net_init(const struct config *cfg);
+/* How the interface is configured (from the command line: ip=, netmask=,
+ * gw=, mac=). */
+struct net_config {
+	bool dhcp;             /* else the static address below */
+	u32 ip, netmask, gw;   /* IPv4, host order (a.b.c.d = a << 24 | ...); gw 0: none */
+	u8 mac[NET_MAC_LEN];   /* all zero: the NIC's own address */
+};
+
+/* Brings the interface up on the first registered network device; 0,
+ * -ENODEV when there is no NIC, or another negative errno, each with a
+ * message. Returns before DHCP completes. */
+int net_init(const struct net_config *nc);
 
 /* True once the interface has an address (static at once, DHCP later). */
 bool net_ready(void);

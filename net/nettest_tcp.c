@@ -20,7 +20,7 @@
 #include "arch/x86/idle.h"
 #include "arch/x86/platform.h"
 #include "arch/x86/time.h"
-#include "hv/config.h"
+#include "endian.h"
 #include "log.h"
 #include "net/net.h"
 
@@ -38,7 +38,7 @@
 #define SLEEP_MAX_NS 10000000ULL             /* wake at least every 10 ms */
 
 struct nettest {
-	const struct config *cfg;
+	const struct nettest_config *cfg;
 	bool server;
 	struct tcp_pcb *pcb;      /* the connection */
 	bool connected;
@@ -78,21 +78,6 @@ static void fail(const char *why, int err)
 static void progress(void)
 {
 	t.last_progress_ns = time_now_ns();
-}
-
-static void put_be64(u8 *p, u64 v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (u8)v;
-}
-
-static u64 get_be64(const u8 *p)
-{
-	u64 v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
 }
 
 /* "T ms (X.YY Mbit/s)" figures for bytes moved in ns. */
@@ -183,8 +168,8 @@ static err_t server_reply(struct tcp_pcb *pcb)
 	err_t err;
 
 	t.end_ns = time_now_ns();
-	put_be64(reply, t.received);
-	put_be64(reply + 8, t.bad_offset);
+	be_put(reply, t.received, 8);
+	be_put(reply + 8, t.bad_offset, 8);
 	tcp_sent(pcb, server_sent);
 	err = tcp_write(pcb, reply, REPLY_LEN, TCP_WRITE_FLAG_COPY);
 	if (err == ERR_OK)
@@ -322,7 +307,7 @@ static err_t client_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 	if (t.reply_len == REPLY_LEN && !t.done) {
 		t.end_ns = time_now_ns();
 		tcp_set_flags(pcb, TF_ACK_NOW); /* the server ends when the count is acknowledged */
-		client_report(get_be64(t.reply), get_be64(t.reply + 8));
+		client_report(be_get(t.reply, 8), be_get(t.reply + 8, 8));
 	}
 	return ERR_OK;
 }
@@ -368,7 +353,7 @@ static void client_connect(void)
 		fail("no memory for a TCP connection", ERR_MEM);
 		return;
 	}
-	ip4_addr_set_u32(&peer, lwip_htonl(t.cfg->nettest_peer));
+	ip4_addr_set_u32(&peer, lwip_htonl(t.cfg->peer));
 	tcp_arg(pcb, &t);
 	tcp_err(pcb, conn_err);
 	t.pcb = pcb;
@@ -388,7 +373,7 @@ static void client_retry(void *arg)
 
 static int client_start(void)
 {
-	t.total = t.cfg->nettest_bytes;
+	t.total = t.cfg->bytes;
 	t.deadline_ns = time_now_ns() + CONNECT_TIMEOUT_NS;
 	client_connect();
 	return 0;
@@ -437,17 +422,9 @@ static bool wait_for_address(void)
 	return true;
 }
 
-static int check_config(const struct config *cfg)
+static int check_config(const struct nettest_config *cfg)
 {
-	if (cfg->nettest != NETTEST_SERVER && cfg->nettest != NETTEST_CLIENT) {
-		pr_err("nettest: nettest=%s is not a TCP test", config_nettest_name(cfg->nettest));
-		return -1;
-	}
-	if (cfg->net == NET_OFF) {
-		pr_err("nettest: needs an address: ip=a.b.c.d or ip=dhcp");
-		return -1;
-	}
-	if (cfg->nettest == NETTEST_CLIENT && !cfg->nettest_peer) {
+	if (!cfg->server && !cfg->peer) {
 		pr_err("nettest: the client needs nettest_peer=a.b.c.d (the server's address)");
 		return -1;
 	}
@@ -470,13 +447,13 @@ static void report_costs(void)
 		       (st->empty_polls ? st->empty_poll_cycles / st->empty_polls : 0));
 }
 
-int nettest_run(const struct config *cfg)
+int nettest_run(const struct nettest_config *cfg)
 {
 	if (check_config(cfg))
 		return PLATFORM_EXIT_CONFIG;
 	memset(&t, 0, sizeof(t));
 	t.cfg = cfg;
-	t.server = cfg->nettest == NETTEST_SERVER;
+	t.server = cfg->server;
 	t.bad_offset = NO_BAD_OFFSET;
 	if (!wait_for_address()) {
 		fail("no address within 30 s", 0);

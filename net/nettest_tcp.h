@@ -3,17 +3,24 @@
 #ifndef UNDERSTUDY_NET_NETTEST_TCP_H
 #define UNDERSTUDY_NET_NETTEST_TCP_H
 
-struct config;
+#include "types.h"
 
 #define NETTEST_PORT 5001
 #define NETTEST_EXIT_FAILED 1 /* the transfer failed or was incomplete */
 
+/* What to run (from nettest=, nettest_peer=, nettest_bytes=). */
+struct nettest_config {
+	bool server;  /* else the client */
+	u32 peer;     /* client: the server's address, host order */
+	u64 bytes;    /* client: bytes to send */
+};
+
 /*
- * Runs nettest=server or nettest=client to the end, sleeping (hlt) between
- * polls; net_init() must have succeeded. Returns the exit code for
+ * Runs the server or the client to the end, sleeping (hlt) between polls;
+ * net_init() must have succeeded. Returns the exit code for
  * platform_halt(): 0 on success, NETTEST_EXIT_FAILED, or
  * PLATFORM_EXIT_CONFIG when the options do not allow the test.
  */
-int nettest_run(const struct config *cfg);
+int nettest_run(const struct nettest_config *nc);
 
 #endif

@@ -9,7 +9,7 @@
 #include "arch/x86/cpu_features.h"
 #include "arch/x86/time.h"
 
-#define RDRAND_RETRIES 10 /* SDM Vol 1, 7.3.17.1: retry a few times, then give up */
+#define RDRAND_RETRIES 10 /* SDM Vol 1, 7.3.17.1 "RDRAND": retry a few times, then give up */
 
 /* Milliseconds since time_init (TSC-based); lwIP compares them modulo 2^32. */
 u32_t sys_now(void)

@@ -7,7 +7,7 @@
 #include "arch/x86/time.h"
 #include "arch/x86/trap.h"
 #include "errno.h"
-#include "hv/selftest.h"
+#include "selftest.h"
 #include "log.h"
 
 #define NON_CANONICAL_ADDRESS 0x8000000000000000ULL

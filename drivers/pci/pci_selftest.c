@@ -10,7 +10,7 @@
 #include "drivers/pci/pci.h"
 #include "drivers/pci/pci_regs.h"
 #include "errno.h"
-#include "hv/selftest.h"
+#include "selftest.h"
 #include "log.h"
 
 /* Sizes every BAR of every device again and checks nothing moved. */

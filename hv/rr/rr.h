@@ -7,7 +7,7 @@
 #ifndef UNDERSTUDY_HV_RR_RR_H
 #define UNDERSTUDY_HV_RR_RR_H
 
-#include "hv/rr/ring.h"
+#include "byte_ring.h"
 #include "hv/rr/rrlog.h"
 #include "hv/vm.h"
 
@@ -46,7 +46,7 @@ struct rr_state {
 	u64 next_digest;
 
 	/* the ring and the frame being built or consumed */
-	struct rr_ring ring;
+	struct byte_ring ring;
 	const struct rr_log_sink *sink; /* record: where the ring's bytes go */
 	u8 *frame;             /* RR_FRAME_SIZE bytes */
 	struct rrlog_writer writer;

@@ -21,26 +21,26 @@ void rr_serial_write(const u8 *data, u64 len)
 }
 
 /* Writes everything in the ring to the UART. */
-static void serial_pump(struct rr_ring *ring)
+static void serial_pump(struct byte_ring *ring)
 {
 	u8 chunk[DRAIN_CHUNK];
 
-	while (rr_ring_used(ring)) {
-		u64 n = rr_ring_peek(ring, chunk, sizeof(chunk));
+	while (byte_ring_used(ring)) {
+		u64 n = byte_ring_peek(ring, chunk, sizeof(chunk));
 
 		rr_serial_write(chunk, n);
-		rr_ring_consume(ring, n);
+		byte_ring_consume(ring, n);
 	}
 }
 
-static void serial_finish(struct rr_ring *ring)
+static void serial_finish(struct byte_ring *ring)
 {
 	serial_pump(ring);
 }
 
-static int serial_flushed(const struct rr_ring *ring)
+static int serial_flushed(const struct byte_ring *ring)
 {
-	return rr_ring_used(ring) == 0;
+	return byte_ring_used(ring) == 0;
 }
 
 static u64 serial_bytes(void)

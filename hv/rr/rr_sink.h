@@ -11,7 +11,7 @@
 #ifndef UNDERSTUDY_HV_RR_SINK_H
 #define UNDERSTUDY_HV_RR_SINK_H
 
-#include "hv/rr/ring.h"
+#include "byte_ring.h"
 #include "types.h"
 
 struct config;
@@ -20,15 +20,15 @@ struct rr_log_sink {
 	const char *name; /* for messages: "uart", "tcp" */
 	/* Moves ring bytes toward their destination and consumes the ones
 	 * delivered. Never waits. */
-	void (*pump)(struct rr_ring *ring);
+	void (*pump)(struct byte_ring *ring);
 	/* Sleeps until pump may make progress (bytes acknowledged, a
 	 * reconnect due); NULL when pump always empties the ring. */
 	void (*wait)(void);
 	/* The ring holds the whole log: nothing more will be put in it. */
-	void (*finish)(struct rr_ring *ring);
+	void (*finish)(struct byte_ring *ring);
 	/* 1 when every byte reached its destination, 0 while under way,
 	 * negative when some never can (the sink has said why). */
-	int (*flushed)(const struct rr_ring *ring);
+	int (*flushed)(const struct byte_ring *ring);
 	/* Bytes delivered so far. */
 	u64 (*bytes)(void);
 };
@@ -42,7 +42,7 @@ extern const struct rr_log_sink rr_serial_sink;
 /* The TCP sink: connects to cfg's rr_collector (the network must be up)
  * and will send the ring from its first byte, the log header, which it
  * also names in its HELLO. 0 or a negative errno, with a message. */
-int rr_tcp_sink_open(const struct config *cfg, struct rr_ring *ring, const void *log_header,
+int rr_tcp_sink_open(const struct config *cfg, struct byte_ring *ring, const void *log_header,
 		     u16 header_len);
 extern const struct rr_log_sink rr_tcp_sink;
 

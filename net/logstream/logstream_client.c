@@ -32,7 +32,7 @@ static void on_err(void *arg, err_t err);
 /* --- the ring ---------------------------------------------------------------- */
 
 /* Copies len bytes at log offset pos (between tail and head) out of the ring. */
-static void ring_copy_at(const struct rr_ring *r, u64 pos, u8 *out, u32 len)
+static void ring_copy_at(const struct byte_ring *r, u64 pos, u8 *out, u32 len)
 {
 	u64 off = pos & (r->size - 1), first = MIN((u64)len, r->size - off);
 
@@ -44,7 +44,7 @@ static void ring_copy_at(const struct rr_ring *r, u64 pos, u8 *out, u32 len)
 static void ring_release(struct ls_client *c, u64 offset)
 {
 	if (offset > c->ring->tail)
-		rr_ring_consume(c->ring, offset - c->ring->tail);
+		byte_ring_consume(c->ring, offset - c->ring->tail);
 }
 
 /* --- the connection ------------------------------------------------------------ */
@@ -143,7 +143,7 @@ static void connect_now(struct ls_client *c)
  * the ring holds unsent bytes, END once the log is complete. */
 static void stage_next(struct ls_client *c)
 {
-	struct rr_ring *r = c->ring;
+	struct byte_ring *r = c->ring;
 	u32 len;
 
 	if (c->stage_pos < c->stage_len || c->state != LSC_STREAMING)
@@ -197,7 +197,7 @@ static void push(struct ls_client *c)
 static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct ls_client *c = arg;
-	struct rr_ring *r = c->ring;
+	struct byte_ring *r = c->ring;
 
 	c->stats.connects++;
 	ls_encoder_init(&c->enc);
@@ -239,7 +239,7 @@ static void on_err(void *arg, err_t err)
 
 static void on_welcome(struct ls_client *c, const struct ls_msg *m)
 {
-	struct rr_ring *r = c->ring;
+	struct byte_ring *r = c->ring;
 
 	if (c->state != LSC_HELLO || m->welcome.session != c->session) {
 		drop(c, "unexpected WELCOME", true);
@@ -343,7 +343,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 
 /* --- the API -------------------------------------------------------------------------- */
 
-int ls_client_start(struct ls_client *c, struct rr_ring *ring, const ip_addr_t *server,
+int ls_client_start(struct ls_client *c, struct byte_ring *ring, const ip_addr_t *server,
 		    u16 port, u64 session, const void *log_header, u16 log_header_len,
 		    u64 now_ns)
 {

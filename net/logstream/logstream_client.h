@@ -1,6 +1,6 @@
 /*
  * The hypervisor's end of the log stream (docs/log-stream.md): a sink for
- * the record ring (hv/rr/ring.h) that sends the ring's bytes to a collector
+ * the record ring (byte_ring.h) that sends the ring's bytes to a collector
  * over TCP with lwIP's raw API (NO_SYS: everything runs from the run loop,
  * through net_poll() and ls_client_poll()).
  *
@@ -14,17 +14,17 @@
  * Use (not wired in yet):
  *   ls_client_start(&c, &rr->ring, &server, port, session, header, len, now);
  *   run loop:     net_poll(); ls_client_poll(&c, now);
- *   ring full:    while (!rr_ring_put(...)) { net_poll(); ls_client_poll(&c, now); }
+ *   ring full:    while (!byte_ring_put(...)) { net_poll(); ls_client_poll(&c, now); }
  *   end of run:   ls_client_finish(&c); then poll until ls_client_done(&c)
  *                 (or ls_client_failed(&c)).
- * The record path must then never call rr_ring_consume() itself.
+ * The record path must then never call byte_ring_consume() itself.
  */
 #ifndef UNDERSTUDY_NET_LOGSTREAM_CLIENT_H
 #define UNDERSTUDY_NET_LOGSTREAM_CLIENT_H
 
 #include "lwip/ip_addr.h"
 
-#include "hv/rr/ring.h"
+#include "byte_ring.h"
 #include "net/logstream/logstream_proto.h"
 #include "types.h"
 
@@ -53,7 +53,7 @@ struct ls_client_stats {
 struct tcp_pcb;
 
 struct ls_client {
-	struct rr_ring *ring;      /* tail: ACKed; head: produced */
+	struct byte_ring *ring;      /* tail: ACKed; head: produced */
 	ip_addr_t server;
 	u16 port;
 	u64 session;
@@ -87,7 +87,7 @@ struct ls_client {
 /* Starts connecting. session: random per record run, never 0 (e.g. from
  * RDRAND, else the TSC hashed with the log header). The log header is
  * copied (HELLO carries it). 0, or -EINVAL. */
-int ls_client_start(struct ls_client *c, struct rr_ring *ring, const ip_addr_t *server,
+int ls_client_start(struct ls_client *c, struct byte_ring *ring, const ip_addr_t *server,
 		    u16 port, u64 session, const void *log_header, u16 log_header_len,
 		    u64 now_ns);
 

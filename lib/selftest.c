@@ -1,5 +1,5 @@
 /* Runs the registered boot self-tests. */
-#include "hv/selftest.h"
+#include "selftest.h"
 
 #include "log.h"
 

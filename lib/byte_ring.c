@@ -1,11 +1,11 @@
 /* The record/replay byte ring (see ring.h). */
-#include "hv/rr/ring.h"
+#include "byte_ring.h"
 
 #include <string.h>
 
 #include "compiler.h"
 
-void rr_ring_init(struct rr_ring *r, u8 *buf, u64 size)
+void byte_ring_init(struct byte_ring *r, u8 *buf, u64 size)
 {
 	r->buf = buf;
 	r->size = size;
@@ -13,7 +13,7 @@ void rr_ring_init(struct rr_ring *r, u8 *buf, u64 size)
 }
 
 /* Copies len bytes into the ring at absolute position pos, wrapping. */
-static void copy_in(struct rr_ring *r, u64 pos, const u8 *src, u64 len)
+static void copy_in(struct byte_ring *r, u64 pos, const u8 *src, u64 len)
 {
 	u64 off = pos & (r->size - 1), first = MIN(len, r->size - off);
 
@@ -21,20 +21,20 @@ static void copy_in(struct rr_ring *r, u64 pos, const u8 *src, u64 len)
 	memcpy(r->buf, src + first, len - first);
 }
 
-bool rr_ring_put(struct rr_ring *r, const void *data, u64 len)
+bool byte_ring_put(struct byte_ring *r, const void *data, u64 len)
 {
-	if (len > rr_ring_free(r))
+	if (len > byte_ring_free(r))
 		return false;
 	copy_in(r, r->head, data, len);
 	r->head += len;
-	if (rr_ring_used(r) > r->high_water)
-		r->high_water = rr_ring_used(r);
+	if (byte_ring_used(r) > r->high_water)
+		r->high_water = byte_ring_used(r);
 	return true;
 }
 
-u64 rr_ring_peek(const struct rr_ring *r, void *out, u64 max)
+u64 byte_ring_peek(const struct byte_ring *r, void *out, u64 max)
 {
-	u64 n = MIN(max, rr_ring_used(r)), off = r->tail & (r->size - 1);
+	u64 n = MIN(max, byte_ring_used(r)), off = r->tail & (r->size - 1);
 	u64 first = MIN(n, r->size - off);
 
 	memcpy(out, r->buf + off, first);
@@ -42,7 +42,7 @@ u64 rr_ring_peek(const struct rr_ring *r, void *out, u64 max)
 	return n;
 }
 
-void rr_ring_consume(struct rr_ring *r, u64 n)
+void byte_ring_consume(struct byte_ring *r, u64 n)
 {
 	r->tail += n;
 }

@@ -6,12 +6,12 @@
  * TCP sink consumes only acknowledged bytes, so it is also the resend
  * buffer). Pure code.
  */
-#ifndef UNDERSTUDY_HV_RR_RING_H
-#define UNDERSTUDY_HV_RR_RING_H
+#ifndef UNDERSTUDY_BYTE_RING_H
+#define UNDERSTUDY_BYTE_RING_H
 
 #include "types.h"
 
-struct rr_ring {
+struct byte_ring {
 	u8 *buf;
 	u64 size;  /* a power of two */
 	u64 head;  /* total bytes ever written */
@@ -20,26 +20,26 @@ struct rr_ring {
 };
 
 /* @pre size is a power of two and buf holds size bytes. */
-void rr_ring_init(struct rr_ring *r, u8 *buf, u64 size);
+void byte_ring_init(struct byte_ring *r, u8 *buf, u64 size);
 
-static inline u64 rr_ring_used(const struct rr_ring *r)
+static inline u64 byte_ring_used(const struct byte_ring *r)
 {
 	return r->head - r->tail;
 }
 
-static inline u64 rr_ring_free(const struct rr_ring *r)
+static inline u64 byte_ring_free(const struct byte_ring *r)
 {
-	return r->size - rr_ring_used(r);
+	return r->size - byte_ring_used(r);
 }
 
 /* Appends len bytes, all or nothing; false when there is no room. */
-bool rr_ring_put(struct rr_ring *r, const void *data, u64 len);
+bool byte_ring_put(struct byte_ring *r, const void *data, u64 len);
 
 /* Copies up to max bytes from the oldest without consuming them; returns
  * how many were copied. */
-u64 rr_ring_peek(const struct rr_ring *r, void *out, u64 max);
+u64 byte_ring_peek(const struct byte_ring *r, void *out, u64 max);
 
-/* Drops n bytes from the oldest. @pre n <= rr_ring_used(r). */
-void rr_ring_consume(struct rr_ring *r, u64 n);
+/* Drops n bytes from the oldest. @pre n <= byte_ring_used(r). */
+void byte_ring_consume(struct byte_ring *r, u64 n);
 
 #endif

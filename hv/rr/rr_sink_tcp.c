@@ -1,0 +1,36 @@
+/* The TCP log sink: the record ring goes to a collector through the
+ * network's outgoing log stream (net/logstream/logstream_out.h). */
+#include "hv/config.h"
+#include "hv/rr/rr_sink.h"
+#include "net/logstream/logstream_out.h"
+
+int rr_tcp_sink_open(const struct config *cfg, struct byte_ring *ring, const void *log_header,
+		     u16 header_len)
+{
+	return logstream_out_open(ring, cfg->rr_collector_ip, cfg->rr_collector_port, log_header,
+				  header_len);
+}
+
+static void tcp_pump(struct byte_ring *ring)
+{
+	logstream_out_poll();
+}
+
+static void tcp_finish(struct byte_ring *ring)
+{
+	logstream_out_finish();
+}
+
+static int tcp_flushed(const struct byte_ring *ring)
+{
+	return logstream_out_flushed();
+}
+
+const struct rr_log_sink rr_tcp_sink = {
+	.name = "tcp",
+	.pump = tcp_pump,
+	.wait = logstream_out_wait,
+	.finish = tcp_finish,
+	.flushed = tcp_flushed,
+	.bytes = logstream_out_bytes,
+};
