@@ -154,7 +154,7 @@ HVLOG_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-iquote . -iquote include
 
 $(BUILD)/tools/hvlog: $(HVLOG_SRCS) $(wildcard tools/hvlog/*.h) hv/rr/rrlog.h include/hash.h \
-		include/types.h include/errno.h include/endian.h
+		include/types.h include/errno.h include/endian.h include/hexdigit.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HVLOG_CFLAGS) -o $@ $(HVLOG_SRCS)

@@ -1,6 +1,6 @@
-/* Little-endian fields of any width up to 8 bytes, byte by byte (no
- * alignment needed): the record log and the log stream are little-endian
- * on the wire whatever reads them. */
+/* Fields of any width up to 8 bytes, byte by byte (no alignment needed):
+ * little-endian for the record log and the log stream, big-endian (network
+ * order) for the protocols on the wire. */
 #ifndef UNDERSTUDY_ENDIAN_H
 #define UNDERSTUDY_ENDIAN_H
 
@@ -18,6 +18,21 @@ static inline u64 le_get(const u8 *p, unsigned size)
 
 	for (unsigned i = 0; i < size; i++)
 		v |= (u64)p[i] << (8 * i);
+	return v;
+}
+
+static inline void be_put(u8 *p, u64 v, unsigned size)
+{
+	for (unsigned i = size; i-- > 0; v >>= 8)
+		p[i] = (u8)v;
+}
+
+static inline u64 be_get(const u8 *p, unsigned size)
+{
+	u64 v = 0;
+
+	for (unsigned i = 0; i < size; i++)
+		v = v << 8 | p[i];
 	return v;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errno.h"
+#include "hexdigit.h"
 
 static bool is_space(char c)
 {
@@ -70,17 +71,6 @@ int cmdline_next(const char **cursor, struct cmdline_token *tok)
 bool cmdline_token_is(const struct cmdline_token *tok, const char *key)
 {
 	return strlen(key) == tok->key_len && !strncmp(tok->key, key, tok->key_len);
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int cmdline_parse_u64(const char *s, size_t len, u64 *out)

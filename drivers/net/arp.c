@@ -1,30 +1,9 @@
 /* ARP request and reply frames (RFC 826), for the driver self-test. */
 #include "drivers/net/arp.h"
 
+#include "endian.h"
 #include "fmt.h"
 #include "string.h"
-
-static void put_be16(u8 *p, u16 v)
-{
-	p[0] = (u8)(v >> 8);
-	p[1] = (u8)v;
-}
-
-static u16 get_be16(const u8 *p)
-{
-	return (u16)(p[0] << 8 | p[1]);
-}
-
-static void put_be32(u8 *p, u32 v)
-{
-	put_be16(p, (u16)(v >> 16));
-	put_be16(p + 2, (u16)v);
-}
-
-static u32 get_be32(const u8 *p)
-{
-	return (u32)get_be16(p) << 16 | get_be16(p + 2);
-}
 
 size_t arp_build_request(u8 *frame, const u8 mac[ETH_ALEN], u32 sender_ip, u32 target_ip)
 {
@@ -34,15 +13,15 @@ size_t arp_build_request(u8 *frame, const u8 mac[ETH_ALEN], u32 sender_ip, u32 t
 	memset(frame, 0, ARP_FRAME_LEN);
 	memset(eth->dst, 0xFF, ETH_ALEN);
 	memcpy(eth->src, mac, ETH_ALEN);
-	put_be16(eth->type, ETH_P_ARP);
-	put_be16(arp->htype, ARP_HTYPE_ETHERNET);
-	put_be16(arp->ptype, ETH_P_IP);
+	be_put(eth->type, ETH_P_ARP, 2);
+	be_put(arp->htype, ARP_HTYPE_ETHERNET, 2);
+	be_put(arp->ptype, ETH_P_IP, 2);
 	arp->hlen = ETH_ALEN;
 	arp->plen = IPV4_ALEN;
-	put_be16(arp->oper, ARP_OP_REQUEST);
+	be_put(arp->oper, ARP_OP_REQUEST, 2);
 	memcpy(arp->sha, mac, ETH_ALEN);
-	put_be32(arp->spa, sender_ip);
-	put_be32(arp->tpa, target_ip); /* tha stays zero: unknown */
+	be_put(arp->spa, sender_ip, 4);
+	be_put(arp->tpa, target_ip, 4); /* tha stays zero: unknown */
 	return ARP_FRAME_LEN;
 }
 
@@ -59,12 +38,12 @@ bool arp_parse_reply(const void *frame, size_t len, u32 asked_ip, const u8 our_m
 	const struct eth_hdr *eth = frame;
 	const struct arp_packet *arp = (const struct arp_packet *)((const u8 *)frame + ETH_HLEN);
 
-	if (len < ETH_HLEN + sizeof(*arp) || get_be16(eth->type) != ETH_P_ARP ||
+	if (len < ETH_HLEN + sizeof(*arp) || be_get(eth->type, 2) != ETH_P_ARP ||
 	    !for_us(eth->dst, our_mac))
 		return false;
-	if (get_be16(arp->htype) != ARP_HTYPE_ETHERNET || get_be16(arp->ptype) != ETH_P_IP ||
+	if (be_get(arp->htype, 2) != ARP_HTYPE_ETHERNET || be_get(arp->ptype, 2) != ETH_P_IP ||
 	    arp->hlen != ETH_ALEN || arp->plen != IPV4_ALEN ||
-	    get_be16(arp->oper) != ARP_OP_REPLY || get_be32(arp->spa) != asked_ip)
+	    be_get(arp->oper, 2) != ARP_OP_REPLY || be_get(arp->spa, 4) != asked_ip)
 		return false;
 	memcpy(answer, arp->sha, ETH_ALEN);
 	return true;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hvlog.h"
+#include "hexdigit.h"
 
 #define TOKEN_SEPARATORS " \t\r\n"
 
@@ -115,17 +116,6 @@ static bool fail(struct parse *p, const char *fmt, ...)
 	vsnprintf(p->err, p->err_size, fmt, ap);
 	va_end(ap);
 	return false;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Decimal, or hexadecimal after 0x; at most max. */
