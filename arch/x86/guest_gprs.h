@@ -7,9 +7,11 @@
 #ifndef UNDERSTUDY_ARCH_X86_GUEST_GPRS_H
 #define UNDERSTUDY_ARCH_X86_GUEST_GPRS_H
 
-#ifdef __ASSEMBLER__
-
+/* Offsets in struct vcpu_arch (checked at build time in virt.c). */
 #define VCPU_GPR(n) ((n) * 8)
+#define VCPU_CR2 (16 * 8)
+
+#ifdef __ASSEMBLER__
 
 .macro LOAD_GUEST_GPRS base
 	movq VCPU_GPR(1)(\base), %rcx

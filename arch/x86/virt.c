@@ -4,8 +4,14 @@
 #include <string.h>
 
 #include "arch/x86/cpu_features.h"
+#include "arch/x86/guest_gprs.h"
+#include "compiler.h"
 #include "errno.h"
 #include "log.h"
+
+/* The world switches (vmx_entry.S, svm_entry.S) address these fields. */
+ASSERT_OFFSET(struct vcpu_arch, gpr, VCPU_GPR(0));
+ASSERT_OFFSET(struct vcpu_arch, cr2, VCPU_CR2);
 
 extern const struct virt_backend vmx_backend;
 extern const struct virt_backend svm_backend;

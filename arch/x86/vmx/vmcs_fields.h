@@ -146,9 +146,16 @@
 	X(HOST_RSP, 0x6C14) \
 	X(HOST_RIP, 0x6C16)
 
+#ifdef __ASSEMBLER__
+/* The same encodings as assembler symbols (vmx_entry.S). */
+#define VMCS_FIELD_EQU(name, enc) .equ VMCS_##name, enc;
+VMCS_FIELDS(VMCS_FIELD_EQU)
+#undef VMCS_FIELD_EQU
+#else
 #define VMCS_FIELD_ENUM(name, enc) VMCS_##name = enc,
 enum vmcs_field { VMCS_FIELDS(VMCS_FIELD_ENUM) };
 #undef VMCS_FIELD_ENUM
+#endif
 
 /* Field width from encoding bits 14:13 (SDM Vol 3, 25.11.2 "VMREAD,
  * VMWRITE, and Encodings of VMCS Fields"). */

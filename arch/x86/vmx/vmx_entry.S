@@ -8,9 +8,7 @@
  * 1 (VMfailInvalid, CF) or 2 (VMfailValid, ZF) instead.
  */
 #include "arch/x86/guest_gprs.h"
-
-#define VCPU_CR2 (16 * 8)
-#define VMCS_HOST_RSP 0x6C14
+#include "arch/x86/vmx/vmcs_fields.h"
 
 	.section .text
 	.code64
