@@ -146,11 +146,9 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 
 	if (guest_caused)
 		vm->stats.guest_caused_exits++; /* the landmark this exit's events carry */
-	if (log_enabled(LOG_TRACE))
-		pr_trace("exit %s%s at rip %#llx, landmark %llu", exit_reason_name(e->reason),
-			 ours ? " (hypervisor's own)" : "",
-			 vm->hw->get_rip(&v->arch),
-			 vm->stats.guest_caused_exits);
+	pr_trace("exit %s%s at rip %#llx, landmark %llu", exit_reason_name(e->reason),
+		 ours ? " (hypervisor's own)" : "", vm->hw->get_rip(&v->arch),
+		 vm->stats.guest_caused_exits);
 	rr_after_exit(vm, e, guest_caused);
 	if (tbit)
 		tbit_handle_exit(vm, e);

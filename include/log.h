@@ -25,8 +25,16 @@ int console_vprintf(const char *fmt, va_list ap);
 
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
-bool log_enabled(enum log_level level);
 void log_printf(enum log_level level, const char *fmt, ...) __printf(2, 3);
+
+/* The level in force (lib/log.c); read inline, since the exit path asks on
+ * every exit whether it traces. */
+extern enum log_level log_current_level;
+
+static inline bool log_enabled(enum log_level level)
+{
+	return level <= log_current_level;
+}
 
 /* Parses "error", "warn", "info", "debug", "trace"; -EINVAL otherwise. */
 int log_level_from_name(const char *name, size_t len, enum log_level *out);
@@ -36,6 +44,11 @@ const char *log_level_name(enum log_level level);
 #define pr_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
 #define pr_info(...) log_printf(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
-#define pr_trace(...) log_printf(LOG_TRACE, __VA_ARGS__)
+/* Trace messages cost one compare when the level is lower. */
+#define pr_trace(...)                                         \
+	do {                                                  \
+		if (log_enabled(LOG_TRACE))                   \
+			log_printf(LOG_TRACE, __VA_ARGS__);   \
+	} while (0)
 
 #endif

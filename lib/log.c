@@ -10,7 +10,7 @@
 #define LOG_LINE_MAX 512
 
 static console_write_fn console_writer;
-static enum log_level current_level = LOG_INFO;
+enum log_level log_current_level = LOG_INFO;
 
 static const char *const level_names[] = {
 	[LOG_ERROR] = "error",
@@ -53,17 +53,12 @@ int console_printf(const char *fmt, ...)
 
 void log_set_level(enum log_level level)
 {
-	current_level = level;
+	log_current_level = level;
 }
 
 enum log_level log_get_level(void)
 {
-	return current_level;
-}
-
-bool log_enabled(enum log_level level)
-{
-	return level <= current_level;
+	return log_current_level;
 }
 
 const char *log_level_name(enum log_level level)
