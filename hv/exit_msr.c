@@ -68,7 +68,7 @@ static int read_efer(struct vcpu *v, u64 *value)
 }
 
 /* EFER: only features the guest CPUID shows; LMA is the CPU's to set and
- * LME cannot change while paging is on (SDM Vol 3, 10.8.5). */
+ * LME cannot change while paging is on (SDM Vol 3, 10.8.5 "Initializing IA-32e Mode"). */
 static int write_efer(struct vcpu *v, u64 value)
 {
 	const struct virt_backend *hw = v->vm->hw;

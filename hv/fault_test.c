@@ -42,8 +42,9 @@ void fault_test_raise(enum fault_test which)
 	}
 }
 
-/* Long mode without PAE: both VM entry (SDM Vol 3, 27.3.1.1) and VMRUN
- * (APM Vol 2, 15.5.1) refuse it. */
+/* Long mode without PAE: both VM entry (SDM Vol 3, 27.3.1.1 "Checks on
+ * Guest Control Registers, Debug Registers, and MSRs") and VMRUN (APM Vol
+ * 2, 15.5.1 "Basic Operation") refuse it. */
 void fault_test_corrupt_guest(struct vm *vm)
 {
 	struct vcpu_state s;

@@ -25,7 +25,9 @@
 
 #include "types.h"
 
-#define INSN_MAX_LEN 15 /* SDM 2.1: longer instructions raise #GP */
+/* Longer instructions raise #GP (SDM Vol 2A, 2.1 "Instruction Format for
+ * Protected Mode, Real-Address Mode, and Virtual-8086 Mode"). */
+#define INSN_MAX_LEN 15
 
 /* Code-segment size: from CS.L (64) and CS.D (32 when set, else 16). */
 enum insn_mode {
@@ -42,7 +44,7 @@ enum insn_ext {
 };
 
 /* Segment override prefix in effect, numbered as the Sreg field. In 64-bit
- * mode only FS and GS overrides take effect (SDM 2.1.1). */
+ * mode only FS and GS overrides take effect (SDM Vol 2A, 2.1.1 "Instruction Prefixes"). */
 enum insn_seg {
 	INSN_SEG_NONE = -1, /* no override: DS, or SS for rBP/rSP bases */
 	INSN_SEG_ES = 0,

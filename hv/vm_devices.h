@@ -4,7 +4,8 @@
 
 #include "hv/vm.h"
 
-#define GUEST_LAPIC_BASE 0xFEE00000ULL /* SDM Vol 3, 11.4.1: default APIC base */
+/* SDM Vol 3, 11.4.1 "The Local APIC Block Diagram": the default base */
+#define GUEST_LAPIC_BASE 0xFEE00000ULL
 #define GUEST_LAPIC_SIZE 0x1000ULL
 
 /* Creates COM1, the PIC pair, the PIT, CMOS/RTC, port 0x80, the exit port

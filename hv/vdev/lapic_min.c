@@ -12,7 +12,7 @@
 
 #include "errno.h"
 
-/* Register offsets (SDM Vol 3, Table 11-1). */
+/* Register offsets (SDM Vol 3, Table 11-1 "Local APIC Register Address Map"). */
 enum lapic_reg {
 	REG_ID = 0x020,
 	REG_VERSION = 0x030,
@@ -88,7 +88,7 @@ static const u32 lvt_masks[VLAPIC_LVT_COUNT] = {
 	[VLAPIC_LVT_ERROR] = LVT_ERROR_MASK,
 };
 
-/* Register state after power-up or reset (SDM Vol 3, 11.4.7.1). */
+/* Register state after power-up or reset (SDM Vol 3, 11.4.7.1 "Local APIC State After Power-Up or Reset"). */
 static void reset_registers(struct vlapic *l)
 {
 	l->id = l->initial_id << ID_SHIFT;
@@ -142,7 +142,7 @@ static int lvt_index(u32 offset)
 }
 
 /* PPR with nothing in service (ISRV = 0): TPR[7:4] >= 0 always, so PPR = TPR
- * (SDM Vol 3, 11.8.3.1). */
+ * (SDM Vol 3, 11.8.3.1 "Task and Processor Priorities"). */
 static u32 ppr(const struct vlapic *l)
 {
 	return l->tpr;
@@ -296,7 +296,7 @@ void vlapic_write(struct vlapic *l, u32 offset, u32 value)
 }
 
 /* Only aligned 32-bit accesses at 16-byte aligned offsets reach a
- * register (SDM Vol 3, 11.4.1: "registers are 128-bit aligned ... must be
+ * register (SDM Vol 3, 11.4.1 "The Local APIC Block Diagram": "registers are 128-bit aligned ... must be
  * accessed using 32-bit loads and stores"). */
 static bool valid_access(u64 offset, u8 size)
 {
@@ -374,7 +374,7 @@ int vlapic_write_apic_base(struct vlapic *l, u64 value)
 	if ((value & APIC_BASE_ADDR_MASK) != VLAPIC_BASE)
 		return -EINVAL; /* the page cannot move */
 	if (l->enabled && !enable)
-		reset_registers(l); /* SDM Vol 3, 11.4.3: state may be lost */
+		reset_registers(l); /* SDM Vol 3, 11.4.3 "Enabling or Disabling the Local APIC": state may be lost */
 	l->enabled = enable;
 	return 0;
 }

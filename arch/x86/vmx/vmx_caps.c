@@ -1,4 +1,5 @@
-/* Reads the VMX capability MSRs once (SDM Vol 3, Appendix A). */
+/* Reads the VMX capability MSRs once (SDM Vol 3, Appendix A "VMX
+ * Capability Reporting Facility"). */
 #include "arch/x86/vmx/vmx_caps.h"
 
 #include "arch/x86/cpu.h"
