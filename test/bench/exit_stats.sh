@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints, for every test guest, its VM exits by reason and the hypervisor's
 # average TSC cycles per exit, for each backend side by side:
-#   VMX: Bochs (corei7_skylake_x), SVM: QEMU TCG (-cpu max), where built.
+#   VMX: Bochs (corei7_skylake_x), SVM: QEMU TCG (-cpu max).
 # In emulators the TSC is emulated, so compare counts and ratios within one
 # run rather than absolute cycles across machines.
 #   test/bench/exit_stats.sh [GUEST...]   (default: every test guest)
@@ -13,9 +13,8 @@ trap 'rm -rf "$out"' EXIT
 guests=("$@")
 [ ${#guests[@]} -gt 0 ] || guests=(hello timer nondet paging faults)
 
-backends=(vmx)
+backends=(vmx svm)
 declare -A emu_of=([vmx]="--emu bochs" [svm]="--emu qemu")
-if grep -q '"svm"' "$root/arch/x86/virt.c" 2>/dev/null; then backends+=(svm); fi
 
 # Extracts "reason exits avg" rows from the table in a hypervisor log.
 table_rows() {
@@ -32,6 +31,11 @@ for g in "${guests[@]}"; do
 		"$root/scripts/run.sh" ${emu_of[$b]} --guest "$root/build/guests/$g.elf" \
 			--cmdline "hv=$b" >/dev/null 2>"$out/$g.$b.log" || true
 		table_rows "$out/$g.$b.log" > "$out/$g.$b.rows"
+		if [ ! -s "$out/$g.$b.rows" ]; then
+			echo "exit_stats: no exit statistics from $g on $b; its log ends:" >&2
+			tail -n 5 "$out/$g.$b.log" >&2
+			exit 1
+		fi
 	done
 	echo "== $g"
 	printf '%-20s' "reason"
