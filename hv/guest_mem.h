@@ -17,8 +17,8 @@
 int vm_read_gpa(struct vm *vm, u64 gpa, void *dst, size_t len);
 
 /* Copies len bytes from src to guest-physical gpa; 0, or -EFAULT as for
- * vm_read_gpa. Writes are not dirty-tracked: callers that write guest RAM
- * behind the guest's back note the pages themselves (dirty_note). */
+ * vm_read_gpa. Writes bypass the write window: callers that write guest
+ * RAM behind the guest's back note the pages themselves (ww_note). */
 int vm_write_gpa(struct vm *vm, u64 gpa, const void *src, size_t len);
 
 /* vm_read_gpa as a guest-walker read callback (hv/guest_walk.h); ctx is

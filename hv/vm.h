@@ -44,7 +44,7 @@ struct vcpu {
 struct vm_devices; /* hv/vm_devices.c */
 struct rr_state;   /* hv/rr/rr.h */
 struct tbit_state; /* hv/rr/tbit.h */
-struct dirty_state; /* hv/rr/dirty.h */
+struct write_window; /* hv/rr/write_window.h */
 
 struct vm {
 	const struct virt_backend *hw;
@@ -58,7 +58,7 @@ struct vm {
 	struct vm_devices *dev;
 	struct rr_state *rr;     /* NULL when neither recording nor replaying */
 	struct tbit_state *tbit; /* NULL when page tables are not write-protected */
-	struct dirty_state *dirty; /* NULL when dirty pages are not tracked */
+	struct write_window *window; /* NULL unless recording or replaying */
 	u64 boot_written_end;    /* the loader wrote guest RAM below this only */
 	u64 start_tsc;      /* host TSC when the guest first ran */
 	u64 dev_time_ns;    /* the guest time devices were last brought up to */

@@ -17,9 +17,9 @@
 #include "hv/exits.h"
 #include "hv/host_work.h"
 #include "hv/insn_fetch.h"
-#include "hv/rr/dirty.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
+#include "hv/rr/write_window.h"
 #include "hv/trace.h"
 #include "hv/vm_devices.h"
 #include "log.h"
@@ -134,15 +134,23 @@ static void prepare_entry(struct vcpu *v)
 		rr_before_entry(vm);
 }
 
-/* Accounts an exit and hands it to whoever owns it: the T bit or the
- * replayer for their own exits, the exit handlers for the rest. */
+/*
+ * Accounts an exit and hands it to whoever owns it: the replayer and the
+ * tracer for their own stops (replay only, never landmarks), the T bit and
+ * the write window for guest writes they trap (landmarks: they happen at
+ * the same instructions in every run), the exit handlers for the rest. An
+ * asynchronous exit (a host interrupt, a timer) never ends a T-bit step:
+ * it happens at different moments in record and replay.
+ */
 static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 {
 	struct vm *vm = v->vm;
-	bool tbit = tbit_exit_is_ours(vm, e), tracing = trace_exit_is_ours(vm, e);
-	bool dirty = dirty_exit_is_ours(vm, e);
-	bool ours = rr_exit_is_ours(vm, e) || tbit || tracing || dirty;
-	bool guest_caused = !ours && !e->step_intercepted && exit_is_guest_caused(e->reason);
+	bool replayer = rr_exit_is_ours(vm, e), tracing = trace_exit_is_ours(vm, e);
+	bool tbit = !replayer && !tracing && tbit_exit_is_ours(vm, e);
+	bool window = !replayer && !tracing && !tbit && ww_exit_is_ours(vm, e);
+	bool ours = replayer || tracing || tbit || window;
+	bool guest_caused = !replayer && !tracing && !e->step_intercepted &&
+			    (tbit || window || exit_is_guest_caused(e->reason));
 
 	if (guest_caused)
 		vm->stats.guest_caused_exits++; /* the landmark this exit's events carry */
@@ -152,12 +160,13 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	rr_after_exit(vm, e, guest_caused);
 	if (tbit)
 		tbit_handle_exit(vm, e);
-	if (dirty)
-		dirty_handle_exit(vm, e);
+	if (window)
+		ww_handle_exit(vm, e);
 	if (tracing)
 		trace_handle_exit(vm, e);
 	if (!ours) {
-		tbit_exit_intervened(vm);
+		if (guest_caused)
+			tbit_exit_intervened(vm);
 		if (vcpu_complete_exit(v, e) == 0) {
 			trace_exit(vm, e);
 			exit_dispatch(v, e);

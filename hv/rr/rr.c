@@ -11,8 +11,8 @@
 #include "hv/config.h"
 #include "hv/guest_boot.h"
 #include "hv/mb1_loader.h"
-#include "hv/rr/dirty.h"
 #include "hv/rr/rr_internal.h"
+#include "hv/rr/write_window.h"
 #include "log.h"
 
 static struct rr_state the_rr; /* one VM */
@@ -66,7 +66,7 @@ int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 	rr->mode = (enum rr_mode)cfg->rr;
 	rr->digest_interval = cfg->rr_digest;
 	err = alloc_buffers(vm, rr);
-	err = err ? err : dirty_init(vm, vm->boot_written_end);
+	err = err ? err : ww_init(vm, vm->boot_written_end);
 	if (err)
 		return err;
 	vm->rr = rr;

@@ -1,8 +1,8 @@
 /* Taking a guest-state digest of the running VM (see rr_digest.h). */
 #include "hv/rr/rr_digest.h"
 
-#include "hv/rr/dirty.h"
 #include "hv/rr/rr.h"
+#include "hv/rr/write_window.h"
 
 
 void rr_digest_take(struct vm *vm, struct rr_digest *d)
@@ -20,7 +20,7 @@ void rr_digest_take(struct vm *vm, struct rr_digest *d)
 	d->regs[RR_REG_CR4] = hw->get_cr(a, 4);
 	d->regs[RR_REG_EFER] = hw->get_efer(a);
 	d->changed = rr->changed;
-	d->memory_hash = rr_digest_memory(vm->ram, rr->npages, vm->dirty ? vm->dirty->bits : NULL,
+	d->memory_hash = rr_digest_memory(vm->ram, rr->npages, ww_dirty_bits(vm),
 					  rr->page_hash, rr->changed, &d->changed_count);
-	dirty_clean_all(vm);
+	ww_digest_taken(vm);
 }

@@ -8,15 +8,14 @@
 #include "hv/config.h"
 #include "hv/pt_scan.h"
 #include "hv/vcpu_ops.h"
-#include "hv/rr/dirty.h"
 #include "hv/rr/rr.h"
+#include "hv/rr/write_window.h"
 #include "hv/trace.h"
 #include "log.h"
 
 #define MARK_SEEN 0x80 /* set during a rescan for pages it reached */
 #define MARK_LEVELS 0x1F
 #define PROT_MARKED (S2_R | S2_X | S2_TBIT)
-#define PROT_PLAIN S2_RWX
 
 static struct tbit_state the_tbit; /* one VM */
 
@@ -74,8 +73,7 @@ static void rescan(struct vm *vm)
 			protect(vm, p, PROT_MARKED);
 			changed = true;
 		} else if (!t->next[p] && t->mark[p]) {
-			dirty_note(vm, p); /* writable from now on, unseen by dirty tracking */
-			protect(vm, p, PROT_PLAIN);
+			protect(vm, p, ww_plain_prot(vm, p)); /* the write window's again */
 			changed = true;
 		}
 		t->mark[p] = t->next[p];
@@ -150,8 +148,8 @@ static void start_step(struct vm *vm, u64 page)
 		return;
 	t->stepping = true;
 	t->step_page = page;
-	dirty_note(vm, page);
-	protect(vm, page, PROT_PLAIN | S2_TBIT);
+	ww_note(vm, page);
+	protect(vm, page, S2_RWX | S2_TBIT);
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 	vm_request_single_step(vm, VM_STEP_TBIT, true);
 }

@@ -1,0 +1,148 @@
+/* The write window (see write_window.h). */
+#include "hv/rr/write_window.h"
+
+#include <string.h>
+
+#include "arch/x86/mm.h"
+#include "errno.h"
+#include "hash.h"
+#include "hv/rr/tbit.h"
+#include "log.h"
+
+static struct write_window the_window; /* one VM */
+
+static void set_bit(u64 *bits, u64 p)
+{
+	bits[p / 64] |= 1ULL << (p % 64);
+}
+
+static void *alloc_zeroed(u64 bytes)
+{
+	u64 pa;
+	void *p;
+
+	if (page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa))
+		return NULL;
+	p = phys_to_virt(pa);
+	memset(p, 0, bytes);
+	return p;
+}
+
+/* Write access comes and goes with the window; execute and the T bit's
+ * mark stay. A page the T bit marks keeps the T bit's rights. */
+static void set_writable(struct vm *vm, u64 page, bool writable)
+{
+	u64 hpa;
+	u32 prot;
+
+	if (stage2_lookup(&vm->stage2, page * PAGE_SIZE, &hpa, &prot) || (prot & S2_TBIT))
+		return;
+	prot = writable ? prot | S2_W : prot & ~S2_W;
+	stage2_protect(&vm->stage2, page * PAGE_SIZE, PAGE_SIZE, prot);
+}
+
+int ww_init(struct vm *vm, u64 written_end)
+{
+	struct write_window *w = &the_window;
+	u64 written = MIN(ALIGN_UP(written_end, PAGE_SIZE) / PAGE_SIZE, vm->ram_size / PAGE_SIZE);
+
+	memset(w, 0, sizeof(*w));
+	w->npages = vm->ram_size / PAGE_SIZE;
+	w->in_window = alloc_zeroed(w->npages);
+	w->dirty = alloc_zeroed((w->npages + 63) / 64 * 8);
+	if (!w->in_window || !w->dirty) {
+		pr_err("rr: no memory for the write window's page maps");
+		return -ENOMEM;
+	}
+	for (u64 p = 0; p < written; p++)
+		set_bit(w->dirty, p);
+	stage2_protect(&vm->stage2, 0, vm->ram_size, S2_R | S2_X);
+	vm->hw->stage2_flush(&vm->vcpu.arch);
+	vm->window = w;
+	return 0;
+}
+
+bool ww_exit_is_ours(struct vm *vm, const struct vexit *e)
+{
+	const struct write_window *w = vm->window;
+	u64 page = e->npf.gpa / PAGE_SIZE;
+
+	return w && e->reason == VEXIT_NPF && e->npf.write && page < w->npages &&
+	       !w->in_window[page] && !(vm->tbit && vm->tbit->mark[page]);
+}
+
+/* The oldest page leaves when the window is full. */
+static void make_room(struct vm *vm, struct write_window *w)
+{
+	u64 old;
+
+	if (w->count < WW_PAGES)
+		return;
+	old = w->slot[w->head];
+	w->head = (w->head + 1) % WW_PAGES;
+	w->count--;
+	w->in_window[old] = 0;
+	set_writable(vm, old, false);
+	w->stats.evictions++;
+}
+
+void ww_handle_exit(struct vm *vm, const struct vexit *e)
+{
+	struct write_window *w = vm->window;
+	u64 page = e->npf.gpa / PAGE_SIZE;
+
+	w->stats.faults++;
+	make_room(vm, w);
+	w->slot[(w->head + w->count) % WW_PAGES] = page;
+	w->count++;
+	w->in_window[page] = 1;
+	set_bit(w->dirty, page);
+	set_writable(vm, page, true);
+	vm->hw->stage2_flush(&vm->vcpu.arch);
+}
+
+u32 ww_plain_prot(const struct vm *vm, u64 page)
+{
+	const struct write_window *w = vm->window;
+
+	if (!w || page >= w->npages || w->in_window[page])
+		return S2_RWX;
+	return S2_R | S2_X;
+}
+
+void ww_note(struct vm *vm, u64 page)
+{
+	if (vm->window && page < vm->window->npages)
+		set_bit(vm->window->dirty, page);
+}
+
+const u64 *ww_dirty_bits(const struct vm *vm)
+{
+	return vm->window ? vm->window->dirty : NULL;
+}
+
+void ww_digest_taken(struct vm *vm)
+{
+	struct write_window *w = vm->window;
+
+	if (!w)
+		return;
+	memset(w->dirty, 0, (w->npages + 63) / 64 * 8);
+	for (unsigned i = 0; i < w->count; i++)
+		set_bit(w->dirty, w->slot[(w->head + i) % WW_PAGES]);
+}
+
+u64 ww_contents_hash(const struct vm *vm)
+{
+	const struct write_window *w = vm->window;
+	struct hash64_state h;
+
+	hash64_begin(&h, 0);
+	for (unsigned i = 0; w && i < w->count; i++) {
+		u64 page = w->slot[(w->head + i) % WW_PAGES];
+
+		hash64_add(&h, &page, sizeof(page));
+		hash64_add(&h, vm->ram + page * PAGE_SIZE, PAGE_SIZE);
+	}
+	return hash64_end(&h);
+}
