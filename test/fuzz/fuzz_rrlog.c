@@ -1,4 +1,4 @@
-// sources: hv/rr/rrlog.c lib/hash.c
+// sources: proto/wire.c proto/wire_prim.c proto/rrlog_types.c proto/rrlog_pages.c proto/rrlog_header.c proto/rrlog_writer.c proto/rrlog_reader.c lib/hash.c
 /*
  * Fuzzes the record/replay log reader on whole files: the header, then
  * frames and entries up to the end or the first refusal, iterating every
@@ -16,7 +16,7 @@
 #include "errno.h"
 #include "endian.h"
 #include "hash.h"
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 
 #define CHECK(cond)              \
 	do {                     \

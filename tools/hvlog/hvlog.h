@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 
 #define HVLOG_FRAME_BUF (RRLOG_FRAME_HEADER_SIZE + RRLOG_FRAME_MAX_PAYLOAD)
 #define HVLOG_ERR_SIZE 512
