@@ -47,43 +47,37 @@ static int encode_prefix(struct wire_sink *s, const struct rrlog_entry *e,
 	return err;
 }
 
-/* The whole entry into s, deltas against *d, which moves past it. */
-static int encode_entry(struct wire_sink *s, const struct rrlog_entry *e,
-			const struct wire_table *body, size_t body_len, struct rrlog_delta_state *d)
-{
-	int err = encode_prefix(s, e, d, body_len);
-
-	return err ? err : wire_encode(s, body, e, d);
-}
-
 /*
- * Sizes e exactly (the same encoder, counting, which also validates), then
- * writes it if it fits. Returns -E2BIG for an entry that would not fit
+ * Sizes e exactly (the same encoder, counting, which also validates; the
+ * prefix and the body move different running values), then writes it if
+ * it fits. Returns -E2BIG for an entry that would not fit
  * even an empty frame of this buffer, so that finishing the frame and
  * retrying cannot loop.
  */
 int rrlog_append(struct rrlog_writer *w, const struct rrlog_entry *e)
 {
 	const struct rrlog_type_desc *t = rrlog_type(e->type);
-	struct wire_sink body = { NULL, 0 }, all = { NULL, 0 };
+	struct wire_sink body = { NULL, 0 }, prefix = { NULL, 0 }, out;
 	struct rrlog_delta_state d = w->d;
-	size_t cap = payload_cap(w);
+	size_t size, cap = payload_cap(w);
 
 	if (!t || wire_encode(&body, &t->body, e, &d))
 		return -EINVAL;
 	d = w->d;
-	if (encode_entry(&all, e, &t->body, body.n, &d))
+	if (encode_prefix(&prefix, e, &d, body.n))
 		return -EINVAL;
-	if (all.n > cap)
+	size = prefix.n + body.n;
+	if (size > cap)
 		return -E2BIG;
-	if (all.n > cap - w->len)
+	if (size > cap - w->len)
 		return -ENOSPC;
 
-	all.p = w->buf + RRLOG_FRAME_HEADER_SIZE + w->len;
-	all.n = 0;
+	out.p = w->buf + RRLOG_FRAME_HEADER_SIZE + w->len;
+	out.n = 0;
 	d = w->d;
-	encode_entry(&all, e, &t->body, body.n, &d);
-	w->len += all.n;
+	encode_prefix(&out, e, &d, body.n);
+	wire_encode(&out, &t->body, e, &d);
+	w->len += out.n;
 	w->entries++;
 	w->d = d;
 	return 0;
