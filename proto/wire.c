@@ -107,6 +107,7 @@ static int put_value(struct wire_sink *s, const struct wire_field *f, u64 v)
 	return 0;
 }
 
+/* A value as its delta against the running value, which moves to it. */
 static int put_delta(struct wire_sink *s, const struct wire_field *f, const void *rec, void *run)
 {
 	u64 v = wire_get(rec, f, 0), *prev = running(run, f);
@@ -129,6 +130,7 @@ static void put_str(struct wire_sink *s, const struct wire_field *f, const void 
 		wire_put_le(s, 0, 1);
 }
 
+/* One field, validated as it is written. */
 static int encode_field(struct wire_sink *s, const struct wire_field *f, const void *rec, void *run)
 {
 	unsigned i, len;
@@ -203,6 +205,7 @@ static int refuse_limit(struct wire_src *c, const struct wire_field *f, u64 v)
 	return wire_refuse(c, wire_msg_str(by_max ? "" : " bits"));
 }
 
+/* An LE or VARINT value, refused past its limits. */
 static int get_value(struct wire_src *c, const struct wire_field *f, u64 *v)
 {
 	int err = f->kind == WIRE_LE ? wire_get_le(c, f->bytes, v) : wire_get_varint(c, v);
@@ -212,6 +215,8 @@ static int get_value(struct wire_src *c, const struct wire_field *f, u64 *v)
 	return err;
 }
 
+/* A value from its delta against the running value, which moves to it; a
+ * UDELTA one may not wrap around. */
 static int get_delta(struct wire_src *c, const struct wire_field *f, void *rec, void *run)
 {
 	u64 d, *prev = running(run, f), v;
@@ -247,6 +252,7 @@ static int get_str(struct wire_src *c, const struct wire_field *f, void *rec)
 	return 0;
 }
 
+/* One field into rec. */
 static int decode_field(struct wire_src *c, const struct wire_field *f, void *rec, void *run)
 {
 	unsigned i, len;
@@ -298,6 +304,7 @@ int wire_decode(struct wire_src *c, const struct wire_table *t, void *rec, void 
 
 /* --- comparing ----------------------------------------------------------------- */
 
+/* Whether a and b hold the same value(s) of one field. */
 static bool same_field(const struct wire_field *f, const void *a, const void *b)
 {
 	unsigned i, len;

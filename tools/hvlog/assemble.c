@@ -120,10 +120,11 @@ static bool body_backwards(struct assembler *a, const struct rrlog_entry *e)
 
 	for (size_t i = 0; i < body->count; i++) {
 		const struct wire_field *f = &body->fields[i];
-		u64 v = wire_get(e, f, 0), prev;
+		u64 v, prev;
 
 		if (f->kind != WIRE_UDELTA)
 			continue;
+		v = wire_get(e, f, 0);
 		prev = *(const u64 *)((const u8 *)&a->w.d + f->run);
 		if (v < prev)
 			return fail(a, "%s %s=%llu is less than the previous %s's %llu", name,

@@ -4,6 +4,7 @@
  * with each other or with the writer and the reader. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hvlog.h"
@@ -16,6 +17,7 @@ static struct {
 } types[TYPES], header;
 static bool built;
 
+/* How the text form writes a wire field's value. */
 static enum field_fmt text_fmt(const struct wire_field *f)
 {
 	if (f->fmt == WIRE_TEXT)
@@ -23,11 +25,16 @@ static enum field_fmt text_fmt(const struct wire_field *f)
 	return f->fmt == WIRE_HEX ? FMT_HEX : FMT_DEC;
 }
 
+/* A table with more text fields than FIELDS_MAX is a mistake in the
+ * format's tables: said and stopped, never cut short. */
 static void add(struct field *out, size_t *n, const char *name, enum field_fmt fmt, size_t off,
 		unsigned size)
 {
-	if (*n < FIELDS_MAX)
-		out[(*n)++] = (struct field){ name, fmt, off, size };
+	if (*n == FIELDS_MAX) {
+		fprintf(stderr, "hvlog: a table has more than %d fields (at %s)\n", FIELDS_MAX, name);
+		abort();
+	}
+	out[(*n)++] = (struct field){ name, fmt, off, size };
 }
 
 /* One text field per named value: an array with element names becomes one
@@ -50,6 +57,7 @@ static void flatten(const struct wire_table *t, struct field *out, size_t *n)
 	}
 }
 
+/* The text fields of every type and of the header, once. */
 static void build(void)
 {
 	unsigned t;
