@@ -111,9 +111,9 @@ static bool add_frame_line(struct assembler *a)
 	return flush_frame(a);
 }
 
-/* A field of the type's body whose running value may not go backwards
- * (CLOCK's ns) and does: false with the message. */
-static bool body_backwards(struct assembler *a, const struct rrlog_entry *e)
+/* A field of the type's body past its limit, or whose running value may
+ * not go backwards (CLOCK's ns) and does: false with the message. */
+static bool body_refused(struct assembler *a, const struct rrlog_entry *e)
 {
 	const struct wire_table *body = &rrlog_type(e->type)->body;
 	const char *name = rrlog_type_name(e->type);
@@ -122,6 +122,10 @@ static bool body_backwards(struct assembler *a, const struct rrlog_entry *e)
 		const struct wire_field *f = &body->fields[i];
 		u64 v, prev;
 
+		if ((f->kind == WIRE_LE || f->kind == WIRE_VARINT) && !f->n &&
+		    (v = wire_get(e, f, 0)) > wire_limit(f))
+			return fail(a, "%s %s=0x%llx exceeds 0x%llx", name, f->name, v,
+				    wire_limit(f));
 		if (f->kind != WIRE_UDELTA)
 			continue;
 		v = wire_get(e, f, 0);
@@ -146,7 +150,7 @@ static bool writer_refused(struct assembler *a, const struct rrlog_entry *e)
 	if (e->has_branches && e->branches < d->branches)
 		return fail(a, "branches=%llu is less than the previous %llu",
 			    e->branches, d->branches);
-	if (!body_backwards(a, e))
+	if (!body_refused(a, e))
 		return false;
 	for (i = 0; type_has_pages(e->type) && i < e->pages.count; i++) {
 		u64 page = e->pages.pages[i].page;
