@@ -10,10 +10,16 @@ GIT_REV    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # --- the hypervisor (freestanding, x86-64) ---------------------------------
 KERNEL_SRCS := $(wildcard boot/*.c boot/*.S arch/x86/*.c arch/x86/*.S arch/x86/*/*.c arch/x86/*/*.S \
-                 hv/*.c hv/*/*.c drivers/*/*.c lib/*.c)
+                 hv/*.c hv/*/*.c drivers/*/*.c lib/*.c proto/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 ALL_HDRS    := $(wildcard include/*.h boot/*.h arch/x86/*.h arch/x86/*/*.h hv/*.h hv/*/*.h \
-                 drivers/*/*.h net/*.h net/*/*.h test/unit/*.h)
+                 drivers/*/*.h net/*.h net/*/*.h proto/*.h test/unit/*.h)
+# The formats shared with the host tools (proto/): the wire-field codec and
+# the record/replay log on it, the log stream protocol.
+RRLOG_SRCS  := proto/wire.c proto/wire_prim.c proto/rrlog_types.c proto/rrlog_pages.c \
+	proto/rrlog_header.c proto/rrlog_writer.c proto/rrlog_reader.c
+PROTO_HDRS  := proto/wire.h proto/rrlog.h include/hash.h include/types.h include/errno.h \
+	include/endian.h
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
@@ -148,13 +154,12 @@ fuzz-seeds: $(BUILD)/fuzz/gen_seeds
 
 # --- host tool: hvlog (prints, assembles, summarizes, compares rr logs) ------
 # Built with the host compiler from tools/hvlog/ and the hypervisor's own
-# log code (docs/hvlog.md).
-HVLOG_SRCS   := $(wildcard tools/hvlog/*.c) hv/rr/rrlog.c lib/hash.c
+# log code in proto/ (docs/hvlog.md).
+HVLOG_SRCS   := $(wildcard tools/hvlog/*.c) $(RRLOG_SRCS) lib/hash.c
 HVLOG_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-iquote . -iquote include
 
-$(BUILD)/tools/hvlog: $(HVLOG_SRCS) $(wildcard tools/hvlog/*.h) hv/rr/rrlog.h include/hash.h \
-		include/types.h include/errno.h include/endian.h include/hexdigit.h
+$(BUILD)/tools/hvlog: $(HVLOG_SRCS) $(wildcard tools/hvlog/*.h) $(PROTO_HDRS) include/hexdigit.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HVLOG_CFLAGS) -o $@ $(HVLOG_SRCS)
@@ -183,16 +188,16 @@ include test/guests/guests.mk
 
 # --- host tool: hvcollect (receives a record log streamed over TCP) ----------
 # Built with the host compiler from tools/hvcollect/, the log stream codec and
-# the hypervisor's own log reader (docs/log-stream.md). logstream_fakehv is
-# its test peer (test/system/logstream.sh): the hypervisor's side, from a file.
-HVCOLLECT_SRCS   := $(wildcard tools/hvcollect/*.c) net/logstream/logstream_proto.c \
-	hv/rr/rrlog.c lib/hash.c
-HVCOLLECT_HDRS   := $(wildcard tools/hvcollect/*.h) net/logstream/logstream_proto.h \
-	hv/rr/rrlog.h include/hash.h include/types.h include/errno.h include/compiler.h \
-	include/endian.h
+# the hypervisor's own log reader, both in proto/ (docs/log-stream.md).
+# logstream_fakehv is its test peer (test/system/logstream.sh): the
+# hypervisor's side, from a file.
+HVCOLLECT_SRCS   := $(wildcard tools/hvcollect/*.c) proto/logstream_proto.c \
+	$(RRLOG_SRCS) lib/hash.c
+HVCOLLECT_HDRS   := $(wildcard tools/hvcollect/*.h) proto/logstream_proto.h \
+	$(PROTO_HDRS) include/compiler.h
 HVCOLLECT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -iquote . -iquote include
 FAKEHV_SRCS      := test/logstream/fake_hv.c tools/hvcollect/netio.c \
-	net/logstream/logstream_proto.c lib/hash.c
+	proto/logstream_proto.c lib/hash.c
 
 $(BUILD)/tools/hvcollect: $(HVCOLLECT_SRCS) $(HVCOLLECT_HDRS)
 	@mkdir -p $(dir $@)

@@ -8,7 +8,7 @@
 #define UNDERSTUDY_HV_RR_RR_H
 
 #include "byte_ring.h"
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 #include "hv/vm.h"
 
 enum rr_mode { RR_OFF, RR_RECORD, RR_REPLAY };

@@ -3,7 +3,7 @@
 #ifndef UNDERSTUDY_HV_RR_DIGEST_H
 #define UNDERSTUDY_HV_RR_DIGEST_H
 
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 #include "hv/vm.h"
 
 struct rr_digest {

@@ -8,7 +8,7 @@
 #ifndef UNDERSTUDY_HV_RR_RR_LANDMARK_H
 #define UNDERSTUDY_HV_RR_RR_LANDMARK_H
 
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 #include "hv/vm.h"
 
 /* The registers of an async landmark: RAX..R15 and RFLAGS without RF

@@ -25,7 +25,7 @@
 #include "lwip/ip_addr.h"
 
 #include "byte_ring.h"
-#include "net/logstream/logstream_proto.h"
+#include "proto/logstream_proto.h"
 #include "types.h"
 
 #define LS_CLIENT_DATA_MAX 16384     /* payload bytes of one DATA message */

@@ -1,6 +1,6 @@
-// sources: net/logstream/logstream_proto.c lib/hash.c
+// sources: proto/logstream_proto.c lib/hash.c
 /*
- * Fuzzes the log stream decoder (net/logstream/logstream_proto.c) with
+ * Fuzzes the log stream decoder (proto/logstream_proto.c) with
  * arbitrary bytes as they would arrive on a connection, decoded as the
  * collector decodes the hypervisor and as the hypervisor (with its small
  * buffer) decodes the collector. Every input is fed three ways: at once, in
@@ -17,7 +17,7 @@
 
 #include "hash.h"
 #include "endian.h"
-#include "net/logstream/logstream_proto.h"
+#include "proto/logstream_proto.h"
 
 #define CHECK(cond)              \
 	do {                     \

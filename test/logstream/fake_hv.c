@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net/logstream/logstream_proto.h"
+#include "proto/logstream_proto.h"
 #include "tools/hvcollect/netio.h"
 
 #define MAX_FAULTS 64

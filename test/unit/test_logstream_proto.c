@@ -1,5 +1,5 @@
-// sources: net/logstream/logstream_proto.c lib/hash.c
-/* net/logstream/logstream_proto.c: every message type encoded and decoded
+// sources: proto/logstream_proto.c lib/hash.c
+/* proto/logstream_proto.c: every message type encoded and decoded
  * back, a stream of messages split at every byte, and every refusal of the
  * encoder and the decoder. Malformed messages are built by hand here, with
  * the checksum computed independently (XXH32 of the checked header bytes
@@ -12,7 +12,7 @@
 #include "compiler.h"
 #include "endian.h"
 #include "hash.h"
-#include "net/logstream/logstream_proto.h"
+#include "proto/logstream_proto.h"
 
 #define LOG_HEADER_BYTES 112
 #define MAX_MSGS 16

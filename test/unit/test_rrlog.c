@@ -1,5 +1,5 @@
-// sources: hv/rr/rrlog.c lib/hash.c
-/* hv/rr/rrlog.c: the log format's header, frames and entries, written and
+// sources: proto/wire.c proto/wire_prim.c proto/rrlog_types.c proto/rrlog_pages.c proto/rrlog_header.c proto/rrlog_writer.c proto/rrlog_reader.c lib/hash.c
+/* proto/rrlog_*.c: the log format's header, frames and entries, written and
  * read back, and every refusal of a malformed log. */
 #include "helpers.h"
 
@@ -9,7 +9,7 @@
 #include "compiler.h"
 #include "errno.h"
 #include "hash.h"
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 
 #define FRAME_BUF (RRLOG_FRAME_HEADER_SIZE + RRLOG_FRAME_MAX_PAYLOAD)
 #define LOG_MAX (1 << 20)

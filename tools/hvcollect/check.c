@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "hvcollect.h"
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 
 struct walk {
 	const u8 *data;

@@ -12,7 +12,7 @@
 
 #include "compiler.h"
 #include "hvcollect.h"
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 #include "netio.h"
 
 #define WHY_SIZE 512

@@ -5,7 +5,7 @@
 #ifndef UNDERSTUDY_TOOLS_HVCOLLECT_H
 #define UNDERSTUDY_TOOLS_HVCOLLECT_H
 
-#include "net/logstream/logstream_proto.h"
+#include "proto/logstream_proto.h"
 
 /* Exit statuses. */
 #define EXIT_OK 0

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "endian.h"
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 
 #define HDR_LEN_END 12     /* log header: its length field ends here */
 #define FRAME_LEN_END 8    /* frame header: its payload length ends here */

@@ -111,6 +111,32 @@ static bool add_frame_line(struct assembler *a)
 	return flush_frame(a);
 }
 
+/* A field of the type's body past its limit, or whose running value may
+ * not go backwards (CLOCK's ns) and does: false with the message. */
+static bool body_refused(struct assembler *a, const struct rrlog_entry *e)
+{
+	const struct wire_table *body = &rrlog_type(e->type)->body;
+	const char *name = rrlog_type_name(e->type);
+
+	for (size_t i = 0; i < body->count; i++) {
+		const struct wire_field *f = &body->fields[i];
+		u64 v, prev;
+
+		if ((f->kind == WIRE_LE || f->kind == WIRE_VARINT) && !f->n &&
+		    (v = wire_get(e, f, 0)) > wire_limit(f))
+			return fail(a, "%s %s=0x%llx exceeds 0x%llx", name, f->name, v,
+				    wire_limit(f));
+		if (f->kind != WIRE_UDELTA)
+			continue;
+		v = wire_get(e, f, 0);
+		prev = *(const u64 *)((const u8 *)&a->w.d + f->run);
+		if (v < prev)
+			return fail(a, "%s %s=%llu is less than the previous %s's %llu", name,
+				    f->name, v, name, prev);
+	}
+	return true;
+}
+
 /* Names what the writer's -EINVAL was about. */
 static bool writer_refused(struct assembler *a, const struct rrlog_entry *e)
 {
@@ -124,10 +150,9 @@ static bool writer_refused(struct assembler *a, const struct rrlog_entry *e)
 	if (e->has_branches && e->branches < d->branches)
 		return fail(a, "branches=%llu is less than the previous %llu",
 			    e->branches, d->branches);
-	if (e->type == RR_CLOCK && e->clock_ns < d->clock_ns)
-		return fail(a, "CLOCK ns=%llu is less than the previous CLOCK's %llu",
-			    e->clock_ns, d->clock_ns);
-	for (i = 0; e->type == RR_DIGEST_PAGES && i < e->pages.count; i++) {
+	if (!body_refused(a, e))
+		return false;
+	for (i = 0; type_has_pages(e->type) && i < e->pages.count; i++) {
 		u64 page = e->pages.pages[i].page;
 
 		if (page < prev || (page == prev && (i || prev)))
@@ -158,7 +183,7 @@ static bool check_raw(struct assembler *a, struct rrlog_reader *r)
 		return fail(a, "raw= bytes do not decode: %s", rc ? r->error : "empty");
 	if (r->pos != a->t.raw_len)
 		return fail(a, "raw= holds more than one entry");
-	if (dec.type == RR_DIGEST_PAGES) {
+	if (type_has_pages(dec.type)) {
 		rrlog_pages_begin(&it, r, &dec);
 		while (n < dec.pages.count && rrlog_pages_next(&it, &a->raw_pages[n]) == 1)
 			n++;
@@ -190,7 +215,7 @@ static bool add_entry(struct assembler *a)
 	const struct rrlog_entry *e = &a->t.e;
 	int rc;
 
-	if (!a->trace && e->type >= RR_T_EXIT)
+	if (!rrlog_type_known(e->type, a->trace))
 		return fail(a, "trace entry %s in a log (the header's magic is %s)",
 			    rrlog_type_name(e->type), RRLOG_MAGIC);
 	a->empty_frame_line = 0;

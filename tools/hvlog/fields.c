@@ -1,102 +1,117 @@
-/* The fields of every entry type and of the header, by name: one table
- * drives print, assemble and compare, so the three cannot disagree. */
+/* The fields of every entry type and of the header by name, for the text
+ * form: derived from the format's own tables (proto/rrlog_types.c,
+ * proto/rrlog_header.c), so print, assemble and compare cannot disagree
+ * with each other or with the writer and the reader. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hvlog.h"
 
-#define MEMBER_SIZE(type, m) sizeof(((type *)0)->m)
-#define E(name, fmt, m) { name, fmt, offsetof(struct rrlog_entry, m), \
-			  MEMBER_SIZE(struct rrlog_entry, m) }
-#define H(name, fmt, m) { name, fmt, offsetof(struct rrlog_header, m), \
-			  MEMBER_SIZE(struct rrlog_header, m) }
-#define REG(name, n) E(name, FMT_HEX, digest.regs[n])
+#define TYPES (RRLOG_KIND_TYPE_MASK + 1)
 
-static const struct field f_rdtsc[] = { E("tsc", FMT_HEX, tsc) };
-static const struct field f_rdtscp[] = {
-	E("tsc", FMT_HEX, rdtscp.tsc), E("aux", FMT_HEX, rdtscp.aux),
-};
-static const struct field f_rand[] = {
-	E("size", FMT_DEC, rand.size), E("cf", FMT_DEC, rand.cf), E("value", FMT_HEX, rand.value),
-};
-static const struct field f_clock[] = { E("ns", FMT_DEC, clock_ns) };
-static const struct field f_io_in[] = {
-	E("port", FMT_HEX, io.port), E("size", FMT_DEC, io.size), E("value", FMT_HEX, io.value),
-};
-static const struct field f_interrupt[] = { E("vector", FMT_HEX, vector) };
-static const struct field f_digest[] = {
-	REG("rip", 0), REG("rflags", 1),
-	REG("rax", 2), REG("rcx", 3), REG("rdx", 4), REG("rbx", 5),
-	REG("rsp", 6), REG("rbp", 7), REG("rsi", 8), REG("rdi", 9),
-	REG("r8", 10), REG("r9", 11), REG("r10", 12), REG("r11", 13),
-	REG("r12", 14), REG("r13", 15), REG("r14", 16), REG("r15", 17),
-	REG("cr0", 18), REG("cr3", 19), REG("cr4", 20), REG("efer", 21),
-	E("memory", FMT_HEX, digest.memory_hash), E("pages", FMT_DEC, digest.pages),
-};
-static const struct field f_end[] = { E("how", FMT_DEC, end.how), E("code", FMT_DEC, end.code) };
-static const struct field f_mmio_in[] = {
-	E("gpa", FMT_HEX, mmio.gpa), E("size", FMT_DEC, mmio.size), E("value", FMT_HEX, mmio.value),
-};
-static const struct field f_serial_in[] = { E("byte", FMT_HEX, byte) };
-static const struct field f_cpuid[] = {
-	E("leaf", FMT_HEX, cpuid.leaf), E("subleaf", FMT_HEX, cpuid.subleaf),
-	E("eax", FMT_HEX, cpuid.eax), E("ebx", FMT_HEX, cpuid.ebx),
-	E("ecx", FMT_HEX, cpuid.ecx), E("edx", FMT_HEX, cpuid.edx),
-};
-static const struct field f_t_exit[] = {
-	E("reason", FMT_DEC, t_exit.reason), E("code", FMT_HEX, t_exit.raw),
-};
-static const struct field f_t_io[] = {
-	E("in", FMT_DEC, t_io.in), E("port", FMT_HEX, t_io.port),
-	E("size", FMT_DEC, t_io.size), E("value", FMT_HEX, t_io.value),
-};
-static const struct field f_t_pt_write[] = { E("gpa", FMT_HEX, t_pt_gpa) };
-static const struct field f_t_insn[] = { E("len", FMT_DEC, t_insn.len) };
-
-_Static_assert(RR_REG_EFER == 21 && RRLOG_DIGEST_REGS == 22, "digest register names");
-
-#define TABLE(t, a) [t] = { a, sizeof(a) / sizeof(a[0]) }
-
-static const struct {
-	const struct field *fields;
+static struct {
+	struct field fields[FIELDS_MAX];
 	size_t count;
-} tables[] = {
-	TABLE(RR_RDTSC, f_rdtsc), TABLE(RR_RDTSCP, f_rdtscp), TABLE(RR_RDRAND, f_rand),
-	TABLE(RR_RDSEED, f_rand), TABLE(RR_CLOCK, f_clock), TABLE(RR_IO_IN, f_io_in),
-	TABLE(RR_INTERRUPT, f_interrupt), TABLE(RR_DIGEST, f_digest), TABLE(RR_END, f_end),
-	TABLE(RR_MMIO_IN, f_mmio_in), TABLE(RR_SERIAL_IN, f_serial_in), TABLE(RR_CPUID, f_cpuid),
-	[RR_DIGEST_PAGES] = { f_digest, 0 },
-	TABLE(RR_T_EXIT, f_t_exit), TABLE(RR_T_IO, f_t_io), TABLE(RR_T_PT_WRITE, f_t_pt_write),
-	TABLE(RR_T_INSN, f_t_insn),
-};
+} types[TYPES], header;
+static bool built;
 
-static const struct field header[] = {
-	H("magic", FMT_MAGIC, trace),
-	H("flags", FMT_HEX, flags),
-	H("kernel_hash", FMT_HEX, kernel_hash),
-	H("modules_hash", FMT_HEX, modules_hash),
-	H("cmdline_hash", FMT_HEX, cmdline_hash),
-	H("ram_size", FMT_HEX, ram_size),
-	H("start_epoch", FMT_DEC, start_epoch),
-	H("tsc_hz", FMT_DEC, tsc_hz),
-	H("backend", FMT_STR, backend),
-	H("digest_interval", FMT_DEC, digest_interval),
-	H("hv_version", FMT_STR, version),
-};
+/* How the text form writes a wire field's value. */
+static enum field_fmt text_fmt(const struct wire_field *f)
+{
+	if (f->fmt == WIRE_TEXT)
+		return FMT_STR;
+	return f->fmt == WIRE_HEX ? FMT_HEX : FMT_DEC;
+}
+
+/* A table with more text fields than FIELDS_MAX is a mistake in the
+ * format's tables: said and stopped, never cut short. */
+static void add(struct field *out, size_t *n, const char *name, enum field_fmt fmt, size_t off,
+		unsigned size)
+{
+	if (*n == FIELDS_MAX) {
+		fprintf(stderr, "hvlog: a table has more than %d fields (at %s)\n", FIELDS_MAX, name);
+		abort();
+	}
+	out[(*n)++] = (struct field){ name, fmt, off, size };
+}
+
+/* One text field per named value: an array with element names becomes one
+ * field per element. Byte strings and page lists are left to their own
+ * code (type_bytes_field, type_has_pages); unnamed fields are not shown. */
+static void flatten(const struct wire_table *t, struct field *out, size_t *n)
+{
+	for (size_t i = 0; i < t->count; i++) {
+		const struct wire_field *f = &t->fields[i];
+		unsigned elem = f->size / wire_elems(f);
+
+		if (!f->name || f->kind == WIRE_BYTES || f->custom == &rrlog_page_list)
+			continue;
+		if (!f->names) {
+			add(out, n, f->name, text_fmt(f), f->off, f->size);
+			continue;
+		}
+		for (unsigned e = 0; e < wire_elems(f); e++)
+			add(out, n, f->names[e], text_fmt(f), f->off + e * elem, elem);
+	}
+}
+
+/* The text fields of every type and of the header, once. */
+static void build(void)
+{
+	unsigned t;
+
+	for (t = 0; t < TYPES; t++)
+		if (rrlog_type(t))
+			flatten(&rrlog_type(t)->body, types[t].fields, &types[t].count);
+	add(header.fields, &header.count, "magic", FMT_MAGIC, offsetof(struct rrlog_header, trace),
+	    sizeof(bool));
+	flatten(&rrlog_header_table, header.fields, &header.count);
+	built = true;
+}
 
 const struct field *type_fields(unsigned type, size_t *count)
 {
-	if (!rrlog_type_name(type) || type >= sizeof(tables) / sizeof(tables[0]))
+	if (!built)
+		build();
+	if (!rrlog_type(type))
 		return NULL;
-	*count = tables[type].count;
-	return tables[type].fields;
+	*count = types[type].count;
+	return types[type].fields;
 }
 
 const struct field *header_fields(size_t *count)
 {
-	*count = sizeof(header) / sizeof(header[0]);
-	return header;
+	if (!built)
+		build();
+	*count = header.count;
+	return header.fields;
+}
+
+const struct wire_field *type_bytes_field(unsigned type)
+{
+	const struct rrlog_type_desc *t = rrlog_type(type);
+
+	for (size_t i = 0; t && i < t->body.count; i++)
+		if (t->body.fields[i].kind == WIRE_BYTES)
+			return &t->body.fields[i];
+	return NULL;
+}
+
+bool type_has_pages(unsigned type)
+{
+	const struct rrlog_type_desc *t = rrlog_type(type);
+
+	for (size_t i = 0; t && i < t->body.count; i++)
+		if (t->body.fields[i].custom == &rrlog_page_list)
+			return true;
+	return false;
+}
+
+unsigned bytes_len(const void *base, const struct wire_field *f)
+{
+	return *((const u8 *)base + f->len_at);
 }
 
 int type_from_name(const char *s)
@@ -264,6 +279,21 @@ static void hex_bytes(char *out, const u8 *p, unsigned n)
 	out[2 * n] = '\0';
 }
 
+/* A byte string of the same length that differs (a different length shows
+ * in its length field). */
+static void diff_bytes(struct diff_out *d, const void *a, const void *b, const struct wire_field *f)
+{
+	char ha[2 * BYTES_MAX + 1], hb[2 * BYTES_MAX + 1];
+	unsigned len = bytes_len(a, f);
+	const u8 *pa = (const u8 *)a + f->off, *pb = (const u8 *)b + f->off;
+
+	if (len != bytes_len(b, f) || len > BYTES_MAX || !memcmp(pa, pb, len))
+		return;
+	hex_bytes(ha, pa, len);
+	hex_bytes(hb, pb, len);
+	diff_line(d, "  %s: %s vs %s\n", f->name, ha, hb);
+}
+
 static void diff_prefix(struct diff_out *d, const struct rrlog_entry *a, const struct rrlog_entry *b)
 {
 	if (a->landmark != b->landmark)
@@ -291,8 +321,8 @@ unsigned entry_diff(const struct rrlog_entry *a, const struct rrlog_entry *b,
 		    char *out, size_t size)
 {
 	struct diff_out d = { out, size, 0, 0 };
+	const struct wire_field *bf;
 	const struct field *f;
-	char ha[31], hb[31];
 	size_t n = 0;
 
 	out[0] = '\0';
@@ -304,14 +334,11 @@ unsigned entry_diff(const struct rrlog_entry *a, const struct rrlog_entry *b,
 	f = type_fields(a->type, &n);
 	if (f)
 		diff_fields(&d, a, b, f, n);
-	if (a->type == RR_DIGEST_PAGES)
+	if (type_has_pages(a->type))
 		diff_pages(&d, a, b);
-	if (a->type == RR_T_INSN && a->t_insn.len == b->t_insn.len &&
-	    memcmp(a->t_insn.bytes, b->t_insn.bytes, a->t_insn.len)) {
-		hex_bytes(ha, a->t_insn.bytes, a->t_insn.len);
-		hex_bytes(hb, b->t_insn.bytes, b->t_insn.len);
-		diff_line(&d, "  bytes: %s vs %s\n", ha, hb);
-	}
+	bf = type_bytes_field(a->type);
+	if (bf)
+		diff_bytes(&d, a, b, bf);
 	return d.count;
 }
 

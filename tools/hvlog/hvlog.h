@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "hv/rr/rrlog.h"
+#include "proto/rrlog.h"
 
 #define HVLOG_FRAME_BUF (RRLOG_FRAME_HEADER_SIZE + RRLOG_FRAME_MAX_PAYLOAD)
 #define HVLOG_ERR_SIZE 512
@@ -62,7 +62,10 @@ void logfile_close(struct logfile *lf);
  * points at lf->pages, valid until the next call). */
 enum walk_event logfile_next(struct logfile *lf, struct rrlog_entry *e);
 
-/* --- fields.c: entry and header fields by name ------------------------------ */
+/* --- fields.c: entry and header fields by name, from the format's tables ---- */
+
+#define FIELDS_MAX 64 /* text fields of one type (a u64 marks those seen) */
+#define BYTES_MAX 255 /* a byte string's length is a u8 */
 
 enum field_fmt {
 	FMT_DEC,
@@ -78,11 +81,17 @@ struct field {
 	unsigned size;               /* bytes */
 };
 
-/* The fixed fields of a type (DIGEST_PAGES' page list and T_INSN's bytes
- * are handled apart); NULL for an unknown type. */
+/* The numeric fields of a type in wire order, an array's elements each by
+ * its name (a byte string and a page list are handled apart); NULL for an
+ * unknown type. */
 const struct field *type_fields(unsigned type, size_t *count);
 /* The header's fields, in the order print shows them. */
 const struct field *header_fields(size_t *count);
+/* The type's byte string (T_INSN's bytes) or NULL; its length in base. */
+const struct wire_field *type_bytes_field(unsigned type);
+unsigned bytes_len(const void *base, const struct wire_field *f);
+/* Whether the type's body is a DIGEST_PAGES page list. */
+bool type_has_pages(unsigned type);
 u64 field_get(const void *base, const struct field *f);
 void field_set(void *base, const struct field *f, u64 v);
 u64 field_max(const struct field *f);

@@ -147,7 +147,7 @@ static int next_entry(struct logfile *lf, struct rrlog_entry *e)
 	}
 	lf->entry_off = off;
 	lf->entry_len = lf->r.pos - pos;
-	if (e->type == RR_DIGEST_PAGES && !collect_pages(lf, e))
+	if (type_has_pages(e->type) && !collect_pages(lf, e))
 		return entry_error(lf, off, "DIGEST_PAGES page list does not decode");
 	lf->entry_canonical = is_canonical(lf, e, &before);
 	lf->entries++;

@@ -72,20 +72,21 @@ void text_print_entry(FILE *f, const struct rrlog_entry *e, const u8 *raw, size_
 {
 	size_t n = 0;
 	const struct field *fields = type_fields(e->type, &n);
+	const struct wire_field *bytes = type_bytes_field(e->type);
 	u32 i;
 
 	print_prefix(f, e);
 	if (fields)
 		print_fields(f, e, fields, n);
-	if (e->type == RR_DIGEST_PAGES) {
+	if (type_has_pages(e->type)) {
 		fprintf(f, " n=%u", e->pages.count);
 		for (i = 0; i < e->pages.count; i++)
 			fprintf(f, " 0x%llx=0x%x", e->pages.pages[i].page,
 				e->pages.pages[i].hash);
 	}
-	if (e->type == RR_T_INSN && e->t_insn.len) {
-		fputs(" bytes=", f);
-		print_hex(f, e->t_insn.bytes, e->t_insn.len);
+	if (bytes && bytes_len(e, bytes)) {
+		fprintf(f, " %s=", bytes->name);
+		print_hex(f, (const u8 *)e + bytes->off, bytes_len(e, bytes));
 	}
 	if (raw) {
 		fputs(" raw=", f);
@@ -345,8 +346,6 @@ static bool parse_prefix(struct parse *p, struct text_line *t, char *tok, char *
 	if (type < 0)
 		return fail(p, "unknown entry type '%s'", tok);
 	e->type = (enum rrlog_type)type;
-	if (e->type == RR_DIGEST)
-		e->digest.count = RRLOG_DIGEST_REGS;
 	return true;
 }
 
@@ -366,37 +365,53 @@ static bool parse_page(struct parse *p, struct text_line *t, const char *key, co
 	return true;
 }
 
-/* T_INSN's bytes=; len= (or, without it, the bytes) gives the length. */
-static bool parse_insn_bytes(struct parse *p, struct text_line *t, const char *value,
-			     size_t *len)
+/* A byte string (T_INSN's bytes=): its length field (or, without it, the
+ * bytes) gives the length. */
+static bool parse_bytes(struct parse *p, struct text_line *t, const struct wire_field *f,
+			const char *value, size_t *len)
 {
 	if (*len != SIZE_MAX)
-		return fail(p, "bytes= given twice");
-	if (!parse_hex_bytes(value, t->e.t_insn.bytes, sizeof(t->e.t_insn.bytes), len))
-		return fail(p, "bad bytes '%s' (up to 15 bytes in hex)", value);
+		return fail(p, "%s= given twice", f->name);
+	if (!parse_hex_bytes(value, (u8 *)&t->e + f->off, f->size, len))
+		return fail(p, "bad %s '%s' (up to %u bytes in hex)", f->name, value, f->size);
 	return true;
 }
 
-static bool check_insn(struct parse *p, struct rrlog_entry *e, bool have_len, size_t bytes)
+/* The length field (len_name, given or not) and the bytes agree. */
+static bool check_bytes(struct parse *p, struct rrlog_entry *e, const struct wire_field *f,
+			const char *len_name, bool have_len, size_t bytes)
 {
+	u8 *len = (u8 *)e + f->len_at;
+
 	if (!have_len && bytes != SIZE_MAX)
-		e->t_insn.len = (u8)bytes;
-	if (e->t_insn.len > sizeof(e->t_insn.bytes))
-		return fail(p, "len=%u exceeds 15", e->t_insn.len);
-	if (bytes == SIZE_MAX ? e->t_insn.len != 0 : bytes != e->t_insn.len)
-		return fail(p, "len=%u but bytes= holds %zu bytes", e->t_insn.len,
+		*len = (u8)bytes;
+	if (*len > f->size)
+		return fail(p, "%s=%u exceeds %u", len_name, *len, f->size);
+	if (bytes == SIZE_MAX ? *len != 0 : bytes != *len)
+		return fail(p, "%s=%u but %s= holds %zu bytes", len_name, *len, f->name,
 			    bytes == SIZE_MAX ? 0 : bytes);
 	return true;
+}
+
+/* Index of the field at off (a byte string's length field). */
+static size_t field_at(const struct field *f, size_t n, size_t off)
+{
+	size_t i;
+
+	for (i = 0; i < n && f[i].off != off; i++)
+		;
+	return i;
 }
 
 /* The type's fields after its name, and the special ones. */
 static bool parse_body(struct parse *p, struct text_line *t, char **save)
 {
 	struct rrlog_entry *e = &t->e;
-	size_t n = 0, index;
+	size_t n = 0, index, len_index;
 	const struct field *fields = type_fields(e->type, &n), *f;
-	size_t insn_bytes = SIZE_MAX; /* none given */
-	bool have_n = false;
+	const struct wire_field *bytes = type_bytes_field(e->type);
+	bool pages = type_has_pages(e->type), have_n = false;
+	size_t nbytes = SIZE_MAX; /* none given */
 	u64 seen = 0, count = 0;
 	char *tok, *value;
 
@@ -406,15 +421,15 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 		if (!strcmp(tok, "raw")) {
 			if (!parse_raw(p, t, value, RRLOG_FRAME_MAX_PAYLOAD))
 				return false;
-		} else if (e->type == RR_DIGEST_PAGES && !strcmp(tok, "n")) {
+		} else if (pages && !strcmp(tok, "n")) {
 			if (have_n || !parse_num(value, RRLOG_DIGEST_PAGES_MAX, &count))
 				return fail(p, "bad or repeated n '%s'", value);
 			have_n = true;
-		} else if (e->type == RR_DIGEST_PAGES && tok[0] >= '0' && tok[0] <= '9') {
+		} else if (pages && tok[0] >= '0' && tok[0] <= '9') {
 			if (!parse_page(p, t, tok, value))
 				return false;
-		} else if (e->type == RR_T_INSN && !strcmp(tok, "bytes")) {
-			if (!parse_insn_bytes(p, t, value, &insn_bytes))
+		} else if (bytes && !strcmp(tok, bytes->name)) {
+			if (!parse_bytes(p, t, bytes, value, &nbytes))
 				return false;
 		} else if ((f = find_field(fields, n, tok, &index))) {
 			if (!parse_field(p, e, f, index, &seen, value))
@@ -426,10 +441,15 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 	if (have_n && count != e->pages.count)
 		return fail(p, "n=%llu but %u pages follow", count,
 			    e->pages.count);
-	/* len is T_INSN's first (and only) table field: bit 0 of seen */
-	if (e->type == RR_T_INSN && !check_insn(p, e, seen & 1, insn_bytes))
-		return false;
-	if (e->type == RR_DIGEST_PAGES)
+	if (bytes) {
+		len_index = field_at(fields, n, bytes->len_at);
+		if (len_index == n)
+			return fail(p, "%s has no length field", bytes->name); /* not reached */
+		if (!check_bytes(p, e, bytes, fields[len_index].name, seen & (1ULL << len_index),
+				 nbytes))
+			return false;
+	}
+	if (pages)
 		e->pages.pages = t->pages;
 	return true;
 }

@@ -6,7 +6,7 @@
  * then the payload, computed in pieces so neither side has to lay the two
  * out next to each other.
  */
-#include "net/logstream/logstream_proto.h"
+#include "proto/logstream_proto.h"
 
 #include <string.h>
 

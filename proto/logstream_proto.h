@@ -6,8 +6,8 @@
  * host tools. No allocation, no I/O; everything a peer sends is outside
  * input, checked field by field.
  */
-#ifndef UNDERSTUDY_NET_LOGSTREAM_PROTO_H
-#define UNDERSTUDY_NET_LOGSTREAM_PROTO_H
+#ifndef UNDERSTUDY_PROTO_LOGSTREAM_PROTO_H
+#define UNDERSTUDY_PROTO_LOGSTREAM_PROTO_H
 
 #include "types.h"
 

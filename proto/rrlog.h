@@ -1,12 +1,15 @@
 /*
  * The record/replay log and trace format, version 1 (docs/log-format.md):
- * header, frames, entries. Pure code shared by the hypervisor and
- * tools/hvlog; logs are outside input, so every decode is bounds-checked
- * and fuzzed on the host.
+ * header, frames, entries. Each entry type is described once, as a table
+ * of wire fields (proto/rrlog_types.c), from which the writer, the reader
+ * and the tools work. Pure code shared by the hypervisor and the host tools
+ * (hvlog, hvcollect); logs are outside input, so every decode is
+ * bounds-checked and fuzzed on the host.
  */
-#ifndef UNDERSTUDY_HV_RR_RRLOG_H
-#define UNDERSTUDY_HV_RR_RRLOG_H
+#ifndef UNDERSTUDY_PROTO_RRLOG_H
+#define UNDERSTUDY_PROTO_RRLOG_H
 
+#include "proto/wire.h"
 #include "types.h"
 
 #define RRLOG_MAGIC "USTDYLOG"
@@ -16,6 +19,11 @@
 #define RRLOG_HEADER_SIZE 112          /* what version 1 writes */
 #define RRLOG_FRAME_MAGIC "FRM1"
 #define RRLOG_FRAME_HEADER_SIZE 24
+#define RRLOG_FRAME_MAGIC_SIZE 4
+#define RRLOG_FRAME_LENGTH 4           /* frame header: u32 payload length */
+#define RRLOG_FRAME_SEQ 8              /* u64 sequence number */
+#define RRLOG_FRAME_COUNT 16           /* u32 entries */
+#define RRLOG_FRAME_CHECKSUM 20        /* u32 XXH32 of the payload */
 #define RRLOG_FRAME_MAX_PAYLOAD 65536
 #define RRLOG_DIGEST_REGS 22
 #define RRLOG_DIGEST_PAGES_MAX 4096    /* pages in one DIGEST_PAGES entry */
@@ -127,7 +135,40 @@ struct rrlog_delta_state {
 	u64 digest_page; /* previous page number within the current digest */
 };
 
-/* --- header ------------------------------------------------------------ */
+/* --- the tables (proto/rrlog_types.c, rrlog_header.c) -------------------- */
+
+/* One entry type: its name and its body's fields in wire order. */
+struct rrlog_type_desc {
+	const char *name;
+	struct wire_table body;
+	bool trace;          /* only in traces (USTDYTRC) */
+};
+
+/* The description of type, or NULL for an unknown type. */
+const struct rrlog_type_desc *rrlog_type(unsigned type);
+
+/* Whether a log (trace false) or a trace may hold type. */
+bool rrlog_type_known(unsigned type, bool trace);
+
+/* Name of an entry type ("RDTSC", ...), or NULL for an unknown type. */
+const char *rrlog_type_name(unsigned type);
+
+/* What follows every entry's kind byte: landmark, RIP, the async registers
+ * and the branch count (struct rrlog_entry, deltas against
+ * struct rrlog_delta_state). */
+extern const struct wire_table rrlog_prefix;
+
+/* The header's fields after magic, version and length (struct rrlog_header). */
+extern const struct wire_table rrlog_header_table;
+
+/* The hand-written field kinds: DIGEST's counted registers and the
+ * DIGEST_PAGES page list (whose pages compare through pages.pages). */
+extern const struct wire_custom rrlog_digest_regs, rrlog_page_list;
+
+/* Whether a and b are the same entry, field by field. */
+bool rrlog_entry_same(const struct rrlog_entry *a, const struct rrlog_entry *b);
+
+/* --- header (proto/rrlog_header.c) ------------------------------------------ */
 
 /* Writes the version-1 header (RRLOG_HEADER_SIZE bytes); returns its size,
  * or 0 when cap is too small. */
@@ -137,7 +178,7 @@ size_t rrlog_write_header(const struct rrlog_header *h, u8 *out, size_t cap);
  * -ENOTSUP with *why naming what is wrong. */
 int rrlog_read_header(const u8 *data, size_t len, struct rrlog_header *h, const char **why);
 
-/* --- writing ------------------------------------------------------------ */
+/* --- writing (proto/rrlog_writer.c) ----------------------------------------- */
 
 struct rrlog_writer {
 	u8 *buf;           /* frame header space, then the payload */
@@ -164,7 +205,7 @@ int rrlog_append(struct rrlog_writer *w, const struct rrlog_entry *e);
  * the next frame in the same buffer. */
 size_t rrlog_finish_frame(struct rrlog_writer *w);
 
-/* --- reading ------------------------------------------------------------- */
+/* --- reading (proto/rrlog_reader.c, rrlog_pages.c) -------------------------- */
 
 struct rrlog_reader {
 	const u8 *payload;
@@ -198,9 +239,5 @@ struct rrlog_pages_iter {
 void rrlog_pages_begin(struct rrlog_pages_iter *it, struct rrlog_reader *r,
 		       const struct rrlog_entry *e);
 int rrlog_pages_next(struct rrlog_pages_iter *it, struct rrlog_page_hash *out);
-
-/* Name of an entry type ("RDTSC", ...), or NULL for an unknown type. */
-const char *rrlog_type_name(unsigned type);
-
 
 #endif
