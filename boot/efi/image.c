@@ -196,7 +196,7 @@ static int add_segment(struct efi_image *img, const struct elf64_phdr *ph, size_
 		*why = "an ELF segment lies outside the file";
 	else if (!inside(ph->p_paddr, ph->p_memsz, EFI_IMAGE_LIMIT))
 		*why = "an ELF segment lies above 4 GiB";
-	else if (img->seg_count == EFI_IMAGE_MAX_SEGMENTS)
+	else if (ph->p_memsz && img->seg_count == EFI_IMAGE_MAX_SEGMENTS)
 		*why = "more than 8 loadable ELF segments";
 	if (*why)
 		return -ENOEXEC;
