@@ -147,7 +147,7 @@ $(BUILD)/efi/understudy.so: $(EFI_OBJS)
 
 $(EFI_APP): $(BUILD)/efi/understudy.so
 	@echo "  EFIAPP  $@"
-	$(Q)objcopy $(addprefix -j ,$(EFI_SECTIONS)) --target efi-app-x86_64 --subsystem=10 $< $@
+	$(Q)objcopy $(foreach s,$(EFI_SECTIONS),-j '$(s)') --target efi-app-x86_64 --subsystem=10 $< $@
 # --- end of understudy.efi ------------------------------------------------------
 
 # --- host-side unit tests (pure code, sanitizers, cmocka) -------------------

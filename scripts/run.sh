@@ -179,7 +179,7 @@ fi
 # firmware writes nothing (its boot services are gone). Under GRUB the
 # firmware's text stays at the head of the guest's console.
 guest_console() {
-	if [ "$efi_direct" = 1 ]; then sed -u "1,/$EFI_HANDOVER_LINE/d"; else cat; fi
+	if [ "$efi_direct" = 1 ]; then sed -u "0,/$EFI_HANDOVER_LINE/d"; else cat; fi
 }
 
 log=$work/console.log

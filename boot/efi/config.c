@@ -38,6 +38,7 @@ static bool is_text_char(unsigned c)
 	       (c >= ASCII_FIRST_PRINTABLE && c <= ASCII_LAST_PRINTABLE);
 }
 
+/* Fills *err (w: the word concerned, or NULL) and returns -EINVAL. */
 static int fail(struct efi_cfg_error *err, const char *what, unsigned line, struct word *w)
 {
 	size_t n = 0;

@@ -5,7 +5,7 @@
  */
 #include "boot/efi/loader.h"
 
-#define PAGE_BYTES 4096
+#define ASCII_LIMIT 0x80 /* UCS-2 characters below it are ASCII */
 #define NON_ASCII '?'
 
 /* ASCII to the firmware's UCS-2. */
@@ -32,7 +32,7 @@ static void file_path_ascii(EFI_DEVICE_PATH *dp, char *out, size_t out_size)
 		if (n && out[n - 1] != '\\' && fp->PathName[0] != '\\' && n < out_size - 1)
 			out[n++] = '\\';
 		for (CHAR16 *c = fp->PathName; *c && n < out_size - 1; c++)
-			out[n++] = *c < 0x80 ? (char)*c : NON_ASCII;
+			out[n++] = *c < ASCII_LIMIT ? (char)*c : NON_ASCII;
 	}
 	out[n] = '\0';
 }
@@ -65,6 +65,7 @@ static EFI_STATUS file_size(EFI_FILE_HANDLE fh, u64 *size)
 	return EFI_SUCCESS;
 }
 
+/* Memory for a file of size bytes, of the kind dest says. */
 static EFI_STATUS allocate(enum esp_dest dest, u64 size, void **data)
 {
 	EFI_PHYSICAL_ADDRESS addr = BELOW_4G;

@@ -28,6 +28,7 @@
 #define MB2_HEADER_FIXED 16    /* magic, architecture, header_length, checksum */
 #define MB2_TAG_HEADER 8       /* type, flags, size */
 #define MB2_CONSOLE_REQUIRED 1 /* 3.1.7 console_flags bit 0: a console must exist */
+#define MB2_CONSOLE_TAG_SIZE 12 /* type, flags, size, console_flags */
 
 struct elf64_ehdr {
 	u8 e_ident[EI_NIDENT];
@@ -101,7 +102,8 @@ static int check_header_tag(const u8 *tag, u16 type, u32 size, const char **why)
 	case MB2_HEADER_TAG_INFO_REQUEST:
 		return optional ? 0 : check_info_request(tag, size, why);
 	case MB2_HEADER_TAG_CONSOLE_FLAGS:
-		if (!optional && size >= 12 && (get_u32(tag + 8) & MB2_CONSOLE_REQUIRED)) {
+		if (!optional && size >= MB2_CONSOLE_TAG_SIZE &&
+		    (get_u32(tag + 8) & MB2_CONSOLE_REQUIRED)) {
 			*why = "its Multiboot2 header requires a text console, which this "
 			       "loader does not describe";
 			return -ENOTSUP;
