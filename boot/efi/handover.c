@@ -2,16 +2,15 @@
  * Leaving the firmware: the final memory map, the boot information built
  * from it, ExitBootServices, and the jump through the trampoline into the
  * hypervisor (UEFI 2.x, 7.4 "Image Services", EFI_BOOT_SERVICES.
- * ExitBootServices(): a stale map key is refused with
- * EFI_INVALID_PARAMETER and the loader must get the map again and retry;
- * after a first failed call only the memory allocation services may be
- * used).
+ * ExitBootServices(): after a first failed call only the memory
+ * allocation services may be used; the retries are exit_retry.c's).
  */
 #include "boot/efi/loader.h"
 
 #include <string.h>
 
-#define EXIT_ATTEMPTS 8     /* each one with a fresh map key */
+#include "boot/efi/exit_retry.h"
+
 #define MAP_SLACK_DESCS 16  /* room for descriptors our own allocations add */
 #define PAGE_BYTES 4096
 
@@ -22,6 +21,7 @@ typedef void (*trampoline_fn)(u32 entry32, u32 info) __attribute__((noreturn));
 /* Buffers sized before the final GetMemoryMap, which must be followed by
  * no allocation before ExitBootServices. */
 struct handover {
+	struct loader *ld;
 	void *map;
 	UINTN map_cap;
 	void *info;
@@ -56,9 +56,10 @@ static void release(struct handover *h)
 
 /* Map buffer for need bytes and more, and an information buffer below
  * 4 GiB large enough for a map that size. */
-static EFI_STATUS make_room(struct loader *ld, struct handover *h, UINTN need, UINTN desc_size)
+static EFI_STATUS make_room(struct handover *h, UINTN need, UINTN desc_size)
 {
 	EFI_PHYSICAL_ADDRESS addr = BELOW_4G;
+	struct efi_mb2_input *info = &h->ld->info;
 	EFI_STATUS st;
 
 	release(h);
@@ -66,9 +67,9 @@ static EFI_STATUS make_room(struct loader *ld, struct handover *h, UINTN need, U
 	h->map = AllocatePool(h->map_cap);
 	if (!h->map)
 		return EFI_OUT_OF_RESOURCES;
-	ld->info.efi_map_size = h->map_cap;
-	ld->info.efi_desc_size = desc_size;
-	h->info_pages = EFI_SIZE_TO_PAGES(efi_mb2_size(&ld->info));
+	info->efi_map_size = h->map_cap;
+	info->efi_desc_size = desc_size;
+	h->info_pages = EFI_SIZE_TO_PAGES(efi_mb2_size(info));
 	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData,
 			       h->info_pages, &addr);
 	h->info = EFI_ERROR(st) ? NULL : (void *)(uptr)addr;
@@ -80,7 +81,6 @@ static EFI_STATUS map_size(UINTN *size, UINTN *desc_size)
 {
 	UINTN key;
 	UINT32 version;
-
 	EFI_STATUS st;
 
 	*size = 0;
@@ -88,57 +88,54 @@ static EFI_STATUS map_size(UINTN *size, UINTN *desc_size)
 	return st == EFI_BUFFER_TOO_SMALL ? EFI_SUCCESS : st;
 }
 
-/* One attempt: the map now, the information from it, ExitBootServices with
- * its key. Nothing here allocates or prints. */
-static EFI_STATUS try_exit(struct loader *ld, struct handover *h, UINTN *needed)
+/* efi_exit_ops.take_map: the map now and the information from it. */
+static EFI_STATUS take_map(void *ctx, UINTN *key, UINTN *needed)
 {
-	UINTN size = h->map_cap, key, desc_size;
+	struct handover *h = ctx;
+	struct efi_mb2_input *info = &h->ld->info;
+	UINTN size = h->map_cap, desc_size;
 	UINT32 version;
 	size_t used;
 	EFI_STATUS st;
 
 	h->step = "GetMemoryMap";
-	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, h->map, &key, &desc_size, &version);
-	if (EFI_ERROR(st)) {
-		*needed = size;
+	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, h->map, key, &desc_size, &version);
+	*needed = size;
+	if (EFI_ERROR(st))
 		return st;
-	}
-	ld->info.efi_map = h->map;
-	ld->info.efi_map_size = size;
-	ld->info.efi_desc_size = desc_size;
-	ld->info.efi_desc_version = version;
+	info->efi_map = h->map;
+	info->efi_map_size = size;
+	info->efi_desc_size = desc_size;
+	info->efi_desc_version = version;
 	h->step = "building the boot information from the memory map";
-	if (efi_mb2_build(&ld->info, h->info, h->info_pages * PAGE_BYTES, &used))
+	if (efi_mb2_build(info, h->info, h->info_pages * PAGE_BYTES, &used))
 		return EFI_LOAD_ERROR;
 	h->step = "ExitBootServices";
-	return uefi_call_wrapper(BS->ExitBootServices, 2, ld->image, key);
+	return EFI_SUCCESS;
 }
 
-/* Retries with a fresh key while the firmware says the map changed; grows
- * the buffers when it no longer fits. */
-static EFI_STATUS exit_boot_services(struct loader *ld, struct handover *h)
+/* efi_exit_ops.grow */
+static EFI_STATUS grow(void *ctx, UINTN needed)
 {
-	EFI_STATUS st = EFI_INVALID_PARAMETER;
+	struct handover *h = ctx;
 
-	for (int i = 0; i < EXIT_ATTEMPTS; i++) {
-		UINTN needed = 0;
-
-		st = try_exit(ld, h, &needed);
-		if (st == EFI_BUFFER_TOO_SMALL) {
-			h->step = "growing the memory map buffer";
-			st = make_room(ld, h, needed, ld->info.efi_desc_size);
-			if (EFI_ERROR(st))
-				return st;
-		} else if (st != EFI_INVALID_PARAMETER) {
-			return st; /* done, or a failure a new key cannot cure */
-		}
-	}
-	return st;
+	h->step = "growing the memory map buffer";
+	return make_room(h, needed, h->ld->info.efi_desc_size);
 }
+
+/* efi_exit_ops.exit */
+static EFI_STATUS exit_boot_services(void *ctx, UINTN key)
+{
+	struct handover *h = ctx;
+
+	return uefi_call_wrapper(BS->ExitBootServices, 2, h->ld->image, key);
+}
+
+static const struct efi_exit_ops firmware_exit = { take_map, grow, exit_boot_services };
 
 EFI_STATUS handover(struct loader *ld)
 {
-	struct handover h = { 0 };
+	struct handover h = { .ld = ld };
 	trampoline_fn enter;
 	UINTN size, desc_size;
 	EFI_STATUS st;
@@ -148,14 +145,14 @@ EFI_STATUS handover(struct loader *ld)
 		return st;
 	st = map_size(&size, &desc_size);
 	if (!EFI_ERROR(st))
-		st = make_room(ld, &h, size, desc_size);
+		st = make_room(&h, size, desc_size);
 	if (EFI_ERROR(st)) {
 		st = loader_fail(st, L"no room for the memory map and the boot information");
 	} else {
 		Print(L"%a: starting %a at 0x%lx with %d module%a; leaving the boot services\n",
 		      LOADER_NAME, ld->kernel_path, ld->kernel.entry, ld->cfg.module_count,
 		      ld->cfg.module_count == 1 ? "" : "s");
-		st = exit_boot_services(ld, &h);
+		st = efi_exit_retry(&firmware_exit, &h);
 		if (!EFI_ERROR(st))
 			enter((u32)ld->kernel.entry, (u32)(uptr)h.info);
 		/* the console may be gone already; try anyway */
