@@ -31,9 +31,10 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -T linker.ld
 
 ELF := $(BUILD)/understudy.elf
 ISO := $(BUILD)/understudy.iso
+EFI_APP := $(BUILD)/understudy.efi
 
 .PHONY: all deps run test unit system clean bench
-all: $(ELF) $(ISO) $(BUILD)/tools/hvlog $(BUILD)/tools/hvcollect
+all: $(ELF) $(ISO) $(EFI_APP) $(BUILD)/tools/hvlog $(BUILD)/tools/hvcollect
 
 $(BUILD)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -105,15 +106,67 @@ $(ISO): $(ELF) scripts/mkiso.sh
 	@echo "  ISO     $@"
 	$(Q)scripts/mkiso.sh --elf $(ELF) --out $@
 
+# --- understudy.efi: the direct UEFI loader (GNU-EFI) ------------------------
+# boot/efi/ is built against Debian's gnu-efi (scripts/deps.sh installs it):
+# its headers, crt0, linker script and libefi/libgnuefi make a
+# position-independent ELF shared object, which objcopy turns into a PE32+
+# EFI application (docs/boot.md). Firmware calls go through
+# uefi_call_wrapper (-DEFI_FUNCTION_WRAPPER); our own code keeps the SysV ABI.
+GNUEFI_FILES := $(shell dpkg -L gnu-efi 2>/dev/null)
+EFI_INC    := $(firstword $(filter %/include/efi,$(GNUEFI_FILES)) /usr/include/efi)
+EFI_CRT0   := $(firstword $(filter %/crt0-efi-x86_64.o,$(GNUEFI_FILES)) /usr/lib/crt0-efi-x86_64.o)
+EFI_LDS    := $(firstword $(filter %/elf_x86_64_efi.lds,$(GNUEFI_FILES)) /usr/lib/elf_x86_64_efi.lds)
+EFI_INCS   := -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64
+EFI_SRCS   := $(wildcard boot/efi/*.c boot/efi/*.S) lib/string.c
+EFI_OBJS   := $(patsubst %,$(BUILD)/efi/%.o,$(EFI_SRCS))
+EFI_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fpic -fno-stack-protector -fshort-wchar -mno-red-zone \
+	-maccumulate-outgoing-args -mgeneral-regs-only -fno-strict-aliasing \
+	-DEFI_FUNCTION_WRAPPER -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	$(EFI_INCS) -Wa,--noexecstack -I. -Iinclude -DUNDERSTUDY_GIT='"$(GIT_REV)"' -MMD -MP
+EFI_SECTIONS := .text .sdata .data .rodata .dynamic .dynsym .rel .rela .rel.* .rela.* .reloc
+
+$(BUILD)/efi/%.c.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	@echo "  EFICC   $<"
+	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/efi/%.S.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	@echo "  EFIAS   $<"
+	$(Q)$(CC) $(EFI_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+# libefi's init.o defines memcpy and memset as well: ours give way to them.
+$(BUILD)/efi/lib/string.c.o: lib/string.c Makefile
+	@mkdir -p $(dir $@)
+	@echo "  EFICC   $<"
+	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
+	$(Q)objcopy --weaken-symbol=memcpy --weaken-symbol=memset $@
+
+$(BUILD)/efi/understudy.so: $(EFI_OBJS)
+	@test -f $(EFI_CRT0) || { echo "GNU-EFI not found: run scripts/deps.sh"; exit 1; }
+	@echo "  LD      $@"
+	$(Q)$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LDS) -o $@ \
+		$(EFI_CRT0) $(EFI_OBJS) -L$(dir $(EFI_CRT0)) -lefi -lgnuefi
+	$(Q)! nm -u $@ | grep . || { echo "$@: undefined symbols (a shared object links anyway)"; \
+		rm -f $@; exit 1; }
+
+$(EFI_APP): $(BUILD)/efi/understudy.so
+	@echo "  EFIAPP  $@"
+	$(Q)objcopy $(foreach s,$(EFI_SECTIONS),-j '$(s)') --target efi-app-x86_64 --subsystem=10 $< $@
+# --- end of understudy.efi ------------------------------------------------------
+
 # --- host-side unit tests (pure code, sanitizers, cmocka) -------------------
+# GNU-EFI's headers serve the pure half of boot/efi/ on the host too.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	-iquote . -iquote include -DUNDERSTUDY_HOST_TEST
+	-iquote . -iquote include $(EFI_INCS) -DUNDERSTUDY_HOST_TEST
 UNIT_TESTS := $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 # Each test names the pure sources it links in a "// sources:" line.
-$(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c)
+EFI_PURE := $(wildcard boot/efi/*.c boot/efi/*.h)
+$(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) $(EFI_PURE)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< \
@@ -130,11 +183,12 @@ unit-bins: $(UNIT_BINS)
 FUZZ_CC     := clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -iquote . -iquote include -DUNDERSTUDY_HOST_TEST
+	-fno-omit-frame-pointer -iquote . -iquote include $(EFI_INCS) -DUNDERSTUDY_HOST_TEST
 FUZZERS     := $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS   := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 
-$(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c)
+$(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) \
+		$(EFI_PURE)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<)
@@ -183,7 +237,7 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(KERNEL_OBJS:.o=.d) $(NET_OBJS:.o=.d) $(LWIP_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(NET_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(EFI_OBJS:.o=.d)
 include test/guests/guests.mk
 
 # --- host tool: hvcollect (receives a record log streamed over TCP) ----------

@@ -9,6 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 PACKAGES=(
 	# build
 	gcc make binutils git grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
+	# the direct UEFI loader (boot/efi/): GNU-EFI headers, crt0, linker script, libefi
+	gnu-efi
 	# emulators and firmware
 	qemu-system-x86 ovmf bochs bochsbios vgabios
 	# host-side tests: unit tests, fuzzers (clang's libFuzzer runtime)

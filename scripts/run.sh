@@ -3,7 +3,7 @@
 # nested VMX/SVM), optionally with a guest, and exits with the code the
 # hypervisor reports.
 #
-#   scripts/run.sh [--emu auto|qemu|bochs|kvm] [--uefi] [--cpu MODEL]
+#   scripts/run.sh [--emu auto|qemu|bochs|kvm] [--uefi [--efi-direct [--efi-cfg FILE]]] [--cpu MODEL]
 #                  [--cmdline "key=value ..."] [--iso FILE] [--timeout SECONDS]
 #                  [--mem MIB] [--console-log FILE] [--guest-log FILE]
 #                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...]
@@ -18,6 +18,12 @@
 # default "user,id=nN": user-mode networking, gateway 10.0.2.2); under
 # Bochs only e1000 exists, on Bochs' slirp (the same 10.0.2.0/24 network).
 #
+# --efi-direct boots build/understudy.efi straight from an ESP folder under
+# OVMF, without GRUB: the folder holds it as \EFI\BOOT\BOOTX64.EFI (the
+# firmware's removable-media path), understudy.elf, the modules and an
+# understudy.cfg naming them (or FILE, with --efi-cfg). When understudy.efi
+# returns to the firmware (it printed why), the run ends with status 4.
+#
 # Without --guest the hypervisor's console goes to stdout. With --guest the
 # guest's console bytes go to stdout unmodified and the hypervisor's log to
 # stderr. Exit status: the hypervisor's exit code ("understudy: halting
@@ -25,7 +31,8 @@
 # 120 when the hypervisor stopped the guest (the reason is on stderr), 121
 # without usable virtualization, 122 when a replay diverged, 123 when a
 # record log did not all reach its sink, 125 after a hypervisor panic, 126
-# for a refused command line; 124 on timeout;
+# for a refused command line; 124 on timeout; 4 when understudy.efi
+# returned to the firmware;
 # 3 when the emulator stopped without the hypervisor saying why; 2 for bad
 # arguments.
 set -euo pipefail
@@ -34,7 +41,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/lib/emulators.sh"
 
-emu=auto uefi=0 cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
+emu=auto uefi=0 efi_direct=0 efi_cfg="" cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
 guest="" guest_args="" guest_args_set=0 record="" replay="" trace="" trace_out=""
 guest_modules=()
 emu_nics=() emu_netdevs=()
@@ -44,6 +51,8 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--emu) emu=$2; shift 2 ;;
 	--uefi) uefi=1; shift ;;
+	--efi-direct) efi_direct=1; shift ;;
+	--efi-cfg) efi_cfg=$2; shift 2 ;;
 	--cpu) cpu=$2; shift 2 ;;
 	--cmdline) cmdline=$2; shift 2 ;;
 	--iso) iso=$2; shift 2 ;;
@@ -78,6 +87,14 @@ if [ "$uefi" = 1 ] && [ "$emu" = bochs ]; then
 	echo "run.sh: --uefi needs QEMU (Bochs has no UEFI firmware here)" >&2
 	exit 2
 fi
+if [ "$efi_direct" = 1 ] && [ "$uefi" = 0 ]; then
+	echo "run.sh: --efi-direct needs --uefi" >&2
+	exit 2
+fi
+if [ -n "$efi_cfg" ] && { [ "$efi_direct" = 0 ] || [ ! -f "$efi_cfg" ]; }; then
+	echo "run.sh: --efi-cfg needs --efi-direct and an existing file" >&2
+	exit 2
+fi
 nic_error=$(check_nics "$emu") || { echo "run.sh: $nic_error" >&2; exit 2; }
 if [ -n "$guest" ] && [ ! -f "$guest" ]; then
 	echo "run.sh: no such guest '$guest'" >&2
@@ -102,33 +119,68 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkiso_args=(--elf "$root/build/understudy.elf" --out "$work/understudy.iso")
+# Boot modules: files and their Multiboot2 strings, for the ISO or the ESP.
+mod_files=() mod_strings=()
 if [ -n "$guest" ]; then
-	mkiso_args+=(--module "$guest" "guest")
+	mod_files+=("$guest") mod_strings+=("guest")
 	for m in "${guest_modules[@]}"; do
 		file=${m%% *}
 		words=""
 		[ "$file" != "$m" ] && words=" ${m#* }"
 		[ -f "$file" ] || { echo "run.sh: no such guest module '$file'" >&2; exit 2; }
-		mkiso_args+=(--module "$file" "guest_module $(basename "$file")$words")
+		mod_files+=("$file") mod_strings+=("guest_module $(basename "$file")$words")
 	done
 	[ "$guest_args_set" = 1 ] && cmdline="$cmdline guest_args=\"$guest_args\""
 	[ -n "$record" ] && cmdline="$cmdline rr=record"
 	if [ -n "$replay" ]; then
 		cmdline="$cmdline rr=replay"
-		mkiso_args+=(--module "$replay" "replay_log")
+		mod_files+=("$replay") mod_strings+=("replay_log")
 	fi
 	[ -n "$trace" ] && cmdline="$cmdline trace=$trace"
 fi
-if [ -z "$iso" ] && [ -z "$cmdline" ] && [ -z "$guest" ]; then
+
+# An ESP folder for understudy.efi: the same words as the GRUB entry.
+make_esp() { # dir
+	local dir=$1/EFI/BOOT i name
+	mkdir -p "$dir"
+	cp "$root/build/understudy.efi" "$dir/BOOTX64.EFI"
+	cp "$root/build/understudy.elf" "$dir/understudy.elf"
+	echo "multiboot2 understudy.elf $cmdline" > "$dir/understudy.cfg"
+	for i in "${!mod_files[@]}"; do
+		name="module$i-$(basename "${mod_files[$i]}")"
+		cp "${mod_files[$i]}" "$dir/$name"
+		echo "module2 $name ${mod_strings[$i]}" >> "$dir/understudy.cfg"
+	done
+	[ -n "$efi_cfg" ] && cp "$efi_cfg" "$dir/understudy.cfg"
+	return 0
+}
+
+if [ "$efi_direct" = 1 ]; then
+	[ -z "$iso" ] || { echo "run.sh: --efi-direct boots an ESP folder; drop --iso" >&2; exit 2; }
+	[ -f "$root/build/understudy.efi" ] || { echo "run.sh: build/understudy.efi is missing: run make" >&2; exit 2; }
+	iso=$work/esp
+	make_esp "$iso"
+elif [ -z "$iso" ] && [ -z "$cmdline" ] && [ -z "$guest" ]; then
 	iso=$root/build/understudy.iso
 elif [ -z "$iso" ]; then
+	mkiso_args=(--elf "$root/build/understudy.elf" --out "$work/understudy.iso")
+	for i in "${!mod_files[@]}"; do
+		mkiso_args+=(--module "${mod_files[$i]}" "${mod_strings[$i]}")
+	done
 	iso=$work/understudy.iso
 	"$here/mkiso.sh" "${mkiso_args[@]}" --cmdline "$cmdline"
 else
 	echo "run.sh: --cmdline and --guest need the ISO to be built here; drop --iso" >&2
 	exit 2
 fi
+
+# OVMF mirrors its console on COM2, the guest's. With --efi-direct the
+# guest's console is what follows understudy.efi's last line: after it the
+# firmware writes nothing (its boot services are gone). Under GRUB the
+# firmware's text stays at the head of the guest's console.
+guest_console() {
+	if [ "$efi_direct" = 1 ]; then sed -u "0,/$EFI_HANDOVER_LINE/d"; else cat; fi
+}
 
 log=$work/console.log
 guest_out=$work/guest.out
@@ -137,10 +189,11 @@ guest_out=$work/guest.out
 [ -n "$timeout_s" ] || timeout_s=$(default_timeout "$emu" "$uefi")
 echo "run.sh: booting under $(emulator_description "$emu" "$uefi" "$cpu"), timeout ${timeout_s}s" >&2
 start_emulator "$emu" "$uefi" "$cpu" "$iso" "$log" "$mem" "$timeout_s" "$work" "$guest_out"
+[ "$efi_direct" = 1 ] && stop_when_loader_returns "$log" "$emu_pid"
 if [ -n "$guest" ]; then
 	stream_console "$log" "$emu_pid" >&2
 	hv_stream=$stream_pid
-	tail -c +1 -f --pid="$emu_pid" "$guest_out" 2>/dev/null &
+	tail -c +1 -f --pid="$emu_pid" "$guest_out" 2>/dev/null | guest_console &
 	guest_stream=$!
 else
 	stream_console "$log" "$emu_pid"
@@ -154,7 +207,7 @@ set -e
 wait "$hv_stream" 2>/dev/null || true
 [ -n "$guest_stream" ] && { wait "$guest_stream" 2>/dev/null || true; }
 [ -n "$console_log" ] && cp "$log" "$console_log"
-[ -n "$guest_log" ] && cp "$guest_out" "$guest_log"
+[ -n "$guest_log" ] && guest_console < "$guest_out" > "$guest_log"
 [ -n "$record" ] && cp "$work/com3.out" "$record"
 [ -n "$trace_out" ] && cp "$work/com3.out" "$trace_out"
 exit "$(judge_run "$log" "$emu" "$emu_status" "$timeout_s")"

@@ -106,7 +106,8 @@ bochs_nic_lines() {
 
 # Starts the emulator in the background with COM1 (hypervisor log) in log,
 # COM2 (guest console) in guest_out and COM3 (record/replay log or trace)
-# in workdir/com3.out; sets emu_pid.
+# in workdir/com3.out; sets emu_pid. iso is an ISO image, or (QEMU) a
+# folder given to the firmware as a FAT disk: an ESP.
 start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
 	local emu=$1 uefi=$2 cpu=$3 iso=$4 log=$5 mem=$6 timeout_s=$7 work=$8 guest_out=$9
 	case "$emu" in
@@ -117,8 +118,9 @@ start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
 			>"$work/bochs.out" 2>&1) &
 		;;
 	*)
-		local accel=() firmware=() nic_args=()
+		local accel=() firmware=() nic_args=() media=(-cdrom "$iso")
 		mapfile -t nic_args < <(qemu_nic_args)
+		[ -d "$iso" ] && media=(-drive "format=raw,file=fat:rw:$iso")
 		if [ "$emu" = kvm ]; then
 			accel=(-accel kvm -cpu "${cpu:-host}")
 		else
@@ -134,7 +136,7 @@ start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
 			-serial "file:$work/com3.out" -monitor none \
 			-no-reboot -net none ${nic_args[@]+"${nic_args[@]}"} \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-			-cdrom "$iso" >"$work/qemu.out" 2>&1 &
+			"${media[@]}" >"$work/qemu.out" 2>&1 &
 		;;
 	esac
 	emu_pid=$!
@@ -174,10 +176,38 @@ stream_console() { # log pid
 	stream_pid=$!
 }
 
+# EDK2's boot manager says so when a boot option's image returned an error
+# ("BdsDxe: failed to start Boot0002 ...: Not Found").
+FIRMWARE_IMAGE_FAILED='BdsDxe: failed to start Boot'
+LOADER_RETURNED=4 # run.sh's status when understudy.efi returned to the firmware
+# understudy.efi's last line before ExitBootServices (boot/efi/handover.c)
+EFI_HANDOVER_LINE='understudy.efi: starting .* leaving the boot services'
+
+# Stops the emulator once the firmware reports that understudy.efi returned
+# (it printed why); the firmware would go on to its shell and wait there.
+stop_when_loader_returns() { # log emu_pid
+	(
+		while kill -0 "$2" 2>/dev/null; do
+			if grep -q "$FIRMWARE_IMAGE_FAILED" "$1"; then
+				sleep 0.2 # the rest of the firmware's line
+				kill "$2" 2>/dev/null
+				exit 0
+			fi
+			sleep 0.2
+		done
+	) &
+}
+
 # Prints the exit status run.sh should give, with a reason on stderr.
 judge_run() { # log emu emu_status timeout
 	local code
 	code=$(sed -n 's/.*understudy: halting (exit code \([0-9]*\)).*/\1/p' "$1" | tail -n 1)
+	if [ -z "$code" ] && grep -q "$FIRMWARE_IMAGE_FAILED" "$1"; then
+		echo "run.sh: understudy.efi returned to the firmware: $(sed -e 's/\r//g' \
+			-e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' "$1" | grep -a '^understudy.efi: ' | tail -n 1)" >&2
+		echo "$LOADER_RETURNED"
+		return
+	fi
 	if [ "$3" = 124 ] && [ -z "$code" ]; then
 		echo "run.sh: timed out after $4 s" >&2
 		echo 124

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <efi.h>
+
 #include "test/unit/acpi_builder.h"
+#include "test/unit/efi_image_builder.h"
 #include "test/unit/mb2_builder.h"
 
 static const char *out_dir = "test/fuzz/corpus";
@@ -198,6 +201,63 @@ static void seed_cmdline(void)
 		write_seed("cmdline", seeds[i].name, seeds[i].text, strlen(seeds[i].text));
 }
 
+/* --- understudy.efi: configuration, hypervisor image, boot information ---- */
+
+static void seed_efi_config(void)
+{
+	static const struct {
+		const char *name, *text;
+	} seeds[] = {
+		{ "grub_entry", "# Understudy\r\nmultiboot2 /boot/understudy.elf log=info "
+				"guest_args=\"console=ttyS0\"\r\nmodule2 guest.elf guest\r\n"
+				"module2 \\EFI\\understudy\\notes.txt guest_module notes.txt a b\r\n" },
+		{ "one_line", "multiboot2 u.elf selftest=off module2 \"my guest.elf\" guest "
+			      "module2 log.rr replay_log" },
+		{ "errors", "multiboot2 u.elf\ntimeout=5\nmodule2\n\"open" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(seeds); i++)
+		write_seed("efi_config", seeds[i].name, seeds[i].text, strlen(seeds[i].text));
+}
+
+static void seed_efi_image(void)
+{
+	static u8 img[IMG_SIZE];
+	static const u8 info_request[] = { 1, 0, 0, 0, 16, 0, 0, 0, 6, 0, 0, 0, 15, 0, 0, 0 };
+
+	img_build(img);
+	write_seed("efi_image", "understudy_shape", img, sizeof(img));
+	img_mb2_header(img, IMG_MB2_OFF, MB2_ARCH_I386, info_request, sizeof(info_request));
+	write_seed("efi_image", "info_request", img, sizeof(img));
+}
+
+/* fuzz_efi_mb2_build's input: stride selector, flags, then descriptors. */
+static void seed_efi_mb2_one(const char *name, u8 stride_sel, u8 flags)
+{
+	static const EFI_MEMORY_DESCRIPTOR map[] = {
+		{ EfiConventionalMemory, 0, 0x2C0000, 0, 0x540, 0xF },
+		{ EfiBootServicesData, 0, 0x100000, 0, 0x100, 0xF },
+		{ EfiConventionalMemory, 0, 0x0, 0, 0xA0, 0xF },
+		{ EfiLoaderData, 0, 0x200000, 0, 0xC0, 0xF },
+		{ EfiACPIMemoryNVS, 0, 0x800000, 0, 8, 0xF },
+		{ EfiRuntimeServicesData, 0, 0x808000, 0, 8, 0x800000000000000FULL },
+		{ EfiACPIReclaimMemory, 0, 0x7F00000, 0, 0x10, 0xF },
+		{ EfiMemoryMappedIO, 0, 0xFFC00000, 0, 0x400, 0x8000000000000001ULL },
+	};
+	u8 buf[2 + ARRAY_SIZE(map) * 64] = { stride_sel, flags };
+	size_t stride = 32 + 8 * (stride_sel & 3u);
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		memcpy(buf + 2 + i * stride, &map[i], sizeof(map[i]));
+	write_seed("efi_mb2_build", name, buf, 2 + ARRAY_SIZE(map) * stride);
+}
+
+static void seed_efi_mb2_build(void)
+{
+	seed_efi_mb2_one("ovmf_like", 2, 0xF2);   /* stride 48, every tag, 2 modules */
+	seed_efi_mb2_one("plain", 1, 0x00);       /* stride 40, nothing optional */
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -205,5 +265,8 @@ int main(int argc, char **argv)
 	seed_mb2();
 	seed_acpi();
 	seed_cmdline();
+	seed_efi_config();
+	seed_efi_image();
+	seed_efi_mb2_build();
 	return 0;
 }
