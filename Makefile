@@ -180,6 +180,7 @@ clean:
 
 -include $(KERNEL_OBJS:.o=.d) $(NET_OBJS:.o=.d) $(LWIP_OBJS:.o=.d)
 include test/guests/guests.mk
+include test/linux/linux.mk
 
 # --- host tool: hvcollect (receives a record log streamed over TCP) ----------
 # Built with the host compiler from tools/hvcollect/, the log stream codec and

@@ -6,7 +6,8 @@
 #   scripts/run.sh [--emu auto|qemu|bochs|kvm] [--uefi] [--cpu MODEL]
 #                  [--cmdline "key=value ..."] [--iso FILE] [--timeout SECONDS]
 #                  [--mem MIB] [--console-log FILE] [--guest-log FILE]
-#                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...]
+#                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...
+#                   [--initrd FILE]]
 #                  [--record LOG | --replay LOG [--trace SPEC --trace-out FILE]]
 #                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]...
 #
@@ -17,6 +18,10 @@
 # card N is attached to the Nth --netdev SPEC (a QEMU -netdev value, by
 # default "user,id=nN": user-mode networking, gateway 10.0.2.2); under
 # Bochs only e1000 exists, on Bochs' slirp (the same 10.0.2.0/24 network).
+#
+# --guest is a Multiboot kernel, or a Linux bzImage or vmlinux (chosen from
+# the image); --initrd gives a Linux kernel its initrd (the boot module
+# "guest_initrd").
 #
 # Without --guest the hypervisor's console goes to stdout. With --guest the
 # guest's console bytes go to stdout unmodified and the hypervisor's log to
@@ -35,7 +40,7 @@ root=$(cd "$here/.." && pwd)
 . "$here/lib/emulators.sh"
 
 emu=auto uefi=0 cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
-guest="" guest_args="" guest_args_set=0 record="" replay="" trace="" trace_out=""
+guest="" guest_args="" guest_args_set=0 initrd="" record="" replay="" trace="" trace_out=""
 guest_modules=()
 emu_nics=() emu_netdevs=()
 
@@ -54,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--guest) guest=$2; shift 2 ;;
 	--guest-args) guest_args=$2; guest_args_set=1; shift 2 ;;
 	--guest-module) guest_modules+=("$2"); shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
 	--record) record=$2; shift 2 ;;
 	--replay) replay=$2; shift 2 ;;
 	--trace) trace=$2; shift 2 ;;
@@ -83,6 +89,10 @@ if [ -n "$guest" ] && [ ! -f "$guest" ]; then
 	echo "run.sh: no such guest '$guest'" >&2
 	exit 2
 fi
+if [ -n "$initrd" ] && { [ -z "$guest" ] || [ ! -f "$initrd" ]; }; then
+	echo "run.sh: --initrd needs --guest and an existing file ('$initrd')" >&2
+	exit 2
+fi
 if { [ -n "$record" ] || [ -n "$replay" ]; } && [ -z "$guest" ]; then
 	echo "run.sh: --record and --replay need --guest" >&2
 	exit 2
@@ -105,6 +115,7 @@ trap 'rm -rf "$work"' EXIT
 mkiso_args=(--elf "$root/build/understudy.elf" --out "$work/understudy.iso")
 if [ -n "$guest" ]; then
 	mkiso_args+=(--module "$guest" "guest")
+	[ -n "$initrd" ] && mkiso_args+=(--module "$initrd" "guest_initrd")
 	for m in "${guest_modules[@]}"; do
 		file=${m%% *}
 		words=""
