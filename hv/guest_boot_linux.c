@@ -111,6 +111,7 @@ int guest_boot_linux(struct vm *vm, const struct boot_info *bi, const struct con
 		.ram_size = vm->ram_size,
 		.cmdline = cfg->guest_args,
 		.rsdp_gpa = rsdp_gpa,
+		.entry32 = cfg->guest_entry == GUEST_ENTRY_32,
 	};
 	struct linux_load_result r;
 	struct vcpu_state s;

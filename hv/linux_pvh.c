@@ -232,12 +232,11 @@ static void load_segments(const struct linux_load_params *p, const struct pvh_pl
 {
 	for (u32 i = 0; i < b->eh.e_phnum; i++) {
 		struct elf64_phdr ph = phdr(p->image, &b->eh, i);
-		u8 *dst = p->ram + ph.p_paddr;
 
 		if (ph.p_type != PT_LOAD || !ph.p_memsz)
 			continue;
-		memcpy(dst, p->image + ph.p_offset, ph.p_filesz);
-		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+		memcpy(p->ram + ph.p_paddr, p->image + ph.p_offset, ph.p_filesz);
+		memset(p->ram + ph.p_paddr + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 	}
 }
 

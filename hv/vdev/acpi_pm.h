@@ -10,6 +10,7 @@
 #ifndef UNDERSTUDY_HV_VDEV_ACPI_PM_H
 #define UNDERSTUDY_HV_VDEV_ACPI_PM_H
 
+#include "compiler.h"
 #include "hv/io_bus.h"
 #include "hv/vdev/vdev.h"
 #include "types.h"
