@@ -143,14 +143,16 @@ int guest_boot(struct vm *vm, const struct boot_info *bi, const struct config *c
 	const char *mb1_why = NULL;
 	u32 offset;
 	u64 rsdp;
+	int err;
 
 	if (k < 0) {
 		pr_err("guest: no boot module named '%s'", cfg->guest);
 		return -ENOENT;
 	}
 	kernel = &bi->modules[k];
-	if (guest_firmware_write(vm, &rsdp))
-		return -ENOMEM;
+	err = guest_firmware_write(vm, &rsdp);
+	if (err)
+		return err;
 	if (!mb1_find_header(phys_to_virt(kernel->start), kernel->end - kernel->start, &hdr,
 			     &offset, &mb1_why))
 		return boot_multiboot(vm, bi, cfg, kernel);

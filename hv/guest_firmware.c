@@ -6,11 +6,17 @@
 #include "hv/guest_boot.h"
 
 #include "hv/firmware_tables.h"
+#include "hv/linux_load.h"
 #include "hv/vdev/acpi_pm.h"
 #include "hv/vm_devices.h"
 #include "log.h"
 
 #define GUEST_SCI_IRQ 9 /* the PC's SCI (PIIX4 and ICH9 alike) */
+
+/* The memory map the Linux loaders give marks the tables' area reserved. */
+STATIC_ASSERT(FW_ACPI_GPA >= LINUX_BIOS_GPA && FW_BIOS_END == LINUX_HIGH_MEM,
+	      "the firmware tables lie outside the reserved BIOS area");
+STATIC_ASSERT(FW_EBDA_GPA == LINUX_EBDA_GPA, "the EBDA moved");
 
 /* The MP processor entry's CPU signature and features are left 0 (allowed
  * by MP 1.4, 4.3.1 for processors whose CPUID the BIOS does not report):
