@@ -167,7 +167,7 @@ run: deps all guests
 	@scripts/run.sh --guest build/guests/hello.elf --guest-args "greeting=hello-from-make-run"
 
 test: deps
-	@$(MAKE) --no-print-directory all guests unit-bins fuzz-bins
+	@$(MAKE) --no-print-directory all guests linux-guest unit-bins fuzz-bins
 	@test/run_all.sh
 
 # Benchmarks print figures; they are not pass/fail tests.
