@@ -20,6 +20,7 @@
 #define HEADER_210_END 0x264 /* protocol 2.10's header ends after init_size */
 #define PARAMS_HDR_END 0x290 /* boot_params has room for the header up to here */
 #define GDT_LIMIT (BZ_GDT_ENTRIES * 8 - 1)
+#define SYSSIZE_UNIT 16      /* syssize counts 16-byte paragraphs */
 
 struct bz_plan {
 	struct linux_setup_header hdr; /* the image's header (zero past its end) */
@@ -74,7 +75,7 @@ static int check_header(const struct linux_load_params *p, struct bz_plan *b,
 		return linux_fail(out, -ENOEXEC, "the image is truncated: it ends inside its "
 				  "setup sectors");
 	b->pm_size = p->image_size - b->pm_offset;
-	if (h->syssize && (u64)h->syssize * 16 > b->pm_size)
+	if (h->syssize && (u64)h->syssize * SYSSIZE_UNIT > b->pm_size)
 		return linux_fail(out, -ENOEXEC, "the image is truncated: shorter than syssize says");
 	b->entry64 = (h->xloadflags & BZ_XLF_KERNEL_64) && !p->entry32;
 	if (b->entry64 && b->pm_size <= BZ_ENTRY64_OFFSET)

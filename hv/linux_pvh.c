@@ -14,6 +14,8 @@
 #include "errno.h"
 #include "hv/linux_load.h"
 
+#define ELF_MAGIC "\177ELF"
+#define ELF_MAGIC_LEN 4
 #define EI_NIDENT 16
 #define EI_CLASS 4
 #define EI_DATA 5
@@ -66,7 +68,7 @@ static struct elf64_phdr phdr(const u8 *image, const struct elf64_ehdr *eh, u32 
 
 static int check_ehdr(const u8 *image, u64 size, struct elf64_ehdr *eh, const char **why)
 {
-	if (size < sizeof(*eh) || memcmp(image, "\177ELF", 4)) {
+	if (size < sizeof(*eh) || memcmp(image, ELF_MAGIC, ELF_MAGIC_LEN)) {
 		*why = "the image is not an ELF file, or is truncated inside its ELF header";
 		return -ENOEXEC;
 	}
