@@ -226,7 +226,7 @@ run: deps all guests
 	@scripts/run.sh --guest build/guests/hello.elf --guest-args "greeting=hello-from-make-run"
 
 test: deps
-	@$(MAKE) --no-print-directory all guests unit-bins fuzz-bins
+	@$(MAKE) --no-print-directory all guests linux-guest unit-bins fuzz-bins
 	@test/run_all.sh
 
 # Benchmarks print figures; they are not pass/fail tests.
@@ -239,6 +239,7 @@ clean:
 
 -include $(KERNEL_OBJS:.o=.d) $(NET_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(EFI_OBJS:.o=.d)
 include test/guests/guests.mk
+include test/linux/linux.mk
 
 # --- host tool: hvcollect (receives a record log streamed over TCP) ----------
 # Built with the host compiler from tools/hvcollect/, the log stream codec and

@@ -35,6 +35,7 @@ struct option {
 static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", "entry", NULL };
 static const char *const virt_names[] = { "auto", "vmx", "svm", NULL };
 static const char *const guest_console_names[] = { "auto", "com1", "com2", "e9", NULL };
+static const char *const guest_entry_names[] = { "auto", "32", NULL };
 static const char *const rr_names[] = { "off", "record", "replay", NULL };
 static const char *const rr_sink_names[] = { "com3", "com4", "tcp", NULL };
 static const char *const tbit_names[] = { "auto", "on", "off", NULL };
@@ -52,6 +53,8 @@ static const struct option options[] = {
 	OPT("guest_mem", OPT_MEM_SIZE, guest_mem, NULL,
 	    "guest RAM: 2M to 3G in 2 MiB steps, with a K, M or G suffix"),
 	OPT("guest_console", OPT_ENUM, guest_console, guest_console_names, "auto|com1|com2|e9"),
+	OPT("guest_entry", OPT_ENUM, guest_entry, guest_entry_names,
+	    "a Linux bzImage's entry: auto (64-bit where it has one) or 32"),
 	OPT("rr", OPT_ENUM, rr, rr_names, "off|record|replay"),
 	OPT("rr_digest", OPT_U32, rr_digest, NULL, "guest-caused exits between state digests (0: start and end)"),
 	OPT("rr_sink", OPT_ENUM, rr_sink, rr_sink_names,
@@ -84,6 +87,7 @@ void config_defaults(struct config *cfg)
 	memcpy(cfg->guest, "guest", sizeof("guest"));
 	cfg->guest_mem = MiB(64);
 	cfg->guest_console = GUEST_CONSOLE_AUTO;
+	cfg->guest_entry = GUEST_ENTRY_AUTO;
 	cfg->rr = RR_CHOICE_OFF;
 	cfg->rr_digest = 0;
 	cfg->rr_sink = RR_SINK_COM3;
@@ -397,10 +401,11 @@ static void config_print_net(const struct config *cfg)
 void config_print(const struct config *cfg)
 {
 	pr_info("config: log=%s selftest=%s fault_test=%s hv=%s guest=%s guest_mem=%lluM "
-		"guest_console=%s guest_args='%s'", log_level_name(cfg->log_level),
+		"guest_console=%s guest_entry=%s guest_args='%s'", log_level_name(cfg->log_level),
 		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test], virt_names[cfg->hv],
 		cfg->guest, (cfg->guest_mem >> 20),
-		guest_console_names[cfg->guest_console], cfg->guest_args);
+		guest_console_names[cfg->guest_console], guest_entry_names[cfg->guest_entry],
+		cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],
 			cfg->rr_digest, rr_sink_names[cfg->rr_sink], tbit_names[cfg->tbit], cfg->trace);

@@ -25,6 +25,10 @@ enum guest_console {
 
 enum virt_choice { VIRT_AUTO, VIRT_VMX, VIRT_SVM };
 
+/* Which entry of a Linux bzImage to take: its 64-bit one where it has one,
+ * or the 32-bit boot protocol entry. */
+enum guest_entry { GUEST_ENTRY_AUTO, GUEST_ENTRY_32 };
+
 /* Values match enum rr_mode (hv/rr/rr.h). */
 enum rr_choice { RR_CHOICE_OFF, RR_CHOICE_RECORD, RR_CHOICE_REPLAY };
 enum rr_sink { RR_SINK_COM3, RR_SINK_COM4, RR_SINK_TCP };
@@ -49,6 +53,7 @@ struct config {
 	char guest_args[CONFIG_STR_MAX]; /* the guest's command line */
 	u64 guest_mem;                   /* bytes of guest RAM */
 	enum guest_console guest_console;
+	enum guest_entry guest_entry;    /* a Linux bzImage's entry */
 	enum rr_choice rr;               /* record, replay or neither */
 	u32 rr_digest;                   /* guest-caused exits between digests */
 	enum rr_sink rr_sink;            /* where a record run's log goes */

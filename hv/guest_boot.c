@@ -1,12 +1,14 @@
-/* Guest start-up by the Multiboot Specification 0.6.96 (3.2 "Machine
- * state"): 32-bit protected mode, paging off, flat segments, EAX = magic,
- * EBX = boot information. */
+/* Guest start-up: the firmware tables, then a Multiboot kernel by the
+ * Multiboot Specification 0.6.96 (3.2 "Machine state": 32-bit protected
+ * mode, paging off, flat segments, EAX = magic, EBX = boot information), or
+ * anything else as a Linux kernel (hv/guest_boot_linux.c). */
 #include "hv/guest_boot.h"
 
 #include <string.h>
 
 #include "arch/x86/mm.h"
 #include "errno.h"
+#include "hv/linux_load.h"
 #include "hv/mb1_loader.h"
 #include "log.h"
 
@@ -91,22 +93,18 @@ static void initial_state(struct vcpu_state *s, const struct mb1_load_result *r)
 	s->seg[SEG_LDTR] = (struct segment){ 0, 0, 0, SEG_AR_UNUSABLE };
 }
 
-int guest_boot(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+static int boot_multiboot(struct vm *vm, const struct boot_info *bi, const struct config *cfg,
+			  const struct boot_module *kernel)
 {
 	static struct mb1_guest_module modules[MAX_GUEST_MODULES];
-	int k = guest_find_kernel(bi, cfg);
 	struct mb1_load_params p;
 	struct mb1_load_result r;
 	struct vcpu_state s;
 	int err;
 
-	if (k < 0) {
-		pr_err("guest: no boot module named '%s'", cfg->guest);
-		return -ENOENT;
-	}
 	p = (struct mb1_load_params){
-		.image = phys_to_virt(bi->modules[k].start),
-		.image_size = bi->modules[k].end - bi->modules[k].start,
+		.image = phys_to_virt(kernel->start),
+		.image_size = kernel->end - kernel->start,
 		.ram = vm->ram,
 		.ram_size = vm->ram_size,
 		.cmdline = cfg->guest_args,
@@ -119,12 +117,43 @@ int guest_boot(struct vm *vm, const struct boot_info *bi, const struct config *c
 		       r.segment >= 0 ? " (see its program headers)" : "");
 		return err;
 	}
+	if (guest_find_module(bi, GUEST_INITRD_ROLE) >= 0)
+		pr_warn("guest: the '%s' module is for Linux kernels; this Multiboot kernel does "
+			"not get it", GUEST_INITRD_ROLE);
 	pr_info("guest: %s kernel at %#llx-%#llx, entry %#x, %u module%s, command line '%s'",
 		r.aout_kludge ? "a.out-kludge" : "ELF", r.kernel_lo,
 		r.kernel_hi, r.entry, p.module_count,
 		p.module_count == 1 ? "" : "s", cfg->guest_args);
-	vm->boot_written_end = MAX(r.modules_end, MB1_LOW_MEM_END);
+	/* the firmware tables reach 1 MiB */
+	vm->boot_written_end = MAX(r.modules_end, LINUX_HIGH_MEM);
 	initial_state(&s, &r);
 	vm->hw->set_state(&vm->vcpu.arch, &s);
 	return 0;
+}
+
+/* The kind of kernel is chosen from the image: a Multiboot header makes it
+ * a Multiboot kernel (as GRUB and QEMU decide), else a bzImage or an ELF
+ * file is a Linux kernel. */
+int guest_boot(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	int k = guest_find_kernel(bi, cfg);
+	const struct boot_module *kernel;
+	struct mb1_header hdr;
+	const char *mb1_why = NULL;
+	u32 offset;
+	u64 rsdp;
+	int err;
+
+	if (k < 0) {
+		pr_err("guest: no boot module named '%s'", cfg->guest);
+		return -ENOENT;
+	}
+	kernel = &bi->modules[k];
+	err = guest_firmware_write(vm, &rsdp);
+	if (err)
+		return err;
+	if (!mb1_find_header(phys_to_virt(kernel->start), kernel->end - kernel->start, &hdr,
+			     &offset, &mb1_why))
+		return boot_multiboot(vm, bi, cfg, kernel);
+	return guest_boot_linux(vm, bi, cfg, kernel, rsdp, mb1_why);
 }

@@ -6,11 +6,25 @@
 #include "hv/guest_walk.h"
 #include "hv/vcpu_ops.h"
 
+#define AR_DPL_SHIFT 5 /* SDM Vol 3, Table 25-2: descriptor privilege level, bits 6:5 */
+#define AR_DPL_MASK 0x3
+#define CPL_USER 3
+
 static enum insn_mode code_mode(struct vcpu *v, const struct segment *cs)
 {
 	if (vcpu_in_long_mode(v))
 		return INSN_MODE_64;
 	return cs->ar & SEG_AR_DB ? INSN_MODE_32 : INSN_MODE_16;
+}
+
+/* The fetch as the CPU made it: at CPL 3 a user access (so SMEP, which
+ * forbids supervisor fetches from user pages, does not apply). The CPL is
+ * CS.DPL for the non-conforming code segments kernels run on. */
+static u32 fetch_access(const struct segment *cs)
+{
+	u32 cpl = (cs->ar >> AR_DPL_SHIFT) & AR_DPL_MASK;
+
+	return GW_ACCESS_FETCH | (cpl == CPL_USER ? GW_ACCESS_USER : 0);
 }
 
 /* Reads up to INSN_MAX_LEN bytes at CS:RIP; returns how many, 0 when even
@@ -27,7 +41,7 @@ static size_t fetch(struct vcpu *v, u8 *bytes, enum insn_mode *mode)
 	hw->get_segment(&v->arch, SEG_CS, &cs);
 	*mode = code_mode(v, &cs);
 	gw_read_linear(&cpu, cs.base + hw->get_rip(&v->arch), bytes, INSN_MAX_LEN,
-		       GW_ACCESS_FETCH, &done, &res);
+		       fetch_access(&cs), &done, &res);
 	return done;
 }
 

@@ -1,7 +1,8 @@
 /*
  * The guest's PC: COM1 (16550), the 8259A pair, the 8254 PIT with port
- * 0x61, CMOS/RTC, port 0x80, the isa-debug-exit port at 0xF4 and a minimal
- * local APIC page. Devices read time from the VM's guest clock; their
+ * 0x61, CMOS/RTC, port 0x80, the isa-debug-exit port at 0xF4, the ACPI PM
+ * registers at 0x600 (PM timer; S5 ends the run) and a minimal local APIC
+ * page. Devices read time from the VM's guest clock; their
  * interrupts go to the PIC, whose output the run loop injects (the LAPIC
  * model has no LINT0 path: PIC interrupts reach the vCPU directly, as with
  * a local APIC in virtual-wire mode).
@@ -13,6 +14,7 @@
 #include "drivers/rtc/cmos.h"
 #include "errno.h"
 #include "hv/guest_console.h"
+#include "hv/vdev/acpi_pm.h"
 #include "hv/vdev/cmos_rtc.h"
 #include "hv/vdev/lapic_min.h"
 #include "hv/vdev/misc_ports.h"
@@ -25,7 +27,6 @@
 #define IRQ_PIT 0
 #define IRQ_COM1 4
 #define IRQ_RTC 8
-#define GUEST_APIC_ID 0
 #define FALLBACK_EPOCH 1767225600 /* 2026-01-01 00:00:00 UTC, if the host RTC is unreadable */
 
 struct vm_devices {
@@ -36,6 +37,7 @@ struct vm_devices {
 	struct vrtc rtc;
 	struct vmisc misc;
 	struct vlapic lapic;
+	struct vacpi_pm acpi_pm;
 };
 
 static struct vm_devices devices; /* one VM */
@@ -50,6 +52,13 @@ static u64 guest_clock_ns(void *ctx)
 static void on_exit_port(void *ctx, u32 value)
 {
 	vm_guest_exit(ctx, value);
+}
+
+/* ACPI S5 (soft off) ends the run like a write of 0 to the exit port. */
+static void on_soft_off(void *ctx)
+{
+	pr_info("devices: the guest entered ACPI S5 (soft off)");
+	vm_guest_exit(ctx, 0);
 }
 
 /* Wall-clock seconds since 1970 from the host's RTC. */
@@ -76,6 +85,7 @@ static int attach_all(struct vm *vm, struct vm_devices *d)
 	err = err ? err : vuart_attach(&d->com1, &vm->pio, VUART_COM1_BASE);
 	err = err ? err : vmisc_attach(&d->misc, &vm->pio);
 	err = err ? err : vlapic_attach(&d->lapic, &vm->mmio);
+	err = err ? err : vacpi_pm_attach(&d->acpi_pm, &vm->pio, VACPI_PM_BASE);
 	if (err)
 		return err;
 	/* The timers' state changes with time: bring them up to date before
@@ -86,6 +96,8 @@ static int attach_all(struct vm *vm, struct vm_devices *d)
 	io_bus_set_flags(&vm->pio, VPIT_BASE, PIT_PORTS, IO_TIMED | IO_NONDET);
 	io_bus_set_flags(&vm->pio, VPIT_PORT_B, 1, IO_TIMED | IO_NONDET);
 	io_bus_set_flags(&vm->pio, VRTC_INDEX_PORT, 2, IO_TIMED | IO_NONDET);
+	io_bus_set_flags(&vm->pio, VACPI_PM_BASE + VACPI_PM_TMR, VACPI_PM_TMR_LEN,
+			 IO_TIMED | IO_NONDET);
 	io_bus_set_flags(&vm->pio, VPIC_MASTER_BASE, 2, IO_TIMED);
 	io_bus_set_flags(&vm->pio, VPIC_SLAVE_BASE, 2, IO_TIMED);
 	io_bus_set_flags(&vm->pio, VPIC_ELCR_BASE, 2, IO_TIMED);
@@ -106,6 +118,7 @@ int vm_devices_create(struct vm *vm)
 	vuart_init(&d->com1, vpic_irq_line(&d->pic, IRQ_COM1), guest_console_put, NULL);
 	vmisc_init(&d->misc, on_exit_port, vm);
 	vlapic_init(&d->lapic, GUEST_APIC_ID);
+	vacpi_pm_init(&d->acpi_pm, clock, on_soft_off, vm);
 	return attach_all(vm, d);
 }
 
@@ -172,9 +185,9 @@ void vm_devices_report(struct vm *vm)
 	struct vm_devices *d = vm->dev;
 
 	pr_info("devices: COM1 %llu bytes out; PIT %llu interrupts (%llu coalesced); "
-		"RTC %llu interrupts; unclaimed port reads %llu, writes %llu",
+		"RTC %llu interrupts; ACPI PM timer %llu reads; unclaimed port reads %llu, writes %llu",
 		d->com1.stats.tx_bytes, d->pit.stats.irq_edges,
-		d->pit.stats.irq_coalesced, d->rtc.stats.irqs,
+		d->pit.stats.irq_coalesced, d->rtc.stats.irqs, d->acpi_pm.stats.timer_reads,
 		vm->pio.unclaimed_reads,
 		vm->pio.unclaimed_writes);
 }

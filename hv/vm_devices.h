@@ -7,9 +7,16 @@
 /* SDM Vol 3, 11.4.1 "The Local APIC Block Diagram": the default base */
 #define GUEST_LAPIC_BASE 0xFEE00000ULL
 #define GUEST_LAPIC_SIZE 0x1000ULL
+#define GUEST_APIC_ID 0
+#define GUEST_LAPIC_VERSION 0x14        /* the version byte of VLAPIC_VERSION */
+/* The IOAPIC the firmware tables describe (82093AA: I/O APIC datasheet,
+ * 3.0 "Register Description": default base, IOAPICVER version 0x11). */
+#define GUEST_IOAPIC_BASE 0xFEC00000ULL
+#define GUEST_IOAPIC_ID 1               /* distinct from the local APIC's */
+#define GUEST_IOAPIC_VERSION 0x11
 
-/* Creates COM1, the PIC pair, the PIT, CMOS/RTC, port 0x80, the exit port
- * and the local APIC; 0 or a negative errno. */
+/* Creates COM1, the PIC pair, the PIT, CMOS/RTC, port 0x80, the exit port,
+ * the ACPI PM registers and the local APIC; 0 or a negative errno. */
 int vm_devices_create(struct vm *vm);
 
 /* Brings timer devices up to guest time now_ns (never backwards), raising

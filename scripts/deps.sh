@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs every Debian package Understudy's build, run and tests need, and
-# unpacks lwIP's source (Debian's source package) into third_party/lwip.
+# Installs every Debian package Understudy's build, run and tests need,
+# unpacks lwIP's source (Debian's source package) into third_party/lwip and
+# Debian's Linux kernels and busybox (the Linux test guest) into
+# third_party/linux (scripts/lib/linux_deps.sh).
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 
@@ -23,6 +25,8 @@ PACKAGES=(
 	dpkg-dev
 	# network tests: namespaces and tap devices, ping, HTTP requests
 	iproute2 iputils-ping curl
+	# the Linux test guest: decompressing the kernels' payloads (vmlinux)
+	lz4 xz-utils
 )
 
 SUDO=""
@@ -150,5 +154,8 @@ fetch_lwip() {
 	echo "deps.sh: $(cat "$LWIP_STAMP") in third_party/lwip"
 }
 
+. "$root/scripts/lib/linux_deps.sh"
+
 install_packages
 fetch_lwip
+fetch_linux

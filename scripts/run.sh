@@ -6,7 +6,8 @@
 #   scripts/run.sh [--emu auto|qemu|bochs|kvm] [--uefi [--efi-direct [--efi-cfg FILE]]] [--cpu MODEL]
 #                  [--cmdline "key=value ..."] [--iso FILE] [--timeout SECONDS]
 #                  [--mem MIB] [--console-log FILE] [--guest-log FILE]
-#                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...]
+#                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...
+#                   [--initrd FILE]]
 #                  [--record LOG | --replay LOG [--trace SPEC --trace-out FILE]]
 #                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]...
 #
@@ -23,6 +24,10 @@
 # firmware's removable-media path), understudy.elf, the modules and an
 # understudy.cfg naming them (or FILE, with --efi-cfg). When understudy.efi
 # returns to the firmware (it printed why), the run ends with status 4.
+#
+# --guest is a Multiboot kernel, or a Linux bzImage or vmlinux (chosen from
+# the image); --initrd gives a Linux kernel its initrd (the boot module
+# "guest_initrd").
 #
 # Without --guest the hypervisor's console goes to stdout. With --guest the
 # guest's console bytes go to stdout unmodified and the hypervisor's log to
@@ -42,7 +47,7 @@ root=$(cd "$here/.." && pwd)
 . "$here/lib/emulators.sh"
 
 emu=auto uefi=0 efi_direct=0 efi_cfg="" cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
-guest="" guest_args="" guest_args_set=0 record="" replay="" trace="" trace_out=""
+guest="" guest_args="" guest_args_set=0 initrd="" record="" replay="" trace="" trace_out=""
 guest_modules=()
 emu_nics=() emu_netdevs=()
 
@@ -63,6 +68,7 @@ while [ $# -gt 0 ]; do
 	--guest) guest=$2; shift 2 ;;
 	--guest-args) guest_args=$2; guest_args_set=1; shift 2 ;;
 	--guest-module) guest_modules+=("$2"); shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
 	--record) record=$2; shift 2 ;;
 	--replay) replay=$2; shift 2 ;;
 	--trace) trace=$2; shift 2 ;;
@@ -100,6 +106,10 @@ if [ -n "$guest" ] && [ ! -f "$guest" ]; then
 	echo "run.sh: no such guest '$guest'" >&2
 	exit 2
 fi
+if [ -n "$initrd" ] && { [ -z "$guest" ] || [ ! -f "$initrd" ]; }; then
+	echo "run.sh: --initrd needs --guest and an existing file ('$initrd')" >&2
+	exit 2
+fi
 if { [ -n "$record" ] || [ -n "$replay" ]; } && [ -z "$guest" ]; then
 	echo "run.sh: --record and --replay need --guest" >&2
 	exit 2
@@ -123,6 +133,7 @@ trap 'rm -rf "$work"' EXIT
 mod_files=() mod_strings=()
 if [ -n "$guest" ]; then
 	mod_files+=("$guest") mod_strings+=("guest")
+	[ -n "$initrd" ] && mod_files+=("$initrd") mod_strings+=("guest_initrd")
 	for m in "${guest_modules[@]}"; do
 		file=${m%% *}
 		words=""

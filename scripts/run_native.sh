@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Runs a test guest (a Multiboot v1 ELF32 kernel) directly under QEMU TCG,
-# the reference ("oracle") for running the same guest under Understudy.
-# COM1 goes to a file and is streamed to stdout byte for byte.
+# Runs a test guest directly under QEMU TCG, the reference ("oracle") for
+# running the same guest under Understudy. COM1 goes to a file and is
+# streamed to stdout byte for byte. The guest is a Multiboot v1 kernel, or
+# a Linux kernel (a bzImage, or an ELF vmlinux without a Multiboot header,
+# which QEMU boots by its PVH note): Linux mode is chosen from the image.
 #
 #   scripts/run_native.sh GUEST.elf [--args "key=value ..."] [--module FILE]...
+#                         [--timeout SECONDS] [--mem MIB] [--console-log FILE]
+#   scripts/run_native.sh LINUX-KERNEL [--args "console=ttyS0 ..."] [--initrd FILE]
 #                         [--timeout SECONDS] [--mem MIB] [--console-log FILE]
 #
 # --module may be given several times; "FILE word..." passes words as that
 # module's command line. Kernel and modules are run from a scratch folder
 # under their base names, so the guest sees the command line
 # "GUEST.elf key=value ..." and module command lines "FILE [words]", the
-# same on every machine.
+# same on every machine. A Linux kernel gets --args as its command line
+# unchanged, --initrd as its initrd, and 256 MiB unless --mem says otherwise.
 #
 # Exit status: the guest's exit code (the value it wrote to port 0xF4;
 # QEMU's status s becomes (s-1)/2); 124 on timeout (default 30 s);
@@ -19,14 +24,15 @@
 # -no-reboot turns into a shutdown); 2 for bad arguments.
 set -euo pipefail
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
-guest="" args="" timeout_s=30 mem=64 console_log=""
+guest="" args="" timeout_s=30 mem="" console_log="" initrd_file=""
 modules=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--args) args=$2; shift 2 ;;
 	--module) modules+=("$2"); shift 2 ;;
+	--initrd) initrd_file=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--console-log) console_log=$2; shift 2 ;;
@@ -38,6 +44,25 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$guest" ] || usage
 [ -f "$guest" ] || { echo "run_native.sh: no such guest '$guest'" >&2; exit 2; }
+
+# A Linux kernel: a bzImage ("HdrS" at 0x202, Documentation/arch/x86/boot.rst)
+# or an ELF64 file without a Multiboot header (QEMU boots it by its PVH note).
+is_linux() { # file
+	[ "$(od -A n -t x1 -j 514 -N 4 "$1" | tr -d ' ')" = 48647253 ] && return 0
+	[ "$(od -A n -t x1 -N 5 "$1" | tr -d ' ')" = 7f454c4602 ] &&
+		! grub-file --is-x86-multiboot "$1" 2>/dev/null
+}
+linux=0
+is_linux "$guest" && linux=1
+if [ "$linux" = 1 ] && [ ${#modules[@]} -gt 0 ]; then
+	echo "run_native.sh: a Linux kernel takes --initrd, not --module" >&2
+	exit 2
+fi
+if [ "$linux" = 0 ] && [ -n "$initrd_file" ]; then
+	echo "run_native.sh: --initrd is for a Linux kernel; '$guest' is a Multiboot guest (use --module)" >&2
+	exit 2
+fi
+[ -n "$mem" ] || mem=$([ "$linux" = 1 ] && echo 256 || echo 64)
 
 work=$(mktemp -d)
 qemu_pid=""
@@ -69,6 +94,7 @@ link_in() {
 
 kernel=$(link_in "$guest")
 initrd=""
+[ -n "$initrd_file" ] && initrd=$(link_in "$initrd_file")
 for m in "${modules[@]}"; do
 	file=${m%% *}
 	words=""

@@ -15,6 +15,7 @@ void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,
 {
 	static struct mb1_guest_module modules[MAX_GUEST_MODULES];
 	int k = guest_find_kernel(bi, cfg);
+	int initrd = guest_find_module(bi, GUEST_INITRD_ROLE);
 	unsigned n = guest_collect_modules(bi, modules);
 	struct hash64_state h;
 
@@ -22,7 +23,7 @@ void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,
 					     bi->modules[k].end - bi->modules[k].start, 0);
 	id->cmdline_hash = hash64(cfg->guest_args, strlen(cfg->guest_args), 0);
 	id->modules_hash = 0;
-	if (!n)
+	if (!n && initrd < 0)
 		return;
 	hash64_begin(&h, 0);
 	for (unsigned i = 0; i < n; i++) {
@@ -30,5 +31,8 @@ void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,
 		if (modules[i].cmdline)
 			hash64_add(&h, modules[i].cmdline, strlen(modules[i].cmdline));
 	}
+	if (initrd >= 0) /* a Linux guest's initrd */
+		hash64_add(&h, phys_to_virt(bi->modules[initrd].start),
+			   bi->modules[initrd].end - bi->modules[initrd].start);
 	id->modules_hash = hash64_end(&h);
 }

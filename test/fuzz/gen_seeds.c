@@ -14,6 +14,7 @@
 
 #include "test/unit/acpi_builder.h"
 #include "test/unit/efi_image_builder.h"
+#include "test/unit/linux_image_builder.h"
 #include "test/unit/mb2_builder.h"
 
 static const char *out_dir = "test/fuzz/corpus";
@@ -258,6 +259,27 @@ static void seed_efi_mb2_build(void)
 	seed_efi_mb2_one("plain", 1, 0x00);       /* stride 40, nothing optional */
 }
 
+/* fuzz_linux_loader: an option byte, then a bzImage (64- and 32-bit entry,
+ * with and without initrd) or a vmlinux, small enough for its 8 MiB RAM. */
+static void seed_linux_loader(void)
+{
+	static u8 buf[1 + 0x8000];
+
+	lib_make_bzimage(buf + 1, 0x3000, MiB(2), MiB(2));
+	for (u8 opt = 0; opt < 3; opt++) {
+		const char *names[] = { "bzimage64", "bzimage32", "bzimage64_no_initrd" };
+
+		buf[0] = opt;
+		write_seed("linux_loader", names[opt], buf, 1 + 0x3000);
+	}
+	lib_make_vmlinux(buf + 1, 0x8000, MiB(2), MiB(1));
+	buf[0] = 0;
+	write_seed("linux_loader", "vmlinux_pvh", buf, sizeof(buf));
+	lib_put_notes(buf + 1, 4, MiB(2) + 0x850);
+	buf[0] = 2;
+	write_seed("linux_loader", "vmlinux_pvh_note4_no_initrd", buf, sizeof(buf));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -268,5 +290,6 @@ int main(int argc, char **argv)
 	seed_efi_config();
 	seed_efi_image();
 	seed_efi_mb2_build();
+	seed_linux_loader();
 	return 0;
 }

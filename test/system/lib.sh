@@ -49,6 +49,7 @@ check_console() {
 }
 
 # guest_case NAME [--cpu MODEL] [--emu EMU] -- GUEST.elf [--args "..."] [--module "FILE words"]...
+#            [--initrd FILE]
 # Runs the guest natively under QEMU (the reference) and under Understudy;
 # PASS when both exit with the same code and every deterministic console
 # line (not starting with "~ ") is identical. Consoles are kept in
@@ -67,6 +68,7 @@ guest_case() {
 		case "$1" in
 		--args) native_args+=(--args "$2"); run_args+=(--guest-args "$2"); shift 2 ;;
 		--module) native_args+=(--module "$2"); run_args+=(--guest-module "$2"); shift 2 ;;
+		--initrd) native_args+=(--initrd "$2"); run_args+=(--initrd "$2"); shift 2 ;;
 		*) echo "FAIL: $name: bad guest_case argument '$1'"; return 0 ;;
 		esac
 	done
@@ -106,6 +108,7 @@ stopped_case() {
 }
 
 # rr_case NAME [run.sh args...] -- GUEST.elf [--args "..."] [--module "FILE words"]...
+#         [--initrd FILE]
 # Records the guest, then replays the log; PASS when the replay reports it
 # matches the recording (every input at its landmark, the final digest
 # identical), and the console and exit code are the recording's. The log is
@@ -123,6 +126,7 @@ rr_case() {
 		case "$1" in
 		--args) run_args+=(--guest-args "$2"); shift 2 ;;
 		--module) run_args+=(--guest-module "$2"); shift 2 ;;
+		--initrd) run_args+=(--initrd "$2"); shift 2 ;;
 		*) echo "FAIL: $name: bad rr_case argument '$1'"; return 0 ;;
 		esac
 	done

@@ -304,6 +304,19 @@ static void test_guest_console(void **state)
 	assert_captured("guest_console: invalid value 'com3'");
 }
 
+static void test_guest_entry(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, ""), 0);
+	assert_int_equal(cfg.guest_entry, GUEST_ENTRY_AUTO);
+	assert_int_equal(parse(&cfg, "guest_entry=32"), 0);
+	assert_int_equal(cfg.guest_entry, GUEST_ENTRY_32);
+	assert_int_equal(parse(&cfg, "guest_entry=64"), 1);
+	assert_int_equal(cfg.guest_entry, GUEST_ENTRY_AUTO);
+	assert_captured("guest_entry: invalid value '64'");
+}
+
 /* String options take the value as written, quotes and escapes removed;
  * GRUB's re-quoted form is the same. A bare key has no value: an error. */
 static void test_guest_strings(void **state)
@@ -582,6 +595,7 @@ int main(void)
 		T(test_print),
 		T(test_hv_choice),
 		T(test_guest_console),
+		T(test_guest_entry),
 		T(test_guest_strings),
 		T(test_guest_string_limit),
 		T(test_guest_mem),
