@@ -106,8 +106,11 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 UNIT_TESTS := $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
-# Each test names the pure sources it links in a "// sources:" line.
-$(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c)
+# Each test names the pure sources it links in a "// sources:" line; the
+# hypervisor tests also link the fakes of test/unit/fake_*.c (the backend
+# and the machine under hv/).
+$(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) \
+		$(wildcard test/unit/fake_*.c)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< \
