@@ -26,6 +26,7 @@ void fake_reset(void)
 {
 	memset(&fake, 0, sizeof(fake));
 	fake.trap_rdrand = true; /* as VMX; SVM cannot trap RDRAND */
+	fake.insn_cycles = FAKE_INSN_CYCLES;
 }
 
 void fake_load_script(const struct fake_step *steps, unsigned n)
@@ -270,16 +271,23 @@ static void begin_step(struct vcpu_arch *v, const struct fake_step *st)
 			v->gpr[r] = st->value[r];
 }
 
-/* An instruction retired: time passes, RF clears (SDM Vol 3, 18.3.1.1
- * "Instruction-Breakpoint Exception Condition") and an interrupt shadow
- * ends; STI starts one when it sets IF (SDM Vol 2B, STI "Set Interrupt
- * Flag"). */
+/* An instruction ran (up to its exit, if it exits): time passes and RF
+ * clears (SDM Vol 3, 18.3.1.1 "Instruction-Breakpoint Exception
+ * Condition"). */
+static void ran(void)
+{
+	fake_tsc_advance(fake.insn_cycles);
+	fake.s.rflags &= ~RFLAGS_RF;
+}
+
+/* An instruction completed without an exit: an interrupt shadow ends; STI
+ * starts one when it sets IF (SDM Vol 2B, STI "Set Interrupt Flag"). An
+ * exiting instruction leaves the shadow to hv/ (advance_rip ends it). */
 static void retire(const struct fake_step *st)
 {
 	bool if_was = fake.s.rflags & RFLAGS_IF;
 
-	fake_tsc_advance(FAKE_INSN_CYCLES);
-	fake.s.rflags &= ~RFLAGS_RF;
+	ran();
 	fake.s.interruptibility &= ~(FAKE_BLOCKING_STI | FAKE_BLOCKING_MOV_SS);
 	if (st->irq_flag == FAKE_IF_STI) {
 		fake.s.rflags |= RFLAGS_IF;
@@ -370,7 +378,7 @@ static bool execute(struct vcpu_arch *v, const struct fake_step *st, struct vexi
 	case FAKE_EXIT:
 		*e = st->exit;
 		e->insn_len = st->decode ? 0 : st->len;
-		retire(st);
+		ran();
 		next_step();
 		return true;
 	case FAKE_WRITE:

@@ -14,8 +14,9 @@
  * RFLAGS.RF is set, a store the stage-2 entry forbids exits as a nested
  * page fault (and is retried after it), and a single step exits after one
  * instruction. Every instruction moves the fake TSC on by
- * FAKE_INSN_CYCLES. When the script is done, the guest writes
- * fake.exit_code to the exit port, so vm_run ends.
+ * fake.insn_cycles (a test may make the machine faster or slower). When
+ * the script is done, the guest writes fake.exit_code to the exit port,
+ * so vm_run ends.
  *
  * Every operation hv/ calls is recorded for the tests to assert on.
  */
@@ -25,7 +26,7 @@
 #include "arch/x86/regs.h"
 #include "arch/x86/virt.h"
 
-#define FAKE_INSN_CYCLES 1000      /* fake TSC cycles per guest instruction (1 us) */
+#define FAKE_INSN_CYCLES 1000      /* fake TSC cycles per guest instruction by default (1 us) */
 #define FAKE_MAX_EVENTS 64         /* events remembered (inject calls, deliveries) */
 #define FAKE_RUN_LIMIT 200000      /* entries before a test is declared stuck */
 #define FAKE_RUNS_AFTER_SCRIPT 8   /* entries after the exit-port write before that */
@@ -102,6 +103,7 @@ struct fake_cpu {
 	bool trap_rdrand, trap_rdseed; /* can_intercept */
 
 	/* the script */
+	u64 insn_cycles;           /* fake TSC cycles per instruction (FAKE_INSN_CYCLES) */
 	const struct fake_step *script;
 	unsigned steps, pc;        /* steps, and the one the guest is at */
 	bool step_begun;           /* the current step's register effects are done */

@@ -25,7 +25,8 @@
 #define PIT_COUNT 100            /* 83.8 us periods */
 #define LOOP_LONG 100000         /* a loop waiting for the timer interrupt */
 #define GUEST_EXIT_CODE 3
-#define REPLAY_CLOCK_SHIFT (1ULL << 40) /* the replay's host TSC runs far ahead */
+#define REPLAY_CLOCK_SHIFT (1ULL << 40) /* the replay's host TSC starts far ahead */
+#define REPLAY_INSN_CYCLES 1777  /* and its guest runs on a slower machine */
 #define LOG_MODULE "replay_log"  /* the first word of the log's boot module */
 #define CMOS_SECONDS 0x00
 #define STORED_VALUE 0x1122334455667788ULL
@@ -53,8 +54,9 @@ enum {
 
 static const struct fake_step guest[] = { STEPS_BEFORE_RDRAND };
 static const struct fake_step guest_rdrand[] = { STEPS_BEFORE_RDRAND, FAKE_RDRAND, FAKE_RDTSC };
-/* The same guest asking CPUID leaf 2 where it asked leaf 1. */
-static struct fake_step guest_other_cpuid[ARRAY_SIZE(guest)];
+/* The same guest changed by a test (another CPUID leaf, a longer
+ * instruction). */
+static struct fake_step guest_changed[ARRAY_SIZE(guest)];
 
 /* What a record run left: its log and what the guest saw at each step. */
 struct recording {
@@ -131,7 +133,8 @@ static void record(const struct virt_backend *hw, const struct fake_step *script
 	fake_vm_destroy();
 }
 
-/* Sets up a replay of the log bytes on hw, far later on the host clock;
+/* Sets up a replay of the log bytes on hw, far later on the host clock and
+ * on a slower machine (every live time differs from the recording's);
  * returns fake_vm_start's result. */
 static int start_replay(const struct virt_backend *hw, const u8 *log, size_t len,
 			u32 digest_interval)
@@ -140,6 +143,7 @@ static int start_replay(const struct virt_backend *hw, const u8 *log, size_t len
 
 	fake_vm_prepare();
 	fake_tsc_advance(REPLAY_CLOCK_SHIFT);
+	fake.insn_cycles = REPLAY_INSN_CYCLES;
 	fake_cfg.rr = RR_CHOICE_REPLAY;
 	fake_cfg.rr_digest = digest_interval;
 	fake_vm_add_module(LOG_MODULE, log, len);
@@ -332,8 +336,9 @@ static void test_record_log_contents(void **state)
 	assert_true(c.clock_async.async && c.clock_async.rip == c.interrupt.rip);
 }
 
-/* A replay, on this backend, with the host clock 2^40 cycles later, gives
- * the guest exactly what it saw when recorded, at every step, and says so. */
+/* A replay, on this backend, with the host clock 2^40 cycles later and
+ * instructions 1.777 times slower, gives the guest exactly what it saw when
+ * recorded, at every step, and says so. */
 static void test_replay_matches_recording(void **state)
 {
 	record(*state, guest, ARRAY_SIZE(guest), 0);
@@ -447,12 +452,56 @@ static void test_other_cpuid_leaf_caught(void **state)
 {
 	char what[160];
 
-	memcpy(guest_other_cpuid, guest, sizeof(guest));
-	guest_other_cpuid[STEP_CPUID1].value[GPR_RAX] = 2;
+	memcpy(guest_changed, guest, sizeof(guest));
+	guest_changed[STEP_CPUID1].value[GPR_RAX] = 2;
 	record(*state, guest, ARRAY_SIZE(guest), 0);
-	replay(*state, rec.log, rec.len, guest_other_cpuid, ARRAY_SIZE(guest_other_cpuid), 0);
+	replay(*state, rec.log, rec.len, guest_changed, ARRAY_SIZE(guest_changed), 0);
 	snprintf(what, sizeof(what), "CPUID leaf 0x2.0, the log has leaf 0x1.0");
 	assert_diverged(STEP_CPUID1 + 1, what);
+}
+
+/* The same input asked for at another RIP (an instruction before it was
+ * one byte longer) is caught at its landmark. */
+static void test_input_at_other_rip_caught(void **state)
+{
+	char what[160];
+
+	memcpy(guest_changed, guest, sizeof(guest));
+	guest_changed[STEP_RDTSC - 1].len++;
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	replay(*state, rec.log, rec.len, guest_changed, ARRAY_SIZE(guest_changed), 0);
+	snprintf(what, sizeof(what), "the guest asks for RDTSC at rip %#llx; the log has RDTSC at "
+		 "landmark %u rip %#llx", rip_of_step(STEP_RDTSC) + 1, STEP_RDTSC + 1,
+		 rip_of_step(STEP_RDTSC));
+	assert_diverged(STEP_RDTSC + 1, what);
+}
+
+static void clear_if_in_async_regs(struct rrlog_entry *e, void *ctx)
+{
+	unsigned *edited_entries = ctx;
+
+	if (e->async) {
+		e->regs[GPR_COUNT] &= ~RFLAGS_IF;
+		(*edited_entries)++;
+	}
+}
+
+/* A log whose interrupt arrives where the guest has IF=0: the registers
+ * never match, so after RR_SEARCH_BUDGET breakpoint stops the replay takes
+ * the logged ones (a fast-forward), and then refuses to inject. */
+static void test_interrupt_where_guest_cannot_take_it(void **state)
+{
+	unsigned edited_entries = 0;
+	size_t len;
+
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	len = rewrite_log(clear_if_in_async_regs, &edited_entries);
+	assert_int_equal(edited_entries, 2); /* the timer's CLOCK and the INTERRUPT */
+	replay(*state, edited, len, guest, ARRAY_SIZE(guest), 0);
+	assert_diverged(STEP_LOOP - 2, "the log injects vector 0x20 where the guest cannot take it");
+	assert_int_equal(fake_vm.rr->stats.fast_forwards, 1);
+	assert_int_equal(fake_vm.rr->stats.search_stops, RR_SEARCH_BUDGET);
+	assert_int_equal(fake.ninjected, 0);
 }
 
 /* A guest that goes on after the recorded run ended is caught. */
@@ -531,6 +580,8 @@ int main(void)
 		ON(test_altered_io_value_caught, fake_backend_ept),
 		ON(test_altered_tsc_caught_by_digest, fake_backend_npt),
 		ON(test_other_cpuid_leaf_caught, fake_backend_ept),
+		ON(test_input_at_other_rip_caught, fake_backend_npt),
+		ON(test_interrupt_where_guest_cannot_take_it, fake_backend_ept),
 		ON(test_guest_outlives_log, fake_backend_npt),
 		ON(test_truncated_log_refused, fake_backend_ept),
 		ON(test_foreign_log_refused, fake_backend_ept),

@@ -158,6 +158,30 @@ static void test_halted_guest_woken_by_tick(void **state)
 	assert_false(fake_vm.vcpu.halted);
 }
 
+/* "STI; HLT" with an interrupt already waiting: HLT exits inside STI's
+ * shadow, and completing it (advance_rip) must end the shadow, so the
+ * interrupt goes in at once and the guest does not sleep. */
+static void test_sti_hlt_takes_waiting_interrupt(void **state)
+{
+	static const struct fake_step script[] = {
+		PIC_INIT(PIC_MASK_ALL_BUT_IRQ0), PIT_PERIODIC(PIT_COUNT), FAKE_LOOP(LOOP_PAST_TICK),
+		FAKE_STI, FAKE_HLT, PIC_EOI,
+	};
+	const unsigned hlt = PIC_INIT_STEPS + PIT_PERIODIC_STEPS + 2;
+
+	FAKE_SCRIPT(script);
+	vm_run(&fake_vm);
+	assert_exited();
+	assert_int_equal(fake.ninjected, 1);
+	assert_irq0(&fake.injected[0]);
+	assert_int_equal(fake.injected[0].step, hlt + 1);
+	/* right after HLT: the steps before the loop, its iterations, STI, HLT */
+	assert_true(fake.injected[0].tsc == fake_vm.start_tsc +
+		    (u64)(hlt - 1 + LOOP_PAST_TICK + 1) * FAKE_INSN_CYCLES);
+	assert_int_equal(fake_platform.idle_calls, 0);
+	assert_true(fake_vm.stats.halted_cycles == 0);
+}
+
 /* Without NRIP save or decode assists the exit does not say how long the
  * instruction was, nor (for a CR access) which register: hv/ decodes the
  * bytes at RIP. QEMU reports RDTSCP as RDTSC; the decoder tells them apart. */
@@ -209,6 +233,7 @@ int main(void)
 		T(test_tick_waits_for_interrupt_window),
 		T(test_masked_tick_not_injected),
 		T(test_halted_guest_woken_by_tick),
+		T(test_sti_hlt_takes_waiting_interrupt),
 		T(test_exits_decoded_from_guest_memory),
 		T(test_refused_entry_stops),
 	};
