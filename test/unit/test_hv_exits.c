@@ -63,14 +63,20 @@ static struct vcpu *vcpu;
 static u64 *gpr;
 static u64 entry_rip;
 
-static int setup(void **state)
+/* Boots the guest (after fake_vm_prepare) and starts its clock. */
+static void boot(void)
 {
-	fake_vm_prepare();
 	fake_vm_boot(&fake_backend_ept);
 	fake_vm.start_tsc = fake_platform.tsc; /* as vm_run does */
 	vcpu = &fake_vm.vcpu;
 	gpr = vcpu->arch.gpr;
 	entry_rip = fake.s.rip;
+}
+
+static int setup(void **state)
+{
+	fake_vm_prepare();
+	boot();
 	return 0;
 }
 
@@ -544,6 +550,21 @@ static void test_io_cmos(void **state)
 	assert_done(6 * LEN_IO);
 }
 
+/* Without a readable host clock the RTC starts at 2026-01-01, with a
+ * warning. */
+static void test_io_cmos_without_host_clock(void **state)
+{
+	fake_vm_destroy();
+	fake_vm_prepare();
+	fake_platform.cmos_broken = true;
+	capture_start();
+	boot();
+	assert_captured("warn: devices: host RTC unreadable; the guest's clock starts at 2026-01-01");
+	assert_int_equal(cmos_read(CMOS_YEAR), bcd(26));
+	assert_int_equal(cmos_read(CMOS_HOURS), bcd(0));
+	assert_done(4 * LEN_IO);
+}
+
 /* COM1's output reaches the guest console (COM2 here); its line status
  * says the transmitter is empty (PC16550D, LSR bits 5 and 6). */
 static void test_io_uart(void **state)
@@ -678,6 +699,7 @@ int main(void)
 		T(test_io_pic),
 		T(test_io_pit_follows_guest_time),
 		T(test_io_cmos),
+		T(test_io_cmos_without_host_clock),
 		T(test_io_uart),
 		T(test_io_string_stops),
 		T(test_hlt_with_interrupts_on),

@@ -11,6 +11,7 @@
 #include "helpers.h"
 
 #include "arch/x86/trap.h"
+#include "errno.h"
 #include "fake_scripts.h"
 #include "fake_vm.h"
 #include "hv/exit_kinds.h"
@@ -214,6 +215,24 @@ static void test_exits_decoded_from_guest_memory(void **state)
 	assert_true(fake.s.rip == FAKE_KERNEL_ENTRY + sizeof(code) + 1); /* and the exit port's OUT */
 }
 
+/* Creating the VM fails cleanly, saying why: no memory for guest RAM, or
+ * a vCPU the backend cannot create. */
+static void test_vm_create_failures(void **state)
+{
+	fake_vm_prepare();
+	fake_platform.page_limit = 16;
+	capture_start();
+	assert_int_equal(fake_vm_create(&fake_backend_ept), -ENOMEM);
+	assert_captured("error: vm: cannot allocate 2 MiB of guest RAM");
+
+	fake_vm_prepare();
+	fake.create_fails = true;
+	capture_start();
+	assert_int_equal(fake_vm_create(&fake_backend_npt), -ENOMEM);
+	assert_captured("error: vm: cannot create the vCPU (-12)");
+	capture_stop();
+}
+
 /* A VM entry the CPU refuses ends the run with a report. */
 static void test_refused_entry_stops(void **state)
 {
@@ -236,6 +255,7 @@ int main(void)
 		T(test_sti_hlt_takes_waiting_interrupt),
 		T(test_exits_decoded_from_guest_memory),
 		T(test_refused_entry_stops),
+		T(test_vm_create_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
