@@ -66,6 +66,16 @@ static inline u64 read_rflags(void)
 	return f;
 }
 
+#ifdef UNDERSTUDY_HOST_TEST
+/* Host tests run hv/ over a deterministic fake clock
+ * (test/unit/fake_platform.c) instead of the host CPU's counter. */
+u64 host_test_rdtsc(void);
+
+static inline u64 rdtsc(void)
+{
+	return host_test_rdtsc();
+}
+#else
 static inline u64 rdtsc(void)
 {
 	u32 lo, hi;
@@ -73,6 +83,7 @@ static inline u64 rdtsc(void)
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((u64)hi << 32) | lo;
 }
+#endif
 
 static inline void outb(u16 port, u8 v)
 {

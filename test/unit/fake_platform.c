@@ -1,0 +1,276 @@
+/* The machine under the hypervisor's code in host tests (see
+ * fake_platform.h). Each function here replaces the one of the same name
+ * in arch/x86/, drivers/ or hv/host_work.c, which host tests do not link. */
+#include "fake_platform.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arch/x86/idle.h"
+#include "compiler.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/time.h"
+#include "drivers/rtc/cmos.h"
+#include "drivers/serial/uart16550.h"
+#include "errno.h"
+#include "hv/host_work.h"
+#include "net/logstream/logstream_out.h"
+
+#define MAX_ALLOCATIONS 256
+#define IDLE_CALLS_MAX 100000 /* more sleeps than any test needs: the run loop is stuck */
+#define UART_PORTS 4
+
+struct allocation {
+	void *p;
+	u64 npages;
+};
+
+struct uart_capture {
+	u16 base;
+	u8 bytes[FAKE_UART_CAPTURE];
+	size_t len;
+};
+
+struct fake_platform fake_platform;
+
+static struct allocation allocations[MAX_ALLOCATIONS];
+static unsigned nallocations;
+static struct uart_capture uarts[UART_PORTS] = {
+	{ .base = COM1_PORT }, { .base = COM2_PORT }, { .base = COM3_PORT }, { .base = COM4_PORT },
+};
+
+void fake_platform_reset(void)
+{
+	for (unsigned i = 0; i < nallocations; i++)
+		free(allocations[i].p);
+	nallocations = 0;
+	memset(&fake_platform, 0, sizeof(fake_platform));
+	fake_platform.tsc = FAKE_TSC_START;
+	fake_platform.page_limit = UINT64_MAX;
+	for (unsigned i = 0; i < UART_PORTS; i++)
+		uarts[i].len = 0;
+}
+
+void fake_tsc_advance(u64 cycles)
+{
+	fake_platform.tsc += cycles;
+}
+
+/* --- pages (arch/x86/mm.h) ------------------------------------------------ */
+
+int page_alloc(u64 npages, u64 align_pages, phys_addr_t *out)
+{
+	u64 align = (align_pages ? align_pages : 1) * PAGE_SIZE;
+	void *p;
+
+	if (!npages || fake_platform.pages_allocated + npages > fake_platform.page_limit)
+		return -ENOMEM;
+	if (nallocations == MAX_ALLOCATIONS)
+		fail_msg("fake platform: more than %d page allocations", MAX_ALLOCATIONS);
+	p = aligned_alloc(align, npages * PAGE_SIZE);
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0, npages * PAGE_SIZE); /* the allocator hands out zeroed frames */
+	allocations[nallocations++] = (struct allocation){ p, npages };
+	fake_platform.pages_allocated += npages;
+	*out = virt_to_phys(p);
+	return 0;
+}
+
+int page_free(phys_addr_t addr, u64 npages)
+{
+	for (unsigned i = 0; i < nallocations; i++) {
+		if (allocations[i].p != phys_to_virt(addr) || allocations[i].npages != npages)
+			continue;
+		free(allocations[i].p);
+		allocations[i] = allocations[--nallocations];
+		fake_platform.pages_allocated -= npages;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+u64 mm_free_pages(void)
+{
+	return fake_platform.page_limit == UINT64_MAX
+		       ? GiB(1) / PAGE_SIZE
+		       : fake_platform.page_limit - fake_platform.pages_allocated;
+}
+
+/* --- time (arch/x86/cpu.h rdtsc, arch/x86/time.h, arch/x86/idle.h) ------- */
+
+u64 host_test_rdtsc(void)
+{
+	return fake_platform.tsc;
+}
+
+static const struct clock_info fake_clocks = {
+	.tsc_hz = FAKE_TSC_HZ,
+	.tsc_hz_measured = FAKE_TSC_HZ,
+	.tsc_hz_cpuid = 0,
+	.lapic_timer_hz = 0,
+	.tsc_invariant = true,
+	.tsc_source = "fake",
+};
+
+const struct clock_info *time_clocks(void)
+{
+	return &fake_clocks;
+}
+
+u64 time_now_ns(void)
+{
+	return time_tsc_to_ns(fake_platform.tsc);
+}
+
+u64 time_tsc_to_ns(u64 cycles)
+{
+	return cycles; /* 1 GHz */
+}
+
+u64 time_ns_to_tsc(u64 ns)
+{
+	return ns;
+}
+
+void idle_install(void)
+{
+	fake_platform.idle_installs++;
+}
+
+/* Sleeping is the clock jumping to the deadline (or by max_ns). */
+u64 idle_until_tsc(u64 deadline_tsc, u64 max_ns)
+{
+	u64 now = fake_platform.tsc, until = now + time_ns_to_tsc(max_ns);
+
+	if (++fake_platform.idle_calls > IDLE_CALLS_MAX)
+		fail_msg("fake platform: %d sleeps; the run loop never ends", IDLE_CALLS_MAX);
+	fake_platform.last_idle_deadline = deadline_tsc;
+	if (deadline_tsc < until)
+		until = deadline_tsc;
+	if (until <= now)
+		return 0;
+	fake_platform.tsc = until;
+	fake_platform.idle_cycles += until - now;
+	return until - now;
+}
+
+u64 idle_until_ns(u64 deadline_ns, u64 max_ns)
+{
+	return idle_until_tsc(time_ns_to_tsc(deadline_ns), max_ns);
+}
+
+/* --- the hypervisor's own work (hv/host_work.h): there is no network ------ */
+
+void host_work_poll(struct vm *vm)
+{
+}
+
+u64 host_work_deadline_tsc(void)
+{
+	return UINT64_MAX;
+}
+
+void host_work_serve(struct vm *vm, u32 seconds)
+{
+}
+
+int logstream_out_open(struct byte_ring *ring, u32 ip, u16 port, const void *log_header,
+		       u16 header_len)
+{
+	return -ENODEV; /* no network */
+}
+
+void logstream_out_poll(void)
+{
+}
+
+void logstream_out_wait(void)
+{
+}
+
+void logstream_out_finish(void)
+{
+}
+
+int logstream_out_flushed(void)
+{
+	return -EIO;
+}
+
+u64 logstream_out_bytes(void)
+{
+	return 0;
+}
+
+/* --- the CMOS clock (drivers/rtc/cmos.h) ---------------------------------- */
+
+int cmos_read_time(struct host_wall_time *t)
+{
+	if (fake_platform.cmos_broken)
+		return -EIO;
+	*t = (struct host_wall_time){ FAKE_CMOS_YEAR, FAKE_CMOS_MONTH, FAKE_CMOS_DAY,
+				      FAKE_CMOS_HOUR, FAKE_CMOS_MINUTE, FAKE_CMOS_SECOND };
+	return 0;
+}
+
+/* --- host serial ports (drivers/serial/uart16550.h) ----------------------- */
+
+static struct uart_capture *uart_at(u16 base)
+{
+	for (unsigned i = 0; i < UART_PORTS; i++)
+		if (uarts[i].base == base)
+			return &uarts[i];
+	return NULL;
+}
+
+bool uart16550_init(struct uart16550 *u, u16 base)
+{
+	u->base = base;
+	u->present = uart_at(base) != NULL;
+	return u->present;
+}
+
+void uart16550_write_burst(struct uart16550 *u, const u8 *buf, size_t len)
+{
+	struct uart_capture *c = uart_at(u->base);
+
+	if (!c)
+		return;
+	if (len > sizeof(c->bytes) - c->len)
+		fail_msg("fake platform: more than %d bytes written to the UART at %#x",
+			 FAKE_UART_CAPTURE, u->base);
+	memcpy(c->bytes + c->len, buf, len);
+	c->len += len;
+}
+
+void uart16550_putc(struct uart16550 *u, char c)
+{
+	uart16550_write_burst(u, (const u8 *)&c, 1);
+}
+
+void uart16550_write(struct uart16550 *u, const char *buf, size_t len)
+{
+	uart16550_write_burst(u, (const u8 *)buf, len);
+}
+
+const u8 *fake_uart_bytes(u16 base, size_t *len)
+{
+	struct uart_capture *c = uart_at(base);
+
+	*len = c ? c->len : 0;
+	return c ? c->bytes : NULL;
+}
+
+void fake_uart_clear(u16 base)
+{
+	struct uart_capture *c = uart_at(base);
+
+	if (c)
+		c->len = 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * The machine under the hypervisor's code in host tests
+ * (test/unit/fake_platform.c): what hv/ gets from arch/x86 and drivers/
+ * when it runs on real hardware, replaced by deterministic host versions.
+ *
+ * - Pages: page_alloc() over aligned_alloc(); phys_to_virt() is the
+ *   identity, so host pointers serve as physical addresses (guest RAM,
+ *   stage-2 tables, the record ring). fake_platform_reset() frees them all.
+ * - Time: one fake TSC at 1 GHz, moved only by the fake guest's
+ *   instructions (fake_backend.c) and by idle_until_tsc(), which jumps it
+ *   to the deadline; rdtsc() reads it (arch/x86/cpu.h, UNDERSTUDY_HOST_TEST).
+ * - Serial ports: every byte written to a host UART is kept per port, so
+ *   the guest's console (COM2) and a record run's log (COM3) can be read.
+ * - The CMOS clock gives a fixed wall time; the network is absent.
+ */
+#ifndef UNDERSTUDY_TEST_FAKE_PLATFORM_H
+#define UNDERSTUDY_TEST_FAKE_PLATFORM_H
+
+#include "types.h"
+
+#define FAKE_TSC_HZ 1000000000ULL /* 1 GHz: one cycle is one nanosecond */
+#define FAKE_TSC_START 1000000ULL /* the fake TSC at reset (not zero, as on a booted CPU) */
+
+/* The fixed wall time of the host's CMOS clock. */
+#define FAKE_CMOS_YEAR 2025
+#define FAKE_CMOS_MONTH 3
+#define FAKE_CMOS_DAY 4
+#define FAKE_CMOS_HOUR 5
+#define FAKE_CMOS_MINUTE 6
+#define FAKE_CMOS_SECOND 7
+
+#define FAKE_UART_CAPTURE (1024 * 1024) /* bytes kept per serial port */
+
+struct fake_platform {
+	u64 tsc;              /* the fake time-stamp counter */
+	u64 pages_allocated;  /* pages handed out since the reset */
+	u64 page_limit;       /* page_alloc fails (-ENOMEM) beyond this many pages */
+	unsigned idle_calls;  /* idle_until_tsc/ns calls since the reset */
+	u64 idle_cycles;      /* cycles they slept */
+	u64 last_idle_deadline;
+	unsigned idle_installs;
+	bool cmos_broken;     /* cmos_read_time fails */
+};
+
+extern struct fake_platform fake_platform;
+
+/* Frees every page handed out and resets the clock, the counters and the
+ * serial captures. Call it before (and after) each test. */
+void fake_platform_reset(void);
+
+/* Moves the fake TSC on by cycles (the guest's work, or time passing). */
+void fake_tsc_advance(u64 cycles);
+
+/* The bytes written so far to the host UART at port base (COM1..COM4). */
+const u8 *fake_uart_bytes(u16 base, size_t *len);
+
+/* Forgets the bytes written to the host UART at base. */
+void fake_uart_clear(u16 base);
+
+#endif

@@ -1,0 +1,591 @@
+// sources-list: test/unit/hv_host.sources
+/*
+ * Record and replay (hv/rr/) on the fake backend. A scripted guest meets
+ * every kind of input the log carries: RDTSC, reads of the PIT and the
+ * CMOS, CPUID, RDRAND (where the host has it), device time and a timer
+ * interrupt that arrives while it spins (an asynchronous landmark), plus a
+ * store that dirty tracking sees. It is recorded (the log goes to the fake
+ * COM3), then replayed from that log with the host clock moved far on: the
+ * replay must say it matches, and the guest must have seen exactly the
+ * recorded values at every step. Then the log is altered (re-encoded with
+ * the log writer), cut short, or given to another guest, and the replay
+ * must stop at the right landmark saying what differs.
+ */
+#include "helpers.h"
+
+#include <cpuid.h>
+
+#include "drivers/serial/uart16550.h"
+#include "errno.h"
+#include "fake_scripts.h"
+#include "fake_vm.h"
+#include "hv/rr/rr.h"
+#include "hv/vdev/cmos_rtc.h"
+
+#define PIT_COUNT 100            /* 83.8 us periods */
+#define LOOP_LONG 100000         /* a loop waiting for the timer interrupt */
+#define GUEST_EXIT_CODE 3
+#define REPLAY_CLOCK_SHIFT (1ULL << 40) /* the replay's host TSC starts far ahead */
+#define REPLAY_INSN_CYCLES 1777  /* and its guest runs on a slower machine */
+#define LOG_MODULE "replay_log"  /* the first word of the log's boot module */
+#define CMOS_SECONDS 0x00
+#define STORED_VALUE 0x1122334455667788ULL
+#define CPUID1_ECX_RDRAND (1u << 30) /* SDM Vol 2A, CPUID, Table 3-10 */
+#define MAX_PAGES_LISTED 1024
+
+/* The guest: every input the log carries. */
+#define STEPS_BEFORE_RDRAND                                                            \
+	PIC_INIT(PIC_MASK_ALL_BUT_IRQ0), PIT_PERIODIC(PIT_COUNT),                      \
+	FAKE_RDTSC,                                                                    \
+	FAKE_OUT(PIT_CONTROL_PORT, 1, PIT_CW_LATCH_CH0), FAKE_IN(VPIT_BASE, 1),        \
+	FAKE_IN(VPIT_BASE, 1),                                                         \
+	FAKE_CPUID(0, 0), FAKE_CPUID(1, 0),                                            \
+	FAKE_OUT(VRTC_INDEX_PORT, 1, CMOS_SECONDS), FAKE_IN(VRTC_DATA_PORT, 1),        \
+	FAKE_STORE(FAKE_DATA_GPA, STORED_VALUE, 8), FAKE_STI, FAKE_LOOP(LOOP_LONG),    \
+	PIC_EOI, FAKE_RDTSC
+
+enum {
+	STEP_RDTSC = PIC_INIT_STEPS + PIT_PERIODIC_STEPS,
+	STEP_PIT_LO = STEP_RDTSC + 2,
+	STEP_CPUID1 = STEP_RDTSC + 5,
+	STEP_LOOP = STEP_RDTSC + 10,
+	STEPS_COMMON = STEP_LOOP + 3,
+};
+
+static const struct fake_step guest[] = { STEPS_BEFORE_RDRAND };
+static const struct fake_step guest_rdrand[] = { STEPS_BEFORE_RDRAND, FAKE_RDRAND, FAKE_RDTSC };
+/* The same guest changed by a test (another CPUID leaf, a longer
+ * instruction). */
+static struct fake_step guest_changed[ARRAY_SIZE(guest)];
+
+/* What a record run left: its log and what the guest saw at each step. */
+struct recording {
+	u8 log[FAKE_UART_CAPTURE];
+	size_t len;
+	u64 regs_at[FAKE_MAX_STEPS][GPR_COUNT];
+	unsigned steps;
+	struct fake_event injected;
+	u64 landmarks;
+};
+
+static struct recording rec;
+static u8 edited[FAKE_UART_CAPTURE];
+static u8 frame[RR_FRAME_SIZE];
+static struct rrlog_page_hash pages[MAX_PAGES_LISTED];
+
+/* The guest RIP at step i of the guest: every step before it moved RIP
+ * past its instruction (exit handlers for exits, the fake CPU otherwise). */
+static u64 rip_of_step(unsigned i)
+{
+	u64 rip = FAKE_KERNEL_ENTRY;
+
+	for (unsigned k = 0; k < i; k++)
+		rip += guest[k].len;
+	return rip;
+}
+
+static bool host_has_rdrand(void)
+{
+	unsigned a, b, c, d;
+
+	return __get_cpuid(1, &a, &b, &c, &d) && (c & CPUID1_ECX_RDRAND);
+}
+
+static int teardown(void **state)
+{
+	capture_stop();
+	fake_vm_destroy();
+	return 0;
+}
+
+/* --- record and replay runs -------------------------------------------------------- */
+
+static void run_script(const struct fake_step *script, unsigned n)
+{
+	fake.exit_code = GUEST_EXIT_CODE;
+	fake_load_script(script, n);
+	capture_start();
+	vm_run(&fake_vm);
+}
+
+/* Records script on hw into rec. */
+static void record(const struct virt_backend *hw, const struct fake_step *script, unsigned n,
+		   u32 digest_interval)
+{
+	const u8 *log;
+
+	fake_vm_prepare();
+	fake_cfg.rr = RR_CHOICE_RECORD;
+	fake_cfg.rr_digest = digest_interval;
+	fake_vm_boot(hw);
+	run_script(script, n);
+	if (fake_vm.state != VM_EXITED)
+		fail_msg("record run stopped: %s", fake_vm.stop_reason);
+	assert_false(fake_vm.rr->sink_failed);
+	log = fake_uart_bytes(COM3_PORT, &rec.len);
+	assert_true(rec.len > RRLOG_HEADER_SIZE);
+	memcpy(rec.log, log, rec.len);
+	memcpy(rec.regs_at, fake.regs_at, sizeof(rec.regs_at));
+	rec.steps = n;
+	rec.landmarks = fake_vm.stats.guest_caused_exits;
+	assert_true(fake.ninjected >= 1);
+	rec.injected = fake.injected[0];
+	fake_vm_destroy();
+}
+
+/* Sets up a replay of the log bytes on hw, far later on the host clock and
+ * on a slower machine (every live time differs from the recording's);
+ * returns fake_vm_start's result. */
+static int start_replay(const struct virt_backend *hw, const u8 *log, size_t len,
+			u32 digest_interval)
+{
+	int err;
+
+	fake_vm_prepare();
+	fake_tsc_advance(REPLAY_CLOCK_SHIFT);
+	fake.insn_cycles = REPLAY_INSN_CYCLES;
+	fake_cfg.rr = RR_CHOICE_REPLAY;
+	fake_cfg.rr_digest = digest_interval;
+	fake_vm_add_module(LOG_MODULE, log, len);
+	capture_start();
+	err = fake_vm_create(hw);
+	return err ? err : fake_vm_start();
+}
+
+static void replay(const struct virt_backend *hw, const u8 *log, size_t len,
+		   const struct fake_step *script, unsigned n, u32 digest_interval)
+{
+	assert_int_equal(start_replay(hw, log, len, digest_interval), 0);
+	run_script(script, n);
+}
+
+static void assert_replay_matches(void)
+{
+	char line[160];
+
+	if (fake_vm.rr->divergence.diverged)
+		fail_msg("the replay diverged at landmark %llu: %s", fake_vm.rr->divergence.landmark,
+			 fake_vm.rr->divergence.what);
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_int_equal(fake_vm.exit_code, GUEST_EXIT_CODE);
+	assert_true(fake_vm.rr->ended);
+	snprintf(line, sizeof(line), "rr: replay matches the recording: %llu guest-caused exits, "
+		 "final digest identical", rec.landmarks);
+	assert_captured(line);
+}
+
+/* The replay stopped where and why it should have. */
+static void assert_diverged(u64 landmark, const char *what)
+{
+	char reason[VM_STOP_REASON_MAX];
+
+	if (!fake_vm.rr->divergence.diverged)
+		fail_msg("the replay did not diverge (state %d)", fake_vm.state);
+	if (fake_vm.rr->divergence.landmark != landmark || strcmp(fake_vm.rr->divergence.what, what))
+		fail_msg("diverged at landmark %llu: \"%s\"; expected landmark %llu: \"%s\"",
+			 fake_vm.rr->divergence.landmark, fake_vm.rr->divergence.what, landmark, what);
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+	snprintf(reason, sizeof(reason), "replay diverged at landmark %llu: %s", landmark, what);
+	assert_string_equal(fake_vm.stop_reason, reason);
+	assert_not_captured("replay matches");
+}
+
+/* --- reading and re-encoding logs ----------------------------------------------------- */
+
+typedef void (*entry_fn)(struct rrlog_entry *e, void *ctx);
+
+/* Reads every entry of log (a DIGEST_PAGES entry with its pages decoded
+ * into pages[]) and hands it to fn; returns the header's length. */
+static size_t each_entry(const u8 *log, size_t len, entry_fn fn, void *ctx)
+{
+	struct rrlog_header h;
+	struct rrlog_reader r;
+	struct rrlog_entry e;
+	const char *why = NULL;
+	int hlen = rrlog_read_header(log, len, &h, &why);
+	size_t at;
+
+	if (hlen < 0)
+		fail_msg("log header: %s", why);
+	rrlog_reader_init(&r, false);
+	for (at = (size_t)hlen; at < len;) {
+		long n = rrlog_open_frame(&r, log + at, len - at);
+		int got;
+
+		if (n < 0)
+			fail_msg("frame at %zu: %s", at, r.error);
+		at += (size_t)n;
+		while ((got = rrlog_next(&r, &e)) > 0) {
+			if (e.type == RR_DIGEST_PAGES) {
+				struct rrlog_pages_iter it;
+				u32 k = 0;
+
+				assert_true(e.pages.count <= MAX_PAGES_LISTED);
+				rrlog_pages_begin(&it, &r, &e);
+				while (rrlog_pages_next(&it, &pages[k]) > 0)
+					k++;
+				assert_int_equal(k, e.pages.count);
+				e.pages.pages = pages;
+			}
+			fn(&e, ctx);
+		}
+		assert_int_equal(got, 0);
+	}
+	return (size_t)hlen;
+}
+
+struct rewrite {
+	struct rrlog_writer w;
+	u8 *out;
+	size_t len;
+	entry_fn edit;
+	void *edit_ctx;
+};
+
+static void flush_frame(struct rewrite *rw)
+{
+	size_t n = rrlog_finish_frame(&rw->w);
+
+	memcpy(rw->out + rw->len, frame, n);
+	rw->len += n;
+}
+
+static void rewrite_entry(struct rrlog_entry *e, void *ctx)
+{
+	struct rewrite *rw = ctx;
+
+	rw->edit(e, rw->edit_ctx);
+	if (rrlog_append(&rw->w, e) == -ENOSPC) {
+		flush_frame(rw);
+		assert_int_equal(rrlog_append(&rw->w, e), 0);
+	}
+}
+
+/* The recorded log re-encoded by the log writer after edit changed its
+ * entries: a well-formed log that says something else. Returns its length. */
+static size_t rewrite_log(entry_fn edit, void *ctx)
+{
+	struct rrlog_header h;
+	const char *why = NULL;
+	int hlen = rrlog_read_header(rec.log, rec.len, &h, &why);
+	struct rewrite rw = { .out = edited + hlen, .edit = edit, .edit_ctx = ctx };
+
+	assert_true(hlen > 0);
+	memcpy(edited, rec.log, (size_t)hlen);
+	rrlog_writer_init(&rw.w, frame, sizeof(frame));
+	each_entry(rec.log, rec.len, rewrite_entry, &rw);
+	flush_frame(&rw);
+	return (size_t)hlen + rw.len;
+}
+
+/* --- the log a record run writes ----------------------------------------------------------- */
+
+struct census {
+	u64 count[RR_TYPES];
+	struct rrlog_entry first_io, first_tsc, interrupt, clock_async;
+	bool data_page_listed;
+};
+
+static void count_entry(struct rrlog_entry *e, void *ctx)
+{
+	struct census *c = ctx;
+
+	if (e->type == RR_IO_IN && !c->count[RR_IO_IN])
+		c->first_io = *e;
+	if (e->type == RR_RDTSC && !c->count[RR_RDTSC])
+		c->first_tsc = *e;
+	if (e->type == RR_INTERRUPT)
+		c->interrupt = *e;
+	if (e->type == RR_CLOCK && e->async)
+		c->clock_async = *e;
+	if (e->type == RR_DIGEST_PAGES)
+		for (u32 i = 0; i < e->pages.count; i++)
+			c->data_page_listed |= e->pages.pages[i].page == FAKE_DATA_GPA / PAGE_SIZE_4K;
+	c->count[e->type & (RR_TYPES - 1)]++;
+}
+
+/* The log holds each input at its landmark: two RDTSCs, three port reads,
+ * two CPUIDs, the interrupt (asynchronous, in the spinning loop, with its
+ * registers), the start and end digests (the end one listing the page
+ * the guest stored to) and END. */
+static void test_record_log_contents(void **state)
+{
+	struct census c = { 0 };
+
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	each_entry(rec.log, rec.len, count_entry, &c);
+	assert_int_equal(c.count[RR_RDTSC], 2);
+	assert_int_equal(c.count[RR_IO_IN], 3);
+	assert_int_equal(c.count[RR_CPUID], 2);
+	assert_int_equal(c.count[RR_INTERRUPT], 1);
+	assert_int_equal(c.count[RR_DIGEST], 2);
+	assert_int_equal(c.count[RR_END], 1);
+	assert_true(c.count[RR_CLOCK] >= 10); /* PIC and PIT accesses, the timer */
+	assert_true(c.data_page_listed);
+
+	assert_int_equal(c.first_tsc.landmark, STEP_RDTSC + 1);
+	assert_true(c.first_tsc.tsc == rec.regs_at[STEP_RDTSC + 1][GPR_RAX]);
+	assert_int_equal(c.first_io.io.port, VPIT_BASE);
+	assert_int_equal(c.first_io.landmark, STEP_PIT_LO + 1);
+	assert_true(c.first_io.rip == rip_of_step(STEP_PIT_LO));
+
+	assert_true(c.interrupt.async);
+	assert_int_equal(c.interrupt.vector, GUEST_IRQ0_VECTOR);
+	assert_int_equal(c.interrupt.landmark, STEP_LOOP - 1); /* after the store's window fault */
+	assert_true(c.interrupt.regs[GPR_RCX] == rec.regs_at[STEP_LOOP + 1][GPR_RCX]);
+	assert_true(c.clock_async.async && c.clock_async.rip == c.interrupt.rip);
+}
+
+/* A replay, on this backend, with the host clock 2^40 cycles later and
+ * instructions 1.777 times slower, gives the guest exactly what it saw when
+ * recorded, at every step, and says so. */
+static void test_replay_matches_recording(void **state)
+{
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	replay(*state, rec.log, rec.len, guest, ARRAY_SIZE(guest), 0);
+	assert_replay_matches();
+	for (unsigned i = 0; i < ARRAY_SIZE(guest); i++)
+		for (int r = 0; r < GPR_COUNT; r++)
+			if (fake.regs_at[i][r] != rec.regs_at[i][r])
+				fail_msg("step %u register %d: %#llx, recorded %#llx", i, r,
+					 fake.regs_at[i][r], rec.regs_at[i][r]);
+	/* the interrupt arrived at the same iteration of the loop, found by
+	 * stopping at the loop's breakpoint */
+	assert_int_equal(fake.ninjected, 1);
+	assert_int_equal(fake.injected[0].ev.vector, rec.injected.ev.vector);
+	assert_int_equal(fake.injected[0].step, rec.injected.step);
+	assert_true(fake.breakpoint_exits >= 1);
+	assert_int_equal(fake.timer_exits, 0); /* replay follows the log, not the clock */
+	assert_int_equal(fake_vm.rr->stats.searches, 1);
+}
+
+/* Replays on the other stage-2 format, with a digest after every exit. */
+static void test_replay_on_other_backend_with_digests(void **state)
+{
+	const struct virt_backend *other = *state == &fake_backend_ept ? &fake_backend_npt
+									: &fake_backend_ept;
+
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	replay(other, rec.log, rec.len, guest, ARRAY_SIZE(guest), 1);
+	assert_replay_matches();
+	assert_true(fake_vm.rr->stats.digests >= rec.landmarks);
+}
+
+/* RDRAND's value comes from the host: the replay's guest gets the
+ * recorded one, not a new one. */
+static void test_replay_gives_recorded_rdrand(void **state)
+{
+	const unsigned rdrand = STEPS_COMMON;
+
+	if (!host_has_rdrand())
+		skip();
+	record(*state, guest_rdrand, ARRAY_SIZE(guest_rdrand), 0);
+	replay(*state, rec.log, rec.len, guest_rdrand, ARRAY_SIZE(guest_rdrand), 0);
+	assert_replay_matches();
+	assert_true(fake.regs_at[rdrand + 1][GPR_RAX] == rec.regs_at[rdrand + 1][GPR_RAX]);
+}
+
+/* --- altered logs and guests ---------------------------------------------------------------- */
+
+static void flip_first_pit_read(struct rrlog_entry *e, void *ctx)
+{
+	bool *done = ctx;
+
+	if (e->type == RR_IO_IN && !*done) {
+		e->io.value ^= 1;
+		*done = true;
+	}
+}
+
+/* A port read whose logged value differs from the device model's is
+ * caught at that very landmark, and the guest goes no further. */
+static void test_altered_io_value_caught(void **state)
+{
+	bool done = false;
+	size_t len;
+	char what[160];
+	u32 seen;
+
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	len = rewrite_log(flip_first_pit_read, &done);
+	assert_true(done);
+	replay(*state, edited, len, guest, ARRAY_SIZE(guest), 0);
+	seen = (u32)rec.regs_at[STEP_PIT_LO + 1][GPR_RAX] & 0xFF;
+	snprintf(what, sizeof(what), "IN from port %#x (1 bytes) gives %#x, the log has port %#x "
+		 "(1 bytes) value %#x", VPIT_BASE, seen, VPIT_BASE, seen ^ 1);
+	assert_diverged(STEP_PIT_LO + 1, what);
+	assert_int_equal(fake.pc, STEP_PIT_LO + 1);
+}
+
+static void shift_first_tsc(struct rrlog_entry *e, void *ctx)
+{
+	bool *done = ctx;
+
+	if (e->type == RR_RDTSC && !*done) {
+		e->tsc += 0x100;
+		*done = true;
+	}
+}
+
+/* A logged value the replay cannot check by itself (a TSC) reaches the
+ * guest; with a digest after every exit the difference is caught right at
+ * that exit's landmark, naming the register. */
+static void test_altered_tsc_caught_by_digest(void **state)
+{
+	bool done = false;
+	size_t len;
+	char what[160];
+	u64 tsc;
+
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	len = rewrite_log(shift_first_tsc, &done);
+	assert_true(done);
+	replay(*state, edited, len, guest, ARRAY_SIZE(guest), 1);
+	tsc = rec.regs_at[STEP_RDTSC + 1][GPR_RAX];
+	snprintf(what, sizeof(what), "state digest: RAX is %#llx, the log has %#llx", tsc + 0x100, tsc);
+	assert_diverged(STEP_RDTSC + 1, what);
+}
+
+/* A guest that does something else (CPUID leaf 2 where leaf 1 was asked)
+ * is caught at that landmark. */
+static void test_other_cpuid_leaf_caught(void **state)
+{
+	char what[160];
+
+	memcpy(guest_changed, guest, sizeof(guest));
+	guest_changed[STEP_CPUID1].value[GPR_RAX] = 2;
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	replay(*state, rec.log, rec.len, guest_changed, ARRAY_SIZE(guest_changed), 0);
+	snprintf(what, sizeof(what), "CPUID leaf 0x2.0, the log has leaf 0x1.0");
+	assert_diverged(STEP_CPUID1 + 1, what);
+}
+
+/* The same input asked for at another RIP (an instruction before it was
+ * one byte longer) is caught at its landmark. */
+static void test_input_at_other_rip_caught(void **state)
+{
+	char what[160];
+
+	memcpy(guest_changed, guest, sizeof(guest));
+	guest_changed[STEP_RDTSC - 1].len++;
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	replay(*state, rec.log, rec.len, guest_changed, ARRAY_SIZE(guest_changed), 0);
+	snprintf(what, sizeof(what), "the guest asks for RDTSC at rip %#llx; the log has RDTSC at "
+		 "landmark %u rip %#llx", rip_of_step(STEP_RDTSC) + 1, STEP_RDTSC + 1,
+		 rip_of_step(STEP_RDTSC));
+	assert_diverged(STEP_RDTSC + 1, what);
+}
+
+static void clear_if_in_async_regs(struct rrlog_entry *e, void *ctx)
+{
+	unsigned *edited_entries = ctx;
+
+	if (e->async) {
+		e->regs[GPR_COUNT] &= ~RFLAGS_IF;
+		(*edited_entries)++;
+	}
+}
+
+/* A log whose interrupt arrives where the guest has IF=0: the registers
+ * never match, so after RR_SEARCH_BUDGET breakpoint stops the replay takes
+ * the logged ones (a fast-forward), and then refuses to inject. */
+static void test_interrupt_where_guest_cannot_take_it(void **state)
+{
+	unsigned edited_entries = 0;
+	size_t len;
+
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	len = rewrite_log(clear_if_in_async_regs, &edited_entries);
+	assert_int_equal(edited_entries, 2); /* the timer's CLOCK and the INTERRUPT */
+	replay(*state, edited, len, guest, ARRAY_SIZE(guest), 0);
+	assert_diverged(STEP_LOOP - 1, "the log injects vector 0x20 where the guest cannot take it");
+	assert_int_equal(fake_vm.rr->stats.fast_forwards, 1);
+	assert_int_equal(fake_vm.rr->stats.search_stops, RR_SEARCH_BUDGET);
+	assert_int_equal(fake.ninjected, 0);
+}
+
+/* A guest that goes on after the recorded run ended is caught. */
+static void test_guest_outlives_log(void **state)
+{
+	const unsigned last = ARRAY_SIZE(guest) - 1;
+	char what[160];
+
+	record(*state, guest, last, 0); /* without the last RDTSC */
+	replay(*state, rec.log, rec.len, guest, ARRAY_SIZE(guest), 0);
+	/* the recording's exit-port OUT was where this RDTSC is */
+	snprintf(what, sizeof(what), "the guest asks for RDTSC at rip %#llx; the log has DIGEST "
+		 "at landmark %llu rip %#llx", rip_of_step(last), rec.landmarks,
+		 rip_of_step(last) + 1);
+	assert_diverged(rec.landmarks, what);
+}
+
+/* A log cut anywhere is refused: in its header before the guest starts,
+ * inside a frame, or where a frame ends (no END: the log ends first). */
+static void test_truncated_log_refused(void **state)
+{
+	char what[160];
+
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	assert_int_equal(start_replay(*state, rec.log, RRLOG_HEADER_SIZE - 1, 0), -EINVAL);
+	assert_captured("rr: the log's header is unusable");
+	fake_vm_destroy();
+
+	replay(*state, rec.log, rec.len - 1, guest, ARRAY_SIZE(guest), 0);
+	snprintf(what, sizeof(what), "the log is truncated: %s (frame 0)", fake_vm.rr->reader.error);
+	assert_diverged(0, what);
+	assert_int_equal(fake.pc, 0);
+	fake_vm_destroy();
+
+	replay(*state, rec.log, RRLOG_HEADER_SIZE, guest, ARRAY_SIZE(guest), 0);
+	assert_diverged(0, "the log ends before the guest does (truncated?)");
+}
+
+/* A log recorded with another kernel or command line is refused before the
+ * guest runs, naming what differs. */
+static void test_foreign_log_refused(void **state)
+{
+	static const u8 other_code[] = { 0x90 };
+
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	fake_vm_prepare();
+	fake_vm_kernel_code(other_code, sizeof(other_code));
+	fake_cfg.rr = RR_CHOICE_REPLAY;
+	fake_vm_add_module(LOG_MODULE, rec.log, rec.len);
+	capture_start();
+	assert_int_equal(fake_vm_create(*state), 0);
+	assert_int_equal(fake_vm_start(), -EINVAL);
+	assert_captured("rr: the log was recorded with another guest kernel; refusing to replay it");
+	fake_vm_destroy();
+
+	fake_vm_prepare();
+	memcpy(fake_cfg.guest_args, "x=1", sizeof("x=1"));
+	fake_cfg.rr = RR_CHOICE_REPLAY;
+	fake_vm_add_module(LOG_MODULE, rec.log, rec.len);
+	capture_start();
+	assert_int_equal(fake_vm_create(*state), 0);
+	assert_int_equal(fake_vm_start(), -EINVAL);
+	assert_captured("rr: the log was recorded with another guest command line");
+}
+
+#define ON(f, hw) { #f " on " #hw, f, NULL, teardown, (void *)&hw }
+#define BOTH(f) ON(f, fake_backend_ept), ON(f, fake_backend_npt)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BOTH(test_record_log_contents),
+		BOTH(test_replay_matches_recording),
+		BOTH(test_replay_on_other_backend_with_digests),
+		ON(test_replay_gives_recorded_rdrand, fake_backend_ept),
+		ON(test_altered_io_value_caught, fake_backend_ept),
+		ON(test_altered_tsc_caught_by_digest, fake_backend_npt),
+		ON(test_other_cpuid_leaf_caught, fake_backend_ept),
+		ON(test_input_at_other_rip_caught, fake_backend_npt),
+		ON(test_interrupt_where_guest_cannot_take_it, fake_backend_ept),
+		ON(test_guest_outlives_log, fake_backend_npt),
+		ON(test_truncated_log_refused, fake_backend_ept),
+		ON(test_foreign_log_refused, fake_backend_ept),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

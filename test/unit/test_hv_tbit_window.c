@@ -1,0 +1,372 @@
+// sources-list: test/unit/hv_host.sources
+/*
+ * The T bit (hv/rr/tbit.c) and the write window (hv/rr/write_window.c) on the
+ * fake backend, whose guest stores go through the VM's real stage-2
+ * tables (EPT and NPT formats). The guest runs in long mode on 4-level
+ * page tables in its RAM: the T bit must find and write-protect them, let
+ * a store into one through for exactly one instruction, protect it again
+ * and flush the guest's TLB, follow a new child table, and rescan at a CR3
+ * write. The write window must let a store outside it exit once and take
+ * its page in, let its oldest page go when full, hand the dirty pages over
+ * to a digest, and hash exactly its own pages.
+ */
+#include "helpers.h"
+
+#include "arch/x86/mm.h"
+#include "fake_vm.h"
+#include "hv/guest_mem.h"
+#include "hv/rr/write_window.h"
+#include "hv/rr/rr_digest.h"
+#include "hv/rr/tbit.h"
+
+/* Two 4-level hierarchies (PML4, PDPT, PD, PT), each identity-mapping the
+ * first 2 MiB with 4 KiB pages, and a spare page for a new table. */
+#define TABLES_A 0x180000ULL
+#define TABLES_B 0x190000ULL
+#define SPARE_TABLE 0x1A0000ULL
+#define TABLE_LEVELS 4
+#define PTE_RW (PTE_P | PTE_W)
+#define SLOT_BYTES 8             /* one 64-bit entry */
+#define PAGE_A FAKE_DATA_GPA
+#define PAGE_B (FAKE_DATA_GPA + 3 * PAGE_SIZE_4K)
+#define PROT_MARKED (S2_R | S2_X | S2_TBIT)
+
+static const struct virt_backend *hw;
+
+static void put_entry(u64 table, unsigned index, u64 entry)
+{
+	assert_int_equal(vm_write_gpa(&fake_vm, table + index * SLOT_BYTES, &entry, sizeof(entry)), 0);
+}
+
+static u64 get_entry(u64 table, unsigned index)
+{
+	u64 entry;
+
+	assert_int_equal(vm_read_gpa(&fake_vm, table + index * SLOT_BYTES, &entry, sizeof(entry)), 0);
+	return entry;
+}
+
+/* A hierarchy at base: tables at base, +4K, +8K, +12K. */
+static void build_tables(u64 base)
+{
+	u64 pml4 = base, pdpt = base + PAGE_SIZE_4K, pd = pdpt + PAGE_SIZE_4K, pt = pd + PAGE_SIZE_4K;
+
+	put_entry(pml4, 0, pdpt | PTE_RW);
+	put_entry(pdpt, 0, pd | PTE_RW);
+	put_entry(pd, 0, pt | PTE_RW);
+	for (unsigned i = 0; i < PT_L64_ENTRIES; i++)
+		put_entry(pt, i, i * PAGE_SIZE_4K | PTE_RW);
+}
+
+static u64 table(u64 base, int level)
+{
+	return base + (u64)(TABLE_LEVELS - level) * PAGE_SIZE_4K;
+}
+
+/* The guest in 64-bit mode with paging on hierarchy A. */
+static void enter_long_mode(void)
+{
+	build_tables(TABLES_A);
+	build_tables(TABLES_B);
+	fake.s.cr0 |= CR0_PG;
+	fake.s.cr4 = CR4_PAE;
+	fake.s.cr3 = TABLES_A;
+	fake.s.efer = EFER_LME | EFER_LMA;
+	fake.s.seg[SEG_CS].ar = (fake.s.seg[SEG_CS].ar | SEG_AR_L) & ~SEG_AR_DB;
+}
+
+static u32 prot_of(u64 gpa)
+{
+	u64 hpa;
+	u32 prot;
+
+	assert_int_equal(stage2_lookup(&fake_vm.stage2, gpa, &hpa, &prot), 0);
+	assert_true(hpa == virt_to_phys(fake_vm.ram) + gpa); /* never remapped */
+	return prot & (S2_RWX | S2_TBIT);
+}
+
+static void assert_prot(u64 gpa, u32 want)
+{
+	u32 prot = prot_of(gpa);
+
+	if (prot != want)
+		fail_msg("page %#llx: rights %#x, expected %#x", gpa, prot, want);
+}
+
+static void assert_marked(u64 base, bool marked)
+{
+	for (int level = 1; level <= TABLE_LEVELS; level++)
+		assert_prot(table(base, level), marked ? PROT_MARKED : S2_RWX);
+}
+
+/* A guest in long mode on hierarchy A with the T bit on (and no record or
+ * replay: no dirty tracking). */
+static int setup_tbit(void **state)
+{
+	hw = *state;
+	fake_vm_prepare();
+	fake_cfg.tbit = TBIT_ON;
+	assert_int_equal(fake_vm_create(hw), 0);
+	enter_long_mode();
+	assert_int_equal(fake_vm_start(), 0);
+	return 0;
+}
+
+/* A guest with the write window only. */
+static int setup_window(void **state)
+{
+	hw = *state;
+	fake_vm_prepare();
+	assert_int_equal(fake_vm_create(hw), 0);
+	assert_int_equal(ww_init(&fake_vm, fake_vm.boot_written_end), 0);
+	assert_int_equal(fake_vm_start(), 0);
+	return 0;
+}
+
+/* Both, as a record run has them. */
+static int setup_both(void **state)
+{
+	hw = *state;
+	fake_vm_prepare();
+	fake_cfg.tbit = TBIT_ON;
+	assert_int_equal(fake_vm_create(hw), 0);
+	enter_long_mode();
+	assert_int_equal(ww_init(&fake_vm, fake_vm.boot_written_end), 0);
+	assert_int_equal(fake_vm_start(), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fake_vm_destroy();
+	return 0;
+}
+
+static void run(const struct fake_step *script, unsigned n)
+{
+	fake_load_script(script, n);
+	vm_run(&fake_vm);
+	if (fake_vm.state != VM_EXITED)
+		fail_msg("the run stopped: %s", fake_vm.stop_reason);
+	fake_vm.state = VM_RUNNING; /* another script may follow */
+}
+
+/* --- the T bit ------------------------------------------------------------------------- */
+
+/* At start every table reachable from CR3 is write-protected and marked;
+ * CR3 loads will exit. */
+static void test_tables_marked(void **state)
+{
+	struct tbit_state *t = fake_vm.tbit;
+
+	assert_non_null(t);
+	assert_marked(TABLES_A, true);
+	assert_marked(TABLES_B, false);
+	assert_prot(PAGE_A, S2_RWX);
+	assert_int_equal(t->stats.marked, TABLE_LEVELS);
+	assert_int_equal(t->stats.rescans, 1);
+	assert_true(fake.cr3_exiting);
+	assert_true(fake.stage2_flushes >= 1);
+}
+
+/* A store into a page table exits, runs alone single-stepped with the page
+ * writable, and the page is protected again and the guest's TLB flushed;
+ * both exits are landmarks (replay meets them at the same instructions). */
+static void test_table_store_single_stepped(void **state)
+{
+	const u64 pt = table(TABLES_A, 1), pte = 0x1FF000 | PTE_RW;
+	const struct fake_step script[] = {
+		FAKE_STORE(pt + 5 * SLOT_BYTES, pte, SLOT_BYTES), FAKE_NOP, FAKE_NOP,
+	};
+	struct tbit_stats *s = &fake_vm.tbit->stats;
+
+	run(script, ARRAY_SIZE(script));
+	assert_true(get_entry(pt, 5) == pte);
+	assert_int_equal(fake.npf_exits, 1);
+	assert_int_equal(fake.single_step_ons, 1);
+	assert_int_equal(fake.mtf_exits, 1);
+	assert_false(fake.single_step);
+	assert_int_equal(fake.guest_tlb_flushes, 1);
+	assert_int_equal(s->write_exits, 1);
+	assert_int_equal(s->step_exits, 1);
+	assert_int_equal(s->guest_flushes, 1);
+	assert_int_equal(s->aborted_steps, 0);
+	assert_marked(TABLES_A, true);
+	assert_int_equal(fake_vm.stats.guest_caused_exits, 3); /* write, step, exit port */
+}
+
+/* A store that links a new table into the hierarchy marks the new table
+ * as the step ends. */
+static void test_new_child_table_followed(void **state)
+{
+	const u64 pd = table(TABLES_A, 2);
+	const struct fake_step script[] = {
+		FAKE_STORE(pd + 1 * SLOT_BYTES, SPARE_TABLE | PTE_RW, SLOT_BYTES),
+	};
+
+	assert_prot(SPARE_TABLE, S2_RWX);
+	run(script, ARRAY_SIZE(script));
+	assert_prot(SPARE_TABLE, PROT_MARKED);
+	assert_marked(TABLES_A, true);
+	assert_int_equal(fake_vm.tbit->stats.marked, TABLE_LEVELS + 1);
+}
+
+/* A CR3 load rescans: the new hierarchy is marked, the old one released. */
+static void test_cr3_load_rescans(void **state)
+{
+	const struct fake_step script[] = { FAKE_MOV_TO_CR(3, TABLES_B) };
+	unsigned flushes = fake.stage2_flushes;
+
+	run(script, ARRAY_SIZE(script));
+	assert_true(fake.s.cr3 == TABLES_B);
+	assert_marked(TABLES_B, true);
+	assert_marked(TABLES_A, false);
+	assert_int_equal(fake_vm.tbit->stats.rescans, 2);
+	assert_int_equal(fake_vm.tbit->stats.marked, TABLE_LEVELS);
+	assert_true(fake.stage2_flushes > flushes);
+}
+
+/* --- the write window --------------------------------------------------------------------- */
+
+static bool dirty(u64 gpa)
+{
+	const u64 *bits = ww_dirty_bits(&fake_vm);
+	u64 p = gpa / PAGE_SIZE_4K;
+
+	return bits[p / 64] >> (p % 64) & 1;
+}
+
+/* All RAM starts write-protected with an empty window; what the loader
+ * wrote starts dirty, the rest is known to be zero. */
+static void test_window_starts_empty(void **state)
+{
+	u64 first_clean = ALIGN_UP(fake_vm.boot_written_end, PAGE_SIZE_4K);
+
+	assert_true(first_clean > FAKE_KERNEL_LOAD);
+	assert_true(dirty(FAKE_KERNEL_LOAD));
+	assert_false(dirty(first_clean));
+	assert_prot(FAKE_KERNEL_LOAD, S2_R | S2_X);
+	assert_prot(first_clean, S2_R | S2_X);
+	assert_prot(FAKE_VM_RAM - PAGE_SIZE_4K, S2_R | S2_X);
+	assert_int_equal(fake_vm.window->count, 0);
+	assert_true(fake.stage2_flushes >= 1);
+}
+
+/* A store outside the window exits once and its page joins the window;
+ * later stores to it run freely. These exits are landmarks: replay meets
+ * them at the same instructions. */
+static void test_store_joins_window(void **state)
+{
+	const struct fake_step script[] = {
+		FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(PAGE_A + 8, 2, 8), FAKE_STORE(PAGE_B, 3, 4),
+	};
+
+	run(script, ARRAY_SIZE(script));
+	assert_int_equal(fake.npf_exits, 2);
+	assert_int_equal(fake_vm.window->stats.faults, 2);
+	assert_true(dirty(PAGE_A));
+	assert_true(dirty(PAGE_B));
+	assert_false(dirty(PAGE_A + PAGE_SIZE_4K));
+	assert_prot(PAGE_A, S2_RWX);
+	assert_prot(PAGE_B, S2_RWX);
+	assert_int_equal(fake_vm.stats.guest_caused_exits, 3); /* two faults and the exit port */
+	assert_int_equal(fake_vm.stats.exits[VEXIT_NPF], 2);
+	assert_true(*(u64 *)(fake_vm.ram + PAGE_A + 8) == 2);
+}
+
+/* A full window lets its oldest page go, protected again: the next store
+ * to it exits again. */
+static void test_window_evicts_oldest(void **state)
+{
+	struct fake_step script[WW_PAGES + 2];
+
+	for (unsigned i = 0; i <= WW_PAGES; i++)
+		script[i] = (struct fake_step)FAKE_STORE(PAGE_A + i * PAGE_SIZE_4K, i, 4);
+	script[WW_PAGES + 1] = (struct fake_step)FAKE_STORE(PAGE_A, 99, 4);
+	run(script, WW_PAGES + 1);
+	assert_int_equal(fake_vm.window->stats.evictions, 1);
+	assert_prot(PAGE_A, S2_R | S2_X);
+	assert_prot(PAGE_A + WW_PAGES * PAGE_SIZE_4K, S2_RWX);
+	assert_true(dirty(PAGE_A)); /* until the next digest */
+	fake.npf_exits = 0;
+	run(script + WW_PAGES + 1, 1);
+	assert_int_equal(fake.npf_exits, 1);
+	assert_int_equal(fake_vm.window->stats.evictions, 2);
+}
+
+/* A digest rehashes the dirty pages only: after a first harvest, the pages
+ * the guest then stored to are exactly those reported changed; after the
+ * digest only the pages still in the window stay dirty. */
+static void test_dirty_pages_harvested(void **state)
+{
+	const struct fake_step script[] = { FAKE_STORE(PAGE_B, 7, 8), FAKE_STORE(PAGE_A, 9, 8) };
+	u64 npages = FAKE_VM_RAM / PAGE_SIZE_4K, n;
+	static u64 prev[FAKE_VM_RAM / PAGE_SIZE_4K];
+	static struct rrlog_page_hash changed[FAKE_VM_RAM / PAGE_SIZE_4K];
+
+	memset(prev, 0, sizeof(prev));
+	rr_digest_memory(fake_vm.ram, npages, ww_dirty_bits(&fake_vm), prev, changed, &n);
+	ww_digest_taken(&fake_vm);
+	assert_true(n >= 1); /* the kernel's pages */
+	assert_false(dirty(FAKE_KERNEL_LOAD));
+	run(script, ARRAY_SIZE(script));
+	rr_digest_memory(fake_vm.ram, npages, ww_dirty_bits(&fake_vm), prev, changed, &n);
+	assert_int_equal(n, 2);
+	assert_true(changed[0].page == PAGE_A / PAGE_SIZE_4K && changed[1].page == PAGE_B / PAGE_SIZE_4K);
+	ww_digest_taken(&fake_vm);
+	assert_true(dirty(PAGE_A)); /* still writable: it may change again */
+	assert_false(dirty(FAKE_KERNEL_LOAD));
+}
+
+/* The contents hash covers the window's pages and nothing else. */
+static void test_contents_hash(void **state)
+{
+	const struct fake_step script[] = { FAKE_STORE(PAGE_A, 1, 4) };
+	u64 empty, before;
+
+	empty = ww_contents_hash(&fake_vm);
+	run(script, ARRAY_SIZE(script));
+	before = ww_contents_hash(&fake_vm);
+	assert_true(before != empty);
+	fake_vm.ram[PAGE_B] ^= 1; /* outside the window */
+	assert_true(ww_contents_hash(&fake_vm) == before);
+	fake_vm.ram[PAGE_A + 100] ^= 1;
+	assert_true(ww_contents_hash(&fake_vm) != before);
+}
+
+/* With both on, a store into a page table is the T bit's (it marks the
+ * page dirty itself); a digest leaves the T bit's protection alone. */
+static void test_table_store_with_window(void **state)
+{
+	const u64 pt = table(TABLES_A, 1);
+	const struct fake_step script[] = { FAKE_STORE(pt, PTE_RW, SLOT_BYTES) };
+
+	ww_digest_taken(&fake_vm);
+	run(script, ARRAY_SIZE(script));
+	assert_int_equal(fake_vm.tbit->stats.write_exits, 1);
+	assert_int_equal(fake_vm.window->stats.faults, 0);
+	assert_true(dirty(pt));
+	ww_digest_taken(&fake_vm);
+	assert_prot(pt, PROT_MARKED);
+}
+
+#define ON(f, setup, hw) { #f " on " #hw, f, setup, teardown, (void *)&hw }
+#define BOTH(f, setup) ON(f, setup, fake_backend_ept), ON(f, setup, fake_backend_npt)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BOTH(test_tables_marked, setup_tbit),
+		BOTH(test_table_store_single_stepped, setup_tbit),
+		BOTH(test_new_child_table_followed, setup_tbit),
+		BOTH(test_cr3_load_rescans, setup_tbit),
+		BOTH(test_window_starts_empty, setup_window),
+		BOTH(test_store_joins_window, setup_window),
+		BOTH(test_window_evicts_oldest, setup_window),
+		BOTH(test_dirty_pages_harvested, setup_window),
+		BOTH(test_contents_hash, setup_window),
+		BOTH(test_table_store_with_window, setup_both),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
