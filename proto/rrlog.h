@@ -1,5 +1,5 @@
 /*
- * The record/replay log and trace format, version 1 (docs/log-format.md):
+ * The record/replay log and trace format, version 2 (docs/log-format.md):
  * header, frames, entries. Each entry type is described once, as a table
  * of wire fields (proto/rrlog_types.c), from which the writer, the reader
  * and the tools work. Pure code shared by the hypervisor and the host tools
@@ -15,8 +15,8 @@
 #define RRLOG_MAGIC "USTDYLOG"
 #define RRLOG_TRACE_MAGIC "USTDYTRC"
 #define RRLOG_MAGIC_SIZE 8
-#define RRLOG_VERSION 1
-#define RRLOG_HEADER_SIZE 112          /* what version 1 writes */
+#define RRLOG_VERSION 2
+#define RRLOG_HEADER_SIZE 112          /* what versions 1 and 2 write */
 #define RRLOG_FRAME_MAGIC "FRM1"
 #define RRLOG_FRAME_HEADER_SIZE 24
 #define RRLOG_FRAME_MAGIC_SIZE 4
@@ -91,6 +91,8 @@ struct rrlog_entry {
 	u64 landmark;      /* guest-caused exits so far (absolute) */
 	u64 rip;           /* absolute */
 	u64 regs[RRLOG_ASYNC_REGS]; /* async only: RAX..R15, RFLAGS (RF clear) */
+	u64 state_hash;    /* async only: its registers and the rest of the vCPU (docs/log-format.md) */
+	u64 memory_hash;   /* async only: the write window's pages */
 	u64 branches;      /* absolute, has_branches only */
 	union {
 		u64 tsc;                                   /* RDTSC */
@@ -170,7 +172,7 @@ bool rrlog_entry_same(const struct rrlog_entry *a, const struct rrlog_entry *b);
 
 /* --- header (proto/rrlog_header.c) ------------------------------------------ */
 
-/* Writes the version-1 header (RRLOG_HEADER_SIZE bytes); returns its size,
+/* Writes the header (RRLOG_HEADER_SIZE bytes); returns its size,
  * or 0 when cap is too small. */
 size_t rrlog_write_header(const struct rrlog_header *h, u8 *out, size_t cap);
 

@@ -23,7 +23,7 @@
 
 #define AT(m) WIRE_AT(struct rrlog_header, m)
 
-/* The fields from offset 12 on, as version 1 lays them out. */
+/* The fields from offset 12 on, as versions 1 and 2 lay them out. */
 static const struct wire_field header[] = {
 	{ .name = "flags", .kind = WIRE_LE, .bytes = 4, .fmt = WIRE_HEX, AT(flags) },
 	{ .name = "kernel_hash", .kind = WIRE_LE, .bytes = 8, .fmt = WIRE_HEX, AT(kernel_hash) },
@@ -60,7 +60,7 @@ size_t rrlog_write_header(const struct rrlog_header *h, u8 *out, size_t cap)
 	le_put(out + HDR_LENGTH, RRLOG_HEADER_SIZE, HDR_LENGTH_SIZE);
 	wire_encode(&s, &rrlog_header_table, h, NULL); /* its fields have no limits */
 	if (HDR_FIXED_SIZE + s.n != body)
-		return 0; /* not reached: the table is the version-1 layout */
+		return 0; /* not reached: the table is the header's layout */
 	le_put(out + body, hash64(out, body, 0), HDR_CHECKSUM_SIZE);
 	return RRLOG_HEADER_SIZE;
 }
@@ -68,7 +68,7 @@ size_t rrlog_write_header(const struct rrlog_header *h, u8 *out, size_t cap)
 /*
  * Checks, in order: magic, version, length, that the whole header is there,
  * checksum. A truncated header is -EINVAL, a wrong field -EBADMSG, another
- * format version -ENOTSUP. Fields past the version-1 ones are skipped.
+ * format version -ENOTSUP. Fields past the ones this version knows are skipped.
  */
 int rrlog_read_header(const u8 *data, size_t len, struct rrlog_header *h, const char **why)
 {
@@ -92,7 +92,7 @@ int rrlog_read_header(const u8 *data, size_t len, struct rrlog_header *h, const 
 	}
 	version = le_get(data + HDR_VERSION, HDR_VERSION_SIZE);
 	if (version != RRLOG_VERSION) {
-		*why = wire_msg("format version ", version, " not supported (this reader knows 1)");
+		*why = wire_msg("format version ", version, " not supported (this reader knows 2)");
 		return -ENOTSUP;
 	}
 	hlen = le_get(data + HDR_LENGTH, HDR_LENGTH_SIZE);
@@ -112,7 +112,7 @@ int rrlog_read_header(const u8 *data, size_t len, struct rrlog_header *h, const 
 	h->trace = !memcmp(data, RRLOG_TRACE_MAGIC, RRLOG_MAGIC_SIZE);
 	c.end = data + hlen - HDR_CHECKSUM_SIZE;
 	if (wire_decode(&c, &rrlog_header_table, h, NULL)) {
-		*why = c.error; /* not reached: hlen holds the version-1 fields */
+		*why = c.error; /* not reached: hlen holds every field the table knows */
 		return -EBADMSG;
 	}
 	return (int)hlen;

@@ -29,6 +29,10 @@ static const struct wire_field prefix[] = {
 	{ .name = "rip", .kind = WIRE_SDELTA, .fmt = WIRE_HEX, AT(rip), RUN(rip) },
 	{ .name = "regs", .kind = WIRE_VARINT, .bits = 64, .fmt = WIRE_HEX, AT(regs),
 	  .n = RRLOG_ASYNC_REGS, WIRE_WHEN(struct rrlog_entry, async) },
+	{ .name = "state", .kind = WIRE_LE, .bytes = 8, .fmt = WIRE_HEX, AT(state_hash),
+	  WIRE_WHEN(struct rrlog_entry, async) },
+	{ .name = "memory", .kind = WIRE_LE, .bytes = 8, .fmt = WIRE_HEX, AT(memory_hash),
+	  WIRE_WHEN(struct rrlog_entry, async) },
 	{ .name = "branches", .label = "branch count", .kind = WIRE_UDELTA, .fmt = WIRE_DEC,
 	  AT(branches), RUN(branches), WIRE_WHEN(struct rrlog_entry, has_branches) },
 };

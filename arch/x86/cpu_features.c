@@ -70,6 +70,10 @@ void cpu_features_init(void)
 	 * 13.3 "Enabling the XSAVE Feature Set and XSAVE-Enabled Features"). */
 	if (cpu_has_xsave())
 		write_cr4(read_cr4() | CR4_OSXSAVE);
+	/* FXSAVE of the guest's SSE registers (record/replay's state hash,
+	 * checkpoints) needs CR4.OSFXSR, or it may leave them out (SDM Vol 2A,
+	 * FXSAVE "Save x87 FPU, MMX Technology, and SSE State"). */
+	write_cr4(read_cr4() | CR4_OSFXSR);
 	pr_info("cpu: %s family %#x model %#x stepping %u, %u-bit physical addresses",
 		feat.vendor_string, feat.family, feat.model, feat.stepping, feat.phys_addr_bits);
 	pr_info("cpu: VMX %s, SVM %s, hypervisor bit %s",

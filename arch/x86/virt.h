@@ -120,9 +120,10 @@ struct dtable {
 struct vcpu_state {
 	u64 gpr[GPR_COUNT];
 	u64 rip, rflags;
-	u64 cr0, cr2, cr3, cr4, efer, xcr0;
-	u64 dr7, pat;
+	u64 cr0, cr2, cr3, cr4, efer, xcr0;  /* XCR0 as XSETBV set it */
+	u64 dr7, pat;      /* DR7 as the guest set it, without a breakpoint of ours */
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
+	u64 star, lstar, cstar, sfmask, kernel_gs_base; /* SYSCALL and SWAPGS */
 	struct segment seg[SEG_COUNT];
 	struct dtable gdtr, idtr;
 	u32 interruptibility; /* STI/MOV-SS blocking (VMX encoding) */
@@ -179,8 +180,10 @@ struct virt_backend {
 	/* Fast accessors used on every exit. */
 	u64 (*get_rip)(struct vcpu_arch *v);
 	void (*set_rip)(struct vcpu_arch *v, u64 rip);
-	/* Completes an emulated instruction of len bytes: moves RIP past it
-	 * and ends any STI/MOV-SS interrupt shadow it was in. */
+	/* Completes an emulated instruction of len bytes: moves RIP past it,
+	 * ends any STI/MOV-SS interrupt shadow it was in and clears RFLAGS.RF,
+	 * as the CPU does when an instruction completes (SDM Vol 3, 18.3.1.1
+	 * "Instruction-Breakpoint Exception Condition"). */
 	void (*advance_rip)(struct vcpu_arch *v, u8 len);
 	u64 (*get_rflags)(struct vcpu_arch *v);
 	void (*set_rflags)(struct vcpu_arch *v, u64 rflags);

@@ -87,6 +87,7 @@ void rr_after_exit(struct vm *vm, const struct vexit *e, bool guest_caused)
 	if (!vm->rr)
 		return;
 	vm->rr->guest_ran = !guest_caused;
+	vm->rr->at_async_point = false;
 }
 
 void rr_before_entry(struct vm *vm)
@@ -134,7 +135,7 @@ void rr_report(const struct vm *vm)
 		       rr->ring.high_water, RR_RING_SIZE,
 		       s->ring_full_waits, s->ring_wait_cycles);
 	if (rr->mode == RR_REPLAY)
-		console_printf("  async landmarks searched %llu, breakpoint stops %llu, fast-forwards %llu\n",
-			       s->searches, s->search_stops,
-			       s->fast_forwards);
+		console_printf("  async landmarks %llu: %llu teleported, %llu searched with %llu "
+			       "breakpoint stops\n",
+			       s->async_landmarks, s->teleports, s->searches, s->search_stops);
 }

@@ -16,7 +16,7 @@ enum rr_mode { RR_OFF, RR_RECORD, RR_REPLAY };
 #define RR_RING_SIZE (256 * 1024)
 #define RR_FRAME_SIZE (RRLOG_FRAME_HEADER_SIZE + RRLOG_FRAME_MAX_PAYLOAD)
 #define RR_TYPES 64
-#define RR_SEARCH_BUDGET 2000 /* breakpoint stops before a search fast-forwards */
+#define RR_SEARCH_BUDGET 100000 /* breakpoint stops before a search is a divergence */
 
 struct rr_stats {
 	u64 entries[RR_TYPES];
@@ -25,9 +25,10 @@ struct rr_stats {
 	u64 ring_full_waits;   /* record: frames that waited for room in the ring */
 	u64 ring_wait_cycles;  /* record: TSC cycles the guest waited for them */
 	u64 digests;
-	u64 searches;          /* replay: async landmarks searched for */
+	u64 async_landmarks;   /* replay: async entries not reached at once */
+	u64 teleports;         /* replay: of which reached by taking the logged registers */
+	u64 searches;          /* replay: of which searched for with a breakpoint */
 	u64 search_stops;      /* replay: breakpoint stops while searching */
-	u64 fast_forwards;     /* replay: searches ended by taking the logged registers */
 };
 
 /* What a replay compares and what it found wrong. */
@@ -59,6 +60,7 @@ struct rr_state {
 	bool have_next;
 	struct rrlog_entry next;
 	bool searching;        /* a breakpoint is armed at next.rip */
+	bool at_async_point;   /* an async entry was reached and the guest has not run since */
 	u64 search_stops;      /* stops in the current search */
 	bool ended;            /* the END entry was consumed */
 	struct rr_divergence divergence;

@@ -15,9 +15,22 @@
  * (docs/log-format.md). */
 void rr_current_regs(struct vm *vm, u64 regs[RRLOG_ASYNC_REGS]);
 
+/*
+ * What an async entry proves its moment with. Between two landmarks the
+ * guest can change only its registers and the write window's pages, so
+ * its state there is the landmark's plus what these two hashes cover:
+ * the state hash, of the given GPRs, RFLAGS and RIP and every other vCPU
+ * register (control, segment, descriptor-table, debug and MSR state, the
+ * interrupt shadow, an event queued for injection, the x87/SSE/AVX
+ * registers); and the memory hash, of the write window's pages. Equal
+ * hashes are equal states.
+ */
+u64 rr_state_hash(struct vm *vm, const u64 regs[RRLOG_ASYNC_REGS], u64 rip);
+u64 rr_memory_hash(struct vm *vm);
+
 /* Stamps e with the current landmark and RIP; async says whether guest
  * instructions ran since the last guest-caused exit (then the registers
- * are taken too). */
+ * and both hashes are taken too). */
 void rr_stamp_landmark(struct vm *vm, struct rrlog_entry *e, bool async);
 
 #endif

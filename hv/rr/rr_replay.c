@@ -183,7 +183,8 @@ static void check_digest(struct vm *vm)
 			   bad_pages > MAX_REPORTED_PAGES ? " ..." : "");
 }
 
-static bool state_matches(struct vm *vm, const struct rrlog_entry *e)
+/* Are the guest's RIP and registers the entry's? (Cheap: asked first.) */
+static bool registers_match(struct vm *vm, const struct rrlog_entry *e)
 {
 	u64 regs[RRLOG_ASYNC_REGS];
 
@@ -193,15 +194,29 @@ static bool state_matches(struct vm *vm, const struct rrlog_entry *e)
 	return !memcmp(regs, e->regs, sizeof(regs));
 }
 
-/* Gives the guest the logged registers (see search()). */
-static void fast_forward(struct vm *vm, const struct rrlog_entry *e)
+/*
+ * Since the last landmark the recorded guest changed only its registers
+ * and the write window's pages. Wherever the rest of the replayed guest's
+ * state and the window equal the recorded ones (the state hash, taken over
+ * the logged registers, and the memory hash), giving it the logged GPRs,
+ * RIP and RFLAGS is the recorded state, exactly. So an async entry is
+ * reached as soon as its hashes match: at once when nothing but registers
+ * changed since the landmark before it, else at the first arrival at its
+ * RIP after the last write that mattered. The cheap state hash goes first.
+ */
+static bool reach_if_state_matches(struct vm *vm, const struct rrlog_entry *e)
 {
-	u64 rf = vm->hw->get_rflags(&vm->vcpu.arch) & RFLAGS_RF;
-
+	if (rr_state_hash(vm, e->regs, e->rip) != e->state_hash ||
+	    rr_memory_hash(vm) != e->memory_hash)
+		return false;
+	if (registers_match(vm, e))
+		return true;
 	for (int i = 0; i < GPR_COUNT; i++)
 		vm->vcpu.arch.gpr[i] = e->regs[i];
-	vm->hw->set_rflags(&vm->vcpu.arch, e->regs[GPR_COUNT] | rf);
-	vm->rr->stats.fast_forwards++;
+	vm->hw->set_rflags(&vm->vcpu.arch, e->regs[GPR_COUNT]); /* RF clear, as recorded */
+	vm->hw->set_rip(&vm->vcpu.arch, e->rip);
+	vm->rr->stats.teleports++;
+	return true;
 }
 
 static void inject_logged(struct vm *vm, const struct rrlog_entry *e)
@@ -256,36 +271,42 @@ static bool apply(struct vm *vm)
 }
 
 /*
- * Looks for an async landmark: a breakpoint at its RIP stops the guest at
- * every arrival, and an arrival whose registers match is the landmark.
- * Without a branch counter, a loop that ran long without exits can take
- * millions of stops; after RR_SEARCH_BUDGET stops the next arrival gets the
- * logged registers instead (a fast-forward). That is exact when the loop
- * changed only registers since the last exit, as spin loops do; when it
- * changed memory, the next digest reports the difference. Returns true
- * when the landmark is reached now (matched or fast-forwarded); otherwise
- * the guest must run on to the next stop.
+ * Reaches an async landmark: at its start (the landmark before it), and
+ * else at every arrival at its RIP (a breakpoint), the state hash is
+ * compared (reach_if_state_matches). A search that does not reach it
+ * within RR_SEARCH_BUDGET stops is a divergence: nothing is ever assumed.
+ * Returns true when the landmark is reached now; otherwise the guest runs
+ * on to the next stop.
  */
 static bool search(struct vm *vm, const struct rrlog_entry *e)
 {
 	struct rr_state *rr = vm->rr;
 	const struct virt_backend *hw = vm->hw;
 	struct segment cs;
-	bool at_rip = hw->get_rip(&vm->vcpu.arch) == e->rip;
 
+	if (rr->at_async_point && registers_match(vm, e))
+		return true; /* the entry before this one was reached here */
 	if (!rr->searching) {
+		rr->stats.async_landmarks++;
+		if (reach_if_state_matches(vm, e))
+			return rr->at_async_point = true;
 		hw->get_segment(&vm->vcpu.arch, SEG_CS, &cs);
 		rr->searching = true;
 		rr->search_stops = 0;
 		rr->stats.searches++;
 		hw->set_breakpoint(&vm->vcpu.arch, cs.base + e->rip, true);
+		return false;
 	}
-	if (at_rip && rr->search_stops >= RR_SEARCH_BUDGET) {
-		fast_forward(vm, e);
-		return true;
+	if (hw->get_rip(&vm->vcpu.arch) != e->rip)
+		return false;
+	if (reach_if_state_matches(vm, e))
+		return rr->at_async_point = true;
+	if (rr->search_stops >= RR_SEARCH_BUDGET) {
+		rr_diverge(vm, "the asynchronous %s at rip %#llx was not reached exactly in %u "
+			   "breakpoint stops", rrlog_type_name(e->type), e->rip, RR_SEARCH_BUDGET);
+		return false;
 	}
-	if (at_rip)
-		hw->set_rflags(&vm->vcpu.arch, hw->get_rflags(&vm->vcpu.arch) | RFLAGS_RF);
+	hw->set_rflags(&vm->vcpu.arch, hw->get_rflags(&vm->vcpu.arch) | RFLAGS_RF);
 	return false;
 }
 
@@ -314,7 +335,7 @@ void rr_replay_before_entry(struct vm *vm)
 				   e->rip);
 			return;
 		}
-		if (e->async && !state_matches(vm, e) && !search(vm, e))
+		if (e->async && !search(vm, e))
 			return;
 		if (!e->async && rr->guest_ran) {
 			rr_diverge(vm, "the log has %s right after exit %llu, but the guest ran on",

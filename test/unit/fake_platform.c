@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/x86/fpu.h"
 #include "arch/x86/idle.h"
 #include "compiler.h"
 #include "arch/x86/mm.h"
@@ -206,6 +207,22 @@ int logstream_out_flushed(void)
 u64 logstream_out_bytes(void)
 {
 	return 0;
+}
+
+/* --- the guest's FPU registers (arch/x86/fpu.h) ----------------------------- */
+
+/* The fake guest never touches its x87/SSE registers (the host process's
+ * own, which cmocka and libc use, are not the guest's): they stay in their
+ * initial state, all zero but the FXSAVE control words' reset values. */
+size_t fpu_save_canonical(u8 *area)
+{
+	static const u16 fcw_reset = 0x37F; /* SDM Vol 1, 8.1.5 "x87 FPU Control Word" */
+	static const u32 mxcsr_reset = 0x1F80; /* SDM Vol 1, 10.2.3 "MXCSR Control and Status Register" */
+
+	memset(area, 0, FPU_AREA_MAX);
+	memcpy(area, &fcw_reset, sizeof(fcw_reset));
+	memcpy(area + 24, &mxcsr_reset, sizeof(mxcsr_reset));
+	return 512;
 }
 
 /* --- the CMOS clock (drivers/rtc/cmos.h) ---------------------------------- */

@@ -490,8 +490,9 @@ static void test_deltas_across_frames(void **state)
 	round_trip(e, ARRAY_SIZE(e), true, false);
 }
 
-/* The kind byte carries ASYNC and BRANCH; the regs hash and the branch
- * count follow RIP in that order. */
+/* The kind byte carries ASYNC and BRANCH; the registers, the state and
+ * memory hashes (8 bytes each) and the branch count follow RIP in that
+ * order. */
 static void test_async_branch_flags(void **state)
 {
 	struct rrlog_entry e = entry(RR_INTERRUPT, 3, 0x20); /* zigzag: one byte */
@@ -504,13 +505,16 @@ static void test_async_branch_flags(void **state)
 	for (unsigned i = 0; i < RRLOG_ASYNC_REGS; i++)
 		e.regs[i] = i; /* one-byte varints */
 	e.regs[RRLOG_ASYNC_REGS - 1] = 0x246; /* RFLAGS: two bytes, 0xC6 0x04 */
+	e.state_hash = 0x1122334455667788ULL;
 	n = encode_one(&e, NULL, out);
-	assert_int_equal(n, 1 + 1 + 1 + (RRLOG_ASYNC_REGS - 1) + 2 + 1 + 1);
+	assert_int_equal(n, 1 + 1 + 1 + (RRLOG_ASYNC_REGS - 1) + 2 + 8 + 8 + 1 + 1);
 	assert_int_equal(out[0], RR_INTERRUPT | RRLOG_KIND_ASYNC);
 	assert_int_equal(out[3], 0x00);  /* RAX */
 	assert_int_equal(out[4], 0x01);  /* RCX */
 	assert_int_equal(out[19], 0xC6); /* RFLAGS, low 7 bits with continuation */
 	assert_int_equal(out[20], 0x04);
+	assert_int_equal(out[21], 0x88); /* the state hash, little-endian */
+	assert_int_equal(out[28], 0x11);
 
 	e.async = false;
 	e.has_branches = true;
@@ -526,6 +530,8 @@ static void test_async_branch_flags(void **state)
 	both[1].async = true;
 	both[1].regs[0] = 42;
 	both[1].regs[16] = UINT64_MAX; /* ten-byte varint */
+	both[1].state_hash = 7;
+	both[1].memory_hash = 8;
 	both[1].branches = 301;
 	both[2] = entry(RR_SERIAL_IN, 3, 0x20); /* no branches: the count stays */
 	both[3] = both[1];
@@ -819,7 +825,7 @@ static void test_header_round_trip(void **state)
 	assert_int_equal(rrlog_write_header(&h, buf, sizeof(buf) - 1), 0);
 	assert_int_equal(rrlog_write_header(&h, buf, sizeof(buf)), RRLOG_HEADER_SIZE);
 	assert_memory_equal(buf, "USTDYLOG", 8);
-	assert_int_equal(buf[8], 1);
+	assert_int_equal(buf[8], 2);
 	assert_int_equal(buf[10], 112);
 	assert_int_equal(buf[12], 3);
 	assert_int_equal(buf[16], 0x11);
@@ -884,9 +890,12 @@ static void test_header_refusals(void **state)
 	assert_non_null(strstr(why, "magic"));
 
 	memcpy(buf, good, sizeof(buf));
-	put16(buf + 8, 2);
+	put16(buf + 8, 3);
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 2"));
+	assert_non_null(strstr(why, "version 3"));
+	put16(buf + 8, 1); /* recorded before landmarks counted the write window's exits */
+	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
+	assert_non_null(strstr(why, "version 1 not supported (this reader knows 2)"));
 	put16(buf + 8, 0);
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
 

@@ -309,6 +309,10 @@ static void diff_prefix(struct diff_out *d, const struct rrlog_entry *a, const s
 			if (a->regs[i] != b->regs[i])
 				diff_line(d, "  async register %u: 0x%llx vs 0x%llx\n", i,
 					  a->regs[i], b->regs[i]);
+	if (a->async && b->async && a->state_hash != b->state_hash)
+		diff_line(d, "  state: 0x%llx vs 0x%llx\n", a->state_hash, b->state_hash);
+	if (a->async && b->async && a->memory_hash != b->memory_hash)
+		diff_line(d, "  memory: 0x%llx vs 0x%llx\n", a->memory_hash, b->memory_hash);
 	if (a->has_branches != b->has_branches)
 		diff_line(d, "  branches: %s vs %s\n", a->has_branches ? "present" : "absent",
 			  b->has_branches ? "present" : "absent");

@@ -13,7 +13,7 @@ static const char usage_text[] =
 	"has one line per header, frame and entry:\n"
 	"  header magic=USTDYLOG flags=0x0 kernel_hash=0x... ram_size=0x... ...\n"
 	"  frame SEQ entries N bytes L\n"
-	"  E=LANDMARK rip=0xRIP [async regs=RAX,...,R15,RFLAGS] [branches=N] TYPE key=value ...\n"
+	"  E=LANDMARK rip=0xRIP [async regs=RAX,...,R15,RFLAGS state=HASH memory=HASH] [branches=N] TYPE key=value ...\n"
 	"(docs/hvlog.md has every field). Exit status: 0 ok, 1 a difference or a\n"
 	"refused input (the message names the frame and byte offset), 2 bad usage.\n";
 

@@ -56,12 +56,12 @@ void text_print_frame(FILE *f, u64 seq, u32 entries, size_t payload_len)
 
 static void print_prefix(FILE *f, const struct rrlog_entry *e)
 {
-	fprintf(f, "E=%llu rip=0x%llx", e->landmark,
-		e->rip);
+	fprintf(f, "E=%llu rip=0x%llx", e->landmark, e->rip);
 	if (e->async) {
 		fprintf(f, " async regs=");
 		for (unsigned i = 0; i < RRLOG_ASYNC_REGS; i++)
 			fprintf(f, "%s0x%llx", i ? "," : "", e->regs[i]);
+		fprintf(f, " state=0x%llx memory=0x%llx", e->state_hash, e->memory_hash);
 	}
 	if (e->has_branches)
 		fprintf(f, " branches=%llu", e->branches);
@@ -302,11 +302,11 @@ static bool parse_regs(char *list, u64 regs[RRLOG_ASYNC_REGS])
 	return n == RRLOG_ASYNC_REGS;
 }
 
-/* E=, rip=, async, regs=, branches= up to the type's name. */
+/* E=, rip=, async, regs=, state=, memory=, branches= up to the type's name. */
 static bool parse_prefix(struct parse *p, struct text_line *t, char *tok, char **save)
 {
 	struct rrlog_entry *e = &t->e;
-	bool regs = false;
+	bool regs = false, state = false;
 	char *value;
 	u64 v;
 	int type;
@@ -331,6 +331,12 @@ static bool parse_prefix(struct parse *p, struct text_line *t, char *tok, char *
 			e->landmark = v;
 		} else if (!strcmp(tok, "rip")) {
 			e->rip = v;
+		} else if (!strcmp(tok, "state")) {
+			e->state_hash = v;
+			state = true;
+		} else if (!strcmp(tok, "memory")) {
+			e->memory_hash = v;
+			state = true;
 		} else if (!strcmp(tok, "branches")) {
 			e->branches = v;
 			e->has_branches = true;
@@ -338,8 +344,8 @@ static bool parse_prefix(struct parse *p, struct text_line *t, char *tok, char *
 			return fail(p, "unknown field '%s' before the entry type", tok);
 		}
 	}
-	if (regs && !e->async)
-		return fail(p, "regs= without async");
+	if ((regs || state) && !e->async)
+		return fail(p, "%s= without async", regs ? "regs" : "state or memory");
 	if (!tok)
 		return fail(p, "entry without a type");
 	type = type_from_name(tok);

@@ -7,6 +7,7 @@
  */
 #include "arch/x86/svm/svm.h"
 
+#include "arch/x86/fpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/regs.h"
 
@@ -65,6 +66,7 @@ void svm_set_rip(struct vcpu_arch *v, u64 rip)
 void svm_advance_rip(struct vcpu_arch *v, u8 len)
 {
 	svm(v)->vmcb->save.rip += len;
+	svm(v)->vmcb->save.rflags &= ~RFLAGS_RF;
 	svm(v)->vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
 }
 
@@ -177,8 +179,15 @@ void svm_set_state(struct vcpu_arch *v, const struct vcpu_state *s)
 	st->sysenter_cs = s->sysenter_cs;
 	st->sysenter_esp = s->sysenter_esp;
 	st->sysenter_eip = s->sysenter_eip;
+	st->star = s->star;
+	st->lstar = s->lstar;
+	st->cstar = s->cstar;
+	st->sfmask = s->sfmask;
+	st->kernel_gs_base = s->kernel_gs_base;
 	vmcb->control.interrupt_shadow = s->interruptibility ? SVM_INTERRUPT_SHADOW : 0;
 	svm_set_efer(v, s->efer);
+	if (s->xcr0)
+		fpu_set_xcr0(s->xcr0);
 	st->cr4 = s->cr4;
 	st->cr3 = s->cr3;
 	svm_set_cr(v, 0, s->cr0);
@@ -199,14 +208,20 @@ void svm_get_state(struct vcpu_arch *v, struct vcpu_state *s)
 		svm_get_segment(v, (enum seg_reg)i, &s->seg[i]);
 	s->gdtr = (struct dtable){ st->gdtr.base, (u16)st->gdtr.limit };
 	s->idtr = (struct dtable){ st->idtr.base, (u16)st->idtr.limit };
-	s->dr7 = st->dr7;
+	s->dr7 = svm(v)->dbg.breakpoint_armed ? svm(v)->dbg.saved_dr7 : st->dr7;
 	s->pat = st->g_pat;
 	s->sysenter_cs = st->sysenter_cs;
 	s->sysenter_esp = st->sysenter_esp;
 	s->sysenter_eip = st->sysenter_eip;
+	s->star = st->star;
+	s->lstar = st->lstar;
+	s->cstar = st->cstar;
+	s->sfmask = st->sfmask;
+	s->kernel_gs_base = st->kernel_gs_base;
 	s->interruptibility = vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW;
 	s->activity = 0;
 	s->efer = svm_get_efer(v);
+	s->xcr0 = fpu_get_xcr0(); /* the guest's: VMRUN leaves XCR0 alone */
 	s->cr0 = st->cr0;
 	s->cr3 = st->cr3;
 	s->cr4 = st->cr4;

@@ -7,6 +7,7 @@
 #include "arch/x86/vmx/vmx.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/fpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/vmx/vmcs.h"
@@ -70,7 +71,11 @@ void vmx_advance_rip(struct vcpu_arch *v, u8 len)
 {
 	u32 intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 
+	u64 rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
+
 	vmcs_writenat(VMCS_GUEST_RIP, vmcs_readnat(VMCS_GUEST_RIP) + len);
+	if (rflags & RFLAGS_RF)
+		vmcs_writenat(VMCS_GUEST_RFLAGS, rflags & ~RFLAGS_RF);
 	if (intr & INTERRUPTIBILITY_SHADOW_MASK)
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~INTERRUPTIBILITY_SHADOW_MASK);
 }
@@ -215,6 +220,26 @@ int vmx_state_msr(struct vcpu_arch *v, u32 msr, u64 *value, bool write)
 	return 0;
 }
 
+/* The SYSCALL and SWAPGS MSRs pass through to the guest (vmx_vcpu.c), and
+ * the hypervisor never uses them: the guest's values are in the CPU. */
+static void set_syscall_msrs(const struct vcpu_state *s)
+{
+	wrmsr(MSR_STAR, s->star);
+	wrmsr(MSR_LSTAR, s->lstar);
+	wrmsr(MSR_CSTAR, s->cstar);
+	wrmsr(MSR_SFMASK, s->sfmask);
+	wrmsr(MSR_KERNEL_GS_BASE, s->kernel_gs_base);
+}
+
+static void get_syscall_msrs(struct vcpu_state *s)
+{
+	s->star = rdmsr(MSR_STAR);
+	s->lstar = rdmsr(MSR_LSTAR);
+	s->cstar = rdmsr(MSR_CSTAR);
+	s->sfmask = rdmsr(MSR_SFMASK);
+	s->kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+}
+
 void vmx_set_state(struct vcpu_arch *v, const struct vcpu_state *s)
 {
 	for (int i = 0; i < GPR_COUNT; i++)
@@ -235,10 +260,13 @@ void vmx_set_state(struct vcpu_arch *v, const struct vcpu_state *s)
 	vmcs_write32(VMCS_GUEST_SYSENTER_CS, (u32)s->sysenter_cs);
 	vmcs_writenat(VMCS_GUEST_SYSENTER_ESP, s->sysenter_esp);
 	vmcs_writenat(VMCS_GUEST_SYSENTER_EIP, s->sysenter_eip);
+	set_syscall_msrs(s);
 	vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, s->interruptibility);
 	vmcs_write32(VMCS_GUEST_ACTIVITY_STATE, s->activity);
 	vmcs_writenat(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
 	vmx_set_efer(v, s->efer);
+	if (s->xcr0)
+		fpu_set_xcr0(s->xcr0);
 	vmx_set_cr(v, 4, s->cr4);
 	vmx_set_cr(v, 3, s->cr3);
 	vmx_set_cr(v, 0, s->cr0);
@@ -257,14 +285,16 @@ void vmx_get_state(struct vcpu_arch *v, struct vcpu_state *s)
 	s->gdtr.limit = (u16)vmcs_read32(VMCS_GUEST_GDTR_LIMIT);
 	s->idtr.base = vmcs_readnat(VMCS_GUEST_IDTR_BASE);
 	s->idtr.limit = (u16)vmcs_read32(VMCS_GUEST_IDTR_LIMIT);
-	s->dr7 = vmcs_readnat(VMCS_GUEST_DR7);
+	s->dr7 = vmx(v)->dbg.breakpoint_armed ? vmx(v)->dbg.saved_dr7 : vmcs_readnat(VMCS_GUEST_DR7);
 	s->pat = vmcs_read64(VMCS_GUEST_IA32_PAT);
 	s->sysenter_cs = vmcs_read32(VMCS_GUEST_SYSENTER_CS);
 	s->sysenter_esp = vmcs_readnat(VMCS_GUEST_SYSENTER_ESP);
 	s->sysenter_eip = vmcs_readnat(VMCS_GUEST_SYSENTER_EIP);
+	get_syscall_msrs(s);
 	s->interruptibility = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 	s->activity = vmcs_read32(VMCS_GUEST_ACTIVITY_STATE);
 	s->efer = vmx_get_efer(v);
+	s->xcr0 = fpu_get_xcr0(); /* the guest's: VMX leaves XCR0 alone */
 	s->cr0 = vmx_get_cr(v, 0);
 	s->cr3 = vmx_get_cr(v, 3);
 	s->cr4 = vmx_get_cr(v, 4);
