@@ -165,8 +165,8 @@ void exit_msr_read(struct vcpu *v, const struct vexit *e)
 	u64 value;
 	int err = lapic_msr(v, index, false, &value);
 
-	if (err == -ENOENT && (!m || !m->read || m->read(v, &value)))
-		err = -EINVAL;
+	if (err == -ENOENT)
+		err = m && m->read && !m->read(v, &value) ? 0 : -EINVAL;
 	if (err) {
 		pr_debug("msr: guest RDMSR %#x -> #GP", index);
 		vcpu_inject_gp(v);
@@ -183,8 +183,8 @@ void exit_msr_write(struct vcpu *v, const struct vexit *e)
 	u64 value = vcpu_edx_eax(v);
 	int err = lapic_msr(v, index, true, &value);
 
-	if (err == -ENOENT && (!m || !m->write || m->write(v, value)))
-		err = -EINVAL;
+	if (err == -ENOENT)
+		err = m && m->write && !m->write(v, value) ? 0 : -EINVAL;
 	if (err) {
 		pr_debug("msr: guest WRMSR %#x = %#llx -> #GP", index,
 			 vcpu_edx_eax(v));
