@@ -114,7 +114,7 @@ void vlapic_update(struct vlapic *l)
  * computed from TSC intervals only (a TSC the guest moved stays exact). */
 static u64 deadline_ns(const struct vlapic *l)
 {
-	u64 now, tsc;
+	u64 now, tsc, ns;
 
 	if (!l->timer.deadline || !l->tsc.tsc_at)
 		return VLAPIC_NEVER;
@@ -122,7 +122,8 @@ static u64 deadline_ns(const struct vlapic *l)
 	tsc = l->tsc.tsc_at(l->tsc.ctx, now);
 	if (l->timer.deadline <= tsc)
 		return now;
-	return now + l->tsc.cycles_to_ns(l->tsc.ctx, l->timer.deadline - tsc);
+	ns = l->tsc.cycles_to_ns(l->tsc.ctx, l->timer.deadline - tsc);
+	return ns > VLAPIC_NEVER - now ? VLAPIC_NEVER : now + ns;
 }
 
 u64 vlapic_next_event_ns(const struct vlapic *l)
