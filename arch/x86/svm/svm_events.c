@@ -86,11 +86,16 @@ bool svm_nmi_blocked(struct vcpu_arch *v)
 	return sv->nmi_masked || (sv->vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW);
 }
 
+/* SVM has no NMI-window intercept: the end of the blocking is one guest
+ * instruction away when the IRET has exited, or when only an interrupt
+ * shadow blocks; hv/ steps that instruction. Otherwise the IRET intercept
+ * gives the next exit. */
 bool svm_request_nmi_window(struct vcpu_arch *v, bool on)
 {
 	const struct svm_vcpu *sv = svm(v);
+	bool shadow = sv->vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW;
 
-	return on && sv->nmi_masked && sv->iret_seen;
+	return on && (sv->nmi_masked ? sv->iret_seen : shadow);
 }
 
 /* A pending virtual interrupt that ignores the TPR exits (VINTR) as soon
