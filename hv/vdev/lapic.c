@@ -25,7 +25,7 @@ int vec_highest(const u32 *bits)
 {
 	for (int w = VLAPIC_VECTOR_WORDS - 1; w >= 0; w--)
 		if (bits[w])
-			return w * 32 + 31 - __builtin_clz(bits[w]);
+			return w * 32 + 31 - __builtin_clz(bits[w]); /* 32 vectors a word */
 	return -1;
 }
 
@@ -72,7 +72,7 @@ u32 vl_ppr(const struct vlapic *l)
 	int isrv = vec_highest(l->isr);
 	u32 isr_class = isrv < 0 ? 0 : VECTOR_CLASS(isrv);
 
-	return VECTOR_CLASS(l->tpr) >= isr_class ? l->tpr : isr_class << 4;
+	return VECTOR_CLASS(l->tpr) >= isr_class ? l->tpr : isr_class << CLASS_SHIFT;
 }
 
 /* APR (SDM Vol 3, 11.6.2.4 "Lowest Priority Delivery Mode", Figure 11-15
@@ -86,7 +86,7 @@ static u32 apr(const struct vlapic *l)
 
 	if (tpr_class >= irr_class && tpr_class > isr_class)
 		return l->tpr;
-	return MAX(tpr_class & isr_class, irr_class) << 4;
+	return MAX(tpr_class & isr_class, irr_class) << CLASS_SHIFT;
 }
 
 int vlapic_pending_vector(const struct vlapic *l)
@@ -236,12 +236,12 @@ void vlapic_set_lint(struct vlapic *l, unsigned pin, bool level)
 	bool was;
 	u32 entry;
 
-	if (pin > 1)
+	if (pin >= LINT_PINS)
 		return;
 	was = l->lint[pin];
 	l->lint[pin] = level;
 	if (!l->enabled) { /* LINT1 is the CPU's NMI pin (11.4.3) */
-		if (pin == 1 && level && !was)
+		if (pin == LINT_NMI_PIN && level && !was)
 			l->nmi_pending = true;
 		return;
 	}
@@ -265,10 +265,10 @@ bool vlapic_lint_nmi(const struct vlapic *l, unsigned pin)
 {
 	u32 entry;
 
-	if (pin > 1)
+	if (pin >= LINT_PINS)
 		return false;
 	if (!l->enabled)
-		return pin == 1;
+		return pin == LINT_NMI_PIN;
 	entry = l->lvt[VLAPIC_LVT_LINT0 + pin];
 	return !(entry & LVT_MASKED) && lvt_mode(entry) == VLAPIC_DM_NMI;
 }
@@ -286,7 +286,7 @@ void vl_eoi(struct vlapic *l)
 	vec_clear(l->isr, (u8)v);
 	if (!vec_test(l->tmr, (u8)v))
 		return;
-	for (unsigned pin = 0; pin < 2; pin++) {
+	for (unsigned pin = 0; pin < LINT_PINS; pin++) {
 		u32 *entry = &l->lvt[VLAPIC_LVT_LINT0 + pin];
 
 		if ((*entry & LVT_REMOTE_IRR) && (*entry & LVT_VECTOR) == (u32)v) {
@@ -456,7 +456,7 @@ void vlapic_write(struct vlapic *l, u32 offset, u32 value)
  * aligned and accessed with 32-bit loads and stores). */
 static bool valid_access(u64 offset, u8 size)
 {
-	return size == 4 && offset % REG_STRIDE == 0 && offset < VLAPIC_PAGE_SIZE;
+	return size == REG_SIZE && offset % REG_STRIDE == 0 && offset < VLAPIC_PAGE_SIZE;
 }
 
 /* The page is decoded only in xAPIC mode: disabled, or in x2APIC mode

@@ -151,7 +151,7 @@ struct vlapic {
 	bool enabled;        /* IA32_APIC_BASE.EN */
 	bool x2apic;         /* IA32_APIC_BASE.EXTD */
 	bool nmi_pending;    /* an NMI accepted, not yet taken by the CPU */
-	bool lint[2];        /* LINT0/LINT1 input levels */
+	bool lint[2];        /* LINT0/LINT1 input levels (LINT_PINS) */
 	struct vlapic_timer timer;
 	struct vclock clock;
 	struct vlapic_tsc tsc;

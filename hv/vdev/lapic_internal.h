@@ -40,7 +40,11 @@ enum lapic_reg {
 #define REG_STRIDE 16   /* registers sit on 16-byte boundaries */
 #define REG_BANK_SIZE (VLAPIC_VECTOR_WORDS * REG_STRIDE) /* ISR, TMR, IRR banks */
 
-#define VECTOR_CLASS(v) ((u32)(v) >> 4)   /* priority class: bits 7:4 */
+#define CLASS_SHIFT 4                      /* priority class: bits 7:4 */
+#define VECTOR_CLASS(v) ((u32)(v) >> CLASS_SHIFT)
+#define LINT_PINS 2        /* LINT0, LINT1 */
+#define LINT_NMI_PIN 1     /* LINT1: the NMI pin of a disabled APIC */
+#define REG_SIZE 4         /* registers are accessed as 32-bit words */
 #define PRIORITY_CLASS 0xF0u
 #define FIRST_LEGAL_VECTOR 16 /* 0-15 are illegal (11.5.3 "Error Handling") */
 

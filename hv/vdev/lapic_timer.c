@@ -12,6 +12,9 @@
 #include <string.h>
 
 #define DIVIDE_SHIFT_BITS 7u /* the divider's log2 wraps: 111b is divide by 1 */
+#define DCR_LOW_BITS 3u      /* divide configuration bits 1:0 ... */
+#define DCR_HIGH_BIT 8u      /* ... and bit 3, the third bit of the value */
+#define DCR_HIGH_SHIFT 1
 
 static enum timer_mode mode(const struct vlapic *l)
 {
@@ -24,7 +27,7 @@ static enum timer_mode mode(const struct vlapic *l)
  * of the divided clock is then 1 << shift nanoseconds (VLAPIC_TIMER_HZ). */
 static unsigned divide_shift(u32 dcr)
 {
-	u32 n = (dcr & 3u) | ((dcr & 8u) >> 1);
+	u32 n = (dcr & DCR_LOW_BITS) | ((dcr & DCR_HIGH_BIT) >> DCR_HIGH_SHIFT);
 
 	return (n + 1) & DIVIDE_SHIFT_BITS;
 }
