@@ -51,6 +51,11 @@ void vm_devices_set_tpr(struct vm *vm, u8 tpr);
 u64 vm_devices_start_epoch(struct vm *vm);
 void vm_devices_set_start_epoch(struct vm *vm, u64 epoch);
 
+/* The guest TSC's rate the TSC-deadline timer converts with: the host's,
+ * and in replay the recorded host's, so deadlines fall at the same device
+ * times as they did. */
+void vm_devices_set_tsc_hz(struct vm *vm, u64 hz);
+
 /* Prints the devices' counters after the run. */
 void vm_devices_report(struct vm *vm);
 

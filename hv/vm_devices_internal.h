@@ -21,6 +21,7 @@ struct vm_devices {
 	struct vlapic lapic;
 	struct vioapic ioapic;
 	u64 unsupported[VLAPIC_UNSUP_COUNT]; /* what the APIC could not do, by kind */
+	u64 tsc_hz; /* the guest TSC's rate for the TSC-deadline timer */
 };
 
 /* Sets up the local APIC (in the state the BIOS leaves it) and the

@@ -15,6 +15,7 @@
 #include "log.h"
 
 #define GUEST_APIC_ID 0
+#define NS_PER_SEC 1000000000ULL
 #define IRQ_PIT 0
 #define IOAPIC_PIN_PIT 2 /* ISA IRQ 0 */
 #define IOAPIC_PIN_PIC 0 /* the 8259's INT output (virtual wire through the IOAPIC) */
@@ -102,18 +103,27 @@ static void on_lapic_unsupported(void *ctx, enum vlapic_unsupported what, u64 de
 }
 
 /* The guest's TSC at guest time ns, as vcpu_guest_tsc() reads it at the
- * host TSC of that moment. */
+ * host TSC of that moment (split to avoid overflow, as arch/x86/time.c). */
 static u64 guest_tsc_at(void *ctx, u64 ns)
 {
 	struct vm *vm = ctx;
+	u64 hz = vm->dev->tsc_hz;
 
-	return time_ns_to_tsc(ns) + vm->vcpu.tsc_adjust;
+	return ns / NS_PER_SEC * hz + ns % NS_PER_SEC * hz / NS_PER_SEC + vm->vcpu.tsc_adjust;
 }
 
 static u64 tsc_cycles_to_ns(void *ctx, u64 cycles)
 {
-	(void)ctx;
-	return time_tsc_to_ns(cycles) + 1; /* rounded up: the deadline has passed then */
+	u64 hz = ((struct vm *)ctx)->dev->tsc_hz;
+
+	/* rounded up: the deadline has passed then */
+	return cycles / hz * NS_PER_SEC + cycles % hz * NS_PER_SEC / hz + 1;
+}
+
+void vm_devices_set_tsc_hz(struct vm *vm, u64 hz)
+{
+	if (hz)
+		vm->dev->tsc_hz = hz;
 }
 
 void vm_interrupts_init(struct vm *vm, struct vm_devices *d, struct vclock clock)
@@ -121,6 +131,7 @@ void vm_interrupts_init(struct vm *vm, struct vm_devices *d, struct vclock clock
 	struct vlapic_tsc tsc = { guest_tsc_at, tsc_cycles_to_ns, vm };
 	struct vlapic_ops ops = { on_lapic_eoi, on_lapic_unsupported, d };
 
+	d->tsc_hz = time_clocks()->tsc_hz;
 	vlapic_init(&d->lapic, GUEST_APIC_ID, clock, tsc, ops);
 	vlapic_write(&d->lapic, LAPIC_REG_SVR, BIOS_SVR);
 	vlapic_write(&d->lapic, LAPIC_REG_LINT0, BIOS_LINT0);

@@ -445,6 +445,7 @@ int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	rr->source_pos = (u64)hlen;
 	rrlog_reader_init(&rr->reader, false);
 	vm_devices_set_start_epoch(vm, h.start_epoch);
+	vm_devices_set_tsc_hz(vm, h.tsc_hz);
 	pr_info("rr: replaying a %llu-byte log recorded on %s by understudy %s", 
 		rr->source_len, h.backend, h.version);
 	return 0;
