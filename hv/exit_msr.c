@@ -1,9 +1,11 @@
 /*
  * RDMSR/WRMSR exits. MSRs the guest may use freely never exit (see the MSR
- * bitmap of the backend); the ones listed here are emulated; every other MSR
- * raises #GP in the guest, as hardware does for an MSR it does not have.
+ * bitmap of the backend); the ones listed here are emulated, the local
+ * APIC's belong to its model (hv/vm_devices.h); every other MSR raises #GP
+ * in the guest, as hardware does for an MSR it does not have.
  */
 #include "arch/x86/msr.h"
+#include "errno.h"
 #include "hv/exits.h"
 #include "hv/guest_cpuid.h"
 #include "hv/rr/rr.h"
@@ -145,13 +147,27 @@ static const struct msr_emulation *find_msr(u32 index)
 	return NULL;
 }
 
+/* The local APIC's MSRs (x2APIC, IA32_TSC_DEADLINE), with devices brought
+ * up to time first as for a timed port: 0, -EINVAL for #GP, -ENOENT when
+ * index is not one of them. */
+static int lapic_msr(struct vcpu *v, u32 index, bool write, u64 *value)
+{
+	if (!vm_devices_is_lapic_msr(index))
+		return -ENOENT;
+	rr_advance_devices(v->vm);
+	return vm_devices_lapic_msr(v->vm, index, write, value);
+}
+
 void exit_msr_read(struct vcpu *v, const struct vexit *e)
 {
 	u32 index = (u32)v->arch.gpr[GPR_RCX];
 	const struct msr_emulation *m = find_msr(index);
 	u64 value;
+	int err = lapic_msr(v, index, false, &value);
 
-	if (!m || !m->read || m->read(v, &value)) {
+	if (err == -ENOENT)
+		err = m && m->read && !m->read(v, &value) ? 0 : -EINVAL;
+	if (err) {
 		pr_debug("msr: guest RDMSR %#x -> #GP", index);
 		vcpu_inject_gp(v);
 		return;
@@ -164,8 +180,12 @@ void exit_msr_write(struct vcpu *v, const struct vexit *e)
 {
 	u32 index = (u32)v->arch.gpr[GPR_RCX];
 	const struct msr_emulation *m = find_msr(index);
+	u64 value = vcpu_edx_eax(v);
+	int err = lapic_msr(v, index, true, &value);
 
-	if (!m || !m->write || m->write(v, vcpu_edx_eax(v))) {
+	if (err == -ENOENT)
+		err = m && m->write && !m->write(v, value) ? 0 : -EINVAL;
+	if (err) {
 		pr_debug("msr: guest WRMSR %#x = %#llx -> #GP", index,
 			 vcpu_edx_eax(v));
 		vcpu_inject_gp(v);

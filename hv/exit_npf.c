@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "hv/exits.h"
 #include "hv/insn_fetch.h"
+#include "hv/rr/rr.h"
 #include "hv/vcpu_ops.h"
 #include "log.h"
 
@@ -21,6 +22,8 @@ static void emulate_mmio(struct vcpu *v, const struct vexit *e)
 			e->npf.gpa, err);
 		return;
 	}
+	if (io_bus_flags(&vm->mmio, e->npf.gpa) & IO_TIMED)
+		rr_advance_devices(vm); /* e.g. the local APIC timer's count */
 	if (insn.is_write) {
 		io_bus_write(&vm->mmio, e->npf.gpa, insn.size, insn_store_value(&insn, v->arch.gpr));
 	} else {

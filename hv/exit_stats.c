@@ -23,9 +23,9 @@ void exit_stats_print(const struct vm *vm)
 	}
 	console_printf("  %-20s %12llu %14llu\n", "total", total,
 		       (total ? total_cycles / total : 0));
-	console_printf("  guest-caused exits %llu, interrupts injected %llu\n",
+	console_printf("  guest-caused exits %llu, interrupts injected %llu, NMIs injected %llu\n",
 		       s->guest_caused_exits,
-		       s->interrupts_injected);
+		       s->interrupts_injected, s->nmis_injected);
 	console_printf("  TSC cycles: guest %llu, hypervisor %llu, halted %llu\n",
 		       s->guest_cycles, total_cycles,
 		       s->halted_cycles);

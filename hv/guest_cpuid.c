@@ -18,8 +18,10 @@
 #define F1C_CX16 (1u << 13)
 #define F1C_SSE41 (1u << 19)
 #define F1C_SSE42 (1u << 20)
+#define F1C_X2APIC (1u << 21)
 #define F1C_MOVBE (1u << 22)
 #define F1C_POPCNT (1u << 23)
+#define F1C_TSC_DEADLINE (1u << 24)
 #define F1C_AES (1u << 25)
 #define F1C_XSAVE (1u << 26)
 #define F1C_OSXSAVE (1u << 27)
@@ -91,6 +93,9 @@
 			   F7B_ERMS | F7B_ADX | F7B_SMAP | F7B_CLFLUSHOPT | F7B_SHA)
 #define EXT1_ECX_ALLOWED (F81C_LAHF | F81C_ABM | F81C_SSE4A | F81C_PREFETCHW)
 #define EXT1_EDX_ALLOWED (F81D_SYSCALL | F81D_NX | F81D_PAGE1GB | F81D_RDTSCP | F81D_LM)
+/* Features of the emulated local APIC (hv/vdev/lapic.c), shown whatever
+ * the host has: x2APIC mode and the TSC-deadline timer. */
+#define LEAF1_ECX_EMULATED (F1C_X2APIC | F1C_TSC_DEADLINE)
 #define CLFLUSH_LINE_MASK 0x0000FF00u /* leaf 1 EBX[15:8] */
 #define CACHE_SHARING_MASK 0x00003FFFu /* leaf 4 EAX: drop [31:26] cores, [25:14] sharing */
 
@@ -106,7 +111,7 @@ static void leaf1(const struct guest_cpuid_ctx *c, struct cpuid_result *r)
 
 	r->eax = h.eax;
 	r->ebx = h.ebx & CLFLUSH_LINE_MASK; /* APIC ID 0, one logical CPU */
-	r->ecx = (h.ecx & ecx_allowed) | F1C_HYPERVISOR;
+	r->ecx = (h.ecx & ecx_allowed) | LEAF1_ECX_EMULATED | F1C_HYPERVISOR;
 	if ((r->ecx & F1C_XSAVE) && c->guest_osxsave)
 		r->ecx |= F1C_OSXSAVE;
 	r->edx = h.edx & LEAF1_EDX_ALLOWED;

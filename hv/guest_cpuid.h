@@ -1,7 +1,8 @@
 /*
  * The CPUID the guest sees: a fixed policy applied to the host's CPUID. The
  * guest gets the host's vendor and model, a baseline of features the host
- * also has, the hypervisor bit, Understudy's hypervisor leaves, and never
+ * also has, the emulated local APIC's x2APIC and TSC-deadline features,
+ * the hypervisor bit, Understudy's hypervisor leaves, and never
  * VMX/SVM, MONITOR, performance monitoring, machine-check or topology
  * details. RDRAND/RDSEED are shown only where the backend can trap them.
  * Pure code (host-tested).

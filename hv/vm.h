@@ -24,12 +24,14 @@ struct vm_stats {
 	u64 guest_cycles;           /* TSC cycles between entries and exits */
 	u64 halted_cycles;          /* TSC cycles asleep for a halted guest */
 	u64 interrupts_injected;
+	u64 nmis_injected;
 	u64 guest_caused_exits;     /* landmarks: exits an instruction or access caused */
 };
 
 /* Who wants the guest single-stepped (vm_request_single_step). */
 #define VM_STEP_TBIT (1u << 0)
 #define VM_STEP_TRACE (1u << 1)
+#define VM_STEP_NMI (1u << 2)   /* the IRET ending NMI blocking (virt.h request_nmi_window) */
 
 struct vcpu {
 	struct vcpu_arch arch;

@@ -1,11 +1,9 @@
 /*
  * The guest's PC: COM1 (16550), the 8259A pair, the 8254 PIT with port
  * 0x61, CMOS/RTC, port 0x80, the isa-debug-exit port at 0xF4, the ACPI PM
- * registers at 0x600 (PM timer; S5 ends the run) and a minimal local APIC
- * page. Devices read time from the VM's guest clock; their
- * interrupts go to the PIC, whose output the run loop injects (the LAPIC
- * model has no LINT0 path: PIC interrupts reach the vCPU directly, as with
- * a local APIC in virtual-wire mode).
+ * registers at 0x600 (PM timer; S5 ends the run), the local APIC and the
+ * IOAPIC. Devices read time from the VM's guest clock; how
+ * their interrupts reach the CPU is in hv/vm_interrupts.c.
  */
 #include "hv/vm_devices.h"
 
@@ -14,13 +12,7 @@
 #include "drivers/rtc/cmos.h"
 #include "errno.h"
 #include "hv/guest_console.h"
-#include "hv/vdev/acpi_pm.h"
-#include "hv/vdev/cmos_rtc.h"
-#include "hv/vdev/lapic_min.h"
-#include "hv/vdev/misc_ports.h"
-#include "hv/vdev/pic8259.h"
-#include "hv/vdev/pit8254.h"
-#include "hv/vdev/uart16550.h"
+#include "hv/vm_devices_internal.h"
 #include "log.h"
 
 #define PIT_PORTS 4 /* three counters and the control word */
@@ -28,17 +20,6 @@
 #define IRQ_COM1 4
 #define IRQ_RTC 8
 #define FALLBACK_EPOCH 1767225600 /* 2026-01-01 00:00:00 UTC, if the host RTC is unreadable */
-
-struct vm_devices {
-	u64 start_epoch;
-	struct vuart com1;
-	struct vpic pic;
-	struct vpit pit;
-	struct vrtc rtc;
-	struct vmisc misc;
-	struct vlapic lapic;
-	struct vacpi_pm acpi_pm;
-};
 
 static struct vm_devices devices; /* one VM */
 
@@ -49,16 +30,15 @@ static u64 guest_clock_ns(void *ctx)
 	return ((struct vm *)ctx)->dev_time_ns;
 }
 
-static void on_exit_port(void *ctx, u32 value)
-{
-	vm_guest_exit(ctx, value);
-}
-
-/* ACPI S5 (soft off) ends the run like a write of 0 to the exit port. */
 static void on_soft_off(void *ctx)
 {
 	pr_info("devices: the guest entered ACPI S5 (soft off)");
 	vm_guest_exit(ctx, 0);
+}
+
+static void on_exit_port(void *ctx, u32 value)
+{
+	vm_guest_exit(ctx, value);
 }
 
 /* Wall-clock seconds since 1970 from the host's RTC. */
@@ -84,7 +64,7 @@ static int attach_all(struct vm *vm, struct vm_devices *d)
 	err = err ? err : vrtc_attach(&d->rtc, &vm->pio);
 	err = err ? err : vuart_attach(&d->com1, &vm->pio, VUART_COM1_BASE);
 	err = err ? err : vmisc_attach(&d->misc, &vm->pio);
-	err = err ? err : vlapic_attach(&d->lapic, &vm->mmio);
+	err = err ? err : vm_interrupts_attach(vm, d);
 	err = err ? err : vacpi_pm_attach(&d->acpi_pm, &vm->pio, VACPI_PM_BASE);
 	if (err)
 		return err;
@@ -111,13 +91,13 @@ int vm_devices_create(struct vm *vm)
 
 	memset(d, 0, sizeof(*d));
 	vm->dev = d;
-	vpic_init(&d->pic, (struct irq_line){ NULL, NULL, 0 });
-	vpit_init(&d->pit, clock, vpic_irq_line(&d->pic, IRQ_PIT));
+	vm_interrupts_init(vm, d, clock);
+	vpic_init(&d->pic, vm_pic_intr_line(d));
+	vpit_init(&d->pit, clock, vm_isa_irq_line(d, IRQ_PIT));
 	d->start_epoch = host_epoch_seconds();
-	vrtc_init(&d->rtc, clock, vpic_irq_line(&d->pic, IRQ_RTC), d->start_epoch, vm->ram_size);
-	vuart_init(&d->com1, vpic_irq_line(&d->pic, IRQ_COM1), guest_console_put, NULL);
+	vrtc_init(&d->rtc, clock, vm_isa_irq_line(d, IRQ_RTC), d->start_epoch, vm->ram_size);
+	vuart_init(&d->com1, vm_isa_irq_line(d, IRQ_COM1), guest_console_put, NULL);
 	vmisc_init(&d->misc, on_exit_port, vm);
-	vlapic_init(&d->lapic, GUEST_APIC_ID);
 	vacpi_pm_init(&d->acpi_pm, clock, on_soft_off, vm);
 	return attach_all(vm, d);
 }
@@ -128,6 +108,7 @@ void vm_devices_advance(struct vm *vm, u64 now_ns)
 		vm->dev_time_ns = now_ns;
 	vpit_update(&vm->dev->pit);
 	vrtc_update(&vm->dev->rtc);
+	vlapic_update(&vm->dev->lapic);
 }
 
 u64 vm_devices_start_epoch(struct vm *vm)
@@ -142,42 +123,15 @@ void vm_devices_set_start_epoch(struct vm *vm, u64 epoch)
 	struct vclock clock = { guest_clock_ns, vm };
 
 	d->start_epoch = epoch;
-	vrtc_init(&d->rtc, clock, vpic_irq_line(&d->pic, IRQ_RTC), epoch, vm->ram_size);
+	vrtc_init(&d->rtc, clock, vm_isa_irq_line(d, IRQ_RTC), epoch, vm->ram_size);
 }
 
 u64 vm_devices_next_event_ns(struct vm *vm)
 {
-	return MIN(vpit_next_irq_ns(&vm->dev->pit), vrtc_next_irq_ns(&vm->dev->rtc));
-}
+	struct vm_devices *d = vm->dev;
 
-int vm_devices_pending_vector(struct vm *vm)
-{
-	return vpic_pending_vector(&vm->dev->pic);
-}
-
-int vm_devices_ack_vector(struct vm *vm)
-{
-	return vpic_ack(&vm->dev->pic);
-}
-
-u64 vm_devices_apic_base(struct vm *vm)
-{
-	return vlapic_apic_base(&vm->dev->lapic);
-}
-
-int vm_devices_set_apic_base(struct vm *vm, u64 value)
-{
-	return vlapic_write_apic_base(&vm->dev->lapic, value);
-}
-
-u8 vm_devices_tpr(struct vm *vm)
-{
-	return vlapic_tpr(&vm->dev->lapic);
-}
-
-void vm_devices_set_tpr(struct vm *vm, u8 tpr)
-{
-	vlapic_set_tpr(&vm->dev->lapic, tpr);
+	return MIN(MIN(vpit_next_irq_ns(&d->pit), vrtc_next_irq_ns(&d->rtc)),
+		   vlapic_next_event_ns(&d->lapic));
 }
 
 void vm_devices_report(struct vm *vm)
@@ -190,4 +144,5 @@ void vm_devices_report(struct vm *vm)
 		d->pit.stats.irq_coalesced, d->rtc.stats.irqs, d->acpi_pm.stats.timer_reads,
 		vm->pio.unclaimed_reads,
 		vm->pio.unclaimed_writes);
+	vm_interrupts_report(d);
 }

@@ -1,7 +1,7 @@
 /*
  * The run loop: bring devices up to date when their next deadline has
- * passed, deliver a pending interrupt when the guest can take one (else ask
- * for an interrupt window), arm an exit for the next device deadline (so a
+ * passed, deliver a pending NMI or interrupt when the guest can take one
+ * (else ask for a window), arm an exit for the next device deadline (so a
  * guest spinning without exits still gets its timer interrupts), enter the
  * guest, account the exit, dispatch it. A halted guest is not entered: the
  * host sleeps until the next deadline. The hypervisor's own work (the
@@ -25,6 +25,32 @@
 #include "log.h"
 
 #define HALT_SLEEP_MAX_NS 10000000ULL /* re-check at least every 10 ms */
+
+/* Injects a pending NMI if the guest can take it now; otherwise exits as
+ * soon as it can. Returns true when it injected one (one event an entry).
+ * The log carries an NMI as an interrupt with vector 2 (EXC_NMI). */
+static bool deliver_nmi(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	const struct virt_backend *hw = vm->hw;
+	struct vevent ev = { VEVENT_NMI, EXC_NMI, false, 0 };
+	bool pending = vm_devices_nmi_pending(vm);
+
+	if (!pending || hw->event_pending(&v->arch) || hw->nmi_blocked(&v->arch)) {
+		vm_request_single_step(vm, VM_STEP_NMI, hw->request_nmi_window(&v->arch, pending));
+		return false;
+	}
+	vm_request_single_step(vm, VM_STEP_NMI, false);
+	hw->request_nmi_window(&v->arch, false);
+	if (v->step_requests)
+		return false; /* a single step is under way: the NMI waits for it */
+	vm_devices_ack_nmi(vm);
+	rr_interrupt(vm, EXC_NMI);
+	hw->inject(&v->arch, &ev);
+	vm->stats.nmis_injected++;
+	v->halted = false;
+	return true;
+}
 
 /* Injects the interrupt controller's pending vector if the guest can take
  * it now; otherwise exits as soon as it can. */
@@ -129,7 +155,10 @@ static void prepare_entry(struct vcpu *v)
 		return;
 	}
 	advance_on_deadline(vm);
-	deliver_interrupt(v);
+	if (deliver_nmi(v)) /* an interrupt waits for the next window */
+		vm->hw->request_intr_window(&v->arch, vm_devices_pending_vector(vm) >= 0);
+	else
+		deliver_interrupt(v);
 	if (rr_recording(vm))
 		rr_before_entry(vm);
 }

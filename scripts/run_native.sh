@@ -7,8 +7,10 @@
 #
 #   scripts/run_native.sh GUEST.elf [--args "key=value ..."] [--module FILE]...
 #                         [--timeout SECONDS] [--mem MIB] [--console-log FILE]
+#                         [--cpu MODEL]
 #   scripts/run_native.sh LINUX-KERNEL [--args "console=ttyS0 ..."] [--initrd FILE]
 #                         [--timeout SECONDS] [--mem MIB] [--console-log FILE]
+#                         [--cpu MODEL]
 #
 # --module may be given several times; "FILE word..." passes words as that
 # module's command line. Kernel and modules are run from a scratch folder
@@ -16,6 +18,8 @@
 # "GUEST.elf key=value ..." and module command lines "FILE [words]", the
 # same on every machine. A Linux kernel gets --args as its command line
 # unchanged, --initrd as its initrd, and 256 MiB unless --mem says otherwise.
+# --cpu is QEMU's -cpu (default max, an AMD CPU under TCG;
+# max,vendor=GenuineIntel shows an Intel one).
 #
 # Exit status: the guest's exit code (the value it wrote to port 0xF4;
 # QEMU's status s becomes (s-1)/2); 124 on timeout (default 30 s);
@@ -24,9 +28,9 @@
 # -no-reboot turns into a shutdown); 2 for bad arguments.
 set -euo pipefail
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
-guest="" args="" timeout_s=30 mem="" console_log="" initrd_file=""
+guest="" args="" timeout_s=30 mem="" console_log="" initrd_file="" cpu=max
 modules=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--console-log) console_log=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
 	-h|--help) usage ;;
 	-*) echo "run_native.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	*) [ -z "$guest" ] || { echo "run_native.sh: one guest only" >&2; exit 2; }
@@ -107,7 +112,7 @@ done
 
 log=$work/console.log
 : > "$log"
-qemu_args=(-machine q35 -accel tcg -cpu max -m "$mem" -display none -monitor none
+qemu_args=(-machine q35 -accel tcg -cpu "$cpu" -m "$mem" -display none -monitor none
 	   -serial "file:$log" -no-reboot -net none
 	   -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel")
 [ -n "$args" ] && qemu_args+=(-append "$args")

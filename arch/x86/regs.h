@@ -80,7 +80,9 @@
 /* SDM Vol 3, 18.2.3 "Debug Status Register (DR6)" */
 #define DR6_B0 X86_BIT(0)            /* breakpoint 0 condition met */
 #define DR6_BREAKPOINTS X86_C(0xF)          /* B0-B3 */
+#define DR6_BD X86_BIT(13)           /* debug register access detected */
 #define DR6_BS X86_BIT(14)           /* single-step trap */
+#define DR6_BT X86_BIT(15)           /* task switch */
 #define DR6_RESET X86_C(0xFFFF0FF0)         /* the value DR6 holds with no condition recorded */
 
 /* SDM Vol 3, 18.2.4 "Debug Control Register (DR7)" */

@@ -51,6 +51,18 @@ void vcpu_debug_set_tf_step(struct vcpu_debug *d, const struct vcpu_debug_hooks 
 	}
 }
 
+/* Is a #DB exit during our step the step's trap? DR6.BS says so; Bochs'
+ * SVM leaves DR6 as it was at a #DB intercept (no cause recorded at all),
+ * so a #DB with no recorded cause counts as the step's too (a guest ICEBP
+ * in that one-instruction window would be taken for it). */
+static bool step_trap(const struct vexit *e)
+{
+	u64 dr6 = e->exception.cr2_or_dr6;
+
+	return e->exception.vector == EXC_DB &&
+	       ((dr6 & DR6_BS) || !(dr6 & (DR6_BREAKPOINTS | DR6_BD | DR6_BS | DR6_BT)));
+}
+
 void vcpu_debug_finish_tf_step(struct vcpu_debug *d, const struct vcpu_debug_hooks *h,
 			       struct vcpu_arch *v, struct vexit *e)
 {
@@ -58,8 +70,7 @@ void vcpu_debug_finish_tf_step(struct vcpu_debug *d, const struct vcpu_debug_hoo
 
 	if (!d->stepping)
 		return;
-	if (exception && e->exception.vector == EXC_DB && (e->exception.cr2_or_dr6 & DR6_BS) &&
-	    !d->guest_tf) {
+	if (exception && step_trap(e) && !d->guest_tf) {
 		e->reason = VEXIT_MTF;
 		if (h->clear_step_status)
 			h->clear_step_status(v);

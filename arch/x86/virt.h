@@ -20,7 +20,7 @@ enum vexit_reason {
 	VEXIT_EXCEPTION,     /* an intercepted guest exception (exception.*) */
 	VEXIT_EXTINT,        /* a host interrupt arrived */
 	VEXIT_TRIPLE_FAULT,  /* guest shutdown */
-	VEXIT_INTR_WINDOW,   /* the guest can take an interrupt now */
+	VEXIT_INTR_WINDOW,   /* the guest may take an interrupt or an NMI now */
 	VEXIT_CPUID,
 	VEXIT_HLT,
 	VEXIT_RDTSC,
@@ -203,6 +203,15 @@ struct virt_backend {
 	void (*inject)(struct vcpu_arch *v, const struct vevent *e);
 	bool (*event_pending)(struct vcpu_arch *v); /* an injection not yet delivered */
 	void (*request_intr_window)(struct vcpu_arch *v, bool on);
+	/* NMIs (SDM Vol 3, 6.7.1 "Handling Multiple NMIs"): blocked while the
+	 * guest runs the handler of an NMI injected earlier, until its IRET
+	 * completes, and in an STI/MOV-SS shadow. */
+	bool (*nmi_blocked)(struct vcpu_arch *v);
+	/* Exit (VEXIT_INTR_WINDOW) as soon as an NMI could be injected.
+	 * Returns true when that moment is the end of the guest's next
+	 * instruction and the backend cannot see it by itself (SVM: the IRET
+	 * it intercepted has not run yet): the caller single-steps it. */
+	bool (*request_nmi_window)(struct vcpu_arch *v, bool on);
 	/* Exit no later than host TSC tsc_deadline (0: no deadline). */
 	void (*set_timer)(struct vcpu_arch *v, u64 tsc_deadline);
 	/* Flush the guest's TLB (its linear translations). */

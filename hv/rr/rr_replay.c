@@ -219,11 +219,35 @@ static bool reach_if_state_matches(struct vm *vm, const struct rrlog_entry *e)
 	return true;
 }
 
+/* An INTERRUPT entry with vector 2 is an NMI when the devices have one
+ * pending that the guest can take: the recording injects an NMI before
+ * any interrupt whenever it can, and the replay's state is the
+ * recording's, so the same rule picks the same event (an 8259 programmed
+ * to deliver vector 2 is told apart by it). */
+static bool inject_logged_nmi(struct vm *vm, const struct rrlog_entry *e)
+{
+	const struct virt_backend *hw = vm->hw;
+	struct vevent ev = { VEVENT_NMI, EXC_NMI, false, 0 };
+
+	if (e->vector != EXC_NMI || !vm_devices_nmi_pending(vm) || hw->nmi_blocked(&vm->vcpu.arch) ||
+	    hw->event_pending(&vm->vcpu.arch))
+		return false;
+	vm_devices_ack_nmi(vm);
+	hw->inject(&vm->vcpu.arch, &ev);
+	vm->stats.nmis_injected++;
+	vm->vcpu.halted = false;
+	return true;
+}
+
 static void inject_logged(struct vm *vm, const struct rrlog_entry *e)
 {
 	const struct virt_backend *hw = vm->hw;
 	struct vevent ev = { VEVENT_EXTINT, e->vector, false, 0 };
-	int pending = vm_devices_pending_vector(vm);
+	int pending;
+
+	if (inject_logged_nmi(vm, e))
+		return;
+	pending = vm_devices_pending_vector(vm);
 
 	if (pending != e->vector) {
 		rr_diverge(vm, "the log injects vector %#x; the interrupt controller has %d", e->vector,
@@ -442,6 +466,7 @@ int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	rr->source_pos = (u64)hlen;
 	rrlog_reader_init(&rr->reader, false);
 	vm_devices_set_start_epoch(vm, h.start_epoch);
+	vm_devices_set_tsc_hz(vm, h.tsc_hz);
 	pr_info("rr: replaying a %llu-byte log recorded on %s by understudy %s", 
 		rr->source_len, h.backend, h.version);
 	return 0;

@@ -50,7 +50,8 @@ check_console() {
 
 # guest_case NAME [--cpu MODEL] [--emu EMU] -- GUEST.elf [--args "..."] [--module "FILE words"]...
 #            [--initrd FILE]
-# Runs the guest natively under QEMU (the reference) and under Understudy;
+# Runs the guest natively under QEMU (the reference; with --cpu MODEL too
+# unless --emu is bochs, so both see one CPU vendor) and under Understudy;
 # PASS when both exit with the same code and every deterministic console
 # line (not starting with "~ ") is identical. Consoles are kept in
 # $results/NAME.native and $results/NAME.guest, the hypervisor log in
@@ -63,7 +64,11 @@ guest_case() {
 	shift
 	local guest=$1
 	shift
-	local native_args=() run_args=()
+	local native_args=() run_args=() i
+	for ((i = 0; i < ${#hv_args[@]} - 1; i++)); do
+		[ "${hv_args[i]}" = --emu ] && [ "${hv_args[i + 1]}" = bochs ] && native_args=() && break
+		[ "${hv_args[i]}" = --cpu ] && native_args=(--cpu "${hv_args[i + 1]}")
+	done
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--args) native_args+=(--args "$2"); run_args+=(--guest-args "$2"); shift 2 ;;

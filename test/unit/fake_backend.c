@@ -185,6 +185,19 @@ static bool fake_event_pending(struct vcpu_arch *v)
 	return fake.pending;
 }
 
+/* The fake guest takes no NMIs (none of its scripts send one): nothing
+ * ever blocks them, and an NMI window is only noted. */
+static bool fake_nmi_blocked(struct vcpu_arch *v)
+{
+	return false;
+}
+
+static bool fake_request_nmi_window(struct vcpu_arch *v, bool on)
+{
+	fake.nmi_window = on;
+	return false;
+}
+
 static bool fake_interruptible(struct vcpu_arch *v)
 {
 	return (fake.s.rflags & RFLAGS_IF) &&
@@ -458,6 +471,8 @@ static int fake_run(struct vcpu_arch *v, struct vexit *e)
 	.inject = fake_inject,                               \
 	.event_pending = fake_event_pending,                 \
 	.request_intr_window = fake_request_intr_window,     \
+	.nmi_blocked = fake_nmi_blocked,                     \
+	.request_nmi_window = fake_request_nmi_window,       \
 	.set_timer = fake_set_timer,                         \
 	.flush_guest_tlb = fake_flush_guest_tlb,             \
 	.set_breakpoint = fake_set_breakpoint,               \

@@ -125,6 +125,7 @@ struct fake_cpu {
 
 	/* what hv/ asked for (the state now, and how often) */
 	bool intr_window;
+	bool nmi_window;
 	unsigned intr_window_requests; /* calls that turned it on */
 	u64 timer_deadline;        /* 0: none */
 	unsigned timer_exits;

@@ -398,8 +398,9 @@ static void test_hidden_basic_leaves(void **state)
 	assert_zero_leaf(0xB, 1);
 }
 
-/* Leaf 1 ECX on the Intel host: the baseline plus the hypervisor bit; VMX,
- * SMX, MONITOR, PCID, x2APIC, TSC-deadline, PDCM and the rest are gone. */
+/* Leaf 1 ECX on the Intel host: the baseline, the emulated APIC's x2APIC
+ * and TSC-deadline, the hypervisor bit; VMX, SMX, MONITOR, PCID, PDCM and
+ * the rest are gone. */
 static void test_leaf1_ecx_intel(void **state)
 {
 	u32 ecx;
@@ -407,10 +408,20 @@ static void test_leaf1_ecx_intel(void **state)
 	use_host(intel_host);
 	ecx = cpuid(1, 0).ecx;
 	assert_int_equal(ecx, C1_SSE3 | C1_PCLMULQDQ | C1_SSSE3 | C1_FMA | C1_CX16 | C1_SSE41 |
-				      C1_SSE42 | C1_MOVBE | C1_POPCNT | C1_AES | C1_XSAVE |
-				      C1_AVX | C1_F16C | C1_HYPERVISOR);
-	assert_false(ecx & (C1_VMX | C1_SMX | C1_MONITOR | C1_PCID | C1_X2APIC |
-			    C1_TSC_DEADLINE | C1_PDCM | C1_DCA | C1_XTPR));
+				      C1_SSE42 | C1_X2APIC | C1_MOVBE | C1_POPCNT |
+				      C1_TSC_DEADLINE | C1_AES | C1_XSAVE | C1_AVX | C1_F16C |
+				      C1_HYPERVISOR);
+	assert_false(ecx & (C1_VMX | C1_SMX | C1_MONITOR | C1_PCID | C1_PDCM | C1_DCA | C1_XTPR));
+}
+
+/* x2APIC and TSC-deadline belong to the emulated local APIC: shown on a
+ * host that has neither. */
+static void test_leaf1_apic_features_emulated(void **state)
+{
+	use_host(amd_host);
+	host_clear(1, 0, ECX, C1_X2APIC | C1_TSC_DEADLINE);
+	assert_true(cpuid(1, 0).ecx & C1_X2APIC);
+	assert_true(cpuid(1, 0).ecx & C1_TSC_DEADLINE);
 }
 
 /* Leaf 1 EDX: no machine check, MTRR or HTT; the rest of the baseline. */
@@ -466,8 +477,8 @@ static void test_hypervisor_bit_always(void **state)
 		}
 	}
 	use_host(intel_host);
-	host_set_reg(1, 0, ECX, 0);
-	assert_int_equal(cpuid(1, 0).ecx, C1_HYPERVISOR);
+	host_set_reg(1, 0, ECX, 0); /* a host with nothing: only what is emulated */
+	assert_int_equal(cpuid(1, 0).ecx, C1_HYPERVISOR | C1_X2APIC | C1_TSC_DEADLINE);
 }
 
 /* RDRAND is shown only when the backend traps it and the host has it. */
@@ -772,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_vendor_and_max_basic),
 		cmocka_unit_test(test_hidden_basic_leaves),
 		cmocka_unit_test(test_leaf1_ecx_intel),
+		cmocka_unit_test(test_leaf1_apic_features_emulated),
 		cmocka_unit_test(test_leaf1_edx),
 		cmocka_unit_test(test_leaf1_eax_ebx),
 		cmocka_unit_test(test_hypervisor_bit_always),

@@ -20,7 +20,7 @@
 #include "hv/insn_fetch.h"
 #include "hv/guest_mem.h"
 #include "hv/vdev/cmos_rtc.h"
-#include "hv/vdev/lapic_min.h"
+#include "hv/vdev/lapic.h"
 #include "hv/vdev/uart16550.h"
 #include "hv/vm_devices.h"
 

@@ -14,6 +14,9 @@ struct svm_vcpu {
 	u64 iopm_pa, msrpm_pa;
 	u64 timer_deadline; /* host TSC; 0 = none */
 	bool window_requested;
+	bool nmi_masked;    /* the guest runs an injected NMI's handler (until its IRET) */
+	bool iret_seen;     /* its IRET exited and has not completed yet */
+	u64 iret_rip;
 	struct vcpu_debug dbg; /* breakpoint 0 and TF stepping */
 };
 
@@ -45,6 +48,11 @@ bool svm_interruptible(struct vcpu_arch *v);
 void svm_inject(struct vcpu_arch *v, const struct vevent *e);
 bool svm_event_pending(struct vcpu_arch *v);
 void svm_request_intr_window(struct vcpu_arch *v, bool on);
+bool svm_nmi_blocked(struct vcpu_arch *v);
+void svm_nmi_injected(struct vcpu_arch *v);
+bool svm_request_nmi_window(struct vcpu_arch *v, bool on);
+/* After every #VMEXIT: follows the IRET that ends NMI blocking. */
+void svm_track_nmi_blocking(struct vcpu_arch *v, struct vexit *e, u64 rip);
 void svm_set_timer(struct vcpu_arch *v, u64 tsc_deadline);
 void svm_flush_guest_tlb(struct vcpu_arch *v);
 void svm_dump(struct vcpu_arch *v);

@@ -1,8 +1,9 @@
 /*
  * Event injection (AMD64 APM Vol 2, 15.20 "Event Injection"), interrupt
  * windows through a virtual interrupt and the VINTR intercept (15.21.4
- * "Injecting Virtual (INTR) Interrupts"), TLB flushes by ASID (15.16
- * "TLB Control"), the exit deadline, and the VMCB report.
+ * "Injecting Virtual (INTR) Interrupts"), NMI blocking followed through the
+ * IRET intercept, TLB flushes by ASID (15.16 "TLB Control"), the exit
+ * deadline, and the VMCB report.
  */
 #include "arch/x86/svm/svm.h"
 
@@ -36,6 +37,65 @@ void svm_inject(struct vcpu_arch *v, const struct vevent *e)
 	if (e->has_error_code)
 		inj |= SVM_EVTINJ_ERROR_VALID | (u64)e->error_code << SVM_EVTINJ_ERROR_SHIFT;
 	svm(v)->vmcb->control.event_inj = inj;
+	if (e->type == VEVENT_NMI)
+		svm_nmi_injected(v);
+}
+
+/*
+ * NMI blocking. SVM keeps no NMI mask for its guest (before vNMI): a
+ * delivered NMI blocks further NMIs until the handler's IRET completes
+ * (SDM Vol 3, 6.7.1 "Handling Multiple NMIs"; APM Vol 2, 8.2.3
+ * "Non-Maskable-Interrupt Exception (NMI)"), so the backend follows it: injecting an NMI masks NMIs
+ * and intercepts IRET (APM Vol 2, 15.9 "Instruction Intercepts"); the IRET
+ * exits before it runs; the first exit at another RIP shows it completed.
+ * hv/ single-steps the IRET when an NMI is waiting (request_nmi_window).
+ */
+void svm_nmi_injected(struct vcpu_arch *v)
+{
+	struct svm_vcpu *sv = svm(v);
+
+	sv->nmi_masked = true;
+	sv->iret_seen = false;
+	sv->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_IRET;
+}
+
+void svm_track_nmi_blocking(struct vcpu_arch *v, struct vexit *e, u64 rip)
+{
+	struct svm_vcpu *sv = svm(v);
+	struct vmcb_control *c = &sv->vmcb->control;
+
+	if (e->raw_reason == SVM_EXIT_IRET) {
+		c->intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+		sv->iret_seen = true;
+		sv->iret_rip = rip;
+		return;
+	}
+	if (!sv->iret_seen)
+		return;
+	sv->iret_seen = false;
+	if (rip != sv->iret_rip)
+		sv->nmi_masked = false;
+	else /* the IRET has not run (an interrupt came first, or it faulted) */
+		c->intercept_misc1 |= SVM_INTERCEPT_IRET;
+}
+
+bool svm_nmi_blocked(struct vcpu_arch *v)
+{
+	const struct svm_vcpu *sv = svm(v);
+
+	return sv->nmi_masked || (sv->vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW);
+}
+
+/* SVM has no NMI-window intercept: the end of the blocking is one guest
+ * instruction away when the IRET has exited, or when only an interrupt
+ * shadow blocks; hv/ steps that instruction. Otherwise the IRET intercept
+ * gives the next exit. */
+bool svm_request_nmi_window(struct vcpu_arch *v, bool on)
+{
+	const struct svm_vcpu *sv = svm(v);
+	bool shadow = sv->vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW;
+
+	return on && (sv->nmi_masked ? sv->iret_seen : shadow);
 }
 
 /* A pending virtual interrupt that ignores the TPR exits (VINTR) as soon

@@ -35,7 +35,8 @@ static enum vexit_reason simple_exit(u64 code)
 	case SVM_EXIT_NMI:
 	case SVM_EXIT_SMI: return VEXIT_EXTINT;
 	case SVM_EXIT_INIT: return VEXIT_INIT;
-	case SVM_EXIT_VINTR: return VEXIT_INTR_WINDOW;
+	case SVM_EXIT_VINTR:
+	case SVM_EXIT_IRET: return VEXIT_INTR_WINDOW; /* svm_track_nmi_blocking */
 	case SVM_EXIT_RDTSC: return VEXIT_RDTSC;
 	case SVM_EXIT_RDTSCP: return VEXIT_RDTSCP;
 	case SVM_EXIT_RDPMC: return VEXIT_RDPMC;
@@ -209,5 +210,6 @@ int svm_run(struct vcpu_arch *v, struct vexit *e)
 		       "APM Vol 2, 15.5.1 \"Basic Operation\" failed)");
 	requeue_interrupted_event(&vmcb->control);
 	vcpu_debug_finish_tf_step(&sv->dbg, &svm_debug_hooks, v, e);
+	svm_track_nmi_blocking(v, e, rip);
 	return 0;
 }

@@ -52,6 +52,8 @@ bool vmx_interruptible(struct vcpu_arch *v);
 void vmx_inject(struct vcpu_arch *v, const struct vevent *e);
 bool vmx_event_pending(struct vcpu_arch *v);
 void vmx_request_intr_window(struct vcpu_arch *v, bool on);
+bool vmx_nmi_blocked(struct vcpu_arch *v);
+bool vmx_request_nmi_window(struct vcpu_arch *v, bool on);
 void vmx_set_timer(struct vcpu_arch *v, u64 tsc_deadline);
 void vmx_flush_guest_tlb(struct vcpu_arch *v);
 void vmx_stage2_flush(struct vcpu_arch *v);

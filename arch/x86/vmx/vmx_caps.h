@@ -63,6 +63,7 @@
 #define PROC_CR3_STORE_EXITING (1u << 16)
 #define PROC_CR8_LOAD_EXITING (1u << 19)
 #define PROC_CR8_STORE_EXITING (1u << 20)
+#define PROC_NMI_WINDOW_EXITING (1u << 22)
 #define PROC_MOV_DR_EXITING (1u << 23)
 #define PROC_UNCOND_IO_EXITING (1u << 24)
 #define PROC_MONITOR_TRAP_FLAG (1u << 27)
@@ -129,6 +130,13 @@ static inline bool vmx_has_unrestricted_guest(void)
 	return vmx_caps()->proc2.may_be_1 & PROC2_UNRESTRICTED_GUEST;
 }
 static inline bool vmx_has_vpid(void) { return vmx_caps()->proc2.may_be_1 & PROC2_ENABLE_VPID; }
+/* Virtual NMIs and NMI-window exiting, which need each other (SDM Vol 3,
+ * 27.2.1.1 "VM-Execution Control Fields"). */
+static inline bool vmx_has_virtual_nmis(void)
+{
+	return (vmx_caps()->pin.may_be_1 & PIN_VIRTUAL_NMIS) &&
+	       (vmx_caps()->proc.may_be_1 & PROC_NMI_WINDOW_EXITING);
+}
 static inline bool vmx_has_preemption_timer(void)
 {
 	return vmx_caps()->pin.may_be_1 & PIN_PREEMPTION_TIMER;

@@ -21,6 +21,7 @@
 /* 25.4.2 "Guest Non-Register State", Table 25-3 "Format of Interruptibility State" */
 #define INTERRUPTIBILITY_STI (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)
+#define INTERRUPTIBILITY_NMI (1u << 3) /* virtual-NMI blocking, with virtual NMIs */
 
 /* INVEPT/INVVPID types (SDM Vol 2B, INVEPT and INVVPID) */
 #define INVEPT_SINGLE_CONTEXT 1
@@ -77,6 +78,41 @@ void vmx_request_intr_window(struct vcpu_arch *v, bool on)
 		vx->proc_controls = want;
 		vmcs_write32(VMCS_PRIMARY_PROC_CONTROLS, want);
 	}
+}
+
+/* With virtual NMIs the CPU tracks the guest's NMI blocking: set by an
+ * injected NMI, cleared by its IRET (SDM Vol 3, 26.3 "Changes to
+ * Instruction Behavior in VMX Non-Root Operation", IRET; 25.4.2 "Guest
+ * Non-Register State"). STI blocking counts too, as some processors block
+ * NMIs after STI. Without virtual NMIs no NMI is ever injected. */
+bool vmx_nmi_blocked(struct vcpu_arch *v)
+{
+	static bool warned;
+
+	if (!vmx_has_virtual_nmis()) {
+		if (!warned)
+			pr_warn("vmx: this CPU has no virtual NMIs: the guest's NMIs are not delivered");
+		warned = true;
+		return true;
+	}
+	return vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) &
+	       (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI);
+}
+
+/* NMI-window exiting: an exit before the first instruction with no
+ * virtual-NMI blocking (SDM Vol 3, 26.2 "Other Causes of VM Exits",
+ * NMI-window exiting). */
+bool vmx_request_nmi_window(struct vcpu_arch *v, bool on)
+{
+	struct vmx_vcpu *vx = vmx(v);
+	u32 want = on && vmx_has_virtual_nmis() ? vx->proc_controls | PROC_NMI_WINDOW_EXITING
+						 : vx->proc_controls & ~PROC_NMI_WINDOW_EXITING;
+
+	if (want != vx->proc_controls) {
+		vx->proc_controls = want;
+		vmcs_write32(VMCS_PRIMARY_PROC_CONTROLS, want);
+	}
+	return false;
 }
 
 void vmx_set_timer(struct vcpu_arch *v, u64 tsc_deadline)

@@ -23,6 +23,7 @@ STATIC_ASSERT(__builtin_offsetof(struct vcpu_arch, cr2) == 16 * 8,
 #define INTR_INFO_TYPE_MASK (7u << 8)
 #define INTR_INFO_ERROR_CODE_VALID (1u << 11)
 #define INTR_INFO_VALID (1u << 31)
+#define INTR_INFO_NMI_UNBLOCKED (1u << 12) /* 28.2.3: an IRET unblocked NMIs, then faulted */
 #define INTR_TYPE_NMI 2
 #define INTR_TYPE_SOFT_INTR 4
 #define INTR_TYPE_PRIV_SOFT_EXC 5
@@ -48,6 +49,11 @@ STATIC_ASSERT(__builtin_offsetof(struct vcpu_arch, cr2) == 16 * 8,
 #define EPTQ_FETCH (1u << 2)
 #define EPTQ_GLA_VALID (1u << 7)
 #define EPTQ_TRANSLATED (1u << 8)
+#define EPTQ_NMI_UNBLOCKED (1u << 12)
+
+/* Table 25-3 "Format of Interruptibility State" */
+#define INTERRUPTIBILITY_NMI (1u << 3)
+#define DOUBLE_FAULT_VECTOR 8
 
 /* Table 28-12/28-13 "Format of the VM-Exit Instruction-Information Field
  * as Used for RDRAND and RDSEED" */
@@ -68,8 +74,30 @@ static void program_preemption_timer(struct vmx_vcpu *vx)
 	vmcs_write32(VMCS_PREEMPTION_TIMER_VALUE, (u32)ticks);
 }
 
+static void set_nmi_blocking(bool on)
+{
+	u32 state = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
+
+	state = on ? state | INTERRUPTIBILITY_NMI : state & ~INTERRUPTIBILITY_NMI;
+	vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, state);
+}
+
+/* A fault of an IRET that had already removed virtual-NMI blocking: the
+ * blocking goes back before the guest resumes, unless the exit was during
+ * event delivery or for a double fault (SDM Vol 3, 28.2.3 "Information
+ * About NMI Unblocking Due to IRET"). */
+static void restore_nmi_blocking(bool unblocked_by_iret, u8 vector)
+{
+	if (unblocked_by_iret && vector != DOUBLE_FAULT_VECTOR &&
+	    !(vmcs_read32(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID))
+		set_nmi_blocking(true);
+}
+
 /* An exit in the middle of delivering an event (IDT-vectoring information,
- * 28.2.4) leaves the event undelivered: inject it again at the next entry. */
+ * 28.2.4) leaves the event undelivered: inject it again at the next entry.
+ * An NMI is injected again without the blocking its first delivery began
+ * (an entry that injects an NMI under virtual-NMI blocking fails, 27.3.1.5
+ * "Checks on Guest Non-Register State"). */
 static void requeue_interrupted_event(void)
 {
 	u32 info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
@@ -78,6 +106,8 @@ static void requeue_interrupted_event(void)
 	if (!(info & INTR_INFO_VALID))
 		return;
 	type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+	if (type == INTR_TYPE_NMI)
+		set_nmi_blocking(false);
 	vmcs_write32(VMCS_ENTRY_INTERRUPTION_INFO, info & ~(1u << 12));
 	if (info & INTR_INFO_ERROR_CODE_VALID)
 		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
@@ -102,6 +132,7 @@ static void decode_exception(struct vexit *e)
 	e->exception.error_code = e->exception.has_error_code
 					  ? vmcs_read32(VMCS_EXIT_INTERRUPTION_ERROR_CODE) : 0;
 	e->exception.cr2_or_dr6 = e->raw_qual;
+	restore_nmi_blocking(info & INTR_INFO_NMI_UNBLOCKED, e->exception.vector);
 	/* A #DB exit leaves DR6 untouched and puts its bits in the
 	 * qualification (28.2.1): give the guest the DR6 it would have seen. */
 	if (e->exception.vector == EXC_DB)
@@ -142,6 +173,7 @@ static void decode_ept_violation(struct vexit *e)
 	e->npf.write = q & EPTQ_WRITE;
 	e->npf.fetch = q & EPTQ_FETCH;
 	e->npf.translated = (q & EPTQ_GLA_VALID) && (q & EPTQ_TRANSLATED);
+	restore_nmi_blocking(q & EPTQ_NMI_UNBLOCKED, 0);
 }
 
 static void decode_rdrand(struct vexit *e, enum vexit_reason r)
@@ -159,6 +191,7 @@ static const u8 simple_exits[VMX_EXIT_REASON_COUNT] = {
 	[VMX_EXIT_TRIPLE_FAULT] = VEXIT_TRIPLE_FAULT,
 	[VMX_EXIT_INIT] = VEXIT_INIT,
 	[VMX_EXIT_INTERRUPT_WINDOW] = VEXIT_INTR_WINDOW,
+	[VMX_EXIT_NMI_WINDOW] = VEXIT_INTR_WINDOW,
 	[VMX_EXIT_CPUID] = VEXIT_CPUID,
 	[VMX_EXIT_HLT] = VEXIT_HLT,
 	[VMX_EXIT_INVD] = VEXIT_INVD,

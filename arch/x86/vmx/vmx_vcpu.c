@@ -86,7 +86,8 @@ static u32 adjust_controls(const char *what, const struct vmx_ctl_caps *c, u32 d
 static void setup_controls(struct vmx_vcpu *vx)
 {
 	const struct vmx_caps *c = vmx_caps();
-	u32 pin = PIN_EXTINT_EXITING | PIN_NMI_EXITING | PIN_PREEMPTION_TIMER;
+	u32 pin = PIN_EXTINT_EXITING | PIN_NMI_EXITING | PIN_PREEMPTION_TIMER |
+		  (vmx_has_virtual_nmis() ? PIN_VIRTUAL_NMIS : 0);
 	u32 proc = PROC_HLT_EXITING | PROC_RDTSC_EXITING | PROC_UNCOND_IO_EXITING |
 		   PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CONTROLS | PROC_MWAIT_EXITING |
 		   PROC_MONITOR_EXITING | PROC_RDPMC_EXITING | PROC_CR8_LOAD_EXITING |

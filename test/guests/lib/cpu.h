@@ -14,6 +14,9 @@ struct cpuid_regs {
 #define CPUID1_EDX_TSC (1u << 4)
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 #define CPUID1_ECX_RDRAND (1u << 30)
+#define CPUID1_ECX_X2APIC (1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID1_EDX_APIC (1u << 9)
 #define CPUID7_EBX_RDSEED (1u << 18)
 #define CPUID81_EDX_RDTSCP (1u << 27)
 
@@ -62,6 +65,11 @@ static inline u64 rdmsr(u32 msr)
 	return ((u64)hi << 32) | lo;
 }
 
+static inline void wrmsr(u32 msr, u64 value)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)value), "d"((u32)(value >> 32)) : "memory");
+}
+static inline void pause(void) { __asm__ volatile("pause"); }
 static inline u32 read_cr0(void) { u32 v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
 static inline u32 read_cr2(void) { u32 v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline u32 read_cr3(void) { u32 v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
