@@ -87,11 +87,14 @@ static u64 next_device_deadline_tsc(struct vm *vm)
 	return vm->start_tsc + time_ns_to_tsc(ns);
 }
 
-/* The next host TSC at which the guest must leave: a device's deadline, or
- * the hypervisor's own work (the network); 0 for none. */
+/* The next host TSC at which the guest must leave: a device's deadline,
+ * the end of a record probe, or the hypervisor's own work (the network); 0
+ * for none. */
 static u64 next_deadline_tsc(struct vm *vm)
 {
-	u64 tsc = MIN(next_device_deadline_tsc(vm), host_work_deadline_tsc());
+	u64 probe = rr_async_deadline_tsc(vm); /* while probing, the device deadline has passed */
+	u64 device = probe != UINT64_MAX ? probe : next_device_deadline_tsc(vm);
+	u64 tsc = MIN(device, host_work_deadline_tsc());
 
 	return tsc == UINT64_MAX ? 0 : tsc;
 }
@@ -104,6 +107,16 @@ static void advance_on_deadline(struct vm *vm)
 
 	if (next != UINT64_MAX && vm_guest_ns(vm) >= next)
 		rr_advance_devices(vm);
+}
+
+/* Is an asynchronous event due: a device's deadline passed, or an
+ * interrupt or NMI waiting for the CPU? */
+static bool event_due(struct vm *vm)
+{
+	u64 next = vm_devices_next_event_ns(vm);
+
+	return (next != UINT64_MAX && vm_guest_ns(vm) >= next) ||
+	       vm_devices_pending_vector(vm) >= 0 || vm_devices_nmi_pending(vm);
 }
 
 /* Sleeps the host CPU until the next device or network deadline (or at
@@ -154,11 +167,16 @@ static void prepare_entry(struct vcpu *v)
 		rr_before_entry(vm);
 		return;
 	}
-	advance_on_deadline(vm);
-	if (deliver_nmi(v)) /* an interrupt waits for the next window */
-		vm->hw->request_intr_window(&v->arch, vm_devices_pending_vector(vm) >= 0);
-	else
-		deliver_interrupt(v);
+	if (rr_async_may_deliver(vm, event_due(vm))) {
+		advance_on_deadline(vm);
+		if (deliver_nmi(v)) /* an interrupt waits for the next window */
+			vm->hw->request_intr_window(&v->arch, vm_devices_pending_vector(vm) >= 0);
+		else
+			deliver_interrupt(v);
+	} else { /* a record probe: the guest runs on undisturbed */
+		vm->hw->request_intr_window(&v->arch, false);
+		vm_request_single_step(vm, VM_STEP_NMI, vm->hw->request_nmi_window(&v->arch, false));
+	}
 	if (rr_recording(vm))
 		rr_before_entry(vm);
 }

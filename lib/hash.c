@@ -1,6 +1,8 @@
 /* xxHash, inlined: XXH3 for digests, XXH32 for frame checksums. */
 #include "hash.h"
 
+#include <string.h>
+
 #define XXH_INLINE_ALL
 #define XXH_VECTOR 0 /* XXH_SCALAR: no SSE/AVX in the hypervisor */
 #pragma GCC diagnostic push
@@ -24,8 +26,13 @@ u32 hash32(const void *data, size_t len, u32 seed)
 	return XXH32(data, len, seed);
 }
 
+/* XXH3's reset with a seed compares it with the seed already in the state
+ * to skip deriving its secret again: a state on the stack is cleared
+ * first, or leftover bytes that happen to hold the same seed would leave
+ * the secret unset (and the hash unrepeatable). */
 void hash64_begin(struct hash64_state *s, u64 seed)
 {
+	memset(s, 0, sizeof(*s));
 	XXH3_64bits_reset_withSeed((XXH3_state_t *)s->opaque, seed);
 }
 

@@ -27,7 +27,8 @@
 #define RRLOG_FRAME_MAX_PAYLOAD 65536
 #define RRLOG_DIGEST_REGS 22
 #define RRLOG_DIGEST_PAGES_MAX 4096    /* pages in one DIGEST_PAGES entry */
-#define RRLOG_ENTRY_MAX 512            /* longest entry but DIGEST_PAGES */
+#define RRLOG_PAGE_SIZE 4096           /* a guest page, as WINDOW_PAGE carries it */
+#define RRLOG_ENTRY_MAX (RRLOG_PAGE_SIZE + 256) /* longest entry but DIGEST_PAGES */
 #define RRLOG_ASYNC_REGS 17            /* RAX..R15 and RFLAGS of an async landmark */
 
 #define RRLOG_FLAG_TBIT (1u << 0)
@@ -52,6 +53,7 @@ enum rrlog_type {
 	RR_SERIAL_IN = 11,
 	RR_DIGEST_PAGES = 12,
 	RR_CPUID = 13,
+	RR_WINDOW_PAGE = 14,
 	RR_T_EXIT = 32,
 	RR_T_IO = 33,
 	RR_T_PT_WRITE = 34,
@@ -119,6 +121,12 @@ struct rrlog_entry {
 		struct { u64 gpa; u8 size; u64 value; } mmio; /* MMIO_IN */
 		u8 byte;                                   /* SERIAL_IN */
 		struct { u32 leaf, subleaf, eax, ebx, ecx, edx; } cpuid; /* CPUID */
+		struct {
+			u64 page;                          /* guest page number */
+			/* its RRLOG_PAGE_SIZE bytes: the writer's, or the
+			 * reader's in the frame */
+			const u8 *data;
+		} window_page;                             /* WINDOW_PAGE */
 		struct { u32 reason; u32 raw; } t_exit;    /* T_EXIT */
 		struct { u8 in; u16 port; u8 size; u32 value; } t_io; /* T_IO */
 		u64 t_pt_gpa;                              /* T_PT_WRITE */
@@ -165,7 +173,7 @@ extern const struct wire_table rrlog_header_table;
 
 /* The hand-written field kinds: DIGEST's counted registers and the
  * DIGEST_PAGES page list (whose pages compare through pages.pages). */
-extern const struct wire_custom rrlog_digest_regs, rrlog_page_list;
+extern const struct wire_custom rrlog_digest_regs, rrlog_page_list, rrlog_page_contents;
 
 /* Whether a and b are the same entry, field by field. */
 bool rrlog_entry_same(const struct rrlog_entry *a, const struct rrlog_entry *b);

@@ -1,9 +1,12 @@
 /*
  * The page list of a DIGEST_PAGES entry (docs/log-format.md, "State
  * digest"): a hand-written wire field kind, since its pages are deltas
- * within the whole digest, and the iterator that reads them back.
+ * within the whole digest, and the iterator that reads them back. And the
+ * contents of a WINDOW_PAGE entry: a whole page, read in place.
  */
 #include "proto/rrlog.h"
+
+#include <string.h>
 
 #include "compiler.h"
 #include "errno.h"
@@ -169,3 +172,36 @@ int rrlog_pages_next(struct rrlog_pages_iter *it, struct rrlog_page_hash *out)
 	it->left--;
 	return 1;
 }
+
+/* A page's bytes, as they are: the writer's buffer goes out whole; the
+ * reader points into the frame. */
+static int contents_encode(struct wire_sink *s, const struct wire_field *f __unused,
+			   const void *rec, void *run __unused)
+{
+	const struct rrlog_entry *e = rec;
+
+	if (!e->window_page.data)
+		return -EINVAL;
+	wire_put_bytes(s, e->window_page.data, RRLOG_PAGE_SIZE);
+	return 0;
+}
+
+static int contents_decode(struct wire_src *c, const struct wire_field *f __unused, void *rec,
+			   void *run __unused)
+{
+	struct rrlog_entry *e = rec;
+
+	e->window_page.data = c->p;
+	return wire_get_bytes(c, NULL, RRLOG_PAGE_SIZE);
+}
+
+static bool contents_same(const struct wire_field *f __unused, const void *a, const void *b)
+{
+	const struct rrlog_entry *ea = a, *eb = b;
+
+	if (!ea->window_page.data || !eb->window_page.data)
+		return ea->window_page.data == eb->window_page.data;
+	return !memcmp(ea->window_page.data, eb->window_page.data, RRLOG_PAGE_SIZE);
+}
+
+const struct wire_custom rrlog_page_contents = { contents_encode, contents_decode, contents_same };

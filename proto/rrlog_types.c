@@ -151,6 +151,13 @@ static const struct wire_field t_insn[] = {
 	  .len_at = offsetof(struct rrlog_entry, t_insn.len) },
 };
 
+/* A write-window page's contents at an async entry (docs/log-format.md). */
+static const struct wire_field window_page[] = {
+	{ .name = "page", .kind = WIRE_VARINT, .bits = 52, .fmt = WIRE_HEX, AT(window_page.page) },
+	{ .name = "contents", .kind = WIRE_CUSTOM, .custom = &rrlog_page_contents,
+	  .fmt = WIRE_HEXBYTES, AT(window_page.data) },
+};
+
 /* --- the types -------------------------------------------------------------- */
 
 static const struct rrlog_type_desc types[] = {
@@ -167,6 +174,7 @@ static const struct rrlog_type_desc types[] = {
 	[RR_SERIAL_IN] = { .name = "SERIAL_IN", .body = WIRE_TABLE(serial_in) },
 	[RR_DIGEST_PAGES] = { .name = "DIGEST_PAGES", .body = WIRE_TABLE(digest_pages) },
 	[RR_CPUID] = { .name = "CPUID", .body = WIRE_TABLE(cpuid) },
+	[RR_WINDOW_PAGE] = { .name = "WINDOW_PAGE", .body = WIRE_TABLE(window_page) },
 	[RR_T_EXIT] = { .name = "T_EXIT", .body = WIRE_TABLE(t_exit), .trace = true },
 	[RR_T_IO] = { .name = "T_IO", .body = WIRE_TABLE(t_io), .trace = true },
 	[RR_T_PT_WRITE] = { .name = "T_PT_WRITE", .body = WIRE_TABLE(t_pt_write), .trace = true },

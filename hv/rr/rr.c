@@ -43,6 +43,7 @@ static int alloc_buffers(struct vm *vm, struct rr_state *rr)
 	err = err ? err : alloc_pages(RR_FRAME_SIZE, (void **)&rr->frame);
 	err = err ? err : alloc_pages(rr->npages * sizeof(u64), (void **)&rr->page_hash);
 	err = err ? err : alloc_pages(rr->npages * sizeof(*rr->changed), (void **)&rr->changed);
+	err = err ? err : alloc_pages(WW_PAGES * PAGE_SIZE, (void **)&rr->pending.data);
 	if (err) {
 		pr_err("rr: not enough memory for the log ring and digests");
 		return err;
@@ -88,6 +89,8 @@ void rr_after_exit(struct vm *vm, const struct vexit *e, bool guest_caused)
 		return;
 	vm->rr->guest_ran = !guest_caused;
 	vm->rr->at_async_point = false;
+	if (guest_caused) /* an event that came due goes here */
+		vm->rr->probe.active = vm->rr->probe.armed = false;
 }
 
 void rr_before_entry(struct vm *vm)
@@ -134,6 +137,12 @@ void rr_report(const struct vm *vm)
 	console_printf("  ring high water %llu of %u bytes, %llu waits for a full ring (%llu TSC cycles)\n",
 		       rr->ring.high_water, RR_RING_SIZE,
 		       s->ring_full_waits, s->ring_wait_cycles);
+	if (rr->mode == RR_RECORD)
+		console_printf("  async deliveries %llu after %llu probes (%llu with the window's "
+			       "pages), delay %llu ns on average, %llu ns at most\n",
+			       s->async_deliveries, s->probes, s->window_page_sets,
+			       s->async_deliveries ? s->async_delay_ns / s->async_deliveries : 0,
+			       s->async_delay_max_ns);
 	if (rr->mode == RR_REPLAY)
 		console_printf("  async landmarks %llu: %llu teleported, %llu searched with %llu "
 			       "breakpoint stops\n",

@@ -9,6 +9,7 @@
 
 #include "byte_ring.h"
 #include "proto/rrlog.h"
+#include "hv/rr/write_window.h"
 #include "hv/vm.h"
 
 enum rr_mode { RR_OFF, RR_RECORD, RR_REPLAY };
@@ -25,10 +26,31 @@ struct rr_stats {
 	u64 ring_full_waits;   /* record: frames that waited for room in the ring */
 	u64 ring_wait_cycles;  /* record: TSC cycles the guest waited for them */
 	u64 digests;
+	u64 probes;            /* record: async exits where an event came due */
+	u64 async_deliveries;  /* record: events delivered at async exits after a probe */
+	u64 async_delay_ns;    /* record: their total wait, due to delivered (guest ns) */
+	u64 async_delay_max_ns;
+	u64 window_page_sets;  /* record: deliveries that logged the window's pages */
 	u64 async_landmarks;   /* replay: async entries not reached at once */
 	u64 teleports;         /* replay: of which reached by taking the logged registers */
 	u64 searches;          /* replay: of which searched for with a breakpoint */
 	u64 search_stops;      /* replay: breakpoint stops while searching */
+};
+
+/* Record: the probe before an async delivery (hv/rr/rr_async.c). */
+struct rr_probe {
+	bool active;       /* the memory hash is taken; waiting for the deadline */
+	bool armed;        /* probed since the last landmark: deliver at async exits */
+	u64 hash;          /* the write window's memory hash at the last look */
+	u64 start_ns;      /* guest time then */
+	u64 deadline_tsc;
+};
+
+/* Replay: the window pages of the next async entry (WINDOW_PAGE). */
+struct rr_pending_pages {
+	u64 page[WW_PAGES];
+	u8 *data;          /* WW_PAGES * PAGE_SIZE bytes */
+	unsigned count;
 };
 
 /* What a replay compares and what it found wrong. */
@@ -61,6 +83,8 @@ struct rr_state {
 	struct rrlog_entry next;
 	bool searching;        /* a breakpoint is armed at next.rip */
 	bool at_async_point;   /* an async entry was reached and the guest has not run since */
+	struct rr_probe probe;
+	struct rr_pending_pages pending;
 	u64 search_stops;      /* stops in the current search */
 	bool ended;            /* the END entry was consumed */
 	struct rr_divergence divergence;
@@ -100,6 +124,14 @@ void rr_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, struct cpuid_result *r);
 void rr_advance_devices(struct vm *vm);
 /* Record: the interrupt just injected. */
 void rr_interrupt(struct vm *vm, u8 vector);
+
+/* Record: may an asynchronous event be delivered now (due: one is due)?
+ * Always at a landmark, and when not recording; at an async exit after a
+ * probe (hv/rr/rr_async.c). */
+bool rr_async_may_deliver(struct vm *vm, bool due);
+/* Record: the host TSC at which a probe ends (an exit must come), or
+ * UINT64_MAX. */
+u64 rr_async_deadline_tsc(const struct vm *vm);
 
 static inline bool rr_replaying(const struct vm *vm)
 {

@@ -71,7 +71,8 @@ void rr_log(struct vm *vm, struct rrlog_entry *e)
 	struct rr_state *rr = vm->rr;
 	int err;
 
-	rr_stamp_landmark(vm, e, rr->guest_ran);
+	/* A WINDOW_PAGE belongs to the async entry after it: not async itself. */
+	rr_stamp_landmark(vm, e, rr->guest_ran && e->type != RR_WINDOW_PAGE);
 	err = rrlog_append(&rr->writer, e);
 	if (err == -ENOSPC) {
 		commit_frame(vm);

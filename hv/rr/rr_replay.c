@@ -16,6 +16,7 @@
 #include "fmt.h"
 #include "hv/config.h"
 #include "hv/guest_boot.h"
+#include "hv/guest_mem.h"
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/vm_devices.h"
@@ -194,6 +195,37 @@ static bool registers_match(struct vm *vm, const struct rrlog_entry *e)
 	return !memcmp(regs, e->regs, sizeof(regs));
 }
 
+/* The window pages logged for the next async entry (WINDOW_PAGE, a guest
+ * that wrote memory while it waited for it) take their recorded contents. */
+static void write_pending_pages(struct vm *vm)
+{
+	struct rr_pending_pages *p = &vm->rr->pending;
+
+	for (unsigned i = 0; i < p->count; i++)
+		vm_write_gpa(vm, p->page[i] * PAGE_SIZE, p->data + i * PAGE_SIZE, PAGE_SIZE);
+	p->count = 0;
+}
+
+/* Keeps a WINDOW_PAGE for the async entry after it; a page outside the
+ * write window, or more pages than it holds, is not what the recording
+ * logged. */
+static bool keep_window_page(struct vm *vm, const struct rrlog_entry *e)
+{
+	struct rr_pending_pages *p = &vm->rr->pending;
+	u64 page = e->window_page.page;
+
+	if (p->count == WW_PAGES || !ww_contains(vm, page)) {
+		rr_diverge(vm, "the log has the window page %#llx, which is not in the write window",
+			   page * PAGE_SIZE);
+		return false;
+	}
+	p->page[p->count] = page;
+	memcpy(p->data + p->count * PAGE_SIZE, e->window_page.data, PAGE_SIZE);
+	p->count++;
+	consume(vm->rr);
+	return true;
+}
+
 /*
  * Since the last landmark the recorded guest changed only its registers
  * and the write window's pages. Wherever the rest of the replayed guest's
@@ -206,9 +238,17 @@ static bool registers_match(struct vm *vm, const struct rrlog_entry *e)
  */
 static bool reach_if_state_matches(struct vm *vm, const struct rrlog_entry *e)
 {
-	if (rr_state_hash(vm, e->regs, e->rip) != e->state_hash ||
-	    rr_memory_hash(vm) != e->memory_hash)
+	bool wrote = vm->rr->pending.count != 0;
+
+	if (rr_state_hash(vm, e->regs, e->rip) != e->state_hash)
 		return false;
+	write_pending_pages(vm);
+	if (rr_memory_hash(vm) != e->memory_hash) {
+		if (wrote)
+			rr_diverge(vm, "the write window differs from the asynchronous %s's even with "
+				   "its logged pages", rrlog_type_name(e->type));
+		return false;
+	}
 	if (registers_match(vm, e))
 		return true;
 	for (int i = 0; i < GPR_COUNT; i++)
@@ -358,6 +398,11 @@ void rr_replay_before_entry(struct vm *vm)
 				   rrlog_type_name(e->type), e->landmark,
 				   e->rip);
 			return;
+		}
+		if (e->type == RR_WINDOW_PAGE) {
+			if (!keep_window_page(vm, e))
+				return;
+			continue;
 		}
 		if (e->async && !search(vm, e))
 			return;

@@ -110,6 +110,11 @@ u32 ww_plain_prot(const struct vm *vm, u64 page)
 	return S2_R | S2_X;
 }
 
+bool ww_contains(const struct vm *vm, u64 page)
+{
+	return vm->window && page < vm->window->npages && vm->window->in_window[page];
+}
+
 void ww_note(struct vm *vm, u64 page)
 {
 	if (vm->window && page < vm->window->npages)

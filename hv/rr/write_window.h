@@ -53,6 +53,9 @@ void ww_handle_exit(struct vm *vm, const struct vexit *e);
  * writable only while it is in the window. */
 u32 ww_plain_prot(const struct vm *vm, u64 page);
 
+/* Is page one of the window's now? */
+bool ww_contains(const struct vm *vm, u64 page);
+
 /* A page written behind the window's back (a T-bit step): dirty. */
 void ww_note(struct vm *vm, u64 page);
 

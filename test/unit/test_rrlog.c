@@ -166,6 +166,10 @@ static void assert_entry_eq(const struct rrlog_entry *a, const struct rrlog_entr
 	case RR_CPUID:
 		assert_memory_equal(&a->cpuid, &b->cpuid, sizeof(a->cpuid));
 		break;
+	case RR_WINDOW_PAGE:
+		assert_int_equal(a->window_page.page, b->window_page.page);
+		assert_memory_equal(a->window_page.data, b->window_page.data, RRLOG_PAGE_SIZE);
+		break;
 	case RR_DIGEST_PAGES:
 		assert_int_equal(a->pages.count, b->pages.count);
 		for (i = 0; i < a->pages.count; i++) {
@@ -453,7 +457,8 @@ static void test_type_names(void **state)
 	assert_string_equal(rrlog_type_name(RR_T_INSN), "T_INSN");
 	assert_null(rrlog_type_name(0));
 	assert_string_equal(rrlog_type_name(RR_CPUID), "CPUID");
-	assert_null(rrlog_type_name(14));
+	assert_string_equal(rrlog_type_name(RR_WINDOW_PAGE), "WINDOW_PAGE");
+	assert_null(rrlog_type_name(15));
 	assert_null(rrlog_type_name(31));
 	assert_null(rrlog_type_name(36));
 	assert_null(rrlog_type_name(1000));

@@ -46,7 +46,8 @@ static void flatten(const struct wire_table *t, struct field *out, size_t *n)
 		const struct wire_field *f = &t->fields[i];
 		unsigned elem = f->size / wire_elems(f);
 
-		if (!f->name || f->kind == WIRE_BYTES || f->custom == &rrlog_page_list)
+		if (!f->name || f->kind == WIRE_BYTES || f->custom == &rrlog_page_list ||
+		    f->custom == &rrlog_page_contents)
 			continue;
 		if (!f->names) {
 			add(out, n, f->name, text_fmt(f), f->off, f->size);
@@ -97,6 +98,16 @@ const struct wire_field *type_bytes_field(unsigned type)
 		if (t->body.fields[i].kind == WIRE_BYTES)
 			return &t->body.fields[i];
 	return NULL;
+}
+
+bool type_has_contents(unsigned type)
+{
+	const struct rrlog_type_desc *t = rrlog_type(type);
+
+	for (size_t i = 0; t && i < t->body.count; i++)
+		if (t->body.fields[i].custom == &rrlog_page_contents)
+			return true;
+	return false;
 }
 
 bool type_has_pages(unsigned type)
@@ -343,6 +354,9 @@ unsigned entry_diff(const struct rrlog_entry *a, const struct rrlog_entry *b,
 	bf = type_bytes_field(a->type);
 	if (bf)
 		diff_bytes(&d, a, b, bf);
+	if (type_has_contents(a->type) && a->window_page.data && b->window_page.data &&
+	    memcmp(a->window_page.data, b->window_page.data, RRLOG_PAGE_SIZE))
+		diff_line(&d, "  contents differ\n");
 	return d.count;
 }
 

@@ -91,6 +91,8 @@ const struct field *header_fields(size_t *count);
 const struct wire_field *type_bytes_field(unsigned type);
 unsigned bytes_len(const void *base, const struct wire_field *f);
 /* Whether the type's body is a DIGEST_PAGES page list. */
+/* Whether the type carries a whole page (WINDOW_PAGE's contents=, in hex). */
+bool type_has_contents(unsigned type);
 bool type_has_pages(unsigned type);
 u64 field_get(const void *base, const struct field *f);
 void field_set(void *base, const struct field *f, u64 v);
@@ -124,6 +126,7 @@ struct text_line {
 	struct rrlog_entry e;
 	struct rrlog_page_hash *pages; /* RRLOG_DIGEST_PAGES_MAX, caller's */
 	u8 *raw;                       /* RRLOG_FRAME_MAX_PAYLOAD, caller's */
+	u8 contents[RRLOG_PAGE_SIZE];  /* a WINDOW_PAGE's page */
 	size_t raw_len;                /* 0: no raw= */
 };
 

@@ -84,6 +84,10 @@ void text_print_entry(FILE *f, const struct rrlog_entry *e, const u8 *raw, size_
 			fprintf(f, " 0x%llx=0x%x", e->pages.pages[i].page,
 				e->pages.pages[i].hash);
 	}
+	if (type_has_contents(e->type) && e->window_page.data) {
+		fprintf(f, " contents=");
+		print_hex(f, e->window_page.data, RRLOG_PAGE_SIZE);
+	}
 	if (bytes && bytes_len(e, bytes)) {
 		fprintf(f, " %s=", bytes->name);
 		print_hex(f, (const u8 *)e + bytes->off, bytes_len(e, bytes));
@@ -417,7 +421,7 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 	const struct field *fields = type_fields(e->type, &n), *f;
 	const struct wire_field *bytes = type_bytes_field(e->type);
 	bool pages = type_has_pages(e->type), have_n = false;
-	size_t nbytes = SIZE_MAX; /* none given */
+	size_t nbytes = SIZE_MAX, ncontents = 0; /* none given */
 	u64 seen = 0, count = 0;
 	char *tok, *value;
 
@@ -437,6 +441,11 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 		} else if (bytes && !strcmp(tok, bytes->name)) {
 			if (!parse_bytes(p, t, bytes, value, &nbytes))
 				return false;
+		} else if (type_has_contents(e->type) && !strcmp(tok, "contents")) {
+			if (!parse_hex_bytes(value, t->contents, RRLOG_PAGE_SIZE, &ncontents) ||
+			    ncontents != RRLOG_PAGE_SIZE)
+				return fail(p, "bad contents (%u bytes in hex)", RRLOG_PAGE_SIZE);
+			e->window_page.data = t->contents;
 		} else if ((f = find_field(fields, n, tok, &index))) {
 			if (!parse_field(p, e, f, index, &seen, value))
 				return false;
@@ -457,6 +466,8 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 	}
 	if (pages)
 		e->pages.pages = t->pages;
+	if (type_has_contents(e->type) && !e->window_page.data)
+		return fail(p, "%s without contents=", rrlog_type_name(e->type));
 	return true;
 }
 

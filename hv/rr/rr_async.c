@@ -1,0 +1,92 @@
+/*
+ * Record: when an asynchronous event (device time moving on, an interrupt,
+ * an NMI) may be delivered (docs/record-replay.md, "Exact asynchronous
+ * landmarks").
+ *
+ * At a landmark, always: replay meets landmarks for free. At an
+ * asynchronous exit (a host interrupt, the deadline timer, an interrupt
+ * window) the guest may be anywhere in a stretch without exits, and replay
+ * reaches that moment by the state and memory hashes of its entries: at
+ * once when only registers changed since the landmark before it, else at
+ * the first arrival at its RIP after the last write that mattered. A guest
+ * that keeps writing memory while it waits would make that a long search,
+ * so the recorder probes first: it takes the write window's memory hash,
+ * lets the guest run RR_PROBE_NS more (with no interrupt window, which
+ * would exit at every instruction), and takes it again. Unchanged: the
+ * event is delivered with nothing more. Changed (a loop that writes while
+ * it waits): the window's pages go into the log (WINDOW_PAGE) before the
+ * event's entries, and replay writes them and takes the registers where
+ * the rest of the guest's state matches, at once. After a probe, until the
+ * next landmark, every async exit may deliver at once (an interrupt window
+ * the delivery asked for, say), the memory hash compared with the last
+ * one. A landmark during the probe ends it: the event goes there.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/time.h"
+#include "hv/rr/rr_internal.h"
+#include "hv/rr/write_window.h"
+
+#define RR_PROBE_NS 100000ULL /* 100 us of guest time */
+
+/* Logs the write window's pages as they are now. */
+static void log_window_pages(struct vm *vm)
+{
+	const struct write_window *w = vm->window;
+
+	for (unsigned i = 0; i < w->count; i++) {
+		u64 page = w->slot[(w->head + i) % WW_PAGES];
+		struct rrlog_entry e = { .type = RR_WINDOW_PAGE };
+
+		e.window_page.page = page;
+		e.window_page.data = vm->ram + page * PAGE_SIZE;
+		rr_log(vm, &e);
+	}
+	vm->rr->stats.window_page_sets++;
+}
+
+/* The probe is over: deliver, with the window's pages if memory changed
+ * since the last look. */
+static bool deliver_after_probe(struct vm *vm, struct rr_probe *p)
+{
+	u64 delay = vm_guest_ns(vm) - p->start_ns, hash = rr_memory_hash(vm);
+
+	p->active = false;
+	p->armed = true;
+	if (hash != p->hash)
+		log_window_pages(vm);
+	p->hash = hash;
+	vm->rr->stats.async_deliveries++;
+	vm->rr->stats.async_delay_ns += delay;
+	vm->rr->stats.async_delay_max_ns = MAX(vm->rr->stats.async_delay_max_ns, delay);
+	return true;
+}
+
+bool rr_async_may_deliver(struct vm *vm, bool due)
+{
+	struct rr_probe *p;
+
+	if (!rr_recording(vm) || !vm->rr->guest_ran)
+		return true;
+	if (!due)
+		return false;
+	p = &vm->rr->probe;
+	if (p->armed)
+		return deliver_after_probe(vm, p);
+	if (!p->active) {
+		p->active = true;
+		p->hash = rr_memory_hash(vm);
+		p->start_ns = vm_guest_ns(vm);
+		p->deadline_tsc = rdtsc() + time_ns_to_tsc(RR_PROBE_NS);
+		vm->rr->stats.probes++;
+		return false;
+	}
+	if (rdtsc() < p->deadline_tsc)
+		return false;
+	return deliver_after_probe(vm, p);
+}
+
+u64 rr_async_deadline_tsc(const struct vm *vm)
+{
+	return rr_recording(vm) && vm->rr->probe.active ? vm->rr->probe.deadline_tsc : UINT64_MAX;
+}
