@@ -137,6 +137,9 @@ void rr_report(const struct vm *vm)
 	console_printf("  ring high water %llu of %u bytes, %llu waits for a full ring (%llu TSC cycles)\n",
 		       rr->ring.high_water, RR_RING_SIZE,
 		       s->ring_full_waits, s->ring_wait_cycles);
+	if (vm->window)
+		console_printf("  write window: %llu faults, %llu pages protected again\n",
+			       vm->window->stats.faults, vm->window->stats.evictions);
 	if (rr->mode == RR_RECORD)
 		console_printf("  async deliveries %llu after %llu probes (%llu with the window's "
 			       "pages), delay %llu ns on average, %llu ns at most\n",

@@ -15,6 +15,7 @@ guest_case svm_nondet --emu qemu -- "$g/nondet.elf"
 guest_case svm_paging --emu qemu -- "$g/paging.elf"
 guest_case svm_faults --emu qemu -- "$g/faults.elf"
 guest_case svm_ticker --emu qemu -- "$g/ticker.elf" --args "seconds=2 reads=10"
+guest_case svm_memloop --emu qemu -- "$g/memloop.elf"
 stopped_case svm_stop_unmapped --emu qemu --guest "$g/faults.elf" --guest-args "mode=unmapped" -- \
 	'guest stopped: the guest read guest-physical address 0xe0000000, which is neither its RAM' \
 	'^exit statistics \(svm\)' 'understudy: halting \(exit code 120\)'

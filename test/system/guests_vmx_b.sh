@@ -9,6 +9,7 @@ g=$root/build/guests
 
 guest_case vmx_paging --emu bochs -- "$g/paging.elf"
 guest_case vmx_faults --emu bochs -- "$g/faults.elf"
+guest_case vmx_memloop --emu bochs -- "$g/memloop.elf" --args "pages=256"
 guest_case vmx_timer_sandy_bridge --emu bochs --cpu corei7_sandy_bridge_2600k -- "$g/timer.elf"
 stopped_case vmx_stop_unmapped --emu bochs --guest "$g/faults.elf" --guest-args "mode=unmapped" -- \
 	'guest stopped: the guest read guest-physical address 0xe0000000, which is neither its RAM' \

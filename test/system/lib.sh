@@ -152,6 +152,6 @@ rr_case() {
 	elif ! cmp -s "$results/$name.record.guest" "$results/$name.replay.guest"; then
 		echo "FAIL: $name: the replay's console differs from the recording's"
 	else
-		echo "PASS: $name ($(stat -c %s "$log") log bytes, $(sed -n 's/.*replay matches the recording: \([0-9]*\) guest-caused.*/\1/p' "$results/$name.replay.log") landmarks, exit code $rep_status)"
+		echo "PASS: $name ($(stat -c %s "$log") log bytes, $(sed -n 's/.*replay matches the recording: \([0-9]*\) guest-caused.*/\1/p' "$results/$name.replay.log") landmarks, $(sed -n 's/^record\/replay (replay): .*, \([0-9]*\) digests$/\1/p' "$results/$name.replay.log") digests, exit code $rep_status)"
 	fi
 }
