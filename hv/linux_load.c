@@ -1,7 +1,7 @@
 /*
  * What the two Linux loaders share (see linux_load.h): the memory map,
- * parameter checks, initrd placement and the command line; and the choice
- * between the x86 boot protocol (bzImage) and the PVH entry (ELF vmlinux).
+ * parameter checks, initrd placement and the command line, and how each
+ * kind of image is recognized. linux_select.c chooses between them.
  */
 #include "hv/linux_load.h"
 
@@ -104,15 +104,4 @@ bool linux_is_bzimage(const u8 *image, u64 image_size)
 bool linux_is_elf(const u8 *image, u64 image_size)
 {
 	return image && image_size >= ELF_MAGIC_LEN && !memcmp(image, ELF_MAGIC, ELF_MAGIC_LEN);
-}
-
-int linux_load(const struct linux_load_params *p, struct linux_load_result *out)
-{
-	if (linux_is_bzimage(p->image, p->image_size))
-		return linux_bzimage_load(p, out);
-	if (linux_is_elf(p->image, p->image_size))
-		return linux_pvh_load(p, out);
-	*out = (struct linux_load_result){ 0 };
-	return linux_fail(out, -ENOEXEC, "the kernel is neither a bzImage (no \"HdrS\" "
-			  "setup header at 0x202) nor an ELF vmlinux");
 }

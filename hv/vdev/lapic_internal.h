@@ -130,6 +130,13 @@ static inline bool lvt_masked(const struct vlapic *l, enum vlapic_lvt lvt)
 	return l->lvt[lvt] & LVT_MASKED;
 }
 
+/* An LVT entry's delivery mode (SDM Vol 3, Figure 11-8 "Local Vector
+ * Table (LVT)"). */
+static inline u8 lvt_mode(u32 entry)
+{
+	return (u8)((entry & LVT_DM_MASK) >> LVT_DM_SHIFT);
+}
+
 static inline bool sw_enabled(const struct vlapic *l)
 {
 	return l->svr & SVR_APIC_ENABLE;

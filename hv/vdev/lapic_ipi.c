@@ -59,13 +59,6 @@ bool vl_match_dest(const struct vlapic *l, const struct vlapic_msg *m)
 	return m->logical ? match_logical(l, m) : match_physical(l, m);
 }
 
-void vl_unsupported(struct vlapic *l, enum vlapic_unsupported what, u64 detail,
-		    const struct vlapic_msg *m)
-{
-	if (l->ops.unsupported)
-		l->ops.unsupported(l->ops.ctx, what, detail, m);
-}
-
 /* Is this ICR command the INIT level de-assert, which only resynchronizes
  * arbitration IDs and delivers nothing (11.6.1 "Interrupt Command Register
  * (ICR)")? */

@@ -1,4 +1,4 @@
-// sources: hv/vdev/lapic.c hv/vdev/lapic_ipi.c hv/vdev/lapic_timer.c hv/vdev/lapic_x2apic.c hv/vdev/ioapic.c hv/io_bus.c
+// sources: hv/vdev/lapic*.c hv/vdev/ioapic.c hv/io_bus.c
 /*
  * Fuzzes the guest's local APIC and IOAPIC (hv/vdev/lapic*.c, ioapic.c),
  * wired as hv/vm_interrupts.c wires them, with what a guest controls:

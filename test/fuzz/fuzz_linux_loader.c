@@ -1,6 +1,6 @@
-// sources: hv/linux_load.c hv/linux_bzimage.c hv/linux_pvh.c
+// sources: hv/linux_load.c hv/linux_select.c hv/linux_bzimage.c hv/linux_pvh.c
 /*
- * Fuzzes hv/linux_load.c and the two Linux loaders. Input: one option byte
+ * Fuzzes hv/linux_load.c hv/linux_select.c and the two Linux loaders. Input: one option byte
  * (bit 0: ask for the 32-bit entry; bit 1: no initrd; bit 2: a 3000-byte
  * command line), then the kernel image, loaded into a fixed 8 MiB guest
  * RAM with a small initrd. Checks the loaders' promises: a refusal names

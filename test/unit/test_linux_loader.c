@@ -1,6 +1,6 @@
-// sources: hv/linux_load.c hv/linux_bzimage.c hv/linux_pvh.c
+// sources: hv/linux_load.c hv/linux_select.c hv/linux_bzimage.c hv/linux_pvh.c
 /*
- * hv/linux_load.c, hv/linux_bzimage.c, hv/linux_pvh.c: synthetic bzImages
+ * hv/linux_load.c hv/linux_select.c, hv/linux_bzimage.c, hv/linux_pvh.c: synthetic bzImages
  * and ELF vmlinux files built here are loaded into a buffer standing for
  * guest RAM; boot_params, hvm_start_info, the memory map, the command line,
  * initrd placement, the GDT and the identity map are checked field by field

@@ -1,4 +1,4 @@
-// sources: hv/vdev/ioapic.c hv/vdev/lapic.c hv/vdev/lapic_ipi.c hv/vdev/lapic_timer.c hv/vdev/lapic_x2apic.c hv/io_bus.c
+// sources: hv/vdev/ioapic.c hv/vdev/lapic*.c hv/io_bus.c
 /*
  * hv/vdev/ioapic.c: reset values, IOREGSEL/IOWIN and the entry bits,
  * edge and level pins (remote IRR, EOI by the local APIC's broadcast and

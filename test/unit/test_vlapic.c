@@ -1,4 +1,4 @@
-// sources: hv/vdev/lapic.c hv/vdev/lapic_ipi.c hv/vdev/lapic_timer.c hv/vdev/lapic_x2apic.c hv/io_bus.c
+// sources: hv/vdev/lapic*.c hv/io_bus.c
 /*
  * hv/vdev/lapic*.c, xAPIC mode: reset values and writable bits, software
  * disable, acceptance and priorities (IRR/ISR/TMR, TPR, PPR, APR, EOI),

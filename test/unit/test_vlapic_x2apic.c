@@ -1,4 +1,4 @@
-// sources: hv/vdev/lapic.c hv/vdev/lapic_ipi.c hv/vdev/lapic_timer.c hv/vdev/lapic_x2apic.c hv/io_bus.c
+// sources: hv/vdev/lapic*.c hv/io_bus.c
 /*
  * hv/vdev/lapic_x2apic.c: IA32_APIC_BASE modes and transitions (SDM Vol 3,
  * 11.12.5), the x2APIC MSRs (Table 11-6) with their #GP cases, the 64-bit

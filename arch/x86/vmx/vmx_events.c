@@ -1,7 +1,6 @@
 /*
  * Event injection (SDM Vol 3, 27.6 "Event Injection"), interrupt windows,
- * the exit deadline, TLB and EPT flushes (INVVPID/INVEPT), and the report
- * printed when something goes wrong.
+ * the exit deadline, and the report printed when something goes wrong.
  */
 #include "arch/x86/vmx/vmx.h"
 
@@ -23,20 +22,6 @@
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)
 #define INTERRUPTIBILITY_NMI (1u << 3) /* virtual-NMI blocking, with virtual NMIs */
 
-/* INVEPT/INVVPID types (SDM Vol 2B, INVEPT and INVVPID) */
-#define INVEPT_SINGLE_CONTEXT 1
-#define INVEPT_ALL_CONTEXT 2
-#define INVVPID_SINGLE_CONTEXT 1
-
-struct invept_desc {
-	u64 eptp;
-	u64 reserved;
-};
-
-struct invvpid_desc {
-	u64 vpid;
-	u64 linear_address;
-};
 
 bool vmx_interruptible(struct vcpu_arch *v)
 {
@@ -118,37 +103,6 @@ bool vmx_request_nmi_window(struct vcpu_arch *v, bool on)
 void vmx_set_timer(struct vcpu_arch *v, u64 tsc_deadline)
 {
 	vmx(v)->timer_deadline = tsc_deadline;
-}
-
-static void invept(u64 type, u64 eptp)
-{
-	struct invept_desc d = { eptp, 0 };
-
-	__asm__ volatile("invept %0, %1" : : "m"(d), "r"(type) : "cc", "memory");
-}
-
-void vmx_stage2_flush(struct vcpu_arch *v)
-{
-	if (vmx_caps()->ept_vpid & EPT_CAP_INVEPT_SINGLE)
-		invept(INVEPT_SINGLE_CONTEXT, vmx(v)->eptp);
-	else
-		invept(INVEPT_ALL_CONTEXT, 0);
-}
-
-/* Linear translations are tagged with the VPID; without VPID every entry
- * and exit flushes them already (SDM Vol 3, 29.1 "Virtual Processor
- * Identifiers"). INVEPT also drops the combined mappings of our EPTP. */
-void vmx_flush_guest_tlb(struct vcpu_arch *v)
-{
-	struct invvpid_desc d = { VMX_VPID, 0 };
-
-	if (!vmx_has_vpid())
-		return;
-	if (vmx_caps()->ept_vpid & VPID_CAP_INVVPID_SINGLE)
-		__asm__ volatile("invvpid %0, %1"
-				 : : "m"(d), "r"((u64)INVVPID_SINGLE_CONTEXT) : "cc", "memory");
-	else
-		vmx_stage2_flush(v);
 }
 
 void vmx_dump(struct vcpu_arch *v)
