@@ -144,7 +144,7 @@ void rr_report(const struct vm *vm)
 		console_printf("  async deliveries %llu after %llu probes (%llu with the window's "
 			       "pages), delay %llu ns on average, %llu ns at most\n",
 			       s->async_deliveries, s->probes, s->window_page_sets,
-			       s->async_deliveries ? s->async_delay_ns / s->async_deliveries : 0,
+			       s->probes_run ? s->async_delay_ns / s->probes_run : 0,
 			       s->async_delay_max_ns);
 	if (rr->mode == RR_REPLAY)
 		console_printf("  async landmarks %llu: %llu teleported, %llu searched with %llu "

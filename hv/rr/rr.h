@@ -27,7 +27,8 @@ struct rr_stats {
 	u64 ring_wait_cycles;  /* record: TSC cycles the guest waited for them */
 	u64 digests;
 	u64 probes;            /* record: async exits where an event came due */
-	u64 async_deliveries;  /* record: events delivered at async exits after a probe */
+	u64 async_deliveries;  /* record: events delivered at async exits (after a probe) */
+	u64 probes_run;        /* record: probes that ran to their end (a landmark ends the others) */
 	u64 async_delay_ns;    /* record: their total wait, due to delivered (guest ns) */
 	u64 async_delay_max_ns;
 	u64 window_page_sets;  /* record: deliveries that logged the window's pages */
@@ -41,7 +42,7 @@ struct rr_stats {
 struct rr_probe {
 	bool active;       /* the memory hash is taken; waiting for the deadline */
 	bool armed;        /* probed since the last landmark: deliver at async exits */
-	u64 hash;          /* the write window's memory hash at the last look */
+	u64 hash;          /* the write window's memory hash when the probe began */
 	u64 start_ns;      /* guest time then */
 	u64 deadline_tsc;
 };
