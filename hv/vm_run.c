@@ -110,13 +110,17 @@ static void advance_on_deadline(struct vm *vm)
 }
 
 /* Is an asynchronous event due: a device's deadline passed, or an
- * interrupt or NMI waiting for the CPU? */
+ * interrupt the guest can take now, or an NMI waiting for the CPU? An
+ * interrupt pending while the guest cannot take it (IF clear, as a guest
+ * that never enables interrupts leaves it with the BIOS's timer running)
+ * is delivered at the interrupt window's exit, not now. */
 static bool event_due(struct vm *vm)
 {
 	u64 next = vm_devices_next_event_ns(vm);
 
 	return (next != UINT64_MAX && vm_guest_ns(vm) >= next) ||
-	       vm_devices_pending_vector(vm) >= 0 || vm_devices_nmi_pending(vm);
+	       (vm_devices_pending_vector(vm) >= 0 && vm->hw->interruptible(&vm->vcpu.arch)) ||
+	       vm_devices_nmi_pending(vm);
 }
 
 /* Sleeps the host CPU until the next device or network deadline (or at
