@@ -25,6 +25,7 @@
 #include "log.h"
 
 #define HALT_SLEEP_MAX_NS 10000000ULL /* re-check at least every 10 ms */
+#define MIN_GUEST_SLICE_NS 50000ULL /* a late deadline still lets the guest run 50 us */
 
 /* Injects a pending NMI if the guest can take it now; otherwise exits as
  * soon as it can. Returns true when it injected one (one event an entry).
@@ -88,15 +89,29 @@ static u64 next_device_deadline_tsc(struct vm *vm)
 }
 
 /* The next host TSC at which the guest must leave: a device's deadline,
- * the end of a record probe, or the hypervisor's own work (the network); 0
- * for none. */
+ * the end of a record probe, or the hypervisor's own work (the network,
+ * the record log's UART); 0 for none. */
 static u64 next_deadline_tsc(struct vm *vm)
 {
 	u64 probe = rr_async_deadline_tsc(vm); /* while probing, the device deadline has passed */
 	u64 device = probe != UINT64_MAX ? probe : next_device_deadline_tsc(vm);
-	u64 tsc = MIN(device, host_work_deadline_tsc());
+	u64 tsc = MIN(MIN(device, host_work_deadline_tsc()), rr_sink_deadline_tsc(vm));
 
 	return tsc == UINT64_MAX ? 0 : tsc;
+}
+
+/* The deadline an entry arms: the next one, unless it has already passed
+ * (the hypervisor's own work since the exit took longer than a timer
+ * period: a slow log sink, a heavy exit). Then the guest first runs
+ * MIN_GUEST_SLICE_NS: an exit before its first instruction at every entry
+ * would leave it stuck where it is while device time runs on. */
+static u64 entry_deadline_tsc(struct vm *vm)
+{
+	u64 deadline = next_deadline_tsc(vm), now = rdtsc();
+
+	if (deadline && deadline <= now)
+		return now + time_ns_to_tsc(MIN_GUEST_SLICE_NS);
+	return deadline;
 }
 
 /* Devices advance when their next deadline has passed (and at accesses to
@@ -149,7 +164,7 @@ static int enter_guest(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	u64 entry_tsc;
 	int err;
 
-	vm->hw->set_timer(&v->arch, next_deadline_tsc(vm));
+	vm->hw->set_timer(&v->arch, entry_deadline_tsc(vm));
 	vm->hw->set_single_step(&v->arch, v->step_requests != 0);
 	entry_tsc = rdtsc();
 	if (clk->pending)
@@ -189,7 +204,10 @@ static void prepare_entry(struct vcpu *v)
  * Accounts an exit and hands it to whoever owns it: the replayer and the
  * tracer for their own stops (replay only, never landmarks), the T bit and
  * the write window for guest writes they trap (landmarks: they happen at
- * the same instructions in every run), the exit handlers for the rest. An
+ * the same instructions in every run), the exit handlers for the rest. A
+ * single step ends the T bit's step and the tracer's alike: the tracer
+ * stepping through a page-table write must not keep the T bit from
+ * protecting the page again (nor from counting its landmark). An
  * asynchronous exit (a host interrupt, a timer) never ends a T-bit step:
  * it happens at different moments in record and replay.
  */
@@ -197,11 +215,12 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 {
 	struct vm *vm = v->vm;
 	bool replayer = rr_exit_is_ours(vm, e), tracing = trace_exit_is_ours(vm, e);
-	bool tbit = !replayer && !tracing && tbit_exit_is_ours(vm, e);
+	bool shared_step = e->reason == VEXIT_MTF; /* ends every step under way */
+	bool tbit = !replayer && (!tracing || shared_step) && tbit_exit_is_ours(vm, e);
 	bool window = !replayer && !tracing && !tbit && ww_exit_is_ours(vm, e);
 	bool ours = replayer || tracing || tbit || window;
-	bool guest_caused = !replayer && !tracing && !e->step_intercepted &&
-			    (tbit || window || exit_is_guest_caused(e->reason));
+	bool guest_caused = !replayer && !e->step_intercepted &&
+			    (tbit || window || (!tracing && exit_is_guest_caused(e->reason)));
 
 	if (guest_caused)
 		vm->stats.guest_caused_exits++; /* the landmark this exit's events carry */

@@ -5,6 +5,9 @@
 
 #define XXH_INLINE_ALL
 #define XXH_VECTOR 0 /* XXH_SCALAR: no SSE/AVX in the hypervisor */
+/* Unaligned reads as plain loads (GCC's aligned(1) types), not a call to
+ * the freestanding memcpy for every 8 bytes hashed. */
+#define XXH_FORCE_MEMORY_ACCESS 1
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
 #pragma GCC diagnostic ignored "-Wcast-qual"

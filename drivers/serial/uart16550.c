@@ -25,7 +25,7 @@ enum uart_reg {
 #define LSR_THRE 0x20 /* transmit holding register empty */
 #define UART_CLOCK_DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
 #define UART_TX_SPIN_LIMIT 100000
-#define UART_FIFO_BYTES 16 /* PC16550D "FIFO Operation" */
+#define UART_FIFO_BYTES UART16550_FIFO_BYTES
 
 bool uart16550_init(struct uart16550 *u, u16 base)
 {
@@ -77,6 +77,25 @@ void uart16550_write_burst(struct uart16550 *u, const u8 *buf, size_t len)
 		buf += n;
 		len -= n;
 	}
+}
+
+size_t uart16550_write_nowait(struct uart16550 *u, const u8 *buf, size_t len)
+{
+	size_t n = len < UART_FIFO_BYTES ? len : UART_FIFO_BYTES;
+
+	if (!u->present)
+		return len; /* nothing to wait for: the bytes go nowhere */
+	if (!(inb(u->base + UART_LSR) & LSR_THRE))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		outb(u->base + UART_THR, buf[i]);
+	return n;
+}
+
+void uart16550_wait_tx_room(struct uart16550 *u)
+{
+	if (u->present)
+		wait_tx_empty(u);
 }
 
 void uart16550_write(struct uart16550 *u, const char *buf, size_t len)

@@ -23,4 +23,15 @@ void uart16550_write(struct uart16550 *u, const char *buf, size_t len);
 /* Raw bytes, filling the transmit FIFO once it is empty (fast bulk data). */
 void uart16550_write_burst(struct uart16550 *u, const u8 *buf, size_t len);
 
+/* Bytes per transmit FIFO load, and the time one byte takes on the wire
+ * at 115200 8N1 (10 bits: PC16550D "FIFO Operation", "Line Control"). */
+#define UART16550_FIFO_BYTES 16
+#define UART16550_BYTE_NS 86806
+
+/* Writes what the transmitter takes without waiting: a FIFO load when the
+ * FIFO is empty, nothing while it still sends. Returns the bytes taken. */
+size_t uart16550_write_nowait(struct uart16550 *u, const u8 *buf, size_t len);
+/* Waits (bounded) until the transmit FIFO is empty. */
+void uart16550_wait_tx_room(struct uart16550 *u);
+
 #endif

@@ -107,6 +107,11 @@ void rr_pump(struct vm *vm)
 		rr_record_pump(vm);
 }
 
+u64 rr_sink_deadline_tsc(const struct vm *vm)
+{
+	return rr_recording(vm) ? rr_record_sink_deadline_tsc(vm) : UINT64_MAX;
+}
+
 void rr_finish(struct vm *vm)
 {
 	if (rr_recording(vm))

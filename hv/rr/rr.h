@@ -133,6 +133,9 @@ bool rr_async_may_deliver(struct vm *vm, bool due);
 /* Record: the host TSC at which a probe ends (an exit must come), or
  * UINT64_MAX. */
 u64 rr_async_deadline_tsc(const struct vm *vm);
+/* Record: the host TSC at which the log sink can take more of the ring
+ * (an exit must come to pump it), or UINT64_MAX. */
+u64 rr_sink_deadline_tsc(const struct vm *vm);
 
 static inline bool rr_replaying(const struct vm *vm)
 {

@@ -14,6 +14,7 @@ struct config;
 int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
 void rr_record_before_entry(struct vm *vm);
 void rr_record_pump(struct vm *vm);
+u64 rr_record_sink_deadline_tsc(const struct vm *vm);
 void rr_record_finish(struct vm *vm);
 /* Appends e at the current landmark (record). */
 void rr_log(struct vm *vm, struct rrlog_entry *e);

@@ -169,8 +169,17 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	return 0;
 }
 
+/* Is it time to move the ring on: when the sink can take more (a paced
+ * UART), or once the ring is half full. */
+static bool sink_wants_pump(struct rr_state *rr)
+{
+	if (rr->sink->next_pump_tsc)
+		return rdtsc() >= rr->sink->next_pump_tsc(&rr->ring);
+	return byte_ring_used(&rr->ring) >= RR_RING_SIZE / 2;
+}
+
 /* Periodic digests land right after a guest-caused exit (exact landmarks);
- * the ring is pumped to its sink once half full. */
+ * the ring is pumped when its sink wants it. */
 void rr_record_before_entry(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
@@ -180,8 +189,15 @@ void rr_record_before_entry(struct vm *vm)
 		rr_log_digest(vm);
 		rr->next_digest = vm->stats.guest_caused_exits + rr->digest_interval;
 	}
-	if (byte_ring_used(&rr->ring) >= RR_RING_SIZE / 2)
+	if (sink_wants_pump(rr))
 		rr->sink->pump(&rr->ring);
+}
+
+u64 rr_record_sink_deadline_tsc(const struct vm *vm)
+{
+	const struct rr_state *rr = vm->rr;
+
+	return rr->sink->next_pump_tsc ? rr->sink->next_pump_tsc(&rr->ring) : UINT64_MAX;
 }
 
 /* Everything the network brought (acknowledgements) moves the log on. */

@@ -5,7 +5,8 @@
  * the serial port alone.
  *
  * The record path puts whole frames into its ring; a sink takes bytes out.
- * The serial sink consumes what it writes; the TCP sink consumes only what
+ * The serial sink consumes what the UART takes, paced by its line speed
+ * while the guest runs; the TCP sink consumes only what
  * the collector has acknowledged, so the ring is also the resend buffer.
  */
 #ifndef UNDERSTUDY_HV_RR_SINK_H
@@ -29,6 +30,9 @@ struct rr_log_sink {
 	/* 1 when every byte reached its destination, 0 while under way,
 	 * negative when some never can (the sink has said why). */
 	int (*flushed)(const struct byte_ring *ring);
+	/* When pump can move bytes again (the ring is pumped before the
+	 * entry after it); NULL: once the ring is half full. */
+	u64 (*next_pump_tsc)(const struct byte_ring *ring);
 	/* Bytes delivered so far. */
 	u64 (*bytes)(void);
 };
