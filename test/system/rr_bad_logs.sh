@@ -100,3 +100,36 @@ if [ "$status" = 0 ] && grep -q ' T_EXIT ' "$results/rr_trace.txt" && grep -q ' 
 else
 	echo "FAIL: rr_trace: status $status, $outside traced instructions outside the range; see $results/rr_trace.txt"
 fi
+
+# Asynchronous entries altered: an interrupt's registers or the hash of the
+# pages the guest wrote before it. Replay must never take such an entry for
+# a moment it reached: it stops there.
+async_log=$results/bad_async.rrlog
+set +e
+run --guest "$g/memloop.elf" --guest-args "pages=64" --cmdline "rr_digest=100" \
+	--record "$async_log" >/dev/null 2>"$results/bad_async_base.log"
+set -e
+"$hvlog" print "$async_log" > "$results/bad_async.txt"
+# alter_async NAME SED_EXPR: edits the first asynchronous INTERRUPT (and the
+# CLOCK at its moment, which carries the same proof) and replays.
+alter_async() {
+	local name=$1 expr=$2 landmark status
+	landmark=$(sed -n 's/^E=\([0-9]*\) .* async .* INTERRUPT .*/\1/p' "$results/bad_async.txt" | head -1)
+	if [ -z "$landmark" ]; then
+		echo "FAIL: $name: the memloop recording has no asynchronous interrupt"
+		return
+	fi
+	sed "/^E=$landmark .* async /$expr" "$results/bad_async.txt" > "$results/$name.txt"
+	"$hvlog" assemble "$results/$name.txt" "$results/$name.rrlog"
+	set +e
+	run --guest "$g/memloop.elf" --guest-args "pages=64" --cmdline "rr_digest=100" \
+		--replay "$results/$name.rrlog" >"$results/$name.log" 2>"$results/$name.log.stderr"
+	status=$?
+	set -e
+	# caught at that landmark: searched for in vain, or passed by the
+	# guest's next exit
+	check_console "$name" "$results/$name.log" "$status" 122 \
+		"replay diverged at landmark ($landmark: the asynchronous .* was not reached exactly|$((landmark + 1)): the log has async [A-Z]+ at landmark $landmark .* which the guest passed without reaching)"
+}
+alter_async rr_altered_async_memory_hash 's/memory=0x[0-9a-f]*/memory=0x1234/'
+alter_async rr_altered_async_registers 's/regs=0x[0-9a-f]*,/regs=0x5eed,/'
