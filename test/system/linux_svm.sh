@@ -5,13 +5,9 @@
 # workload's deterministic lines and exit code must match. The kernel
 # prints nothing (loglevel=1), so only the workload's lines are compared.
 #
-# Today the guest platform lacks an IOAPIC, unclaimed-MMIO semantics and the
-# TSC frequency in CPUID (the guest-platform fidelity issue), so the cases
-# that run by default use the command line the PC-without-APIC path needs:
-# acpi=off (or ACPI without the local APIC), pci=off, nolapic and the TSC
-# frequency. The cases with each kernel's default command line, and the
-# standard kernel (whose MP-table parser always touches the IOAPIC), run
-# when LINUX_PLATFORM_COMPLETE=1 is set.
+# Each kernel boots with its default command line (ACPI, the local APIC
+# timer, the IOAPIC) and with the command line of a PC without APICs
+# (acpi=off or ACPI with nolapic, pci=off, the TSC frequency given).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 k=$root/third_party/linux
@@ -61,10 +57,7 @@ boot_case linux_svm_refuse_not_linux 121 "${hv[@]}" --cmdline "guest_mem=256M" \
 	'cannot load the kernel: the kernel is neither a bzImage' \
 	'nor is it a Multiboot kernel: no Multiboot header'
 
-if [ "${LINUX_PLATFORM_COMPLETE:-0}" != 1 ]; then
-	echo "linux_svm: default command lines and the standard kernel not run (LINUX_PLATFORM_COMPLETE=1 runs them)"
-	exit 0
-fi
+# The default command lines: the platform Linux expects (ACPI, APICs).
 guest_case linux_svm_cloud_default "${hv[@]}" --cmdline "guest_mem=256M" -- \
 	"$k/vmlinuz-cloud" --initrd "$initrd" --args "console=ttyS0 loglevel=1"
 guest_case linux_svm_cloud_pvh_default "${hv[@]}" --cmdline "guest_mem=256M" -- \
