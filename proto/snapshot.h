@@ -31,7 +31,7 @@
 #define SNAP_DEVICE_NAME 16         /* bytes of a device's name on the wire */
 #define SNAP_MEMORY_PREFIX 12       /* MEMORY: base page, page count */
 #define SNAP_MEMORY_RECORD_MAX (10 + PAGE_CODEC_MAX) /* page delta varint, encoding */
-#define SNAP_SCRATCH_MIN (SNAP_MEMORY_PREFIX + 16 * SNAP_MEMORY_RECORD_MAX)
+#define SNAP_SCRATCH_MIN (SNAP_MEMORY_PREFIX + 4 * SNAP_MEMORY_RECORD_MAX)
 
 #define SNAP_SECTION_MANDATORY (1u << 0) /* a reader that does not know it must refuse */
 

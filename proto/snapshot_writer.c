@@ -102,8 +102,9 @@ static int flush_memory(struct snap_writer *w)
 	return err;
 }
 
-/* Every call goes through here: a writer stops at its first failure, and
- * nothing but the header comes first or anything after END. */
+/* Every call goes through here: a writer stops at its first failure to
+ * write (not at a record it refused), and nothing but the header comes
+ * first or anything after END. */
 static int ready(struct snap_writer *w, bool header)
 {
 	if (w->error)
@@ -146,8 +147,9 @@ static int write_record(struct snap_writer *w, u16 type, const void *rec)
 	u8 out[RECORD_MAX];
 	int n, err = ready(w, false);
 
-	if (!err)
-		err = flush_memory(w);
+	if (err)
+		return err;
+	err = flush_memory(w);
 	if (err)
 		return done(w, err);
 	n = encode_record(snap_type(type)->table, rec, out, sizeof(out));
@@ -171,8 +173,9 @@ int snap_write_device(struct snap_writer *w, const struct snap_device *d, bool m
 	u8 out[SNAP_DEVICE_NAME + 4];
 	int n, err = ready(w, false);
 
-	if (!err)
-		err = flush_memory(w);
+	if (err)
+		return err;
+	err = flush_memory(w);
 	if (err)
 		return done(w, err);
 	n = encode_record(&snap_device_table, d, out, sizeof(out));
@@ -219,8 +222,9 @@ int snap_write_end(struct snap_writer *w)
 	u8 out[32];
 	int n, err = ready(w, false);
 
-	if (!err)
-		err = flush_memory(w);
+	if (err)
+		return err;
+	err = flush_memory(w);
 	if (err)
 		return done(w, err);
 	n = encode_record(&snap_end_table, &w->end, out, sizeof(out));
