@@ -247,10 +247,11 @@ $(BUILD)/fuzz/lz4.o: $(LZ4_SRC) Makefile
 	$(Q)$(FUZZ_CC) $(filter-out -Werror -fsanitize=fuzzer%,$(FUZZ_CFLAGS)) \
 		-fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 
-$(BUILD)/fuzz/gen_seeds: test/fuzz/gen_seeds.c $(wildcard test/unit/*.h) $(KERNEL_SRCS)
+$(BUILD)/fuzz/gen_seeds: test/fuzz/gen_seeds.c $(wildcard test/unit/*.h) $(KERNEL_SRCS) \
+		$(BUILD)/unit/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<) $(BUILD)/unit/lz4.o
 
 fuzz-bins: $(FUZZ_BINS)
 
