@@ -20,6 +20,10 @@ RRLOG_SRCS  := proto/wire.c proto/wire_prim.c proto/rrlog_types.c proto/rrlog_pa
 	proto/rrlog_header.c proto/rrlog_writer.c proto/rrlog_reader.c
 PROTO_HDRS  := proto/wire.h proto/rrlog.h include/hash.h include/types.h include/errno.h \
 	include/endian.h
+# The snapshot format and the page codec (on LZ4).
+SNAP_SRCS   := proto/snapshot_types.c proto/snapshot_writer.c proto/snapshot_reader.c \
+	proto/page_codec.c
+SNAP_HDRS   := proto/snapshot.h proto/page_codec.h
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
@@ -264,14 +268,22 @@ fuzz-seeds: $(BUILD)/fuzz/gen_seeds
 # --- host tool: hvlog (prints, assembles, summarizes, compares rr logs) ------
 # Built with the host compiler from tools/hvlog/ and the hypervisor's own
 # log code in proto/ (docs/hvlog.md).
-HVLOG_SRCS   := $(wildcard tools/hvlog/*.c) $(RRLOG_SRCS) lib/hash.c
+# It verifies snapshots with the same reader (SNAP_SRCS) and LZ4 built
+# natively for the tools.
+HVLOG_SRCS   := $(wildcard tools/hvlog/*.c) $(RRLOG_SRCS) $(SNAP_SRCS) lib/hash.c
 HVLOG_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
-	-iquote . -iquote include
+	-iquote . -iquote include -isystem $(LZ4_INC)
 
-$(BUILD)/tools/hvlog: $(HVLOG_SRCS) $(wildcard tools/hvlog/*.h) $(PROTO_HDRS) include/hexdigit.h
+$(BUILD)/tools/hvlog: $(HVLOG_SRCS) $(wildcard tools/hvlog/*.h) $(PROTO_HDRS) $(SNAP_HDRS) \
+		include/hexdigit.h $(BUILD)/tools/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOST_CC) $(HVLOG_CFLAGS) -o $@ $(HVLOG_SRCS)
+	$(Q)$(HOST_CC) $(HVLOG_CFLAGS) -o $@ $(HVLOG_SRCS) $(BUILD)/tools/lz4.o
+
+$(BUILD)/tools/lz4.o: $(LZ4_SRC) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -c $< -o $@
 # --- end of host tool: hvlog ---------------------------------------------------
 
 deps:
