@@ -332,4 +332,14 @@ $(BUILD)/tools/logstream_fakehv: $(FAKEHV_SRCS) $(HVCOLLECT_HDRS)
 	$(Q)$(HOST_CC) $(HVCOLLECT_CFLAGS) -o $@ $(FAKEHV_SRCS)
 
 all: $(BUILD)/tools/logstream_fakehv
+
+# --- bench: page encodings against QEMU's XBZRLE (test/bench/page_sizes.sh) -------
+$(BUILD)/bench/page_sizes: test/bench/page_sizes.c proto/page_codec.c $(SNAP_HDRS) \
+		$(BUILD)/tools/lz4.o $(LZ4_INC)/lz4.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -iquote . -iquote include \
+		-isystem $(LZ4_INC) -o $@ $< proto/page_codec.c $(BUILD)/tools/lz4.o
+
+all: $(BUILD)/bench/page_sizes
 # --- end of host tool: hvcollect ------------------------------------------------
