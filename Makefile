@@ -206,7 +206,8 @@ UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 # hypervisor tests share test/unit/hv_host.sources: hv/ with the fakes of
 # test/unit/fake_*.c, the backend and the machine under it).
 EFI_PURE := $(wildcard boot/efi/*.c boot/efi/*.h)
-# A test with a "// uses: lz4" line links LZ4 built natively (without -Werror).
+# A test with a "// uses: lz4" line (or a sources list with "# uses: lz4")
+# links LZ4 built natively (without -Werror).
 $(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) $(EFI_PURE) \
 		$(wildcard test/unit/fake_*.c test/unit/*.sources) $(BUILD)/unit/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
@@ -214,7 +215,8 @@ $(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< \
 		$$(sed -n 's|^// sources: ||p' $<) \
 		$$(sed -n 's|^// sources-list: ||p' $< | xargs -r cat | grep -v '^#') \
-		$$(grep -q '^// uses: lz4' $< && echo $(BUILD)/unit/lz4.o) -lcmocka
+		$$({ cat $<; sed -n 's|^// sources-list: ||p' $< | xargs -r cat; } | \
+			grep -q -E '^(//|#) uses: lz4' && echo $(BUILD)/unit/lz4.o) -lcmocka
 
 $(BUILD)/unit/lz4.o: $(LZ4_SRC) Makefile
 	@mkdir -p $(dir $@)
