@@ -259,9 +259,9 @@ static int read_section(struct snap_reader *r, size_t off, size_t *next, bool *i
 
 	if (r->size - off < SNAP_SECTION_HDR_SIZE)
 		return refuse_at(r, &at, -EINVAL, "truncated (section header cut short)");
+	at.type = (u16)le_get(p + 8, 2); /* named in a refusal of the header's fields */
 	if (read_record(r, &at, &snap_section_table, p + 8, SEC_BODY, &s, true) < 0)
 		return -EBADMSG; /* the length's limit, named in r->msg */
-	at.type = s.type;
 	if (r->size - off - SNAP_SECTION_HDR_SIZE < s.length)
 		return refuse_at(r, &at, -EINVAL, "truncated (payload cut short)");
 	s.checksum = le_get(p, 8);

@@ -343,6 +343,68 @@ static void test_writer_refusals(void **state)
 	assert_int_equal(snap_write_vcpu(&w, &v), -ENOSPC);
 }
 
+/* The layout docs/snapshot-format.md gives, byte by byte: header fields,
+ * the first section's header and the VCPU record's first fields, RR,
+ * END's totals and chain. */
+static void test_layout_by_hand(void **state)
+{
+	static u8 scratch[SNAP_SCRATCH_MIN];
+	struct snap_buf buf = { snap, sizeof(snap), 0 };
+	struct snap_writer w;
+	struct snap_vcpu v;
+	struct snap_rr rr = { 0x1122, 0x3344 };
+	const u8 *sec = snap + SNAP_HEADER_SIZE, *vcpu = sec + SNAP_SECTION_HDR_SIZE, *rrsec, *end;
+	u64 chain;
+
+	sb_vcpu(&v);
+	snap_writer_init(&w, snap_buf_sink, &buf, scratch, sizeof(scratch), &sb_work);
+	assert_int_equal(snap_write_header(&w, &sb_header), 0);
+	assert_int_equal(snap_write_vcpu(&w, &v), 0);
+	assert_int_equal(snap_write_rr(&w, &rr), 0);
+	assert_int_equal(snap_write_end(&w), 0);
+
+	assert_memory_equal(snap, "USTDYSNP", 8);
+	assert_int_equal(le_get(snap + 8, 2), 1);
+	assert_int_equal(le_get(snap + 10, 2), 104);
+	assert_int_equal(le_get(snap + 16, 8), sb_header.kernel_hash);
+	assert_int_equal(le_get(snap + 24, 8), sb_header.modules_hash);
+	assert_int_equal(le_get(snap + 32, 8), sb_header.cmdline_hash);
+	assert_int_equal(le_get(snap + 40, 8), SB_RAM);
+	assert_int_equal(le_get(snap + 48, 8), 2000000000);
+	assert_memory_equal(snap + 56, "vmx\0\0\0\0\0", 8);
+	assert_memory_equal(snap + 64, "0.1-test\0", 9);
+	assert_int_equal(le_get(snap + 96, 8), hash64(snap, 96, 0));
+
+	assert_int_equal(le_get(sec + 8, 2), SNAP_VCPU);
+	assert_int_equal(le_get(sec + 10, 2), SNAP_SECTION_MANDATORY);
+	assert_int_equal(le_get(sec + 12, 2), 1);
+	assert_int_equal(le_get(sec + 16, 4), 511);
+	assert_int_equal(le_get(sec, 8), hash64(sec + 8, 12 + 511, 0));
+	assert_int_equal(le_get(vcpu + 4 + 8 * 2, 8), v.gpr[2]);            /* RDX */
+	assert_int_equal(le_get(vcpu + 4 + 128, 8), v.rip);
+	assert_int_equal(le_get(vcpu + 4 + 128 + 16 + 2, 2), 8);            /* CS selector */
+	assert_int_equal(le_get(vcpu + 4 + 128 + 16 + 16 + 2, 2), 0xA9B);   /* CS attributes */
+
+	rrsec = vcpu + 511;
+	assert_int_equal(le_get(rrsec + 8, 2), SNAP_RR);
+	assert_int_equal(le_get(rrsec + 16, 4), 16);
+	assert_int_equal(le_get(rrsec + 20, 8), 0x1122);
+	assert_int_equal(le_get(rrsec + 28, 8), 0x3344);
+
+	end = rrsec + SNAP_SECTION_HDR_SIZE + 16;
+	chain = hash64(rrsec, 8, hash64(sec, 8, 0));
+	assert_int_equal(le_get(end + 8, 2), SNAP_END);
+	assert_int_equal(le_get(end + 16, 4), 20);
+	assert_int_equal(le_get(end + 20, 4), 2);     /* sections */
+	assert_int_equal(le_get(end + 24, 8), 0);     /* pages */
+	assert_int_equal(le_get(end + 32, 8), chain);
+	assert_int_equal(buf.len, (size_t)(end + 40 - snap));
+	assert_int_equal(apply(snap, buf.len), 0);
+	assert_int_equal(got.pages, 0);
+	for (size_t i = 0; i < SB_RAM; i++)
+		assert_int_equal(got.ram[i], 0); /* every page elided: all zero */
+}
+
 static void test_segment_attributes(void **state)
 {
 	/* 64-bit code (0xA09B), 32-bit data (0xC093), an unusable segment */
@@ -373,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_sections),
 		cmocka_unit_test(test_missing_and_extra),
 		cmocka_unit_test(test_writer_refusals),
+		cmocka_unit_test(test_layout_by_hand),
 		cmocka_unit_test(test_segment_attributes),
 		cmocka_unit_test(test_type_names),
 	};
