@@ -77,15 +77,17 @@ static int on_header(void *ctx __unused, const struct snap_header *h)
 static int on_section(void *ctx, size_t off, const struct snap_section *s, const char *name,
 		      bool known)
 {
-	end_memory(ctx);
+	struct snap_print *p = ctx;
+
+	end_memory(p);
 	printf("section %s offset=%zu version=%u flags=0x%x%s length=%u checksum=0x%016" PRIx64
 	       "%s\n", name, off, s->version, s->flags,
 	       (s->flags & SNAP_SECTION_MANDATORY) ? " (mandatory)" : "", s->length,
 	       (uint64_t)s->checksum, known ? "" : " (not known to this reader)");
-	((struct snap_print *)ctx)->in_memory = known && s->type == SNAP_MEMORY;
-	((struct snap_print *)ctx)->pages = 0;
-	memset(((struct snap_print *)ctx)->enc_pages, 0, sizeof(((struct snap_print *)ctx)->enc_pages));
-	memset(((struct snap_print *)ctx)->enc_bytes, 0, sizeof(((struct snap_print *)ctx)->enc_bytes));
+	p->in_memory = known && s->type == SNAP_MEMORY;
+	p->pages = 0;
+	memset(p->enc_pages, 0, sizeof(p->enc_pages));
+	memset(p->enc_bytes, 0, sizeof(p->enc_bytes));
 	return 0;
 }
 
