@@ -20,6 +20,10 @@ RRLOG_SRCS  := proto/wire.c proto/wire_prim.c proto/rrlog_types.c proto/rrlog_pa
 	proto/rrlog_header.c proto/rrlog_writer.c proto/rrlog_reader.c
 PROTO_HDRS  := proto/wire.h proto/rrlog.h include/hash.h include/types.h include/errno.h \
 	include/endian.h
+# The snapshot format and the page codec (on LZ4).
+SNAP_SRCS   := proto/snapshot_types.c proto/snapshot_writer.c proto/snapshot_reader.c \
+	proto/page_codec.c
+SNAP_HDRS   := proto/snapshot.h proto/page_codec.h
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
@@ -95,7 +99,40 @@ $(patsubst %,$(LWIP_DIR)/src/%.c,$(LWIP_FILES)) $(LWIP_DIR)/src/include/lwip/ini
 	@exit 1
 # --- end of lwIP ------------------------------------------------------------------
 
-ELF_OBJS := $(KERNEL_OBJS) $(NET_OBJS) $(LWIP_OBJS)
+# --- LZ4: page compression (proto/page_codec.c) ---------------------------------
+# LZ4's block format from Debian's lz4 source package, which scripts/deps.sh
+# unpacks into third_party/lz4 (git-ignored, never copied into the repo).
+# The hypervisor builds lib/lz4.c freestanding: lib/lz4_freestanding.h sets
+# LZ4_FREESTANDING=1 (no heap, no C library) and maps LZ4_memcpy, memmove
+# and memset to lib/string.c. The host tools, unit tests, fuzzers and the
+# bench build the same file natively, each with its own flags. Like lwIP's,
+# LZ4's file is built without -Werror.
+LZ4_DIR    := third_party/lz4
+LZ4_SRC    := $(LZ4_DIR)/lib/lz4.c
+LZ4_OBJ    := $(BUILD)/lz4/lz4.o
+LZ4_CFLAGS := $(filter-out -Werror,$(KERNEL_CFLAGS)) -include lib/lz4_freestanding.h
+
+$(LZ4_OBJ): $(LZ4_SRC) lib/lz4_freestanding.h Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(LZ4_CFLAGS) -c $< -o $@
+
+# Our users of LZ4 see its header as a system header, from a folder of its
+# own (LZ4's lib/ has an xxhash.h of its own, older than Debian's).
+LZ4_INC := $(BUILD)/lz4/include
+$(LZ4_INC)/lz4.h: $(LZ4_DIR)/lib/lz4.h
+	@mkdir -p $(dir $@)
+	$(Q)ln -sf $(abspath $<) $@
+$(BUILD)/kernel/proto/page_codec.c.o: KERNEL_CFLAGS += -isystem $(LZ4_INC)
+$(BUILD)/kernel/proto/page_codec.c.o: $(LZ4_INC)/lz4.h
+
+# Without the unpacked source, say how to get it.
+$(LZ4_SRC) $(LZ4_DIR)/lib/lz4.h:
+	@echo "$(LZ4_DIR) is missing: run scripts/deps.sh (it unpacks Debian's lz4 source package)" >&2
+	@exit 1
+# --- end of LZ4 -------------------------------------------------------------------
+
+ELF_OBJS := $(KERNEL_OBJS) $(NET_OBJS) $(LWIP_OBJS) $(LZ4_OBJ)
 
 $(ELF): $(ELF_OBJS) linker.ld
 	@echo "  LD      $@"
@@ -160,7 +197,7 @@ $(EFI_APP): $(BUILD)/efi/understudy.so
 # GNU-EFI's headers serve the pure half of boot/efi/ on the host too.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	-iquote . -iquote include $(EFI_INCS) -DUNDERSTUDY_HOST_TEST
+	-iquote . -iquote include $(EFI_INCS) -isystem $(LZ4_INC) -DUNDERSTUDY_HOST_TEST
 UNIT_TESTS := $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
@@ -169,13 +206,22 @@ UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 # hypervisor tests share test/unit/hv_host.sources: hv/ with the fakes of
 # test/unit/fake_*.c, the backend and the machine under it).
 EFI_PURE := $(wildcard boot/efi/*.c boot/efi/*.h)
+# A test with a "// uses: lz4" line (or a sources list with "# uses: lz4")
+# links LZ4 built natively (without -Werror).
 $(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) $(EFI_PURE) \
-		$(wildcard test/unit/fake_*.c test/unit/*.sources)
+		$(wildcard test/unit/fake_*.c test/unit/*.sources) $(BUILD)/unit/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< \
 		$$(sed -n 's|^// sources: ||p' $<) \
-		$$(sed -n 's|^// sources-list: ||p' $< | xargs -r cat | grep -v '^#') -lcmocka
+		$$(sed -n 's|^// sources-list: ||p' $< | xargs -r cat | grep -v '^#') \
+		$$({ cat $<; sed -n 's|^// sources-list: ||p' $< | xargs -r cat; } | \
+			grep -q -E '^(//|#) uses: lz4' && echo $(BUILD)/unit/lz4.o) -lcmocka
+
+$(BUILD)/unit/lz4.o: $(LZ4_SRC) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(filter-out -Werror,$(HOST_CFLAGS)) -c $< -o $@
 
 unit-bins: $(UNIT_BINS)
 
@@ -188,20 +234,30 @@ unit-bins: $(UNIT_BINS)
 FUZZ_CC     := clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -iquote . -iquote include $(EFI_INCS) -DUNDERSTUDY_HOST_TEST
+	-fno-omit-frame-pointer -iquote . -iquote include $(EFI_INCS) -isystem $(LZ4_INC) \
+	-DUNDERSTUDY_HOST_TEST
 FUZZERS     := $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS   := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 
 $(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) \
-		$(EFI_PURE)
+		$(EFI_PURE) $(BUILD)/fuzz/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<) \
+		$$(grep -q '^// uses: lz4' $< && echo $(BUILD)/fuzz/lz4.o)
 
-$(BUILD)/fuzz/gen_seeds: test/fuzz/gen_seeds.c $(wildcard test/unit/*.h) $(KERNEL_SRCS)
+# LZ4 instrumented like the fuzzers' own code, linked by those that use it.
+$(BUILD)/fuzz/lz4.o: $(LZ4_SRC) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(filter-out -Werror -fsanitize=fuzzer%,$(FUZZ_CFLAGS)) \
+		-fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+$(BUILD)/fuzz/gen_seeds: test/fuzz/gen_seeds.c $(wildcard test/unit/*.h) $(KERNEL_SRCS) \
+		$(BUILD)/unit/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<) $(BUILD)/unit/lz4.o
 
 fuzz-bins: $(FUZZ_BINS)
 
@@ -214,14 +270,22 @@ fuzz-seeds: $(BUILD)/fuzz/gen_seeds
 # --- host tool: hvlog (prints, assembles, summarizes, compares rr logs) ------
 # Built with the host compiler from tools/hvlog/ and the hypervisor's own
 # log code in proto/ (docs/hvlog.md).
-HVLOG_SRCS   := $(wildcard tools/hvlog/*.c) $(RRLOG_SRCS) lib/hash.c
+# It verifies snapshots with the same reader (SNAP_SRCS) and LZ4 built
+# natively for the tools.
+HVLOG_SRCS   := $(wildcard tools/hvlog/*.c) $(RRLOG_SRCS) $(SNAP_SRCS) lib/hash.c
 HVLOG_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
-	-iquote . -iquote include
+	-iquote . -iquote include -isystem $(LZ4_INC)
 
-$(BUILD)/tools/hvlog: $(HVLOG_SRCS) $(wildcard tools/hvlog/*.h) $(PROTO_HDRS) include/hexdigit.h
+$(BUILD)/tools/hvlog: $(HVLOG_SRCS) $(wildcard tools/hvlog/*.h) $(PROTO_HDRS) $(SNAP_HDRS) \
+		include/hexdigit.h $(BUILD)/tools/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOST_CC) $(HVLOG_CFLAGS) -o $@ $(HVLOG_SRCS)
+	$(Q)$(HOST_CC) $(HVLOG_CFLAGS) -o $@ $(HVLOG_SRCS) $(BUILD)/tools/lz4.o
+
+$(BUILD)/tools/lz4.o: $(LZ4_SRC) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -c $< -o $@
 # --- end of host tool: hvlog ---------------------------------------------------
 
 deps:
@@ -242,7 +306,7 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(KERNEL_OBJS:.o=.d) $(NET_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(EFI_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(NET_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(EFI_OBJS:.o=.d) $(LZ4_OBJ:.o=.d)
 include test/guests/guests.mk
 include test/linux/linux.mk
 
@@ -270,4 +334,14 @@ $(BUILD)/tools/logstream_fakehv: $(FAKEHV_SRCS) $(HVCOLLECT_HDRS)
 	$(Q)$(HOST_CC) $(HVCOLLECT_CFLAGS) -o $@ $(FAKEHV_SRCS)
 
 all: $(BUILD)/tools/logstream_fakehv
+
+# --- bench: page encodings against QEMU's XBZRLE (test/bench/page_sizes.sh) -------
+$(BUILD)/bench/page_sizes: test/bench/page_sizes.c proto/page_codec.c $(SNAP_HDRS) \
+		$(BUILD)/tools/lz4.o $(LZ4_INC)/lz4.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -iquote . -iquote include \
+		-isystem $(LZ4_INC) -o $@ $< proto/page_codec.c $(BUILD)/tools/lz4.o
+
+all: $(BUILD)/bench/page_sizes
 # --- end of host tool: hvcollect ------------------------------------------------

@@ -1,4 +1,5 @@
-// sources: arch/x86/acpi.c
+// sources: arch/x86/acpi.c proto/snapshot_types.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
+// uses: lz4
 /*
  * Writes the fuzzers' seed corpora (test/fuzz/corpus/<fuzzer>/) from the same
  * builders the unit tests use: `make fuzz-seeds`. Every seed is small and
@@ -16,6 +17,7 @@
 #include "test/unit/efi_image_builder.h"
 #include "test/unit/linux_image_builder.h"
 #include "test/unit/mb2_builder.h"
+#include "test/unit/snap_builder.h"
 
 static const char *out_dir = "test/fuzz/corpus";
 
@@ -280,6 +282,56 @@ static void seed_linux_loader(void)
 	write_seed("linux_loader", "vmlinux_pvh_note4_no_initrd", buf, sizeof(buf));
 }
 
+/* A small guest's snapshot, in one MEMORY section and in many. */
+static void seed_snapshot(void)
+{
+	static u8 buf[SB_RAM + 65536];
+	size_t n;
+
+	n = sb_write(buf, sizeof(buf), 1 << 20);
+	write_seed("snapshot", "small_guest", buf, n);
+	n = sb_write(buf, sizeof(buf), SNAP_SCRATCH_MIN);
+	write_seed("snapshot", "small_guest_many_sections", buf, n);
+}
+
+/* Each page encoding of pages from that guest's RAM, for the decoder (mode
+ * byte 0: no previous copy, 1: the one the fuzzer builds), and two pages
+ * for the encoder (mode 0x81: with a previous copy). */
+static void seed_page_codec(void)
+{
+	static u8 buf[1 + 2 * SNAP_PAGE_SIZE], prev[SNAP_PAGE_SIZE];
+	static const char *const names[PAGE_ENC_COUNT] = { "zero", "raw", "lz4", "xor_zrun",
+							   "xor_lz4" };
+	u8 *text = sb_ram + 1 * SNAP_PAGE_SIZE, *page;
+	char name[32];
+
+	sb_fill_ram();
+	for (size_t i = 0; i < SNAP_PAGE_SIZE; i++)
+		prev[i] = (u8)(i * 1); /* the fuzzer's previous copy for mode 1 */
+	for (unsigned k = 0; k < PAGE_ENC_COUNT; k++) {
+		page = k == PAGE_ENC_ZERO ? sb_ram : k == PAGE_ENC_RAW ? sb_ram + 43 * SNAP_PAGE_SIZE : text;
+		if (k >= PAGE_ENC_XOR_ZRUN) {
+			memcpy(text, prev, SNAP_PAGE_SIZE);
+			text[100] ^= 0x55;
+			for (size_t i = 2048; i < 2048 + 512; i++)
+				text[i] ^= (u8)(1 + i % 3);
+		}
+		buf[0] = k >= PAGE_ENC_XOR_ZRUN;
+		int n = page_encode_as(k, page, prev, buf + 1, &sb_work);
+		if (n < 0) {
+			fprintf(stderr, "gen_seeds: page encoding %s failed\n", names[k]);
+			exit(1);
+		}
+		snprintf(name, sizeof(name), "decode_%s", names[k]);
+		write_seed("page_codec", name, buf, 1 + (size_t)n);
+	}
+	sb_fill_ram();
+	buf[0] = 0x81;
+	memcpy(buf + 1, sb_ram + 1 * SNAP_PAGE_SIZE, SNAP_PAGE_SIZE);
+	memcpy(buf + 1 + SNAP_PAGE_SIZE, sb_ram + 2 * SNAP_PAGE_SIZE, SNAP_PAGE_SIZE);
+	write_seed("page_codec", "encode_text_table", buf, sizeof(buf));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -291,5 +343,7 @@ int main(int argc, char **argv)
 	seed_efi_image();
 	seed_efi_mb2_build();
 	seed_linux_loader();
+	seed_snapshot();
+	seed_page_codec();
 	return 0;
 }

@@ -2,7 +2,8 @@
 # The host tool hvlog (docs/hvlog.md) on logs it assembles from text:
 # print -> assemble reproduces a log byte for byte, summary and compare
 # report what they should, and truncated or corrupted files are refused
-# with a message naming the frame and its byte offset.
+# with a message naming the frame and its byte offset; `hvlog snapshot`
+# prints and verifies a snapshot and refuses broken ones naming the section.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -200,6 +201,43 @@ hv_case print_corrupted_header 1 "$hvlog" print "$work/header.log" -- \
 	'header.log: header at offset 0: header checksum mismatch'
 printf 'not a log at all' >"$work/text.log"
 hv_case summary_not_a_log 1 "$hvlog" summary "$work/text.log" -- 'bad header magic'
+
+# --- snapshots (docs/snapshot-format.md) --------------------------------------------
+# A small guest's snapshot as the writer writes it (the fuzzer's seeds, from
+# test/unit/snap_builder.h by `make fuzz-seeds`): printed and verified, then
+# truncated and corrupted copies refused with the section and its offset.
+
+snap=$root/test/fuzz/corpus/snapshot/small_guest
+hv_case snapshot_verified 0 "$hvlog" snapshot "$snap" -- \
+	'^header magic=USTDYSNP version=1 flags=0x0 kernel_hash=0x1111222233334444 ' \
+	'^section VCPU offset=104 version=1 flags=0x1 \(mandatory\) length=[0-9]+ ' \
+	' rip=0xffffffff81000000 ' '^  name=uart0 device_version=1$' \
+	'^  landmark=987654 device_time_ns=5000000000$' '^  pages=48 raw=6/[0-9]+B lz4=42/[0-9]+B$' \
+	'^  sections=5 pages=48 chain=0x' '^verified: 5 sections, 48 pages '
+hv_case snapshot_many_sections 0 "$hvlog" snapshot "$root/test/fuzz/corpus/snapshot/small_guest_many_sections" -- \
+	'^verified: [0-9]+ sections, 48 pages ' '!^verified: 5 sections'
+
+"$hvlog" snapshot "$snap" >"$work/snap.printed" 2>&1 || true
+end_off=$(sed -n 's/^section END offset=\([0-9]*\) .*/\1/p' "$work/snap.printed")
+mem_off=$(sed -n 's/^section MEMORY offset=\([0-9]*\) .*/\1/p' "$work/snap.printed")
+snap_size=$(stat -c %s "$snap")
+
+head -c $((snap_size - 3)) "$snap" >"$work/snap_truncated"
+hv_case snapshot_truncated 1 "$hvlog" snapshot "$work/snap_truncated" -- \
+	"snapshot refused: section 5 \(END\) at offset $end_off: truncated \(payload cut short\)" '!^verified'
+head -c "$end_off" "$snap" >"$work/snap_no_end"
+hv_case snapshot_no_end 1 "$hvlog" snapshot "$work/snap_no_end" -- \
+	'snapshot refused: truncated: no END section after section 5$'
+cp "$snap" "$work/snap_corrupted"
+poke "$work/snap_corrupted" $((mem_off + 1000))
+hv_case snapshot_corrupted_memory 1 "$hvlog" snapshot "$work/snap_corrupted" -- \
+	"snapshot refused: section 4 \(MEMORY\) at offset $mem_off: checksum mismatch" '!^verified'
+cp "$snap" "$work/snap_header"
+poke "$work/snap_header" 20
+hv_case snapshot_corrupted_header 1 "$hvlog" snapshot "$work/snap_header" -- \
+	'snapshot refused: header checksum mismatch'
+hv_case snapshot_not_a_snapshot 1 "$hvlog" snapshot "$work/full.log" -- \
+	'snapshot refused: not a snapshot \(bad magic\)'
 
 hv_case usage 2 "$hvlog" frobnicate -- '^usage: hvlog print FILE'
 hv_case usage_args 2 "$hvlog" compare "$work/full.log" -- '^usage:'

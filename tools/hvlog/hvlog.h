@@ -142,5 +142,6 @@ int cmd_print(const char *path);
 int cmd_assemble(const char *text_path, const char *out_path);
 int cmd_summary(const char *path);
 int cmd_compare(const char *a, const char *b);
+int cmd_snapshot(const char *path);
 
 #endif

@@ -8,6 +8,7 @@ static const char usage_text[] =
 	"       hvlog assemble TEXT OUT     the inverse of print: text back to a log\n"
 	"       hvlog summary FILE          entries and bytes per type, guest time, end\n"
 	"       hvlog compare A B           the first difference between two logs\n"
+	"       hvlog snapshot FILE         a snapshot's header and sections, verified\n"
 	"\n"
 	"FILE is a record/replay log (USTDYLOG) or a trace (USTDYTRC). The text\n"
 	"has one line per header, frame and entry:\n"
@@ -15,7 +16,9 @@ static const char usage_text[] =
 	"  frame SEQ entries N bytes L\n"
 	"  E=LANDMARK rip=0xRIP [async regs=RAX,...,R15,RFLAGS state=HASH memory=HASH] [branches=N] TYPE key=value ...\n"
 	"(docs/hvlog.md has every field). Exit status: 0 ok, 1 a difference or a\n"
-	"refused input (the message names the frame and byte offset), 2 bad usage.\n";
+	"refused input (the message names the frame and byte offset), 2 bad usage.\n"
+	"snapshot verifies the whole snapshot (docs/snapshot-format.md): exit 0 when\n"
+	"it verifies, 1 when it is refused (the message names the section).\n";
 
 static int usage(FILE *f, int status)
 {
@@ -37,5 +40,7 @@ int main(int argc, char **argv)
 		return cmd_summary(argv[2]);
 	if (!strcmp(cmd, "compare") && argc == 4)
 		return cmd_compare(argv[2], argv[3]);
+	if (!strcmp(cmd, "snapshot") && argc == 3)
+		return cmd_snapshot(argv[2]);
 	return usage(stderr, EXIT_USAGE);
 }
