@@ -253,7 +253,7 @@ void vm_run(struct vm *vm)
 	struct vexit e;
 
 	idle_install(); /* SVM's deadline exits are this interrupt */
-	vm->start_tsc = rdtsc();
+	vm_start_clock(vm);
 	while (vm->state == VM_RUNNING) {
 		host_work_poll(vm);
 		prepare_entry(v);
