@@ -87,27 +87,26 @@ void snap_vcpu_save(struct vm *vm, struct snap_vcpu *o)
 	o->activity = v->halted ? SNAP_HALTED : SNAP_ACTIVE;
 }
 
-/* A record's parts no backend could take: refused, with why. */
-static int check_record(const struct snap_vcpu *in)
+int snap_vcpu_check(const struct snap_vcpu *in)
 {
 	for (int i = 0; i < SNAP_SEGS; i++)
 		if (in->seg_attr[i] & ~SEG_ATTR_BITS) {
-			pr_err("snapshot: VCPU segment %d has attribute bits %#x no CPU has", i,
+			pr_err("snapshot refused: VCPU segment %d has attribute bits %#x no CPU has", i,
 			       in->seg_attr[i]);
 			return -EINVAL;
 		}
 	if (in->interruptibility & ~VMX_INTR_SHADOWS) {
-		pr_err("snapshot: VCPU blocks NMIs (an NMI handler running): not resumable");
+		pr_err("snapshot refused: VCPU blocks NMIs (an NMI handler running): not resumable");
 		return -EINVAL;
 	}
 	if (in->activity > SNAP_HALTED) {
-		pr_err("snapshot: VCPU activity state %u unknown", in->activity);
+		pr_err("snapshot refused: VCPU activity state %u unknown", in->activity);
 		return -EINVAL;
 	}
 	if (in->event_valid && in->event_type != SNAP_EVENT_EXT_INT &&
 	    in->event_type != SNAP_EVENT_NMI && in->event_type != SNAP_EVENT_HW_EXCEPTION &&
 	    in->event_type != SNAP_EVENT_SW_INT) {
-		pr_err("snapshot: VCPU pending event type %u cannot be injected", in->event_type);
+		pr_err("snapshot refused: VCPU pending event type %u cannot be injected", in->event_type);
 		return -EINVAL;
 	}
 	return 0;
@@ -163,7 +162,7 @@ int snap_vcpu_load(struct vm *vm, const struct snap_vcpu *in)
 {
 	struct vcpu *v = &vm->vcpu;
 	struct vcpu_state s;
-	int err = check_record(in);
+	int err = snap_vcpu_check(in);
 
 	if (err)
 		return err;

@@ -19,6 +19,9 @@ bool snap_vcpu_quiescent(struct vm *vm);
 /* The vCPU as a VCPU record (@pre snap_vcpu_quiescent). */
 void snap_vcpu_save(struct vm *vm, struct snap_vcpu *out);
 
+/* A record's parts no backend could take: 0, or -EINVAL with a message. */
+int snap_vcpu_check(const struct snap_vcpu *in);
+
 /* Loads a VCPU record into the vCPU; the guest TSC continues from its
  * value when vm_run starts the clock. 0, or -EINVAL with a message for a
  * record no backend could enter (a bad segment or event). */

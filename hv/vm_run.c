@@ -20,6 +20,7 @@
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
 #include "hv/rr/write_window.h"
+#include "hv/snapshot.h"
 #include "hv/trace.h"
 #include "hv/vm_devices.h"
 #include "log.h"
@@ -256,6 +257,9 @@ void vm_run(struct vm *vm)
 	vm_start_clock(vm);
 	while (vm->state == VM_RUNNING) {
 		host_work_poll(vm);
+		snapshot_poll(vm); /* between two exits, before anything is injected */
+		if (vm->state != VM_RUNNING)
+			break;
 		prepare_entry(v);
 		if (vm->state != VM_RUNNING)
 			break;
