@@ -463,13 +463,16 @@ void config_print(const struct config *cfg)
 		format_ipv4(collector, sizeof(collector), cfg->rr_collector_ip);
 		pr_info("config: rr_collector=%s:%u", collector, cfg->rr_collector_port);
 	}
-	if (cfg->snapshot != SNAPSHOT_OFF || cfg->resume)
-		pr_info("config: snapshot=%s%llu snapshot_then=%s resume=%s",
-			cfg->snapshot == SNAPSHOT_OFF ? "off:" :
-			cfg->snapshot == SNAPSHOT_EXITS ? "exits:" : "after:",
-			cfg->snapshot == SNAPSHOT_AFTER_NS ? cfg->snapshot_at / NS_PER_SEC :
-							   cfg->snapshot_at,
+	if (cfg->snapshot != SNAPSHOT_OFF || cfg->resume) {
+		char when[32] = "off";
+
+		if (cfg->snapshot == SNAPSHOT_EXITS)
+			fmt_snprintf(when, sizeof(when), "exits:%llu", cfg->snapshot_at);
+		else if (cfg->snapshot == SNAPSHOT_AFTER_NS)
+			fmt_snprintf(when, sizeof(when), "after:%llu", cfg->snapshot_at / NS_PER_SEC);
+		pr_info("config: snapshot=%s snapshot_then=%s resume=%s", when,
 			snapshot_then_names[cfg->snapshot_then], cfg->resume ? "on" : "off");
+	}
 	config_print_net(cfg);
 }
 
