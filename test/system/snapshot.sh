@@ -91,9 +91,9 @@ refused_case() {
 
 rm -f "$results"/snapshot_*.snap
 hello=(--args "a=1 b=2" --module "$results/snapshot_m1.txt x=y")
-snap_case snapshot_hello_svm qemu exits:60 "$g/hello.elf" snapshot_hello "${hello[@]}"
+snap_case snapshot_hello_svm qemu exits:300 "$g/hello.elf" snapshot_hello "${hello[@]}"
 snap_case snapshot_timer_svm qemu exits:200 "$g/timer.elf" snapshot_timer
-snap_case snapshot_memloop_svm qemu exits:100 "$g/memloop.elf" snapshot_memloop --args "pages=64"
+snap_case snapshot_memloop_svm qemu exits:300 "$g/memloop.elf" snapshot_memloop --args "pages=64"
 snap_case snapshot_timer_vmx bochs exits:200 "$g/timer.elf" snapshot_timer
 
 # The refusals, on the timer's snapshot.

@@ -119,6 +119,27 @@ static void test_vcpu_save_change_restore(void **state)
 	assert_memory_equal(&back, &s, sizeof(s));
 }
 
+/* A segment SVM reported without its accessed bit, a TSS without busy:
+ * loaded as the CPU holds them (VM entry would refuse them). */
+static void test_vcpu_loaded_segments(void **state)
+{
+	struct vcpu_state s, back;
+	struct snap_vcpu a;
+
+	rich_state(&s);
+	set_guest(&s);
+	snap_vcpu_save(&fake_vm, &a);
+	a.seg_attr[SNAP_CS] = 0xC9A;  /* 32-bit code, execute/read, not accessed */
+	a.seg_attr[SNAP_DS] = 0xC92;
+	a.seg_attr[SNAP_TR] = 0x89;   /* 64-bit TSS, available */
+	assert_int_equal(snap_vcpu_load(&fake_vm, &a), 0);
+	fake_vm.hw->get_state(&fake_vm.vcpu.arch, &back);
+	assert_int_equal(back.seg[SEG_CS].ar, 0xC09B);
+	assert_int_equal(back.seg[SEG_DS].ar, 0xC093);
+	assert_int_equal(back.seg[SEG_TR].ar, 0x8B);
+	assert_int_equal(back.seg[SEG_LDTR].ar, SEG_AR_UNUSABLE);
+}
+
 static void test_vcpu_refused_records(void **state)
 {
 	struct vcpu_state s;
@@ -408,6 +429,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_vcpu_save_change_restore),
 		T(test_vcpu_refused_records),
+		T(test_vcpu_loaded_segments),
 		T(test_vcpu_event_injected),
 		T(test_device_state_round_trip_and_refusals),
 		T(test_every_model_round_trips),
