@@ -5,7 +5,8 @@
 # snapshot followed by the resumed run's console must be the native run's
 # deterministic lines, with its exit code. A truncated snapshot, a
 # corrupted one and one of another guest kernel are refused with the
-# section named, and the guest does not start.
+# section named, and the guest does not start. With snapshot_then=continue
+# the guest runs on as if nothing happened.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 g=$root/build/guests
@@ -111,4 +112,31 @@ if [ -f "$s" ]; then
 		'snapshot refused: .*another guest: kernel_hash'
 else
 	echo "FAIL: snapshot_refusals: no timer snapshot to alter"
+fi
+
+# snapshot=after:SECONDS with snapshot_then=continue: the guest runs on
+# undisturbed (console and exit code as natively) and the snapshot, taken
+# at one guest second, verifies.
+name=snapshot_continue_ticker
+set +e
+"$root/scripts/run_native.sh" "$g/ticker.elf" --args "seconds=2" >"$results/$name.native" 2>/dev/null
+native_status=$?
+"$root/scripts/run.sh" --emu qemu --guest "$g/ticker.elf" --guest-args "seconds=2" \
+	--snapshot after:1 --snapshot-then continue --snapshot-out "$results/$name.snap" \
+	--guest-log "$results/$name.guest" >/dev/null 2>"$results/$name.log"
+status=$?
+"$root/build/tools/hvlog" snapshot "$results/$name.snap" >"$results/$name.hvlog" 2>&1
+verified=$?
+set -e
+if [ "$status" != "$native_status" ]; then
+	echo "FAIL: $name: exit code $status, $native_status natively"
+elif ! grep -q -E 'snapshot: [0-9]+ bytes at landmark' "$results/$name.log"; then
+	echo "FAIL: $name: no snapshot taken (see $results/$name.log)"
+elif [ "$verified" != 0 ]; then
+	echo "FAIL: $name: the snapshot does not verify ($(tail -n 1 "$results/$name.hvlog"))"
+elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.guest" \
+	>"$results/$name.diff" 2>&1; then
+	echo "FAIL: $name: console differs from the native run (see $results/$name.diff)"
+else
+	echo "PASS: $name (guest went on after a $(stat -c %s "$results/$name.snap")-byte snapshot at $(grep -o -m1 'device time [0-9]* ns' "$results/$name.log"); $(tail -n 1 "$results/$name.hvlog"))"
 fi
