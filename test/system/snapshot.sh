@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Snapshots (docs/snapshot-format.md): test guests snapshotted mid-run under
 # QEMU (SVM) with snapshot_then=exit, then resumed from the snapshot under
-# QEMU and once under Bochs (VMX): the first run's console up to the
+# QEMU and once under Bochs (VMX); and one taken under Bochs resumed under
+# QEMU: the first run's console up to the
 # snapshot followed by the resumed run's console must be the native run's
 # deterministic lines, with its exit code. A truncated snapshot, a
 # corrupted one and one of another guest kernel are refused with the
@@ -18,7 +19,7 @@ snap_take() {
 	local name=$1 when=$2 guest=$3 status
 	shift 3
 	set +e
-	"$root/scripts/run.sh" --emu qemu --guest "$guest" "$@" --snapshot "$when" \
+	"$root/scripts/run.sh" --emu "${take_emu:-qemu}" --guest "$guest" "$@" --snapshot "$when" \
 		--snapshot-out "$results/$name.snap" --guest-log "$results/$name.part1" \
 		>/dev/null 2>"$results/$name.take.log"
 	status=$?
@@ -29,13 +30,14 @@ snap_take() {
 	fi
 }
 
-# snap_case NAME EMU WHEN GUEST [--args "..."] [--module "FILE words"]:
-# snapshot under QEMU (once per NAME's guest: reused when taken), resume
-# under EMU, compare with the native run.
+# snap_case NAME EMU WHEN GUEST BASE [--args "..."] [--module "FILE words"]:
+# snapshot under QEMU (Bochs with take_emu=bochs) into BASE.snap (reused
+# when taken), resume under EMU, compare with the native run.
 snap_case() {
 	local name=$1 emu=$2 when=$3 guest=$4 base=$5
 	shift 5
-	local native_args=() run_args=() native_status status
+	local native_args=() run_args=() native_status status taken_on=svm
+	[ "${take_emu:-qemu}" = bochs ] && taken_on=vmx
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--args) native_args+=(--args "$2"); run_args+=(--guest-args "$2"); shift 2 ;;
@@ -57,7 +59,7 @@ snap_case() {
 	cat "$results/$base.part1" "$results/$name.part2" > "$results/$name.guest"
 	if [ "$status" != "$native_status" ]; then
 		echo "FAIL: $name: exit code $status resumed, $native_status natively ($(grep -m1 -E 'guest stopped|refused|run.sh: ' "$results/$name.log" | tail -n 1))"
-	elif ! grep -q 'snapshot: resumed a snapshot taken on svm' "$results/$name.log"; then
+	elif ! grep -q "snapshot: resumed a snapshot taken on $taken_on" "$results/$name.log"; then
 		echo "FAIL: $name: the run did not say it resumed (see $results/$name.log)"
 	elif [ ! -s "$results/$base.part1" ] || [ ! -s "$results/$name.part2" ]; then
 		echo "FAIL: $name: one side of the snapshot printed nothing (not mid-run)"
@@ -96,6 +98,7 @@ snap_case snapshot_hello_svm qemu exits:300 "$g/hello.elf" snapshot_hello "${hel
 snap_case snapshot_timer_svm qemu exits:200 "$g/timer.elf" snapshot_timer
 snap_case snapshot_memloop_svm qemu exits:300 "$g/memloop.elf" snapshot_memloop --args "pages=64"
 snap_case snapshot_timer_vmx bochs exits:200 "$g/timer.elf" snapshot_timer
+take_emu=bochs snap_case snapshot_timer_vmx_to_svm qemu exits:200 "$g/timer.elf" snapshot_timer_bochs
 
 # The refusals, on the timer's snapshot.
 s=$results/snapshot_timer.snap
