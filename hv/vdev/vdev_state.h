@@ -63,12 +63,13 @@ static inline void vstate_int(struct vstate *s, void *p, unsigned n)
 
 static inline void vstate_bool(struct vstate *s, bool *b)
 {
-	u8 v = *b;
+	u8 v = s->loading ? 0 : *b; /* loading: *b is not read (it may not be set yet) */
 
 	vstate_int(s, &v, 1);
 	if (s->loading && v > 1)
 		s->bad = true;
-	*b = v != 0;
+	if (s->loading) /* into the copy a refusal throws away */
+		*b = v != 0;
 }
 
 /* A value read must satisfy ok; refuses the state otherwise. */
