@@ -1,12 +1,15 @@
 /*
  * The device models' DEVICE sections: one table names each model, the
  * version of its state, whether a resume can go on without it, and its
- * save/load pair (hv/vdev/<model>_state.c).
+ * save/load pair (hv/vdev/<model>_state.c). The vCPU's x87/SSE registers
+ * travel the same way, as the DEVICE "fpu_sse": the VCPU record of format
+ * version 1 has no room for them.
  */
 #include "hv/snapshot_devices.h"
 
 #include <string.h>
 
+#include "arch/x86/fpu.h"
 #include "errno.h"
 #include "hv/vm_devices_internal.h"
 #include "log.h"
@@ -21,7 +24,7 @@ struct dev_desc {
 	int (*load)(struct vm_devices *d, const u8 *in, size_t len);
 };
 
-#define DEV_PAIR(P, member)                                                  \
+#define DEV_PAIR(P, member) /* a model in struct vm_devices */                                                  \
 	static size_t P##_save_of(struct vm_devices *d, u8 *buf, size_t cap) \
 	{                                                                    \
 		return P##_save(&d->member, buf, cap);                      \
@@ -40,6 +43,33 @@ DEV_PAIR(vlapic_state, lapic)
 DEV_PAIR(vacpi_pm_state, acpi_pm)
 DEV_PAIR(vmisc_state, misc)
 
+/* The guest's x87/SSE registers (hv/ never uses them: arch/x86/fpu.h) as
+ * FXSAVE's legacy area; staged, then loaded by FXRSTOR at commit. */
+static u8 fpu_area[FPU_AREA_MAX] __attribute__((aligned(FPU_AREA_ALIGN)));
+static u8 fpu_staged[FPU_LEGACY_SIZE];
+
+static size_t fpu_save_of(struct vm_devices *d, u8 *buf, size_t cap)
+{
+	if (cap < FPU_LEGACY_SIZE)
+		return 0;
+	fpu_save_canonical(fpu_area);
+	memcpy(buf, fpu_area, FPU_LEGACY_SIZE);
+	return FPU_LEGACY_SIZE;
+}
+
+static int fpu_load_of(struct vm_devices *d, const u8 *in, size_t len)
+{
+	u32 mxcsr;
+
+	if (len != FPU_LEGACY_SIZE)
+		return -EBADMSG;
+	memcpy(&mxcsr, in + FPU_MXCSR_OFFSET, sizeof(mxcsr));
+	if (!fpu_mxcsr_valid(mxcsr))
+		return -EBADMSG;
+	memcpy(fpu_staged, in, FPU_LEGACY_SIZE);
+	return 0;
+}
+
 #define DEV(name, P, mandatory) { name, 1, mandatory, P##_save_of, P##_load_of }
 
 static const struct dev_desc devices[] = {
@@ -51,7 +81,9 @@ static const struct dev_desc devices[] = {
 	DEV("lapic", vlapic_state, true),
 	DEV("acpi_pm", vacpi_pm_state, true),
 	DEV("misc_ports", vmisc_state, false),
+	DEV("fpu_sse", fpu, true),
 };
+#define FPU_INDEX (ARRAY_SIZE(devices) - 1) /* its row, the last */
 
 static struct vm_devices staged;
 static u32 staged_mask;
@@ -146,4 +178,6 @@ int snap_devices_complete(void)
 void snap_devices_commit(struct vm *vm)
 {
 	*vm->dev = staged;
+	if (staged_mask & (1u << FPU_INDEX))
+		fpu_restore_legacy(fpu_staged); /* its MXCSR was checked when staged */
 }

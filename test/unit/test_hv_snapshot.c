@@ -18,6 +18,7 @@
 #include "errno.h"
 #include "fake_vm.h"
 #include "fake_scripts.h"
+#include "arch/x86/fpu.h"
 #include "hv/snapshot.h"
 #include "hv/snapshot_devices.h"
 #include "hv/snapshot_vcpu.h"
@@ -298,7 +299,13 @@ static size_t run_and_snapshot(u8 *buf)
 	};
 	struct snap_identity id = ident();
 	struct snap_buf sb = { buf, SNAP_BUF, 0 };
+	u8 fpu[FPU_LEGACY_SIZE];
+	u32 mxcsr = 0x1F80;
 
+	for (unsigned i = 0; i < sizeof(fpu); i++)
+		fpu[i] = (u8)(i * 13);
+	memcpy(fpu + FPU_MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
+	assert_int_equal(fpu_restore_legacy(fpu), 0); /* the guest's SSE registers */
 	FAKE_SCRIPT(script);
 	vm_run(&fake_vm);
 	for (u64 i = 0; i < 3 * SNAP_PAGE_SIZE; i++)
@@ -323,6 +330,7 @@ static void scramble(void)
 	memset(fake_vm.ram + PATTERN_GPA, 0xEE, 2 * SNAP_PAGE_SIZE);
 	fake_vm.stats.guest_caused_exits = 12345;
 	fake_vm.dev_time_ns = 1;
+	fake_platform.fpu_loaded = false; /* back to the reset state */
 }
 
 static void test_vm_snapshot_resume_same_bytes(void **state)
@@ -342,6 +350,8 @@ static void test_vm_snapshot_resume_same_bytes(void **state)
 	assert_int_equal(fake_vm.stats.guest_caused_exits, landmark);
 	assert_int_equal(fake_vm.dev_time_ns, dev_ns);
 	assert_int_equal(fake_vm.ram[PATTERN_GPA + 5], (u8)(5 * 7 + 1));
+	assert_true(fake_platform.fpu_loaded);
+	assert_int_equal(fake_platform.fpu[100], (u8)(100 * 13));
 	vm_start_clock(&fake_vm);
 	assert_int_equal(vm_guest_ns(&fake_vm), dev_ns);
 	assert_int_equal(snapshot_write(&fake_vm, &id, snap_buf_sink, &sb), 0);
