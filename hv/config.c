@@ -8,6 +8,8 @@
 #include "errno.h"
 #include "fmt.h"
 
+#define NS_PER_SEC 1000000000ULL
+
 enum option_type {
 	OPT_LOG_LEVEL,
 	OPT_BOOL,
@@ -22,6 +24,7 @@ enum option_type {
 	OPT_MAC,      /* a unicast, non-zero Ethernet address */
 	OPT_COLLECTOR, /* rr_collector=a.b.c.d[:port] (sets the address and the port) */
 	OPT_PORT,     /* off (0) or 1..65535 */
+	OPT_SNAPSHOT, /* snapshot=off, after:SECONDS or exits:N (sets the kind and the moment) */
 };
 
 struct option {
@@ -40,6 +43,7 @@ static const char *const rr_names[] = { "off", "record", "replay", NULL };
 static const char *const rr_sink_names[] = { "com3", "com4", "tcp", NULL };
 static const char *const tbit_names[] = { "auto", "on", "off", NULL };
 static const char *const nettest_names[] = { "off", "arp", "server", "client", NULL };
+static const char *const snapshot_then_names[] = { "exit", "continue", NULL };
 
 #define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
 static const struct option options[] = {
@@ -74,6 +78,12 @@ static const struct option options[] = {
 	OPT("http", OPT_PORT, http_port, NULL, "the control endpoint's TCP port 1..65535, or off"),
 	OPT("linger", OPT_U32, linger, NULL,
 	    "seconds to keep the network up (status, log) after the guest ends"),
+	OPT("snapshot", OPT_SNAPSHOT, snapshot, NULL,
+	    "off, after:SECONDS of guest time, or exits:N guest-caused exits (to COM3)"),
+	OPT("snapshot_then", OPT_ENUM, snapshot_then, snapshot_then_names,
+	    "exit|continue: what the guest does once its snapshot is written"),
+	OPT("resume", OPT_BOOL, resume, NULL,
+	    "start the guest from the boot module named 'snapshot' (on|off)"),
 };
 #undef OPT
 
@@ -237,6 +247,38 @@ static int parse_collector(const struct cmdline_token *tok, struct config *cfg)
 	return 0;
 }
 
+/* snapshot=off, snapshot=after:SECONDS (guest time) or snapshot=exits:N
+ * (guest-caused exits, the landmarks: a deterministic moment). */
+static int parse_snapshot(const struct cmdline_token *tok, struct config *cfg)
+{
+	static const char after[] = "after:", exits[] = "exits:";
+	size_t la = sizeof(after) - 1, le = sizeof(exits) - 1;
+	u64 v;
+	int err;
+
+	if (value_is(tok, "off")) {
+		cfg->snapshot = SNAPSHOT_OFF;
+		return 0;
+	}
+	if (tok->value_len > la && !strncmp(tok->value, after, la)) {
+		err = cmdline_parse_u64(tok->value + la, tok->value_len - la, &v);
+		if (err || v == 0 || v > UINT32_MAX)
+			return err ? err : -ERANGE;
+		cfg->snapshot = SNAPSHOT_AFTER_NS;
+		cfg->snapshot_at = v * NS_PER_SEC;
+		return 0;
+	}
+	if (tok->value_len > le && !strncmp(tok->value, exits, le)) {
+		err = cmdline_parse_u64(tok->value + le, tok->value_len - le, &v);
+		if (err || v == 0)
+			return err ? err : -ERANGE;
+		cfg->snapshot = SNAPSHOT_EXITS;
+		cfg->snapshot_at = v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 /* Parses tok's value as opt's type and stores it into cfg. */
 static int apply_option(struct config *cfg, const struct option *opt,
 			const struct cmdline_token *tok)
@@ -283,6 +325,8 @@ static int apply_option(struct config *cfg, const struct option *opt,
 		return parse_mac(tok, field);
 	case OPT_COLLECTOR:
 		return parse_collector(tok, cfg);
+	case OPT_SNAPSHOT:
+		return parse_snapshot(tok, cfg);
 	case OPT_PORT:
 		if (value_is(tok, "off"))
 			return (*(u16 *)field = 0, 0);
@@ -310,8 +354,12 @@ static int check_combinations(const struct config *cfg)
 {
 	int errors = 0;
 
+	if ((cfg->snapshot != SNAPSHOT_OFF || cfg->resume) && cfg->rr != RR_CHOICE_OFF) {
+		pr_err("config: snapshot= and resume= do not combine with rr= yet");
+		errors++;
+	}
 	if (cfg->rr_sink != RR_SINK_TCP)
-		return 0;
+		return errors;
 	if (cfg->rr != RR_CHOICE_RECORD) {
 		pr_err("config: rr_sink=tcp streams a record log: it needs rr=record");
 		errors++;
@@ -415,7 +463,22 @@ void config_print(const struct config *cfg)
 		format_ipv4(collector, sizeof(collector), cfg->rr_collector_ip);
 		pr_info("config: rr_collector=%s:%u", collector, cfg->rr_collector_port);
 	}
+	if (cfg->snapshot != SNAPSHOT_OFF || cfg->resume) {
+		char when[32] = "off";
+
+		if (cfg->snapshot == SNAPSHOT_EXITS)
+			fmt_snprintf(when, sizeof(when), "exits:%llu", cfg->snapshot_at);
+		else if (cfg->snapshot == SNAPSHOT_AFTER_NS)
+			fmt_snprintf(when, sizeof(when), "after:%llu", cfg->snapshot_at / NS_PER_SEC);
+		pr_info("config: snapshot=%s snapshot_then=%s resume=%s", when,
+			snapshot_then_names[cfg->snapshot_then], cfg->resume ? "on" : "off");
+	}
 	config_print_net(cfg);
+}
+
+const char *config_snapshot_then_name(enum snapshot_then t)
+{
+	return snapshot_then_names[t];
 }
 
 const char *config_virt_name(enum virt_choice v)

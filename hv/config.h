@@ -33,6 +33,9 @@ enum guest_entry { GUEST_ENTRY_AUTO, GUEST_ENTRY_32 };
 enum rr_choice { RR_CHOICE_OFF, RR_CHOICE_RECORD, RR_CHOICE_REPLAY };
 enum rr_sink { RR_SINK_COM3, RR_SINK_COM4, RR_SINK_TCP };
 enum tbit_choice { TBIT_AUTO, TBIT_ON, TBIT_OFF };
+/* snapshot=: when to write a snapshot of the running guest (hv/snapshot.c). */
+enum snapshot_when { SNAPSHOT_OFF, SNAPSHOT_AFTER_NS, SNAPSHOT_EXITS };
+enum snapshot_then { SNAPSHOT_THEN_EXIT, SNAPSHOT_THEN_CONTINUE };
 
 /* The hypervisor's own network interface (net/): none, a static address,
  * or one leased by DHCP. */
@@ -69,7 +72,13 @@ struct config {
 	u16 rr_collector_port;
 	u16 http_port;                   /* the control endpoint; 0: off */
 	u32 linger;                      /* seconds to keep serving after the guest ends */
+	enum snapshot_when snapshot;     /* snapshot=: off, after guest time, after landmarks */
+	u64 snapshot_at;                 /* guest ns, or guest-caused exits */
+	enum snapshot_then snapshot_then; /* after it: stop the guest or let it go on */
+	bool resume;                     /* start from the snapshot module (SNAPSHOT_MODULE_ROLE) */
 };
+
+#define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */
 
 #define CONFIG_GUEST_MEM_MIN MiB(2)
 #define CONFIG_GUEST_MEM_MAX GiB(3) /* below the 32-bit device hole */
@@ -92,6 +101,9 @@ void config_print(const struct config *cfg);
 
 /* "auto", "vmx" or "svm". */
 const char *config_virt_name(enum virt_choice v);
+
+/* "exit" or "continue". */
+const char *config_snapshot_then_name(enum snapshot_then t);
 
 /* "off", "arp", "server" or "client". */
 const char *config_nettest_name(enum nettest_mode m);

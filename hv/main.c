@@ -25,6 +25,7 @@
 #include "hv/guest_boot.h"
 #include "hv/guest_console.h"
 #include "hv/host_work.h"
+#include "hv/snapshot.h"
 #include "hv/vm.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
@@ -98,7 +99,10 @@ static int report_run(struct vm *vm)
 {
 	int code;
 
-	if (vm->state == VM_EXITED) {
+	if (snapshot_stopped_guest()) {
+		console_printf("understudy: snapshot written; the guest stopped (snapshot_then=exit)\n");
+		code = PLATFORM_EXIT_OK;
+	} else if (vm->state == VM_EXITED) {
 		console_printf("understudy: guest exited with code %u\n", vm->exit_code);
 		code = (int)vm->exit_code;
 	} else {
@@ -174,11 +178,16 @@ static int run_guest(void)
 	if (vm_create(&the_vm, virt_backend(), config.guest_mem) ||
 	    guest_boot(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_NO_VIRT;
+	if (snapshot_resume(&the_vm, &boot_info, &config)) {
+		pr_err("understudy: the snapshot was refused; the guest was not started");
+		return PLATFORM_EXIT_CONFIG;
+	}
 	if (config.fault_test == FAULT_TEST_ENTRY)
 		fault_test_corrupt_guest(&the_vm);
 	start = rdtsc();
 	if (rr_init(&the_vm, &boot_info, &config) || tbit_init(&the_vm, &config) ||
-	    trace_init(&the_vm, &boot_info, &config))
+	    trace_init(&the_vm, &boot_info, &config) ||
+	    snapshot_init(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_CONFIG;
 	pr_info("understudy: starting the guest");
 	control_set_vm(&the_vm);

@@ -24,6 +24,20 @@ void *vm_gpa_to_hva(struct vm *vm, u64 gpa, u64 len)
 	return vm->ram + gpa;
 }
 
+void vm_start_clock(struct vm *vm)
+{
+	u64 now = rdtsc();
+
+	if (!vm->resumed) {
+		vm->start_tsc = now;
+		return;
+	}
+	/* Unsigned arithmetic wraps: a host TSC below the resumed time (Bochs
+	 * starts its TSC at 0) still gives the right differences. */
+	vm->start_tsc = now - time_ns_to_tsc(vm->dev_time_ns);
+	vm->vcpu.tsc_adjust = vm->resume_tsc - (now - vm->start_tsc);
+}
+
 u64 vm_guest_ns(struct vm *vm)
 {
 	return time_tsc_to_ns(rdtsc() - vm->start_tsc);

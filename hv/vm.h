@@ -64,6 +64,8 @@ struct vm {
 	u64 boot_written_end;    /* the loader wrote guest RAM below this only */
 	u64 start_tsc;      /* host TSC when the guest first ran */
 	u64 dev_time_ns;    /* the guest time devices were last brought up to */
+	u64 resume_tsc;     /* resume=: the guest TSC the snapshot had */
+	bool resumed;       /* resume=: guest time and TSC continue from the snapshot */
 	enum vm_state state;
 	u32 exit_code;
 	char stop_reason[VM_STOP_REASON_MAX];
@@ -83,6 +85,10 @@ void vm_guest_exit(struct vm *vm, u32 code);
 /* Ends the run: the guest did something the hypervisor cannot let it go on
  * after (reason is printed with the guest's registers). */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Starts guest time as the guest first runs: at 0, or where a resumed
+ * snapshot left it (device time, guest TSC). */
+void vm_start_clock(struct vm *vm);
 
 /* Guest time in nanoseconds since the guest started. */
 u64 vm_guest_ns(struct vm *vm);

@@ -20,6 +20,7 @@
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
 #include "hv/rr/write_window.h"
+#include "hv/snapshot.h"
 #include "hv/trace.h"
 #include "hv/vm_devices.h"
 #include "log.h"
@@ -253,9 +254,12 @@ void vm_run(struct vm *vm)
 	struct vexit e;
 
 	idle_install(); /* SVM's deadline exits are this interrupt */
-	vm->start_tsc = rdtsc();
+	vm_start_clock(vm);
 	while (vm->state == VM_RUNNING) {
 		host_work_poll(vm);
+		snapshot_poll(vm); /* between two exits, before anything is injected */
+		if (vm->state != VM_RUNNING)
+			break;
 		prepare_entry(v);
 		if (vm->state != VM_RUNNING)
 			break;

@@ -9,11 +9,18 @@
 #                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...
 #                   [--initrd FILE]]
 #                  [--record LOG | --replay LOG [--trace SPEC --trace-out FILE]]
+#                  [--snapshot WHEN --snapshot-out FILE [--snapshot-then exit|continue]]
+#                  [--resume FILE]
 #                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]...
 #
 # --record writes the guest's record/replay log to LOG; --replay runs the
 # guest from LOG (the same guest, arguments and modules must be given);
 # --trace collects a trace during a replay (SPEC: exits,io,pt,insns=A-B).
+# --snapshot writes a snapshot of the running guest to FILE (through COM3)
+# at WHEN: after:SECONDS of guest time or exits:N guest-caused exits; the
+# guest then stops (exit status 0) or, with --snapshot-then continue, goes
+# on. --resume starts the guest from a snapshot FILE (the same guest,
+# arguments and modules must be given; docs/snapshot-format.md).
 # --nic adds a network card (repeat it for more; default none). Under QEMU
 # card N is attached to the Nth --netdev SPEC (a QEMU -netdev value, by
 # default "user,id=nN": user-mode networking, gateway 10.0.2.2); under
@@ -48,6 +55,7 @@ root=$(cd "$here/.." && pwd)
 
 emu=auto uefi=0 efi_direct=0 efi_cfg="" cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
 guest="" guest_args="" guest_args_set=0 initrd="" record="" replay="" trace="" trace_out=""
+snapshot="" snapshot_out="" snapshot_then="" resume=""
 guest_modules=()
 emu_nics=() emu_netdevs=()
 
@@ -73,6 +81,10 @@ while [ $# -gt 0 ]; do
 	--replay) replay=$2; shift 2 ;;
 	--trace) trace=$2; shift 2 ;;
 	--trace-out) trace_out=$2; shift 2 ;;
+	--snapshot) snapshot=$2; shift 2 ;;
+	--snapshot-out) snapshot_out=$2; shift 2 ;;
+	--snapshot-then) snapshot_then=$2; shift 2 ;;
+	--resume) resume=$2; shift 2 ;;
 	--nic) [ "$2" = none ] || emu_nics+=("$2"); shift 2 ;;
 	--netdev) emu_netdevs+=("$2"); shift 2 ;;
 	-h|--help) usage ;;
@@ -122,6 +134,18 @@ if [ -n "$replay" ] && [ ! -f "$replay" ]; then
 	echo "run.sh: no such log '$replay'" >&2
 	exit 2
 fi
+if { [ -n "$snapshot" ] || [ -n "$resume" ]; } && [ -z "$guest" ]; then
+	echo "run.sh: --snapshot and --resume need --guest" >&2
+	exit 2
+fi
+if [ -n "$snapshot" ] && [ -z "$snapshot_out" ]; then
+	echo "run.sh: --snapshot needs --snapshot-out FILE" >&2
+	exit 2
+fi
+if [ -n "$resume" ] && [ ! -f "$resume" ]; then
+	echo "run.sh: no such snapshot '$resume'" >&2
+	exit 2
+fi
 if [ -n "$trace" ] && { [ -z "$replay" ] || [ -z "$trace_out" ]; }; then
 	echo "run.sh: --trace needs --replay and --trace-out" >&2
 	exit 2
@@ -148,6 +172,12 @@ if [ -n "$guest" ]; then
 		mod_files+=("$replay") mod_strings+=("replay_log")
 	fi
 	[ -n "$trace" ] && cmdline="$cmdline trace=$trace"
+	[ -n "$snapshot" ] && cmdline="$cmdline snapshot=$snapshot"
+	[ -n "$snapshot_then" ] && cmdline="$cmdline snapshot_then=$snapshot_then"
+	if [ -n "$resume" ]; then
+		cmdline="$cmdline resume=on"
+		mod_files+=("$resume") mod_strings+=("snapshot")
+	fi
 fi
 
 # An ESP folder for understudy.efi: the same words as the GRUB entry.
@@ -221,4 +251,5 @@ wait "$hv_stream" 2>/dev/null || true
 [ -n "$guest_log" ] && guest_console < "$guest_out" > "$guest_log"
 [ -n "$record" ] && cp "$work/com3.out" "$record"
 [ -n "$trace_out" ] && cp "$work/com3.out" "$trace_out"
+[ -n "$snapshot_out" ] && cp "$work/com3.out" "$snapshot_out"
 exit "$(judge_run "$log" "$emu" "$emu_status" "$timeout_s")"

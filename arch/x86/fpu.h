@@ -21,6 +21,18 @@
  */
 size_t fpu_save_canonical(u8 *area);
 
+#define FPU_LEGACY_SIZE 512 /* FXSAVE's area: x87, MMX, SSE, MXCSR (SDM Vol 1, 10.5.1) */
+#define FPU_MXCSR_OFFSET 24 /* SDM Vol 1, Table 10-2 "Format of an FXSAVE Area" */
+
+/* Could FXRSTOR load this MXCSR on this CPU (no bit outside MXCSR_MASK,
+ * SDM Vol 1, 11.6.6 "Guidelines for Writing to the MXCSR Register")? */
+bool fpu_mxcsr_valid(u32 mxcsr);
+
+/* Loads the x87/SSE registers from a legacy FXSAVE area (FPU_LEGACY_SIZE
+ * bytes); -EINVAL, nothing loaded, when its MXCSR is not valid here. The
+ * AVX and later components keep what they held. */
+int fpu_restore_legacy(const u8 *area);
+
 /* XCR0 (SDM Vol 1, 13.3 "Enabling the XSAVE Feature Set and XSAVE-Enabled
  * Features"): the guest's, since the hypervisor leaves it in place; 1 (x87
  * only) where the CPU has no XSAVE. */

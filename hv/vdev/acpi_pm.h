@@ -68,4 +68,10 @@ int vacpi_pm_attach(struct vacpi_pm *pm, struct io_bus *bus, u16 base);
 /* The PM timer's value at guest time ns. */
 u32 vacpi_pm_timer_at(u64 ns);
 
+/* The model's state in a snapshot (hv/vdev/acpi_pm_state.c, hv/vdev/vdev_state.h):
+ * bytes written (buf NULL: the size; 0: cap too small), and loaded back (0,
+ * or -EBADMSG with the model unchanged). */
+size_t vacpi_pm_state_save(const struct vacpi_pm *d, u8 *buf, size_t cap);
+int vacpi_pm_state_load(struct vacpi_pm *d, const u8 *in, size_t len);
+
 #endif

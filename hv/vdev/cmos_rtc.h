@@ -79,4 +79,10 @@ s64 vrtc_days_from_civil(s64 year, unsigned month, unsigned day);
 void vrtc_epoch_to_tm(s64 secs, struct vrtc_tm *tm);
 s64 vrtc_tm_to_epoch(const struct vrtc_tm *tm);
 
+/* The model's state in a snapshot (hv/vdev/cmos_rtc_state.c, hv/vdev/vdev_state.h):
+ * bytes written (buf NULL: the size; 0: cap too small), and loaded back (0,
+ * or -EBADMSG with the model unchanged). */
+size_t vrtc_state_save(const struct vrtc *d, u8 *buf, size_t cap);
+int vrtc_state_load(struct vrtc *d, const u8 *in, size_t len);
+
 #endif

@@ -69,4 +69,10 @@ bool vioapic_nmi_armed(const struct vioapic *io);
 u64 vioapic_read(struct vioapic *io, u64 offset, u8 size);
 void vioapic_write(struct vioapic *io, u64 offset, u8 size, u64 value);
 
+/* The model's state in a snapshot (hv/vdev/ioapic_state.c, hv/vdev/vdev_state.h):
+ * bytes written (buf NULL: the size; 0: cap too small), and loaded back (0,
+ * or -EBADMSG with the model unchanged). */
+size_t vioapic_state_save(const struct vioapic *d, u8 *buf, size_t cap);
+int vioapic_state_load(struct vioapic *d, const u8 *in, size_t len);
+
 #endif

@@ -232,4 +232,10 @@ bool vlapic_extint_open(const struct vlapic *l);
  * CPU's NMI pin? */
 bool vlapic_lint_nmi(const struct vlapic *l, unsigned pin);
 
+/* The model's state in a snapshot (hv/vdev/lapic_state.c, hv/vdev/vdev_state.h):
+ * bytes written (buf NULL: the size; 0: cap too small), and loaded back (0,
+ * or -EBADMSG with the model unchanged). */
+size_t vlapic_state_save(const struct vlapic *d, u8 *buf, size_t cap);
+int vlapic_state_load(struct vlapic *d, const u8 *in, size_t len);
+
 #endif

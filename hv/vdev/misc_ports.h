@@ -37,4 +37,10 @@ int vmisc_attach(struct vmisc *m, struct io_bus *bus);
 /* The POST code written n writes ago (0 = the last), within the history. */
 u8 vmisc_post_code_ago(const struct vmisc *m, unsigned n);
 
+/* The model's state in a snapshot (hv/vdev/misc_ports_state.c, hv/vdev/vdev_state.h):
+ * bytes written (buf NULL: the size; 0: cap too small), and loaded back (0,
+ * or -EBADMSG with the model unchanged). */
+size_t vmisc_state_save(const struct vmisc *d, u8 *buf, size_t cap);
+int vmisc_state_load(struct vmisc *d, const u8 *in, size_t len);
+
 #endif

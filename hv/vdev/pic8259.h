@@ -73,4 +73,10 @@ struct irq_line vpic_irq_line(struct vpic *pic, unsigned irq);
 u8 vpic_read(struct vpic *pic, u16 port);
 void vpic_write(struct vpic *pic, u16 port, u8 value);
 
+/* The model's state in a snapshot (hv/vdev/pic8259_state.c, hv/vdev/vdev_state.h):
+ * bytes written (buf NULL: the size; 0: cap too small), and loaded back (0,
+ * or -EBADMSG with the model unchanged). */
+size_t vpic_state_save(const struct vpic *d, u8 *buf, size_t cap);
+int vpic_state_load(struct vpic *d, const u8 *in, size_t len);
+
 #endif

@@ -88,4 +88,10 @@ bool vpit_channel_out(const struct vpit *pit, unsigned channel);
 u8 vpit_read(struct vpit *pit, u16 port);
 void vpit_write(struct vpit *pit, u16 port, u8 value);
 
+/* The model's state in a snapshot (hv/vdev/pit8254_state.c, hv/vdev/vdev_state.h):
+ * bytes written (buf NULL: the size; 0: cap too small), and loaded back (0,
+ * or -EBADMSG with the model unchanged). */
+size_t vpit_state_save(const struct vpit *d, u8 *buf, size_t cap);
+int vpit_state_load(struct vpit *d, const u8 *in, size_t len);
+
 #endif

@@ -68,4 +68,10 @@ bool vuart_receive(struct vuart *u, u8 byte);
 /* Free space in the receive FIFO, for a caller that paces its input. */
 unsigned vuart_rx_room(const struct vuart *u);
 
+/* The model's state in a snapshot (hv/vdev/uart16550_state.c, hv/vdev/vdev_state.h):
+ * bytes written (buf NULL: the size; 0: cap too small), and loaded back (0,
+ * or -EBADMSG with the model unchanged). */
+size_t vuart_state_save(const struct vuart *d, u8 *buf, size_t cap);
+int vuart_state_load(struct vuart *d, const u8 *in, size_t len);
+
 #endif

@@ -213,16 +213,39 @@ u64 logstream_out_bytes(void)
 
 /* The fake guest never touches its x87/SSE registers (the host process's
  * own, which cmocka and libc use, are not the guest's): they stay in their
- * initial state, all zero but the FXSAVE control words' reset values. */
+ * initial state, all zero but the FXSAVE control words' reset values,
+ * unless a snapshot loads others (fpu_restore_legacy), which are kept. */
 size_t fpu_save_canonical(u8 *area)
 {
 	static const u16 fcw_reset = 0x37F; /* SDM Vol 1, 8.1.5 "x87 FPU Control Word" */
 	static const u32 mxcsr_reset = 0x1F80; /* SDM Vol 1, 10.2.3 "MXCSR Control and Status Register" */
 
 	memset(area, 0, FPU_AREA_MAX);
+	if (fake_platform.fpu_loaded) {
+		memcpy(area, fake_platform.fpu, FPU_LEGACY_SIZE);
+		return FPU_LEGACY_SIZE;
+	}
 	memcpy(area, &fcw_reset, sizeof(fcw_reset));
-	memcpy(area + 24, &mxcsr_reset, sizeof(mxcsr_reset));
-	return 512;
+	memcpy(area + FPU_MXCSR_OFFSET, &mxcsr_reset, sizeof(mxcsr_reset));
+	return FPU_LEGACY_SIZE;
+}
+
+/* As a CPU whose MXCSR_MASK is the default 0xFFBF (no DAZ). */
+bool fpu_mxcsr_valid(u32 mxcsr)
+{
+	return !(mxcsr & ~0xFFBFu);
+}
+
+int fpu_restore_legacy(const u8 *area)
+{
+	u32 mxcsr;
+
+	memcpy(&mxcsr, area + FPU_MXCSR_OFFSET, sizeof(mxcsr));
+	if (!fpu_mxcsr_valid(mxcsr))
+		return -EINVAL;
+	memcpy(fake_platform.fpu, area, FPU_LEGACY_SIZE);
+	fake_platform.fpu_loaded = true;
+	return 0;
 }
 
 /* --- the CMOS clock (drivers/rtc/cmos.h) ---------------------------------- */

@@ -40,6 +40,8 @@ struct fake_platform {
 	u64 last_idle_deadline;
 	unsigned idle_installs;
 	bool cmos_broken;     /* cmos_read_time fails */
+	bool fpu_loaded;      /* fpu_restore_legacy gave the guest's FPU registers */
+	u8 fpu[512];          /* those (FPU_LEGACY_SIZE) */
 };
 
 extern struct fake_platform fake_platform;

@@ -282,6 +282,39 @@ static void test_hv_choice(void **state)
 	assert_string_equal(config_virt_name(VIRT_SVM), "svm");
 }
 
+/* snapshot=after:SECONDS|exits:N|off, snapshot_then=, resume=; neither
+ * combines with rr=. */
+static void test_snapshot_options(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, ""), 0);
+	assert_int_equal(cfg.snapshot, SNAPSHOT_OFF);
+	assert_int_equal(cfg.snapshot_then, SNAPSHOT_THEN_EXIT);
+	assert_false(cfg.resume);
+	assert_int_equal(parse(&cfg, "snapshot=after:3 snapshot_then=continue"), 0);
+	assert_int_equal(cfg.snapshot, SNAPSHOT_AFTER_NS);
+	assert_int_equal(cfg.snapshot_at, 3000000000ULL);
+	assert_int_equal(cfg.snapshot_then, SNAPSHOT_THEN_CONTINUE);
+	assert_string_equal(config_snapshot_then_name(cfg.snapshot_then), "continue");
+	assert_int_equal(parse(&cfg, "snapshot=exits:250"), 0);
+	assert_int_equal(cfg.snapshot, SNAPSHOT_EXITS);
+	assert_int_equal(cfg.snapshot_at, 250);
+	assert_int_equal(parse(&cfg, "snapshot=exits:250 snapshot=off resume=on"), 0);
+	assert_int_equal(cfg.snapshot, SNAPSHOT_OFF);
+	assert_true(cfg.resume);
+	assert_int_equal(parse(&cfg, "snapshot=exits:0"), 1);
+	assert_int_equal(parse(&cfg, "snapshot=after:"), 1);
+	assert_int_equal(parse(&cfg, "snapshot=after:x"), 1);
+	assert_int_equal(parse(&cfg, "snapshot=later"), 1);
+	assert_captured("snapshot: invalid value 'later'");
+	assert_int_equal(cfg.snapshot, SNAPSHOT_OFF);
+	assert_int_equal(parse(&cfg, "snapshot_then=pause"), 1);
+	assert_int_equal(parse(&cfg, "snapshot=exits:5 rr=record"), 1);
+	assert_captured("snapshot= and resume= do not combine with rr=");
+	assert_int_equal(parse(&cfg, "resume=on rr=replay"), 1);
+}
+
 static void test_guest_console(void **state)
 {
 	static const struct {
@@ -577,6 +610,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_defaults),
+		T(test_snapshot_options),
 		T(test_empty_and_null),
 		T(test_log_level),
 		T(test_selftest),

@@ -1,0 +1,143 @@
+/*
+ * Taking a snapshot: at the first moment between two exits after the one
+ * snapshot= names (guest time, or a count of guest-caused exits) where the
+ * vCPU has no event in flight, the guest is held while the whole VM is
+ * streamed to the serial log port, then stopped or let go on.
+ */
+#include "hv/snapshot.h"
+
+#include <string.h>
+
+#include "arch/x86/time.h"
+#include "drivers/serial/uart16550.h"
+#include "errno.h"
+#include "hv/config.h"
+#include "hv/rr/rr.h"
+#include "hv/rr/rr_identity.h"
+#include "hv/rr/rr_sink.h"
+#include "hv/snapshot_devices.h"
+#include "hv/snapshot_vcpu.h"
+#include "hv/vm_devices.h"
+#include "log.h"
+#include "version.h"
+
+#define SCRATCH_SIZE (256u << 10) /* one MEMORY section's worth of encoded pages */
+
+static struct snap_writer writer;
+static struct page_codec_work work;
+static u8 scratch[SCRATCH_SIZE];
+static struct snap_vcpu vcpu_rec;
+
+static struct {
+	enum snapshot_when when;
+	u64 at;
+	enum snapshot_then then;
+	struct snap_identity id;
+	bool taken, stopped;
+} plan;
+
+void snapshot_identity(const struct boot_info *bi, const struct config *cfg,
+		       struct snap_identity *id)
+{
+	struct rr_guest_identity g;
+
+	rr_guest_identity(bi, cfg, &g);
+	*id = (struct snap_identity){ g.kernel_hash, g.modules_hash, g.cmdline_hash, 0 };
+}
+
+static void fill_header(struct vm *vm, const struct snap_identity *id, struct snap_header *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->kernel_hash = id->kernel_hash;
+	h->modules_hash = id->modules_hash;
+	h->cmdline_hash = id->cmdline_hash;
+	h->ram_size = vm->ram_size;
+	h->tsc_hz = time_clocks()->tsc_hz;
+	memcpy(h->backend, vm->hw->name, MIN(strlen(vm->hw->name), sizeof(h->backend) - 1));
+	memcpy(h->version, UNDERSTUDY_VERSION,
+	       MIN(strlen(UNDERSTUDY_VERSION), sizeof(h->version) - 1));
+}
+
+static int write_pages(struct vm *vm, struct snap_writer *w)
+{
+	u64 pages = vm->ram_size / SNAP_PAGE_SIZE;
+	int err = 0;
+
+	for (u64 pfn = 0; pfn < pages && !err; pfn++)
+		err = snap_write_page(w, pfn, vm->ram + pfn * SNAP_PAGE_SIZE);
+	return err;
+}
+
+int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink, void *ctx)
+{
+	struct snap_header h;
+	struct snap_rr rr;
+	int err;
+
+	rr_advance_devices(vm); /* devices at guest time: the RR section's device time */
+	fill_header(vm, id, &h);
+	snap_vcpu_save(vm, &vcpu_rec);
+	rr = (struct snap_rr){ vm->stats.guest_caused_exits, vm->dev_time_ns };
+	snap_writer_init(&writer, sink, ctx, scratch, sizeof(scratch), &work);
+	err = snap_write_header(&writer, &h);
+	err = err ? err : snap_write_vcpu(&writer, &vcpu_rec);
+	err = err ? err : snap_devices_write(vm, &writer);
+	err = err ? err : snap_write_rr(&writer, &rr);
+	err = err ? err : write_pages(vm, &writer);
+	err = err ? err : snap_write_end(&writer);
+	if (!err)
+		pr_info("snapshot: %llu bytes at landmark %llu, device time %llu ns, RIP %#llx "
+			"(%llu zero pages elided)", writer.bytes, rr.landmark, rr.device_time_ns,
+			vcpu_rec.rip, writer.zero_pages);
+	return err;
+}
+
+static int serial_sink(void *ctx, const void *data, size_t len)
+{
+	rr_serial_write(data, len);
+	return 0;
+}
+
+int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	plan.when = cfg->snapshot;
+	plan.at = cfg->snapshot_at;
+	plan.then = cfg->snapshot_then;
+	plan.taken = plan.stopped = false;
+	if (plan.when == SNAPSHOT_OFF)
+		return 0;
+	snapshot_identity(bi, cfg, &plan.id);
+	if (!rr_serial_open(COM3_PORT)) {
+		pr_err("snapshot: no UART at COM3 (%#x) to write the snapshot to", COM3_PORT);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static bool moment_came(struct vm *vm)
+{
+	if (plan.when == SNAPSHOT_EXITS)
+		return vm->stats.guest_caused_exits >= plan.at;
+	return vm_guest_ns(vm) >= plan.at;
+}
+
+void snapshot_poll(struct vm *vm)
+{
+	if (plan.when == SNAPSHOT_OFF || plan.taken || !moment_came(vm) ||
+	    !snap_vcpu_quiescent(vm))
+		return;
+	plan.taken = true;
+	if (snapshot_write(vm, &plan.id, serial_sink, NULL)) {
+		vm_stop(vm, "snapshot: writing it failed");
+		return;
+	}
+	if (plan.then == SNAPSHOT_THEN_EXIT) {
+		plan.stopped = true;
+		vm_stop(vm, "snapshot written (snapshot_then=exit)");
+	}
+}
+
+bool snapshot_stopped_guest(void)
+{
+	return plan.stopped;
+}

@@ -1,0 +1,45 @@
+/*
+ * Snapshots of the running VM (docs/snapshot-format.md): snapshot= writes
+ * one at a moment the user chose, between two exits, to the serial log
+ * port (COM3); resume= starts the guest from one given as a boot module.
+ */
+#ifndef UNDERSTUDY_HV_SNAPSHOT_H
+#define UNDERSTUDY_HV_SNAPSHOT_H
+
+#include "hv/vm.h"
+#include "proto/snapshot.h"
+
+struct boot_info;
+struct config;
+
+/* The guest identity a snapshot of this guest carries (the rr log's). */
+void snapshot_identity(const struct boot_info *bi, const struct config *cfg,
+		       struct snap_identity *id);
+
+/* Writes the whole VM (header, VCPU, each DEVICE, RR, MEMORY pages, END)
+ * to sink, bringing the devices up to guest time first. @pre
+ * snap_vcpu_quiescent. 0, or the writer's negative errno. */
+int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink, void *ctx);
+
+/* snapshot=: remembers when, opens COM3. 0, or a negative errno with a
+ * message (no serial port). */
+int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* Between two exits: takes the snapshot once its moment has come and the
+ * vCPU can be saved, then stops the guest (snapshot_then=exit) or lets it
+ * go on. */
+void snapshot_poll(struct vm *vm);
+
+/* Was the guest stopped because its snapshot was written? */
+bool snapshot_stopped_guest(void);
+
+/* resume=: verifies the whole snapshot module against this guest, then
+ * applies it (RAM, vCPU, devices, landmark, device time); nothing is
+ * applied from a snapshot refused. 0, or a negative errno with a message
+ * naming the section. */
+int snapshot_resume(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* Applies snapshot bytes to vm (what snapshot_resume does with its module). */
+int snapshot_apply(struct vm *vm, const u8 *data, size_t size, const struct snap_identity *id);
+
+#endif

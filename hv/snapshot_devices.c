@@ -1,0 +1,183 @@
+/*
+ * The device models' DEVICE sections: one table names each model, the
+ * version of its state, whether a resume can go on without it, and its
+ * save/load pair (hv/vdev/<model>_state.c). The vCPU's x87/SSE registers
+ * travel the same way, as the DEVICE "fpu_sse": the VCPU record of format
+ * version 1 has no room for them.
+ */
+#include "hv/snapshot_devices.h"
+
+#include <string.h>
+
+#include "arch/x86/fpu.h"
+#include "errno.h"
+#include "hv/vm_devices_internal.h"
+#include "log.h"
+
+#define DEV_STATE_MAX 1024 /* the largest model's state (the local APIC's) fits */
+
+struct dev_desc {
+	const char *name;
+	u32 version;       /* of the model's state layout */
+	bool mandatory;    /* a resume cannot go on without it */
+	size_t (*save)(struct vm_devices *d, u8 *buf, size_t cap);
+	int (*load)(struct vm_devices *d, const u8 *in, size_t len);
+};
+
+#define DEV_PAIR(P, member) /* a model in struct vm_devices */                                                  \
+	static size_t P##_save_of(struct vm_devices *d, u8 *buf, size_t cap) \
+	{                                                                    \
+		return P##_save(&d->member, buf, cap);                      \
+	}                                                                    \
+	static int P##_load_of(struct vm_devices *d, const u8 *in, size_t len) \
+	{                                                                    \
+		return P##_load(&d->member, in, len);                       \
+	}
+
+DEV_PAIR(vpit_state, pit)
+DEV_PAIR(vpic_state, pic)
+DEV_PAIR(vrtc_state, rtc)
+DEV_PAIR(vuart_state, com1)
+DEV_PAIR(vioapic_state, ioapic)
+DEV_PAIR(vlapic_state, lapic)
+DEV_PAIR(vacpi_pm_state, acpi_pm)
+DEV_PAIR(vmisc_state, misc)
+
+/* The guest's x87/SSE registers (hv/ never uses them: arch/x86/fpu.h) as
+ * FXSAVE's legacy area; staged, then loaded by FXRSTOR at commit. */
+static u8 fpu_area[FPU_AREA_MAX] __attribute__((aligned(FPU_AREA_ALIGN)));
+static u8 fpu_staged[FPU_LEGACY_SIZE];
+
+static size_t fpu_save_of(struct vm_devices *d, u8 *buf, size_t cap)
+{
+	if (cap < FPU_LEGACY_SIZE)
+		return 0;
+	fpu_save_canonical(fpu_area);
+	memcpy(buf, fpu_area, FPU_LEGACY_SIZE);
+	return FPU_LEGACY_SIZE;
+}
+
+static int fpu_load_of(struct vm_devices *d, const u8 *in, size_t len)
+{
+	u32 mxcsr;
+
+	if (len != FPU_LEGACY_SIZE)
+		return -EBADMSG;
+	memcpy(&mxcsr, in + FPU_MXCSR_OFFSET, sizeof(mxcsr));
+	if (!fpu_mxcsr_valid(mxcsr))
+		return -EBADMSG;
+	memcpy(fpu_staged, in, FPU_LEGACY_SIZE);
+	return 0;
+}
+
+#define DEV(name, P, mandatory) { name, 1, mandatory, P##_save_of, P##_load_of }
+
+static const struct dev_desc devices[] = {
+	DEV("pit8254", vpit_state, true),
+	DEV("pic8259", vpic_state, true),
+	DEV("cmos_rtc", vrtc_state, true),
+	DEV("uart16550", vuart_state, true),
+	DEV("ioapic", vioapic_state, true),
+	DEV("lapic", vlapic_state, true),
+	DEV("acpi_pm", vacpi_pm_state, true),
+	DEV("misc_ports", vmisc_state, false),
+	DEV("fpu_sse", fpu, true),
+};
+#define FPU_INDEX (ARRAY_SIZE(devices) - 1) /* its row, the last */
+
+static struct vm_devices staged;
+static u32 staged_mask;
+static u16 next_flags;
+static u8 state_buf[DEV_STATE_MAX];
+
+int snap_devices_write(struct vm *vm, struct snap_writer *w)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(devices); i++) {
+		const struct dev_desc *dd = &devices[i];
+		struct snap_device sd = { .version = dd->version, .state = state_buf };
+		size_t n = dd->save(vm->dev, state_buf, sizeof(state_buf));
+		int err;
+
+		if (!n) {
+			pr_err("snapshot: device %s's state does not fit %u bytes", dd->name,
+			       DEV_STATE_MAX);
+			return -ENOSPC;
+		}
+		memcpy(sd.name, dd->name, strlen(dd->name) + 1); /* names are under SNAP_DEVICE_NAME */
+		sd.len = (u32)n;
+		if ((err = snap_write_device(w, &sd, dd->mandatory)))
+			return err;
+	}
+	return 0;
+}
+
+void snap_devices_begin(struct vm *vm)
+{
+	staged = *vm->dev;
+	staged_mask = 0;
+	next_flags = SNAP_SECTION_MANDATORY;
+}
+
+void snap_devices_section_flags(u16 flags)
+{
+	next_flags = flags;
+}
+
+static const struct dev_desc *find(const char *name, unsigned *index)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(devices); i++)
+		if (!strcmp(devices[i].name, name)) {
+			*index = i;
+			return &devices[i];
+		}
+	return NULL;
+}
+
+int snap_devices_stage(struct vm *vm, const struct snap_device *d)
+{
+	unsigned i;
+	const struct dev_desc *dd = find(d->name, &i);
+
+	if (!dd) {
+		if (!(next_flags & SNAP_SECTION_MANDATORY)) {
+			pr_warn("snapshot: DEVICE %s unknown here (optional): skipped", d->name);
+			return 0;
+		}
+		pr_err("snapshot refused: DEVICE %s is mandatory and unknown to this hypervisor",
+		       d->name);
+		return -ENOTSUP;
+	}
+	if (d->version > dd->version) {
+		pr_err("snapshot refused: DEVICE %s state version %u is newer than this hypervisor's %u",
+		       d->name, d->version, dd->version);
+		return -ENOTSUP;
+	}
+	if (staged_mask & (1u << i)) {
+		pr_err("snapshot refused: DEVICE %s appears twice", d->name);
+		return -EBADMSG;
+	}
+	if (dd->load(&staged, d->state, d->len)) {
+		pr_err("snapshot refused: DEVICE %s state (%u bytes) is not one the model can hold",
+		       d->name, d->len);
+		return -EBADMSG;
+	}
+	staged_mask |= 1u << i;
+	return 0;
+}
+
+int snap_devices_complete(void)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(devices); i++)
+		if (devices[i].mandatory && !(staged_mask & (1u << i))) {
+			pr_err("snapshot refused: no DEVICE %s section", devices[i].name);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+void snap_devices_commit(struct vm *vm)
+{
+	*vm->dev = staged;
+	if (staged_mask & (1u << FPU_INDEX))
+		fpu_restore_legacy(fpu_staged); /* its MXCSR was checked when staged */
+}

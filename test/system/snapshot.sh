@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Snapshots (docs/snapshot-format.md): test guests snapshotted mid-run under
+# QEMU (SVM) with snapshot_then=exit, then resumed from the snapshot under
+# QEMU and once under Bochs (VMX); and one taken under Bochs resumed under
+# QEMU: the first run's console up to the
+# snapshot followed by the resumed run's console must be the native run's
+# deterministic lines, with its exit code. A truncated snapshot, a
+# corrupted one and one of another guest kernel are refused with the
+# section named, and the guest does not start. With snapshot_then=continue
+# the guest runs on as if nothing happened.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+g=$root/build/guests
+printf 'module for snapshots\n' > "$results/snapshot_m1.txt"
+
+# snap_take NAME WHEN GUEST [run.sh guest args...]: the first run, which
+# writes $results/NAME.snap and NAME.part1 (its console); 1 if it failed.
+snap_take() {
+	local name=$1 when=$2 guest=$3 status
+	shift 3
+	set +e
+	"$root/scripts/run.sh" --emu "${take_emu:-qemu}" --guest "$guest" "$@" --snapshot "$when" \
+		--snapshot-out "$results/$name.snap" --guest-log "$results/$name.part1" \
+		>/dev/null 2>"$results/$name.take.log"
+	status=$?
+	set -e
+	if [ "$status" != 0 ] || ! grep -q 'snapshot written; the guest stopped' "$results/$name.take.log"; then
+		echo "FAIL: $name: no snapshot taken (exit status $status, see $results/$name.take.log)"
+		return 1
+	fi
+}
+
+# snap_case NAME EMU WHEN GUEST BASE [--args "..."] [--module "FILE words"]:
+# snapshot under QEMU (Bochs with take_emu=bochs) into BASE.snap (reused
+# when taken), resume under EMU, compare with the native run.
+snap_case() {
+	local name=$1 emu=$2 when=$3 guest=$4 base=$5
+	shift 5
+	local native_args=() run_args=() native_status status taken_on=svm
+	[ "${take_emu:-qemu}" = bochs ] && taken_on=vmx
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--args) native_args+=(--args "$2"); run_args+=(--guest-args "$2"); shift 2 ;;
+		--module) native_args+=(--module "$2"); run_args+=(--guest-module "$2"); shift 2 ;;
+		*) echo "FAIL: $name: bad snap_case argument '$1'"; return 0 ;;
+		esac
+	done
+	if [ ! -f "$results/$base.snap" ]; then
+		snap_take "$base" "$when" "$guest" "${run_args[@]}" || return 0
+	fi
+	set +e
+	"$root/scripts/run_native.sh" "$guest" "${native_args[@]}" >"$results/$base.native" 2>/dev/null
+	native_status=$?
+	"$root/scripts/run.sh" --emu "$emu" --guest "$guest" "${run_args[@]}" \
+		--resume "$results/$base.snap" --guest-log "$results/$name.part2" \
+		>/dev/null 2>"$results/$name.log"
+	status=$?
+	set -e
+	cat "$results/$base.part1" "$results/$name.part2" > "$results/$name.guest"
+	if [ "$status" != "$native_status" ]; then
+		echo "FAIL: $name: exit code $status resumed, $native_status natively ($(grep -m1 -E 'guest stopped|refused|run.sh: ' "$results/$name.log" | tail -n 1))"
+	elif ! grep -q "snapshot: resumed a snapshot taken on $taken_on" "$results/$name.log"; then
+		echo "FAIL: $name: the run did not say it resumed (see $results/$name.log)"
+	elif [ ! -s "$results/$base.part1" ] || [ ! -s "$results/$name.part2" ]; then
+		echo "FAIL: $name: one side of the snapshot printed nothing (not mid-run)"
+	elif ! "$root/test/system/compare_output.sh" "$results/$base.native" "$results/$name.guest" \
+		>"$results/$name.diff" 2>&1; then
+		echo "FAIL: $name: console before + after the snapshot differs from the native run (see $results/$name.diff)"
+	else
+		echo "PASS: $name ($(grep -c -v '^~ ' "$results/$base.part1") + $(grep -c -v '^~ ' "$results/$name.part2") deterministic lines around the snapshot, $(stat -c %s "$results/$base.snap") bytes, exit code $status)"
+	fi
+}
+
+# refused_case NAME SNAPSHOT GUEST PATTERN: resuming must be refused (126)
+# with a message matching PATTERN, and the guest must print nothing.
+refused_case() {
+	local name=$1 snap=$2 guest=$3 pattern=$4 status
+	shift 4
+	set +e
+	"$root/scripts/run.sh" --emu qemu --guest "$guest" "$@" --resume "$snap" \
+		--guest-log "$results/$name.guest" >/dev/null 2>"$results/$name.log"
+	status=$?
+	set -e
+	if [ "$status" != 126 ]; then
+		echo "FAIL: $name: exit status $status, expected 126 (refused)"
+	elif ! grep -q -E -- "$pattern" "$results/$name.log"; then
+		echo "FAIL: $name: no message matches '$pattern' (see $results/$name.log)"
+	elif ! grep -q 'the guest was not started' "$results/$name.log" || [ -s "$results/$name.guest" ]; then
+		echo "FAIL: $name: the guest started"
+	else
+		echo "PASS: $name ($(grep -m1 -o 'snapshot refused: .*' "$results/$name.log"))"
+	fi
+}
+
+rm -f "$results"/snapshot_*.snap
+hello=(--args "a=1 b=2" --module "$results/snapshot_m1.txt x=y")
+snap_case snapshot_hello_svm qemu exits:300 "$g/hello.elf" snapshot_hello "${hello[@]}"
+snap_case snapshot_timer_svm qemu exits:200 "$g/timer.elf" snapshot_timer
+snap_case snapshot_memloop_svm qemu exits:300 "$g/memloop.elf" snapshot_memloop --args "pages=64"
+snap_case snapshot_timer_vmx bochs exits:200 "$g/timer.elf" snapshot_timer
+take_emu=bochs snap_case snapshot_timer_vmx_to_svm qemu exits:200 "$g/timer.elf" snapshot_timer_bochs
+
+# The refusals, on the timer's snapshot.
+s=$results/snapshot_timer.snap
+if [ -f "$s" ]; then
+	size=$(stat -c %s "$s")
+	head -c $((size - 100)) "$s" > "$results/snapshot_truncated.snap"
+	refused_case snapshot_refuse_truncated "$results/snapshot_truncated.snap" "$g/timer.elf" \
+		'snapshot refused: .*section [0-9]+ \(MEMORY\).*truncated'
+	cp "$s" "$results/snapshot_corrupt.snap"
+	printf '\xff' | dd of="$results/snapshot_corrupt.snap" bs=1 seek=300 conv=notrunc status=none
+	refused_case snapshot_refuse_corrupt "$results/snapshot_corrupt.snap" "$g/timer.elf" \
+		'snapshot refused: section 0 \(VCPU\) at offset 104: checksum mismatch'
+	refused_case snapshot_refuse_other_kernel "$s" "$g/hello.elf" \
+		'snapshot refused: .*another guest: kernel_hash'
+else
+	echo "FAIL: snapshot_refusals: no timer snapshot to alter"
+fi
+
+# snapshot=after:SECONDS with snapshot_then=continue: the guest runs on
+# undisturbed (console and exit code as natively) and the snapshot, taken
+# at one guest second, verifies.
+name=snapshot_continue_ticker
+set +e
+"$root/scripts/run_native.sh" "$g/ticker.elf" --args "seconds=2" >"$results/$name.native" 2>/dev/null
+native_status=$?
+"$root/scripts/run.sh" --emu qemu --guest "$g/ticker.elf" --guest-args "seconds=2" \
+	--snapshot after:1 --snapshot-then continue --snapshot-out "$results/$name.snap" \
+	--guest-log "$results/$name.guest" >/dev/null 2>"$results/$name.log"
+status=$?
+"$root/build/tools/hvlog" snapshot "$results/$name.snap" >"$results/$name.hvlog" 2>&1
+verified=$?
+set -e
+if [ "$status" != "$native_status" ]; then
+	echo "FAIL: $name: exit code $status, $native_status natively"
+elif ! grep -q -E 'snapshot: [0-9]+ bytes at landmark' "$results/$name.log"; then
+	echo "FAIL: $name: no snapshot taken (see $results/$name.log)"
+elif [ "$verified" != 0 ]; then
+	echo "FAIL: $name: the snapshot does not verify ($(tail -n 1 "$results/$name.hvlog"))"
+elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.guest" \
+	>"$results/$name.diff" 2>&1; then
+	echo "FAIL: $name: console differs from the native run (see $results/$name.diff)"
+else
+	echo "PASS: $name (guest went on after a $(stat -c %s "$results/$name.snap")-byte snapshot at $(grep -o -m1 'device time [0-9]* ns' "$results/$name.log"); $(tail -n 1 "$results/$name.hvlog"))"
+fi
