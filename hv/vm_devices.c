@@ -11,6 +11,7 @@
 
 #include "drivers/rtc/cmos.h"
 #include "errno.h"
+#include "hv/entry_state.h"
 #include "hv/guest_console.h"
 #include "hv/vm_devices_internal.h"
 #include "log.h"
@@ -100,6 +101,11 @@ int vm_devices_create(struct vm *vm)
 	vmisc_init(&d->misc, on_exit_port, vm);
 	vacpi_pm_init(&d->acpi_pm, clock, on_soft_off, vm);
 	return attach_all(vm, d);
+}
+
+void vm_devices_bios_state(struct vm *vm)
+{
+	entry_state_bios_devices(&vm->dev->pic, &vm->dev->pit);
 }
 
 void vm_devices_advance(struct vm *vm, u64 now_ns)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Guest platform fidelity on the VMX backend (Bochs, corei7_skylake_x):
+# each platform guest against its native QEMU run. Bochs is slow: one case
+# per guest.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+g=$root/build/guests
+
+guest_case bootstate_vmx --emu bochs -- "$g/bootstate.elf"
