@@ -41,7 +41,12 @@ struct vcpu {
 	u64 tsc_aux;        /* IA32_TSC_AUX, returned by RDTSCP */
 	u64 tsc_adjust;     /* guest TSC = host TSC - vm->start_tsc + tsc_adjust */
 	u64 xcr0;
+	u64 misc_enable;    /* IA32_MISC_ENABLE as the guest wrote it */
 };
+
+/* IA32_MISC_ENABLE at reset: fast strings (SDM Vol 4, 2.1 "Architectural
+ * MSRs", bit 0), as QEMU's CPUs start. */
+#define VCPU_MISC_ENABLE_RESET 1ULL
 
 struct vm_devices; /* hv/vm_devices.c */
 struct rr_state;   /* hv/rr/rr.h */

@@ -7,3 +7,4 @@ set -euo pipefail
 g=$root/build/guests
 
 guest_case bootstate_vmx --emu bochs -- "$g/bootstate.elf"
+guest_case msr_vmx --emu bochs -- "$g/msr.elf"

@@ -36,7 +36,8 @@
 #define LEN_XSETBV 3
 #define UNCLAIMED_PORT 0x1234
 #define RAX_JUNK 0x1122334455667788ULL
-#define MSR_IA32_MCG_CAP 0x179 /* machine check: hidden from the guest */
+#define MSR_IA32_MCG_CAP 0x179 /* machine check: no banks */
+#define MSR_IA32_MCG_CTL 0x17B /* absent without MCG_CTL_P */
 #define MSR_IA32_PLATFORM_ID 0x17
 #define MSR_IA32_BIOS_SIGN_ID 0x8B
 #define PAT_VALID 0x0007040600070406ULL /* the power-on PAT (SDM Vol 3, 13.12.4) */
@@ -358,14 +359,28 @@ static void test_tsc_aux_and_pat(void **state)
 	assert_done(LEN_MSR);
 }
 
-/* An MSR the hypervisor does not emulate raises #GP, read or written. */
+/* An MSR the hypervisor does not have raises #GP, read or written; a
+ * read-only one raises it when written. */
 static void test_unknown_msr(void **state)
 {
-	guest_rdmsr(MSR_IA32_MCG_CAP);
+	guest_rdmsr(MSR_IA32_MCG_CTL);
 	assert_gp();
 	assert_true(gpr[GPR_RAX] == RAX_JUNK); /* nothing returned */
+	guest_wrmsr(MSR_IA32_MCG_CTL, 0);
+	assert_gp();
+	assert_true(guest_rdmsr(MSR_IA32_MCG_CAP) == 0); /* no banks */
+	assert_done(LEN_MSR);
 	guest_wrmsr(MSR_IA32_MCG_CAP, 0);
 	assert_gp();
+}
+
+/* IA32_MISC_ENABLE keeps what the guest writes (SDM Vol 4, 2.1). */
+static void test_misc_enable_kept(void **state)
+{
+	guest_wrmsr(MSR_IA32_MISC_ENABLE, 0x400C50809ULL);
+	assert_done(LEN_MSR);
+	assert_true(guest_rdmsr(MSR_IA32_MISC_ENABLE) == 0x400C50809ULL);
+	assert_done(LEN_MSR);
 }
 
 /* IA32_TSC is the guest's TSC: reads give host TSC minus the VM's start;
@@ -690,6 +705,7 @@ int main(void)
 		T(test_emulated_msrs),
 		T(test_tsc_aux_and_pat),
 		T(test_unknown_msr),
+		T(test_misc_enable_kept),
 		T(test_tsc_msr),
 		T(test_rdtsc_rdtscp),
 		T(test_rdrand),
