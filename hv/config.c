@@ -53,6 +53,8 @@ static const struct option options[] = {
 	OPT("guest_mem", OPT_MEM_SIZE, guest_mem, NULL,
 	    "guest RAM: 2M to 3G in 2 MiB steps, with a K, M or G suffix"),
 	OPT("guest_console", OPT_ENUM, guest_console, guest_console_names, "auto|com1|com2|e9"),
+	OPT("strict_mmio", OPT_BOOL, strict_mmio, NULL,
+	    "stop the guest at an access to guest-physical memory that is neither RAM nor a device (on|off)"),
 	OPT("guest_entry", OPT_ENUM, guest_entry, guest_entry_names,
 	    "a Linux bzImage's entry: auto (64-bit where it has one) or 32"),
 	OPT("rr", OPT_ENUM, rr, rr_names, "off|record|replay"),
@@ -401,11 +403,12 @@ static void config_print_net(const struct config *cfg)
 void config_print(const struct config *cfg)
 {
 	pr_info("config: log=%s selftest=%s fault_test=%s hv=%s guest=%s guest_mem=%lluM "
-		"guest_console=%s guest_entry=%s guest_args='%s'", log_level_name(cfg->log_level),
+		"guest_console=%s guest_entry=%s strict_mmio=%s guest_args='%s'",
+		log_level_name(cfg->log_level),
 		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test], virt_names[cfg->hv],
 		cfg->guest, (cfg->guest_mem >> 20),
 		guest_console_names[cfg->guest_console], guest_entry_names[cfg->guest_entry],
-		cfg->guest_args);
+		cfg->strict_mmio ? "on" : "off", cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],
 			cfg->rr_digest, rr_sink_names[cfg->rr_sink], tbit_names[cfg->tbit], cfg->trace);

@@ -54,6 +54,7 @@ struct config {
 	u64 guest_mem;                   /* bytes of guest RAM */
 	enum guest_console guest_console;
 	enum guest_entry guest_entry;    /* a Linux bzImage's entry */
+	bool strict_mmio;                /* stop at unclaimed guest-physical memory */
 	enum rr_choice rr;               /* record, replay or neither */
 	u32 rr_digest;                   /* guest-caused exits between digests */
 	enum rr_sink rr_sink;            /* where a record run's log goes */

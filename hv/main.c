@@ -174,6 +174,7 @@ static int run_guest(void)
 	if (vm_create(&the_vm, virt_backend(), config.guest_mem) ||
 	    guest_boot(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_NO_VIRT;
+	the_vm.strict_mmio = config.strict_mmio;
 	if (config.fault_test == FAULT_TEST_ENTRY)
 		fault_test_corrupt_guest(&the_vm);
 	start = rdtsc();

@@ -67,6 +67,7 @@ struct vm {
 	struct tbit_state *tbit; /* NULL when page tables are not write-protected */
 	struct write_window *window; /* NULL unless recording or replaying */
 	u64 boot_written_end;    /* the loader wrote guest RAM below this only */
+	bool strict_mmio;        /* stop at unclaimed memory instead of a PC bus's answer */
 	u64 start_tsc;      /* host TSC when the guest first ran */
 	u64 dev_time_ns;    /* the guest time devices were last brought up to */
 	enum vm_state state;

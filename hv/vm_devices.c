@@ -145,10 +145,11 @@ void vm_devices_report(struct vm *vm)
 	struct vm_devices *d = vm->dev;
 
 	pr_info("devices: COM1 %llu bytes out; PIT %llu interrupts (%llu coalesced); "
-		"RTC %llu interrupts; ACPI PM timer %llu reads; unclaimed port reads %llu, writes %llu",
+		"RTC %llu interrupts; ACPI PM timer %llu reads; unclaimed port reads %llu, writes %llu; "
+		"unclaimed memory reads %llu, writes %llu",
 		d->com1.stats.tx_bytes, d->pit.stats.irq_edges,
 		d->pit.stats.irq_coalesced, d->rtc.stats.irqs, d->acpi_pm.stats.timer_reads,
-		vm->pio.unclaimed_reads,
-		vm->pio.unclaimed_writes);
+		vm->pio.unclaimed_reads, vm->pio.unclaimed_writes, vm->mmio.unclaimed_reads,
+		vm->mmio.unclaimed_writes);
 	vm_interrupts_report(d);
 }

@@ -19,3 +19,14 @@ check_console msr_svm_gp_logged "$results/msr_svm.log" 0 0 \
 guest_case msr_svm_intel --emu qemu --cpu max,vendor=GenuineIntel -- "$g/msr.elf"
 check_console msr_svm_intel_gp_logged "$results/msr_svm_intel.log" 0 0 \
 	"warn: msr: the guest's RDMSR of 0xc0010000 \(unknown\) raised #GP"
+
+# Unclaimed guest-physical memory answers as a PC bus (all ones, writes
+# dropped, counted and logged); strict_mmio=on stops the guest there.
+guest_case unclaimed_svm --emu qemu -- "$g/unclaimed.elf"
+check_console unclaimed_svm_all_ones "$results/unclaimed_svm.guest" 0 0 \
+	'^~ unclaimed: HPET at 0xfed00000 reads 0xffffffff' '^~ unclaimed: flash below 4 GiB at 0xff000000 reads 0xffffffff'
+check_console unclaimed_svm_counted "$results/unclaimed_svm.log" 0 0 \
+	'warn: npf: the guest read guest-physical address 0xfed00000, which is neither its RAM nor a device: it reads as all ones' \
+	'unclaimed memory reads 17, writes 4'
+stopped_case unclaimed_svm_strict --emu qemu --guest "$g/unclaimed.elf" --cmdline "strict_mmio=on" -- \
+	'guest stopped: the guest read guest-physical address 0xfed00000, which is neither its RAM .* nor a device \(strict_mmio=on\)'

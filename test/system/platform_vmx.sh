@@ -8,3 +8,5 @@ g=$root/build/guests
 
 guest_case bootstate_vmx --emu bochs -- "$g/bootstate.elf"
 guest_case msr_vmx --emu bochs -- "$g/msr.elf"
+guest_case unclaimed_vmx --emu bochs -- "$g/unclaimed.elf"
+check_console unclaimed_vmx_counted "$results/unclaimed_vmx.log" 0 0 'unclaimed memory reads 17, writes 4'

@@ -663,13 +663,44 @@ static void test_unhandled_exit_stops(void **state)
 
 /* --- nested page faults ------------------------------------------------------------------ */
 
+/* With strict_mmio=on an access to memory that is neither RAM nor a
+ * device stops the guest; an instruction fetch there always does. */
 static void test_npf_outside_ram_stops(void **state)
 {
+	fake_vm.strict_mmio = true;
 	dispatch((struct vexit){ .reason = VEXIT_NPF, .npf = { .gpa = GiB(1), .write = true } });
 	assert_int_equal(fake_vm.state, VM_STOPPED);
 	assert_string_equal(fake_vm.stop_reason,
 			    "the guest wrote to guest-physical address 0x40000000, which is neither its "
-			    "RAM (0-0x200000) nor a device");
+			    "RAM (0-0x200000) nor a device (strict_mmio=on)");
+}
+
+static void test_npf_fetch_outside_ram_stops(void **state)
+{
+	dispatch((struct vexit){ .reason = VEXIT_NPF, .npf = { .gpa = 0xFF000000, .fetch = true } });
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+}
+
+/* By default such memory answers as a PC bus with nothing behind it: a
+ * read gives all ones (mov eax, [0xFED00000]: 8B 05 disp32), a byte write
+ * (mov [0xFF000000], al: A2 moffs32) vanishes; both are counted. */
+static void test_npf_unclaimed_pc_bus(void **state)
+{
+	static const u8 mov_eax_hpet[] = { 0x8B, 0x05, 0x00, 0x00, 0xD0, 0xFE };
+	static const u8 mov_flash_al[] = { 0xA2, 0x00, 0x00, 0x00, 0xFF };
+
+	assert_int_equal(vm_write_gpa(&fake_vm, fake.s.rip, mov_eax_hpet, sizeof(mov_eax_hpet)), 0);
+	gpr[GPR_RAX] = 0;
+	dispatch((struct vexit){ .reason = VEXIT_NPF, .npf = { .gpa = 0xFED00000, .read = true } });
+	assert_done(sizeof(mov_eax_hpet));
+	assert_int_equal((u32)gpr[GPR_RAX], 0xFFFFFFFF);
+	assert_int_equal(fake_vm.mmio.unclaimed_reads, 1);
+
+	assert_int_equal(vm_write_gpa(&fake_vm, fake.s.rip, mov_flash_al, sizeof(mov_flash_al)), 0);
+	dispatch((struct vexit){ .reason = VEXIT_NPF, .npf = { .gpa = 0xFF000000, .write = true } });
+	assert_done(sizeof(mov_flash_al));
+	assert_int_equal(fake_vm.mmio.unclaimed_writes, 1);
+	assert_int_equal(fake_vm.state, VM_RUNNING);
 }
 
 /* A read of the local APIC page is emulated from the instruction in guest
@@ -724,6 +755,8 @@ int main(void)
 		T(test_exception_reinjected),
 		T(test_unhandled_exit_stops),
 		T(test_npf_outside_ram_stops),
+		T(test_npf_fetch_outside_ram_stops),
+		T(test_npf_unclaimed_pc_bus),
 		T(test_npf_lapic_mmio),
 	};
 
