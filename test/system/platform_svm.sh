@@ -30,3 +30,10 @@ check_console unclaimed_svm_counted "$results/unclaimed_svm.log" 0 0 \
 	'unclaimed memory reads 17, writes 4'
 stopped_case unclaimed_svm_strict --emu qemu --guest "$g/unclaimed.elf" --cmdline "strict_mmio=on" -- \
 	'guest stopped: the guest read guest-physical address 0xfed00000, which is neither its RAM .* nor a device \(strict_mmio=on\)'
+
+# HLT with interrupts off waits for an NMI (LINT0, IOAPIC pin); with
+# nothing that could send one the run ends, saying why.
+guest_case hltnmi_svm --emu qemu -- "$g/hltnmi.elf"
+rr_case rr_hltnmi_svm --emu qemu -- "$g/hltnmi.elf"
+stopped_case hltnmi_svm_forever --emu qemu --guest "$g/hltnmi.elf" --guest-args "mode=forever" -- \
+	'guest stopped: the guest executed HLT with interrupts disabled and no NMI source is armed'

@@ -10,3 +10,6 @@ guest_case bootstate_vmx --emu bochs -- "$g/bootstate.elf"
 guest_case msr_vmx --emu bochs -- "$g/msr.elf"
 guest_case unclaimed_vmx --emu bochs -- "$g/unclaimed.elf"
 check_console unclaimed_vmx_counted "$results/unclaimed_vmx.log" 0 0 'unclaimed memory reads 17, writes 4'
+guest_case hltnmi_vmx --emu bochs -- "$g/hltnmi.elf"
+stopped_case hltnmi_vmx_forever --emu bochs --guest "$g/hltnmi.elf" --guest-args "mode=forever" -- \
+	'guest stopped: the guest executed HLT with interrupts disabled and no NMI source is armed'

@@ -21,6 +21,7 @@
 #include "hv/guest_mem.h"
 #include "hv/vdev/cmos_rtc.h"
 #include "hv/vdev/lapic.h"
+#include "hv/vm_devices_internal.h"
 #include "hv/vdev/uart16550.h"
 #include "hv/vm_devices.h"
 
@@ -36,6 +37,8 @@
 #define LEN_XSETBV 3
 #define UNCLAIMED_PORT 0x1234
 #define RAX_JUNK 0x1122334455667788ULL
+#define LAPIC_LVT_LINT0_REG 0x350 /* SDM Vol 3, Table 11-1 "Local APIC Register Address Map" */
+#define LVT_DM_NMI 0x400 /* delivery mode NMI, unmasked (Figure 11-8) */
 #define MSR_IA32_MCG_CAP 0x179 /* machine check: no banks */
 #define MSR_IA32_MCG_CTL 0x17B /* absent without MCG_CTL_P */
 #define MSR_IA32_PLATFORM_ID 0x17
@@ -617,13 +620,26 @@ static void test_hlt_with_interrupts_on(void **state)
 	assert_int_equal(fake_vm.state, VM_RUNNING);
 }
 
-/* With IF=0 nothing can wake the guest: today the run ends, saying why. */
+/* With IF=0 and no NMI source armed nothing can wake the guest: the run
+ * ends, saying why. */
 static void test_hlt_with_interrupts_off(void **state)
 {
 	dispatch((struct vexit){ .reason = VEXIT_HLT, .insn_len = LEN_HLT });
 	assert_int_equal(fake_vm.state, VM_STOPPED);
 	assert_string_equal(fake_vm.stop_reason,
-			    "the guest executed HLT with interrupts disabled: it can never wake up");
+			    "the guest executed HLT with interrupts disabled and no NMI source is armed "
+			    "(LINT0 and every IOAPIC pin are out of NMI mode): it can never wake up");
+}
+
+/* With LINT0 in NMI mode (the 8259's output arrives as an NMI) HLT with
+ * IF=0 waits, as the CPU does (SDM Vol 3, 9.7 "Halt"). */
+static void test_hlt_waits_for_nmi(void **state)
+{
+	vlapic_write(&fake_vm.dev->lapic, LAPIC_LVT_LINT0_REG, LVT_DM_NMI);
+	dispatch((struct vexit){ .reason = VEXIT_HLT, .insn_len = LEN_HLT });
+	assert_done(LEN_HLT);
+	assert_true(vcpu->halted);
+	assert_int_equal(fake_vm.state, VM_RUNNING);
 }
 
 static void test_instructions_that_fault(void **state)
@@ -751,6 +767,7 @@ int main(void)
 		T(test_io_string_stops),
 		T(test_hlt_with_interrupts_on),
 		T(test_hlt_with_interrupts_off),
+		T(test_hlt_waits_for_nmi),
 		T(test_instructions_that_fault),
 		T(test_exception_reinjected),
 		T(test_unhandled_exit_stops),
