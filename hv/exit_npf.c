@@ -36,7 +36,7 @@ static void emulate_mmio(struct vcpu *v, const struct vexit *e)
 		io_bus_read(&vm->mmio, e->npf.gpa, insn.size, &value);
 		*reg = insn_apply_load(&insn, *reg, value);
 	}
-	vm->hw->advance_rip(&v->arch, insn.length);
+	vcpu_complete_insn(v, insn.length);
 }
 
 #define UNCLAIMED_LOG_LIMIT 8 /* unclaimed accesses logged before they are only counted */

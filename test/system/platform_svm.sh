@@ -37,3 +37,8 @@ guest_case hltnmi_svm --emu qemu -- "$g/hltnmi.elf"
 rr_case rr_hltnmi_svm --emu qemu -- "$g/hltnmi.elf"
 stopped_case hltnmi_svm_forever --emu qemu --guest "$g/hltnmi.elf" --guest-args "mode=forever" -- \
 	'guest stopped: the guest executed HLT with interrupts disabled and no NMI source is armed'
+
+# The single-step #DB after instructions Understudy emulates.
+guest_case tfstep_svm --emu qemu -- "$g/tfstep.elf"
+guest_case tfstep_svm_intel --emu qemu --cpu max,vendor=GenuineIntel -- "$g/tfstep.elf"
+rr_case rr_tfstep_svm --emu qemu -- "$g/tfstep.elf"

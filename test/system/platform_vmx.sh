@@ -13,3 +13,4 @@ check_console unclaimed_vmx_counted "$results/unclaimed_vmx.log" 0 0 'unclaimed 
 guest_case hltnmi_vmx --emu bochs -- "$g/hltnmi.elf"
 stopped_case hltnmi_vmx_forever --emu bochs --guest "$g/hltnmi.elf" --guest-args "mode=forever" -- \
 	'guest stopped: the guest executed HLT with interrupts disabled and no NMI source is armed'
+guest_case tfstep_vmx --emu bochs -- "$g/tfstep.elf"

@@ -642,6 +642,34 @@ static void test_hlt_waits_for_nmi(void **state)
 	assert_int_equal(fake_vm.state, VM_RUNNING);
 }
 
+/* With RFLAGS.TF set an instruction Understudy emulates completes with
+ * the single-step trap the CPU would raise (SDM Vol 3, 18.3.1.4): #DB
+ * after the instruction, DR6.BS set; a faulting one gets its fault only. */
+static void test_tf_step_trap_after_emulation(void **state)
+{
+	fake.s.rflags |= RFLAGS_TF;
+	cpuid_exit(0, 0);
+	assert_true(fake.s.rip == entry_rip + LEN_CPUID);
+	assert_int_equal(fake.ninjected, 1);
+	assert_int_equal(fake.injected[0].ev.type, VEVENT_EXCEPTION);
+	assert_int_equal(fake.injected[0].ev.vector, EXC_DB);
+	assert_true(fake.dr6 & DR6_BS);
+	fake.ninjected = 0;
+	fake.pending = false;
+	entry_rip = fake.s.rip;
+	in(0x80, 1);
+	assert_int_equal(fake.ninjected, 1);
+	assert_int_equal(fake.injected[0].ev.vector, EXC_DB);
+	fake.ninjected = 0;
+	fake.pending = false;
+	entry_rip = fake.s.rip;
+	guest_rdmsr(0x17B); /* absent: #GP, no trap */
+	assert_gp();
+	fake.s.rflags &= ~RFLAGS_TF;
+	cpuid_exit(0, 0);
+	assert_done(LEN_CPUID);
+}
+
 static void test_instructions_that_fault(void **state)
 {
 	dispatch((struct vexit){ .reason = VEXIT_RDPMC, .insn_len = 2 });
@@ -768,6 +796,7 @@ int main(void)
 		T(test_hlt_with_interrupts_on),
 		T(test_hlt_with_interrupts_off),
 		T(test_hlt_waits_for_nmi),
+		T(test_tf_step_trap_after_emulation),
 		T(test_instructions_that_fault),
 		T(test_exception_reinjected),
 		T(test_unhandled_exit_stops),
