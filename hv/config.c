@@ -13,6 +13,7 @@ enum option_type {
 	OPT_BOOL,
 	OPT_ENUM,
 	OPT_STRING,
+	OPT_ARGS,     /* a string of up to CONFIG_ARGS_MAX bytes */
 	OPT_MEM_SIZE, /* a size within the guest memory limits, 2 MiB aligned */
 	OPT_U32,
 	OPT_SIZE,     /* a non-zero u64 with an optional K, M, G or T suffix */
@@ -49,7 +50,7 @@ static const struct option options[] = {
 	    "raise an exception on purpose after bring-up (ud|pf|gp|de), or give the guest an invalid state (entry)"),
 	OPT("hv", OPT_ENUM, hv, virt_names, "auto|vmx|svm"),
 	OPT("guest", OPT_STRING, guest, NULL, "the first word of the guest module's string"),
-	OPT("guest_args", OPT_STRING, guest_args, NULL, "the guest's command line"),
+	OPT("guest_args", OPT_ARGS, guest_args, NULL, "the guest's command line"),
 	OPT("guest_mem", OPT_MEM_SIZE, guest_mem, NULL,
 	    "guest RAM: 2M to 3G in 2 MiB steps, with a K, M or G suffix"),
 	OPT("guest_console", OPT_ENUM, guest_console, guest_console_names, "auto|com1|com2|e9"),
@@ -102,9 +103,9 @@ void config_defaults(struct config *cfg)
 	cfg->http_port = CONFIG_HTTP_PORT_DEFAULT;
 }
 
-static int parse_string(const struct cmdline_token *tok, char *field)
+static int parse_string(const struct cmdline_token *tok, char *field, size_t size)
 {
-	if (tok->value_len >= CONFIG_STR_MAX)
+	if (tok->value_len >= size)
 		return -E2BIG;
 	memcpy(field, tok->value, tok->value_len);
 	field[tok->value_len] = '\0';
@@ -260,7 +261,9 @@ static int apply_option(struct config *cfg, const struct option *opt,
 		return err;
 	}
 	case OPT_STRING:
-		return parse_string(tok, field);
+		return parse_string(tok, field, CONFIG_STR_MAX);
+	case OPT_ARGS:
+		return parse_string(tok, field, CONFIG_ARGS_MAX);
 	case OPT_MEM_SIZE:
 		return parse_mem_size(tok, field);
 	case OPT_U32: {
@@ -332,7 +335,7 @@ static int check_combinations(const struct config *cfg)
 int config_parse(struct config *cfg, const char *cmdline)
 {
 	const char *cursor = cmdline ? cmdline : "";
-	struct cmdline_token tok;
+	static struct cmdline_token tok; /* 4 KiB: not on the boot stack */
 	bool first = true;
 	int errors = 0, r;
 

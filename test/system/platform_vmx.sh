@@ -14,3 +14,5 @@ guest_case hltnmi_vmx --emu bochs -- "$g/hltnmi.elf"
 stopped_case hltnmi_vmx_forever --emu bochs --guest "$g/hltnmi.elf" --guest-args "mode=forever" -- \
 	'guest stopped: the guest executed HLT with interrupts disabled and no NMI source is armed'
 guest_case tfstep_vmx --emu bochs -- "$g/tfstep.elf"
+long_args=$(for i in $(seq 0 89); do printf 'k%d=%s ' "$i" "$(printf 'v%.0s' $(seq 40))"; done)
+guest_case features_vmx --emu bochs -- "$g/features.elf" --args "${long_args% }"
