@@ -53,3 +53,8 @@ check_console features_svm_shown "$results/features_svm.guest" 0 0 \
 	'^~ PASS: PKU: CPUID shows OSPKE with CR4.PKE' '^~ PASS: PKU: RDPKRU reads what WRPKRU wrote' \
 	'^~ PASS: UMIP: CR4.UMIP set'
 guest_case features_svm_intel --emu qemu --cpu max,vendor=GenuineIntel -- "$g/features.elf" --args "$long_args"
+
+# String port I/O (INS/OUTS, REP, both directions, 16-bit addressing).
+guest_case strio_svm --emu qemu -- "$g/strio.elf"
+guest_case strio_svm_intel --emu qemu --cpu max,vendor=GenuineIntel -- "$g/strio.elf"
+rr_case rr_strio_svm --emu qemu -- "$g/strio.elf"

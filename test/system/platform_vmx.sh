@@ -16,3 +16,5 @@ stopped_case hltnmi_vmx_forever --emu bochs --guest "$g/hltnmi.elf" --guest-args
 guest_case tfstep_vmx --emu bochs -- "$g/tfstep.elf"
 long_args=$(for i in $(seq 0 89); do printf 'k%d=%s ' "$i" "$(printf 'v%.0s' $(seq 40))"; done)
 guest_case features_vmx --emu bochs -- "$g/features.elf" --args "${long_args% }"
+guest_case strio_vmx --emu bochs -- "$g/strio.elf"
+rr_case rr_strio_vmx --emu bochs -- "$g/strio.elf"

@@ -599,14 +599,73 @@ static void test_io_uart(void **state)
 	assert_done(3 * LEN_IO);
 }
 
-/* INS/OUTS are not emulated: the run stops, saying so. */
-static void test_io_string_stops(void **state)
+#define PIC_IMR_PORT 0x21
+#define STRING_BUF_GPA 0x8000
+
+static void string_io(const u8 *insn, u8 len, bool in, bool rep)
 {
-	dispatch((struct vexit){ .reason = VEXIT_IO, .insn_len = 2,
-				 .io = { .port = VUART_COM1_BASE, .size = 1, .string = true, .rep = true } });
-	assert_int_equal(fake_vm.state, VM_STOPPED);
-	assert_string_equal(fake_vm.stop_reason, "string I/O (REP OUTS) on port 0x3f8 is not supported");
-	assert_true(fake.s.rip == entry_rip);
+	assert_int_equal(vm_write_gpa(&fake_vm, fake.s.rip, insn, len), 0);
+	dispatch((struct vexit){ .reason = VEXIT_IO, .insn_len = len,
+				 .io = { .port = PIC_IMR_PORT, .size = 1, .in = in, .string = true,
+					 .rep = rep } });
+}
+
+/* REP INSB and REP OUTSB through the port bus (SDM Vol 2B, INS, OUTS):
+ * every element, rDI/rSI moving (down with DF), rCX counted to 0, RIP past
+ * the instruction; a REP with rCX = 0 does nothing. */
+static void test_io_string(void **state)
+{
+	static const u8 rep_insb[] = { 0xF3, 0x6C };
+	static const u8 rep_outsb[] = { 0xF3, 0x6E };
+	static const u8 data[] = { 0x11, 0x22, 0x33 };
+	u8 got[4];
+
+	out(PIC_IMR_PORT, 1, 0x5A);
+	assert_done(LEN_IO);
+	gpr[GPR_RDI] = STRING_BUF_GPA;
+	gpr[GPR_RCX] = 4;
+	string_io(rep_insb, sizeof(rep_insb), true, true);
+	assert_done(sizeof(rep_insb));
+	assert_int_equal(vm_read_gpa(&fake_vm, STRING_BUF_GPA, got, sizeof(got)), 0);
+	assert_memory_equal(got, ((u8[]){ 0x5A, 0x5A, 0x5A, 0x5A }), 4);
+	assert_int_equal(gpr[GPR_RDI], STRING_BUF_GPA + 4);
+	assert_int_equal(gpr[GPR_RCX], 0);
+
+	assert_int_equal(vm_write_gpa(&fake_vm, STRING_BUF_GPA, data, sizeof(data)), 0);
+	gpr[GPR_RSI] = STRING_BUF_GPA + 2;
+	gpr[GPR_RCX] = 3;
+	fake.s.rflags |= RFLAGS_DF; /* backwards: 0x33, 0x22, 0x11 */
+	string_io(rep_outsb, sizeof(rep_outsb), false, true);
+	assert_done(sizeof(rep_outsb));
+	assert_int_equal(gpr[GPR_RSI], STRING_BUF_GPA - 1);
+	assert_int_equal(in(PIC_IMR_PORT, 1) & 0xFF, 0x11);
+	assert_done(LEN_IO);
+	fake.s.rflags &= ~RFLAGS_DF;
+
+	gpr[GPR_RCX] = 0;
+	gpr[GPR_RSI] = STRING_BUF_GPA;
+	string_io(rep_outsb, sizeof(rep_outsb), false, true);
+	assert_done(sizeof(rep_outsb));
+	assert_int_equal(gpr[GPR_RSI], STRING_BUF_GPA);
+	assert_int_equal(in(PIC_IMR_PORT, 1) & 0xFF, 0x11);
+}
+
+/* More elements than one exit does: RIP stays until rCX reaches 0. */
+static void test_io_string_chunks(void **state)
+{
+	static const u8 rep_insb[] = { 0xF3, 0x6C };
+	unsigned exits = 0;
+
+	gpr[GPR_RDI] = 0x10000;
+	gpr[GPR_RCX] = 10000;
+	do {
+		string_io(rep_insb, sizeof(rep_insb), true, true);
+		exits++;
+	} while (fake.s.rip == entry_rip && exits < 10);
+	assert_done(sizeof(rep_insb));
+	assert_int_equal(exits, 3);
+	assert_int_equal(gpr[GPR_RCX], 0);
+	assert_int_equal(gpr[GPR_RDI], 0x10000 + 10000);
 }
 
 /* --- HLT and the rest ---------------------------------------------------------------- */
@@ -792,7 +851,8 @@ int main(void)
 		T(test_io_cmos),
 		T(test_io_cmos_without_host_clock),
 		T(test_io_uart),
-		T(test_io_string_stops),
+		T(test_io_string),
+		T(test_io_string_chunks),
 		T(test_hlt_with_interrupts_on),
 		T(test_hlt_with_interrupts_off),
 		T(test_hlt_waits_for_nmi),
