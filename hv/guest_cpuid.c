@@ -63,8 +63,6 @@
 #define F7B_SHA (1u << 29)
 /* Leaf 07H.0 ECX */
 #define F7C_UMIP (1u << 2)
-#define F7C_PKU (1u << 3)
-#define F7C_OSPKE (1u << 4)
 #define F7C_GFNI (1u << 8)
 #define F7C_VAES (1u << 9)
 #define F7C_VPCLMULQDQ (1u << 10)
@@ -103,10 +101,12 @@
 #define LEAF7_EBX_ALLOWED (F7B_FSGSBASE | F7B_BMI1 | F7B_AVX2 | F7B_SMEP | F7B_BMI2 | \
 			   F7B_ERMS | F7B_ADX | F7B_SMAP | F7B_CLFLUSHOPT | F7B_SHA)
 /* Leaf 7 ECX/EDX: instructions and controls that act on the guest's own
- * state only (protection keys check the guest's PKRU against its own
- * pages; UMIP faults its own user mode), and informational bits. Not
- * RDPID: it would read the host's IA32_TSC_AUX, not the guest's. */
-#define LEAF7_ECX_ALLOWED (F7C_UMIP | F7C_PKU | F7C_GFNI | F7C_VAES | F7C_VPCLMULQDQ)
+ * state only (UMIP faults its own user mode), and informational bits. Not
+ * RDPID: it would read the host's IA32_TSC_AUX, not the guest's. Not PKU
+ * yet: every CPU with PKU also has the PKRU XSAVE component (XCR0 bit 9),
+ * which the XSAVE policy does not offer; PKU without it is a CPU no
+ * kernel expects. */
+#define LEAF7_ECX_ALLOWED (F7C_UMIP | F7C_GFNI | F7C_VAES | F7C_VPCLMULQDQ)
 #define LEAF7_EDX_ALLOWED (F7D_FSRM | F7D_MD_CLEAR | F7D_SERIALIZE)
 #define EXT1_ECX_ALLOWED (F81C_LAHF | F81C_ABM | F81C_SSE4A | F81C_PREFETCHW)
 #define EXT1_EDX_ALLOWED (F81D_SYSCALL | F81D_NX | F81D_PAGE1GB | F81D_RDTSCP | F81D_LM)
@@ -142,8 +142,6 @@ static void leaf7(const struct guest_cpuid_ctx *c, u32 subleaf, struct cpuid_res
 		return;
 	r->ebx = h.ebx & (LEAF7_EBX_ALLOWED | (c->trap_rdseed ? F7B_RDSEED : 0));
 	r->ecx = h.ecx & LEAF7_ECX_ALLOWED;
-	if ((r->ecx & F7C_PKU) && c->guest_pke)
-		r->ecx |= F7C_OSPKE;
 	r->edx = h.edx & LEAF7_EDX_ALLOWED;
 }
 
@@ -268,8 +266,6 @@ u64 guest_cpuid_cr4_allowed(const struct guest_cpuid_ctx *c)
 		allowed |= CR4_SMAP;
 	if (l7.ecx & F7C_UMIP)
 		allowed |= CR4_UMIP;
-	if (l7.ecx & F7C_PKU)
-		allowed |= CR4_PKE;
 	return allowed;
 }
 

@@ -1,8 +1,7 @@
 /*
  * The CPUID the guest sees: a fixed policy applied to the host's CPUID. The
  * guest gets the host's vendor and model, a baseline of features the host
- * also has (protection keys among them), the emulated local APIC's x2APIC
- * and TSC-deadline features,
+ * also has, the emulated local APIC's x2APIC and TSC-deadline features,
  * the hypervisor bit, Understudy's hypervisor leaves, and never
  * VMX/SVM, MONITOR, performance monitoring, machine-check or topology
  * details. RDRAND/RDSEED are shown only where the backend can trap them.
@@ -22,7 +21,6 @@ struct guest_cpuid_ctx {
 	struct cpuid_result (*host)(void *host_ctx, u32 leaf, u32 subleaf);
 	void *host_ctx;
 	bool guest_osxsave;  /* guest CR4.OSXSAVE, reflected in leaf 1 ECX */
-	bool guest_pke;      /* guest CR4.PKE, reflected in leaf 7 ECX (OSPKE) */
 	bool trap_rdrand;    /* the backend intercepts RDRAND */
 	bool trap_rdseed;    /* the backend intercepts RDSEED */
 };

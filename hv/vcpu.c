@@ -37,7 +37,6 @@ void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx)
 	ctx->host = host_cpuid;
 	ctx->host_ctx = NULL;
 	ctx->guest_osxsave = hw->get_cr(&v->arch, 4) & CR4_OSXSAVE;
-	ctx->guest_pke = hw->get_cr(&v->arch, 4) & CR4_PKE;
 	ctx->trap_rdrand = hw->can_intercept(VEXIT_RDRAND);
 	ctx->trap_rdseed = hw->can_intercept(VEXIT_RDSEED);
 }

@@ -43,15 +43,15 @@ guest_case tfstep_svm --emu qemu -- "$g/tfstep.elf"
 guest_case tfstep_svm_intel --emu qemu --cpu max,vendor=GenuineIntel -- "$g/tfstep.elf"
 rr_case rr_tfstep_svm --emu qemu -- "$g/tfstep.elf"
 
-# CPUID shows protection keys and UMIP (QEMU's -cpu max has both), and a
-# 4 KiB command line comes through whole.
+# CPUID shows UMIP (QEMU's -cpu max has it) but not protection keys (not
+# without the PKRU XSAVE component, which is not offered yet), and a 4 KiB
+# command line comes through whole.
 long_args=$(for i in $(seq 0 89); do printf 'k%d=%s ' "$i" "$(printf 'v%.0s' $(seq 40))"; done)
 long_args=${long_args% }
 guest_case features_svm --emu qemu -- "$g/features.elf" --args "$long_args"
 check_console features_svm_shown "$results/features_svm.guest" 0 0 \
 	'^features: command line: 90 key=value tokens, 3600 value bytes' \
-	'^~ PASS: PKU: CPUID shows OSPKE with CR4.PKE' '^~ PASS: PKU: RDPKRU reads what WRPKRU wrote' \
-	'^~ PASS: UMIP: CR4.UMIP set'
+	'^~ features: no PKU' '^~ PASS: UMIP: CR4.UMIP set'
 guest_case features_svm_intel --emu qemu --cpu max,vendor=GenuineIntel -- "$g/features.elf" --args "$long_args"
 
 # String port I/O (INS/OUTS, REP, both directions, 16-bit addressing).

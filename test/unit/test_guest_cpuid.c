@@ -112,7 +112,6 @@
 #define C7_AVX512_VBMI BIT(1)
 #define C7_UMIP BIT(2)
 #define C7_PKU BIT(3)
-#define C7_OSPKE BIT(4)
 #define C7_LA57 BIT(16)
 #define D7_MD_CLEAR BIT(10)
 
@@ -557,15 +556,11 @@ static void test_leaf7(void **state)
 			 B7_ADX | B7_SMAP | B7_CLFLUSHOPT | B7_SHA;
 
 	use_host(intel_host);
-	assert_regs(cpuid(7, 0), 0, want, C7_UMIP | C7_PKU, D7_MD_CLEAR); /* no AVX-512, LA57 */
+	/* no AVX-512 or LA57; no PKU without the PKRU XSAVE component */
+	assert_regs(cpuid(7, 0), 0, want, C7_UMIP, D7_MD_CLEAR);
 	use_host(amd_host);
-	assert_regs(cpuid(7, 0), 0, want, C7_UMIP | C7_PKU, D7_MD_CLEAR);
+	assert_regs(cpuid(7, 0), 0, want, C7_UMIP, D7_MD_CLEAR);
 	assert_zero_leaf(7, 1);
-	/* OSPKE follows the guest's CR4.PKE */
-	ctx.guest_pke = true;
-	assert_int_equal(cpuid(7, 0).ecx, C7_UMIP | C7_PKU | C7_OSPKE);
-	host_clear(7, 0, ECX, C7_PKU);
-	assert_int_equal(cpuid(7, 0).ecx, C7_UMIP);
 }
 
 /* Leaf 0Dh: x87/SSE/AVX state only, the XSAVE instruction variants but not
@@ -688,15 +683,14 @@ static void test_ext_address_bits(void **state)
 
 /* --- control-register policy ----------------------------------------------------- */
 
-#define CR4_NEVER ((u64)CR4_VMXE | CR4_SMXE | CR4_PCIDE | CR4_LA57 | CR4_MCE)
+#define CR4_NEVER ((u64)CR4_VMXE | CR4_SMXE | CR4_PCIDE | CR4_LA57 | CR4_MCE | CR4_PKE)
 #define CR4_ALWAYS ((u64)CR4_TSD | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT)
 
 /* Everything the Intel host has that the guest is shown, nothing else. */
 static void test_cr4_allowed_full(void **state)
 {
 	const u64 want = CR4_ALWAYS | CR4_VME | CR4_PVI | CR4_DE | CR4_PSE | CR4_PAE |
-			 CR4_PGE | CR4_OSXSAVE | CR4_FSGSBASE | CR4_SMEP | CR4_SMAP | CR4_UMIP |
-			 CR4_PKE;
+			 CR4_PGE | CR4_OSXSAVE | CR4_FSGSBASE | CR4_SMEP | CR4_SMAP | CR4_UMIP;
 
 	use_host(intel_host);
 	ctx.guest_osxsave = true;
@@ -724,7 +718,6 @@ static void test_cr4_follows_features(void **state)
 		{ 7, EBX, B7_SMAP, CR4_SMAP },
 		{ 7, EBX, B7_FSGSBASE, CR4_FSGSBASE },
 		{ 7, ECX, C7_UMIP, CR4_UMIP },
-		{ 7, ECX, C7_PKU, CR4_PKE },
 	};
 	u64 full;
 
