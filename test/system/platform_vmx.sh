@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Guest platform fidelity on the VMX backend (Bochs, corei7_skylake_x):
-# each platform guest against its native QEMU run. Bochs is slow: one case
-# per guest.
+# each platform guest against its native QEMU run, the stops that replace
+# a native hang or a silent read, and a record/replay of string I/O (the
+# only new path that logs on VMX). Bochs is slow: about two minutes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 g=$root/build/guests
