@@ -15,6 +15,7 @@ enum option_type {
 	OPT_BOOL,
 	OPT_ENUM,
 	OPT_STRING,
+	OPT_ARGS,     /* a string of up to CONFIG_ARGS_MAX bytes */
 	OPT_MEM_SIZE, /* a size within the guest memory limits, 2 MiB aligned */
 	OPT_U32,
 	OPT_SIZE,     /* a non-zero u64 with an optional K, M, G or T suffix */
@@ -53,10 +54,12 @@ static const struct option options[] = {
 	    "raise an exception on purpose after bring-up (ud|pf|gp|de), or give the guest an invalid state (entry)"),
 	OPT("hv", OPT_ENUM, hv, virt_names, "auto|vmx|svm"),
 	OPT("guest", OPT_STRING, guest, NULL, "the first word of the guest module's string"),
-	OPT("guest_args", OPT_STRING, guest_args, NULL, "the guest's command line"),
+	OPT("guest_args", OPT_ARGS, guest_args, NULL, "the guest's command line"),
 	OPT("guest_mem", OPT_MEM_SIZE, guest_mem, NULL,
 	    "guest RAM: 2M to 3G in 2 MiB steps, with a K, M or G suffix"),
 	OPT("guest_console", OPT_ENUM, guest_console, guest_console_names, "auto|com1|com2|e9"),
+	OPT("strict_mmio", OPT_BOOL, strict_mmio, NULL,
+	    "stop the guest at an access to guest-physical memory that is neither RAM nor a device (on|off)"),
 	OPT("guest_entry", OPT_ENUM, guest_entry, guest_entry_names,
 	    "a Linux bzImage's entry: auto (64-bit where it has one) or 32"),
 	OPT("rr", OPT_ENUM, rr, rr_names, "off|record|replay"),
@@ -110,9 +113,9 @@ void config_defaults(struct config *cfg)
 	cfg->http_port = CONFIG_HTTP_PORT_DEFAULT;
 }
 
-static int parse_string(const struct cmdline_token *tok, char *field)
+static int parse_string(const struct cmdline_token *tok, char *field, size_t size)
 {
-	if (tok->value_len >= CONFIG_STR_MAX)
+	if (tok->value_len >= size)
 		return -E2BIG;
 	memcpy(field, tok->value, tok->value_len);
 	field[tok->value_len] = '\0';
@@ -300,7 +303,9 @@ static int apply_option(struct config *cfg, const struct option *opt,
 		return err;
 	}
 	case OPT_STRING:
-		return parse_string(tok, field);
+		return parse_string(tok, field, CONFIG_STR_MAX);
+	case OPT_ARGS:
+		return parse_string(tok, field, CONFIG_ARGS_MAX);
 	case OPT_MEM_SIZE:
 		return parse_mem_size(tok, field);
 	case OPT_U32: {
@@ -378,7 +383,7 @@ static int check_combinations(const struct config *cfg)
 int config_parse(struct config *cfg, const char *cmdline)
 {
 	const char *cursor = cmdline ? cmdline : "";
-	struct cmdline_token tok;
+	static struct cmdline_token tok; /* 4 KiB: not on the boot stack */
 	bool first = true;
 	int errors = 0, r;
 
@@ -449,11 +454,12 @@ static void config_print_net(const struct config *cfg)
 void config_print(const struct config *cfg)
 {
 	pr_info("config: log=%s selftest=%s fault_test=%s hv=%s guest=%s guest_mem=%lluM "
-		"guest_console=%s guest_entry=%s guest_args='%s'", log_level_name(cfg->log_level),
+		"guest_console=%s guest_entry=%s strict_mmio=%s guest_args='%s'",
+		log_level_name(cfg->log_level),
 		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test], virt_names[cfg->hv],
 		cfg->guest, (cfg->guest_mem >> 20),
 		guest_console_names[cfg->guest_console], guest_entry_names[cfg->guest_entry],
-		cfg->guest_args);
+		cfg->strict_mmio ? "on" : "off", cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],
 			cfg->rr_digest, rr_sink_names[cfg->rr_sink], tbit_names[cfg->tbit], cfg->trace);

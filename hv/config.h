@@ -6,6 +6,7 @@
 #include "types.h"
 
 #define CONFIG_STR_MAX 256
+#define CONFIG_ARGS_MAX 4096 /* guest_args, NUL included (Linux's own limit is 2048 and up) */
 
 enum fault_test {
 	FAULT_TEST_NONE,
@@ -53,10 +54,11 @@ struct config {
 	enum fault_test fault_test;
 	enum virt_choice hv;
 	char guest[CONFIG_STR_MAX];      /* role word of the guest kernel's module */
-	char guest_args[CONFIG_STR_MAX]; /* the guest's command line */
+	char guest_args[CONFIG_ARGS_MAX]; /* the guest's command line */
 	u64 guest_mem;                   /* bytes of guest RAM */
 	enum guest_console guest_console;
 	enum guest_entry guest_entry;    /* a Linux bzImage's entry */
+	bool strict_mmio;                /* stop at unclaimed guest-physical memory */
 	enum rr_choice rr;               /* record, replay or neither */
 	u32 rr_digest;                   /* guest-caused exits between digests */
 	enum rr_sink rr_sink;            /* where a record run's log goes */

@@ -2,8 +2,8 @@
  * Port I/O exits, routed through the VM's port bus: unclaimed reads return
  * all ones and unclaimed writes are dropped. Devices whose state follows
  * time are brought up to date first, and reads that depend on time or the
- * outside world go through record/replay. String I/O (INS/OUTS) is not
- * emulated yet: a guest using it is stopped with a report.
+ * outside world go through record/replay. String I/O (INS/OUTS, REP) is
+ * hv/exit_string_io.c's.
  */
 #include "hv/exits.h"
 #include "hv/rr/rr.h"
@@ -23,8 +23,7 @@ void exit_io(struct vcpu *v, const struct vexit *e)
 	u8 flags;
 
 	if (e->io.string) {
-		vm_stop(vm, "string I/O (%s%s) on port %#x is not supported", e->io.rep ? "REP " : "",
-			e->io.in ? "INS" : "OUTS", e->io.port);
+		exit_string_io(v, e);
 		return;
 	}
 	flags = io_bus_flags(&vm->pio, e->io.port);

@@ -4,19 +4,42 @@
 #include "hv/exits.h"
 #include "hv/guest_cpuid.h"
 #include "hv/vcpu_ops.h"
+#include "hv/vm_devices.h"
 #include "log.h"
 
 #define XCR0_X87 1ULL
 #define XCR0_SSE 2ULL
 #define XCR0_AVX 4ULL
 
-/* HLT sleeps until the next interrupt; with interrupts off nothing can wake
- * the guest, so the run ends (a native machine would hang forever). */
+/* What could still wake a HLT with interrupts off: an NMI, unless NMIs
+ * are blocked (an NMI handler that has not executed IRET) or nothing can
+ * raise one (SDM Vol 3, 9.7 "Halt": HLT resumes on NMI, SMI, INIT or
+ * RESET; Understudy raises neither SMI nor INIT). NULL when an NMI can
+ * come, else why none can. */
+static const char *hlt_never_wakes(struct vcpu *v)
+{
+	if (v->vm->hw->nmi_blocked(&v->arch) && !vm_devices_nmi_pending(v->vm))
+		return "NMIs are blocked until an IRET";
+	if (v->vm->hw->nmi_blocked(&v->arch))
+		return "an NMI waits, but NMIs are blocked until an IRET";
+	if (!vm_devices_nmi_possible(v->vm))
+		return "no NMI source is armed (LINT0 and every IOAPIC pin are out of NMI mode)";
+	return NULL;
+}
+
+/* HLT sleeps until the next interrupt, or with interrupts off until an
+ * NMI; when nothing can ever wake the guest the run ends with the reason
+ * (a native machine would hang forever). */
 void exit_hlt(struct vcpu *v, const struct vexit *e)
 {
-	vcpu_skip_insn(v, e);
-	if (!(v->vm->hw->get_rflags(&v->arch) & RFLAGS_IF)) {
-		vm_stop(v->vm, "the guest executed HLT with interrupts disabled: it can never wake up");
+	const char *why;
+
+	/* HLT's own single-step trap is not raised (a limit: the guest's TF
+	 * across HLT is lost, docs/guest-platform.md). */
+	v->vm->hw->advance_rip(&v->arch, e->insn_len);
+	if (!(v->vm->hw->get_rflags(&v->arch) & RFLAGS_IF) && (why = hlt_never_wakes(v))) {
+		vm_stop(v->vm, "the guest executed HLT with interrupts disabled and %s: it can never "
+			"wake up", why);
 		return;
 	}
 	v->halted = true;

@@ -1,8 +1,11 @@
 /*
  * Nested page faults: an access to guest-physical memory stage 2 does not
- * map. Device memory (the local APIC page) is emulated by decoding the
- * instruction at the guest's RIP; anything else is memory the guest does not
- * have, and the guest is stopped with a report.
+ * map. Device memory (the local APIC and IOAPIC pages) is emulated by
+ * decoding the instruction at the guest's RIP. An address that is neither
+ * RAM nor a device answers as on a PC bus with nothing behind it: reads
+ * give all ones, writes vanish, both counted (io_bus's unclaimed counters)
+ * and the first ones logged; with strict_mmio=on, and always for an
+ * instruction fetch, the guest is stopped with a report instead.
  */
 #include "errno.h"
 #include "hv/exits.h"
@@ -33,7 +36,22 @@ static void emulate_mmio(struct vcpu *v, const struct vexit *e)
 		io_bus_read(&vm->mmio, e->npf.gpa, insn.size, &value);
 		*reg = insn_apply_load(&insn, *reg, value);
 	}
-	vm->hw->advance_rip(&v->arch, insn.length);
+	vcpu_complete_insn(v, insn.length);
+}
+
+#define UNCLAIMED_LOG_LIMIT 8 /* unclaimed accesses logged before they are only counted */
+
+/* Says at the default level that an access hit nothing (the first few). */
+static void report_unclaimed(struct vm *vm, const struct vexit *e)
+{
+	u64 n = vm->mmio.unclaimed_reads + vm->mmio.unclaimed_writes;
+
+	if (n >= UNCLAIMED_LOG_LIMIT)
+		return;
+	pr_warn("npf: the guest %s guest-physical address %#llx, which is neither its RAM nor a "
+		"device: %s, as on a PC bus%s", e->npf.write ? "wrote to" : "read", e->npf.gpa,
+		e->npf.write ? "the write is dropped" : "it reads as all ones",
+		n + 1 == UNCLAIMED_LOG_LIMIT ? " (further ones are only counted)" : "");
 }
 
 void exit_npf(struct vcpu *v, const struct vexit *e)
@@ -44,7 +62,13 @@ void exit_npf(struct vcpu *v, const struct vexit *e)
 		emulate_mmio(v, e);
 		return;
 	}
-	vm_stop(vm, "the guest %s guest-physical address %#llx, which is neither its RAM (0-%#llx) "
-		"nor a device", e->npf.fetch ? "executed at" : e->npf.write ? "wrote to" : "read",
-		e->npf.gpa, vm->ram_size);
+	if (e->npf.fetch || vm->strict_mmio) {
+		vm_stop(vm, "the guest %s guest-physical address %#llx, which is neither its RAM "
+			"(0-%#llx) nor a device%s",
+			e->npf.fetch ? "executed at" : e->npf.write ? "wrote to" : "read", e->npf.gpa,
+			vm->ram_size, e->npf.fetch ? "" : " (strict_mmio=on)");
+		return;
+	}
+	report_unclaimed(vm, e);
+	emulate_mmio(v, e);
 }

@@ -22,6 +22,8 @@ void exit_rdtsc(struct vcpu *v, const struct vexit *e);
 void exit_rdtscp(struct vcpu *v, const struct vexit *e);
 void exit_rdrand(struct vcpu *v, const struct vexit *e);
 void exit_io(struct vcpu *v, const struct vexit *e);
+/* INS/OUTS, with or without REP (hv/exit_string_io.c); called by exit_io. */
+void exit_string_io(struct vcpu *v, const struct vexit *e);
 void exit_msr_read(struct vcpu *v, const struct vexit *e);
 void exit_msr_write(struct vcpu *v, const struct vexit *e);
 void exit_cr_access(struct vcpu *v, const struct vexit *e);

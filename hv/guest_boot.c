@@ -8,8 +8,10 @@
 
 #include "arch/x86/mm.h"
 #include "errno.h"
+#include "hv/entry_state.h"
 #include "hv/linux_load.h"
 #include "hv/mb1_loader.h"
+#include "hv/vm_devices.h"
 #include "log.h"
 
 #define AR_CODE32 0xC09B /* execute/read, accessed, present, 32-bit, 4 KiB granular */
@@ -23,9 +25,12 @@ static void flat_segment(struct segment *s, u16 selector, u32 ar)
 	*s = (struct segment){ selector, 0, FLAT_LIMIT, ar };
 }
 
-/* The Multiboot machine state (3.2). Selectors are arbitrary: the guest
- * must load its own GDT before reloading segments. */
-static void initial_state(struct vcpu_state *s, const struct mb1_load_result *r)
+/* The Multiboot machine state (3.2), with the flat GDT a loader leaves
+ * behind (the specification lets GDTR be invalid; GRUB's and QEMU's are
+ * not, and kernels take interrupts before they load their own): CS and DS
+ * are its selectors. */
+static void initial_state(struct vcpu_state *s, const struct mb1_load_result *r,
+			  const struct dtable *gdtr)
 {
 	memset(s, 0, sizeof(*s));
 	s->gpr[GPR_RAX] = MB1_BOOTLOADER_MAGIC;
@@ -35,10 +40,11 @@ static void initial_state(struct vcpu_state *s, const struct mb1_load_result *r)
 	s->cr0 = 0x11;  /* PE and ET */
 	s->dr7 = DR7_RESET;
 	s->pat = PAT_RESET;
-	flat_segment(&s->seg[SEG_CS], 0x08, AR_CODE32);
+	s->gdtr = *gdtr;
+	flat_segment(&s->seg[SEG_CS], ENTRY_SEL_CODE32, AR_CODE32);
 	for (int i = 0; i < SEG_COUNT; i++)
 		if (i != SEG_CS && i != SEG_LDTR && i != SEG_TR)
-			flat_segment(&s->seg[i], 0x10, AR_DATA32);
+			flat_segment(&s->seg[i], ENTRY_SEL_DATA32, AR_DATA32);
 	s->seg[SEG_TR] = (struct segment){ 0, 0, 0xFFFF, AR_TSS32_BUSY };
 	s->seg[SEG_LDTR] = (struct segment){ 0, 0, 0, SEG_AR_UNUSABLE };
 }
@@ -50,6 +56,7 @@ static int boot_multiboot(struct vm *vm, const struct boot_info *bi, const struc
 	struct mb1_load_params p;
 	struct mb1_load_result r;
 	struct vcpu_state s;
+	struct dtable gdtr;
 	int err;
 
 	p = (struct mb1_load_params){
@@ -74,9 +81,13 @@ static int boot_multiboot(struct vm *vm, const struct boot_info *bi, const struc
 		r.aout_kludge ? "a.out-kludge" : "ELF", r.kernel_lo,
 		r.kernel_hi, r.entry, p.module_count,
 		p.module_count == 1 ? "" : "s", cfg->guest_args);
-	/* the firmware tables reach 1 MiB */
+	/* the firmware tables and the GDT reach 1 MiB */
 	vm->boot_written_end = MAX(r.modules_end, LINUX_HIGH_MEM);
-	initial_state(&s, &r);
+	err = entry_state_gdt(vm->ram, vm->ram_size, &gdtr);
+	if (err)
+		return err;
+	vm_devices_bios_state(vm);
+	initial_state(&s, &r, &gdtr);
 	vm->hw->set_state(&vm->vcpu.arch, &s);
 	return 0;
 }

@@ -61,6 +61,15 @@
 #define F7B_SMAP (1u << 20)
 #define F7B_CLFLUSHOPT (1u << 23)
 #define F7B_SHA (1u << 29)
+/* Leaf 07H.0 ECX */
+#define F7C_UMIP (1u << 2)
+#define F7C_GFNI (1u << 8)
+#define F7C_VAES (1u << 9)
+#define F7C_VPCLMULQDQ (1u << 10)
+/* Leaf 07H.0 EDX */
+#define F7D_FSRM (1u << 4)
+#define F7D_MD_CLEAR (1u << 10)
+#define F7D_SERIALIZE (1u << 14)
 /* Leaf 0DH.1 EAX */
 #define FDA_XSAVEOPT (1u << 0)
 #define FDA_XSAVEC (1u << 1)
@@ -91,6 +100,14 @@
 			   F1D_SSE2)
 #define LEAF7_EBX_ALLOWED (F7B_FSGSBASE | F7B_BMI1 | F7B_AVX2 | F7B_SMEP | F7B_BMI2 | \
 			   F7B_ERMS | F7B_ADX | F7B_SMAP | F7B_CLFLUSHOPT | F7B_SHA)
+/* Leaf 7 ECX/EDX: instructions and controls that act on the guest's own
+ * state only (UMIP faults its own user mode), and informational bits. Not
+ * RDPID: it would read the host's IA32_TSC_AUX, not the guest's. Not PKU
+ * yet: every CPU with PKU also has the PKRU XSAVE component (XCR0 bit 9),
+ * which the XSAVE policy does not offer; PKU without it is a CPU no
+ * kernel expects. */
+#define LEAF7_ECX_ALLOWED (F7C_UMIP | F7C_GFNI | F7C_VAES | F7C_VPCLMULQDQ)
+#define LEAF7_EDX_ALLOWED (F7D_FSRM | F7D_MD_CLEAR | F7D_SERIALIZE)
 #define EXT1_ECX_ALLOWED (F81C_LAHF | F81C_ABM | F81C_SSE4A | F81C_PREFETCHW)
 #define EXT1_EDX_ALLOWED (F81D_SYSCALL | F81D_NX | F81D_PAGE1GB | F81D_RDTSCP | F81D_LM)
 /* Features of the emulated local APIC (hv/vdev/lapic.c), shown whatever
@@ -124,6 +141,8 @@ static void leaf7(const struct guest_cpuid_ctx *c, u32 subleaf, struct cpuid_res
 	if (subleaf != 0)
 		return;
 	r->ebx = h.ebx & (LEAF7_EBX_ALLOWED | (c->trap_rdseed ? F7B_RDSEED : 0));
+	r->ecx = h.ecx & LEAF7_ECX_ALLOWED;
+	r->edx = h.edx & LEAF7_EDX_ALLOWED;
 }
 
 /* XSAVE state enumeration for the components the guest may enable. */
@@ -245,6 +264,8 @@ u64 guest_cpuid_cr4_allowed(const struct guest_cpuid_ctx *c)
 		allowed |= CR4_SMEP;
 	if (l7.ebx & F7B_SMAP)
 		allowed |= CR4_SMAP;
+	if (l7.ecx & F7C_UMIP)
+		allowed |= CR4_UMIP;
 	return allowed;
 }
 

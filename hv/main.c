@@ -178,6 +178,7 @@ static int run_guest(void)
 	if (vm_create(&the_vm, virt_backend(), config.guest_mem) ||
 	    guest_boot(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_NO_VIRT;
+	the_vm.strict_mmio = config.strict_mmio;
 	if (snapshot_resume(&the_vm, &boot_info, &config)) {
 		pr_err("understudy: the snapshot was refused; the guest was not started");
 		return PLATFORM_EXIT_CONFIG;

@@ -19,7 +19,6 @@
  * "Guest Non-Register State", Table 24-3) are SNAP_INTR_STI and
  * SNAP_INTR_MOV_SS; SVM's interrupt shadow reports as bit 0. */
 #define VMX_INTR_SHADOWS (SNAP_INTR_STI | SNAP_INTR_MOV_SS)
-#define MISC_ENABLE_FAST_STRINGS 1ULL /* SDM Vol 4, IA32_MISC_ENABLE bit 0: what hv/ reads back */
 #define SEG_ATTR_BITS 0x1FFFu         /* the neutral packing: bits 0-11 and unusable */
 
 bool snap_vcpu_quiescent(struct vm *vm)
@@ -57,7 +56,7 @@ static void save_msrs(struct vm *vm, const struct vcpu_state *s, struct snap_vcp
 	o->msr[SNAP_MSR_PAT] = s->pat;
 	o->msr[SNAP_MSR_TSC_AUX] = vm->vcpu.tsc_aux;
 	o->msr[SNAP_MSR_APIC_BASE] = vm_devices_apic_base(vm);
-	o->msr[SNAP_MSR_MISC_ENABLE] = MISC_ENABLE_FAST_STRINGS;
+	o->msr[SNAP_MSR_MISC_ENABLE] = vm->vcpu.misc_enable;
 }
 
 void snap_vcpu_save(struct vm *vm, struct snap_vcpu *o)
@@ -192,6 +191,7 @@ int snap_vcpu_load(struct vm *vm, const struct snap_vcpu *in)
 	vm->hw->set_state(&v->arch, &s);
 	v->xcr0 = in->xcr0;
 	v->tsc_aux = in->msr[SNAP_MSR_TSC_AUX];
+	v->misc_enable = in->msr[SNAP_MSR_MISC_ENABLE];
 	v->halted = in->activity == SNAP_HALTED;
 	vm->resume_tsc = in->tsc;
 	vm->resumed = true;

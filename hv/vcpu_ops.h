@@ -7,10 +7,24 @@
 #include "arch/x86/trap.h"
 #include "hv/vm.h"
 
-/* Moves RIP past the exiting instruction. */
+/* Completes an instruction hv/ emulated, len bytes long: RIP moves past
+ * it and, if it began with RFLAGS.TF set, the single-step #DB trap the CPU
+ * would raise follows (SDM Vol 3, 18.3.1.4 "Single-Step Exception
+ * Condition"). */
+static inline void vcpu_complete_insn(struct vcpu *v, u8 len)
+{
+	const struct virt_backend *hw = v->vm->hw;
+	bool tf = hw->get_rflags(&v->arch) & RFLAGS_TF;
+
+	hw->advance_rip(&v->arch, len);
+	if (tf)
+		hw->raise_step_trap(&v->arch);
+}
+
+/* Moves RIP past the exiting instruction, which hv/ emulated. */
 static inline void vcpu_skip_insn(struct vcpu *v, const struct vexit *e)
 {
-	v->vm->hw->advance_rip(&v->arch, e->insn_len);
+	vcpu_complete_insn(v, e->insn_len);
 }
 
 static inline void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_error, u32 error)

@@ -41,7 +41,12 @@ struct vcpu {
 	u64 tsc_aux;        /* IA32_TSC_AUX, returned by RDTSCP */
 	u64 tsc_adjust;     /* guest TSC = host TSC - vm->start_tsc + tsc_adjust */
 	u64 xcr0;
+	u64 misc_enable;    /* IA32_MISC_ENABLE as the guest wrote it */
 };
+
+/* IA32_MISC_ENABLE at reset: fast strings (SDM Vol 4, 2.1 "Architectural
+ * MSRs", bit 0), as QEMU's CPUs start. */
+#define VCPU_MISC_ENABLE_RESET 1ULL
 
 struct vm_devices; /* hv/vm_devices.c */
 struct rr_state;   /* hv/rr/rr.h */
@@ -62,6 +67,7 @@ struct vm {
 	struct tbit_state *tbit; /* NULL when page tables are not write-protected */
 	struct write_window *window; /* NULL unless recording or replaying */
 	u64 boot_written_end;    /* the loader wrote guest RAM below this only */
+	bool strict_mmio;        /* stop at unclaimed memory instead of a PC bus's answer */
 	u64 start_tsc;      /* host TSC when the guest first ran */
 	u64 dev_time_ns;    /* the guest time devices were last brought up to */
 	u64 resume_tsc;     /* resume=: the guest TSC the snapshot had */

@@ -54,6 +54,7 @@ int vm_create(struct vm *vm, const struct virt_backend *hw, u64 ram_size)
 	vm->hw = hw;
 	vm->state = VM_RUNNING;
 	vm->vcpu.vm = vm;
+	vm->vcpu.misc_enable = VCPU_MISC_ENABLE_RESET;
 	io_bus_init(&vm->pio);
 	io_bus_init(&vm->mmio);
 	err = create_ram(vm, ram_size);

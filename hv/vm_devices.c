@@ -11,6 +11,7 @@
 
 #include "drivers/rtc/cmos.h"
 #include "errno.h"
+#include "hv/entry_state.h"
 #include "hv/guest_console.h"
 #include "hv/vm_devices_internal.h"
 #include "log.h"
@@ -102,6 +103,11 @@ int vm_devices_create(struct vm *vm)
 	return attach_all(vm, d);
 }
 
+void vm_devices_bios_state(struct vm *vm)
+{
+	entry_state_bios_devices(&vm->dev->pic, &vm->dev->pit);
+}
+
 void vm_devices_advance(struct vm *vm, u64 now_ns)
 {
 	if (now_ns > vm->dev_time_ns)
@@ -139,10 +145,11 @@ void vm_devices_report(struct vm *vm)
 	struct vm_devices *d = vm->dev;
 
 	pr_info("devices: COM1 %llu bytes out; PIT %llu interrupts (%llu coalesced); "
-		"RTC %llu interrupts; ACPI PM timer %llu reads; unclaimed port reads %llu, writes %llu",
+		"RTC %llu interrupts; ACPI PM timer %llu reads; unclaimed port reads %llu, writes %llu; "
+		"unclaimed memory reads %llu, writes %llu",
 		d->com1.stats.tx_bytes, d->pit.stats.irq_edges,
 		d->pit.stats.irq_coalesced, d->rtc.stats.irqs, d->acpi_pm.stats.timer_reads,
-		vm->pio.unclaimed_reads,
-		vm->pio.unclaimed_writes);
+		vm->pio.unclaimed_reads, vm->pio.unclaimed_writes, vm->mmio.unclaimed_reads,
+		vm->mmio.unclaimed_writes);
 	vm_interrupts_report(d);
 }

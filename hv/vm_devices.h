@@ -20,6 +20,10 @@
  * errno. */
 int vm_devices_create(struct vm *vm);
 
+/* Puts the 8259 pair and PIT channel 0 in the state SeaBIOS leaves them
+ * (hv/entry_state.h), before the guest starts. */
+void vm_devices_bios_state(struct vm *vm);
+
 /* Brings timer devices up to guest time now_ns (never backwards), raising
  * the interrupts that came due. */
 void vm_devices_advance(struct vm *vm, u64 now_ns);

@@ -7,7 +7,7 @@
 
 #include "types.h"
 
-#define CMDLINE_TOKEN_MAX 512
+#define CMDLINE_TOKEN_MAX 4352 /* key=value with a 4 KiB value (guest_args) */
 
 struct cmdline_token {
 	const char *key;   /* points into buf */

@@ -49,6 +49,7 @@
 #define CR4_OSXSAVE X86_BIT(18)    /* XSAVE and processor extended states */
 #define CR4_SMEP X86_BIT(20)       /* supervisor-mode execution prevention */
 #define CR4_SMAP X86_BIT(21)       /* supervisor-mode access prevention */
+#define CR4_PKE X86_BIT(22)        /* protection keys for user-mode pages */
 
 /* SDM Vol 3, 2.2.1 "Extended Feature Enable Register" */
 #define MSR_EFER 0xC0000080

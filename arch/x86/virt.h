@@ -185,6 +185,11 @@ struct virt_backend {
 	 * as the CPU does when an instruction completes (SDM Vol 3, 18.3.1.1
 	 * "Instruction-Breakpoint Exception Condition"). */
 	void (*advance_rip)(struct vcpu_arch *v, u8 len);
+	/* The single-step trap the CPU raises after an instruction that began
+	 * with RFLAGS.TF set (SDM Vol 3, 18.3.1.4 "Single-Step Exception
+	 * Condition"), for one hv/ emulated: DR6.BS set in the guest's DR6 and
+	 * #DB injected at the next entry. @pre nothing else is being injected. */
+	void (*raise_step_trap)(struct vcpu_arch *v);
 	u64 (*get_rflags)(struct vcpu_arch *v);
 	void (*set_rflags)(struct vcpu_arch *v, u64 rflags);
 	/* Control registers as the guest sees them; the backend adds the bits

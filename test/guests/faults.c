@@ -5,7 +5,8 @@
  * non-architectural MSR: #GP on hardware and under the hypervisor, but QEMU
  * TCG returns 0 ("~ "). On request (command line):
  *   mode=unmapped  read physical 0xE0000000 (beyond RAM, no device): natively
- *                  QEMU returns a value; the hypervisor should stop the guest
+ *                  QEMU returns a value, the hypervisor all ones (or, with
+ *                  strict_mmio=on, it stops the guest)
  *   mode=triple    empty IDT, then int3: a triple fault */
 #include "guest.h"
 

@@ -16,8 +16,9 @@ guest_case svm_paging --emu qemu -- "$g/paging.elf"
 guest_case svm_faults --emu qemu -- "$g/faults.elf"
 guest_case svm_ticker --emu qemu -- "$g/ticker.elf" --args "seconds=2 reads=10"
 guest_case svm_memloop --emu qemu -- "$g/memloop.elf"
-stopped_case svm_stop_unmapped --emu qemu --guest "$g/faults.elf" --guest-args "mode=unmapped" -- \
-	'guest stopped: the guest read guest-physical address 0xe0000000, which is neither its RAM' \
+stopped_case svm_stop_unmapped --emu qemu --guest "$g/faults.elf" --guest-args "mode=unmapped" \
+	--cmdline "strict_mmio=on" -- \
+	'guest stopped: the guest read guest-physical address 0xe0000000, which is neither its RAM .* nor a device \(strict_mmio=on\)' \
 	'^exit statistics \(svm\)' 'understudy: halting \(exit code 120\)'
 stopped_case svm_stop_triple_fault --emu qemu --guest "$g/faults.elf" --guest-args "mode=triple" -- \
 	'guest stopped: the guest triple-faulted' '  IDTR 0/0  ' 'understudy: halting \(exit code 120\)'

@@ -11,8 +11,9 @@ guest_case vmx_paging --emu bochs -- "$g/paging.elf"
 guest_case vmx_faults --emu bochs -- "$g/faults.elf"
 guest_case vmx_memloop --emu bochs -- "$g/memloop.elf" --args "pages=256"
 guest_case vmx_timer_sandy_bridge --emu bochs --cpu corei7_sandy_bridge_2600k -- "$g/timer.elf"
-stopped_case vmx_stop_unmapped --emu bochs --guest "$g/faults.elf" --guest-args "mode=unmapped" -- \
-	'guest stopped: the guest read guest-physical address 0xe0000000, which is neither its RAM' \
+stopped_case vmx_stop_unmapped --emu bochs --guest "$g/faults.elf" --guest-args "mode=unmapped" \
+	--cmdline "strict_mmio=on" -- \
+	'guest stopped: the guest read guest-physical address 0xe0000000, which is neither its RAM .* nor a device \(strict_mmio=on\)' \
 	'^  guest RIP [0-9a-f]{16}' '^exit statistics' 'understudy: halting \(exit code 120\)'
 stopped_case vmx_stop_triple_fault --emu bochs --guest "$g/faults.elf" --guest-args "mode=triple" -- \
 	'guest stopped: the guest triple-faulted' '  IDTR 0/0  ' 'understudy: halting \(exit code 120\)'

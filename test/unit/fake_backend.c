@@ -217,6 +217,15 @@ static void fake_inject(struct vcpu_arch *v, const struct vevent *e)
 	fake.pending_ev = *e;
 }
 
+/* The step trap after an emulated instruction: DR6.BS, then #DB. */
+static void fake_raise_step_trap(struct vcpu_arch *v)
+{
+	struct vevent ev = { VEVENT_EXCEPTION, EXC_DB, false, 0 };
+
+	fake.dr6 |= DR6_BS;
+	fake_inject(v, &ev);
+}
+
 static void fake_request_intr_window(struct vcpu_arch *v, bool on)
 {
 	if (on && !fake.intr_window)
@@ -459,6 +468,7 @@ static int fake_run(struct vcpu_arch *v, struct vexit *e)
 	.get_rip = fake_get_rip,                             \
 	.set_rip = fake_set_rip,                             \
 	.advance_rip = fake_advance_rip,                     \
+	.raise_step_trap = fake_raise_step_trap,             \
 	.get_rflags = fake_get_rflags,                       \
 	.set_rflags = fake_set_rflags,                       \
 	.get_cr = fake_get_cr,                               \

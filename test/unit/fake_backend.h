@@ -122,6 +122,7 @@ struct fake_cpu {
 	unsigned ninjected;
 	struct fake_event delivered[FAKE_MAX_EVENTS];
 	unsigned ndelivered;
+	u64 dr6;                   /* the guest's DR6 (the step traps' BS) */
 
 	/* what hv/ asked for (the state now, and how often) */
 	bool intr_window;

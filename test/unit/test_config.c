@@ -368,25 +368,40 @@ static void test_guest_strings(void **state)
 	assert_captured("guest: invalid value ''");
 }
 
-/* A string must fit CONFIG_STR_MAX with its NUL; a longer one is refused
- * and leaves the field as it was. */
+/* guest_args must fit CONFIG_ARGS_MAX (4 KiB) with its NUL; a longer one
+ * is refused and leaves the field as it was. */
 static void test_guest_string_limit(void **state)
 {
-	static char line[CONFIG_STR_MAX + 32];
-	struct config cfg;
+	static char line[CONFIG_ARGS_MAX + 32];
+	static struct config cfg;
 	size_t key = strlen("guest_args=");
 
+	assert_true(CONFIG_ARGS_MAX >= 4096);
 	memcpy(line, "guest_args=", key);
-	memset(line + key, 'a', CONFIG_STR_MAX - 1);
-	line[key + CONFIG_STR_MAX - 1] = '\0';
+	memset(line + key, 'a', CONFIG_ARGS_MAX - 1);
+	line[key + CONFIG_ARGS_MAX - 1] = '\0';
 	assert_int_equal(parse(&cfg, line), 0);
-	assert_int_equal(strlen(cfg.guest_args), CONFIG_STR_MAX - 1);
+	assert_int_equal(strlen(cfg.guest_args), CONFIG_ARGS_MAX - 1);
 
-	line[key + CONFIG_STR_MAX - 1] = 'a';
-	line[key + CONFIG_STR_MAX] = '\0';
+	line[key + CONFIG_ARGS_MAX - 1] = 'a';
+	line[key + CONFIG_ARGS_MAX] = '\0';
 	assert_int_equal(parse(&cfg, line), 1);
 	assert_string_equal(cfg.guest_args, "");
 	assert_captured("guest_args: invalid value 'aaaa");
+}
+
+/* Other strings keep CONFIG_STR_MAX. */
+static void test_other_string_limit(void **state)
+{
+	static char line[CONFIG_STR_MAX + 32];
+	static struct config cfg;
+	size_t key = strlen("guest=");
+
+	memcpy(line, "guest=", key);
+	memset(line + key, 'g', CONFIG_STR_MAX);
+	line[key + CONFIG_STR_MAX] = '\0';
+	assert_int_equal(parse(&cfg, line), 1);
+	assert_captured("guest: invalid value 'gggg");
 }
 
 static void test_guest_mem(void **state)
@@ -632,6 +647,7 @@ int main(void)
 		T(test_guest_entry),
 		T(test_guest_strings),
 		T(test_guest_string_limit),
+		T(test_other_string_limit),
 		T(test_guest_mem),
 		T(test_guest_mem_invalid),
 		T(test_word_too_long),

@@ -556,9 +556,10 @@ static void test_leaf7(void **state)
 			 B7_ADX | B7_SMAP | B7_CLFLUSHOPT | B7_SHA;
 
 	use_host(intel_host);
-	assert_regs(cpuid(7, 0), 0, want, 0, 0);
+	/* no AVX-512 or LA57; no PKU without the PKRU XSAVE component */
+	assert_regs(cpuid(7, 0), 0, want, C7_UMIP, D7_MD_CLEAR);
 	use_host(amd_host);
-	assert_regs(cpuid(7, 0), 0, want, 0, 0);
+	assert_regs(cpuid(7, 0), 0, want, C7_UMIP, D7_MD_CLEAR);
 	assert_zero_leaf(7, 1);
 }
 
@@ -682,14 +683,14 @@ static void test_ext_address_bits(void **state)
 
 /* --- control-register policy ----------------------------------------------------- */
 
-#define CR4_NEVER ((u64)CR4_VMXE | CR4_SMXE | CR4_PCIDE | CR4_LA57 | CR4_MCE | CR4_UMIP)
+#define CR4_NEVER ((u64)CR4_VMXE | CR4_SMXE | CR4_PCIDE | CR4_LA57 | CR4_MCE | CR4_PKE)
 #define CR4_ALWAYS ((u64)CR4_TSD | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT)
 
 /* Everything the Intel host has that the guest is shown, nothing else. */
 static void test_cr4_allowed_full(void **state)
 {
 	const u64 want = CR4_ALWAYS | CR4_VME | CR4_PVI | CR4_DE | CR4_PSE | CR4_PAE |
-			 CR4_PGE | CR4_OSXSAVE | CR4_FSGSBASE | CR4_SMEP | CR4_SMAP;
+			 CR4_PGE | CR4_OSXSAVE | CR4_FSGSBASE | CR4_SMEP | CR4_SMAP | CR4_UMIP;
 
 	use_host(intel_host);
 	ctx.guest_osxsave = true;
@@ -716,6 +717,7 @@ static void test_cr4_follows_features(void **state)
 		{ 7, EBX, B7_SMEP, CR4_SMEP },
 		{ 7, EBX, B7_SMAP, CR4_SMAP },
 		{ 7, EBX, B7_FSGSBASE, CR4_FSGSBASE },
+		{ 7, ECX, C7_UMIP, CR4_UMIP },
 	};
 	u64 full;
 
@@ -738,6 +740,7 @@ static void test_cr4_allowed_bare(void **state)
 	host_set_reg(1, 0, ECX, (u32)INTEL_C1 & ~(u32)C1_XSAVE);
 	host_set_reg(1, 0, EDX, 0);
 	host_set_reg(7, 0, EBX, 0);
+	host_set_reg(7, 0, ECX, 0);
 	assert_true(guest_cpuid_cr4_allowed(&ctx) == CR4_ALWAYS);
 }
 

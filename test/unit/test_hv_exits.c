@@ -21,6 +21,7 @@
 #include "hv/guest_mem.h"
 #include "hv/vdev/cmos_rtc.h"
 #include "hv/vdev/lapic.h"
+#include "hv/vm_devices_internal.h"
 #include "hv/vdev/uart16550.h"
 #include "hv/vm_devices.h"
 
@@ -36,7 +37,10 @@
 #define LEN_XSETBV 3
 #define UNCLAIMED_PORT 0x1234
 #define RAX_JUNK 0x1122334455667788ULL
-#define MSR_IA32_MCG_CAP 0x179 /* machine check: hidden from the guest */
+#define LAPIC_LVT_LINT0_REG 0x350 /* SDM Vol 3, Table 11-1 "Local APIC Register Address Map" */
+#define LVT_DM_NMI 0x400 /* delivery mode NMI, unmasked (Figure 11-8) */
+#define MSR_IA32_MCG_CAP 0x179 /* machine check: no banks */
+#define MSR_IA32_MCG_CTL 0x17B /* absent without MCG_CTL_P */
 #define MSR_IA32_PLATFORM_ID 0x17
 #define MSR_IA32_BIOS_SIGN_ID 0x8B
 #define PAT_VALID 0x0007040600070406ULL /* the power-on PAT (SDM Vol 3, 13.12.4) */
@@ -358,14 +362,28 @@ static void test_tsc_aux_and_pat(void **state)
 	assert_done(LEN_MSR);
 }
 
-/* An MSR the hypervisor does not emulate raises #GP, read or written. */
+/* An MSR the hypervisor does not have raises #GP, read or written; a
+ * read-only one raises it when written. */
 static void test_unknown_msr(void **state)
 {
-	guest_rdmsr(MSR_IA32_MCG_CAP);
+	guest_rdmsr(MSR_IA32_MCG_CTL);
 	assert_gp();
 	assert_true(gpr[GPR_RAX] == RAX_JUNK); /* nothing returned */
+	guest_wrmsr(MSR_IA32_MCG_CTL, 0);
+	assert_gp();
+	assert_true(guest_rdmsr(MSR_IA32_MCG_CAP) == 0); /* no banks */
+	assert_done(LEN_MSR);
 	guest_wrmsr(MSR_IA32_MCG_CAP, 0);
 	assert_gp();
+}
+
+/* IA32_MISC_ENABLE keeps what the guest writes (SDM Vol 4, 2.1). */
+static void test_misc_enable_kept(void **state)
+{
+	guest_wrmsr(MSR_IA32_MISC_ENABLE, 0x400C50809ULL);
+	assert_done(LEN_MSR);
+	assert_true(guest_rdmsr(MSR_IA32_MISC_ENABLE) == 0x400C50809ULL);
+	assert_done(LEN_MSR);
 }
 
 /* IA32_TSC is the guest's TSC: reads give host TSC minus the VM's start;
@@ -581,14 +599,73 @@ static void test_io_uart(void **state)
 	assert_done(3 * LEN_IO);
 }
 
-/* INS/OUTS are not emulated: the run stops, saying so. */
-static void test_io_string_stops(void **state)
+#define PIC_IMR_PORT 0x21
+#define STRING_BUF_GPA 0x8000
+
+static void string_io(const u8 *insn, u8 len, bool in, bool rep)
 {
-	dispatch((struct vexit){ .reason = VEXIT_IO, .insn_len = 2,
-				 .io = { .port = VUART_COM1_BASE, .size = 1, .string = true, .rep = true } });
-	assert_int_equal(fake_vm.state, VM_STOPPED);
-	assert_string_equal(fake_vm.stop_reason, "string I/O (REP OUTS) on port 0x3f8 is not supported");
-	assert_true(fake.s.rip == entry_rip);
+	assert_int_equal(vm_write_gpa(&fake_vm, fake.s.rip, insn, len), 0);
+	dispatch((struct vexit){ .reason = VEXIT_IO, .insn_len = len,
+				 .io = { .port = PIC_IMR_PORT, .size = 1, .in = in, .string = true,
+					 .rep = rep } });
+}
+
+/* REP INSB and REP OUTSB through the port bus (SDM Vol 2B, INS, OUTS):
+ * every element, rDI/rSI moving (down with DF), rCX counted to 0, RIP past
+ * the instruction; a REP with rCX = 0 does nothing. */
+static void test_io_string(void **state)
+{
+	static const u8 rep_insb[] = { 0xF3, 0x6C };
+	static const u8 rep_outsb[] = { 0xF3, 0x6E };
+	static const u8 data[] = { 0x11, 0x22, 0x33 };
+	u8 got[4];
+
+	out(PIC_IMR_PORT, 1, 0x5A);
+	assert_done(LEN_IO);
+	gpr[GPR_RDI] = STRING_BUF_GPA;
+	gpr[GPR_RCX] = 4;
+	string_io(rep_insb, sizeof(rep_insb), true, true);
+	assert_done(sizeof(rep_insb));
+	assert_int_equal(vm_read_gpa(&fake_vm, STRING_BUF_GPA, got, sizeof(got)), 0);
+	assert_memory_equal(got, ((u8[]){ 0x5A, 0x5A, 0x5A, 0x5A }), 4);
+	assert_int_equal(gpr[GPR_RDI], STRING_BUF_GPA + 4);
+	assert_int_equal(gpr[GPR_RCX], 0);
+
+	assert_int_equal(vm_write_gpa(&fake_vm, STRING_BUF_GPA, data, sizeof(data)), 0);
+	gpr[GPR_RSI] = STRING_BUF_GPA + 2;
+	gpr[GPR_RCX] = 3;
+	fake.s.rflags |= RFLAGS_DF; /* backwards: 0x33, 0x22, 0x11 */
+	string_io(rep_outsb, sizeof(rep_outsb), false, true);
+	assert_done(sizeof(rep_outsb));
+	assert_int_equal(gpr[GPR_RSI], STRING_BUF_GPA - 1);
+	assert_int_equal(in(PIC_IMR_PORT, 1) & 0xFF, 0x11);
+	assert_done(LEN_IO);
+	fake.s.rflags &= ~RFLAGS_DF;
+
+	gpr[GPR_RCX] = 0;
+	gpr[GPR_RSI] = STRING_BUF_GPA;
+	string_io(rep_outsb, sizeof(rep_outsb), false, true);
+	assert_done(sizeof(rep_outsb));
+	assert_int_equal(gpr[GPR_RSI], STRING_BUF_GPA);
+	assert_int_equal(in(PIC_IMR_PORT, 1) & 0xFF, 0x11);
+}
+
+/* More elements than one exit does: RIP stays until rCX reaches 0. */
+static void test_io_string_chunks(void **state)
+{
+	static const u8 rep_insb[] = { 0xF3, 0x6C };
+	unsigned exits = 0;
+
+	gpr[GPR_RDI] = 0x10000;
+	gpr[GPR_RCX] = 10000;
+	do {
+		string_io(rep_insb, sizeof(rep_insb), true, true);
+		exits++;
+	} while (fake.s.rip == entry_rip && exits < 10);
+	assert_done(sizeof(rep_insb));
+	assert_int_equal(exits, 3);
+	assert_int_equal(gpr[GPR_RCX], 0);
+	assert_int_equal(gpr[GPR_RDI], 0x10000 + 10000);
 }
 
 /* --- HLT and the rest ---------------------------------------------------------------- */
@@ -602,13 +679,54 @@ static void test_hlt_with_interrupts_on(void **state)
 	assert_int_equal(fake_vm.state, VM_RUNNING);
 }
 
-/* With IF=0 nothing can wake the guest: today the run ends, saying why. */
+/* With IF=0 and no NMI source armed nothing can wake the guest: the run
+ * ends, saying why. */
 static void test_hlt_with_interrupts_off(void **state)
 {
 	dispatch((struct vexit){ .reason = VEXIT_HLT, .insn_len = LEN_HLT });
 	assert_int_equal(fake_vm.state, VM_STOPPED);
 	assert_string_equal(fake_vm.stop_reason,
-			    "the guest executed HLT with interrupts disabled: it can never wake up");
+			    "the guest executed HLT with interrupts disabled and no NMI source is armed "
+			    "(LINT0 and every IOAPIC pin are out of NMI mode): it can never wake up");
+}
+
+/* With LINT0 in NMI mode (the 8259's output arrives as an NMI) HLT with
+ * IF=0 waits, as the CPU does (SDM Vol 3, 9.7 "Halt"). */
+static void test_hlt_waits_for_nmi(void **state)
+{
+	vlapic_write(&fake_vm.dev->lapic, LAPIC_LVT_LINT0_REG, LVT_DM_NMI);
+	dispatch((struct vexit){ .reason = VEXIT_HLT, .insn_len = LEN_HLT });
+	assert_done(LEN_HLT);
+	assert_true(vcpu->halted);
+	assert_int_equal(fake_vm.state, VM_RUNNING);
+}
+
+/* With RFLAGS.TF set an instruction Understudy emulates completes with
+ * the single-step trap the CPU would raise (SDM Vol 3, 18.3.1.4): #DB
+ * after the instruction, DR6.BS set; a faulting one gets its fault only. */
+static void test_tf_step_trap_after_emulation(void **state)
+{
+	fake.s.rflags |= RFLAGS_TF;
+	cpuid_exit(0, 0);
+	assert_true(fake.s.rip == entry_rip + LEN_CPUID);
+	assert_int_equal(fake.ninjected, 1);
+	assert_int_equal(fake.injected[0].ev.type, VEVENT_EXCEPTION);
+	assert_int_equal(fake.injected[0].ev.vector, EXC_DB);
+	assert_true(fake.dr6 & DR6_BS);
+	fake.ninjected = 0;
+	fake.pending = false;
+	entry_rip = fake.s.rip;
+	in(0x80, 1);
+	assert_int_equal(fake.ninjected, 1);
+	assert_int_equal(fake.injected[0].ev.vector, EXC_DB);
+	fake.ninjected = 0;
+	fake.pending = false;
+	entry_rip = fake.s.rip;
+	guest_rdmsr(0x17B); /* absent: #GP, no trap */
+	assert_gp();
+	fake.s.rflags &= ~RFLAGS_TF;
+	cpuid_exit(0, 0);
+	assert_done(LEN_CPUID);
 }
 
 static void test_instructions_that_fault(void **state)
@@ -648,13 +766,44 @@ static void test_unhandled_exit_stops(void **state)
 
 /* --- nested page faults ------------------------------------------------------------------ */
 
+/* With strict_mmio=on an access to memory that is neither RAM nor a
+ * device stops the guest; an instruction fetch there always does. */
 static void test_npf_outside_ram_stops(void **state)
 {
+	fake_vm.strict_mmio = true;
 	dispatch((struct vexit){ .reason = VEXIT_NPF, .npf = { .gpa = GiB(1), .write = true } });
 	assert_int_equal(fake_vm.state, VM_STOPPED);
 	assert_string_equal(fake_vm.stop_reason,
 			    "the guest wrote to guest-physical address 0x40000000, which is neither its "
-			    "RAM (0-0x200000) nor a device");
+			    "RAM (0-0x200000) nor a device (strict_mmio=on)");
+}
+
+static void test_npf_fetch_outside_ram_stops(void **state)
+{
+	dispatch((struct vexit){ .reason = VEXIT_NPF, .npf = { .gpa = 0xFF000000, .fetch = true } });
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+}
+
+/* By default such memory answers as a PC bus with nothing behind it: a
+ * read gives all ones (mov eax, [0xFED00000]: 8B 05 disp32), a byte write
+ * (mov [0xFF000000], al: A2 moffs32) vanishes; both are counted. */
+static void test_npf_unclaimed_pc_bus(void **state)
+{
+	static const u8 mov_eax_hpet[] = { 0x8B, 0x05, 0x00, 0x00, 0xD0, 0xFE };
+	static const u8 mov_flash_al[] = { 0xA2, 0x00, 0x00, 0x00, 0xFF };
+
+	assert_int_equal(vm_write_gpa(&fake_vm, fake.s.rip, mov_eax_hpet, sizeof(mov_eax_hpet)), 0);
+	gpr[GPR_RAX] = 0;
+	dispatch((struct vexit){ .reason = VEXIT_NPF, .npf = { .gpa = 0xFED00000, .read = true } });
+	assert_done(sizeof(mov_eax_hpet));
+	assert_int_equal((u32)gpr[GPR_RAX], 0xFFFFFFFF);
+	assert_int_equal(fake_vm.mmio.unclaimed_reads, 1);
+
+	assert_int_equal(vm_write_gpa(&fake_vm, fake.s.rip, mov_flash_al, sizeof(mov_flash_al)), 0);
+	dispatch((struct vexit){ .reason = VEXIT_NPF, .npf = { .gpa = 0xFF000000, .write = true } });
+	assert_done(sizeof(mov_flash_al));
+	assert_int_equal(fake_vm.mmio.unclaimed_writes, 1);
+	assert_int_equal(fake_vm.state, VM_RUNNING);
 }
 
 /* A read of the local APIC page is emulated from the instruction in guest
@@ -690,6 +839,7 @@ int main(void)
 		T(test_emulated_msrs),
 		T(test_tsc_aux_and_pat),
 		T(test_unknown_msr),
+		T(test_misc_enable_kept),
 		T(test_tsc_msr),
 		T(test_rdtsc_rdtscp),
 		T(test_rdrand),
@@ -701,13 +851,18 @@ int main(void)
 		T(test_io_cmos),
 		T(test_io_cmos_without_host_clock),
 		T(test_io_uart),
-		T(test_io_string_stops),
+		T(test_io_string),
+		T(test_io_string_chunks),
 		T(test_hlt_with_interrupts_on),
 		T(test_hlt_with_interrupts_off),
+		T(test_hlt_waits_for_nmi),
+		T(test_tf_step_trap_after_emulation),
 		T(test_instructions_that_fault),
 		T(test_exception_reinjected),
 		T(test_unhandled_exit_stops),
 		T(test_npf_outside_ram_stops),
+		T(test_npf_fetch_outside_ram_stops),
+		T(test_npf_unclaimed_pc_bus),
 		T(test_npf_lapic_mmio),
 	};
 

@@ -58,6 +58,7 @@ void svm_flush_guest_tlb(struct vcpu_arch *v);
 void svm_dump(struct vcpu_arch *v);
 void svm_set_breakpoint(struct vcpu_arch *v, u64 linear, bool on);
 void svm_set_single_step(struct vcpu_arch *v, bool on);
+void svm_raise_step_trap(struct vcpu_arch *v);
 void svm_set_cr3_exiting(struct vcpu_arch *v, bool on);
 
 /* The world switch (svm_entry.S): VMLOAD, VMRUN, VMSAVE of the guest's

@@ -28,6 +28,7 @@ const struct virt_backend svm_backend = {
 	.get_rip = svm_get_rip,
 	.set_rip = svm_set_rip,
 	.advance_rip = svm_advance_rip,
+	.raise_step_trap = svm_raise_step_trap,
 	.get_rflags = svm_get_rflags,
 	.set_rflags = svm_set_rflags,
 	.get_cr = svm_get_cr,

@@ -7,6 +7,7 @@
 #include "arch/x86/svm/svm.h"
 
 #include "arch/x86/regs.h"
+#include "arch/x86/trap.h"
 
 #define CR_WRITE_SHIFT 16 /* 15.9 "Instruction Intercepts": CR writes are bits 31:16 */
 
@@ -39,6 +40,16 @@ static bool injecting_event(struct vcpu_arch *v)
 static void clear_step_status(struct vcpu_arch *v)
 {
 	svm(v)->vmcb->save.dr6 &= ~DR6_BS;
+}
+
+/* The guest's DR6 is the VMCB's (APM Vol 2, 15.5.1 "Basic Operation"):
+ * the trap's BS goes there, the #DB is an injected exception. */
+void svm_raise_step_trap(struct vcpu_arch *v)
+{
+	struct vevent ev = { VEVENT_EXCEPTION, EXC_DB, false, 0 };
+
+	svm(v)->vmcb->save.dr6 |= DR6_BS;
+	svm_inject(v, &ev);
 }
 
 static void set_dr0(u64 linear)

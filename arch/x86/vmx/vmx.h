@@ -60,6 +60,7 @@ void vmx_stage2_flush(struct vcpu_arch *v);
 void vmx_dump(struct vcpu_arch *v);
 void vmx_set_breakpoint(struct vcpu_arch *v, u64 linear, bool on);
 void vmx_set_single_step(struct vcpu_arch *v, bool on);
+void vmx_raise_step_trap(struct vcpu_arch *v);
 void vmx_set_cr3_exiting(struct vcpu_arch *v, bool on);
 
 /* The world switch (vmx_entry.S): 0 after a VM exit, 1 on VMfailInvalid,

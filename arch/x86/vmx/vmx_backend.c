@@ -26,6 +26,7 @@ const struct virt_backend vmx_backend = {
 	.get_rip = vmx_get_rip,
 	.set_rip = vmx_set_rip,
 	.advance_rip = vmx_advance_rip,
+	.raise_step_trap = vmx_raise_step_trap,
 	.get_rflags = vmx_get_rflags,
 	.set_rflags = vmx_set_rflags,
 	.get_cr = vmx_get_cr,

@@ -7,6 +7,7 @@
  */
 #include "arch/x86/vmx/vmx.h"
 
+#include "arch/x86/trap.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_caps.h"
 
@@ -41,6 +42,19 @@ static bool injecting_event(struct vcpu_arch *v)
 static void set_dr0(u64 linear)
 {
 	__asm__ volatile("mov %0, %%dr0" : : "r"(linear));
+}
+
+/* The guest's DR6 is the CPU's while VMX runs it (VM entries and exits
+ * leave DR6 alone, SDM Vol 3, 28.2.1 "Basic VM-Exit Information"): the
+ * trap's BS goes there, the #DB is an injected hardware exception. */
+void vmx_raise_step_trap(struct vcpu_arch *v)
+{
+	struct vevent ev = { VEVENT_EXCEPTION, EXC_DB, false, 0 };
+	u64 dr6;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	__asm__ volatile("mov %0, %%dr6" : : "r"(dr6 | DR6_BS));
+	vmx_inject(v, &ev);
 }
 
 /* A #DB exit leaves DR6 alone (28.2.1): nothing to clear. */

@@ -22,6 +22,9 @@ _start:
 	cli
 	cld
 	movl %eax, %ebp              /* magic */
+	sgdt entry_gdtr              /* what the loader left, for the entry guest */
+	movw %cs, entry_cs
+	movw %ds, entry_ds
 	lgdt gdt_ptr
 	ljmp $0x08, $1f
 1:	movl $0x10, %eax
@@ -60,6 +63,18 @@ gdt_end:
 gdt_ptr:
 	.short gdt_end - gdt - 1
 	.long gdt
+
+	.data                        /* not .bss: cleared after they are taken */
+	.balign 4
+	.globl entry_gdtr, entry_cs, entry_ds
+	.short 0
+entry_gdtr:
+	.short 0
+	.long 0
+entry_cs:
+	.short 0
+entry_ds:
+	.short 0
 
 	.bss
 	.balign 16

@@ -44,6 +44,13 @@ void idt_init(void)
 
 void idt_set_handler(u8 vector, trap_handler_t h) { handlers[vector] = h; }
 
+void idt_set_stub(u8 vector, void (*stub)(void))
+{
+	u32 addr = (u32)stub;
+	idt[vector].offset_lo = (u16)addr;
+	idt[vector].offset_hi = (u16)(addr >> 16);
+}
+
 void trap_dispatch(struct trap_frame *f);
 
 /* Armed catch first (exceptions only), then a registered handler, else the

@@ -30,6 +30,10 @@ typedef void (*trap_handler_t)(struct trap_frame *f);
 
 void idt_init(void);
 void idt_set_handler(u8 vector, trap_handler_t h);
+/* Points the gate of vector at an assembly stub of the caller's, which
+ * must end in IRET (for a vector whose shared stub would expect an error
+ * code the event does not push, e.g. an IRQ on vector 8). */
+void idt_set_stub(u8 vector, void (*stub)(void));
 const char *exception_name(u32 vector);
 /* Reports a vector nobody expected as a failure and ends the guest. */
 void trap_unexpected(struct trap_frame *f) __noreturn;
