@@ -23,6 +23,7 @@ check_console msr_svm_intel_gp_logged "$results/msr_svm_intel.log" 0 0 \
 # Unclaimed guest-physical memory answers as a PC bus (all ones, writes
 # dropped, counted and logged); strict_mmio=on stops the guest there.
 guest_case unclaimed_svm --emu qemu -- "$g/unclaimed.elf"
+guest_case unclaimed_svm_intel --emu qemu --cpu max,vendor=GenuineIntel -- "$g/unclaimed.elf"
 check_console unclaimed_svm_all_ones "$results/unclaimed_svm.guest" 0 0 \
 	'^~ unclaimed: HPET at 0xfed00000 reads 0xffffffff' '^~ unclaimed: flash below 4 GiB at 0xff000000 reads 0xffffffff'
 check_console unclaimed_svm_counted "$results/unclaimed_svm.log" 0 0 \
@@ -34,6 +35,7 @@ stopped_case unclaimed_svm_strict --emu qemu --guest "$g/unclaimed.elf" --cmdlin
 # HLT with interrupts off waits for an NMI (LINT0, IOAPIC pin); with
 # nothing that could send one the run ends, saying why.
 guest_case hltnmi_svm --emu qemu -- "$g/hltnmi.elf"
+guest_case hltnmi_svm_intel --emu qemu --cpu max,vendor=GenuineIntel -- "$g/hltnmi.elf"
 rr_case rr_hltnmi_svm --emu qemu -- "$g/hltnmi.elf"
 stopped_case hltnmi_svm_forever --emu qemu --guest "$g/hltnmi.elf" --guest-args "mode=forever" -- \
 	'guest stopped: the guest executed HLT with interrupts disabled and no NMI source is armed'
