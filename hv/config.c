@@ -359,8 +359,8 @@ static int check_combinations(const struct config *cfg)
 {
 	int errors = 0;
 
-	if ((cfg->snapshot != SNAPSHOT_OFF || cfg->resume) && cfg->rr != RR_CHOICE_OFF) {
-		pr_err("config: snapshot= and resume= do not combine with rr= yet");
+	if (cfg->snapshot != SNAPSHOT_OFF && cfg->rr != RR_CHOICE_OFF) {
+		pr_err("config: snapshot= does not combine with rr= yet");
 		errors++;
 	}
 	if (cfg->rr_sink != RR_SINK_TCP)

@@ -97,7 +97,7 @@ static int write_header(struct vm *vm, const struct boot_info *bi, const struct 
 	u8 header[RRLOG_HEADER_SIZE];
 	size_t n;
 
-	rr_guest_identity(bi, cfg, &id);
+	rr_log_identity(bi, cfg, &id);
 	memset(&h, 0, sizeof(h));
 	h.trace = true;
 	h.flags = RRLOG_FLAG_TRACE;

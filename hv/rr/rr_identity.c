@@ -36,3 +36,15 @@ void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,
 			   bi->modules[initrd].end - bi->modules[initrd].start);
 	id->modules_hash = hash64_end(&h);
 }
+
+void rr_log_identity(const struct boot_info *bi, const struct config *cfg,
+		     struct rr_guest_identity *id)
+{
+	int snapshot = cfg->resume ? guest_find_module(bi, SNAPSHOT_MODULE_ROLE) : -1;
+
+	rr_guest_identity(bi, cfg, id);
+	if (snapshot >= 0)
+		id->modules_hash = hash64(phys_to_virt(bi->modules[snapshot].start),
+					  bi->modules[snapshot].end - bi->modules[snapshot].start,
+					  id->modules_hash);
+}

@@ -17,5 +17,10 @@ struct rr_guest_identity {
 
 void rr_guest_identity(const struct boot_info *bi, const struct config *cfg,
 		       struct rr_guest_identity *id);
+/* The identity a log or trace carries: the guest's, and for a run resumed
+ * from a snapshot (resume=on) the snapshot too, folded into the modules
+ * hash: a log recorded from a snapshot replays only from that snapshot. */
+void rr_log_identity(const struct boot_info *bi, const struct config *cfg,
+		     struct rr_guest_identity *id);
 
 #endif

@@ -112,7 +112,7 @@ static void fill_header(struct vm *vm, const struct boot_info *bi, const struct 
 {
 	struct rr_guest_identity id;
 
-	rr_guest_identity(bi, cfg, &id);
+	rr_log_identity(bi, cfg, &id);
 	memset(h, 0, sizeof(*h));
 	h->flags = tbit_wanted(cfg) ? RRLOG_FLAG_TBIT : 0;
 	h->kernel_hash = id.kernel_hash;

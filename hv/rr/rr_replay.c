@@ -469,7 +469,7 @@ static int check_header(struct vm *vm, const struct rrlog_header *h, const struc
 	struct rr_guest_identity id;
 	const char *field = NULL;
 
-	rr_guest_identity(bi, cfg, &id);
+	rr_log_identity(bi, cfg, &id);
 	if (h->trace)
 		field = "file type (a trace, not a log)";
 	else if (h->kernel_hash != id.kernel_hash)

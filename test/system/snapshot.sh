@@ -7,7 +7,9 @@
 # deterministic lines, with its exit code. A truncated snapshot, a
 # corrupted one and one of another guest kernel are refused with the
 # section named, and the guest does not start. With snapshot_then=continue
-# the guest runs on as if nothing happened.
+# the guest runs on as if nothing happened. A run resumed from a snapshot
+# records, on QEMU and on Bochs, and its log replays from that snapshot
+# only.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 g=$root/build/guests
@@ -143,3 +145,43 @@ elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$
 else
 	echo "PASS: $name (guest went on after a $(stat -c %s "$results/$name.snap")-byte snapshot at $(grep -o -m1 'device time [0-9]* ns' "$results/$name.log"); $(tail -n 1 "$results/$name.hvlog"))"
 fi
+
+# A run resumed from a snapshot records, and its log replays from the same
+# snapshot only: the log's identity folds the snapshot in.
+# snap_rr_case NAME EMU SNAPSHOT GUEST: record and replay, resumed, on EMU.
+snap_rr_case() {
+	local name=$1 emu=$2 snap=$3 guest=$4 rec rep
+	local run=("$root/scripts/run.sh" --emu "$emu" --guest "$guest" --resume "$snap"
+		   --cmdline rr_digest=100)
+	if [ ! -f "$snap" ]; then
+		echo "FAIL: $name: no snapshot $snap"
+		return 0
+	fi
+	set +e
+	"${run[@]}" --record "$results/$name.rrlog" --guest-log "$results/$name.record.guest" \
+		>/dev/null 2>"$results/$name.record.log"
+	rec=$?
+	"${run[@]}" --replay "$results/$name.rrlog" --guest-log "$results/$name.replay.guest" \
+		>/dev/null 2>"$results/$name.replay.log"
+	rep=$?
+	set -e
+	if [ "$rec" != "$rep" ]; then
+		echo "FAIL: $name: exit code $rec recording, $rep replaying ($(grep -m1 'diverged\|refus' "$results/$name.replay.log"))"
+	elif ! grep -q 'rr: replay matches the recording' "$results/$name.replay.log"; then
+		echo "FAIL: $name: the replay did not confirm the recording (see $results/$name.replay.log)"
+	elif ! cmp -s "$results/$name.record.guest" "$results/$name.replay.guest"; then
+		echo "FAIL: $name: the replay's console differs from the recording's"
+	else
+		echo "PASS: $name ($(stat -c %s "$results/$name.rrlog") log bytes from the snapshot, exit code $rec)"
+	fi
+}
+snap_rr_case snapshot_rr_svm qemu "$results/snapshot_timer.snap" "$g/timer.elf"
+snap_rr_case snapshot_rr_vmx bochs "$results/snapshot_timer.snap" "$g/timer.elf"
+# that log without its snapshot: refused before the guest starts
+set +e
+"$root/scripts/run.sh" --emu qemu --guest "$g/timer.elf" --cmdline rr_digest=100 \
+	--replay "$results/snapshot_rr_svm.rrlog" >/dev/null 2>"$results/snapshot_rr_no_snapshot.log"
+status=$?
+set -e
+check_console snapshot_rr_no_snapshot "$results/snapshot_rr_no_snapshot.log" "$status" 126 \
+	'rr: the log was recorded with another guest modules; refusing to replay it'
