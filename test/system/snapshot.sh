@@ -148,35 +148,10 @@ fi
 
 # A run resumed from a snapshot records, and its log replays from the same
 # snapshot only: the log's identity folds the snapshot in.
-# snap_rr_case NAME EMU SNAPSHOT GUEST: record and replay, resumed, on EMU.
-snap_rr_case() {
-	local name=$1 emu=$2 snap=$3 guest=$4 rec rep
-	local run=("$root/scripts/run.sh" --emu "$emu" --guest "$guest" --resume "$snap"
-		   --cmdline rr_digest=100)
-	if [ ! -f "$snap" ]; then
-		echo "FAIL: $name: no snapshot $snap"
-		return 0
-	fi
-	set +e
-	"${run[@]}" --record "$results/$name.rrlog" --guest-log "$results/$name.record.guest" \
-		>/dev/null 2>"$results/$name.record.log"
-	rec=$?
-	"${run[@]}" --replay "$results/$name.rrlog" --guest-log "$results/$name.replay.guest" \
-		>/dev/null 2>"$results/$name.replay.log"
-	rep=$?
-	set -e
-	if [ "$rec" != "$rep" ]; then
-		echo "FAIL: $name: exit code $rec recording, $rep replaying ($(grep -m1 'diverged\|refus' "$results/$name.replay.log"))"
-	elif ! grep -q 'rr: replay matches the recording' "$results/$name.replay.log"; then
-		echo "FAIL: $name: the replay did not confirm the recording (see $results/$name.replay.log)"
-	elif ! cmp -s "$results/$name.record.guest" "$results/$name.replay.guest"; then
-		echo "FAIL: $name: the replay's console differs from the recording's"
-	else
-		echo "PASS: $name ($(stat -c %s "$results/$name.rrlog") log bytes from the snapshot, exit code $rec)"
-	fi
-}
-snap_rr_case snapshot_rr_svm qemu "$results/snapshot_timer.snap" "$g/timer.elf"
-snap_rr_case snapshot_rr_vmx bochs "$results/snapshot_timer.snap" "$g/timer.elf"
+# (rr_case of lib.sh, with the snapshot among the hypervisor's arguments)
+snap=$results/snapshot_timer.snap
+rr_case snapshot_rr_svm --emu qemu --resume "$snap" --cmdline rr_digest=100 -- "$g/timer.elf"
+rr_case snapshot_rr_vmx --emu bochs --resume "$snap" --cmdline rr_digest=100 -- "$g/timer.elf"
 # that log without its snapshot: refused before the guest starts
 set +e
 "$root/scripts/run.sh" --emu qemu --guest "$g/timer.elf" --cmdline rr_digest=100 \
