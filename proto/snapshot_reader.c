@@ -274,7 +274,9 @@ static int read_section(struct snap_reader *r, size_t off, size_t *next, bool *i
 						       t && t->version == s.version)))
 		return err;
 	if (!t || t->version != s.version) {
-		if (s.flags & SNAP_SECTION_MANDATORY)
+		/* END is never optional: one this reader cannot check would end
+		 * the snapshot without its counts, chain and trailing-bytes checks */
+		if ((s.flags & SNAP_SECTION_MANDATORY) || *is_end)
 			return refuse_at(r, &at, -ENOTSUP, t ? "mandatory section of a version this reader does not know"
 							     : "unknown mandatory section");
 		err = 0; /* an optional section this reader does not know: skipped */

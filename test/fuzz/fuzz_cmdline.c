@@ -51,7 +51,7 @@ static void check_config(const char *line)
 	CHECK(cfg.hv >= VIRT_AUTO && cfg.hv <= VIRT_SVM);
 	CHECK(cfg.guest_console >= GUEST_CONSOLE_AUTO && cfg.guest_console <= GUEST_CONSOLE_E9);
 	CHECK(strnlen(cfg.guest, CONFIG_STR_MAX) < CONFIG_STR_MAX);
-	CHECK(strnlen(cfg.guest_args, CONFIG_STR_MAX) < CONFIG_STR_MAX);
+	CHECK(strnlen(cfg.guest_args, CONFIG_ARGS_MAX) < CONFIG_ARGS_MAX);
 	CHECK(cfg.guest_mem >= CONFIG_GUEST_MEM_MIN && cfg.guest_mem <= CONFIG_GUEST_MEM_MAX);
 	CHECK(cfg.guest_mem % MiB(2) == 0);
 	config_print(&cfg);
