@@ -1,0 +1,200 @@
+/*
+ * The live-migration stream, version 1 (docs/migration.md): what a source
+ * Understudy sends a destination over TCP while it migrates a running
+ * guest, and the destination's few replies.
+ *
+ * Both directions are a sequence of frames. A frame is a 16-byte header,
+ * then its payload:
+ *   u8 type, u8 flags (0), u16 reserved (0), u32 payload length,
+ *   u64 checksum: XXH3-64 of the header's first 8 bytes and the payload,
+ *       seeded with the frame's sequence number in its direction (0, 1,
+ *       2, ...), so a frame lost, repeated or reordered is caught.
+ *
+ * Source to destination, in this order:
+ *   HELLO    once, first: magic "USTDYMIG", version, the guest identity
+ *            (the snapshot's: kernel, modules and command-line hashes, RAM
+ *            size), the source's TSC frequency and backend name.
+ *   PAGES    any number, each in a round (rounds never go back): the
+ *            round, a page count, then per page a varint of the page
+ *            number's increase over the previous page of the frame (the
+ *            first: over 0; pages strictly increase within a frame) and
+ *            the page's encoding (proto/page_codec.h); a delta encoding is
+ *            against the copy the destination already holds.
+ *   ROUND    ends a round: its number, the pages sent in it, and the dirty
+ *            pages the source still had when it ended (informational).
+ *   STATE    once, after the last PAGES: a snapshot (proto/snapshot.h)
+ *            holding VCPU, DEVICE and RR sections and no MEMORY.
+ *   DONE     last: frames before it, pages in all PAGES frames, and the
+ *            chain: XXH3-64 chained over every earlier frame's checksum.
+ * Destination to source:
+ *   ACCEPT   after a HELLO it takes.
+ *   REFUSE   a reason (text): the destination will take nothing more.
+ *   READY    after DONE: everything arrived and verified; the destination
+ *            holds the whole VM and waits for GO.
+ * Source to destination after READY:
+ *   GO       the source has stopped its guest for good: the destination
+ *            resumes it. (A destination that loses the source before GO
+ *            discards what it received.)
+ *
+ * Pure code for the hypervisor and the host tools: no heap (the caller
+ * lends buffers), and every byte received is outside input.
+ */
+#ifndef UNDERSTUDY_PROTO_MIGRATE_PROTO_H
+#define UNDERSTUDY_PROTO_MIGRATE_PROTO_H
+
+#include "proto/page_codec.h"
+#include "proto/snapshot.h"
+#include "types.h"
+
+#define MIG_MAGIC "USTDYMIG"
+#define MIG_VERSION 1
+#define MIG_FRAME_HDR 16
+#define MIG_PAYLOAD_MAX (256u << 10)   /* largest frame payload */
+#define MIG_REASON_MAX 120             /* bytes of a REFUSE reason */
+#define MIG_BACKEND_NAME 8
+#define MIG_PAGES_PREFIX 8             /* PAGES: round, count */
+#define MIG_PAGE_RECORD_MAX (10 + PAGE_CODEC_MAX) /* varint, encoding */
+
+enum mig_frame_type {
+	MIG_HELLO = 1,
+	MIG_PAGES = 2,
+	MIG_ROUND = 3,
+	MIG_STATE = 4,
+	MIG_DONE = 5,
+	MIG_ACCEPT = 16,
+	MIG_REFUSE = 17,
+	MIG_READY = 18,
+	MIG_GO = 19,
+};
+
+struct mig_hello {
+	u32 version;
+	struct snap_identity id;
+	u64 tsc_hz;
+	char backend[MIG_BACKEND_NAME + 1];
+};
+
+struct mig_round {
+	u32 round;
+	u64 pages;       /* sent in this round */
+	u64 dirty_left;  /* dirty pages the source still had */
+};
+
+struct mig_done {
+	u64 frames;      /* frames before DONE, HELLO included */
+	u64 pages;       /* in all PAGES frames */
+	u64 chain;       /* XXH3-64 chained over each earlier frame's checksum */
+};
+
+/* The frame's name ("HELLO", ...), or "type <n>" in a static buffer. */
+const char *mig_frame_name(u8 type);
+
+/* --- sending ------------------------------------------------------------------- */
+
+/*
+ * Builds the frames of one direction into caller buffers. Each call writes
+ * one whole frame into out (cap bytes) and returns its length, or a
+ * negative errno: -ENOSPC when out is too small, -EINVAL for a frame the
+ * receiver would refuse (out of order, a page number going back). The
+ * encoder keeps the sequence number, the chain and the totals DONE
+ * carries.
+ */
+struct mig_encoder {
+	u64 seq;            /* frames so far in this direction */
+	u64 chain;
+	u64 pages;          /* in PAGES frames so far */
+	u32 round;          /* of the last PAGES or ROUND */
+	bool hello_sent, state_sent, done_sent;
+	/* a PAGES frame being built (mig_pages_*) */
+	u8 *pages_buf;
+	size_t pages_cap, pages_len;
+	u32 pages_count;
+	u64 pages_last;     /* page number of the last page added, + 1 (0: none yet) */
+};
+
+void mig_encoder_init(struct mig_encoder *e);
+
+int mig_encode_hello(struct mig_encoder *e, const struct mig_hello *h, u8 *out, size_t cap);
+int mig_encode_round(struct mig_encoder *e, const struct mig_round *r, u8 *out, size_t cap);
+/* STATE: snap (len bytes, at most MIG_PAYLOAD_MAX) as its payload. */
+int mig_encode_state(struct mig_encoder *e, const u8 *snap, size_t len, u8 *out, size_t cap);
+int mig_encode_done(struct mig_encoder *e, u8 *out, size_t cap);
+/* Frames without payload (ACCEPT, READY, GO) and REFUSE with its reason
+ * (cut to MIG_REASON_MAX). */
+int mig_encode_empty(struct mig_encoder *e, u8 type, u8 *out, size_t cap);
+int mig_encode_refuse(struct mig_encoder *e, const char *reason, u8 *out, size_t cap);
+
+/*
+ * A PAGES frame, page by page: begin it in round into buf (cap bytes, at
+ * least MIG_FRAME_HDR + MIG_PAGES_PREFIX + MIG_PAGE_RECORD_MAX); add pages
+ * in increasing page number with their encoding (page_encode's output);
+ * -ENOSPC from add means the frame is full (finish it, begin another);
+ * finish seals it and returns the frame's length (0 when it holds no page:
+ * nothing to send). The frame lives in buf.
+ */
+int mig_pages_begin(struct mig_encoder *e, u32 round, u8 *buf, size_t cap);
+int mig_pages_add(struct mig_encoder *e, u64 pfn, const u8 *enc, size_t enc_len);
+int mig_pages_finish(struct mig_encoder *e);
+
+/* --- receiving ----------------------------------------------------------------- */
+
+/* What a receiver hands out, frame by frame; each may be NULL. A
+ * callback's nonzero return stops the decoder (sticky) and is returned by
+ * mig_decoder_push. */
+struct mig_ops {
+	int (*hello)(void *ctx, const struct mig_hello *h);
+	/* The page's decoding target and its previous contents (the same
+	 * buffer: the destination's copy, a delta is applied in place), or
+	 * NULL to refuse the page number. */
+	u8 *(*page_buffer)(void *ctx, u64 pfn);
+	int (*page)(void *ctx, u64 pfn, unsigned enc, size_t enc_len);
+	int (*round)(void *ctx, const struct mig_round *r);
+	int (*state)(void *ctx, const u8 *snap, size_t len);
+	int (*done)(void *ctx, const struct mig_done *d);
+	int (*reply)(void *ctx, u8 type, const char *reason); /* ACCEPT, REFUSE, READY, GO */
+};
+
+enum mig_direction { MIG_TO_DESTINATION, MIG_TO_SOURCE };
+
+/*
+ * A streaming decoder: bytes as TCP delivers them, any split. It checks
+ * each frame's length, checksum and sequence, the order above (HELLO
+ * first and once with the right magic and version, rounds never going
+ * back, pages strictly increasing within a frame and below the HELLO's
+ * RAM size, STATE once, nothing after DONE, DONE's totals and chain
+ * agreeing with what came) and each page's encoding, which it decodes
+ * into the buffer page_buffer gives. The first failure is sticky: msg
+ * says which frame (type, sequence number) and why.
+ */
+struct mig_decoder {
+	enum mig_direction dir;
+	const struct mig_ops *ops;
+	void *ctx;
+	struct page_codec_work *work;
+	u8 *frame;           /* the frame being gathered: caller's buffer of */
+	size_t frame_cap;    /* at least MIG_FRAME_HDR + MIG_PAYLOAD_MAX bytes */
+	size_t have;         /* bytes of it so far */
+	u64 seq, chain, pages;
+	u64 ram_pages;       /* from HELLO */
+	u32 round;
+	bool hello_seen, state_seen, done_seen, round_seen;
+	int error;           /* 0, or the first failure */
+	char msg[160];
+};
+
+void mig_decoder_init(struct mig_decoder *d, enum mig_direction dir, const struct mig_ops *ops,
+		      void *ctx, u8 *frame_buf, size_t frame_cap, struct page_codec_work *work);
+
+/* Takes len bytes. 0 while all is well (whole frames handed out, a partial
+ * one kept), else the sticky negative errno: -EBADMSG (a corrupt or
+ * out-of-order frame), -ENOTSUP (another version), -EPROTO (a frame this
+ * direction does not carry), or a callback's return. */
+int mig_decoder_push(struct mig_decoder *d, const u8 *data, size_t len);
+
+/* Has DONE been taken (the source's stream is complete)? */
+static inline bool mig_decoder_done(const struct mig_decoder *d)
+{
+	return d->done_seen;
+}
+
+#endif
