@@ -131,7 +131,8 @@ static u32 pattern_word(u32 page, u32 version, u32 word)
 
 /* Spends one page write of the tick's budget; when it is spent, sleeps
  * with HLT until the next tick (STI;HLT in one asm statement so a tick
- * pending before the HLT still wakes it). rate=0: never waits. */
+ * pending before the HLT still wakes it). rate=0: never waits. Interrupts
+ * stay on otherwise: ticks land in the middle of the writes. */
 static void pace(void)
 {
 	if (!prm.rate)
@@ -148,6 +149,7 @@ static void pace(void)
 	cli();
 	while (ticks == t0)
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	sti();
 	budget_tick = ticks;
 	budget = prm.rate - 1;
 }
@@ -314,6 +316,7 @@ static void timer_start(void)
 	budget_tick = 0;
 	budget = prm.rate;
 	pic_unmask(0);
+	sti();
 }
 
 static void timer_stop(void)
