@@ -16,6 +16,7 @@ guest_case svm_paging --emu qemu -- "$g/paging.elf"
 guest_case svm_faults --emu qemu -- "$g/faults.elf"
 guest_case svm_ticker --emu qemu -- "$g/ticker.elf" --args "seconds=2 reads=10"
 guest_case svm_memloop --emu qemu -- "$g/memloop.elf"
+guest_case svm_dirty --emu qemu -- "$g/dirty.elf" --args "pages=1024 hot=32 hotwrites=8 rounds=8"
 stopped_case svm_stop_unmapped --emu qemu --guest "$g/faults.elf" --guest-args "mode=unmapped" \
 	--cmdline "strict_mmio=on" -- \
 	'guest stopped: the guest read guest-physical address 0xe0000000, which is neither its RAM .* nor a device \(strict_mmio=on\)' \
