@@ -24,6 +24,7 @@ enum option_type {
 	OPT_NETMASK,  /* contiguous ones, at least one */
 	OPT_MAC,      /* a unicast, non-zero Ethernet address */
 	OPT_COLLECTOR, /* rr_collector=a.b.c.d[:port] (sets the address and the port) */
+	OPT_MIGRATE,   /* migrate=off|a.b.c.d[:port] (the same) */
 	OPT_PORT,     /* off (0) or 1..65535 */
 	OPT_SNAPSHOT, /* snapshot=off, after:SECONDS or exits:N (sets the kind and the moment) */
 };
@@ -87,6 +88,12 @@ static const struct option options[] = {
 	    "exit|continue: what the guest does once its snapshot is written"),
 	OPT("resume", OPT_BOOL, resume, NULL,
 	    "start the guest from the boot module named 'snapshot' (on|off)"),
+	OPT("migrate", OPT_MIGRATE, migrate_ip, NULL,
+	    "off, or the destination a.b.c.d[:port] to migrate the running guest to (port 9720 by default)"),
+	OPT("migrate_after", OPT_U32, migrate_after, NULL,
+	    "seconds of guest time before the migration starts"),
+	OPT("incoming", OPT_PORT, incoming_port, NULL,
+	    "off, or the TCP port 1..65535 to receive a migrating guest on instead of booting it"),
 };
 #undef OPT
 
@@ -111,6 +118,7 @@ void config_defaults(struct config *cfg)
 	cfg->nettest_bytes = CONFIG_NETTEST_BYTES_DEFAULT;
 	cfg->rr_collector_port = CONFIG_COLLECTOR_PORT_DEFAULT;
 	cfg->http_port = CONFIG_HTTP_PORT_DEFAULT;
+	cfg->migrate_port = CONFIG_MIGRATE_PORT_DEFAULT;
 }
 
 static int parse_string(const struct cmdline_token *tok, char *field, size_t size)
@@ -229,13 +237,13 @@ static int parse_port(const char *s, size_t len, u16 *port)
 	return 0;
 }
 
-/* rr_collector=a.b.c.d or a.b.c.d:port (the port keeps its default
- * without ":port"). */
-static int parse_collector(const struct cmdline_token *tok, struct config *cfg)
+/* a.b.c.d or a.b.c.d:port, a unicast address (the port keeps its
+ * default without ":port"): rr_collector=, migrate=. */
+static int parse_endpoint(const struct cmdline_token *tok, u32 *ip_out, u16 *port_out)
 {
 	const char *colon = memchr(tok->value, ':', tok->value_len);
 	size_t ip_len = colon ? (size_t)(colon - tok->value) : tok->value_len;
-	u16 p = cfg->rr_collector_port;
+	u16 p = *port_out;
 	u32 ip;
 	int err = cmdline_parse_ipv4(tok->value, ip_len, &ip);
 
@@ -245,8 +253,8 @@ static int parse_collector(const struct cmdline_token *tok, struct config *cfg)
 		err = -EINVAL;
 	if (err)
 		return err;
-	cfg->rr_collector_ip = ip;
-	cfg->rr_collector_port = p;
+	*ip_out = ip;
+	*port_out = p;
 	return 0;
 }
 
@@ -329,7 +337,11 @@ static int apply_option(struct config *cfg, const struct option *opt,
 	case OPT_MAC:
 		return parse_mac(tok, field);
 	case OPT_COLLECTOR:
-		return parse_collector(tok, cfg);
+		return parse_endpoint(tok, &cfg->rr_collector_ip, &cfg->rr_collector_port);
+	case OPT_MIGRATE:
+		if (value_is(tok, "off"))
+			return (cfg->migrate_ip = 0, 0);
+		return parse_endpoint(tok, &cfg->migrate_ip, &cfg->migrate_port);
 	case OPT_SNAPSHOT:
 		return parse_snapshot(tok, cfg);
 	case OPT_PORT:
@@ -354,6 +366,35 @@ static bool is_image_path(const struct cmdline_token *tok, bool first)
 	return first && !tok->value && tok->key[0] == '/';
 }
 
+/* migrate= and incoming=: the network, and nothing else that owns the
+ * guest's start or its stage-2 protections. */
+static int check_migration(const struct config *cfg)
+{
+	bool migrating = cfg->migrate_ip || cfg->incoming_port;
+	int errors = 0;
+
+	if (!migrating)
+		return 0;
+	if (cfg->migrate_ip && cfg->incoming_port) {
+		pr_err("config: migrate= and incoming= are the two ends of a migration: give one");
+		errors++;
+	}
+	if (cfg->net == NET_OFF) {
+		pr_err("config: %s needs the network: ip=a.b.c.d or ip=dhcp",
+		       cfg->migrate_ip ? "migrate=" : "incoming=");
+		errors++;
+	}
+	if (cfg->rr != RR_CHOICE_OFF || cfg->snapshot != SNAPSHOT_OFF || cfg->trace[0]) {
+		pr_err("config: migration does not combine with rr=, snapshot= or trace= yet");
+		errors++;
+	}
+	if (cfg->incoming_port && cfg->resume) {
+		pr_err("config: incoming= takes the guest from the source: not with resume=on");
+		errors++;
+	}
+	return errors;
+}
+
 /* Options that only make sense together; returns the number of errors. */
 static int check_combinations(const struct config *cfg)
 {
@@ -363,6 +404,7 @@ static int check_combinations(const struct config *cfg)
 		pr_err("config: snapshot= does not combine with rr= yet");
 		errors++;
 	}
+	errors += check_migration(cfg);
 	if (cfg->rr_sink != RR_SINK_TCP)
 		return errors;
 	if (cfg->rr != RR_CHOICE_RECORD) {
@@ -478,6 +520,14 @@ void config_print(const struct config *cfg)
 			fmt_snprintf(when, sizeof(when), "after:%llu", cfg->snapshot_at / NS_PER_SEC);
 		pr_info("config: snapshot=%s snapshot_then=%s resume=%s", when,
 			snapshot_then_names[cfg->snapshot_then], cfg->resume ? "on" : "off");
+	}
+	if (cfg->migrate_ip || cfg->incoming_port) {
+		char dest[16] = "off";
+
+		if (cfg->migrate_ip)
+			format_ipv4(dest, sizeof(dest), cfg->migrate_ip);
+		pr_info("config: migrate=%s:%u migrate_after=%u incoming=%u", dest, cfg->migrate_port,
+			cfg->migrate_after, cfg->incoming_port);
 	}
 	config_print_net(cfg);
 }

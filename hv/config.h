@@ -78,6 +78,10 @@ struct config {
 	u64 snapshot_at;                 /* guest ns, or guest-caused exits */
 	enum snapshot_then snapshot_then; /* after it: stop the guest or let it go on */
 	bool resume;                     /* start from the snapshot module (SNAPSHOT_MODULE_ROLE) */
+	u32 migrate_ip;                  /* migrate=: the destination, host order; 0: off */
+	u16 migrate_port;
+	u32 migrate_after;               /* guest seconds before the migration starts */
+	u16 incoming_port;               /* incoming=: receive the guest on this port; 0: off */
 };
 
 #define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */
@@ -87,6 +91,7 @@ struct config {
 #define CONFIG_NETTEST_BYTES_DEFAULT MiB(16)
 #define CONFIG_COLLECTOR_PORT_DEFAULT 9710 /* docs/log-stream.md */
 #define CONFIG_HTTP_PORT_DEFAULT 8080      /* docs/control-endpoint.md */
+#define CONFIG_MIGRATE_PORT_DEFAULT 9720   /* docs/migration.md */
 
 /* Defaults for every option. */
 void config_defaults(struct config *cfg);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "errno.h"
+#include "hv/dirty_log.h"
 
 int vm_read_gpa(struct vm *vm, u64 gpa, void *dst, size_t len)
 {
@@ -22,6 +23,7 @@ int vm_write_gpa(struct vm *vm, u64 gpa, const void *src, size_t len)
 	if (!dst)
 		return -EFAULT;
 	memcpy(dst, src, len);
+	dirty_log_note(vm, gpa, len);
 	return 0;
 }
 

@@ -18,7 +18,8 @@ int vm_read_gpa(struct vm *vm, u64 gpa, void *dst, size_t len);
 
 /* Copies len bytes from src to guest-physical gpa; 0, or -EFAULT as for
  * vm_read_gpa. Writes bypass the write window: callers that write guest
- * RAM behind the guest's back note the pages themselves (ww_note). */
+ * RAM behind the guest's back note the pages themselves (ww_note). The
+ * dirty log of a migration learns of them here. */
 int vm_write_gpa(struct vm *vm, u64 gpa, const void *src, size_t len);
 
 /* vm_read_gpa as a guest-walker read callback (hv/guest_walk.h); ctx is

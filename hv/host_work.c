@@ -4,6 +4,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/idle.h"
 #include "arch/x86/time.h"
+#include "hv/migrate.h"
 #include "hv/rr/rr.h"
 #include "hv/vm.h"
 #include "log.h"
@@ -26,8 +27,10 @@ static u64 deadline_to_tsc(u64 deadline_ns)
 static void poll_now(struct vm *vm)
 {
 	net_poll();
-	if (vm)
+	if (vm) {
 		rr_pump(vm); /* acknowledgements free the record ring */
+		migrate_pump(vm); /* pre-copy: pages while the guest runs */
+	}
 	next_tsc = deadline_to_tsc(net_next_deadline_ns());
 }
 

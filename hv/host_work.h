@@ -1,7 +1,7 @@
 /*
  * What the hypervisor does for itself while a guest runs: the network
- * (lwIP's received frames and timers, so the control endpoint and the
- * record log's TCP sink). The run loop polls it between guest entries when
+ * (lwIP's received frames and timers, so the control endpoint, the
+ * record log's TCP sink and a migration's pre-copy). The run loop polls it between guest entries when
  * its deadline has passed and arms an exit for that deadline, so a guest
  * that never exits cannot starve it, and a halted guest sleeps no longer.
  */

@@ -25,6 +25,7 @@
 #include "hv/guest_boot.h"
 #include "hv/guest_console.h"
 #include "hv/host_work.h"
+#include "hv/migrate.h"
 #include "hv/snapshot.h"
 #include "hv/vm.h"
 #include "hv/rr/rr.h"
@@ -102,6 +103,9 @@ static int report_run(struct vm *vm)
 	if (snapshot_stopped_guest()) {
 		console_printf("understudy: snapshot written; the guest stopped (snapshot_then=exit)\n");
 		code = PLATFORM_EXIT_OK;
+	} else if (migrate_left()) {
+		console_printf("understudy: migrated\n");
+		code = PLATFORM_EXIT_MIGRATED;
 	} else if (vm->state == VM_EXITED) {
 		console_printf("understudy: guest exited with code %u\n", vm->exit_code);
 		code = (int)vm->exit_code;
@@ -110,6 +114,7 @@ static int report_run(struct vm *vm)
 		vm_dump_guest(vm);
 		code = PLATFORM_EXIT_GUEST_STOPPED;
 	}
+	migrate_report();
 	exit_stats_print(vm);
 	vm_devices_report(vm);
 	tbit_report(vm);
@@ -156,8 +161,8 @@ static void start_network(void)
 		platform_halt(PLATFORM_EXIT_CONFIG);
 	}
 	if (config.net != NET_OFF && net_init(&nc) &&
-	    config.rr_sink == RR_SINK_TCP) {
-		pr_err("rr: rr_sink=tcp needs the network, which did not come up");
+	    (config.rr_sink == RR_SINK_TCP || config.migrate_ip || config.incoming_port)) {
+		pr_err("understudy: rr_sink=tcp, migrate= and incoming= need the network, which did not come up");
 		platform_halt(PLATFORM_EXIT_CONFIG);
 	}
 	if (config.nettest == NETTEST_SERVER || config.nettest == NETTEST_CLIENT)
@@ -183,12 +188,15 @@ static int run_guest(void)
 		pr_err("understudy: the snapshot was refused; the guest was not started");
 		return PLATFORM_EXIT_CONFIG;
 	}
+	if (migrate_incoming(&the_vm, &boot_info, &config))
+		return PLATFORM_EXIT_INCOMING_FAILED;
 	if (config.fault_test == FAULT_TEST_ENTRY)
 		fault_test_corrupt_guest(&the_vm);
 	start = rdtsc();
 	if (rr_init(&the_vm, &boot_info, &config) || tbit_init(&the_vm, &config) ||
 	    trace_init(&the_vm, &boot_info, &config) ||
-	    snapshot_init(&the_vm, &boot_info, &config))
+	    snapshot_init(&the_vm, &boot_info, &config) ||
+	    migrate_init(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_CONFIG;
 	pr_info("understudy: starting the guest");
 	control_set_vm(&the_vm);

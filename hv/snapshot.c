@@ -68,7 +68,9 @@ static int write_pages(struct vm *vm, struct snap_writer *w)
 	return err;
 }
 
-int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink, void *ctx)
+/* The whole VM, or (with_memory false) all but its RAM. */
+static int write_vm(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink, void *ctx,
+		    bool with_memory)
 {
 	struct snap_header h;
 	struct snap_rr rr;
@@ -83,13 +85,24 @@ int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn s
 	err = err ? err : snap_write_vcpu(&writer, &vcpu_rec);
 	err = err ? err : snap_devices_write(vm, &writer);
 	err = err ? err : snap_write_rr(&writer, &rr);
-	err = err ? err : write_pages(vm, &writer);
+	err = err || !with_memory ? err : write_pages(vm, &writer);
 	err = err ? err : snap_write_end(&writer);
 	if (!err)
 		pr_info("snapshot: %llu bytes at landmark %llu, device time %llu ns, RIP %#llx "
-			"(%llu zero pages elided)", writer.bytes, rr.landmark, rr.device_time_ns,
-			vcpu_rec.rip, writer.zero_pages);
+			"(%llu zero pages elided%s)", writer.bytes, rr.landmark, rr.device_time_ns,
+			vcpu_rec.rip, writer.zero_pages, with_memory ? "" : ", RAM not included");
 	return err;
+}
+
+int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink, void *ctx)
+{
+	return write_vm(vm, id, sink, ctx, true);
+}
+
+int snapshot_write_state(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,
+			 void *ctx)
+{
+	return write_vm(vm, id, sink, ctx, false);
 }
 
 static int serial_sink(void *ctx, const void *data, size_t len)

@@ -21,6 +21,11 @@ void snapshot_identity(const struct boot_info *bi, const struct config *cfg,
  * snap_vcpu_quiescent. 0, or the writer's negative errno. */
 int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink, void *ctx);
 
+/* The same without the MEMORY sections: the vCPU, devices and landmark a
+ * migration sends once guest RAM is across (hv/migrate_source.c). */
+int snapshot_write_state(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,
+			 void *ctx);
+
 /* snapshot=: remembers when, opens COM3. 0, or a negative errno with a
  * message (no serial port). */
 int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
@@ -41,5 +46,14 @@ int snapshot_resume(struct vm *vm, const struct boot_info *bi, const struct conf
 
 /* Applies snapshot bytes to vm (what snapshot_resume does with its module). */
 int snapshot_apply(struct vm *vm, const u8 *data, size_t size, const struct snap_identity *id);
+
+/* A snapshot without RAM (snapshot_write_state) for a VM whose RAM came
+ * another way: checks everything (nothing changes), then applies the
+ * vCPU, devices, landmark and device time, leaving guest RAM as it is. 0,
+ * or a negative errno with a message. */
+int snapshot_check_state(struct vm *vm, const u8 *data, size_t size,
+			 const struct snap_identity *id);
+int snapshot_apply_state(struct vm *vm, const u8 *data, size_t size,
+			 const struct snap_identity *id);
 
 #endif

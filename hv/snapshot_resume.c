@@ -30,6 +30,7 @@ struct resume_ctx {
 	struct snap_rr rr;
 	struct snap_header hdr;
 	bool apply;        /* the second pass: RAM is written */
+	bool keep_ram;     /* RAM came another way (a migration): not cleared */
 };
 
 static struct resume_ctx rc;
@@ -75,9 +76,10 @@ static int on_rr(void *ctx, const struct snap_rr *rr)
 
 static int on_ram_clear(void *ctx)
 {
-	struct vm *vm = ((struct resume_ctx *)ctx)->vm;
+	struct resume_ctx *c = ctx;
 
-	memset(vm->ram, 0, vm->ram_size);
+	if (!c->keep_ram)
+		memset(c->vm->ram, 0, c->vm->ram_size);
 	return 0;
 }
 
@@ -101,12 +103,14 @@ static const struct snap_ops ops = {
 };
 
 /* The first pass: everything checked, nothing changed. */
-static int check_pass(struct vm *vm, const u8 *data, size_t size, const struct snap_identity *id)
+static int check_pass(struct vm *vm, const u8 *data, size_t size, const struct snap_identity *id,
+		      bool keep_ram)
 {
 	int err;
 
 	memset(&rc, 0, sizeof(rc));
 	rc.vm = vm;
+	rc.keep_ram = keep_ram;
 	snap_devices_begin(vm);
 	err = snap_verify(&reader, data, size, id, &ops, &rc, &work);
 	if (err) {
@@ -119,9 +123,11 @@ static int check_pass(struct vm *vm, const u8 *data, size_t size, const struct s
 	return snap_vcpu_check(&rc.vcpu); /* would a backend take it? */
 }
 
-int snapshot_apply(struct vm *vm, const u8 *data, size_t size, const struct snap_identity *id)
+/* Both passes; RAM cleared before the snapshot's pages unless keep_ram. */
+static int apply_passes(struct vm *vm, const u8 *data, size_t size,
+			const struct snap_identity *id, bool keep_ram)
 {
-	int err = check_pass(vm, data, size, id);
+	int err = check_pass(vm, data, size, id, keep_ram);
 
 	if (err)
 		return err;
@@ -142,6 +148,23 @@ int snapshot_apply(struct vm *vm, const u8 *data, size_t size, const struct snap
 	pr_info("snapshot: resumed a snapshot taken on %s at landmark %llu, device time %llu ns, "
 		"RIP %#llx", rc.hdr.backend, rc.rr.landmark, rc.rr.device_time_ns, rc.vcpu.rip);
 	return 0;
+}
+
+int snapshot_apply(struct vm *vm, const u8 *data, size_t size, const struct snap_identity *id)
+{
+	return apply_passes(vm, data, size, id, false);
+}
+
+int snapshot_check_state(struct vm *vm, const u8 *data, size_t size,
+			 const struct snap_identity *id)
+{
+	return check_pass(vm, data, size, id, true);
+}
+
+int snapshot_apply_state(struct vm *vm, const u8 *data, size_t size,
+			 const struct snap_identity *id)
+{
+	return apply_passes(vm, data, size, id, true);
 }
 
 int snapshot_resume(struct vm *vm, const struct boot_info *bi, const struct config *cfg)

@@ -52,6 +52,7 @@ struct vm_devices; /* hv/vm_devices.c */
 struct rr_state;   /* hv/rr/rr.h */
 struct tbit_state; /* hv/rr/tbit.h */
 struct write_window; /* hv/rr/write_window.h */
+struct dirty_log;  /* hv/dirty_log.h */
 
 struct vm {
 	const struct virt_backend *hw;
@@ -66,6 +67,7 @@ struct vm {
 	struct rr_state *rr;     /* NULL when neither recording nor replaying */
 	struct tbit_state *tbit; /* NULL when page tables are not write-protected */
 	struct write_window *window; /* NULL unless recording or replaying */
+	struct dirty_log *dirty; /* NULL unless migrating (dirty-page tracking) */
 	u64 boot_written_end;    /* the loader wrote guest RAM below this only */
 	bool strict_mmio;        /* stop at unclaimed memory instead of a PC bus's answer */
 	u64 start_tsc;      /* host TSC when the guest first ran */

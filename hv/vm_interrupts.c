@@ -14,7 +14,6 @@
 #include "hv/vm_devices_internal.h"
 #include "log.h"
 
-#define NS_PER_SEC 1000000000ULL
 #define IRQ_PIT 0
 #define IOAPIC_PIN_PIT 2 /* ISA IRQ 0 */
 #define IOAPIC_PIN_PIC 0 /* the 8259's INT output (virtual wire through the IOAPIC) */

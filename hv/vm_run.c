@@ -14,9 +14,11 @@
 #include "arch/x86/idle.h"
 #include "arch/x86/time.h"
 #include "arch/x86/trap.h"
+#include "hv/dirty_log.h"
 #include "hv/exits.h"
 #include "hv/host_work.h"
 #include "hv/insn_fetch.h"
+#include "hv/migrate.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
 #include "hv/rr/write_window.h"
@@ -208,7 +210,9 @@ static void prepare_entry(struct vcpu *v)
  * the same instructions in every run), the exit handlers for the rest. A
  * single step ends the T bit's step and the tracer's alike: the tracer
  * stepping through a page-table write must not keep the T bit from
- * protecting the page again (nor from counting its landmark). An
+ * protecting the page again (nor from counting its landmark). A migration's
+ * dirty log takes the first write to each page it protects (no landmark:
+ * migration and record/replay do not run together). An
  * asynchronous exit (a host interrupt, a timer) never ends a T-bit step:
  * it happens at different moments in record and replay.
  */
@@ -219,9 +223,10 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	bool shared_step = e->reason == VEXIT_MTF; /* ends every step under way */
 	bool tbit = !replayer && (!tracing || shared_step) && tbit_exit_is_ours(vm, e);
 	bool window = !replayer && !tracing && !tbit && ww_exit_is_ours(vm, e);
-	bool ours = replayer || tracing || tbit || window;
+	bool dirty = !replayer && !tracing && !tbit && !window && dirty_log_exit_is_ours(vm, e);
+	bool ours = replayer || tracing || tbit || window || dirty;
 	bool guest_caused = !replayer && !e->step_intercepted &&
-			    (tbit || window || (!tracing && exit_is_guest_caused(e->reason)));
+			    (tbit || window || (!tracing && !dirty && exit_is_guest_caused(e->reason)));
 
 	if (guest_caused)
 		vm->stats.guest_caused_exits++; /* the landmark this exit's events carry */
@@ -233,6 +238,8 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 		tbit_handle_exit(vm, e);
 	if (window)
 		ww_handle_exit(vm, e);
+	if (dirty)
+		dirty_log_handle_exit(vm, e);
 	if (tracing)
 		trace_handle_exit(vm, e);
 	if (!ours) {
@@ -258,6 +265,7 @@ void vm_run(struct vm *vm)
 	while (vm->state == VM_RUNNING) {
 		host_work_poll(vm);
 		snapshot_poll(vm); /* between two exits, before anything is injected */
+		migrate_poll(vm);  /* the same: the stun of a live migration */
 		if (vm->state != VM_RUNNING)
 			break;
 		prepare_entry(v);

@@ -71,8 +71,8 @@ extern unsigned char *net_ram_heap; /* net/net.c */
 
 /* --- TCP ------------------------------------------------------------------------ */
 #define TCP_MSS 1460
-#define TCP_WND (16 * TCP_MSS)
-#define TCP_SND_BUF (16 * TCP_MSS)
+#define TCP_WND (44 * TCP_MSS) /* 64240: the largest without window scaling */
+#define TCP_SND_BUF (44 * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_QUEUE_OOSEQ 1
 #define LWIP_TCP_KEEPALIVE 1

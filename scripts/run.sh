@@ -42,7 +42,9 @@
 # (exit code N)"): with a guest, the code the guest wrote to its exit port,
 # 120 when the hypervisor stopped the guest (the reason is on stderr), 121
 # without usable virtualization, 122 when a replay diverged, 123 when a
-# record log did not all reach its sink, 125 after a hypervisor panic, 126
+# record log did not all reach its sink, 118 when the guest migrated away
+# (migrate=), 119 when an incoming migration failed (incoming=), 125 after
+# a hypervisor panic, 126
 # for a refused command line; 124 on timeout; 4 when understudy.efi
 # returned to the firmware;
 # 3 when the emulator stopped without the hypervisor saying why; 2 for bad

@@ -18,8 +18,10 @@ enum platform_kind {
 #define PLATFORM_EXIT_NO_VIRT 121       /* no usable VMX/SVM, or the guest failed to load */
 #define PLATFORM_EXIT_REPLAY_DIVERGED 122 /* replay did not match the recording */
 #define PLATFORM_EXIT_LOG_INCOMPLETE 123 /* record: the log did not all reach its sink */
+#define PLATFORM_EXIT_MIGRATED 118      /* migrate=: the guest left for the destination */
 #define PLATFORM_EXIT_PANIC 125         /* hypervisor panic or fatal exception */
 #define PLATFORM_EXIT_CONFIG 126        /* refused to start: bad configuration */
+#define PLATFORM_EXIT_INCOMING_FAILED 119 /* incoming=: no guest arrived whole */
 
 void platform_detect(void);
 enum platform_kind platform_kind(void);

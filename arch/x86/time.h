@@ -5,6 +5,8 @@
 
 #include "types.h"
 
+#define NS_PER_SEC 1000000000ULL
+
 struct clock_info {
 	u64 tsc_hz;
 	u64 tsc_hz_measured; /* against the PIT */

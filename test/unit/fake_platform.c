@@ -20,6 +20,7 @@
 #include "drivers/serial/uart16550.h"
 #include "errno.h"
 #include "hv/host_work.h"
+#include "hv/migrate.h"
 #include "net/logstream/logstream_out.h"
 
 #define MAX_ALLOCATIONS 256
@@ -178,6 +179,11 @@ u64 host_work_deadline_tsc(void)
 }
 
 void host_work_serve(struct vm *vm, u32 seconds)
+{
+}
+
+/* No network: never a migration (hv/migrate.h). */
+void migrate_poll(struct vm *vm)
 {
 }
 

@@ -1,0 +1,46 @@
+/*
+ * Live migration between two Understudy hosts (docs/migration.md). The
+ * source (migrate=) sends guest RAM while the guest runs, round after
+ * round of the pages it dirtied meanwhile (hv/dirty_log.h), then stuns
+ * it: the last dirty pages, the vCPU and devices (a snapshot without
+ * RAM), and the stream's end; once the destination says it holds all of
+ * it, the source sends GO, prints "migrated" and stops for good. The
+ * destination (incoming=) loads the same guest image, receives instead of
+ * booting it, and resumes the guest at GO. Whatever fails before GO
+ * leaves the guest running on the source, and the destination discards
+ * what it received.
+ */
+#ifndef UNDERSTUDY_HV_MIGRATE_H
+#define UNDERSTUDY_HV_MIGRATE_H
+
+#include "hv/vm.h"
+
+struct boot_info;
+struct config;
+
+/* migrate=: remembers the destination and the moment. 0 (nothing to do
+ * without migrate=). */
+int migrate_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* Between two exits (run loop): starts the migration when its moment has
+ * come, and stuns the guest for the switch-over once the rounds converged. */
+void migrate_poll(struct vm *vm);
+
+/* With the network's polls (hv/host_work.c): sends pages while the guest
+ * runs. */
+void migrate_pump(struct vm *vm);
+
+/* Did the guest leave for the destination (the run ended in GO)? */
+bool migrate_left(void);
+
+/* Prints the migration's figures (rounds, pages and bytes by encoding,
+ * the stun) when there was one. */
+void migrate_report(void);
+
+/* incoming=: receives the guest from a source instead of starting it: 0
+ * with vm holding the migrated guest ready to run, or a negative errno
+ * (the reason printed; nothing received is used). 0 at once without
+ * incoming=. */
+int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * The destination of a live migration (see migrate.h). The guest image is
+ * loaded as for a boot, so the VM has the identity a source's HELLO must
+ * match; then, instead of starting the guest, the destination listens.
+ * Pages land in guest RAM as they come (the guest is not running, and a
+ * later round's copy replaces an earlier one); the vCPU and device state
+ * is kept aside and checked when DONE arrives; READY tells the source so;
+ * GO applies the state and the guest resumes here. A stream refused, a
+ * source that goes away or falls silent before GO: the destination says
+ * so and ends without running the guest.
+ */
+#include "hv/migrate.h"
+
+#include <string.h>
+
+#include "arch/x86/idle.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/time.h"
+#include "errno.h"
+#include "hv/config.h"
+#include "hv/snapshot.h"
+#include "log.h"
+#include "net/migrate/mig_link.h"
+#include "net/net.h"
+#include "proto/migrate_proto.h"
+
+#define WAIT_SOURCE_NS (600 * NS_PER_SEC)   /* for a source to connect */
+#define SILENCE_NS (30 * NS_PER_SEC)        /* a source that stopped sending */
+#define SLEEP_MAX_NS 1000000ULL             /* poll at least every 1 ms */
+#define REPLY_MAX (MIG_FRAME_HDR + MIG_REASON_MAX + 16)
+
+static struct {
+	struct vm *vm;
+	struct snap_identity id;
+	struct mig_link link;
+	struct mig_encoder enc;
+	struct mig_decoder dec;
+	struct mig_hello hello;
+	size_t state_len;
+	u64 pages;
+	bool go;
+	const char *failure;
+} md;
+
+static u8 frame_buf[MIG_FRAME_HDR + MIG_PAYLOAD_MAX];
+static u8 state_buf[MIG_PAYLOAD_MAX];
+static struct page_codec_work work;
+
+/* A reply to the source (a few bytes: TCP always has room for them). */
+static void reply(u8 type, const char *reason)
+{
+	u8 out[REPLY_MAX];
+	int n = type == MIG_REFUSE ? mig_encode_refuse(&md.enc, reason, out, sizeof(out))
+				   : mig_encode_empty(&md.enc, type, out, sizeof(out));
+
+	if (n > 0)
+		mig_link_send(&md.link, out, (size_t)n);
+}
+
+/* Stops taking the stream; the source is told why when it can be. */
+static int refuse(const char *why)
+{
+	reply(MIG_REFUSE, why);
+	md.failure = why;
+	return -EPERM;
+}
+
+static int on_hello(void *ctx, const struct mig_hello *h)
+{
+	md.hello = *h;
+	if (h->id.ram_size != md.id.ram_size)
+		return refuse("the guest's RAM size differs from this destination's guest_mem=");
+	if (h->id.kernel_hash != md.id.kernel_hash || h->id.modules_hash != md.id.modules_hash ||
+	    h->id.cmdline_hash != md.id.cmdline_hash)
+		return refuse("another guest image or command line than this destination's");
+	console_printf("migration: the source (%s) sends a guest of %llu MiB\n", h->backend,
+		       h->id.ram_size >> 20);
+	reply(MIG_ACCEPT, NULL);
+	return 0;
+}
+
+static u8 *on_page_buffer(void *ctx, u64 pfn)
+{
+	return pfn < md.vm->ram_size / PAGE_SIZE ? md.vm->ram + pfn * PAGE_SIZE : NULL;
+}
+
+static int on_page(void *ctx, u64 pfn, unsigned enc, size_t enc_len)
+{
+	md.pages++;
+	return 0;
+}
+
+static int on_state(void *ctx, const u8 *snap, size_t len)
+{
+	if (len > sizeof(state_buf))
+		return refuse("the vCPU and device state is too large");
+	memcpy(state_buf, snap, len);
+	md.state_len = len;
+	return 0;
+}
+
+/* The stream is complete: the state must be one this VM takes. */
+static int on_done(void *ctx, const struct mig_done *d)
+{
+	if (snapshot_check_state(md.vm, state_buf, md.state_len, &md.id))
+		return refuse("the vCPU and device state is refused (see the destination's log)");
+	console_printf("migration: received %llu pages and the vCPU and device state; ready\n",
+		       md.pages);
+	reply(MIG_READY, NULL);
+	return 0;
+}
+
+static int on_go(void *ctx, u8 type, const char *reason)
+{
+	if (type == MIG_GO)
+		md.go = true;
+	return 0;
+}
+
+static const struct mig_ops ops = {
+	.hello = on_hello,
+	.page_buffer = on_page_buffer,
+	.page = on_page,
+	.state = on_state,
+	.done = on_done,
+	.reply = on_go,
+};
+
+static int on_rx(void *ctx, const u8 *data, size_t len)
+{
+	int err = mig_decoder_push(&md.dec, data, len);
+
+	if (err && !md.failure) {
+		pr_err("migration: the stream is refused: %s", md.dec.msg);
+		refuse("the stream is refused (see the destination's log)");
+	}
+	return err;
+}
+
+/* Why the wait for GO must end now, or NULL to go on waiting. */
+static const char *wait_ends(u64 now, u64 listen_ns)
+{
+	if (md.failure)
+		return md.failure;
+	if (md.link.state == MIG_LINK_DOWN)
+		return md.link.failure ? md.link.failure : "the connection ended";
+	if (md.link.state == MIG_LINK_LISTENING && now - listen_ns > WAIT_SOURCE_NS)
+		return "no source came";
+	if (md.link.state == MIG_LINK_UP && now - md.link.heard_ns > SILENCE_NS)
+		return "the source stopped sending";
+	return NULL;
+}
+
+/* Serves the link until GO or a failure. */
+static const char *receive(void)
+{
+	u64 listen_ns = time_now_ns();
+	const char *why;
+
+	while (!md.go) {
+		u64 now;
+
+		net_poll();
+		if (md.go)
+			break;
+		now = time_now_ns();
+		mig_link_poll(&md.link, now);
+		if ((why = wait_ends(now, listen_ns)))
+			return why;
+		idle_until_ns(MIN(net_next_deadline_ns(), now + SLEEP_MAX_NS), SLEEP_MAX_NS);
+	}
+	return NULL;
+}
+
+int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	const char *why;
+	int err;
+
+	if (!cfg->incoming_port)
+		return 0;
+	memset(&md, 0, sizeof(md));
+	md.vm = vm;
+	snapshot_identity(bi, cfg, &md.id);
+	md.id.ram_size = vm->ram_size;
+	mig_encoder_init(&md.enc);
+	mig_decoder_init(&md.dec, MIG_TO_DESTINATION, &ops, NULL, frame_buf, sizeof(frame_buf), &work);
+	if ((err = mig_link_listen(&md.link, cfg->incoming_port, on_rx, NULL, NULL))) {
+		pr_err("migration: cannot listen on port %u (%d)", cfg->incoming_port, err);
+		return err;
+	}
+	console_printf("migration: waiting for the source on %s:%u\n", net_address(),
+		       cfg->incoming_port);
+	why = receive();
+	if (!why && snapshot_apply_state(vm, state_buf, md.state_len, &md.id))
+		why = "the vCPU and device state could not be applied";
+	mig_link_close(&md.link, NULL);
+	if (why) {
+		console_printf("migration: incoming migration failed: %s; what was received is "
+			       "discarded and the guest does not run here\n", why);
+		return -EIO;
+	}
+	console_printf("migration: resuming the guest migrated from %s (%llu pages in %u rounds)\n",
+		       md.hello.backend, md.pages, md.dec.round + 1);
+	return 0;
+}

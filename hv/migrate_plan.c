@@ -1,0 +1,90 @@
+/* Pre-copy's convergence rule and a migration's figures (migrate_internal.h). */
+#include "hv/migrate_internal.h"
+
+#include <string.h>
+
+#include "log.h"
+
+#define NS_PER_S 1000000000ULL
+
+void mig_plan_start(struct mig_round_plan *p, u64 npages, u64 now_ns)
+{
+	memset(p, 0, sizeof(*p));
+	p->npages = npages;
+	p->last_dirty = npages;
+	p->round_start_ns = now_ns;
+}
+
+/* The stun the dirty pages would take at the round's throughput and bytes
+ * per page (UINT64_MAX when nothing was measured). */
+static u64 predict_stun_ns(const struct mig_round_plan *p, u64 dirty, u64 bytes, u64 ns)
+{
+	u64 bytes_per_page;
+
+	if (!dirty)
+		return 0;
+	if (!bytes || !ns || !p->round_pages)
+		return UINT64_MAX;
+	bytes_per_page = bytes / p->round_pages + 1;
+	return dirty * bytes_per_page * ns / bytes;
+}
+
+void mig_plan_round_end(struct mig_round_plan *p, u64 dirty, u64 acked, u64 now_ns)
+{
+	u64 bytes = acked - p->round_start_acked, ns = now_ns - p->round_start_ns;
+
+	p->link_bytes_per_s = ns ? bytes * NS_PER_S / ns : 0;
+	p->predicted_stun_ns = predict_stun_ns(p, dirty, bytes, ns);
+	console_printf("migration: round %u: %llu pages sent, %llu dirtied meanwhile, link %llu KiB/s, "
+		       "a stun now would take %llu us\n", p->round, p->round_pages, dirty,
+		       p->link_bytes_per_s >> 10,
+		       p->predicted_stun_ns == UINT64_MAX ? 0 : p->predicted_stun_ns / 1000);
+	if (p->predicted_stun_ns <= MIG_STUN_TARGET_NS)
+		p->why = "the pages left fit the stun target";
+	else if (p->round + 1 >= MIG_SHRINK_ROUNDS && dirty >= p->last_dirty)
+		p->why = "the dirty set stopped shrinking";
+	else if (p->round + 1 >= MIG_ROUNDS_MAX)
+		p->why = "the round cap";
+	p->converged = p->why != NULL;
+	p->last_dirty = dirty;
+	p->round++;
+	p->round_pages = 0;
+	p->round_start_ns = now_ns;
+	p->round_start_acked = acked;
+}
+
+void mig_figures_page(struct mig_figures *f, u8 kind, size_t len)
+{
+	f->pages++;
+	f->bytes += len;
+	if (kind < PAGE_ENC_COUNT) {
+		f->enc_pages[kind]++;
+		f->enc_bytes[kind] += len;
+	}
+}
+
+static u64 share_x1000(u64 part, u64 whole)
+{
+	return whole ? part * 1000 / whole : 0;
+}
+
+void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan *p,
+		       const struct dirty_log_stats *d)
+{
+	u64 resent = f->pages - p->npages; /* pages after round 0's whole copy */
+	u64 share = share_x1000(f->stun_pages, resent);
+
+	for (unsigned k = 0; k < PAGE_ENC_COUNT; k++)
+		if (f->enc_pages[k])
+			console_printf("migration: encoding %s: %llu pages, %llu bytes\n",
+				       page_enc_name(k), f->enc_pages[k], f->enc_bytes[k]);
+	console_printf("migration: dirty tracking by write protection: %llu epochs, %llu faults "
+		       "(%llu cycles), %llu pages noted by the hypervisor, harvests %llu cycles\n",
+		       d->epochs, d->faults, d->fault_cycles, d->noted, d->harvest_cycles);
+	console_printf("migration: summary: rounds %u, pages %llu, bytes %llu (RAM %llu), "
+		       "stun %llu cycles, %llu pages (%llu.%llu%% of the pages sent again), "
+		       "%llu ms in all, pre-copy ended: %s\n",
+		       f->rounds, f->pages, f->bytes, p->npages * PAGE_CODEC_PAGE, f->stun_cycles,
+		       f->stun_pages, share / 10, share % 10, (f->end_ns - f->start_ns) / 1000000,
+		       p->why ? p->why : "-");
+}

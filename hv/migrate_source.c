@@ -1,0 +1,394 @@
+/*
+ * The source of a live migration (see migrate.h). Pre-copy runs beside
+ * the guest: between exits, as the network is polled and as the
+ * destination acknowledges bytes, pages of the current round's set are
+ * encoded into PAGES frames and handed to TCP. A round's set is every page
+ * for round 0, then the pages the dirty log caught during the round
+ * before. When a round ends, the convergence rule (migrate_plan.c) says
+ * whether another round is worth it; if not, the run loop stuns the guest
+ * at the next moment it can be saved and the rest is sent with the guest
+ * held.
+ */
+#include "hv/migrate.h"
+
+#include <string.h>
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/time.h"
+#include "errno.h"
+#include "hv/config.h"
+#include "hv/dirty_log.h"
+#include "hv/migrate_internal.h"
+#include "hv/snapshot.h"
+#include "hv/snapshot_vcpu.h"
+#include "log.h"
+#include "net/migrate/mig_link.h"
+#include "net/net.h"
+#include "proto/migrate_proto.h"
+
+#define CONNECT_TIMEOUT_NS (60 * NS_PER_SEC)  /* for the destination to listen */
+#define REPLY_TIMEOUT_NS (30 * NS_PER_SEC)    /* for ACCEPT, READY, GO's ACK */
+#define PAGES_FRAME_MAX (64u << 10)           /* bytes of one PAGES frame */
+#define REPLY_FRAME_CAP (MIG_FRAME_HDR + MIG_REASON_MAX + 16)
+#define STATE_MAX (MIG_PAYLOAD_MAX - 64)      /* the snapshot without RAM */
+
+enum phase {
+	MS_OFF,        /* no migrate= */
+	MS_WAITING,    /* for migrate_after */
+	MS_CONNECTING, /* the link, then HELLO and its ACCEPT */
+	MS_PRECOPY,    /* rounds while the guest runs */
+	MS_STUN,       /* converged: stun at the next quiescent moment */
+	MS_LEFT,       /* GO acknowledged: the guest runs at the destination */
+	MS_FAILED,     /* the guest stays here */
+};
+
+static struct {
+	enum phase phase;
+	struct vm *vm;
+	u32 ip;
+	u16 port;
+	u64 at_ns;
+	struct snap_identity id;
+	struct mig_link link;
+	struct mig_encoder enc;
+	struct mig_decoder replies;
+	bool accepted, ready;
+	const char *refusal;
+	u64 npages;
+	u64 *set;          /* the round's pages still to send */
+	u64 cursor;        /* next page to look at in set */
+	size_t tx_len, tx_pos;
+	struct mig_round_plan plan;
+	struct mig_figures fig;
+} ms;
+
+static u8 tx[MIG_FRAME_HDR + MIG_PAYLOAD_MAX];
+static u8 reply_frame[REPLY_FRAME_CAP];
+static u8 state_buf[STATE_MAX];
+static u8 enc_page[PAGE_CODEC_MAX];
+static struct page_codec_work work;
+static char refusal_text[MIG_REASON_MAX + 1];
+
+static int on_reply(void *ctx, u8 type, const char *reason)
+{
+	if (type == MIG_ACCEPT)
+		ms.accepted = true;
+	else if (type == MIG_READY)
+		ms.ready = true;
+	else if (type == MIG_REFUSE) {
+		memcpy(refusal_text, reason, MIN(strlen(reason), sizeof(refusal_text) - 1));
+		ms.refusal = refusal_text;
+	}
+	return 0;
+}
+
+static const struct mig_ops reply_ops = { .reply = on_reply };
+
+static int on_rx(void *ctx, const u8 *data, size_t len)
+{
+	if (mig_decoder_push(&ms.replies, data, len)) {
+		pr_err("migration: the destination's reply is refused: %s", ms.replies.msg);
+		return -EBADMSG;
+	}
+	return ms.refusal ? -EPERM : 0;
+}
+
+/* --- sending --------------------------------------------------------------- */
+
+/* Hands what is left of the frame in tx to TCP; true once all of it is. */
+static bool tx_flush(void)
+{
+	while (ms.tx_pos < ms.tx_len) {
+		size_t n = MIN(mig_link_room(&ms.link), ms.tx_len - ms.tx_pos);
+
+		if (!n || mig_link_send(&ms.link, tx + ms.tx_pos, n))
+			return false;
+		ms.tx_pos += n;
+	}
+	return true;
+}
+
+static void tx_frame(int len)
+{
+	ms.tx_len = len > 0 ? (size_t)len : 0;
+	ms.tx_pos = 0;
+}
+
+static bool in_set(u64 p)
+{
+	return ms.set[p / 64] & (1ULL << (p % 64));
+}
+
+/* Encodes the next pages of the round's set into one PAGES frame; false
+ * when the set is exhausted. */
+static bool build_pages_frame(u32 round)
+{
+	int added = 0;
+
+	mig_pages_begin(&ms.enc, round, tx, MIN(sizeof(tx), PAGES_FRAME_MAX));
+	for (; ms.cursor < ms.npages; ms.cursor++) {
+		const u8 *page;
+		size_t n;
+
+		if (!in_set(ms.cursor))
+			continue;
+		page = ms.vm->ram + ms.cursor * PAGE_SIZE;
+		n = page_encode(page, NULL, enc_page, &work);
+		if (mig_pages_add(&ms.enc, ms.cursor, enc_page, n))
+			break; /* full: this page starts the next frame */
+		ms.set[ms.cursor / 64] &= ~(1ULL << (ms.cursor % 64));
+		mig_figures_page(&ms.fig, enc_page[0], n);
+		added++;
+	}
+	tx_frame(mig_pages_finish(&ms.enc));
+	return added > 0;
+}
+
+/* The round ran out of pages: harvest the next set, say so, and decide. */
+static void end_round(void)
+{
+	u64 dirty = dirty_log_harvest(ms.vm, ms.set);
+	struct mig_round r = { ms.plan.round, ms.plan.round_pages, dirty };
+
+	tx_frame(mig_encode_round(&ms.enc, &r, tx, sizeof(tx)));
+	mig_plan_round_end(&ms.plan, dirty, ms.link.bytes_acked, time_now_ns());
+	ms.cursor = 0;
+	if (ms.plan.converged)
+		ms.phase = MS_STUN;
+}
+
+/* Keeps TCP's send buffer full with the round's pages (pre-copy). */
+static void precopy_fill(void)
+{
+	while (ms.phase == MS_PRECOPY && tx_flush()) {
+		u64 before = ms.fig.pages;
+
+		if (build_pages_frame(ms.plan.round)) {
+			ms.plan.round_pages += ms.fig.pages - before;
+			continue;
+		}
+		end_round();
+	}
+}
+
+static void on_sent(void *ctx)
+{
+	if (ms.phase == MS_PRECOPY)
+		precopy_fill();
+}
+
+/* --- set-up ---------------------------------------------------------------- */
+
+int migrate_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	u64 pa, bytes;
+
+	memset(&ms, 0, sizeof(ms));
+	if (!cfg->migrate_ip)
+		return 0;
+	ms.vm = vm;
+	ms.ip = cfg->migrate_ip;
+	ms.port = cfg->migrate_port;
+	ms.at_ns = (u64)cfg->migrate_after * NS_PER_SEC;
+	snapshot_identity(bi, cfg, &ms.id);
+	ms.id.ram_size = vm->ram_size;
+	ms.npages = vm->ram_size / PAGE_SIZE;
+	bytes = (ms.npages + 63) / 64 * 8;
+	if (page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa)) {
+		pr_err("migration: no memory for the page set");
+		return -ENOMEM;
+	}
+	ms.set = phys_to_virt(pa);
+	ms.phase = MS_WAITING;
+	return 0;
+}
+
+static void fail(const char *why)
+{
+	if (ms.phase == MS_FAILED || ms.phase == MS_LEFT)
+		return;
+	dirty_log_stop(ms.vm);
+	mig_link_close(&ms.link, why);
+	ms.phase = MS_FAILED;
+	console_printf("migration: failed: %s; the guest runs on here\n", why);
+}
+
+static void start(void)
+{
+	struct mig_hello h = { MIG_VERSION, ms.id, time_clocks()->tsc_hz, "" };
+	u32 ip_be = __builtin_bswap32(ms.ip);
+
+	memcpy(h.backend, ms.vm->hw->name, MIN(strlen(ms.vm->hw->name), MIG_BACKEND_NAME));
+	mig_encoder_init(&ms.enc);
+	mig_decoder_init(&ms.replies, MIG_TO_SOURCE, &reply_ops, NULL, reply_frame,
+			 sizeof(reply_frame), &work);
+	mig_link_connect(&ms.link, ip_be, ms.port, CONNECT_TIMEOUT_NS, on_rx, on_sent, NULL);
+	tx_frame(mig_encode_hello(&ms.enc, &h, tx, sizeof(tx)));
+	ms.fig.start_ns = time_now_ns();
+	ms.phase = MS_CONNECTING;
+	pr_info("migration: connecting to the destination");
+}
+
+/* ACCEPT came: every page is round 0's, and the dirty log starts now. */
+static void begin_precopy(void)
+{
+	if (dirty_log_start(ms.vm)) {
+		fail("no memory for dirty-page tracking");
+		return;
+	}
+	memset(ms.set, 0xFF, (ms.npages + 63) / 64 * 8);
+	if (ms.npages % 64)
+		ms.set[ms.npages / 64] = (1ULL << (ms.npages % 64)) - 1;
+	mig_plan_start(&ms.plan, ms.npages, time_now_ns());
+	ms.phase = MS_PRECOPY;
+	console_printf("migration: the destination accepted; sending %llu pages while the guest runs\n",
+		       ms.npages);
+	precopy_fill();
+}
+
+/* What the link and the replies say, whatever the phase. */
+static void check_link(void)
+{
+	u64 now = time_now_ns();
+
+	mig_link_poll(&ms.link, now);
+	if (ms.refusal)
+		fail(ms.refusal);
+	else if (ms.link.state == MIG_LINK_DOWN)
+		fail(ms.link.failure ? ms.link.failure : "the connection ended");
+	else if (ms.phase == MS_CONNECTING && ms.link.state == MIG_LINK_UP &&
+		 now - ms.link.heard_ns > REPLY_TIMEOUT_NS)
+		fail("the destination did not answer HELLO");
+}
+
+void migrate_pump(struct vm *vm)
+{
+	if (ms.phase != MS_CONNECTING && ms.phase != MS_PRECOPY)
+		return;
+	check_link();
+	if (ms.phase == MS_CONNECTING) {
+		tx_flush();
+		if (ms.accepted)
+			begin_precopy();
+	} else if (ms.phase == MS_PRECOPY) {
+		precopy_fill();
+	}
+}
+
+/* --- the stun -------------------------------------------------------------- */
+
+/* Polls the network and sends tx until done() holds; false when the
+ * migration failed or timeout_ns passed first. */
+static bool stunned_until(bool (*done)(void), u64 timeout_ns)
+{
+	u64 end = time_now_ns() + timeout_ns;
+
+	while (!done()) {
+		net_poll();
+		if (done()) /* before the link's state: a peer may close right after */
+			break;
+		check_link();
+		tx_flush();
+		if (ms.phase == MS_FAILED)
+			return false;
+		if (time_now_ns() >= end) {
+			fail("the destination stopped taking data");
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool tx_sent(void)
+{
+	return tx_flush();
+}
+
+static bool ready_came(void)
+{
+	return ms.ready;
+}
+
+static bool all_acked(void)
+{
+	return tx_flush() && mig_link_drained(&ms.link);
+}
+
+/* Sends a frame and waits until TCP has taken it. */
+static bool send_stunned(int len)
+{
+	if (len <= 0) {
+		fail("a frame could not be built");
+		return false;
+	}
+	tx_frame(len);
+	return stunned_until(tx_sent, REPLY_TIMEOUT_NS);
+}
+
+static int state_sink(void *ctx, const void *data, size_t len)
+{
+	return snap_buf_sink(ctx, data, len);
+}
+
+/* The rest of the pages, the vCPU and devices, DONE; READY back. */
+static bool send_final(u32 round)
+{
+	struct snap_buf sb = { state_buf, sizeof(state_buf), 0 };
+
+	if (!stunned_until(tx_sent, REPLY_TIMEOUT_NS))
+		return false;
+	ms.fig.stun_dirty = dirty_log_harvest(ms.vm, ms.set);
+	ms.cursor = 0;
+	for (u64 before = ms.fig.pages; build_pages_frame(round); before = ms.fig.pages) {
+		ms.fig.stun_pages += ms.fig.pages - before;
+		if (!stunned_until(tx_sent, REPLY_TIMEOUT_NS))
+			return false;
+	}
+	if (snapshot_write_state(ms.vm, &ms.id, state_sink, &sb)) {
+		fail("the vCPU and device state did not fit a frame");
+		return false;
+	}
+	return send_stunned(mig_encode_state(&ms.enc, state_buf, sb.len, tx, sizeof(tx))) &&
+	       send_stunned(mig_encode_done(&ms.enc, tx, sizeof(tx))) &&
+	       stunned_until(ready_came, REPLY_TIMEOUT_NS);
+}
+
+/* With the guest held: everything else, then GO once the destination is
+ * ready; the guest stays here if anything fails before GO is through. */
+static void stun(struct vm *vm)
+{
+	u64 start = rdtsc();
+
+	if (!send_final(ms.plan.round))
+		return;
+	if (!send_stunned(mig_encode_empty(&ms.enc, MIG_GO, tx, sizeof(tx))) ||
+	    !stunned_until(all_acked, REPLY_TIMEOUT_NS))
+		return;
+	ms.fig.stun_cycles = rdtsc() - start;
+	ms.fig.end_ns = time_now_ns();
+	ms.fig.rounds = ms.plan.round + 1;
+	dirty_log_stop(vm);
+	mig_link_close(&ms.link, NULL);
+	ms.phase = MS_LEFT;
+	vm_stop(vm, "migrated: the guest runs on at the destination");
+}
+
+void migrate_poll(struct vm *vm)
+{
+	if (ms.phase == MS_WAITING && vm_guest_ns(vm) >= ms.at_ns)
+		start();
+	else if (ms.phase == MS_STUN && snap_vcpu_quiescent(vm))
+		stun(vm);
+}
+
+bool migrate_left(void)
+{
+	return ms.phase == MS_LEFT;
+}
+
+void migrate_report(void)
+{
+	if (ms.phase == MS_LEFT)
+		mig_figures_print(&ms.fig, &ms.plan, dirty_log_stats());
+}

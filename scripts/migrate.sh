@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Live-migrates a running guest between two Understudy instances
+# (docs/migration.md): a destination started with incoming= and a source
+# started with migrate=, each in its own emulator, their NICs joined by a
+# socket network (QEMU: the destination listens on a free loopback port,
+# the source connects).
+#
+#   scripts/migrate.sh --guest FILE [--guest-args "..."] --after SECONDS
+#                      [--from qemu] [--to qemu] [--nic e1000|virtio-net-pci]
+#                      [--timeout SECONDS] [--logs DIR]
+#                      [--kill-destination-after SECONDS]
+#                      [--kill-source-after SECONDS]
+#                      [--destination-guest-args "..."]
+#
+# Standard output: the guest's console as the outside saw it across both
+# hosts: the source's bytes until the switch-over, then the destination's.
+# Standard error: both hypervisors' logs (prefixed "source: " and
+# "destination: "), then a summary line (rounds, pages and bytes by
+# encoding, the stun). Exit status: the guest's exit code wherever it
+# ended; 2 for bad arguments; 3 when an instance did not come up.
+#
+# The kill options are for the fault tests: SIGKILL of one emulator that
+# many seconds after the source started (the other must cope).
+# --destination-guest-args gives the destination another guest command
+# line (a foreign guest: it must refuse the stream).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+SOURCE_IP=10.9.0.1
+DEST_IP=10.9.0.2
+MIGRATE_PORT=9720
+LISTEN_WAIT_S=120
+
+guest="" guest_args="" after="" from=qemu to=qemu nic=e1000 timeout_s=300 logs=""
+kill_dest_after="" kill_source_after="" dest_guest_args=""
+
+usage() {
+	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--guest) guest=$2; shift 2 ;;
+	--guest-args) guest_args=$2; shift 2 ;;
+	--after) after=$2; shift 2 ;;
+	--from) from=$2; shift 2 ;;
+	--to) to=$2; shift 2 ;;
+	--nic) nic=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--logs) logs=$2; shift 2 ;;
+	--kill-destination-after) kill_dest_after=$2; shift 2 ;;
+	--kill-source-after) kill_source_after=$2; shift 2 ;;
+	--destination-guest-args) dest_guest_args=$2; shift 2 ;;
+	-h | --help) usage ;;
+	*) echo "migrate.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+done
+[ -n "$guest" ] && [ -n "$after" ] || { echo "migrate.sh: --guest and --after are required" >&2; usage; }
+[ -f "$guest" ] || { echo "migrate.sh: no guest file '$guest'" >&2; exit 2; }
+case "$after" in '' | *[!0-9]*) echo "migrate.sh: --after takes whole seconds" >&2; exit 2 ;; esac
+for e in "$from" "$to"; do
+	[ "$e" = qemu ] || {
+		echo "migrate.sh: '$e': only QEMU instances can be joined yet (Bochs has no network to another instance here; docs/migration.md)" >&2
+		exit 2
+	}
+done
+
+tmp_logs=""
+if [ -z "$logs" ]; then
+	logs=$(mktemp -d)
+	tmp_logs=1
+fi
+mkdir -p "$logs"
+. "$root/test/system/net_lib.sh"
+
+port=$(free_port)
+dest_pid="" src_pid=""
+cleanup() {
+	stop_instance "$src_pid"
+	stop_instance "$dest_pid"
+	[ -z "$tmp_logs" ] || rm -rf "$logs"
+}
+trap cleanup EXIT
+
+run_args=(--timeout "$timeout_s" --guest "$guest" --nic "$nic")
+dest_args=("${run_args[@]}")
+[ -z "$guest_args" ] || run_args+=(--guest-args "$guest_args")
+[ -n "$dest_guest_args" ] || dest_guest_args=$guest_args
+[ -z "$dest_guest_args" ] || dest_args+=(--guest-args "$dest_guest_args")
+
+start_instance "$logs/destination" --emu "$to" "${dest_args[@]}" \
+	--netdev "socket,id=n0,listen=127.0.0.1:$port" \
+	--cmdline "selftest=off http=off ip=$DEST_IP incoming=$MIGRATE_PORT"
+dest_pid=$inst_pid
+if ! wait_for_line "$logs/destination.stderr" '^migration: waiting for the source' "$dest_pid" "$LISTEN_WAIT_S"; then
+	sed 's/^/destination: /' "$logs/destination.stderr" >&2
+	echo "migrate.sh: the destination did not come up" >&2
+	exit 3
+fi
+
+start_instance "$logs/source" --emu "$from" "${run_args[@]}" \
+	--netdev "socket,id=n0,connect=127.0.0.1:$port" \
+	--cmdline "selftest=off http=off ip=$SOURCE_IP migrate=$DEST_IP:$MIGRATE_PORT migrate_after=$after"
+src_pid=$inst_pid
+
+# The kill of a fault test: SIGKILL of one emulator (the one timeout(1)
+# runs in the instance's session).
+kill_emulator() { # pid
+	local pids
+	pids=$(ps -o pid=,comm= -s "$1" 2>/dev/null | awk '$2 ~ /^(qemu|bochs)/ { print $1 }')
+	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+}
+if [ -n "$kill_dest_after" ]; then
+	(sleep "$kill_dest_after"; kill_emulator "$dest_pid") &
+elif [ -n "$kill_source_after" ]; then
+	(sleep "$kill_source_after"; kill_emulator "$src_pid") &
+fi
+
+wait_or_stop "$src_pid" "$timeout_s"
+src_status=$wait_status
+src_pid=""
+if [ "$src_status" = 118 ]; then # migrated: the guest ends at the destination
+	wait_or_stop "$dest_pid" "$timeout_s"
+	dest_status=$wait_status
+	status=$dest_status
+	cat "$logs/source" "$logs/destination"
+else
+	wait_or_stop "$dest_pid" 60
+	dest_status=$wait_status
+	status=$src_status
+	cat "$logs/source"
+fi
+dest_pid=""
+sed 's/^/source: /' "$logs/source.stderr" >&2
+sed 's/^/destination: /' "$logs/destination.stderr" >&2
+summary=$(sed -n 's/^migration: summary: //p' "$logs/source.stderr" | tail -n 1)
+echo "migrate.sh: source exit $src_status, destination exit $dest_status; ${summary:-no migration summary}" >&2
+exit "$status"

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Live migration (docs/migration.md) between two QEMU (SVM) instances joined
+# by a socket network, through scripts/migrate.sh: test guests migrated
+# mid-run must print, across both hosts, the native run's deterministic
+# lines with its exit code, and the source must have migrated (not run the
+# guest to its end). Then the faults: the destination killed during the
+# migration (the source runs the guest on, unharmed, and says the
+# migration failed), the source killed during it (the destination discards
+# what it received and says so), and a destination with another guest
+# command line (it refuses the stream; the guest runs on at the source).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+g=$root/build/guests
+
+# Runs migrate.sh; sets mig_status; NAME.out (console across both hosts),
+# NAME.err (both hypervisors' logs), NAME.logs/ (each side's files).
+migrate_run() { # name migrate.sh-args...
+	local name=$1
+	shift
+	rm -rf "$results/$name.logs"
+	set +e
+	"$root/scripts/migrate.sh" --logs "$results/$name.logs" "$@" \
+		>"$results/$name.out" 2>"$results/$name.err"
+	mig_status=$?
+	set -e
+}
+
+native_run() { # name guest args
+	set +e
+	"$root/scripts/run_native.sh" "$2" --args "$3" >"$results/$1.native" 2>/dev/null
+	native_status=$?
+	set -e
+}
+
+# mig_case NAME GUEST ARGS AFTER: migrated after AFTER guest seconds.
+mig_case() {
+	local name=$1 guest=$2 args=$3 after=$4 lines summary
+	native_run "$name" "$guest" "$args"
+	migrate_run "$name" --guest "$guest" --guest-args "$args" --after "$after"
+	summary=$(sed -n 's/^migrate.sh: //p' "$results/$name.err" | tail -n 1)
+	if ! grep -q '^source: understudy: migrated$' "$results/$name.err"; then
+		echo "FAIL: $name: the source did not migrate ($(grep -m1 -E 'migration: .*failed|guest stopped' "$results/$name.err" || echo "$summary"))"
+	elif ! grep -q '^destination: migration: resuming the guest' "$results/$name.err"; then
+		echo "FAIL: $name: the destination did not resume the guest ($summary)"
+	elif [ "$mig_status" != "$native_status" ]; then
+		echo "FAIL: $name: exit code $mig_status across the migration, $native_status natively ($summary)"
+	elif [ ! -s "$results/$name.logs/source" ] || [ ! -s "$results/$name.logs/destination" ]; then
+		echo "FAIL: $name: one side printed nothing (not migrated mid-run; $summary)"
+	elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.out" \
+		>"$results/$name.diff" 2>&1; then
+		echo "FAIL: $name: the console across both hosts differs from the native run (see $results/$name.diff)"
+	else
+		lines="$(grep -c -v '^~ ' "$results/$name.logs/source") + $(grep -c -v '^~ ' "$results/$name.logs/destination")"
+		echo "PASS: $name ($lines deterministic lines before + after; $summary)"
+	fi
+}
+
+# The destination dies: the guest must end at the source as natively.
+dest_killed_case() { # name guest args after kill_after
+	local name=$1
+	native_run "$name" "$2" "$3"
+	migrate_run "$name" --guest "$2" --guest-args "$3" --after "$4" --kill-destination-after "$5"
+	if ! grep -q '^source: migration: failed: ' "$results/$name.err"; then
+		echo "FAIL: $name: the source did not report the failed migration"
+	elif grep -q '^source: understudy: migrated$' "$results/$name.err"; then
+		echo "FAIL: $name: the source says it migrated to a killed destination"
+	elif [ "$mig_status" != "$native_status" ] ||
+		! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.out" \
+			>"$results/$name.diff" 2>&1; then
+		echo "FAIL: $name: the guest on the source did not end as natively (exit $mig_status, native $native_status; $results/$name.diff)"
+	else
+		echo "PASS: $name ($(sed -n 's/^source: migration: failed: //p' "$results/$name.err" | head -n 1))"
+	fi
+}
+
+# The source dies during the migration: the destination must discard.
+source_killed_case() { # name guest args after kill_after
+	local name=$1 dest_status
+	migrate_run "$name" --guest "$2" --guest-args "$3" --after "$4" --kill-source-after "$5"
+	dest_status=$(sed -n 's/^migrate.sh: source exit .*, destination exit \([0-9]*\);.*/\1/p' "$results/$name.err")
+	if ! grep -q '^destination: migration: incoming migration failed: .*discarded' "$results/$name.err"; then
+		echo "FAIL: $name: the destination did not say it discarded the migration (exit $dest_status)"
+	elif [ "$dest_status" != 119 ]; then
+		echo "FAIL: $name: destination exit $dest_status, expected 119 (incoming migration failed)"
+	elif [ -s "$results/$name.logs/destination" ]; then
+		echo "FAIL: $name: the destination ran the guest"
+	else
+		echo "PASS: $name ($(sed -n 's/^destination: migration: incoming migration failed: \(.*\); what.*/\1/p' "$results/$name.err"))"
+	fi
+}
+
+mig_case migrate_ticker_svm "$g/ticker.elf" "seconds=6" 2
+mig_case migrate_dirty_svm "$g/dirty.elf" "pages=1024 hot=32 rounds=80" 1
+mig_case migrate_timer_svm "$g/timer.elf" "" 0
+dest_killed_case migrate_dest_killed_svm "$g/ticker.elf" "seconds=8" 1 4
+source_killed_case migrate_source_killed_svm "$g/ticker.elf" "seconds=8" 1 4
+
+# A destination with another guest command line refuses the stream.
+name=migrate_foreign_svm
+native_run "$name" "$g/ticker.elf" "seconds=4"
+migrate_run "$name" --guest "$g/ticker.elf" --guest-args "seconds=4" --after 1 \
+	--destination-guest-args "seconds=5"
+if ! grep -q '^source: migration: failed: another guest image' "$results/$name.err"; then
+	echo "FAIL: $name: the source did not report the destination's refusal"
+elif [ "$mig_status" != "$native_status" ] ||
+	! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.out" \
+		>"$results/$name.diff" 2>&1; then
+	echo "FAIL: $name: the guest on the source did not end as natively (exit $mig_status)"
+elif ! grep -q '^destination: migration: incoming migration failed' "$results/$name.err"; then
+	echo "FAIL: $name: the destination did not end saying it took nothing"
+else
+	echo "PASS: $name (refused: $(sed -n 's/^source: migration: failed: //p' "$results/$name.err" | head -n 1))"
+fi
