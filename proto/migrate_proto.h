@@ -44,6 +44,7 @@
 
 #include "proto/page_codec.h"
 #include "proto/snapshot.h"
+#include "proto/wire.h"
 #include "types.h"
 
 #define MIG_MAGIC "USTDYMIG"
@@ -54,6 +55,10 @@
 #define MIG_BACKEND_NAME 8
 #define MIG_PAGES_PREFIX 8             /* PAGES: round, count */
 #define MIG_PAGE_RECORD_MAX (10 + PAGE_CODEC_MAX) /* varint, encoding */
+#define MIG_HELLO_HEAD 12              /* HELLO: magic, version */
+#define MIG_HELLO_SIZE 60              /* HELLO of version 1 */
+#define MIG_ROUND_SIZE 20
+#define MIG_DONE_SIZE 24
 
 enum mig_frame_type {
 	MIG_HELLO = 1,
@@ -80,6 +85,12 @@ struct mig_round {
 	u64 dirty_left;  /* dirty pages the source still had */
 };
 
+/* The prefix of a PAGES frame; the page records follow. */
+struct mig_pages {
+	u32 round;
+	u32 count;       /* page records that follow */
+};
+
 struct mig_done {
 	u64 frames;      /* frames before DONE, HELLO included */
 	u64 pages;       /* in all PAGES frames */
@@ -88,6 +99,33 @@ struct mig_done {
 
 /* The frame's name ("HELLO", ...), or "type <n>" in a static buffer. */
 const char *mig_frame_name(u8 type);
+
+/* --- the records and frame types (proto/migrate_types.c) ------------------------ */
+
+extern const struct wire_table mig_hello_head_table; /* magic, version (a struct mig_hello) */
+extern const struct wire_table mig_hello_table;      /* the rest of HELLO */
+extern const struct wire_table mig_pages_table;      /* struct mig_pages */
+extern const struct wire_table mig_round_table;
+extern const struct wire_table mig_done_table;
+
+/* What each frame type is: who sends it and the payload lengths it may
+ * have (HELLO's upper bound is checked after its version). */
+struct mig_type_info {
+	u8 type;
+	u8 dir;             /* enum mig_direction: the stream that carries it */
+	const char *name;
+	u32 min, max;       /* payload bytes */
+};
+
+/* The type's description, or NULL for a type neither stream carries. */
+const struct mig_type_info *mig_type(u8 type);
+
+/* A frame's checksum: XXH3-64 of the header's first 8 bytes (hdr) and the
+ * payload, seeded with the frame's sequence number. */
+u64 mig_checksum(const u8 *hdr, const u8 *payload, size_t len, u64 seq);
+/* The chain after a frame with this checksum: XXH3-64 of the checksum's 8
+ * little-endian bytes, seeded with the chain so far (0 before the first). */
+u64 mig_chain_next(u64 chain, u64 checksum);
 
 /* --- sending ------------------------------------------------------------------- */
 
@@ -110,10 +148,16 @@ struct mig_encoder {
 	size_t pages_cap, pages_len;
 	u32 pages_count;
 	u64 pages_last;     /* page number of the last page added, + 1 (0: none yet) */
+	u32 pages_round;    /* the round of the PAGES frame being built */
+	u64 ram_pages;      /* from HELLO: page numbers stay below it */
+	/* the destination's replies (mig_encode_empty, mig_encode_refuse) */
+	bool accept_sent, ready_sent, refuse_sent, go_sent;
 };
 
 void mig_encoder_init(struct mig_encoder *e);
 
+/* HELLO says MIG_VERSION whatever h->version holds; ram_size must be a
+ * whole number of pages. */
 int mig_encode_hello(struct mig_encoder *e, const struct mig_hello *h, u8 *out, size_t cap);
 int mig_encode_round(struct mig_encoder *e, const struct mig_round *r, u8 *out, size_t cap);
 /* STATE: snap (len bytes, at most MIG_PAYLOAD_MAX) as its payload. */
@@ -145,10 +189,12 @@ struct mig_ops {
 	int (*hello)(void *ctx, const struct mig_hello *h);
 	/* The page's decoding target and its previous contents (the same
 	 * buffer: the destination's copy, a delta is applied in place), or
-	 * NULL to refuse the page number. */
+	 * NULL to refuse the page number. Without this callback pages are
+	 * decoded into the work memory only to check them. */
 	u8 *(*page_buffer)(void *ctx, u64 pfn);
 	int (*page)(void *ctx, u64 pfn, unsigned enc, size_t enc_len);
 	int (*round)(void *ctx, const struct mig_round *r);
+	/* snap lies in the frame buffer: valid during the call only */
 	int (*state)(void *ctx, const u8 *snap, size_t len);
 	int (*done)(void *ctx, const struct mig_done *d);
 	int (*reply)(void *ctx, u8 type, const char *reason); /* ACCEPT, REFUSE, READY, GO */
@@ -178,6 +224,7 @@ struct mig_decoder {
 	u64 ram_pages;       /* from HELLO */
 	u32 round;
 	bool hello_seen, state_seen, done_seen, round_seen;
+	bool accept_seen, ready_seen, refuse_seen, go_seen;
 	int error;           /* 0, or the first failure */
 	char msg[160];
 };

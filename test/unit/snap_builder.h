@@ -111,7 +111,7 @@ static void sb_device(struct snap_device *d, const char *name, u32 version, cons
 
 /* Writes the whole snapshot into out (cap bytes) with a scratch buffer of
  * scratch_cap bytes; returns its length (0 on failure). */
-static size_t sb_write(u8 *out, size_t cap, size_t scratch_cap)
+static inline size_t sb_write(u8 *out, size_t cap, size_t scratch_cap)
 {
 	static u8 scratch[1 << 20];
 	struct snap_buf buf = { out, cap, 0 };
