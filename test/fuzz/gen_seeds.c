@@ -1,4 +1,4 @@
-// sources: arch/x86/acpi.c proto/snapshot_types.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
+// sources: arch/x86/acpi.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
 // uses: lz4
 /*
  * Writes the fuzzers' seed corpora (test/fuzz/corpus/<fuzzer>/) from the same
@@ -17,6 +17,7 @@
 #include "test/unit/efi_image_builder.h"
 #include "test/unit/linux_image_builder.h"
 #include "test/unit/mb2_builder.h"
+#include "test/unit/mig_builder.h"
 #include "test/unit/snap_builder.h"
 
 static const char *out_dir = "test/fuzz/corpus";
@@ -294,6 +295,35 @@ static void seed_snapshot(void)
 	write_seed("snapshot", "small_guest_many_sections", buf, n);
 }
 
+/* That guest migrated (fuzz_migrate: a split byte, then the source's
+ * stream): one PAGES frame a round, many small ones, and the shortest
+ * whole stream (HELLO, STATE, DONE, GO). */
+static void seed_migrate(void)
+{
+	static u8 buf[1 + MB_STREAM_MAX];
+	static const unsigned shortest[] = { 0, 5, 6, 7 }; /* mb_build's frames */
+	size_t n, len = 1;
+
+	buf[0] = 0x80;
+	n = mb_build(buf + 1, sizeof(buf) - 1, MIG_FRAME_HDR + MIG_PAYLOAD_MAX);
+	write_seed("migrate", "small_guest", buf, 1 + n);
+	if (!n || mb_nframes != 8) {
+		fprintf(stderr, "gen_seeds: migration stream not built\n");
+		exit(1);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		memmove(buf + len, buf + 1 + mb_frames[shortest[i]].off, mb_frames[shortest[i]].len);
+		len += mb_frames[shortest[i]].len;
+	}
+	mb_repair(buf + 1, len - 1);
+	buf[0] = 0x10;
+	write_seed("migrate", "shortest", buf, len);
+	n = mb_build(buf + 1, sizeof(buf) - 1,
+		     MIG_FRAME_HDR + MIG_PAGES_PREFIX + 2 * MIG_PAGE_RECORD_MAX);
+	buf[0] = 0xF0;
+	write_seed("migrate", "small_guest_many_frames", buf, 1 + n);
+}
+
 /* Each page encoding of pages from that guest's RAM, for the decoder (mode
  * byte 0: no previous copy, 1: the one the fuzzer builds), and two pages
  * for the encoder (mode 0x81: with a previous copy). */
@@ -345,5 +375,6 @@ int main(int argc, char **argv)
 	seed_linux_loader();
 	seed_snapshot();
 	seed_page_codec();
+	seed_migrate();
 	return 0;
 }

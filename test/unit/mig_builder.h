@@ -6,6 +6,7 @@
  * a page turned zero, a zero page filled), ROUND, STATE (a snapshot
  * without memory), DONE, GO. Also mb_repair, which makes checksums and
  * DONE right again after a test or the fuzzer changed a stream.
+ * The includer brings an errno.h (the project's or the C library's).
  */
 #ifndef UNDERSTUDY_TEST_UNIT_MIG_BUILDER_H
 #define UNDERSTUDY_TEST_UNIT_MIG_BUILDER_H
@@ -13,7 +14,6 @@
 #include <string.h>
 
 #include "endian.h"
-#include "errno.h"
 #include "proto/migrate_proto.h"
 #include "snap_builder.h"
 
