@@ -33,8 +33,10 @@ void migrate_pump(struct vm *vm);
 /* Did the guest leave for the destination (the run ended in GO)? */
 bool migrate_left(void);
 
-/* Prints the migration's figures (rounds, pages and bytes by encoding,
- * the stun) when there was one. */
+/* At the end of the run: prints the migration's figures (rounds, pages
+ * and bytes by encoding, the stun) when the guest left, or ends a
+ * migration the guest's end overtook (the destination is told by the
+ * connection's end). */
 void migrate_report(void);
 
 /* incoming=: receives the guest from a source instead of starting it: 0

@@ -25,7 +25,7 @@
 #include "proto/migrate_proto.h"
 
 #define WAIT_SOURCE_NS (600 * NS_PER_SEC)   /* for a source to connect */
-#define SILENCE_NS (30 * NS_PER_SEC)        /* a source that stopped sending */
+#define SILENCE_NS (10 * NS_PER_SEC)        /* a source that stopped sending */
 #define SLEEP_MAX_NS 1000000ULL             /* poll at least every 1 ms */
 #define REPLY_MAX (MIG_FRAME_HDR + MIG_REASON_MAX + 16)
 

@@ -29,6 +29,7 @@
 
 #define CONNECT_TIMEOUT_NS (60 * NS_PER_SEC)  /* for the destination to listen */
 #define REPLY_TIMEOUT_NS (30 * NS_PER_SEC)    /* for ACCEPT, READY, GO's ACK */
+#define SILENCE_NS (10 * NS_PER_SEC)          /* bytes unacknowledged this long: gone */
 #define PAGES_FRAME_MAX (64u << 10)           /* bytes of one PAGES frame */
 #define REPLY_FRAME_CAP (MIG_FRAME_HDR + MIG_REASON_MAX + 16)
 #define STATE_MAX (MIG_PAYLOAD_MAX - 64)      /* the snapshot without RAM */
@@ -260,6 +261,9 @@ static void check_link(void)
 	else if (ms.phase == MS_CONNECTING && ms.link.state == MIG_LINK_UP &&
 		 now - ms.link.heard_ns > REPLY_TIMEOUT_NS)
 		fail("the destination did not answer HELLO");
+	else if (ms.link.state == MIG_LINK_UP && !mig_link_drained(&ms.link) &&
+		 now - ms.link.heard_ns > SILENCE_NS)
+		fail("the destination stopped acknowledging data");
 }
 
 void migrate_pump(struct vm *vm)
@@ -391,4 +395,9 @@ void migrate_report(void)
 {
 	if (ms.phase == MS_LEFT)
 		mig_figures_print(&ms.fig, &ms.plan, dirty_log_stats());
+	else if (ms.phase == MS_CONNECTING || ms.phase == MS_PRECOPY || ms.phase == MS_STUN)
+		fail("the guest ended before the migration completed");
+	else if (ms.phase == MS_WAITING)
+		console_printf("migration: the guest ended before migrate_after=%llu s\n",
+			       ms.at_ns / NS_PER_SEC);
 }

@@ -20,7 +20,8 @@
 # ended; 2 for bad arguments; 3 when an instance did not come up.
 #
 # The kill options are for the fault tests: SIGKILL of one emulator that
-# many seconds after the source started (the other must cope).
+# many seconds after the destination accepted the migration (the other
+# must cope).
 # --destination-guest-args gives the destination another guest command
 # line (a foreign guest: it must refuse the stream).
 set -euo pipefail
@@ -107,16 +108,21 @@ start_instance "$logs/source" --emu "$from" "${run_args[@]}" \
 src_pid=$inst_pid
 
 # The kill of a fault test: SIGKILL of one emulator (the one timeout(1)
-# runs in the instance's session).
+# runs in the instance's session), that many seconds after the source
+# said the destination accepted the migration.
 kill_emulator() { # pid
 	local pids
 	pids=$(ps -o pid=,comm= -s "$1" 2>/dev/null | awk '$2 ~ /^(qemu|bochs)/ { print $1 }')
 	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
 }
+kill_during_migration() { # pid seconds
+	wait_for_line "$logs/source.stderr" '^migration: the destination accepted' "$src_pid" "$timeout_s" &&
+		sleep "$2" && kill_emulator "$1" && echo "migrate.sh: killed an emulator $2 s into the migration" >&2
+}
 if [ -n "$kill_dest_after" ]; then
-	(sleep "$kill_dest_after"; kill_emulator "$dest_pid") &
+	kill_during_migration "$dest_pid" "$kill_dest_after" &
 elif [ -n "$kill_source_after" ]; then
-	(sleep "$kill_source_after"; kill_emulator "$src_pid") &
+	kill_during_migration "$src_pid" "$kill_source_after" &
 fi
 
 wait_or_stop "$src_pid" "$timeout_s"

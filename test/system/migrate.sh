@@ -91,9 +91,11 @@ source_killed_case() { # name guest args after kill_after
 
 mig_case migrate_ticker_svm "$g/ticker.elf" "seconds=6" 2
 mig_case migrate_dirty_svm "$g/dirty.elf" "pages=1024 hot=32 rounds=80" 1
-mig_case migrate_timer_svm "$g/timer.elf" "" 0
-dest_killed_case migrate_dest_killed_svm "$g/ticker.elf" "seconds=8" 1 4
-source_killed_case migrate_source_killed_svm "$g/ticker.elf" "seconds=8" 1 4
+# A 32 MiB working set: pre-copy's first round takes seconds, long enough
+# to kill an emulator 1 s into it; the guest runs long enough for the
+# source to notice before it ends.
+dest_killed_case migrate_dest_killed_svm "$g/dirty.elf" "pages=8192 hot=32 rounds=120" 1 1
+source_killed_case migrate_source_killed_svm "$g/dirty.elf" "pages=8192 hot=32 rounds=120" 1 1
 
 # A destination with another guest command line refuses the stream.
 name=migrate_foreign_svm
