@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Live-migrates a running guest between two Understudy instances
 # (docs/migration.md): a destination started with incoming= and a source
-# started with migrate=, each in its own emulator, their NICs joined by a
-# socket network (QEMU: the destination listens on a free loopback port,
-# the source connects).
+# started with migrate=, each in its own emulator (QEMU: SVM, Bochs: VMX),
+# their NICs joined: two QEMUs by a socket network (the destination
+# listens on a free loopback port, the source connects), else through a
+# bxhub (Bochs' Ethernet hub; QEMU joins it with a dgram netdev).
 #
 #   scripts/migrate.sh --guest FILE [--guest-args "..."] --after SECONDS
-#                      [--from qemu] [--to qemu] [--nic e1000|virtio-net-pci]
+#                      [--from qemu|bochs] [--to qemu|bochs] [--nic e1000|virtio-net-pci]
 #                      [--timeout SECONDS] [--logs DIR]
 #                      [--kill-destination-after SECONDS]
 #                      [--kill-source-after SECONDS]
@@ -63,10 +64,7 @@ done
 [ -f "$guest" ] || { echo "migrate.sh: no guest file '$guest'" >&2; exit 2; }
 case "$after" in '' | *[!0-9]*) echo "migrate.sh: --after takes whole seconds" >&2; exit 2 ;; esac
 for e in "$from" "$to"; do
-	[ "$e" = qemu ] || {
-		echo "migrate.sh: '$e': only QEMU instances can be joined yet (Bochs has no network to another instance here; docs/migration.md)" >&2
-		exit 2
-	}
+	case "$e" in qemu | bochs) ;; *) echo "migrate.sh: --from and --to take qemu or bochs, not '$e'" >&2; exit 2 ;; esac
 done
 
 tmp_logs=""
@@ -77,14 +75,48 @@ fi
 mkdir -p "$logs"
 . "$root/test/system/net_lib.sh"
 
-port=$(free_port)
-dest_pid="" src_pid=""
+dest_pid="" src_pid="" hub_pid=""
 cleanup() {
 	stop_instance "$src_pid"
 	stop_instance "$dest_pid"
+	[ -z "$hub_pid" ] || kill "$hub_pid" 2>/dev/null || true
 	[ -z "$tmp_logs" ] || rm -rf "$logs"
 }
 trap cleanup EXIT
+
+# Four free UDP ports from an even base: bxhub's two sessions and its own.
+free_udp_base() {
+	python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    base = random.randrange(20000, 60000, 2)
+    socks = []
+    try:
+        for p in range(base, base + 4):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind(("127.0.0.1", p))
+            socks.append(s)
+    except OSError:
+        continue
+    finally:
+        for s in socks:
+            s.close()
+    print(base)
+    break
+PY
+}
+
+if [ "$from" = qemu ] && [ "$to" = qemu ]; then
+	port=$(free_port)
+	dest_netdev="socket,id=n0,listen=127.0.0.1:$port"
+	src_netdev="socket,id=n0,connect=127.0.0.1:$port"
+else
+	base=$(free_udp_base)
+	bxhub -ports=2 -base="$base" -loglev=0 >"$logs/bxhub.log" 2>&1 &
+	hub_pid=$!
+	dest_netdev="bxhub:$base"
+	src_netdev="bxhub:$((base + 2))"
+fi
 
 run_args=(--timeout "$timeout_s" --guest "$guest" --nic "$nic")
 dest_args=("${run_args[@]}")
@@ -93,7 +125,7 @@ dest_args=("${run_args[@]}")
 [ -z "$dest_guest_args" ] || dest_args+=(--guest-args "$dest_guest_args")
 
 start_instance "$logs/destination" --emu "$to" "${dest_args[@]}" \
-	--netdev "socket,id=n0,listen=127.0.0.1:$port" \
+	--netdev "$dest_netdev" \
 	--cmdline "selftest=off http=off ip=$DEST_IP incoming=$MIGRATE_PORT"
 dest_pid=$inst_pid
 if ! wait_for_line "$logs/destination.stderr" '^migration: waiting for the source' "$dest_pid" "$LISTEN_WAIT_S"; then
@@ -103,7 +135,7 @@ if ! wait_for_line "$logs/destination.stderr" '^migration: waiting for the sourc
 fi
 
 start_instance "$logs/source" --emu "$from" "${run_args[@]}" \
-	--netdev "socket,id=n0,connect=127.0.0.1:$port" \
+	--netdev "$src_netdev" \
 	--cmdline "selftest=off http=off ip=$SOURCE_IP migrate=$DEST_IP:$MIGRATE_PORT migrate_after=$after"
 src_pid=$inst_pid
 
@@ -140,8 +172,8 @@ else
 	cat "$logs/source"
 fi
 dest_pid=""
-sed 's/^/source: /' "$logs/source.stderr" >&2
-sed 's/^/destination: /' "$logs/destination.stderr" >&2
+awk '{ print "source: " $0 }' "$logs/source.stderr" >&2
+awk '{ print "destination: " $0 }' "$logs/destination.stderr" >&2
 summary=$(sed -n 's/^migration: summary: //p' "$logs/source.stderr" | tail -n 1)
 echo "migrate.sh: source exit $src_status, destination exit $dest_status; ${summary:-no migration summary}" >&2
 exit "$status"

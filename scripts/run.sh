@@ -21,10 +21,13 @@
 # guest then stops (exit status 0) or, with --snapshot-then continue, goes
 # on. --resume starts the guest from a snapshot FILE (the same guest,
 # arguments and modules must be given; docs/snapshot-format.md).
-# --nic adds a network card (repeat it for more; default none). Under QEMU
-# card N is attached to the Nth --netdev SPEC (a QEMU -netdev value, by
+# --nic adds a network card (repeat it for more; default none). Card N is
+# attached to the Nth --netdev SPEC: under QEMU a -netdev value (by
 # default "user,id=nN": user-mode networking, gateway 10.0.2.2); under
-# Bochs only e1000 exists, on Bochs' slirp (the same 10.0.2.0/24 network).
+# Bochs, where only e1000 exists, Bochs' slirp (the same 10.0.2.0/24
+# network) without one. Under either, "bxhub:PORT" makes the card session
+# PORT of a bxhub (Bochs' Ethernet hub): how Bochs reaches another
+# instance (scripts/migrate.sh).
 #
 # --efi-direct boots build/understudy.efi straight from an ESP folder under
 # OVMF, without GRUB: the folder holds it as \EFI\BOOT\BOOTX64.EFI (the

@@ -46,15 +46,33 @@ emulator_description() { # emu uefi cpu
 }
 
 # Network cards: the caller may set the arrays emu_nics (models: e1000,
-# virtio-net-pci) and emu_netdevs (QEMU -netdev values, one per card;
-# default "user,id=nN" for card N). Without cards the machine has none, as
-# before (QEMU -net none).
+# virtio-net-pci) and emu_netdevs (one per card; default "user,id=nN" for
+# card N under QEMU, Bochs' slirp under Bochs). Without cards the machine
+# has none, as before (QEMU -net none). A netdev is a QEMU -netdev value,
+# or, for either emulator, "bxhub:PORT": the card is session PORT of a
+# bxhub (Bochs' Ethernet hub, `bxhub -base=B` serves sessions B, B+2, ...):
+# Bochs' socket ethmod, or QEMU's dgram netdev, receiving on UDP PORT and
+# sending to PORT+1 on the loopback. That is how a Bochs instance reaches
+# another instance.
 BOCHS_MAX_E1000=4 # bochsrc "e1000: card=0..3"
 
 # The -netdev value for card i: the given one, or user networking.
 nic_netdev() { # i
 	local specs=(${emu_netdevs[@]+"${emu_netdevs[@]}"})
 	if [ "$1" -lt "${#specs[@]}" ]; then echo "${specs[$1]}"; else echo "user,id=n$1"; fi
+}
+
+# A bxhub session's MAC address, from its port: the sessions of a hub must
+# differ (an e1000 does not take frames from its own address).
+bxhub_mac() { # port
+	printf '52:54:01:00:%02x:%02x' $(($1 >> 8)) $(($1 & 255))
+}
+
+# The bxhub session port of card i's netdev, or nothing.
+nic_bxhub_port() { # i
+	local specs=(${emu_netdevs[@]+"${emu_netdevs[@]}"})
+	[ "$1" -lt "${#specs[@]}" ] || return 0
+	echo "${specs[$1]}" | sed -n -E 's/^bxhub:([0-9]+)$/\1/p'
 }
 
 # Prints why the cards cannot be given to emulator emu and fails, or
@@ -72,13 +90,16 @@ check_nics() { # emu
 		*:e1000|*:virtio-net-pci) ;;
 		*) echo "--nic must be e1000, virtio-net-pci or none, not '$model'"; return 1 ;;
 		esac
-		if [ "$1" != bochs ] && ! nic_netdev "$i" | grep -q -E '(^|,)id=[^,]+'; then
+		if [ -n "$(nic_bxhub_port "$i")" ]; then
+			continue
+		elif [ "$i" -lt "${#specs[@]}" ] && [ "${specs[$i]:0:6}" = bxhub: ]; then
+			echo "--netdev '${specs[$i]}': bxhub:PORT takes a UDP port number"; return 1
+		elif [ "$1" = bochs ] && [ "$i" -lt "${#specs[@]}" ]; then
+			echo "--netdev '${specs[$i]}' is for QEMU; Bochs takes bxhub:PORT or its slirp (no --netdev)"; return 1
+		elif [ "$1" != bochs ] && ! nic_netdev "$i" | grep -q -E '(^|,)id=[^,]+'; then
 			echo "--netdev '$(nic_netdev "$i")' has no id="; return 1
 		fi
 	done
-	if [ "$1" = bochs ] && [ "${#specs[@]}" -gt 0 ]; then
-		echo "--netdev is for QEMU; Bochs' e1000 always uses its slirp"; return 1
-	fi
 	if [ "$1" = bochs ] && [ "${#nics[@]}" -gt "$BOCHS_MAX_E1000" ]; then
 		echo "Bochs has at most $BOCHS_MAX_E1000 e1000 cards"; return 1
 	fi
@@ -87,20 +108,32 @@ check_nics() { # emu
 # QEMU arguments for the cards: each a -netdev and a -device on it, with
 # romfile= empty so no iPXE option ROM is needed (or loaded).
 qemu_nic_args() {
-	local i spec id
+	local i spec id port mac
 	for i in ${emu_nics[@]+"${!emu_nics[@]}"}; do
 		spec=$(nic_netdev "$i")
+		port=$(nic_bxhub_port "$i")
+		mac=""
+		if [ -n "$port" ]; then
+			spec="dgram,id=n$i,local.type=inet,local.host=127.0.0.1,local.port=$port,remote.type=inet,remote.host=127.0.0.1,remote.port=$((port + 1))"
+			mac=",mac=$(bxhub_mac "$port")"
+		fi
 		id=$(echo "$spec" | sed -n -E 's/^(.*,)?id=([^,]+).*/\2/p')
-		printf '%s\n' -netdev "$spec" -device "${emu_nics[$i]},netdev=$id,romfile="
+		printf '%s\n' -netdev "$spec" -device "${emu_nics[$i]},netdev=$id,romfile=$mac"
 	done
 }
 
 # bochsrc lines for the cards: e1000 on Bochs' slirp (10.0.2.0/24, gateway
-# 10.0.2.2, like QEMU's user networking), MAC 52:54:00:12:34:56 and up.
+# 10.0.2.2, like QEMU's user networking) or a bxhub session, MAC
+# 52:54:00:12:34:56 and up.
 bochs_nic_lines() {
-	local i
+	local i port
 	for i in ${emu_nics[@]+"${!emu_nics[@]}"}; do
-		echo "e1000: card=$i, enabled=1, mac=52:54:00:12:34:5$((6 + i)), ethmod=slirp"
+		port=$(nic_bxhub_port "$i")
+		if [ -n "$port" ]; then
+			echo "e1000: card=$i, enabled=1, mac=$(bxhub_mac "$port"), ethmod=socket, ethdev=$port"
+		else
+			echo "e1000: card=$i, enabled=1, mac=52:54:00:12:34:5$((6 + i)), ethmod=slirp"
+		fi
 	done
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Live migration (docs/migration.md) between two QEMU (SVM) instances joined
-# by a socket network, through scripts/migrate.sh: test guests migrated
-# mid-run must print, across both hosts, the native run's deterministic
-# lines with its exit code, and the source must have migrated (not run the
-# guest to its end). Then the faults: the destination killed during the
+# Live migration (docs/migration.md) through scripts/migrate.sh, between
+# two QEMU (SVM) instances joined by a socket network, two Bochs (VMX)
+# instances joined by a bxhub, and from each to the other: test guests
+# migrated mid-run must print, across both hosts, the native run's
+# deterministic lines with its exit code, and the source must have
+# migrated (not run the guest to its end). Then the faults: the destination killed during the
 # migration (the source runs the guest on, unharmed, and says the
 # migration failed), the source killed during it (the destination discards
 # what it received and says so), and a destination with another guest
@@ -32,11 +33,12 @@ native_run() { # name guest args
 	set -e
 }
 
-# mig_case NAME GUEST ARGS AFTER: migrated after AFTER guest seconds.
+# mig_case NAME GUEST ARGS AFTER [FROM TO]: migrated after AFTER guest
+# seconds from emulator FROM to TO (qemu: SVM, bochs: VMX; default qemu).
 mig_case() {
-	local name=$1 guest=$2 args=$3 after=$4 lines summary
+	local name=$1 guest=$2 args=$3 after=$4 from=${5:-qemu} to=${6:-qemu} lines summary
 	native_run "$name" "$guest" "$args"
-	migrate_run "$name" --guest "$guest" --guest-args "$args" --after "$after"
+	migrate_run "$name" --guest "$guest" --guest-args "$args" --after "$after" --from "$from" --to "$to"
 	summary=$(sed -n 's/^migrate.sh: //p' "$results/$name.err" | tail -n 1)
 	if ! grep -q '^source: understudy: migrated$' "$results/$name.err"; then
 		echo "FAIL: $name: the source did not migrate ($(grep -m1 -E 'migration: .*failed|guest stopped' "$results/$name.err" || echo "$summary"))"
@@ -91,6 +93,9 @@ source_killed_case() { # name guest args after kill_after
 
 mig_case migrate_ticker_svm "$g/ticker.elf" "seconds=6" 2
 mig_case migrate_dirty_svm "$g/dirty.elf" "pages=1024 hot=32 rounds=80" 1
+mig_case migrate_ticker_vmx "$g/ticker.elf" "seconds=6" 2 bochs bochs
+mig_case migrate_dirty_vmx_to_svm "$g/dirty.elf" "pages=1024 hot=32 rounds=40" 1 bochs qemu
+mig_case migrate_ticker_svm_to_vmx "$g/ticker.elf" "seconds=6" 2 qemu bochs
 # A 32 MiB working set: pre-copy's first round takes seconds, long enough
 # to kill an emulator 1 s into it; the guest runs long enough for the
 # source to notice before it ends.

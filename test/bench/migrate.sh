@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Live migration's figures (docs/migration.md) for the dirty guest at
+# several write rates, each migrated once between two QEMU (SVM) instances
+# through scripts/migrate.sh: rounds and pages per round, bytes sent
+# against guest RAM, the stun (cycles, pages, their share of the pages
+# sent again), bytes per page by encoding, and what dirty tracking by
+# write protection cost. Every run must also end with the guest's native
+# output, else the bench fails.
+#   test/bench/migrate.sh [--rates "64 256 1024 0"] [--from qemu|bochs] [--to qemu|bochs]
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+guest=$root/build/guests/dirty.elf
+rates="16 64 256 0"
+from=qemu to=qemu
+ARGS_BASE="pages=2048 hot=64 rounds=60"
+
+fail() {
+	echo "FAIL: migrate bench: $*" >&2
+	exit 1
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rates) rates=$2; shift 2 ;;
+	--from) from=$2; shift 2 ;;
+	--to) to=$2; shift 2 ;;
+	*) fail "unknown argument '$1'" ;;
+	esac
+done
+[ -s "$guest" ] || fail "$guest is not built (make guests)"
+[ -s "$root/build/understudy.iso" ] || fail "build/understudy.iso is not built (make all)"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# One migration at rate (pages written per 10 ms tick; 0: unpaced).
+measure() { # rate
+	local args="$ARGS_BASE rate=$1" out=$work/r$1 status
+	"$root/scripts/run_native.sh" "$guest" --args "$args" >"$out.native" 2>/dev/null ||
+		fail "the native run at rate $1 failed"
+	set +e
+	"$root/scripts/migrate.sh" --guest "$guest" --guest-args "$args" --after 1 \
+		--from "$from" --to "$to" --logs "$out.logs" >"$out.out" 2>"$out.err"
+	status=$?
+	set -e
+	[ "$status" = 0 ] || fail "rate $1: exit status $status (see the logs: rerun scripts/migrate.sh)"
+	grep -q '^source: understudy: migrated$' "$out.err" ||
+		fail "rate $1: the source did not migrate ($(grep -m1 'migration: failed' "$out.err" || true))"
+	"$root/test/system/compare_output.sh" "$out.native" "$out.out" >/dev/null 2>&1 ||
+		fail "rate $1: the console across both hosts differs from the native run"
+	row "$1" "$out.err"
+}
+
+# Prints one table row from a run's logs.
+row() { # rate err
+	local s rounds pages bytes ram stun stun_pages share per_round enc faults harvest
+	s=$(sed -n 's/^source: migration: summary: //p' "$2")
+	rounds=$(echo "$s" | sed -n 's/^rounds \([0-9]*\),.*/\1/p')
+	pages=$(echo "$s" | sed -n 's/.* pages \([0-9]*\), bytes.*/\1/p')
+	bytes=$(echo "$s" | sed -n 's/.* bytes \([0-9]*\) (RAM.*/\1/p')
+	ram=$(echo "$s" | sed -n 's/.*(RAM \([0-9]*\)).*/\1/p')
+	stun=$(echo "$s" | sed -n 's/.* stun \([0-9]*\) cycles.*/\1/p')
+	stun_pages=$(echo "$s" | sed -n 's/.* cycles, \([0-9]*\) pages (.*/\1/p')
+	share=$(echo "$s" | sed -n 's/.* pages (\([0-9.]*%\) of the pages sent again.*/\1/p')
+	per_round=$(sed -n 's/^source: migration: round [0-9]*: \([0-9]*\) pages sent.*/\1/p' "$2" | paste -sd/)
+	enc=$(sed -n 's/^source: migration: encoding \([a-z0-9-]*\): \([0-9]*\) pages, \([0-9]*\) bytes/\1 \2 \3/p' "$2" |
+		awk '{ printf "%s%s %.0f B/page", sep, $1, $3 / $2; sep = ", " }')
+	faults=$(sed -n 's/^source: migration: dirty tracking by write protection: .* \([0-9]*\) faults (\([0-9]*\) cycles).*harvests \([0-9]*\) cycles/\1 \2 \3/p' "$2")
+	[ -n "$rounds" ] && [ -n "$bytes" ] || fail "rate $1: no summary line in the source's log"
+	printf '%-6s %6s %-22s %9s %6s %12s %6s %7s  %s | %s\n' "$1" "$rounds" "$per_round" "$bytes" \
+		"$(awk -v b="$bytes" -v r="$ram" 'BEGIN { printf "%.2f", b / r }')" "$stun" "$stun_pages" "$share" \
+		"$enc" "$(echo "$faults" | awk '{ printf "%d faults, %.0f cycles/fault, harvests %d cycles", $1, $1 ? $2 / $1 : 0, $3 }')"
+}
+
+echo "dirty guest ($ARGS_BASE), migrated after 1 s from $from to $to"
+printf '%-6s %6s %-22s %9s %6s %12s %6s %7s  %s | %s\n' rate rounds "pages per round" bytes "xRAM" \
+	"stun cycles" "stun" share "bytes per page by encoding" "dirty tracking (write protection)"
+for r in $rates; do
+	measure "$r"
+done
