@@ -7,6 +7,7 @@
 #define UNDERSTUDY_HV_MIGRATE_INTERNAL_H
 
 #include "hv/dirty_log.h"
+#include "hv/migrate_history.h"
 #include "proto/page_codec.h"
 #include "types.h"
 
@@ -28,6 +29,7 @@ struct mig_round_plan {
 	u64 round_pages;        /* pages sent in it so far */
 	u64 round_start_ns, round_start_acked;
 	u64 last_dirty;         /* dirty pages left after the round before */
+	u64 held;               /* pages the history held back for the stun in the round */
 	u64 link_bytes_per_s;   /* measured over the last round */
 	u64 predicted_stun_ns;  /* for the dirty pages left */
 	bool converged;
@@ -36,8 +38,9 @@ struct mig_round_plan {
 
 void mig_plan_start(struct mig_round_plan *p, u64 npages, u64 now_ns);
 
-/* A round ended with dirty pages left, acked bytes acknowledged by the
- * destination so far; moves on to the next round or converges. */
+/* A round ended with dirty pages left (dirtied during it, and those held
+ * back for the stun), acked bytes acknowledged by the destination so far;
+ * moves on to the next round or converges. */
 void mig_plan_round_end(struct mig_round_plan *p, u64 dirty, u64 acked, u64 now_ns);
 
 /* What a migration sent and what its stun cost. */
@@ -57,6 +60,6 @@ void mig_figures_page(struct mig_figures *f, u8 kind, size_t len);
 
 /* The summary line (docs/migration.md) and the dirty log's costs. */
 void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan *p,
-		       const struct dirty_log_stats *d);
+		       const struct dirty_log_stats *d, const struct mig_history *h);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "fmt.h"
 #include "log.h"
 
 #define NS_PER_S 1000000000ULL
@@ -29,16 +30,26 @@ static u64 predict_stun_ns(const struct mig_round_plan *p, u64 dirty, u64 bytes,
 	return dirty * bytes_per_page * ns / bytes;
 }
 
+/* The predicted stun in microseconds as text ("?" when unknown). */
+static const char *stun_text(u64 ns)
+{
+	static char buf[24];
+
+	if (ns == UINT64_MAX)
+		return "?";
+	fmt_snprintf(buf, sizeof(buf), "%llu", ns / 1000);
+	return buf;
+}
+
 void mig_plan_round_end(struct mig_round_plan *p, u64 dirty, u64 acked, u64 now_ns)
 {
 	u64 bytes = acked - p->round_start_acked, ns = now_ns - p->round_start_ns;
 
 	p->link_bytes_per_s = ns ? bytes * NS_PER_S / ns : 0;
 	p->predicted_stun_ns = predict_stun_ns(p, dirty, bytes, ns);
-	console_printf("migration: round %u: %llu pages sent, %llu dirtied meanwhile, link %llu KiB/s, "
-		       "a stun now would take %llu us\n", p->round, p->round_pages, dirty,
-		       p->link_bytes_per_s >> 10,
-		       p->predicted_stun_ns == UINT64_MAX ? 0 : p->predicted_stun_ns / 1000);
+	console_printf("migration: round %u: %llu pages sent, %llu held back as hot, %llu dirty now, "
+		       "link %llu KiB/s, a stun now would take %s us\n", p->round, p->round_pages,
+		       p->held, dirty, p->link_bytes_per_s >> 10, stun_text(p->predicted_stun_ns));
 	if (p->predicted_stun_ns <= MIG_STUN_TARGET_NS)
 		p->why = "the pages left fit the stun target";
 	else if (p->round + 1 >= MIG_SHRINK_ROUNDS && dirty >= p->last_dirty)
@@ -69,7 +80,7 @@ static u64 share_x1000(u64 part, u64 whole)
 }
 
 void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan *p,
-		       const struct dirty_log_stats *d)
+		       const struct dirty_log_stats *d, const struct mig_history *h)
 {
 	u64 resent = f->pages - p->npages; /* pages after round 0's whole copy */
 	u64 share = share_x1000(f->stun_pages, resent);
@@ -81,6 +92,9 @@ void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan 
 	console_printf("migration: dirty tracking by write protection: %llu epochs, %llu faults "
 		       "(%llu cycles), %llu pages noted by the hypervisor, harvests %llu cycles\n",
 		       d->epochs, d->faults, d->fault_cycles, d->noted, d->harvest_cycles);
+	console_printf("migration: modification history: %u copies of hot pages at most, %llu taken, "
+		       "%llu dropped for hotter pages, %llu not taken (budget)\n", h->slots, h->kept,
+		       h->evicted, h->refused);
 	console_printf("migration: summary: rounds %u, pages %llu, bytes %llu (RAM %llu), "
 		       "stun %llu cycles, %llu pages (%llu.%llu%% of the pages sent again), "
 		       "%llu ms in all, pre-copy ended: %s\n",

@@ -14,11 +14,13 @@
 #include <string.h>
 
 #include "arch/x86/cpu.h"
+#include "bitops.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/time.h"
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/dirty_log.h"
+#include "hv/migrate_history.h"
 #include "hv/migrate_internal.h"
 #include "hv/snapshot.h"
 #include "hv/snapshot_vcpu.h"
@@ -29,10 +31,11 @@
 
 #define CONNECT_TIMEOUT_NS (60 * NS_PER_SEC)  /* for the destination to listen */
 #define REPLY_TIMEOUT_NS (30 * NS_PER_SEC)    /* for ACCEPT, READY, GO's ACK */
-#define SILENCE_NS (10 * NS_PER_SEC)          /* bytes unacknowledged this long: gone */
+#define SILENCE_NS (5 * NS_PER_SEC)           /* bytes unacknowledged this long: gone */
 #define PAGES_FRAME_MAX (64u << 10)           /* bytes of one PAGES frame */
 #define REPLY_FRAME_CAP (MIG_FRAME_HDR + MIG_REASON_MAX + 16)
 #define STATE_MAX (MIG_PAYLOAD_MAX - 64)      /* the snapshot without RAM */
+#define COPY_BUDGET_BYTES (8u << 20)          /* copies of hot pages kept for deltas */
 
 enum phase {
 	MS_OFF,        /* no migrate= */
@@ -58,6 +61,8 @@ static struct {
 	const char *refusal;
 	u64 npages;
 	u64 *set;          /* the round's pages still to send */
+	u64 *fresh;        /* the pages a harvest found dirty */
+	struct mig_history hist;
 	u64 cursor;        /* next page to look at in set */
 	size_t tx_len, tx_pos;
 	struct mig_round_plan plan;
@@ -116,14 +121,45 @@ static void tx_frame(int len)
 	ms.tx_pos = 0;
 }
 
-static bool in_set(u64 p)
+#define BITMAP_BYTES(n) (((n) + 63) / 64 * 8)
+
+static bool bit_test(const u64 *b, u64 p)
 {
-	return ms.set[p / 64] & (1ULL << (p % 64));
+	return b[p / 64] & (1ULL << (p % 64));
 }
 
-/* Encodes the next pages of the round's set into one PAGES frame; false
- * when the set is exhausted. */
-static bool build_pages_frame(u32 round)
+static void bit_clear(u64 *b, u64 p)
+{
+	b[p / 64] &= ~(1ULL << (p % 64));
+}
+
+static void bitmap_or(u64 *set, const u64 *add, u64 nbits)
+{
+	for (u64 w = 0; w < (nbits + 63) / 64; w++)
+		set[w] |= add[w];
+}
+
+static u64 bitmap_count(const u64 *b, u64 nbits)
+{
+	u64 n = 0;
+
+	for (u64 w = 0; w < (nbits + 63) / 64; w++)
+		n += popcount64(b[w]);
+	return n;
+}
+
+/* Whether page p of the set waits for the stun: in pre-copy after round
+ * 0, a page the history predicts will be written again would only be
+ * sent twice. */
+static bool held_back(u64 p, bool stunned)
+{
+	return !stunned && ms.plan.round > 0 && mig_history_hot(&ms.hist, p);
+}
+
+/* Encodes the next pages of the round's set into one PAGES frame (a delta
+ * against the destination's copy where the history kept one); false when
+ * the set has nothing more to send now. */
+static bool build_pages_frame(u32 round, bool stunned)
 {
 	int added = 0;
 
@@ -132,13 +168,14 @@ static bool build_pages_frame(u32 round)
 		const u8 *page;
 		size_t n;
 
-		if (!in_set(ms.cursor))
+		if (!bit_test(ms.set, ms.cursor) || held_back(ms.cursor, stunned))
 			continue;
 		page = ms.vm->ram + ms.cursor * PAGE_SIZE;
-		n = page_encode(page, NULL, enc_page, &work);
+		n = page_encode(page, mig_history_copy(&ms.hist, ms.cursor), enc_page, &work);
 		if (mig_pages_add(&ms.enc, ms.cursor, enc_page, n))
 			break; /* full: this page starts the next frame */
-		ms.set[ms.cursor / 64] &= ~(1ULL << (ms.cursor % 64));
+		mig_history_sent(&ms.hist, ms.cursor, page);
+		bit_clear(ms.set, ms.cursor);
 		mig_figures_page(&ms.fig, enc_page[0], n);
 		added++;
 	}
@@ -146,14 +183,23 @@ static bool build_pages_frame(u32 round)
 	return added > 0;
 }
 
-/* The round ran out of pages: harvest the next set, say so, and decide. */
+/* The round ran out of pages to send: the pages dirtied meanwhile join
+ * the set (with those held back), the history learns the epoch, the
+ * round is announced and the plan decides. */
 static void end_round(void)
 {
-	u64 dirty = dirty_log_harvest(ms.vm, ms.set);
-	struct mig_round r = { ms.plan.round, ms.plan.round_pages, dirty };
+	u64 left;
+	struct mig_round r;
 
+	memset(ms.fresh, 0, BITMAP_BYTES(ms.npages));
+	ms.plan.held = bitmap_count(ms.set, ms.npages); /* all else was sent */
+	dirty_log_harvest(ms.vm, ms.fresh);
+	mig_history_epoch(&ms.hist, ms.fresh);
+	bitmap_or(ms.set, ms.fresh, ms.npages);
+	left = bitmap_count(ms.set, ms.npages);
+	r = (struct mig_round){ ms.plan.round, ms.plan.round_pages, left };
 	tx_frame(mig_encode_round(&ms.enc, &r, tx, sizeof(tx)));
-	mig_plan_round_end(&ms.plan, dirty, ms.link.bytes_acked, time_now_ns());
+	mig_plan_round_end(&ms.plan, left, ms.link.bytes_acked, time_now_ns());
 	ms.cursor = 0;
 	if (ms.plan.converged)
 		ms.phase = MS_STUN;
@@ -165,7 +211,7 @@ static void precopy_fill(void)
 	while (ms.phase == MS_PRECOPY && tx_flush()) {
 		u64 before = ms.fig.pages;
 
-		if (build_pages_frame(ms.plan.round)) {
+		if (build_pages_frame(ms.plan.round, false)) {
 			ms.plan.round_pages += ms.fig.pages - before;
 			continue;
 		}
@@ -181,9 +227,23 @@ static void on_sent(void *ctx)
 
 /* --- set-up ---------------------------------------------------------------- */
 
+/* Pages of host memory for bytes, from the page allocator (zeroed). */
+static void *alloc_bytes(u64 bytes)
+{
+	u64 pa;
+	void *p;
+
+	if (page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa))
+		return NULL;
+	p = phys_to_virt(pa);
+	memset(p, 0, bytes);
+	return p;
+}
+
 int migrate_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
-	u64 pa, bytes;
+	u32 slots;
+	void *hist_mem;
 
 	memset(&ms, 0, sizeof(ms));
 	if (!cfg->migrate_ip)
@@ -195,12 +255,15 @@ int migrate_init(struct vm *vm, const struct boot_info *bi, const struct config 
 	snapshot_identity(bi, cfg, &ms.id);
 	ms.id.ram_size = vm->ram_size;
 	ms.npages = vm->ram_size / PAGE_SIZE;
-	bytes = (ms.npages + 63) / 64 * 8;
-	if (page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa)) {
-		pr_err("migration: no memory for the page set");
+	slots = (u32)MIN(ms.npages / 4, COPY_BUDGET_BYTES / PAGE_SIZE);
+	ms.set = alloc_bytes(BITMAP_BYTES(ms.npages));
+	ms.fresh = alloc_bytes(BITMAP_BYTES(ms.npages));
+	hist_mem = alloc_bytes(mig_history_bytes(ms.npages, slots));
+	if (!ms.set || !ms.fresh || !hist_mem) {
+		pr_err("migration: no memory for the page sets and the modification history");
 		return -ENOMEM;
 	}
-	ms.set = phys_to_virt(pa);
+	mig_history_init(&ms.hist, ms.npages, slots, hist_mem);
 	ms.phase = MS_WAITING;
 	return 0;
 }
@@ -238,7 +301,7 @@ static void begin_precopy(void)
 		fail("no memory for dirty-page tracking");
 		return;
 	}
-	memset(ms.set, 0xFF, (ms.npages + 63) / 64 * 8);
+	memset(ms.set, 0xFF, BITMAP_BYTES(ms.npages));
 	if (ms.npages % 64)
 		ms.set[ms.npages / 64] = (1ULL << (ms.npages % 64)) - 1;
 	mig_plan_start(&ms.plan, ms.npages, time_now_ns());
@@ -344,7 +407,7 @@ static bool send_final(u32 round)
 		return false;
 	ms.fig.stun_dirty = dirty_log_harvest(ms.vm, ms.set);
 	ms.cursor = 0;
-	for (u64 before = ms.fig.pages; build_pages_frame(round); before = ms.fig.pages) {
+	for (u64 before = ms.fig.pages; build_pages_frame(round, true); before = ms.fig.pages) {
 		ms.fig.stun_pages += ms.fig.pages - before;
 		if (!stunned_until(tx_sent, REPLY_TIMEOUT_NS))
 			return false;
@@ -394,7 +457,7 @@ bool migrate_left(void)
 void migrate_report(void)
 {
 	if (ms.phase == MS_LEFT)
-		mig_figures_print(&ms.fig, &ms.plan, dirty_log_stats());
+		mig_figures_print(&ms.fig, &ms.plan, dirty_log_stats(), &ms.hist);
 	else if (ms.phase == MS_CONNECTING || ms.phase == MS_PRECOPY || ms.phase == MS_STUN)
 		fail("the guest ended before the migration completed");
 	else if (ms.phase == MS_WAITING)

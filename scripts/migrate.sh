@@ -148,8 +148,14 @@ kill_emulator() { # pid
 	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
 }
 kill_during_migration() { # pid seconds
-	wait_for_line "$logs/source.stderr" '^migration: the destination accepted' "$src_pid" "$timeout_s" &&
-		sleep "$2" && kill_emulator "$1" && echo "migrate.sh: killed an emulator $2 s into the migration" >&2
+	local i
+	for ((i = 0; i < timeout_s * 10; i++)); do
+		grep -q '^migration: the destination accepted' "$logs/source.stderr" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep "$2"
+	kill_emulator "$1"
+	echo "migrate.sh: killed an emulator $2 s into the migration" >&2
 }
 if [ -n "$kill_dest_after" ]; then
 	kill_during_migration "$dest_pid" "$kill_dest_after" &
