@@ -227,19 +227,6 @@ static void on_sent(void *ctx)
 
 /* --- set-up ---------------------------------------------------------------- */
 
-/* Pages of host memory for bytes, from the page allocator (zeroed). */
-static void *alloc_bytes(u64 bytes)
-{
-	u64 pa;
-	void *p;
-
-	if (page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa))
-		return NULL;
-	p = phys_to_virt(pa);
-	memset(p, 0, bytes);
-	return p;
-}
-
 int migrate_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	u32 slots;
@@ -256,9 +243,9 @@ int migrate_init(struct vm *vm, const struct boot_info *bi, const struct config 
 	ms.id.ram_size = vm->ram_size;
 	ms.npages = vm->ram_size / PAGE_SIZE;
 	slots = (u32)MIN(ms.npages / 4, COPY_BUDGET_BYTES / PAGE_SIZE);
-	ms.set = alloc_bytes(BITMAP_BYTES(ms.npages));
-	ms.fresh = alloc_bytes(BITMAP_BYTES(ms.npages));
-	hist_mem = alloc_bytes(mig_history_bytes(ms.npages, slots));
+	ms.set = page_alloc_bytes(BITMAP_BYTES(ms.npages));
+	ms.fresh = page_alloc_bytes(BITMAP_BYTES(ms.npages));
+	hist_mem = page_alloc_bytes(mig_history_bytes(ms.npages, slots));
 	if (!ms.set || !ms.fresh || !hist_mem) {
 		pr_err("migration: no memory for the page sets and the modification history");
 		return -ENOMEM;

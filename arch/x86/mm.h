@@ -4,6 +4,7 @@
 #define UNDERSTUDY_ARCH_X86_MM_H
 
 #include "arch/x86/paging.h"
+#include "compiler.h"
 #include "arch/x86/pmm.h"
 #include "boot/bootinfo.h"
 
@@ -32,6 +33,16 @@ static inline void *phys_to_virt(phys_addr_t pa)
 static inline phys_addr_t virt_to_phys(const void *va)
 {
 	return (phys_addr_t)(uptr)va;
+}
+
+/* Zeroed, contiguous memory for bytes (whole pages), or NULL. */
+static inline void *page_alloc_bytes(u64 bytes)
+{
+	phys_addr_t pa;
+
+	if (page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa))
+		return NULL;
+	return phys_to_virt(pa);
 }
 
 u64 mm_free_pages(void);

@@ -16,18 +16,6 @@ static void set_bit(u64 *bits, u64 p)
 	bits[p / 64] |= 1ULL << (p % 64);
 }
 
-static void *alloc_zeroed(u64 bytes)
-{
-	u64 pa;
-	void *p;
-
-	if (page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa))
-		return NULL;
-	p = phys_to_virt(pa);
-	memset(p, 0, bytes);
-	return p;
-}
-
 /* Write access comes and goes with the window; execute and the T bit's
  * mark stay. A page the T bit marks keeps the T bit's rights. */
 static void set_writable(struct vm *vm, u64 page, bool writable)
@@ -48,8 +36,8 @@ int ww_init(struct vm *vm, u64 written_end)
 
 	memset(w, 0, sizeof(*w));
 	w->npages = vm->ram_size / PAGE_SIZE;
-	w->in_window = alloc_zeroed(w->npages);
-	w->dirty = alloc_zeroed((w->npages + 63) / 64 * 8);
+	w->in_window = page_alloc_bytes(w->npages);
+	w->dirty = page_alloc_bytes((w->npages + 63) / 64 * 8);
 	if (!w->in_window || !w->dirty) {
 		pr_err("rr: no memory for the write window's page maps");
 		return -ENOMEM;
