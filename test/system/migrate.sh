@@ -118,3 +118,44 @@ elif ! grep -q '^destination: migration: incoming migration failed' "$results/$n
 else
 	echo "PASS: $name (refused: $(sed -n 's/^source: migration: failed: //p' "$results/$name.err" | head -n 1))"
 fi
+
+# A hostile or broken source, played from the host through QEMU's user
+# network (a port forwarded to the destination's incoming=): garbage, and
+# a stream that stops after a few bytes. The destination must refuse or
+# give up with a message, exit 119 and never run the guest.
+hostile_case() { # name pattern python-sender
+	local name=$1 pattern=$2 sender=$3 hp pid status
+	hp=$(free_port)
+	start_instance "$results/$name" --emu qemu --timeout 120 --guest "$g/ticker.elf" --nic e1000 \
+		--netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$hp-10.0.2.15:9720" \
+		--cmdline "selftest=off http=off ip=10.0.2.15 gw=10.0.2.2 incoming=9720"
+	pid=$inst_pid
+	if ! wait_for_line "$results/$name.stderr" '^migration: waiting for the source' "$pid" 120; then
+		stop_instance "$pid"
+		echo "FAIL: $name: the destination did not listen"
+		return 0
+	fi
+	python3 -c "$sender" "$hp" || true
+	wait_or_stop "$pid" 60
+	status=$wait_status
+	if [ "$status" != 119 ]; then
+		echo "FAIL: $name: exit status $status, expected 119"
+	elif ! grep -q -E -- "$pattern" "$results/$name.stderr"; then
+		echo "FAIL: $name: no message matches '$pattern' (see $results/$name.stderr)"
+	elif [ -s "$results/$name" ]; then
+		echo "FAIL: $name: the guest ran"
+	else
+		echo "PASS: $name ($(grep -m1 -o -E -- "$pattern.*" "$results/$name.stderr"))"
+	fi
+}
+. "$(dirname "$0")/net_lib.sh"
+hostile_case migrate_garbage_svm 'the stream is refused: ' '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET / HTTP/1.0\r\n\r\n" + bytes(range(256)) * 16)
+time.sleep(3)'
+hostile_case migrate_silent_source_svm 'the source stopped sending' '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"\x01\x00\x00\x00\x3c")
+time.sleep(20)'
