@@ -11,9 +11,9 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 guest=$root/build/guests/dirty.elf
-rates="16 64 256 0"
+rates="64 256 1024 0"
 from=qemu to=qemu
-ARGS_BASE="pages=2048 hot=64 rounds=60"
+ARGS_BASE="pages=2048 hot=64"
 
 fail() {
 	echo "FAIL: migrate bench: $*" >&2
@@ -34,10 +34,19 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Rounds that keep the guest running for several seconds at rate (a
+# round writes about 2300 pages).
+rounds_for() { # rate
+	case "$1" in
+	0) echo 300 ;;
+	*) echo $((30 + $1 / 4)) ;;
+	esac
+}
+
 # One migration at rate (pages written per 10 ms tick; 0: unpaced).
 measure() { # rate
-	local args="$ARGS_BASE rate=$1" out=$work/r$1 status
-	"$root/scripts/run_native.sh" "$guest" --args "$args" >"$out.native" 2>/dev/null ||
+	local args="$ARGS_BASE rounds=$(rounds_for "$1") rate=$1" out=$work/r$1 status
+	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 300 >"$out.native" 2>/dev/null ||
 		fail "the native run at rate $1 failed"
 	set +e
 	"$root/scripts/migrate.sh" --guest "$guest" --guest-args "$args" --after 1 \
@@ -73,7 +82,7 @@ row() { # rate err
 		"$enc" "$(echo "$faults" | awk '{ printf "%d faults, %.0f cycles/fault, harvests %d cycles", $1, $1 ? $2 / $1 : 0, $3 }')"
 }
 
-echo "dirty guest ($ARGS_BASE), migrated after 1 s from $from to $to"
+echo "dirty guest ($ARGS_BASE, rounds=30+rate/4 or 300 unpaced), migrated after 1 s from $from to $to"
 printf '%-6s %6s %-22s %9s %6s %12s %6s %7s  %s | %s\n' rate rounds "pages per round" bytes "xRAM" \
 	"stun cycles" "stun" share "bytes per page by encoding" "dirty tracking (write protection)"
 for r in $rates; do
