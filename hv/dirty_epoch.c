@@ -145,7 +145,8 @@ static void choose(struct vm *vm, struct dirty_log *d, u64 n)
 	d->epoch_start_ns = now;
 	d->model.exit_cycles_hint = st->faults ? st->fault_cycles / st->faults : 0;
 	dirty_choose(&d->model, d->use, rate, len, d->chosen ? DIRTY_SWITCH_MARGIN_PCT : 0, &c);
-	memcpy(st->predicted, c.predicted, sizeof(st->predicted));
+	if (len >= DIRTY_EPOCH_MIN_NS || !d->chosen) /* keep the last real epoch's */
+		memcpy(st->predicted, c.predicted, sizeof(st->predicted));
 	if (dirty_forced() != DIRTY_TRACK_AUTO) {
 		c.use = d->broken[d->use] ? DIRTY_WP : d->use;
 		c.why = d->broken[d->use] ? "dirty_track= named a mechanism this CPU does not run"

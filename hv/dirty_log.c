@@ -140,6 +140,18 @@ const char *dirty_active_names(u32 set, char *buf, size_t len)
 	return buf;
 }
 
+int dirty_log_check_config(const struct vm *vm)
+{
+	struct dirty_log probe = { .pml_hpa = 1 }; /* as if the log page were there */
+	enum dirty_kind k = (enum dirty_kind)(forced - DIRTY_TRACK_WP);
+	const char *why;
+
+	if (forced == DIRTY_TRACK_AUTO || !(why = dirty_refusal(vm, &probe, k)))
+		return 0;
+	pr_err("config: dirty_track=%s refused: %s", dirty_track_name(forced), why);
+	return -ENODEV;
+}
+
 /* dirty_track=X names one: refused (with why) if it cannot run here. */
 static int check_forced(const struct vm *vm, struct dirty_log *d)
 {

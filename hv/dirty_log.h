@@ -54,6 +54,10 @@ struct dirty_log_stats {
 void dirty_log_configure(enum dirty_track choice);
 const char *dirty_track_name(enum dirty_track t);
 
+/* Can this CPU run the mechanism dirty_track= forces? 0, or -ENODEV with
+ * the reason printed (at boot, before a migration could fail on it). */
+int dirty_log_check_config(const struct vm *vm);
+
 /* Starts tracking: no page dirty; the first epoch with write protection
  * (every guest RAM page write-protected) and, to measure them, the other
  * mechanisms this CPU has. 0, -ENOMEM or -ENODEV (a dirty_track= choice

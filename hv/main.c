@@ -198,6 +198,7 @@ static int run_guest(void)
 	if (rr_init(&the_vm, &boot_info, &config) || tbit_init(&the_vm, &config) ||
 	    trace_init(&the_vm, &boot_info, &config) ||
 	    snapshot_init(&the_vm, &boot_info, &config) ||
+	    (config.migrate_ip && dirty_log_check_config(&the_vm)) ||
 	    migrate_init(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_CONFIG;
 	pr_info("understudy: starting the guest");

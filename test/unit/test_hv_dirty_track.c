@@ -158,8 +158,11 @@ static void test_pml_refused_without_pml(void **state)
 {
 	fake.has_pml = false;
 	dirty_log_configure(DIRTY_TRACK_PML);
+	assert_int_equal(dirty_log_check_config(&fake_vm), -ENODEV);
 	assert_int_equal(dirty_log_start(&fake_vm), -ENODEV);
 	assert_false(dirty_log_active(&fake_vm));
+	dirty_log_configure(DIRTY_TRACK_AD);
+	assert_int_equal(dirty_log_check_config(&fake_vm), 0);
 }
 
 /* With the T bit on: write protection would share the write right, EPT's
