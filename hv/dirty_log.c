@@ -78,13 +78,17 @@ void dirty_log_configure(enum dirty_track choice)
  * two protect. NPT sets its flags whatever we do, so the scan coexists. */
 static const char *conflict(const struct vm *vm, enum dirty_kind k)
 {
-	const char *with = vm->tbit ? "the T bit" : vm->window ? "the record/replay write window" : NULL;
-	bool walks_write = vm->hw->stage2_format->ad_walk_is_write;
+	bool tbit = vm->tbit, window = vm->window;
 
-	if (!with || (k == DIRTY_AD && !walks_write))
+	if (!tbit && !window)
 		return NULL;
-	return k == DIRTY_WP ? "it shares the stage-2 write right with" :
-			       "EPT A/D makes guest page-table walks writes that fault under";
+	if (k == DIRTY_WP)
+		return tbit ? "it shares the stage-2 write right with the T bit"
+			    : "it shares the stage-2 write right with the record/replay write window";
+	if (k == DIRTY_AD && !vm->hw->stage2_format->ad_walk_is_write)
+		return NULL;
+	return tbit ? "EPT A/D makes guest page-table walks writes, which fault under the T bit"
+		    : "EPT A/D makes guest page-table walks writes, which fault under the write window";
 }
 
 /* Why k cannot track this VM, or NULL. */
@@ -112,19 +116,21 @@ void dirty_apply(struct vm *vm, struct dirty_log *d, u32 next)
 }
 
 /* The first epoch: the chosen one, with write protection alongside to
- * measure it and to check that A/D and PML see what it sees; under
- * dirty_track=auto, every mechanism available. */
+ * measure it and to check that A/D and PML see what it sees (unchecked
+ * where write protection cannot run); under dirty_track=auto, every
+ * mechanism available. 0: none can run. */
 static u32 first_epoch(const struct vm *vm, struct dirty_log *d)
 {
-	u32 set = DIRTY_BIT(DIRTY_WP);
+	u32 set = 0;
 
 	for (int k = 0; k < DIRTY_KIND_COUNT; k++)
-		d->model.available[k] = !dirty_refusal(vm, d, (enum dirty_kind)k);
-	if (forced != DIRTY_TRACK_AUTO)
-		return set | DIRTY_BIT(d->use);
-	for (int k = 0; k < DIRTY_KIND_COUNT; k++)
-		if (d->model.available[k])
+		if ((d->model.available[k] = !dirty_refusal(vm, d, (enum dirty_kind)k)))
 			set |= DIRTY_BIT(k);
+	if (forced != DIRTY_TRACK_AUTO)
+		set &= DIRTY_BIT(DIRTY_WP) | DIRTY_BIT(d->use);
+	d->verifying = set & DIRTY_BIT(DIRTY_WP);
+	if (!d->verifying && set) /* the cheapest unchecked one can only be guessed */
+		d->use = (enum dirty_kind)__builtin_ctz(set);
 	return set;
 }
 
@@ -164,9 +170,7 @@ static int check_forced(const struct vm *vm, struct dirty_log *d)
 	why = dirty_refusal(vm, d, d->use);
 	if (!why)
 		return 0;
-	pr_err("dirty: dirty_track=%s refused: %s%s%s", dirty_track_name(forced), why,
-	       conflict(vm, d->use) ? " " : "",
-	       conflict(vm, d->use) ? (vm->tbit ? "the T bit" : "the record/replay write window") : "");
+	pr_err("dirty: dirty_track=%s refused: %s", dirty_track_name(forced), why);
 	return -ENODEV;
 }
 
@@ -201,6 +205,7 @@ int dirty_log_start(struct vm *vm)
 {
 	struct dirty_log *d = &the_log;
 	char names[64];
+	u32 first;
 	int err;
 
 	if (vm->dirty)
@@ -216,8 +221,13 @@ int dirty_log_start(struct vm *vm)
 		return err;
 	}
 	d->model.npages = d->npages;
-	d->verifying = true;
-	dirty_apply(vm, d, first_epoch(vm, d));
+	first = first_epoch(vm, d);
+	if (!first) {
+		pr_err("dirty: no mechanism can run with %s on", vm->tbit ? "the T bit" : "the write window");
+		free_log(d);
+		return -ENODEV;
+	}
+	dirty_apply(vm, d, first);
 	d->epoch_start_ns = time_now_ns();
 	stats.mech = dirty_kind_name(d->use);
 	stats.why = forced == DIRTY_TRACK_AUTO ? "measuring every mechanism for one epoch"

@@ -180,6 +180,11 @@ static void test_tbit_conflicts(void **state)
 	dirty_log_configure(DIRTY_TRACK_AD);
 	assert_int_equal(dirty_log_start(&fake_vm), ept ? -ENODEV : 0);
 	dirty_log_stop(&fake_vm);
+	dirty_log_configure(DIRTY_TRACK_AUTO); /* NPT: the scan alone, unchecked */
+	assert_int_equal(dirty_log_start(&fake_vm), ept ? -ENODEV : 0);
+	if (!ept)
+		assert_string_equal(dirty_log_stats()->mech, "A/D scan");
+	dirty_log_stop(&fake_vm);
 	fake_vm.tbit = NULL;
 }
 
