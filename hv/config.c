@@ -45,6 +45,7 @@ static const char *const rr_names[] = { "off", "record", "replay", NULL };
 static const char *const rr_sink_names[] = { "com3", "com4", "tcp", NULL };
 static const char *const tbit_names[] = { "auto", "on", "off", NULL };
 static const char *const nettest_names[] = { "off", "arp", "server", "client", NULL };
+static const char *const dirty_track_names[] = { "auto", "wp", "ad", "pml", NULL };
 static const char *const snapshot_then_names[] = { "exit", "continue", NULL };
 
 #define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
@@ -92,6 +93,8 @@ static const struct option options[] = {
 	    "off, or the destination a.b.c.d[:port] to migrate the running guest to (port 9720 by default)"),
 	OPT("migrate_after", OPT_U32, migrate_after, NULL,
 	    "seconds of guest time before the migration starts"),
+	OPT("dirty_track", OPT_ENUM, dirty_track, dirty_track_names,
+	    "auto|wp|ad|pml: a migration's dirty-page tracking (auto: the cheapest measured)"),
 	OPT("incoming", OPT_PORT, incoming_port, NULL,
 	    "off, or the TCP port 1..65535 to receive a migrating guest on instead of booting it"),
 };
@@ -526,8 +529,9 @@ void config_print(const struct config *cfg)
 
 		if (cfg->migrate_ip)
 			format_ipv4(dest, sizeof(dest), cfg->migrate_ip);
-		pr_info("config: migrate=%s:%u migrate_after=%u incoming=%u", dest, cfg->migrate_port,
-			cfg->migrate_after, cfg->incoming_port);
+		pr_info("config: migrate=%s:%u migrate_after=%u incoming=%u dirty_track=%s", dest,
+			cfg->migrate_port, cfg->migrate_after, cfg->incoming_port,
+			dirty_track_names[cfg->dirty_track]);
 	}
 	config_print_net(cfg);
 }

@@ -34,6 +34,8 @@ enum guest_entry { GUEST_ENTRY_AUTO, GUEST_ENTRY_32 };
 enum rr_choice { RR_CHOICE_OFF, RR_CHOICE_RECORD, RR_CHOICE_REPLAY };
 enum rr_sink { RR_SINK_COM3, RR_SINK_COM4, RR_SINK_TCP };
 enum tbit_choice { TBIT_AUTO, TBIT_ON, TBIT_OFF };
+/* Values match enum dirty_track (hv/dirty_log.h). */
+enum dirty_track_choice { DIRTY_CHOICE_AUTO, DIRTY_CHOICE_WP, DIRTY_CHOICE_AD, DIRTY_CHOICE_PML };
 /* snapshot=: when to write a snapshot of the running guest (hv/snapshot.c). */
 enum snapshot_when { SNAPSHOT_OFF, SNAPSHOT_AFTER_NS, SNAPSHOT_EXITS };
 enum snapshot_then { SNAPSHOT_THEN_EXIT, SNAPSHOT_THEN_CONTINUE };
@@ -81,6 +83,7 @@ struct config {
 	u32 migrate_ip;                  /* migrate=: the destination, host order; 0: off */
 	u16 migrate_port;
 	u32 migrate_after;               /* guest seconds before the migration starts */
+	enum dirty_track_choice dirty_track; /* the migration's dirty-page tracking */
 	u16 incoming_port;               /* incoming=: receive the guest on this port; 0: off */
 };
 

@@ -1,21 +1,43 @@
-/* Dirty-page tracking by stage-2 write protection (see dirty_log.h). */
-#include "hv/dirty_log.h"
+/*
+ * Dirty-page tracking's interface (see dirty_log.h): the bitmap the
+ * mechanisms mark, their start and stop, the harvest that hands the set
+ * out, and each epoch's cost and choice of mechanism (dirty_choice.c).
+ */
+#include "hv/dirty_internal.h"
 
 #include <string.h>
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/time.h"
 #include "errno.h"
+#include "fmt.h"
 #include "log.h"
 
-struct dirty_log {
-	u64 npages;
-	u64 *dirty;   /* bit p: page p written since the last harvest */
-	u64 pending;  /* bits set in dirty */
+static const struct dirty_mech *const mechs[DIRTY_KIND_COUNT] = {
+	[DIRTY_WP] = &dirty_wp,
+	[DIRTY_AD] = &dirty_ad,
+	[DIRTY_PML] = &dirty_pml,
 };
 
 static struct dirty_log the_log; /* one VM */
 static struct dirty_log_stats stats;
+static enum dirty_track forced = DIRTY_TRACK_AUTO;
+
+struct dirty_log_stats *dirty_stats_mut(void)
+{
+	return &stats;
+}
+
+enum dirty_track dirty_forced(void)
+{
+	return forced;
+}
+
+const struct dirty_mech *dirty_mech_of(enum dirty_kind k)
+{
+	return mechs[k];
+}
 
 static u64 bitmap_bytes(u64 npages)
 {
@@ -27,8 +49,7 @@ static u64 bitmap_pages(u64 npages)
 	return ALIGN_UP(bitmap_bytes(npages), PAGE_SIZE) / PAGE_SIZE;
 }
 
-/* Sets page p's bit; true when it was clear. */
-static bool mark(struct dirty_log *d, u64 p)
+bool dirty_mark(struct dirty_log *d, u64 p)
 {
 	u64 bit = 1ULL << (p % 64);
 
@@ -39,42 +60,196 @@ static bool mark(struct dirty_log *d, u64 p)
 	return true;
 }
 
-static void set_writable(struct vm *vm, u64 page, bool writable)
+void dirty_found(struct dirty_log *d, enum dirty_kind k, u64 p)
 {
-	stage2_protect(&vm->stage2, page * PAGE_SIZE, PAGE_SIZE, writable ? S2_RWX : S2_R | S2_X);
+	if (!dirty_mark(d, p))
+		d->confirmed[k]++;
+}
+
+void dirty_log_configure(enum dirty_track choice)
+{
+	forced = choice;
+}
+
+/* What else runs on stage 2 that a mechanism cannot share it with: write
+ * protection shares the write right with the T bit and the record/replay
+ * write window; EPT's A/D flags make every guest page-table walk a write
+ * (SDM Vol 3C, 29.3.3.2 "EPT Violations"), which faults on each page those
+ * two protect. NPT sets its flags whatever we do, so the scan coexists. */
+static const char *conflict(const struct vm *vm, enum dirty_kind k)
+{
+	bool tbit = vm->tbit, window = vm->window;
+
+	if (!tbit && !window)
+		return NULL;
+	if (k == DIRTY_WP)
+		return tbit ? "it shares the stage-2 write right with the T bit"
+			    : "it shares the stage-2 write right with the record/replay write window";
+	if (k == DIRTY_AD && !vm->hw->stage2_format->ad_walk_is_write)
+		return NULL;
+	return tbit ? "EPT A/D makes guest page-table walks writes, which fault under the T bit"
+		    : "EPT A/D makes guest page-table walks writes, which fault under the write window";
+}
+
+/* Why k cannot track this VM, or NULL. */
+const char *dirty_refusal(const struct vm *vm, const struct dirty_log *d, enum dirty_kind k)
+{
+	return mechs[k]->unavailable(vm, d) ?: conflict(vm, k);
+}
+
+/* --- switching ---------------------------------------------------------- */
+
+/* Stops what leaves the active set, then starts what joins it (A/D and
+ * PML before write protection, whose faults then set the flags). */
+void dirty_apply(struct vm *vm, struct dirty_log *d, u32 next)
+{
+	static const enum dirty_kind order[] = { DIRTY_AD, DIRTY_PML, DIRTY_WP };
+
+	for (int k = 0; k < DIRTY_KIND_COUNT; k++)
+		if ((d->active & DIRTY_BIT(k)) && !(next & DIRTY_BIT(k)))
+			mechs[k]->stop(vm, d, next);
+	for (unsigned i = 0; i < ARRAY_SIZE(order); i++)
+		if ((next & DIRTY_BIT(order[i])) && !(d->active & DIRTY_BIT(order[i])))
+			mechs[order[i]]->start(vm, d, next);
+	d->active = next;
+	vm->hw->stage2_flush(&vm->vcpu.arch);
+}
+
+/* The first epoch: the chosen one, with write protection alongside to
+ * measure it and to check that A/D and PML see what it sees (unchecked
+ * where write protection cannot run); under dirty_track=auto, every
+ * mechanism available. 0: none can run. */
+static u32 first_epoch(const struct vm *vm, struct dirty_log *d)
+{
+	u32 set = 0;
+
+	for (int k = 0; k < DIRTY_KIND_COUNT; k++)
+		if ((d->model.available[k] = !dirty_refusal(vm, d, (enum dirty_kind)k)))
+			set |= DIRTY_BIT(k);
+	if (forced != DIRTY_TRACK_AUTO)
+		set &= DIRTY_BIT(DIRTY_WP) | DIRTY_BIT(d->use);
+	d->verifying = set & DIRTY_BIT(DIRTY_WP);
+	if (!d->verifying && set) /* the cheapest unchecked one can only be guessed */
+		d->use = (enum dirty_kind)__builtin_ctz(set);
+	return set;
+}
+
+const char *dirty_active_names(u32 set, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = 0;
+	for (int k = 0; k < DIRTY_KIND_COUNT && at < len; k++)
+		if (set & DIRTY_BIT(k))
+			at += (size_t)fmt_snprintf(buf + at, len - at, "%s%s", at ? ", " : "",
+				       dirty_kind_name((enum dirty_kind)k));
+	return buf;
+}
+
+int dirty_log_check_config(const struct vm *vm)
+{
+	struct dirty_log probe = { .pml_hpa = 1 }; /* as if the log page were there */
+	enum dirty_kind k = (enum dirty_kind)(forced - DIRTY_TRACK_WP);
+	const char *why;
+
+	if (forced == DIRTY_TRACK_AUTO || !(why = dirty_refusal(vm, &probe, k)))
+		return 0;
+	pr_err("config: dirty_track=%s refused: %s", dirty_track_name(forced), why);
+	return -ENODEV;
+}
+
+/* dirty_track=X names one: refused (with why) if it cannot run here. */
+static int check_forced(const struct vm *vm, struct dirty_log *d)
+{
+	const char *why;
+
+	d->use = DIRTY_WP;
+	if (forced == DIRTY_TRACK_AUTO)
+		return 0;
+	d->use = (enum dirty_kind)(forced - DIRTY_TRACK_WP);
+	why = dirty_refusal(vm, d, d->use);
+	if (!why)
+		return 0;
+	pr_err("dirty: dirty_track=%s refused: %s", dirty_track_name(forced), why);
+	return -ENODEV;
+}
+
+static int alloc_log(struct vm *vm, struct dirty_log *d)
+{
+	u64 pa;
+
+	d->npages = vm->ram_size / PAGE_SIZE;
+	if (page_alloc(bitmap_pages(d->npages), 1, &pa)) {
+		pr_err("dirty: no memory for the dirty bitmap (%llu bytes)", bitmap_bytes(d->npages));
+		return -ENOMEM;
+	}
+	d->dirty = phys_to_virt(pa);
+	memset(d->dirty, 0, bitmap_bytes(d->npages));
+	if (vm->hw->has_pml && vm->hw->has_pml() && !page_alloc(1, 1, &pa)) {
+		d->pml_hpa = pa;
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	}
+	return 0;
+}
+
+static void free_log(struct dirty_log *d)
+{
+	page_free(virt_to_phys(d->dirty), bitmap_pages(d->npages));
+	if (d->pml_hpa)
+		page_free(d->pml_hpa, 1);
+	d->dirty = NULL;
+	d->pml_hpa = 0;
 }
 
 int dirty_log_start(struct vm *vm)
 {
 	struct dirty_log *d = &the_log;
-	u64 pa, bytes;
+	char names[64];
+	u32 first;
+	int err;
 
 	if (vm->dirty)
 		return 0;
-	d->npages = vm->ram_size / PAGE_SIZE;
-	bytes = bitmap_bytes(d->npages);
-	if (page_alloc(bitmap_pages(d->npages), 1, &pa)) {
-		pr_err("dirty: no memory for the dirty bitmap (%llu bytes)", bytes);
-		return -ENOMEM;
-	}
-	d->dirty = phys_to_virt(pa);
-	memset(d->dirty, 0, bytes);
-	d->pending = 0;
+	memset(d, 0, sizeof(*d));
 	memset(&stats, 0, sizeof(stats));
-	stage2_protect(&vm->stage2, 0, vm->ram_size, S2_R | S2_X);
-	vm->hw->stage2_flush(&vm->vcpu.arch);
+	err = alloc_log(vm, d);
+	if (err)
+		return err;
+	err = check_forced(vm, d);
+	if (err) {
+		free_log(d);
+		return err;
+	}
+	d->model.npages = d->npages;
+	first = first_epoch(vm, d);
+	if (!first) {
+		pr_err("dirty: no mechanism can run with %s on", vm->tbit ? "the T bit" : "the write window");
+		free_log(d);
+		return -ENODEV;
+	}
+	dirty_apply(vm, d, first);
+	d->epoch_start_ns = time_now_ns();
+	stats.mech = dirty_kind_name(d->use);
+	stats.why = forced == DIRTY_TRACK_AUTO ? "measuring every mechanism for one epoch"
+					       : "forced by dirty_track=";
+	pr_info("dirty: first epoch with %s (%s)", dirty_active_names(d->active, names, sizeof(names)),
+		stats.why);
 	vm->dirty = d;
 	return 0;
 }
 
 void dirty_log_stop(struct vm *vm)
 {
-	if (!vm->dirty)
+	struct dirty_log *d = vm->dirty;
+
+	if (!d)
 		return;
-	stage2_protect(&vm->stage2, 0, vm->ram_size, S2_RWX);
-	vm->hw->stage2_flush(&vm->vcpu.arch);
-	page_free(virt_to_phys(vm->dirty->dirty), bitmap_pages(vm->dirty->npages));
-	vm->dirty->dirty = NULL;
+	dirty_apply(vm, d, 0);
+	page_free(virt_to_phys(d->dirty), bitmap_pages(d->npages));
+	if (d->pml_hpa)
+		page_free(d->pml_hpa, 1);
+	d->dirty = NULL;
+	d->pml_hpa = 0;
 	vm->dirty = NULL;
 }
 
@@ -83,23 +258,42 @@ bool dirty_log_active(const struct vm *vm)
 	return vm->dirty != NULL;
 }
 
-bool dirty_log_exit_is_ours(const struct vm *vm, const struct vexit *e)
+/* The mechanism whose exit e is, or DIRTY_KIND_COUNT. */
+static enum dirty_kind exit_owner(const struct dirty_log *d, const struct vexit *e)
 {
-	const struct dirty_log *d = vm->dirty;
-
-	return d && e->reason == VEXIT_NPF && e->npf.write && !e->npf.fetch &&
-	       e->npf.gpa / PAGE_SIZE < d->npages;
+	for (int k = 0; k < DIRTY_KIND_COUNT; k++)
+		if ((d->active & DIRTY_BIT(k)) && mechs[k]->exit_is_ours &&
+		    mechs[k]->exit_is_ours(d, e))
+			return (enum dirty_kind)k;
+	return DIRTY_KIND_COUNT;
 }
 
+bool dirty_log_exit_is_ours(const struct vm *vm, const struct vexit *e)
+{
+	return vm->dirty && exit_owner(vm->dirty, e) != DIRTY_KIND_COUNT;
+}
+
+/* An exit's cost runs from the moment it came back (vm->exit_tsc). */
 void dirty_log_handle_exit(struct vm *vm, const struct vexit *e)
 {
-	u64 start = rdtsc(), page = e->npf.gpa / PAGE_SIZE;
+	struct dirty_log *d = vm->dirty;
+	enum dirty_kind k = exit_owner(d, e);
+	u64 start = rdtsc(), from = vm->exit_tsc && vm->exit_tsc <= start ? vm->exit_tsc : start;
+	struct dirty_measured *m = &d->model.m[k];
+	u64 cycles;
 
-	mark(vm->dirty, page);
-	set_writable(vm, page, true);
-	vm->hw->stage2_flush(&vm->vcpu.arch);
-	stats.faults++;
-	stats.fault_cycles += rdtsc() - start;
+	mechs[k]->handle_exit(vm, d, e);
+	cycles = rdtsc() - from;
+	d->epoch_cycles[k] += cycles;
+	stats.by[k].exits++;
+	if (k == DIRTY_WP) {
+		stats.faults++;
+		stats.fault_cycles += cycles;
+		m->per_dirty_cycles += cycles;
+	} else {
+		m->exit_cycles += cycles;
+		m->exits++;
+	}
 }
 
 void dirty_log_note(struct vm *vm, u64 gpa, u64 len)
@@ -109,42 +303,7 @@ void dirty_log_note(struct vm *vm, u64 gpa, u64 len)
 	if (!d || !len)
 		return;
 	for (u64 p = gpa / PAGE_SIZE; p <= (gpa + len - 1) / PAGE_SIZE && p < d->npages; p++)
-		stats.noted += mark(d, p);
-}
-
-/* One word of the bitmap: its pages into out, protected again. */
-static void harvest_word(struct vm *vm, struct dirty_log *d, u64 w, u64 *out)
-{
-	u64 bits = d->dirty[w];
-
-	out[w] |= bits;
-	d->dirty[w] = 0;
-	while (bits) {
-		u64 page = w * 64 + (u64)__builtin_ctzll(bits);
-
-		bits &= bits - 1;
-		set_writable(vm, page, false);
-	}
-}
-
-u64 dirty_log_harvest(struct vm *vm, u64 *out)
-{
-	struct dirty_log *d = vm->dirty;
-	u64 start = rdtsc(), n;
-
-	if (!d)
-		return 0;
-	n = d->pending;
-	for (u64 w = 0; w < bitmap_bytes(d->npages) / 8; w++)
-		if (d->dirty[w])
-			harvest_word(vm, d, w, out);
-	d->pending = 0;
-	if (n)
-		vm->hw->stage2_flush(&vm->vcpu.arch);
-	stats.epochs++;
-	stats.pages_harvested += n;
-	stats.harvest_cycles += rdtsc() - start;
-	return n;
+		stats.noted += dirty_mark(d, p);
 }
 
 u64 dirty_log_pending(const struct vm *vm)
@@ -155,4 +314,11 @@ u64 dirty_log_pending(const struct vm *vm)
 const struct dirty_log_stats *dirty_log_stats(void)
 {
 	return &stats;
+}
+
+const char *dirty_track_name(enum dirty_track t)
+{
+	static const char *const names[] = { "auto", "wp", "ad", "pml" };
+
+	return (unsigned)t < ARRAY_SIZE(names) ? names[t] : "?";
 }

@@ -33,6 +33,7 @@ static const struct exit_kind exit_kinds[VEXIT_COUNT] = {
 	[VEXIT_INIT] = { "INIT signal", false },
 	[VEXIT_ENTRY_FAILED] = { "entry failed", false },
 	[VEXIT_UNHANDLED] = { "unhandled", false },
+	[VEXIT_PML_FULL] = { "PML full", false },
 };
 
 const char *exit_reason_name(enum vexit_reason r)

@@ -20,6 +20,7 @@
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/control.h"
+#include "hv/dirty_log.h"
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
 #include "hv/guest_boot.h"
@@ -193,9 +194,11 @@ static int run_guest(void)
 	if (config.fault_test == FAULT_TEST_ENTRY)
 		fault_test_corrupt_guest(&the_vm);
 	start = rdtsc();
+	dirty_log_configure((enum dirty_track)config.dirty_track);
 	if (rr_init(&the_vm, &boot_info, &config) || tbit_init(&the_vm, &config) ||
 	    trace_init(&the_vm, &boot_info, &config) ||
 	    snapshot_init(&the_vm, &boot_info, &config) ||
+	    (config.migrate_ip && dirty_log_check_config(&the_vm)) ||
 	    migrate_init(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_CONFIG;
 	pr_info("understudy: starting the guest");

@@ -89,9 +89,19 @@ void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan 
 		if (f->enc_pages[k])
 			console_printf("migration: encoding %s: %llu pages, %llu bytes\n",
 				       page_enc_name(k), f->enc_pages[k], f->enc_bytes[k]);
-	console_printf("migration: dirty tracking by write protection: %llu epochs, %llu faults "
-		       "(%llu cycles), %llu pages noted by the hypervisor, harvests %llu cycles\n",
-		       d->epochs, d->faults, d->fault_cycles, d->noted, d->harvest_cycles);
+	console_printf("migration: dirty tracking: %s (%s), %llu epochs, %u switches, %llu pages "
+		       "noted by the hypervisor, harvests %llu cycles\n",
+		       d->mech ? d->mech : "-", d->why ? d->why : "-", d->epochs, d->switches, d->noted,
+		       d->harvest_cycles);
+	for (int k = 0; k < DIRTY_KIND_COUNT; k++)
+		if (d->used & DIRTY_BIT(k))
+			console_printf("migration: dirty tracking by %s: %llu epochs, %llu cycles "
+				       "(%llu per epoch, last %llu), %llu exits, %llu pages scanned, "
+				       "%llu log entries; predicted %llu cycles/epoch\n",
+				       dirty_kind_name((enum dirty_kind)k), d->by[k].epochs,
+				       d->by[k].cycles, d->by[k].epochs ? d->by[k].cycles / d->by[k].epochs : 0,
+				       d->by[k].last_cycles, d->by[k].exits, d->by[k].pages_scanned,
+				       d->by[k].entries, d->predicted[k]);
 	console_printf("migration: modification history: %u copies of hot pages at most, %llu taken, "
 		       "%llu dropped for hotter pages, %llu not taken (budget)\n", h->slots, h->kept,
 		       h->evicted, h->refused);

@@ -71,6 +71,7 @@ struct vm {
 	u64 boot_written_end;    /* the loader wrote guest RAM below this only */
 	bool strict_mmio;        /* stop at unclaimed memory instead of a PC bus's answer */
 	u64 start_tsc;      /* host TSC when the guest first ran */
+	u64 exit_tsc;       /* host TSC when the last exit came back (exit costs) */
 	u64 dev_time_ns;    /* the guest time devices were last brought up to */
 	u64 resume_tsc;     /* resume=: the guest TSC the snapshot had */
 	bool resumed;       /* resume=: guest time and TSC continue from the snapshot */

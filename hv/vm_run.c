@@ -174,6 +174,7 @@ static int enter_guest(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 		vm->stats.hv_cycles[clk->last] += entry_tsc - clk->exit_tsc - clk->slept;
 	err = vm->hw->run(&v->arch, e);
 	clk->exit_tsc = rdtsc();
+	vm->exit_tsc = clk->exit_tsc;
 	clk->slept = 0;
 	clk->pending = !err;
 	vm->stats.guest_cycles += clk->exit_tsc - entry_tsc;
@@ -211,8 +212,9 @@ static void prepare_entry(struct vcpu *v)
  * single step ends the T bit's step and the tracer's alike: the tracer
  * stepping through a page-table write must not keep the T bit from
  * protecting the page again (nor from counting its landmark). A migration's
- * dirty log takes the first write to each page it protects (no landmark:
- * migration and record/replay do not run together). An
+ * dirty log takes the first write to each page it protects and its full
+ * page-modification logs (no landmarks: migration and record/replay do not
+ * run together). An
  * asynchronous exit (a host interrupt, a timer) never ends a T-bit step:
  * it happens at different moments in record and replay.
  */

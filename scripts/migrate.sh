@@ -12,6 +12,7 @@
 #                      [--kill-destination-after SECONDS]
 #                      [--kill-source-after SECONDS]
 #                      [--destination-guest-args "..."]
+#                      [--source-options "key=value ..."]
 #
 # Standard output: the guest's console as the outside saw it across both
 # hosts: the source's bytes until the switch-over, then the destination's.
@@ -25,6 +26,8 @@
 # must cope).
 # --destination-guest-args gives the destination another guest command
 # line (a foreign guest: it must refuse the stream).
+# --source-options adds hypervisor options to the source's command line
+# (dirty_track=wp|ad|pml, log=debug, ...).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +39,7 @@ MIGRATE_PORT=9720
 LISTEN_WAIT_S=120
 
 guest="" guest_args="" after="" from=qemu to=qemu nic=e1000 timeout_s=300 logs=""
-kill_dest_after="" kill_source_after="" dest_guest_args=""
+kill_dest_after="" kill_source_after="" dest_guest_args="" source_options=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -56,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--kill-destination-after) kill_dest_after=$2; shift 2 ;;
 	--kill-source-after) kill_source_after=$2; shift 2 ;;
 	--destination-guest-args) dest_guest_args=$2; shift 2 ;;
+	--source-options) source_options=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "migrate.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -136,7 +140,7 @@ fi
 
 start_instance "$logs/source" --emu "$from" "${run_args[@]}" \
 	--netdev "$src_netdev" \
-	--cmdline "selftest=off http=off ip=$SOURCE_IP migrate=$DEST_IP:$MIGRATE_PORT migrate_after=$after"
+	--cmdline "selftest=off http=off ip=$SOURCE_IP migrate=$DEST_IP:$MIGRATE_PORT migrate_after=$after${source_options:+ $source_options}"
 src_pid=$inst_pid
 
 # The kill of a fault test: SIGKILL of one emulator (the one timeout(1)

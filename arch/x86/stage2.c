@@ -142,3 +142,55 @@ int stage2_test_and_clear(struct stage2 *s, u64 gpa, u32 flags)
 	*slot &= ~clear;
 	return was;
 }
+
+int stage2_set_flags(struct stage2 *s, u64 gpa, u32 flags)
+{
+	int err, was;
+	u64 *slot;
+
+	if (gpa >= S2_MAX_GPA)
+		return -ENOENT;
+	slot = leaf_slot(s, gpa & ~(PAGE_SIZE_4K - 1), false, &err);
+	if (!slot || !s->fmt->is_present(*slot))
+		return -ENOENT;
+	was = s->fmt->entry_prot(*slot) & (S2_ACCESSED | S2_DIRTY);
+	if (flags & S2_ACCESSED)
+		*slot |= s->fmt->accessed_bit;
+	if (flags & S2_DIRTY)
+		*slot |= s->fmt->dirty_bit;
+	return was;
+}
+
+/* One leaf table's dirty bits, tested and cleared. */
+static void scan_leaf_table(struct stage2 *s, u64 *leaves, u64 gpa,
+			    void (*fn)(void *ctx, u64 gpa), void *ctx)
+{
+	u64 d = s->fmt->dirty_bit;
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		if (!(leaves[i] & d) || !s->fmt->is_present(leaves[i]))
+			continue;
+		leaves[i] &= ~d;
+		fn(ctx, gpa + (u64)i * PAGE_SIZE_4K);
+	}
+}
+
+u64 stage2_scan_dirty(struct stage2 *s, u64 gpa, u64 size, void (*fn)(void *ctx, u64 gpa),
+		      void *ctx)
+{
+	const u64 span = PAGE_SIZE_4K * PT_ENTRIES;
+	u64 scanned = 0;
+	int err;
+
+	if (!s->fmt->dirty_bit || (gpa % span) || (size % span))
+		return 0;
+	for (u64 off = 0; off < size; off += span) {
+		u64 *first = leaf_slot(s, gpa + off, false, &err);
+
+		if (!first)
+			continue;
+		scan_leaf_table(s, first, gpa + off, fn, ctx);
+		scanned += PT_ENTRIES;
+	}
+	return scanned;
+}

@@ -30,6 +30,7 @@ struct stage2_format {
 	u64 (*entry_hpa)(u64 entry);
 	u32 (*entry_prot)(u64 entry);       /* S2_* of a leaf */
 	u64 accessed_bit, dirty_bit;        /* 0 when the format has none */
+	bool ad_walk_is_write;              /* with A/D on, guest page-table walks are writes */
 };
 
 struct stage2 {
@@ -61,5 +62,17 @@ int stage2_lookup(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot);
 /* Clears the format's accessed/dirty bits given in flags (S2_ACCESSED,
  * S2_DIRTY) on gpa's leaf; returns which of them were set, or -ENOENT. */
 int stage2_test_and_clear(struct stage2 *s, u64 gpa, u32 flags);
+
+/* Sets the format's accessed/dirty bits given in flags on gpa's leaf, as a
+ * CPU does on an access (host tests' fake CPU); returns which of them were
+ * set before, or -ENOENT. */
+int stage2_set_flags(struct stage2 *s, u64 gpa, u32 flags);
+
+/* Clears the dirty bit of every mapped leaf in [gpa, gpa+size) and calls
+ * fn(ctx, page_gpa) for each leaf that had it; returns the leaves scanned.
+ * A leaf table is walked once for its 512 entries. @pre gpa and size are
+ * 2 MiB aligned. */
+u64 stage2_scan_dirty(struct stage2 *s, u64 gpa, u64 size, void (*fn)(void *ctx, u64 gpa),
+		      void *ctx);
 
 #endif

@@ -42,6 +42,7 @@ enum vexit_reason {
 	VEXIT_INIT,          /* INIT signal */
 	VEXIT_ENTRY_FAILED,  /* VM entry refused the guest state */
 	VEXIT_UNHANDLED,     /* anything else: raw.* says what */
+	VEXIT_PML_FULL,      /* the page-modification log is full (pml_drain it) */
 	VEXIT_COUNT,
 };
 
@@ -86,6 +87,10 @@ struct vexit {
 		} rdrand;
 	};
 };
+
+/* Entries of a page-modification log: one 4 KiB page of 8-byte GPAs (SDM
+ * Vol 3C, 29.3.6 "Page-Modification Logging"). */
+#define VIRT_PML_ENTRIES 512
 
 /* General registers in x86 encoding order: RAX, RCX, RDX, RBX, RSP, RBP,
  * RSI, RDI, R8..R15 (SDM Vol 2A, Table 2-2 "Register Encodings"). */
@@ -231,6 +236,22 @@ struct virt_backend {
 	void (*set_single_step)(struct vcpu_arch *v, bool on);
 	/* Exit on every MOV to CR3 while on (page-table tracking). */
 	void (*set_cr3_exiting)(struct vcpu_arch *v, bool on);
+
+	/* Dirty-page tracking by the hardware (hv/dirty_*.c). */
+	/* Can the CPU set the dirty flag of stage-2 leaves on guest writes
+	 * (once stage2_set_ad turns it on)? Can it log the pages it marks? */
+	bool (*stage2_has_ad)(void);
+	bool (*has_pml)(void);
+	/* Turns the CPU's setting of stage-2 accessed/dirty flags on or off
+	 * and flushes stage 2. @pre stage2_has_ad(). */
+	void (*stage2_set_ad)(struct vcpu_arch *v, bool on);
+	/* Turns page-modification logging on, into the empty 4 KiB page at
+	 * log_hpa, or off. While on, a full log exits as VEXIT_PML_FULL.
+	 * @pre has_pml() and stage-2 A/D on. */
+	void (*pml_set)(struct vcpu_arch *v, u64 log_hpa, bool on);
+	/* The guest-physical pages logged since the last drain (up to
+	 * VIRT_PML_ENTRIES, into gpas); the log is empty afterwards. */
+	u32 (*pml_drain)(struct vcpu_arch *v, u64 *gpas);
 
 	/* Prints backend state for a failed entry or an unhandled exit. */
 	void (*dump)(struct vcpu_arch *v);

@@ -3,16 +3,19 @@
 # several write rates, each migrated once between two QEMU (SVM) instances
 # through scripts/migrate.sh: rounds and pages per round, bytes sent
 # against guest RAM, the stun (cycles, pages, their share of the pages
-# sent again), bytes per page by encoding, and what dirty tracking by
-# write protection cost. Every run must also end with the guest's native
+# sent again), bytes per page by encoding; then dirty tracking: the
+# mechanism the automatic choice (or dirty_track=) settled on and why, and
+# what each mechanism that tracked cost per epoch, measured, with the
+# prediction for the last epoch's dirty set. Every run must also end with the guest's native
 # output, else the bench fails.
 #   test/bench/migrate.sh [--rates "64 256 1024 0"] [--from qemu|bochs] [--to qemu|bochs]
+#                         [--dirty-track auto|wp|ad|pml]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 guest=$root/build/guests/dirty.elf
 rates="64 256 1024 0"
-from=qemu to=qemu
+from=qemu to=qemu dirty_track=auto
 ARGS_BASE="pages=2048 hot=64"
 
 fail() {
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--rates) rates=$2; shift 2 ;;
 	--from) from=$2; shift 2 ;;
 	--to) to=$2; shift 2 ;;
+	--dirty-track) dirty_track=$2; shift 2 ;;
 	*) fail "unknown argument '$1'" ;;
 	esac
 done
@@ -50,7 +54,8 @@ measure() { # rate
 		fail "the native run at rate $1 failed"
 	set +e
 	"$root/scripts/migrate.sh" --guest "$guest" --guest-args "$args" --after 1 \
-		--from "$from" --to "$to" --logs "$out.logs" >"$out.out" 2>"$out.err"
+		--from "$from" --to "$to" --source-options "dirty_track=$dirty_track" \
+		--logs "$out.logs" >"$out.out" 2>"$out.err"
 	status=$?
 	set -e
 	[ "$status" = 0 ] || fail "rate $1: exit status $status (see the logs: rerun scripts/migrate.sh)"
@@ -59,11 +64,25 @@ measure() { # rate
 	"$root/test/system/compare_output.sh" "$out.native" "$out.out" >/dev/null 2>&1 ||
 		fail "rate $1: the console across both hosts differs from the native run"
 	row "$1" "$out.err"
+	dirty_row "$1" "$out.err" >>"$work/dirty"
+}
+
+# One run's dirty tracking: the mechanism chosen and why, then per
+# mechanism: cycles per epoch measured (epochs, exits, pages scanned, log
+# entries) and predicted.
+dirty_row() { # rate err
+	local chosen mechs
+	chosen=$(sed -n 's/^source: migration: dirty tracking: \([^(]*\) (\([^)]*\)), \([0-9]*\) epochs, \([0-9]*\) switches.*/\1|\2|\3|\4/p' "$2")
+	mechs=$(sed -n 's/^source: migration: dirty tracking by \([^:]*\): \([0-9]*\) epochs, [0-9]* cycles (\([0-9]*\) per epoch, last [0-9]*), \([0-9]*\) exits, \([0-9]*\) pages scanned, \([0-9]*\) log entries; predicted \([0-9]*\) cycles.epoch/\1|\2|\3|\4|\5|\6|\7/p' "$2" |
+		awk -F'|' '{ printf "%s%s: %s/epoch x%s (%s exits, %s scanned, %s logged; predicted %s)", sep, $1, $3, $2, $4, $5, $6, $7; sep = "; " }')
+	[ -n "$chosen" ] || fail "rate $1: no dirty tracking line in the source's log"
+	echo "$chosen" | awk -F'|' -v r="$1" -v m="$mechs" \
+		'{ printf "%-6s %-18s %6s %8s  %-42s | %s\n", r, $1, $3, $4, $2, m }'
 }
 
 # Prints one table row from a run's logs.
 row() { # rate err
-	local s rounds pages bytes ram stun stun_pages share per_round enc faults harvest
+	local s rounds pages bytes ram stun stun_pages share per_round enc
 	s=$(sed -n 's/^source: migration: summary: //p' "$2")
 	rounds=$(echo "$s" | sed -n 's/^rounds \([0-9]*\),.*/\1/p')
 	pages=$(echo "$s" | sed -n 's/.* pages \([0-9]*\), bytes.*/\1/p')
@@ -75,16 +94,19 @@ row() { # rate err
 	per_round=$(sed -n 's/^source: migration: round [0-9]*: \([0-9]*\) pages sent.*/\1/p' "$2" | paste -sd/)
 	enc=$(sed -n 's/^source: migration: encoding \([a-z0-9-]*\): \([0-9]*\) pages, \([0-9]*\) bytes/\1 \2 \3/p' "$2" |
 		awk '{ printf "%s%s %.0f B/page", sep, $1, $3 / $2; sep = ", " }')
-	faults=$(sed -n 's/^source: migration: dirty tracking by write protection: .* \([0-9]*\) faults (\([0-9]*\) cycles).*harvests \([0-9]*\) cycles/\1 \2 \3/p' "$2")
 	[ -n "$rounds" ] && [ -n "$bytes" ] || fail "rate $1: no summary line in the source's log"
-	printf '%-6s %6s %-22s %9s %6s %12s %6s %7s  %s | %s\n' "$1" "$rounds" "$per_round" "$bytes" \
+	printf '%-6s %6s %-22s %9s %6s %12s %6s %7s  %s\n' "$1" "$rounds" "$per_round" "$bytes" \
 		"$(awk -v b="$bytes" -v r="$ram" 'BEGIN { printf "%.2f", b / r }')" "$stun" "$stun_pages" "$share" \
-		"$enc" "$(echo "$faults" | awk '{ printf "%d faults, %.0f cycles/fault, harvests %d cycles", $1, $1 ? $2 / $1 : 0, $3 }')"
+		"$enc"
 }
 
-echo "dirty guest ($ARGS_BASE, rounds=30+rate/4 or 300 unpaced), migrated after 1 s from $from to $to"
-printf '%-6s %6s %-22s %9s %6s %12s %6s %7s  %s | %s\n' rate rounds "pages per round" bytes "xRAM" \
-	"stun cycles" "stun" share "bytes per page by encoding" "dirty tracking (write protection)"
+echo "dirty guest ($ARGS_BASE, rounds=30+rate/4 or 300 unpaced), migrated after 1 s from $from to $to, dirty_track=$dirty_track"
+printf '%-6s %6s %-22s %9s %6s %12s %6s %7s  %s\n' rate rounds "pages per round" bytes "xRAM" \
+	"stun cycles" "stun" share "bytes per page by encoding"
 for r in $rates; do
 	measure "$r"
 done
+echo
+echo "dirty tracking: the mechanism in use at the end and why; each mechanism's measured cycles per epoch"
+printf '%-6s %-18s %6s %8s  %-42s | %s\n' rate mechanism epochs switches why "cost per mechanism"
+cat "$work/dirty"

@@ -4,11 +4,14 @@
 # instances joined by a bxhub, and from each to the other: test guests
 # migrated mid-run must print, across both hosts, the native run's
 # deterministic lines with its exit code, and the source must have
-# migrated (not run the guest to its end). Then the faults: the destination killed during the
-# migration (the source runs the guest on, unharmed, and says the
-# migration failed), the source killed during it (the destination discards
-# what it received and says so), and a destination with another guest
-# command line (it refuses the stream; the guest runs on at the source).
+# migrated (not run the guest to its end); the dirty guest once more with
+# dirty_track=wp (the automatic choice takes the A/D scan under QEMU, so
+# write protection gets a whole migration of its own). Then the faults:
+# the destination killed during the migration (the source runs the guest
+# on, unharmed, and says the migration failed), the source killed during
+# it (the destination discards what it received and says so), and a
+# destination with another guest command line (it refuses the stream; the
+# guest runs on at the source).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 g=$root/build/guests
@@ -33,13 +36,17 @@ native_run() { # name guest args
 	set -e
 }
 
-# mig_case NAME GUEST ARGS AFTER [FROM TO]: migrated after AFTER guest
-# seconds from emulator FROM to TO (qemu: SVM, bochs: VMX; default qemu).
+# mig_case NAME GUEST ARGS AFTER [FROM TO [OPTIONS]]: migrated after AFTER
+# guest seconds from emulator FROM to TO (qemu: SVM, bochs: VMX; default
+# qemu), the source with hypervisor OPTIONS (dirty_track=...). The PASS
+# line names the dirty tracking the source ended with and why.
 mig_case() {
-	local name=$1 guest=$2 args=$3 after=$4 from=${5:-qemu} to=${6:-qemu} lines summary
+	local name=$1 guest=$2 args=$3 after=$4 from=${5:-qemu} to=${6:-qemu} opts=${7:-} lines summary
 	native_run "$name" "$guest" "$args"
-	migrate_run "$name" --guest "$guest" --guest-args "$args" --after "$after" --from "$from" --to "$to"
+	migrate_run "$name" --guest "$guest" --guest-args "$args" --after "$after" --from "$from" --to "$to" \
+		--source-options "$opts"
 	summary=$(sed -n 's/^migrate.sh: //p' "$results/$name.err" | tail -n 1)
+	summary="$summary; dirty tracking: $(sed -n 's/^source: migration: dirty tracking: \([^,]*\),.*/\1/p' "$results/$name.err")"
 	if ! grep -q '^source: understudy: migrated$' "$results/$name.err"; then
 		echo "FAIL: $name: the source did not migrate ($(grep -m1 -E 'migration: .*failed|guest stopped' "$results/$name.err" || echo "$summary"))"
 	elif ! grep -q '^destination: migration: resuming the guest' "$results/$name.err"; then
@@ -93,6 +100,7 @@ source_killed_case() { # name guest args after kill_after
 
 mig_case migrate_ticker_svm "$g/ticker.elf" "seconds=6" 2
 mig_case migrate_dirty_svm "$g/dirty.elf" "pages=1024 hot=32 rounds=80" 1
+mig_case migrate_dirty_svm_wp "$g/dirty.elf" "pages=1024 hot=32 rounds=80" 1 qemu qemu dirty_track=wp
 mig_case migrate_ticker_vmx "$g/ticker.elf" "seconds=6" 2 bochs bochs
 mig_case migrate_dirty_vmx_to_svm "$g/dirty.elf" "pages=1024 hot=32 rounds=40" 1 bochs qemu
 mig_case migrate_ticker_svm_to_vmx "$g/ticker.elf" "seconds=6" 2 qemu bochs

@@ -27,6 +27,7 @@ void fake_reset(void)
 	memset(&fake, 0, sizeof(fake));
 	fake.trap_rdrand = true; /* as VMX; SVM cannot trap RDRAND */
 	fake.insn_cycles = FAKE_INSN_CYCLES;
+	fake.has_ad = fake.has_pml = true;
 }
 
 void fake_load_script(const struct fake_step *steps, unsigned n)
@@ -271,6 +272,68 @@ static void fake_dump(struct vcpu_arch *v)
 	fake.dumps++;
 }
 
+/* --- hardware dirty tracking (SDM Vol 3C, 29.3.5 and 29.3.6) ------------------ */
+
+#define FAKE_PML_FIRST (VIRT_PML_ENTRIES - 1)
+
+static bool fake_stage2_has_ad(void)
+{
+	return fake.has_ad;
+}
+
+static bool fake_has_pml(void)
+{
+	return fake.has_pml;
+}
+
+static void fake_stage2_set_ad(struct vcpu_arch *v, bool on)
+{
+	fake.ad_on = on;
+	fake.ad_sets++;
+	fake.stage2_flushes++;
+}
+
+static void fake_pml_set(struct vcpu_arch *v, u64 log_hpa, bool on)
+{
+	fake.pml_hpa = on ? log_hpa : 0;
+	fake.pml_index = FAKE_PML_FIRST;
+}
+
+static u32 fake_pml_drain(struct vcpu_arch *v, u64 *gpas)
+{
+	const u64 *log = phys_to_virt(fake.pml_hpa);
+	u32 n = 0;
+
+	if (!fake.pml_hpa)
+		return 0;
+	for (u32 i = fake.pml_index > FAKE_PML_FIRST ? 0 : fake.pml_index + 1u; i < VIRT_PML_ENTRIES; i++)
+		gpas[n++] = log[i];
+	fake.pml_index = FAKE_PML_FIRST;
+	return n;
+}
+
+/* The flags a permitted store sets: false when the log is full first
+ * (the store does not happen). */
+static bool store_flags(struct vcpu_arch *v, u64 gpa, struct vexit *e)
+{
+	u32 prot;
+	u64 hpa;
+
+	if (!fake.ad_on || fake.ad_broken)
+		return true;
+	stage2_lookup(v->stage2, gpa, &hpa, &prot);
+	if (fake.pml_hpa && !(prot & S2_DIRTY)) {
+		if (fake.pml_index > FAKE_PML_FIRST) {
+			e->reason = VEXIT_PML_FULL;
+			fake.pml_full_exits++;
+			return false;
+		}
+		((u64 *)phys_to_virt(fake.pml_hpa))[fake.pml_index--] = gpa & ~(u64)(PAGE_SIZE - 1);
+	}
+	stage2_set_flags(v->stage2, gpa, S2_ACCESSED | S2_DIRTY);
+	return true;
+}
+
 /* --- the guest ------------------------------------------------------------------- */
 
 static void next_step(void)
@@ -388,6 +451,8 @@ static bool store(struct vcpu_arch *v, const struct fake_step *st, struct vexit 
 	}
 	if (st->size > sizeof(st->data) || (st->gpa % PAGE_SIZE) + st->size > PAGE_SIZE)
 		fail_msg("fake backend: a %u-byte store at %#llx crosses a page", st->size, st->gpa);
+	if (!store_flags(v, st->gpa, e))
+		return false;
 	memcpy(phys_to_virt(hpa), &st->data, st->size);
 	return true;
 }
@@ -488,6 +553,11 @@ static int fake_run(struct vcpu_arch *v, struct vexit *e)
 	.set_breakpoint = fake_set_breakpoint,               \
 	.set_single_step = fake_set_single_step,             \
 	.set_cr3_exiting = fake_set_cr3_exiting,             \
+	.stage2_has_ad = fake_stage2_has_ad,                 \
+	.has_pml = fake_has_pml,                             \
+	.stage2_set_ad = fake_stage2_set_ad,                 \
+	.pml_set = fake_pml_set,                             \
+	.pml_drain = fake_pml_drain,                         \
 	.dump = fake_dump
 
 const struct virt_backend fake_backend_ept = {

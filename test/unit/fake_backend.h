@@ -12,7 +12,10 @@
  * interrupt window exits as soon as the guest is interruptible, the timer
  * exits at its deadline, an execute breakpoint exits with #DB unless
  * RFLAGS.RF is set, a store the stage-2 entry forbids exits as a nested
- * page fault (and is retried after it), and a single step exits after one
+ * page fault (and is retried after it), a store sets the stage-2 dirty
+ * flag when A/D is on and logs its page when that flag was clear and PML
+ * is on (a full log exits first, as VEXIT_PML_FULL, and the store is
+ * retried), and a single step exits after one
  * instruction. Every instruction moves the fake TSC on by
  * fake.insn_cycles (a test may make the machine faster or slower). When
  * the script is done, the guest writes fake.exit_code to the exit port,
@@ -139,6 +142,14 @@ struct fake_cpu {
 	bool cr3_exiting;
 	unsigned guest_tlb_flushes, stage2_flushes, dumps;
 	unsigned npf_exits;
+
+	/* hardware dirty tracking (stage2_set_ad, pml_set) */
+	bool has_ad, has_pml;      /* what the fake CPU offers (both by default) */
+	bool ad_broken;            /* it claims A/D but never sets a flag (as an emulator might) */
+	bool ad_on;                /* stores set the stage-2 A and D flags */
+	u64 pml_hpa;               /* stores that set D log here; 0: off */
+	u16 pml_index;             /* the next entry, 511 down; past 0: full */
+	unsigned ad_sets, pml_full_exits;
 };
 
 extern struct fake_cpu fake;

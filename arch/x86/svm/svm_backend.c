@@ -14,6 +14,26 @@ static void svm_stage2_flush(struct vcpu_arch *v)
 	svm_flush_guest_tlb(v);
 }
 
+/* Nested page tables are ordinary page tables, whose leaves the CPU marks
+ * accessed and dirty as it walks them (APM Vol 2, 15.25 "Nested Paging";
+ * 5.4.1 "Field Definitions": Accessed and Dirty); there is nothing to turn
+ * on. hv/dirty_ad.c checks on its first epoch that the CPU really does. */
+static bool svm_stage2_has_ad(void)
+{
+	return true;
+}
+
+/* SVM has no page-modification log. */
+static bool svm_has_pml(void)
+{
+	return false;
+}
+
+static void svm_stage2_set_ad(struct vcpu_arch *v, bool on)
+{
+	svm_flush_guest_tlb(v);
+}
+
 const struct virt_backend svm_backend = {
 	.name = "svm",
 	.probe = svm_probe,
@@ -49,4 +69,7 @@ const struct virt_backend svm_backend = {
 	.set_breakpoint = svm_set_breakpoint,
 	.set_single_step = svm_set_single_step,
 	.set_cr3_exiting = svm_set_cr3_exiting,
+	.stage2_has_ad = svm_stage2_has_ad,
+	.has_pml = svm_has_pml,
+	.stage2_set_ad = svm_stage2_set_ad,
 };

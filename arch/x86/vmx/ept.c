@@ -65,4 +65,7 @@ const struct stage2_format ept_format = {
 	.entry_prot = ept_entry_prot,
 	.accessed_bit = EPT_ACCESSED,
 	.dirty_bit = EPT_DIRTY,
+	/* 29.3.3.2 "EPT Violations": with A/D enabled, the CPU's accesses to
+	 * guest paging structures are writes for EPT. */
+	.ad_walk_is_write = true,
 };

@@ -8,10 +8,16 @@
 
 #define VMX_VPID 1 /* the one guest's VPID; 0 is the host's */
 
+/* SDM Vol 3C, 29.3.5 "Accessed and Dirty Flags for EPT": EPTP bit 6 makes
+ * the CPU set the A/D flags of EPT entries (29.3.2 "EPT Translation
+ * Mechanism" lists the EPTP fields). */
+#define EPTP_AD_ENABLE (1ULL << 6)
+
 struct vmx_vcpu {
 	u64 vmcs_pa;
 	u64 msr_bitmap_pa;
 	u64 eptp;
+	u64 pml_hpa;         /* the page-modification log; 0: off */
 	bool launched;
 	u32 proc_controls;   /* primary processor-based controls, cached */
 	u32 entry_controls;  /* cached for IA-32e mode switches */
@@ -62,6 +68,11 @@ void vmx_set_breakpoint(struct vcpu_arch *v, u64 linear, bool on);
 void vmx_set_single_step(struct vcpu_arch *v, bool on);
 void vmx_raise_step_trap(struct vcpu_arch *v);
 void vmx_set_cr3_exiting(struct vcpu_arch *v, bool on);
+bool vmx_stage2_has_ad(void);
+bool vmx_has_pml_logging(void);
+void vmx_stage2_set_ad(struct vcpu_arch *v, bool on);
+void vmx_pml_set(struct vcpu_arch *v, u64 log_hpa, bool on);
+u32 vmx_pml_drain(struct vcpu_arch *v, u64 *gpas);
 
 /* The world switch (vmx_entry.S): 0 after a VM exit, 1 on VMfailInvalid,
  * 2 on VMfailValid. */

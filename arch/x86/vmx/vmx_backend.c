@@ -47,4 +47,9 @@ const struct virt_backend vmx_backend = {
 	.set_breakpoint = vmx_set_breakpoint,
 	.set_single_step = vmx_set_single_step,
 	.set_cr3_exiting = vmx_set_cr3_exiting,
+	.stage2_has_ad = vmx_stage2_has_ad,
+	.has_pml = vmx_has_pml_logging,
+	.stage2_set_ad = vmx_stage2_set_ad,
+	.pml_set = vmx_pml_set,
+	.pml_drain = vmx_pml_drain,
 };

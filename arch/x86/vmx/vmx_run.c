@@ -176,6 +176,15 @@ static void decode_ept_violation(struct vexit *e)
 	restore_nmi_blocking(q & EPTQ_NMI_UNBLOCKED, 0);
 }
 
+/* A full page-modification log (SDM Vol 3C, 29.3.6): the write that would
+ * have logged has not happened; bit 12 of the qualification is the NMI
+ * unblocking of Table 28-7's layout (28.2.1 "Basic VM-Exit Information"). */
+static void decode_pml_full(struct vexit *e)
+{
+	e->reason = VEXIT_PML_FULL;
+	restore_nmi_blocking(e->raw_qual & EPTQ_NMI_UNBLOCKED, 0);
+}
+
 static void decode_rdrand(struct vexit *e, enum vexit_reason r)
 {
 	u32 info = vmcs_read32(VMCS_EXIT_INSTRUCTION_INFO);
@@ -243,6 +252,7 @@ static void decode_exit(struct vexit *e, u32 raw)
 	case VMX_EXIT_IO: decode_io(e); break;
 	case VMX_EXIT_CR_ACCESS: decode_cr(e); break;
 	case VMX_EXIT_EPT_VIOLATION: decode_ept_violation(e); return;
+	case VMX_EXIT_PML_FULL: decode_pml_full(e); return;
 	case VMX_EXIT_RDRAND: decode_rdrand(e, VEXIT_RDRAND); break;
 	case VMX_EXIT_RDSEED: decode_rdrand(e, VEXIT_RDSEED); break;
 	default:

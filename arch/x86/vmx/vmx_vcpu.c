@@ -21,7 +21,6 @@
 /* 29.3.2 "EPT Translation Mechanism": EPTP fields */
 #define EPTP_MEMTYPE_WB 6ULL
 #define EPTP_WALK_LENGTH_4 (3ULL << 3)
-#define EPTP_AD_ENABLE (1ULL << 6)
 
 /* 25.6.9 "MSR-Bitmap Address": four 1 KiB bitmaps */
 #define MSR_BITMAP_READ_LOW 0
