@@ -49,23 +49,6 @@ static u64 bitmap_pages(u64 npages)
 	return ALIGN_UP(bitmap_bytes(npages), PAGE_SIZE) / PAGE_SIZE;
 }
 
-bool dirty_mark(struct dirty_log *d, u64 p)
-{
-	u64 bit = 1ULL << (p % 64);
-
-	if (d->dirty[p / 64] & bit)
-		return false;
-	d->dirty[p / 64] |= bit;
-	d->pending++;
-	return true;
-}
-
-void dirty_found(struct dirty_log *d, enum dirty_kind k, u64 p)
-{
-	if (!dirty_mark(d, p))
-		d->confirmed[k]++;
-}
-
 void dirty_log_configure(enum dirty_track choice)
 {
 	forced = choice;
