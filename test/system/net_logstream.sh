@@ -151,8 +151,8 @@ PY
 }
 
 stream_case net_logstream_record "" "" ""
-guest_args="seconds=3 reads=400"
-stream_case net_logstream_slow "--slow-ms 1500" "" check_waited
+guest_args="seconds=3 reads=400" # the TCP window (64 KiB) and the collector's socket hold some of it too
+stream_case net_logstream_slow "--slow-ms 3000" "" check_waited
 guest_args="seconds=3 reads=150"
 stream_case net_logstream_hostile "" hostile_proxy check_reconnected
 emu=bochs guest_args="seconds=2 reads=20"
