@@ -285,7 +285,7 @@ static void start(void)
 static void begin_precopy(void)
 {
 	if (dirty_log_start(ms.vm)) {
-		fail("no memory for dirty-page tracking");
+		fail("dirty-page tracking could not start (its reason is above)");
 		return;
 	}
 	memset(ms.set, 0xFF, BITMAP_BYTES(ms.npages));
