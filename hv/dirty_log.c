@@ -10,6 +10,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/time.h"
+#include "bitops.h"
 #include "errno.h"
 #include "fmt.h"
 #include "log.h"
@@ -37,11 +38,6 @@ enum dirty_track dirty_forced(void)
 const struct dirty_mech *dirty_mech_of(enum dirty_kind k)
 {
 	return mechs[k];
-}
-
-static u64 bitmap_bytes(u64 npages)
-{
-	return (npages + 63) / 64 * 8;
 }
 
 static u64 bitmap_pages(u64 npages)

@@ -5,13 +5,13 @@
  */
 #include "hv/dirty_internal.h"
 
+#include "bitops.h"
+
 bool dirty_mark(struct dirty_log *d, u64 p)
 {
-	u64 bit = 1ULL << (p % 64);
-
-	if (d->dirty[p / 64] & bit)
+	if (bitmap_test(d->dirty, p))
 		return false;
-	d->dirty[p / 64] |= bit;
+	bitmap_set(d->dirty, p);
 	d->pending++;
 	return true;
 }

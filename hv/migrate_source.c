@@ -121,33 +121,6 @@ static void tx_frame(int len)
 	ms.tx_pos = 0;
 }
 
-#define BITMAP_BYTES(n) (((n) + 63) / 64 * 8)
-
-static bool bit_test(const u64 *b, u64 p)
-{
-	return b[p / 64] & (1ULL << (p % 64));
-}
-
-static void bit_clear(u64 *b, u64 p)
-{
-	b[p / 64] &= ~(1ULL << (p % 64));
-}
-
-static void bitmap_or(u64 *set, const u64 *add, u64 nbits)
-{
-	for (u64 w = 0; w < (nbits + 63) / 64; w++)
-		set[w] |= add[w];
-}
-
-static u64 bitmap_count(const u64 *b, u64 nbits)
-{
-	u64 n = 0;
-
-	for (u64 w = 0; w < (nbits + 63) / 64; w++)
-		n += popcount64(b[w]);
-	return n;
-}
-
 /* Whether page p of the set waits for the stun: in pre-copy after round
  * 0, a page the history predicts will be written again would only be
  * sent twice. */
@@ -168,14 +141,14 @@ static bool build_pages_frame(u32 round, bool stunned)
 		const u8 *page;
 		size_t n;
 
-		if (!bit_test(ms.set, ms.cursor) || held_back(ms.cursor, stunned))
+		if (!bitmap_test(ms.set, ms.cursor) || held_back(ms.cursor, stunned))
 			continue;
 		page = ms.vm->ram + ms.cursor * PAGE_SIZE;
 		n = page_encode(page, mig_history_copy(&ms.hist, ms.cursor), enc_page, &work);
 		if (mig_pages_add(&ms.enc, ms.cursor, enc_page, n))
 			break; /* full: this page starts the next frame */
 		mig_history_sent(&ms.hist, ms.cursor, page);
-		bit_clear(ms.set, ms.cursor);
+		bitmap_clear(ms.set, ms.cursor);
 		mig_figures_page(&ms.fig, enc_page[0], n);
 		added++;
 	}
@@ -191,7 +164,7 @@ static void end_round(void)
 	u64 left;
 	struct mig_round r;
 
-	memset(ms.fresh, 0, BITMAP_BYTES(ms.npages));
+	memset(ms.fresh, 0, bitmap_bytes(ms.npages));
 	ms.plan.held = bitmap_count(ms.set, ms.npages); /* all else was sent */
 	dirty_log_harvest(ms.vm, ms.fresh);
 	mig_history_epoch(&ms.hist, ms.fresh);
@@ -243,8 +216,8 @@ int migrate_init(struct vm *vm, const struct boot_info *bi, const struct config 
 	ms.id.ram_size = vm->ram_size;
 	ms.npages = vm->ram_size / PAGE_SIZE;
 	slots = (u32)MIN(ms.npages / 4, COPY_BUDGET_BYTES / PAGE_SIZE);
-	ms.set = page_alloc_bytes(BITMAP_BYTES(ms.npages));
-	ms.fresh = page_alloc_bytes(BITMAP_BYTES(ms.npages));
+	ms.set = page_alloc_bytes(bitmap_bytes(ms.npages));
+	ms.fresh = page_alloc_bytes(bitmap_bytes(ms.npages));
 	hist_mem = page_alloc_bytes(mig_history_bytes(ms.npages, slots));
 	if (!ms.set || !ms.fresh || !hist_mem) {
 		pr_err("migration: no memory for the page sets and the modification history");
@@ -288,7 +261,7 @@ static void begin_precopy(void)
 		fail("dirty-page tracking could not start (its reason is above)");
 		return;
 	}
-	memset(ms.set, 0xFF, BITMAP_BYTES(ms.npages));
+	memset(ms.set, 0xFF, bitmap_bytes(ms.npages));
 	if (ms.npages % 64)
 		ms.set[ms.npages / 64] = (1ULL << (ms.npages % 64)) - 1;
 	mig_plan_start(&ms.plan, ms.npages, time_now_ns());

@@ -105,15 +105,23 @@ int stage2_protect(struct stage2 *s, u64 gpa, u64 size, u32 prot)
 	return 0;
 }
 
-int stage2_lookup(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot)
+/* The present 4 KiB leaf that maps gpa, or NULL. */
+static u64 *present_leaf(const struct stage2 *s, u64 gpa)
 {
 	int err;
 	u64 *slot;
 
 	if (gpa >= S2_MAX_GPA)
-		return -ENOENT;
+		return NULL;
 	slot = leaf_slot((struct stage2 *)s, gpa & ~(PAGE_SIZE_4K - 1), false, &err);
-	if (!slot || !s->fmt->is_present(*slot))
+	return slot && s->fmt->is_present(*slot) ? slot : NULL;
+}
+
+int stage2_lookup(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot)
+{
+	u64 *slot = present_leaf(s, gpa);
+
+	if (!slot)
 		return -ENOENT;
 	*hpa = s->fmt->entry_hpa(*slot) | (gpa & (PAGE_SIZE_4K - 1));
 	*prot = s->fmt->entry_prot(*slot);
@@ -123,13 +131,11 @@ int stage2_lookup(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot)
 int stage2_test_and_clear(struct stage2 *s, u64 gpa, u32 flags)
 {
 	u64 clear = 0;
-	int err, was = 0;
+	int was = 0;
 	u64 *slot;
 
-	if (gpa >= S2_MAX_GPA)
-		return -ENOENT;
-	slot = leaf_slot(s, gpa & ~(PAGE_SIZE_4K - 1), false, &err);
-	if (!slot || !s->fmt->is_present(*slot))
+	slot = present_leaf(s, gpa);
+	if (!slot)
 		return -ENOENT;
 	if ((flags & S2_ACCESSED) && s->fmt->accessed_bit) {
 		clear |= s->fmt->accessed_bit;
@@ -145,13 +151,11 @@ int stage2_test_and_clear(struct stage2 *s, u64 gpa, u32 flags)
 
 int stage2_set_flags(struct stage2 *s, u64 gpa, u32 flags)
 {
-	int err, was;
+	int was;
 	u64 *slot;
 
-	if (gpa >= S2_MAX_GPA)
-		return -ENOENT;
-	slot = leaf_slot(s, gpa & ~(PAGE_SIZE_4K - 1), false, &err);
-	if (!slot || !s->fmt->is_present(*slot))
+	slot = present_leaf(s, gpa);
+	if (!slot)
 		return -ENOENT;
 	was = s->fmt->entry_prot(*slot) & (S2_ACCESSED | S2_DIRTY);
 	if (flags & S2_ACCESSED)

@@ -4,17 +4,13 @@
 #include <string.h>
 
 #include "arch/x86/mm.h"
+#include "bitops.h"
 #include "errno.h"
 #include "hash.h"
 #include "hv/rr/tbit.h"
 #include "log.h"
 
 static struct write_window the_window; /* one VM */
-
-static void set_bit(u64 *bits, u64 p)
-{
-	bits[p / 64] |= 1ULL << (p % 64);
-}
 
 /* Write access comes and goes with the window; execute and the T bit's
  * mark stay. A page the T bit marks keeps the T bit's rights. */
@@ -37,13 +33,13 @@ int ww_init(struct vm *vm, u64 written_end)
 	memset(w, 0, sizeof(*w));
 	w->npages = vm->ram_size / PAGE_SIZE;
 	w->in_window = page_alloc_bytes(w->npages);
-	w->dirty = page_alloc_bytes((w->npages + 63) / 64 * 8);
+	w->dirty = page_alloc_bytes(bitmap_bytes(w->npages));
 	if (!w->in_window || !w->dirty) {
 		pr_err("rr: no memory for the write window's page maps");
 		return -ENOMEM;
 	}
 	for (u64 p = 0; p < written; p++)
-		set_bit(w->dirty, p);
+		bitmap_set(w->dirty, p);
 	stage2_protect(&vm->stage2, 0, vm->ram_size, S2_R | S2_X);
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 	vm->window = w;
@@ -84,7 +80,7 @@ void ww_handle_exit(struct vm *vm, const struct vexit *e)
 	w->slot[(w->head + w->count) % WW_PAGES] = page;
 	w->count++;
 	w->in_window[page] = 1;
-	set_bit(w->dirty, page);
+	bitmap_set(w->dirty, page);
 	set_writable(vm, page, true);
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 }
@@ -106,7 +102,7 @@ bool ww_contains(const struct vm *vm, u64 page)
 void ww_note(struct vm *vm, u64 page)
 {
 	if (vm->window && page < vm->window->npages)
-		set_bit(vm->window->dirty, page);
+		bitmap_set(vm->window->dirty, page);
 }
 
 const u64 *ww_dirty_bits(const struct vm *vm)
@@ -120,9 +116,9 @@ void ww_digest_taken(struct vm *vm)
 
 	if (!w)
 		return;
-	memset(w->dirty, 0, (w->npages + 63) / 64 * 8);
+	memset(w->dirty, 0, bitmap_bytes(w->npages));
 	for (unsigned i = 0; i < w->count; i++)
-		set_bit(w->dirty, w->slot[(w->head + i) % WW_PAGES]);
+		bitmap_set(w->dirty, w->slot[(w->head + i) % WW_PAGES]);
 }
 
 u64 ww_contents_hash(const struct vm *vm)
