@@ -13,6 +13,7 @@
 #                      [--kill-source-after SECONDS]
 #                      [--destination-guest-args "..."]
 #                      [--source-options "key=value ..."]
+#                      [--capture FILE]
 #
 # Standard output: the guest's console as the outside saw it across both
 # hosts: the source's bytes until the switch-over, then the destination's.
@@ -28,6 +29,9 @@
 # line (a foreign guest: it must refuse the stream).
 # --source-options adds hypervisor options to the source's command line
 # (dirty_track=wp|ad|pml, log=debug, ...).
+# --capture writes a QEMU instance's network traffic (the source's, else
+# the destination's) to FILE as a pcap: the migration stream both ways,
+# for test/bench/mig_pairs.c.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +43,7 @@ MIGRATE_PORT=9720
 LISTEN_WAIT_S=120
 
 guest="" guest_args="" after="" from=qemu to=qemu nic=e1000 timeout_s=300 logs=""
-kill_dest_after="" kill_source_after="" dest_guest_args="" source_options=""
+kill_dest_after="" kill_source_after="" dest_guest_args="" source_options="" capture=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--kill-source-after) kill_source_after=$2; shift 2 ;;
 	--destination-guest-args) dest_guest_args=$2; shift 2 ;;
 	--source-options) source_options=$2; shift 2 ;;
+	--capture) capture=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "migrate.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -70,6 +75,18 @@ case "$after" in '' | *[!0-9]*) echo "migrate.sh: --after takes whole seconds" >
 for e in "$from" "$to"; do
 	case "$e" in qemu | bochs) ;; *) echo "migrate.sh: --from and --to take qemu or bochs, not '$e'" >&2; exit 2 ;; esac
 done
+
+src_capture=() dest_capture=()
+if [ -n "$capture" ]; then
+	if [ "$from" = qemu ]; then
+		src_capture=(--capture "$capture")
+	elif [ "$to" = qemu ]; then
+		dest_capture=(--capture "$capture")
+	else
+		echo "migrate.sh: --capture needs QEMU at one end (Bochs has no capture)" >&2
+		exit 2
+	fi
+fi
 
 tmp_logs=""
 if [ -z "$logs" ]; then
@@ -128,7 +145,7 @@ dest_args=("${run_args[@]}")
 [ -n "$dest_guest_args" ] || dest_guest_args=$guest_args
 [ -z "$dest_guest_args" ] || dest_args+=(--guest-args "$dest_guest_args")
 
-start_instance "$logs/destination" --emu "$to" "${dest_args[@]}" \
+start_instance "$logs/destination" --emu "$to" "${dest_args[@]}" ${dest_capture[@]+"${dest_capture[@]}"} \
 	--netdev "$dest_netdev" \
 	--cmdline "selftest=off http=off ip=$DEST_IP incoming=$MIGRATE_PORT"
 dest_pid=$inst_pid
@@ -138,7 +155,7 @@ if ! wait_for_line "$logs/destination.stderr" '^migration: waiting for the sourc
 	exit 3
 fi
 
-start_instance "$logs/source" --emu "$from" "${run_args[@]}" \
+start_instance "$logs/source" --emu "$from" "${run_args[@]}" ${src_capture[@]+"${src_capture[@]}"} \
 	--netdev "$src_netdev" \
 	--cmdline "selftest=off http=off ip=$SOURCE_IP migrate=$DEST_IP:$MIGRATE_PORT migrate_after=$after${source_options:+ $source_options}"
 src_pid=$inst_pid
