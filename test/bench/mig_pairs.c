@@ -13,9 +13,17 @@
  * destination held an earlier copy), the (old, new) pair is costed: the
  * encoding the source chose and its size, each of our encodings on the
  * pair, and what QEMU would send with XBZRLE (test/bench/xbzrle.h: a zero
- * page 1 byte, an unchanged page 0, an overflow 4096 raw bytes). No side
- * counts the per-page address. The cache is taken as unbounded (QEMU's
- * default XBZRLE cache, 64 MiB, holds a 64 MiB guest).
+ * page 1 byte, an unchanged page 0, an overflow 4096 raw bytes), twice:
+ *   - "xbzrle": with QEMU's cache policy (save_xbzrle_page in
+ *     migration/ram.c) on this stream's schedule: XBZRLE starts after the
+ *     first pass over RAM (our round 0); a page enters the cache when it is
+ *     sent after that (a miss: it goes raw, 4096 bytes), and is encoded
+ *     against the cache from its next send on (the cache then holds what
+ *     the destination holds). The cache is taken large enough for the
+ *     guest, as QEMU's default 64 MiB is for a 64 MiB guest.
+ *   - "xbzrle-all": on every pair, as if every earlier copy were cached;
+ *     the like of "best", our smallest encoding against every earlier copy.
+ * No side counts the per-page address.
  *
  * The capture and the stream are outside input: a malformed one is refused
  * with a message and exit status 1; 2 for bad arguments.
@@ -37,7 +45,8 @@ _Static_assert(XBZRLE_PAGE == PAGE_CODEC_PAGE, "both encoders work on 4 KiB page
 
 /* The columns: our encodings on each pair, the source's choice, the best
  * page_encode finds now, and XBZRLE. */
-enum { COL_RAW, COL_LZ4, COL_ZRUN, COL_XLZ4, COL_CHOSEN, COL_BEST, COL_XBZRLE, COLS };
+enum { COL_RAW, COL_LZ4, COL_ZRUN, COL_XLZ4, COL_CHOSEN, COL_BEST, COL_XBZRLE, COL_XBZRLE_ALL,
+       COLS };
 
 static const unsigned col_kind[] = { PAGE_ENC_RAW, PAGE_ENC_LZ4, PAGE_ENC_XOR_ZRUN,
 				     PAGE_ENC_XOR_LZ4 };
@@ -45,13 +54,15 @@ static const unsigned col_kind[] = { PAGE_ENC_RAW, PAGE_ENC_LZ4, PAGE_ENC_XOR_ZR
 struct pairs {
 	u8 *ram;                /* the destination's copy */
 	u8 *sent;               /* per page: sent before */
+	u8 *cached;             /* per page: in QEMU's XBZRLE cache */
+	const struct mig_decoder *dec; /* its round: the PAGES frame's */
 	u64 ram_pages;
 	u8 old[PG];             /* the page being decoded, before */
 	bool had_old;
 	u64 pages, resent;
 	double sum[COLS];
 	u64 chosen[PAGE_ENC_COUNT], chosen_bytes[PAGE_ENC_COUNT];
-	u64 x_unchanged, x_zero, x_overflow;
+	u64 x_unchanged, x_zero, x_overflow, x_miss, x_encoded;
 	struct page_codec_work work;
 };
 
@@ -62,7 +73,8 @@ static int on_hello(void *ctx, const struct mig_hello *h)
 	p->ram_pages = h->id.ram_size / PG;
 	p->ram = calloc(p->ram_pages ? p->ram_pages : 1, PG);
 	p->sent = calloc(p->ram_pages ? p->ram_pages : 1, 1);
-	if (!p->ram || !p->sent) {
+	p->cached = calloc(p->ram_pages ? p->ram_pages : 1, 1);
+	if (!p->ram || !p->sent || !p->cached) {
 		fprintf(stderr, "mig_pairs: out of memory for %llu pages of RAM\n",
 			(unsigned long long)p->ram_pages);
 		return -1;
@@ -80,19 +92,26 @@ static u8 *on_page_buffer(void *ctx, u64 pfn)
 	return p->ram + pfn * PG;
 }
 
-/* XBZRLE's cost for the pair, its kind counted. */
-static void cost_xbzrle(struct pairs *p, const u8 *new)
+/* XBZRLE's cost for the pair, on every pair and under QEMU's cache
+ * policy (a miss: the page goes raw), the outcomes of the latter counted. */
+static void cost_xbzrle(struct pairs *p, u64 pfn, const u8 *new)
 {
 	long x = xbzrle_qemu_bytes(p->old, new);
+	bool zero = page_is_zero(new), hit = p->cached[pfn];
 
 	if (x < 0) {
 		fprintf(stderr, "mig_pairs: XBZRLE round trip failed\n");
 		exit(1);
 	}
-	p->x_zero += page_is_zero(new);
-	p->x_unchanged += x == 0;
-	p->x_overflow += x == PG;
+	p->sum[COL_XBZRLE_ALL] += (double)x;
+	if (!hit && !zero)
+		x = PG;
 	p->sum[COL_XBZRLE] += (double)x;
+	p->x_zero += zero;
+	p->x_miss += !hit && !zero;
+	p->x_unchanged += hit && x == 0;
+	p->x_overflow += hit && !zero && x == PG;
+	p->x_encoded += hit && !zero && x > 0 && x < PG;
 }
 
 /* A page decoded: a pair when the destination had it before. */
@@ -103,8 +122,10 @@ static int on_page(void *ctx, u64 pfn, unsigned enc, size_t enc_len)
 
 	p->pages++;
 	p->sent[pfn] = 1;
-	if (!p->had_old)
+	if (!p->had_old) {
+		p->cached[pfn] = p->dec->round > 0;
 		return 0;
+	}
 	p->resent++;
 	p->chosen[enc]++;
 	p->chosen_bytes[enc] += enc_len;
@@ -112,7 +133,8 @@ static int on_page(void *ctx, u64 pfn, unsigned enc, size_t enc_len)
 	for (unsigned c = 0; c < sizeof(col_kind) / sizeof(col_kind[0]); c++)
 		p->sum[c] += (double)page_cost(col_kind[c], p->old, new, &p->work);
 	p->sum[COL_BEST] += (double)page_cost(PAGE_ENC_COUNT, p->old, new, &p->work);
-	cost_xbzrle(p, new);
+	cost_xbzrle(p, pfn, new);
+	p->cached[pfn] = p->dec->round > 0;
 	return 0;
 }
 
@@ -144,19 +166,20 @@ static void print_table(const struct pairs *p)
 	double n = p->resent ? (double)p->resent : 1;
 
 	printf("mean bytes per page sent again (each encoding's header included; XBZRLE as QEMU sends it)\n");
-	printf("%8s %8s %8s %8s %9s %8s %8s %8s %9s %7s\n", "resent", "chosen", "raw", "lz4",
-	       "xor-zrun", "xor-lz4", "best", "xbzrle", "x/chosen", "x/best");
-	printf("%8llu %8.0f %8.0f %8.0f %9.0f %8.0f %8.0f %8.0f %9.2f %7.2f\n",
+	printf("%8s %8s %8s %8s %9s %8s %8s %8s %9s %10s %7s\n", "resent", "chosen", "raw", "lz4",
+	       "xor-zrun", "xor-lz4", "best", "xbzrle", "x/chosen", "xbzrle-all", "xa/best");
+	printf("%8llu %8.0f %8.0f %8.0f %9.0f %8.0f %8.0f %8.0f %9.2f %10.0f %7.2f\n",
 	       (unsigned long long)p->resent, p->sum[COL_CHOSEN] / n, p->sum[COL_RAW] / n,
 	       p->sum[COL_LZ4] / n, p->sum[COL_ZRUN] / n, p->sum[COL_XLZ4] / n, p->sum[COL_BEST] / n,
 	       p->sum[COL_XBZRLE] / n, ratio(p->sum[COL_XBZRLE], p->sum[COL_CHOSEN]),
-	       ratio(p->sum[COL_XBZRLE], p->sum[COL_BEST]));
+	       p->sum[COL_XBZRLE_ALL] / n, ratio(p->sum[COL_XBZRLE_ALL], p->sum[COL_BEST]));
 	printf("chosen by the source:");
 	for (unsigned k = 0; k < PAGE_ENC_COUNT; k++)
 		if (p->chosen[k])
 			printf(" %s %llu (%.0f B/page)", page_enc_name(k), (unsigned long long)p->chosen[k],
 			       (double)p->chosen_bytes[k] / (double)p->chosen[k]);
-	printf("\nxbzrle: %llu unchanged (not sent), %llu zero (1 byte), %llu overflowed (4096 raw bytes)\n",
+	printf("\nxbzrle: %llu encoded, %llu cache misses (4096 raw bytes), %llu unchanged (not sent), %llu zero (1 byte), %llu overflowed (4096 raw bytes)\n",
+	       (unsigned long long)p->x_encoded, (unsigned long long)p->x_miss,
 	       (unsigned long long)p->x_unchanged, (unsigned long long)p->x_zero,
 	       (unsigned long long)p->x_overflow);
 }
@@ -174,6 +197,7 @@ static int decode(struct pairs *p, const struct pcap_tcp_stream *s)
 		return 1;
 	}
 	mig_decoder_init(&d, MIG_TO_DESTINATION, &ops, p, frame, FRAME_CAP, &p->work);
+	p->dec = &d;
 	if (mig_decoder_push(&d, s->data, s->len) < 0) {
 		fprintf(stderr, "mig_pairs: the stream is refused: %s\n", d.msg);
 		free(frame);
@@ -228,5 +252,6 @@ int main(int argc, char **argv)
 	free(pcap);
 	free(p.ram);
 	free(p.sent);
+	free(p.cached);
 	return err;
 }
