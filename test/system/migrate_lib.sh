@@ -18,7 +18,7 @@ migrate_run() { # name migrate.sh-args...
 
 native_run() { # name guest args
 	set +e
-	"$root/scripts/run_native.sh" "$2" --args "$3" >"$results/$1.native" 2>/dev/null
+	"$root/scripts/run_native.sh" "$2" --args "$3" --timeout 120 >"$results/$1.native" 2>/dev/null
 	native_status=$?
 	set -e
 }
