@@ -37,7 +37,7 @@ ELF := $(BUILD)/understudy.elf
 ISO := $(BUILD)/understudy.iso
 EFI_APP := $(BUILD)/understudy.efi
 
-.PHONY: all deps run test unit system clean bench
+.PHONY: all deps run test test-long unit system clean bench
 all: $(ELF) $(ISO) $(EFI_APP) $(BUILD)/tools/hvlog $(BUILD)/tools/hvcollect
 
 $(BUILD)/kernel/%.c.o: %.c
@@ -300,6 +300,11 @@ run: deps all guests
 test: deps
 	@$(MAKE) --no-print-directory all guests linux-guest unit-bins fuzz-bins
 	@test/run_all.sh
+
+# Trials too slow for make test (docs/testing.md).
+test-long: deps
+	@$(MAKE) --no-print-directory all guests
+	@test/run_long.sh
 
 # Benchmarks print figures; they are not pass/fail tests.
 bench: deps

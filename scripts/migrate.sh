@@ -6,7 +6,7 @@
 # listens on a free loopback port, the source connects), else through a
 # bxhub (Bochs' Ethernet hub; QEMU joins it with a dgram netdev).
 #
-#   scripts/migrate.sh --guest FILE [--guest-args "..."] --after SECONDS
+#   scripts/migrate.sh --guest FILE [--guest-args "..."] --after SECONDS|exits:N
 #                      [--from qemu|bochs] [--to qemu|bochs] [--nic e1000|virtio-net-pci]
 #                      [--timeout SECONDS] [--logs DIR]
 #                      [--kill-destination-after SECONDS]
@@ -71,7 +71,11 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$guest" ] && [ -n "$after" ] || { echo "migrate.sh: --guest and --after are required" >&2; usage; }
 [ -f "$guest" ] || { echo "migrate.sh: no guest file '$guest'" >&2; exit 2; }
-case "$after" in '' | *[!0-9]*) echo "migrate.sh: --after takes whole seconds" >&2; exit 2 ;; esac
+case "$after" in
+exits:*[!0-9]* | exits: | exits:0) echo "migrate.sh: --after exits:N takes N > 0" >&2; exit 2 ;;
+exits:*) ;;
+'' | *[!0-9]*) echo "migrate.sh: --after takes whole seconds or exits:N" >&2; exit 2 ;;
+esac
 for e in "$from" "$to"; do
 	case "$e" in qemu | bochs) ;; *) echo "migrate.sh: --from and --to take qemu or bochs, not '$e'" >&2; exit 2 ;; esac
 done
