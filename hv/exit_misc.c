@@ -7,10 +7,6 @@
 #include "hv/vm_devices.h"
 #include "log.h"
 
-#define XCR0_X87 1ULL
-#define XCR0_SSE 2ULL
-#define XCR0_AVX 4ULL
-
 /* What could still wake a HLT with interrupts off: an NMI, unless NMIs
  * are blocked (an NMI handler that has not executed IRET) or nothing can
  * raise one (SDM Vol 3, 9.7 "Halt": HLT resumes on NMI, SMI, INIT or
@@ -57,9 +53,7 @@ void exit_xsetbv(struct vcpu *v, const struct vexit *e)
 		return;
 	}
 	vcpu_cpuid_ctx(v, &ctx);
-	if ((u32)v->arch.gpr[GPR_RCX] != 0 || !(value & XCR0_X87) ||
-	    ((value & XCR0_AVX) && !(value & XCR0_SSE)) ||
-	    (value & ~guest_cpuid_xcr0_allowed(&ctx))) {
+	if ((u32)v->arch.gpr[GPR_RCX] != 0 || !guest_cpuid_xcr0_valid(&ctx, value)) {
 		vcpu_inject_gp(v);
 		return;
 	}

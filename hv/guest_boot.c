@@ -39,6 +39,7 @@ static void initial_state(struct vcpu_state *s, const struct mb1_load_result *r,
 	s->rflags = 2; /* reserved bit 1; IF and VM clear */
 	s->cr0 = 0x11;  /* PE and ET */
 	s->dr7 = DR7_RESET;
+	s->dr6 = DR6_RESET;
 	s->pat = PAT_RESET;
 	s->gdtr = *gdtr;
 	flat_segment(&s->seg[SEG_CS], ENTRY_SEL_CODE32, AR_CODE32);

@@ -58,6 +58,7 @@ static void linux_initial_state(struct vcpu_state *s, const struct linux_load_re
 	s->rflags = RFLAGS_FIXED; /* IF clear */
 	s->cr0 = CR0_PE | CR0_ET;
 	s->dr7 = DR7_RESET;
+	s->dr6 = DR6_RESET;
 	s->pat = PAT_RESET;
 	s->gdtr = (struct dtable){ r->gdt_gpa, r->gdt_limit };
 	if (r->entry_mode == LINUX_ENTRY_PVH) {

@@ -293,3 +293,9 @@ u64 guest_cpuid_xcr0_allowed(const struct guest_cpuid_ctx *c)
 	h = host(c, 0xD, 0);
 	return h.eax & (XCR0_X87 | XCR0_SSE | XCR0_AVX);
 }
+
+bool guest_cpuid_xcr0_valid(const struct guest_cpuid_ctx *c, u64 xcr0)
+{
+	return (xcr0 & XCR0_X87) && (!(xcr0 & XCR0_AVX) || (xcr0 & XCR0_SSE)) &&
+	       !(xcr0 & ~guest_cpuid_xcr0_allowed(c));
+}

@@ -44,4 +44,8 @@ u64 guest_cpuid_efer_allowed(const struct guest_cpuid_ctx *ctx);
 /* XCR0 bits the guest may enable (x87, SSE, AVX as the host has them). */
 u64 guest_cpuid_xcr0_allowed(const struct guest_cpuid_ctx *ctx);
 
+/* Could XSETBV load this XCR0 (x87 on, AVX only with SSE, nothing outside
+ * guest_cpuid_xcr0_allowed)? SDM Vol 2C, XSETBV: #GP otherwise. */
+bool guest_cpuid_xcr0_valid(const struct guest_cpuid_ctx *ctx, u64 xcr0);
+
 #endif

@@ -1,25 +1,28 @@
 /*
  * The device models' DEVICE sections: one table names each model, the
  * version of its state, whether a resume can go on without it, and its
- * save/load pair (hv/vdev/<model>_state.c). The vCPU's x87/SSE registers
- * travel the same way, as the DEVICE "fpu_sse": the VCPU record of format
- * version 1 has no room for them.
+ * save/load pair (hv/vdev/<model>_state.c). The vCPU's FPU registers
+ * travel the same way, as the DEVICEs "fpu_sse" and "xsave"
+ * (hv/snapshot_fpu.c): the VCPU record of format version 1 has no room
+ * for them.
  */
 #include "hv/snapshot_devices.h"
 
 #include <string.h>
 
-#include "arch/x86/fpu.h"
 #include "errno.h"
+#include "hv/snapshot_fpu.h"
 #include "hv/vm_devices_internal.h"
 #include "log.h"
+#include "proto/snapshot_xsave.h"
 
 #define DEV_STATE_MAX 1024 /* the largest model's state (the local APIC's) fits */
 
 struct dev_desc {
 	const char *name;
 	u32 version;       /* of the model's state layout */
-	bool mandatory;    /* a resume cannot go on without it */
+	bool mandatory;    /* written MANDATORY: a reader that does not know it must refuse */
+	bool required;     /* a resume cannot go on without it */
 	size_t (*save)(struct vm_devices *d, u8 *buf, size_t cap);
 	int (*load)(struct vm_devices *d, const u8 *in, size_t len);
 };
@@ -43,34 +46,7 @@ DEV_PAIR(vlapic_state, lapic)
 DEV_PAIR(vacpi_pm_state, acpi_pm)
 DEV_PAIR(vmisc_state, misc)
 
-/* The guest's x87/SSE registers (hv/ never uses them: arch/x86/fpu.h) as
- * FXSAVE's legacy area; staged, then loaded by FXRSTOR at commit. */
-static u8 fpu_area[FPU_AREA_MAX] __attribute__((aligned(FPU_AREA_ALIGN)));
-static u8 fpu_staged[FPU_LEGACY_SIZE];
-
-static size_t fpu_save_of(struct vm_devices *d, u8 *buf, size_t cap)
-{
-	if (cap < FPU_LEGACY_SIZE)
-		return 0;
-	fpu_save_canonical(fpu_area);
-	memcpy(buf, fpu_area, FPU_LEGACY_SIZE);
-	return FPU_LEGACY_SIZE;
-}
-
-static int fpu_load_of(struct vm_devices *d, const u8 *in, size_t len)
-{
-	u32 mxcsr;
-
-	if (len != FPU_LEGACY_SIZE)
-		return -EBADMSG;
-	memcpy(&mxcsr, in + FPU_MXCSR_OFFSET, sizeof(mxcsr));
-	if (!fpu_mxcsr_valid(mxcsr))
-		return -EBADMSG;
-	memcpy(fpu_staged, in, FPU_LEGACY_SIZE);
-	return 0;
-}
-
-#define DEV(name, P, mandatory) { name, 1, mandatory, P##_save_of, P##_load_of }
+#define DEV(name, P, mandatory) { name, 1, mandatory, mandatory, P##_save_of, P##_load_of }
 
 static const struct dev_desc devices[] = {
 	DEV("pit8254", vpit_state, true),
@@ -81,9 +57,13 @@ static const struct dev_desc devices[] = {
 	DEV("lapic", vlapic_state, true),
 	DEV("acpi_pm", vacpi_pm_state, true),
 	DEV("misc_ports", vmisc_state, false),
-	DEV("fpu_sse", fpu, true),
+	{ "fpu_sse", 1, true, true, snap_fpu_sse_save, snap_fpu_sse_stage },
+	/* Written mandatory (a reader that does not know it would lose AVX
+	 * state), yet a snapshot from before it resumes with AVX zeroed. */
+	{ SNAP_XSAVE_NAME, SNAP_XSAVE_VERSION, true, false, snap_xsave_save, snap_xsave_stage },
 };
-#define FPU_INDEX (ARRAY_SIZE(devices) - 1) /* its row, the last */
+#define FPU_INDEX (ARRAY_SIZE(devices) - 2)   /* the rows of snapshot_fpu.c */
+#define XSAVE_INDEX (ARRAY_SIZE(devices) - 1)
 
 static struct vm_devices staged;
 static u32 staged_mask;
@@ -168,7 +148,7 @@ int snap_devices_stage(struct vm *vm, const struct snap_device *d)
 int snap_devices_complete(void)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(devices); i++)
-		if (devices[i].mandatory && !(staged_mask & (1u << i))) {
+		if (devices[i].required && !(staged_mask & (1u << i))) {
 			pr_err("snapshot refused: no DEVICE %s section", devices[i].name);
 			return -EINVAL;
 		}
@@ -178,6 +158,5 @@ int snap_devices_complete(void)
 void snap_devices_commit(struct vm *vm)
 {
 	*vm->dev = staged;
-	if (staged_mask & (1u << FPU_INDEX))
-		fpu_restore_legacy(fpu_staged); /* its MXCSR was checked when staged */
+	snap_fpu_commit(staged_mask & (1u << FPU_INDEX), staged_mask & (1u << XSAVE_INDEX));
 }

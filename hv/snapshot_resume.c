@@ -120,7 +120,7 @@ static int check_pass(struct vm *vm, const u8 *data, size_t size, const struct s
 	}
 	if ((err = snap_devices_complete()))
 		return err;
-	return snap_vcpu_check(&rc.vcpu); /* would a backend take it? */
+	return snap_vcpu_check(vm, &rc.vcpu); /* would a backend take it? */
 }
 
 /* Both passes; RAM cleared before the snapshot's pages unless keep_ram. */

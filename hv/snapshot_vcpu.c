@@ -3,7 +3,8 @@
  * keeps segment access rights in the VMX layout (arch/x86/virt.h), which
  * proto/snapshot.h's helpers turn into the neutral packing; the MSRs the
  * guest reaches through exits that hv/ emulates itself (TSC_AUX, the TSC
- * offset, XCR0) come from struct vcpu; CR8 and IA32_APIC_BASE are the
+ * offset, XCR0) come from struct vcpu; DR0-3 and DR6, which the guest
+ * reaches without exits, are the backend's (arch/x86/debug_regs.h); CR8 and IA32_APIC_BASE are the
  * local APIC model's, whose DEVICE section restores them.
  */
 #include "hv/snapshot_vcpu.h"
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "errno.h"
+#include "hv/guest_cpuid.h"
 #include "hv/vcpu_ops.h"
 #include "hv/vm_devices.h"
 #include "log.h"
@@ -78,7 +80,9 @@ void snap_vcpu_save(struct vm *vm, struct snap_vcpu *o)
 	o->cr8 = vm_devices_tpr(vm) >> 4; /* CR8 is TPR[7:4] (SDM Vol 3, 11.8.6) */
 	o->xcr0 = v->xcr0;
 	o->efer = s.efer;
-	o->dr[SNAP_DR6] = DR6_RESET; /* DR0-3 and DR6: see docs/snapshot-format.md */
+	for (int i = 0; i < 4; i++)
+		o->dr[SNAP_DR0 + i] = s.dr[i];
+	o->dr[SNAP_DR6] = s.dr6;
 	o->dr[SNAP_DR7] = s.dr7;
 	save_msrs(vm, &s, o);
 	o->tsc = vcpu_guest_tsc(v);
@@ -86,7 +90,30 @@ void snap_vcpu_save(struct vm *vm, struct snap_vcpu *o)
 	o->activity = v->halted ? SNAP_HALTED : SNAP_ACTIVE;
 }
 
-int snap_vcpu_check(const struct snap_vcpu *in)
+/* DR6 and DR7 with bits 63:32 set, which MOV DR, VM entry and VMRUN all
+ * refuse (SDM Vol 2B, "MOV—Move to/from Debug Registers"; SDM Vol 3,
+ * 27.3.1.1 "Checks on Guest Control Registers, Debug Registers, and MSRs";
+ * APM Vol 2, 15.5.1 "Basic Operation"); an XCR0 XSETBV would refuse here
+ * (0: the guest never set one). */
+static int check_dr_xcr0(struct vm *vm, const struct snap_vcpu *in)
+{
+	struct guest_cpuid_ctx ctx;
+
+	if ((in->dr[SNAP_DR6] | in->dr[SNAP_DR7]) >> 32) {
+		pr_err("snapshot refused: VCPU DR6 %#llx or DR7 %#llx has bits 63:32 set",
+		       in->dr[SNAP_DR6], in->dr[SNAP_DR7]);
+		return -EINVAL;
+	}
+	vcpu_cpuid_ctx(&vm->vcpu, &ctx);
+	if (in->xcr0 && !guest_cpuid_xcr0_valid(&ctx, in->xcr0)) {
+		pr_err("snapshot refused: VCPU XCR0 %#llx is not one this CPU lets the guest set "
+		       "(allowed %#llx)", in->xcr0, guest_cpuid_xcr0_allowed(&ctx));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int snap_vcpu_check(struct vm *vm, const struct snap_vcpu *in)
 {
 	for (int i = 0; i < SNAP_SEGS; i++)
 		if (in->seg_attr[i] & ~SEG_ATTR_BITS) {
@@ -108,7 +135,7 @@ int snap_vcpu_check(const struct snap_vcpu *in)
 		pr_err("snapshot refused: VCPU pending event type %u cannot be injected", in->event_type);
 		return -EINVAL;
 	}
-	return 0;
+	return check_dr_xcr0(vm, in);
 }
 
 /*
@@ -151,6 +178,9 @@ static void load_state(const struct snap_vcpu *in, struct vcpu_state *s)
 	s->efer = in->efer;
 	s->xcr0 = in->xcr0;
 	s->dr7 = in->dr[SNAP_DR7];
+	for (int i = 0; i < 4; i++)
+		s->dr[i] = in->dr[SNAP_DR0 + i];
+	s->dr6 = in->dr[SNAP_DR6];
 	s->pat = in->msr[SNAP_MSR_PAT];
 	s->sysenter_cs = in->msr[SNAP_MSR_SYSENTER_CS];
 	s->sysenter_esp = in->msr[SNAP_MSR_SYSENTER_ESP];
@@ -183,7 +213,7 @@ int snap_vcpu_load(struct vm *vm, const struct snap_vcpu *in)
 {
 	struct vcpu *v = &vm->vcpu;
 	struct vcpu_state s;
-	int err = snap_vcpu_check(in);
+	int err = snap_vcpu_check(vm, in);
 
 	if (err)
 		return err;

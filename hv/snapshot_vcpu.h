@@ -19,8 +19,9 @@ bool snap_vcpu_quiescent(struct vm *vm);
 /* The vCPU as a VCPU record (@pre snap_vcpu_quiescent). */
 void snap_vcpu_save(struct vm *vm, struct snap_vcpu *out);
 
-/* A record's parts no backend could take: 0, or -EINVAL with a message. */
-int snap_vcpu_check(const struct snap_vcpu *in);
+/* A record's parts no backend could take (or this CPU: XCR0): 0, or
+ * -EINVAL with a message. */
+int snap_vcpu_check(struct vm *vm, const struct snap_vcpu *in);
 
 /* Loads a VCPU record into the vCPU; the guest TSC continues from its
  * value when vm_run starts the clock. 0, or -EINVAL with a message for a

@@ -33,6 +33,22 @@ bool fpu_mxcsr_valid(u32 mxcsr);
  * AVX and later components keep what they held. */
 int fpu_restore_legacy(const u8 *area);
 
+/* The AVX state (XSAVE component 2, YMM_Hi128: bits 255:128 of YMM0-15,
+ * SDM Vol 1, 13.5.3 "AVX State"), FPU_AVX_SIZE bytes, YMM0's first. */
+#define FPU_AVX_SIZE 256
+
+/* Can this CPU hold AVX state (XSAVE enabled, XCR0 may have bit 2)? */
+bool fpu_has_avx(void);
+
+/* The upper halves of YMM0-15 into hi; false, hi untouched, when XCR0
+ * does not enable AVX (the guest's XCR0: it is in place, see above). */
+bool fpu_save_avx(u8 *hi);
+
+/* Loads them from hi, or their initial state (all zero) for NULL; the rest
+ * of the FPU (MXCSR included) and XCR0 keep their values. -ENOTSUP,
+ * nothing loaded, when the CPU has no AVX and hi is not NULL. */
+int fpu_restore_avx(const u8 *hi);
+
 /* XCR0 (SDM Vol 1, 13.3 "Enabling the XSAVE Feature Set and XSAVE-Enabled
  * Features"): the guest's, since the hypervisor leaves it in place; 1 (x87
  * only) where the CPU has no XSAVE. */

@@ -15,13 +15,16 @@ void vcpu_debug_set_breakpoint(struct vcpu_debug *d, const struct vcpu_debug_hoo
 			       struct vcpu_arch *v, u64 linear, bool on)
 {
 	if (on) {
-		if (!d->breakpoint_armed)
+		if (!d->breakpoint_armed) {
 			d->saved_dr7 = h->get_dr7(v);
+			d->saved_dr0 = h->get_dr0();
+		}
 		d->breakpoint_armed = true;
 		h->set_dr0(linear);
 		h->set_dr7(v, vcpu_debug_dr7_with_bp0(d->saved_dr7));
 	} else if (d->breakpoint_armed) {
 		d->breakpoint_armed = false;
+		h->set_dr0(d->saved_dr0);
 		h->set_dr7(v, d->saved_dr7);
 	}
 }

@@ -23,7 +23,8 @@ struct vcpu_debug_hooks {
 	/* The step's #DB was ours: clear DR6.BS where the backend keeps the
 	 * guest's DR6 (SVM's VMCB); NULL where the exit left DR6 alone. */
 	void (*clear_step_status)(struct vcpu_arch *v);
-	/* Loads DR0 (the host's DR0 is the guest's while it runs). */
+	/* Reads and loads DR0 (the host's DR0 is the guest's while it runs). */
+	u64 (*get_dr0)(void);
 	void (*set_dr0)(u64 linear);
 };
 
@@ -31,13 +32,14 @@ struct vcpu_debug_hooks {
 struct vcpu_debug {
 	bool breakpoint_armed;
 	u64 saved_dr7;        /* the guest's own DR7 while ours is armed */
+	u64 saved_dr0;        /* and its own DR0 */
 	bool stepping;        /* TF set by us, every exception intercepted */
 	u64 guest_tf;         /* the guest's own RFLAGS.TF meanwhile */
 	u32 saved_intercepts; /* the exception intercepts before stepping */
 };
 
 /* Arms (on) an execute breakpoint at linear in DR0, or puts the guest's
- * DR7 back (off); hits exit as #DB with DR6.B0 set. */
+ * DR0 and DR7 back (off); hits exit as #DB with DR6.B0 set. */
 void vcpu_debug_set_breakpoint(struct vcpu_debug *d, const struct vcpu_debug_hooks *h,
 			       struct vcpu_arch *v, u64 linear, bool on);
 

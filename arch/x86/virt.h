@@ -127,6 +127,7 @@ struct vcpu_state {
 	u64 rip, rflags;
 	u64 cr0, cr2, cr3, cr4, efer, xcr0;  /* XCR0 as XSETBV set it */
 	u64 dr7, pat;      /* DR7 as the guest set it, without a breakpoint of ours */
+	u64 dr[4], dr6;    /* DR0-3 and DR6 as the guest has them (SDM Vol 3, 18.2) */
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
 	u64 star, lstar, cstar, sfmask, kernel_gs_base; /* SYSCALL and SWAPGS */
 	struct segment seg[SEG_COUNT];

@@ -54,6 +54,7 @@ void fake_platform_reset(void)
 	memset(&fake_platform, 0, sizeof(fake_platform));
 	fake_platform.tsc = FAKE_TSC_START;
 	fake_platform.page_limit = UINT64_MAX;
+	fake_platform.xcr0 = 1; /* x87 only, as at reset (SDM Vol 1, 13.3) */
 	for (unsigned i = 0; i < UART_PORTS; i++)
 		uarts[i].len = 0;
 }
@@ -251,6 +252,41 @@ int fpu_restore_legacy(const u8 *area)
 		return -EINVAL;
 	memcpy(fake_platform.fpu, area, FPU_LEGACY_SIZE);
 	fake_platform.fpu_loaded = true;
+	return 0;
+}
+
+/* XCR0 and the AVX upper halves, kept as they are set. */
+u64 fpu_get_xcr0(void)
+{
+	return fake_platform.xcr0;
+}
+
+void fpu_set_xcr0(u64 xcr0)
+{
+	fake_platform.xcr0 = xcr0;
+}
+
+bool fpu_has_avx(void)
+{
+	return !fake_platform.no_avx;
+}
+
+bool fpu_save_avx(u8 *hi)
+{
+	if (fake_platform.no_avx || !(fake_platform.xcr0 & 4))
+		return false;
+	memcpy(hi, fake_platform.avx, FPU_AVX_SIZE);
+	return true;
+}
+
+int fpu_restore_avx(const u8 *hi)
+{
+	if (fake_platform.no_avx)
+		return hi ? -ENOTSUP : 0;
+	if (hi)
+		memcpy(fake_platform.avx, hi, FPU_AVX_SIZE);
+	else
+		memset(fake_platform.avx, 0, FPU_AVX_SIZE);
 	return 0;
 }
 

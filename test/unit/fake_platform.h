@@ -42,6 +42,9 @@ struct fake_platform {
 	bool cmos_broken;     /* cmos_read_time fails */
 	bool fpu_loaded;      /* fpu_restore_legacy gave the guest's FPU registers */
 	u8 fpu[512];          /* those (FPU_LEGACY_SIZE) */
+	u64 xcr0;             /* the guest's XCR0 as the CPU holds it (reset: 1, x87) */
+	bool no_avx;          /* a CPU without AVX */
+	u8 avx[256];          /* YMM0-15's upper halves (FPU_AVX_SIZE) */
 };
 
 extern struct fake_platform fake_platform;

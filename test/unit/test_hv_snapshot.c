@@ -8,7 +8,9 @@
  * the model alone. A whole VM after a guest programmed its PIC and PIT,
  * snapshotted, scrambled and resumed, snapshots again to the same bytes;
  * an unknown mandatory device, a newer device version and a truncated
- * snapshot are refused with nothing applied.
+ * snapshot are refused with nothing applied. The guest's DR0-3, DR6 and
+ * its AVX upper halves (DEVICE "xsave") come back; a snapshot without
+ * "xsave" (older) resumes with AVX zeroed, a malformed one is refused.
  */
 #include "helpers.h"
 
@@ -24,6 +26,9 @@
 #include "hv/snapshot_vcpu.h"
 #include "hv/vm_devices_internal.h"
 #include "hv/vcpu_ops.h"
+#include "proto/snapshot_xsave.h"
+#include "endian.h"
+#include "hash.h"
 
 static int setup(void **state)
 {
@@ -61,6 +66,9 @@ static void rich_state(struct vcpu_state *s)
 	s->efer = 0xD01;
 	s->xcr0 = 7;
 	s->dr7 = 0x401;
+	for (int i = 0; i < 4; i++)
+		s->dr[i] = 0xFFFFFFFF81000000ULL + 0x10 * (u64)i;
+	s->dr6 = 0xFFFF4FF2; /* BS and B1 recorded */
 	s->pat = 0x0007040600070406ULL;
 	s->sysenter_cs = 0x10;
 	s->sysenter_esp = 0x9000;
@@ -100,6 +108,9 @@ static void test_vcpu_save_change_restore(void **state)
 	assert_int_equal(a.activity, SNAP_HALTED);
 	assert_int_equal(a.interruptibility, SNAP_INTR_STI);
 	assert_int_equal(a.tsc, vcpu_guest_tsc(v));
+	assert_int_equal(a.dr[SNAP_DR2], s.dr[2]);
+	assert_int_equal(a.dr[SNAP_DR6], s.dr6);
+	assert_int_equal(a.dr[SNAP_DR7], s.dr7);
 
 	/* Everything changes: another guest ran on this vCPU. */
 	memset(&back, 0, sizeof(back));
@@ -161,6 +172,18 @@ static void test_vcpu_refused_records(void **state)
 	bad = a;
 	bad.event_valid = 1;
 	bad.event_type = SNAP_EVENT_SW_EXCEPTION;
+	assert_int_equal(snap_vcpu_load(&fake_vm, &bad), -EINVAL);
+	bad = a;
+	bad.dr[SNAP_DR7] |= 1ULL << 32; /* MOV DR and VM entry refuse bits 63:32 */
+	assert_int_equal(snap_vcpu_load(&fake_vm, &bad), -EINVAL);
+	bad = a;
+	bad.dr[SNAP_DR6] |= 1ULL << 40;
+	assert_int_equal(snap_vcpu_load(&fake_vm, &bad), -EINVAL);
+	bad = a;
+	bad.xcr0 = 5; /* AVX without SSE: XSETBV would #GP */
+	assert_int_equal(snap_vcpu_load(&fake_vm, &bad), -EINVAL);
+	bad = a;
+	bad.xcr0 = 0x207; /* PKRU: not offered to the guest */
 	assert_int_equal(snap_vcpu_load(&fake_vm, &bad), -EINVAL);
 }
 
@@ -306,6 +329,9 @@ static size_t run_and_snapshot(u8 *buf)
 		fpu[i] = (u8)(i * 13);
 	memcpy(fpu + FPU_MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
 	assert_int_equal(fpu_restore_legacy(fpu), 0); /* the guest's SSE registers */
+	fpu_set_xcr0(7); /* and its AVX registers */
+	for (unsigned i = 0; i < FPU_AVX_SIZE; i++)
+		fake_platform.avx[i] = (u8)(i * 3 + 1);
 	FAKE_SCRIPT(script);
 	vm_run(&fake_vm);
 	for (u64 i = 0; i < 3 * SNAP_PAGE_SIZE; i++)
@@ -331,6 +357,7 @@ static void scramble(void)
 	fake_vm.stats.guest_caused_exits = 12345;
 	fake_vm.dev_time_ns = 1;
 	fake_platform.fpu_loaded = false; /* back to the reset state */
+	memset(fake_platform.avx, 0x5A, FPU_AVX_SIZE);
 }
 
 static void test_vm_snapshot_resume_same_bytes(void **state)
@@ -352,6 +379,8 @@ static void test_vm_snapshot_resume_same_bytes(void **state)
 	assert_int_equal(fake_vm.ram[PATTERN_GPA + 5], (u8)(5 * 7 + 1));
 	assert_true(fake_platform.fpu_loaded);
 	assert_int_equal(fake_platform.fpu[100], (u8)(100 * 13));
+	for (unsigned i = 0; i < FPU_AVX_SIZE; i++)
+		assert_int_equal(fake_platform.avx[i], (u8)(i * 3 + 1));
 	vm_start_clock(&fake_vm);
 	assert_int_equal(vm_guest_ns(&fake_vm), dev_ns);
 	assert_int_equal(snapshot_write(&fake_vm, &id, snap_buf_sink, &sb), 0);
@@ -432,6 +461,118 @@ static void test_vm_snapshot_refusals(void **state)
 	free(ram);
 }
 
+/* --- the "xsave" DEVICE -------------------------------------------------- */
+
+/* The codec: XCR0, then the AVX halves only when XCR0 has AVX; what no
+ * CPU takes is refused, and the writer does not write it. */
+static void test_xsave_codec(void **state)
+{
+	struct snap_xsave x, y;
+	u8 buf[SNAP_XSAVE_MAX + 8];
+	const char *why = NULL;
+
+	memset(&x, 0, sizeof(x));
+	x.xcr0 = 7;
+	for (int r = 0; r < SNAP_YMM_REGS; r++)
+		memset(x.ymm_hi[r], 0x10 + r, SNAP_YMM_HI_SIZE);
+	assert_int_equal(snap_xsave_encode(&x, buf, sizeof(buf)), SNAP_XSAVE_MAX);
+	assert_int_equal(le_get(buf, 8), 7);
+	assert_int_equal(buf[8 + 16 * 3], 0x13); /* YMM3's upper half */
+	assert_int_equal(snap_xsave_decode(&y, buf, SNAP_XSAVE_MAX, &why), 0);
+	assert_memory_equal(&x, &y, sizeof(x));
+	assert_int_equal(snap_xsave_encode(&x, buf, SNAP_XSAVE_MAX - 1), 0);
+
+	assert_int_equal(snap_xsave_decode(&y, buf, SNAP_XSAVE_MAX - 1, &why), -EINVAL);
+	assert_int_equal(snap_xsave_decode(&y, buf, 4, &why), -EINVAL);
+	le_put(buf, 3, 8); /* x87 and SSE: XCR0 alone */
+	assert_int_equal(snap_xsave_decode(&y, buf, 8, &why), 0);
+	assert_int_equal(y.ymm_hi[15][15], 0);
+	assert_int_equal(snap_xsave_decode(&y, buf, SNAP_XSAVE_MAX, &why), -EINVAL);
+	le_put(buf, 5, 8); /* AVX without SSE */
+	assert_int_equal(snap_xsave_decode(&y, buf, SNAP_XSAVE_MAX, &why), -EINVAL);
+	le_put(buf, 6, 8); /* no x87 */
+	assert_int_equal(snap_xsave_decode(&y, buf, 8, &why), -EINVAL);
+	le_put(buf, 0x207, 8); /* PKRU: not carried by version 1 */
+	assert_int_equal(snap_xsave_decode(&y, buf, SNAP_XSAVE_MAX, &why), -ENOTSUP);
+	x.xcr0 = 0x207;
+	assert_int_equal(snap_xsave_encode(&x, buf, sizeof(buf)), 0);
+}
+
+/* The offset just past the DEVICE section named name in a snapshot, and
+ * its start in *start; 0 when there is none. */
+static size_t find_device(const u8 *buf, size_t n, const char *name, size_t *start)
+{
+	for (size_t off = SNAP_HEADER_SIZE; off + SNAP_SECTION_HDR_SIZE <= n;) {
+		size_t len = le_get(buf + off + 16, 4), next = off + SNAP_SECTION_HDR_SIZE + len;
+
+		if (le_get(buf + off + 8, 2) == SNAP_DEVICE &&
+		    !strcmp((const char *)buf + off + SNAP_SECTION_HDR_SIZE, name)) {
+			*start = off;
+			return next;
+		}
+		off = next;
+	}
+	return 0;
+}
+
+/* Recomputes END (sections, chain) and the section checksums after the
+ * bytes of a snapshot were cut or changed (docs/snapshot-format.md). */
+static void reseal(u8 *buf, size_t n)
+{
+	u64 chain = 0;
+	u32 sections = 0;
+
+	for (size_t off = SNAP_HEADER_SIZE; off + SNAP_SECTION_HDR_SIZE <= n;) {
+		size_t len = le_get(buf + off + 16, 4);
+
+		if (le_get(buf + off + 8, 2) == SNAP_END) {
+			le_put(buf + off + SNAP_SECTION_HDR_SIZE, sections, 4);
+			le_put(buf + off + SNAP_SECTION_HDR_SIZE + 12, chain, 8);
+		}
+		le_put(buf + off, hash64(buf + off + 8, SNAP_SECTION_HDR_SIZE - 8 + len, 0), 8);
+		chain = hash64(buf + off, 8, chain);
+		sections++;
+		off += SNAP_SECTION_HDR_SIZE + len;
+	}
+}
+
+/* A snapshot from before "xsave" resumes with the AVX state zeroed; one
+ * whose "xsave" is malformed, or holds AVX state for a CPU without AVX,
+ * is refused with nothing applied. */
+static void test_vm_snapshot_xsave(void **state)
+{
+	u8 *buf = malloc(SNAP_BUF), *ram = malloc(fake_vm.ram_size);
+	struct snap_identity id = ident();
+	size_t n = run_and_snapshot(buf), start, end = find_device(buf, n, "xsave", &start);
+	u8 zero[FPU_AVX_SIZE] = { 0 };
+
+	assert_true(end > 0);
+	assert_int_equal(end - start, SNAP_SECTION_HDR_SIZE + SNAP_DEVICE_NAME + 4 + SNAP_XSAVE_MAX);
+
+	scramble(); /* AVX state on a CPU without AVX */
+	memcpy(ram, fake_vm.ram, fake_vm.ram_size);
+	fake_platform.no_avx = true;
+	assert_int_equal(snapshot_apply(&fake_vm, buf, n, &id), -EBADMSG);
+	assert_untouched(ram);
+	fake_platform.no_avx = false;
+
+	/* malformed: XCR0 with AVX but not SSE */
+	le_put(buf + start + SNAP_SECTION_HDR_SIZE + SNAP_DEVICE_NAME + 4, 5, 8);
+	reseal(buf, n);
+	assert_int_equal(snapshot_apply(&fake_vm, buf, n, &id), -EBADMSG);
+	assert_untouched(ram);
+	assert_int_equal(fake_platform.avx[0], 0x5A);
+
+	memmove(buf + start, buf + end, n - end); /* older: no "xsave" */
+	n -= end - start;
+	reseal(buf, n);
+	assert_int_equal(snapshot_apply(&fake_vm, buf, n, &id), 0);
+	assert_memory_equal(fake_platform.avx, zero, FPU_AVX_SIZE);
+	assert_int_equal(fake_platform.fpu[100], (u8)(100 * 13));
+	free(buf);
+	free(ram);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -445,6 +586,8 @@ int main(void)
 		T(test_every_model_round_trips),
 		T(test_vm_snapshot_resume_same_bytes),
 		T(test_vm_snapshot_refusals),
+		T(test_xsave_codec),
+		T(test_vm_snapshot_xsave),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,8 @@
  * guest's TF and intercepts back, and turns its own #DB trap into
  * VEXIT_MTF: with DR6.BS, or with no cause recorded at all (Bochs' SVM),
  * never a #DB of the guest's own breakpoint or while the guest steps
- * itself; no step starts while an event is being injected.
+ * itself; no step starts while an event is being injected. The execute
+ * breakpoint in DR0 gives the guest its own DR0 and DR7 back when it ends.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +21,7 @@
 #define GUEST_INTERCEPTS ((1u << EXC_AC) | (1u << EXC_DB))
 
 static struct {
-	u64 rflags, dr7;
+	u64 rflags, dr7, dr0;
 	u32 intercepts;
 	bool injecting;
 	unsigned cleared_status;
@@ -34,11 +35,12 @@ static u32 get_intercepts(struct vcpu_arch *v) { return cpu.intercepts; }
 static void set_intercepts(struct vcpu_arch *v, u32 b) { cpu.intercepts = b; }
 static bool injecting(struct vcpu_arch *v) { return cpu.injecting; }
 static void clear_status(struct vcpu_arch *v) { cpu.cleared_status++; }
-static void set_dr0(u64 linear) { (void)linear; }
+static u64 get_dr0(void) { return cpu.dr0; }
+static void set_dr0(u64 linear) { cpu.dr0 = linear; }
 
 static const struct vcpu_debug_hooks hooks = {
 	get_rflags, set_rflags, get_dr7, set_dr7, get_intercepts, set_intercepts, injecting,
-	clear_status, set_dr0,
+	clear_status, get_dr0, set_dr0,
 };
 
 static struct vcpu_debug dbg;
@@ -134,6 +136,21 @@ static void test_no_step_while_injecting(void **state)
 	assert_false(cpu.rflags & RFLAGS_TF);
 }
 
+/* Arming twice saves the guest's DR0 and DR7 once; disarming restores both. */
+static void test_breakpoint_restores_guest_dr0(void **state)
+{
+	cpu.dr0 = 0x1234;
+	cpu.dr7 = DR7_RESET | (1u << 2); /* the guest's own L1 */
+	vcpu_debug_set_breakpoint(&dbg, &hooks, &arch, 0x8000, true);
+	assert_int_equal(cpu.dr0, 0x8000);
+	assert_int_equal(cpu.dr7, DR7_RESET | DR7_L0 | (1u << 2));
+	vcpu_debug_set_breakpoint(&dbg, &hooks, &arch, 0x9000, true);
+	assert_int_equal(cpu.dr0, 0x9000);
+	vcpu_debug_set_breakpoint(&dbg, &hooks, &arch, 0, false);
+	assert_int_equal(cpu.dr0, 0x1234);
+	assert_int_equal(cpu.dr7, DR7_RESET | (1u << 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +160,7 @@ int main(void)
 		cmocka_unit_test_setup(test_guest_tf_keeps_its_trap, setup),
 		cmocka_unit_test_setup(test_other_exits, setup),
 		cmocka_unit_test_setup(test_no_step_while_injecting, setup),
+		cmocka_unit_test_setup(test_breakpoint_restores_guest_dr0, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

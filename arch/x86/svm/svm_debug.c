@@ -7,6 +7,7 @@
 #include "arch/x86/svm/svm.h"
 
 #include "arch/x86/regs.h"
+#include "arch/x86/debug_regs.h"
 #include "arch/x86/trap.h"
 
 #define CR_WRITE_SHIFT 16 /* 15.9 "Instruction Intercepts": CR writes are bits 31:16 */
@@ -66,6 +67,7 @@ const struct vcpu_debug_hooks svm_debug_hooks = {
 	.set_exception_intercepts = set_exception_intercepts,
 	.injecting_event = injecting_event,
 	.clear_step_status = clear_step_status,
+	.get_dr0 = debug_dr0_read,
 	.set_dr0 = set_dr0,
 };
 

@@ -7,6 +7,7 @@
  */
 #include "arch/x86/svm/svm.h"
 
+#include "arch/x86/debug_regs.h"
 #include "arch/x86/fpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/regs.h"
@@ -174,7 +175,8 @@ void svm_set_state(struct vcpu_arch *v, const struct vcpu_state *s)
 	st->idtr = (struct vmcb_seg){ 0, 0, s->idtr.limit, s->idtr.base };
 	st->cpl = (st->ss.attrib >> SEG_AR_DPL_SHIFT) & 3;
 	st->dr7 = s->dr7;
-	st->dr6 = 0xFFFF0FF0ULL; /* reset value */
+	st->dr6 = s->dr6;
+	debug_guest_drs_write(s->dr, svm(v)->dbg.breakpoint_armed, &svm(v)->dbg.saved_dr0);
 	st->g_pat = s->pat;
 	st->sysenter_cs = s->sysenter_cs;
 	st->sysenter_esp = s->sysenter_esp;
@@ -209,6 +211,8 @@ void svm_get_state(struct vcpu_arch *v, struct vcpu_state *s)
 	s->gdtr = (struct dtable){ st->gdtr.base, (u16)st->gdtr.limit };
 	s->idtr = (struct dtable){ st->idtr.base, (u16)st->idtr.limit };
 	s->dr7 = svm(v)->dbg.breakpoint_armed ? svm(v)->dbg.saved_dr7 : st->dr7;
+	s->dr6 = st->dr6;
+	debug_guest_drs_read(s->dr, svm(v)->dbg.breakpoint_armed, svm(v)->dbg.saved_dr0);
 	s->pat = st->g_pat;
 	s->sysenter_cs = st->sysenter_cs;
 	s->sysenter_esp = st->sysenter_esp;

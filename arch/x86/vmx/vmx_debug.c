@@ -7,6 +7,7 @@
  */
 #include "arch/x86/vmx/vmx.h"
 
+#include "arch/x86/debug_regs.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_caps.h"
@@ -67,6 +68,7 @@ const struct vcpu_debug_hooks vmx_debug_hooks = {
 	.set_exception_intercepts = set_exception_bitmap,
 	.injecting_event = injecting_event,
 	.clear_step_status = NULL,
+	.get_dr0 = debug_dr0_read,
 	.set_dr0 = set_dr0,
 };
 

@@ -7,6 +7,7 @@
 #include "arch/x86/vmx/vmx.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/debug_regs.h"
 #include "arch/x86/fpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/msr.h"
@@ -255,6 +256,8 @@ void vmx_set_state(struct vcpu_arch *v, const struct vcpu_state *s)
 	vmcs_writenat(VMCS_GUEST_IDTR_BASE, s->idtr.base);
 	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, s->idtr.limit);
 	vmcs_writenat(VMCS_GUEST_DR7, s->dr7);
+	debug_guest_drs_write(s->dr, vmx(v)->dbg.breakpoint_armed, &vmx(v)->dbg.saved_dr0);
+	debug_dr6_write(s->dr6); /* the CPU's is the guest's (28.2.1) */
 	vmcs_write64(VMCS_GUEST_IA32_PAT, s->pat);
 	vmcs_write64(VMCS_GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write32(VMCS_GUEST_SYSENTER_CS, (u32)s->sysenter_cs);
@@ -286,6 +289,8 @@ void vmx_get_state(struct vcpu_arch *v, struct vcpu_state *s)
 	s->idtr.base = vmcs_readnat(VMCS_GUEST_IDTR_BASE);
 	s->idtr.limit = (u16)vmcs_read32(VMCS_GUEST_IDTR_LIMIT);
 	s->dr7 = vmx(v)->dbg.breakpoint_armed ? vmx(v)->dbg.saved_dr7 : vmcs_readnat(VMCS_GUEST_DR7);
+	debug_guest_drs_read(s->dr, vmx(v)->dbg.breakpoint_armed, vmx(v)->dbg.saved_dr0);
+	s->dr6 = debug_dr6_read();
 	s->pat = vmcs_read64(VMCS_GUEST_IA32_PAT);
 	s->sysenter_cs = vmcs_read32(VMCS_GUEST_SYSENTER_CS);
 	s->sysenter_esp = vmcs_readnat(VMCS_GUEST_SYSENTER_ESP);
