@@ -3,9 +3,11 @@
  * keeps segment access rights in the VMX layout (arch/x86/virt.h), which
  * proto/snapshot.h's helpers turn into the neutral packing; the MSRs the
  * guest reaches through exits that hv/ emulates itself (TSC_AUX, the TSC
- * offset, XCR0) come from struct vcpu; DR0-3 and DR6, which the guest
- * reaches without exits, are the backend's (arch/x86/debug_regs.h); CR8 and IA32_APIC_BASE are the
- * local APIC model's, whose DEVICE section restores them.
+ * offset) come from struct vcpu; XCR0, DR0-3 and DR6, which the guest may
+ * change without an exit (QEMU's TCG does not honour SVM's XSETBV
+ * intercept), are the CPU's as the backend reads them (arch/x86/fpu.h,
+ * arch/x86/debug_regs.h); CR8 and IA32_APIC_BASE are the local APIC
+ * model's, whose DEVICE section restores them.
  */
 #include "hv/snapshot_vcpu.h"
 
@@ -78,7 +80,7 @@ void snap_vcpu_save(struct vm *vm, struct snap_vcpu *o)
 	o->cr3 = s.cr3;
 	o->cr4 = s.cr4;
 	o->cr8 = vm_devices_tpr(vm) >> 4; /* CR8 is TPR[7:4] (SDM Vol 3, 11.8.6) */
-	o->xcr0 = v->xcr0;
+	o->xcr0 = s.xcr0; /* the CPU's: SVM need not intercept XSETBV */
 	o->efer = s.efer;
 	for (int i = 0; i < 4; i++)
 		o->dr[SNAP_DR0 + i] = s.dr[i];

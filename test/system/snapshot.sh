@@ -101,6 +101,11 @@ snap_case snapshot_timer_svm qemu exits:200 "$g/timer.elf" snapshot_timer
 snap_case snapshot_memloop_svm qemu exits:300 "$g/memloop.elf" snapshot_memloop --args "pages=64"
 snap_case snapshot_timer_vmx bochs exits:200 "$g/timer.elf" snapshot_timer
 take_emu=bochs snap_case snapshot_timer_vmx_to_svm qemu exits:200 "$g/timer.elf" snapshot_timer_bochs
+# The guest's DR0-3, DR6, DR7, XCR0 and YMM0-7 set before the snapshot and
+# checked after it (test/guests/xstate.c): SVM to SVM, SVM to VMX, VMX to SVM.
+snap_case snapshot_xstate_svm qemu exits:3000 "$g/xstate.elf" snapshot_xstate
+snap_case snapshot_xstate_vmx bochs exits:3000 "$g/xstate.elf" snapshot_xstate
+take_emu=bochs snap_case snapshot_xstate_vmx_to_svm qemu exits:3000 "$g/xstate.elf" snapshot_xstate_bochs
 
 # The refusals, on the timer's snapshot.
 s=$results/snapshot_timer.snap
