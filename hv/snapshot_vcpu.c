@@ -18,6 +18,7 @@
 #include "hv/vcpu_ops.h"
 #include "hv/vm_devices.h"
 #include "log.h"
+#include "proto/snapshot_xsave.h"
 
 /* Interruptibility state bits 0 (STI) and 1 (MOV SS) (SDM Vol 3, 24.4.2
  * "Guest Non-Register State", Table 24-3) are SNAP_INTR_STI and
@@ -96,7 +97,8 @@ void snap_vcpu_save(struct vm *vm, struct snap_vcpu *o)
  * refuse (SDM Vol 2B, "MOV—Move to/from Debug Registers"; SDM Vol 3,
  * 27.3.1.1 "Checks on Guest Control Registers, Debug Registers, and MSRs";
  * APM Vol 2, 15.5.1 "Basic Operation"); an XCR0 XSETBV would refuse here
- * (0: the guest never set one). */
+ * (0 or x87 alone, the reset value, always go: a CPU without XSAVE has
+ * that). */
 static int check_dr_xcr0(struct vm *vm, const struct snap_vcpu *in)
 {
 	struct guest_cpuid_ctx ctx;
@@ -107,7 +109,7 @@ static int check_dr_xcr0(struct vm *vm, const struct snap_vcpu *in)
 		return -EINVAL;
 	}
 	vcpu_cpuid_ctx(&vm->vcpu, &ctx);
-	if (in->xcr0 && !guest_cpuid_xcr0_valid(&ctx, in->xcr0)) {
+	if ((in->xcr0 & ~SNAP_XCR0_X87) && !guest_cpuid_xcr0_valid(&ctx, in->xcr0)) {
 		pr_err("snapshot refused: VCPU XCR0 %#llx is not one this CPU lets the guest set "
 		       "(allowed %#llx)", in->xcr0, guest_cpuid_xcr0_allowed(&ctx));
 		return -EINVAL;
