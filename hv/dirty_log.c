@@ -79,7 +79,8 @@ const char *dirty_refusal(const struct vm *vm, const struct dirty_log *d, enum d
 /* --- switching ---------------------------------------------------------- */
 
 /* Stops what leaves the active set, then starts what joins it (A/D and
- * PML before write protection, whose faults then set the flags). */
+ * PML before write protection, whose faults then set the flags), timing
+ * each start (installing the traces, clearing the flags). */
 void dirty_apply(struct vm *vm, struct dirty_log *d, u32 next)
 {
 	static const enum dirty_kind order[] = { DIRTY_AD, DIRTY_PML, DIRTY_WP };
@@ -88,8 +89,12 @@ void dirty_apply(struct vm *vm, struct dirty_log *d, u32 next)
 		if ((d->active & DIRTY_BIT(k)) && !(next & DIRTY_BIT(k)))
 			mechs[k]->stop(vm, d, next);
 	for (unsigned i = 0; i < ARRAY_SIZE(order); i++)
-		if ((next & DIRTY_BIT(order[i])) && !(d->active & DIRTY_BIT(order[i])))
+		if ((next & DIRTY_BIT(order[i])) && !(d->active & DIRTY_BIT(order[i]))) {
+			u64 start = rdtsc();
+
 			mechs[order[i]]->start(vm, d, next);
+			stats.by[order[i]].start_cycles += rdtsc() - start;
+		}
 	d->active = next;
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 }

@@ -33,6 +33,7 @@ struct dirty_mech_stats {
 	u64 pages_scanned;  /* stage-2 leaves scanned (A/D) */
 	u64 entries;        /* log entries drained (PML) */
 	u64 last_cycles;    /* its cost in the last epoch it tracked */
+	u64 start_cycles;   /* TSC cycles its starts took (not in any epoch) */
 };
 
 struct dirty_log_stats {
