@@ -43,6 +43,8 @@ struct dirty_log_stats {
 	u64 harvest_cycles;   /* TSC cycles spent harvesting and protecting again */
 	u64 fault_cycles;     /* TSC cycles in the fault handler */
 	u64 pages_harvested;  /* dirty pages handed out, all epochs */
+	u64 splits;           /* 2 MiB write traces split on a first write */
+	u64 wholes;           /* dense 2 MiB regions marked whole on a first write */
 	const char *mech;     /* the mechanism in use */
 	const char *why;      /* why it was chosen */
 	u32 switches;         /* changes of mechanism after the first epoch */

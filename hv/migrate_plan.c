@@ -106,6 +106,9 @@ void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan 
 		if (d->used & DIRTY_BIT(k))
 			console_printf("migration: dirty tracking by %s: started in %llu cycles\n",
 				       dirty_kind_name((enum dirty_kind)k), d->by[k].start_cycles);
+	if (d->used & DIRTY_BIT(DIRTY_WP))
+		console_printf("migration: write traces at 2 MiB: %llu split on a first write, "
+			       "%llu marked whole (dense)\n", d->splits, d->wholes);
 	console_printf("migration: modification history: %u copies of hot pages at most, %llu taken, "
 		       "%llu dropped for hotter pages, %llu not taken (budget)\n", h->slots, h->kept,
 		       h->evicted, h->refused);

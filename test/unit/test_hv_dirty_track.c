@@ -29,7 +29,7 @@ static u32 prot_of(u64 gpa)
 	u64 hpa;
 	u32 prot;
 
-	assert_int_equal(stage2_lookup(&fake_vm.stage2, gpa, &hpa, &prot), 0);
+	assert_int_equal(stage2_access(&fake_vm.stage2, gpa, &hpa, &prot), 0);
 	return prot;
 }
 
