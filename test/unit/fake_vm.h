@@ -45,6 +45,10 @@ int fake_vm_start(void);
 /* fake_vm_create and fake_vm_start, failing the test on an error. */
 void fake_vm_boot(const struct virt_backend *hw);
 
+/* Runs a script of steps to the guest's exit (failing the test if the run
+ * stops otherwise), leaving the VM running for another script. */
+void fake_vm_run_script(const struct fake_step *script, unsigned n);
+
 /* Frees everything the VM took. */
 void fake_vm_destroy(void);
 

@@ -68,15 +68,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void run(const struct fake_step *steps, unsigned n)
-{
-	fake_load_script(steps, n);
-	vm_run(&fake_vm);
-	if (fake_vm.state != VM_EXITED)
-		fail_msg("the run stopped: %s", fake_vm.stop_reason);
-	fake_vm.state = VM_RUNNING;
-}
-
 /* Stores to n pages from FIRST_STORED, each writing back the word that
  * is there (the fake kernel's pages keep their contents); returns the
  * exits they took. */
@@ -89,7 +80,7 @@ static u64 store_pages(unsigned n)
 
 		script[i] = (struct fake_step)FAKE_STORE(gpa, *(u64 *)(fake_vm.ram + gpa), 8);
 	}
-	run(script, n);
+	fake_vm_run_script(script, n);
 	return fake.npf_exits - before;
 }
 
@@ -122,7 +113,7 @@ static void test_first_store_splits(void **state)
 	};
 
 	boot(state, MiB(2));
-	run(steps, ARRAY_SIZE(steps));
+	fake_vm_run_script(steps, ARRAY_SIZE(steps));
 	assert_int_equal(fake.npf_exits, 2);
 	assert_int_equal(dirty_log_stats()->splits, 1);
 	assert_int_equal(own(PAGE_A), S2_RWX);
@@ -132,7 +123,7 @@ static void test_first_store_splits(void **state)
 	assert_int_equal(harvest(), 2);
 	assert_int_equal(own(PAGE_A), S2_R | S2_X);
 	assert_int_equal(own(PAGE_B), S2_R | S2_X);
-	run(steps, 1);
+	fake_vm_run_script(steps, 1);
 	assert_int_equal(fake.npf_exits, 3);
 	assert_int_equal(dirty_log_stats()->splits, 1);
 }
@@ -149,7 +140,7 @@ static void test_noted_keeps_trace(void **state)
 	assert_int_equal(harvest(), 1);
 	assert_int_equal(own(PAGE_A), S2_RWX);
 	assert_int_equal(eff(PAGE_A), S2_R | S2_X);
-	run(steps, 1);
+	fake_vm_run_script(steps, 1);
 	assert_int_equal(fake.npf_exits, 1);
 	assert_int_equal(dirty_log_stats()->splits, 1);
 }
@@ -199,7 +190,7 @@ static void test_short_region_4k(void **state)
 	assert_int_equal(own(0), S2_RWX);
 	assert_int_equal(own(MiB(2)), S2_R | S2_X);
 	assert_int_equal(eff(MiB(3) - PAGE_SIZE_4K), S2_R | S2_X);
-	run(steps, 1);
+	fake_vm_run_script(steps, 1);
 	assert_int_equal(fake.npf_exits, 1);
 	assert_int_equal(dirty_log_stats()->splits, 0);
 	assert_int_equal(harvest(), 1);
