@@ -103,6 +103,16 @@ void fake_vm_run_script(const struct fake_step *script, unsigned n)
 	fake_vm.state = VM_RUNNING;
 }
 
+u32 fake_vm_access(u64 gpa)
+{
+	u64 hpa;
+	u32 prot;
+
+	if (stage2_access(&fake_vm.stage2, gpa, &hpa, &prot))
+		fail_msg("fake VM: %#llx is not mapped in stage 2", (unsigned long long)gpa);
+	return prot;
+}
+
 void fake_vm_destroy(void)
 {
 	fake_platform_reset();

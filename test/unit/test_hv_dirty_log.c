@@ -25,11 +25,7 @@ static u64 set[BITMAP_WORDS];
 
 static u32 prot_of(u64 gpa)
 {
-	u64 hpa;
-	u32 prot;
-
-	assert_int_equal(stage2_access(&fake_vm.stage2, gpa, &hpa, &prot), 0);
-	return prot & S2_RWX;
+	return fake_vm_access(gpa) & S2_RWX;
 }
 
 static bool in_set(u64 gpa)

@@ -26,11 +26,7 @@ static struct fake_step pages_script[DATA_PAGES];
 
 static u32 prot_of(u64 gpa)
 {
-	u64 hpa;
-	u32 prot;
-
-	assert_int_equal(stage2_access(&fake_vm.stage2, gpa, &hpa, &prot), 0);
-	return prot;
+	return fake_vm_access(gpa);
 }
 
 static u64 page_gpa(unsigned i)

@@ -37,11 +37,7 @@ static u32 own(u64 gpa)
 
 static u32 eff(u64 gpa)
 {
-	u64 hpa;
-	u32 prot;
-
-	assert_int_equal(stage2_access(&fake_vm.stage2, gpa, &hpa, &prot), 0);
-	return prot & S2_RWX;
+	return fake_vm_access(gpa) & S2_RWX;
 }
 
 static int setup(void **state)
