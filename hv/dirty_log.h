@@ -62,8 +62,8 @@ const char *dirty_track_name(enum dirty_track t);
 int dirty_log_check_config(const struct vm *vm);
 
 /* Starts tracking: no page dirty; the first epoch with write protection
- * (every guest RAM page write-protected) and, to measure them, the other
- * mechanisms this CPU has. 0, -ENOMEM or -ENODEV (a dirty_track= choice
+ * (every guest RAM page write-protected, per 2 MiB region) and, to
+ * measure them, the other mechanisms this CPU has. 0, -ENOMEM or -ENODEV (a dirty_track= choice
  * that cannot run here), reported. */
 int dirty_log_start(struct vm *vm);
 
