@@ -80,9 +80,7 @@ static void hand_out(struct vm *vm, struct dirty_log *d, u64 *out)
 
 		if (!active(d, k) || !mech->rearm)
 			continue;
-		for (u64 w = 0; w < words; w++)
-			for (u64 bits = d->dirty[w]; bits; bits &= bits - 1)
-				mech->rearm(vm, d, w * 64 + (u64)__builtin_ctzll(bits));
+		mech->rearm(vm, d);
 		cycles = rdtsc() - start;
 		d->epoch_cycles[k] += cycles;
 		d->model.m[k].per_dirty_cycles += cycles;

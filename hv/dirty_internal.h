@@ -9,11 +9,33 @@
 #ifndef UNDERSTUDY_HV_DIRTY_INTERNAL_H
 #define UNDERSTUDY_HV_DIRTY_INTERNAL_H
 
+#include "arch/x86/paging.h"
 #include "hv/dirty_choice.h"
 #include "hv/dirty_log.h"
 
+/* A region with at least this many pages written in an epoch is dense:
+ * 7/8 of it, so marking it whole sends at most 64 pages it did not write,
+ * against at least 447 exits saved (docs/migration.md). */
+#define WP_DENSE_PAGES (PT_ENTRIES * 7 / 8)
+/* Epochs a dense region is marked whole before it is split to measure it. */
+#define WP_DENSE_EPOCHS 8
+
+/* Write protection's state of one 2 MiB region (dirty_wp.c). */
+enum wp_region_state {
+	WPR_TRACED, /* the directory entry withholds writes; the leaves grant them */
+	WPR_WHOLE,  /* written this epoch and marked whole; writable throughout */
+	WPR_SPLIT,  /* traced leaf by leaf: the pages written this epoch writable */
+};
+
+struct wp_region {
+	u8 state;   /* enum wp_region_state */
+	u8 dense;   /* epochs left to mark it whole on a first write (0: split it) */
+};
+
 struct dirty_log {
 	u64 npages;
+	u64 nregions;         /* 2 MiB regions of guest RAM (the last may be short) */
+	struct wp_region *regions;
 	u64 *dirty;           /* bit p: page p written since the last harvest */
 	u64 pending;          /* bits set in dirty */
 	u32 active;           /* DIRTY_BIT(k): mechanism k tracks this epoch */
@@ -40,8 +62,9 @@ struct dirty_mech {
 	void (*stop)(struct vm *vm, struct dirty_log *d, u32 others);
 	/* Marks what it found dirty this epoch (NULL: nothing to collect). */
 	u64 (*collect)(struct vm *vm, struct dirty_log *d);
-	/* Makes a harvested page's next write visible again (NULL: nothing). */
-	void (*rearm)(struct vm *vm, struct dirty_log *d, u64 page);
+	/* Makes the harvested pages' (d->dirty) next writes visible again
+	 * (NULL: nothing to do). */
+	void (*rearm)(struct vm *vm, struct dirty_log *d);
 	/* Its own exits (NULL: none). */
 	bool (*exit_is_ours)(const struct dirty_log *d, const struct vexit *e);
 	void (*handle_exit)(struct vm *vm, struct dirty_log *d, const struct vexit *e);
@@ -51,6 +74,10 @@ extern const struct dirty_mech dirty_wp, dirty_ad, dirty_pml;
 
 /* Sets page p's bit; true when it was clear. */
 bool dirty_mark(struct dirty_log *d, u64 p);
+
+/* Calls fn for every page marked in [first, end). */
+void dirty_each(struct vm *vm, struct dirty_log *d, u64 first, u64 end,
+		void (*fn)(struct vm *vm, struct dirty_log *d, u64 page));
 
 /* Mechanism k found page p dirty (counted as confirmed when a fault had
  * marked it already). */

@@ -79,7 +79,8 @@ const char *dirty_refusal(const struct vm *vm, const struct dirty_log *d, enum d
 /* --- switching ---------------------------------------------------------- */
 
 /* Stops what leaves the active set, then starts what joins it (A/D and
- * PML before write protection, whose faults then set the flags). */
+ * PML before write protection, whose faults then set the flags), timing
+ * each start (installing the traces, clearing the flags). */
 void dirty_apply(struct vm *vm, struct dirty_log *d, u32 next)
 {
 	static const enum dirty_kind order[] = { DIRTY_AD, DIRTY_PML, DIRTY_WP };
@@ -88,8 +89,12 @@ void dirty_apply(struct vm *vm, struct dirty_log *d, u32 next)
 		if ((d->active & DIRTY_BIT(k)) && !(next & DIRTY_BIT(k)))
 			mechs[k]->stop(vm, d, next);
 	for (unsigned i = 0; i < ARRAY_SIZE(order); i++)
-		if ((next & DIRTY_BIT(order[i])) && !(d->active & DIRTY_BIT(order[i])))
+		if ((next & DIRTY_BIT(order[i])) && !(d->active & DIRTY_BIT(order[i]))) {
+			u64 start = rdtsc();
+
 			mechs[order[i]]->start(vm, d, next);
+			stats.by[order[i]].start_cycles += rdtsc() - start;
+		}
 	d->active = next;
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 }
@@ -153,17 +158,30 @@ static int check_forced(const struct vm *vm, struct dirty_log *d)
 	return -ENODEV;
 }
 
+static u64 region_table_pages(u64 nregions)
+{
+	return ALIGN_UP(nregions * sizeof(struct wp_region), PAGE_SIZE) / PAGE_SIZE;
+}
+
 static int alloc_log(struct vm *vm, struct dirty_log *d)
 {
-	u64 pa;
+	u64 pa, ra;
 
 	d->npages = vm->ram_size / PAGE_SIZE;
+	d->nregions = (d->npages + PT_ENTRIES - 1) / PT_ENTRIES;
 	if (page_alloc(bitmap_pages(d->npages), 1, &pa)) {
 		pr_err("dirty: no memory for the dirty bitmap (%llu bytes)", bitmap_bytes(d->npages));
 		return -ENOMEM;
 	}
+	if (page_alloc(region_table_pages(d->nregions), 1, &ra)) {
+		pr_err("dirty: no memory for the state of %llu 2 MiB regions", d->nregions);
+		page_free(pa, bitmap_pages(d->npages));
+		return -ENOMEM;
+	}
 	d->dirty = phys_to_virt(pa);
 	memset(d->dirty, 0, bitmap_bytes(d->npages));
+	d->regions = phys_to_virt(ra);
+	memset(d->regions, 0, d->nregions * sizeof(struct wp_region));
 	if (vm->hw->has_pml && vm->hw->has_pml() && !page_alloc(1, 1, &pa)) {
 		d->pml_hpa = pa;
 		memset(phys_to_virt(pa), 0, PAGE_SIZE);
@@ -174,6 +192,8 @@ static int alloc_log(struct vm *vm, struct dirty_log *d)
 static void free_log(struct dirty_log *d)
 {
 	page_free(virt_to_phys(d->dirty), bitmap_pages(d->npages));
+	page_free(virt_to_phys(d->regions), region_table_pages(d->nregions));
+	d->regions = NULL;
 	if (d->pml_hpa)
 		page_free(d->pml_hpa, 1);
 	d->dirty = NULL;
@@ -224,11 +244,7 @@ void dirty_log_stop(struct vm *vm)
 	if (!d)
 		return;
 	dirty_apply(vm, d, 0);
-	page_free(virt_to_phys(d->dirty), bitmap_pages(d->npages));
-	if (d->pml_hpa)
-		page_free(d->pml_hpa, 1);
-	d->dirty = NULL;
-	d->pml_hpa = 0;
+	free_log(d);
 	vm->dirty = NULL;
 }
 

@@ -33,6 +33,7 @@ struct dirty_mech_stats {
 	u64 pages_scanned;  /* stage-2 leaves scanned (A/D) */
 	u64 entries;        /* log entries drained (PML) */
 	u64 last_cycles;    /* its cost in the last epoch it tracked */
+	u64 start_cycles;   /* TSC cycles its starts took (not in any epoch) */
 };
 
 struct dirty_log_stats {
@@ -42,6 +43,8 @@ struct dirty_log_stats {
 	u64 harvest_cycles;   /* TSC cycles spent harvesting and protecting again */
 	u64 fault_cycles;     /* TSC cycles in the fault handler */
 	u64 pages_harvested;  /* dirty pages handed out, all epochs */
+	u64 splits;           /* 2 MiB write traces split on a first write */
+	u64 wholes;           /* dense 2 MiB regions marked whole on a first write */
 	const char *mech;     /* the mechanism in use */
 	const char *why;      /* why it was chosen */
 	u32 switches;         /* changes of mechanism after the first epoch */
@@ -59,8 +62,8 @@ const char *dirty_track_name(enum dirty_track t);
 int dirty_log_check_config(const struct vm *vm);
 
 /* Starts tracking: no page dirty; the first epoch with write protection
- * (every guest RAM page write-protected) and, to measure them, the other
- * mechanisms this CPU has. 0, -ENOMEM or -ENODEV (a dirty_track= choice
+ * (every guest RAM page write-protected, per 2 MiB region) and, to
+ * measure them, the other mechanisms this CPU has. 0, -ENOMEM or -ENODEV (a dirty_track= choice
  * that cannot run here), reported. */
 int dirty_log_start(struct vm *vm);
 

@@ -49,9 +49,14 @@ static u64 pml_collect(struct vm *vm, struct dirty_log *d)
 	return n;
 }
 
-static void pml_rearm(struct vm *vm, struct dirty_log *d, u64 page)
+static void clear_dirty_flag(struct vm *vm, struct dirty_log *d, u64 page)
 {
 	stage2_test_and_clear(&vm->stage2, page * PAGE_SIZE, S2_DIRTY);
+}
+
+static void pml_rearm(struct vm *vm, struct dirty_log *d)
+{
+	dirty_each(vm, d, 0, d->npages, clear_dirty_flag);
 }
 
 static bool pml_exit_is_ours(const struct dirty_log *d, const struct vexit *e)

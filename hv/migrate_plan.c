@@ -102,6 +102,13 @@ void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan 
 				       d->by[k].cycles, d->by[k].epochs ? d->by[k].cycles / d->by[k].epochs : 0,
 				       d->by[k].last_cycles, d->by[k].exits, d->by[k].pages_scanned,
 				       d->by[k].entries, d->predicted[k]);
+	for (int k = 0; k < DIRTY_KIND_COUNT; k++)
+		if (d->used & DIRTY_BIT(k))
+			console_printf("migration: dirty tracking by %s: started in %llu cycles\n",
+				       dirty_kind_name((enum dirty_kind)k), d->by[k].start_cycles);
+	if (d->used & DIRTY_BIT(DIRTY_WP))
+		console_printf("migration: write traces at 2 MiB: %llu split on a first write, "
+			       "%llu marked whole (dense)\n", d->splits, d->wholes);
 	console_printf("migration: modification history: %u copies of hot pages at most, %llu taken, "
 		       "%llu dropped for hotter pages, %llu not taken (budget)\n", h->slots, h->kept,
 		       h->evicted, h->refused);

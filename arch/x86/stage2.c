@@ -5,6 +5,8 @@
 
 #define S2_LEVELS 4
 
+_Static_assert(S2_REGION_SIZE == PAGE_SIZE_2M, "a leaf table spans 2 MiB");
+
 static unsigned s2_index(u64 gpa, int level)
 {
 	return (unsigned)(gpa >> (12 + 9 * (level - 1))) & (PT_ENTRIES - 1);
@@ -23,12 +25,17 @@ int stage2_init(struct stage2 *s, const struct stage2_format *fmt, const struct 
 	return a->alloc_page(a->ctx, &s->root);
 }
 
-/* Returns the leaf slot for gpa, creating tables on the way if create. */
-static u64 *leaf_slot(struct stage2 *s, u64 gpa, bool create, int *err)
+/* Returns the slot for gpa at level stop (1: the 4 KiB leaf, 2: the
+ * directory entry over its 2 MiB region), creating tables on the way if
+ * create. *upper_w (when given) says whether every entry above the slot
+ * grants writes. */
+static u64 *slot_at(struct stage2 *s, u64 gpa, int stop, bool create, int *err, bool *upper_w)
 {
 	u64 *table = s2_table(s, s->root);
 
-	for (int level = S2_LEVELS; level > 1; level--) {
+	if (upper_w)
+		*upper_w = true;
+	for (int level = S2_LEVELS; level > stop; level--) {
 		u64 *e = &table[s2_index(gpa, level)];
 
 		if (!s->fmt->is_present(*e)) {
@@ -44,10 +51,17 @@ static u64 *leaf_slot(struct stage2 *s, u64 gpa, bool create, int *err)
 			s->table_pages++;
 			*e = s->fmt->table_entry(page);
 		}
+		if (upper_w && !(*e & s->fmt->table_write_bit))
+			*upper_w = false;
 		table = s2_table(s, s->fmt->entry_hpa(*e));
 	}
 	*err = 0;
-	return &table[s2_index(gpa, 1)];
+	return &table[s2_index(gpa, stop)];
+}
+
+static u64 *leaf_slot(struct stage2 *s, u64 gpa, bool create, int *err)
+{
+	return slot_at(s, gpa, 1, create, err, NULL);
 }
 
 static bool range_ok(u64 gpa, u64 size)
@@ -105,16 +119,21 @@ int stage2_protect(struct stage2 *s, u64 gpa, u64 size, u32 prot)
 	return 0;
 }
 
-/* The present 4 KiB leaf that maps gpa, or NULL. */
-static u64 *present_leaf(const struct stage2 *s, u64 gpa)
+/* The present 4 KiB leaf that maps gpa, or NULL; *upper_w as slot_at. */
+static u64 *present_leaf_w(const struct stage2 *s, u64 gpa, bool *upper_w)
 {
 	int err;
 	u64 *slot;
 
 	if (gpa >= S2_MAX_GPA)
 		return NULL;
-	slot = leaf_slot((struct stage2 *)s, gpa & ~(PAGE_SIZE_4K - 1), false, &err);
+	slot = slot_at((struct stage2 *)s, gpa & ~(PAGE_SIZE_4K - 1), 1, false, &err, upper_w);
 	return slot && s->fmt->is_present(*slot) ? slot : NULL;
+}
+
+static u64 *present_leaf(const struct stage2 *s, u64 gpa)
+{
+	return present_leaf_w(s, gpa, NULL);
 }
 
 int stage2_lookup(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot)
@@ -125,6 +144,41 @@ int stage2_lookup(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot)
 		return -ENOENT;
 	*hpa = s->fmt->entry_hpa(*slot) | (gpa & (PAGE_SIZE_4K - 1));
 	*prot = s->fmt->entry_prot(*slot);
+	return 0;
+}
+
+int stage2_access(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot)
+{
+	bool upper_w;
+	u64 *slot = present_leaf_w(s, gpa, &upper_w);
+
+	if (!slot)
+		return -ENOENT;
+	*hpa = s->fmt->entry_hpa(*slot) | (gpa & (PAGE_SIZE_4K - 1));
+	*prot = s->fmt->entry_prot(*slot) & (upper_w ? ~0u : ~S2_W);
+	return 0;
+}
+
+/* The write right at the directory entry over a 2 MiB region: the CPU
+ * grants a write only where every entry of the walk grants it (EPT: SDM
+ * Vol 3C 29.3.3.2 "EPT Violations": a write faults where W is clear "in any
+ * of the EPT paging-structure entries used to translate"; NPT: APM Vol 2
+ * 5.6 "Page-Protection Checks", R/W examined at every level, nested walks
+ * being user accesses, 15.25.5 "Nested Table Walk"). */
+int stage2_protect_region(struct stage2 *s, u64 gpa, bool writable)
+{
+	int err;
+	u64 *slot;
+
+	if ((gpa & (S2_REGION_SIZE - 1)) || gpa >= S2_MAX_GPA)
+		return -EINVAL;
+	slot = slot_at(s, gpa, 2, false, &err, NULL);
+	if (!slot || !s->fmt->is_present(*slot))
+		return -ENOENT;
+	if (writable)
+		*slot |= s->fmt->table_write_bit;
+	else
+		*slot &= ~s->fmt->table_write_bit;
 	return 0;
 }
 

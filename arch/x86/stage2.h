@@ -2,7 +2,9 @@
  * Guest-physical -> host-physical translation tables (Intel EPT, AMD NPT):
  * one 4-level radix-table engine, with the entry format supplied by the
  * backend. Pure code over an allocation callback (host-tested). Leaves are
- * 4 KiB pages, so any single page can be protected or traced.
+ * 4 KiB pages, so any single page can be protected or traced; the write
+ * right can also be withheld for a whole 2 MiB region at the directory
+ * entry above its leaves (one entry write).
  */
 #ifndef UNDERSTUDY_ARCH_X86_STAGE2_H
 #define UNDERSTUDY_ARCH_X86_STAGE2_H
@@ -20,6 +22,7 @@
 #define S2_DIRTY (1u << 5)    /* hardware D flag, where the format has one */
 
 #define S2_MAX_GPA (1ULL << 48) /* 4-level tables: 48-bit guest-physical space */
+#define S2_REGION_SIZE (PAGE_SIZE_4K * PT_ENTRIES) /* 2 MiB: one leaf table's span */
 
 /* How one backend encodes entries. */
 struct stage2_format {
@@ -30,6 +33,7 @@ struct stage2_format {
 	u64 (*entry_hpa)(u64 entry);
 	u32 (*entry_prot)(u64 entry);       /* S2_* of a leaf */
 	u64 accessed_bit, dirty_bit;        /* 0 when the format has none */
+	u64 table_write_bit;                /* W of a non-leaf entry: clear, no write below */
 	bool ad_walk_is_write;              /* with A/D on, guest page-table walks are writes */
 };
 
@@ -58,6 +62,17 @@ int stage2_protect(struct stage2 *s, u64 gpa, u64 size, u32 prot);
 /* Translation of gpa: 0 with *hpa (the page's address plus offset) and
  * *prot, or -ENOENT. */
 int stage2_lookup(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot);
+
+/* The rights a guest access to gpa gets: the leaf's, less S2_W where an
+ * entry above it withholds writes (stage2_protect_region); 0 with *hpa and
+ * *prot, or -ENOENT. stage2_lookup gives the leaf's own. */
+int stage2_access(const struct stage2 *s, u64 gpa, u64 *hpa, u32 *prot);
+
+/* Withholds (writable false) or gives back the write right for the whole
+ * 2 MiB region at gpa in the directory entry over its leaves, which keep
+ * their own rights. 0, -EINVAL (gpa not 2 MiB aligned) or -ENOENT (no
+ * leaf table there). The caller flushes the TLB. */
+int stage2_protect_region(struct stage2 *s, u64 gpa, bool writable);
 
 /* Clears the format's accessed/dirty bits given in flags (S2_ACCESSED,
  * S2_DIRTY) on gpa's leaf; returns which of them were set, or -ENOENT. */

@@ -14,7 +14,7 @@
 # (docs/page-encoding.md). Every run must
 # also end with the guest's native output, else the bench fails.
 #   test/bench/migrate.sh [--rates "64 256 1024 0"] [--from qemu|bochs] [--to qemu|bochs]
-#                         [--dirty-track auto|wp|ad|pml]
+#                         [--dirty-track auto|wp|ad|pml] [--guest-args "pages=2048 hot=64"]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--from) from=$2; shift 2 ;;
 	--to) to=$2; shift 2 ;;
 	--dirty-track) dirty_track=$2; shift 2 ;;
+	--guest-args) ARGS_BASE=$2; shift 2 ;;
 	*) fail "unknown argument '$1'" ;;
 	esac
 done
@@ -100,12 +101,15 @@ pairs_row() { # rate pcap
 # mechanism: cycles per epoch measured (epochs, exits, pages scanned, log
 # entries) and predicted.
 dirty_row() { # rate err
-	local chosen mechs
+	local chosen mechs starts traces
 	chosen=$(sed -n 's/^source: migration: dirty tracking: \([^(]*\) (\([^)]*\)), \([0-9]*\) epochs, \([0-9]*\) switches.*/\1|\2|\3|\4/p' "$2")
 	mechs=$(sed -n 's/^source: migration: dirty tracking by \([^:]*\): \([0-9]*\) epochs, [0-9]* cycles (\([0-9]*\) per epoch, last [0-9]*), \([0-9]*\) exits, \([0-9]*\) pages scanned, \([0-9]*\) log entries; predicted \([0-9]*\) cycles.epoch/\1|\2|\3|\4|\5|\6|\7/p' "$2" |
 		awk -F'|' '{ printf "%s%s: %s/epoch x%s (%s exits, %s scanned, %s logged; predicted %s)", sep, $1, $3, $2, $4, $5, $6, $7; sep = "; " }')
+	starts=$(sed -n 's/^source: migration: dirty tracking by \([^:]*\): started in \([0-9]*\) cycles.*/\1|\2/p' "$2" |
+		awk -F'|' '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+	traces=$(sed -n 's/^source: migration: write traces at 2 MiB: //p' "$2")
 	[ -n "$chosen" ] || fail "rate $1: no dirty tracking line in the source's log"
-	echo "$chosen" | awk -F'|' -v r="$1" -v m="$mechs" \
+	echo "$chosen" | awk -F'|' -v r="$1" -v m="$mechs; started in cycles: $starts${traces:+; 2 MiB traces: $traces}" \
 		'{ printf "%-6s %-18s %6s %8s  %-42s | %s\n", r, $1, $3, $4, $2, m }'
 }
 

@@ -441,7 +441,7 @@ static bool store(struct vcpu_arch *v, const struct fake_step *st, struct vexit 
 	u64 hpa;
 	u32 prot;
 
-	if (stage2_lookup(v->stage2, st->gpa, &hpa, &prot) || !(prot & S2_W)) {
+	if (stage2_access(v->stage2, st->gpa, &hpa, &prot) || !(prot & S2_W)) {
 		e->reason = VEXIT_NPF;
 		e->npf.gpa = st->gpa;
 		e->npf.write = true;

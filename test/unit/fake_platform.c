@@ -75,7 +75,8 @@ int page_alloc(u64 npages, u64 align_pages, phys_addr_t *out)
 		return -ENOMEM;
 	if (nallocations == MAX_ALLOCATIONS)
 		fail_msg("fake platform: more than %d page allocations", MAX_ALLOCATIONS);
-	p = aligned_alloc(align, npages * PAGE_SIZE);
+	/* aligned_alloc wants a multiple of the alignment (ASan enforces it) */
+	p = aligned_alloc(align, ALIGN_UP(npages * PAGE_SIZE, align));
 	if (!p)
 		return -ENOMEM;
 	memset(p, 0, npages * PAGE_SIZE); /* the allocator hands out zeroed frames */

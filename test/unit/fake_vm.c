@@ -94,6 +94,25 @@ void fake_vm_boot(const struct virt_backend *hw)
 	assert_int_equal(fake_vm_start(), 0);
 }
 
+void fake_vm_run_script(const struct fake_step *script, unsigned n)
+{
+	fake_load_script(script, n);
+	vm_run(&fake_vm);
+	if (fake_vm.state != VM_EXITED)
+		fail_msg("the run stopped: %s", fake_vm.stop_reason);
+	fake_vm.state = VM_RUNNING;
+}
+
+u32 fake_vm_access(u64 gpa)
+{
+	u64 hpa;
+	u32 prot;
+
+	if (stage2_access(&fake_vm.stage2, gpa, &hpa, &prot))
+		fail_msg("fake VM: %#llx is not mapped in stage 2", (unsigned long long)gpa);
+	return prot;
+}
+
 void fake_vm_destroy(void)
 {
 	fake_platform_reset();

@@ -45,6 +45,15 @@ int fake_vm_start(void);
 /* fake_vm_create and fake_vm_start, failing the test on an error. */
 void fake_vm_boot(const struct virt_backend *hw);
 
+/* Runs a script of steps to the guest's exit (failing the test if the run
+ * stops otherwise), leaving the VM running for another script. */
+void fake_vm_run_script(const struct fake_step *script, unsigned n);
+
+/* The rights (S2_*) a guest access to gpa gets through stage 2 (the
+ * leaf's, less what a directory entry withholds); fails the test if gpa
+ * is not mapped. */
+u32 fake_vm_access(u64 gpa);
+
 /* Frees everything the VM took. */
 void fake_vm_destroy(void);
 

@@ -25,11 +25,7 @@ static u64 set[BITMAP_WORDS];
 
 static u32 prot_of(u64 gpa)
 {
-	u64 hpa;
-	u32 prot;
-
-	assert_int_equal(stage2_lookup(&fake_vm.stage2, gpa, &hpa, &prot), 0);
-	return prot & S2_RWX;
+	return fake_vm_access(gpa) & S2_RWX;
 }
 
 static bool in_set(u64 gpa)
@@ -56,15 +52,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void run(const struct fake_step *script, unsigned n)
-{
-	fake_load_script(script, n);
-	vm_run(&fake_vm);
-	if (fake_vm.state != VM_EXITED)
-		fail_msg("the run stopped: %s", fake_vm.stop_reason);
-	fake_vm.state = VM_RUNNING; /* another script may follow */
-}
-
 /* Every RAM page starts read-only, none dirty. */
 static void test_start_protects_all(void **state)
 {
@@ -84,7 +71,7 @@ static void test_first_store_marks(void **state)
 		FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(PAGE_A + 8, 2, 8), FAKE_STORE(PAGE_B, 3, 4),
 	};
 
-	run(script, ARRAY_SIZE(script));
+	fake_vm_run_script(script, ARRAY_SIZE(script));
 	assert_int_equal(fake.npf_exits, 2);
 	assert_int_equal(dirty_log_stats()->faults, 2);
 	assert_int_equal(dirty_log_pending(&fake_vm), 2);
@@ -100,7 +87,7 @@ static void test_harvest_reprotects(void **state)
 {
 	const struct fake_step script[] = { FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(PAGE_B, 2, 8) };
 
-	run(script, ARRAY_SIZE(script));
+	fake_vm_run_script(script, ARRAY_SIZE(script));
 	assert_int_equal(dirty_log_harvest(&fake_vm, set), 2);
 	assert_true(in_set(PAGE_A));
 	assert_true(in_set(PAGE_B));
@@ -108,7 +95,7 @@ static void test_harvest_reprotects(void **state)
 	assert_int_equal(prot_of(PAGE_A), S2_R | S2_X);
 	assert_int_equal(dirty_log_pending(&fake_vm), 0);
 	fake.npf_exits = 0;
-	run(script, 1);
+	fake_vm_run_script(script, 1);
 	assert_int_equal(fake.npf_exits, 1);
 	assert_int_equal(dirty_log_pending(&fake_vm), 1);
 	assert_int_equal(dirty_log_stats()->epochs, 1);

@@ -26,11 +26,7 @@ static struct fake_step pages_script[DATA_PAGES];
 
 static u32 prot_of(u64 gpa)
 {
-	u64 hpa;
-	u32 prot;
-
-	assert_int_equal(stage2_lookup(&fake_vm.stage2, gpa, &hpa, &prot), 0);
-	return prot;
+	return fake_vm_access(gpa);
 }
 
 static u64 page_gpa(unsigned i)
@@ -65,21 +61,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void run(const struct fake_step *script, unsigned n)
-{
-	fake_load_script(script, n);
-	vm_run(&fake_vm);
-	if (fake_vm.state != VM_EXITED)
-		fail_msg("the run stopped: %s", fake_vm.stop_reason);
-	fake_vm.state = VM_RUNNING;
-}
-
 /* Stores to the first n data pages; the harvest must hand exactly them
  * out (and nothing else dirty: the fake guest writes nowhere else). */
 static void write_and_harvest(unsigned n)
 {
 	memset(set, 0, sizeof(set));
-	run(pages_script, n);
+	fake_vm_run_script(pages_script, n);
 	assert_int_equal(dirty_log_harvest(&fake_vm, set), n);
 	for (unsigned i = 0; i < n; i++)
 		assert_true(in_set(page_gpa(i)));
@@ -141,7 +128,7 @@ static void test_pml_logs_and_fills(void **state)
 	/* three passes of 200 pages (their flags cleared behind the CPU's
 	 * back) overflow the 512-entry log once */
 	for (int pass = 0; pass < 2; pass++) {
-		run(pages_script, DATA_PAGES);
+		fake_vm_run_script(pages_script, DATA_PAGES);
 		for (unsigned i = 0; i < DATA_PAGES; i++)
 			stage2_test_and_clear(&fake_vm.stage2, page_gpa(i), S2_DIRTY);
 	}

@@ -142,15 +142,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void run(const struct fake_step *script, unsigned n)
-{
-	fake_load_script(script, n);
-	vm_run(&fake_vm);
-	if (fake_vm.state != VM_EXITED)
-		fail_msg("the run stopped: %s", fake_vm.stop_reason);
-	fake_vm.state = VM_RUNNING; /* another script may follow */
-}
-
 /* --- the T bit ------------------------------------------------------------------------- */
 
 /* At start every table reachable from CR3 is write-protected and marked;
@@ -180,7 +171,7 @@ static void test_table_store_single_stepped(void **state)
 	};
 	struct tbit_stats *s = &fake_vm.tbit->stats;
 
-	run(script, ARRAY_SIZE(script));
+	fake_vm_run_script(script, ARRAY_SIZE(script));
 	assert_true(get_entry(pt, 5) == pte);
 	assert_int_equal(fake.npf_exits, 1);
 	assert_int_equal(fake.single_step_ons, 1);
@@ -205,7 +196,7 @@ static void test_new_child_table_followed(void **state)
 	};
 
 	assert_prot(SPARE_TABLE, S2_RWX);
-	run(script, ARRAY_SIZE(script));
+	fake_vm_run_script(script, ARRAY_SIZE(script));
 	assert_prot(SPARE_TABLE, PROT_MARKED);
 	assert_marked(TABLES_A, true);
 	assert_int_equal(fake_vm.tbit->stats.marked, TABLE_LEVELS + 1);
@@ -217,7 +208,7 @@ static void test_cr3_load_rescans(void **state)
 	const struct fake_step script[] = { FAKE_MOV_TO_CR(3, TABLES_B) };
 	unsigned flushes = fake.stage2_flushes;
 
-	run(script, ARRAY_SIZE(script));
+	fake_vm_run_script(script, ARRAY_SIZE(script));
 	assert_true(fake.s.cr3 == TABLES_B);
 	assert_marked(TABLES_B, true);
 	assert_marked(TABLES_A, false);
@@ -261,7 +252,7 @@ static void test_store_joins_window(void **state)
 		FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(PAGE_A + 8, 2, 8), FAKE_STORE(PAGE_B, 3, 4),
 	};
 
-	run(script, ARRAY_SIZE(script));
+	fake_vm_run_script(script, ARRAY_SIZE(script));
 	assert_int_equal(fake.npf_exits, 2);
 	assert_int_equal(fake_vm.window->stats.faults, 2);
 	assert_true(dirty(PAGE_A));
@@ -283,13 +274,13 @@ static void test_window_evicts_oldest(void **state)
 	for (unsigned i = 0; i <= WW_PAGES; i++)
 		script[i] = (struct fake_step)FAKE_STORE(PAGE_A + i * PAGE_SIZE_4K, i, 4);
 	script[WW_PAGES + 1] = (struct fake_step)FAKE_STORE(PAGE_A, 99, 4);
-	run(script, WW_PAGES + 1);
+	fake_vm_run_script(script, WW_PAGES + 1);
 	assert_int_equal(fake_vm.window->stats.evictions, 1);
 	assert_prot(PAGE_A, S2_R | S2_X);
 	assert_prot(PAGE_A + WW_PAGES * PAGE_SIZE_4K, S2_RWX);
 	assert_true(dirty(PAGE_A)); /* until the next digest */
 	fake.npf_exits = 0;
-	run(script + WW_PAGES + 1, 1);
+	fake_vm_run_script(script + WW_PAGES + 1, 1);
 	assert_int_equal(fake.npf_exits, 1);
 	assert_int_equal(fake_vm.window->stats.evictions, 2);
 }
@@ -309,7 +300,7 @@ static void test_dirty_pages_harvested(void **state)
 	ww_digest_taken(&fake_vm);
 	assert_true(n >= 1); /* the kernel's pages */
 	assert_false(dirty(FAKE_KERNEL_LOAD));
-	run(script, ARRAY_SIZE(script));
+	fake_vm_run_script(script, ARRAY_SIZE(script));
 	rr_digest_memory(fake_vm.ram, npages, ww_dirty_bits(&fake_vm), prev, changed, &n);
 	assert_int_equal(n, 2);
 	assert_true(changed[0].page == PAGE_A / PAGE_SIZE_4K && changed[1].page == PAGE_B / PAGE_SIZE_4K);
@@ -325,7 +316,7 @@ static void test_contents_hash(void **state)
 	u64 empty, before;
 
 	empty = ww_contents_hash(&fake_vm);
-	run(script, ARRAY_SIZE(script));
+	fake_vm_run_script(script, ARRAY_SIZE(script));
 	before = ww_contents_hash(&fake_vm);
 	assert_true(before != empty);
 	fake_vm.ram[PAGE_B] ^= 1; /* outside the window */
@@ -342,7 +333,7 @@ static void test_table_store_with_window(void **state)
 	const struct fake_step script[] = { FAKE_STORE(pt, PTE_RW, SLOT_BYTES) };
 
 	ww_digest_taken(&fake_vm);
-	run(script, ARRAY_SIZE(script));
+	fake_vm_run_script(script, ARRAY_SIZE(script));
 	assert_int_equal(fake_vm.tbit->stats.write_exits, 1);
 	assert_int_equal(fake_vm.window->stats.faults, 0);
 	assert_true(dirty(pt));

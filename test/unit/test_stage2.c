@@ -339,6 +339,36 @@ static void test_protect(void **state)
 	assert_int_equal(prot, S2_R | S2_W);
 }
 
+/* A region's write right withheld in its directory entry: every leaf
+ * keeps its own rights (lookup), no access to the region may write
+ * (access), the next region is untouched; given back, writes are allowed
+ * again. Unaligned: -EINVAL; no leaf table there: -ENOENT, none built. */
+static void test_protect_region(void **state)
+{
+	u64 hpa;
+	u32 prot;
+
+	map_ok(GPA, HPA, 2 * S2_REGION_SIZE, S2_RWX);
+	assert_int_equal(stage2_protect_region(&s2, GPA, false), 0);
+	lookup_ok(GPA + S2_REGION_SIZE - PAGE_SIZE_4K, &prot);
+	assert_int_equal(prot, S2_RWX);
+	for (u64 off = 0; off < S2_REGION_SIZE; off += PAGE_SIZE_4K) {
+		assert_int_equal(stage2_access(&s2, GPA + off, &hpa, &prot), 0);
+		assert_int_equal(prot, S2_R | S2_X);
+		assert_true(hpa == HPA + off);
+	}
+	assert_int_equal(stage2_access(&s2, GPA + S2_REGION_SIZE, &hpa, &prot), 0);
+	assert_int_equal(prot, S2_RWX);
+	assert_int_equal(stage2_protect_region(&s2, GPA, true), 0);
+	assert_int_equal(stage2_access(&s2, GPA + 0x10, &hpa, &prot), 0);
+	assert_int_equal(prot, S2_RWX);
+
+	assert_int_equal(stage2_protect_region(&s2, GPA + PAGE_SIZE_4K, false), -EINVAL);
+	assert_int_equal(stage2_protect_region(&s2, GiB(9), false), -ENOENT);
+	assert_int_equal(stage2_access(&s2, GiB(9), &hpa, &prot), -ENOENT);
+	assert_int_equal(s2.table_pages, 5);
+}
+
 /* Protect stops with -ENOENT at the first unmapped page: those before it are
  * changed, those after it are not. */
 static void test_protect_unmapped(void **state)
@@ -583,6 +613,7 @@ int main(void)
 		BOTH(test_unmap_unmapped),
 		BOTH(test_protect),
 		BOTH(test_protect_unmapped),
+		BOTH(test_protect_region),
 		BOTH(test_protect_tbit_no_access),
 		BOTH(test_protect_to_nothing),
 		BOTH(test_test_and_clear),

@@ -64,4 +64,8 @@ const struct stage2_format npt_format = {
 	.entry_prot = npt_entry_prot,
 	.accessed_bit = PTE_A,
 	.dirty_bit = PTE_D,
+	/* 5.6 "Page-Protection Checks": R/W clear in an entry at any level
+	 * makes all it maps read-only to user accesses, which nested walks
+	 * are (15.25.5 "Nested Table Walk"). */
+	.table_write_bit = PTE_W,
 };

@@ -65,6 +65,10 @@ const struct stage2_format ept_format = {
 	.entry_prot = ept_entry_prot,
 	.accessed_bit = EPT_ACCESSED,
 	.dirty_bit = EPT_DIRTY,
+	/* Table 29-5 "Format of an EPT Page-Directory Entry (PDE) that
+	 * References an EPT Page Table", bit 1: if 0, writes are not allowed
+	 * to the 2-MByte region controlled by this entry. */
+	.table_write_bit = EPT_WRITE,
 	/* 29.3.3.2 "EPT Violations": with A/D enabled, the CPU's accesses to
 	 * guest paging structures are writes for EPT. */
 	.ad_walk_is_write = true,
