@@ -2,20 +2,20 @@
  * Taking a snapshot: at the first moment between two exits after the one
  * snapshot= names (guest time, or a count of guest-caused exits) where the
  * vCPU has no event in flight, the guest is held while the whole VM is
- * streamed to the serial log port, then stopped or let go on.
+ * streamed to its sink (COM3, or the collector over TCP: snapshot_sink.c),
+ * then stopped or let go on.
  */
 #include "hv/snapshot.h"
 
 #include <string.h>
 
 #include "arch/x86/time.h"
-#include "drivers/serial/uart16550.h"
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_identity.h"
-#include "hv/rr/rr_sink.h"
 #include "hv/snapshot_devices.h"
+#include "hv/snapshot_sink.h"
 #include "hv/snapshot_vcpu.h"
 #include "hv/vm_devices.h"
 #include "log.h"
@@ -105,12 +105,6 @@ int snapshot_write_state(struct vm *vm, const struct snap_identity *id, snap_sin
 	return write_vm(vm, id, sink, ctx, false);
 }
 
-static int serial_sink(void *ctx, const void *data, size_t len)
-{
-	rr_serial_write(data, len);
-	return 0;
-}
-
 int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	plan.when = cfg->snapshot;
@@ -120,11 +114,7 @@ int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config
 	if (plan.when == SNAPSHOT_OFF)
 		return 0;
 	snapshot_identity(bi, cfg, &plan.id);
-	if (!rr_serial_open(COM3_PORT)) {
-		pr_err("snapshot: no UART at COM3 (%#x) to write the snapshot to", COM3_PORT);
-		return -ENODEV;
-	}
-	return 0;
+	return snapshot_sink_open(cfg);
 }
 
 static bool moment_came(struct vm *vm)
@@ -140,7 +130,7 @@ void snapshot_poll(struct vm *vm)
 	    !snap_vcpu_quiescent(vm))
 		return;
 	plan.taken = true;
-	if (snapshot_write(vm, &plan.id, serial_sink, NULL)) {
+	if (snapshot_write(vm, &plan.id, snapshot_sink_write, NULL) || snapshot_sink_finish()) {
 		vm_stop(vm, "snapshot: writing it failed");
 		return;
 	}
