@@ -444,8 +444,14 @@ static int check_combinations(const struct config *cfg)
 {
 	int errors = 0;
 
-	if (cfg->snapshot != SNAPSHOT_OFF && cfg->rr != RR_CHOICE_OFF) {
-		pr_err("config: snapshot= does not combine with rr= yet");
+	if (cfg->snapshot != SNAPSHOT_OFF && cfg->rr == RR_CHOICE_REPLAY) {
+		pr_err("config: snapshot= does not combine with rr=replay (a snapshot taken while recording replays from its log)");
+		errors++;
+	}
+	if (cfg->snapshot != SNAPSHOT_OFF && cfg->rr == RR_CHOICE_RECORD &&
+	    cfg->snapshot_sink == SNAPSHOT_SINK_COM3 && cfg->rr_sink == RR_SINK_COM3) {
+		pr_err("config: the snapshot and the record log would both go to COM3: "
+		       "give rr_sink=com4|tcp or snapshot_sink=tcp");
 		errors++;
 	}
 	errors += check_migration(cfg);

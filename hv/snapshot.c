@@ -1,7 +1,8 @@
 /*
  * Taking a snapshot: at the first moment between two exits after the one
  * snapshot= names (guest time, or a count of guest-caused exits) where the
- * vCPU has no event in flight, the guest is held while the whole VM is
+ * vCPU has no event in flight (and, while recording, right after a
+ * guest-caused exit: hv/rr/rr_snapshot.c), the guest is held while the whole VM is
  * streamed to its sink (COM3, or the collector over TCP: snapshot_sink.c),
  * then stopped or let go on.
  */
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "arch/x86/time.h"
+#include "hash.h"
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/rr/rr.h"
@@ -27,6 +29,7 @@ static struct snap_writer writer;
 static struct page_codec_work work;
 static u8 scratch[SCRATCH_SIZE];
 static struct snap_vcpu vcpu_rec;
+static struct hash64_state whole; /* of the snapshot being taken, as it is written */
 
 static struct {
 	enum snapshot_when when;
@@ -117,6 +120,13 @@ int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config
 	return snapshot_sink_open(cfg);
 }
 
+/* The sink, hashing what goes through it (a SNAPSHOT entry names it). */
+static int hashing_sink(void *ctx, const void *data, size_t len)
+{
+	hash64_add(&whole, data, len);
+	return snapshot_sink_write(ctx, data, len);
+}
+
 static bool moment_came(struct vm *vm)
 {
 	if (plan.when == SNAPSHOT_EXITS)
@@ -127,13 +137,15 @@ static bool moment_came(struct vm *vm)
 void snapshot_poll(struct vm *vm)
 {
 	if (plan.when == SNAPSHOT_OFF || plan.taken || !moment_came(vm) ||
-	    !snap_vcpu_quiescent(vm))
+	    !snap_vcpu_quiescent(vm) || !rr_snapshot_moment(vm))
 		return;
 	plan.taken = true;
-	if (snapshot_write(vm, &plan.id, snapshot_sink_write, NULL) || snapshot_sink_finish()) {
+	hash64_begin(&whole, 0);
+	if (snapshot_write(vm, &plan.id, hashing_sink, NULL) || snapshot_sink_finish()) {
 		vm_stop(vm, "snapshot: writing it failed");
 		return;
 	}
+	rr_snapshot_taken(vm, hash64_end(&whole), vm->dev_time_ns);
 	if (plan.then == SNAPSHOT_THEN_EXIT) {
 		plan.stopped = true;
 		vm_stop(vm, "snapshot written (snapshot_then=exit)");

@@ -282,8 +282,9 @@ static void test_hv_choice(void **state)
 	assert_string_equal(config_virt_name(VIRT_SVM), "svm");
 }
 
-/* snapshot=after:SECONDS|exits:N|off, snapshot_then=, resume=; taking a
- * snapshot does not combine with rr=, resuming one does. */
+/* snapshot=after:SECONDS|exits:N|off, snapshot_then=, resume=; a snapshot
+ * is taken while recording (not to COM3 with the log), not while
+ * replaying; resuming one combines with both. */
 static void test_snapshot_options(void **state)
 {
 	struct config cfg;
@@ -311,7 +312,10 @@ static void test_snapshot_options(void **state)
 	assert_int_equal(cfg.snapshot, SNAPSHOT_OFF);
 	assert_int_equal(parse(&cfg, "snapshot_then=pause"), 1);
 	assert_int_equal(parse(&cfg, "snapshot=exits:5 rr=record"), 1);
-	assert_captured("snapshot= does not combine with rr=");
+	assert_captured("the snapshot and the record log would both go to COM3");
+	assert_int_equal(parse(&cfg, "snapshot=exits:5 snapshot_then=continue rr=record rr_sink=com4"), 0);
+	assert_int_equal(parse(&cfg, "snapshot=exits:5 rr=replay"), 1);
+	assert_captured("snapshot= does not combine with rr=replay");
 	/* a run resumed from a snapshot records, and replays from it */
 	assert_int_equal(parse(&cfg, "resume=on rr=record"), 0);
 	assert_int_equal(parse(&cfg, "resume=on rr=replay"), 0);
