@@ -220,6 +220,7 @@ snap_while_recording() { # name emu guest when [guest args]
 }
 snap_while_recording snapshot_while_recording_svm qemu "$g/timer.elf" exits:200
 snap_while_recording snapshot_while_recording_memloop_svm qemu "$g/memloop.elf" exits:300 pages=64
+snap_while_recording snapshot_while_recording_vmx bochs "$g/timer.elf" exits:200
 
 # The log with a snapshot it does not name (the one taken above without
 # recording): refused before the guest starts.
