@@ -162,20 +162,16 @@ PY
 # hypervisor's 256 KiB snapshot ring, which then waits for ACKs), resumed
 # from the file hvcollect stored, against the native run.
 snapshot_tcp_case() { # name
-	local name=$1 port hc_pid status native_status snap=$results/$1.snap
+	local name=$1 status native_status snap=$results/$1.snap
 	local guest=$root/build/guests/memloop.elf
-	port=$(free_port)
-	rm -f "$snap" "$snap.part"
-	setsid "$HVCOLLECT" --port "$port" --once --out "$snap" >"$results/$name.collect" 2>&1 &
-	hc_pid=$!
-	sleep 0.3
+	start_hvcollect "$name" "$snap"
 	set +e
 	"$root/scripts/run.sh" --emu qemu --timeout 600 --nic e1000 --guest "$guest" \
-		--cmdline "ip=10.0.2.15 gw=10.0.2.2 snapshot=exits:300 snapshot_sink=tcp rr_collector=10.0.2.2:$port" \
+		--cmdline "ip=10.0.2.15 gw=10.0.2.2 snapshot=exits:300 snapshot_sink=tcp rr_collector=10.0.2.2:$hc_port" \
 		--guest-log "$results/$name.part1" >/dev/null 2>"$results/$name.log"
 	status=$?
 	set -e
-	wait_or_stop "$hc_pid" 30 # in a session of its own (setsid): stopped whole if it hangs
+	wait_or_stop "$hc_pid" 30
 	if [ "$status" != 0 ] || ! grep -q 'snapshot written; the guest stopped' "$results/$name.log"; then
 		echo "FAIL: $name: no snapshot taken (exit status $status, $(grep -E 'snapshot:|logstream:' "$results/$name.log" | tail -n 1))"
 		return 0
@@ -207,13 +203,9 @@ snapshot_tcp_case() { # name
 # A damaged snapshot sent by logstream_fakehv: hvcollect must refuse it
 # with the reader's reason and give nothing the final name.
 snapshot_refused_case() { # name file pattern
-	local name=$1 file=$2 pattern=$3 port hc_pid out=$results/$1.snap
-	port=$(free_port)
-	rm -f "$out" "$out.part"
-	setsid "$HVCOLLECT" --port "$port" --once --out "$out" >"$results/$name.collect" 2>&1 &
-	hc_pid=$!
-	sleep 0.3
-	"$root/build/tools/logstream_fakehv" --port "$port" --log "$file" --quiet \
+	local name=$1 file=$2 pattern=$3 out=$results/$1.snap
+	start_hvcollect "$name" "$out"
+	"$root/build/tools/logstream_fakehv" --port "$hc_port" --log "$file" --quiet \
 		>"$results/$name.fakehv" 2>&1 || true
 	wait_or_stop "$hc_pid" 30
 	if [ "$wait_status" != 1 ]; then

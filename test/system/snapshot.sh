@@ -12,6 +12,7 @@
 # only.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net_lib.sh"
 g=$root/build/guests
 printf 'module for snapshots\n' > "$results/snapshot_m1.txt"
 
@@ -173,20 +174,15 @@ check_console snapshot_rr_no_snapshot "$results/snapshot_rr_no_snapshot.log" "$s
 # replay skips to the log's SNAPSHOT entry), matching the recording at every
 # digest, its console then being the recording's from the snapshot on. A
 # snapshot the log does not name is refused.
-. "$(dirname "$0")/net_lib.sh"
 snap_while_recording() { # name emu guest when [guest args]
-	local name=$1 emu=$2 guest=$3 when=$4 gargs=${5:-} port hc_pid rec rep reps size
+	local name=$1 emu=$2 guest=$3 when=$4 gargs=${5:-} rec rep reps size
 	local snap=$results/$1.snap log=$results/$1.rrlog
-	port=$(free_port)
-	rm -f "$snap" "$snap.part" "$log"
-	setsid "$root/build/tools/hvcollect" --port "$port" --once --out "$snap" \
-		>"$results/$name.collect" 2>&1 &
-	hc_pid=$!
-	sleep 0.3
+	rm -f "$log"
+	start_hvcollect "$name" "$snap"
 	set +e
 	"$root/scripts/run.sh" --emu "$emu" --timeout 900 --nic e1000 --guest "$guest" \
 		--guest-args "$gargs" --record "$log" \
-		--cmdline "rr_digest=100 ip=10.0.2.15 gw=10.0.2.2 snapshot=$when snapshot_then=continue snapshot_sink=tcp rr_collector=10.0.2.2:$port" \
+		--cmdline "rr_digest=100 ip=10.0.2.15 gw=10.0.2.2 snapshot=$when snapshot_then=continue snapshot_sink=tcp rr_collector=10.0.2.2:$hc_port" \
 		--guest-log "$results/$name.record.guest" >/dev/null 2>"$results/$name.record.log"
 	rec=$?
 	set -e
