@@ -66,9 +66,10 @@ int rr_replay_skip_to_snapshot(struct vm *vm, u64 hash)
 		struct rrlog_entry e = rr->next;
 
 		rr->have_next = false; /* skipped: not counted as replayed */
-		skipped++;
-		if (e.type != RR_SNAPSHOT || e.snapshot.hash != hash)
+		if (e.type != RR_SNAPSHOT || e.snapshot.hash != hash) {
+			skipped++;
 			continue;
+		}
 		if (e.landmark != vm->stats.guest_caused_exits ||
 		    e.snapshot.device_time_ns != vm->dev_time_ns) {
 			pr_err("rr: the log's SNAPSHOT entry for this snapshot is at landmark %llu, "
