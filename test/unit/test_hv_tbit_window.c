@@ -295,7 +295,7 @@ static void test_window_emptied(void **state)
 	};
 	u64 flushes;
 
-	run(script, 2);
+	fake_vm_run_script(script, 2);
 	assert_int_equal(fake_vm.window->count, 2);
 	flushes = fake.stage2_flushes;
 	ww_empty(&fake_vm);
@@ -306,7 +306,7 @@ static void test_window_emptied(void **state)
 	assert_true(dirty(PAGE_A) && dirty(PAGE_B));
 	assert_true(fake.stage2_flushes > flushes);
 	fake.npf_exits = 0;
-	run(script + 2, 1);
+	fake_vm_run_script(script + 2, 1);
 	assert_int_equal(fake.npf_exits, 1);
 	assert_true(ww_contains(&fake_vm, PAGE_A / PAGE_SIZE_4K));
 	assert_int_equal(fake_vm.window->slot[0], PAGE_A / PAGE_SIZE_4K);
