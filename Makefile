@@ -324,17 +324,19 @@ include test/linux/linux.mk
 # logstream_fakehv is its test peer (test/system/logstream.sh): the
 # hypervisor's side, from a file.
 HVCOLLECT_SRCS   := $(wildcard tools/hvcollect/*.c) proto/logstream_proto.c \
-	$(RRLOG_SRCS) lib/hash.c
+	$(RRLOG_SRCS) $(SNAP_SRCS) lib/hash.c
 HVCOLLECT_HDRS   := $(wildcard tools/hvcollect/*.h) proto/logstream_proto.h \
-	$(PROTO_HDRS) include/compiler.h
-HVCOLLECT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -iquote . -iquote include
+	$(PROTO_HDRS) $(SNAP_HDRS) include/compiler.h
+HVCOLLECT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -iquote . -iquote include \
+	-isystem $(LZ4_INC)
 FAKEHV_SRCS      := test/logstream/fake_hv.c tools/hvcollect/netio.c \
 	proto/logstream_proto.c lib/hash.c
 
-$(BUILD)/tools/hvcollect: $(HVCOLLECT_SRCS) $(HVCOLLECT_HDRS)
+$(BUILD)/tools/hvcollect: $(HVCOLLECT_SRCS) $(HVCOLLECT_HDRS) $(BUILD)/tools/lz4.o \
+		$(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOST_CC) $(HVCOLLECT_CFLAGS) -o $@ $(HVCOLLECT_SRCS)
+	$(Q)$(HOST_CC) $(HVCOLLECT_CFLAGS) -o $@ $(HVCOLLECT_SRCS) $(BUILD)/tools/lz4.o
 
 $(BUILD)/tools/logstream_fakehv: $(FAKEHV_SRCS) $(HVCOLLECT_HDRS)
 	@mkdir -p $(dir $@)

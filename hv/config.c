@@ -48,6 +48,7 @@ static const char *const tbit_names[] = { "auto", "on", "off", NULL };
 static const char *const nettest_names[] = { "off", "arp", "server", "client", NULL };
 static const char *const dirty_track_names[] = { "auto", "wp", "ad", "pml", NULL };
 static const char *const snapshot_then_names[] = { "exit", "continue", NULL };
+static const char *const snapshot_sink_names[] = { "com3", "tcp", NULL };
 
 #define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
 static const struct option options[] = {
@@ -70,7 +71,7 @@ static const struct option options[] = {
 	OPT("rr_sink", OPT_ENUM, rr_sink, rr_sink_names,
 	    "com3|com4|tcp (tcp: to the collector at rr_collector=)"),
 	OPT("rr_collector", OPT_COLLECTOR, rr_collector_ip, NULL,
-	    "the log collector's a.b.c.d[:port] (port 9710 by default)"),
+	    "the collector's a.b.c.d[:port] for rr_sink=tcp and snapshot_sink=tcp (port 9710 by default)"),
 	OPT("tbit", OPT_ENUM, tbit, tbit_names, "auto|on|off (auto: on while recording or replaying)"),
 	OPT("trace", OPT_STRING, trace, NULL, "exits,io,pt,insns=START-END (replay only)"),
 	OPT("ip", OPT_NET, ip, NULL, "off, dhcp, or the hypervisor's own IPv4 address a.b.c.d"),
@@ -85,9 +86,11 @@ static const struct option options[] = {
 	OPT("linger", OPT_U32, linger, NULL,
 	    "seconds to keep the network up (status, log) after the guest ends"),
 	OPT("snapshot", OPT_SNAPSHOT, snapshot, NULL,
-	    "off, after:SECONDS of guest time, or exits:N guest-caused exits (to COM3)"),
+	    "off, after:SECONDS of guest time, or exits:N guest-caused exits"),
 	OPT("snapshot_then", OPT_ENUM, snapshot_then, snapshot_then_names,
 	    "exit|continue: what the guest does once its snapshot is written"),
+	OPT("snapshot_sink", OPT_ENUM, snapshot_sink, snapshot_sink_names,
+	    "com3|tcp (tcp: to the collector at rr_collector=)"),
 	OPT("resume", OPT_BOOL, resume, NULL,
 	    "start the guest from the boot module named 'snapshot' (on|off)"),
 	OPT("migrate", OPT_MIGRATE, migrate_ip, NULL,
@@ -116,6 +119,7 @@ void config_defaults(struct config *cfg)
 	cfg->rr = RR_CHOICE_OFF;
 	cfg->rr_digest = 0;
 	cfg->rr_sink = RR_SINK_COM3;
+	cfg->snapshot_sink = SNAPSHOT_SINK_COM3;
 	cfg->tbit = TBIT_AUTO;
 	cfg->net = NET_OFF;
 	cfg->netmask = 0xFFFFFF00; /* 255.255.255.0 */
@@ -417,30 +421,52 @@ static int check_migration(const struct config *cfg)
 	return errors;
 }
 
+/* A TCP sink (what names it): an address of our own and the collector's.
+ * Returns the number of errors. */
+static int check_collector(const struct config *cfg, const char *what)
+{
+	int errors = 0;
+
+	if (cfg->net == NET_OFF) {
+		pr_err("config: %s needs the network: ip=a.b.c.d or ip=dhcp", what);
+		errors++;
+	}
+	if (!cfg->rr_collector_ip) {
+		pr_err("config: %s needs rr_collector=a.b.c.d[:port] (where hvcollect listens)",
+		       what);
+		errors++;
+	}
+	return errors;
+}
+
 /* Options that only make sense together; returns the number of errors. */
 static int check_combinations(const struct config *cfg)
 {
 	int errors = 0;
 
-	if (cfg->snapshot != SNAPSHOT_OFF && cfg->rr != RR_CHOICE_OFF) {
-		pr_err("config: snapshot= does not combine with rr= yet");
+	if (cfg->snapshot != SNAPSHOT_OFF && cfg->rr == RR_CHOICE_REPLAY) {
+		pr_err("config: snapshot= does not combine with rr=replay (a snapshot taken while recording replays from its log)");
+		errors++;
+	}
+	if (cfg->snapshot != SNAPSHOT_OFF && cfg->rr == RR_CHOICE_RECORD &&
+	    cfg->snapshot_sink == SNAPSHOT_SINK_COM3 && cfg->rr_sink == RR_SINK_COM3) {
+		pr_err("config: the snapshot and the record log would both go to COM3: "
+		       "give rr_sink=com4|tcp or snapshot_sink=tcp");
 		errors++;
 	}
 	errors += check_migration(cfg);
-	if (cfg->rr_sink != RR_SINK_TCP)
-		return errors;
-	if (cfg->rr != RR_CHOICE_RECORD) {
+	if (cfg->rr_sink == RR_SINK_TCP && cfg->rr != RR_CHOICE_RECORD) {
 		pr_err("config: rr_sink=tcp streams a record log: it needs rr=record");
 		errors++;
 	}
-	if (cfg->net == NET_OFF) {
-		pr_err("config: rr_sink=tcp needs the network: ip=a.b.c.d or ip=dhcp");
+	if (cfg->rr_sink == RR_SINK_TCP)
+		errors += check_collector(cfg, "rr_sink=tcp");
+	if (cfg->snapshot_sink == SNAPSHOT_SINK_TCP && cfg->snapshot == SNAPSHOT_OFF) {
+		pr_err("config: snapshot_sink=tcp sends a snapshot: it needs snapshot=");
 		errors++;
 	}
-	if (!cfg->rr_collector_ip) {
-		pr_err("config: rr_sink=tcp needs rr_collector=a.b.c.d[:port] (where hvcollect listens)");
-		errors++;
-	}
+	if (cfg->snapshot_sink == SNAPSHOT_SINK_TCP)
+		errors += check_collector(cfg, "snapshot_sink=tcp");
 	return errors;
 }
 
@@ -527,7 +553,7 @@ void config_print(const struct config *cfg)
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],
 			cfg->rr_digest, rr_sink_names[cfg->rr_sink], tbit_names[cfg->tbit], cfg->trace);
-	if (cfg->rr_sink == RR_SINK_TCP) {
+	if (cfg->rr_sink == RR_SINK_TCP || cfg->snapshot_sink == SNAPSHOT_SINK_TCP) {
 		char collector[16];
 
 		format_ipv4(collector, sizeof(collector), cfg->rr_collector_ip);
@@ -540,8 +566,9 @@ void config_print(const struct config *cfg)
 			fmt_snprintf(when, sizeof(when), "exits:%llu", cfg->snapshot_at);
 		else if (cfg->snapshot == SNAPSHOT_AFTER_NS)
 			fmt_snprintf(when, sizeof(when), "after:%llu", cfg->snapshot_at / NS_PER_SEC);
-		pr_info("config: snapshot=%s snapshot_then=%s resume=%s", when,
-			snapshot_then_names[cfg->snapshot_then], cfg->resume ? "on" : "off");
+		pr_info("config: snapshot=%s snapshot_then=%s snapshot_sink=%s resume=%s", when,
+			snapshot_then_names[cfg->snapshot_then],
+			snapshot_sink_names[cfg->snapshot_sink], cfg->resume ? "on" : "off");
 	}
 	if (cfg->migrate_ip || cfg->incoming_port) {
 		char dest[16] = "off";

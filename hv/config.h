@@ -39,6 +39,8 @@ enum dirty_track_choice { DIRTY_CHOICE_AUTO, DIRTY_CHOICE_WP, DIRTY_CHOICE_AD, D
 /* snapshot=: when to write a snapshot of the running guest (hv/snapshot.c). */
 enum snapshot_when { SNAPSHOT_OFF, SNAPSHOT_AFTER_NS, SNAPSHOT_EXITS };
 enum snapshot_then { SNAPSHOT_THEN_EXIT, SNAPSHOT_THEN_CONTINUE };
+/* snapshot_sink=: where the snapshot goes (hv/snapshot_sink.c). */
+enum snapshot_sink { SNAPSHOT_SINK_COM3, SNAPSHOT_SINK_TCP };
 
 /* The hypervisor's own network interface (net/): none, a static address,
  * or one leased by DHCP. */
@@ -79,6 +81,7 @@ struct config {
 	enum snapshot_when snapshot;     /* snapshot=: off, after guest time, after landmarks */
 	u64 snapshot_at;                 /* guest ns, or guest-caused exits */
 	enum snapshot_then snapshot_then; /* after it: stop the guest or let it go on */
+	enum snapshot_sink snapshot_sink; /* COM3, or over TCP to the collector (rr_collector=) */
 	bool resume;                     /* start from the snapshot module (SNAPSHOT_MODULE_ROLE) */
 	u32 migrate_ip;                  /* migrate=: the destination, host order; 0: off */
 	u16 migrate_port;

@@ -162,8 +162,9 @@ static void start_network(void)
 		platform_halt(PLATFORM_EXIT_CONFIG);
 	}
 	if (config.net != NET_OFF && net_init(&nc) &&
-	    (config.rr_sink == RR_SINK_TCP || config.migrate_ip || config.incoming_port)) {
-		pr_err("understudy: rr_sink=tcp, migrate= and incoming= need the network, which did not come up");
+	    (config.rr_sink == RR_SINK_TCP || config.snapshot_sink == SNAPSHOT_SINK_TCP ||
+	     config.migrate_ip || config.incoming_port)) {
+		pr_err("understudy: rr_sink=tcp, snapshot_sink=tcp, migrate= and incoming= need the network, which did not come up");
 		platform_halt(PLATFORM_EXIT_CONFIG);
 	}
 	if (config.nettest == NETTEST_SERVER || config.nettest == NETTEST_CLIENT)

@@ -1,21 +1,23 @@
 /*
  * Taking a snapshot: at the first moment between two exits after the one
  * snapshot= names (guest time, or a count of guest-caused exits) where the
- * vCPU has no event in flight, the guest is held while the whole VM is
- * streamed to the serial log port, then stopped or let go on.
+ * vCPU has no event in flight (and, while recording, right after a
+ * guest-caused exit: hv/rr/rr_snapshot.c), the guest is held while the whole VM is
+ * streamed to its sink (COM3, or the collector over TCP: snapshot_sink.c),
+ * then stopped or let go on.
  */
 #include "hv/snapshot.h"
 
 #include <string.h>
 
 #include "arch/x86/time.h"
-#include "drivers/serial/uart16550.h"
+#include "hash.h"
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_identity.h"
-#include "hv/rr/rr_sink.h"
 #include "hv/snapshot_devices.h"
+#include "hv/snapshot_sink.h"
 #include "hv/snapshot_vcpu.h"
 #include "hv/vm_devices.h"
 #include "log.h"
@@ -27,6 +29,7 @@ static struct snap_writer writer;
 static struct page_codec_work work;
 static u8 scratch[SCRATCH_SIZE];
 static struct snap_vcpu vcpu_rec;
+static struct hash64_state whole; /* of the snapshot being taken, as it is written */
 
 static struct {
 	enum snapshot_when when;
@@ -105,12 +108,6 @@ int snapshot_write_state(struct vm *vm, const struct snap_identity *id, snap_sin
 	return write_vm(vm, id, sink, ctx, false);
 }
 
-static int serial_sink(void *ctx, const void *data, size_t len)
-{
-	rr_serial_write(data, len);
-	return 0;
-}
-
 int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	plan.when = cfg->snapshot;
@@ -120,11 +117,14 @@ int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config
 	if (plan.when == SNAPSHOT_OFF)
 		return 0;
 	snapshot_identity(bi, cfg, &plan.id);
-	if (!rr_serial_open(COM3_PORT)) {
-		pr_err("snapshot: no UART at COM3 (%#x) to write the snapshot to", COM3_PORT);
-		return -ENODEV;
-	}
-	return 0;
+	return snapshot_sink_open(cfg);
+}
+
+/* The sink, hashing what goes through it (a SNAPSHOT entry names it). */
+static int hashing_sink(void *ctx, const void *data, size_t len)
+{
+	hash64_add(&whole, data, len);
+	return snapshot_sink_write(ctx, data, len);
 }
 
 static bool moment_came(struct vm *vm)
@@ -137,13 +137,15 @@ static bool moment_came(struct vm *vm)
 void snapshot_poll(struct vm *vm)
 {
 	if (plan.when == SNAPSHOT_OFF || plan.taken || !moment_came(vm) ||
-	    !snap_vcpu_quiescent(vm))
+	    !snap_vcpu_quiescent(vm) || !rr_snapshot_moment(vm))
 		return;
 	plan.taken = true;
-	if (snapshot_write(vm, &plan.id, serial_sink, NULL)) {
+	hash64_begin(&whole, 0);
+	if (snapshot_write(vm, &plan.id, hashing_sink, NULL) || snapshot_sink_finish()) {
 		vm_stop(vm, "snapshot: writing it failed");
 		return;
 	}
+	rr_snapshot_taken(vm, hash64_end(&whole), vm->dev_time_ns);
 	if (plan.then == SNAPSHOT_THEN_EXIT) {
 		plan.stopped = true;
 		vm_stop(vm, "snapshot written (snapshot_then=exit)");

@@ -1,7 +1,8 @@
 /*
  * Snapshots of the running VM (docs/snapshot-format.md): snapshot= writes
  * one at a moment the user chose, between two exits, to the serial log
- * port (COM3); resume= starts the guest from one given as a boot module.
+ * port (COM3) or over TCP to the collector (snapshot_sink=); resume=
+ * starts the guest from one given as a boot module.
  */
 #ifndef UNDERSTUDY_HV_SNAPSHOT_H
 #define UNDERSTUDY_HV_SNAPSHOT_H
@@ -26,8 +27,8 @@ int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn s
 int snapshot_write_state(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,
 			 void *ctx);
 
-/* snapshot=: remembers when, opens COM3. 0, or a negative errno with a
- * message (no serial port). */
+/* snapshot=: remembers when, gets the sink ready. 0, or a negative errno
+ * with a message (no serial port). */
 int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
 
 /* Between two exits: takes the snapshot once its moment has come and the

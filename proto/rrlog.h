@@ -54,6 +54,7 @@ enum rrlog_type {
 	RR_DIGEST_PAGES = 12,
 	RR_CPUID = 13,
 	RR_WINDOW_PAGE = 14,
+	RR_SNAPSHOT = 15,
 	RR_T_EXIT = 32,
 	RR_T_IO = 33,
 	RR_T_PT_WRITE = 34,
@@ -127,6 +128,10 @@ struct rrlog_entry {
 			 * reader's in the frame */
 			const u8 *data;
 		} window_page;                             /* WINDOW_PAGE */
+		struct {
+			u64 hash;                          /* XXH3-64 (seed 0) of the whole snapshot */
+			u64 device_time_ns;                /* its RR section's device time */
+		} snapshot;                                /* SNAPSHOT */
 		struct { u32 reason; u32 raw; } t_exit;    /* T_EXIT */
 		struct { u8 in; u16 port; u8 size; u32 value; } t_io; /* T_IO */
 		u64 t_pt_gpa;                              /* T_PT_WRITE */

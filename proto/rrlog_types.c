@@ -158,6 +158,15 @@ static const struct wire_field window_page[] = {
 	  .fmt = WIRE_HEXBYTES, AT(window_page.data) },
 };
 
+/* A snapshot taken at this landmark while recording (docs/log-format.md):
+ * which one, so that a replay resumed from it starts after this entry. */
+static const struct wire_field snapshot[] = {
+	{ .name = "hash", .label = "snapshot hash", .kind = WIRE_LE, .bytes = 8, .fmt = WIRE_HEX,
+	  AT(snapshot.hash) },
+	{ .name = "devtime", .label = "device time", .kind = WIRE_VARINT, .bits = 64,
+	  .fmt = WIRE_DEC, AT(snapshot.device_time_ns) },
+};
+
 /* --- the types -------------------------------------------------------------- */
 
 static const struct rrlog_type_desc types[] = {
@@ -175,6 +184,7 @@ static const struct rrlog_type_desc types[] = {
 	[RR_DIGEST_PAGES] = { .name = "DIGEST_PAGES", .body = WIRE_TABLE(digest_pages) },
 	[RR_CPUID] = { .name = "CPUID", .body = WIRE_TABLE(cpuid) },
 	[RR_WINDOW_PAGE] = { .name = "WINDOW_PAGE", .body = WIRE_TABLE(window_page) },
+	[RR_SNAPSHOT] = { .name = "SNAPSHOT", .body = WIRE_TABLE(snapshot) },
 	[RR_T_EXIT] = { .name = "T_EXIT", .body = WIRE_TABLE(t_exit), .trace = true },
 	[RR_T_IO] = { .name = "T_IO", .body = WIRE_TABLE(t_io), .trace = true },
 	[RR_T_PT_WRITE] = { .name = "T_PT_WRITE", .body = WIRE_TABLE(t_pt_write), .trace = true },

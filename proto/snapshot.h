@@ -303,6 +303,11 @@ struct snap_reader {
 	char msg[192];             /* why it was refused */
 };
 
+/* The header alone, for a receiver that has only a snapshot's first bytes
+ * (hvcollect's HELLO): decodes it into r->hdr and returns its length, or
+ * -EINVAL (truncated), -EBADMSG, -ENOTSUP with r->msg saying why. */
+int snap_read_header(struct snap_reader *r, const u8 *data, size_t size);
+
 /*
  * Verifies the whole snapshot: header (magic, version, length, checksum),
  * the guest identity when expect is not NULL, every section's bounds,

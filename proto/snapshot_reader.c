@@ -291,6 +291,14 @@ static int read_section(struct snap_reader *r, size_t off, size_t *next, bool *i
 	return err;
 }
 
+int snap_read_header(struct snap_reader *r, const u8 *data, size_t size)
+{
+	memset(r, 0, sizeof(*r));
+	r->data = data;
+	r->size = size;
+	return read_header(r);
+}
+
 int snap_verify(struct snap_reader *r, const u8 *data, size_t size,
 		const struct snap_identity *expect, const struct snap_ops *ops, void *ctx,
 		struct page_codec_work *work)

@@ -67,7 +67,8 @@ int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 	rr->mode = (enum rr_mode)cfg->rr;
 	rr->digest_interval = cfg->rr_digest;
 	err = alloc_buffers(vm, rr);
-	err = err ? err : ww_init(vm, vm->boot_written_end);
+	/* a resumed guest's RAM is the snapshot's: all of it may differ from zero */
+	err = err ? err : ww_init(vm, cfg->resume ? vm->ram_size : vm->boot_written_end);
 	if (err)
 		return err;
 	vm->rr = rr;

@@ -137,6 +137,15 @@ u64 rr_async_deadline_tsc(const struct vm *vm);
  * (an exit must come to pump it), or UINT64_MAX. */
 u64 rr_sink_deadline_tsc(const struct vm *vm);
 
+/* Snapshots while recording (hv/rr/rr_snapshot.c). May a snapshot be
+ * taken now: not recording, or right after a guest-caused exit (an exact
+ * landmark, no T-bit step under way)? */
+bool rr_snapshot_moment(const struct vm *vm);
+/* A snapshot (hash: XXH3-64 of all its bytes) was taken at this landmark:
+ * while recording, logs SNAPSHOT and realigns what a replay resumed from
+ * it starts afresh (the write window, the T bit's marks). */
+void rr_snapshot_taken(struct vm *vm, u64 hash, u64 device_time_ns);
+
 static inline bool rr_replaying(const struct vm *vm)
 {
 	return vm->rr && vm->rr->mode == RR_REPLAY;

@@ -27,6 +27,18 @@ bool rr_replay_exit_is_ours(struct vm *vm, const struct vexit *e);
 /* Takes the next entry, which must be of type at the current landmark,
  * logged during this exit; false (the replay stopped) when it is not. */
 bool rr_take(struct vm *vm, enum rrlog_type type, struct rrlog_entry *e);
+/* Makes rr->next the next entry: false at the end of the log or on an
+ * error (reported). */
+bool rr_peek(struct vm *vm);
+/* rr->next is done with (counted). */
+void rr_consume(struct rr_state *rr);
+/* Replay: a SNAPSHOT entry between exits (rr->next): realigns as the
+ * recording did. */
+void rr_replay_snapshot(struct vm *vm);
+/* Replay resumed from a snapshot taken while recording: skips the log up
+ * to and including its SNAPSHOT entry with this hash. 0, or -EINVAL with a
+ * message. */
+int rr_replay_skip_to_snapshot(struct vm *vm, u64 hash);
 /* Stops the replay: the guest no longer does what the log says. */
 void rr_diverge(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -14,6 +14,7 @@
 #include "boot/bootinfo.h"
 #include "errno.h"
 #include "fmt.h"
+#include "hash.h"
 #include "hv/config.h"
 #include "hv/guest_boot.h"
 #include "hv/guest_mem.h"
@@ -84,8 +85,7 @@ static int open_next_frame(struct vm *vm)
 	return 1;
 }
 
-/* Makes rr->next the next entry; false at the end of the log or on error. */
-static bool peek(struct vm *vm)
+bool rr_peek(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 
@@ -108,7 +108,7 @@ static bool peek(struct vm *vm)
 	return true;
 }
 
-static void consume(struct rr_state *rr)
+void rr_consume(struct rr_state *rr)
 {
 	rr->stats.entries[rr->next.type & (RR_TYPES - 1)]++;
 	rr->have_next = false;
@@ -119,7 +119,7 @@ bool rr_take(struct vm *vm, enum rrlog_type type, struct rrlog_entry *e)
 	struct rr_state *rr = vm->rr;
 	u64 landmark = vm->stats.guest_caused_exits, rip = vm->hw->get_rip(&vm->vcpu.arch);
 
-	if (!peek(vm)) {
+	if (!rr_peek(vm)) {
 		if (!rr->divergence.diverged)
 			rr_diverge(vm, "the guest asks for %s but the log has ended",
 				   rrlog_type_name(type));
@@ -134,7 +134,7 @@ bool rr_take(struct vm *vm, enum rrlog_type type, struct rrlog_entry *e)
 		return false;
 	}
 	*e = rr->next;
-	consume(rr);
+	rr_consume(rr);
 	return true;
 }
 
@@ -149,13 +149,13 @@ static void check_digest(struct vm *vm)
 	u64 listed = 0, bad_pages = 0;
 	int bad_reg = -1;
 
-	consume(rr);
+	rr_consume(rr);
 	rr_digest_take(vm, &mine);
 	for (unsigned i = 0; i < logged.digest.count && i < RRLOG_DIGEST_REGS; i++)
 		if (logged.digest.regs[i] != mine.regs[i] && bad_reg < 0)
 			bad_reg = (int)i;
 	/* The logged page list: compare each with this run's hash of the page. */
-	while (listed < logged.digest.pages && peek(vm) && rr->next.type == RR_DIGEST_PAGES) {
+	while (listed < logged.digest.pages && rr_peek(vm) && rr->next.type == RR_DIGEST_PAGES) {
 		struct rrlog_pages_iter it;
 		struct rrlog_page_hash ph;
 
@@ -170,7 +170,7 @@ static void check_digest(struct vm *vm)
 					     (ph.page * PAGE_SIZE));
 			}
 		}
-		consume(rr);
+		rr_consume(rr);
 	}
 	rr->stats.digests++;
 	if (bad_reg >= 0)
@@ -222,7 +222,7 @@ static bool keep_window_page(struct vm *vm, const struct rrlog_entry *e)
 	p->page[p->count] = page;
 	memcpy(p->data + p->count * PAGE_SIZE, e->window_page.data, PAGE_SIZE);
 	p->count++;
-	consume(vm->rr);
+	rr_consume(vm->rr);
 	return true;
 }
 
@@ -316,12 +316,15 @@ static bool apply(struct vm *vm)
 		check_digest(vm);
 		return vm->state == VM_RUNNING;
 	case RR_CLOCK:
-		consume(rr);
+		rr_consume(rr);
 		vm_devices_advance(vm, e.clock_ns);
 		return true;
 	case RR_INTERRUPT:
-		consume(rr);
+		rr_consume(rr);
 		inject_logged(vm, &e);
+		return vm->state == VM_RUNNING;
+	case RR_SNAPSHOT:
+		rr_replay_snapshot(vm);
 		return vm->state == VM_RUNNING;
 	case RR_END:
 		rr_diverge(vm, "the recorded run ended here (%s, code %u); the replayed guest goes on",
@@ -387,7 +390,7 @@ void rr_replay_before_entry(struct vm *vm)
 	struct rr_state *rr = vm->rr;
 	u64 landmark = vm->stats.guest_caused_exits;
 
-	while (vm->state == VM_RUNNING && peek(vm)) {
+	while (vm->state == VM_RUNNING && rr_peek(vm)) {
 		struct rrlog_entry *e = &rr->next;
 
 		if (e->landmark > landmark)
@@ -441,11 +444,11 @@ void rr_replay_finish(struct vm *vm)
 	stop_search(vm);
 	if (rr->divergence.diverged)
 		return;
-	if (peek(vm) && rr->next.type == RR_DIGEST && rr->next.landmark == vm->stats.guest_caused_exits)
+	if (rr_peek(vm) && rr->next.type == RR_DIGEST && rr->next.landmark == vm->stats.guest_caused_exits)
 		check_digest(vm);
 	if (rr->divergence.diverged)
 		return;
-	if (!peek(vm) || rr->next.type != RR_END) {
+	if (!rr_peek(vm) || rr->next.type != RR_END) {
 		if (!rr->divergence.diverged)
 			rr_diverge(vm, "the replay ended here but the log goes on");
 		return;
@@ -456,15 +459,33 @@ void rr_replay_finish(struct vm *vm)
 			   how ? "stopped" : "exited", vm->exit_code);
 		return;
 	}
-	consume(rr);
+	rr_consume(rr);
 	rr->ended = true;
 	pr_info("rr: replay matches the recording: %llu guest-caused exits, final digest identical",
 		vm->stats.guest_caused_exits);
 }
 
+/* The log's modules hash, for a replay resumed from a snapshot: a log
+ * recorded from that snapshot folds it in (rr_log_identity); a log that
+ * took it while recording has the guest's own, and *from_snapshot is set:
+ * the replay starts at the log's SNAPSHOT entry. */
+static bool same_modules(const struct rrlog_header *h, const struct boot_info *bi,
+			 const struct config *cfg, u64 folded, bool *from_snapshot)
+{
+	struct rr_guest_identity plain;
+
+	if (h->modules_hash == folded)
+		return true;
+	if (!cfg->resume)
+		return false;
+	rr_guest_identity(bi, cfg, &plain);
+	*from_snapshot = h->modules_hash == plain.modules_hash;
+	return *from_snapshot;
+}
+
 /* Checks the log's header against the guest this replay runs. */
 static int check_header(struct vm *vm, const struct rrlog_header *h, const struct boot_info *bi,
-			const struct config *cfg)
+			const struct config *cfg, bool *from_snapshot)
 {
 	struct rr_guest_identity id;
 	const char *field = NULL;
@@ -474,7 +495,7 @@ static int check_header(struct vm *vm, const struct rrlog_header *h, const struc
 		field = "file type (a trace, not a log)";
 	else if (h->kernel_hash != id.kernel_hash)
 		field = "guest kernel";
-	else if (h->modules_hash != id.modules_hash)
+	else if (!same_modules(h, bi, cfg, id.modules_hash, from_snapshot))
 		field = "guest modules";
 	else if (h->cmdline_hash != id.cmdline_hash)
 		field = "guest command line";
@@ -487,12 +508,22 @@ static int check_header(struct vm *vm, const struct rrlog_header *h, const struc
 	return 0;
 }
 
+/* The snapshot module's hash, as its SNAPSHOT entry names it. */
+static u64 snapshot_module_hash(const struct boot_info *bi)
+{
+	int m = guest_find_module(bi, SNAPSHOT_MODULE_ROLE);
+
+	return hash64(phys_to_virt(bi->modules[m].start), bi->modules[m].end - bi->modules[m].start,
+		      0);
+}
+
 int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	struct rr_state *rr = vm->rr;
 	int m = guest_find_module(bi, RR_LOG_MODULE_ROLE);
 	struct rrlog_header h;
 	const char *why = NULL;
+	bool from_snapshot = false;
 	int hlen;
 
 	if (m < 0) {
@@ -506,7 +537,7 @@ int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct confi
 		pr_err("rr: the log's header is unusable: %s", why);
 		return hlen;
 	}
-	if (check_header(vm, &h, bi, cfg))
+	if (check_header(vm, &h, bi, cfg, &from_snapshot))
 		return -EINVAL;
 	rr->source_pos = (u64)hlen;
 	rrlog_reader_init(&rr->reader, false);
@@ -514,5 +545,5 @@ int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	vm_devices_set_tsc_hz(vm, h.tsc_hz);
 	pr_info("rr: replaying a %llu-byte log recorded on %s by understudy %s", 
 		rr->source_len, h.backend, h.version);
-	return 0;
+	return from_snapshot ? rr_replay_skip_to_snapshot(vm, snapshot_module_hash(bi)) : 0;
 }

@@ -7,23 +7,28 @@
 int rr_tcp_sink_open(const struct config *cfg, struct byte_ring *ring, const void *log_header,
 		     u16 header_len)
 {
-	return logstream_out_open(ring, cfg->rr_collector_ip, cfg->rr_collector_port, log_header,
-				  header_len);
+	return logstream_out_open(LOGSTREAM_RR_LOG, ring, cfg->rr_collector_ip,
+				  cfg->rr_collector_port, log_header, header_len);
 }
 
 static void tcp_pump(struct byte_ring *ring)
 {
-	logstream_out_poll();
+	logstream_out_poll(LOGSTREAM_RR_LOG);
 }
 
 static void tcp_finish(struct byte_ring *ring)
 {
-	logstream_out_finish();
+	logstream_out_finish(LOGSTREAM_RR_LOG);
 }
 
 static int tcp_flushed(const struct byte_ring *ring)
 {
-	return logstream_out_flushed();
+	return logstream_out_flushed(LOGSTREAM_RR_LOG);
+}
+
+static u64 tcp_bytes(void)
+{
+	return logstream_out_bytes(LOGSTREAM_RR_LOG);
 }
 
 const struct rr_log_sink rr_tcp_sink = {
@@ -32,5 +37,5 @@ const struct rr_log_sink rr_tcp_sink = {
 	.wait = logstream_out_wait,
 	.finish = tcp_finish,
 	.flushed = tcp_flushed,
-	.bytes = logstream_out_bytes,
+	.bytes = tcp_bytes,
 };

@@ -46,6 +46,22 @@ int ww_init(struct vm *vm, u64 written_end)
 	return 0;
 }
 
+void ww_empty(struct vm *vm)
+{
+	struct write_window *w = vm->window;
+
+	if (!w)
+		return;
+	for (unsigned i = 0; i < w->count; i++) {
+		u64 page = w->slot[(w->head + i) % WW_PAGES];
+
+		w->in_window[page] = 0;
+		set_writable(vm, page, false);
+	}
+	w->count = w->head = 0;
+	vm->hw->stage2_flush(&vm->vcpu.arch);
+}
+
 bool ww_exit_is_ours(struct vm *vm, const struct vexit *e)
 {
 	const struct write_window *w = vm->window;

@@ -45,6 +45,12 @@ struct write_window {
  * zero. 0 or -ENOMEM (reported). */
 int ww_init(struct vm *vm, u64 written_end);
 
+/* Empties the window (its pages protected again), as ww_init leaves it:
+ * where a snapshot is taken while recording, so that the recording, a
+ * replay from the start and a replay from the snapshot all go on from the
+ * same window. Dirty pages stay dirty. */
+void ww_empty(struct vm *vm);
+
 /* A guest write outside the window: the window's to handle (a landmark). */
 bool ww_exit_is_ours(struct vm *vm, const struct vexit *e);
 void ww_handle_exit(struct vm *vm, const struct vexit *e);

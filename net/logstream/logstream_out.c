@@ -20,7 +20,13 @@
 
 #define WAIT_MAX_NS 10000000ULL /* re-check at least every 10 ms */
 
-static struct ls_client client;
+static struct ls_client clients[LOGSTREAM_COUNT];
+
+/* The prefix of a stream's messages. */
+static const char *const stream_names[LOGSTREAM_COUNT] = {
+	[LOGSTREAM_RR_LOG] = "rr",
+	[LOGSTREAM_SNAPSHOT] = "snapshot",
+};
 
 /* Random per record run and never 0: it tells the collector's sessions
  * apart (docs/log-stream.md, "Sessions"). */
@@ -32,32 +38,34 @@ static u64 new_session_id(const void *log_header, u16 len)
 	return id ? id : 1;
 }
 
-int logstream_out_open(struct byte_ring *ring, u32 ip, u16 port, const void *log_header,
-		       u16 header_len)
+int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip, u16 port,
+		       const void *log_header, u16 header_len)
 {
+	struct ls_client *c = &clients[id];
+	const char *name = stream_names[id];
 	ip_addr_t server;
 	int err;
 
 	if (!net_device()) {
-		pr_err("rr: rr_sink=tcp needs a network interface, and there is none");
+		pr_err("%s: the TCP sink needs a network interface, and there is none", name);
 		return -ENODEV;
 	}
 	IP_ADDR4(&server, ip >> 24, (ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF);
-	err = ls_client_start(&client, ring, &server, port,
+	err = ls_client_start(c, ring, &server, port,
 			      new_session_id(log_header, header_len), log_header, header_len,
 			      time_now_ns());
 	if (err) {
-		pr_err("rr: cannot start the log stream (%d)", err);
+		pr_err("%s: cannot start the stream to the collector (%d)", name, err);
 		return err;
 	}
-	pr_info("rr: streaming the log to %s:%u (session %016llx)", ipaddr_ntoa(&server), port,
-		client.session);
+	pr_info("%s: streaming to %s:%u (session %016llx)", name, ipaddr_ntoa(&server), port,
+		c->session);
 	return 0;
 }
 
-void logstream_out_poll(void)
+void logstream_out_poll(enum logstream_out_id id)
 {
-	ls_client_poll(&client, time_now_ns());
+	ls_client_poll(&clients[id], time_now_ns());
 }
 
 void logstream_out_wait(void)
@@ -66,19 +74,19 @@ void logstream_out_wait(void)
 	net_poll();
 }
 
-void logstream_out_finish(void)
+void logstream_out_finish(enum logstream_out_id id)
 {
-	ls_client_finish(&client);
+	ls_client_finish(&clients[id]);
 }
 
-int logstream_out_flushed(void)
+int logstream_out_flushed(enum logstream_out_id id)
 {
-	if (ls_client_failed(&client))
+	if (ls_client_failed(&clients[id]))
 		return -EIO;
-	return ls_client_done(&client);
+	return ls_client_done(&clients[id]);
 }
 
-u64 logstream_out_bytes(void)
+u64 logstream_out_bytes(enum logstream_out_id id)
 {
-	return client.ring ? client.ring->tail : 0;
+	return clients[id].ring ? clients[id].ring->tail : 0;
 }

@@ -56,3 +56,15 @@ wait_for_line() { # file pattern pid seconds
 	done
 	return 1
 }
+
+# Starts hvcollect --once --out FILE on a free port, in a session of its
+# own (wait_or_stop can then stop it whole); its output in
+# $results/NAME.collect. Sets hc_pid and hc_port.
+start_hvcollect() { # name file
+	hc_port=$(free_port)
+	rm -f "$2" "$2.part"
+	setsid "$root/build/tools/hvcollect" --port "$hc_port" --once --out "$2" \
+		>"$results/$1.collect" 2>&1 &
+	hc_pid=$!
+	sleep 0.3
+}

@@ -12,6 +12,7 @@
 # only.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net_lib.sh"
 g=$root/build/guests
 printf 'module for snapshots\n' > "$results/snapshot_m1.txt"
 
@@ -165,3 +166,69 @@ status=$?
 set -e
 check_console snapshot_rr_no_snapshot "$results/snapshot_rr_no_snapshot.log" "$status" 126 \
 	'rr: the log was recorded with another guest modules; refusing to replay it'
+
+# A snapshot taken while recording (snapshot_then=continue): the log goes to
+# COM3 and the snapshot over TCP to hvcollect (snapshot_sink=tcp, the two
+# cannot share COM3). The recording goes on; the log replays from the start,
+# and from the snapshot hvcollect stored (resume=on with the same log: the
+# replay skips to the log's SNAPSHOT entry), matching the recording at every
+# digest, its console then being the recording's from the snapshot on. A
+# snapshot the log does not name is refused.
+snap_while_recording() { # name emu guest when [guest args]
+	local name=$1 emu=$2 guest=$3 when=$4 gargs=${5:-} rec rep reps size
+	local snap=$results/$1.snap log=$results/$1.rrlog
+	rm -f "$log"
+	start_hvcollect "$name" "$snap"
+	set +e
+	"$root/scripts/run.sh" --emu "$emu" --timeout 900 --nic e1000 --guest "$guest" \
+		--guest-args "$gargs" --record "$log" \
+		--cmdline "rr_digest=100 ip=10.0.2.15 gw=10.0.2.2 snapshot=$when snapshot_then=continue snapshot_sink=tcp rr_collector=10.0.2.2:$hc_port" \
+		--guest-log "$results/$name.record.guest" >/dev/null 2>"$results/$name.record.log"
+	rec=$?
+	set -e
+	wait_or_stop "$hc_pid" 30
+	if [ "$wait_status" != 0 ] || [ ! -f "$snap" ] || ! grep -q 'rr: snapshot [0-9a-f]* logged at landmark' "$results/$name.record.log"; then
+		echo "FAIL: $name: no snapshot while recording (exit $rec, hvcollect $wait_status: $(grep -E 'snapshot:|rr:' "$results/$name.record.log" | tail -n 1))"
+		return 0
+	fi
+	set +e
+	"$root/scripts/run.sh" --emu "$emu" --timeout 900 --guest "$guest" --guest-args "$gargs" \
+		--cmdline rr_digest=100 --replay "$log" --guest-log "$results/$name.replay.guest" \
+		>/dev/null 2>"$results/$name.replay.log"
+	rep=$?
+	"$root/scripts/run.sh" --emu "$emu" --timeout 900 --guest "$guest" --guest-args "$gargs" \
+		--cmdline rr_digest=100 --replay "$log" --resume "$snap" \
+		--guest-log "$results/$name.from_snapshot.guest" >/dev/null 2>"$results/$name.from_snapshot.log"
+	reps=$?
+	set -e
+	size=$(stat -c %s "$results/$name.from_snapshot.guest")
+	if [ "$rep" != "$rec" ] || ! grep -q 'rr: replay matches the recording' "$results/$name.replay.log"; then
+		echo "FAIL: $name: the replay from the start: exit $rep, recording $rec ($(grep -m1 -E 'diverged|refus|rr:' "$results/$name.replay.log"))"
+	elif ! cmp -s "$results/$name.record.guest" "$results/$name.replay.guest"; then
+		echo "FAIL: $name: the replay from the start: its console differs from the recording's"
+	elif [ "$reps" != "$rec" ] || ! grep -q 'rr: replay matches the recording' "$results/$name.from_snapshot.log"; then
+		echo "FAIL: $name: the replay from the snapshot: exit $reps, recording $rec ($(grep -m1 -E 'diverged|refus|rr:' "$results/$name.from_snapshot.log"))"
+	elif [ "$size" = 0 ] || ! tail -c "$size" "$results/$name.record.guest" | cmp -s - "$results/$name.from_snapshot.guest"; then
+		echo "FAIL: $name: the replay from the snapshot printed what the recording did not print last"
+	else
+		echo "PASS: $name (snapshot at landmark $(sed -n 's/^rr: snapshot [0-9a-f]* logged at landmark \([0-9]*\)$/\1/p' "$results/$name.record.log"), $(stat -c %s "$snap") bytes via hvcollect; the $(stat -c %s "$log")-byte log replays from the start and from the snapshot, $(sed -n 's/.*(\([0-9]*\) log entries before it skipped).*/\1/p' "$results/$name.from_snapshot.log") entries skipped)"
+	fi
+}
+snap_while_recording snapshot_while_recording_svm qemu "$g/timer.elf" exits:200
+snap_while_recording snapshot_while_recording_memloop_svm qemu "$g/memloop.elf" exits:300 pages=64
+snap_while_recording snapshot_while_recording_vmx bochs "$g/timer.elf" exits:200
+
+# The log with a snapshot it does not name (the one taken above without
+# recording): refused before the guest starts.
+if [ -f "$results/snapshot_while_recording_svm.rrlog" ] && [ -f "$results/snapshot_timer.snap" ]; then
+	set +e
+	"$root/scripts/run.sh" --emu qemu --guest "$g/timer.elf" --cmdline rr_digest=100 \
+		--replay "$results/snapshot_while_recording_svm.rrlog" --resume "$results/snapshot_timer.snap" \
+		>/dev/null 2>"$results/snapshot_while_recording_other.log"
+	status=$?
+	set -e
+	check_console snapshot_while_recording_other "$results/snapshot_while_recording_other.log" "$status" 126 \
+		'rr: the log was recorded from the start and names no snapshot [0-9a-f]+: this snapshot was not taken during it'
+else
+	echo "FAIL: snapshot_while_recording_other: no log or snapshot to try"
+fi

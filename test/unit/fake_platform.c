@@ -189,13 +189,13 @@ void migrate_poll(struct vm *vm)
 {
 }
 
-int logstream_out_open(struct byte_ring *ring, u32 ip, u16 port, const void *log_header,
-		       u16 header_len)
+int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip, u16 port,
+		       const void *log_header, u16 header_len)
 {
 	return -ENODEV; /* no network */
 }
 
-void logstream_out_poll(void)
+void logstream_out_poll(enum logstream_out_id id)
 {
 }
 
@@ -203,16 +203,16 @@ void logstream_out_wait(void)
 {
 }
 
-void logstream_out_finish(void)
+void logstream_out_finish(enum logstream_out_id id)
 {
 }
 
-int logstream_out_flushed(void)
+int logstream_out_flushed(enum logstream_out_id id)
 {
 	return -EIO;
 }
 
-u64 logstream_out_bytes(void)
+u64 logstream_out_bytes(enum logstream_out_id id)
 {
 	return 0;
 }

@@ -282,8 +282,9 @@ static void test_hv_choice(void **state)
 	assert_string_equal(config_virt_name(VIRT_SVM), "svm");
 }
 
-/* snapshot=after:SECONDS|exits:N|off, snapshot_then=, resume=; taking a
- * snapshot does not combine with rr=, resuming one does. */
+/* snapshot=after:SECONDS|exits:N|off, snapshot_then=, resume=; a snapshot
+ * is taken while recording (not to COM3 with the log), not while
+ * replaying; resuming one combines with both. */
 static void test_snapshot_options(void **state)
 {
 	struct config cfg;
@@ -311,7 +312,10 @@ static void test_snapshot_options(void **state)
 	assert_int_equal(cfg.snapshot, SNAPSHOT_OFF);
 	assert_int_equal(parse(&cfg, "snapshot_then=pause"), 1);
 	assert_int_equal(parse(&cfg, "snapshot=exits:5 rr=record"), 1);
-	assert_captured("snapshot= does not combine with rr=");
+	assert_captured("the snapshot and the record log would both go to COM3");
+	assert_int_equal(parse(&cfg, "snapshot=exits:5 snapshot_then=continue rr=record rr_sink=com4"), 0);
+	assert_int_equal(parse(&cfg, "snapshot=exits:5 rr=replay"), 1);
+	assert_captured("snapshot= does not combine with rr=replay");
 	/* a run resumed from a snapshot records, and replays from it */
 	assert_int_equal(parse(&cfg, "resume=on rr=record"), 0);
 	assert_int_equal(parse(&cfg, "resume=on rr=replay"), 0);
@@ -645,6 +649,25 @@ static void test_collector_needs(void **state)
 	assert_int_equal(parse(&cfg, "rr=record rr_sink=tcp rr_collector=10.0.0.1"), 1);
 }
 
+/* snapshot_sink=tcp: the snapshot to the collector, which it needs as the
+ * log's TCP sink does, and a snapshot to send. */
+static void test_snapshot_sink(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "snapshot=exits:5"), 0);
+	assert_int_equal(cfg.snapshot_sink, SNAPSHOT_SINK_COM3);
+	assert_int_equal(parse(&cfg, "snapshot=exits:5 ip=10.0.2.15 snapshot_sink=tcp "
+				     "rr_collector=10.0.2.2:9711"), 0);
+	assert_int_equal(cfg.snapshot_sink, SNAPSHOT_SINK_TCP);
+	assert_int_equal(cfg.rr_collector_port, 9711);
+	assert_int_equal(parse(&cfg, "snapshot_sink=tcp"), 3);
+	assert_captured("snapshot_sink=tcp sends a snapshot: it needs snapshot=");
+	assert_captured("snapshot_sink=tcp needs the network");
+	assert_captured("snapshot_sink=tcp needs rr_collector=");
+	assert_int_equal(parse(&cfg, "snapshot=exits:5 snapshot_sink=udp"), 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -653,6 +676,7 @@ int main(void)
 		T(test_defaults),
 		T(test_snapshot_options),
 		T(test_migrate_after),
+		T(test_snapshot_sink),
 		T(test_empty_and_null),
 		T(test_log_level),
 		T(test_selftest),

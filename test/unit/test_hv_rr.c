@@ -19,7 +19,11 @@
 #include "errno.h"
 #include "fake_scripts.h"
 #include "fake_vm.h"
+#include "hash.h"
+#include "hv/config.h"
 #include "hv/rr/rr.h"
+#include "hv/rr/rr_internal.h"
+#include "hv/snapshot.h"
 #include "hv/vdev/cmos_rtc.h"
 
 #define PIT_COUNT 100            /* 83.8 us periods */
@@ -240,6 +244,8 @@ struct rewrite {
 	size_t len;
 	entry_fn edit;
 	void *edit_ctx;
+	const struct rrlog_entry *insert; /* ninsert entries written before entry insert_at */
+	unsigned ninsert, insert_at, index;
 };
 
 static void flush_frame(struct rewrite *rw)
@@ -250,25 +256,38 @@ static void flush_frame(struct rewrite *rw)
 	rw->len += n;
 }
 
-static void rewrite_entry(struct rrlog_entry *e, void *ctx)
+static void append_entry(struct rewrite *rw, const struct rrlog_entry *e)
 {
-	struct rewrite *rw = ctx;
-
-	rw->edit(e, rw->edit_ctx);
 	if (rrlog_append(&rw->w, e) == -ENOSPC) {
 		flush_frame(rw);
 		assert_int_equal(rrlog_append(&rw->w, e), 0);
 	}
 }
 
-/* The recorded log re-encoded by the log writer after edit changed its
- * entries: a well-formed log that says something else. Returns its length. */
-static size_t rewrite_log(entry_fn edit, void *ctx)
+static void rewrite_entry(struct rrlog_entry *e, void *ctx)
+{
+	struct rewrite *rw = ctx;
+
+	if (rw->index++ == rw->insert_at)
+		for (unsigned i = 0; i < rw->ninsert; i++)
+			append_entry(rw, &rw->insert[i]);
+	if (rw->edit)
+		rw->edit(e, rw->edit_ctx);
+	append_entry(rw, e);
+}
+
+/* The recorded log re-encoded by the log writer after edit (may be NULL)
+ * changed its entries, with the ninsert entries at insert before entry
+ * insert_at: a well-formed log that says something else. Returns its
+ * length. */
+static size_t rewrite_log_with(entry_fn edit, void *ctx, const struct rrlog_entry *insert,
+			       unsigned ninsert, unsigned insert_at)
 {
 	struct rrlog_header h;
 	const char *why = NULL;
 	int hlen = rrlog_read_header(rec.log, rec.len, &h, &why);
-	struct rewrite rw = { .out = edited + hlen, .edit = edit, .edit_ctx = ctx };
+	struct rewrite rw = { .out = edited + hlen, .edit = edit, .edit_ctx = ctx,
+			      .insert = insert, .ninsert = ninsert, .insert_at = insert_at };
 
 	assert_true(hlen > 0);
 	memcpy(edited, rec.log, (size_t)hlen);
@@ -276,6 +295,11 @@ static size_t rewrite_log(entry_fn edit, void *ctx)
 	each_entry(rec.log, rec.len, rewrite_entry, &rw);
 	flush_frame(&rw);
 	return (size_t)hlen + rw.len;
+}
+
+static size_t rewrite_log(entry_fn edit, void *ctx)
+{
+	return rewrite_log_with(edit, ctx, NULL, 0, 0);
 }
 
 /* --- the log a record run writes ----------------------------------------------------------- */
@@ -595,6 +619,79 @@ static void test_foreign_log_refused(void **state)
 	assert_captured("rr: the log was recorded with another guest command line");
 }
 
+/* --- snapshots taken while recording ------------------------------------------------------ */
+
+#define SNAP_MAX (1u << 20)
+
+static u8 snap[SNAP_MAX];
+
+/* A snapshot of the guest as it boots (landmark 0); its size. *rip and
+ * *dev_ns: where and when it was taken. */
+static size_t boot_snapshot(const struct virt_backend *hw, u64 *rip, u64 *dev_ns)
+{
+	struct snap_buf sb = { snap, sizeof(snap), 0 };
+	struct snap_identity id;
+
+	fake_vm_prepare();
+	assert_int_equal(fake_vm_create(hw), 0);
+	snapshot_identity(&fake_bi, &fake_cfg, &id);
+	id.ram_size = fake_vm.ram_size;
+	assert_int_equal(snapshot_write(&fake_vm, &id, snap_buf_sink, &sb), 0);
+	*rip = hw->get_rip(&fake_vm.vcpu.arch);
+	*dev_ns = fake_vm.dev_time_ns;
+	fake_vm_destroy();
+	return sb.len;
+}
+
+/* Sets up a replay of log from the snapshot (resume=on); fake_vm_start's result. */
+static int start_replay_from(const struct virt_backend *hw, const u8 *log, size_t len,
+			     size_t snap_len)
+{
+	fake_vm_prepare();
+	fake_cfg.rr = RR_CHOICE_REPLAY;
+	fake_cfg.resume = true;
+	fake_vm_add_module(LOG_MODULE, log, len);
+	fake_vm_add_module(SNAPSHOT_MODULE_ROLE, snap, snap_len);
+	capture_start();
+	assert_int_equal(fake_vm_create(hw), 0);
+	assert_int_equal(snapshot_resume(&fake_vm, &fake_bi, &fake_cfg), 0);
+	return fake_vm_start();
+}
+
+/* Replay with a snapshot named by a log (docs/record-replay.md, "Snapshots
+ * while recording"): a log that does not name the snapshot is refused
+ * before the guest runs; one that does (a SNAPSHOT entry with its hash,
+ * landmark and device time) is skipped up to that entry; a replay from the
+ * start that meets the entry checks the device time it names. (The whole
+ * path, a snapshot taken while recording, is snapshot.sh's.) */
+static void test_replay_from_named_snapshot(void **state)
+{
+	char msg[160];
+	struct rrlog_entry named = { .type = RR_SNAPSHOT };
+	size_t snap_len, len;
+
+	record(*state, guest, ARRAY_SIZE(guest), 0);
+	snap_len = boot_snapshot(*state, &named.rip, &named.snapshot.device_time_ns);
+	named.snapshot.hash = hash64(snap, snap_len, 0);
+	assert_true(named.snapshot.device_time_ns > 0);
+
+	assert_int_equal(start_replay_from(*state, rec.log, rec.len, snap_len), -EINVAL);
+	assert_captured("rr: the log was recorded from the start and names no snapshot");
+	fake_vm_destroy();
+
+	len = rewrite_log_with(NULL, NULL, &named, 1, 0);
+	assert_int_equal(start_replay_from(*state, edited, len, snap_len), 0);
+	assert_captured("rr: replaying from the snapshot at landmark 0 (0 log entries before it skipped)");
+	assert_false(fake_vm.rr->have_next); /* the next entry is the one after SNAPSHOT */
+	assert_true(rr_peek(&fake_vm) && fake_vm.rr->next.type == RR_DIGEST);
+	fake_vm_destroy();
+
+	replay(*state, edited, len, guest, ARRAY_SIZE(guest), 0);
+	snprintf(msg, sizeof(msg), "the log's snapshot has device time %llu ns, the replay 0 ns",
+		 named.snapshot.device_time_ns);
+	assert_diverged(0, msg);
+}
+
 #define ON(f, hw) { #f " on " #hw, f, NULL, teardown, (void *)&hw }
 #define BOTH(f) ON(f, fake_backend_ept), ON(f, fake_backend_npt)
 
@@ -614,6 +711,7 @@ int main(void)
 		ON(test_guest_outlives_log, fake_backend_npt),
 		ON(test_truncated_log_refused, fake_backend_ept),
 		ON(test_foreign_log_refused, fake_backend_ept),
+		BOTH(test_replay_from_named_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

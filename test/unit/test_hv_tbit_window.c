@@ -285,6 +285,33 @@ static void test_window_evicts_oldest(void **state)
 	assert_int_equal(fake_vm.window->stats.evictions, 2);
 }
 
+/* Emptied (where a snapshot is taken while recording), the window is as
+ * at the start: its pages protected again, the next store to them exits,
+ * and they stay dirty until a digest. */
+static void test_window_emptied(void **state)
+{
+	const struct fake_step script[] = {
+		FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(PAGE_B, 2, 8), FAKE_STORE(PAGE_A, 3, 8),
+	};
+	u64 flushes;
+
+	fake_vm_run_script(script, 2);
+	assert_int_equal(fake_vm.window->count, 2);
+	flushes = fake.stage2_flushes;
+	ww_empty(&fake_vm);
+	assert_int_equal(fake_vm.window->count, 0);
+	assert_false(ww_contains(&fake_vm, PAGE_A / PAGE_SIZE_4K));
+	assert_prot(PAGE_A, S2_R | S2_X);
+	assert_prot(PAGE_B, S2_R | S2_X);
+	assert_true(dirty(PAGE_A) && dirty(PAGE_B));
+	assert_true(fake.stage2_flushes > flushes);
+	fake.npf_exits = 0;
+	fake_vm_run_script(script + 2, 1);
+	assert_int_equal(fake.npf_exits, 1);
+	assert_true(ww_contains(&fake_vm, PAGE_A / PAGE_SIZE_4K));
+	assert_int_equal(fake_vm.window->slot[0], PAGE_A / PAGE_SIZE_4K);
+}
+
 /* A digest rehashes the dirty pages only: after a first harvest, the pages
  * the guest then stored to are exactly those reported changed; after the
  * digest only the pages still in the window stay dirty. */
@@ -354,6 +381,7 @@ int main(void)
 		BOTH(test_window_starts_empty, setup_window),
 		BOTH(test_store_joins_window, setup_window),
 		BOTH(test_window_evicts_oldest, setup_window),
+		BOTH(test_window_emptied, setup_window),
 		BOTH(test_dirty_pages_harvested, setup_window),
 		BOTH(test_contents_hash, setup_window),
 		BOTH(test_table_store_with_window, setup_both),

@@ -170,6 +170,10 @@ static void assert_entry_eq(const struct rrlog_entry *a, const struct rrlog_entr
 		assert_int_equal(a->window_page.page, b->window_page.page);
 		assert_memory_equal(a->window_page.data, b->window_page.data, RRLOG_PAGE_SIZE);
 		break;
+	case RR_SNAPSHOT:
+		assert_int_equal(a->snapshot.hash, b->snapshot.hash);
+		assert_int_equal(a->snapshot.device_time_ns, b->snapshot.device_time_ns);
+		break;
 	case RR_DIGEST_PAGES:
 		assert_int_equal(a->pages.count, b->pages.count);
 		for (i = 0; i < a->pages.count; i++) {
@@ -384,7 +388,7 @@ static void test_rip_deltas(void **state)
 static void test_every_type_round_trips(void **state)
 {
 	struct rrlog_page_hash pages[] = { { 0, 0xAAAAAAAA }, { 7, 0xBBBBBBBB } };
-	struct rrlog_entry e[18];
+	struct rrlog_entry e[19];
 	unsigned i = 0, r;
 
 	e[i] = entry(RR_DIGEST, 0, 0x100000);
@@ -425,6 +429,9 @@ static void test_every_type_round_trips(void **state)
 	e[i++].byte = 'x';
 	e[i] = entry(RR_CPUID, 12, 0x100092);
 	e[i++].cpuid = (typeof(e[0].cpuid)){ 0x80000001, 0, 0xFFFFFFFF, 0, 0x1, 0x28100800 };
+	e[i] = entry(RR_SNAPSHOT, 12, 0x100094);
+	e[i].snapshot.hash = 0xFEDCBA9876543210ULL;
+	e[i++].snapshot.device_time_ns = UINT64_MAX;
 	e[i] = entry(RR_T_EXIT, 13, 0x1000A0);
 	e[i].t_exit.reason = 48;
 	e[i++].t_exit.raw = 0xFFFFFFFF;
@@ -458,7 +465,8 @@ static void test_type_names(void **state)
 	assert_null(rrlog_type_name(0));
 	assert_string_equal(rrlog_type_name(RR_CPUID), "CPUID");
 	assert_string_equal(rrlog_type_name(RR_WINDOW_PAGE), "WINDOW_PAGE");
-	assert_null(rrlog_type_name(15));
+	assert_string_equal(rrlog_type_name(RR_SNAPSHOT), "SNAPSHOT");
+	assert_null(rrlog_type_name(16));
 	assert_null(rrlog_type_name(31));
 	assert_null(rrlog_type_name(36));
 	assert_null(rrlog_type_name(1000));

@@ -366,7 +366,7 @@ static void assert_same(const struct rrlog_entry *a, const struct rrlog_entry *b
 
 static const unsigned all_types[] = {
 	RR_RDTSC, RR_RDTSCP, RR_RDRAND, RR_RDSEED, RR_CLOCK, RR_IO_IN, RR_INTERRUPT, RR_DIGEST,
-	RR_END, RR_MMIO_IN, RR_SERIAL_IN, RR_DIGEST_PAGES, RR_CPUID, RR_WINDOW_PAGE,
+	RR_END, RR_MMIO_IN, RR_SERIAL_IN, RR_DIGEST_PAGES, RR_CPUID, RR_WINDOW_PAGE, RR_SNAPSHOT,
 	RR_T_EXIT, RR_T_IO, RR_T_PT_WRITE, RR_T_INSN,
 };
 

@@ -425,6 +425,28 @@ static void test_segment_attributes(void **state)
 	}
 }
 
+/* The header alone decodes from a snapshot's first bytes; less than the
+ * header, another magic or a flipped bit is refused. */
+static void test_header_alone(void **state)
+{
+	size_t n = sb_write(snap, sizeof(snap), 1 << 20);
+
+	assert_true(n > SNAP_HEADER_SIZE);
+	assert_int_equal(snap_read_header(&reader, snap, SNAP_HEADER_SIZE), SNAP_HEADER_SIZE);
+	assert_int_equal(reader.hdr.kernel_hash, sb_header.kernel_hash);
+	assert_int_equal(reader.hdr.ram_size, SB_RAM);
+	assert_string_equal(reader.hdr.backend, "vmx");
+	assert_int_equal(snap_read_header(&reader, snap, SNAP_HEADER_SIZE - 1), -EINVAL);
+	assert_string_equal(reader.msg, "header truncated");
+	snap[40] ^= 1;
+	assert_int_equal(snap_read_header(&reader, snap, SNAP_HEADER_SIZE), -EBADMSG);
+	assert_string_equal(reader.msg, "header checksum mismatch");
+	snap[40] ^= 1;
+	snap[0] = 'X';
+	assert_int_equal(snap_read_header(&reader, snap, n), -EBADMSG);
+	assert_string_equal(reader.msg, "not a snapshot (bad magic)");
+}
+
 static void test_type_names(void **state)
 {
 	assert_string_equal(snap_type_name(SNAP_MEMORY), "MEMORY");
@@ -444,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_writer_refusals),
 		cmocka_unit_test(test_layout_by_hand),
 		cmocka_unit_test(test_segment_attributes),
+		cmocka_unit_test(test_header_alone),
 		cmocka_unit_test(test_type_names),
 	};
 

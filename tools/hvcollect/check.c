@@ -22,7 +22,7 @@ struct walk {
 	char err[256];
 };
 
-static u8 *read_whole(const char *path, size_t *size, char *err, size_t err_size)
+u8 *read_whole(const char *path, size_t *size, char *err, size_t err_size)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;

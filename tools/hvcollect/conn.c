@@ -198,7 +198,8 @@ static bool on_hello(struct conn *c, const struct ls_msg *m)
 
 	if (c->s)
 		return refuse(c, PEER_FAULT, "a second HELLO");
-	s = session_get(m->hello.session, why, sizeof(why));
+	s = session_get(m->hello.session,
+			is_snapshot(m->hello.log_header, m->hello.log_header_len), why, sizeof(why));
 	if (!s)
 		return refuse(c, OUR_LIMIT, "session %016llx refused: %s",
 			      m->hello.session, why);
@@ -220,10 +221,13 @@ static bool on_hello(struct conn *c, const struct ls_msg *m)
 	c->s = s;
 	attach(c, s, m);
 	c->out_len += ls_encode_welcome(&c->enc, p, cap, s->id, s->durable);
-	describe_log(m, info, sizeof(info));
+	if (s->snapshot)
+		describe_snapshot(m->hello.log_header, m->hello.log_header_len, info, sizeof(info));
+	else
+		describe_log(m, info, sizeof(info));
 	if (fresh)
-		msg("hvcollect: session %016llx from %s: new log %s (%s)",
-		    s->id, c->peer, s->path, info);
+		msg("hvcollect: session %016llx from %s: new %s %s (%s)",
+		    s->id, c->peer, s->snapshot ? "snapshot" : "log", s->path, info);
 	else
 		msg("hvcollect: session %016llx from %s: resuming %s at byte %llu",
 		    s->id, c->peer, s->path, s->durable);
@@ -266,7 +270,7 @@ static bool on_end(struct conn *c, const struct ls_msg *m)
 	progress_tick(nio_now(), true);
 	msg("hvcollect: session %016llx: END after %llu bytes in %s", s->id,
 	    s->written, s->path);
-	ok = check_log(s->path);
+	ok = s->snapshot ? check_snapshot(s) : check_log(s->path);
 	if (opt.once && verdict == RUNNING)
 		verdict = ok ? DONE_OK : DONE_FAILED;
 	return true;

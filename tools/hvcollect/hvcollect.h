@@ -1,6 +1,6 @@
 /*
- * hvcollect: receives a record run's log over TCP (docs/log-stream.md).
- * Shared declarations of its small modules.
+ * hvcollect: receives a record run's log, or a snapshot, over TCP
+ * (docs/log-stream.md). Shared declarations of its small modules.
  */
 #ifndef UNDERSTUDY_TOOLS_HVCOLLECT_H
 #define UNDERSTUDY_TOOLS_HVCOLLECT_H
@@ -52,6 +52,22 @@ void scan_feed(struct frame_scan *s, const u8 *data, size_t len);
 /* Checks the log file at path; prints the result line. True when it is
  * complete (ends with END) and every frame and entry decodes. */
 bool check_log(const char *path);
+/* The whole file at path, malloc'ed (*size its length); NULL with err set. */
+u8 *read_whole(const char *path, size_t *size, char *err, size_t err_size);
+
+/* --- snapshot_file.c: a snapshot instead of a log ---------------------------- */
+
+#define PART_SUFFIX ".part"  /* a snapshot's name until it is whole and verified */
+
+/* Do the stream's first bytes (its HELLO's header) start a snapshot? */
+bool is_snapshot(const u8 *header, u16 len);
+/* "snapshot of svm, 64 MiB guest RAM, hypervisor 0.1" from its header. */
+void describe_snapshot(const u8 *header, u16 len, char *out, size_t size);
+struct session;
+/* At END: verifies the snapshot received in s->path with the hypervisor's
+ * own reader and, when it is whole and valid, renames it to s->final_path;
+ * prints the result line. A refused one stays under its .part name. */
+bool check_snapshot(struct session *s);
 
 /* --- session.c: one file per record run -------------------------------------- */
 
@@ -59,7 +75,9 @@ struct conn;
 
 struct session {
 	u64 id;
-	char path[PATH_SIZE];
+	bool snapshot;       /* a snapshot, not a record log */
+	char path[PATH_SIZE];      /* the file being written */
+	char final_path[PATH_SIZE]; /* a snapshot's name once verified (path + .part until then) */
 	int fd;              /* -1 while closed */
 	u64 written;         /* bytes in the file: the stream's end */
 	u64 durable;         /* bytes synced */
@@ -77,7 +95,7 @@ struct session {
 
 /* The session for id, opened (created, or resumed from its file); NULL with
  * why set when it cannot be. */
-struct session *session_get(u64 id, char *why, size_t why_size);
+struct session *session_get(u64 id, bool snapshot, char *why, size_t why_size);
 /* Writes a DATA payload at the stream's end; false on an I/O error (why). */
 bool session_write(struct session *s, const u8 *data, u32 len, char *why, size_t why_size);
 /* Syncs the file: written becomes durable. */

@@ -28,16 +28,19 @@ static const char usage_text[] =
 	"usage: hvcollect [--port P] [--bind ADDR] [--once] [--dir DIR | --out FILE]\n"
 	"                 [--quiet] [--slow-ms N]\n"
 	"\n"
-	"Receives record logs streamed by Understudy over TCP (docs/log-stream.md).\n"
+	"Receives record logs and snapshots streamed by Understudy over TCP\n"
+	"(docs/log-stream.md).\n"
 	"  --port P       TCP port (default 9710)\n"
 	"  --bind ADDR    IPv4 address to listen on (default 127.0.0.1, which QEMU's\n"
 	"                 user networking reaches as 10.0.2.2; 0.0.0.0 for a network)\n"
-	"  --dir DIR      one file per record run: DIR/<session id>.rrlog (default .)\n"
-	"  --out FILE     write the one record run to FILE\n"
-	"  --once         exit after the first complete log: 0 when it is valid\n"
+	"  --dir DIR      one file per record run or snapshot: DIR/<session id>.rrlog\n"
+	"                 or .snap (default .)\n"
+	"  --out FILE     write the one record run or snapshot to FILE\n"
+	"                 (a snapshot gets its name only once it is whole and verified)\n"
+	"  --once         exit after the first complete log or snapshot: 0 when it is valid\n"
 	"  --quiet        no progress lines\n"
 	"  --slow-ms N    sleep N ms before each ACK (testing backpressure)\n"
-	"Exit status: 0 ok, 1 a refused or incomplete log, 2 bad usage.\n";
+	"Exit status: 0 ok, 1 a refused or incomplete log or snapshot, 2 bad usage.\n";
 
 static int usage(FILE *f, int status)
 {
@@ -253,7 +256,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	msg("hvcollect: listening on %s:%u, writing %s%s", opt.bind, opt.port,
-	    opt.out ? opt.out : opt.dir, opt.out ? "" : "/<session>.rrlog");
+	    opt.out ? opt.out : opt.dir, opt.out ? "" : "/<session>.rrlog or .snap");
 	serve(lfd);
 	close(lfd);
 	if (stop_signal)

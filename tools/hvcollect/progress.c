@@ -43,17 +43,18 @@ void msg(const char *fmt, ...)
 static void report(struct session *s, double now)
 {
 	double dt = now - s->reported_at;
-	char total[32], rate[32];
+	char total[32], rate[32], frames[40] = "";
 
 	fmt_bytes(total, sizeof(total), (double)s->written);
 	fmt_bytes(rate, sizeof(rate), dt > 0 ? (double)(s->written - s->reported_bytes) / dt : 0);
+	if (!s->snapshot)
+		snprintf(frames, sizeof(frames), ", %llu frames", s->scan.frames);
 	if (isatty(STDERR_FILENO)) {
-		fprintf(stderr, "\rhvcollect: %016llx: %s, %s/s, %llu frames\033[K",
-			s->id, total, rate, s->scan.frames);
+		fprintf(stderr, "\rhvcollect: %016llx: %s, %s/s%s\033[K", s->id, total, rate,
+			frames);
 		line_open = true;
 	} else {
-		msg("hvcollect: %016llx: %s, %s/s, %llu frames", s->id, total,
-		    rate, s->scan.frames);
+		msg("hvcollect: %016llx: %s, %s/s%s", s->id, total, rate, frames);
 	}
 	fflush(stderr);
 	s->reported_at = now;

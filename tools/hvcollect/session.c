@@ -1,8 +1,9 @@
 /*
- * Sessions: one per record run (its HELLO's session id), each with its
- * file. --out FILE holds one session; --dir DIR one file per session,
- * DIR/<id>.rrlog, and a file already there (a collector started again) is
- * resumed from its size.
+ * Sessions: one per record run or snapshot (its HELLO's session id), each
+ * with its file. --out FILE holds one session; --dir DIR one file per
+ * session, DIR/<id>.rrlog or DIR/<id>.snap, and a file already there (a
+ * collector started again) is resumed from its size. A snapshot is
+ * written under its name + ".part" until it is whole and verified.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,7 +76,20 @@ static struct session *find(u64 id)
 	return NULL;
 }
 
-static struct session *create(u64 id, char *why, size_t why_size)
+/* The session's file names: a log's is its final one; a snapshot is
+ * received under a temporary name. */
+static void name_files(struct session *s)
+{
+	if (opt.out)
+		snprintf(s->final_path, sizeof(s->final_path), "%s", opt.out);
+	else
+		snprintf(s->final_path, sizeof(s->final_path), "%s/%016llx.%s", opt.dir, s->id,
+			 s->snapshot ? "snap" : "rrlog");
+	snprintf(s->path, sizeof(s->path), "%.*s%s", PATH_SIZE - 8, s->final_path,
+		 s->snapshot ? PART_SUFFIX : "");
+}
+
+static struct session *create(u64 id, bool snapshot, char *why, size_t why_size)
 {
 	struct session *s = calloc(1, sizeof(*s)), **bigger;
 
@@ -87,12 +101,9 @@ static struct session *create(u64 id, char *why, size_t why_size)
 	}
 	sessions = bigger;
 	s->id = id;
+	s->snapshot = snapshot;
 	s->fd = -1;
-	if (opt.out)
-		snprintf(s->path, sizeof(s->path), "%s", opt.out);
-	else
-		snprintf(s->path, sizeof(s->path), "%s/%016llx.rrlog", opt.dir,
-			 id);
+	name_files(s);
 	if (!open_file(s, true, why, why_size)) {
 		if (s->fd >= 0)
 			close(s->fd);
@@ -105,7 +116,7 @@ static struct session *create(u64 id, char *why, size_t why_size)
 	return s;
 }
 
-struct session *session_get(u64 id, char *why, size_t why_size)
+struct session *session_get(u64 id, bool snapshot, char *why, size_t why_size)
 {
 	struct session *s = find(id);
 
@@ -117,7 +128,7 @@ struct session *session_get(u64 id, char *why, size_t why_size)
 			 opt.out, sessions[0]->id);
 		return NULL;
 	}
-	return create(id, why, why_size);
+	return create(id, snapshot, why, why_size);
 }
 
 bool session_write(struct session *s, const u8 *data, u32 len, char *why, size_t why_size)
@@ -136,7 +147,8 @@ bool session_write(struct session *s, const u8 *data, u32 len, char *why, size_t
 		}
 		done += (u32)n;
 	}
-	scan_feed(&s->scan, data, len);
+	if (!s->snapshot)
+		scan_feed(&s->scan, data, len);
 	s->written += len;
 	s->changed = true;
 	return true;
