@@ -153,16 +153,38 @@ start_instance "$logs/destination" --emu "$to" "${dest_args[@]}" ${dest_capture[
 	--netdev "$dest_netdev" \
 	--cmdline "selftest=off http=off ip=$DEST_IP incoming=$MIGRATE_PORT"
 dest_pid=$inst_pid
-if ! wait_for_line "$logs/destination.stderr" '^migration: waiting for the source' "$dest_pid" "$LISTEN_WAIT_S"; then
+
+start_source() {
+	start_instance "$logs/source" --emu "$from" "${run_args[@]}" ${src_capture[@]+"${src_capture[@]}"} \
+		--netdev "$src_netdev" \
+		--cmdline "selftest=off http=off ip=$SOURCE_IP migrate=$DEST_IP:$MIGRATE_PORT migrate_after=$after${source_options:+ $source_options}"
+	src_pid=$inst_pid
+}
+
+destination_listens() {
+	wait_for_line "$logs/destination.stderr" '^migration: waiting for the source' "$dest_pid" "$LISTEN_WAIT_S" &&
+		return 0
 	sed 's/^/destination: /' "$logs/destination.stderr" >&2
 	echo "migrate.sh: the destination did not come up" >&2
 	exit 3
-fi
+}
 
-start_instance "$logs/source" --emu "$from" "${run_args[@]}" ${src_capture[@]+"${src_capture[@]}"} \
-	--netdev "$src_netdev" \
-	--cmdline "selftest=off http=off ip=$SOURCE_IP migrate=$DEST_IP:$MIGRATE_PORT migrate_after=$after${source_options:+ $source_options}"
-src_pid=$inst_pid
+# With --after exits:N the source may boot beside the destination: it
+# retries connecting for 60 s, and a guest that reaches exit N first
+# waits there, held. (QEMU's socket netdev needs the destination's QEMU
+# listening first.) A migration after guest seconds waits for the
+# destination, so that the guest does not end before it is up.
+case "$after" in
+exits:*)
+	[ -n "$hub_pid" ] || wait_for_port "$port" "$dest_pid" || destination_listens
+	start_source
+	destination_listens
+	;;
+*)
+	destination_listens
+	start_source
+	;;
+esac
 
 # The kill of a fault test: SIGKILL of one emulator (the one timeout(1)
 # runs in the instance's session), that many seconds after the source

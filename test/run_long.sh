@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The long trials (make test-long, docs/testing.md): every test guest
-# migrated mid-run in all three directions (MIGRATE_MATRIX=full). Prints
+# migrated mid-run in all four directions (MIGRATE_MATRIX=full). Prints
 # one PASS/FAIL line per case and ends with "N passed, N failed".
 set -uo pipefail
 

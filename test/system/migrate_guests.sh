@@ -7,9 +7,8 @@
 # with its exit code. (ticker and dirty, which run for seconds, are
 # migrated live after guest seconds by migrate.sh.)
 #
-# make test runs every guest SVM to SVM (QEMU) and a few VMX to VMX and
-# VMX to SVM (Bochs); MIGRATE_MATRIX=full (make test-long) runs every
-# guest in all three directions.
+# make test runs every guest SVM to SVM (QEMU), VMX to VMX (Bochs) and
+# VMX to SVM; MIGRATE_MATRIX=full (make test-long) adds SVM to VMX.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/migrate_lib.sh"
@@ -23,15 +22,19 @@ guests=(
 	"memloop 600" "msr 1100" "nondet 4500" "paging 500" "strio 750" "tfstep 600"
 	"timer 950" "unclaimed 750" "xstate 2800"
 )
-# run under Bochs in make test (each Bochs migration takes a minute);
-# xstate: the debug and AVX registers across backends
-bochs_quick="hello timer xstate"
-
+# Not across vendors yet: the guest sees its host's CPU vendor and model
+# (hv/guest_cpuid.h), so a migration from Bochs (Intel) to QEMU (AMD)
+# changes them under it, and msr checks the vendor's own MSRs after the
+# stun (IA32_PMC6-7 exist on Intel only). The guest's CPUID must become
+# part of the VM's state first (docs/status.md).
+same_vendor_only=" msr "
 for entry in "${guests[@]}"; do
 	read -r guest n <<<"$entry"
 	mig_case "migrate_${guest}_svm" "$g/$guest.elf" "" "exits:$n"
-	if [ "${MIGRATE_MATRIX:-}" = full ] || [[ " $bochs_quick " == *" $guest "* ]]; then
-		mig_case "migrate_${guest}_vmx" "$g/$guest.elf" "" "exits:$n" bochs bochs
-		mig_case "migrate_${guest}_vmx_to_svm" "$g/$guest.elf" "" "exits:$n" bochs qemu
+	mig_case "migrate_${guest}_vmx" "$g/$guest.elf" "" "exits:$n" bochs bochs
+	[[ "$same_vendor_only" != *" $guest "* ]] || continue
+	mig_case "migrate_${guest}_vmx_to_svm" "$g/$guest.elf" "" "exits:$n" bochs qemu
+	if [ "${MIGRATE_MATRIX:-}" = full ]; then
+		mig_case "migrate_${guest}_svm_to_vmx" "$g/$guest.elf" "" "exits:$n" qemu bochs
 	fi
 done

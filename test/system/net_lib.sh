@@ -57,6 +57,19 @@ wait_for_line() { # file pattern pid seconds
 	return 1
 }
 
+# Waits until a TCP port on the host is listening (ss(8), which does not
+# take a connection from the listener); fails when the process ends first
+# or after 30 s.
+wait_for_port() { # port pid
+	local i
+	for ((i = 0; i < 60; i++)); do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.5
+	done
+	return 1
+}
+
 # Starts hvcollect --once --out FILE on a free port, in a session of its
 # own (wait_or_stop can then stop it whole); its output in
 # $results/NAME.collect. Sets hc_pid and hc_port.
