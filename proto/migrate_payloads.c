@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "endian.h"
 #include "errno.h"
 
 /* A round lower than the last PAGES or ROUND frame's is refused; else it
@@ -54,7 +55,9 @@ static int take_hello(struct mig_decoder *d, const u8 *p, size_t len)
 	if (h.version != MIG_VERSION) {
 		mig_fail(d, -ENOTSUP, "stream version ");
 		mig_msg_num(d, h.version);
-		mig_msg_str(d, " not supported (this decoder knows 1)");
+		mig_msg_str(d, " not supported (this decoder knows ");
+		mig_msg_num(d, MIG_VERSION);
+		mig_msg_str(d, ")");
 		return -ENOTSUP;
 	}
 	err = read_record(d, &mig_hello_table, p + MIG_HELLO_HEAD, len - MIG_HELLO_HEAD, &h);
@@ -162,6 +165,67 @@ static int take_round(struct mig_decoder *d, const u8 *p, size_t len)
 	return d->ops->round ? d->ops->round(d->ctx, &r) : 0;
 }
 
+/* One HOLDS record: a page of the round not reported yet, and its hash. */
+static int take_held(struct mig_decoder *d, struct wire_src *c, u32 round, u32 i, u64 *pfn)
+{
+	u8 le[8];
+	int err = next_page(d, c, i, *pfn, pfn);
+
+	if (err)
+		return err;
+	if (*pfn < d->holds_next) {
+		mig_fail(d, -EBADMSG, "page ");
+		mig_msg_num(d, *pfn);
+		mig_msg_str(d, " reported again or out of order in round ");
+		mig_msg_num(d, round);
+		return -EBADMSG;
+	}
+	if (wire_get_bytes(c, le, sizeof(le)))
+		return mig_fail(d, -EBADMSG, c->error);
+	d->holds_next = *pfn + 1;
+	if (d->ops->held && (err = d->ops->held(d->ctx, round, *pfn, le_get(le, 8))))
+		return mig_callback_failed(d, err);
+	return 0;
+}
+
+/* HOLDS: the destination's hashes of the pages a round sent it, for
+ * rounds the source has ended, rounds never going back and pages
+ * increasing across the frames of a round. */
+static int take_holds(struct mig_decoder *d, const u8 *p, size_t len)
+{
+	struct wire_src c = { p + MIG_PAGES_PREFIX, p + len, NULL, "page record truncated", NULL };
+	struct mig_pages pg;
+	u64 pfn = 0;
+	bool new_round;
+	int err;
+
+	memset(&pg, 0, sizeof(pg));
+	err = read_record(d, &mig_pages_table, p, MIG_PAGES_PREFIX, &pg);
+	if (err)
+		return err;
+	if (pg.round >= d->rounds_ended) {
+		mig_fail(d, -EBADMSG, "round ");
+		mig_msg_num(d, pg.round);
+		mig_msg_str(d, " has not ended (the source ended ");
+		mig_msg_num(d, d->rounds_ended);
+		mig_msg_str(d, " rounds)");
+		return -EBADMSG;
+	}
+	new_round = !d->round_seen || pg.round != d->round;
+	err = check_round(d, pg.round);
+	if (!err && !pg.count)
+		err = mig_fail(d, -EBADMSG, "no pages in it");
+	if (!err && new_round)
+		d->holds_next = 0;
+	for (u32 i = 0; i < pg.count && !err; i++)
+		err = take_held(d, &c, pg.round, i, &pfn);
+	if (err)
+		return err;
+	if (c.p != c.end)
+		return mig_fail(d, -EBADMSG, "bytes after the last of its pages (count too small)");
+	return 0;
+}
+
 /* DONE: the frames, pages and chain that came must be what it says. */
 static int take_done(struct mig_decoder *d, const u8 *p, size_t len)
 {
@@ -221,6 +285,8 @@ int mig_take_payload(struct mig_decoder *d, u8 type, const u8 *p, size_t len)
 		return d->ops->state ? d->ops->state(d->ctx, p, len) : 0;
 	case MIG_DONE:
 		return take_done(d, p, len);
+	case MIG_HOLDS:
+		return take_holds(d, p, len);
 	default:
 		return take_reply(d, type, p, len);
 	}
