@@ -84,18 +84,11 @@ static u32 find_slot(struct mig_history *h)
 	return MIG_HIST_NO_SLOT;
 }
 
-const u8 *mig_history_base(struct mig_history *h, u64 p)
+const u8 *mig_history_base(const struct mig_history *h, u64 p)
 {
 	const u8 *copy = mig_history_copy(h, p);
 
-	if (!copy)
-		return NULL;
-	if (!h->confirmed[p]) {
-		h->unconfirmed++;
-		return NULL;
-	}
-	h->based++;
-	return copy;
+	return copy && h->confirmed[p] ? copy : NULL;
 }
 
 void mig_history_sent(struct mig_history *h, u64 p, const u8 *page, u32 round)
@@ -104,6 +97,10 @@ void mig_history_sent(struct mig_history *h, u64 p, const u8 *page, u32 round)
 
 	if (p >= h->npages)
 		return;
+	if (mig_history_copy(h, p)) {
+		h->based += h->confirmed[p];
+		h->unconfirmed += !h->confirmed[p];
+	}
 	h->sent_hash[p] = hash64(page, MIG_HIST_PAGE, 0);
 	h->sent_round[p] = (u8)MIN(round, MIG_HIST_ROUND_MAX);
 	h->confirmed[p] = 0;

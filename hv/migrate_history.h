@@ -49,8 +49,8 @@ struct mig_history {
 	u32 used;
 	u32 hand;          /* where eviction looks next */
 	u64 kept, evicted, refused; /* copies taken, dropped for another page, not taken (budget) */
-	/* feedback: reports confirmed, stale, mismatched; copies used for a
-	 * delta, and not used for want of a confirmation */
+	/* feedback: reports confirmed, stale, mismatched; sends of a page with
+	 * a copy as a delta against it, and whole for want of a confirmation */
 	u64 fb_confirmed, fb_stale, fb_mismatched, based, unconfirmed;
 };
 
@@ -74,12 +74,13 @@ bool mig_history_warm(const struct mig_history *h, u64 p);
 const u8 *mig_history_copy(const struct mig_history *h, u64 p);
 
 /* The copy of page p to send a delta against: only once the destination
- * confirmed holding it, else NULL (counted in unconfirmed when a copy was
- * kept, in based when one is returned). */
-const u8 *mig_history_base(struct mig_history *h, u64 p);
+ * confirmed holding it, else NULL. */
+const u8 *mig_history_base(const struct mig_history *h, u64 p);
 
-/* Page p was just sent in round with these contents: its hash is noted
- * (unconfirmed until the destination reports it); its copy is updated when
+/* Page p was just sent in round with these contents (a delta against its
+ * copy when mig_history_base gave one: counted in based, else in
+ * unconfirmed when it had a copy); its hash is noted (unconfirmed until
+ * the destination reports it); its copy is updated when
  * it has one, else taken when it is warm and a slot is free or holds a
  * page that is no longer warm (a copy, once taken, always follows the
  * page: a stale one would make a wrong delta). */

@@ -18,6 +18,7 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/time.h"
 #include "errno.h"
+#include "fmt.h"
 #include "hv/config.h"
 #include "hv/dirty_log.h"
 #include "hv/migrate_history.h"
@@ -33,7 +34,8 @@
 #define REPLY_TIMEOUT_NS (30 * NS_PER_SEC)    /* for ACCEPT, READY, GO's ACK */
 #define SILENCE_NS (5 * NS_PER_SEC)           /* bytes unacknowledged this long: gone */
 #define PAGES_FRAME_MAX (64u << 10)           /* bytes of one PAGES frame */
-#define REPLY_FRAME_CAP (MIG_FRAME_HDR + MIG_REASON_MAX + 16)
+#define REPLY_FRAME_CAP (MIG_FRAME_HDR + MIG_PAYLOAD_MAX) /* HOLDS may be large */
+#define MISMATCHES_SHOWN 4                    /* mismatched pages logged one by one */
 #define STATE_MAX (MIG_PAYLOAD_MAX - 64)      /* the snapshot without RAM */
 #define COPY_BUDGET_BYTES (8u << 20)          /* copies of hot pages kept for deltas */
 
@@ -63,6 +65,7 @@ static struct {
 	u64 *set;          /* the round's pages still to send */
 	u64 *fresh;        /* the pages a harvest found dirty */
 	struct mig_history hist;
+	bool final_pages;  /* the stun sends the last pages: a page re-added now would be lost */
 	u64 cursor;        /* next page to look at in set */
 	size_t tx_len, tx_pos;
 	struct mig_round_plan plan;
@@ -89,7 +92,36 @@ static int on_reply(void *ctx, u8 type, const char *reason)
 	return 0;
 }
 
-static const struct mig_ops reply_ops = { .reply = on_reply };
+/* The destination's feedback on a page a round sent it. A page it holds
+ * otherwise is sent again, whole (its copy is not confirmed), or, once the
+ * stun has begun sending its last pages, fails the migration; a report of
+ * a page that round did not send is a false stream. */
+static int on_held(void *ctx, u32 round, u64 pfn, u64 hash)
+{
+	switch (mig_history_held(&ms.hist, round, pfn, hash)) {
+	case MIG_HELD_MISMATCH:
+		if (ms.hist.fb_mismatched <= MISMATCHES_SHOWN)
+			console_printf("migration: the destination holds another page %llu than round "
+				       "%u sent (hash %llx); it is sent again\n", pfn, round, hash);
+		if (!ms.final_pages) {
+			bitmap_set(ms.set, pfn);
+			return 0;
+		}
+		fmt_snprintf(refusal_text, sizeof(refusal_text), "the destination holds another "
+			     "page %llu than round %u sent, too late to send it again", pfn, round);
+		break;
+	case MIG_HELD_UNSENT:
+		fmt_snprintf(refusal_text, sizeof(refusal_text), "the destination reports holding "
+			     "page %llu of round %u, which that round did not send", pfn, round);
+		break;
+	default:
+		return 0;
+	}
+	ms.refusal = refusal_text;
+	return -EBADMSG;
+}
+
+static const struct mig_ops reply_ops = { .reply = on_reply, .held = on_held };
 
 static int on_rx(void *ctx, const u8 *data, size_t len)
 {
@@ -130,7 +162,8 @@ static bool held_back(u64 p, bool stunned)
 }
 
 /* Encodes the next pages of the round's set into one PAGES frame (a delta
- * against the destination's copy where the history kept one); false when
+ * against the destination's copy where the history kept one and the
+ * destination confirmed holding it); false when
  * the set has nothing more to send now. */
 static bool build_pages_frame(u32 round, bool stunned)
 {
@@ -144,10 +177,10 @@ static bool build_pages_frame(u32 round, bool stunned)
 		if (!bitmap_test(ms.set, ms.cursor) || held_back(ms.cursor, stunned))
 			continue;
 		page = ms.vm->ram + ms.cursor * PAGE_SIZE;
-		n = page_encode(page, mig_history_copy(&ms.hist, ms.cursor), enc_page, &work);
+		n = page_encode(page, mig_history_base(&ms.hist, ms.cursor), enc_page, &work);
 		if (mig_pages_add(&ms.enc, ms.cursor, enc_page, n))
 			break; /* full: this page starts the next frame */
-		mig_history_sent(&ms.hist, ms.cursor, page);
+		mig_history_sent(&ms.hist, ms.cursor, page, round);
 		bitmap_clear(ms.set, ms.cursor);
 		mig_figures_page(&ms.fig, enc_page[0], n);
 		added++;
@@ -172,6 +205,7 @@ static void end_round(void)
 	left = bitmap_count(ms.set, ms.npages);
 	r = (struct mig_round){ ms.plan.round, ms.plan.round_pages, left };
 	tx_frame(mig_encode_round(&ms.enc, &r, tx, sizeof(tx)));
+	mig_decoder_expect_holds(&ms.replies, ms.npages, r.round + 1);
 	mig_plan_round_end(&ms.plan, left, ms.link.bytes_acked, time_now_ns());
 	ms.cursor = 0;
 	if (ms.plan.converged)
@@ -247,6 +281,7 @@ static void start(void)
 	mig_encoder_init(&ms.enc);
 	mig_decoder_init(&ms.replies, MIG_TO_SOURCE, &reply_ops, NULL, reply_frame,
 			 sizeof(reply_frame), &work);
+	mig_decoder_expect_holds(&ms.replies, ms.npages, 0);
 	mig_link_connect(&ms.link, ip_be, ms.port, CONNECT_TIMEOUT_NS, on_rx, on_sent, NULL);
 	tx_frame(mig_encode_hello(&ms.enc, &h, tx, sizeof(tx)));
 	ms.fig.start_ns = time_now_ns();
@@ -365,6 +400,8 @@ static bool send_final(u32 round)
 
 	if (!stunned_until(tx_sent, REPLY_TIMEOUT_NS))
 		return false;
+	ms.final_pages = true;
+	ms.fig.stun_unconfirmed = ms.hist.unconfirmed;
 	ms.fig.stun_dirty = dirty_log_harvest(ms.vm, ms.set);
 	ms.cursor = 0;
 	for (u64 before = ms.fig.pages; build_pages_frame(round, true); before = ms.fig.pages) {
@@ -372,6 +409,7 @@ static bool send_final(u32 round)
 		if (!stunned_until(tx_sent, REPLY_TIMEOUT_NS))
 			return false;
 	}
+	ms.fig.stun_unconfirmed = ms.hist.unconfirmed - ms.fig.stun_unconfirmed;
 	if (snapshot_write_state(ms.vm, &ms.id, state_sink, &sb)) {
 		fail("the vCPU and device state did not fit a frame");
 		return false;

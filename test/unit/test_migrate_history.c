@@ -120,20 +120,25 @@ static void test_feedback_confirms(void **state)
 	mig_history_sent(&h, 7, page, 1);
 	assert_non_null(mig_history_copy(&h, 7));
 	assert_null(mig_history_base(&h, 7)); /* no feedback yet */
-	assert_int_equal(h.unconfirmed, 1);
+	assert_int_equal(h.unconfirmed + h.based, 0); /* it had no copy when sent */
 	assert_int_equal(mig_history_held(&h, 1, 7, sum), MIG_HELD_CONFIRMED);
 	assert_ptr_equal(mig_history_base(&h, 7), mig_history_copy(&h, 7));
-	assert_int_equal(h.based, 1);
 
-	/* sent again in round 2: round 1's report is stale, round 2's confirms */
+	/* sent again in round 2 (as a delta): round 1's report is stale, round
+	 * 2's confirms */
 	page[0] = 0x22;
 	mig_history_sent(&h, 7, page, 2);
+	assert_int_equal(h.based, 1);
 	assert_null(mig_history_base(&h, 7));
 	assert_int_equal(mig_history_held(&h, 1, 7, sum), MIG_HELD_STALE);
 	assert_null(mig_history_base(&h, 7));
 	assert_int_equal(mig_history_held(&h, 2, 7, hash64(page, sizeof(page), 0)), MIG_HELD_CONFIRMED);
 	assert_non_null(mig_history_base(&h, 7));
 	assert_int_equal(h.fb_confirmed, 2);
+	mig_history_sent(&h, 7, page, 3); /* a delta again */
+	mig_history_sent(&h, 7, page, 4); /* whole: round 3 not confirmed */
+	assert_int_equal(h.based, 2);
+	assert_int_equal(h.unconfirmed, 1);
 	assert_int_equal(h.fb_stale, 1);
 
 	/* a page without a copy is confirmed too, but has no base */
