@@ -45,6 +45,7 @@ static struct {
 	size_t out_len, out_pos;  /* frames queued for the source in out */
 	size_t state_len;
 	u64 pages;
+	enum incoming_fault fault;
 	bool go;
 	const char *failure;
 } md;
@@ -130,8 +131,31 @@ static int on_page(void *ctx, u64 pfn, unsigned enc, size_t enc_len)
 	return 0;
 }
 
+/* incoming_fault= at the end of round 1: the first page the round sent
+ * altered here (a wrong copy: the source must send it again), or the
+ * first page it did not send reported as held (a false report: the source
+ * must give up). */
+static void inject_fault(void)
+{
+	bool wrong = md.fault == INCOMING_FAULT_WRONG_COPY;
+
+	for (u64 p = 0; p < md.holds.npages; p++) {
+		if (bitmap_test(md.holds.received, p) != wrong)
+			continue;
+		if (wrong)
+			md.vm->ram[p * PAGE_SIZE] ^= 0x5A;
+		else
+			mig_holds_page(&md.holds, p);
+		console_printf("migration: incoming_fault=%s: page %llu\n",
+			       wrong ? "wrong_copy" : "false_report", p);
+		return;
+	}
+}
+
 static int on_round(void *ctx, const struct mig_round *r)
 {
+	if (md.fault != INCOMING_FAULT_NONE && r->round == 1)
+		inject_fault();
 	mig_holds_round_end(&md.holds, r->round);
 	return 0;
 }
@@ -233,6 +257,7 @@ int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct con
 		return 0;
 	memset(&md, 0, sizeof(md));
 	md.vm = vm;
+	md.fault = cfg->incoming_fault;
 	snapshot_identity(bi, cfg, &md.id);
 	md.id.ram_size = vm->ram_size;
 	holds_mem = page_alloc_bytes(mig_holds_bytes(vm->ram_size / PAGE_SIZE));
