@@ -58,13 +58,8 @@ static u8 out[OUT_CAP];
 /* Hands the queued frames to TCP as it has room; true once all are. */
 static bool out_flush(void)
 {
-	while (md.out_pos < md.out_len) {
-		size_t n = MIN(mig_link_room(&md.link), md.out_len - md.out_pos);
-
-		if (!n || mig_link_send(&md.link, out + md.out_pos, n))
-			return false;
-		md.out_pos += n;
-	}
+	if (!mig_link_push(&md.link, out, md.out_len, &md.out_pos))
+		return false;
 	md.out_len = md.out_pos = 0;
 	return true;
 }
@@ -277,6 +272,7 @@ int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct con
 	why = receive();
 	if (!why && snapshot_apply_state(vm, state_buf, md.state_len, &md.id))
 		why = "the vCPU and device state could not be applied";
+	out_flush(); /* a REFUSE queued behind a HOLDS frame */
 	mig_link_close(&md.link, NULL);
 	if (why) {
 		console_printf("migration: incoming migration failed: %s; what was received is "

@@ -137,14 +137,7 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 /* Hands what is left of the frame in tx to TCP; true once all of it is. */
 static bool tx_flush(void)
 {
-	while (ms.tx_pos < ms.tx_len) {
-		size_t n = MIN(mig_link_room(&ms.link), ms.tx_len - ms.tx_pos);
-
-		if (!n || mig_link_send(&ms.link, tx + ms.tx_pos, n))
-			return false;
-		ms.tx_pos += n;
-	}
-	return true;
+	return mig_link_push(&ms.link, tx, ms.tx_len, &ms.tx_pos);
 }
 
 static void tx_frame(int len)

@@ -250,6 +250,7 @@ struct mig_decoder {
 	u32 round;           /* of the last PAGES or ROUND (source: HOLDS) frame */
 	u32 rounds_ended;    /* source: rounds HOLDS may report (mig_decoder_expect_holds) */
 	u64 holds_next;      /* source: lowest page the HOLDS round may still report */
+	u32 holds_round;     /* source: the round holds_next is of */
 	bool hello_seen, state_seen, done_seen, round_seen;
 	bool accept_seen, ready_seen, refuse_seen, go_seen;
 	int error;           /* 0, or the first failure */

@@ -24,6 +24,7 @@
 #include "errno.h"
 #include "hash.h"
 #include "proto/migrate_proto.h"
+#include "test/fuzz/fuzz_reencode.h"
 #include "test/unit/mig_builder.h"
 
 #define RAM_PAGES 4096
@@ -57,14 +58,7 @@ static struct {
 
 static void emit(int n)
 {
-	if (n == -ENOSPC)
-		re.full = true;
-	else if (n < 0)
-		abort(); /* the encoder refused what the decoder took */
-	else if ((size_t)n > OUT_CAP - re.len)
-		re.full = true;
-	else
-		re.len += (size_t)n;
+	fz_out_add(re.out, OUT_CAP, &re.len, &re.full, NULL, n);
 }
 
 /* The open HOLDS frame (built in re.holds) joins out. */
@@ -76,14 +70,7 @@ static void flush_holds(void)
 		return;
 	re.open = false;
 	n = mig_holds_finish(&re.e);
-	if (n < 0)
-		abort();
-	if ((size_t)n > OUT_CAP - re.len) {
-		re.full = true;
-		return;
-	}
-	memcpy(re.out + re.len, re.holds, (size_t)n);
-	re.len += (size_t)n;
+	fz_out_add(re.out, OUT_CAP, &re.len, &re.full, re.holds, n < 0 ? -EINVAL : n);
 }
 
 static void reencode_held(u32 round, u64 pfn, u64 hash)
