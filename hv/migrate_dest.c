@@ -77,13 +77,16 @@ static void reply(u8 type, const char *reason)
 	out_flush();
 }
 
-/* The next HOLDS frame of the report when the queue is empty (until
- * READY: the source takes none after it). */
+/* The next HOLDS frame of the report once the last one is acknowledged
+ * (the feedback keeps at most one frame in flight, so that it never
+ * crowds the pages' way or a slow NIC's receive ring), until READY: the
+ * source takes none after it. */
 static void send_holds(void)
 {
 	int n;
 
-	if (!out_flush() || md.enc.ready_sent || md.enc.refuse_sent || md.failure)
+	if (!out_flush() || !mig_link_drained(&md.link) || md.enc.ready_sent ||
+	    md.enc.refuse_sent || md.failure)
 		return;
 	n = mig_holds_build(&md.holds, &md.enc, md.vm->ram, out, HOLDS_FRAME_MAX);
 	if (n > 0) {
