@@ -37,7 +37,7 @@ ELF := $(BUILD)/understudy.elf
 ISO := $(BUILD)/understudy.iso
 EFI_APP := $(BUILD)/understudy.efi
 
-.PHONY: all deps run test unit system clean bench
+.PHONY: all deps run test test-long unit system clean bench
 all: $(ELF) $(ISO) $(EFI_APP) $(BUILD)/tools/hvlog $(BUILD)/tools/hvcollect
 
 $(BUILD)/kernel/%.c.o: %.c
@@ -206,10 +206,13 @@ UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 # hypervisor tests share test/unit/hv_host.sources: hv/ with the fakes of
 # test/unit/fake_*.c, the backend and the machine under it).
 EFI_PURE := $(wildcard boot/efi/*.c boot/efi/*.h)
+# The bench tools' pure parts (the pcap reader), tested and fuzzed too.
+BENCH_PURE := $(wildcard test/bench/*.c test/bench/*.h)
 # A test with a "// uses: lz4" line (or a sources list with "# uses: lz4")
 # links LZ4 built natively (without -Werror).
 $(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) $(EFI_PURE) \
-		$(wildcard test/unit/fake_*.c test/unit/*.sources) $(BUILD)/unit/lz4.o $(LZ4_INC)/lz4.h
+		$(wildcard test/unit/fake_*.c test/unit/*.sources) $(BENCH_PURE) $(BUILD)/unit/lz4.o \
+		$(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< \
@@ -240,7 +243,7 @@ FUZZERS     := $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS   := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 
 $(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) \
-		$(EFI_PURE) $(BUILD)/fuzz/lz4.o $(LZ4_INC)/lz4.h
+		$(EFI_PURE) $(BENCH_PURE) $(BUILD)/fuzz/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<) \
@@ -253,7 +256,7 @@ $(BUILD)/fuzz/lz4.o: $(LZ4_SRC) Makefile
 	$(Q)$(FUZZ_CC) $(filter-out -Werror -fsanitize=fuzzer%,$(FUZZ_CFLAGS)) \
 		-fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 
-$(BUILD)/fuzz/gen_seeds: test/fuzz/gen_seeds.c $(wildcard test/unit/*.h) $(KERNEL_SRCS) \
+$(BUILD)/fuzz/gen_seeds: test/fuzz/gen_seeds.c $(wildcard test/unit/*.h) $(BENCH_PURE) $(KERNEL_SRCS) \
 		$(BUILD)/unit/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
@@ -298,6 +301,11 @@ test: deps
 	@$(MAKE) --no-print-directory all guests linux-guest unit-bins fuzz-bins
 	@test/run_all.sh
 
+# Trials too slow for make test (docs/testing.md).
+test-long: deps
+	@$(MAKE) --no-print-directory all guests
+	@test/run_long.sh
+
 # Benchmarks print figures; they are not pass/fail tests.
 bench: deps
 	@$(MAKE) --no-print-directory all guests
@@ -336,12 +344,15 @@ $(BUILD)/tools/logstream_fakehv: $(FAKEHV_SRCS) $(HVCOLLECT_HDRS)
 all: $(BUILD)/tools/logstream_fakehv
 
 # --- bench: page encodings against QEMU's XBZRLE (test/bench/page_sizes.sh) -------
-$(BUILD)/bench/page_sizes: test/bench/page_sizes.c proto/page_codec.c $(SNAP_HDRS) \
-		$(BUILD)/tools/lz4.o $(LZ4_INC)/lz4.h
+# page_sizes on synthetic page pairs; mig_pairs on the pairs of a captured
+# migration (test/bench/migrate.sh). Each names its sources in a
+# "// sources:" line, like the unit tests.
+$(BUILD)/bench/%: test/bench/%.c $(BENCH_PURE) $(ALL_HDRS) \
+		$(KERNEL_SRCS) $(BUILD)/tools/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -iquote . -iquote include \
-		-isystem $(LZ4_INC) -o $@ $< proto/page_codec.c $(BUILD)/tools/lz4.o
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -iquote . \
+		-iquote include -isystem $(LZ4_INC) -o $@ $< $$(sed -n 's|^// sources: ||p' $<) $(BUILD)/tools/lz4.o
 
-all: $(BUILD)/bench/page_sizes
+all: $(BUILD)/bench/page_sizes $(BUILD)/bench/mig_pairs
 # --- end of host tool: hvcollect ------------------------------------------------

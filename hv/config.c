@@ -27,6 +27,7 @@ enum option_type {
 	OPT_MIGRATE,   /* migrate=off|a.b.c.d[:port] (the same) */
 	OPT_PORT,     /* off (0) or 1..65535 */
 	OPT_SNAPSHOT, /* snapshot=off, after:SECONDS or exits:N (sets the kind and the moment) */
+	OPT_MIGRATE_AFTER, /* SECONDS, after:SECONDS or exits:N (the same) */
 };
 
 struct option {
@@ -92,8 +93,9 @@ static const struct option options[] = {
 	    "start the guest from the boot module named 'snapshot' (on|off)"),
 	OPT("migrate", OPT_MIGRATE, migrate_ip, NULL,
 	    "off, or the destination a.b.c.d[:port] to migrate the running guest to (port 9720 by default)"),
-	OPT("migrate_after", OPT_U32, migrate_after, NULL,
-	    "seconds of guest time before the migration starts"),
+	OPT("migrate_after", OPT_MIGRATE_AFTER, migrate_at, NULL,
+	    "SECONDS (or after:SECONDS) of guest time before the migration starts, or exits:N: "
+	    "connect at once and stun the guest at its Nth guest-caused exit"),
 	OPT("dirty_track", OPT_ENUM, dirty_track, dirty_track_names,
 	    "auto|wp|ad|pml: a migration's dirty-page tracking (auto: the cheapest measured)"),
 	OPT("incoming", OPT_PORT, incoming_port, NULL,
@@ -264,36 +266,51 @@ static int parse_endpoint(const struct cmdline_token *tok, u32 *ip_out, u16 *por
 	return 0;
 }
 
-/* snapshot=off, snapshot=after:SECONDS (guest time) or snapshot=exits:N
- * (guest-caused exits, the landmarks: a deterministic moment). */
+/* A moment of the guest's run: "after:SECONDS" of guest time or "exits:N"
+ * guest-caused exits (the landmarks: a deterministic moment), N > 0; with
+ * plain_seconds, a bare number is seconds too. */
+static int parse_moment(const struct cmdline_token *tok, bool plain_seconds, bool *exits, u64 *at)
+{
+	static const char after[] = "after:", exits_prefix[] = "exits:";
+	size_t la = sizeof(after) - 1, le = sizeof(exits_prefix) - 1;
+	const char *v = tok->value;
+	size_t len = tok->value_len;
+	u64 n;
+	int err;
+
+	*exits = len > le && !strncmp(v, exits_prefix, le);
+	if (*exits) {
+		v += le;
+		len -= le;
+	} else if (len > la && !strncmp(v, after, la)) {
+		v += la;
+		len -= la;
+	} else if (!plain_seconds) {
+		return -EINVAL;
+	}
+	err = cmdline_parse_u64(v, len, &n);
+	if (err || (*exits && n == 0) || (!*exits && n > UINT32_MAX))
+		return err ? err : -ERANGE;
+	*at = *exits ? n : n * NS_PER_SEC;
+	return 0;
+}
+
+/* snapshot=off, snapshot=after:SECONDS or snapshot=exits:N. */
 static int parse_snapshot(const struct cmdline_token *tok, struct config *cfg)
 {
-	static const char after[] = "after:", exits[] = "exits:";
-	size_t la = sizeof(after) - 1, le = sizeof(exits) - 1;
-	u64 v;
+	bool exits;
 	int err;
 
 	if (value_is(tok, "off")) {
 		cfg->snapshot = SNAPSHOT_OFF;
 		return 0;
 	}
-	if (tok->value_len > la && !strncmp(tok->value, after, la)) {
-		err = cmdline_parse_u64(tok->value + la, tok->value_len - la, &v);
-		if (err || v == 0 || v > UINT32_MAX)
-			return err ? err : -ERANGE;
-		cfg->snapshot = SNAPSHOT_AFTER_NS;
-		cfg->snapshot_at = v * NS_PER_SEC;
-		return 0;
-	}
-	if (tok->value_len > le && !strncmp(tok->value, exits, le)) {
-		err = cmdline_parse_u64(tok->value + le, tok->value_len - le, &v);
-		if (err || v == 0)
-			return err ? err : -ERANGE;
-		cfg->snapshot = SNAPSHOT_EXITS;
-		cfg->snapshot_at = v;
-		return 0;
-	}
-	return -EINVAL;
+	err = parse_moment(tok, false, &exits, &cfg->snapshot_at);
+	if (!err && !cfg->snapshot_at)
+		err = -ERANGE;
+	if (!err)
+		cfg->snapshot = exits ? SNAPSHOT_EXITS : SNAPSHOT_AFTER_NS;
+	return err;
 }
 
 /* Parses tok's value as opt's type and stores it into cfg. */
@@ -350,6 +367,8 @@ static int apply_option(struct config *cfg, const struct option *opt,
 		return parse_endpoint(tok, &cfg->migrate_ip, &cfg->migrate_port);
 	case OPT_SNAPSHOT:
 		return parse_snapshot(tok, cfg);
+	case OPT_MIGRATE_AFTER:
+		return parse_moment(tok, true, &cfg->migrate_at_exits, &cfg->migrate_at);
 	case OPT_PORT:
 		if (value_is(tok, "off"))
 			return (*(u16 *)field = 0, 0);
@@ -532,9 +551,10 @@ void config_print(const struct config *cfg)
 
 		if (cfg->migrate_ip)
 			format_ipv4(dest, sizeof(dest), cfg->migrate_ip);
-		pr_info("config: migrate=%s:%u migrate_after=%u incoming=%u dirty_track=%s", dest,
-			cfg->migrate_port, cfg->migrate_after, cfg->incoming_port,
-			dirty_track_names[cfg->dirty_track]);
+		pr_info("config: migrate=%s:%u migrate_after=%s%llu incoming=%u dirty_track=%s", dest,
+			cfg->migrate_port, cfg->migrate_at_exits ? "exits:" : "",
+			cfg->migrate_at_exits ? cfg->migrate_at : cfg->migrate_at / NS_PER_SEC,
+			cfg->incoming_port, dirty_track_names[cfg->dirty_track]);
 	}
 	config_print_net(cfg);
 }

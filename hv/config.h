@@ -89,7 +89,8 @@ struct config {
 	bool resume;                     /* start from the snapshot module (SNAPSHOT_MODULE_ROLE) */
 	u32 migrate_ip;                  /* migrate=: the destination, host order; 0: off */
 	u16 migrate_port;
-	u32 migrate_after;               /* guest seconds before the migration starts */
+	u64 migrate_at;                  /* migrate_after=: guest ns, or guest-caused exits */
+	bool migrate_at_exits;           /* exits:N: connect at once, stun at exit N */
 	enum dirty_track_choice dirty_track; /* the migration's dirty-page tracking */
 	u16 incoming_port;               /* incoming=: receive the guest on this port; 0: off */
 	enum incoming_fault incoming_fault; /* incoming_fault=: misbehave on purpose */

@@ -29,7 +29,10 @@
 #include "proto/migrate_proto.h"
 
 #define WAIT_SOURCE_NS (600 * NS_PER_SEC)   /* for a source to connect */
-#define SILENCE_NS (10 * NS_PER_SEC)        /* a source that stopped sending */
+/* A source that stopped sending. Generous: a source under Bochs on a
+ * loaded machine runs at a tenth of real time or less, and its clock, not
+ * ours, paces what it sends. */
+#define SILENCE_NS (30 * NS_PER_SEC)
 #define REPLY_MAX (MIG_FRAME_HDR + MIG_REASON_MAX + 16)
 #define HOLDS_FRAME_MAX (16u << 10)         /* bytes of one HOLDS frame */
 #define OUT_CAP (HOLDS_FRAME_MAX + 4 * REPLY_MAX)

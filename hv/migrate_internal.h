@@ -50,6 +50,7 @@ struct mig_figures {
 	u64 enc_bytes[PAGE_ENC_COUNT];
 	u64 stun_cycles;                  /* guest held: the last pages to GO acknowledged */
 	u64 stun_pages;                   /* pages sent while it was held */
+	u64 stun_first;                   /* of them, first copies (a stun in round 0) */
 	u64 stun_dirty;                   /* dirtied in the last round (found at the stun) */
 	u64 stun_unconfirmed;             /* stun pages with a copy sent whole: no feedback yet */
 	u64 start_ns, end_ns;

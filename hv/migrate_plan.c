@@ -83,7 +83,7 @@ void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan 
 		       const struct dirty_log_stats *d, const struct mig_history *h)
 {
 	u64 resent = f->pages - p->npages; /* pages after round 0's whole copy */
-	u64 share = share_x1000(f->stun_pages, resent);
+	u64 share = share_x1000(f->stun_pages - f->stun_first, resent);
 
 	for (unsigned k = 0; k < PAGE_ENC_COUNT; k++)
 		if (f->enc_pages[k])
@@ -110,9 +110,10 @@ void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan 
 		       "whole for want of feedback (%llu of them at the stun)\n", h->fb_confirmed,
 		       h->fb_stale, h->fb_mismatched, h->based, h->unconfirmed, f->stun_unconfirmed);
 	console_printf("migration: summary: rounds %u, pages %llu, bytes %llu (RAM %llu), "
-		       "stun %llu cycles, %llu pages (%llu.%llu%% of the pages sent again), "
-		       "%llu ms in all, pre-copy ended: %s\n",
+		       "stun %llu cycles, %llu pages (%llu.%llu%% of the pages sent again; "
+		       "%llu first copies), %llu ms in all, pre-copy ended: %s\n",
 		       f->rounds, f->pages, f->bytes, p->npages * PAGE_CODEC_PAGE, f->stun_cycles,
-		       f->stun_pages, share / 10, share % 10, (f->end_ns - f->start_ns) / 1000000,
+		       f->stun_pages, share / 10, share % 10, f->stun_first,
+		       (f->end_ns - f->start_ns) / 1000000,
 		       p->why ? p->why : "-");
 }

@@ -8,6 +8,14 @@
  * whether another round is worth it; if not, the run loop stuns the guest
  * at the next moment it can be saved and the rest is sent with the guest
  * held.
+ *
+ * With migrate_after=exits:N the moment of the stun is fixed instead: the
+ * source connects at once, runs rounds while the guest runs (after
+ * convergence, one round per ROUND_GAP_NS, which also keeps the
+ * destination hearing from it), and stuns the guest at its Nth
+ * guest-caused exit, waiting there for the destination if it has not
+ * accepted yet. Any guest, however short its run, is then migrated at a
+ * deterministic point.
  */
 #include "hv/migrate.h"
 
@@ -34,14 +42,16 @@
 #define REPLY_TIMEOUT_NS (30 * NS_PER_SEC)    /* for ACCEPT, READY, GO's ACK */
 #define SILENCE_NS (5 * NS_PER_SEC)           /* bytes unacknowledged this long: gone */
 #define PAGES_FRAME_MAX (64u << 10)           /* bytes of one PAGES frame */
+#define PAGES_FRAME_SPAN 2048                 /* pages one PAGES frame looks at, at most */
 #define REPLY_FRAME_CAP (MIG_FRAME_HDR + MIG_PAYLOAD_MAX) /* HOLDS may be large */
 #define MISMATCHES_SHOWN 4                    /* mismatched pages logged one by one */
 #define STATE_MAX (MIG_PAYLOAD_MAX - 64)      /* the snapshot without RAM */
 #define COPY_BUDGET_BYTES (8u << 20)          /* copies of hot pages kept for deltas */
+#define ROUND_GAP_NS (NS_PER_SEC / 5)          /* exits:N, converged: between rounds */
 
 enum phase {
 	MS_OFF,        /* no migrate= */
-	MS_WAITING,    /* for migrate_after */
+	MS_WAITING,    /* for migrate_after=SECONDS */
 	MS_CONNECTING, /* the link, then HELLO and its ACCEPT */
 	MS_PRECOPY,    /* rounds while the guest runs */
 	MS_STUN,       /* converged: stun at the next quiescent moment */
@@ -54,7 +64,10 @@ static struct {
 	struct vm *vm;
 	u32 ip;
 	u16 port;
-	u64 at_ns;
+	u64 at_ns;         /* migrate_after=SECONDS */
+	u64 at_exits;      /* migrate_after=exits:N; 0: the plan decides the stun */
+	bool rounds_begun; /* ACCEPT came and round 0 began */
+	u64 round_end_ns;  /* when the last round ended */
 	struct snap_identity id;
 	struct mig_link link;
 	struct mig_encoder enc;
@@ -156,14 +169,18 @@ static bool held_back(u64 p, bool stunned)
 
 /* Encodes the next pages of the round's set into one PAGES frame (a delta
  * against the destination's copy where the history kept one and the
- * destination confirmed holding it); false when
- * the set has nothing more to send now. */
+ * destination confirmed holding it, or none); false once the whole set
+ * was looked at. A frame looks at no more than
+ * PAGES_FRAME_SPAN pages: zero pages take a byte each, and a frame that
+ * waited for 64 KiB of them would scan all of RAM first (seconds in an
+ * emulator) while the destination hears nothing. */
 static bool build_pages_frame(u32 round, bool stunned)
 {
 	int added = 0;
+	u64 end = MIN(ms.npages, ms.cursor + PAGES_FRAME_SPAN);
 
 	mig_pages_begin(&ms.enc, round, tx, MIN(sizeof(tx), PAGES_FRAME_MAX));
-	for (; ms.cursor < ms.npages; ms.cursor++) {
+	for (; ms.cursor < end; ms.cursor++) {
 		const u8 *page;
 		size_t n;
 
@@ -179,7 +196,7 @@ static bool build_pages_frame(u32 round, bool stunned)
 		added++;
 	}
 	tx_frame(mig_pages_finish(&ms.enc));
-	return added > 0;
+	return added > 0 || ms.cursor < ms.npages;
 }
 
 /* The round ran out of pages to send: the pages dirtied meanwhile join
@@ -199,10 +216,18 @@ static void end_round(void)
 	r = (struct mig_round){ ms.plan.round, ms.plan.round_pages, left };
 	tx_frame(mig_encode_round(&ms.enc, &r, tx, sizeof(tx)));
 	mig_decoder_expect_holds(&ms.replies, ms.npages, r.round + 1);
-	mig_plan_round_end(&ms.plan, left, ms.link.bytes_acked, time_now_ns());
+	ms.round_end_ns = time_now_ns();
+	mig_plan_round_end(&ms.plan, left, ms.link.bytes_acked, ms.round_end_ns);
 	ms.cursor = 0;
-	if (ms.plan.converged)
+	if (ms.plan.converged && !ms.at_exits)
 		ms.phase = MS_STUN;
+}
+
+/* exits:N after convergence: the next round waits ROUND_GAP_NS, so that
+ * an idle guest does not make rounds of nothing back to back. */
+static bool next_round_waits(void)
+{
+	return ms.at_exits && ms.plan.converged && time_now_ns() - ms.round_end_ns < ROUND_GAP_NS;
 }
 
 /* Keeps TCP's send buffer full with the round's pages (pre-copy). */
@@ -215,6 +240,8 @@ static void precopy_fill(void)
 			ms.plan.round_pages += ms.fig.pages - before;
 			continue;
 		}
+		if (next_round_waits())
+			return;
 		end_round();
 	}
 }
@@ -238,7 +265,10 @@ int migrate_init(struct vm *vm, const struct boot_info *bi, const struct config 
 	ms.vm = vm;
 	ms.ip = cfg->migrate_ip;
 	ms.port = cfg->migrate_port;
-	ms.at_ns = (u64)cfg->migrate_after * NS_PER_SEC;
+	if (cfg->migrate_at_exits)
+		ms.at_exits = cfg->migrate_at;
+	else
+		ms.at_ns = cfg->migrate_at;
 	snapshot_identity(bi, cfg, &ms.id);
 	ms.id.ram_size = vm->ram_size;
 	ms.npages = vm->ram_size / PAGE_SIZE;
@@ -282,17 +312,26 @@ static void start(void)
 	pr_info("migration: connecting to the destination");
 }
 
-/* ACCEPT came: every page is round 0's, and the dirty log starts now. */
-static void begin_precopy(void)
+/* ACCEPT came: every page is round 0's, and the dirty log starts now;
+ * false when it could not. */
+static bool begin_rounds(void)
 {
 	if (dirty_log_start(ms.vm)) {
 		fail("dirty-page tracking could not start (its reason is above)");
-		return;
+		return false;
 	}
 	memset(ms.set, 0xFF, bitmap_bytes(ms.npages));
 	if (ms.npages % 64)
 		ms.set[ms.npages / 64] = (1ULL << (ms.npages % 64)) - 1;
 	mig_plan_start(&ms.plan, ms.npages, time_now_ns());
+	ms.rounds_begun = true;
+	return true;
+}
+
+static void begin_precopy(void)
+{
+	if (!begin_rounds())
+		return;
 	ms.phase = MS_PRECOPY;
 	console_printf("migration: the destination accepted; sending %llu pages while the guest runs\n",
 		       ms.npages);
@@ -365,6 +404,26 @@ static bool ready_came(void)
 	return ms.ready;
 }
 
+static bool accept_came(void)
+{
+	return tx_flush() && ms.accepted;
+}
+
+/* exits:N came before the destination accepted: the guest waits for it,
+ * held, and round 0 is all sent in the stun. */
+static bool begin_rounds_stunned(void)
+{
+	if (ms.rounds_begun)
+		return true;
+	console_printf("migration: exit %llu reached before the destination accepted; the guest waits\n",
+		       ms.at_exits);
+	if (!stunned_until(accept_came, CONNECT_TIMEOUT_NS) || !begin_rounds())
+		return false;
+	console_printf("migration: the destination accepted; sending %llu pages with the guest held\n",
+		       ms.npages);
+	return true;
+}
+
 static bool all_acked(void)
 {
 	return tx_flush() && mig_link_drained(&ms.link);
@@ -393,6 +452,8 @@ static bool send_final(u32 round)
 
 	if (!stunned_until(tx_sent, REPLY_TIMEOUT_NS))
 		return false;
+	if (ms.plan.round == 0) /* the set: round 0's pages not sent yet */
+		ms.fig.stun_first = bitmap_count(ms.set, ms.npages);
 	ms.final_pages = true;
 	ms.fig.stun_unconfirmed = ms.hist.unconfirmed;
 	ms.fig.stun_dirty = dirty_log_harvest(ms.vm, ms.set);
@@ -418,7 +479,7 @@ static void stun(struct vm *vm)
 {
 	u64 start = rdtsc();
 
-	if (!send_final(ms.plan.round))
+	if (!begin_rounds_stunned() || !send_final(ms.plan.round))
 		return;
 	if (!send_stunned(mig_encode_empty(&ms.enc, MIG_GO, tx, sizeof(tx))) ||
 	    !stunned_until(all_acked, REPLY_TIMEOUT_NS))
@@ -432,9 +493,19 @@ static void stun(struct vm *vm)
 	vm_stop(vm, "migrated: the guest runs on at the destination");
 }
 
+/* exits:N: whether the guest reached its Nth guest-caused exit while
+ * the migration runs. */
+static bool stun_exit_reached(struct vm *vm)
+{
+	return ms.at_exits && (ms.phase == MS_CONNECTING || ms.phase == MS_PRECOPY) &&
+	       vm->stats.guest_caused_exits >= ms.at_exits;
+}
+
 void migrate_poll(struct vm *vm)
 {
-	if (ms.phase == MS_WAITING && vm_guest_ns(vm) >= ms.at_ns)
+	if (stun_exit_reached(vm))
+		ms.phase = MS_STUN;
+	if (ms.phase == MS_WAITING && (ms.at_exits || vm_guest_ns(vm) >= ms.at_ns))
 		start();
 	else if (ms.phase == MS_STUN && snap_vcpu_quiescent(vm))
 		stun(vm);
@@ -454,4 +525,6 @@ void migrate_report(void)
 	else if (ms.phase == MS_WAITING)
 		console_printf("migration: the guest ended before migrate_after=%llu s\n",
 			       ms.at_ns / NS_PER_SEC);
+	if (ms.at_exits && ms.phase == MS_FAILED)
+		console_printf("migration: the stun was asked for at exit %llu\n", ms.at_exits);
 }

@@ -6,13 +6,14 @@
 # listens on a free loopback port, the source connects), else through a
 # bxhub (Bochs' Ethernet hub; QEMU joins it with a dgram netdev).
 #
-#   scripts/migrate.sh --guest FILE [--guest-args "..."] --after SECONDS
+#   scripts/migrate.sh --guest FILE [--guest-args "..."] --after SECONDS|exits:N
 #                      [--from qemu|bochs] [--to qemu|bochs] [--nic e1000|virtio-net-pci]
 #                      [--timeout SECONDS] [--logs DIR]
 #                      [--kill-destination-after SECONDS]
 #                      [--kill-source-after SECONDS]
 #                      [--destination-guest-args "..."]
 #                      [--source-options "key=value ..."] [--destination-options "key=value ..."]
+#                      [--capture FILE]
 #
 # Standard output: the guest's console as the outside saw it across both
 # hosts: the source's bytes until the switch-over, then the destination's.
@@ -29,6 +30,9 @@
 # --source-options adds hypervisor options to the source's command line
 # (dirty_track=wp|ad|pml, log=debug, ...), --destination-options to the
 # destination's (incoming_fault=wrong_copy|false_report, ...).
+# --capture writes a QEMU instance's network traffic (the source's, else
+# the destination's) to FILE as a pcap: the migration stream both ways,
+# for test/bench/mig_pairs.c.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +44,7 @@ MIGRATE_PORT=9720
 LISTEN_WAIT_S=120
 
 guest="" guest_args="" after="" from=qemu to=qemu nic=e1000 timeout_s=300 logs=""
-kill_dest_after="" kill_source_after="" dest_guest_args="" source_options="" dest_options=""
+kill_dest_after="" kill_source_after="" dest_guest_args="" source_options="" dest_options="" capture=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -62,16 +66,33 @@ while [ $# -gt 0 ]; do
 	--destination-guest-args) dest_guest_args=$2; shift 2 ;;
 	--source-options) source_options=$2; shift 2 ;;
 	--destination-options) dest_options=$2; shift 2 ;;
+	--capture) capture=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "migrate.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 done
 [ -n "$guest" ] && [ -n "$after" ] || { echo "migrate.sh: --guest and --after are required" >&2; usage; }
 [ -f "$guest" ] || { echo "migrate.sh: no guest file '$guest'" >&2; exit 2; }
-case "$after" in '' | *[!0-9]*) echo "migrate.sh: --after takes whole seconds" >&2; exit 2 ;; esac
+case "$after" in
+exits:*[!0-9]* | exits: | exits:0) echo "migrate.sh: --after exits:N takes N > 0" >&2; exit 2 ;;
+exits:*) ;;
+'' | *[!0-9]*) echo "migrate.sh: --after takes whole seconds or exits:N" >&2; exit 2 ;;
+esac
 for e in "$from" "$to"; do
 	case "$e" in qemu | bochs) ;; *) echo "migrate.sh: --from and --to take qemu or bochs, not '$e'" >&2; exit 2 ;; esac
 done
+
+src_capture=() dest_capture=()
+if [ -n "$capture" ]; then
+	if [ "$from" = qemu ]; then
+		src_capture=(--capture "$capture")
+	elif [ "$to" = qemu ]; then
+		dest_capture=(--capture "$capture")
+	else
+		echo "migrate.sh: --capture needs QEMU at one end (Bochs has no capture)" >&2
+		exit 2
+	fi
+fi
 
 tmp_logs=""
 if [ -z "$logs" ]; then
@@ -130,7 +151,7 @@ dest_args=("${run_args[@]}")
 [ -n "$dest_guest_args" ] || dest_guest_args=$guest_args
 [ -z "$dest_guest_args" ] || dest_args+=(--guest-args "$dest_guest_args")
 
-start_instance "$logs/destination" --emu "$to" "${dest_args[@]}" \
+start_instance "$logs/destination" --emu "$to" "${dest_args[@]}" ${dest_capture[@]+"${dest_capture[@]}"} \
 	--netdev "$dest_netdev" \
 	--cmdline "selftest=off http=off ip=$DEST_IP incoming=$MIGRATE_PORT${dest_options:+ $dest_options}"
 dest_pid=$inst_pid
@@ -140,7 +161,7 @@ if ! wait_for_line "$logs/destination.stderr" '^migration: waiting for the sourc
 	exit 3
 fi
 
-start_instance "$logs/source" --emu "$from" "${run_args[@]}" \
+start_instance "$logs/source" --emu "$from" "${run_args[@]}" ${src_capture[@]+"${src_capture[@]}"} \
 	--netdev "$src_netdev" \
 	--cmdline "selftest=off http=off ip=$SOURCE_IP migrate=$DEST_IP:$MIGRATE_PORT migrate_after=$after${source_options:+ $source_options}"
 src_pid=$inst_pid

@@ -11,7 +11,7 @@
 #                  [--record LOG | --replay LOG [--trace SPEC --trace-out FILE]]
 #                  [--snapshot WHEN --snapshot-out FILE [--snapshot-then exit|continue]]
 #                  [--resume FILE]
-#                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]...
+#                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]... [--capture FILE]
 #
 # --record writes the guest's record/replay log to LOG; --replay runs the
 # guest from LOG (the same guest, arguments and modules must be given);
@@ -27,7 +27,8 @@
 # Bochs, where only e1000 exists, Bochs' slirp (the same 10.0.2.0/24
 # network) without one. Under either, "bxhub:PORT" makes the card session
 # PORT of a bxhub (Bochs' Ethernet hub): how Bochs reaches another
-# instance (scripts/migrate.sh).
+# instance (scripts/migrate.sh). --capture writes the first card's
+# traffic, both ways, to FILE as a pcap (QEMU only: its filter-dump).
 #
 # --efi-direct boots build/understudy.efi straight from an ESP folder under
 # OVMF, without GRUB: the folder holds it as \EFI\BOOT\BOOTX64.EFI (the
@@ -62,7 +63,7 @@ emu=auto uefi=0 efi_direct=0 efi_cfg="" cpu="" cmdline="" iso="" timeout_s="" co
 guest="" guest_args="" guest_args_set=0 initrd="" record="" replay="" trace="" trace_out=""
 snapshot="" snapshot_out="" snapshot_then="" resume=""
 guest_modules=()
-emu_nics=() emu_netdevs=()
+emu_nics=() emu_netdevs=() emu_capture=""
 
 usage() { sed -n '2,/^[^#]/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
@@ -92,6 +93,7 @@ while [ $# -gt 0 ]; do
 	--resume) resume=$2; shift 2 ;;
 	--nic) [ "$2" = none ] || emu_nics+=("$2"); shift 2 ;;
 	--netdev) emu_netdevs+=("$2"); shift 2 ;;
+	--capture) emu_capture=$2; shift 2 ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
@@ -119,6 +121,10 @@ if [ -n "$efi_cfg" ] && { [ "$efi_direct" = 0 ] || [ ! -f "$efi_cfg" ]; }; then
 	exit 2
 fi
 nic_error=$(check_nics "$emu") || { echo "run.sh: $nic_error" >&2; exit 2; }
+if [ -n "$emu_capture" ] && { [ "$emu" = bochs ] || [ "${#emu_nics[@]}" = 0 ]; }; then
+	echo "run.sh: --capture needs QEMU and a --nic" >&2
+	exit 2
+fi
 if [ -n "$guest" ] && [ ! -f "$guest" ]; then
 	echo "run.sh: no such guest '$guest'" >&2
 	exit 2

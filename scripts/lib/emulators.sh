@@ -106,7 +106,9 @@ check_nics() { # emu
 }
 
 # QEMU arguments for the cards: each a -netdev and a -device on it, with
-# romfile= empty so no iPXE option ROM is needed (or loaded).
+# romfile= empty so no iPXE option ROM is needed (or loaded). When the
+# caller sets emu_capture to a file, the first card's traffic (both ways)
+# is written to it as a pcap (QEMU's filter-dump).
 qemu_nic_args() {
 	local i spec id port mac
 	for i in ${emu_nics[@]+"${!emu_nics[@]}"}; do
@@ -119,6 +121,8 @@ qemu_nic_args() {
 		fi
 		id=$(echo "$spec" | sed -n -E 's/^(.*,)?id=([^,]+).*/\2/p')
 		printf '%s\n' -netdev "$spec" -device "${emu_nics[$i]},netdev=$id,romfile=$mac"
+		[ "$i" != 0 ] || [ -z "${emu_capture:-}" ] ||
+			printf '%s\n' -object "filter-dump,id=capture0,netdev=$id,file=$emu_capture"
 	done
 }
 

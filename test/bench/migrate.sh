@@ -6,14 +6,20 @@
 # sent again), bytes per page by encoding; then dirty tracking: the
 # mechanism the automatic choice (or dirty_track=) settled on and why, and
 # what each mechanism that tracked cost per epoch, measured, with the
-# prediction for the last epoch's dirty set. Every run must also end with the guest's native
-# output, else the bench fails.
+# prediction for the last epoch's dirty set; then, where one end is QEMU,
+# the page pairs of each run: its stream captured (migrate.sh --capture)
+# and taken apart by build/bench/mig_pairs, the bytes per page sent again
+# in the encoding the source chose, in each of ours, and in QEMU's XBZRLE
+# on the same (old, new) pairs, with QEMU's cache policy and on every pair
+# (docs/page-encoding.md). Every run must
+# also end with the guest's native output, else the bench fails.
 #   test/bench/migrate.sh [--rates "64 256 1024 0"] [--from qemu|bochs] [--to qemu|bochs]
 #                         [--dirty-track auto|wp|ad|pml]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 guest=$root/build/guests/dirty.elf
+pairs_bin=$root/build/bench/mig_pairs
 rates="64 256 1024 0"
 from=qemu to=qemu dirty_track=auto
 ARGS_BASE="pages=2048 hot=64"
@@ -34,6 +40,9 @@ while [ $# -gt 0 ]; do
 done
 [ -s "$guest" ] || fail "$guest is not built (make guests)"
 [ -s "$root/build/understudy.iso" ] || fail "build/understudy.iso is not built (make all)"
+[ -x "$pairs_bin" ] || fail "$pairs_bin is not built (make all)"
+capture=0
+[ "$from" != qemu ] && [ "$to" != qemu ] || capture=1
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -50,12 +59,14 @@ rounds_for() { # rate
 # One migration at rate (pages written per 10 ms tick; 0: unpaced).
 measure() { # rate
 	local args="$ARGS_BASE rounds=$(rounds_for "$1") rate=$1" out=$work/r$1 status
+	local capture_args=()
+	[ "$capture" = 0 ] || capture_args=(--capture "$out.pcap")
 	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 300 >"$out.native" 2>/dev/null ||
 		fail "the native run at rate $1 failed"
 	set +e
 	"$root/scripts/migrate.sh" --guest "$guest" --guest-args "$args" --after 1 \
 		--from "$from" --to "$to" --source-options "dirty_track=$dirty_track" \
-		--logs "$out.logs" >"$out.out" 2>"$out.err"
+		--logs "$out.logs" ${capture_args[@]+"${capture_args[@]}"} >"$out.out" 2>"$out.err"
 	status=$?
 	set -e
 	[ "$status" = 0 ] || fail "rate $1: exit status $status (see the logs: rerun scripts/migrate.sh)"
@@ -65,6 +76,24 @@ measure() { # rate
 		fail "rate $1: the console across both hosts differs from the native run"
 	row "$1" "$out.err"
 	dirty_row "$1" "$out.err" >>"$work/dirty"
+	[ "$capture" = 0 ] || pairs_row "$1" "$out.pcap" >>"$work/pairs"
+}
+
+# One run's page pairs from its capture: pages sent again, mean bytes per
+# page as the source chose and in each encoding, XBZRLE, the ratios, and
+# what the source chose.
+pairs_row() { # rate pcap
+	local res
+	[ -s "$2" ] || fail "rate $1: no capture of the migration ($2)"
+	res=$("$pairs_bin" "$2" 2>&1) || fail "rate $1: mig_pairs: $res"
+	echo "$res" | awk -v r="$1" '
+		/^ *resent / { getline; row = $0 }
+		/^chosen by the source:/ { sub(/^chosen by the source: /, ""); chosen = $0 }
+		/^xbzrle:/ { sub(/^xbzrle: /, ""); x = $0 }
+		END {
+			if (row == "") exit 1
+			printf "%-6s %s  | %s | xbzrle: %s\n", r, row, chosen, x
+		}' || fail "rate $1: no table in mig_pairs' output"
 }
 
 # One run's dirty tracking: the mechanism chosen and why, then per
@@ -111,3 +140,16 @@ echo
 echo "dirty tracking: the mechanism in use at the end and why; each mechanism's measured cycles per epoch"
 printf '%-6s %-18s %6s %8s  %-42s | %s\n' rate mechanism epochs switches why "cost per mechanism"
 cat "$work/dirty"
+if [ "$capture" = 1 ]; then
+	echo
+	echo "page pairs: every page sent again, mean bytes per page: as the source sent it, in each of our"
+	echo "encodings and the best against every earlier copy; QEMU's XBZRLE with its cache policy"
+	echo "(xbzrle: a page is cached from its first send after round 0) and on every pair (xbzrle-all)"
+	printf '%-6s %8s %8s %8s %8s %9s %8s %8s %8s %9s %10s %7s  | %s\n' rate resent chosen raw lz4 \
+		xor-zrun xor-lz4 best xbzrle x/chosen xbzrle-all xa/best \
+		"chosen by the source (B/page) | xbzrle's pages"
+	cat "$work/pairs"
+else
+	echo
+	echo "page pairs: not measured (no QEMU end to capture the stream)"
+fi

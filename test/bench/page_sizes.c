@@ -1,4 +1,4 @@
-// sources: proto/page_codec.c
+// sources: proto/page_codec.c test/bench/page_cost.c test/bench/xbzrle.c
 /*
  * Bytes per page for each of Understudy's page encodings (proto/page_codec.c)
  * side by side with QEMU's XBZRLE encoding of the same page pairs
@@ -14,15 +14,14 @@
  * images) and changed as that way says, deterministically; each (old, new)
  * pair is encoded every way and the mean bytes per page are printed.
  *
- * XBZRLE is computed here as QEMU defines it (migration/xbzrle.c and
- * save_xbzrle_page in migration/ram.c): runs of equal and of differing
- * bytes between the cached old page and the new one, each run length in
- * ULEB128, the differing bytes copied from the new page, the last equal
- * run left out; it gives up ("overflow": the page goes whole, 4096 bytes)
- * when the encoding would pass 4096 bytes, and an unchanged page costs 0.
- * A sent page costs its encoding plus the ENCODING_FLAG_XBZRLE byte and
- * the be16 length (QEMU's xbzrle_counters.bytes); neither side here counts
- * the per-page address (QEMU's 8-byte page header, our page-number varint).
+ * XBZRLE is computed as QEMU defines it (test/bench/xbzrle.c): runs of
+ * equal and of differing bytes between the cached old page and the new
+ * one; it gives up ("overflow": the page goes whole, 4096 bytes) when the
+ * encoding would pass 4096 bytes, an unchanged page costs 0 and a zero page
+ * QEMU's 1-byte zero-page record. A sent page costs its encoding plus the
+ * ENCODING_FLAG_XBZRLE byte and the be16 length (QEMU's
+ * xbzrle_counters.bytes); neither side here counts the per-page address
+ * (QEMU's 8-byte page header, our page-number varint).
  * Every XBZRLE encoding is decoded again and checked against the new page.
  */
 #include <stdio.h>
@@ -30,110 +29,21 @@
 #include <string.h>
 
 #include "proto/page_codec.h"
+#include "test/bench/page_cost.h"
+#include "test/bench/xbzrle.h"
 
 #define PG PAGE_CODEC_PAGE
-#define XBZRLE_OVERFLOW (-1)
 
-/* --- XBZRLE, as QEMU defines it ---------------------------------------------- */
-
-static int uleb_put(u8 *p, u32 v)
-{
-	int n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (u8)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (u8)v;
-	return n;
-}
-
-/* The encoding of new against old into dst (dlen bytes): its length, 0
- * for an unchanged page, XBZRLE_OVERFLOW when it passes dlen. The same
- * checks as QEMU's encoder make the same overflow decisions. */
-static int xbzrle_encode(const u8 *old, const u8 *new, u8 *dst, int dlen)
-{
-	int i = 0, d = 0;
-
-	while (i < PG) {
-		int z = 0, nz = 0, start;
-
-		if (d + 2 > dlen)
-			return XBZRLE_OVERFLOW;
-		while (i < PG && old[i] == new[i]) {
-			z++;
-			i++;
-		}
-		if (z == PG)
-			return 0;
-		if (i == PG)
-			return d; /* the last equal run is left out */
-		d += uleb_put(dst + d, (u32)z);
-		if (d + 2 > dlen)
-			return XBZRLE_OVERFLOW;
-		start = i;
-		while (i < PG && old[i] != new[i]) {
-			nz++;
-			i++;
-		}
-		d += uleb_put(dst + d, (u32)nz);
-		if (d + nz > dlen)
-			return XBZRLE_OVERFLOW;
-		memcpy(dst + d, new + start, (size_t)nz);
-		d += nz;
-	}
-	return d;
-}
-
-/* Applies an XBZRLE encoding to page (the old copy): 0, or -1. */
-static int xbzrle_decode(const u8 *src, int slen, u8 *page)
-{
-	int i = 0, d = 0;
-
-	while (i < slen) {
-		u32 count = 0, shift = 0;
-		u8 b;
-
-		for (int which = 0; which < 2; which++) {
-			count = 0;
-			shift = 0;
-			do {
-				if (i >= slen || shift > 14)
-					return -1;
-				b = src[i++];
-				count |= (u32)(b & 0x7F) << shift;
-				shift += 7;
-			} while (b & 0x80);
-			if (which == 0) {
-				d += (int)count;
-			} else {
-				if (!count || d + (int)count > PG || i + (int)count > slen)
-					return -1;
-				memcpy(page + d, src + i, count);
-				d += (int)count;
-				i += (int)count;
-			}
-		}
-	}
-	return 0;
-}
-
-/* Bytes XBZRLE sends for the pair, as QEMU counts them. */
+/* Bytes QEMU sends for the pair (test/bench/xbzrle.h). */
 static size_t xbzrle_bytes(const u8 *old, const u8 *new)
 {
-	static u8 enc[PG], check[PG];
-	int n = xbzrle_encode(old, new, enc, PG);
+	long n = xbzrle_qemu_bytes(old, new);
 
-	if (n == XBZRLE_OVERFLOW)
-		return PG;
-	if (n == 0)
-		return 0;
-	memcpy(check, old, PG);
-	if (xbzrle_decode(enc, n, check) || memcmp(check, new, PG)) {
+	if (n < 0) {
 		fprintf(stderr, "page_sizes: XBZRLE round trip failed\n");
 		exit(1);
 	}
-	return (size_t)n + 1 + 2; /* ENCODING_FLAG_XBZRLE, be16 length */
+	return (size_t)n;
 }
 
 /* --- the guest memory and the ways pages change ------------------------------------ */
@@ -267,21 +177,9 @@ enum { COL_RAW, COL_LZ4, COL_ZRUN, COL_XLZ4, COL_BEST, COL_XBZRLE, COLS };
 
 static struct page_codec_work work;
 
-/* Bytes of kind for the pair, checked by decoding it again. */
 static size_t ours(unsigned kind, const u8 *old, const u8 *new)
 {
-	static u8 out[PAGE_CODEC_MAX], back[PG];
-	const char *why;
-	int n = kind == PAGE_ENC_COUNT ? (int)page_encode(new, old, out, &work)
-				       : page_encode_as(kind, new, old, out, &work);
-
-	if (n < 0)
-		return PAGE_CODEC_MAX; /* larger than RAW: RAW is what would go */
-	if (page_decode(out, (size_t)n, old, back, &work, &why) != n || memcmp(back, new, PG)) {
-		fprintf(stderr, "page_sizes: %s round trip failed\n", page_enc_name(kind));
-		exit(1);
-	}
-	return (size_t)n;
+	return page_cost(kind, old, new, &work);
 }
 
 static void measure(const struct scenario *s, size_t pairs)

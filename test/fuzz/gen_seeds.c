@@ -18,6 +18,7 @@
 #include "test/unit/linux_image_builder.h"
 #include "test/unit/mb2_builder.h"
 #include "test/unit/mig_builder.h"
+#include "test/unit/pcap_builder.h"
 #include "test/unit/snap_builder.h"
 
 static const char *out_dir = "test/fuzz/corpus";
@@ -324,6 +325,32 @@ static void seed_migrate(void)
 	write_seed("migrate", "small_guest_many_frames", buf, 1 + n);
 }
 
+/* That stream captured (fuzz_pcap_tcp: mode 0, then a pcap), little- and
+ * big-endian, in 1460-byte segments, one retransmitted; and a stream for
+ * the round trip (mode 0x80 and up). */
+static void seed_pcap_tcp(void)
+{
+	static struct pcap_builder pb;
+	static u8 stream[MB_STREAM_MAX], seed[1 + PB_MAX];
+	size_t n = mb_build(stream, sizeof(stream), MIG_FRAME_HDR + MIG_PAYLOAD_MAX);
+
+	for (int be = 0; be < 2; be++) {
+		pb_init(&pb, be, PCAP_LINKTYPE_ETHERNET);
+		pb_stream(&pb, 50000, 9720, 1000, stream, n, 1460);
+		pb_segment(&pb, 50000, 9720, 1001 + 1460, TCP_FLAG_ACK, stream + 1460, 1460);
+		if (!n || pb.len > PB_MAX) {
+			fprintf(stderr, "gen_seeds: capture not built\n");
+			exit(1);
+		}
+		seed[0] = 0; /* the mode: a capture */
+		memcpy(seed + 1, pb.buf, pb.len);
+		write_seed("pcap_tcp", be ? "migration_big_endian" : "migration", seed, 1 + pb.len);
+	}
+	stream[0] = 0x8B;
+	memcpy(stream + 1, "USTDYMIG stream bytes", 21);
+	write_seed("pcap_tcp", "roundtrip", stream, 22);
+}
+
 /* The destination's replies (fuzz_migrate_replies: a split byte, the
  * rounds the source ended, then the stream): ACCEPT, HOLDS of rounds 0
  * (in two frames) and 1, READY; and a REFUSE alone. */
@@ -404,6 +431,7 @@ int main(int argc, char **argv)
 	seed_snapshot();
 	seed_page_codec();
 	seed_migrate();
+	seed_pcap_tcp();
 	seed_migrate_replies();
 	return 0;
 }

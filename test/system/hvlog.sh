@@ -17,21 +17,11 @@ if [ ! -x "$hvlog" ]; then
 	exit 0
 fi
 
-# hv_case NAME STATUS CMD... -- PATTERN...: runs CMD; PASS when it exits
-# with STATUS and its output (stdout and stderr) matches every PATTERN
-# (a PATTERN starting with '!' must match no line).
+# hv_case NAME STATUS CMD... -- PATTERN...: tool_case for hvlog_NAME.
 hv_case() {
-	local name=hvlog_$1 want=$2
-	shift 2
-	local cmd=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do cmd+=("$1"); shift; done
-	[ $# -gt 0 ] && shift
-	local log=$results/$name.log status
-	set +e
-	"${cmd[@]}" >"$log" 2>"$log.stderr"
-	status=$?
-	set -e
-	check_console "$name" "$log" "$status" "$want" "$@"
+	local name=hvlog_$1
+	shift
+	tool_case "$name" "$@"
 }
 
 # same NAME A B: PASS when files A and B are byte for byte the same.

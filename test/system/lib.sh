@@ -48,6 +48,23 @@ check_console() {
 	echo "PASS: $name"
 }
 
+# tool_case NAME STATUS CMD... -- PATTERN...: runs a host tool; PASS when
+# it exits with STATUS and its output (stdout and stderr) matches every
+# PATTERN (a PATTERN starting with '!' must match no line).
+tool_case() {
+	local name=$1 want=$2
+	shift 2
+	local cmd=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do cmd+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	local log=$results/$name.log status
+	set +e
+	"${cmd[@]}" >"$log" 2>"$log.stderr"
+	status=$?
+	set -e
+	check_console "$name" "$log" "$status" "$want" "$@"
+}
+
 # guest_case NAME [--cpu MODEL] [--emu EMU] -- GUEST.elf [--args "..."] [--module "FILE words"]...
 #            [--initrd FILE]
 # Runs the guest natively under QEMU (the reference; with --cpu MODEL too

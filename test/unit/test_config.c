@@ -317,6 +317,30 @@ static void test_snapshot_options(void **state)
 	assert_int_equal(parse(&cfg, "resume=on rr=replay"), 0);
 }
 
+/* migrate_after=SECONDS|after:SECONDS|exits:N: a moment in guest time, or
+ * the guest-caused exit at which the migration stuns the guest. */
+static void test_migrate_after(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "migrate_after=3"), 0);
+	assert_false(cfg.migrate_at_exits);
+	assert_int_equal(cfg.migrate_at, 3000000000ULL);
+	assert_int_equal(parse(&cfg, "migrate_after=after:2"), 0);
+	assert_int_equal(cfg.migrate_at, 2000000000ULL);
+	assert_int_equal(parse(&cfg, "migrate_after=0"), 0);
+	assert_int_equal(cfg.migrate_at, 0);
+	assert_int_equal(parse(&cfg, "migrate_after=exits:600"), 0);
+	assert_true(cfg.migrate_at_exits);
+	assert_int_equal(cfg.migrate_at, 600);
+	assert_int_equal(parse(&cfg, "migrate_after=exits:0"), 1);
+	assert_int_equal(parse(&cfg, "migrate_after=exits:"), 1);
+	assert_int_equal(parse(&cfg, "migrate_after=soon"), 1);
+	assert_captured("migrate_after: invalid value 'soon'");
+	assert_int_equal(parse(&cfg, "migrate_after=4294967296"), 1);
+}
+
 static void test_guest_console(void **state)
 {
 	static const struct {
@@ -628,6 +652,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_defaults),
 		T(test_snapshot_options),
+		T(test_migrate_after),
 		T(test_empty_and_null),
 		T(test_log_level),
 		T(test_selftest),
