@@ -47,6 +47,7 @@ static const char *const rr_sink_names[] = { "com3", "com4", "tcp", NULL };
 static const char *const tbit_names[] = { "auto", "on", "off", NULL };
 static const char *const nettest_names[] = { "off", "arp", "server", "client", NULL };
 static const char *const dirty_track_names[] = { "auto", "wp", "ad", "pml", NULL };
+static const char *const incoming_fault_names[] = { "none", "wrong_copy", "false_report", NULL };
 static const char *const snapshot_then_names[] = { "exit", "continue", NULL };
 static const char *const snapshot_sink_names[] = { "com3", "tcp", NULL };
 
@@ -102,6 +103,8 @@ static const struct option options[] = {
 	    "auto|wp|ad|pml: a migration's dirty-page tracking (auto: the cheapest measured)"),
 	OPT("incoming", OPT_PORT, incoming_port, NULL,
 	    "off, or the TCP port 1..65535 to receive a migrating guest on instead of booting it"),
+	OPT("incoming_fault", OPT_ENUM, incoming_fault, incoming_fault_names,
+	    "none|wrong_copy|false_report: a destination that misbehaves on purpose (tests)"),
 };
 #undef OPT
 

@@ -17,6 +17,13 @@ enum fault_test {
 	FAULT_TEST_ENTRY, /* give the guest a state VM entry must refuse */
 };
 
+/* incoming_fault=: a destination that misbehaves on purpose (tests). */
+enum incoming_fault {
+	INCOMING_FAULT_NONE,
+	INCOMING_FAULT_WRONG_COPY,   /* alters its copy of a page round 1 sent */
+	INCOMING_FAULT_FALSE_REPORT, /* reports holding a page round 1 did not send */
+};
+
 enum guest_console {
 	GUEST_CONSOLE_AUTO, /* COM2 when the machine has one, else COM1 */
 	GUEST_CONSOLE_COM1,
@@ -89,6 +96,7 @@ struct config {
 	bool migrate_at_exits;           /* exits:N: connect at once, stun at exit N */
 	enum dirty_track_choice dirty_track; /* the migration's dirty-page tracking */
 	u16 incoming_port;               /* incoming=: receive the guest on this port; 0: off */
+	enum incoming_fault incoming_fault; /* incoming_fault=: misbehave on purpose */
 };
 
 #define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */

@@ -3,7 +3,9 @@
  * loaded as for a boot, so the VM has the identity a source's HELLO must
  * match; then, instead of starting the guest, the destination listens.
  * Pages land in guest RAM as they come (the guest is not running, and a
- * later round's copy replaces an earlier one); the vCPU and device state
+ * later round's copy replaces an earlier one); after each round the
+ * source ends, the destination reports the hash of each page the round
+ * sent it (HOLDS, migrate_holds.c); the vCPU and device state
  * is kept aside and checked when DONE arrives; READY tells the source so;
  * GO applies the state and the guest resumes here. A stream refused, a
  * source that goes away or falls silent before GO: the destination says
@@ -17,7 +19,9 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/time.h"
 #include "errno.h"
+#include "bitops.h"
 #include "hv/config.h"
+#include "hv/migrate_holds.h"
 #include "hv/snapshot.h"
 #include "log.h"
 #include "net/migrate/mig_link.h"
@@ -30,6 +34,8 @@
  * ours, paces what it sends. */
 #define SILENCE_NS (30 * NS_PER_SEC)
 #define REPLY_MAX (MIG_FRAME_HDR + MIG_REASON_MAX + 16)
+#define HOLDS_FRAME_MAX (16u << 10)         /* bytes of one HOLDS frame */
+#define OUT_CAP (HOLDS_FRAME_MAX + 4 * REPLY_MAX)
 
 static struct {
 	struct vm *vm;
@@ -38,8 +44,11 @@ static struct {
 	struct mig_encoder enc;
 	struct mig_decoder dec;
 	struct mig_hello hello;
+	struct mig_holds holds;
+	size_t out_len, out_pos;  /* frames queued for the source in out */
 	size_t state_len;
 	u64 pages;
+	enum incoming_fault fault;
 	bool go;
 	const char *failure;
 } md;
@@ -47,16 +56,46 @@ static struct {
 static u8 frame_buf[MIG_FRAME_HDR + MIG_PAYLOAD_MAX];
 static u8 state_buf[MIG_PAYLOAD_MAX];
 static struct page_codec_work work;
+static u8 out[OUT_CAP];
 
-/* A reply to the source (a few bytes: TCP always has room for them). */
+/* Hands the queued frames to TCP as it has room; true once all are. */
+static bool out_flush(void)
+{
+	if (!mig_link_push(&md.link, out, md.out_len, &md.out_pos))
+		return false;
+	md.out_len = md.out_pos = 0;
+	return true;
+}
+
+/* A reply to the source, queued after what is queued already (a HOLDS
+ * frame is built only into an empty queue, so a reply always has room). */
 static void reply(u8 type, const char *reason)
 {
-	u8 out[REPLY_MAX];
-	int n = type == MIG_REFUSE ? mig_encode_refuse(&md.enc, reason, out, sizeof(out))
-				   : mig_encode_empty(&md.enc, type, out, sizeof(out));
+	int n = type == MIG_REFUSE
+			? mig_encode_refuse(&md.enc, reason, out + md.out_len, sizeof(out) - md.out_len)
+			: mig_encode_empty(&md.enc, type, out + md.out_len, sizeof(out) - md.out_len);
 
 	if (n > 0)
-		mig_link_send(&md.link, out, (size_t)n);
+		md.out_len += (size_t)n;
+	out_flush();
+}
+
+/* The next HOLDS frame of the report once the last one is acknowledged
+ * (the feedback keeps at most one frame in flight, so that it never
+ * crowds the pages' way or a slow NIC's receive ring), until READY: the
+ * source takes none after it. */
+static void send_holds(void)
+{
+	int n;
+
+	if (!out_flush() || !mig_link_drained(&md.link) || md.enc.ready_sent ||
+	    md.enc.refuse_sent || md.failure)
+		return;
+	n = mig_holds_build(&md.holds, &md.enc, md.vm->ram, out, HOLDS_FRAME_MAX);
+	if (n > 0) {
+		md.out_len = (size_t)n;
+		out_flush();
+	}
 }
 
 /* Stops taking the stream; the source is told why when it can be. */
@@ -89,6 +128,36 @@ static u8 *on_page_buffer(void *ctx, u64 pfn)
 static int on_page(void *ctx, u64 pfn, unsigned enc, size_t enc_len)
 {
 	md.pages++;
+	mig_holds_page(&md.holds, pfn);
+	return 0;
+}
+
+/* incoming_fault= at the end of round 1: the first page the round sent
+ * altered here (a wrong copy: the source must send it again), or the
+ * first page it did not send reported as held (a false report: the source
+ * must give up). */
+static void inject_fault(void)
+{
+	bool wrong = md.fault == INCOMING_FAULT_WRONG_COPY;
+
+	for (u64 p = 0; p < md.holds.npages; p++) {
+		if (bitmap_test(md.holds.received, p) != wrong)
+			continue;
+		if (wrong)
+			md.vm->ram[p * PAGE_SIZE] ^= 0x5A;
+		else
+			mig_holds_page(&md.holds, p);
+		console_printf("migration: incoming_fault=%s: page %llu\n",
+			       wrong ? "wrong_copy" : "false_report", p);
+		return;
+	}
+}
+
+static int on_round(void *ctx, const struct mig_round *r)
+{
+	if (md.fault != INCOMING_FAULT_NONE && r->round == 1)
+		inject_fault();
+	mig_holds_round_end(&md.holds, r->round);
 	return 0;
 }
 
@@ -123,6 +192,7 @@ static const struct mig_ops ops = {
 	.hello = on_hello,
 	.page_buffer = on_page_buffer,
 	.page = on_page,
+	.round = on_round,
 	.state = on_state,
 	.done = on_done,
 	.reply = on_go,
@@ -168,6 +238,7 @@ static const char *receive(void)
 		net_poll();
 		if (md.go)
 			break;
+		send_holds();
 		now = time_now_ns();
 		mig_link_poll(&md.link, now);
 		if ((why = wait_ends(now, listen_ns)))
@@ -180,14 +251,22 @@ static const char *receive(void)
 int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	const char *why;
+	void *holds_mem;
 	int err;
 
 	if (!cfg->incoming_port)
 		return 0;
 	memset(&md, 0, sizeof(md));
 	md.vm = vm;
+	md.fault = cfg->incoming_fault;
 	snapshot_identity(bi, cfg, &md.id);
 	md.id.ram_size = vm->ram_size;
+	holds_mem = page_alloc_bytes(mig_holds_bytes(vm->ram_size / PAGE_SIZE));
+	if (!holds_mem) {
+		pr_err("migration: no memory for the report of the pages held");
+		return -ENOMEM;
+	}
+	mig_holds_init(&md.holds, vm->ram_size / PAGE_SIZE, holds_mem);
 	mig_encoder_init(&md.enc);
 	mig_decoder_init(&md.dec, MIG_TO_DESTINATION, &ops, NULL, frame_buf, sizeof(frame_buf), &work);
 	if ((err = mig_link_listen(&md.link, cfg->incoming_port, on_rx, NULL, NULL))) {
@@ -199,13 +278,16 @@ int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct con
 	why = receive();
 	if (!why && snapshot_apply_state(vm, state_buf, md.state_len, &md.id))
 		why = "the vCPU and device state could not be applied";
+	out_flush(); /* a REFUSE queued behind a HOLDS frame */
 	mig_link_close(&md.link, NULL);
 	if (why) {
 		console_printf("migration: incoming migration failed: %s; what was received is "
 			       "discarded and the guest does not run here\n", why);
 		return -EIO;
 	}
-	console_printf("migration: resuming the guest migrated from %s (%llu pages in %u rounds)\n",
-		       md.hello.backend, md.pages, md.dec.round + 1);
+	console_printf("migration: resuming the guest migrated from %s (%llu pages in %u rounds); "
+		       "reported holding %llu pages in %llu HOLDS frames, %llu not reported (the next "
+		       "round came first)\n", md.hello.backend, md.pages, md.dec.round + 1,
+		       md.holds.reported, md.holds.frames, md.holds.dropped + md.holds.left);
 	return 0;
 }

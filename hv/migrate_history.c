@@ -4,12 +4,15 @@
 #include <string.h>
 
 #include "bitops.h"
+#include "compiler.h"
+#include "hash.h"
 
 #define HOT_MASK ((1u << MIG_HIST_HOT_EPOCHS) - 1)
 
 u64 mig_history_bytes(u64 npages, u32 slots)
 {
-	return npages * (sizeof(u8) + sizeof(u32)) + (u64)slots * (sizeof(u64) + MIG_HIST_PAGE);
+	return npages * (3 * sizeof(u8) + sizeof(u32) + sizeof(u64)) +
+	       (u64)slots * (sizeof(u64) + MIG_HIST_PAGE);
 }
 
 void mig_history_init(struct mig_history *h, u64 npages, u32 slots, void *mem)
@@ -23,10 +26,16 @@ void mig_history_init(struct mig_history *h, u64 npages, u32 slots, void *mem)
 	p += (u64)slots * MIG_HIST_PAGE;
 	h->slot_page = (u64 *)p;
 	p += (u64)slots * sizeof(u64);
+	h->sent_hash = (u64 *)p;
+	p += npages * sizeof(u64);
 	h->slot_of = (u32 *)p;
 	p += npages * sizeof(u32);
 	h->epochs = p;
+	h->sent_round = p + npages;
+	h->confirmed = p + 2 * npages;
 	memset(h->epochs, 0, npages);
+	memset(h->sent_round, MIG_HIST_NEVER, npages);
+	memset(h->confirmed, 0, npages);
 	memset(h->slot_of, 0xFF, npages * sizeof(u32));
 	memset(h->slot_page, 0xFF, (u64)slots * sizeof(u64));
 }
@@ -75,12 +84,26 @@ static u32 find_slot(struct mig_history *h)
 	return MIG_HIST_NO_SLOT;
 }
 
-void mig_history_sent(struct mig_history *h, u64 p, const u8 *page)
+const u8 *mig_history_base(const struct mig_history *h, u64 p)
+{
+	const u8 *copy = mig_history_copy(h, p);
+
+	return copy && h->confirmed[p] ? copy : NULL;
+}
+
+void mig_history_sent(struct mig_history *h, u64 p, const u8 *page, u32 round)
 {
 	u32 s;
 
 	if (p >= h->npages)
 		return;
+	if (mig_history_copy(h, p)) {
+		h->based += h->confirmed[p];
+		h->unconfirmed += !h->confirmed[p];
+	}
+	h->sent_hash[p] = hash64(page, MIG_HIST_PAGE, 0);
+	h->sent_round[p] = (u8)MIN(round, MIG_HIST_ROUND_MAX);
+	h->confirmed[p] = 0;
 	s = h->slot_of[p];
 	if (s == MIG_HIST_NO_SLOT) {
 		if (!mig_history_warm(h, p))
@@ -95,4 +118,23 @@ void mig_history_sent(struct mig_history *h, u64 p, const u8 *page)
 		h->kept++;
 	}
 	memcpy(h->copies + (u64)s * MIG_HIST_PAGE, page, MIG_HIST_PAGE);
+}
+
+enum mig_held mig_history_held(struct mig_history *h, u32 round, u64 p, u64 hash)
+{
+	u8 r = (u8)MIN(round, MIG_HIST_ROUND_MAX);
+
+	if (p >= h->npages || h->sent_round[p] == MIG_HIST_NEVER || h->sent_round[p] < r)
+		return MIG_HELD_UNSENT;
+	if (h->sent_round[p] > r) {
+		h->fb_stale++;
+		return MIG_HELD_STALE;
+	}
+	if (hash != h->sent_hash[p]) {
+		h->fb_mismatched++;
+		return MIG_HELD_MISMATCH;
+	}
+	h->confirmed[p] = 1;
+	h->fb_confirmed++;
+	return MIG_HELD_CONFIRMED;
 }

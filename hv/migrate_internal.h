@@ -52,6 +52,7 @@ struct mig_figures {
 	u64 stun_pages;                   /* pages sent while it was held */
 	u64 stun_first;                   /* of them, first copies (a stun in round 0) */
 	u64 stun_dirty;                   /* dirtied in the last round (found at the stun) */
+	u64 stun_unconfirmed;             /* stun pages with a copy sent whole: no feedback yet */
 	u64 start_ns, end_ns;
 	u32 rounds;                       /* pre-copy rounds plus the stun's */
 };

@@ -112,6 +112,10 @@ void mig_figures_print(const struct mig_figures *f, const struct mig_round_plan 
 	console_printf("migration: modification history: %u copies of hot pages at most, %llu taken, "
 		       "%llu dropped for hotter pages, %llu not taken (budget)\n", h->slots, h->kept,
 		       h->evicted, h->refused);
+	console_printf("migration: feedback: %llu pages confirmed by the destination, %llu stale, "
+		       "%llu mismatched; pages with a copy: %llu deltas against a confirmed copy, %llu "
+		       "whole for want of feedback (%llu of them at the stun)\n", h->fb_confirmed,
+		       h->fb_stale, h->fb_mismatched, h->based, h->unconfirmed, f->stun_unconfirmed);
 	console_printf("migration: summary: rounds %u, pages %llu, bytes %llu (RAM %llu), "
 		       "stun %llu cycles, %llu pages (%llu.%llu%% of the pages sent again; "
 		       "%llu first copies), %llu ms in all, pre-copy ended: %s\n",

@@ -26,6 +26,7 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/time.h"
 #include "errno.h"
+#include "fmt.h"
 #include "hv/config.h"
 #include "hv/dirty_log.h"
 #include "hv/migrate_history.h"
@@ -42,7 +43,8 @@
 #define SILENCE_NS (5 * NS_PER_SEC)           /* bytes unacknowledged this long: gone */
 #define PAGES_FRAME_MAX (64u << 10)           /* bytes of one PAGES frame */
 #define PAGES_FRAME_SPAN 2048                 /* pages one PAGES frame looks at, at most */
-#define REPLY_FRAME_CAP (MIG_FRAME_HDR + MIG_REASON_MAX + 16)
+#define REPLY_FRAME_CAP (MIG_FRAME_HDR + MIG_PAYLOAD_MAX) /* HOLDS may be large */
+#define MISMATCHES_SHOWN 4                    /* mismatched pages logged one by one */
 #define STATE_MAX (MIG_PAYLOAD_MAX - 64)      /* the snapshot without RAM */
 #define COPY_BUDGET_BYTES (8u << 20)          /* copies of hot pages kept for deltas */
 #define ROUND_GAP_NS (NS_PER_SEC / 5)          /* exits:N, converged: between rounds */
@@ -76,6 +78,7 @@ static struct {
 	u64 *set;          /* the round's pages still to send */
 	u64 *fresh;        /* the pages a harvest found dirty */
 	struct mig_history hist;
+	bool final_pages;  /* the stun sends the last pages: a page re-added now would be lost */
 	u64 cursor;        /* next page to look at in set */
 	size_t tx_len, tx_pos;
 	struct mig_round_plan plan;
@@ -102,7 +105,36 @@ static int on_reply(void *ctx, u8 type, const char *reason)
 	return 0;
 }
 
-static const struct mig_ops reply_ops = { .reply = on_reply };
+/* The destination's feedback on a page a round sent it. A page it holds
+ * otherwise is sent again, whole (its copy is not confirmed), or, once the
+ * stun has begun sending its last pages, fails the migration; a report of
+ * a page that round did not send is a false stream. */
+static int on_held(void *ctx, u32 round, u64 pfn, u64 hash)
+{
+	switch (mig_history_held(&ms.hist, round, pfn, hash)) {
+	case MIG_HELD_MISMATCH:
+		if (ms.hist.fb_mismatched <= MISMATCHES_SHOWN)
+			console_printf("migration: the destination holds another page %llu than round "
+				       "%u sent (hash %llx); it is sent again\n", pfn, round, hash);
+		if (!ms.final_pages) {
+			bitmap_set(ms.set, pfn);
+			return 0;
+		}
+		fmt_snprintf(refusal_text, sizeof(refusal_text), "the destination holds another "
+			     "page %llu than round %u sent, too late to send it again", pfn, round);
+		break;
+	case MIG_HELD_UNSENT:
+		fmt_snprintf(refusal_text, sizeof(refusal_text), "the destination reports holding "
+			     "page %llu of round %u, which that round did not send", pfn, round);
+		break;
+	default:
+		return 0;
+	}
+	ms.refusal = refusal_text;
+	return -EBADMSG;
+}
+
+static const struct mig_ops reply_ops = { .reply = on_reply, .held = on_held };
 
 static int on_rx(void *ctx, const u8 *data, size_t len)
 {
@@ -118,14 +150,7 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 /* Hands what is left of the frame in tx to TCP; true once all of it is. */
 static bool tx_flush(void)
 {
-	while (ms.tx_pos < ms.tx_len) {
-		size_t n = MIN(mig_link_room(&ms.link), ms.tx_len - ms.tx_pos);
-
-		if (!n || mig_link_send(&ms.link, tx + ms.tx_pos, n))
-			return false;
-		ms.tx_pos += n;
-	}
-	return true;
+	return mig_link_push(&ms.link, tx, ms.tx_len, &ms.tx_pos);
 }
 
 static void tx_frame(int len)
@@ -143,8 +168,9 @@ static bool held_back(u64 p, bool stunned)
 }
 
 /* Encodes the next pages of the round's set into one PAGES frame (a delta
- * against the destination's copy where the history kept one, or none);
- * false once the whole set was looked at. A frame looks at no more than
+ * against the destination's copy where the history kept one and the
+ * destination confirmed holding it, or none); false once the whole set
+ * was looked at. A frame looks at no more than
  * PAGES_FRAME_SPAN pages: zero pages take a byte each, and a frame that
  * waited for 64 KiB of them would scan all of RAM first (seconds in an
  * emulator) while the destination hears nothing. */
@@ -161,10 +187,10 @@ static bool build_pages_frame(u32 round, bool stunned)
 		if (!bitmap_test(ms.set, ms.cursor) || held_back(ms.cursor, stunned))
 			continue;
 		page = ms.vm->ram + ms.cursor * PAGE_SIZE;
-		n = page_encode(page, mig_history_copy(&ms.hist, ms.cursor), enc_page, &work);
+		n = page_encode(page, mig_history_base(&ms.hist, ms.cursor), enc_page, &work);
 		if (mig_pages_add(&ms.enc, ms.cursor, enc_page, n))
 			break; /* full: this page starts the next frame */
-		mig_history_sent(&ms.hist, ms.cursor, page);
+		mig_history_sent(&ms.hist, ms.cursor, page, round);
 		bitmap_clear(ms.set, ms.cursor);
 		mig_figures_page(&ms.fig, enc_page[0], n);
 		added++;
@@ -189,6 +215,7 @@ static void end_round(void)
 	left = bitmap_count(ms.set, ms.npages);
 	r = (struct mig_round){ ms.plan.round, ms.plan.round_pages, left };
 	tx_frame(mig_encode_round(&ms.enc, &r, tx, sizeof(tx)));
+	mig_decoder_expect_holds(&ms.replies, ms.npages, r.round + 1);
 	ms.round_end_ns = time_now_ns();
 	mig_plan_round_end(&ms.plan, left, ms.link.bytes_acked, ms.round_end_ns);
 	ms.cursor = 0;
@@ -277,6 +304,7 @@ static void start(void)
 	mig_encoder_init(&ms.enc);
 	mig_decoder_init(&ms.replies, MIG_TO_SOURCE, &reply_ops, NULL, reply_frame,
 			 sizeof(reply_frame), &work);
+	mig_decoder_expect_holds(&ms.replies, ms.npages, 0);
 	mig_link_connect(&ms.link, ip_be, ms.port, CONNECT_TIMEOUT_NS, on_rx, on_sent, NULL);
 	tx_frame(mig_encode_hello(&ms.enc, &h, tx, sizeof(tx)));
 	ms.fig.start_ns = time_now_ns();
@@ -426,6 +454,8 @@ static bool send_final(u32 round)
 		return false;
 	if (ms.plan.round == 0) /* the set: round 0's pages not sent yet */
 		ms.fig.stun_first = bitmap_count(ms.set, ms.npages);
+	ms.final_pages = true;
+	ms.fig.stun_unconfirmed = ms.hist.unconfirmed;
 	ms.fig.stun_dirty = dirty_log_harvest(ms.vm, ms.set);
 	ms.cursor = 0;
 	for (u64 before = ms.fig.pages; build_pages_frame(round, true); before = ms.fig.pages) {
@@ -433,6 +463,7 @@ static bool send_final(u32 round)
 		if (!stunned_until(tx_sent, REPLY_TIMEOUT_NS))
 			return false;
 	}
+	ms.fig.stun_unconfirmed = ms.hist.unconfirmed - ms.fig.stun_unconfirmed;
 	if (snapshot_write_state(ms.vm, &ms.id, state_sink, &sb)) {
 		fail("the vCPU and device state did not fit a frame");
 		return false;

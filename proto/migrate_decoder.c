@@ -89,6 +89,12 @@ void mig_decoder_init(struct mig_decoder *d, enum mig_direction dir, const struc
 	}
 }
 
+void mig_decoder_expect_holds(struct mig_decoder *d, u64 ram_pages, u32 rounds_ended)
+{
+	d->ram_pages = ram_pages;
+	d->rounds_ended = rounds_ended;
+}
+
 /* --- the header ------------------------------------------------------------------- */
 
 size_t mig_payload_len(const struct mig_decoder *d)
@@ -155,6 +161,8 @@ static const char *out_of_order(const struct mig_decoder *d, u8 type)
 		return d->accept_seen ? "a second ACCEPT" : NULL;
 	case MIG_READY:
 		return !d->accept_seen ? "READY before ACCEPT" : d->ready_seen ? "a second READY" : NULL;
+	case MIG_HOLDS:
+		return !d->accept_seen ? "HOLDS before ACCEPT" : d->ready_seen ? "HOLDS after READY" : NULL;
 	}
 	return NULL;
 }

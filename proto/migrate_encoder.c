@@ -55,6 +55,7 @@ static bool in_order(const struct mig_encoder *e, u8 type)
 	case MIG_ACCEPT:
 		return !source && !destination;
 	case MIG_READY:
+	case MIG_HOLDS:
 		return e->accept_sent && !e->ready_sent && !e->refuse_sent;
 	case MIG_REFUSE:
 		return !source && !e->refuse_sent;
@@ -171,14 +172,16 @@ int mig_encode_refuse(struct mig_encoder *e, const char *reason, u8 *out, size_t
 	return seal(e, out, MIG_REFUSE, len);
 }
 
-/* --- PAGES, page by page --------------------------------------------------------------- */
+/* --- PAGES and HOLDS, page by page ------------------------------------------------------- */
 
-int mig_pages_begin(struct mig_encoder *e, u32 round, u8 *buf, size_t cap)
+/* Opens a frame of page records (PAGES or HOLDS) in buf. */
+static int list_begin(struct mig_encoder *e, u8 type, u32 round, u8 *buf, size_t cap, size_t rec_max)
 {
-	if (!in_order(e, MIG_PAGES) || round < e->round || (e->pages_buf && e->pages_count))
+	if (!in_order(e, type) || round < e->round || (e->pages_buf && e->pages_count))
 		return -EINVAL;
-	if (cap < MIG_FRAME_HDR + MIG_PAGES_PREFIX + MIG_PAGE_RECORD_MAX)
+	if (cap < MIG_FRAME_HDR + MIG_PAGES_PREFIX + rec_max)
 		return -ENOSPC;
+	e->list_type = type;
 	e->pages_buf = buf;
 	e->pages_cap = cap < MIG_FRAME_HDR + MIG_PAYLOAD_MAX ? cap : MIG_FRAME_HDR + MIG_PAYLOAD_MAX;
 	e->pages_len = MIG_FRAME_HDR + MIG_PAGES_PREFIX;
@@ -188,6 +191,11 @@ int mig_pages_begin(struct mig_encoder *e, u32 round, u8 *buf, size_t cap)
 	return 0;
 }
 
+int mig_pages_begin(struct mig_encoder *e, u32 round, u8 *buf, size_t cap)
+{
+	return list_begin(e, MIG_PAGES, round, buf, cap, MIG_PAGE_RECORD_MAX);
+}
+
 /* The varint before a page: its increase over the frame's previous page
  * (the first page: over 0). */
 static u64 page_step(const struct mig_encoder *e, u64 pfn)
@@ -195,38 +203,91 @@ static u64 page_step(const struct mig_encoder *e, u64 pfn)
 	return e->pages_count ? pfn - (e->pages_last - 1) : pfn;
 }
 
-int mig_pages_add(struct mig_encoder *e, u64 pfn, const u8 *enc, size_t enc_len)
+/* A record of the open frame: the page's varint, then len bytes of what
+ * follows it; -ENOSPC when the frame is full. */
+static int list_add(struct mig_encoder *e, u64 pfn, const u8 *rec, size_t len)
 {
 	struct wire_sink s = { NULL, 0 };
 
-	if (!e->pages_buf || pfn >= e->ram_pages || (e->pages_count && pfn < e->pages_last) ||
-	    !enc_len || enc_len > PAGE_CODEC_MAX || enc[0] >= PAGE_ENC_COUNT)
-		return -EINVAL;
 	wire_put_varint(&s, page_step(e, pfn));
-	if (e->pages_cap - e->pages_len < s.n + enc_len)
+	if (e->pages_cap - e->pages_len < s.n + len)
 		return -ENOSPC;
 	s = (struct wire_sink){ e->pages_buf + e->pages_len, 0 };
 	wire_put_varint(&s, page_step(e, pfn));
-	wire_put_bytes(&s, enc, enc_len);
+	wire_put_bytes(&s, rec, len);
 	e->pages_len += s.n;
 	e->pages_count++;
 	e->pages_last = pfn + 1;
 	return 0;
 }
 
-int mig_pages_finish(struct mig_encoder *e)
+int mig_pages_add(struct mig_encoder *e, u64 pfn, const u8 *enc, size_t enc_len)
+{
+	if (!e->pages_buf || e->list_type != MIG_PAGES || pfn >= e->ram_pages ||
+	    (e->pages_count && pfn < e->pages_last) || !enc_len || enc_len > PAGE_CODEC_MAX ||
+	    enc[0] >= PAGE_ENC_COUNT)
+		return -EINVAL;
+	return list_add(e, pfn, enc, enc_len);
+}
+
+/* Seals the open frame of type: its length, 0 when it holds no page. */
+static int list_finish(struct mig_encoder *e, u8 type)
 {
 	struct mig_pages p = { .round = e->pages_round, .count = e->pages_count };
 	u8 *buf = e->pages_buf;
 
-	if (!buf)
+	if (!buf || e->list_type != type)
 		return -EINVAL;
 	e->pages_buf = NULL;
 	if (!p.count)
 		return 0;
 	put_record(&mig_pages_table, &p, buf + MIG_FRAME_HDR, MIG_PAGES_PREFIX);
-	e->pages += p.count;
 	e->round = p.round;
 	e->pages_count = 0;
-	return seal(e, buf, MIG_PAGES, e->pages_len - MIG_FRAME_HDR);
+	return seal(e, buf, type, e->pages_len - MIG_FRAME_HDR);
+}
+
+int mig_pages_finish(struct mig_encoder *e)
+{
+	u32 count = e->pages_count;
+	int n = list_finish(e, MIG_PAGES);
+
+	if (n > 0)
+		e->pages += count;
+	return n;
+}
+
+/* HOLDS: a new round's report may start at page 0; within a round, pages
+ * go on increasing from frame to frame. */
+int mig_holds_begin(struct mig_encoder *e, u32 round, u64 ram_pages, u8 *buf, size_t cap)
+{
+	bool new_round = !e->holds_next || round != e->round;
+	int err = list_begin(e, MIG_HOLDS, round, buf, cap, MIG_HOLD_RECORD_MAX);
+
+	if (err)
+		return err;
+	e->ram_pages = ram_pages;
+	if (new_round)
+		e->holds_next = 0;
+	e->round = round;
+	return 0;
+}
+
+int mig_holds_add(struct mig_encoder *e, u64 pfn, u64 hash)
+{
+	u8 le[8];
+	int err;
+
+	if (!e->pages_buf || e->list_type != MIG_HOLDS || pfn >= e->ram_pages || pfn < e->holds_next)
+		return -EINVAL;
+	le_put(le, hash, 8);
+	err = list_add(e, pfn, le, sizeof(le));
+	if (!err)
+		e->holds_next = pfn + 1;
+	return err;
+}
+
+int mig_holds_finish(struct mig_encoder *e)
+{
+	return list_finish(e, MIG_HOLDS);
 }

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "endian.h"
 #include "errno.h"
 
 /* A round lower than the last PAGES or ROUND frame's is refused; else it
@@ -54,7 +55,9 @@ static int take_hello(struct mig_decoder *d, const u8 *p, size_t len)
 	if (h.version != MIG_VERSION) {
 		mig_fail(d, -ENOTSUP, "stream version ");
 		mig_msg_num(d, h.version);
-		mig_msg_str(d, " not supported (this decoder knows 1)");
+		mig_msg_str(d, " not supported (this decoder knows ");
+		mig_msg_num(d, MIG_VERSION);
+		mig_msg_str(d, ")");
 		return -ENOTSUP;
 	}
 	err = read_record(d, &mig_hello_table, p + MIG_HELLO_HEAD, len - MIG_HELLO_HEAD, &h);
@@ -98,7 +101,7 @@ static int next_page(struct mig_decoder *d, struct wire_src *c, u32 i, u64 prev,
 /* One page record: its number, then its encoding decoded into the
  * receiver's copy of the page (a delta applied in place), or, without a
  * page_buffer callback, into scratch only to check it. */
-static int take_page(struct mig_decoder *d, struct wire_src *c, u32 i, u64 *pfn)
+static int take_page(struct mig_decoder *d, struct wire_src *c, u32 round, u32 i, u64 *pfn)
 {
 	const char *why;
 	u8 *page;
@@ -127,7 +130,15 @@ static int take_page(struct mig_decoder *d, struct wire_src *c, u32 i, u64 *pfn)
 	return 0;
 }
 
-static int take_pages(struct mig_decoder *d, const u8 *p, size_t len)
+/* A record of a PAGES or HOLDS frame: the i-th of the frame, whose
+ * previous page number is *pfn (updated). */
+typedef int (*take_record_fn)(struct mig_decoder *d, struct wire_src *c, u32 round, u32 i,
+			      u64 *pfn);
+
+/* A PAGES or HOLDS frame: its prefix (round, count), a round not going
+ * back, at least one record, records that fill the payload exactly. */
+static int take_list(struct mig_decoder *d, const u8 *p, size_t len, take_record_fn take,
+		     u32 *count)
 {
 	struct wire_src c = { p + MIG_PAGES_PREFIX, p + len, NULL, "page record truncated", NULL };
 	struct mig_pages pg;
@@ -141,13 +152,23 @@ static int take_pages(struct mig_decoder *d, const u8 *p, size_t len)
 	if (!err && !pg.count)
 		err = mig_fail(d, -EBADMSG, "no pages in it");
 	for (u32 i = 0; i < pg.count && !err; i++)
-		err = take_page(d, &c, i, &pfn);
+		err = take(d, &c, pg.round, i, &pfn);
 	if (err)
 		return err;
 	if (c.p != c.end)
 		return mig_fail(d, -EBADMSG, "bytes after the last of its pages (count too small)");
-	d->pages += pg.count;
+	*count = pg.count;
 	return 0;
+}
+
+static int take_pages(struct mig_decoder *d, const u8 *p, size_t len)
+{
+	u32 count;
+	int err = take_list(d, p, len, take_page, &count);
+
+	if (!err)
+		d->pages += count;
+	return err;
 }
 
 static int take_round(struct mig_decoder *d, const u8 *p, size_t len)
@@ -160,6 +181,51 @@ static int take_round(struct mig_decoder *d, const u8 *p, size_t len)
 	if (err)
 		return err;
 	return d->ops->round ? d->ops->round(d->ctx, &r) : 0;
+}
+
+/* One HOLDS record: a page of a round the source ended, not reported
+ * yet in that round (pages increase across the round's frames; a new
+ * round starts again from 0), and its hash. */
+static int take_held(struct mig_decoder *d, struct wire_src *c, u32 round, u32 i, u64 *pfn)
+{
+	u8 le[8];
+	int err;
+
+	if (round >= d->rounds_ended) {
+		mig_fail(d, -EBADMSG, "round ");
+		mig_msg_num(d, round);
+		mig_msg_str(d, " has not ended (the source ended ");
+		mig_msg_num(d, d->rounds_ended);
+		mig_msg_str(d, " rounds)");
+		return -EBADMSG;
+	}
+	if (round != d->holds_round)
+		d->holds_next = 0;
+	d->holds_round = round;
+	err = next_page(d, c, i, *pfn, pfn);
+	if (err)
+		return err;
+	if (*pfn < d->holds_next) {
+		mig_fail(d, -EBADMSG, "page ");
+		mig_msg_num(d, *pfn);
+		mig_msg_str(d, " reported again or out of order in round ");
+		mig_msg_num(d, round);
+		return -EBADMSG;
+	}
+	if (wire_get_bytes(c, le, sizeof(le)))
+		return mig_fail(d, -EBADMSG, c->error);
+	d->holds_next = *pfn + 1;
+	if (d->ops->held && (err = d->ops->held(d->ctx, round, *pfn, le_get(le, 8))))
+		return mig_callback_failed(d, err);
+	return 0;
+}
+
+/* HOLDS: the destination's hashes of the pages a round sent it. */
+static int take_holds(struct mig_decoder *d, const u8 *p, size_t len)
+{
+	u32 count;
+
+	return take_list(d, p, len, take_held, &count);
 }
 
 /* DONE: the frames, pages and chain that came must be what it says. */
@@ -221,6 +287,8 @@ int mig_take_payload(struct mig_decoder *d, u8 type, const u8 *p, size_t len)
 		return d->ops->state ? d->ops->state(d->ctx, p, len) : 0;
 	case MIG_DONE:
 		return take_done(d, p, len);
+	case MIG_HOLDS:
+		return take_holds(d, p, len);
 	default:
 		return take_reply(d, type, p, len);
 	}

@@ -1,5 +1,5 @@
 /*
- * The live-migration stream, version 1 (docs/migration.md): what a source
+ * The live-migration stream, version 2 (docs/migration.md): what a source
  * Understudy sends a destination over TCP while it migrates a running
  * guest, and the destination's few replies.
  *
@@ -29,6 +29,13 @@
  * Destination to source:
  *   ACCEPT   after a HELLO it takes.
  *   REFUSE   a reason (text): the destination will take nothing more.
+ *   HOLDS    after each ROUND it applied, any number per round (rounds
+ *            never go back): the round, a count, then per page received in
+ *            that round a varint of the page number's increase (as PAGES;
+ *            pages strictly increase across all HOLDS frames of a round)
+ *            and the XXH3-64 (seed 0) of the page as the destination now
+ *            holds it: the source sends a delta only against a copy whose
+ *            hash the destination confirmed (seed 000's feedback).
  *   READY    after DONE: everything arrived and verified; the destination
  *            holds the whole VM and waits for GO.
  * Source to destination after READY:
@@ -48,12 +55,13 @@
 #include "types.h"
 
 #define MIG_MAGIC "USTDYMIG"
-#define MIG_VERSION 1
+#define MIG_VERSION 2
 #define MIG_FRAME_HDR 16
 #define MIG_PAYLOAD_MAX (256u << 10)   /* largest frame payload */
 #define MIG_REASON_MAX 120             /* bytes of a REFUSE reason */
 #define MIG_BACKEND_NAME 8
-#define MIG_PAGES_PREFIX 8             /* PAGES: round, count */
+#define MIG_PAGES_PREFIX 8             /* PAGES and HOLDS: round, count */
+#define MIG_HOLD_RECORD_MAX (10 + 8)   /* HOLDS: varint, hash */
 #define MIG_PAGE_RECORD_MAX (10 + PAGE_CODEC_MAX) /* varint, encoding */
 #define MIG_HELLO_HEAD 12              /* HELLO: magic, version */
 #define MIG_HELLO_SIZE 60              /* HELLO of version 1 */
@@ -70,6 +78,7 @@ enum mig_frame_type {
 	MIG_REFUSE = 17,
 	MIG_READY = 18,
 	MIG_GO = 19,
+	MIG_HOLDS = 20,
 };
 
 struct mig_hello {
@@ -85,7 +94,7 @@ struct mig_round {
 	u64 dirty_left;  /* dirty pages the source still had */
 };
 
-/* The prefix of a PAGES frame; the page records follow. */
+/* The prefix of a PAGES or HOLDS frame; the page records follow. */
 struct mig_pages {
 	u32 round;
 	u32 count;       /* page records that follow */
@@ -104,7 +113,7 @@ const char *mig_frame_name(u8 type);
 
 extern const struct wire_table mig_hello_head_table; /* magic, version (a struct mig_hello) */
 extern const struct wire_table mig_hello_table;      /* the rest of HELLO */
-extern const struct wire_table mig_pages_table;      /* struct mig_pages */
+extern const struct wire_table mig_pages_table;      /* struct mig_pages (PAGES, HOLDS) */
 extern const struct wire_table mig_round_table;
 extern const struct wire_table mig_done_table;
 
@@ -143,13 +152,15 @@ struct mig_encoder {
 	u64 pages;          /* in PAGES frames so far */
 	u32 round;          /* of the last PAGES or ROUND */
 	bool hello_sent, state_sent, done_sent;
-	/* a PAGES frame being built (mig_pages_*) */
+	/* a PAGES or HOLDS frame being built (mig_pages_*, mig_holds_*) */
+	u8 list_type;       /* MIG_PAGES or MIG_HOLDS */
 	u8 *pages_buf;
 	size_t pages_cap, pages_len;
 	u32 pages_count;
 	u64 pages_last;     /* page number of the last page added, + 1 (0: none yet) */
 	u32 pages_round;    /* the round of the PAGES frame being built */
-	u64 ram_pages;      /* from HELLO: page numbers stay below it */
+	u64 ram_pages;      /* from HELLO (or mig_holds_begin): page numbers stay below it */
+	u64 holds_next;     /* HOLDS: lowest page number the round may still report */
 	/* the destination's replies (mig_encode_empty, mig_encode_refuse) */
 	bool accept_sent, ready_sent, refuse_sent, go_sent;
 };
@@ -180,6 +191,17 @@ int mig_pages_begin(struct mig_encoder *e, u32 round, u8 *buf, size_t cap);
 int mig_pages_add(struct mig_encoder *e, u64 pfn, const u8 *enc, size_t enc_len);
 int mig_pages_finish(struct mig_encoder *e);
 
+/*
+ * A HOLDS frame (the destination, after ACCEPT and before READY), built
+ * like PAGES: begin it for round (of ram_pages pages) into buf (cap bytes,
+ * at least MIG_FRAME_HDR + MIG_PAGES_PREFIX + MIG_HOLD_RECORD_MAX); add
+ * each page with the hash of what it holds, pages increasing across the
+ * round's frames; finish returns the frame's length (0: no page in it).
+ */
+int mig_holds_begin(struct mig_encoder *e, u32 round, u64 ram_pages, u8 *buf, size_t cap);
+int mig_holds_add(struct mig_encoder *e, u64 pfn, u64 hash);
+int mig_holds_finish(struct mig_encoder *e);
+
 /* --- receiving ----------------------------------------------------------------- */
 
 /* What a receiver hands out, frame by frame; each may be NULL. A
@@ -198,6 +220,9 @@ struct mig_ops {
 	int (*state)(void *ctx, const u8 *snap, size_t len);
 	int (*done)(void *ctx, const struct mig_done *d);
 	int (*reply)(void *ctx, u8 type, const char *reason); /* ACCEPT, REFUSE, READY, GO */
+	/* HOLDS, record by record: the destination holds page pfn, received
+	 * in round, with this XXH3-64 */
+	int (*held)(void *ctx, u32 round, u64 pfn, u64 hash);
 };
 
 enum mig_direction { MIG_TO_DESTINATION, MIG_TO_SOURCE };
@@ -221,8 +246,11 @@ struct mig_decoder {
 	size_t frame_cap;    /* at least MIG_FRAME_HDR + MIG_PAYLOAD_MAX bytes */
 	size_t have;         /* bytes of it so far */
 	u64 seq, chain, pages;
-	u64 ram_pages;       /* from HELLO */
-	u32 round;
+	u64 ram_pages;       /* from HELLO (source: mig_decoder_expect_holds) */
+	u32 round;           /* of the last PAGES or ROUND (source: HOLDS) frame */
+	u32 rounds_ended;    /* source: rounds HOLDS may report (mig_decoder_expect_holds) */
+	u64 holds_next;      /* source: lowest page the HOLDS round may still report */
+	u32 holds_round;     /* source: the round holds_next is of */
 	bool hello_seen, state_seen, done_seen, round_seen;
 	bool accept_seen, ready_seen, refuse_seen, go_seen;
 	int error;           /* 0, or the first failure */
@@ -231,6 +259,11 @@ struct mig_decoder {
 
 void mig_decoder_init(struct mig_decoder *d, enum mig_direction dir, const struct mig_ops *ops,
 		      void *ctx, u8 *frame_buf, size_t frame_cap, struct page_codec_work *work);
+
+/* The source's decoder of replies: HOLDS may report pages below
+ * ram_pages of rounds below rounds_ended (the ROUND frames sent so far);
+ * anything else is refused. Called again as rounds end. */
+void mig_decoder_expect_holds(struct mig_decoder *d, u64 ram_pages, u32 rounds_ended);
 
 /* Takes len bytes. 0 while all is well (whole frames handed out, a partial
  * one kept), else the sticky negative errno: -EBADMSG (a corrupt or

@@ -104,6 +104,7 @@ static const struct mig_type_info types[] = {
 	{ MIG_ACCEPT, MIG_TO_SOURCE, "ACCEPT", 0, 0 },
 	{ MIG_REFUSE, MIG_TO_SOURCE, "REFUSE", 0, MIG_REASON_MAX },
 	{ MIG_READY, MIG_TO_SOURCE, "READY", 0, 0 },
+	{ MIG_HOLDS, MIG_TO_SOURCE, "HOLDS", MIG_PAGES_PREFIX, MIG_PAYLOAD_MAX },
 };
 
 const struct mig_type_info *mig_type(u8 type)

@@ -12,7 +12,7 @@
 #                      [--kill-destination-after SECONDS]
 #                      [--kill-source-after SECONDS]
 #                      [--destination-guest-args "..."]
-#                      [--source-options "key=value ..."]
+#                      [--source-options "key=value ..."] [--destination-options "key=value ..."]
 #                      [--capture FILE]
 #
 # Standard output: the guest's console as the outside saw it across both
@@ -28,7 +28,8 @@
 # --destination-guest-args gives the destination another guest command
 # line (a foreign guest: it must refuse the stream).
 # --source-options adds hypervisor options to the source's command line
-# (dirty_track=wp|ad|pml, log=debug, ...).
+# (dirty_track=wp|ad|pml, log=debug, ...), --destination-options to the
+# destination's (incoming_fault=wrong_copy|false_report, ...).
 # --capture writes a QEMU instance's network traffic (the source's, else
 # the destination's) to FILE as a pcap: the migration stream both ways,
 # for test/bench/mig_pairs.c.
@@ -43,7 +44,7 @@ MIGRATE_PORT=9720
 LISTEN_WAIT_S=120
 
 guest="" guest_args="" after="" from=qemu to=qemu nic=e1000 timeout_s=300 logs=""
-kill_dest_after="" kill_source_after="" dest_guest_args="" source_options="" capture=""
+kill_dest_after="" kill_source_after="" dest_guest_args="" source_options="" dest_options="" capture=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -64,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--kill-source-after) kill_source_after=$2; shift 2 ;;
 	--destination-guest-args) dest_guest_args=$2; shift 2 ;;
 	--source-options) source_options=$2; shift 2 ;;
+	--destination-options) dest_options=$2; shift 2 ;;
 	--capture) capture=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "migrate.sh: unknown argument '$1'" >&2; usage ;;
@@ -151,7 +153,7 @@ dest_args=("${run_args[@]}")
 
 start_instance "$logs/destination" --emu "$to" "${dest_args[@]}" ${dest_capture[@]+"${dest_capture[@]}"} \
 	--netdev "$dest_netdev" \
-	--cmdline "selftest=off http=off ip=$DEST_IP incoming=$MIGRATE_PORT"
+	--cmdline "selftest=off http=off ip=$DEST_IP incoming=$MIGRATE_PORT${dest_options:+ $dest_options}"
 dest_pid=$inst_pid
 
 start_source() {

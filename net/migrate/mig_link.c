@@ -7,6 +7,7 @@
 #include "lwip/tcp.h"
 
 #include "arch/x86/time.h"
+#include "compiler.h"
 #include "errno.h"
 #include "log.h"
 
@@ -226,6 +227,18 @@ int mig_link_send(struct mig_link *l, const u8 *data, size_t len)
 	}
 	l->bytes_queued += len;
 	return 0;
+}
+
+bool mig_link_push(struct mig_link *l, const u8 *buf, size_t len, size_t *pos)
+{
+	while (*pos < len) {
+		size_t n = MIN(mig_link_room(l), len - *pos);
+
+		if (!n || mig_link_send(l, buf + *pos, n))
+			return false;
+		*pos += n;
+	}
+	return true;
 }
 
 void mig_link_close(struct mig_link *l, const char *why)

@@ -60,6 +60,10 @@ size_t mig_link_room(const struct mig_link *l);
  * negative errno (the link is down then). */
 int mig_link_send(struct mig_link *l, const u8 *data, size_t len);
 
+/* Hands buf[*pos..len) to TCP as it has room, moving *pos on: true once
+ * all of it is taken. */
+bool mig_link_push(struct mig_link *l, const u8 *buf, size_t len, size_t *pos);
+
 /* Every queued byte acknowledged by the peer? */
 static inline bool mig_link_drained(const struct mig_link *l)
 {

@@ -131,6 +131,7 @@ row() { # rate err
 	printf '%-6s %6s %-22s %9s %6s %12s %6s %7s  %s\n' "$1" "$rounds" "$per_round" "$bytes" \
 		"$(awk -v b="$bytes" -v r="$ram" 'BEGIN { printf "%.2f", b / r }')" "$stun" "$stun_pages" "$share" \
 		"$enc"
+	echo "       feedback: $(sed -n 's/^source: migration: feedback: //p' "$2")"
 }
 
 echo "dirty guest ($ARGS_BASE, rounds=30+rate/4 or 300 unpaced), migrated after 1 s from $from to $to, dirty_track=$dirty_track"

@@ -24,6 +24,7 @@
 #include "errno.h"
 #include "hash.h"
 #include "proto/migrate_proto.h"
+#include "test/fuzz/fuzz_reencode.h"
 #include "test/unit/mig_builder.h"
 
 #define RAM_PAGES 64
@@ -60,12 +61,7 @@ static struct {
  * decoder took is a bug. */
 static void emit(int n)
 {
-	if (n == -ENOSPC)
-		re.full = true;
-	else if (n < 0)
-		abort(); /* the encoder refused what the decoder took */
-	else
-		re.len += (size_t)n;
+	fz_out_add(re.out, OUT_CAP, &re.len, &re.full, NULL, n);
 }
 
 static void flush_pages(void)
@@ -76,14 +72,7 @@ static void flush_pages(void)
 		return;
 	re.open = false;
 	n = mig_pages_finish(&re.e);
-	if (n < 0)
-		abort();
-	if ((size_t)n > OUT_CAP - re.len) {
-		re.full = true;
-		return;
-	}
-	memcpy(re.out + re.len, re.pages, (size_t)n);
-	re.len += (size_t)n;
+	fz_out_add(re.out, OUT_CAP, &re.len, &re.full, re.pages, n < 0 ? -EINVAL : n);
 }
 
 static bool reencoding(void *ctx)

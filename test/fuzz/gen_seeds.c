@@ -351,6 +351,34 @@ static void seed_pcap_tcp(void)
 	write_seed("pcap_tcp", "roundtrip", stream, 22);
 }
 
+/* The destination's replies (fuzz_migrate_replies: a split byte, the
+ * rounds the source ended, then the stream): ACCEPT, HOLDS of rounds 0
+ * (in two frames) and 1, READY; and a REFUSE alone. */
+static void seed_migrate_replies(void)
+{
+	static u8 buf[2 + 4096];
+	struct mig_encoder e;
+	size_t n = 2;
+
+	mig_encoder_init(&e);
+	buf[0] = 0x80;
+	buf[1] = 2;
+	n += (size_t)mig_encode_empty(&e, MIG_ACCEPT, buf + n, sizeof(buf) - n);
+	for (u32 round = 0, frame = 0; round < 2; frame++) {
+		if (mig_holds_begin(&e, round, 4096, buf + n, sizeof(buf) - n))
+			exit(1);
+		for (u64 p = frame * 40; p < frame * 40 + 40; p += 1 + p % 3)
+			mig_holds_add(&e, p, hash64(&p, sizeof(p), round));
+		n += (size_t)mig_holds_finish(&e);
+		round += frame % 2 == 1 || round == 1;
+	}
+	n += (size_t)mig_encode_empty(&e, MIG_READY, buf + n, sizeof(buf) - n);
+	write_seed("migrate_replies", "accept_holds_ready", buf, n);
+	mig_encoder_init(&e);
+	n = 2 + (size_t)mig_encode_refuse(&e, "another guest image", buf + 2, sizeof(buf) - 2);
+	write_seed("migrate_replies", "refuse", buf, n);
+}
+
 /* Each page encoding of pages from that guest's RAM, for the decoder (mode
  * byte 0: no previous copy, 1: the one the fuzzer builds), and two pages
  * for the encoder (mode 0x81: with a previous copy). */
@@ -404,5 +432,6 @@ int main(int argc, char **argv)
 	seed_page_codec();
 	seed_migrate();
 	seed_pcap_tcp();
+	seed_migrate_replies();
 	return 0;
 }

@@ -11,7 +11,9 @@
 # on, unharmed, and says the migration failed), the source killed during
 # it (the destination discards what it received and says so), and a
 # destination with another guest command line (it refuses the stream; the
-# guest runs on at the source).
+# guest runs on at the source), a destination that holds a wrong copy of
+# a page (it is sent again) and one that reports a page it was not sent
+# (the migration fails; the guest runs on at the source).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/migrate_lib.sh"
@@ -62,6 +64,50 @@ mig_case migrate_ticker_svm_to_vmx "$g/ticker.elf" "seconds=6" 2 qemu bochs
 # source to notice (5 s without acknowledgements) before it ends.
 dest_killed_case migrate_dest_killed_svm "$g/dirty.elf" "pages=12288 hot=32 rounds=100" 1 0
 source_killed_case migrate_source_killed_svm "$g/dirty.elf" "pages=12288 hot=32 rounds=100" 1 0
+
+# A destination that alters its copy of a page round 1 sent
+# (incoming_fault=wrong_copy): its HOLDS report gives it away, the source
+# sends the page again, whole, and the guest runs on at the destination as
+# natively. One that reports holding a page round 1 did not send
+# (incoming_fault=false_report): the source refuses the report, the
+# migration fails and the guest runs on at the source as natively.
+# fault_case NAME FAULT: the dirty guest migrated to a destination with
+# incoming_fault=FAULT; sets why to a FAIL's reason or leaves it empty.
+fault_case() {
+	local name=$1 args="pages=1024 hot=32 rounds=80"
+	why=""
+	native_run "$name" "$g/dirty.elf" "$args"
+	migrate_run "$name" --guest "$g/dirty.elf" --guest-args "$args" --after 1 \
+		--destination-options "incoming_fault=$2"
+	if [ "$mig_status" != "$native_status" ] ||
+		! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.out" \
+			>"$results/$name.diff" 2>&1; then
+		why="the guest did not end as natively (exit $mig_status, native $native_status; $results/$name.diff)"
+	fi
+}
+
+name=migrate_wrong_copy_svm
+fault_case "$name" wrong_copy
+if ! grep -q '^source: migration: the destination holds another page [0-9]* than round 1 sent' "$results/$name.err"; then
+	echo "FAIL: $name: the source did not notice the destination's wrong copy ($(grep -m1 -E 'feedback|failed' "$results/$name.err" || echo no report))"
+elif ! grep -q '^source: understudy: migrated$' "$results/$name.err"; then
+	echo "FAIL: $name: the source did not migrate ($(grep -m1 'migration: .*failed' "$results/$name.err" || echo no report))"
+elif [ -n "$why" ]; then
+	echo "FAIL: $name: $why"
+else
+	echo "PASS: $name (page $(sed -n 's/^destination: migration: incoming_fault=wrong_copy: page //p' "$results/$name.err") altered, sent again; $(sed -n 's/^source: migration: feedback: //p' "$results/$name.err"))"
+fi
+name=migrate_false_report_svm
+fault_case "$name" false_report
+if ! grep -q '^source: migration: failed: the destination reports holding page [0-9]* of round 1, which that round did not send' "$results/$name.err"; then
+	echo "FAIL: $name: the source did not refuse the false report ($(grep -m1 -E 'migration: .*failed|understudy: migrated' "$results/$name.err" || echo no report))"
+elif [ -n "$why" ]; then
+	echo "FAIL: $name: on the source, $why"
+elif ! grep -q '^destination: migration: incoming migration failed' "$results/$name.err"; then
+	echo "FAIL: $name: the destination did not discard what it received"
+else
+	echo "PASS: $name (refused: $(sed -n 's/^source: migration: failed: //p' "$results/$name.err" | head -n 1))"
+fi
 
 # A destination with another guest command line refuses the stream.
 name=migrate_foreign_svm

@@ -35,18 +35,25 @@ native_run() { # name guest args
 # (guest seconds, or exits:N: stunned at that exit) from emulator FROM to TO
 # (qemu: SVM, bochs: VMX; default
 # qemu), the source with hypervisor OPTIONS (dirty_track=...). The PASS
-# line names the dirty tracking the source ended with and why.
+# line names the dirty tracking the source ended with and why, and the
+# destination's feedback: deltas sent against a copy it confirmed, pages
+# with a copy sent whole for want of feedback (those at the stun), and
+# mismatches (a copy the destination did not hold: a FAIL).
 mig_case() {
-	local name=$1 guest=$2 args=$3 after=$4 from=${5:-qemu} to=${6:-qemu} opts=${7:-} lines summary
+	local name=$1 guest=$2 args=$3 after=$4 from=${5:-qemu} to=${6:-qemu} opts=${7:-} lines summary fb
 	native_run "$name" "$guest" "$args"
 	migrate_run "$name" --guest "$guest" --guest-args "$args" --after "$after" --from "$from" --to "$to" \
 		--source-options "$opts"
 	summary=$(sed -n 's/^migrate.sh: //p' "$results/$name.err" | tail -n 1)
 	summary="$summary; dirty tracking: $(sed -n 's/^source: migration: dirty tracking: \([^,]*\),.*/\1/p' "$results/$name.err")"
+	fb=$(sed -n 's/^source: migration: feedback: .*, \([0-9]*\) mismatched; pages with a copy: \([0-9]*\) deltas against a confirmed copy, \([0-9]*\) whole for want of feedback (\([0-9]*\) of them at the stun)$/\1 \2 \3 \4/p' "$results/$name.err")
+	[ -z "$fb" ] || summary="$summary; feedback: $(echo "$fb" | awk '{ printf "%s deltas confirmed, %s whole for want of feedback (%s at the stun), %s mismatched", $2, $3, $4, $1 }')"
 	if ! grep -q '^source: understudy: migrated$' "$results/$name.err"; then
 		echo "FAIL: $name: the source did not migrate ($(grep -m1 -E 'migration: .*failed|guest stopped' "$results/$name.err" || echo "$summary"))"
 	elif ! grep -q '^destination: migration: resuming the guest' "$results/$name.err"; then
 		echo "FAIL: $name: the destination did not resume the guest ($summary)"
+	elif [ -z "$fb" ] || [ "${fb%% *}" != 0 ]; then
+		echo "FAIL: $name: the destination's feedback is missing or found copies it did not hold ($summary)"
 	elif [ "$mig_status" != "$native_status" ]; then
 		echo "FAIL: $name: exit code $mig_status across the migration, $native_status natively ($summary)"
 	elif [ ! -s "$results/$name.logs/source" ] || [ ! -s "$results/$name.logs/destination" ]; then

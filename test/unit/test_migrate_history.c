@@ -1,15 +1,17 @@
-// sources: hv/migrate_history.c
+// sources: hv/migrate_history.c lib/hash.c
 /*
  * A migration's modification history (hv/migrate_history.c): which pages
  * were dirtied in which of the recent epochs, which are hot (held back for
  * the stun) and warm (their copy kept for deltas), and the copies: taken
  * within the budget, always following what was last sent, dropped for a
- * warmer page when the budget is full.
+ * warmer page when the budget is full; the destination's feedback, which
+ * alone makes a copy a base for deltas.
  */
 #include "helpers.h"
 
 #include <stdlib.h>
 
+#include "hash.h"
 #include "hv/migrate_history.h"
 
 #define NPAGES 128
@@ -69,17 +71,17 @@ static void test_hot_and_warm(void **state)
 static void test_copies_follow_sends(void **state)
 {
 	memset(page, 0xAA, sizeof(page));
-	mig_history_sent(&h, 9, page);
+	mig_history_sent(&h, 9, page, 0);
 	assert_null(mig_history_copy(&h, 9));
 	epoch(9, -1);
-	mig_history_sent(&h, 9, page);
+	mig_history_sent(&h, 9, page, 0);
 	assert_non_null(mig_history_copy(&h, 9));
 	assert_memory_equal(mig_history_copy(&h, 9), page, sizeof(page));
 	memset(page, 0x55, sizeof(page));
 	epoch(-1);
 	epoch(-1);
 	epoch(-1); /* no longer warm: the copy still follows what is sent */
-	mig_history_sent(&h, 9, page);
+	mig_history_sent(&h, 9, page, 0);
 	assert_memory_equal(mig_history_copy(&h, 9), page, sizeof(page));
 	assert_int_equal(h.kept, 1);
 }
@@ -89,9 +91,9 @@ static void test_copies_follow_sends(void **state)
 static void test_budget_and_eviction(void **state)
 {
 	epoch(1, 2, 3, -1);
-	mig_history_sent(&h, 1, page);
-	mig_history_sent(&h, 2, page);
-	mig_history_sent(&h, 3, page);
+	mig_history_sent(&h, 1, page, 0);
+	mig_history_sent(&h, 2, page, 0);
+	mig_history_sent(&h, 3, page, 0);
 	assert_non_null(mig_history_copy(&h, 1));
 	assert_non_null(mig_history_copy(&h, 2));
 	assert_null(mig_history_copy(&h, 3));
@@ -99,11 +101,70 @@ static void test_budget_and_eviction(void **state)
 	epoch(2, 3, -1);
 	epoch(2, 3, -1);
 	epoch(2, 3, -1); /* page 1 cooled */
-	mig_history_sent(&h, 3, page);
+	mig_history_sent(&h, 3, page, 0);
 	assert_non_null(mig_history_copy(&h, 3));
 	assert_null(mig_history_copy(&h, 1));
 	assert_non_null(mig_history_copy(&h, 2));
 	assert_int_equal(h.evicted, 1);
+}
+
+/* A copy is a delta base only once the destination reported holding
+ * exactly what the last send carried. */
+static void test_feedback_confirms(void **state)
+{
+	u64 sum;
+
+	memset(page, 0x11, sizeof(page));
+	sum = hash64(page, sizeof(page), 0);
+	epoch(7, -1);
+	mig_history_sent(&h, 7, page, 1);
+	assert_non_null(mig_history_copy(&h, 7));
+	assert_null(mig_history_base(&h, 7)); /* no feedback yet */
+	assert_int_equal(h.unconfirmed + h.based, 0); /* it had no copy when sent */
+	assert_int_equal(mig_history_held(&h, 1, 7, sum), MIG_HELD_CONFIRMED);
+	assert_ptr_equal(mig_history_base(&h, 7), mig_history_copy(&h, 7));
+
+	/* sent again in round 2 (as a delta): round 1's report is stale, round
+	 * 2's confirms */
+	page[0] = 0x22;
+	mig_history_sent(&h, 7, page, 2);
+	assert_int_equal(h.based, 1);
+	assert_null(mig_history_base(&h, 7));
+	assert_int_equal(mig_history_held(&h, 1, 7, sum), MIG_HELD_STALE);
+	assert_null(mig_history_base(&h, 7));
+	assert_int_equal(mig_history_held(&h, 2, 7, hash64(page, sizeof(page), 0)), MIG_HELD_CONFIRMED);
+	assert_non_null(mig_history_base(&h, 7));
+	assert_int_equal(h.fb_confirmed, 2);
+	mig_history_sent(&h, 7, page, 3); /* a delta again */
+	mig_history_sent(&h, 7, page, 4); /* whole: round 3 not confirmed */
+	assert_int_equal(h.based, 2);
+	assert_int_equal(h.unconfirmed, 1);
+	assert_int_equal(h.fb_stale, 1);
+
+	/* a page without a copy is confirmed too, but has no base */
+	mig_history_sent(&h, 100, page, 2);
+	assert_int_equal(mig_history_held(&h, 2, 100, hash64(page, sizeof(page), 0)), MIG_HELD_CONFIRMED);
+	assert_null(mig_history_base(&h, 100));
+}
+
+/* What the destination holds otherwise, or says it was sent when it was
+ * not, is told apart; neither makes a base. */
+static void test_feedback_mismatch_and_false(void **state)
+{
+	memset(page, 0x33, sizeof(page));
+	epoch(8, -1);
+	mig_history_sent(&h, 8, page, 3);
+	assert_int_equal(mig_history_held(&h, 3, 8, hash64(page, sizeof(page), 0) ^ 1), MIG_HELD_MISMATCH);
+	assert_null(mig_history_base(&h, 8));
+	assert_int_equal(h.fb_mismatched, 1);
+	assert_int_equal(mig_history_held(&h, 4, 8, 0), MIG_HELD_UNSENT); /* a round it was not sent in */
+	assert_int_equal(mig_history_held(&h, 0, 9, 0), MIG_HELD_UNSENT); /* never sent */
+	assert_int_equal(mig_history_held(&h, 0, NPAGES, 0), MIG_HELD_UNSENT);
+	assert_int_equal(h.fb_confirmed + h.fb_stale, 0);
+	/* a send afterwards resets the page: the next report can confirm it */
+	mig_history_sent(&h, 8, page, 5);
+	assert_int_equal(mig_history_held(&h, 5, 8, hash64(page, sizeof(page), 0)), MIG_HELD_CONFIRMED);
+	assert_non_null(mig_history_base(&h, 8));
 }
 
 int main(void)
@@ -112,6 +173,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hot_and_warm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copies_follow_sends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_and_eviction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_confirms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_mismatch_and_false, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

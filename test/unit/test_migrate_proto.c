@@ -37,8 +37,14 @@ static struct got {
 	u8 replies[8];
 	unsigned nreplies;
 	char reason[MIG_REASON_MAX + 1];
+	unsigned nheld;
+	struct { u32 round; u64 pfn, hash; } held[8];
 	u8 ram[SB_RAM];
 } got;
+
+/* What a decoder of the destination's replies expects of HOLDS. */
+static u64 holds_ram = SB_PAGES;
+static u32 holds_rounds = 2;
 
 static int refuse_page_after = -1; /* page_buffer gives NULL after this many pages */
 static int fail_page_after = -1;   /* page returns -EIO after this many pages */
@@ -109,9 +115,21 @@ static int on_reply(void *ctx, u8 type, const char *reason)
 	return 0;
 }
 
+static int on_held(void *ctx, u32 round, u64 pfn, u64 hash)
+{
+	got.calls++;
+	if (got.nheld < 8) {
+		got.held[got.nheld].round = round;
+		got.held[got.nheld].pfn = pfn;
+		got.held[got.nheld].hash = hash;
+	}
+	got.nheld++;
+	return 0;
+}
+
 static const struct mig_ops ops = {
 	.hello = on_hello, .page_buffer = on_page_buffer, .page = on_page, .round = on_round,
-	.state = on_state, .done = on_done, .reply = on_reply,
+	.state = on_state, .done = on_done, .reply = on_reply, .held = on_held,
 };
 
 /* Pushes len bytes to a fresh decoder of direction dir, chunk bytes at a
@@ -122,6 +140,8 @@ static int decode_dir(enum mig_direction dir, const u8 *data, size_t len, size_t
 
 	memset(&got, 0, offsetof(struct got, ram));
 	mig_decoder_init(&dec, dir, &ops, NULL, frame_buf, sizeof(frame_buf), &sb_work);
+	if (dir == MIG_TO_SOURCE)
+		mig_decoder_expect_holds(&dec, holds_ram, holds_rounds);
 	for (size_t off = 0; off < len; off += chunk) {
 		err = mig_decoder_push(&dec, data + off, len - off < chunk ? len - off : chunk);
 		if (err)
@@ -358,9 +378,9 @@ static void test_hello_refusals(void **state)
 	expect_refused(-EBADMSG, n, "HELLO frame 0: bad magic (not USTDYMIG)");
 
 	memcpy(bad, stream, n);
-	le_put(bad + MIG_FRAME_HDR + 8, 2, 4);
+	le_put(bad + MIG_FRAME_HDR + 8, 3, 4);
 	mb_repair(bad, n);
-	expect_refused(-ENOTSUP, n, "HELLO frame 0: stream version 2 not supported (this decoder knows 1)");
+	expect_refused(-ENOTSUP, n, "HELLO frame 0: stream version 3 not supported (this decoder knows 2)");
 	assert_int_equal(got.calls, 0);
 
 	memcpy(bad, stream, n);
@@ -621,6 +641,178 @@ static void test_replies(void **state)
 	assert_string_equal(dec.msg, "REFUSE frame 0: payload length 121 is not that of the frame type");
 }
 
+/* --- HOLDS: the destination's feedback --------------------------------------------------------- */
+
+/* ACCEPT, then HOLDS frames for round 0 (pages 1, 5, 9 in one frame, 12
+ * in a second) and round 1 (pages 0, 3), then READY: its length. */
+static size_t build_holds(struct mig_encoder *e)
+{
+	static const u64 pages0[] = { 1, 5, 9 }, pages1[] = { 0, 3 };
+	size_t n = 0;
+
+	mig_encoder_init(e);
+	n += (size_t)mig_encode_empty(e, MIG_ACCEPT, stream, sizeof(stream));
+	assert_int_equal(mig_holds_begin(e, 0, SB_PAGES, stream + n, sizeof(stream) - n), 0);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(mig_holds_add(e, pages0[i], 0x1000 + pages0[i]), 0);
+	n += (size_t)mig_holds_finish(e);
+	assert_int_equal(mig_holds_begin(e, 0, SB_PAGES, stream + n, sizeof(stream) - n), 0);
+	assert_int_equal(mig_holds_add(e, 9, 1), -EINVAL);   /* reported in the frame before */
+	assert_int_equal(mig_holds_add(e, 12, 0x100c), 0);
+	n += (size_t)mig_holds_finish(e);
+	assert_int_equal(mig_holds_begin(e, 1, SB_PAGES, stream + n, sizeof(stream) - n), 0);
+	assert_int_equal(mig_holds_add(e, SB_PAGES, 1), -EINVAL); /* beyond RAM */
+	for (unsigned i = 0; i < 2; i++)
+		assert_int_equal(mig_holds_add(e, pages1[i], 0x2000 + pages1[i]), 0);
+	n += (size_t)mig_holds_finish(e);
+	n += (size_t)mig_encode_empty(e, MIG_READY, stream + n, sizeof(stream) - n);
+	return n;
+}
+
+static void test_holds(void **state)
+{
+	static const u64 pfns[] = { 1, 5, 9, 12, 0, 3 };
+	struct mig_encoder e;
+	size_t n = build_holds(&e), hold0;
+
+	assert_int_equal(mig_holds_begin(&e, 2, SB_PAGES, bad, sizeof(bad)), -EINVAL); /* after READY */
+	for (size_t chunk = 1; chunk <= n; chunk += chunk < 20 ? 1 : 37) {
+		assert_int_equal(decode_dir(MIG_TO_SOURCE, stream, n, chunk), 0);
+		assert_int_equal(got.nheld, 6);
+		for (unsigned i = 0; i < 6; i++) {
+			assert_int_equal(got.held[i].pfn, pfns[i]);
+			assert_int_equal(got.held[i].round, i < 4 ? 0 : 1);
+			assert_int_equal(got.held[i].hash, (i < 4 ? 0x1000 : 0x2000) + pfns[i]);
+		}
+	}
+	/* the layout: round, count, then varint steps and 8-byte hashes */
+	hold0 = MIG_FRAME_HDR;
+	assert_int_equal(stream[hold0], MIG_HOLDS);
+	assert_int_equal(le_get(stream + hold0 + 4, 4), MIG_PAGES_PREFIX + 3 * 9);
+	assert_int_equal(le_get(stream + hold0 + MIG_FRAME_HDR, 4), 0);
+	assert_int_equal(le_get(stream + hold0 + MIG_FRAME_HDR + 4, 4), 3);
+	assert_int_equal(stream[hold0 + MIG_FRAME_HDR + 8], 1);
+	assert_int_equal(le_get(stream + hold0 + MIG_FRAME_HDR + 9, 8), 0x1001);
+	assert_int_equal(stream[hold0 + MIG_FRAME_HDR + 17], 4);
+
+	/* round 1 not ended yet at the source */
+	holds_rounds = 1;
+	assert_int_equal(decode_dir(MIG_TO_SOURCE, stream, n, n), -EBADMSG);
+	assert_string_equal(dec.msg, "HOLDS frame 3: round 1 has not ended (the source ended 1 rounds)");
+	assert_int_equal(got.nheld, 4);
+	holds_rounds = 2;
+	/* a RAM smaller than the pages reported */
+	holds_ram = 10;
+	assert_int_equal(decode_dir(MIG_TO_SOURCE, stream, n, n), -EBADMSG);
+	assert_string_equal(dec.msg, "HOLDS frame 2: page 12 beyond the guest's 10 pages");
+	holds_ram = SB_PAGES;
+}
+
+/* HOLDS frames made by hand: each refused with its reason. */
+static void expect_holds_refused(const u8 *payload, size_t len, bool accept, const char *msg)
+{
+	size_t n = 0;
+
+	if (accept)
+		n += put_frame(bad, MIG_ACCEPT, NULL, 0, 0);
+	n += put_frame(bad + n, MIG_HOLDS, payload, len, accept);
+	assert_int_equal(decode_dir(MIG_TO_SOURCE, bad, n, n), -EBADMSG);
+	assert_string_equal(dec.msg, msg);
+}
+
+static void test_holds_refusals(void **state)
+{
+	/* round 0, 2 pages: 3 then 3 again; 3 then 2 (a step of 0 is refused
+	 * first); one page and a short hash; count 1 with 2 records */
+	static const u8 twice[] = { 0, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8,
+				    0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const u8 short_hash[] = { 0, 0, 0, 0, 1, 0, 0, 0, 3, 1, 2, 3 };
+	static const u8 extra[] = { 0, 0, 0, 0, 1, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const u8 none[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const u8 round1[] = { 1, 0, 0, 0, 1, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const u8 round0[] = { 0, 0, 0, 0, 1, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const u8 round0_low[] = { 0, 0, 0, 0, 1, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8 };
+	size_t n;
+
+	expect_holds_refused(round0, sizeof(round0), false, "HOLDS frame 0: HOLDS before ACCEPT");
+	expect_holds_refused(twice, sizeof(twice), true, "HOLDS frame 1: pages not increasing (page 3 twice)");
+	expect_holds_refused(short_hash, sizeof(short_hash), true, "HOLDS frame 1: page record truncated");
+	expect_holds_refused(extra, sizeof(extra), true,
+			     "HOLDS frame 1: bytes after the last of its pages (count too small)");
+	expect_holds_refused(none, sizeof(none), true, "HOLDS frame 1: no pages in it");
+	holds_rounds = 0;
+	expect_holds_refused(round0, sizeof(round0), true,
+			     "HOLDS frame 1: round 0 has not ended (the source ended 0 rounds)");
+	holds_rounds = 2;
+
+	/* a round going back; a page of a round's earlier frame again */
+	n = put_frame(bad, MIG_ACCEPT, NULL, 0, 0);
+	n += put_frame(bad + n, MIG_HOLDS, round1, sizeof(round1), 1);
+	n += put_frame(bad + n, MIG_HOLDS, round0, sizeof(round0), 2);
+	assert_int_equal(decode_dir(MIG_TO_SOURCE, bad, n, n), -EBADMSG);
+	assert_string_equal(dec.msg, "HOLDS frame 2: round 0 after round 1");
+	n = put_frame(bad, MIG_ACCEPT, NULL, 0, 0);
+	n += put_frame(bad + n, MIG_HOLDS, round0, sizeof(round0), 1);
+	n += put_frame(bad + n, MIG_HOLDS, round0_low, sizeof(round0_low), 2);
+	assert_int_equal(decode_dir(MIG_TO_SOURCE, bad, n, n), -EBADMSG);
+	assert_string_equal(dec.msg, "HOLDS frame 2: page 2 reported again or out of order in round 0");
+	/* the same frame, a round later, is taken */
+	n = put_frame(bad, MIG_ACCEPT, NULL, 0, 0);
+	n += put_frame(bad + n, MIG_HOLDS, round0, sizeof(round0), 1);
+	n += put_frame(bad + n, MIG_HOLDS, round1, sizeof(round1), 2);
+	assert_int_equal(decode_dir(MIG_TO_SOURCE, bad, n, n), 0);
+	assert_int_equal(got.nheld, 2);
+	/* after READY; a bad checksum; in the source's stream */
+	n = put_frame(bad, MIG_ACCEPT, NULL, 0, 0);
+	n += put_frame(bad + n, MIG_READY, NULL, 0, 1);
+	n += put_frame(bad + n, MIG_HOLDS, round0, sizeof(round0), 2);
+	assert_int_equal(decode_dir(MIG_TO_SOURCE, bad, n, n), -EBADMSG);
+	assert_string_equal(dec.msg, "HOLDS frame 2: HOLDS after READY");
+	n = put_frame(bad, MIG_ACCEPT, NULL, 0, 0);
+	n += put_frame(bad + n, MIG_HOLDS, round0, sizeof(round0), 1);
+	bad[n - 1] ^= 1;
+	assert_int_equal(decode_dir(MIG_TO_SOURCE, bad, n, n), -EBADMSG);
+	assert_string_equal(dec.msg, "HOLDS frame 1: checksum mismatch (the frame is corrupt, or one "
+				     "was lost, repeated or reordered)");
+	n = put_frame(bad, MIG_HOLDS, round0, sizeof(round0), 0);
+	assert_int_equal(decode(bad, n), -EPROTO);
+	assert_string_equal(dec.msg, "HOLDS frame 0: not a frame the source sends");
+	/* a decoder never told of rounds or RAM refuses every HOLDS */
+	holds_rounds = 0;
+	holds_ram = 0;
+	expect_holds_refused(round0, sizeof(round0), true,
+			     "HOLDS frame 1: round 0 has not ended (the source ended 0 rounds)");
+	holds_rounds = 2;
+	expect_holds_refused(round0, sizeof(round0), true, "HOLDS frame 1: page 3 beyond the guest's 0 pages");
+	holds_ram = SB_PAGES;
+}
+
+static void test_holds_encoder_refusals(void **state)
+{
+	struct mig_encoder e;
+
+	mig_encoder_init(&e);
+	assert_int_equal(mig_holds_begin(&e, 0, SB_PAGES, bad, sizeof(bad)), -EINVAL); /* before ACCEPT */
+	mig_encode_empty(&e, MIG_ACCEPT, bad, sizeof(bad));
+	assert_int_equal(mig_holds_begin(&e, 0, SB_PAGES, bad, MIG_FRAME_HDR + MIG_PAGES_PREFIX), -ENOSPC);
+	assert_int_equal(mig_holds_begin(&e, 1, SB_PAGES, bad, sizeof(bad)), 0);
+	assert_int_equal(mig_pages_add(&e, 1, (const u8 *)"\0", 1), -EINVAL); /* not a PAGES frame */
+	assert_int_equal(mig_pages_finish(&e), -EINVAL);
+	assert_int_equal(mig_holds_finish(&e), 0); /* empty: nothing to send */
+	assert_int_equal(mig_holds_begin(&e, 0, SB_PAGES, bad, sizeof(bad)), -EINVAL); /* round back */
+	assert_int_equal(mig_holds_add(&e, 1, 1), -EINVAL); /* no frame open */
+	/* full: -ENOSPC, then the page starts the next frame */
+	assert_int_equal(mig_holds_begin(&e, 1, SB_PAGES, bad,
+					 MIG_FRAME_HDR + MIG_PAGES_PREFIX + MIG_HOLD_RECORD_MAX), 0);
+	assert_int_equal(mig_holds_add(&e, 1, 1), 0);
+	assert_int_equal(mig_holds_add(&e, 2, 2), 0);   /* 9 bytes each: two fit */
+	assert_int_equal(mig_holds_add(&e, 3, 3), -ENOSPC);
+	assert_true(mig_holds_finish(&e) > 0);
+	assert_int_equal(mig_holds_begin(&e, 1, SB_PAGES, bad, sizeof(bad)), 0);
+	assert_int_equal(mig_holds_add(&e, 2, 2), -EINVAL);
+	assert_int_equal(mig_holds_add(&e, 3, 3), 0);
+}
+
 /* --- layout ------------------------------------------------------------------------------------- */
 
 /* The layout docs/migration.md gives, byte by byte: HELLO, ROUND, DONE
@@ -638,7 +830,7 @@ static void test_layout_by_hand(void **state)
 	assert_int_equal(le_get(f + 2, 2), 0);
 	assert_int_equal(le_get(f + 4, 4), MIG_HELLO_SIZE);
 	assert_memory_equal(p, "USTDYMIG", 8);
-	assert_int_equal(le_get(p + 8, 4), 1);
+	assert_int_equal(le_get(p + 8, 4), MIG_VERSION);
 	assert_int_equal(le_get(p + 12, 8), mb_hello.id.kernel_hash);
 	assert_int_equal(le_get(p + 20, 8), mb_hello.id.modules_hash);
 	assert_int_equal(le_get(p + 28, 8), mb_hello.id.cmdline_hash);
@@ -694,6 +886,9 @@ int main(void)
 		cmocka_unit_test(test_done_refusals),
 		cmocka_unit_test(test_encoder_refusals),
 		cmocka_unit_test(test_replies),
+		cmocka_unit_test(test_holds),
+		cmocka_unit_test(test_holds_refusals),
+		cmocka_unit_test(test_holds_encoder_refusals),
 		cmocka_unit_test(test_layout_by_hand),
 		cmocka_unit_test(test_frame_names),
 	};
