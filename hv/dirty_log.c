@@ -22,13 +22,7 @@ static const struct dirty_mech *const mechs[DIRTY_KIND_COUNT] = {
 };
 
 static struct dirty_log the_log; /* one VM */
-static struct dirty_log_stats stats;
 static enum dirty_track forced = DIRTY_TRACK_AUTO;
-
-struct dirty_log_stats *dirty_stats_mut(void)
-{
-	return &stats;
-}
 
 enum dirty_track dirty_forced(void)
 {
@@ -93,7 +87,7 @@ void dirty_apply(struct vm *vm, struct dirty_log *d, u32 next)
 			u64 start = rdtsc();
 
 			mechs[order[i]]->start(vm, d, next);
-			stats.by[order[i]].start_cycles += rdtsc() - start;
+			dirty_stats_mut()->by[order[i]].start_cycles += rdtsc() - start;
 		}
 	d->active = next;
 	vm->hw->stage2_flush(&vm->vcpu.arch);
@@ -203,6 +197,7 @@ static void free_log(struct dirty_log *d)
 int dirty_log_start(struct vm *vm)
 {
 	struct dirty_log *d = &the_log;
+	struct dirty_log_stats *st = dirty_stats_mut();
 	char names[64];
 	u32 first;
 	int err;
@@ -210,7 +205,7 @@ int dirty_log_start(struct vm *vm)
 	if (vm->dirty)
 		return 0;
 	memset(d, 0, sizeof(*d));
-	memset(&stats, 0, sizeof(stats));
+	memset(st, 0, sizeof(*st));
 	err = alloc_log(vm, d);
 	if (err)
 		return err;
@@ -228,11 +223,11 @@ int dirty_log_start(struct vm *vm)
 	}
 	dirty_apply(vm, d, first);
 	d->epoch_start_ns = time_now_ns();
-	stats.mech = dirty_kind_name(d->use);
-	stats.why = forced == DIRTY_TRACK_AUTO ? "measuring every mechanism for one epoch"
-					       : "forced by dirty_track=";
+	st->mech = dirty_kind_name(d->use);
+	st->why = forced == DIRTY_TRACK_AUTO ? "measuring every mechanism for one epoch"
+					     : "forced by dirty_track=";
 	pr_info("dirty: first epoch with %s (%s)", dirty_active_names(d->active, names, sizeof(names)),
-		stats.why);
+		st->why);
 	vm->dirty = d;
 	return 0;
 }
@@ -275,15 +270,16 @@ void dirty_log_handle_exit(struct vm *vm, const struct vexit *e)
 	enum dirty_kind k = exit_owner(d, e);
 	u64 start = rdtsc(), from = vm->exit_tsc && vm->exit_tsc <= start ? vm->exit_tsc : start;
 	struct dirty_measured *m = &d->model.m[k];
+	struct dirty_log_stats *st = dirty_stats_mut();
 	u64 cycles;
 
 	mechs[k]->handle_exit(vm, d, e);
 	cycles = rdtsc() - from;
 	d->epoch_cycles[k] += cycles;
-	stats.by[k].exits++;
+	st->by[k].exits++;
 	if (k == DIRTY_WP) {
-		stats.faults++;
-		stats.fault_cycles += cycles;
+		st->faults++;
+		st->fault_cycles += cycles;
 		m->per_dirty_cycles += cycles;
 	} else {
 		m->exit_cycles += cycles;
@@ -298,7 +294,7 @@ void dirty_log_note(struct vm *vm, u64 gpa, u64 len)
 	if (!d || !len)
 		return;
 	for (u64 p = gpa / PAGE_SIZE; p <= (gpa + len - 1) / PAGE_SIZE && p < d->npages; p++)
-		stats.noted += dirty_mark(d, p);
+		dirty_stats_mut()->noted += dirty_mark(d, p);
 }
 
 u64 dirty_log_pending(const struct vm *vm)
@@ -306,10 +302,6 @@ u64 dirty_log_pending(const struct vm *vm)
 	return vm->dirty ? vm->dirty->pending : 0;
 }
 
-const struct dirty_log_stats *dirty_log_stats(void)
-{
-	return &stats;
-}
 
 const char *dirty_track_name(enum dirty_track t)
 {

@@ -23,14 +23,22 @@ void mig_holds_init(struct mig_holds *r, u64 npages, void *mem)
 
 void mig_holds_page(struct mig_holds *r, u64 pfn)
 {
-	if (pfn < r->npages)
+	if (pfn < r->npages && !bitmap_test(r->received, pfn)) {
 		bitmap_set(r->received, pfn);
+		r->fresh++;
+	}
 }
 
 /* The round's pages replace what is left of the report before: a report
- * that fell behind is dropped rather than sent late. */
+ * that fell behind is dropped rather than sent late. A round that sent
+ * nothing (every dirty page held back as hot) replaces nothing: its ROUND
+ * often follows the last one's at once, before any of that report could
+ * go. */
 void mig_holds_round_end(struct mig_holds *r, u32 round)
 {
+	if (!r->fresh)
+		return;
+	r->fresh = 0;
 	r->dropped += r->left;
 	memcpy(r->pending, r->received, bitmap_bytes(r->npages));
 	memset(r->received, 0, bitmap_bytes(r->npages));

@@ -18,6 +18,7 @@
 struct mig_holds {
 	u64 npages;
 	u64 *received;      /* bitmap: pages received in the current round */
+	u64 fresh;          /* pages in received */
 	u64 *pending;       /* bitmap: pages of the ended round not reported yet */
 	u32 round;          /* of pending */
 	u64 cursor;         /* next page of pending to look at */
@@ -34,7 +35,8 @@ void mig_holds_init(struct mig_holds *r, u64 npages, void *mem);
 /* Page pfn was received (decoded into guest RAM). */
 void mig_holds_page(struct mig_holds *r, u64 pfn);
 
-/* The source ended round: its pages become the report to send. */
+/* The source ended round: its pages become the report to send (a round
+ * that sent nothing leaves the report before it standing). */
 void mig_holds_round_end(struct mig_holds *r, u32 round);
 
 /* The next HOLDS frame of the report into buf (cap bytes), hashing each

@@ -136,11 +136,29 @@ static void test_late_report_dropped(void **state)
 	assert_int_equal(got.pfn[4], 12); /* a new round may start low again */
 }
 
+/* A round that sent no page leaves the report of the round before it
+ * standing: its ROUND may come right after that round's. */
+static void test_empty_round_keeps_report(void **state)
+{
+	(void)state;
+	for (u64 p = 30; p < 33; p++)
+		mig_holds_page(&r, p);
+	mig_holds_round_end(&r, 1);
+	mig_holds_round_end(&r, 2);
+	assert_int_equal(r.dropped, 0);
+	assert_int_equal(build_all(SMALL), 1);
+	decode(3);
+	assert_int_equal(got.n, 3);
+	assert_int_equal(got.round[0], 1);
+	assert_int_equal(got.pfn[2], 32);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_report_in_frames, setup),
 		cmocka_unit_test_setup(test_late_report_dropped, setup),
+		cmocka_unit_test_setup(test_empty_round_keeps_report, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,103 @@
+/*
+ * Replay's reading of the log: whole frames move from the log module into
+ * the ring, entries come out of them one by one (rr_peek, rr_consume), and
+ * anything the replay cannot go on with is a divergence (rr_diverge). Used
+ * by the replay of exits and between them (rr_replay.c) and by a replay
+ * that starts from a snapshot (rr_snapshot.c).
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "errno.h"
+#include "fmt.h"
+#include "hv/rr/rr_internal.h"
+#include "log.h"
+
+void rr_diverge(struct vm *vm, const char *fmt, ...)
+{
+	struct rr_divergence *d = &vm->rr->divergence;
+	va_list ap;
+
+	if (d->diverged)
+		return;
+	d->diverged = true;
+	d->landmark = vm->stats.guest_caused_exits;
+	va_start(ap, fmt);
+	fmt_vsnprintf(d->what, sizeof(d->what), fmt, ap);
+	va_end(ap);
+	pr_err("rr: replay diverged at landmark %llu: %s", d->landmark, d->what);
+	vm_stop(vm, "replay diverged at landmark %llu: %s", d->landmark, d->what);
+}
+
+/* Moves whole frames from the log module into the ring while they fit. */
+static void refill(struct rr_state *rr)
+{
+	while (rr->source_pos + RRLOG_FRAME_HEADER_SIZE <= rr->source_len) {
+		const u8 *f = rr->source + rr->source_pos;
+		u32 payload;
+		u64 total;
+
+		memcpy(&payload, f + 4, sizeof(payload));
+		total = RRLOG_FRAME_HEADER_SIZE + (u64)payload;
+		if (payload > RRLOG_FRAME_MAX_PAYLOAD || total > rr->source_len - rr->source_pos) {
+			/* let the reader name the problem when it gets there */
+			total = MIN((u64)RR_FRAME_SIZE, rr->source_len - rr->source_pos);
+		}
+		if (!byte_ring_put(&rr->ring, f, total))
+			return;
+		rr->source_pos += total;
+	}
+}
+
+/* Opens the next frame from the ring; 1, 0 at the end of the log, or -1
+ * after reporting a bad frame. */
+static int open_next_frame(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	u64 n;
+	long size;
+
+	refill(rr);
+	n = byte_ring_peek(&rr->ring, rr->frame, RR_FRAME_SIZE);
+	if (n == 0)
+		return 0;
+	size = rrlog_open_frame(&rr->reader, rr->frame, n);
+	if (size < 0) {
+		rr_diverge(vm, "the log is %s: %s (frame %llu)",
+			   size == -ENODATA ? "truncated" : "corrupt", rr->reader.error,
+			   rr->reader.next_seq);
+		return -1;
+	}
+	byte_ring_consume(&rr->ring, (u64)size);
+	rr->frame_open = true;
+	return 1;
+}
+
+bool rr_peek(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	while (!rr->have_next) {
+		int r = rr->frame_open ? rrlog_next(&rr->reader, &rr->next) : 0;
+
+		if (r < 0) {
+			rr_diverge(vm, "the log is corrupt: %s (frame %llu)", rr->reader.error,
+				   (rr->reader.next_seq - 1));
+			return false;
+		}
+		if (r > 0) {
+			rr->have_next = true;
+			break;
+		}
+		rr->frame_open = false;
+		if (open_next_frame(vm) <= 0)
+			return false;
+	}
+	return true;
+}
+
+void rr_consume(struct rr_state *rr)
+{
+	rr->stats.entries[rr->next.type & (RR_TYPES - 1)]++;
+	rr->have_next = false;
+}
