@@ -20,7 +20,7 @@ enum fault_test {
 /* incoming_fault=: a destination that misbehaves on purpose (tests). */
 enum incoming_fault {
 	INCOMING_FAULT_NONE,
-	INCOMING_FAULT_WRONG_COPY,   /* alters its copy of a page round 1 sent */
+	INCOMING_FAULT_WRONG_COPY,   /* alters its copy of the first page round 0 sent */
 	INCOMING_FAULT_FALSE_REPORT, /* reports holding a page round 1 did not send */
 };
 

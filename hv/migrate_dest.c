@@ -132,10 +132,12 @@ static int on_page(void *ctx, u64 pfn, unsigned enc, size_t enc_len)
 	return 0;
 }
 
-/* incoming_fault= at the end of round 1: the first page the round sent
- * altered here (a wrong copy: the source must send it again), or the
- * first page it did not send reported as held (a false report: the source
- * must give up). */
+/* incoming_fault=: at the end of round 0, the first page the round sent
+ * altered here (a wrong copy: the source must send it again); at the end
+ * of round 1, the first page it did not send reported as held (a false
+ * report: the source must give up). Both pages go in the first HOLDS
+ * frame of their round's report, which leaves before the next ROUND can
+ * drop the report. */
 static void inject_fault(void)
 {
 	bool wrong = md.fault == INCOMING_FAULT_WRONG_COPY;
@@ -155,7 +157,8 @@ static void inject_fault(void)
 
 static int on_round(void *ctx, const struct mig_round *r)
 {
-	if (md.fault != INCOMING_FAULT_NONE && r->round == 1)
+	if ((md.fault == INCOMING_FAULT_WRONG_COPY && r->round == 0) ||
+	    (md.fault == INCOMING_FAULT_FALSE_REPORT && r->round == 1))
 		inject_fault();
 	mig_holds_round_end(&md.holds, r->round);
 	return 0;

@@ -65,7 +65,7 @@ mig_case migrate_ticker_svm_to_vmx "$g/ticker.elf" "seconds=6" 2 qemu bochs
 dest_killed_case migrate_dest_killed_svm "$g/dirty.elf" "pages=12288 hot=32 rounds=100" 1 0
 source_killed_case migrate_source_killed_svm "$g/dirty.elf" "pages=12288 hot=32 rounds=100" 1 0
 
-# A destination that alters its copy of a page round 1 sent
+# A destination that alters its copy of a page round 0 sent
 # (incoming_fault=wrong_copy): its HOLDS report gives it away, the source
 # sends the page again, whole, and the guest runs on at the destination as
 # natively. One that reports holding a page round 1 did not send
@@ -91,7 +91,7 @@ fault_case() {
 
 name=migrate_wrong_copy_svm
 fault_case "$name" wrong_copy
-if ! grep -q '^source: migration: the destination holds another page [0-9]* than round 1 sent' "$results/$name.err"; then
+if ! grep -q '^source: migration: the destination holds another page [0-9]* than round 0 sent' "$results/$name.err"; then
 	echo "FAIL: $name: the source did not notice the destination's wrong copy ($(grep -m1 -E 'feedback|failed' "$results/$name.err" || echo no report))"
 elif ! grep -q '^source: understudy: migrated$' "$results/$name.err"; then
 	echo "FAIL: $name: the source did not migrate ($(grep -m1 'migration: .*failed' "$results/$name.err" || echo no report))"
