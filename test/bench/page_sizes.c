@@ -1,4 +1,4 @@
-// sources: proto/page_codec.c test/bench/page_cost.c test/bench/xbzrle.c
+// sources: proto/page_codec.c test/bench/page_cost.c test/bench/xbzrle.c proto/wire_prim.c
 /*
  * Bytes per page for each of Understudy's page encodings (proto/page_codec.c)
  * side by side with QEMU's XBZRLE encoding of the same page pairs

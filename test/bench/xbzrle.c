@@ -4,20 +4,18 @@
  */
 #include <string.h>
 
+#include "proto/wire.h"
 #include "test/bench/xbzrle.h"
 
 #define PG XBZRLE_PAGE
 
+/* QEMU's run lengths are unsigned LEB128, the wire's varint. */
 static int uleb_put(u8 *p, u32 v)
 {
-	int n = 0;
+	struct wire_sink s = { p, 0 };
 
-	while (v >= 0x80) {
-		p[n++] = (u8)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (u8)v;
-	return n;
+	wire_put_varint(&s, v);
+	return (int)s.n;
 }
 
 int xbzrle_encode(const u8 *old, const u8 *new, u8 *dst, int dlen)
