@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package Understudy's build, run and tests need,
-# unpacks lwIP's and LZ4's sources (Debian's source packages) into
-# third_party/lwip and third_party/lz4 (scripts/lib/debian_source.sh) and
+# unpacks lwIP's, LZ4's and mbedTLS's sources (Debian's source packages)
+# into third_party/lwip, third_party/lz4 and third_party/mbedtls
+# (scripts/lib/debian_source.sh) and
 # Debian's Linux kernels and busybox (the Linux test guest) into
 # third_party/linux (scripts/lib/linux_deps.sh).
 # Idempotent and quiet when everything is already there.
@@ -22,7 +23,7 @@ PACKAGES=(
 	libxxhash-dev
 	# QEMU NIC option ROMs (e1000, virtio-net)
 	ipxe-qemu
-	# dpkg-source, to unpack lwIP's and LZ4's Debian source packages
+	# dpkg-source, to unpack lwIP's, LZ4's and mbedTLS's Debian source packages
 	dpkg-dev
 	# network tests: namespaces and tap devices, ping, HTTP requests
 	iproute2 iputils-ping curl
@@ -52,7 +53,7 @@ install_packages() {
 	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# --- source packages: lwIP and LZ4, unpacked into third_party/ --------------
+# --- source packages: lwIP, LZ4 and mbedTLS, unpacked into third_party/ -----
 . "$root/scripts/lib/debian_source.sh"
 
 # Checks that an unpacked tree is lwIP 2.1 with the files the Makefile
@@ -87,9 +88,28 @@ fetch_lz4() {
 	fetch_debian_source lz4 "$root/third_party/lz4" lz4_version "LZ4"
 }
 
+# Checks that an unpacked tree is mbedTLS 2.28 (the long-term branch
+# Debian 12 ships) with the library files the Makefile builds; prints its
+# version.
+mbedtls_version() { # dir
+	local h=$1/include/mbedtls/version.h f v
+	for f in library/ssl_tls.c library/ssl_cli.c library/ssl_srv.c library/gcm.c \
+		library/ctr_drbg.c library/memory_buffer_alloc.c; do
+		[ -f "$1/$f" ] || return 1
+	done
+	[ -f "$h" ] || return 1
+	v=$(awk '/#define MBEDTLS_VERSION_STRING[ \t]/ { gsub(/"/, "", $3); print $3 }' "$h")
+	case "$v" in 2.28.*) echo "$v" ;; *) return 1 ;; esac
+}
+
+fetch_mbedtls() {
+	fetch_debian_source mbedtls "$root/third_party/mbedtls" mbedtls_version "mbedTLS"
+}
+
 . "$root/scripts/lib/linux_deps.sh"
 
 install_packages
 fetch_lwip
 fetch_lz4
+fetch_mbedtls
 fetch_linux

@@ -1,5 +1,6 @@
 # Debian source packages unpacked into third_party/ (sourced by
-# scripts/deps.sh): lwIP (third_party/lwip) and LZ4 (third_party/lz4).
+# scripts/deps.sh): lwIP (third_party/lwip), LZ4 (third_party/lz4) and
+# mbedTLS (third_party/mbedtls).
 #
 # The machine's apt sources are read, never changed: every "deb" entry is
 # copied as "deb-src" into a private apt configuration (its own source list,
