@@ -24,8 +24,8 @@
 #include "hv/migrate_holds.h"
 #include "hv/snapshot.h"
 #include "log.h"
-#include "net/migrate/mig_link.h"
 #include "net/net.h"
+#include "net/tcp_link.h"
 #include "proto/migrate_proto.h"
 
 #define WAIT_SOURCE_NS (600 * NS_PER_SEC)   /* for a source to connect */
@@ -40,7 +40,7 @@
 static struct {
 	struct vm *vm;
 	struct snap_identity id;
-	struct mig_link link;
+	struct tcp_link link;
 	struct mig_encoder enc;
 	struct mig_decoder dec;
 	struct mig_hello hello;
@@ -61,7 +61,7 @@ static u8 out[OUT_CAP];
 /* Hands the queued frames to TCP as it has room; true once all are. */
 static bool out_flush(void)
 {
-	if (!mig_link_push(&md.link, out, md.out_len, &md.out_pos))
+	if (!tcp_link_push(&md.link, out, md.out_len, &md.out_pos))
 		return false;
 	md.out_len = md.out_pos = 0;
 	return true;
@@ -88,7 +88,7 @@ static void send_holds(void)
 {
 	int n;
 
-	if (!out_flush() || !mig_link_drained(&md.link) || md.enc.ready_sent ||
+	if (!out_flush() || !tcp_link_drained(&md.link) || md.enc.ready_sent ||
 	    md.enc.refuse_sent || md.failure)
 		return;
 	n = mig_holds_build(&md.holds, &md.enc, md.vm->ram, out, HOLDS_FRAME_MAX);
@@ -217,11 +217,11 @@ static const char *wait_ends(u64 now, u64 listen_ns)
 {
 	if (md.failure)
 		return md.failure;
-	if (md.link.state == MIG_LINK_DOWN)
+	if (md.link.state == TCP_LINK_DOWN)
 		return md.link.failure ? md.link.failure : "the connection ended";
-	if (md.link.state == MIG_LINK_LISTENING && now - listen_ns > WAIT_SOURCE_NS)
+	if (md.link.state == TCP_LINK_LISTENING && now - listen_ns > WAIT_SOURCE_NS)
 		return "no source came";
-	if (md.link.state == MIG_LINK_UP && now - md.link.heard_ns > SILENCE_NS)
+	if (md.link.state == TCP_LINK_UP && now - md.link.heard_ns > SILENCE_NS)
 		return "the source stopped sending";
 	return NULL;
 }
@@ -243,7 +243,7 @@ static const char *receive(void)
 			break;
 		send_holds();
 		now = time_now_ns();
-		mig_link_poll(&md.link, now);
+		tcp_link_poll(&md.link, now);
 		if ((why = wait_ends(now, listen_ns)))
 			return why;
 		cpu_relax();
@@ -272,7 +272,7 @@ int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct con
 	mig_holds_init(&md.holds, vm->ram_size / PAGE_SIZE, holds_mem);
 	mig_encoder_init(&md.enc);
 	mig_decoder_init(&md.dec, MIG_TO_DESTINATION, &ops, NULL, frame_buf, sizeof(frame_buf), &work);
-	if ((err = mig_link_listen(&md.link, cfg->incoming_port, on_rx, NULL, NULL))) {
+	if ((err = tcp_link_listen(&md.link, cfg->incoming_port, on_rx, NULL, NULL))) {
 		pr_err("migration: cannot listen on port %u (%d)", cfg->incoming_port, err);
 		return err;
 	}
@@ -282,7 +282,7 @@ int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct con
 	if (!why && snapshot_apply_state(vm, state_buf, md.state_len, &md.id))
 		why = "the vCPU and device state could not be applied";
 	out_flush(); /* a REFUSE queued behind a HOLDS frame */
-	mig_link_close(&md.link, NULL);
+	tcp_link_close(&md.link, NULL);
 	if (why) {
 		console_printf("migration: incoming migration failed: %s; what was received is "
 			       "discarded and the guest does not run here\n", why);

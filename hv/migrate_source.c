@@ -34,8 +34,8 @@
 #include "hv/snapshot.h"
 #include "hv/snapshot_vcpu.h"
 #include "log.h"
-#include "net/migrate/mig_link.h"
 #include "net/net.h"
+#include "net/tcp_link.h"
 #include "proto/migrate_proto.h"
 
 #define CONNECT_TIMEOUT_NS (60 * NS_PER_SEC)  /* for the destination to listen */
@@ -69,7 +69,7 @@ static struct {
 	bool rounds_begun; /* ACCEPT came and round 0 began */
 	u64 round_end_ns;  /* when the last round ended */
 	struct snap_identity id;
-	struct mig_link link;
+	struct tcp_link link;
 	struct mig_encoder enc;
 	struct mig_decoder replies;
 	bool accepted, ready;
@@ -150,7 +150,7 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 /* Hands what is left of the frame in tx to TCP; true once all of it is. */
 static bool tx_flush(void)
 {
-	return mig_link_push(&ms.link, tx, ms.tx_len, &ms.tx_pos);
+	return tcp_link_push(&ms.link, tx, ms.tx_len, &ms.tx_pos);
 }
 
 static void tx_frame(int len)
@@ -290,7 +290,7 @@ static void fail(const char *why)
 	if (ms.phase == MS_FAILED || ms.phase == MS_LEFT)
 		return;
 	dirty_log_stop(ms.vm);
-	mig_link_close(&ms.link, why);
+	tcp_link_close(&ms.link, why);
 	ms.phase = MS_FAILED;
 	console_printf("migration: failed: %s; the guest runs on here\n", why);
 }
@@ -305,7 +305,7 @@ static void start(void)
 	mig_decoder_init(&ms.replies, MIG_TO_SOURCE, &reply_ops, NULL, reply_frame,
 			 sizeof(reply_frame), &work);
 	mig_decoder_expect_holds(&ms.replies, ms.npages, 0);
-	mig_link_connect(&ms.link, ip_be, ms.port, CONNECT_TIMEOUT_NS, on_rx, on_sent, NULL);
+	tcp_link_connect(&ms.link, ip_be, ms.port, CONNECT_TIMEOUT_NS, on_rx, on_sent, NULL);
 	tx_frame(mig_encode_hello(&ms.enc, &h, tx, sizeof(tx)));
 	ms.fig.start_ns = time_now_ns();
 	ms.phase = MS_CONNECTING;
@@ -343,15 +343,15 @@ static void check_link(void)
 {
 	u64 now = time_now_ns();
 
-	mig_link_poll(&ms.link, now);
+	tcp_link_poll(&ms.link, now);
 	if (ms.refusal)
 		fail(ms.refusal);
-	else if (ms.link.state == MIG_LINK_DOWN)
+	else if (ms.link.state == TCP_LINK_DOWN)
 		fail(ms.link.failure ? ms.link.failure : "the connection ended");
-	else if (ms.phase == MS_CONNECTING && ms.link.state == MIG_LINK_UP &&
+	else if (ms.phase == MS_CONNECTING && ms.link.state == TCP_LINK_UP &&
 		 now - ms.link.heard_ns > REPLY_TIMEOUT_NS)
 		fail("the destination did not answer HELLO");
-	else if (ms.link.state == MIG_LINK_UP && !mig_link_drained(&ms.link) &&
+	else if (ms.link.state == TCP_LINK_UP && !tcp_link_drained(&ms.link) &&
 		 now - ms.link.heard_ns > SILENCE_NS)
 		fail("the destination stopped acknowledging data");
 }
@@ -426,7 +426,7 @@ static bool begin_rounds_stunned(void)
 
 static bool all_acked(void)
 {
-	return tx_flush() && mig_link_drained(&ms.link);
+	return tx_flush() && tcp_link_drained(&ms.link);
 }
 
 /* Sends a frame and waits until TCP has taken it. */
@@ -488,7 +488,7 @@ static void stun(struct vm *vm)
 	ms.fig.end_ns = time_now_ns();
 	ms.fig.rounds = ms.plan.round + 1;
 	dirty_log_stop(vm);
-	mig_link_close(&ms.link, NULL);
+	tcp_link_close(&ms.link, NULL);
 	ms.phase = MS_LEFT;
 	vm_stop(vm, "migrated: the guest runs on at the destination");
 }

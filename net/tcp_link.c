@@ -1,5 +1,5 @@
-/* The migration's TCP connection over lwIP's raw API (see mig_link.h). */
-#include "net/migrate/mig_link.h"
+/* One TCP connection over lwIP's raw API (see tcp_link.h). */
+#include "net/tcp_link.h"
 
 #include <string.h>
 
@@ -29,7 +29,7 @@ static bool release_pcb(struct tcp_pcb *pcb)
 	return true;
 }
 
-static void fail_from_callback(struct mig_link *l, const char *why)
+static void fail_from_callback(struct tcp_link *l, const char *why)
 {
 	if (!l->failure)
 		l->failure = why;
@@ -38,7 +38,7 @@ static void fail_from_callback(struct mig_link *l, const char *why)
 
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
-	struct mig_link *l = arg;
+	struct tcp_link *l = arg;
 
 	if (!l || l->pcb != pcb) {
 		if (p)
@@ -62,7 +62,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 
 static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
-	struct mig_link *l = arg;
+	struct tcp_link *l = arg;
 
 	if (!l)
 		return ERR_OK;
@@ -76,12 +76,12 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 /* lwIP has freed the pcb. */
 static void on_err(void *arg, err_t err)
 {
-	struct mig_link *l = arg;
+	struct tcp_link *l = arg;
 
 	if (!l)
 		return;
 	l->pcb = NULL;
-	if (l->state == MIG_LINK_CONNECTING) { /* refused or unanswered: again */
+	if (l->state == TCP_LINK_CONNECTING) { /* refused or unanswered: again */
 		l->retry_at_ns = time_now_ns() + CONNECT_RETRY_NS;
 		return;
 	}
@@ -89,7 +89,7 @@ static void on_err(void *arg, err_t err)
 					     : "the connection was aborted");
 }
 
-static void attach(struct mig_link *l, struct tcp_pcb *pcb)
+static void attach(struct tcp_link *l, struct tcp_pcb *pcb)
 {
 	l->pcb = pcb;
 	tcp_arg(pcb, l);
@@ -99,7 +99,7 @@ static void attach(struct mig_link *l, struct tcp_pcb *pcb)
 	tcp_nagle_disable(pcb);
 }
 
-static void connect_now(struct mig_link *l)
+static void connect_now(struct tcp_link *l)
 {
 	struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
 	ip_addr_t peer;
@@ -119,18 +119,18 @@ static void connect_now(struct mig_link *l)
 
 static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
-	struct mig_link *l = arg;
+	struct tcp_link *l = arg;
 
 	if (!l || err != ERR_OK)
 		return ERR_OK;
 	attach(l, pcb);
-	l->state = MIG_LINK_UP;
+	l->state = TCP_LINK_UP;
 	l->heard_ns = time_now_ns();
-	pr_info("migration: connected to the destination");
+	pr_info("tcp: connected to %s:%u", ip4addr_ntoa(ip_2_ip4(&pcb->remote_ip)), l->port);
 	return ERR_OK;
 }
 
-int mig_link_connect(struct mig_link *l, u32 ip, u16 port, u64 timeout_ns, mig_link_rx_fn rx,
+int tcp_link_connect(struct tcp_link *l, u32 ip, u16 port, u64 timeout_ns, tcp_link_rx_fn rx,
 		     void (*sent)(void *ctx), void *ctx)
 {
 	memset(l, 0, sizeof(*l));
@@ -139,7 +139,7 @@ int mig_link_connect(struct mig_link *l, u32 ip, u16 port, u64 timeout_ns, mig_l
 	l->rx = rx;
 	l->sent = sent;
 	l->ctx = ctx;
-	l->state = MIG_LINK_CONNECTING;
+	l->state = TCP_LINK_CONNECTING;
 	l->connect_deadline_ns = time_now_ns() + timeout_ns;
 	connect_now(l);
 	return 0;
@@ -147,21 +147,21 @@ int mig_link_connect(struct mig_link *l, u32 ip, u16 port, u64 timeout_ns, mig_l
 
 static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
-	struct mig_link *l = arg;
+	struct tcp_link *l = arg;
 
 	if (err != ERR_OK || !pcb || !l)
 		return ERR_VAL;
-	if (l->state != MIG_LINK_LISTENING) { /* one source, once */
+	if (l->state != TCP_LINK_LISTENING) { /* one peer, once */
 		tcp_abort(pcb);
 		return ERR_ABRT;
 	}
 	attach(l, pcb);
-	l->state = MIG_LINK_UP;
+	l->state = TCP_LINK_UP;
 	l->heard_ns = time_now_ns();
 	return ERR_OK;
 }
 
-int mig_link_listen(struct mig_link *l, u16 port, mig_link_rx_fn rx, void (*sent)(void *ctx),
+int tcp_link_listen(struct tcp_link *l, u16 port, tcp_link_rx_fn rx, void (*sent)(void *ctx),
 		    void *ctx)
 {
 	struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
@@ -182,39 +182,39 @@ int mig_link_listen(struct mig_link *l, u16 port, mig_link_rx_fn rx, void (*sent
 	l->rx = rx;
 	l->sent = sent;
 	l->ctx = ctx;
-	l->state = MIG_LINK_LISTENING;
+	l->state = TCP_LINK_LISTENING;
 	tcp_arg(l->listener, l);
 	tcp_accept(l->listener, on_accept);
 	return 0;
 }
 
-void mig_link_poll(struct mig_link *l, u64 now_ns)
+void tcp_link_poll(struct tcp_link *l, u64 now_ns)
 {
 	if (l->close_wanted) {
-		mig_link_close(l, l->failure);
+		tcp_link_close(l, l->failure);
 		return;
 	}
-	if (l->state != MIG_LINK_CONNECTING || l->pcb || now_ns < l->retry_at_ns)
+	if (l->state != TCP_LINK_CONNECTING || l->pcb || now_ns < l->retry_at_ns)
 		return;
 	if (now_ns >= l->connect_deadline_ns) {
-		mig_link_close(l, "the destination did not answer");
+		tcp_link_close(l, "the peer did not answer");
 		return;
 	}
 	connect_now(l);
 }
 
-size_t mig_link_room(const struct mig_link *l)
+size_t tcp_link_room(const struct tcp_link *l)
 {
-	if (l->state != MIG_LINK_UP || !l->pcb || l->close_wanted)
+	if (l->state != TCP_LINK_UP || !l->pcb || l->close_wanted)
 		return 0;
 	return tcp_sndbuf(l->pcb);
 }
 
-int mig_link_send(struct mig_link *l, const u8 *data, size_t len)
+int tcp_link_send(struct tcp_link *l, const u8 *data, size_t len)
 {
 	err_t err;
 
-	if (len > mig_link_room(l))
+	if (len > tcp_link_room(l))
 		return -EAGAIN;
 	err = tcp_write(l->pcb, data, (u16_t)len, TCP_WRITE_FLAG_COPY);
 	if (err == ERR_OK)
@@ -229,19 +229,19 @@ int mig_link_send(struct mig_link *l, const u8 *data, size_t len)
 	return 0;
 }
 
-bool mig_link_push(struct mig_link *l, const u8 *buf, size_t len, size_t *pos)
+bool tcp_link_push(struct tcp_link *l, const u8 *buf, size_t len, size_t *pos)
 {
 	while (*pos < len) {
-		size_t n = MIN(mig_link_room(l), len - *pos);
+		size_t n = MIN(tcp_link_room(l), len - *pos);
 
-		if (!n || mig_link_send(l, buf + *pos, n))
+		if (!n || tcp_link_send(l, buf + *pos, n))
 			return false;
 		*pos += n;
 	}
 	return true;
 }
 
-void mig_link_close(struct mig_link *l, const char *why)
+void tcp_link_close(struct tcp_link *l, const char *why)
 {
 	if (l->pcb)
 		release_pcb(l->pcb);
@@ -253,5 +253,5 @@ void mig_link_close(struct mig_link *l, const char *why)
 	if (why && !l->failure)
 		l->failure = why;
 	l->close_wanted = false;
-	l->state = MIG_LINK_DOWN;
+	l->state = TCP_LINK_DOWN;
 }
