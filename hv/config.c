@@ -28,6 +28,7 @@ enum option_type {
 	OPT_PORT,     /* off (0) or 1..65535 */
 	OPT_SNAPSHOT, /* snapshot=off, after:SECONDS or exits:N (sets the kind and the moment) */
 	OPT_MIGRATE_AFTER, /* SECONDS, after:SECONDS or exits:N (the same) */
+	OPT_KEY,      /* a pre-shared key in hex (proto/ft_psk.h); never printed */
 };
 
 struct option {
@@ -45,7 +46,8 @@ static const char *const guest_entry_names[] = { "auto", "32", NULL };
 static const char *const rr_names[] = { "off", "record", "replay", NULL };
 static const char *const rr_sink_names[] = { "com3", "com4", "tcp", NULL };
 static const char *const tbit_names[] = { "auto", "on", "off", NULL };
-static const char *const nettest_names[] = { "off", "arp", "server", "client", NULL };
+static const char *const nettest_names[] = { "off", "arp", "server", "client", "tls_server",
+					      "tls_client", NULL };
 static const char *const dirty_track_names[] = { "auto", "wp", "ad", "pml", NULL };
 static const char *const incoming_fault_names[] = { "none", "wrong_copy", "false_report", NULL };
 static const char *const snapshot_then_names[] = { "exit", "continue", NULL };
@@ -79,7 +81,8 @@ static const struct option options[] = {
 	OPT("netmask", OPT_NETMASK, netmask, NULL, "a.b.c.d with contiguous ones"),
 	OPT("gw", OPT_IPV4, gw, NULL, "the default gateway a.b.c.d"),
 	OPT("mac", OPT_MAC, mac, NULL, "a unicast Ethernet address xx:xx:xx:xx:xx:xx"),
-	OPT("nettest", OPT_ENUM, nettest, nettest_names, "off|arp|server|client"),
+	OPT("nettest", OPT_ENUM, nettest, nettest_names,
+	    "off|arp|server|client|tls_server|tls_client (tls_*: with ft_key=)"),
 	OPT("nettest_peer", OPT_IPV4, nettest_peer, NULL, "the nettest server's address a.b.c.d"),
 	OPT("nettest_bytes", OPT_SIZE, nettest_bytes, NULL,
 	    "bytes the nettest client sends, with a K, M or G suffix"),
@@ -105,6 +108,8 @@ static const struct option options[] = {
 	    "off, or the TCP port 1..65535 to receive a migrating guest on instead of booting it"),
 	OPT("incoming_fault", OPT_ENUM, incoming_fault, incoming_fault_names,
 	    "none|wrong_copy|false_report: a destination that misbehaves on purpose (tests)"),
+	OPT("ft_key", OPT_KEY, ft_key, NULL,
+	    "the FT link's pre-shared key: 32 to 128 hex digits (16 to 64 bytes)"),
 };
 #undef OPT
 
@@ -377,8 +382,24 @@ static int apply_option(struct config *cfg, const struct option *opt,
 		if (value_is(tok, "off"))
 			return (*(u16 *)field = 0, 0);
 		return parse_port(tok->value, tok->value_len, field);
+	case OPT_KEY:
+		return ft_psk_parse_hex(tok->value, tok->value_len, field);
 	}
 	return -EINVAL;
+}
+
+/* A value refused: named with what was expected; a key's value is never
+ * shown, not even a malformed one (it may be a real key mistyped). */
+static void report_invalid(const struct option *opt, const struct cmdline_token *tok, int err)
+{
+	if (opt->type == OPT_KEY) {
+		pr_err("config: %s: invalid value of %zu characters, not shown (%s)", opt->name,
+		       tok->value ? tok->value_len : 0,
+		       tok->value ? ft_psk_parse_error(err) : opt->help);
+		return;
+	}
+	pr_err("config: %s: invalid value '%.*s' (expected %s)", opt->name, (int)tok->value_len,
+	       tok->value ? tok->value : "", opt->help);
 }
 
 static const struct option *find_option(const struct cmdline_token *tok)
@@ -470,6 +491,12 @@ static int check_combinations(const struct config *cfg)
 	}
 	if (cfg->snapshot_sink == SNAPSHOT_SINK_TCP)
 		errors += check_collector(cfg, "snapshot_sink=tcp");
+	if ((cfg->nettest == NETTEST_TLS_SERVER || cfg->nettest == NETTEST_TLS_CLIENT) &&
+	    !cfg->ft_key.len) {
+		pr_err("config: nettest=%s needs the pre-shared key ft_key=HEX (32 to 128 hex digits)",
+		       nettest_names[cfg->nettest]);
+		errors++;
+	}
 	return errors;
 }
 
@@ -482,6 +509,7 @@ int config_parse(struct config *cfg, const char *cmdline)
 
 	while ((r = cmdline_next(&cursor, &tok)) != 0) {
 		const struct option *opt;
+		int err;
 
 		if (r == -E2BIG) {
 			pr_err("config: a word longer than %d bytes: '%.32s...'", CMDLINE_TOKEN_MAX - 1,
@@ -505,9 +533,8 @@ int config_parse(struct config *cfg, const char *cmdline)
 			pr_warn("config: unknown option '%.*s' ignored", (int)tok.key_len, tok.key);
 			continue;
 		}
-		if (apply_option(cfg, opt, &tok)) {
-			pr_err("config: %s: invalid value '%.*s' (expected %s)", opt->name,
-			       (int)tok.value_len, tok.value ? tok.value : "", opt->help);
+		if ((err = apply_option(cfg, opt, &tok)) != 0) {
+			report_invalid(opt, &tok, err);
 			errors++;
 		}
 	}
@@ -540,8 +567,9 @@ static void config_print_net(const struct config *cfg)
 			     m[3], m[4], m[5]);
 	format_ipv4(peer, sizeof(peer), cfg->nettest_peer);
 	pr_info("config: ip=%s netmask=%s gw=%s mac=%s http=%u linger=%u nettest=%s nettest_peer=%s "
-		"nettest_bytes=%llu", ip, mask, gw, mac, cfg->http_port, cfg->linger,
-		nettest_names[cfg->nettest], peer, cfg->nettest_bytes);
+		"nettest_bytes=%llu ft_key=%s", ip, mask, gw, mac, cfg->http_port, cfg->linger,
+		nettest_names[cfg->nettest], peer, cfg->nettest_bytes,
+		cfg->ft_key.len ? "set" : "off");
 }
 
 void config_print(const struct config *cfg)

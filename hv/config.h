@@ -3,6 +3,7 @@
 #define UNDERSTUDY_HV_CONFIG_H
 
 #include "log.h"
+#include "proto/ft_psk.h"
 #include "types.h"
 
 #define CONFIG_STR_MAX 256
@@ -54,8 +55,13 @@ enum snapshot_sink { SNAPSHOT_SINK_COM3, SNAPSHOT_SINK_TCP };
 enum net_mode { NET_OFF, NET_STATIC, NET_DHCP };
 
 /* Network self-tests: arp (the NIC answers and sends ARP), or a TCP
- * transfer between two instances (server listens, client sends). */
-enum nettest_mode { NETTEST_OFF, NETTEST_ARP, NETTEST_SERVER, NETTEST_CLIENT };
+ * transfer between two instances (server listens, client sends), in the
+ * clear or over TLS with the pre-shared key ft_key= (tls_server,
+ * tls_client). */
+enum nettest_mode {
+	NETTEST_OFF, NETTEST_ARP, NETTEST_SERVER, NETTEST_CLIENT, NETTEST_TLS_SERVER,
+	NETTEST_TLS_CLIENT,
+};
 
 #define CONFIG_MAC_LEN 6
 
@@ -97,6 +103,7 @@ struct config {
 	enum dirty_track_choice dirty_track; /* the migration's dirty-page tracking */
 	u16 incoming_port;               /* incoming=: receive the guest on this port; 0: off */
 	enum incoming_fault incoming_fault; /* incoming_fault=: misbehave on purpose */
+	struct ft_psk ft_key;            /* ft_key=: the FT link's pre-shared key; len 0: none */
 };
 
 #define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */
@@ -127,7 +134,7 @@ const char *config_virt_name(enum virt_choice v);
 /* "exit" or "continue". */
 const char *config_snapshot_then_name(enum snapshot_then t);
 
-/* "off", "arp", "server" or "client". */
+/* "off", "arp", "server", "client", "tls_server" or "tls_client". */
 const char *config_nettest_name(enum nettest_mode m);
 
 #endif

@@ -1,4 +1,4 @@
-// sources: hv/config.c lib/cmdline.c lib/log.c lib/fmt.c
+// sources: hv/config.c lib/cmdline.c lib/log.c lib/fmt.c proto/ft_psk.c
 /*
  * hv/config.c (with the console and log code it reports through): defaults,
  * every option, and what is printed for unknown keys and malformed values.
@@ -668,6 +668,84 @@ static void test_snapshot_sink(void **state)
 	assert_int_equal(parse(&cfg, "snapshot=exits:5 snapshot_sink=udp"), 1);
 }
 
+/* --- ft_key: the FT link's pre-shared key ------------------------------------ */
+
+#define KEY16 "000102030405060708090a0b0c0d0e0f"
+
+static void test_ft_key(void **state)
+{
+	static const u8 key16[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+	struct config cfg;
+
+	config_defaults(&cfg);
+	assert_int_equal(cfg.ft_key.len, 0);
+	assert_int_equal(parse(&cfg, "ft_key=" KEY16), 0);
+	assert_int_equal(cfg.ft_key.len, 16);
+	assert_memory_equal(cfg.ft_key.key, key16, 16);
+	assert_int_equal(parse(&cfg, "ft_key=" KEY16 KEY16 KEY16 KEY16), 0);
+	assert_int_equal(cfg.ft_key.len, 64);
+	assert_int_equal(cfg.ft_key.key[63], 15);
+	assert_int_equal(parse(&cfg, "ft_key=FFEEDDCCBBAA99887766554433221100"), 0);
+	assert_int_equal(cfg.ft_key.key[0], 0xFF);
+	assert_int_equal(cfg.ft_key.key[15], 0x00);
+}
+
+/* Malformed keys are refused with the key named and its value not shown;
+ * the default (no key) stays. */
+static void test_ft_key_refused(void **state)
+{
+	static const char *const bad[] = {
+		"ft_key=" "000102030405060708090a0b0c0d0e",        /* 15 bytes */
+		"ft_key=" KEY16 KEY16 KEY16 KEY16 "00",           /* 65 bytes */
+		"ft_key=" KEY16 "0",                              /* odd */
+		"ft_key=" "000102030405060708090a0b0c0d0eXY",     /* not hex */
+		"ft_key=" "0x0102030405060708090a0b0c0d0e0f",     /* no prefix */
+		"ft_key=",
+		"ft_key",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct config cfg;
+
+		capture_start();
+		assert_int_equal(parse(&cfg, bad[i]), 1);
+		assert_captured("config: ft_key: invalid value");
+		assert_captured("not shown");
+		assert_not_captured("0102030405");
+		assert_int_equal(cfg.ft_key.len, 0);
+	}
+}
+
+/* The key is never printed: set or off. */
+static void test_ft_key_print(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "ip=10.0.2.15 ft_key=" KEY16), 0);
+	config_print(&cfg);
+	assert_captured(" ft_key=set");
+	assert_not_captured("0102030405");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.0.2.15"), 0);
+	config_print(&cfg);
+	assert_captured(" ft_key=off");
+}
+
+/* nettest=tls_server|tls_client run with the key, and need it. */
+static void test_nettest_tls(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "ip=10.0.2.15 nettest=tls_server ft_key=" KEY16), 0);
+	assert_int_equal(cfg.nettest, NETTEST_TLS_SERVER);
+	assert_string_equal(config_nettest_name(cfg.nettest), "tls_server");
+	assert_int_equal(parse(&cfg, "ip=10.0.2.15 nettest=tls_client nettest_peer=10.0.2.16 "
+				     "ft_key=" KEY16), 0);
+	assert_int_equal(cfg.nettest, NETTEST_TLS_CLIENT);
+	assert_int_equal(parse(&cfg, "ip=10.0.2.15 nettest=tls_client"), 1);
+	assert_captured("nettest=tls_client needs the pre-shared key ft_key=");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -677,6 +755,10 @@ int main(void)
 		T(test_snapshot_options),
 		T(test_migrate_after),
 		T(test_snapshot_sink),
+		T(test_ft_key),
+		T(test_ft_key_refused),
+		T(test_ft_key_print),
+		T(test_nettest_tls),
 		T(test_empty_and_null),
 		T(test_log_level),
 		T(test_selftest),
