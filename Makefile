@@ -132,7 +132,39 @@ $(LZ4_SRC) $(LZ4_DIR)/lib/lz4.h:
 	@exit 1
 # --- end of LZ4 -------------------------------------------------------------------
 
-ELF_OBJS := $(KERNEL_OBJS) $(NET_OBJS) $(LWIP_OBJS) $(LZ4_OBJ)
+# --- mbedTLS: the FT link's TLS (net/tls/) ----------------------------------------
+# mbedTLS 2.28 from Debian's mbedtls source package, which scripts/deps.sh
+# unpacks into third_party/mbedtls (git-ignored, never copied into the repo).
+# Our configuration, net/tls/mbedtls_config.h (MBEDTLS_CONFIG_FILE), keeps
+# TLS 1.2 with one PSK cipher suite and no operating system; these are the
+# library files it needs. They are built with the hypervisor's freestanding
+# flags (no SIMD: -mgeneral-regs-only, hence no AES-NI) without -Werror,
+# like lwIP's; the unit tests link the same files built natively
+# ($(BUILD)/unit/libmbedtls.a, "// uses: mbedtls").
+MBEDTLS_DIR    := third_party/mbedtls
+MBEDTLS_FILES  := aes gcm cipher cipher_wrap md sha256 ctr_drbg entropy platform platform_util \
+	memory_buffer_alloc constant_time ssl_tls ssl_msg ssl_cli ssl_srv ssl_ciphersuites
+MBEDTLS_SRCS   := $(patsubst %,$(MBEDTLS_DIR)/library/%.c,$(MBEDTLS_FILES))
+MBEDTLS_OBJS   := $(patsubst %,$(BUILD)/mbedtls/%.o,$(MBEDTLS_FILES))
+MBEDTLS_DEFS   := -DMBEDTLS_CONFIG_FILE='"net/tls/mbedtls_config.h"'
+MBEDTLS_CFLAGS := $(filter-out -Werror,$(KERNEL_CFLAGS)) -I$(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
+
+$(BUILD)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c net/tls/mbedtls_config.h Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(MBEDTLS_CFLAGS) -c $< -o $@
+
+# Our files see mbedTLS's headers as system headers, like lwIP's.
+$(NET_OBJS): KERNEL_CFLAGS += -isystem $(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
+$(NET_OBJS): | $(MBEDTLS_DIR)/include/mbedtls/ssl.h
+
+# Without the unpacked source, say how to get it.
+$(MBEDTLS_SRCS) $(MBEDTLS_DIR)/include/mbedtls/ssl.h:
+	@echo "$(MBEDTLS_DIR) is missing: run scripts/deps.sh (it unpacks Debian's mbedtls source package)" >&2
+	@exit 1
+# --- end of mbedTLS -----------------------------------------------------------------
+
+ELF_OBJS := $(KERNEL_OBJS) $(NET_OBJS) $(LWIP_OBJS) $(LZ4_OBJ) $(MBEDTLS_OBJS)
 
 $(ELF): $(ELF_OBJS) linker.ld
 	@echo "  LD      $@"
@@ -197,7 +229,8 @@ $(EFI_APP): $(BUILD)/efi/understudy.so
 # GNU-EFI's headers serve the pure half of boot/efi/ on the host too.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	-iquote . -iquote include $(EFI_INCS) -isystem $(LZ4_INC) -DUNDERSTUDY_HOST_TEST
+	-iquote . -iquote include $(EFI_INCS) -isystem $(LZ4_INC) -DUNDERSTUDY_HOST_TEST \
+	-isystem $(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
 UNIT_TESTS := $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
@@ -209,17 +242,27 @@ EFI_PURE := $(wildcard boot/efi/*.c boot/efi/*.h)
 # The bench tools' pure parts (the pcap reader), tested and fuzzed too.
 BENCH_PURE := $(wildcard test/bench/*.c test/bench/*.h)
 # A test with a "// uses: lz4" line (or a sources list with "# uses: lz4")
-# links LZ4 built natively (without -Werror).
+# links LZ4 built natively (without -Werror); "// uses: mbedtls", mbedTLS.
 $(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) $(EFI_PURE) \
 		$(wildcard test/unit/fake_*.c test/unit/*.sources) $(BENCH_PURE) $(BUILD)/unit/lz4.o \
-		$(LZ4_INC)/lz4.h
+		$(LZ4_INC)/lz4.h $(BUILD)/unit/libmbedtls.a
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< \
 		$$(sed -n 's|^// sources: ||p' $<) \
 		$$(sed -n 's|^// sources-list: ||p' $< | xargs -r cat | grep -v '^#') \
 		$$({ cat $<; sed -n 's|^// sources-list: ||p' $< | xargs -r cat; } | \
-			grep -q -E '^(//|#) uses: lz4' && echo $(BUILD)/unit/lz4.o) -lcmocka
+			grep -q -E '^(//|#) uses: lz4' && echo $(BUILD)/unit/lz4.o) \
+		$$(grep -q '^// uses: mbedtls' $< && echo $(BUILD)/unit/libmbedtls.a) -lcmocka
+
+$(BUILD)/unit/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c net/tls/mbedtls_config.h Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(filter-out -Werror,$(HOST_CFLAGS)) -c $< -o $@
+
+$(BUILD)/unit/libmbedtls.a: $(patsubst %,$(BUILD)/unit/mbedtls/%.o,$(MBEDTLS_FILES))
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/unit/lz4.o: $(LZ4_SRC) Makefile
 	@mkdir -p $(dir $@)
@@ -314,7 +357,8 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(KERNEL_OBJS:.o=.d) $(NET_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(EFI_OBJS:.o=.d) $(LZ4_OBJ:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(NET_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(EFI_OBJS:.o=.d) $(LZ4_OBJ:.o=.d) \
+	$(MBEDTLS_OBJS:.o=.d)
 include test/guests/guests.mk
 include test/linux/linux.mk
 

@@ -7,26 +7,13 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpu_features.h"
+#include "arch/x86/rng.h"
 #include "arch/x86/time.h"
-
-#define RDRAND_RETRIES 10 /* SDM Vol 1, 7.3.17.1 "RDRAND": retry a few times, then give up */
 
 /* Milliseconds since time_init (TSC-based); lwIP compares them modulo 2^32. */
 u32_t sys_now(void)
 {
 	return (u32_t)(time_now_ns() / 1000000);
-}
-
-static bool rdrand32(u32 *out)
-{
-	for (int i = 0; i < RDRAND_RETRIES; i++) {
-		u8 ok;
-
-		__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok) : : "cc");
-		if (ok)
-			return true;
-	}
-	return false;
 }
 
 /* xorshift64* over a state seeded and stirred by the TSC: not secure, but
@@ -47,10 +34,10 @@ static u32 tsc_rand(void)
 
 u32 net_port_rand(void)
 {
-	u32 v;
+	u64 v;
 
-	if (cpu_has_rdrand() && rdrand32(&v))
-		return v;
+	if (cpu_has_rdrand() && rdrand64(&v))
+		return (u32)v;
 	return tsc_rand();
 }
 
