@@ -3,7 +3,9 @@
 #include "boot/bootinfo_report.h"
 
 #include "boot/mb2_spec.h"
+#include "cmdline.h"
 #include "log.h"
+#include "proto/ft_psk.h"
 
 static void report_memory(const struct boot_info *bi)
 {
@@ -60,11 +62,14 @@ static void report_unused(const struct boot_info *bi)
 		pr_warn("boot: %u tags of unknown type: not used", bi->unknown_tags);
 }
 
+/* The command line as given, less the FT link's key (hv/config.c). */
+static char shown_cmdline[CMDLINE_TOKEN_MAX * 2];
+
 void bootinfo_report(const struct boot_info *bi)
 {
+	cmdline_redact(bi->cmdline, FT_PSK_OPTION, shown_cmdline, sizeof(shown_cmdline));
 	pr_info("boot: loaded by %s; command line '%s'",
-		bi->loader_name ? bi->loader_name : "an unnamed boot loader",
-		bi->cmdline ? bi->cmdline : "");
+		bi->loader_name ? bi->loader_name : "an unnamed boot loader", shown_cmdline);
 	report_memory(bi);
 	report_modules(bi);
 	if (bi->acpi_rsdp)

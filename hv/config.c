@@ -108,7 +108,7 @@ static const struct option options[] = {
 	    "off, or the TCP port 1..65535 to receive a migrating guest on instead of booting it"),
 	OPT("incoming_fault", OPT_ENUM, incoming_fault, incoming_fault_names,
 	    "none|wrong_copy|false_report: a destination that misbehaves on purpose (tests)"),
-	OPT("ft_key", OPT_KEY, ft_key, NULL,
+	OPT(FT_PSK_OPTION, OPT_KEY, ft_key, NULL,
 	    "the FT link's pre-shared key: 32 to 128 hex digits (16 to 64 bytes)"),
 };
 #undef OPT

@@ -42,4 +42,13 @@ int cmdline_parse_mac(const char *s, size_t len, u8 out[6]);
 
 bool cmdline_token_is(const struct cmdline_token *tok, const char *key);
 
+/*
+ * Copies line into out (size bytes, always NUL-terminated, cut to fit),
+ * word for word, with the value of every word whose key is hidden_key
+ * written as "(hidden)": a secret on the command line (ft_key=) never
+ * reaches the log. A word that does not parse ends the copy with "...".
+ * Not reentrant (one static token).
+ */
+void cmdline_redact(const char *line, const char *hidden_key, char *out, size_t size);
+
 #endif

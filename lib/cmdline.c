@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "compiler.h"
 #include "errno.h"
 #include "hexdigit.h"
 
@@ -71,6 +72,50 @@ int cmdline_next(const char **cursor, struct cmdline_token *tok)
 bool cmdline_token_is(const struct cmdline_token *tok, const char *key)
 {
 	return strlen(key) == tok->key_len && !strncmp(tok->key, key, tok->key_len);
+}
+
+/* Appends n bytes of s to out[*len], as far as size allows (NUL kept). */
+static void append(char *out, size_t size, size_t *len, const char *s, size_t n)
+{
+	n = MIN(n, size - 1 - *len);
+	memcpy(out + *len, s, n);
+	*len += n;
+	out[*len] = '\0';
+}
+
+void cmdline_redact(const char *line, const char *hidden_key, char *out, size_t size)
+{
+	static struct cmdline_token tok; /* 4 KiB: not on the boot stack */
+	const char *cursor = line ? line : "";
+	size_t len = 0;
+
+	if (!size)
+		return;
+	out[0] = '\0';
+	for (;;) {
+		const char *start;
+		int r;
+
+		while (is_space(*cursor))
+			cursor++;
+		start = cursor;
+		r = cmdline_next(&cursor, &tok);
+		if (!r)
+			return;
+		if (len)
+			append(out, size, &len, " ", 1);
+		if (r == -E2BIG) {
+			append(out, size, &len, "(a word too long)", 17);
+		} else if (r < 0) {
+			append(out, size, &len, "...", 3);
+			return;
+		} else if (cmdline_token_is(&tok, hidden_key)) {
+			append(out, size, &len, tok.key, tok.key_len);
+			append(out, size, &len, "=(hidden)", tok.value ? 9 : 0);
+		} else {
+			append(out, size, &len, start, (size_t)(cursor - start));
+		}
+	}
 }
 
 int cmdline_parse_u64(const char *s, size_t len, u64 *out)

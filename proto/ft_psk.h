@@ -13,6 +13,9 @@
 
 #include "types.h"
 
+/* The hypervisor's option that gives the key (never printed). */
+#define FT_PSK_OPTION "ft_key"
+
 /* The PSK identity both sides send and expect (RFC 4279, section 5.1:
  * an identity is UTF-8 text). */
 #define FT_PSK_IDENTITY "understudy-ft"

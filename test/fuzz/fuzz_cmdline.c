@@ -1,4 +1,4 @@
-// sources: hv/config.c hv/trace_spec.c lib/cmdline.c lib/log.c lib/fmt.c
+// sources: hv/config.c hv/trace_spec.c lib/cmdline.c lib/log.c lib/fmt.c proto/ft_psk.c
 /*
  * Fuzzes the command line: config_parse and trace_parse on a NUL-terminated
  * copy of the input (console output discarded after a sanity check), the
@@ -141,6 +141,27 @@ static void check_tokens(const char *line, size_t size)
 	CHECK(*cursor == '\0');
 }
 
+/* The redacted line shows no ft_key= value but "(hidden)", and redacting
+ * it again changes nothing. */
+static void check_redact(const char *line, size_t size)
+{
+	size_t cap = 2 * size + 32;
+	char *once = malloc(cap), *twice = malloc(cap);
+	const char *cursor;
+	static struct cmdline_token tok;
+
+	CHECK(once && twice);
+	cmdline_redact(line, "ft_key", once, cap);
+	CHECK(strlen(once) < cap);
+	cmdline_redact(once, "ft_key", twice, cap);
+	CHECK(!strcmp(once, twice));
+	for (cursor = once; cmdline_next(&cursor, &tok) > 0;)
+		if (cmdline_token_is(&tok, "ft_key") && tok.value)
+			CHECK(!strcmp(tok.value, "(hidden)"));
+	free(once);
+	free(twice);
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	char *line = malloc(size + 1), *raw = malloc(size ? size : 1);
@@ -154,6 +175,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	check_config(line);
 	check_trace(line);
 	check_tokens(line, strlen(line));
+	check_redact(line, strlen(line));
 	check_value(raw, size);
 	/* Precision bounds the read of a string that is not terminated. */
 	CHECK(fmt_snprintf(out, sizeof(out), "%.*s|%-3.2s", (int)size, raw, line) >= 0);

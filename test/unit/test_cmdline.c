@@ -415,6 +415,27 @@ static void test_parse_mac_invalid(void **state)
 	assert_memory_equal(mac, "\1\2\3\4\5\6", 6); /* untouched on error */
 }
 
+/* The value of one key never reaches the output; every other word is
+ * copied as written, quotes and all. */
+static void test_redact(void **state)
+{
+	char out[128];
+
+	cmdline_redact("log=debug ft_key=00112233445566778899aabbccddeeff guest_args=\"a b\"",
+		       "ft_key", out, sizeof(out));
+	assert_string_equal(out, "log=debug ft_key=(hidden) guest_args=\"a b\"");
+	cmdline_redact("  \"ft_key=0011 2233\"\tip=10.0.0.1  ", "ft_key", out, sizeof(out));
+	assert_string_equal(out, "ft_key=(hidden) ip=10.0.0.1");
+	cmdline_redact("ft_key ft_keyx=1 ft_key=", "ft_key", out, sizeof(out));
+	assert_string_equal(out, "ft_key ft_keyx=1 ft_key=(hidden)");
+	cmdline_redact("a=1 b=\"open", "ft_key", out, sizeof(out));
+	assert_string_equal(out, "a=1 ...");
+	cmdline_redact(NULL, "ft_key", out, sizeof(out));
+	assert_string_equal(out, "");
+	cmdline_redact("log=debug ft_key=0011", "ft_key", out, 8);
+	assert_string_equal(out, "log=deb");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_parse_ipv4_invalid),
 		cmocka_unit_test(test_parse_mac),
 		cmocka_unit_test(test_parse_mac_invalid),
+		cmocka_unit_test(test_redact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
