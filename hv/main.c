@@ -144,8 +144,9 @@ static struct net_config net_config_of(const struct config *c)
 
 static struct nettest_config nettest_config_of(const struct config *c)
 {
-	return (struct nettest_config){ c->nettest == NETTEST_SERVER, c->nettest_peer,
-					c->nettest_bytes };
+	bool server = c->nettest == NETTEST_SERVER || c->nettest == NETTEST_TLS_SERVER;
+
+	return (struct nettest_config){ server, c->nettest_peer, c->nettest_bytes, &c->ft_key };
 }
 
 /* The hypervisor's own network interface (ip=), then what runs on it: a
@@ -169,6 +170,8 @@ static void start_network(void)
 	}
 	if (config.nettest == NETTEST_SERVER || config.nettest == NETTEST_CLIENT)
 		platform_halt(nettest_run(&tc));
+	if (config.nettest == NETTEST_TLS_SERVER || config.nettest == NETTEST_TLS_CLIENT)
+		platform_halt(nettest_tls_run(&tc));
 	control_start(&config);
 }
 

@@ -17,25 +17,23 @@
 #include "lwip/timeouts.h"
 
 #include "arch/x86/cpu.h"
-#include "arch/x86/idle.h"
 #include "arch/x86/platform.h"
 #include "arch/x86/time.h"
 #include "endian.h"
 #include "log.h"
 #include "net/net.h"
+#include "net/nettest_common.h"
 
 #define PATTERN_PERIOD 251
 #define REPLY_LEN 16
 #define NO_BAD_OFFSET UINT64_MAX
 #define CHUNK (4 * TCP_MSS)                   /* bytes per tcp_write */
 #define SEC_NS 1000000000ULL
-#define ADDRESS_TIMEOUT_NS (30 * SEC_NS)     /* DHCP */
 #define ACCEPT_TIMEOUT_NS (300 * SEC_NS)     /* server: for the client to connect */
 #define CONNECT_TIMEOUT_NS (60 * SEC_NS)     /* client: retries until then */
 #define IDLE_TIMEOUT_NS (30 * SEC_NS)        /* no byte moved */
 #define LINGER_NS (2 * SEC_NS)              /* client: for the server's FIN */
 #define CONNECT_RETRY_MS 500
-#define SLEEP_MAX_NS 10000000ULL             /* wake at least every 10 ms */
 
 struct nettest {
 	const struct nettest_config *cfg;
@@ -78,15 +76,6 @@ static void fail(const char *why, int err)
 static void progress(void)
 {
 	t.last_progress_ns = time_now_ns();
-}
-
-/* "T ms (X.YY Mbit/s)" figures for bytes moved in ns. */
-static void rate(u64 bytes, u64 ns, u64 *ms, u64 *mbit_x100)
-{
-	if (!ns)
-		ns = 1;
-	*ms = ns / 1000000;
-	*mbit_x100 = bytes * 800000 / ns; /* bytes * 8 bits * 100 / (ns / 1000) */
 }
 
 /* Stops using the connection: close politely, abort if lwIP cannot. Only
@@ -140,7 +129,7 @@ static void server_report(void)
 {
 	u64 ms, mbit;
 
-	rate(t.received, t.end_ns - t.start_ns, &ms, &mbit);
+	nettest_rate(t.received, t.end_ns - t.start_ns, &ms, &mbit);
 	if (t.bad_offset == NO_BAD_OFFSET)
 		console_printf("nettest: server received %llu bytes in %llu ms (%llu.%02llu Mbit/s), pattern ok\n",
 			       t.received, ms,
@@ -273,7 +262,7 @@ static void client_report(u64 count, u64 bad)
 {
 	u64 ms, mbit;
 
-	rate(t.total, t.end_ns - t.start_ns, &ms, &mbit);
+	nettest_rate(t.total, t.end_ns - t.start_ns, &ms, &mbit);
 	if (count == t.total && bad == NO_BAD_OFFSET) {
 		console_printf("nettest: sent %llu bytes in %llu ms (%llu.%02llu Mbit/s), server counted %llu\n",
 			       t.total, ms,
@@ -389,13 +378,6 @@ static void check_timeouts(u64 now)
 		fail("no data moved for 30 s", 0);
 }
 
-/* Sleeps until deadline_ns (time_now_ns clock), at most SLEEP_MAX_NS; any
- * interrupt wakes it too. */
-static void sleep_until(u64 deadline_ns)
-{
-	idle_until_ns(deadline_ns, SLEEP_MAX_NS);
-}
-
 /* The client's last ACK must reach the server, which ends when its count
  * is acknowledged and then closes: keep answering until its FIN arrives. */
 static void linger(void)
@@ -404,58 +386,19 @@ static void linger(void)
 
 	while (t.pcb && !t.peer_closed && time_now_ns() < end) {
 		net_poll();
-		sleep_until(MIN(net_next_deadline_ns(), end));
+		nettest_sleep_until(MIN(net_next_deadline_ns(), end));
 	}
-}
-
-/* Waits (polling and sleeping) until the interface has an address. */
-static bool wait_for_address(void)
-{
-	u64 deadline = time_now_ns() + ADDRESS_TIMEOUT_NS;
-
-	while (!net_ready()) {
-		if (time_now_ns() > deadline)
-			return false;
-		net_poll();
-		sleep_until(net_next_deadline_ns());
-	}
-	return true;
-}
-
-static int check_config(const struct nettest_config *cfg)
-{
-	if (!cfg->server && !cfg->peer) {
-		pr_err("nettest: the client needs nettest_peer=a.b.c.d (the server's address)");
-		return -1;
-	}
-	if (!net_device()) {
-		pr_err("nettest: no network interface (is there a NIC?)");
-		return -1;
-	}
-	return 0;
-}
-
-/* The hypervisor's cost of receiving, for test/bench/net.sh. */
-static void report_costs(void)
-{
-	const struct net_stats *st = net_stats();
-
-	console_printf("nettest: received %llu frames in %llu polls: %llu TSC cycles per received "
-		       "frame (driver, lwIP, test), %llu per empty poll\n",
-		       st->rx_frames, st->polls,
-		       (st->rx_frames ? st->rx_cycles / st->rx_frames : 0),
-		       (st->empty_polls ? st->empty_poll_cycles / st->empty_polls : 0));
 }
 
 int nettest_run(const struct nettest_config *cfg)
 {
-	if (check_config(cfg))
+	if (nettest_check_config(cfg))
 		return PLATFORM_EXIT_CONFIG;
 	memset(&t, 0, sizeof(t));
 	t.cfg = cfg;
 	t.server = cfg->server;
 	t.bad_offset = NO_BAD_OFFSET;
-	if (!wait_for_address()) {
+	if (!nettest_wait_for_address()) {
 		fail("no address within 30 s", 0);
 	} else if ((t.server ? server_start() : client_start()) != 0) {
 		fail("cannot listen on the nettest port", 0);
@@ -464,12 +407,12 @@ int nettest_run(const struct nettest_config *cfg)
 		net_poll();
 		check_timeouts(time_now_ns());
 		if (!t.done)
-			sleep_until(net_next_deadline_ns());
+			nettest_sleep_until(net_next_deadline_ns());
 	}
 	if (!t.server && !t.failed)
 		linger();
 	drop_connection(); /* sends our FIN at once */
 	net_poll();
-	report_costs();
+	nettest_report_costs();
 	return t.failed ? NETTEST_EXIT_FAILED : 0;
 }

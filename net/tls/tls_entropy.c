@@ -16,7 +16,7 @@
 #include "log.h"
 #include "net/tls/tls_jitter.h"
 
-#define THRESHOLD 32          /* bytes each strong source gives per seeding: 256 bits */
+#define THRESHOLD 32 /* bytes each strong source gives per seeding: 256 bits */
 #define JITTER_SAMPLES 256
 #define WALK_WORDS 512        /* 4 KiB touched per sample */
 #define WALK_STEPS 64
@@ -82,9 +82,11 @@ static int jitter_source(void *alone, unsigned char *out, size_t len, size_t *ol
 	return *olen || !*(const bool *)alone ? 0 : MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
 }
 
+/* mbedTLS waits for every source to reach its threshold: a weak one has
+ * none, it adds what it has. */
 static int add(mbedtls_entropy_context *e, mbedtls_entropy_f_source_ptr f, void *p, bool strong)
 {
-	return mbedtls_entropy_add_source(e, f, p, THRESHOLD,
+	return mbedtls_entropy_add_source(e, f, p, strong ? THRESHOLD : 0,
 					  strong ? MBEDTLS_ENTROPY_SOURCE_STRONG
 						 : MBEDTLS_ENTROPY_SOURCE_WEAK);
 }

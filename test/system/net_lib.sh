@@ -16,6 +16,23 @@ start_instance() { # log run.sh-args...
 	inst_pid=$!
 }
 
+# Boots one nettest instance on QEMU in the background (--timeout 180);
+# sets inst_pid.
+start_nettest() { # log nic netdev cmdline
+	start_instance "$1" --emu qemu --timeout 180 --nic "$2" --netdev "$3" \
+		--cmdline "selftest=off $4"
+}
+
+# Why a nettest run went wrong: its last error, else the console's last
+# word, else run.sh's.
+last_words() { # log
+	local w
+	w=$(grep -h -E '^error:|FAILED' "$1" 2>/dev/null | tail -n 1)
+	[ -n "$w" ] || w=$(grep -h -E '^(nettest|net|understudy):' "$1" 2>/dev/null | tail -n 1)
+	[ -n "$w" ] || w=$(tail -n 1 "$1.stderr" 2>/dev/null)
+	echo "$w"
+}
+
 # Stops everything in the instance's session: run.sh, and the emulator
 # that timeout(1) put in a process group of its own.
 stop_instance() { # pid

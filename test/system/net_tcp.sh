@@ -16,22 +16,6 @@ BYTES=16777216
 LISTEN_WAIT_S=120 # for the server to boot and listen
 SERVER_GRACE_S=20 # for the server to finish once the client has
 
-# Boots one nettest instance in the background (net_lib.sh); sets inst_pid.
-start_nettest() { # log nic netdev cmdline
-	start_instance "$1" --emu qemu --timeout 180 --nic "$2" --netdev "$3" \
-		--cmdline "selftest=off $4"
-}
-
-# Why a run went wrong: its last error, else the console's last word, else
-# run.sh's.
-last_words() { # log
-	local w
-	w=$(grep -h -E '^error:|FAILED' "$1" 2>/dev/null | tail -n 1)
-	[ -n "$w" ] || w=$(grep -h -E '^(nettest|net|understudy):' "$1" 2>/dev/null | tail -n 1)
-	[ -n "$w" ] || w=$(tail -n 1 "$1.stderr" 2>/dev/null)
-	echo "$w"
-}
-
 tcp_case() { # name nic
 	local name=$1 nic=$2 port srv_log cli_log srv_pid srv_status cli_status
 	port=$(free_port)
