@@ -33,6 +33,34 @@ last_words() { # log
 	echo "$w"
 }
 
+# A nettest server and client on QEMU joined by a socket network: the
+# server (server_cmdline) boots first and must print a line matching
+# listening within 120 s; then the client (client_cmdline) runs to its end
+# and the server gets 20 s more. Sets srv_log, cli_log
+# ($results/NAME.{server,client}.log), srv_status and cli_status; returns 1
+# when the server did not listen (said as a FAIL line).
+nettest_pair() { # name nic listening server_cmdline client_cmdline
+	local port srv_pid
+	port=$(free_port)
+	srv_log=$results/$1.server.log
+	cli_log=$results/$1.client.log
+	start_nettest "$srv_log" "$2" "socket,id=n0,listen=127.0.0.1:$port" "$4"
+	srv_pid=$inst_pid
+	if ! wait_for_line "$srv_log" "$3" "$srv_pid" 120; then
+		stop_instance "$srv_pid"
+		echo "FAIL: $1: the server did not listen ($(last_words "$srv_log"))"
+		return 1
+	fi
+	set +e
+	"$root/scripts/run.sh" --emu qemu --timeout 180 --nic "$2" \
+		--netdev "socket,id=n0,connect=127.0.0.1:$port" --cmdline "selftest=off $5" \
+		>"$cli_log" 2>"$cli_log.stderr"
+	cli_status=$?
+	wait_or_stop "$srv_pid" 20
+	srv_status=$wait_status
+	set -e
+}
+
 # Stops everything in the instance's session: run.sh, and the emulator
 # that timeout(1) put in a process group of its own.
 stop_instance() { # pid

@@ -13,32 +13,11 @@ set -euo pipefail
 SERVER_IP=10.9.0.1
 CLIENT_IP=10.9.0.2
 BYTES=16777216
-LISTEN_WAIT_S=120 # for the server to boot and listen
-SERVER_GRACE_S=20 # for the server to finish once the client has
 
 tcp_case() { # name nic
-	local name=$1 nic=$2 port srv_log cli_log srv_pid srv_status cli_status
-	port=$(free_port)
-	srv_log=$results/$name.server.log
-	cli_log=$results/$name.client.log
-	start_nettest "$srv_log" "$nic" "socket,id=n0,listen=127.0.0.1:$port" \
-		"ip=$SERVER_IP nettest=server"
-	srv_pid=$inst_pid
-	if ! wait_for_line "$srv_log" '^nettest: server listening' "$srv_pid" "$LISTEN_WAIT_S"; then
-		stop_instance "$srv_pid"
-		echo "FAIL: $name: the server did not listen ($(last_words "$srv_log"))"
-		return 0
-	fi
-	set +e
-	"$root/scripts/run.sh" --emu qemu --timeout 180 --nic "$nic" \
-		--netdev "socket,id=n0,connect=127.0.0.1:$port" \
-		--cmdline "selftest=off ip=$CLIENT_IP nettest=client nettest_peer=$SERVER_IP nettest_bytes=$BYTES" \
-		>"$cli_log" 2>"$cli_log.stderr"
-	cli_status=$?
-	wait_or_stop "$srv_pid" "$SERVER_GRACE_S"
-	srv_status=$wait_status
-	set -e
-	judge "$name" "$nic" "$srv_log" "$srv_status" "$cli_log" "$cli_status"
+	nettest_pair "$1" "$2" '^nettest: server listening' "ip=$SERVER_IP nettest=server" \
+		"ip=$CLIENT_IP nettest=client nettest_peer=$SERVER_IP nettest_bytes=$BYTES" || return 0
+	judge "$1" "$2" "$srv_log" "$srv_status" "$cli_log" "$cli_status"
 }
 
 judge() { # name nic srv_log srv_status cli_log cli_status

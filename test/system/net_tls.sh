@@ -17,37 +17,15 @@ set -euo pipefail
 
 SERVER_IP=10.9.1.1
 CLIENT_IP=10.9.1.2
-BYTES=${BYTES:-4194304}
+BYTES=4194304
 KEY=5eed0fa11ba5eba11c0ffee0ddba11fe
 OTHER_KEY=5eed0fa11ba5eba11c0ffee0ddba11ff
-LISTEN_WAIT_S=120 # for the server to boot and listen
-SERVER_GRACE_S=20 # for the server to finish once the client has
 
-# Runs a server with server_key and a client with client_key; sets
-# srv_log, cli_log, srv_status, cli_status. Returns 1 when the server did
-# not listen (said as a FAIL line).
+# A server with server_key and a client with client_key (nettest_pair).
 tls_pair() { # name server_key client_key
-	local name=$1 port srv_pid
-	port=$(free_port)
-	srv_log=$results/$name.server.log
-	cli_log=$results/$name.client.log
-	start_nettest "$srv_log" e1000 "socket,id=n0,listen=127.0.0.1:$port" \
-		"ip=$SERVER_IP nettest=tls_server ft_key=$2"
-	srv_pid=$inst_pid
-	if ! wait_for_line "$srv_log" '^nettest: tls server listening' "$srv_pid" "$LISTEN_WAIT_S"; then
-		stop_instance "$srv_pid"
-		echo "FAIL: $name: the server did not listen ($(last_words "$srv_log"))"
-		return 1
-	fi
-	set +e
-	"$root/scripts/run.sh" --emu qemu --timeout 180 --nic e1000 \
-		--netdev "socket,id=n0,connect=127.0.0.1:$port" \
-		--cmdline "selftest=off ip=$CLIENT_IP nettest=tls_client nettest_peer=$SERVER_IP nettest_bytes=$BYTES ft_key=$3" \
-		>"$cli_log" 2>"$cli_log.stderr"
-	cli_status=$?
-	wait_or_stop "$srv_pid" "$SERVER_GRACE_S"
-	srv_status=$wait_status
-	set -e
+	nettest_pair "$1" e1000 '^nettest: tls server listening' \
+		"ip=$SERVER_IP nettest=tls_server ft_key=$2" \
+		"ip=$CLIENT_IP nettest=tls_client nettest_peer=$SERVER_IP nettest_bytes=$BYTES ft_key=$3"
 }
 
 # No console shows a key, only ft_key=set.
