@@ -42,6 +42,7 @@ static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", 
 static const char *const virt_names[] = { "auto", "vmx", "svm", NULL };
 static const char *const guest_console_names[] = { "auto", "com1", "com2", "e9", NULL };
 static const char *const guest_entry_names[] = { "auto", "32", NULL };
+static const char *const guest_cpu_names[] = { "host", "x86-64-v2", "x86-64-v3", NULL };
 static const char *const rr_names[] = { "off", "record", "replay", NULL };
 static const char *const rr_sink_names[] = { "com3", "com4", "tcp", NULL };
 static const char *const tbit_names[] = { "auto", "on", "off", NULL };
@@ -67,6 +68,9 @@ static const struct option options[] = {
 	    "stop the guest at an access to guest-physical memory that is neither RAM nor a device (on|off)"),
 	OPT("guest_entry", OPT_ENUM, guest_entry, guest_entry_names,
 	    "a Linux bzImage's entry: auto (64-bit where it has one) or 32"),
+	OPT("guest_cpu", OPT_ENUM, guest_cpu, guest_cpu_names,
+	    "host|x86-64-v2|x86-64-v3: the CPU the guest sees, this host's or a level every host "
+	    "of it can give (to migrate between Intel and AMD hosts)"),
 	OPT("rr", OPT_ENUM, rr, rr_names, "off|record|replay"),
 	OPT("rr_digest", OPT_U32, rr_digest, NULL, "guest-caused exits between state digests (0: start and end)"),
 	OPT("rr_sink", OPT_ENUM, rr_sink, rr_sink_names,
@@ -547,12 +551,12 @@ static void config_print_net(const struct config *cfg)
 void config_print(const struct config *cfg)
 {
 	pr_info("config: log=%s selftest=%s fault_test=%s hv=%s guest=%s guest_mem=%lluM "
-		"guest_console=%s guest_entry=%s strict_mmio=%s guest_args='%s'",
+		"guest_console=%s guest_entry=%s strict_mmio=%s guest_cpu=%s guest_args='%s'",
 		log_level_name(cfg->log_level),
 		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test], virt_names[cfg->hv],
 		cfg->guest, (cfg->guest_mem >> 20),
 		guest_console_names[cfg->guest_console], guest_entry_names[cfg->guest_entry],
-		cfg->strict_mmio ? "on" : "off", cfg->guest_args);
+		cfg->strict_mmio ? "on" : "off", guest_cpu_names[cfg->guest_cpu], cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],
 			cfg->rr_digest, rr_sink_names[cfg->rr_sink], tbit_names[cfg->tbit], cfg->trace);

@@ -1,4 +1,4 @@
-// sources: arch/x86/acpi.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
+// sources: arch/x86/acpi.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_cpuid.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
 // uses: lz4
 /*
  * Writes the fuzzers' seed corpora (test/fuzz/corpus/<fuzzer>/) from the same
@@ -19,6 +19,7 @@
 #include "test/unit/mb2_builder.h"
 #include "test/unit/mig_builder.h"
 #include "test/unit/pcap_builder.h"
+#include "proto/snapshot_cpuid.h"
 #include "test/unit/snap_builder.h"
 
 static const char *out_dir = "test/fuzz/corpus";
@@ -284,6 +285,26 @@ static void seed_linux_loader(void)
 	write_seed("linux_loader", "vmlinux_pvh_note4_no_initrd", buf, sizeof(buf));
 }
 
+/* The small guest's snapshot with a DEVICE "cpuid": a table of three
+ * leaves (vendor, features, address widths). */
+static void seed_snapshot_cpuid(u8 *buf, size_t cap)
+{
+	static const struct snap_cpuid table = {
+		3,
+		{ { 0, 0, 0xD, 0x756E6547, 0x6C65746E, 0x49656E69 },
+		  { 1, 0, 0x000606A6, 0x800, 0x80000001, 0x078BFBFF },
+		  { 0x80000008, 0, 0x3030, 0, 0, 0 } },
+	};
+	static u8 state[SNAP_CPUID_SIZE(3)];
+	struct snap_device d;
+
+	sb_device(&d, SNAP_CPUID_NAME, SNAP_CPUID_VERSION, state,
+		  (u32)snap_cpuid_encode(&table, state, sizeof(state)));
+	sb_extra_device = &d;
+	write_seed("snapshot", "small_guest_cpuid", buf, sb_write(buf, cap, 1 << 20));
+	sb_extra_device = NULL;
+}
+
 /* A small guest's snapshot, in one MEMORY section and in many. */
 static void seed_snapshot(void)
 {
@@ -294,6 +315,7 @@ static void seed_snapshot(void)
 	write_seed("snapshot", "small_guest", buf, n);
 	n = sb_write(buf, sizeof(buf), SNAP_SCRATCH_MIN);
 	write_seed("snapshot", "small_guest_many_sections", buf, n);
+	seed_snapshot_cpuid(buf, sizeof(buf));
 }
 
 /* That guest migrated (fuzz_migrate: a split byte, then the source's
