@@ -61,6 +61,11 @@ const struct snap_cpuid *guest_cpu(void)
 	return &model;
 }
 
+int guest_cpu_check(const struct snap_cpuid *t, char *why, size_t cap)
+{
+	return guest_cpu_model_honoured(&native, t, why, cap);
+}
+
 size_t guest_cpu_save(struct vm_devices *d, u8 *buf, size_t cap)
 {
 	(void)d;
@@ -77,7 +82,7 @@ int guest_cpu_stage(struct vm_devices *d, const u8 *in, size_t len)
 		pr_err("snapshot refused: DEVICE %s: %s", SNAP_CPUID_NAME, why);
 		return -EBADMSG;
 	}
-	if (guest_cpu_model_honoured(&native, &staged, refusal, sizeof(refusal))) {
+	if (guest_cpu_check(&staged, refusal, sizeof(refusal))) {
 		pr_err("snapshot refused: DEVICE %s: %s", SNAP_CPUID_NAME, refusal);
 		return -EBADMSG;
 	}

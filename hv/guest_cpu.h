@@ -23,6 +23,10 @@ int guest_cpu_limit(enum guest_cpu_level level);
 /* The table the guest sees. */
 const struct snap_cpuid *guest_cpu(void);
 
+/* Can this host give the guest the CPU t? 0, or -ENOTSUP with why (a
+ * migration's HELLO, before pre-copy). */
+int guest_cpu_check(const struct snap_cpuid *t, char *why, size_t cap);
+
 /* DEVICE-table pair (hv/snapshot_devices.c): the table into buf (its
  * length, 0 when cap is short), or staged from in (0, or -EBADMSG with a
  * message: malformed, or a CPU this host cannot give the guest). */
