@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "endian.h"
 #include "hexdigit.h"
 #include "hvwitness.h"
 
@@ -72,7 +73,6 @@ static bool request_of(const struct client_options *o, int argc, char **argv, st
 	u64 duration = 0;
 
 	memset(m, 0, sizeof(*m));
-	m->seq = o->seq;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[0], cmds[i].word))
 			continue;
@@ -101,9 +101,14 @@ static int bytes_of(const struct client_options *o, int argc, char **argv, u8 *o
 		return parse_hex(argv[1], out, SEND_MAX);
 	if (!request_of(o, argc, argv, &m))
 		return -1;
+	m.seq = o->seq ? o->seq : 1;
 	n = wit_encode(&m, out, SEND_MAX);
 	if (n < 0)
 		return -1;
+	if (!o->seq) { /* a sequence number the encoder refuses, checksummed */
+		le_put(out + WIT_OFF_SEQ, 0, 8);
+		le_put(out + WIT_OFF_CHECKSUM, wit_checksum(out, out + WIT_HDR, (size_t)n - WIT_HDR), 4);
+	}
 	if (o->corrupt)
 		out[n - 1] ^= 1;
 	return o->truncate >= 0 && o->truncate < n ? o->truncate : n;

@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"  --client H:P    the witness\n"
 	"  --node ID       this node's id: 1 to 16 of A-Z a-z 0-9 . - _ :\n"
 	"  --timeout-ms N  wait at most this long for the handshake and each reply (default 10000)\n"
-	"  Test hooks: --seq N (the frame's sequence number, default 1), --replay (send\n"
+	"  Test hooks: --seq N (the frame's sequence number, default 1; 0 too), --replay (send\n"
 	"  the frame twice), --corrupt (flip its last bit), --truncate N (send its first\n"
 	"  N bytes only), and the command send-hex HEX (send those bytes).\n"
 	"Exit status: 0 ok or granted; 1 refused (client), cannot serve (witness);\n"
