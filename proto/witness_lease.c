@@ -116,36 +116,36 @@ static unsigned acquire(struct wit_lease *l, const struct wit_msg *q, u64 now_ms
 	return flags;
 }
 
-/* Why the node may not renew or release the lease under its epoch (0: it
- * may), and the text of a refusal. */
-static u8 holder_refusal(const struct wit_lease *l, const struct wit_msg *q, const char **text)
+/* Refuses a RENEW or RELEASE the node may not make under its epoch: true
+ * when it did (reply filled). */
+static bool refuse_non_holder(const struct wit_lease *l, const struct wit_msg *q, u64 now_ms,
+			      struct wit_msg *r)
 {
+	const char *text;
+	u8 reason;
+
 	if (q->epoch != l->epoch) {
 		wire_msg("epoch ", q->epoch, " is not the lease's (");
 		wire_msg_num(l->epoch);
-		*text = wire_msg_str(")");
-		return WIT_R_STALE_EPOCH;
+		text = wire_msg_str(")");
+		reason = WIT_R_STALE_EPOCH;
+	} else if (!held(l)) {
+		text = "nobody holds the lease (it expired or was released)";
+		reason = WIT_R_NOT_HELD;
+	} else if (strncmp(l->holder, q->node, WIT_NODE_MAX)) {
+		text = "another node holds the lease of this epoch";
+		reason = WIT_R_NOT_HOLDER;
+	} else {
+		return false;
 	}
-	if (!held(l)) {
-		*text = "nobody holds the lease (it expired or was released)";
-		return WIT_R_NOT_HELD;
-	}
-	if (strncmp(l->holder, q->node, WIT_NODE_MAX)) {
-		*text = "another node holds the lease of this epoch";
-		return WIT_R_NOT_HOLDER;
-	}
-	return WIT_R_NONE;
+	reply_refused(l, now_ms, reason, text, r);
+	return true;
 }
 
 static unsigned renew(struct wit_lease *l, const struct wit_msg *q, u64 now_ms, struct wit_msg *r)
 {
-	const char *text;
-	u8 reason = holder_refusal(l, q, &text);
-
-	if (reason) {
-		reply_refused(l, now_ms, reason, text, r);
+	if (refuse_non_holder(l, q, now_ms, r))
 		return 0;
-	}
 	l->expires_ms = now_ms + l->duration_ms;
 	reply_granted(l, r);
 	return 0;
@@ -153,13 +153,8 @@ static unsigned renew(struct wit_lease *l, const struct wit_msg *q, u64 now_ms, 
 
 static unsigned release(struct wit_lease *l, const struct wit_msg *q, u64 now_ms, struct wit_msg *r)
 {
-	const char *text;
-	u8 reason = holder_refusal(l, q, &text);
-
-	if (reason) {
-		reply_refused(l, now_ms, reason, text, r);
+	if (refuse_non_holder(l, q, now_ms, r))
 		return 0;
-	}
 	l->holder[0] = '\0';
 	l->duration_ms = 0;
 	l->expires_ms = 0;
