@@ -85,9 +85,10 @@ static bool text_same(const struct wire_field *f, const void *a, const void *b)
 	return !strncmp((const char *)a + f->off, (const char *)b + f->off, f->bytes);
 }
 
-static const struct text_kind node_kind = { { text_encode, text_decode, text_same }, false, false };
-static const struct text_kind holder_kind = { { text_encode, text_decode, text_same }, true, false };
-static const struct text_kind prose_kind = { { text_encode, text_decode, text_same }, false, true };
+#define TEXT_OPS { text_encode, text_decode, text_same }
+static const struct text_kind node_kind = { TEXT_OPS, .empty_ok = false, .prose = false };
+static const struct text_kind holder_kind = { TEXT_OPS, .empty_ok = true, .prose = false };
+static const struct text_kind prose_kind = { TEXT_OPS, .empty_ok = false, .prose = true };
 
 /* --- the payloads ------------------------------------------------------------------- */
 
@@ -125,7 +126,8 @@ static const struct wire_table state_table = WIRE_TABLE(state);
 #define GRANTED_SIZE (8 + 4 + WIT_NODE_MAX)
 #define STATE_SIZE (WIT_NODE_MAX + 8 + 4 + 4)
 _Static_assert(WIT_PAYLOAD_MAX == WIT_NODE_MAX + 8 + 4 + 1 + WIT_TEXT_MAX, "REFUSED's layout");
-_Static_assert(sizeof(((struct wit_msg *)0)->text) == WIT_TEXT_MAX + 1, "text: the field and a NUL");
+_Static_assert(sizeof(((struct wit_msg *)0)->text) == WIT_TEXT_MAX + 1,
+	       "text: the field and a NUL");
 _Static_assert(WIT_CHECKED_HDR == WIT_OFF_CHECKSUM && WIT_HDR == WIT_OFF_CHECKSUM + 4,
 	       "the header: the checksum last");
 

@@ -30,7 +30,8 @@ static void accept_all(int lfd, mbedtls_ssl_config *conf)
 		struct conn *c = nconns < MAX_CONNS ? conn_new(fd, peer, conf) : NULL;
 
 		if (!c) {
-			wlog("%s: too many connections (%d); refused", peer, MAX_CONNS);
+			wlog("%s: cannot take the connection (%zu open, at most %d); refused", peer,
+			     nconns, MAX_CONNS);
 			close(fd);
 			continue;
 		}
