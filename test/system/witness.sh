@@ -28,12 +28,14 @@ od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$key"
 od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$wrong"
 
 # start_witness NAME: hvwitness on a free port with the state file; sets
-# wpid and wport, its log in $work/NAME.log.
+# wpid and wport, its log in $work/NAME.log. The script stops it when it ends.
+wpid=
+trap '[ -z "$wpid" ] || kill -KILL "$wpid" 2>/dev/null || true' EXIT
 start_witness() {
 	local name=$1 try
 	for try in 1 2 3 4 5 6 7 8 9 10; do
 		wport=$((20000 + (RANDOM % 20000)))
-		timeout 120 "$hvw" --port "$wport" --bind 127.0.0.1 --key-file "$key" --state "$state" \
+		"$hvw" --port "$wport" --bind 127.0.0.1 --key-file "$key" --state "$state" \
 			--lease-ms "$LEASE_MS" 2>"$work/$name.log" &
 		wpid=$!
 		while kill -0 "$wpid" 2>/dev/null && ! grep -qs 'listening on' "$work/$name.log"; do
@@ -173,8 +175,10 @@ fi
 
 # --- a restarted witness keeps the epoch and the holder -------------------------------
 
-kill -KILL "$wpid"
-wait "$wpid" 2>/dev/null || true
+{ kill -KILL "$wpid"; wait "$wpid"; } 2>/dev/null || true
+if kill -0 "$wpid" 2>/dev/null; then
+	echo "FAIL: witness_restart: the witness survived SIGKILL"
+fi
 start_witness witness2
 ask r1 --key-file "$key" query
 ask r2 --key-file "$key" --node "$holder" acquire
@@ -193,4 +197,5 @@ if expect witness_restart r1 0 "^STATE .*holder=\"$other\" epoch=$epoch2 " &&
 fi
 kill -TERM "$wpid" 2>/dev/null || true
 wait "$wpid" 2>/dev/null || true
+wpid=
 echo "# witness.sh took $((SECONDS - started)) s"
