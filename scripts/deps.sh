@@ -20,6 +20,8 @@ PACKAGES=(
 	libcmocka-dev clang libclang-rt-14-dev python3
 	# xxHash (header-only, built into the hypervisor and the tools)
 	libxxhash-dev
+	# mbedTLS for the host tools: hvwitness's TLS with the pair's pre-shared key
+	libmbedtls-dev
 	# QEMU NIC option ROMs (e1000, virtio-net)
 	ipxe-qemu
 	# dpkg-source, to unpack lwIP's and LZ4's Debian source packages
