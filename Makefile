@@ -389,6 +389,25 @@ $(BUILD)/tools/logstream_fakehv: $(FAKEHV_SRCS) $(HVCOLLECT_HDRS)
 
 all: $(BUILD)/tools/logstream_fakehv
 
+# --- host tool: hvwitness (the witness of a fault-tolerant pair) -----------------
+# Built with the host compiler from tools/hvwitness/, the witness protocol and
+# lease in proto/ (the hypervisor's own code), hvcollect's socket helpers, and
+# Debian's mbedTLS (libmbedtls-dev) for TLS 1.2 with the pair's pre-shared key
+# (docs/witness.md).
+WITNESS_SRCS    := proto/witness_types.c proto/witness_codec.c proto/witness_lease.c \
+	proto/witness_lease_file.c proto/ft_psk.c proto/wire.c proto/wire_prim.c lib/hash.c
+HVWITNESS_SRCS  := $(wildcard tools/hvwitness/*.c) $(WITNESS_SRCS) tools/hvcollect/netio.c
+HVWITNESS_HDRS  := $(wildcard tools/hvwitness/*.h) proto/witness.h proto/witness_lease.h \
+	proto/ft_psk.h proto/wire.h tools/hvcollect/netio.h include/hexdigit.h $(PROTO_HDRS)
+HVWITNESS_CFLAGS := $(HVCOLLECT_CFLAGS) -Wno-unused-parameter
+
+$(BUILD)/tools/hvwitness: $(HVWITNESS_SRCS) $(HVWITNESS_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HVWITNESS_CFLAGS) -o $@ $(HVWITNESS_SRCS) -lmbedtls -lmbedx509 -lmbedcrypto
+
+all: $(BUILD)/tools/hvwitness
+
 # --- bench: page encodings against QEMU's XBZRLE (test/bench/page_sizes.sh) -------
 # page_sizes on synthetic page pairs; mig_pairs on the pairs of a captured
 # migration (test/bench/migrate.sh). Each names its sources in a

@@ -43,6 +43,7 @@ static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", 
 static const char *const virt_names[] = { "auto", "vmx", "svm", NULL };
 static const char *const guest_console_names[] = { "auto", "com1", "com2", "e9", NULL };
 static const char *const guest_entry_names[] = { "auto", "32", NULL };
+static const char *const guest_cpu_names[] = { "host", "x86-64-v2", "x86-64-v3", NULL };
 static const char *const rr_names[] = { "off", "record", "replay", NULL };
 static const char *const rr_sink_names[] = { "com3", "com4", "tcp", NULL };
 static const char *const tbit_names[] = { "auto", "on", "off", NULL };
@@ -69,6 +70,9 @@ static const struct option options[] = {
 	    "stop the guest at an access to guest-physical memory that is neither RAM nor a device (on|off)"),
 	OPT("guest_entry", OPT_ENUM, guest_entry, guest_entry_names,
 	    "a Linux bzImage's entry: auto (64-bit where it has one) or 32"),
+	OPT("guest_cpu", OPT_ENUM, guest_cpu, guest_cpu_names,
+	    "host|x86-64-v2|x86-64-v3: the CPU the guest sees, this host's or a level every host "
+	    "of it can give (to migrate between Intel and AMD hosts)"),
 	OPT("rr", OPT_ENUM, rr, rr_names, "off|record|replay"),
 	OPT("rr_digest", OPT_U32, rr_digest, NULL, "guest-caused exits between state digests (0: start and end)"),
 	OPT("rr_sink", OPT_ENUM, rr_sink, rr_sink_names,
@@ -322,6 +326,26 @@ static int parse_snapshot(const struct cmdline_token *tok, struct config *cfg)
 	return err;
 }
 
+/* ft_key=HEX: the key in hex (proto/ft_psk.h); why says what is wrong. */
+static int parse_key_why(const struct cmdline_token *tok, struct ft_psk *field, const char **why)
+{
+	u8 key[FT_PSK_MAX_BYTES];
+	int n = ft_psk_parse(tok->value, tok->value_len, key, why);
+
+	if (n < 0)
+		return n;
+	memcpy(field->key, key, (size_t)n);
+	field->len = (u8)n;
+	return 0;
+}
+
+static int parse_key(const struct cmdline_token *tok, struct ft_psk *field)
+{
+	const char *why;
+
+	return parse_key_why(tok, field, &why);
+}
+
 /* Parses tok's value as opt's type and stores it into cfg. */
 static int apply_option(struct config *cfg, const struct option *opt,
 			const struct cmdline_token *tok)
@@ -383,19 +407,23 @@ static int apply_option(struct config *cfg, const struct option *opt,
 			return (*(u16 *)field = 0, 0);
 		return parse_port(tok->value, tok->value_len, field);
 	case OPT_KEY:
-		return ft_psk_parse_hex(tok->value, tok->value_len, field);
+		return parse_key(tok, field);
 	}
 	return -EINVAL;
 }
 
 /* A value refused: named with what was expected; a key's value is never
  * shown, not even a malformed one (it may be a real key mistyped). */
-static void report_invalid(const struct option *opt, const struct cmdline_token *tok, int err)
+static void report_invalid(const struct option *opt, const struct cmdline_token *tok)
 {
 	if (opt->type == OPT_KEY) {
+		struct ft_psk scratch;
+		const char *why = opt->help;
+
+		if (tok->value)
+			parse_key_why(tok, &scratch, &why);
 		pr_err("config: %s: invalid value of %zu characters, not shown (%s)", opt->name,
-		       tok->value ? tok->value_len : 0,
-		       tok->value ? ft_psk_parse_error(err) : opt->help);
+		       tok->value ? tok->value_len : 0, why);
 		return;
 	}
 	pr_err("config: %s: invalid value '%.*s' (expected %s)", opt->name, (int)tok->value_len,
@@ -509,7 +537,6 @@ int config_parse(struct config *cfg, const char *cmdline)
 
 	while ((r = cmdline_next(&cursor, &tok)) != 0) {
 		const struct option *opt;
-		int err;
 
 		if (r == -E2BIG) {
 			pr_err("config: a word longer than %d bytes: '%.32s...'", CMDLINE_TOKEN_MAX - 1,
@@ -533,8 +560,8 @@ int config_parse(struct config *cfg, const char *cmdline)
 			pr_warn("config: unknown option '%.*s' ignored", (int)tok.key_len, tok.key);
 			continue;
 		}
-		if ((err = apply_option(cfg, opt, &tok)) != 0) {
-			report_invalid(opt, &tok, err);
+		if (apply_option(cfg, opt, &tok)) {
+			report_invalid(opt, &tok);
 			errors++;
 		}
 	}
@@ -575,12 +602,12 @@ static void config_print_net(const struct config *cfg)
 void config_print(const struct config *cfg)
 {
 	pr_info("config: log=%s selftest=%s fault_test=%s hv=%s guest=%s guest_mem=%lluM "
-		"guest_console=%s guest_entry=%s strict_mmio=%s guest_args='%s'",
+		"guest_console=%s guest_entry=%s strict_mmio=%s guest_cpu=%s guest_args='%s'",
 		log_level_name(cfg->log_level),
 		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test], virt_names[cfg->hv],
 		cfg->guest, (cfg->guest_mem >> 20),
 		guest_console_names[cfg->guest_console], guest_entry_names[cfg->guest_entry],
-		cfg->strict_mmio ? "on" : "off", cfg->guest_args);
+		cfg->strict_mmio ? "on" : "off", guest_cpu_names[cfg->guest_cpu], cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],
 			cfg->rr_digest, rr_sink_names[cfg->rr_sink], tbit_names[cfg->tbit], cfg->trace);

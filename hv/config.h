@@ -44,6 +44,8 @@ enum rr_sink { RR_SINK_COM3, RR_SINK_COM4, RR_SINK_TCP };
 enum tbit_choice { TBIT_AUTO, TBIT_ON, TBIT_OFF };
 /* Values match enum dirty_track (hv/dirty_log.h). */
 enum dirty_track_choice { DIRTY_CHOICE_AUTO, DIRTY_CHOICE_WP, DIRTY_CHOICE_AD, DIRTY_CHOICE_PML };
+/* Values match enum guest_cpu_level (hv/guest_cpu_model.h). */
+enum guest_cpu_choice { GUEST_CPU_CHOICE_HOST, GUEST_CPU_CHOICE_V2, GUEST_CPU_CHOICE_V3 };
 /* snapshot=: when to write a snapshot of the running guest (hv/snapshot.c). */
 enum snapshot_when { SNAPSHOT_OFF, SNAPSHOT_AFTER_NS, SNAPSHOT_EXITS };
 enum snapshot_then { SNAPSHOT_THEN_EXIT, SNAPSHOT_THEN_CONTINUE };
@@ -75,6 +77,7 @@ struct config {
 	u64 guest_mem;                   /* bytes of guest RAM */
 	enum guest_console guest_console;
 	enum guest_entry guest_entry;    /* a Linux bzImage's entry */
+	enum guest_cpu_choice guest_cpu; /* the CPU the guest sees: the host's or a psABI level */
 	bool strict_mmio;                /* stop at unclaimed guest-physical memory */
 	enum rr_choice rr;               /* record, replay or neither */
 	u32 rr_digest;                   /* guest-caused exits between digests */

@@ -24,6 +24,7 @@
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
 #include "hv/guest_boot.h"
+#include "hv/guest_cpu.h"
 #include "hv/guest_console.h"
 #include "hv/host_work.h"
 #include "hv/migrate.h"
@@ -185,8 +186,11 @@ static int run_guest(void)
 		pr_err("understudy: cannot run a guest without hardware virtualization");
 		return PLATFORM_EXIT_NO_VIRT;
 	}
-	if (vm_create(&the_vm, virt_backend(), config.guest_mem) ||
-	    guest_boot(&the_vm, &boot_info, &config))
+	if (vm_create(&the_vm, virt_backend(), config.guest_mem))
+		return PLATFORM_EXIT_NO_VIRT;
+	if (guest_cpu_limit((enum guest_cpu_level)config.guest_cpu))
+		return PLATFORM_EXIT_CONFIG;
+	if (guest_boot(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_NO_VIRT;
 	the_vm.strict_mmio = config.strict_mmio;
 	if (snapshot_resume(&the_vm, &boot_info, &config)) {

@@ -21,6 +21,7 @@
 #include "errno.h"
 #include "bitops.h"
 #include "hv/config.h"
+#include "hv/guest_cpu.h"
 #include "hv/migrate_holds.h"
 #include "hv/snapshot.h"
 #include "log.h"
@@ -44,6 +45,7 @@ static struct {
 	struct mig_encoder enc;
 	struct mig_decoder dec;
 	struct mig_hello hello;
+	char cpu_refusal[MIG_REASON_MAX]; /* why this host cannot give the guest its CPU */
 	struct mig_holds holds;
 	size_t out_len, out_pos;  /* frames queued for the source in out */
 	size_t state_len;
@@ -114,6 +116,8 @@ static int on_hello(void *ctx, const struct mig_hello *h)
 	if (h->id.kernel_hash != md.id.kernel_hash || h->id.modules_hash != md.id.modules_hash ||
 	    h->id.cmdline_hash != md.id.cmdline_hash)
 		return refuse("another guest image or command line than this destination's");
+	if (guest_cpu_check(&h->cpu, md.cpu_refusal, sizeof(md.cpu_refusal)))
+		return refuse(md.cpu_refusal);
 	console_printf("migration: the source (%s) sends a guest of %llu MiB\n", h->backend,
 		       h->id.ram_size >> 20);
 	reply(MIG_ACCEPT, NULL);

@@ -28,6 +28,7 @@
 #include "errno.h"
 #include "fmt.h"
 #include "hv/config.h"
+#include "hv/guest_cpu.h"
 #include "hv/dirty_log.h"
 #include "hv/migrate_history.h"
 #include "hv/migrate_internal.h"
@@ -297,9 +298,10 @@ static void fail(const char *why)
 
 static void start(void)
 {
-	struct mig_hello h = { MIG_VERSION, ms.id, time_clocks()->tsc_hz, "" };
+	static struct mig_hello h; /* its CPU table is 1 KiB: off the stack */
 	u32 ip_be = __builtin_bswap32(ms.ip);
 
+	h = (struct mig_hello){ MIG_VERSION, ms.id, time_clocks()->tsc_hz, "", *guest_cpu() };
 	memcpy(h.backend, ms.vm->hw->name, MIN(strlen(ms.vm->hw->name), MIG_BACKEND_NAME));
 	mig_encoder_init(&ms.enc);
 	mig_decoder_init(&ms.replies, MIG_TO_SOURCE, &reply_ops, NULL, reply_frame,

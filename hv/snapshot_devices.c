@@ -4,19 +4,22 @@
  * save/load pair (hv/vdev/<model>_state.c). The vCPU's FPU registers
  * travel the same way, as the DEVICEs "fpu_sse" and "xsave"
  * (hv/snapshot_fpu.c): the VCPU record of format version 1 has no room
- * for them.
+ * for them; so does the CPU the guest sees, as the DEVICE "cpuid"
+ * (hv/guest_cpu.c).
  */
 #include "hv/snapshot_devices.h"
 
 #include <string.h>
 
 #include "errno.h"
+#include "hv/guest_cpu.h"
 #include "hv/snapshot_fpu.h"
 #include "hv/vm_devices_internal.h"
 #include "log.h"
 #include "proto/snapshot_xsave.h"
 
-#define DEV_STATE_MAX 1024 /* the largest model's state (the local APIC's) fits */
+#define DEV_STATE_MAX 1024 /* the largest state (the local APIC's, the CPUID table) fits */
+STATIC_ASSERT(SNAP_CPUID_SIZE(SNAP_CPUID_MAX) <= DEV_STATE_MAX, "a full CPUID table fits");
 
 struct dev_desc {
 	const char *name;
@@ -57,11 +60,16 @@ static const struct dev_desc devices[] = {
 	DEV("lapic", vlapic_state, true),
 	DEV("acpi_pm", vacpi_pm_state, true),
 	DEV("misc_ports", vmisc_state, false),
+	/* The guest's CPU: written mandatory (a reader that does not know it
+	 * would give the guest its own host's CPU), yet a snapshot from before
+	 * it resumes with this host's. */
+	{ SNAP_CPUID_NAME, SNAP_CPUID_VERSION, true, false, guest_cpu_save, guest_cpu_stage },
 	{ "fpu_sse", 1, true, true, snap_fpu_sse_save, snap_fpu_sse_stage },
 	/* Written mandatory (a reader that does not know it would lose AVX
 	 * state), yet a snapshot from before it resumes with AVX zeroed. */
 	{ SNAP_XSAVE_NAME, SNAP_XSAVE_VERSION, true, false, snap_xsave_save, snap_xsave_stage },
 };
+#define CPUID_INDEX (ARRAY_SIZE(devices) - 3) /* the row of guest_cpu.c */
 #define FPU_INDEX (ARRAY_SIZE(devices) - 2)   /* the rows of snapshot_fpu.c */
 #define XSAVE_INDEX (ARRAY_SIZE(devices) - 1)
 
@@ -158,5 +166,6 @@ int snap_devices_complete(void)
 void snap_devices_commit(struct vm *vm)
 {
 	*vm->dev = staged;
+	guest_cpu_commit(staged_mask & (1u << CPUID_INDEX));
 	snap_fpu_commit(staged_mask & (1u << FPU_INDEX), staged_mask & (1u << XSAVE_INDEX));
 }

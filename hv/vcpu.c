@@ -4,6 +4,8 @@
  * context. Read through the backend; no exit handling here.
  */
 #include "arch/x86/cpu.h"
+#include "hv/guest_cpu.h"
+#include "hv/guest_cpu_model.h"
 #include "hv/guest_cpuid.h"
 #include "hv/guest_mem.h"
 #include "hv/guest_walk.h"
@@ -30,15 +32,25 @@ static struct cpuid_result host_cpuid(void *ctx, u32 leaf, u32 subleaf)
 	return (struct cpuid_result){ r.eax, r.ebx, r.ecx, r.edx };
 }
 
-void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx)
+void vcpu_host_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx)
 {
 	const struct virt_backend *hw = v->vm->hw;
 
 	ctx->host = host_cpuid;
 	ctx->host_ctx = NULL;
-	ctx->guest_osxsave = hw->get_cr(&v->arch, 4) & CR4_OSXSAVE;
+	ctx->guest_osxsave = false;
 	ctx->trap_rdrand = hw->can_intercept(VEXIT_RDRAND);
 	ctx->trap_rdseed = hw->can_intercept(VEXIT_RDSEED);
+}
+
+/* The policy over the guest's CPU table is the policy over the host it
+ * was built from (guest_cpu_model.h): OSXSAVE is the one live input. */
+void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx)
+{
+	vcpu_host_cpuid_ctx(v, ctx);
+	ctx->host = guest_cpu_model_answer;
+	ctx->host_ctx = (void *)guest_cpu();
+	ctx->guest_osxsave = v->vm->hw->get_cr(&v->arch, 4) & CR4_OSXSAVE;
 }
 
 u64 vcpu_guest_tsc(struct vcpu *v)

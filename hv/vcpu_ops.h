@@ -77,8 +77,13 @@ static inline void vcpu_write_gpr_sized(struct vcpu *v, u8 reg, u8 size, u64 val
 }
 
 struct guest_cpuid_ctx;
-/* The CPUID policy inputs for v's current state. */
+/* The CPUID policy inputs for v's current state, over the guest's CPU
+ * (hv/guest_cpu.h): what the guest's CPUID, CR4, EFER and XCR0 follow. */
 void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx);
+
+/* The same inputs over this host's CPU itself, from which the guest's CPU
+ * is built (hv/guest_cpu.c). */
+void vcpu_host_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx);
 
 /* The guest's time-stamp counter. */
 u64 vcpu_guest_tsc(struct vcpu *v);

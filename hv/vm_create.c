@@ -5,6 +5,7 @@
 
 #include "arch/x86/mm.h"
 #include "errno.h"
+#include "hv/guest_cpu.h"
 #include "hv/vm_devices.h"
 #include "log.h"
 
@@ -57,6 +58,7 @@ int vm_create(struct vm *vm, const struct virt_backend *hw, u64 ram_size)
 	vm->vcpu.misc_enable = VCPU_MISC_ENABLE_RESET;
 	io_bus_init(&vm->pio);
 	io_bus_init(&vm->mmio);
+	guest_cpu_create(vm);
 	err = create_ram(vm, ram_size);
 	if (err)
 		return err;

@@ -1,36 +1,32 @@
-/* The FT link's pre-shared key in hex (see ft_psk.h). */
+/* The pre-shared key's hexadecimal form (proto/ft_psk.h). */
 #include "proto/ft_psk.h"
-
-#include <string.h>
 
 #include "errno.h"
 #include "hexdigit.h"
 
-int ft_psk_parse_hex(const char *hex, size_t len, struct ft_psk *out)
+int ft_psk_parse(const char *hex, size_t len, u8 *key, const char **why)
 {
-	struct ft_psk k = { 0 };
+	size_t i;
 
-	if (len % 2)
+	if (len < 2 * FT_PSK_MIN_BYTES) {
+		*why = "shorter than 32 hex digits (16 bytes)";
 		return -EINVAL;
-	if (len < 2 * FT_PSK_KEY_MIN || len > 2 * FT_PSK_KEY_MAX)
-		return -ERANGE;
-	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		k.key[i] = (u8)(hi << 4 | lo);
 	}
-	k.len = (u8)(len / 2);
-	*out = k;
-	return 0;
-}
-
-const char *ft_psk_parse_error(int err)
-{
-	if (err == -ERANGE)
-		return "a key is 32 to 128 hex digits (16 to 64 bytes)";
-	if (err == -EINVAL)
-		return "an even number of hex digits 0-9, a-f, A-F, nothing else";
-	return "no error";
+	if (len > 2 * FT_PSK_MAX_BYTES) {
+		*why = "longer than 128 hex digits (64 bytes)";
+		return -EINVAL;
+	}
+	if (len % 2) {
+		*why = "an odd number of hex digits";
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (hex_digit(hex[i]) < 0) {
+			*why = "a character that is not a hex digit";
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < len / 2; i++)
+		key[i] = (u8)(hex_digit(hex[2 * i]) << 4 | hex_digit(hex[2 * i + 1]));
+	return (int)(len / 2);
 }

@@ -89,10 +89,12 @@ static int encode_record_frame(struct mig_encoder *e, u8 type, const struct wire
 	return n < 0 ? n : seal(e, out, type, (size_t)n);
 }
 
-/* HELLO always says MIG_VERSION, whatever h->version holds. */
+/* HELLO always says MIG_VERSION, whatever h->version holds; its fixed
+ * part, then the guest's CPU table. */
 int mig_encode_hello(struct mig_encoder *e, const struct mig_hello *h, u8 *out, size_t cap)
 {
 	struct mig_hello v = *h;
+	size_t cpu_len;
 	int n;
 
 	if (!in_order(e, MIG_HELLO) || h->id.ram_size % PAGE_CODEC_PAGE)
@@ -106,9 +108,14 @@ int mig_encode_hello(struct mig_encoder *e, const struct mig_hello *h, u8 *out, 
 			       MIG_HELLO_SIZE - MIG_HELLO_HEAD);
 	if (n != MIG_HELLO_SIZE - MIG_HELLO_HEAD)
 		return -EINVAL;
+	cpu_len = snap_cpuid_encode(&h->cpu, out + MIG_FRAME_HDR + MIG_HELLO_SIZE,
+				    cap - MIG_FRAME_HDR - MIG_HELLO_SIZE);
+	if (!cpu_len)
+		return cap - MIG_FRAME_HDR - MIG_HELLO_SIZE < SNAP_CPUID_SIZE(h->cpu.count) ? -ENOSPC
+											   : -EINVAL;
 	e->hello_sent = true;
 	e->ram_pages = h->id.ram_size / PAGE_CODEC_PAGE;
-	return seal(e, out, MIG_HELLO, MIG_HELLO_SIZE);
+	return seal(e, out, MIG_HELLO, MIG_HELLO_SIZE + cpu_len);
 }
 
 int mig_encode_round(struct mig_encoder *e, const struct mig_round *r, u8 *out, size_t cap)

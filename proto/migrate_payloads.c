@@ -45,7 +45,8 @@ static int read_record(struct mig_decoder *d, const struct wire_table *t, const 
 
 static int take_hello(struct mig_decoder *d, const u8 *p, size_t len)
 {
-	struct mig_hello h;
+	static struct mig_hello h; /* its CPU table is 1 KiB: off the stack */
+	const char *why = NULL;
 	int err;
 
 	memset(&h, 0, sizeof(h));
@@ -60,9 +61,16 @@ static int take_hello(struct mig_decoder *d, const u8 *p, size_t len)
 		mig_msg_str(d, ")");
 		return -ENOTSUP;
 	}
-	err = read_record(d, &mig_hello_table, p + MIG_HELLO_HEAD, len - MIG_HELLO_HEAD, &h);
+	if (len < MIG_HELLO_SIZE)
+		return mig_fail(d, -EBADMSG, "shorter than HELLO's fixed part");
+	err = read_record(d, &mig_hello_table, p + MIG_HELLO_HEAD, MIG_HELLO_SIZE - MIG_HELLO_HEAD, &h);
 	if (err)
 		return err;
+	if (snap_cpuid_decode(&h.cpu, p + MIG_HELLO_SIZE, len - MIG_HELLO_SIZE, &why)) {
+		mig_fail(d, -EBADMSG, "the guest's CPU: ");
+		mig_msg_str(d, why);
+		return -EBADMSG;
+	}
 	if (h.id.ram_size % PAGE_CODEC_PAGE)
 		return mig_fail(d, -EBADMSG, "ram_size is not a whole number of pages");
 	d->hello_seen = true;

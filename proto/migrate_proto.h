@@ -1,5 +1,5 @@
 /*
- * The live-migration stream, version 2 (docs/migration.md): what a source
+ * The live-migration stream, version 3 (docs/migration.md): what a source
  * Understudy sends a destination over TCP while it migrates a running
  * guest, and the destination's few replies.
  *
@@ -51,11 +51,12 @@
 
 #include "proto/page_codec.h"
 #include "proto/snapshot.h"
+#include "proto/snapshot_cpuid.h"
 #include "proto/wire.h"
 #include "types.h"
 
 #define MIG_MAGIC "USTDYMIG"
-#define MIG_VERSION 2
+#define MIG_VERSION 3
 #define MIG_FRAME_HDR 16
 #define MIG_PAYLOAD_MAX (256u << 10)   /* largest frame payload */
 #define MIG_REASON_MAX 120             /* bytes of a REFUSE reason */
@@ -64,7 +65,7 @@
 #define MIG_HOLD_RECORD_MAX (10 + 8)   /* HOLDS: varint, hash */
 #define MIG_PAGE_RECORD_MAX (10 + PAGE_CODEC_MAX) /* varint, encoding */
 #define MIG_HELLO_HEAD 12              /* HELLO: magic, version */
-#define MIG_HELLO_SIZE 60              /* HELLO of version 1 */
+#define MIG_HELLO_SIZE 60              /* HELLO's fixed part; the CPU table follows */
 #define MIG_ROUND_SIZE 20
 #define MIG_DONE_SIZE 24
 
@@ -86,6 +87,7 @@ struct mig_hello {
 	struct snap_identity id;
 	u64 tsc_hz;
 	char backend[MIG_BACKEND_NAME + 1];
+	struct snap_cpuid cpu; /* the CPU the guest sees */
 };
 
 struct mig_round {

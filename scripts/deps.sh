@@ -21,6 +21,8 @@ PACKAGES=(
 	libcmocka-dev clang libclang-rt-14-dev python3
 	# xxHash (header-only, built into the hypervisor and the tools)
 	libxxhash-dev
+	# mbedTLS for the host tools: hvwitness's TLS with the pair's pre-shared key
+	libmbedtls-dev
 	# QEMU NIC option ROMs (e1000, virtio-net)
 	ipxe-qemu
 	# dpkg-source, to unpack lwIP's, LZ4's and mbedTLS's Debian source packages

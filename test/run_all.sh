@@ -33,23 +33,32 @@ run_unit_tests() {
 	done
 }
 
+# One fuzzer's bounded run from a copy of its seed corpus; prints its line.
+run_fuzzer() { # binary
+	local bin=$1 name corpus
+	name=${bin##*/fuzz_}
+	corpus=$(mktemp -d)
+	cp -r "$root/test/fuzz/corpus/$name/." "$corpus/" 2>/dev/null || true
+	if "$bin" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 "$corpus" >"$results/fuzz-$name.log" 2>&1; then
+		echo "PASS: fuzz $name ($(sed -n 's/^stat::number_of_executed_units: *//p' \
+			"$results/fuzz-$name.log") inputs)"
+	else
+		echo "FAIL: fuzz $name (see $results/fuzz-$name.log)"
+	fi
+	rm -rf "$corpus"
+}
+
+# The fuzzers, as many at once as system tests run (each is one process
+# on one core), their lines in name order.
 run_fuzzers() {
 	echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-20} s each)"
-	local bin name corpus
-	for bin in "$root"/build/fuzz/fuzz_*; do
-		[ -x "$bin" ] || continue
-		name=${bin##*/fuzz_}
-		corpus=$(mktemp -d)
-		cp -r "$root/test/fuzz/corpus/$name/." "$corpus/" 2>/dev/null || true
-		if "$bin" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 -rss_limit_mb=2048 \
-			-print_final_stats=1 "$corpus" >"$results/fuzz-$name.log" 2>&1; then
-			echo "PASS: fuzz $name ($(sed -n 's/^stat::number_of_executed_units: *//p' \
-				"$results/fuzz-$name.log") inputs)" | record
-		else
-			echo "FAIL: fuzz $name (see $results/fuzz-$name.log)" | record
-		fi
-		rm -rf "$corpus"
-	done
+	local jobs=${TEST_JOBS:-$(nproc)}
+	export -f run_fuzzer
+	export root results
+	ls "$root"/build/fuzz/fuzz_* 2>/dev/null | while read -r bin; do [ -x "$bin" ] && echo "$bin"; done |
+		xargs -P "$jobs" -I{} bash -c 'run_fuzzer "$1" > "$2/fuzz-$(basename "$1").line"' _ {} "$results"
+	cat "$results"/fuzz-fuzz_*.line 2>/dev/null | record
 }
 
 run_system_tests() {

@@ -57,7 +57,7 @@ void tls_heap_corrupt(int status);             /* net/tls/tls_rng.c */
 /* TLS_PSK_WITH_AES_128_GCM_SHA256 = {0x00,0xA8} (RFC 5487, section 3);
  * proto/ft_psk.h names it for the host tools. */
 #define MBEDTLS_SSL_CIPHERSUITES MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256
-#define MBEDTLS_PSK_MAX_LEN 64                 /* FT_PSK_KEY_MAX (proto/ft_psk.h) */
+#define MBEDTLS_PSK_MAX_LEN 64                 /* FT_PSK_MAX_BYTES (proto/ft_psk.h) */
 /* Records of up to 2^14 bytes each way, as RFC 5246 6.2.1 allows any peer
  * (the host witness uses Debian's libmbedtls with its defaults). */
 #define MBEDTLS_SSL_IN_CONTENT_LEN 16384

@@ -17,7 +17,7 @@
 /*
  * Sets conf up for a client or a server with key and the DRBG rng. 0, or a
  * negative mbedTLS error. conf keeps its own copy of the key; free it with
- * mbedtls_ssl_config_free. @pre key->len is FT_PSK_KEY_MIN..FT_PSK_KEY_MAX
+ * mbedtls_ssl_config_free. @pre key->len is FT_PSK_MIN_BYTES..FT_PSK_MAX_BYTES
  */
 int tls_conf_init(mbedtls_ssl_config *conf, bool server, const struct ft_psk *key,
 		  int (*rng)(void *, unsigned char *, size_t), void *rng_ctx);

@@ -1,4 +1,4 @@
-// sources: test/bench/pcap_tcp.c test/bench/page_cost.c test/bench/xbzrle.c proto/migrate_types.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
+// sources: test/bench/pcap_tcp.c test/bench/page_cost.c test/bench/xbzrle.c proto/migrate_types.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_cpuid.c proto/snapshot_types.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
 /*
  * Our page encodings against QEMU's XBZRLE on the page pairs a real
  * migration sent (test/bench/migrate.sh, docs/page-encoding.md).

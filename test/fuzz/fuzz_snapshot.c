@@ -1,4 +1,4 @@
-// sources: proto/snapshot_types.c proto/snapshot_xsave.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
+// sources: proto/snapshot_types.c proto/snapshot_xsave.c proto/snapshot_cpuid.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
 // uses: lz4
 /*
  * Fuzzes the snapshot reader on whole snapshots. A snapshot is refused
@@ -8,7 +8,8 @@
  * the same records, the same RAM and its values within their fields'
  * limits (the writer refuses what the reader would). snap_apply must hand
  * out nothing from a snapshot that does not verify. A DEVICE "xsave"'s
- * state that decodes (proto/snapshot_xsave.c) encodes back to its bytes.
+ * or "cpuid"'s state that decodes (proto/snapshot_xsave.c,
+ * proto/snapshot_cpuid.c) encodes back to its bytes.
  *
  * Each input also runs with its header checksum, section checksums and
  * END (count, pages, chain) repaired, so that mutations reach the records
@@ -21,6 +22,7 @@
 #include "errno.h"
 #include "hash.h"
 #include "proto/snapshot.h"
+#include "proto/snapshot_cpuid.h"
 #include "proto/snapshot_xsave.h"
 
 #define RAM_MAX (256 * SNAP_PAGE_SIZE) /* round trips for RAM up to this */
@@ -106,11 +108,30 @@ static void xsave_round_trip(const struct snap_device *d)
 		abort();
 }
 
+/* The "cpuid" table, decoded, encodes to the same bytes. */
+static void cpuid_round_trip(const struct snap_device *d)
+{
+	static struct snap_cpuid t;
+	static u8 again[SNAP_CPUID_SIZE(SNAP_CPUID_MAX)];
+	const char *why = NULL;
+
+	if (strcmp(d->name, SNAP_CPUID_NAME))
+		return;
+	if (snap_cpuid_decode(&t, d->state, d->len, &why)) {
+		if (!why)
+			abort(); /* a refusal says why */
+		return;
+	}
+	if (snap_cpuid_encode(&t, again, sizeof(again)) != d->len || memcmp(again, d->state, d->len))
+		abort();
+}
+
 static int on_device(void *ctx, const struct snap_device *d)
 {
 	struct part *p = add(ctx, SNAP_DEVICE);
 
 	xsave_round_trip(d);
+	cpuid_round_trip(d);
 	if (p)
 		p->dev = *d; /* its state points into the input */
 	return 0;

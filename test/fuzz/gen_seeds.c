@@ -1,4 +1,4 @@
-// sources: arch/x86/acpi.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
+// sources: arch/x86/acpi.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_cpuid.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/witness_types.c proto/witness_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
 // uses: lz4
 /*
  * Writes the fuzzers' seed corpora (test/fuzz/corpus/<fuzzer>/) from the same
@@ -19,7 +19,9 @@
 #include "test/unit/mb2_builder.h"
 #include "test/unit/mig_builder.h"
 #include "test/unit/pcap_builder.h"
+#include "proto/snapshot_cpuid.h"
 #include "test/unit/snap_builder.h"
+#include "proto/witness.h"
 
 static const char *out_dir = "test/fuzz/corpus";
 
@@ -284,6 +286,26 @@ static void seed_linux_loader(void)
 	write_seed("linux_loader", "vmlinux_pvh_note4_no_initrd", buf, sizeof(buf));
 }
 
+/* The small guest's snapshot with a DEVICE "cpuid": a table of three
+ * leaves (vendor, features, address widths). */
+static void seed_snapshot_cpuid(u8 *buf, size_t cap)
+{
+	static const struct snap_cpuid table = {
+		3,
+		{ { 0, 0, 0xD, 0x756E6547, 0x6C65746E, 0x49656E69 },
+		  { 1, 0, 0x000606A6, 0x800, 0x80000001, 0x078BFBFF },
+		  { 0x80000008, 0, 0x3030, 0, 0, 0 } },
+	};
+	static u8 state[SNAP_CPUID_SIZE(3)];
+	struct snap_device d;
+
+	sb_device(&d, SNAP_CPUID_NAME, SNAP_CPUID_VERSION, state,
+		  (u32)snap_cpuid_encode(&table, state, sizeof(state)));
+	sb_extra_device = &d;
+	write_seed("snapshot", "small_guest_cpuid", buf, sb_write(buf, cap, 1 << 20));
+	sb_extra_device = NULL;
+}
+
 /* A small guest's snapshot, in one MEMORY section and in many. */
 static void seed_snapshot(void)
 {
@@ -294,6 +316,7 @@ static void seed_snapshot(void)
 	write_seed("snapshot", "small_guest", buf, n);
 	n = sb_write(buf, sizeof(buf), SNAP_SCRATCH_MIN);
 	write_seed("snapshot", "small_guest_many_sections", buf, n);
+	seed_snapshot_cpuid(buf, sizeof(buf));
 }
 
 /* That guest migrated (fuzz_migrate: a split byte, then the source's
@@ -417,6 +440,50 @@ static void seed_page_codec(void)
 	write_seed("page_codec", "encode_text_table", buf, sizeof(buf));
 }
 
+/* Witness frames (fuzz_witness: a direction byte, then one connection's
+ * frames): a node's requests, the witness's replies, and a replayed frame. */
+static void seed_witness_one(const char *name, u8 dir, const struct wit_msg *msgs, size_t count,
+			     bool replay)
+{
+	static u8 buf[1 + 8 * WIT_FRAME_MAX];
+	size_t n = 1;
+	int len = 0;
+
+	buf[0] = dir;
+	for (size_t i = 0; i < count; i++) {
+		len = wit_encode(&msgs[i], buf + n, sizeof(buf) - n);
+		if (len < 0)
+			exit(1);
+		n += (size_t)len;
+	}
+	if (replay) {
+		memcpy(buf + n, buf + n - len, (size_t)len);
+		n += (size_t)len;
+	}
+	write_seed("witness", name, buf, n);
+}
+
+static void seed_witness(void)
+{
+	static const struct wit_msg requests[] = {
+		{ .type = WIT_ACQUIRE, .seq = 1, .node = "primary", .duration_ms = 3000 },
+		{ .type = WIT_RENEW, .seq = 2, .node = "primary", .epoch = 1 },
+		{ .type = WIT_QUERY, .seq = 3 },
+		{ .type = WIT_RELEASE, .seq = 5, .node = "primary", .epoch = 1 },
+		{ .type = WIT_ACQUIRE, .seq = 60, .node = "backup", .epoch = 1 },
+	};
+	static const struct wit_msg replies[] = {
+		{ .type = WIT_GRANTED, .seq = 1, .holder = "primary", .epoch = 1, .duration_ms = 3000 },
+		{ .type = WIT_REFUSED, .seq = 2, .holder = "primary", .epoch = 1, .left_ms = 2000,
+		  .reason = WIT_R_HELD, .text = "another node holds the lease" },
+		{ .type = WIT_STATE, .seq = 3, .holder = "", .epoch = 1 },
+	};
+
+	seed_witness_one("requests", 0, requests, ARRAY_SIZE(requests), false);
+	seed_witness_one("replies", 1, replies, ARRAY_SIZE(replies), false);
+	seed_witness_one("replayed", 0, requests, 2, true);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -433,5 +500,6 @@ int main(int argc, char **argv)
 	seed_migrate();
 	seed_pcap_tcp();
 	seed_migrate_replies();
+	seed_witness();
 	return 0;
 }

@@ -31,6 +31,14 @@ native_run() { # name guest args
 	native_status=$(cat "$key.status")
 }
 
+# Did the guest end as natively across the run (exit code, and the console
+# the outside saw against NAME.native)? NAME.diff holds the differences.
+ended_natively() { # name
+	[ "$mig_status" = "$native_status" ] &&
+		"$root/test/system/compare_output.sh" "$results/$1.native" "$results/$1.out" \
+			>"$results/$1.diff" 2>&1
+}
+
 # mig_case NAME GUEST ARGS AFTER [FROM TO [OPTIONS]]: migrated after AFTER
 # (guest seconds, or exits:N: stunned at that exit) from emulator FROM to TO
 # (qemu: SVM, bochs: VMX; default

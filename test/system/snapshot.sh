@@ -22,7 +22,8 @@ snap_take() {
 	local name=$1 when=$2 guest=$3 status
 	shift 3
 	set +e
-	"$root/scripts/run.sh" --emu "${take_emu:-qemu}" --guest "$guest" "$@" --snapshot "$when" \
+	"$root/scripts/run.sh" --emu "${take_emu:-qemu}" ${take_cpu:+--cmdline "guest_cpu=$take_cpu"} \
+		--guest "$guest" "$@" --snapshot "$when" \
 		--snapshot-out "$results/$name.snap" --guest-log "$results/$name.part1" \
 		>/dev/null 2>"$results/$name.take.log"
 	status=$?
@@ -74,13 +75,14 @@ snap_case() {
 	fi
 }
 
-# refused_case NAME SNAPSHOT GUEST PATTERN: resuming must be refused (126)
-# with a message matching PATTERN, and the guest must print nothing.
+# refused_case NAME SNAPSHOT GUEST PATTERN: resuming (under QEMU, or
+# resume_emu) must be refused (126) with a message matching PATTERN, and
+# the guest must print nothing.
 refused_case() {
 	local name=$1 snap=$2 guest=$3 pattern=$4 status
 	shift 4
 	set +e
-	"$root/scripts/run.sh" --emu qemu --guest "$guest" "$@" --resume "$snap" \
+	"$root/scripts/run.sh" --emu "${resume_emu:-qemu}" --guest "$guest" "$@" --resume "$snap" \
 		--guest-log "$results/$name.guest" >/dev/null 2>"$results/$name.log"
 	status=$?
 	set -e
@@ -100,13 +102,18 @@ hello=(--args "a=1 b=2" --module "$results/snapshot_m1.txt x=y")
 snap_case snapshot_hello_svm qemu exits:300 "$g/hello.elf" snapshot_hello "${hello[@]}"
 snap_case snapshot_timer_svm qemu exits:200 "$g/timer.elf" snapshot_timer
 snap_case snapshot_memloop_svm qemu exits:300 "$g/memloop.elf" snapshot_memloop --args "pages=64"
-snap_case snapshot_timer_vmx bochs exits:200 "$g/timer.elf" snapshot_timer
-take_emu=bochs snap_case snapshot_timer_vmx_to_svm qemu exits:200 "$g/timer.elf" snapshot_timer_bochs
+# Between QEMU's AMD CPU and Bochs' Intel one the guest is given a CPU
+# both can: the x86-64-v3 level (guest_cpu=), which it keeps.
+take_cpu=x86-64-v3 snap_case snapshot_timer_v3_svm qemu exits:200 "$g/timer.elf" snapshot_timer_v3
+take_cpu=x86-64-v3 snap_case snapshot_timer_vmx bochs exits:200 "$g/timer.elf" snapshot_timer_v3
+take_cpu=x86-64-v3 take_emu=bochs snap_case snapshot_timer_vmx_to_svm qemu exits:200 "$g/timer.elf" \
+	snapshot_timer_bochs
 # The guest's DR0-3, DR6, DR7, XCR0 and YMM0-7 set before the snapshot and
 # checked after it (test/guests/xstate.c): SVM to SVM, SVM to VMX, VMX to SVM.
-snap_case snapshot_xstate_svm qemu exits:3000 "$g/xstate.elf" snapshot_xstate
-snap_case snapshot_xstate_vmx bochs exits:3000 "$g/xstate.elf" snapshot_xstate
-take_emu=bochs snap_case snapshot_xstate_vmx_to_svm qemu exits:3000 "$g/xstate.elf" snapshot_xstate_bochs
+take_cpu=x86-64-v3 snap_case snapshot_xstate_svm qemu exits:3000 "$g/xstate.elf" snapshot_xstate
+take_cpu=x86-64-v3 snap_case snapshot_xstate_vmx bochs exits:3000 "$g/xstate.elf" snapshot_xstate
+take_cpu=x86-64-v3 take_emu=bochs snap_case snapshot_xstate_vmx_to_svm qemu exits:3000 "$g/xstate.elf" \
+	snapshot_xstate_bochs
 
 # The refusals, on the timer's snapshot.
 s=$results/snapshot_timer.snap
@@ -121,6 +128,10 @@ if [ -f "$s" ]; then
 		'snapshot refused: section 0 \(VCPU\) at offset 104: checksum mismatch'
 	refused_case snapshot_refuse_other_kernel "$s" "$g/hello.elf" \
 		'snapshot refused: .*another guest: kernel_hash'
+	# QEMU's AMD CPU as the guest saw it (UMIP, VAES, SSE4A...) is not one
+	# Bochs' Intel CPU can give it.
+	resume_emu=bochs refused_case snapshot_refuse_cpu_svm_to_vmx "$s" "$g/timer.elf" \
+		"snapshot refused: DEVICE cpuid: the guest's CPU has CPUID .* that this host cannot give it"
 else
 	echo "FAIL: snapshot_refusals: no timer snapshot to alter"
 fi
@@ -157,7 +168,9 @@ fi
 # (rr_case of lib.sh, with the snapshot among the hypervisor's arguments)
 snap=$results/snapshot_timer.snap
 rr_case snapshot_rr_svm --emu qemu --resume "$snap" --cmdline rr_digest=100 -- "$g/timer.elf"
-rr_case snapshot_rr_vmx --emu bochs --resume "$snap" --cmdline rr_digest=100 -- "$g/timer.elf"
+# (on Bochs' Intel CPU, the snapshot whose guest has the x86-64-v3 CPU)
+rr_case snapshot_rr_vmx --emu bochs --resume "$results/snapshot_timer_v3.snap" --cmdline rr_digest=100 \
+	-- "$g/timer.elf"
 # that log without its snapshot: refused before the guest starts
 set +e
 "$root/scripts/run.sh" --emu qemu --guest "$g/timer.elf" --cmdline rr_digest=100 \

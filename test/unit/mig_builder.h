@@ -37,6 +37,8 @@ static const struct mig_hello mb_hello = {
 	.id = { 0x1111222233334444ULL, 0x5555, 0x6666777788889999ULL, SB_RAM },
 	.tsc_hz = 2000000000,
 	.backend = "vmx",
+	.cpu = { 2, { { 0, 0, 0xD, 0x756E6547, 0x6C65746E, 0x49656E69 },
+		      { 0x80000008, 0, 0x3030, 0, 0, 0 } } },
 };
 
 /* A snapshot of the small guest without MEMORY, as STATE carries it: its

@@ -109,6 +109,9 @@ static void sb_device(struct snap_device *d, const char *name, u32 version, cons
 	d->len = len;
 }
 
+/* A further DEVICE section sb_write writes after the others, when set. */
+static const struct snap_device *sb_extra_device;
+
 /* Writes the whole snapshot into out (cap bytes) with a scratch buffer of
  * scratch_cap bytes; returns its length (0 on failure). */
 static inline size_t sb_write(u8 *out, size_t cap, size_t scratch_cap)
@@ -130,6 +133,8 @@ static inline size_t sb_write(u8 *out, size_t cap, size_t scratch_cap)
 	err = err ? err : snap_write_device(&w, &d, true);
 	sb_device(&d, "pit", 2, sb_pit_state, sizeof(sb_pit_state));
 	err = err ? err : snap_write_device(&w, &d, true);
+	if (sb_extra_device)
+		err = err ? err : snap_write_device(&w, sb_extra_device, true);
 	err = err ? err : snap_write_rr(&w, &rr);
 	for (unsigned pg = 0; pg < SB_PAGES && !err; pg++)
 		err = snap_write_page(&w, pg, sb_ram + pg * SNAP_PAGE_SIZE);

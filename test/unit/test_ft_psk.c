@@ -1,107 +1,85 @@
 // sources: proto/ft_psk.c
-/*
- * proto/ft_psk.c: the FT link's pre-shared key in hex, as the hypervisor's
- * ft_key= and the host tools read it: every length limit, both cases,
- * every way a key can be malformed, and nothing written on failure.
- */
+/* proto/ft_psk.c: the pre-shared key's hex form, at and past its limits. */
 #include "helpers.h"
 
 #include "errno.h"
 #include "proto/ft_psk.h"
 
-static const char digits[] = "0123456789abcdef";
-
-/* n bytes of key as hex: byte i is (i * 7 + 3) mod 256. */
-static void make_hex(char *out, size_t n)
+/* n hex digits: "0123456789abcdef" over and over, in the case asked. */
+static void digits(char *out, size_t n, bool upper)
 {
-	for (size_t i = 0; i < n; i++) {
-		u8 b = (u8)(i * 7 + 3);
+	static const char lower[] = "0123456789abcdef", capital[] = "0123456789ABCDEF";
 
-		out[2 * i] = digits[b >> 4];
-		out[2 * i + 1] = digits[b & 15];
-	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = (upper ? capital : lower)[i % 16];
+	out[n] = '\0';
 }
 
-static void test_every_length(void **state)
+static void test_parses_both_cases(void **state)
 {
-	char hex[2 * FT_PSK_KEY_MAX + 2];
+	char hex[2 * FT_PSK_MAX_BYTES + 1];
+	u8 key[FT_PSK_MAX_BYTES], key2[FT_PSK_MAX_BYTES];
+	const char *why = NULL;
 
-	for (size_t n = 1; n <= FT_PSK_KEY_MAX + 1; n++) {
-		struct ft_psk k = { .len = 99 };
-		int err;
+	digits(hex, 32, false);
+	assert_int_equal(ft_psk_parse(hex, 32, key, &why), 16);
+	for (unsigned i = 0; i < 16; i++)
+		assert_int_equal(key[i], (u8)((2 * i % 16) << 4 | (2 * i + 1) % 16));
+	digits(hex, 32, true);
+	assert_int_equal(ft_psk_parse(hex, 32, key2, &why), 16);
+	assert_memory_equal(key, key2, 16);
+	assert_null(why);
+}
 
-		make_hex(hex, n);
-		err = ft_psk_parse_hex(hex, 2 * n, &k);
-		if (n < FT_PSK_KEY_MIN || n > FT_PSK_KEY_MAX) {
-			assert_int_equal(err, -ERANGE);
-			assert_int_equal(k.len, 99);
-			continue;
+static void test_limits(void **state)
+{
+	char hex[2 * FT_PSK_MAX_BYTES + 3];
+	u8 key[FT_PSK_MAX_BYTES + 1] = { 0 };
+	const char *why = NULL;
+
+	digits(hex, 2 * FT_PSK_MAX_BYTES + 2, false);
+	assert_int_equal(ft_psk_parse(hex, 2 * FT_PSK_MAX_BYTES, key, &why), FT_PSK_MAX_BYTES);
+	assert_int_equal(key[FT_PSK_MAX_BYTES], 0); /* nothing written past the key */
+	assert_int_equal(ft_psk_parse(hex, 2 * FT_PSK_MAX_BYTES + 2, key, &why), -EINVAL);
+	assert_non_null(strstr(why, "longer"));
+	assert_int_equal(ft_psk_parse(hex, 2 * FT_PSK_MIN_BYTES - 2, key, &why), -EINVAL);
+	assert_non_null(strstr(why, "shorter"));
+	assert_int_equal(ft_psk_parse(hex, 2 * FT_PSK_MIN_BYTES + 1, key, &why), -EINVAL);
+	assert_non_null(strstr(why, "odd"));
+	assert_int_equal(ft_psk_parse(hex, 0, key, &why), -EINVAL);
+}
+
+static void test_refuses_non_digits(void **state)
+{
+	static const char bad[] = { 'g', ' ', '\n', '\0', 'x', '-' };
+	char hex[33];
+	u8 key[FT_PSK_MAX_BYTES];
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(bad); i++) {
+		for (size_t at = 0; at < 32; at += 31) {
+			digits(hex, 32, false);
+			hex[at] = bad[i];
+			why = NULL;
+			assert_int_equal(ft_psk_parse(hex, 32, key, &why), -EINVAL);
+			assert_non_null(strstr(why, "not a hex digit"));
 		}
-		assert_int_equal(err, 0);
-		assert_int_equal(k.len, n);
-		for (size_t i = 0; i < n; i++)
-			assert_int_equal(k.key[i], (u8)(i * 7 + 3));
 	}
 }
 
-static void test_cases_and_digits(void **state)
+static void test_fixed_parameters(void **state)
 {
-	struct ft_psk k;
-
-	assert_int_equal(ft_psk_parse_hex("0123456789ABCDEFabcdefFEDCBA9876", 32, &k), 0);
-	assert_int_equal(k.key[0], 0x01);
-	assert_int_equal(k.key[4], 0x89);
-	assert_int_equal(k.key[5], 0xAB);
-	assert_int_equal(k.key[8], 0xAB);
-	assert_int_equal(k.key[15], 0x76);
-}
-
-/* Only len characters are read: a longer buffer is not the key. */
-static void test_length_is_given(void **state)
-{
-	struct ft_psk k;
-
-	assert_int_equal(ft_psk_parse_hex("00112233445566778899aabbccddeeffZZZ", 32, &k), 0);
-	assert_int_equal(k.len, 16);
-}
-
-static void test_malformed(void **state)
-{
-	static const char *const bad[] = {
-		"00112233445566778899aabbccddeef",    /* odd */
-		"00112233445566778899aabbccddeefg",   /* g */
-		"00112233445566778899aabbccddee f",   /* space */
-		"0x112233445566778899aabbccddeeff",   /* prefix */
-		"00112233445566778899aabbccdd-eff",   /* dash */
-		"00112233445566778899aabbccddeef\xff",
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		struct ft_psk k = { .len = 7 };
-
-		assert_int_equal(ft_psk_parse_hex(bad[i], strlen(bad[i]), &k), -EINVAL);
-		assert_int_equal(k.len, 7);
-	}
-	assert_non_null(strstr(ft_psk_parse_error(-EINVAL), "hex digits"));
-	assert_non_null(strstr(ft_psk_parse_error(-ERANGE), "32 to 128"));
-}
-
-static void test_empty(void **state)
-{
-	struct ft_psk k = { .len = 7 };
-
-	assert_int_equal(ft_psk_parse_hex("", 0, &k), -ERANGE);
-	assert_int_equal(k.len, 7);
+	assert_string_equal(FT_PSK_IDENTITY, "understudy-ft");
+	assert_string_equal(FT_PSK_CIPHERSUITE, "TLS-PSK-WITH-AES-128-GCM-SHA256");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_length),
-		cmocka_unit_test(test_cases_and_digits),
-		cmocka_unit_test(test_length_is_given),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_parses_both_cases),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_refuses_non_digits),
+		cmocka_unit_test(test_fixed_parameters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,13 +1,18 @@
-// sources: hv/guest_cpuid.c
+// sources: hv/guest_cpuid.c hv/guest_cpu_model.c proto/snapshot_cpuid.c lib/fmt.c
 /*
  * hv/guest_cpuid.c: the guest's CPUID policy over fake hosts, an Intel-like
  * server CPU with VMX and an AMD-like one with SVM, both with far more than
- * the guest may see, and the CR4/EFER/XCR0 bits that policy allows.
+ * the guest may see, and the CR4/EFER/XCR0 bits that policy allows; the
+ * guest's CPU as a table built from it (hv/guest_cpu_model.c): the policy
+ * answers the same over the table as over the host, the table's bytes, and
+ * which hosts can honour it.
  */
 #include "helpers.h"
 
 #include "arch/x86/regs.h"
 #include "compiler.h"
+#include "errno.h"
+#include "hv/guest_cpu_model.h"
 #include "hv/guest_cpuid.h"
 
 /* Leaf 01H ECX: SDM Vol 2A, CPUID, Table 3-10 "Feature Information Returned
@@ -780,6 +785,286 @@ static void test_xcr0_allowed(void **state)
 	assert_true(guest_cpuid_xcr0_allowed(&ctx) == 0);
 }
 
+/* --- the guest's CPU as a table ------------------------------------------------ */
+
+/* Every (leaf, subleaf) a guest could ask that the policy tells apart,
+ * and some it does not. */
+static void for_each_query(void (*check)(u32 leaf, u32 subleaf))
+{
+	static const u32 bases[] = { 0, GUEST_CPUID_HV_LEAF, 0x80000000u };
+
+	for (unsigned b = 0; b < ARRAY_SIZE(bases); b++)
+		for (u32 leaf = bases[b]; leaf < bases[b] + 0x22; leaf++)
+			for (u32 subleaf = 0; subleaf < 10; subleaf++)
+				check(leaf, subleaf);
+}
+
+static struct snap_cpuid model;
+static struct guest_cpuid_ctx over_model;
+
+/* Is subleaf past the host's last cache (leaf 4's list ends at the first
+ * subleaf of type 0; the table holds 8 caches at most)? */
+static bool past_last_cache(u32 leaf, u32 subleaf)
+{
+	if (leaf != 4)
+		return false;
+	if (subleaf >= 8)
+		return true;
+	for (u32 s = 0; s < subleaf; s++)
+		if (!(cpuid(4, s).eax & 0x1F))
+			return true;
+	return false;
+}
+
+/* The table answers as the host does; past the last cache, zeros (as
+ * hardware does) where the policy would pass on whatever the host gives. */
+static void check_same_answer(u32 leaf, u32 subleaf)
+{
+	struct cpuid_result from_host = cpuid(leaf, subleaf), from_model;
+
+	if (past_last_cache(leaf, subleaf))
+		memset(&from_host, 0, sizeof(from_host));
+	guest_cpuid(&over_model, leaf, subleaf, &from_model);
+	if (memcmp(&from_host, &from_model, sizeof(from_host)))
+		fail_msg("leaf %#x.%u: host gives %08x %08x %08x %08x, its table %08x %08x %08x %08x",
+			 leaf, subleaf, from_host.eax, from_host.ebx, from_host.ecx, from_host.edx,
+			 from_model.eax, from_model.ebx, from_model.ecx, from_model.edx);
+}
+
+/* The table of the current fake host, and a policy context over it with
+ * the same options. */
+static void build_model(void)
+{
+	struct guest_cpuid_ctx building = ctx;
+
+	building.guest_osxsave = false;
+	guest_cpu_model_build(&building, &model);
+	assert_true(model.count > 0 && model.count < SNAP_CPUID_MAX);
+	over_model = ctx;
+	over_model.host = guest_cpu_model_answer;
+	over_model.host_ctx = &model;
+}
+
+/* The policy is idempotent: over the table it answers every query, and
+ * allows every CR4, EFER and XCR0 bit, exactly as over the host. */
+static void check_model_is_the_host(void)
+{
+	build_model();
+	for_each_query(check_same_answer);
+	assert_true(guest_cpuid_cr4_allowed(&over_model) == guest_cpuid_cr4_allowed(&ctx));
+	assert_true(guest_cpuid_efer_allowed(&over_model) == guest_cpuid_efer_allowed(&ctx));
+	assert_true(guest_cpuid_xcr0_allowed(&over_model) == guest_cpuid_xcr0_allowed(&ctx));
+}
+
+static void test_model_answers_as_its_host(void **state)
+{
+	const struct { const struct host_leaf *leaves; unsigned n; } hosts[] = {
+		{ intel_host, ARRAY_SIZE(intel_host) }, { amd_host, ARRAY_SIZE(amd_host) },
+	};
+
+	for (unsigned h = 0; h < ARRAY_SIZE(hosts); h++)
+		for (unsigned options = 0; options < 8; options++) {
+			use_host_n(hosts[h].leaves, hosts[h].n);
+			ctx.trap_rdrand = options & 1;
+			ctx.trap_rdseed = options & 2;
+			ctx.guest_osxsave = options & 4;
+			check_model_is_the_host();
+		}
+}
+
+/* A table encodes to bytes that decode to it; malformed bytes are refused. */
+static void test_model_bytes(void **state)
+{
+	static u8 buf[SNAP_CPUID_SIZE(SNAP_CPUID_MAX)];
+	struct snap_cpuid back;
+	const char *why = NULL;
+	size_t n;
+
+	use_host(intel_host);
+	build_model();
+	n = snap_cpuid_encode(&model, buf, sizeof(buf));
+	assert_true(n == SNAP_CPUID_SIZE(model.count));
+	assert_int_equal(snap_cpuid_decode(&back, buf, n, &why), 0);
+	assert_memory_equal(&back, &model, sizeof(model));
+	assert_true(snap_cpuid_encode(&model, buf, n - 1) == 0);
+
+	assert_int_equal(snap_cpuid_decode(&back, buf, n - 1, &why), -EINVAL);
+	assert_string_equal(why, "not the length of its count of leaves");
+	assert_int_equal(snap_cpuid_decode(&back, buf, 3, &why), -EINVAL);
+	assert_string_equal(why, "shorter than its count");
+	memcpy(buf + SNAP_CPUID_SIZE(1), buf + SNAP_CPUID_SIZE(2), 8); /* leaf 2 twice */
+	assert_int_equal(snap_cpuid_decode(&back, buf, n, &why), -EINVAL);
+	assert_string_equal(why, "leaves out of order or twice");
+	buf[0] = 0;
+	assert_int_equal(snap_cpuid_decode(&back, buf, 4, &why), -EINVAL);
+	assert_string_equal(why, "no leaves");
+	buf[0] = SNAP_CPUID_MAX + 1;
+	assert_int_equal(snap_cpuid_decode(&back, buf, SNAP_CPUID_SIZE(SNAP_CPUID_MAX + 1), &why),
+			 -EINVAL);
+	assert_string_equal(why, "more leaves than a table holds");
+	n = snap_cpuid_encode(&model, buf, sizeof(buf));
+	memmove(buf + 4, buf + SNAP_CPUID_SIZE(1), n - SNAP_CPUID_SIZE(1)); /* leaf 0 dropped */
+	buf[0]--;
+	assert_int_equal(snap_cpuid_decode(&back, buf, n - SNAP_CPUID_LEAF_SIZE, &why), -EINVAL);
+	assert_string_equal(why, "no leaf 0");
+}
+
+static struct snap_cpuid model_of_intel(void (*edit)(void))
+{
+	use_host(intel_host);
+	ctx.trap_rdrand = true;
+	if (edit)
+		edit();
+	build_model();
+	return model;
+}
+
+static void no_avx2(void) { host_clear(7, 0, EBX, B7_AVX2); }
+static void no_rdrand_trap(void) { ctx.trap_rdrand = false; }
+static void fewer_phys_bits(void) { host_set_reg(0x80000008, 0, EAX, 0x3027); }
+
+/* A host honours a guest's CPU when it has every feature the guest saw
+ * and address widths as wide; identity (vendor, brand) goes with it. */
+static void test_model_honoured(void **state)
+{
+	struct snap_cpuid intel = model_of_intel(NULL), here;
+	char why[160];
+
+	assert_int_equal(guest_cpu_model_honoured(&intel, &intel, why, sizeof(why)), 0);
+
+	here = model_of_intel(no_avx2);
+	assert_int_equal(guest_cpu_model_honoured(&here, &intel, why, sizeof(why)), -ENOTSUP);
+	assert_string_equal(why, "the guest's CPU has CPUID 07H.0 EBX bits 0x20 that this host "
+				 "cannot give it");
+	assert_int_equal(guest_cpu_model_honoured(&intel, &here, why, sizeof(why)), 0);
+
+	here = model_of_intel(no_rdrand_trap);
+	assert_int_equal(guest_cpu_model_honoured(&here, &intel, why, sizeof(why)), -ENOTSUP);
+	assert_string_equal(why, "the guest's CPU has CPUID 01H ECX bits 0x40000000 that this "
+				 "host cannot give it");
+
+	here = model_of_intel(fewer_phys_bits);
+	assert_int_equal(guest_cpu_model_honoured(&here, &intel, why, sizeof(why)), -ENOTSUP);
+	assert_string_equal(why, "the guest's CPU has 48 physical address bits, this host's 39 "
+				 "(CPUID 80000008H EAX)");
+
+	/* An AMD host gives the Intel guest's features (not the reverse:
+	 * SSE4A is AMD's), and the guest keeps its vendor. */
+	use_host(amd_host);
+	ctx.trap_rdrand = true;
+	build_model();
+	here = model;
+	assert_int_equal(guest_cpu_model_honoured(&here, &intel, why, sizeof(why)), 0);
+	assert_int_equal(guest_cpu_model_honoured(&intel, &here, why, sizeof(why)), -ENOTSUP);
+	assert_non_null(strstr(why, "80000001H ECX"));
+	assert_true(snap_cpuid_find(&intel, 0, 0)->ebx == STR4("Genu"));
+}
+
+/* The table is a fixed point of the policy: asked any leaf it holds, the
+ * policy over it answers that leaf's registers. */
+static void assert_fixed_point(void)
+{
+	for (u32 i = 0; i < model.count; i++) {
+		const struct snap_cpuid_leaf *l = &model.leaves[i];
+		struct cpuid_result r;
+
+		guest_cpuid(&over_model, l->leaf, l->subleaf, &r);
+		if (r.eax != l->eax || r.ebx != l->ebx || r.ecx != l->ecx || r.edx != l->edx)
+			fail_msg("leaf %#x.%u: the table holds %08x %08x %08x %08x, the policy over "
+				 "it answers %08x %08x %08x %08x", l->leaf, l->subleaf, l->eax, l->ebx,
+				 l->ecx, l->edx, r.eax, r.ebx, r.ecx, r.edx);
+	}
+}
+
+static int limit_model(enum guest_cpu_level level, char *why, size_t cap)
+{
+	int err = guest_cpu_model_limit(&model, level, why, cap);
+
+	over_model.host_ctx = &model;
+	return err;
+}
+
+/* x86-64-v2 gives the level's features and the baseline, hides leaf 7's,
+ * VME, 1 GiB pages, RDTSCP and XSAVE (its leaves go), and the policy
+ * agrees. */
+static void test_level_v2(void **state)
+{
+	char why[160];
+	struct cpuid_result r;
+
+	use_host(intel_host);
+	ctx.trap_rdrand = ctx.trap_rdseed = true;
+	build_model();
+	assert_int_equal(limit_model(GUEST_CPU_X86_64_V2, why, sizeof(why)), 0);
+	assert_fixed_point();
+	guest_cpuid(&over_model, 1, 0, &r);
+	assert_true(r.ecx == (C1_SSE3 | C1_SSSE3 | C1_CX16 | C1_SSE41 | C1_SSE42 | C1_POPCNT |
+			      C1_X2APIC | C1_TSC_DEADLINE | C1_HYPERVISOR));
+	assert_true(r.edx == (cpuid(1, 0).edx & ~D1_VME));
+	guest_cpuid(&over_model, 7, 0, &r);
+	assert_true(r.ebx == 0 && r.ecx == 0 && r.edx == 0);
+	assert_null(snap_cpuid_find(&model, 0xD, 0));
+	assert_true(guest_cpuid_xcr0_allowed(&over_model) == 0);
+	assert_false(guest_cpuid_cr4_allowed(&over_model) & (CR4_OSXSAVE | CR4_SMEP | CR4_FSGSBASE));
+	guest_cpuid(&over_model, 0x80000001u, 0, &r);
+	assert_true(r.ecx == C81_LAHF && r.edx == (D81_SYSCALL | D81_NX | D81_LM));
+	guest_cpuid(&over_model, 0, 0, &r);
+	assert_true(r.ebx == STR4("Genu")); /* identity stays the host's */
+}
+
+/* x86-64-v3 keeps AVX and its XSAVE leaves; a host without one of its
+ * features is refused by name. */
+static void test_level_v3(void **state)
+{
+	char why[160];
+	struct cpuid_result r;
+
+	use_host(amd_host);
+	build_model();
+	assert_int_equal(limit_model(GUEST_CPU_X86_64_V3, why, sizeof(why)), 0);
+	assert_fixed_point();
+	guest_cpuid(&over_model, 7, 0, &r);
+	assert_true(r.ebx == (B7_BMI1 | B7_AVX2 | B7_BMI2));
+	assert_true(guest_cpuid_xcr0_allowed(&over_model) == (XCR0_X87 | XCR0_SSE | XCR0_AVX));
+	assert_non_null(snap_cpuid_find(&model, 0xD, 2));
+	guest_cpuid(&over_model, 0x80000001u, 0, &r);
+	assert_true(r.ecx == (C81_LAHF | C81_ABM)); /* no SSE4A */
+
+	host_clear(7, 0, EBX, B7_AVX2);
+	build_model();
+	assert_int_equal(limit_model(GUEST_CPU_X86_64_V3, why, sizeof(why)), -ENOTSUP);
+	assert_string_equal(why, "this host's CPU lacks CPUID 07H.0 EBX bits 0x20 of x86-64-v3");
+	assert_int_equal(limit_model(GUEST_CPU_X86_64_V2, why, sizeof(why)), 0);
+	assert_fixed_point();
+	assert_null(snap_cpuid_find(&model, 0xD, 0));
+}
+
+/* Given the same level, an Intel host and an AMD one honour each
+ * other's guests. */
+static void test_level_crosses_vendors(void **state)
+{
+	struct snap_cpuid intel_v3, amd_host_model, amd_v3;
+	char why[160];
+
+	use_host(intel_host);
+	build_model();
+	assert_int_equal(limit_model(GUEST_CPU_X86_64_V3, why, sizeof(why)), 0);
+	intel_v3 = model;
+	use_host(amd_host);
+	build_model();
+	amd_host_model = model; /* as a destination builds its own */
+	if (guest_cpu_model_honoured(&amd_host_model, &intel_v3, why, sizeof(why)))
+		fail_msg("%s", why);
+	assert_int_equal(limit_model(GUEST_CPU_X86_64_V3, why, sizeof(why)), 0);
+	amd_v3 = model;
+	use_host(intel_host);
+	build_model(); /* the Intel host's own */
+	if (guest_cpu_model_honoured(&model, &amd_v3, why, sizeof(why)))
+		fail_msg("%s", why);
+	if (guest_cpu_model_honoured(&model, &amd_host_model, why, sizeof(why)) == 0)
+		fail_msg("the AMD host's own CPU (SSE4A) is honoured by the Intel host");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -808,6 +1093,12 @@ int main(void)
 		cmocka_unit_test(test_cr4_allowed_bare),
 		cmocka_unit_test(test_efer_allowed),
 		cmocka_unit_test(test_xcr0_allowed),
+		cmocka_unit_test(test_model_answers_as_its_host),
+		cmocka_unit_test(test_model_bytes),
+		cmocka_unit_test(test_model_honoured),
+		cmocka_unit_test(test_level_v2),
+		cmocka_unit_test(test_level_v3),
+		cmocka_unit_test(test_level_crosses_vendors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

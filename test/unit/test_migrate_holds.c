@@ -1,4 +1,4 @@
-// sources: hv/migrate_holds.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
+// sources: hv/migrate_holds.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_cpuid.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
 // uses: lz4
 /*
  * The destination's report of the pages it holds (hv/migrate_holds.c):

@@ -1,4 +1,4 @@
-// sources: proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
+// sources: proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_cpuid.c proto/snapshot_types.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
 // uses: lz4
 /*
  * proto/migrate_*.c: a small guest's whole migration stream
@@ -220,6 +220,7 @@ static void expect_migrated(void)
 	assert_true(mig_decoder_done(&dec));
 	assert_int_equal(got.hellos, 1);
 	assert_true(wire_same(&mig_hello_table, &got.hello, &mb_hello));
+	assert_memory_equal(&got.hello.cpu, &mb_hello.cpu, sizeof(mb_hello.cpu));
 	assert_int_equal(got.hello.version, MIG_VERSION);
 	assert_string_equal(got.hello.backend, "vmx");
 	assert_int_equal(got.pages, SB_PAGES + sizeof(mb_changed));
@@ -378,15 +379,26 @@ static void test_hello_refusals(void **state)
 	expect_refused(-EBADMSG, n, "HELLO frame 0: bad magic (not USTDYMIG)");
 
 	memcpy(bad, stream, n);
-	le_put(bad + MIG_FRAME_HDR + 8, 3, 4);
+	le_put(bad + MIG_FRAME_HDR + 8, 4, 4);
 	mb_repair(bad, n);
-	expect_refused(-ENOTSUP, n, "HELLO frame 0: stream version 3 not supported (this decoder knows 2)");
+	expect_refused(-ENOTSUP, n, "HELLO frame 0: stream version 4 not supported (this decoder knows 3)");
 	assert_int_equal(got.calls, 0);
 
 	memcpy(bad, stream, n);
 	le_put(bad + MIG_FRAME_HDR + MIG_HELLO_HEAD + 24, SB_RAM + 1, 8); /* ram_size */
 	mb_repair(bad, n);
 	expect_refused(-EBADMSG, n, "HELLO frame 0: ram_size is not a whole number of pages");
+
+	/* the guest's CPU table after the fixed part: its count, its order */
+	memcpy(bad, stream, n);
+	le_put(bad + MIG_FRAME_HDR + MIG_HELLO_SIZE, 3, 4);
+	mb_repair(bad, n);
+	expect_refused(-EBADMSG, n, "HELLO frame 0: the guest's CPU: not the length of its count of leaves");
+	memcpy(bad, stream, n);
+	le_put(bad + MIG_FRAME_HDR + MIG_HELLO_SIZE + SNAP_CPUID_SIZE(1), 0, 4); /* leaf 0 twice */
+	mb_repair(bad, n);
+	expect_refused(-EBADMSG, n, "HELLO frame 0: the guest's CPU: leaves out of order or twice");
+	assert_int_equal(got.calls, 0);
 
 	expect_refused(-EBADMSG, splice(twice, 2, true), "HELLO frame 1: a second HELLO");
 }
@@ -529,11 +541,16 @@ static void test_encoder_refusals(void **state)
 	assert_int_equal(mig_encode_round(&e, &r, out, sizeof(out)), -EINVAL);
 	assert_int_equal(mig_encode_state(&e, enc, 10, out, sizeof(out)), -EINVAL);
 	assert_int_equal(mig_encode_hello(&e, &h, out, 40), -ENOSPC);
+	assert_int_equal(mig_encode_hello(&e, &h, out, MIG_FRAME_HDR + MIG_HELLO_SIZE + 4), -ENOSPC);
+	h.cpu.count = 0; /* no CPU table */
+	assert_int_equal(mig_encode_hello(&e, &h, out, sizeof(out)), -EINVAL);
+	h.cpu = mb_hello.cpu;
 	h.id.ram_size++;
 	assert_int_equal(mig_encode_hello(&e, &h, out, sizeof(out)), -EINVAL);
 	h.version = 77; /* the encoder says MIG_VERSION whatever */
 	h.id.ram_size = SB_RAM;
-	assert_int_equal(mig_encode_hello(&e, &h, out, sizeof(out)), MIG_FRAME_HDR + MIG_HELLO_SIZE);
+	assert_int_equal(mig_encode_hello(&e, &h, out, sizeof(out)),
+			 MIG_FRAME_HDR + MIG_HELLO_SIZE + SNAP_CPUID_SIZE(2));
 	assert_int_equal(le_get(out + MIG_FRAME_HDR + 8, 4), MIG_VERSION);
 	assert_int_equal(mig_encode_hello(&e, &h, out, sizeof(out)), -EINVAL);
 	assert_int_equal(mig_encode_empty(&e, MIG_ACCEPT, out, sizeof(out)), -EINVAL);
@@ -828,7 +845,7 @@ static void test_layout_by_hand(void **state)
 	assert_int_equal(f[0], MIG_HELLO);
 	assert_int_equal(f[1], 0);
 	assert_int_equal(le_get(f + 2, 2), 0);
-	assert_int_equal(le_get(f + 4, 4), MIG_HELLO_SIZE);
+	assert_int_equal(le_get(f + 4, 4), MIG_HELLO_SIZE + SNAP_CPUID_SIZE(2));
 	assert_memory_equal(p, "USTDYMIG", 8);
 	assert_int_equal(le_get(p + 8, 4), MIG_VERSION);
 	assert_int_equal(le_get(p + 12, 8), mb_hello.id.kernel_hash);
@@ -837,10 +854,14 @@ static void test_layout_by_hand(void **state)
 	assert_int_equal(le_get(p + 36, 8), SB_RAM);
 	assert_int_equal(le_get(p + 44, 8), 2000000000);
 	assert_memory_equal(p + 52, "vmx\0\0\0\0\0", 8);
+	assert_int_equal(le_get(p + 60, 4), 2);          /* the CPU table: 2 leaves */
+	assert_int_equal(le_get(p + 64, 4), 0);          /* leaf 0, subleaf 0, EAX... */
+	assert_int_equal(le_get(p + 72, 4), 0xD);
+	assert_int_equal(le_get(p + 88, 4), 0x80000008); /* the second leaf */
 	/* checksum: XXH3-64 of bytes 0-7 then the payload, seeded with 0 */
 	memcpy(bad, f, 8);
-	memcpy(bad + 8, p, MIG_HELLO_SIZE);
-	assert_int_equal(le_get(f + 8, 8), hash64(bad, 8 + MIG_HELLO_SIZE, 0));
+	memcpy(bad + 8, p, MIG_HELLO_SIZE + SNAP_CPUID_SIZE(2));
+	assert_int_equal(le_get(f + 8, 8), hash64(bad, 8 + MIG_HELLO_SIZE + SNAP_CPUID_SIZE(2), 0));
 
 	p = stream + mb_frames[F_ROUND0].off + MIG_FRAME_HDR;
 	assert_int_equal(le_get(p, 4), 0);
