@@ -77,6 +77,9 @@ static const struct option options[] = {
 	OPT("rr_digest", OPT_U32, rr_digest, NULL, "guest-caused exits between state digests (0: start and end)"),
 	OPT("rr_sink", OPT_ENUM, rr_sink, rr_sink_names,
 	    "com3|com4|tcp (tcp: to the collector at rr_collector=)"),
+	OPT("rr_live", OPT_PORT, rr_live_port, NULL,
+	    "off, or with rr=replay the TCP port 1..65535 a recording streams its log to "
+	    "(rr_sink=tcp rr_collector=): replayed as it comes, as a backup does"),
 	OPT("rr_collector", OPT_COLLECTOR, rr_collector_ip, NULL,
 	    "the collector's a.b.c.d[:port] for rr_sink=tcp and snapshot_sink=tcp (port 9710 by default)"),
 	OPT("tbit", OPT_ENUM, tbit, tbit_names, "auto|on|off (auto: on while recording or replaying)"),
@@ -609,8 +612,9 @@ void config_print(const struct config *cfg)
 		guest_console_names[cfg->guest_console], guest_entry_names[cfg->guest_entry],
 		cfg->strict_mmio ? "on" : "off", guest_cpu_names[cfg->guest_cpu], cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
-		pr_info("config: rr=%s rr_digest=%u rr_sink=%s tbit=%s trace='%s'", rr_names[cfg->rr],
-			cfg->rr_digest, rr_sink_names[cfg->rr_sink], tbit_names[cfg->tbit], cfg->trace);
+		pr_info("config: rr=%s rr_digest=%u rr_sink=%s rr_live=%u tbit=%s trace='%s'",
+			rr_names[cfg->rr], cfg->rr_digest, rr_sink_names[cfg->rr_sink], cfg->rr_live_port,
+			tbit_names[cfg->tbit], cfg->trace);
 	if (cfg->rr_sink == RR_SINK_TCP || cfg->snapshot_sink == SNAPSHOT_SINK_TCP) {
 		char collector[16];
 

@@ -92,6 +92,7 @@ struct config {
 	u64 nettest_bytes;               /* client: bytes to send */
 	u32 rr_collector_ip;             /* rr_sink=tcp: the log collector (hvcollect) */
 	u16 rr_collector_port;
+	u16 rr_live_port;                /* rr=replay: take the log as it streams to this port; 0: off */
 	u16 http_port;                   /* the control endpoint; 0: off */
 	u32 linger;                      /* seconds to keep serving after the guest ends */
 	enum snapshot_when snapshot;     /* snapshot=: off, after guest time, after landmarks */

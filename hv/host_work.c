@@ -28,7 +28,7 @@ static void poll_now(struct vm *vm)
 {
 	net_poll();
 	if (vm) {
-		rr_pump(vm); /* acknowledgements free the record ring */
+		rr_pump(vm); /* acknowledgements free the record ring; a live log comes in */
 		migrate_pump(vm); /* pre-copy: pages while the guest runs */
 	}
 	next_tsc = deadline_to_tsc(net_next_deadline_ns());
@@ -39,6 +39,12 @@ void host_work_poll(struct vm *vm)
 	if (!net_device() || rdtsc() < next_tsc)
 		return;
 	poll_now(vm);
+}
+
+void host_work_poll_now(struct vm *vm)
+{
+	if (net_device())
+		poll_now(vm);
 }
 
 u64 host_work_deadline_tsc(void)

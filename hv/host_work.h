@@ -1,7 +1,8 @@
 /*
  * What the hypervisor does for itself while a guest runs: the network
  * (lwIP's received frames and timers, so the control endpoint, the
- * record log's TCP sink and a migration's pre-copy). The run loop polls it between guest entries when
+ * record log's TCP sink, a live replay's incoming log and a migration's
+ * pre-copy). The run loop polls it between guest entries when
  * its deadline has passed and arms an exit for that deadline, so a guest
  * that never exits cannot starve it, and a halted guest sleeps no longer.
  */
@@ -14,6 +15,10 @@ struct vm;
 
 /* Polls when due (one RDTSC and a compare when not); vm may be NULL. */
 void host_work_poll(struct vm *vm);
+
+/* Polls now, whatever the deadline: for a loop that waits on the network
+ * (a live replay waiting for its log). */
+void host_work_poll_now(struct vm *vm);
 
 /* The host TSC at which host_work_poll has work, UINT64_MAX for never
  * (no network). */

@@ -94,56 +94,13 @@ if [ -n "$capture" ]; then
 	fi
 fi
 
-tmp_logs=""
-if [ -z "$logs" ]; then
-	logs=$(mktemp -d)
-	tmp_logs=1
-fi
-mkdir -p "$logs"
-. "$root/test/system/net_lib.sh"
-
-dest_pid="" src_pid="" hub_pid=""
-cleanup() {
-	stop_instance "$src_pid"
-	stop_instance "$dest_pid"
-	[ -z "$hub_pid" ] || kill "$hub_pid" 2>/dev/null || true
-	[ -z "$tmp_logs" ] || rm -rf "$logs"
-}
-trap cleanup EXIT
-
-# Four free UDP ports from an even base: bxhub's two sessions and its own.
-free_udp_base() {
-	python3 - <<'PY'
-import random, socket
-for _ in range(200):
-    base = random.randrange(20000, 60000, 2)
-    socks = []
-    try:
-        for p in range(base, base + 4):
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            s.bind(("127.0.0.1", p))
-            socks.append(s)
-    except OSError:
-        continue
-    finally:
-        for s in socks:
-            s.close()
-    print(base)
-    break
-PY
-}
-
-if [ "$from" = qemu ] && [ "$to" = qemu ]; then
-	port=$(free_port)
-	dest_netdev="socket,id=n0,listen=127.0.0.1:$port"
-	src_netdev="socket,id=n0,connect=127.0.0.1:$port"
-else
-	base=$(free_udp_base)
-	bxhub -ports=2 -base="$base" -loglev=0 >"$logs/bxhub.log" 2>&1 &
-	hub_pid=$!
-	dest_netdev="bxhub:$base"
-	src_netdev="bxhub:$((base + 2))"
-fi
+dest_pid="" src_pid=""
+two_hosts_instances() { echo "$src_pid $dest_pid"; }
+. "$root/scripts/lib/two_hosts.sh"
+two_hosts_setup
+join_two_hosts "$to" "$from" "$logs"
+dest_netdev=$first_netdev
+src_netdev=$second_netdev
 
 run_args=(--timeout "$timeout_s" --guest "$guest" --nic "$nic")
 dest_args=("${run_args[@]}")
@@ -191,11 +148,6 @@ esac
 # The kill of a fault test: SIGKILL of one emulator (the one timeout(1)
 # runs in the instance's session), that many seconds after the source
 # said the destination accepted the migration.
-kill_emulator() { # pid
-	local pids
-	pids=$(ps -o pid=,comm= -s "$1" 2>/dev/null | awk '$2 ~ /^(qemu|bochs)/ { print $1 }')
-	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-}
 kill_during_migration() { # pid seconds
 	local i
 	for ((i = 0; i < timeout_s * 10; i++)); do

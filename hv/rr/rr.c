@@ -12,6 +12,7 @@
 #include "hv/guest_boot.h"
 #include "hv/mb1_loader.h"
 #include "hv/rr/rr_internal.h"
+#include "hv/rr/rr_live.h"
 #include "hv/rr/write_window.h"
 #include "log.h"
 
@@ -106,6 +107,8 @@ void rr_pump(struct vm *vm)
 {
 	if (rr_recording(vm))
 		rr_record_pump(vm);
+	else if (rr_replaying(vm) && vm->rr->live)
+		rr_live_pump(vm);
 }
 
 u64 rr_sink_deadline_tsc(const struct vm *vm)

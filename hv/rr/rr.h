@@ -76,9 +76,11 @@ struct rr_state {
 	struct rrlog_writer writer;
 	struct rrlog_reader reader;
 
-	/* replay: the log's bytes (a boot module) not yet moved into the ring */
+	/* replay: the log's bytes (a boot module, or the live log as it comes:
+	 * hv/rr/rr_live.h) not yet moved into the ring */
 	const u8 *source;
 	u64 source_len, source_pos;
+	bool live;
 	bool frame_open;
 	bool have_next;
 	struct rrlog_entry next;

@@ -11,6 +11,7 @@
 #include "errno.h"
 #include "fmt.h"
 #include "hv/rr/rr_internal.h"
+#include "hv/rr/rr_live.h"
 #include "log.h"
 
 void rr_diverge(struct vm *vm, const char *fmt, ...)
@@ -29,9 +30,12 @@ void rr_diverge(struct vm *vm, const char *fmt, ...)
 	vm_stop(vm, "replay diverged at landmark %llu: %s", d->landmark, d->what);
 }
 
-/* Moves whole frames from the log module into the ring while they fit. */
-static void refill(struct rr_state *rr)
+/* Moves whole frames from the log module (or the live log) into the ring
+ * while they fit. A live log's frame still coming waits for its bytes. */
+static void refill(struct vm *vm)
 {
+	struct rr_state *rr = vm->rr;
+
 	while (rr->source_pos + RRLOG_FRAME_HEADER_SIZE <= rr->source_len) {
 		const u8 *f = rr->source + rr->source_pos;
 		u32 payload;
@@ -39,6 +43,9 @@ static void refill(struct rr_state *rr)
 
 		memcpy(&payload, f + 4, sizeof(payload));
 		total = RRLOG_FRAME_HEADER_SIZE + (u64)payload;
+		if (total > rr->source_len - rr->source_pos && payload <= RRLOG_FRAME_MAX_PAYLOAD &&
+		    rr->live && !rr_live_over(vm))
+			return;
 		if (payload > RRLOG_FRAME_MAX_PAYLOAD || total > rr->source_len - rr->source_pos) {
 			/* let the reader name the problem when it gets there */
 			total = MIN((u64)RR_FRAME_SIZE, rr->source_len - rr->source_pos);
@@ -57,8 +64,12 @@ static int open_next_frame(struct vm *vm)
 	u64 n;
 	long size;
 
-	refill(rr);
+	refill(vm);
 	n = byte_ring_peek(&rr->ring, rr->frame, RR_FRAME_SIZE);
+	while (n == 0 && rr->live && rr_live_wait(vm)) {
+		refill(vm);
+		n = byte_ring_peek(&rr->ring, rr->frame, RR_FRAME_SIZE);
+	}
 	if (n == 0)
 		return 0;
 	size = rrlog_open_frame(&rr->reader, rr->frame, n);

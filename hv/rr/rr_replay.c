@@ -20,8 +20,10 @@
 #include "hv/guest_mem.h"
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
+#include "hv/rr/rr_live.h"
 #include "hv/vm_devices.h"
 #include "log.h"
+#include "net/logstream/logstream_in.h"
 
 #define MAX_REPORTED_PAGES 8
 
@@ -428,22 +430,49 @@ static u64 snapshot_module_hash(const struct boot_info *bi)
 		      0);
 }
 
-int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+/* The log's header and the source the rest comes from: the log module, or
+ * the live log (rr_live=). Returns the header's bytes, or NULL (reported). */
+static const u8 *open_source(struct vm *vm, const struct boot_info *bi, const struct config *cfg,
+			     u64 *header_len)
 {
+	static u8 live_header[LOGSTREAM_IN_HEADER_MAX];
 	struct rr_state *rr = vm->rr;
-	int m = guest_find_module(bi, RR_LOG_MODULE_ROLE);
-	struct rrlog_header h;
-	const char *why = NULL;
-	bool from_snapshot = false;
-	int hlen;
+	int m;
 
+	if (cfg->rr_live_port) {
+		u16 len;
+
+		rr->live = true;
+		if (rr_live_open(vm, cfg, live_header, &len))
+			return NULL;
+		*header_len = len;
+		return live_header;
+	}
+	m = guest_find_module(bi, RR_LOG_MODULE_ROLE);
 	if (m < 0) {
-		pr_err("rr: replay needs the log as a boot module named '%s'", RR_LOG_MODULE_ROLE);
-		return -ENOENT;
+		pr_err("rr: replay needs the log as a boot module named '%s' (or rr_live=PORT)",
+		       RR_LOG_MODULE_ROLE);
+		return NULL;
 	}
 	rr->source = phys_to_virt(bi->modules[m].start);
 	rr->source_len = bi->modules[m].end - bi->modules[m].start;
-	hlen = rrlog_read_header(rr->source, rr->source_len, &h, &why);
+	*header_len = rr->source_len;
+	return rr->source;
+}
+
+int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	struct rr_state *rr = vm->rr;
+	struct rrlog_header h;
+	const char *why = NULL;
+	bool from_snapshot = false;
+	u64 header_len = 0;
+	const u8 *header = open_source(vm, bi, cfg, &header_len);
+	int hlen;
+
+	if (!header)
+		return -ENOENT;
+	hlen = rrlog_read_header(header, header_len, &h, &why);
 	if (hlen < 0) {
 		pr_err("rr: the log's header is unusable: %s", why);
 		return hlen;
@@ -454,7 +483,11 @@ int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	rrlog_reader_init(&rr->reader, false);
 	vm_devices_set_start_epoch(vm, h.start_epoch);
 	vm_devices_set_tsc_hz(vm, h.tsc_hz);
-	pr_info("rr: replaying a %llu-byte log recorded on %s by understudy %s", 
-		rr->source_len, h.backend, h.version);
+	if (rr->live)
+		pr_info("rr: replaying the live log of a recording on %s by understudy %s as it comes",
+			h.backend, h.version);
+	else
+		pr_info("rr: replaying a %llu-byte log recorded on %s by understudy %s",
+			rr->source_len, h.backend, h.version);
 	return from_snapshot ? rr_replay_skip_to_snapshot(vm, snapshot_module_hash(bi)) : 0;
 }

@@ -20,7 +20,9 @@
 #include "drivers/serial/uart16550.h"
 #include "errno.h"
 #include "hv/host_work.h"
+#include "hv/rr/rr.h"
 #include "hv/migrate.h"
+#include "net/logstream/logstream_in.h"
 #include "net/logstream/logstream_out.h"
 
 #define MAX_ALLOCATIONS 256
@@ -175,6 +177,13 @@ void host_work_poll(struct vm *vm)
 {
 }
 
+/* No network to poll; a live log (fake_live_log) moves on. */
+void host_work_poll_now(struct vm *vm)
+{
+	if (vm)
+		rr_pump(vm);
+}
+
 u64 host_work_deadline_tsc(void)
 {
 	return UINT64_MAX;
@@ -215,6 +224,62 @@ int logstream_out_flushed(enum logstream_out_id id)
 u64 logstream_out_bytes(enum logstream_out_id id)
 {
 	return 0;
+}
+
+/* The live log of fake_live_log, or none (net/logstream/logstream_in.h). */
+void fake_live_log(const u8 *log, size_t len, size_t chunk, size_t cut)
+{
+	fake_platform.live_log = log;
+	fake_platform.live_len = len;
+	fake_platform.live_chunk = chunk;
+	fake_platform.live_cut = cut < len ? cut : len;
+	fake_platform.live_pos = 0;
+}
+
+int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx)
+{
+	if (!fake_platform.live_log)
+		return -ENODEV; /* no network */
+	fake_platform.live_deliver = deliver;
+	fake_platform.live_ctx = ctx;
+	return 0;
+}
+
+void logstream_in_poll(void)
+{
+	struct fake_platform *f = &fake_platform;
+	size_t n = f->live_cut - f->live_pos;
+
+	f->live_polls++;
+	if (!f->live_deliver || !n)
+		return;
+	n = n < f->live_chunk ? n : f->live_chunk;
+	if (f->live_deliver(f->live_ctx, f->live_pos, f->live_log + f->live_pos, n))
+		f->live_cut = f->live_pos; /* refused: the stream fails */
+	else
+		f->live_pos += n;
+}
+
+enum logstream_in_state logstream_in_state(void)
+{
+	const struct fake_platform *f = &fake_platform;
+
+	if (!f->live_deliver)
+		return LOGSTREAM_IN_FAILED;
+	if (f->live_pos < f->live_cut)
+		return LOGSTREAM_IN_STREAMING;
+	return f->live_cut == f->live_len ? LOGSTREAM_IN_ENDED : LOGSTREAM_IN_FAILED;
+}
+
+const u8 *logstream_in_header(u16 *len)
+{
+	*len = (u16)(fake_platform.live_len < 1024 ? fake_platform.live_len : 1024);
+	return fake_platform.live_deliver ? fake_platform.live_log : NULL;
+}
+
+u64 logstream_in_bytes(void)
+{
+	return fake_platform.live_pos;
 }
 
 /* --- the guest's FPU registers (arch/x86/fpu.h) ----------------------------- */

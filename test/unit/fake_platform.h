@@ -45,6 +45,12 @@ struct fake_platform {
 	u64 xcr0;             /* the guest's XCR0 as the CPU holds it (reset: 1, x87) */
 	bool no_avx;          /* a CPU without AVX */
 	u8 avx[256];          /* YMM0-15's upper halves (FPU_AVX_SIZE) */
+	/* a live log (fake_live_log) and how far it has come */
+	const u8 *live_log;
+	size_t live_len, live_chunk, live_cut, live_pos;
+	unsigned live_polls;
+	int (*live_deliver)(void *ctx, u64 offset, const u8 *data, size_t len);
+	void *live_ctx;
 };
 
 extern struct fake_platform fake_platform;
@@ -55,6 +61,12 @@ void fake_platform_reset(void);
 
 /* Moves the fake TSC on by cycles (the guest's work, or time passing). */
 void fake_tsc_advance(u64 cycles);
+
+/* A recording streaming its log to a replay with rr_live=
+ * (net/logstream/logstream_in.h): each poll of the stream delivers the
+ * next chunk bytes of log; after cut bytes (len: all of it) the stream
+ * ends, or fails when cut < len (the recorder gone). */
+void fake_live_log(const u8 *log, size_t len, size_t chunk, size_t cut);
 
 /* The bytes written so far to the host UART at port base (COM1..COM4). */
 const u8 *fake_uart_bytes(u16 base, size_t *len);

@@ -156,6 +156,24 @@ static int start_replay(const struct virt_backend *hw, const u8 *log, size_t len
 	return err ? err : fake_vm_start();
 }
 
+/* Sets up a replay of the recorded log as it streams in (rr_live=), chunk
+ * bytes per poll of the stream, cut short after cut bytes. */
+static int start_live_replay(const struct virt_backend *hw, size_t chunk, size_t cut)
+{
+	int err;
+
+	fake_vm_prepare();
+	fake_tsc_advance(REPLAY_CLOCK_SHIFT);
+	fake.insn_cycles = REPLAY_INSN_CYCLES;
+	fake_cfg.rr = RR_CHOICE_REPLAY;
+	fake_cfg.rr_digest = 1;
+	fake_cfg.rr_live_port = 9710;
+	fake_live_log(rec.log, rec.len, chunk, cut);
+	capture_start();
+	err = fake_vm_create(hw);
+	return err ? err : fake_vm_start();
+}
+
 static void replay(const struct virt_backend *hw, const u8 *log, size_t len,
 		   const struct fake_step *script, unsigned n, u32 digest_interval)
 {
@@ -384,6 +402,36 @@ static void test_replay_matches_recording(void **state)
 }
 
 /* Replays on the other stage-2 format, with a digest after every exit. */
+/* The log streamed in (rr_live=) 7 bytes at a time: frames arrive in
+ * pieces, the replay waits for each before it goes on, and matches the
+ * recording as from the log module, digests and all. */
+static void test_live_replay_matches_recording(void **state)
+{
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	assert_int_equal(start_live_replay(*state, 7, rec.len), 0);
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_replay_matches();
+	assert_true(fake_vm.rr->live);
+	assert_true(fake_platform.live_polls >= rec.len / 7);
+	assert_true(fake_platform.live_pos == rec.len);
+}
+
+/* The recorder gone mid-log: the replay stops at what came, never past
+ * it, and says the log ended there. */
+static void test_live_replay_cut_short(void **state)
+{
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	assert_int_equal(start_live_replay(*state, 64, rec.len * 2 / 3), 0);
+	run_script(guest, ARRAY_SIZE(guest));
+	if (!fake_vm.rr->divergence.diverged)
+		fail_msg("the replay of a log cut short did not stop (state %d)", fake_vm.state);
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+	assert_true(strstr(fake_vm.rr->divergence.what, "truncated") ||
+		    strstr(fake_vm.rr->divergence.what, "the log has ended"));
+	assert_not_captured("replay matches");
+}
+
+
 static void test_replay_on_other_backend_with_digests(void **state)
 {
 	const struct virt_backend *other = *state == &fake_backend_ept ? &fake_backend_npt
@@ -701,6 +749,8 @@ int main(void)
 		BOTH(test_record_log_contents),
 		BOTH(test_replay_matches_recording),
 		BOTH(test_replay_on_other_backend_with_digests),
+		BOTH(test_live_replay_matches_recording),
+		ON(test_live_replay_cut_short, fake_backend_npt),
 		ON(test_replay_gives_recorded_rdrand, fake_backend_ept),
 		ON(test_altered_io_value_caught, fake_backend_ept),
 		ON(test_altered_tsc_caught_by_digest, fake_backend_npt),

@@ -1,0 +1,124 @@
+/* Replay from a live log (see rr_live.h). */
+#include "hv/rr/rr_live.h"
+
+#include <string.h>
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/time.h"
+#include "errno.h"
+#include "hv/config.h"
+#include "hv/host_work.h"
+#include "hv/rr/rr_internal.h"
+#include "log.h"
+#include "net/logstream/logstream_in.h"
+
+#define LIVE_BUFFER_BYTES (64ULL << 20) /* the log received and not yet replayed, at most */
+#define HELLO_WAIT_NS (300ULL * 1000000000ULL) /* for the recorder to come (it may boot in Bochs) */
+#define LOST_WAIT_NS (30ULL * 1000000000ULL)   /* for a lost recorder to come back */
+
+static struct {
+	u8 *buf;
+	u64 base;       /* the log's offset of buf[0] */
+	bool over;      /* nothing more will come */
+} live;
+
+/* Moves the bytes not yet replayed to the buffer's start. */
+static void compact(struct rr_state *rr)
+{
+	u64 keep = rr->source_len - rr->source_pos;
+
+	memmove(live.buf, live.buf + rr->source_pos, keep);
+	live.base += rr->source_pos;
+	rr->source_len = keep;
+	rr->source_pos = 0;
+}
+
+/* The stream's next bytes, appended to what the replay reads. */
+static int deliver(void *ctx, u64 offset, const u8 *data, size_t len)
+{
+	struct rr_state *rr = ctx;
+
+	if (rr->source_len + len > LIVE_BUFFER_BYTES)
+		compact(rr);
+	if (rr->source_len + len > LIVE_BUFFER_BYTES) {
+		pr_err("rr: the replay fell behind the live log by more than %llu MiB",
+		       LIVE_BUFFER_BYTES >> 20);
+		return -1;
+	}
+	memcpy(live.buf + rr->source_len, data, len);
+	rr->source_len += len;
+	return 0;
+}
+
+/* One turn of the wait loops: the network, then the stream (rr_pump). It
+ * polls without sleeping, as the migration's destination does (a NIC
+ * without interrupts, Bochs' clock skipping idle time). */
+static void poll_once(struct vm *vm)
+{
+	host_work_poll_now(vm);
+	cpu_relax();
+}
+
+void rr_live_pump(struct vm *vm)
+{
+	logstream_in_poll();
+}
+
+int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
+{
+	struct rr_state *rr = vm->rr;
+	u64 deadline = time_now_ns() + HELLO_WAIT_NS;
+	const u8 *h = NULL;
+
+	memset(&live, 0, sizeof(live));
+	live.buf = page_alloc_bytes(LIVE_BUFFER_BYTES);
+	if (!live.buf) {
+		pr_err("rr: no memory for the live log's %llu MiB buffer", LIVE_BUFFER_BYTES >> 20);
+		return -ENOMEM;
+	}
+	if (logstream_in_listen(cfg->rr_live_port, deliver, rr))
+		return -EBUSY;
+	while (!(h = logstream_in_header(len)) && time_now_ns() < deadline &&
+	       logstream_in_state() != LOGSTREAM_IN_FAILED)
+		poll_once(vm);
+	if (!h) {
+		pr_err("rr: no recording streamed its log to port %u", cfg->rr_live_port);
+		return -ETIMEDOUT;
+	}
+	memcpy(header, h, *len);
+	rr->source = live.buf;
+	rr->source_len = 0;
+	return 0;
+}
+
+bool rr_live_over(const struct vm *vm)
+{
+	return live.over;
+}
+
+bool rr_live_wait(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	u64 have = live.base + rr->source_len, lost_at = 0;
+
+	while (!live.over && live.base + rr->source_len == have) {
+		enum logstream_in_state st;
+
+		poll_once(vm);
+		st = logstream_in_state();
+		if (st == LOGSTREAM_IN_ENDED || st == LOGSTREAM_IN_FAILED) {
+			live.over = true; /* what came in this turn is still returned */
+		} else if (st == LOGSTREAM_IN_LISTENING) {
+			lost_at = lost_at ? lost_at : time_now_ns();
+			if (time_now_ns() - lost_at > LOST_WAIT_NS) {
+				pr_err("rr: the recording's log stopped at byte %llu: its recorder is gone",
+				       logstream_in_bytes());
+				live.over = true;
+			}
+		} else {
+			lost_at = 0;
+		}
+	}
+	return live.base + rr->source_len != have;
+}

@@ -1,0 +1,33 @@
+/*
+ * Replay from a live log (rr_live=PORT): the log a recording streams to
+ * this hypervisor over TCP (net/logstream/logstream_in.h) instead of a
+ * boot module, replayed as it comes, as the backup of a fault-tolerant
+ * pair does (docs/fault-tolerance.md). The replay reads the log from a
+ * buffer the stream appends to; when it needs bytes that have not come
+ * yet, it waits for them: the guest is not run past what the log says.
+ */
+#ifndef UNDERSTUDY_HV_RR_RR_LIVE_H
+#define UNDERSTUDY_HV_RR_RR_LIVE_H
+
+#include "hv/vm.h"
+
+struct config;
+
+/* Listens for the recording and waits for its HELLO; points rr->source at
+ * the live buffer and copies the log's header (its HELLO's) to *header
+ * (LOGSTREAM_IN_HEADER_MAX bytes), its length to *len. 0, or a negative
+ * errno (reported). */
+int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len);
+
+/* Waits until more of the log has come (true), or the stream has ended
+ * or is lost for good (false: nothing more will come). */
+bool rr_live_wait(struct vm *vm);
+
+/* Moves the stream on after a network poll (acknowledgements, its end);
+ * the run loop's, between waits. */
+void rr_live_pump(struct vm *vm);
+
+/* No more bytes will come (the stream ended, or failed)? */
+bool rr_live_over(const struct vm *vm);
+
+#endif

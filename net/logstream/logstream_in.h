@@ -1,0 +1,55 @@
+/*
+ * An incoming log stream (docs/log-stream.md): this hypervisor plays the
+ * collector's part for one recording that streams its log here, as the
+ * backup of a fault-tolerant pair does (docs/fault-tolerance.md). The log's
+ * bytes go to the caller's callback in order, each once, across the
+ * recorder's reconnects (WELCOME resumes where the bytes stopped), and are
+ * acknowledged once delivered. One stream at a time. No lwIP type crosses
+ * this interface.
+ */
+#ifndef UNDERSTUDY_NET_LOGSTREAM_LOGSTREAM_IN_H
+#define UNDERSTUDY_NET_LOGSTREAM_LOGSTREAM_IN_H
+
+#include "types.h"
+
+#define LOGSTREAM_IN_HEADER_MAX 1024 /* the log header HELLO carries, at most */
+
+/* The log's next bytes (offset: where they start in the log); a nonzero
+ * return refuses them (the stream fails with why set by the callback). */
+typedef int (*logstream_in_bytes_fn)(void *ctx, u64 offset, const u8 *data, size_t len);
+
+enum logstream_in_state {
+	LOGSTREAM_IN_LISTENING, /* no recorder yet, or waiting for it to come back */
+	LOGSTREAM_IN_STREAMING, /* a recorder is connected and said HELLO */
+	LOGSTREAM_IN_ENDED,     /* END came and every byte before it */
+	LOGSTREAM_IN_FAILED,    /* for good: why says why */
+};
+
+/* Listens on port for the recorder; bytes go to deliver(ctx, ...). The
+ * network must be up. 0 or a negative errno (reported). */
+int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx);
+
+/* Moves the stream on after a network poll: acknowledges, ends, listens
+ * again after a lost connection (what came was taken during the poll).
+ * Never waits. */
+void logstream_in_poll(void);
+
+enum logstream_in_state logstream_in_state(void);
+
+/* The log header the recorder's HELLO carried (after the first HELLO):
+ * its bytes and length, else NULL. */
+const u8 *logstream_in_header(u16 *len);
+
+/* Bytes of the log delivered so far; the END's total once ended. */
+u64 logstream_in_bytes(void);
+
+/* Host time (ns) the recorder was last heard from. */
+u64 logstream_in_heard_ns(void);
+
+/* Why the stream failed, or NULL. */
+const char *logstream_in_failure(void);
+
+/* Fails the stream for good with why (the caller gives up on it). */
+void logstream_in_close(const char *why);
+
+#endif
