@@ -3,11 +3,11 @@
 
 #include <string.h>
 
+#include "arch/x86/cpu.h"
 #include "compiler.h"
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/guest_cpu_model.h"
-#include "hv/vcpu_ops.h"
 #include "log.h"
 
 #define WHY_MAX 160
@@ -31,12 +31,29 @@ static void vendor_of(const struct snap_cpuid *t, char out[VENDOR_LEN + 1])
 	out[VENDOR_LEN] = '\0';
 }
 
+static struct cpuid_result host_cpuid(void *ctx, u32 leaf, u32 subleaf)
+{
+	struct cpuid_regs r = cpuid_count(leaf, subleaf);
+
+	(void)ctx;
+	return (struct cpuid_result){ r.eax, r.ebx, r.ecx, r.edx };
+}
+
+void guest_cpu_host_ctx(struct vm *vm, struct guest_cpuid_ctx *ctx)
+{
+	ctx->host = host_cpuid;
+	ctx->host_ctx = NULL;
+	ctx->guest_osxsave = false;
+	ctx->trap_rdrand = vm->hw->can_intercept(VEXIT_RDRAND);
+	ctx->trap_rdseed = vm->hw->can_intercept(VEXIT_RDSEED);
+}
+
 void guest_cpu_create(struct vm *vm)
 {
 	struct guest_cpuid_ctx host;
 	char vendor[VENDOR_LEN + 1];
 
-	vcpu_host_cpuid_ctx(&vm->vcpu, &host);
+	guest_cpu_host_ctx(vm, &host);
 	guest_cpu_model_build(&host, &native);
 	model = native;
 	vendor_of(&model, vendor);

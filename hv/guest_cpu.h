@@ -13,6 +13,11 @@
 #include "hv/vm.h"
 #include "proto/snapshot_cpuid.h"
 
+/* The CPUID policy's inputs over this host's CPU itself, for the VM's
+ * backend (what it can intercept), from which the guest's CPU is built. */
+struct guest_cpuid_ctx;
+void guest_cpu_host_ctx(struct vm *vm, struct guest_cpuid_ctx *ctx);
+
 /* Builds this host's table for the VM's backend; the guest sees it. */
 void guest_cpu_create(struct vm *vm);
 

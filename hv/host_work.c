@@ -41,12 +41,6 @@ void host_work_poll(struct vm *vm)
 	poll_now(vm);
 }
 
-void host_work_poll_now(struct vm *vm)
-{
-	if (net_device())
-		poll_now(vm);
-}
-
 u64 host_work_deadline_tsc(void)
 {
 	return net_device() ? next_tsc : UINT64_MAX;

@@ -16,10 +16,6 @@ struct vm;
 /* Polls when due (one RDTSC and a compare when not); vm may be NULL. */
 void host_work_poll(struct vm *vm);
 
-/* Polls now, whatever the deadline: for a loop that waits on the network
- * (a live replay waiting for its log). */
-void host_work_poll_now(struct vm *vm);
-
 /* The host TSC at which host_work_poll has work, UINT64_MAX for never
  * (no network). */
 u64 host_work_deadline_tsc(void);

@@ -24,30 +24,11 @@ bool vcpu_in_long_mode(struct vcpu *v)
 	return cs.ar & SEG_AR_L;
 }
 
-static struct cpuid_result host_cpuid(void *ctx, u32 leaf, u32 subleaf)
-{
-	struct cpuid_regs r = cpuid_count(leaf, subleaf);
-
-	(void)ctx;
-	return (struct cpuid_result){ r.eax, r.ebx, r.ecx, r.edx };
-}
-
-void vcpu_host_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx)
-{
-	const struct virt_backend *hw = v->vm->hw;
-
-	ctx->host = host_cpuid;
-	ctx->host_ctx = NULL;
-	ctx->guest_osxsave = false;
-	ctx->trap_rdrand = hw->can_intercept(VEXIT_RDRAND);
-	ctx->trap_rdseed = hw->can_intercept(VEXIT_RDSEED);
-}
-
 /* The policy over the guest's CPU table is the policy over the host it
  * was built from (guest_cpu_model.h): OSXSAVE is the one live input. */
 void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx)
 {
-	vcpu_host_cpuid_ctx(v, ctx);
+	guest_cpu_host_ctx(v->vm, ctx);
 	ctx->host = guest_cpu_model_answer;
 	ctx->host_ctx = (void *)guest_cpu();
 	ctx->guest_osxsave = v->vm->hw->get_cr(&v->arch, 4) & CR4_OSXSAVE;

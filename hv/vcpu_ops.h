@@ -81,9 +81,6 @@ struct guest_cpuid_ctx;
  * (hv/guest_cpu.h): what the guest's CPUID, CR4, EFER and XCR0 follow. */
 void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx);
 
-/* The same inputs over this host's CPU itself, from which the guest's CPU
- * is built (hv/guest_cpu.c). */
-void vcpu_host_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx);
 
 /* The guest's time-stamp counter. */
 u64 vcpu_guest_tsc(struct vcpu *v);

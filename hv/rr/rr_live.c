@@ -8,10 +8,10 @@
 #include "arch/x86/time.h"
 #include "errno.h"
 #include "hv/config.h"
-#include "hv/host_work.h"
 #include "hv/rr/rr_internal.h"
 #include "log.h"
 #include "net/logstream/logstream_in.h"
+#include "net/net.h"
 
 #define LIVE_BUFFER_BYTES (64ULL << 20) /* the log received and not yet replayed, at most */
 #define HELLO_WAIT_NS (300ULL * 1000000000ULL) /* for the recorder to come (it may boot in Bochs) */
@@ -51,12 +51,13 @@ static int deliver(void *ctx, u64 offset, const u8 *data, size_t len)
 	return 0;
 }
 
-/* One turn of the wait loops: the network, then the stream (rr_pump). It
- * polls without sleeping, as the migration's destination does (a NIC
- * without interrupts, Bochs' clock skipping idle time). */
+/* One turn of the wait loops: the network, then the stream. It polls
+ * without sleeping, as the migration's destination does (a NIC without
+ * interrupts, Bochs' clock skipping idle time). */
 static void poll_once(struct vm *vm)
 {
-	host_work_poll_now(vm);
+	net_poll();
+	logstream_in_poll();
 	cpu_relax();
 }
 
