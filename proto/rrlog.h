@@ -15,7 +15,8 @@
 #define RRLOG_MAGIC "USTDYLOG"
 #define RRLOG_TRACE_MAGIC "USTDYTRC"
 #define RRLOG_MAGIC_SIZE 8
-#define RRLOG_VERSION 2
+#define RRLOG_VERSION 3
+#define RRLOG_VERSION_TEXT "3" /* RRLOG_VERSION, for messages */
 #define RRLOG_HEADER_SIZE 112          /* what versions 1 and 2 write */
 #define RRLOG_FRAME_MAGIC "FRM1"
 #define RRLOG_FRAME_HEADER_SIZE 24

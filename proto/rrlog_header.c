@@ -92,7 +92,7 @@ int rrlog_read_header(const u8 *data, size_t len, struct rrlog_header *h, const 
 	}
 	version = le_get(data + HDR_VERSION, HDR_VERSION_SIZE);
 	if (version != RRLOG_VERSION) {
-		*why = wire_msg("format version ", version, " not supported (this reader knows 2)");
+		*why = wire_msg("format version ", version, " not supported (this reader knows " RRLOG_VERSION_TEXT ")");
 		return -ENOTSUP;
 	}
 	hlen = le_get(data + HDR_LENGTH, HDR_LENGTH_SIZE);

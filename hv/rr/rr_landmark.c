@@ -33,7 +33,9 @@ static void add_segment(struct hash64_state *h, const struct segment *s)
 }
 
 /* Every field of the guest's architectural state but the registers an
- * async entry carries itself (the GPRs, RIP and RFLAGS). */
+ * async entry carries itself (the GPRs, RIP and RFLAGS), with NMI blocking
+ * (which SVM keeps in the hypervisor, not in the VMCB: an IRET that ends
+ * it changes no register, so a teleport must not cross it). */
 static void add_cpu_state(struct hash64_state *h, struct vm *vm)
 {
 	struct vcpu_state s;
@@ -52,6 +54,7 @@ static void add_cpu_state(struct hash64_state *h, struct vm *vm)
 	for (int i = 0; i < SEG_COUNT; i++)
 		add_segment(h, &s.seg[i]);
 	add_u64(h, vm->hw->event_pending(&vm->vcpu.arch));
+	add_u64(h, vm->hw->nmi_blocked(&vm->vcpu.arch));
 }
 
 u64 rr_state_hash(struct vm *vm, const u64 regs[RRLOG_ASYNC_REGS], u64 rip)

@@ -8,9 +8,9 @@
  * values) and must decode to the same entries (compared field by field from
  * the tables) and the same state.
  *
- * Each input also runs with its header and frame checksums and sequence
- * numbers repaired, so that mutations reach the entry decoder instead of
- * stopping at a checksum.
+ * Each input also runs with its format version, header and frame checksums
+ * and sequence numbers repaired, so that mutations reach the entry decoder
+ * instead of stopping at a checksum.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -218,8 +218,9 @@ static void check_log(const u8 *data, size_t size)
 	}
 }
 
-/* Makes the checksums and sequence numbers right wherever the lengths
- * allow; true when anything changed. */
+/* Makes the format version, the checksums and the sequence numbers right
+ * wherever the lengths allow (so that seeds of an older version still reach
+ * the entry decoder); true when anything changed. */
 static bool repair(u8 *p, size_t size)
 {
 	size_t hlen, off, len;
@@ -232,6 +233,8 @@ static bool repair(u8 *p, size_t size)
 	hlen = (size_t)le_get(p + 10, 2);
 	if (hlen < RRLOG_HEADER_SIZE || hlen > size)
 		return false;
+	changed |= le_get(p + 8, 2) != RRLOG_VERSION;
+	le_put(p + 8, RRLOG_VERSION, 2);
 	memcpy(old, p + hlen - 8, 8);
 	le_put(p + hlen - 8, hash64(p, hlen - 8, 0), 8);
 	changed |= memcmp(old, p + hlen - 8, 8) != 0;
