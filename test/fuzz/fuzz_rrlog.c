@@ -48,12 +48,18 @@ static u64 running(const struct rrlog_delta_state *d, const struct wire_field *f
 }
 
 /* What the hand-written kinds promise: DIGEST's register count is the one
- * version 1 knows; a page list's encoding lies within what was read. */
+ * version 1 knows; a page list's encoding and a WINDOW_PAGE's contents lie
+ * within what was read. */
 static void check_custom(const struct wire_field *f, const struct rrlog_entry *e,
 			 const struct rrlog_reader *r)
 {
 	if (f->custom == &rrlog_digest_regs) {
 		CHECK(e->digest.count == RRLOG_DIGEST_REGS);
+		return;
+	}
+	if (f->custom == &rrlog_page_contents) {
+		CHECK(e->window_page.data >= r->payload &&
+		      e->window_page.data + RRLOG_PAGE_SIZE <= r->payload + r->pos);
 		return;
 	}
 	CHECK(f->custom == &rrlog_page_list);
