@@ -34,7 +34,6 @@ static struct {
 	u64 unacked_since_ns;          /* when the first unACKed byte came (0: none) */
 	bool end_seen;
 	bool bye_wanted;               /* after END: ACK of the total, then BYE */
-	const char *failure;
 } in;
 
 /* Sends one reply now (the link has room for a small message), else the
@@ -94,8 +93,7 @@ static int on_data(const struct ls_msg *m)
 {
 	if (m->offset != in.delivered)
 		return refuse("DATA not at the stream's end");
-	if (in.deliver(in.ctx, m->offset, m->payload, m->length)) {
-		in.failure = "the log's bytes were refused here";
+	if (in.deliver(in.ctx, m->offset, m->payload, m->length)) { /* it said why */
 		in.state = LOGSTREAM_IN_FAILED; /* the link closes from the loop */
 		return -1;
 	}
@@ -222,22 +220,4 @@ const u8 *logstream_in_header(u16 *len)
 u64 logstream_in_bytes(void)
 {
 	return in.delivered;
-}
-
-u64 logstream_in_heard_ns(void)
-{
-	return in.link.heard_ns;
-}
-
-const char *logstream_in_failure(void)
-{
-	return in.failure;
-}
-
-void logstream_in_close(const char *why)
-{
-	if (!in.failure)
-		in.failure = why;
-	in.state = LOGSTREAM_IN_FAILED;
-	tcp_link_close(&in.link, why);
 }

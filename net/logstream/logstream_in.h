@@ -15,14 +15,14 @@
 #define LOGSTREAM_IN_HEADER_MAX 1024 /* the log header HELLO carries, at most */
 
 /* The log's next bytes (offset: where they start in the log); a nonzero
- * return refuses them (the stream fails with why set by the callback). */
+ * return refuses them (the stream fails; the callback says why). */
 typedef int (*logstream_in_bytes_fn)(void *ctx, u64 offset, const u8 *data, size_t len);
 
 enum logstream_in_state {
 	LOGSTREAM_IN_LISTENING, /* no recorder yet, or waiting for it to come back */
 	LOGSTREAM_IN_STREAMING, /* a recorder is connected and said HELLO */
 	LOGSTREAM_IN_ENDED,     /* END came and every byte before it */
-	LOGSTREAM_IN_FAILED,    /* for good: why says why */
+	LOGSTREAM_IN_FAILED,    /* for good (the log says why) */
 };
 
 /* Listens on port for the recorder; bytes go to deliver(ctx, ...). The
@@ -42,14 +42,5 @@ const u8 *logstream_in_header(u16 *len);
 
 /* Bytes of the log delivered so far; the END's total once ended. */
 u64 logstream_in_bytes(void);
-
-/* Host time (ns) the recorder was last heard from. */
-u64 logstream_in_heard_ns(void);
-
-/* Why the stream failed, or NULL. */
-const char *logstream_in_failure(void);
-
-/* Fails the stream for good with why (the caller gives up on it). */
-void logstream_in_close(const char *why);
 
 #endif
