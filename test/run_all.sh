@@ -5,6 +5,9 @@
 #   FUZZ_SECONDS  seconds per fuzzer (default 20)
 #   TEST_JOBS     system test scripts run at once (default: CPU count)
 #   TEST_ONLY     a regex: run only system test scripts whose name matches
+#   TEST_PARTS    which parts run (default "unit fuzz system")
+#   SYSTEM_SCRIPT_SECONDS  one system test script's limit (default 1200)
+#   SYSTEM_BUDGET_SECONDS  no system script starts after this (default 2400)
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,19 +64,72 @@ run_fuzzers() {
 	cat "$results"/fuzz-fuzz_*.line 2>/dev/null | record
 }
 
+# One system test script, bounded by SYSTEM_SCRIPT_SECONDS; its PASS/FAIL
+# lines and its duration are printed as soon as it ends, so a run that is
+# stopped from outside still shows what finished. A script past its time
+# is stopped with everything it started (the processes that carry its
+# UNDERSTUDY_TEST_SCRIPT mark: emulators run under their own timeout(1),
+# in their own process groups) and reported as a failure.
+run_system_script() { # script
+	local script=$1 name out start status elapsed
+	name=$(basename "$script" .sh)
+	out=$results/system-$name.out
+	start=$(date +%s)
+	if [ "$(( start - ${SYSTEM_DEADLINE:-$((start + 1))} ))" -ge 0 ]; then
+		echo "FAIL: $name.sh not started: the system tests' time budget (SYSTEM_BUDGET_SECONDS) was spent" > "$out"
+	else
+		UNDERSTUDY_TEST_SCRIPT=$name timeout -k 20 "${SYSTEM_SCRIPT_SECONDS:-1200}" "$script" > "$out" 2>&1
+		status=$?
+		elapsed=$(( $(date +%s) - start ))
+		if [ $status -eq 124 ] || [ $status -eq 137 ]; then
+			kill_marked "$name"
+			echo "FAIL: $name.sh stopped after ${elapsed} s (SYSTEM_SCRIPT_SECONDS=${SYSTEM_SCRIPT_SECONDS:-1200})" >> "$out"
+		elif [ $status -ne 0 ]; then
+			echo "FAIL: $name.sh exited with status $status" >> "$out"
+		fi
+		echo "TIME: $name.sh ${elapsed} s" >> "$out"
+	fi
+	flock "$results/.print" sh -c 'grep -E "^(PASS|FAIL|TIME):" "$1" | tee -a "$2"' _ "$out" "$summary"
+}
+
+# SIGKILL of every process whose environment carries the script's mark.
+kill_marked() { # name
+	local env pid
+	for env in /proc/[0-9]*/environ; do
+		pid=${env#/proc/}; pid=${pid%/environ}
+		tr '\0' '\n' < "$env" 2>/dev/null | grep -qx "UNDERSTUDY_TEST_SCRIPT=$1" && kill -9 "$pid" 2>/dev/null
+	done
+	return 0
+}
+
+# The system test scripts, TEST_JOBS at once, the slowest first (the order
+# of test/system/slowest_first.txt, then the rest by name) so that the
+# last to start are short; all within SYSTEM_BUDGET_SECONDS.
 run_system_tests() {
 	echo "== system tests (QEMU, OVMF, Bochs)"
 	local jobs=${TEST_JOBS:-$(nproc)}
-	ls "$root"/test/system/*.sh | grep -v -E '/([a-z]+_)?lib\.sh$' | grep -E "${TEST_ONLY:-.}" |
-		xargs -P "$jobs" -I{} sh -c '"$1" > "$2/system-$(basename "$1" .sh).out" 2>&1 || echo "FAIL: $(basename "$1") exited with status $?" >> "$2/system-$(basename "$1" .sh).out"' _ {} "$results"
-	cat "$results"/system-*.out | grep -E '^(PASS|FAIL):' | record
+	export SYSTEM_DEADLINE=$(( $(date +%s) + ${SYSTEM_BUDGET_SECONDS:-2400} ))
+	export -f run_system_script kill_marked
+	export root results summary
+	system_scripts | xargs -P "$jobs" -I{} bash -c 'run_system_script "$1"' _ {}
 }
 
-run_unit_tests
-run_fuzzers
-run_system_tests
+# The scripts to run, slowest first.
+system_scripts() {
+	local all
+	all=$(ls "$root"/test/system/*.sh | grep -v -E '/([a-z]+_)?lib\.sh$' | grep -E "${TEST_ONLY:-.}")
+	{ sed -e 's/#.*//' -e '/^ *$/d' "$root/test/system/slowest_first.txt" |
+		while read -r name; do grep -x "$root/test/system/$name" <<<"$all" || true; done
+	  echo "$all"; } | awk '!seen[$0]++'
+}
+
+parts=${TEST_PARTS:-unit fuzz system}
+[[ " $parts " == *" unit "* ]] && run_unit_tests
+[[ " $parts " == *" fuzz "* ]] && run_fuzzers
+[[ " $parts " == *" system "* ]] && run_system_tests
 
 passed=$(grep -c '^PASS' "$summary")
+grep '^TIME' "$summary" | sort -k3 -n -r | head -5 | sed 's/^TIME: /slowest: /'
 failed=$(grep -c '^FAIL' "$summary")
 echo
 grep '^FAIL' "$summary"
