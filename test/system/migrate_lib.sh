@@ -23,7 +23,7 @@ native_run() { # name guest args
 	key=$results/native.$(basename "$2" .elf).$(printf '%s' "$3" | md5sum | cut -c1-12)
 	if [ ! -f "$key.status" ]; then
 		set +e
-		"$root/scripts/run_native.sh" "$2" --args "$3" --timeout 120 >"$key.out" 2>/dev/null
+		"$root/scripts/run_native.sh" "$2" --args "$3" --timeout 300 >"$key.out" 2>/dev/null
 		echo $? >"$key.status"
 		set -e
 	fi
