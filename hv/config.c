@@ -29,6 +29,7 @@ enum option_type {
 	OPT_SNAPSHOT, /* snapshot=off, after:SECONDS or exits:N (sets the kind and the moment) */
 	OPT_MIGRATE_AFTER, /* SECONDS, after:SECONDS or exits:N (the same) */
 	OPT_KEY,      /* a pre-shared key in hex (proto/ft_psk.h); never printed */
+	OPT_PEER,     /* peer=a.b.c.d[:port] (sets the address and the port) */
 };
 
 struct option {
@@ -53,6 +54,7 @@ static const char *const dirty_track_names[] = { "auto", "wp", "ad", "pml", NULL
 static const char *const incoming_fault_names[] = { "none", "wrong_copy", "false_report", NULL };
 static const char *const snapshot_then_names[] = { "exit", "continue", NULL };
 static const char *const snapshot_sink_names[] = { "com3", "tcp", NULL };
+static const char *const role_names[] = { "none", "primary", "backup", NULL };
 
 #define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
 static const struct option options[] = {
@@ -117,6 +119,12 @@ static const struct option options[] = {
 	    "none|wrong_copy|false_report: a destination that misbehaves on purpose (tests)"),
 	OPT(FT_PSK_OPTION, OPT_KEY, ft_key, NULL,
 	    "the FT link's pre-shared key: 32 to 128 hex digits (16 to 64 bytes)"),
+	OPT("role", OPT_ENUM, role, role_names,
+	    "none|primary|backup: this hypervisor's part in a fault-tolerant pair"),
+	OPT("peer", OPT_PEER, ft_peer_ip, NULL,
+	    "the other hypervisor of the pair, a.b.c.d[:port] (port 9730 by default)"),
+	OPT("ft_timeout_ms", OPT_U32, ft_timeout_ms, NULL,
+	    "milliseconds of silence after which a pair's peer is gone (1000 to 600000)"),
 };
 #undef OPT
 
@@ -143,6 +151,8 @@ void config_defaults(struct config *cfg)
 	cfg->rr_collector_port = CONFIG_COLLECTOR_PORT_DEFAULT;
 	cfg->http_port = CONFIG_HTTP_PORT_DEFAULT;
 	cfg->migrate_port = CONFIG_MIGRATE_PORT_DEFAULT;
+	cfg->ft_peer_port = CONFIG_FT_PORT_DEFAULT;
+	cfg->ft_timeout_ms = CONFIG_FT_TIMEOUT_MS_DEFAULT;
 }
 
 static int parse_string(const struct cmdline_token *tok, char *field, size_t size)
@@ -262,7 +272,7 @@ static int parse_port(const char *s, size_t len, u16 *port)
 }
 
 /* a.b.c.d or a.b.c.d:port, a unicast address (the port keeps its
- * default without ":port"): rr_collector=, migrate=. */
+ * default without ":port"): rr_collector=, migrate=, peer=. */
 static int parse_endpoint(const struct cmdline_token *tok, u32 *ip_out, u16 *port_out)
 {
 	const char *colon = memchr(tok->value, ':', tok->value_len);
@@ -411,6 +421,8 @@ static int apply_option(struct config *cfg, const struct option *opt,
 		return parse_port(tok->value, tok->value_len, field);
 	case OPT_KEY:
 		return parse_key(tok, field);
+	case OPT_PEER:
+		return parse_endpoint(tok, &cfg->ft_peer_ip, &cfg->ft_peer_port);
 	}
 	return -EINVAL;
 }
@@ -568,6 +580,7 @@ int config_parse(struct config *cfg, const char *cmdline)
 			errors++;
 		}
 	}
+	errors += config_apply_role(cfg);
 	return errors + check_combinations(cfg);
 }
 
@@ -615,6 +628,14 @@ void config_print(const struct config *cfg)
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s rr_live=%u tbit=%s trace='%s'",
 			rr_names[cfg->rr], cfg->rr_digest, rr_sink_names[cfg->rr_sink], cfg->rr_live_port,
 			tbit_names[cfg->tbit], cfg->trace);
+	if (cfg->role != FT_ROLE_NONE) {
+		char peer[16] = "none";
+
+		if (cfg->ft_peer_ip)
+			format_ipv4(peer, sizeof(peer), cfg->ft_peer_ip);
+		pr_info("config: role=%s peer=%s:%u ft_timeout_ms=%u", role_names[cfg->role], peer,
+			cfg->ft_peer_port, cfg->ft_timeout_ms);
+	}
 	if (cfg->rr_sink == RR_SINK_TCP || cfg->snapshot_sink == SNAPSHOT_SINK_TCP) {
 		char collector[16];
 

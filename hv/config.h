@@ -46,6 +46,8 @@ enum tbit_choice { TBIT_AUTO, TBIT_ON, TBIT_OFF };
 enum dirty_track_choice { DIRTY_CHOICE_AUTO, DIRTY_CHOICE_WP, DIRTY_CHOICE_AD, DIRTY_CHOICE_PML };
 /* Values match enum guest_cpu_level (hv/guest_cpu_model.h). */
 enum guest_cpu_choice { GUEST_CPU_CHOICE_HOST, GUEST_CPU_CHOICE_V2, GUEST_CPU_CHOICE_V3 };
+/* role=: a fault-tolerant pair's part (docs/fault-tolerance.md). */
+enum ft_role { FT_ROLE_NONE, FT_ROLE_PRIMARY, FT_ROLE_BACKUP };
 /* snapshot=: when to write a snapshot of the running guest (hv/snapshot.c). */
 enum snapshot_when { SNAPSHOT_OFF, SNAPSHOT_AFTER_NS, SNAPSHOT_EXITS };
 enum snapshot_then { SNAPSHOT_THEN_EXIT, SNAPSHOT_THEN_CONTINUE };
@@ -108,6 +110,10 @@ struct config {
 	u16 incoming_port;               /* incoming=: receive the guest on this port; 0: off */
 	enum incoming_fault incoming_fault; /* incoming_fault=: misbehave on purpose */
 	struct ft_psk ft_key;            /* ft_key=: the FT link's pre-shared key; len 0: none */
+	enum ft_role role;               /* role=: none, or a pair's primary or backup */
+	u32 ft_peer_ip;                  /* peer=: the other hypervisor, host order; 0: none */
+	u16 ft_peer_port;                /* the FT link's port (the backup listens on it) */
+	u32 ft_timeout_ms;               /* ft_timeout_ms=: silence that means the peer is gone */
 };
 
 #define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */
@@ -118,6 +124,15 @@ struct config {
 #define CONFIG_COLLECTOR_PORT_DEFAULT 9710 /* docs/log-stream.md */
 #define CONFIG_HTTP_PORT_DEFAULT 8080      /* docs/control-endpoint.md */
 #define CONFIG_MIGRATE_PORT_DEFAULT 9720   /* docs/migration.md */
+#define CONFIG_FT_PORT_DEFAULT 9730        /* docs/fault-tolerance.md */
+#define CONFIG_FT_TIMEOUT_MS_DEFAULT 3000
+#define CONFIG_FT_TIMEOUT_MS_MIN 1000      /* lwIP's keepalive ticks every 500 ms */
+#define CONFIG_FT_TIMEOUT_MS_MAX 600000
+
+/* role=: fills in what a pair's part implies (the primary records and
+ * streams its log to peer=, the backup replays it live) and checks what
+ * contradicts it (hv/config_role.c); returns the number of errors. */
+int config_apply_role(struct config *cfg);
 
 /* Defaults for every option. */
 void config_defaults(struct config *cfg);

@@ -55,7 +55,7 @@ static void fill_rr(const struct vm *vm, struct hv_status *s)
 
 	if (!rr)
 		return;
-	s->rr_mode = rr->mode == RR_RECORD ? "record" : "replay";
+	s->rr_mode = rr_mode_name(rr);
 	s->log_bytes = rr->stats.log_bytes;
 	for (int t = 0; t < RR_TYPES; t++)
 		s->log_entries += rr->stats.entries[t];

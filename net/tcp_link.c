@@ -97,6 +97,17 @@ static void attach(struct tcp_link *l, struct tcp_pcb *pcb)
 	tcp_sent(pcb, on_sent);
 	tcp_err(pcb, on_err);
 	tcp_nagle_disable(pcb);
+	if (l->keepalive_ms) { /* a third idle, then 4 probes a sixth apart */
+		ip_set_option(pcb, SOF_KEEPALIVE);
+		pcb->keep_idle = l->keepalive_ms / 3;
+		pcb->keep_intvl = l->keepalive_ms / 6;
+		pcb->keep_cnt = 4;
+	}
+}
+
+void tcp_link_set_keepalive(struct tcp_link *l, u32 ms)
+{
+	l->keepalive_ms = ms;
 }
 
 static void connect_now(struct tcp_link *l)

@@ -38,6 +38,7 @@ struct tcp_link {
 	u64 retry_at_ns;
 	u64 heard_ns;         /* when the peer last sent or acknowledged */
 	u64 bytes_queued, bytes_acked, bytes_received;
+	u32 keepalive_ms;     /* a silent peer is gone after about this long (0: never) */
 	bool close_wanted;    /* a callback asked to close: done from the loop */
 	const char *failure;
 };
@@ -49,6 +50,12 @@ int tcp_link_connect(struct tcp_link *l, u32 ip, u16 port, u64 timeout_ns, tcp_l
 /* Listens on port for one connection. 0, or -EBUSY/-ENOMEM. */
 int tcp_link_listen(struct tcp_link *l, u16 port, tcp_link_rx_fn rx, void (*sent)(void *ctx),
 		    void *ctx);
+
+/* A connection (made from now on) whose peer stays silent for about ms,
+ * not even answering TCP keepalive probes, fails: the peer's host is
+ * gone. For ms of at least 1000 (lwIP's keepalive timer ticks every
+ * 500 ms). */
+void tcp_link_set_keepalive(struct tcp_link *l, u32 ms);
 
 /* Moves things on after net_poll(): connect retries, closes asked for in
  * callbacks. */

@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # Runs a guest on a fault-tolerant pair of Understudy instances
 # (docs/fault-tolerance.md), each in its own emulator, their NICs joined
-# as scripts/migrate.sh joins them: a backup that replays the log as it
-# comes (rr=replay rr_live=), started first, and a primary that records
-# the guest and streams its log to the backup (rr=record rr_sink=tcp).
-# This first step has no failover yet: the guest runs on the primary and
-# the backup follows it.
+# as scripts/migrate.sh joins them: a backup (role=backup) that replays the
+# primary's log as it comes, started first, and a primary (role=primary)
+# that records the guest and streams its log to the backup. When the
+# primary dies the backup takes over and runs the guest to its end.
 #
 #   scripts/pair.sh --guest FILE [--guest-args "..."] [--emu qemu|bochs]
 #                   [--digest N] [--timeout SECONDS] [--logs DIR]
+#                   [--kill-primary-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #
-# Standard output: the guest's console as the outside saw it (the
-# primary's). The backup's replayed console is in LOGS/backup (a temporary
-# directory without --logs). Standard error: both hypervisors' logs
-# (prefixed "primary: " and "backup: "), then a summary line: both exit
-# codes and the backup's verdict. Exit status: the guest's exit code on
-# the primary; 2 for bad arguments; 3 when the backup did not come up.
+# Standard output: the guest's console as the side that finished the run
+# showed it (the primary's; the backup's, replayed then live, after a
+# takeover: the output rule and console_out= do not exist yet). Both
+# consoles are in LOGS/primary and LOGS/backup (a temporary directory
+# without --logs). Standard error: both hypervisors' logs (prefixed
+# "primary: " and "backup: "), then a summary line: both exit codes, the
+# backup's verdict and which side finished. Exit status: the guest's exit
+# code on the side that finished; 2 for bad arguments; 3 when the backup
+# did not come up.
 # --digest N: a state digest every N guest-caused exits (default 100),
 # each checked by the backup as it replays.
+# --kill-primary-after SECONDS: SIGKILL of the primary's emulator that
+# long (host time, fractions allowed) after its hypervisor started
+# recording.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,10 +32,11 @@ root=$(cd "$here/.." && pwd)
 
 PRIMARY_IP=10.9.0.1
 BACKUP_IP=10.9.0.2
-LOG_PORT=9710
+FT_PORT=9730
 LISTEN_WAIT_S=120
 
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
+kill_after=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -46,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--logs) logs=$2; shift 2 ;;
 	--primary-options) primary_options=$2; shift 2 ;;
 	--backup-options) backup_options=$2; shift 2 ;;
+	--kill-primary-after) kill_after=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -54,6 +62,8 @@ done
 [ -f "$guest" ] || { echo "pair.sh: no guest file '$guest'" >&2; exit 2; }
 case "$emu" in qemu | bochs) ;; *) echo "pair.sh: --emu takes qemu or bochs, not '$emu'" >&2; exit 2 ;; esac
 case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; exit 2 ;; esac
+[[ -z "$kill_after" || "$kill_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+	{ echo "pair.sh: --kill-primary-after takes seconds, not '$kill_after'" >&2; exit 2; }
 
 backup_pid="" primary_pid=""
 two_hosts_instances() { echo "$primary_pid $backup_pid"; }
@@ -65,7 +75,7 @@ run_args=(--emu "$emu" --timeout "$timeout_s" --guest "$guest" --nic e1000)
 [ -z "$guest_args" ] || run_args+=(--guest-args "$guest_args")
 
 start_instance "$logs/backup" "${run_args[@]}" --netdev "$first_netdev" \
-	--cmdline "selftest=off http=off ip=$BACKUP_IP rr=replay rr_live=$LOG_PORT rr_digest=$digest${backup_options:+ $backup_options}"
+	--cmdline "selftest=off http=off ip=$BACKUP_IP role=backup peer=$PRIMARY_IP:$FT_PORT rr_digest=$digest${backup_options:+ $backup_options}"
 backup_pid=$inst_pid
 if ! wait_for_line "$logs/backup.stderr" '^logstream: waiting for a recording' "$backup_pid" "$LISTEN_WAIT_S"; then
 	sed 's/^/backup: /' "$logs/backup.stderr" >&2
@@ -73,8 +83,13 @@ if ! wait_for_line "$logs/backup.stderr" '^logstream: waiting for a recording' "
 	exit 3
 fi
 start_instance "$logs/primary" "${run_args[@]}" --netdev "$second_netdev" \
-	--cmdline "selftest=off http=off ip=$PRIMARY_IP rr=record rr_sink=tcp rr_collector=$BACKUP_IP:$LOG_PORT rr_digest=$digest${primary_options:+ $primary_options}"
+	--cmdline "selftest=off http=off ip=$PRIMARY_IP role=primary peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
 primary_pid=$inst_pid
+killed=""
+if [ -n "$kill_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
+	sleep "$kill_after"
+	kill -0 "$primary_pid" 2>/dev/null && kill_emulator "$primary_pid" && killed=1
+fi
 
 wait_or_stop "$primary_pid" "$timeout_s"
 primary_status=$wait_status
@@ -82,9 +97,13 @@ primary_pid=""
 wait_or_stop "$backup_pid" "$timeout_s"
 backup_status=$wait_status
 backup_pid=""
-cat "$logs/primary"
+finisher=primary status=$primary_status
+if [ -n "$killed" ]; then
+	finisher=backup status=$backup_status
+fi
+cat "$logs/$finisher"
 awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
-verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*' "$logs/backup.stderr" || echo "no verdict")
-echo "pair.sh: primary exit $primary_status, backup exit $backup_status; backup: $verdict" >&2
-exit "$primary_status"
+verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary is gone.*' "$logs/backup.stderr" || echo "no verdict")
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s)}, backup exit $backup_status; backup: $verdict; the $finisher finished the run" >&2
+exit "$status"

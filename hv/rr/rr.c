@@ -124,6 +124,13 @@ void rr_finish(struct vm *vm)
 		rr_replay_finish(vm);
 }
 
+const char *rr_mode_name(const struct rr_state *rr)
+{
+	if (rr->took_over)
+		return "replay, then live";
+	return rr->mode == RR_RECORD ? "record" : "replay";
+}
+
 void rr_report(const struct vm *vm)
 {
 	const struct rr_state *rr = vm->rr;
@@ -136,7 +143,7 @@ void rr_report(const struct vm *vm)
 	for (int t = 0; t < RR_TYPES; t++)
 		total += s->entries[t];
 	console_printf("record/replay (%s): %llu entries, %llu bytes in %llu frames, %llu digests\n",
-		       rr->mode == RR_RECORD ? "record" : "replay", total,
+		       rr_mode_name(rr), total,
 		       s->log_bytes, s->frames,
 		       s->digests);
 	for (int t = 0; t < RR_TYPES; t++)
@@ -155,7 +162,7 @@ void rr_report(const struct vm *vm)
 			       s->async_deliveries, s->probes, s->window_page_sets,
 			       s->probes_run ? s->async_delay_ns / s->probes_run : 0,
 			       s->async_delay_max_ns);
-	if (rr->mode == RR_REPLAY)
+	if (rr->mode == RR_REPLAY || rr->took_over)
 		console_printf("  async landmarks %llu: %llu teleported, %llu searched with %llu "
 			       "breakpoint stops\n",
 			       s->async_landmarks, s->teleports, s->searches, s->search_stops);

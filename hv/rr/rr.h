@@ -36,6 +36,7 @@ struct rr_stats {
 	u64 teleports;         /* replay: of which reached by taking the logged registers */
 	u64 searches;          /* replay: of which searched for with a breakpoint */
 	u64 search_stops;      /* replay: breakpoint stops while searching */
+	u64 live_partial_bytes; /* takeover: a frame the lost recorder did not finish */
 };
 
 /* Record: the probe before an async delivery (hv/rr/rr_async.c). */
@@ -90,8 +91,14 @@ struct rr_state {
 	struct rr_pending_pages pending;
 	u64 search_stops;      /* stops in the current search */
 	bool ended;            /* the END entry was consumed */
+	bool may_take_over;    /* role=backup: a lost live log is where the guest goes live */
+	bool took_over;        /* ... and it did, at landmark took_over_at */
+	u64 took_over_at;
+	u64 replayed_tsc;      /* the last guest TSC the replay gave (RDTSC, RDTSCP) */
 	struct rr_divergence divergence;
 	bool sink_failed;      /* record: the log did not all reach its sink */
+	u64 flush_interval_tsc; /* record, role=primary: a frame goes out this often (0: when full) */
+	u64 next_flush_tsc;
 
 	/* digests: the previous hash of every guest page, and a scratch list */
 	u64 *page_hash;
@@ -138,6 +145,10 @@ u64 rr_async_deadline_tsc(const struct vm *vm);
 /* Record: the host TSC at which the log sink can take more of the ring
  * (an exit must come to pump it), or UINT64_MAX. */
 u64 rr_sink_deadline_tsc(const struct vm *vm);
+
+/* The replay's mode as a word: record, replay, or replay then live (a
+ * backup that took over). */
+const char *rr_mode_name(const struct rr_state *rr);
 
 /* Snapshots while recording (hv/rr/rr_snapshot.c). May a snapshot be
  * taken now: not recording, or right after a guest-caused exit (an exact

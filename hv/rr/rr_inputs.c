@@ -15,7 +15,7 @@ u64 rr_tsc(struct vcpu *v, u64 live)
 	if (rr_recording(vm))
 		rr_log(vm, &e);
 	else if (rr_replaying(vm) && rr_take(vm, RR_RDTSC, &e))
-		return e.tsc;
+		return vm->rr->replayed_tsc = e.tsc;
 	return live;
 }
 
@@ -28,7 +28,7 @@ u64 rr_tscp(struct vcpu *v, u64 live, u32 *aux)
 		rr_log(vm, &e);
 	} else if (rr_replaying(vm) && rr_take(vm, RR_RDTSCP, &e)) {
 		*aux = e.rdtscp.aux;
-		return e.rdtscp.tsc;
+		return vm->rr->replayed_tsc = e.rdtscp.tsc;
 	}
 	return live;
 }

@@ -39,6 +39,12 @@ void rr_replay_snapshot(struct vm *vm);
  * to and including its SNAPSHOT entry with this hash. 0, or -EINVAL with a
  * message. */
 int rr_replay_skip_to_snapshot(struct vm *vm, u64 hash);
+/* The backup's takeover (hv/rr/rr_takeover.c): may the replay, out of
+ * log here, go live instead of stopping (a live log whose recorder is
+ * gone, with role=backup)? And going live: the guest runs on from this
+ * landmark on this host, its time continuing from the replay's. */
+bool rr_can_take_over(struct vm *vm);
+void rr_take_over(struct vm *vm);
 /* Stops the replay: the guest no longer does what the log says. */
 void rr_diverge(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

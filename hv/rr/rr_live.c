@@ -16,11 +16,14 @@
 #define LIVE_BUFFER_BYTES (64ULL << 20) /* the log received and not yet replayed, at most */
 #define HELLO_WAIT_NS (300ULL * 1000000000ULL) /* for the recorder to come (it may boot in Bochs) */
 #define LOST_WAIT_NS (30ULL * 1000000000ULL)   /* for a lost recorder to come back */
+#define NS_PER_MS 1000000ULL
 
 static struct {
 	u8 *buf;
 	u64 base;       /* the log's offset of buf[0] */
 	bool over;      /* nothing more will come */
+	bool lost;      /* ... because the recorder is gone (no END) */
+	u64 lost_wait_ns; /* for a lost recorder to come back */
 } live;
 
 /* Moves the bytes not yet replayed to the buffer's start. */
@@ -80,6 +83,13 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 	}
 	if (logstream_in_listen(cfg->rr_live_port, deliver, rr))
 		return -EBUSY;
+	/* A backup detects a dead primary within ft_timeout_ms and waits as
+	 * long again for it to reconnect; a plain live replay is patient. */
+	live.lost_wait_ns = LOST_WAIT_NS;
+	if (cfg->role == FT_ROLE_BACKUP) {
+		logstream_in_set_timeout(cfg->ft_timeout_ms);
+		live.lost_wait_ns = cfg->ft_timeout_ms * NS_PER_MS;
+	}
 	while (!(h = logstream_in_header(len)) && time_now_ns() < deadline &&
 	       logstream_in_state() != LOGSTREAM_IN_FAILED)
 		poll_once(vm);
@@ -98,6 +108,11 @@ bool rr_live_over(const struct vm *vm)
 	return live.over;
 }
 
+bool rr_live_lost(const struct vm *vm)
+{
+	return live.lost;
+}
+
 bool rr_live_wait(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
@@ -110,12 +125,13 @@ bool rr_live_wait(struct vm *vm)
 		st = logstream_in_state();
 		if (st == LOGSTREAM_IN_ENDED || st == LOGSTREAM_IN_FAILED) {
 			live.over = true; /* what came in this turn is still returned */
+			live.lost = st == LOGSTREAM_IN_FAILED;
 		} else if (st == LOGSTREAM_IN_LISTENING) {
 			lost_at = lost_at ? lost_at : time_now_ns();
-			if (time_now_ns() - lost_at > LOST_WAIT_NS) {
+			if (time_now_ns() - lost_at > live.lost_wait_ns) {
 				pr_err("rr: the recording's log stopped at byte %llu: its recorder is gone",
 				       logstream_in_bytes());
-				live.over = true;
+				live.over = live.lost = true;
 			}
 		} else {
 			lost_at = 0;

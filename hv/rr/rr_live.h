@@ -30,4 +30,8 @@ void rr_live_pump(struct vm *vm);
 /* No more bytes will come (the stream ended, or failed)? */
 bool rr_live_over(const struct vm *vm);
 
+/* No more bytes will come, and not because the log ended: its recorder
+ * is gone (failed, or silent past the wait for it to come back). */
+bool rr_live_lost(const struct vm *vm);
+
 #endif

@@ -46,6 +46,12 @@ static void refill(struct vm *vm)
 		if (total > rr->source_len - rr->source_pos && payload <= RRLOG_FRAME_MAX_PAYLOAD &&
 		    rr->live && !rr_live_over(vm))
 			return;
+		if (total > rr->source_len - rr->source_pos && rr->may_take_over &&
+		    rr_live_lost(vm)) { /* the recorder died sending it: never a whole frame */
+			rr->stats.live_partial_bytes = rr->source_len - rr->source_pos;
+			rr->source_pos = rr->source_len;
+			return;
+		}
 		if (payload > RRLOG_FRAME_MAX_PAYLOAD || total > rr->source_len - rr->source_pos) {
 			/* let the reader name the problem when it gets there */
 			total = MIN((u64)RR_FRAME_SIZE, rr->source_len - rr->source_pos);

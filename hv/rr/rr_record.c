@@ -21,6 +21,7 @@
 #include "version.h"
 
 #define FINISH_TIMEOUT_NS (60ULL * 1000000000ULL) /* for the last bytes to be delivered */
+#define FT_FLUSH_NS 2000000ULL /* role=primary: the backup gets each entry within 2 ms */
 
 /* Pumps the ring until len bytes fit (at once for the serial sink; for
  * TCP, when the collector acknowledges). 0, or -EIO when the sink cannot
@@ -163,6 +164,8 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	rr->stats.log_bytes += n;
 	rrlog_writer_init(&rr->writer, rr->frame, RR_FRAME_SIZE);
 	rr->next_digest = cfg->rr_digest;
+	if (cfg->role == FT_ROLE_PRIMARY)
+		rr->flush_interval_tsc = time_ns_to_tsc(FT_FLUSH_NS);
 	rr_log_digest(vm); /* the starting state, landmark 0 */
 	pr_info("rr: recording, a digest every %u guest-caused exits%s", cfg->rr_digest,
 		cfg->rr_digest ? "" : " (0: start and end only)");
@@ -178,6 +181,22 @@ static bool sink_wants_pump(struct rr_state *rr)
 	return byte_ring_used(&rr->ring) >= RR_RING_SIZE / 2;
 }
 
+/* Is the frame being built due to go out (role=primary)? Its deadline is
+ * an interval after the last look that found it empty, so at most an
+ * interval after its first entry: looks come at every entry to the guest. */
+static bool flush_due(struct rr_state *rr)
+{
+	u64 now;
+
+	if (!rr->flush_interval_tsc)
+		return false;
+	now = rdtsc();
+	if (rr->writer.entries && now < rr->next_flush_tsc)
+		return false;
+	rr->next_flush_tsc = now + rr->flush_interval_tsc;
+	return rr->writer.entries != 0;
+}
+
 /* Periodic digests land right after a guest-caused exit (exact landmarks);
  * the ring is pumped when its sink wants it. */
 void rr_record_before_entry(struct vm *vm)
@@ -189,15 +208,27 @@ void rr_record_before_entry(struct vm *vm)
 		rr_log_digest(vm);
 		rr->next_digest = vm->stats.guest_caused_exits + rr->digest_interval;
 	}
-	if (sink_wants_pump(rr))
+	if (flush_due(rr)) {
+		commit_frame(vm);
 		rr->sink->pump(&rr->ring);
+	} else if (sink_wants_pump(rr)) {
+		rr->sink->pump(&rr->ring);
+	}
+}
+
+/* The host TSC at which the frame being built must go out (role=primary:
+ * the backup follows closely), or UINT64_MAX. */
+static u64 flush_deadline_tsc(const struct rr_state *rr)
+{
+	return rr->flush_interval_tsc && rr->writer.entries ? rr->next_flush_tsc : UINT64_MAX;
 }
 
 u64 rr_record_sink_deadline_tsc(const struct vm *vm)
 {
 	const struct rr_state *rr = vm->rr;
+	u64 pump = rr->sink->next_pump_tsc ? rr->sink->next_pump_tsc(&rr->ring) : UINT64_MAX;
 
-	return rr->sink->next_pump_tsc ? rr->sink->next_pump_tsc(&rr->ring) : UINT64_MAX;
+	return MIN(pump, flush_deadline_tsc(rr));
 }
 
 /* Everything the network brought (acknowledgements) moves the log on. */

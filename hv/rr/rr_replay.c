@@ -331,7 +331,11 @@ void rr_replay_before_entry(struct vm *vm)
 		if (!apply(vm))
 			return;
 	}
-	if (vm->state == VM_RUNNING && !rr->have_next && !rr->divergence.diverged)
+	if (vm->state != VM_RUNNING || rr->have_next || rr->divergence.diverged)
+		return;
+	if (rr_can_take_over(vm))
+		rr_take_over(vm);
+	else
 		rr_diverge(vm, "the log ends before the guest does (truncated?)");
 }
 
@@ -483,6 +487,7 @@ int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	rrlog_reader_init(&rr->reader, false);
 	vm_devices_set_start_epoch(vm, h.start_epoch);
 	vm_devices_set_tsc_hz(vm, h.tsc_hz);
+	rr->may_take_over = rr->live && cfg->role == FT_ROLE_BACKUP;
 	if (rr->live)
 		pr_info("rr: replaying the live log of a recording on %s by understudy %s as it comes",
 			h.backend, h.version);

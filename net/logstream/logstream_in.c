@@ -34,6 +34,7 @@ static struct {
 	u64 unacked_since_ns;          /* when the first unACKed byte came (0: none) */
 	bool end_seen;
 	bool bye_wanted;               /* after END: ACK of the total, then BYE */
+	u32 timeout_ms;                /* keepalive: a silent recorder is lost (0: off) */
 } in;
 
 /* Sends one reply now (the link has room for a small message), else the
@@ -154,8 +155,16 @@ static void listen_again(void)
 {
 	ls_decoder_init(&in.dec, LS_PEER_HV, in.payload, sizeof(in.payload));
 	ls_encoder_init(&in.enc);
-	if (tcp_link_listen(&in.link, in.port, on_rx, NULL, NULL) == 0)
+	if (tcp_link_listen(&in.link, in.port, on_rx, NULL, NULL) == 0) {
+		tcp_link_set_keepalive(&in.link, in.timeout_ms);
 		in.state = LOGSTREAM_IN_LISTENING;
+	}
+}
+
+void logstream_in_set_timeout(u32 ms)
+{
+	in.timeout_ms = ms;
+	in.link.keepalive_ms = ms;
 }
 
 int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx)

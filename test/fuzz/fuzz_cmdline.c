@@ -1,4 +1,4 @@
-// sources: hv/config.c hv/trace_spec.c lib/cmdline.c lib/log.c lib/fmt.c proto/ft_psk.c
+// sources: hv/config.c hv/config_role.c hv/trace_spec.c lib/cmdline.c lib/log.c lib/fmt.c proto/ft_psk.c
 /*
  * Fuzzes the command line: config_parse and trace_parse on a NUL-terminated
  * copy of the input (console output discarded after a sanity check), the

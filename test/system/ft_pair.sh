@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Fault tolerance, first step (docs/fault-tolerance.md): a guest run on a
-# pair (scripts/pair.sh): the primary records it and streams the log to the
-# backup, which replays it as it comes (rr_live=). The primary's console
-# must be the guest's native run, the backup's replayed console the
-# primary's byte for byte, and the backup must confirm every digest and
-# the final one.
+# Fault tolerance (docs/fault-tolerance.md): a guest run on a pair
+# (scripts/pair.sh): the primary records it and streams the log to the
+# backup, which replays it as it comes (role=backup).
+# - ft_pair_*: the primary's console must be the guest's native run, the
+#   backup's replayed console the primary's byte for byte, and the backup
+#   must confirm every digest and the final one.
+# - ft_takeover_*: the primary's emulator SIGKILLed at a random moment of
+#   the guest's run: the backup must take over where its log stopped and
+#   run the guest to its end, with the native exit code, and its console
+#   (replayed, then live) must be the native run's. (The outside's view,
+#   the output rule, is not built yet: the primary's console may run
+#   ahead of the point where the backup took over.)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 g=$root/build/guests
@@ -44,3 +50,37 @@ pair_case ft_pair_memloop_svm qemu "$g/memloop.elf"
 pair_case ft_pair_ticker_svm qemu "$g/ticker.elf" "seconds=4"
 pair_case ft_pair_nondet_svm qemu "$g/nondet.elf"
 pair_case ft_pair_timer_vmx bochs "$g/timer.elf"
+
+# takeover_case NAME EMU GUEST ARGS: one random kill between 0.3 and 2.8 s
+# into the primary's recording.
+takeover_case() {
+	local name=$1 emu=$2 guest=$3 args=$4 status native_status kill_after summary at
+	kill_after=$(printf '%d.%d' $((RANDOM % 3)) $((RANDOM % 10)))
+	[ "$kill_after" != 0.0 ] && [ "$kill_after" != 0.1 ] && [ "$kill_after" != 0.2 ] || kill_after=0.3
+	set +e
+	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
+	native_status=$?
+	rm -rf "$results/$name.logs"
+	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu "$emu" \
+		--kill-primary-after "$kill_after" --logs "$results/$name.logs" \
+		>"$results/$name.out" 2>"$results/$name.err"
+	status=$?
+	set -e
+	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+	at=$(sed -n 's/^backup: ft: the primary is gone: the guest goes live here, at landmark \([0-9]*\).*/\1/p' "$results/$name.err")
+	if ! grep -q "(killed after $kill_after s)" <<<"$summary"; then
+		echo "FAIL: $name: the primary was not killed after $kill_after s (it ended first?) ($summary)"
+	elif [ -z "$at" ]; then
+		echo "FAIL: $name: the backup did not take over ($summary)"
+	elif [ "$status" != "$native_status" ]; then
+		echo "FAIL: $name: exit code $status on the backup, $native_status natively ($summary)"
+	elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.out" \
+		>"$results/$name.diff" 2>&1; then
+		echo "FAIL: $name: the backup's console differs from the native run (see $results/$name.diff)"
+	else
+		echo "PASS: $name (primary killed after $kill_after s; the backup took over at landmark $at and ran the guest to its end: $(grep -c '' "$results/$name.out") console lines as natively)"
+	fi
+}
+
+takeover_case ft_takeover_ticker_svm qemu "$g/ticker.elf" "seconds=4"
+takeover_case ft_takeover_ticker_reads_svm qemu "$g/ticker.elf" "seconds=4 reads=20"

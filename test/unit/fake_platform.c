@@ -244,6 +244,11 @@ int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx)
 	return 0;
 }
 
+void logstream_in_set_timeout(u32 ms)
+{
+	fake_platform.live_timeout_ms = ms;
+}
+
 void logstream_in_poll(void)
 {
 	struct fake_platform *f = &fake_platform;

@@ -1,4 +1,4 @@
-// sources: hv/config.c lib/cmdline.c lib/log.c lib/fmt.c proto/ft_psk.c
+// sources: hv/config.c hv/config_role.c lib/cmdline.c lib/log.c lib/fmt.c proto/ft_psk.c
 /*
  * hv/config.c (with the console and log code it reports through): defaults,
  * every option, and what is printed for unknown keys and malformed values.

@@ -24,6 +24,7 @@
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/snapshot.h"
+#include "hv/vcpu_ops.h"
 #include "hv/vdev/cmos_rtc.h"
 
 #define PIT_COUNT 100            /* 83.8 us periods */
@@ -113,6 +114,9 @@ static void run_script(const struct fake_step *script, unsigned n)
 }
 
 /* Records script on hw into rec. */
+/* A frame goes out this often in the next recording (0: when full). */
+static u64 record_flush_tsc;
+
 static void record(const struct virt_backend *hw, const struct fake_step *script, unsigned n,
 		   u32 digest_interval)
 {
@@ -122,6 +126,7 @@ static void record(const struct virt_backend *hw, const struct fake_step *script
 	fake_cfg.rr = RR_CHOICE_RECORD;
 	fake_cfg.rr_digest = digest_interval;
 	fake_vm_boot(hw);
+	fake_vm.rr->flush_interval_tsc = record_flush_tsc; /* role=primary's, on the fake clock */
 	run_script(script, n);
 	if (fake_vm.state != VM_EXITED)
 		fail_msg("record run stopped: %s", fake_vm.stop_reason);
@@ -158,11 +163,13 @@ static int start_replay(const struct virt_backend *hw, const u8 *log, size_t len
 
 /* Sets up a replay of the recorded log as it streams in (rr_live=), chunk
  * bytes per poll of the stream, cut short after cut bytes. */
-static int start_live_replay(const struct virt_backend *hw, size_t chunk, size_t cut)
+static int start_live_replay(const struct virt_backend *hw, size_t chunk, size_t cut,
+			     enum ft_role role)
 {
 	int err;
 
 	fake_vm_prepare();
+	fake_cfg.role = role;
 	fake_tsc_advance(REPLAY_CLOCK_SHIFT);
 	fake.insn_cycles = REPLAY_INSN_CYCLES;
 	fake_cfg.rr = RR_CHOICE_REPLAY;
@@ -172,6 +179,55 @@ static int start_live_replay(const struct virt_backend *hw, size_t chunk, size_t
 	capture_start();
 	err = fake_vm_create(hw);
 	return err ? err : fake_vm_start();
+}
+
+/* The same as a backup (role=backup): a lost log is where it goes live. */
+static int start_backup_replay(const struct virt_backend *hw, size_t cut)
+{
+	return start_live_replay(hw, 64, cut, FT_ROLE_BACKUP);
+}
+
+/* Where the log's frame k (from 0) ends, or the log's length when it has
+ * fewer frames; *frames: how many it has. */
+static size_t frame_end(unsigned k, unsigned *frames)
+{
+	size_t at = RRLOG_HEADER_SIZE, end = rec.len;
+	unsigned n = 0;
+
+	while (at + RRLOG_FRAME_HEADER_SIZE <= rec.len) {
+		u32 payload;
+
+		memcpy(&payload, rec.log + at + 4, sizeof(payload));
+		at += RRLOG_FRAME_HEADER_SIZE + payload;
+		if (n++ == k)
+			end = at;
+	}
+	*frames = n;
+	return end;
+}
+
+static size_t first_frame_end(void)
+{
+	unsigned frames;
+
+	return frame_end(0, &frames);
+}
+
+/* A backup that took over ran the guest to its end, live after the
+ * landmark where the log stopped, without a divergence. */
+static void assert_took_over(u64 at_most)
+{
+	if (fake_vm.rr->divergence.diverged)
+		fail_msg("the backup diverged at landmark %llu: %s", fake_vm.rr->divergence.landmark,
+			 fake_vm.rr->divergence.what);
+	assert_true(fake_vm.rr->took_over);
+	assert_true(fake_vm.rr->took_over_at <= at_most);
+	assert_int_equal(fake_vm.rr->mode, RR_OFF);
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_int_equal(fake_vm.exit_code, GUEST_EXIT_CODE);
+	assert_captured("ft: the primary is gone: the guest goes live here, at landmark");
+	assert_not_captured("replay matches");
+	assert_string_equal(rr_mode_name(fake_vm.rr), "replay, then live");
 }
 
 static void replay(const struct virt_backend *hw, const u8 *log, size_t len,
@@ -408,7 +464,7 @@ static void test_replay_matches_recording(void **state)
 static void test_live_replay_matches_recording(void **state)
 {
 	record(*state, guest, ARRAY_SIZE(guest), 1);
-	assert_int_equal(start_live_replay(*state, 7, rec.len), 0);
+	assert_int_equal(start_live_replay(*state, 7, rec.len, FT_ROLE_NONE), 0);
 	run_script(guest, ARRAY_SIZE(guest));
 	assert_replay_matches();
 	assert_true(fake_vm.rr->live);
@@ -421,7 +477,7 @@ static void test_live_replay_matches_recording(void **state)
 static void test_live_replay_cut_short(void **state)
 {
 	record(*state, guest, ARRAY_SIZE(guest), 1);
-	assert_int_equal(start_live_replay(*state, 64, rec.len * 2 / 3), 0);
+	assert_int_equal(start_live_replay(*state, 64, rec.len * 2 / 3, FT_ROLE_NONE), 0);
 	run_script(guest, ARRAY_SIZE(guest));
 	if (!fake_vm.rr->divergence.diverged)
 		fail_msg("the replay of a log cut short did not stop (state %d)", fake_vm.state);
@@ -431,6 +487,52 @@ static void test_live_replay_cut_short(void **state)
 	assert_not_captured("replay matches");
 }
 
+
+/* A backup whose primary died inside a frame: the unfinished frame is
+ * dropped whole, and the guest goes on live where the whole frames end. */
+static void test_backup_takes_over_mid_frame(void **state)
+{
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	assert_int_equal(start_backup_replay(*state, rec.len * 2 / 3), 0);
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_took_over(rec.landmarks);
+	assert_true(fake_vm.rr->stats.live_partial_bytes > 0);
+}
+
+/* A backup whose primary died right after a whole frame: everything that
+ * came is replayed, none dropped, then the guest goes on live. */
+static void test_backup_takes_over_after_a_frame(void **state)
+{
+	unsigned frames;
+	size_t cut;
+
+	record_flush_tsc = 1; /* a frame at every entry to the guest that follows entries */
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	record_flush_tsc = 0;
+	frame_end(0, &frames);
+	assert_true(frames > 2);
+	cut = frame_end(frames / 2, &frames); /* past the digest of landmark 0 */
+	assert_int_equal(start_backup_replay(*state, cut), 0);
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_took_over(rec.landmarks);
+	assert_int_equal(fake_vm.rr->stats.live_partial_bytes, 0);
+	assert_true(fake_vm.rr->took_over_at > 0);
+	/* the guest's TSC went on from the last value the replay gave it */
+	assert_true(vcpu_guest_tsc(&fake_vm.vcpu) >= fake_vm.rr->replayed_tsc);
+}
+
+/* Without role=backup a lost log still stops the replay (a live replay
+ * for checking, not a backup, never runs the guest on its own). */
+static void test_live_replay_without_role_does_not_take_over(void **state)
+{
+	record_flush_tsc = 1;
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	record_flush_tsc = 0;
+	assert_int_equal(start_live_replay(*state, 64, first_frame_end(), FT_ROLE_NONE), 0);
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_false(fake_vm.rr->took_over);
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+}
 
 static void test_replay_on_other_backend_with_digests(void **state)
 {
@@ -751,6 +853,9 @@ int main(void)
 		BOTH(test_replay_on_other_backend_with_digests),
 		BOTH(test_live_replay_matches_recording),
 		ON(test_live_replay_cut_short, fake_backend_npt),
+		BOTH(test_backup_takes_over_mid_frame),
+		BOTH(test_backup_takes_over_after_a_frame),
+		ON(test_live_replay_without_role_does_not_take_over, fake_backend_ept),
 		ON(test_replay_gives_recorded_rdrand, fake_backend_ept),
 		ON(test_altered_io_value_caught, fake_backend_ept),
 		ON(test_altered_tsc_caught_by_digest, fake_backend_npt),

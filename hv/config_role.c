@@ -1,0 +1,70 @@
+/*
+ * role=: a fault-tolerant pair's part (docs/fault-tolerance.md). A role is
+ * a few options a user would otherwise combine by hand, so that the two
+ * GRUB entries of a pair stay short: the primary records its guest and
+ * streams the log to its peer (rr=record rr_sink=tcp rr_collector=PEER),
+ * the backup replays the log as it comes on the FT port (rr=replay
+ * rr_live=PORT) and takes over when the primary is gone.
+ */
+#include "hv/config.h"
+
+#include "log.h"
+
+/* The primary: peer= names the backup, where the log goes. */
+static int apply_primary(struct config *cfg)
+{
+	int errors = 0;
+
+	if (!cfg->ft_peer_ip) {
+		pr_err("config: role=primary needs peer=a.b.c.d[:port] (the backup)");
+		errors++;
+	}
+	if (cfg->rr == RR_CHOICE_REPLAY) {
+		pr_err("config: role=primary records its guest: not with rr=replay");
+		errors++;
+	}
+	cfg->rr = RR_CHOICE_RECORD;
+	cfg->rr_sink = RR_SINK_TCP;
+	cfg->rr_collector_ip = cfg->ft_peer_ip;
+	cfg->rr_collector_port = cfg->ft_peer_port;
+	return errors;
+}
+
+/* The backup: it listens on the FT port (peer='s, or rr_live= when given). */
+static int apply_backup(struct config *cfg)
+{
+	int errors = 0;
+
+	if (cfg->rr == RR_CHOICE_RECORD) {
+		pr_err("config: role=backup replays the primary's log: not with rr=record");
+		errors++;
+	}
+	if (cfg->resume || cfg->incoming_port || cfg->migrate_ip) {
+		pr_err("config: role=backup takes its guest from the primary's log: "
+		       "not with resume=, incoming= or migrate=");
+		errors++;
+	}
+	cfg->rr = RR_CHOICE_REPLAY;
+	if (!cfg->rr_live_port)
+		cfg->rr_live_port = cfg->ft_peer_port;
+	return errors;
+}
+
+int config_apply_role(struct config *cfg)
+{
+	int errors = 0;
+
+	if (cfg->ft_timeout_ms < CONFIG_FT_TIMEOUT_MS_MIN ||
+	    cfg->ft_timeout_ms > CONFIG_FT_TIMEOUT_MS_MAX) {
+		pr_err("config: ft_timeout_ms=%u is outside %u..%u", cfg->ft_timeout_ms,
+		       CONFIG_FT_TIMEOUT_MS_MIN, CONFIG_FT_TIMEOUT_MS_MAX);
+		errors++;
+	}
+	if (cfg->role == FT_ROLE_PRIMARY)
+		errors += apply_primary(cfg);
+	else if (cfg->role == FT_ROLE_BACKUP)
+		errors += apply_backup(cfg);
+	else if (cfg->ft_peer_ip)
+		pr_warn("config: peer= is for role=primary|backup; ignored");
+	return errors;
+}
