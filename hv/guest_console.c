@@ -2,13 +2,21 @@
 #include "hv/guest_console.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/time.h"
 #include "drivers/serial/uart16550.h"
+#include "hv/output_hold.h"
 #include "log.h"
 
 #define DEBUG_PORT_E9 0xE9 /* Bochs/QEMU debug console port */
 
 static struct uart16550 port;
 static enum guest_console chosen;
+static struct {
+	bool on;
+	struct output_hold queue;
+	void (*wait)(void *ctx);
+	void *ctx;
+} hold;
 
 void guest_console_init(enum guest_console want)
 {
@@ -34,11 +42,67 @@ const char *guest_console_name(void)
 	}
 }
 
+/* Where the guest's bytes leave the machine. */
+static void write_out(void *ctx, const u8 *bytes, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (chosen == GUEST_CONSOLE_E9)
+			outb(DEBUG_PORT_E9, bytes[i]);
+		else
+			uart16550_putc(&port, (char)bytes[i]);
+	}
+}
+
 void guest_console_put(void *ctx, u8 byte)
 {
-	(void)ctx;
-	if (chosen == GUEST_CONSOLE_E9)
-		outb(DEBUG_PORT_E9, byte);
-	else
-		uart16550_putc(&port, (char)byte);
+	if (!hold.on) {
+		write_out(NULL, &byte, 1);
+		return;
+	}
+	while (!output_hold_put(&hold.queue, byte, rdtsc()))
+		hold.wait(hold.ctx);
+}
+
+void guest_console_hold(void (*wait)(void *ctx), void *ctx)
+{
+	output_hold_init(&hold.queue);
+	hold.wait = wait;
+	hold.ctx = ctx;
+	hold.on = true;
+}
+
+bool guest_console_unmarked(void)
+{
+	return hold.on && output_hold_unmarked(&hold.queue);
+}
+
+void guest_console_mark(u64 log_offset)
+{
+	output_hold_mark(&hold.queue, log_offset);
+}
+
+void guest_console_release(u64 acked)
+{
+	if (hold.on)
+		output_hold_release(&hold.queue, acked, rdtsc(), write_out, NULL);
+}
+
+void guest_console_release_all(void)
+{
+	if (hold.on)
+		output_hold_release_all(&hold.queue, rdtsc(), write_out, NULL);
+	hold.on = false;
+}
+
+void guest_console_report(void)
+{
+	const struct output_hold_stats *s = &hold.queue.stats;
+
+	if (!s->held)
+		return;
+	pr_info("ft: output rule: %llu console bytes held in %llu releases, at most %llu at once; "
+		"hold %llu us on average, %llu us at most; %llu waits for a full queue",
+		s->held, s->releases, s->max_held,
+		s->releases ? time_tsc_to_ns(s->latency_sum / s->releases) / 1000 : 0,
+		time_tsc_to_ns(s->latency_max) / 1000, s->full_waits);
 }

@@ -10,7 +10,25 @@
 void guest_console_init(enum guest_console want);
 const char *guest_console_name(void);
 
-/* Output callback for the guest's UART: writes byte unmodified. */
+/* Output callback for the guest's UART: writes byte unmodified, or holds
+ * it (guest_console_hold). */
 void guest_console_put(void *ctx, u8 byte);
+
+/* The output rule (role=primary, docs/fault-tolerance.md): from now on the
+ * guest's bytes are held (hv/output_hold.h) until released; when the
+ * queue is full, wait(ctx) runs until releases make room. */
+void guest_console_hold(void (*wait)(void *ctx), void *ctx);
+/* Bytes held since the last mark (the log must be cut for them)? */
+bool guest_console_unmarked(void);
+/* The log is cut at log_offset: what is held needs it up to there. */
+void guest_console_mark(u64 log_offset);
+/* The backup has acknowledged the log up to acked: what that covers goes
+ * out. */
+void guest_console_release(u64 acked);
+/* Everything held goes out, and nothing is held from now on (the run is
+ * over with its log delivered, or there is no backup). */
+void guest_console_release_all(void);
+/* Prints what the output rule cost: bytes held, latency. */
+void guest_console_report(void);
 
 #endif

@@ -11,11 +11,14 @@
 #                   [--kill-primary-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #
-# Standard output: the guest's console as the side that finished the run
-# showed it (the primary's; the backup's, replayed then live, after a
-# takeover: the output rule and console_out= do not exist yet). Both
-# consoles are in LOGS/primary and LOGS/backup (a temporary directory
-# without --logs). Standard error: both hypervisors' logs (prefixed
+# Standard output: the guest's console as the outside saw it: the
+# primary's (under the output rule it releases a byte only once the backup
+# has the log that produced it), and after a takeover the backup's from
+# the byte where the primary's stopped (console_out=, a listener that
+# takes the stream from either side, does not exist yet). Both consoles
+# are in LOGS/primary and LOGS/backup (a temporary directory without
+# --logs); the summary says when the backup's contradicts what the
+# primary released. Standard error: both hypervisors' logs (prefixed
 # "primary: " and "backup: "), then a summary line: both exit codes, the
 # backup's verdict and which side finished. Exit status: the guest's exit
 # code on the side that finished; 2 for bad arguments; 3 when the backup
@@ -97,13 +100,24 @@ primary_pid=""
 wait_or_stop "$backup_pid" "$timeout_s"
 backup_status=$wait_status
 backup_pid=""
-finisher=primary status=$primary_status
+# What the outside saw: the primary's console (it released only what the
+# backup could reproduce: the output rule), then, after a takeover, the
+# backup's from where the primary's stopped. The backup's console up to
+# there must be the primary's: anything else contradicts it.
+finisher=primary status=$primary_status contradiction=""
 if [ -n "$killed" ]; then
 	finisher=backup status=$backup_status
+	released=$(stat -c %s "$logs/primary")
+	if ! cmp -s -n "$released" "$logs/primary" "$logs/backup"; then
+		contradiction="; the backup's console contradicts the $released bytes the primary released"
+	fi
+	cat "$logs/primary"
+	tail -c +"$((released + 1))" "$logs/backup"
+else
+	cat "$logs/primary"
 fi
-cat "$logs/$finisher"
 awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
 verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary is gone.*' "$logs/backup.stderr" || echo "no verdict")
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s)}, backup exit $backup_status; backup: $verdict; the $finisher finished the run" >&2
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s)}, backup exit $backup_status; backup: $verdict; the $finisher finished the run$contradiction" >&2
 exit "$status"

@@ -12,6 +12,7 @@
 #include "drivers/serial/uart16550.h"
 #include "errno.h"
 #include "hv/config.h"
+#include "hv/guest_console.h"
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_sink.h"
@@ -147,6 +148,26 @@ static int open_sink(struct rr_state *rr, const struct config *cfg, const u8 *he
 	return 0;
 }
 
+/* The guest's held console bytes fill their queue (role=primary, inside
+ * an exit): the log so far goes out (what is held is marked with it) and
+ * the backup's acknowledgements release bytes. */
+static void output_wait(void *ctx)
+{
+	struct vm *vm = ctx;
+	struct rr_state *rr = vm->rr;
+
+	if (guest_console_unmarked()) {
+		commit_frame(vm);
+		guest_console_mark(rr->ring.head);
+	}
+	rr->sink->pump(&rr->ring);
+	if (rr->sink->flushed(&rr->ring) < 0)
+		guest_console_release_all(); /* no backup will acknowledge them */
+	else if (rr->sink->wait)
+		rr->sink->wait();
+	guest_console_release(rr->ring.tail);
+}
+
 int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	struct rr_state *rr = vm->rr;
@@ -164,8 +185,10 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	rr->stats.log_bytes += n;
 	rrlog_writer_init(&rr->writer, rr->frame, RR_FRAME_SIZE);
 	rr->next_digest = cfg->rr_digest;
-	if (cfg->role == FT_ROLE_PRIMARY)
+	if (cfg->role == FT_ROLE_PRIMARY) {
 		rr->flush_interval_tsc = time_ns_to_tsc(FT_FLUSH_NS);
+		guest_console_hold(output_wait, vm);
+	}
 	rr_log_digest(vm); /* the starting state, landmark 0 */
 	pr_info("rr: recording, a digest every %u guest-caused exits%s", cfg->rr_digest,
 		cfg->rr_digest ? "" : " (0: start and end only)");
@@ -179,6 +202,27 @@ static bool sink_wants_pump(struct rr_state *rr)
 	if (rr->sink->next_pump_tsc)
 		return rdtsc() >= rr->sink->next_pump_tsc(&rr->ring);
 	return byte_ring_used(&rr->ring) >= RR_RING_SIZE / 2;
+}
+
+/*
+ * The output rule (role=primary): console bytes the guest wrote since the
+ * last cut wait for the log up to their landmark. Right after a
+ * guest-caused exit (an exact landmark) a digest is logged there, so that
+ * a backup must replay up to it, and check it, before it can go live: the
+ * log is cut after it and the held bytes are marked with the log's length.
+ * Bytes the backup has acknowledged the log for go out.
+ */
+static void apply_output_rule(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	if (guest_console_unmarked() && !rr->guest_ran) {
+		rr_log_digest(vm);
+		commit_frame(vm);
+		rr->sink->pump(&rr->ring);
+		guest_console_mark(rr->ring.head);
+	}
+	guest_console_release(rr->ring.tail);
 }
 
 /* Is the frame being built due to go out (role=primary)? Its deadline is
@@ -208,6 +252,8 @@ void rr_record_before_entry(struct vm *vm)
 		rr_log_digest(vm);
 		rr->next_digest = vm->stats.guest_caused_exits + rr->digest_interval;
 	}
+	if (rr->flush_interval_tsc)
+		apply_output_rule(vm);
 	if (flush_due(rr)) {
 		commit_frame(vm);
 		rr->sink->pump(&rr->ring);
@@ -235,6 +281,7 @@ u64 rr_record_sink_deadline_tsc(const struct vm *vm)
 void rr_record_pump(struct vm *vm)
 {
 	vm->rr->sink->pump(&vm->rr->ring);
+	guest_console_release(vm->rr->ring.tail);
 }
 
 /* Waits, for at most FINISH_TIMEOUT_NS, until the sink has delivered the
@@ -274,4 +321,6 @@ void rr_record_finish(struct vm *vm)
 			rr->sink->bytes(), rr->sink->name);
 	else
 		rr->sink_failed = true;
+	guest_console_release_all(); /* the backup has the whole log, or is gone */
+	guest_console_report();
 }

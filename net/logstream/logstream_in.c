@@ -35,6 +35,7 @@ static struct {
 	bool end_seen;
 	bool bye_wanted;               /* after END: ACK of the total, then BYE */
 	u32 timeout_ms;                /* keepalive: a silent recorder is lost (0: off) */
+	bool ack_at_once;              /* every delivery acknowledged at the next poll */
 } in;
 
 /* Sends one reply now (the link has room for a small message), else the
@@ -165,6 +166,7 @@ void logstream_in_set_timeout(u32 ms)
 {
 	in.timeout_ms = ms;
 	in.link.keepalive_ms = ms;
+	in.ack_at_once = ms != 0;
 }
 
 int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx)
@@ -210,7 +212,8 @@ void logstream_in_poll(void)
 		in.bye_wanted = false;
 		in.state = LOGSTREAM_IN_ENDED;
 		pr_info("logstream: the recording's log is complete: %llu bytes", in.delivered);
-	} else if (in.unacked_since_ns && now - in.unacked_since_ns >= ACK_BATCH_NS) {
+	} else if (in.unacked_since_ns &&
+		   (in.ack_at_once || now - in.unacked_since_ns >= ACK_BATCH_NS)) {
 		send_ack();
 	}
 }

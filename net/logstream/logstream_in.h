@@ -29,9 +29,11 @@ enum logstream_in_state {
  * network must be up. 0 or a negative errno (reported). */
 int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx);
 
-/* A recorder that stays silent for about ms (its host does not even answer
- * TCP keepalive probes) is lost (net/tcp_link.h); 0: only when its
- * connection fails otherwise. After logstream_in_listen, for connections
+/* A fault-tolerant pair's backup: a recorder that stays silent for about
+ * ms (its host does not even answer TCP keepalive probes) is lost
+ * (net/tcp_link.h), and every delivery is acknowledged at the next poll
+ * (the primary's outputs wait for it); 0: only when its connection fails
+ * otherwise, acknowledgements in batches. After logstream_in_listen, for connections
  * made from then on. */
 void logstream_in_set_timeout(u32 ms);
 
