@@ -198,7 +198,7 @@ void migrate_poll(struct vm *vm)
 }
 
 int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip, u16 port,
-		       const void *log_header, u16 header_len)
+		       const struct ft_psk *key, const void *log_header, u16 header_len)
 {
 	return -ENODEV; /* no network */
 }
@@ -218,6 +218,11 @@ void logstream_out_finish(enum logstream_out_id id)
 int logstream_out_flushed(enum logstream_out_id id)
 {
 	return -EIO;
+}
+
+const char *logstream_out_failure(enum logstream_out_id id)
+{
+	return "no network";
 }
 
 u64 logstream_out_bytes(enum logstream_out_id id)
