@@ -240,7 +240,8 @@ void fake_live_log(const u8 *log, size_t len, size_t chunk, size_t cut)
 	fake_platform.live_pos = 0;
 }
 
-int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx)
+int logstream_in_listen(u16 port, const struct ft_psk *key, logstream_in_bytes_fn deliver,
+			void *ctx)
 {
 	if (!fake_platform.live_log)
 		return -ENODEV; /* no network */
@@ -284,6 +285,12 @@ const u8 *logstream_in_header(u16 *len)
 u64 logstream_in_bytes(void)
 {
 	return fake_platform.live_pos;
+}
+
+u32 logstream_in_refused(const char **last_why)
+{
+	*last_why = NULL;
+	return 0;
 }
 
 /* --- the guest's FPU registers (arch/x86/fpu.h) ----------------------------- */
