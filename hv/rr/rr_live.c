@@ -95,6 +95,9 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 		pr_err("rr: no memory for the live log's %llu MiB buffer", LIVE_BUFFER_BYTES >> 20);
 		return -ENOMEM;
 	}
+	/* before listening: DATA may follow HELLO within the same poll */
+	rr->source = live.buf;
+	rr->source_len = 0;
 	if (logstream_in_listen(cfg->rr_live_port, key, deliver, rr))
 		return -EBUSY;
 	while (!(h = logstream_in_header(len)) && time_now_ns() < deadline &&
@@ -105,8 +108,6 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 		return -ETIMEDOUT;
 	}
 	memcpy(header, h, *len);
-	rr->source = live.buf;
-	rr->source_len = 0;
 	return 0;
 }
 
