@@ -69,6 +69,11 @@ enum stream_link_state stream_link_state(const struct stream_link *l)
 	}
 }
 
+bool stream_link_connected(const struct stream_link *l)
+{
+	return l->open && (l->secure ? l->tls.tcp.state : l->tcp.state) == TCP_LINK_UP;
+}
+
 int stream_link_send(struct stream_link *l, const u8 *data, size_t len)
 {
 	switch (stream_link_state(l)) {

@@ -54,6 +54,10 @@ void stream_link_poll(struct stream_link *l, u64 now_ns);
 
 enum stream_link_state stream_link_state(const struct stream_link *l);
 
+/* A peer is connected at the TCP level (under TLS, the handshake may still
+ * be under way). */
+bool stream_link_connected(const struct stream_link *l);
+
 /* Takes up to len bytes to send: the count taken (0: no room now, or not
  * up yet), or -EIO once the link is down. */
 int stream_link_send(struct stream_link *l, const u8 *data, size_t len);

@@ -24,6 +24,7 @@
 #define REPLY_MAX (LS_HEADER_SIZE + LS_REASON_MAX)
 #define REPLY_QUEUE (4 * REPLY_MAX) /* an ERROR, or a WELCOME and ACKs, or ACK and BYE */
 #define WHY_MAX 200
+#define HELLO_WAIT_NS 10000000000ULL /* a connected peer's HELLO (the TLS handshake included) */
 
 static struct {
 	enum logstream_in_state state;
@@ -39,6 +40,7 @@ static struct {
 	u8 out[REPLY_QUEUE];           /* replies not yet taken by the link */
 	size_t out_len;
 	const char *refusal;           /* why we refused this connection (NULL: we did not) */
+	u64 connected_ns;              /* when this connection's peer came (0: none yet) */
 	u64 session;                   /* the recording's (0: none yet) */
 	u8 header[LOGSTREAM_IN_HEADER_MAX];
 	u16 header_len;
@@ -205,6 +207,7 @@ static void listen_again(void)
 	ls_encoder_init(&in.enc);
 	in.out_len = 0;
 	in.refusal = NULL;
+	in.connected_ns = 0;
 	if (stream_link_listen(&in.link, key, in.port, on_rx, NULL) == 0)
 		in.state = LOGSTREAM_IN_LISTENING;
 }
@@ -263,6 +266,21 @@ static void connection_ended(void)
 	listen_again();
 }
 
+/* A peer that connected and has not said HELLO in HELLO_WAIT_NS (nor
+ * finished its TLS handshake) is dropped: it would hold the one connection
+ * the recording needs. */
+static void drop_if_mute(u64 now)
+{
+	if (in.state != LOGSTREAM_IN_LISTENING || !stream_link_connected(&in.link))
+		return;
+	if (!in.connected_ns) {
+		in.connected_ns = now;
+	} else if (now - in.connected_ns > HELLO_WAIT_NS) {
+		in.refusal = "no HELLO within 10 s of connecting";
+		stream_link_close(&in.link);
+	}
+}
+
 void logstream_in_poll(void)
 {
 	u64 now = time_now_ns();
@@ -271,6 +289,7 @@ void logstream_in_poll(void)
 	stream_link_poll(&in.link, now);
 	if (in.state == LOGSTREAM_IN_FAILED)
 		return;
+	drop_if_mute(now);
 	if (stream_link_state(&in.link) == STREAM_LINK_DOWN) {
 		connection_ended();
 		return;

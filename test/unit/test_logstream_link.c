@@ -17,7 +17,8 @@
  * delivered, each side saying why: different keys (the recorder stops for
  * good), TLS on the recorder only (it stops for good), TLS on the backup
  * only (the recorder, which cannot tell, keeps trying; the backup counts
- * each refusal).
+ * each refusal). A peer that connects to the backup and says nothing is
+ * dropped after 10 s: the recording after it streams.
  */
 #include "helpers.h"
 
@@ -115,6 +116,15 @@ static void turn(void)
 	while (fake_tcp_run())
 		;
 	ls_client_poll(&client, now_ns);
+	logstream_in_poll();
+}
+
+/* One turn of the backup alone. */
+static void turn_backup(void)
+{
+	now_ns += STEP_NS;
+	while (fake_tcp_run())
+		;
 	logstream_in_poll();
 }
 
@@ -264,6 +274,41 @@ static void test_tls_backup_only(void **state)
 	stream_link_close(&client.link);
 }
 
+static int mute_rx(void *ctx, const u8 *data, size_t len)
+{
+	return 0;
+}
+
+/* A peer that connects and says nothing (not even its TLS ClientHello)
+ * is dropped after 10 s, counted, and the recording that comes next
+ * streams as usual. */
+static void test_mute_peer(void **state)
+{
+	static struct tcp_link mute;
+	const char *why;
+
+	start_pair(&key_a, &key_a);
+	stream_link_close(&client.link); /* the recorder comes later */
+	tcp_link_connect(&mute, 0x0200000A, PORT, 0, mute_rx, NULL, NULL);
+	tcp_link_poll(&mute, now_ns);
+	assert_int_equal(mute.state, TCP_LINK_UP);
+	for (int i = 0; i < 9000; i++)
+		turn_backup();
+	assert_int_equal(logstream_in_refused(&why), 0); /* 9 s: still waiting for it */
+	for (int i = 0; i < 2000; i++)
+		turn_backup();
+	assert_int_equal(logstream_in_refused(&why), 1);
+	assert_string_equal(why, "no HELLO within 10 s of connecting");
+	while (fake_tcp_run())
+		;
+	tcp_link_poll(&mute, now_ns);
+	assert_int_equal(mute.state, TCP_LINK_DOWN);
+	assert_int_equal(ls_client_start(&client, &ring, 0x0200000A, PORT, &key_a, 0x5e551011,
+					 log_bytes, HEADER_BYTES, now_ns), 0);
+	run(TURNS_MAX);
+	assert_complete();
+}
+
 static int teardown(void **state)
 {
 	capture_stop();
@@ -279,6 +324,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_wrong_key, teardown),
 		cmocka_unit_test_teardown(test_tls_recorder_only, teardown),
 		cmocka_unit_test_teardown(test_tls_backup_only, teardown),
+		cmocka_unit_test_teardown(test_mute_peer, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
