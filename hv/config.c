@@ -82,6 +82,8 @@ static const struct option options[] = {
 	OPT("rr_live", OPT_PORT, rr_live_port, NULL,
 	    "off, or with rr=replay the TCP port 1..65535 a recording streams its log to "
 	    "(rr_sink=tcp rr_collector=): replayed as it comes, as a backup does"),
+	OPT("rr_live_wait", OPT_U32, rr_live_wait, NULL,
+	    "seconds rr_live= waits for a recording to start streaming (1 or more; default 300)"),
 	OPT("rr_collector", OPT_COLLECTOR, rr_collector_ip, NULL,
 	    "the collector's a.b.c.d[:port] for rr_sink=tcp and snapshot_sink=tcp (port 9710 by default)"),
 	OPT("tbit", OPT_ENUM, tbit, tbit_names, "auto|on|off (auto: on while recording or replaying)"),
@@ -149,6 +151,7 @@ void config_defaults(struct config *cfg)
 	cfg->nettest = NETTEST_OFF;
 	cfg->nettest_bytes = CONFIG_NETTEST_BYTES_DEFAULT;
 	cfg->rr_collector_port = CONFIG_COLLECTOR_PORT_DEFAULT;
+	cfg->rr_live_wait = CONFIG_LIVE_WAIT_DEFAULT;
 	cfg->http_port = CONFIG_HTTP_PORT_DEFAULT;
 	cfg->migrate_port = CONFIG_MIGRATE_PORT_DEFAULT;
 	cfg->ft_peer_port = CONFIG_FT_PORT_DEFAULT;
@@ -528,6 +531,10 @@ static int check_combinations(const struct config *cfg)
 	}
 	if (cfg->rr_sink == RR_SINK_TCP)
 		errors += check_collector(cfg, "rr_sink=tcp");
+	if (!cfg->rr_live_wait) {
+		pr_err("config: rr_live_wait= takes 1 or more seconds");
+		errors++;
+	}
 	if (cfg->snapshot_sink == SNAPSHOT_SINK_TCP && cfg->snapshot == SNAPSHOT_OFF) {
 		pr_err("config: snapshot_sink=tcp sends a snapshot: it needs snapshot=");
 		errors++;
@@ -625,9 +632,9 @@ void config_print(const struct config *cfg)
 		guest_console_names[cfg->guest_console], guest_entry_names[cfg->guest_entry],
 		cfg->strict_mmio ? "on" : "off", guest_cpu_names[cfg->guest_cpu], cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
-		pr_info("config: rr=%s rr_digest=%u rr_sink=%s rr_live=%u tbit=%s trace='%s'",
-			rr_names[cfg->rr], cfg->rr_digest, rr_sink_names[cfg->rr_sink], cfg->rr_live_port,
-			tbit_names[cfg->tbit], cfg->trace);
+		pr_info("config: rr=%s rr_digest=%u rr_sink=%s rr_live=%u rr_live_wait=%u tbit=%s "
+			"trace='%s'", rr_names[cfg->rr], cfg->rr_digest, rr_sink_names[cfg->rr_sink],
+			cfg->rr_live_port, cfg->rr_live_wait, tbit_names[cfg->tbit], cfg->trace);
 	if (cfg->role != FT_ROLE_NONE) {
 		char peer[16] = "none";
 

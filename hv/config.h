@@ -95,6 +95,7 @@ struct config {
 	u32 rr_collector_ip;             /* rr_sink=tcp: the log collector (hvcollect) */
 	u16 rr_collector_port;
 	u16 rr_live_port;                /* rr=replay: take the log as it streams to this port; 0: off */
+	u32 rr_live_wait;                /* rr_live=: seconds to wait for the recording to come */
 	u16 http_port;                   /* the control endpoint; 0: off */
 	u32 linger;                      /* seconds to keep serving after the guest ends */
 	enum snapshot_when snapshot;     /* snapshot=: off, after guest time, after landmarks */
@@ -122,6 +123,7 @@ struct config {
 #define CONFIG_GUEST_MEM_MAX GiB(3) /* below the 32-bit device hole */
 #define CONFIG_NETTEST_BYTES_DEFAULT MiB(16)
 #define CONFIG_COLLECTOR_PORT_DEFAULT 9710 /* docs/log-stream.md */
+#define CONFIG_LIVE_WAIT_DEFAULT 300       /* s: the recorder may boot in Bochs */
 #define CONFIG_HTTP_PORT_DEFAULT 8080      /* docs/control-endpoint.md */
 #define CONFIG_MIGRATE_PORT_DEFAULT 9720   /* docs/migration.md */
 #define CONFIG_FT_PORT_DEFAULT 9730        /* docs/fault-tolerance.md */

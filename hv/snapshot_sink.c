@@ -55,7 +55,7 @@ static int stream_open(const void *first, size_t len)
 	int err;
 
 	byte_ring_init(&ring, ring_buf, RING_SIZE);
-	err = logstream_out_open(LOGSTREAM_SNAPSHOT, &ring, sink.ip, sink.port, first,
+	err = logstream_out_open(LOGSTREAM_SNAPSHOT, &ring, sink.ip, sink.port, NULL, first,
 				 (u16)MIN(len, (size_t)LS_LOG_HEADER_MAX));
 	if (err)
 		return err;

@@ -81,6 +81,11 @@ extern unsigned char *net_ram_heap; /* net/net.c */
  * take every PCB from the record log's connection. */
 #define TCP_LISTEN_BACKLOG 1
 #define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
+/* A listener that closed a connection itself (a refused peer) listens on
+ * that port again at once: the closed connection's pcb waits in TIME_WAIT
+ * for 2 minutes, and only SOF_REUSEADDR on both lets a listener bind
+ * beside it (net/tcp_link.c). */
+#define SO_REUSE 1
 /* Random initial sequence numbers (RFC 6528 asks that they be unguessable;
  * lwIP's default is a counter). */
 unsigned int net_port_tcp_isn(void); /* net/sys_arch.c */

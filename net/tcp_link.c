@@ -9,6 +9,7 @@
 #include "arch/x86/time.h"
 #include "compiler.h"
 #include "errno.h"
+#include "fmt.h"
 #include "log.h"
 
 #define CONNECT_RETRY_NS 500000000ULL /* between connection attempts */
@@ -81,12 +82,28 @@ static void on_err(void *arg, err_t err)
 	if (!l)
 		return;
 	l->pcb = NULL;
+	if (l->state == TCP_LINK_CONNECTING && time_now_ns() >= l->connect_deadline_ns) {
+		fail_from_callback(l, err == ERR_RST ? "the peer refused the connection"
+						     : "the connection attempt failed");
+		return;
+	}
 	if (l->state == TCP_LINK_CONNECTING) { /* refused or unanswered: again */
 		l->retry_at_ns = time_now_ns() + CONNECT_RETRY_NS;
 		return;
 	}
 	fail_from_callback(l, err == ERR_RST ? "the peer reset the connection"
 					     : "the connection was aborted");
+}
+
+/* Keepalive on pcb as tcp_link_keepalive asked. */
+static void apply_keepalive(const struct tcp_link *l, struct tcp_pcb *pcb)
+{
+	if (!l->keep_idle_ms)
+		return;
+	ip_set_option(pcb, SOF_KEEPALIVE);
+	pcb->keep_idle = l->keep_idle_ms;
+	pcb->keep_intvl = l->keep_intvl_ms;
+	pcb->keep_cnt = l->keep_count;
 }
 
 static void attach(struct tcp_link *l, struct tcp_pcb *pcb)
@@ -97,17 +114,7 @@ static void attach(struct tcp_link *l, struct tcp_pcb *pcb)
 	tcp_sent(pcb, on_sent);
 	tcp_err(pcb, on_err);
 	tcp_nagle_disable(pcb);
-	if (l->keepalive_ms) { /* a third idle, then 4 probes a sixth apart */
-		ip_set_option(pcb, SOF_KEEPALIVE);
-		pcb->keep_idle = l->keepalive_ms / 3;
-		pcb->keep_intvl = l->keepalive_ms / 6;
-		pcb->keep_cnt = 4;
-	}
-}
-
-void tcp_link_set_keepalive(struct tcp_link *l, u32 ms)
-{
-	l->keepalive_ms = ms;
+	apply_keepalive(l, pcb);
 }
 
 static void connect_now(struct tcp_link *l)
@@ -180,6 +187,7 @@ int tcp_link_listen(struct tcp_link *l, u16 port, tcp_link_rx_fn rx, void (*sent
 	memset(l, 0, sizeof(*l));
 	if (!pcb)
 		return -ENOMEM;
+	ip_set_option(pcb, SOF_REUSEADDR); /* beside our own TIME_WAIT (lwipopts.h) */
 	if (tcp_bind(pcb, IP4_ADDR_ANY, port) != ERR_OK) {
 		tcp_abort(pcb);
 		return -EBUSY;
@@ -238,6 +246,41 @@ int tcp_link_send(struct tcp_link *l, const u8 *data, size_t len)
 	}
 	l->bytes_queued += len;
 	return 0;
+}
+
+void tcp_link_keepalive(struct tcp_link *l, u32 idle_ms, u32 intvl_ms, u32 count)
+{
+	l->keep_idle_ms = idle_ms;
+	l->keep_intvl_ms = intvl_ms;
+	l->keep_count = count;
+	if (l->pcb)
+		apply_keepalive(l, l->pcb);
+}
+
+void tcp_link_peer_name(const struct tcp_link *l, char *buf, size_t size)
+{
+	const struct tcp_pcb *pcb = l->pcb;
+
+	if (!pcb) {
+		fmt_snprintf(buf, size, "a peer that has gone");
+		return;
+	}
+	fmt_snprintf(buf, size, "%s:%u", ip4addr_ntoa(ip_2_ip4(&pcb->remote_ip)), pcb->remote_port);
+}
+
+int tcp_link_take(struct tcp_link *l, const u8 *data, size_t len)
+{
+	size_t n = MIN(len, tcp_link_room(l));
+	int err;
+
+	if (l->state != TCP_LINK_UP)
+		return -EIO;
+	if (!n)
+		return 0;
+	err = tcp_link_send(l, data, n);
+	if (err == -EAGAIN)
+		return 0;
+	return err ? err : (int)n;
 }
 
 bool tcp_link_push(struct tcp_link *l, const u8 *buf, size_t len, size_t *pos)

@@ -38,24 +38,21 @@ struct tcp_link {
 	u64 retry_at_ns;
 	u64 heard_ns;         /* when the peer last sent or acknowledged */
 	u64 bytes_queued, bytes_acked, bytes_received;
-	u32 keepalive_ms;     /* a silent peer is gone after about this long (0: never) */
 	bool close_wanted;    /* a callback asked to close: done from the loop */
+	u32 keep_idle_ms;     /* TCP keepalive (0: off): idle time before probes, */
+	u32 keep_intvl_ms;    /* between probes, */
+	u32 keep_count;       /* unanswered probes that end the connection */
 	const char *failure;
 };
 
-/* Connects to ip (network order) : port, retrying for timeout_ns. */
+/* Connects to ip (network order) : port, retrying for timeout_ns (0: one
+ * attempt, whose failure ends the link). */
 int tcp_link_connect(struct tcp_link *l, u32 ip, u16 port, u64 timeout_ns, tcp_link_rx_fn rx,
 		     void (*sent)(void *ctx), void *ctx);
 
 /* Listens on port for one connection. 0, or -EBUSY/-ENOMEM. */
 int tcp_link_listen(struct tcp_link *l, u16 port, tcp_link_rx_fn rx, void (*sent)(void *ctx),
 		    void *ctx);
-
-/* A connection (made from now on) whose peer stays silent for about ms,
- * not even answering TCP keepalive probes, fails: the peer's host is
- * gone. For ms of at least 1000 (lwIP's keepalive timer ticks every
- * 500 ms). */
-void tcp_link_set_keepalive(struct tcp_link *l, u32 ms);
 
 /* Moves things on after net_poll(): connect retries, closes asked for in
  * callbacks. */
@@ -68,9 +65,22 @@ size_t tcp_link_room(const struct tcp_link *l);
  * negative errno (the link is down then). */
 int tcp_link_send(struct tcp_link *l, const u8 *data, size_t len);
 
+/* Takes up to len bytes, as many as lwIP has room for now: the count
+ * taken (0: no room), or -EIO when the link is not up. */
+int tcp_link_take(struct tcp_link *l, const u8 *data, size_t len);
+
 /* Hands buf[*pos..len) to TCP as it has room, moving *pos on: true once
  * all of it is taken. */
 bool tcp_link_push(struct tcp_link *l, const u8 *buf, size_t len, size_t *pos);
+
+/* Probes a connection that has been idle for idle_ms with TCP keepalives
+ * every intvl_ms; count unanswered ones end it. Call after connect or
+ * listen; applies to the connection being made too. */
+void tcp_link_keepalive(struct tcp_link *l, u32 idle_ms, u32 intvl_ms, u32 count);
+
+/* "a.b.c.d:port" of the connected peer, for messages (or a phrase saying
+ * there is none). */
+void tcp_link_peer_name(const struct tcp_link *l, char *buf, size_t size);
 
 /* Every queued byte acknowledged by the peer? */
 static inline bool tcp_link_drained(const struct tcp_link *l)

@@ -20,6 +20,13 @@
 #define HELLO_OFF_HDR_LEN 28
 #define HELLO_OFF_RESERVED 30
 
+/* A TLS record's first bytes (RFC 5246, 6.2.1 "Fragmentation"): its
+ * content type, change_cipher_spec (20) to application_data (23), then the
+ * protocol version's major number, 3 from SSL 3.0 to TLS 1.3. */
+#define TLS_TYPE_FIRST 20
+#define TLS_TYPE_LAST 23
+#define TLS_MAJOR_VERSION 3
+
 /* --- checksum ---------------------------------------------------------------- */
 
 /* XXH32 of the checked header bytes followed by up to two payload pieces. */
@@ -370,6 +377,14 @@ const char *ls_type_name(unsigned type)
 	};
 
 	return type <= LS_TYPE_MAX ? names[type] : NULL;
+}
+
+bool ls_decoder_saw_tls(const struct ls_decoder *d)
+{
+	u8 type = d->head[0];
+
+	return d->error == LS_E_MAGIC && d->msg_start == 0 && type >= TLS_TYPE_FIRST &&
+	       type <= TLS_TYPE_LAST && d->head[1] == TLS_MAJOR_VERSION;
 }
 
 const char *ls_error_name(enum ls_error e)

@@ -12,6 +12,7 @@
 #include "types.h"
 
 #define LS_MAGIC 0x534C5355u       /* "USLS" as a little-endian u32 */
+#define LS_MAGIC_TEXT "USLS"       /* the same, as the first bytes of a message */
 #define LS_VERSION 1
 #define LS_HEADER_SIZE 32
 #define LS_CHECKED_HEADER 28       /* header bytes covered by the checksum */
@@ -173,6 +174,12 @@ static inline bool ls_decoder_mid_message(const struct ls_decoder *d)
 {
 	return d->have != 0;
 }
+
+/* The decoder refused the connection's first message for its magic, and
+ * what stood there is a TLS record header (RFC 5246, 6.2.1: a content type
+ * 20 to 23, then major version 3): the peer speaks TLS, as a recorder or a
+ * backup with the pre-shared key does (docs/secure-link.md). */
+bool ls_decoder_saw_tls(const struct ls_decoder *d);
 
 /* "HELLO", ... or NULL; "checksum", ... for an error code. */
 const char *ls_type_name(unsigned type);

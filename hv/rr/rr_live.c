@@ -14,9 +14,9 @@
 #include "net/net.h"
 
 #define LIVE_BUFFER_BYTES (64ULL << 20) /* the log received and not yet replayed, at most */
-#define HELLO_WAIT_NS (300ULL * 1000000000ULL) /* for the recorder to come (it may boot in Bochs) */
-#define LOST_WAIT_NS (30ULL * 1000000000ULL)   /* for a lost recorder to come back */
+#define NS_PER_SEC 1000000000ULL
 #define NS_PER_MS 1000000ULL
+#define LOST_WAIT_NS (30 * NS_PER_SEC) /* for a lost recorder to come back */
 
 static struct {
 	u8 *buf;
@@ -69,10 +69,27 @@ void rr_live_pump(struct vm *vm)
 	logstream_in_poll();
 }
 
+/* No recording came within the wait: say so, and what came instead. */
+static void report_none(const struct config *cfg)
+{
+	const char *why;
+	u32 refused = logstream_in_refused(&why);
+
+	if (!refused) {
+		pr_err("rr: no recording streamed its log to port %u within %u s", cfg->rr_live_port,
+		       cfg->rr_live_wait);
+		return;
+	}
+	pr_err("rr: no recording streamed its log to port %u within %u s: %u connection%s "
+	       "refused, the last: %s", cfg->rr_live_port, cfg->rr_live_wait, refused,
+	       refused == 1 ? "" : "s", why);
+}
+
 int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 {
 	struct rr_state *rr = vm->rr;
-	u64 deadline = time_now_ns() + HELLO_WAIT_NS;
+	u64 deadline = time_now_ns() + (u64)cfg->rr_live_wait * NS_PER_SEC;
+	const struct ft_psk *key = cfg->ft_key.len ? &cfg->ft_key : NULL;
 	const u8 *h = NULL;
 
 	memset(&live, 0, sizeof(live));
@@ -81,7 +98,10 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 		pr_err("rr: no memory for the live log's %llu MiB buffer", LIVE_BUFFER_BYTES >> 20);
 		return -ENOMEM;
 	}
-	if (logstream_in_listen(cfg->rr_live_port, deliver, rr))
+	/* before listening: DATA may follow HELLO within the same poll */
+	rr->source = live.buf;
+	rr->source_len = 0;
+	if (logstream_in_listen(cfg->rr_live_port, key, deliver, rr))
 		return -EBUSY;
 	/* A backup detects a dead primary within ft_timeout_ms and waits as
 	 * long again for it to reconnect; a plain live replay is patient. */
@@ -94,12 +114,10 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 	       logstream_in_state() != LOGSTREAM_IN_FAILED)
 		poll_once(vm);
 	if (!h) {
-		pr_err("rr: no recording streamed its log to port %u", cfg->rr_live_port);
+		report_none(cfg);
 		return -ETIMEDOUT;
 	}
 	memcpy(header, h, *len);
-	rr->source = live.buf;
-	rr->source_len = 0;
 	return 0;
 }
 

@@ -58,8 +58,10 @@ static void commit_frame(struct vm *vm)
 		return;
 	if (!byte_ring_put(&rr->ring, rr->frame, n)) {
 		if (wait_for_room(rr, n)) {
-			vm_stop(vm, "record: the log sink (%s) cannot take the log any more",
-				rr->sink->name);
+			const char *why = rr->sink->why ? rr->sink->why() : NULL;
+
+			vm_stop(vm, "record: the log sink (%s) cannot take the log any more%s%s",
+				rr->sink->name, why ? ": " : "", why ? why : "");
 			return;
 		}
 		byte_ring_put(&rr->ring, rr->frame, n);
@@ -289,6 +291,7 @@ void rr_record_pump(struct vm *vm)
 static bool wait_until_delivered(struct rr_state *rr)
 {
 	u64 deadline = time_now_ns() + FINISH_TIMEOUT_NS;
+	const char *why;
 	int state;
 
 	rr->sink->finish(&rr->ring);
@@ -299,9 +302,10 @@ static bool wait_until_delivered(struct rr_state *rr)
 	}
 	if (state == 1)
 		return true;
-	pr_err("rr: the log sink (%s) delivered %llu of %llu bytes: the log is incomplete%s",
-	       rr->sink->name, rr->sink->bytes(),
-	       rr->ring.head, state == 0 ? " (gave up after 60 s)" : "");
+	why = state < 0 && rr->sink->why ? rr->sink->why() : NULL;
+	pr_err("rr: the log sink (%s) delivered %llu of %llu bytes: the log is incomplete%s%s",
+	       rr->sink->name, rr->sink->bytes(), rr->ring.head,
+	       state == 0 ? " (gave up after 60 s)" : why ? ": " : "", why ? why : "");
 	return false;
 }
 

@@ -33,6 +33,8 @@ struct rr_log_sink {
 	/* When pump can move bytes again (the ring is pumped before the
 	 * entry after it); NULL: once the ring is half full. */
 	u64 (*next_pump_tsc)(const struct byte_ring *ring);
+	/* Why flushed is negative (NULL: not said). */
+	const char *(*why)(void);
 	/* Bytes delivered so far. */
 	u64 (*bytes)(void);
 };

@@ -1,5 +1,7 @@
 /* The TCP log sink: the record ring goes to a collector through the
- * network's outgoing log stream (net/logstream/logstream_out.h). */
+ * network's outgoing log stream (net/logstream/logstream_out.h), inside
+ * TLS with the pre-shared key when ft_key= is given (the collector is then
+ * a backup with the same key: docs/fault-tolerance.md). */
 #include "hv/config.h"
 #include "hv/rr/rr_sink.h"
 #include "net/logstream/logstream_out.h"
@@ -8,7 +10,8 @@ int rr_tcp_sink_open(const struct config *cfg, struct byte_ring *ring, const voi
 		     u16 header_len)
 {
 	return logstream_out_open(LOGSTREAM_RR_LOG, ring, cfg->rr_collector_ip,
-				  cfg->rr_collector_port, log_header, header_len);
+				  cfg->rr_collector_port, cfg->ft_key.len ? &cfg->ft_key : NULL,
+				  log_header, header_len);
 }
 
 static void tcp_pump(struct byte_ring *ring)
@@ -26,6 +29,11 @@ static int tcp_flushed(const struct byte_ring *ring)
 	return logstream_out_flushed(LOGSTREAM_RR_LOG);
 }
 
+static const char *tcp_why(void)
+{
+	return logstream_out_failure(LOGSTREAM_RR_LOG);
+}
+
 static u64 tcp_bytes(void)
 {
 	return logstream_out_bytes(LOGSTREAM_RR_LOG);
@@ -37,5 +45,6 @@ const struct rr_log_sink rr_tcp_sink = {
 	.wait = logstream_out_wait,
 	.finish = tcp_finish,
 	.flushed = tcp_flushed,
+	.why = tcp_why,
 	.bytes = tcp_bytes,
 };

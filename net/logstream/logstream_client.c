@@ -1,19 +1,24 @@
 /*
- * The log stream's hypervisor side over lwIP's raw TCP API (see
+ * The log stream's hypervisor side on a stream link (see
  * logstream_client.h and docs/log-stream.md). One message at a time is
- * staged (HELLO, a DATA copied out of the ring, END) and handed to TCP as
- * its send buffer allows; what the collector says arrives in on_recv and
- * moves the ring's tail. Every failure of the connection ends in
- * drop(): close, back off, connect again, HELLO, resume at WELCOME's offset.
+ * staged (HELLO, a DATA copied out of the ring, END) and handed to the
+ * link as it has room; what the collector says arrives in on_rx and moves
+ * the ring's tail. A connection that fails ends in drop(): close, back
+ * off, connect again (a new TLS session under TLS), HELLO, resume at
+ * WELCOME's offset. A TLS handshake the collector refuses ends in fail():
+ * a different key, or a collector in the clear, does not change by
+ * connecting again.
+ *
+ * The link's callbacks (on_rx) never close it: they say why in c->lost
+ * and the next ls_client_poll ends the connection.
  */
 #include "net/logstream/logstream_client.h"
 
 #include <string.h>
 
-#include "lwip/tcp.h"
-
 #include "compiler.h"
 #include "errno.h"
+#include "fmt.h"
 #include "log.h"
 
 #define NS_PER_MS 1000000ULL
@@ -24,10 +29,7 @@
 #define KEEPALIVE_INTVL_MS 2000
 #define KEEPALIVE_COUNT 5
 
-static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err);
-static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
-static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len);
-static void on_err(void *arg, err_t err);
+static int on_rx(void *ctx, const u8 *data, size_t len);
 
 /* --- the ring ---------------------------------------------------------------- */
 
@@ -49,34 +51,6 @@ static void ring_release(struct ls_client *c, u64 offset)
 
 /* --- the connection ------------------------------------------------------------ */
 
-/* Detaches and closes the pcb. When it has to be aborted, c->aborted
- * says so: an lwIP callback must then return ERR_ABRT. */
-static void close_pcb(struct ls_client *c)
-{
-	struct tcp_pcb *pcb = c->pcb;
-
-	c->pcb = NULL;
-	if (!pcb)
-		return;
-	tcp_arg(pcb, NULL);
-	tcp_recv(pcb, NULL);
-	tcp_sent(pcb, NULL);
-	tcp_err(pcb, NULL);
-	if (tcp_close(pcb) != ERR_OK) {
-		tcp_abort(pcb);
-		c->aborted = true;
-	}
-}
-
-/* What an lwIP callback returns after running our code. */
-static err_t callback_result(struct ls_client *c)
-{
-	bool aborted = c->aborted;
-
-	c->aborted = false;
-	return aborted ? ERR_ABRT : ERR_OK;
-}
-
 static void schedule_retry(struct ls_client *c)
 {
 	c->state = LSC_BACKOFF;
@@ -84,63 +58,99 @@ static void schedule_retry(struct ls_client *c)
 	c->backoff_ns = MIN(c->backoff_ns * 2, BACKOFF_MAX_NS);
 }
 
-/* Ends the connection (telling the collector why when tell), and connects
- * again later. */
-static void drop(struct ls_client *c, const char *why, bool tell)
+/* Ends the connection and connects again later. */
+static void drop(struct ls_client *c, const char *why)
 {
-	u8 msg[LS_HEADER_SIZE + LS_REASON_MAX];
-	size_t n;
-
-	if (c->pcb && tell) {
-		n = ls_encode_reason(&c->enc, msg, sizeof(msg), LS_ERROR, why);
-		if (n && tcp_write(c->pcb, msg, (u16_t)n, TCP_WRITE_FLAG_COPY) == ERR_OK)
-			tcp_output(c->pcb);
-	}
-	close_pcb(c);
+	stream_link_close(&c->link);
 	c->stats.drops++;
-	pr_warn("logstream: %s; connecting again in %llu ms", why,
-		(c->backoff_ns / NS_PER_MS));
+	pr_warn("logstream: %s; connecting again in %llu ms", why, (c->backoff_ns / NS_PER_MS));
 	schedule_retry(c);
 }
 
 /* The collector cannot have the whole log: stop trying. */
 static void fail(struct ls_client *c, const char *why)
 {
-	close_pcb(c);
+	stream_link_close(&c->link);
 	c->state = LSC_FAILED;
 	c->failure = why;
 	pr_err("logstream: %s", why);
 }
 
+/* From a link callback: the connection ends at the next poll (for good:
+ * no reconnect), the collector told why first when tell. */
+static void lose(struct ls_client *c, const char *why, bool tell, bool for_good)
+{
+	u8 msg[LS_HEADER_SIZE + LS_REASON_MAX];
+	size_t n;
+
+	if (c->lost)
+		return;
+	if (tell) { /* best effort: the connection is ending anyway */
+		n = ls_encode_reason(&c->enc, msg, sizeof(msg), LS_ERROR, why);
+		if (n)
+			stream_link_send(&c->link, msg, n);
+	}
+	c->lost = why;
+	c->lost_for_good = for_good;
+}
+
 static void connect_now(struct ls_client *c)
 {
-	struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+	const struct ft_psk *key = c->secure ? &c->key : NULL;
 
-	if (!pcb) {
-		schedule_retry(c); /* lwIP is out of PCBs for now */
-		return;
-	}
-	c->pcb = pcb;
-	c->state = LSC_CONNECTING;
+	c->lost = NULL;
+	c->lost_for_good = false;
 	c->stage_len = c->stage_pos = 0;
 	c->heard_ns = c->now_ns;
-	tcp_arg(pcb, c);
-	tcp_err(pcb, on_err);
-	tcp_recv(pcb, on_recv);
-	tcp_sent(pcb, on_sent);
-	tcp_nagle_disable(pcb);
-	ip_set_option(pcb, SOF_KEEPALIVE);
-	pcb->keep_idle = KEEPALIVE_IDLE_MS;
-	pcb->keep_intvl = KEEPALIVE_INTVL_MS;
-	pcb->keep_cnt = KEEPALIVE_COUNT;
-	if (tcp_connect(pcb, &c->server, c->port, on_connected) != ERR_OK)
-		drop(c, "cannot start a TCP connection", false);
+	ls_encoder_init(&c->enc);
+	ls_decoder_init(&c->dec, LS_PEER_COLLECTOR, c->rx, sizeof(c->rx));
+	/* one attempt: a failed one backs off like a lost connection */
+	if (stream_link_connect(&c->link, key, c->server_ip, c->port, 0, on_rx, c)) {
+		fail(c, "cannot start TLS (no memory or no entropy for its keys)");
+		return;
+	}
+	stream_link_keepalive(&c->link, KEEPALIVE_IDLE_MS, KEEPALIVE_INTVL_MS, KEEPALIVE_COUNT);
+	c->state = LSC_CONNECTING;
+}
+
+/* The collector refused our TLS handshake. */
+static void refused(struct ls_client *c)
+{
+	if (stream_link_peer_began_with(&c->link, LS_MAGIC_TEXT, 4))
+		fmt_snprintf(c->why, sizeof(c->why),
+			     "the collector takes the log stream in the clear (hvcollect, or a backup "
+			     "without ft_key=) and this recorder has ft_key=: give both the same key, "
+			     "or neither");
+	else
+		fmt_snprintf(c->why, sizeof(c->why), "the collector refused the TLS handshake: %s",
+			     stream_link_failure(&c->link));
+	fail(c, c->why);
+}
+
+/* The link went down by itself: closed or reset by the collector, or its
+ * TLS handshake refused. */
+static void link_down(struct ls_client *c)
+{
+	const char *why = stream_link_failure(&c->link);
+
+	if (stream_link_refused(&c->link)) {
+		refused(c);
+		return;
+	}
+	fmt_snprintf(c->why, sizeof(c->why), "%s: %s%s",
+		     c->state == LSC_CONNECTING ? "cannot connect to the collector"
+						: "the connection to the collector ended",
+		     why && *why ? why : "closed",
+		     c->state == LSC_HELLO && !c->secure
+			     ? " before WELCOME (a backup with ft_key= closes on a recorder without it)"
+			     : "");
+	drop(c, c->why);
 }
 
 /* --- sending ---------------------------------------------------------------------- */
 
-/* Stages the next message when the last one is in TCP's hands: DATA while
- * the ring holds unsent bytes, END once the log is complete. */
+/* Stages the next message when the last one is in the link's hands: DATA
+ * while the ring holds unsent bytes, END once the log is complete. */
 static void stage_next(struct ls_client *c)
 {
 	struct byte_ring *r = c->ring;
@@ -166,42 +176,28 @@ static void stage_next(struct ls_client *c)
 	}
 }
 
-/* Hands staged bytes to TCP as far as its send buffer and queue allow;
- * on_sent calls again when TCP has room. */
+/* Hands staged messages to the link as far as it has room. */
 static void push(struct ls_client *c)
 {
-	bool wrote = false;
-
-	while (c->pcb) {
-		u32 n;
-		err_t err;
+	for (;;) {
+		int n;
 
 		stage_next(c);
-		n = MIN(c->stage_len - c->stage_pos, (u32)tcp_sndbuf(c->pcb));
-		if (!n)
-			break;
-		err = tcp_write(c->pcb, c->stage + c->stage_pos, (u16_t)n, TCP_WRITE_FLAG_COPY);
-		if (err == ERR_MEM)
-			break; /* the segment queue is full: wait for on_sent */
-		if (err != ERR_OK) {
-			drop(c, "tcp_write failed", false);
+		if (c->stage_pos >= c->stage_len)
 			return;
-		}
-		c->stage_pos += n;
-		wrote = true;
+		n = stream_link_send(&c->link, c->stage + c->stage_pos, c->stage_len - c->stage_pos);
+		if (n <= 0)
+			return; /* no room yet, or down: the next poll sees it */
+		c->stage_pos += (u32)n;
 	}
-	if (wrote && c->pcb)
-		tcp_output(c->pcb);
 }
 
-static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+/* The link is up (TCP, and TLS under TLS): HELLO. */
+static void on_connected(struct ls_client *c)
 {
-	struct ls_client *c = arg;
 	struct byte_ring *r = c->ring;
 
 	c->stats.connects++;
-	ls_encoder_init(&c->enc);
-	ls_decoder_init(&c->dec, LS_PEER_COLLECTOR, c->rx, sizeof(c->rx));
 	c->hello_produced = r->head;
 	c->stage_len = (u32)ls_encode_hello(&c->enc, c->stage, sizeof(c->stage), c->session,
 					    r->tail, r->head, (u32)r->size, c->log_header,
@@ -209,30 +205,6 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 	c->stage_pos = 0;
 	c->state = LSC_HELLO;
 	c->heard_ns = c->now_ns;
-	push(c);
-	return callback_result(c);
-}
-
-static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
-{
-	struct ls_client *c = arg;
-
-	push(c);
-	return callback_result(c);
-}
-
-/* lwIP has freed the pcb (reset, or given up retransmitting). */
-static void on_err(void *arg, err_t err)
-{
-	struct ls_client *c = arg;
-
-	c->pcb = NULL;
-	if (c->state == LSC_DONE || c->state == LSC_FAILED)
-		return;
-	c->stats.drops++;
-	pr_warn("logstream: connection lost (lwIP error %d); connecting again in %llu ms",
-		(int)err, (c->backoff_ns / NS_PER_MS));
-	schedule_retry(c);
 }
 
 /* --- receiving --------------------------------------------------------------------- */
@@ -242,43 +214,39 @@ static void on_welcome(struct ls_client *c, const struct ls_msg *m)
 	struct byte_ring *r = c->ring;
 
 	if (c->state != LSC_HELLO || m->welcome.session != c->session) {
-		drop(c, "unexpected WELCOME", true);
+		lose(c, "unexpected WELCOME", true, false);
 		return;
 	}
 	if (m->offset < r->tail) {
-		fail(c, "the collector resumes before the bytes the ring still holds: "
-			"its file lost ACKed bytes, the log cannot be completed");
+		lose(c, "the collector resumes before the bytes the ring still holds: "
+			"its file lost ACKed bytes, the log cannot be completed", false, true);
 		return;
 	}
 	if (m->offset > r->head) {
-		fail(c, "the collector has more bytes than this run produced "
-			"(another run with the same session id?)");
+		lose(c, "the collector has more bytes than this run produced "
+			"(another run with the same session id?)", false, true);
 		return;
 	}
-	pr_info("logstream: collector resumes at byte %llu (ring holds %llu to %llu)",
-		m->offset, r->tail,
-		r->head);
+	pr_info("logstream: collector resumes at byte %llu (ring holds %llu to %llu)", m->offset,
+		r->tail, r->head);
 	ring_release(c, m->offset);
 	c->sent = m->offset;
 	c->end_sent = false;
 	c->state = LSC_STREAMING;
 	c->backoff_ns = BACKOFF_MIN_NS;
-	push(c);
 }
 
 static void on_ack(struct ls_client *c, const struct ls_msg *m)
 {
 	if (c->state != LSC_STREAMING || m->offset < c->ring->tail || m->offset > c->sent) {
-		drop(c, "ACK of bytes not sent", true);
+		lose(c, "ACK of bytes not sent", true, false);
 		return;
 	}
 	ring_release(c, m->offset);
 	c->stats.acks++;
 	if (c->end_sent && m->offset == c->ring->head) {
-		c->state = LSC_DONE;
-		pr_info("logstream: the collector has the whole log (%llu bytes)",
-			m->offset);
-		close_pcb(c);
+		c->state = LSC_DONE; /* the next poll closes the link */
+		pr_info("logstream: the collector has the whole log (%llu bytes)", m->offset);
 	}
 }
 
@@ -292,68 +260,55 @@ static void on_message(struct ls_client *c, const struct ls_msg *m)
 		on_ack(c, m);
 		break;
 	case LS_BYE:
-		if (c->state == LSC_DONE)
-			close_pcb(c);
-		else
-			drop(c, "the collector said bye", false);
+		if (c->state != LSC_DONE)
+			lose(c, "the collector said bye", false, false);
 		break;
 	default: /* LS_ERROR: the collector closes */
 		pr_warn("logstream: the collector refused: %.*s", (int)m->reason.len,
 			m->reason.text);
-		drop(c, "refused by the collector", false);
+		lose(c, "refused by the collector", false, false);
 		break;
 	}
 }
 
-/* Feeds a received buffer to the decoder while the connection lasts. */
-static void take_bytes(struct ls_client *c, const u8 *data, size_t len)
+/* Bytes from the collector: whole messages out of the decoder while this
+ * connection lasts. Nonzero ends it (c->lost says why). */
+static int on_rx(void *ctx, const u8 *data, size_t len)
 {
-	size_t pos = 0, used;
-	struct ls_msg m;
+	struct ls_client *c = ctx;
 
-	while (pos < len && c->pcb) {
-		enum ls_status st = ls_decode(&c->dec, data + pos, len - pos, &used, &m);
+	c->heard_ns = c->now_ns;
+	while (len && !c->lost && c->state != LSC_DONE) {
+		size_t used = 0;
+		struct ls_msg m;
+		enum ls_status st = ls_decode(&c->dec, data, len, &used, &m);
 
-		pos += used;
+		data += used;
+		len -= used;
 		if (st == LS_REFUSED)
-			drop(c, c->dec.why, true);
+			lose(c, c->dec.why, true, false);
 		else if (st == LS_MESSAGE)
 			on_message(c, &m);
 	}
-}
-
-static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
-{
-	struct ls_client *c = arg;
-
-	if (!p) {
-		if (c->state != LSC_DONE && c->state != LSC_FAILED)
-			drop(c, "the collector closed the connection", false);
-		else
-			close_pcb(c);
-		return callback_result(c);
-	}
-	tcp_recved(pcb, p->tot_len);
-	c->heard_ns = c->now_ns;
-	for (struct pbuf *q = p; q && c->pcb; q = q->next)
-		take_bytes(c, q->payload, q->len);
-	pbuf_free(p);
-	return callback_result(c);
+	return c->lost ? -1 : 0;
 }
 
 /* --- the API -------------------------------------------------------------------------- */
 
-int ls_client_start(struct ls_client *c, struct byte_ring *ring, const ip_addr_t *server,
-		    u16 port, u64 session, const void *log_header, u16 log_header_len,
-		    u64 now_ns)
+int ls_client_start(struct ls_client *c, struct byte_ring *ring, u32 ip, u16 port,
+		    const struct ft_psk *key, u64 session, const void *log_header,
+		    u16 log_header_len, u64 now_ns)
 {
 	if (!session || log_header_len > LS_LOG_HEADER_MAX || !port ||
 	    ring->size > 0xFFFFFFFFu)
 		return -EINVAL;
 	memset(c, 0, sizeof(*c));
 	c->ring = ring;
-	ip_addr_copy(c->server, *server);
+	c->server_ip = ip;
 	c->port = port;
+	c->secure = key != NULL;
+	if (key)
+		c->key = *key;
 	c->session = session;
 	memcpy(c->log_header, log_header, log_header_len);
 	c->log_header_len = log_header_len;
@@ -363,31 +318,61 @@ int ls_client_start(struct ls_client *c, struct byte_ring *ring, const ip_addr_t
 	return 0;
 }
 
-/* Waiting for a reply that does not come: HELLO unanswered, or sent bytes
- * never ACKed. */
+/* Waiting for a reply that does not come: the TLS handshake or HELLO
+ * unanswered, or sent bytes never ACKed. */
 static bool collector_silent(const struct ls_client *c)
 {
-	bool owed = c->state == LSC_HELLO ||
+	bool owed = c->state == LSC_CONNECTING || c->state == LSC_HELLO ||
 		    (c->state == LSC_STREAMING && c->sent > c->ring->tail);
 
 	return owed && c->now_ns - c->heard_ns > SILENCE_NS;
 }
 
+/* The connection's turn: what the callbacks decided, the link's state,
+ * then HELLO or the next messages. */
+static void poll_connection(struct ls_client *c)
+{
+	stream_link_poll(&c->link, c->now_ns);
+	if (c->lost) {
+		if (c->lost_for_good)
+			fail(c, c->lost);
+		else
+			drop(c, c->lost);
+		return;
+	}
+	switch (stream_link_state(&c->link)) {
+	case STREAM_LINK_DOWN:
+		link_down(c);
+		return;
+	case STREAM_LINK_UP:
+		if (c->state == LSC_CONNECTING)
+			on_connected(c);
+		break;
+	case STREAM_LINK_WAITING:
+		break;
+	}
+	if (collector_silent(c))
+		drop(c, c->state == LSC_CONNECTING ? "the collector does not answer"
+						   : "the collector is silent");
+	else
+		push(c);
+}
+
 void ls_client_poll(struct ls_client *c, u64 now_ns)
 {
 	c->now_ns = now_ns;
-	c->aborted = false; /* outside a callback an abort needs no reply */
 	switch (c->state) {
 	case LSC_BACKOFF:
 		if (now_ns >= c->retry_at_ns)
 			connect_now(c);
 		break;
+	case LSC_CONNECTING:
 	case LSC_HELLO:
 	case LSC_STREAMING:
-		if (collector_silent(c))
-			drop(c, "the collector is silent", false);
-		else
-			push(c);
+		poll_connection(c);
+		break;
+	case LSC_DONE:
+		stream_link_close(&c->link); /* close_notify under TLS */
 		break;
 	default:
 		break;

@@ -1,8 +1,9 @@
 /*
  * The hypervisor's end of the log stream (docs/log-stream.md): a sink for
  * the record ring (byte_ring.h) that sends the ring's bytes to a collector
- * over TCP with lwIP's raw API (NO_SYS: everything runs from the run loop,
- * through net_poll() and ls_client_poll()).
+ * over a stream link (net/stream_link.h): TCP in the clear, or TLS with the
+ * pre-shared key when one is given (a backup's rr_live=, docs/secure-link.md).
+ * Everything runs from the run loop, through net_poll() and ls_client_poll().
  *
  * The ring's offsets are the log's offsets (the log header is the first
  * thing put in it). The client owns the ring's tail: it consumes bytes only
@@ -11,8 +12,8 @@
  * collector is slow the ring fills up and the record path waits for room
  * (polling the network), which pauses the guest: nothing is dropped.
  *
- * Use (not wired in yet):
- *   ls_client_start(&c, &rr->ring, &server, port, session, header, len, now);
+ * Use (net/logstream/logstream_out.c):
+ *   ls_client_start(&c, &rr->ring, ip, port, key, session, header, len, now);
  *   run loop:     net_poll(); ls_client_poll(&c, now);
  *   ring full:    while (!byte_ring_put(...)) { net_poll(); ls_client_poll(&c, now); }
  *   end of run:   ls_client_finish(&c); then poll until ls_client_done(&c)
@@ -22,18 +23,20 @@
 #ifndef UNDERSTUDY_NET_LOGSTREAM_CLIENT_H
 #define UNDERSTUDY_NET_LOGSTREAM_CLIENT_H
 
-#include "lwip/ip_addr.h"
-
 #include "byte_ring.h"
+#include "net/stream_link.h"
+#include "proto/ft_psk.h"
 #include "proto/logstream_proto.h"
 #include "types.h"
 
-#define LS_CLIENT_DATA_MAX 16384     /* payload bytes of one DATA message */
+/* DATA payload: one message fits one TLS record (16 KiB of plaintext). */
+#define LS_CLIENT_DATA_MAX (16384 - LS_HEADER_SIZE)
 #define LS_CLIENT_STAGE (LS_HEADER_SIZE + LS_CLIENT_DATA_MAX)
+#define LS_CLIENT_WHY_MAX 256
 
 enum ls_client_state {
 	LSC_IDLE,        /* not started */
-	LSC_CONNECTING,  /* TCP handshake under way */
+	LSC_CONNECTING,  /* TCP (and TLS) handshake under way */
 	LSC_HELLO,       /* HELLO sent, waiting for WELCOME */
 	LSC_STREAMING,   /* sending DATA, taking ACKs */
 	LSC_BACKOFF,     /* disconnected: connecting again at retry_at_ns */
@@ -42,7 +45,7 @@ enum ls_client_state {
 };
 
 struct ls_client_stats {
-	u64 connects;        /* TCP connections made */
+	u64 connects;        /* connections made (TLS sessions, under TLS) */
 	u64 data_msgs;       /* DATA messages sent */
 	u64 bytes_sent;      /* log bytes sent, resends included */
 	u64 bytes_resent;    /* log bytes sent again after a reconnect */
@@ -50,23 +53,25 @@ struct ls_client_stats {
 	u64 drops;           /* connections lost or dropped */
 };
 
-struct tcp_pcb;
-
 struct ls_client {
 	struct byte_ring *ring;      /* tail: ACKed; head: produced */
-	ip_addr_t server;
+	u32 server_ip;               /* network order */
 	u16 port;
+	bool secure;                 /* TLS with key */
+	struct ft_psk key;
 	u64 session;
 	u8 log_header[LS_LOG_HEADER_MAX];
 	u16 log_header_len;
 
 	enum ls_client_state state;
-	struct tcp_pcb *pcb;
+	struct stream_link link;
 	struct ls_encoder enc;
 	struct ls_decoder dec;
 	u8 rx[LS_MAX_TO_HV_PAYLOAD];
+	const char *lost;            /* why we end this connection (said in a callback) */
+	bool lost_for_good;          /* ... and do not connect again */
 
-	/* the message being handed to TCP */
+	/* the message being handed to the link */
 	u8 stage[LS_CLIENT_STAGE];
 	u32 stage_len, stage_pos;
 
@@ -77,19 +82,20 @@ struct ls_client {
 	bool end_sent;
 
 	u64 now_ns;
-	bool aborted;              /* the pcb was aborted inside an lwIP callback */
 	u64 retry_at_ns, backoff_ns;
 	u64 heard_ns;              /* when the collector last said something */
 	const char *failure;
+	char why[LS_CLIENT_WHY_MAX]; /* failure's text when it is made up */
 	struct ls_client_stats stats;
 };
 
-/* Starts connecting. session: random per record run, never 0 (e.g. from
+/* Starts connecting to ip (network order):port, inside TLS with key when
+ * key is not NULL. session: random per record run, never 0 (e.g. from
  * RDRAND, else the TSC hashed with the log header). The log header is
  * copied (HELLO carries it). 0, or -EINVAL. */
-int ls_client_start(struct ls_client *c, struct byte_ring *ring, const ip_addr_t *server,
-		    u16 port, u64 session, const void *log_header, u16 log_header_len,
-		    u64 now_ns);
+int ls_client_start(struct ls_client *c, struct byte_ring *ring, u32 ip, u16 port,
+		    const struct ft_psk *key, u64 session, const void *log_header,
+		    u16 log_header_len, u64 now_ns);
 
 /* Moves things on: sends what the ring holds, connects again when due,
  * gives up on a silent collector. Call after net_poll(). */

@@ -1,7 +1,11 @@
 /*
  * The incoming log stream (see logstream_in.h): the collector's side of
- * docs/log-stream.md on one TCP connection at a time (net/tcp_link.h,
- * the link two hypervisors share), in the hypervisor.
+ * docs/log-stream.md on one connection at a time, over a stream link
+ * (net/stream_link.h): TCP in the clear, or TLS with the pre-shared key.
+ * Replies are queued and leave as the link has room (a TLS record may
+ * still be waiting for TCP). A connection that ends before its HELLO
+ * (a peer refused by TLS, or one that spoke something else) is counted
+ * and the port listened on again: the recording may still come.
  */
 #include "net/logstream/logstream_in.h"
 
@@ -9,23 +13,34 @@
 
 #include "arch/x86/time.h"
 #include "errno.h"
+#include "fmt.h"
 #include "log.h"
-#include "net/tcp_link.h"
+#include "net/stream_link.h"
+#include "proto/ft_psk.h"
 #include "proto/logstream_proto.h"
 
 #define ACK_BATCH_BYTES (64u << 10) /* docs/log-stream.md "The offsets" */
 #define ACK_BATCH_NS 100000000ULL   /* 100 ms */
 #define REPLY_MAX (LS_HEADER_SIZE + LS_REASON_MAX)
+#define REPLY_QUEUE (4 * REPLY_MAX) /* an ERROR, or a WELCOME and ACKs, or ACK and BYE */
+#define WHY_MAX 200
+#define HELLO_WAIT_NS 10000000000ULL /* a connected peer's HELLO (the TLS handshake included) */
 
 static struct {
 	enum logstream_in_state state;
-	struct tcp_link link;
+	struct stream_link link;
 	u16 port;
+	bool secure;                   /* TLS with key */
+	struct ft_psk key;
 	logstream_in_bytes_fn deliver;
 	void *ctx;
 	struct ls_decoder dec;
 	struct ls_encoder enc;
 	u8 payload[LS_MAX_PAYLOAD];
+	u8 out[REPLY_QUEUE];           /* replies not yet taken by the link */
+	size_t out_len;
+	const char *refusal;           /* why we refused this connection (NULL: we did not) */
+	u64 connected_ns;              /* when this connection's peer came (0: none yet) */
 	u64 session;                   /* the recording's (0: none yet) */
 	u8 header[LOGSTREAM_IN_HEADER_MAX];
 	u16 header_len;
@@ -34,16 +49,36 @@ static struct {
 	u64 unacked_since_ns;          /* when the first unACKed byte came (0: none) */
 	bool end_seen;
 	bool bye_wanted;               /* after END: ACK of the total, then BYE */
+	u32 refused;                   /* connections that ended before HELLO */
+	char refused_why[WHY_MAX];     /* the last one's reason */
 	u32 timeout_ms;                /* keepalive: a silent recorder is lost (0: off) */
 	bool ack_at_once;              /* every delivery acknowledged at the next poll */
 } in;
 
-/* Sends one reply now (the link has room for a small message), else the
- * connection is failing anyway. */
+/* Hands queued replies to the link as it has room. */
+static void flush_replies(void)
+{
+	int n;
+
+	while (in.out_len) {
+		n = stream_link_send(&in.link, in.out, in.out_len);
+		if (n <= 0)
+			return;
+		memmove(in.out, in.out + n, in.out_len - (size_t)n);
+		in.out_len -= (size_t)n;
+	}
+}
+
+/* Queues one reply and sends what the link takes now. */
 static void reply(const u8 *msg, size_t len)
 {
-	if (len && tcp_link_send(&in.link, msg, len))
-		pr_warn("logstream: a reply to the recorder did not fit its connection");
+	if (len > sizeof(in.out) - in.out_len) {
+		pr_warn("logstream: a reply to the recorder did not fit its queue");
+		return;
+	}
+	memcpy(in.out + in.out_len, msg, len);
+	in.out_len += len;
+	flush_replies();
 }
 
 static void send_ack(void)
@@ -63,6 +98,7 @@ static int refuse(const char *why)
 
 	pr_warn("logstream: refused the recorder: %s", why);
 	reply(msg, ls_encode_reason(&in.enc, msg, sizeof(msg), LS_ERROR, why));
+	in.refusal = why;
 	return -1;
 }
 
@@ -78,7 +114,8 @@ static int on_hello(const struct ls_msg *m)
 		in.session = m->hello.session;
 		in.header_len = m->hello.log_header_len;
 		memcpy(in.header, m->hello.log_header, in.header_len);
-		pr_info("logstream: a recording streams its log here (session %#llx)", in.session);
+		pr_info("logstream: a recording streams its log here%s (session %#llx)",
+			in.secure ? " over TLS" : "", in.session);
 	} else if (m->hello.session != in.session) {
 		return refuse("another recording than the one this stream carries");
 	} else if (in.delivered < m->hello.oldest || in.delivered > m->hello.produced) {
@@ -87,6 +124,8 @@ static int on_hello(const struct ls_msg *m)
 		pr_info("logstream: the recording is back, resuming at byte %llu", in.delivered);
 	}
 	in.state = LOGSTREAM_IN_STREAMING;
+	in.acked = in.delivered; /* WELCOME says it: no ACK owed on this connection yet */
+	in.unacked_since_ns = 0;
 	reply(msg, ls_encode_welcome(&in.enc, msg, sizeof(msg), in.session, in.delivered));
 	return 0;
 }
@@ -129,6 +168,18 @@ static int on_message(const struct ls_msg *m)
 	}
 }
 
+/* A stream the decoder refused: a recorder with the pre-shared key talking
+ * TLS to us in the clear is told so. */
+static int malformed(void)
+{
+	if (ls_decoder_saw_tls(&in.dec))
+		return refuse("the recorder speaks TLS (it has ft_key=) and this backup has no "
+			      "ft_key=: give both the same key, or neither");
+	pr_warn("logstream: the recorder's stream is malformed: %s", ls_error_name(in.dec.error));
+	in.refusal = in.dec.why;
+	return -1;
+}
+
 /* Bytes from the recorder: whole messages out of the decoder. */
 static int on_rx(void *ctx, const u8 *data, size_t len)
 {
@@ -139,25 +190,36 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 
 		data += used;
 		len -= used;
-		if (st == LS_REFUSED) {
-			pr_warn("logstream: the recorder's stream is malformed: %s",
-				ls_error_name(in.dec.error));
-			return -1;
-		}
+		if (st == LS_REFUSED)
+			return malformed();
 		if (st == LS_MESSAGE && on_message(&m))
 			return -1;
 	}
 	return 0;
 }
 
+/* A silent recorder is lost after about timeout_ms: a third of it idle,
+ * then four keepalive probes a sixth apart (lwIP ticks every 500 ms). */
+static void apply_timeout(void)
+{
+	if (in.timeout_ms)
+		stream_link_keepalive(&in.link, in.timeout_ms / 3, in.timeout_ms / 6, 4);
+}
+
 /* A fresh connection may come: listen again (the port may still be held
  * for a moment after a lost connection: retried from the poll). */
 static void listen_again(void)
 {
+	const struct ft_psk *key = in.secure ? &in.key : NULL;
+
+	stream_link_close(&in.link);
 	ls_decoder_init(&in.dec, LS_PEER_HV, in.payload, sizeof(in.payload));
 	ls_encoder_init(&in.enc);
-	if (tcp_link_listen(&in.link, in.port, on_rx, NULL, NULL) == 0) {
-		tcp_link_set_keepalive(&in.link, in.timeout_ms);
+	in.out_len = 0;
+	in.refusal = NULL;
+	in.connected_ns = 0;
+	if (stream_link_listen(&in.link, key, in.port, on_rx, NULL) == 0) {
+		apply_timeout();
 		in.state = LOGSTREAM_IN_LISTENING;
 	}
 }
@@ -165,24 +227,77 @@ static void listen_again(void)
 void logstream_in_set_timeout(u32 ms)
 {
 	in.timeout_ms = ms;
-	in.link.keepalive_ms = ms;
 	in.ack_at_once = ms != 0;
+	apply_timeout();
 }
 
-int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx)
+int logstream_in_listen(u16 port, const struct ft_psk *key, logstream_in_bytes_fn deliver,
+			void *ctx)
 {
+	stream_link_close(&in.link); /* a stream this replaces */
 	memset(&in, 0, sizeof(in));
 	in.port = port;
+	in.secure = key != NULL;
+	if (key)
+		in.key = *key;
 	in.deliver = deliver;
 	in.ctx = ctx;
 	listen_again();
-	if (in.link.state != TCP_LINK_LISTENING) {
+	if (stream_link_state(&in.link) != STREAM_LINK_WAITING) {
 		pr_err("logstream: cannot listen on port %u", port);
 		in.state = LOGSTREAM_IN_FAILED;
 		return -EBUSY;
 	}
-	pr_info("logstream: waiting for a recording's log on port %u", port);
+	pr_info("logstream: waiting for a recording's log on port %u%s", port,
+		in.secure ? " (over TLS with the pre-shared key)" : "");
 	return 0;
+}
+
+/* Why the connection ended: our refusal, else the link's failure. */
+static const char *ended_why(void)
+{
+	const char *why = in.refusal ? in.refusal : stream_link_failure(&in.link);
+
+	if (stream_link_peer_began_with(&in.link, LS_MAGIC_TEXT, 4))
+		why = "the recorder speaks in the clear (it has no ft_key=) and this backup takes "
+		      "the log only over TLS with its ft_key=";
+	return why && *why ? why : "closed";
+}
+
+/* The connection is gone: the end, a lost recorder, or a connection that
+ * ended before its HELLO (counted, with its reason). */
+static void connection_ended(void)
+{
+	bool had_peer = in.refusal || stream_link_failure(&in.link);
+
+	if (in.end_seen) {
+		in.state = LOGSTREAM_IN_ENDED;
+		return;
+	}
+	if (in.state == LOGSTREAM_IN_STREAMING) {
+		pr_warn("logstream: lost the recorder (%s) at byte %llu", ended_why(), in.delivered);
+	} else if (had_peer) {
+		in.refused++;
+		fmt_snprintf(in.refused_why, sizeof(in.refused_why), "%s", ended_why());
+		pr_warn("logstream: a connection without a recording (%u so far): %s", in.refused,
+			in.refused_why);
+	}
+	listen_again();
+}
+
+/* A peer that connected and has not said HELLO in HELLO_WAIT_NS (nor
+ * finished its TLS handshake) is dropped: it would hold the one connection
+ * the recording needs. */
+static void drop_if_mute(u64 now)
+{
+	if (in.state != LOGSTREAM_IN_LISTENING || !stream_link_connected(&in.link))
+		return;
+	if (!in.connected_ns) {
+		in.connected_ns = now;
+	} else if (now - in.connected_ns > HELLO_WAIT_NS) {
+		in.refusal = "no HELLO within 10 s of connecting";
+		stream_link_close(&in.link);
+	}
 }
 
 void logstream_in_poll(void)
@@ -190,22 +305,19 @@ void logstream_in_poll(void)
 	u64 now = time_now_ns();
 	u8 msg[REPLY_MAX];
 
-	tcp_link_poll(&in.link, now);
+	stream_link_poll(&in.link, now);
 	if (in.state == LOGSTREAM_IN_FAILED)
 		return;
-	if (in.link.state == TCP_LINK_DOWN || in.link.state == TCP_LINK_IDLE) {
-		if (in.end_seen) {
-			in.state = LOGSTREAM_IN_ENDED;
-			return;
-		}
-		if (in.state == LOGSTREAM_IN_STREAMING)
-			pr_warn("logstream: lost the recorder (%s) at byte %llu",
-				in.link.failure ? in.link.failure : "closed", in.delivered);
-		listen_again();
+	drop_if_mute(now);
+	if (stream_link_state(&in.link) == STREAM_LINK_DOWN) {
+		connection_ended();
 		return;
 	}
-	if (in.link.state != TCP_LINK_UP)
+	if (stream_link_state(&in.link) != STREAM_LINK_UP)
 		return;
+	flush_replies();
+	if (in.state != LOGSTREAM_IN_STREAMING)
+		return; /* nothing to acknowledge before this connection's HELLO */
 	if (in.bye_wanted) {
 		send_ack();
 		reply(msg, ls_encode_reason(&in.enc, msg, sizeof(msg), LS_BYE, "log complete"));
@@ -232,4 +344,10 @@ const u8 *logstream_in_header(u16 *len)
 u64 logstream_in_bytes(void)
 {
 	return in.delivered;
+}
+
+u32 logstream_in_refused(const char **last_why)
+{
+	*last_why = in.refused ? in.refused_why : NULL;
+	return in.refused;
 }

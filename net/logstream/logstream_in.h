@@ -1,16 +1,21 @@
 /*
  * An incoming log stream (docs/log-stream.md): this hypervisor plays the
  * collector's part for one recording that streams its log here, as the
- * backup of a fault-tolerant pair does (docs/fault-tolerance.md). The log's
- * bytes go to the caller's callback in order, each once, across the
+ * backup of a fault-tolerant pair does (docs/fault-tolerance.md), in the
+ * clear or inside TLS with the pre-shared key (docs/secure-link.md). The
+ * log's bytes go to the caller's callback in order, each once, across the
  * recorder's reconnects (WELCOME resumes where the bytes stopped), and are
- * acknowledged once delivered. One stream at a time. No lwIP type crosses
- * this interface.
+ * acknowledged once delivered. One stream at a time. A peer refused before
+ * its HELLO (a different key, TLS on one side only) delivers nothing and
+ * is counted; the port is listened on again. No lwIP type crosses this
+ * interface.
  */
 #ifndef UNDERSTUDY_NET_LOGSTREAM_LOGSTREAM_IN_H
 #define UNDERSTUDY_NET_LOGSTREAM_LOGSTREAM_IN_H
 
 #include "types.h"
+
+struct ft_psk;
 
 #define LOGSTREAM_IN_HEADER_MAX 1024 /* the log header HELLO carries, at most */
 
@@ -25,9 +30,11 @@ enum logstream_in_state {
 	LOGSTREAM_IN_FAILED,    /* for good (the log says why) */
 };
 
-/* Listens on port for the recorder; bytes go to deliver(ctx, ...). The
- * network must be up. 0 or a negative errno (reported). */
-int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx);
+/* Listens on port for the recorder, inside TLS with key when key is not
+ * NULL; bytes go to deliver(ctx, ...). The network must be up. 0 or a
+ * negative errno (reported). */
+int logstream_in_listen(u16 port, const struct ft_psk *key, logstream_in_bytes_fn deliver,
+			void *ctx);
 
 /* A fault-tolerant pair's backup: a recorder that stays silent for about
  * ms (its host does not even answer TCP keepalive probes) is lost
@@ -50,5 +57,9 @@ const u8 *logstream_in_header(u16 *len);
 
 /* Bytes of the log delivered so far; the END's total once ended. */
 u64 logstream_in_bytes(void);
+
+/* Connections that ended before their HELLO (refused by TLS, or speaking
+ * something else); *last_why is the last one's reason (NULL when none). */
+u32 logstream_in_refused(const char **last_why);
 
 #endif

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "lwip/ip_addr.h"
+#include "lwip/arch.h" /* LWIP_RAND */
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/idle.h"
@@ -39,27 +39,26 @@ static u64 new_session_id(const void *log_header, u16 len)
 }
 
 int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip, u16 port,
-		       const void *log_header, u16 header_len)
+		       const struct ft_psk *key, const void *log_header, u16 header_len)
 {
 	struct ls_client *c = &clients[id];
 	const char *name = stream_names[id];
-	ip_addr_t server;
 	int err;
 
 	if (!net_device()) {
 		pr_err("%s: the TCP sink needs a network interface, and there is none", name);
 		return -ENODEV;
 	}
-	IP_ADDR4(&server, ip >> 24, (ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF);
-	err = ls_client_start(c, ring, &server, port,
+	err = ls_client_start(c, ring, __builtin_bswap32(ip), port, key,
 			      new_session_id(log_header, header_len), log_header, header_len,
 			      time_now_ns());
 	if (err) {
 		pr_err("%s: cannot start the stream to the collector (%d)", name, err);
 		return err;
 	}
-	pr_info("%s: streaming to %s:%u (session %016llx)", name, ipaddr_ntoa(&server), port,
-		c->session);
+	pr_info("%s: streaming to %u.%u.%u.%u:%u%s (session %016llx)", name, ip >> 24,
+		(ip >> 16) & 0xFF, (ip >> 8) & 0xFF, ip & 0xFF, port,
+		key ? " over TLS with the pre-shared key" : "", c->session);
 	return 0;
 }
 
@@ -84,6 +83,11 @@ int logstream_out_flushed(enum logstream_out_id id)
 	if (ls_client_failed(&clients[id]))
 		return -EIO;
 	return ls_client_done(&clients[id]);
+}
+
+const char *logstream_out_failure(enum logstream_out_id id)
+{
+	return ls_client_failed(&clients[id]) ? clients[id].failure : NULL;
 }
 
 u64 logstream_out_bytes(enum logstream_out_id id)

@@ -1,7 +1,8 @@
 /*
  * The hypervisor's outgoing log streams (docs/log-stream.md), for whoever
  * in hv/ has a ring of bytes to deliver: a ring's bytes go to a collector
- * (hvcollect) over TCP and leave the ring only when it acknowledges them.
+ * (hvcollect, or a backup's rr_live=) over TCP, or over TLS with the
+ * pre-shared key, and leave the ring only when it acknowledges them.
  * There is one stream per kind of content, each its own session: the
  * record log, and a snapshot (which may be taken while the log streams).
  * No lwIP type crosses this interface.
@@ -12,18 +13,20 @@
 #include "byte_ring.h"
 #include "types.h"
 
+struct ft_psk;
+
 enum logstream_out_id {
 	LOGSTREAM_RR_LOG,   /* the record log (hv/rr/rr_sink_tcp.c) */
 	LOGSTREAM_SNAPSHOT, /* a snapshot (hv/snapshot_sink.c) */
 	LOGSTREAM_COUNT,
 };
 
-/* Connects to the collector at ip (host order) and port and will send the
- * ring from its first byte, the log header, which it also names in its
- * HELLO. The network must be up. 0 or a negative errno, with a message
- * naming the stream. */
+/* Connects to the collector at ip (host order) and port, inside TLS with
+ * key when key is not NULL, and will send the ring from its first byte,
+ * the log header, which it also names in its HELLO. The network must be
+ * up. 0 or a negative errno, with a message naming the stream. */
 int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip, u16 port,
-		       const void *log_header, u16 header_len);
+		       const struct ft_psk *key, const void *log_header, u16 header_len);
 
 /* Moves the stream on (sends, takes acknowledgements). Never waits. */
 void logstream_out_poll(enum logstream_out_id id);
@@ -37,6 +40,9 @@ void logstream_out_finish(enum logstream_out_id id);
 /* 1 when the collector has every byte, 0 while under way, -EIO when the
  * stream has failed for good. */
 int logstream_out_flushed(enum logstream_out_id id);
+
+/* Why a failed stream failed (NULL while it has not). */
+const char *logstream_out_failure(enum logstream_out_id id);
 
 /* Bytes the collector has acknowledged. */
 u64 logstream_out_bytes(enum logstream_out_id id);

@@ -3,12 +3,8 @@
 
 #include <string.h>
 
-#include "lwip/ip4_addr.h"
-#include "lwip/tcp.h"
-
 #include "arch/x86/mm.h"
 #include "errno.h"
-#include "fmt.h"
 #include "log.h"
 #include "net/tls/tls_conf.h"
 #include "net/tls/tls_rng.h"
@@ -35,29 +31,8 @@ static int tls_ready(void)
 static int tcp_send(void *ctx, const u8 *data, size_t len)
 {
 	struct tls_link *l = ctx;
-	size_t n = MIN(len, tcp_link_room(&l->tcp));
-	int err;
 
-	if (l->tcp.state != TCP_LINK_UP)
-		return -EIO;
-	if (!n)
-		return 0;
-	err = tcp_link_send(&l->tcp, data, n);
-	if (err == -EAGAIN)
-		return 0;
-	return err ? err : (int)n;
-}
-
-/* The peer's address, for messages. */
-static void peer_name(const struct tls_link *l, char *buf, size_t size)
-{
-	const struct tcp_pcb *pcb = l->tcp.pcb;
-
-	if (!pcb) {
-		fmt_snprintf(buf, size, "a peer that has gone");
-		return;
-	}
-	fmt_snprintf(buf, size, "%s:%u", ip4addr_ntoa(ip_2_ip4(&pcb->remote_ip)), pcb->remote_port);
+	return tcp_link_take(&l->tcp, data, len);
 }
 
 /* The TCP connection is up: the TLS session starts on it. */
@@ -66,7 +41,7 @@ static void start_tls(struct tls_link *l)
 	char peer[TLS_PEER_MAX];
 
 	l->started = true;
-	peer_name(l, peer, sizeof(peer));
+	tcp_link_peer_name(&l->tcp, peer, sizeof(peer));
 	if (tls_session_start(&l->tls, &l->conf, peer, (struct tls_transport){ tcp_send, l },
 			      l->rx, l->ctx))
 		l->failure = "no memory for the TLS session";
@@ -78,7 +53,10 @@ static void start_tls(struct tls_link *l)
 static int on_tcp_rx(void *ctx, const u8 *data, size_t len)
 {
 	struct tls_link *l = ctx;
+	size_t keep = MIN(len, sizeof(l->peer_first) - l->peer_first_len);
 
+	memcpy(l->peer_first + l->peer_first_len, data, keep);
+	l->peer_first_len += (u8)keep;
 	if (!l->started)
 		start_tls(l);
 	return tls_session_input(&l->tls, data, len) ? -EIO : 0;
@@ -154,7 +132,7 @@ void tls_link_poll(struct tls_link *l, u64 now_ns)
 	tcp_link_poll(&l->tcp, now_ns);
 	if (!l->started && l->tcp.state == TCP_LINK_UP)
 		start_tls(l);
-	if (l->started)
+	if (l->started && l->tcp.state != TCP_LINK_DOWN) /* else it has nowhere to send */
 		tls_session_poll(&l->tls);
 	update_state(l);
 }
@@ -173,10 +151,21 @@ bool tls_link_drained(const struct tls_link *l)
 	return tls_session_drained(&l->tls) && tcp_link_drained(&l->tcp);
 }
 
+bool tls_link_refused(const struct tls_link *l)
+{
+	return l->started && l->tls.state == TLS_FAILED && l->tls.refused;
+}
+
+bool tls_link_peer_began_with(const struct tls_link *l, const void *prefix, size_t n)
+{
+	return n <= l->peer_first_len && !memcmp(l->peer_first, prefix, n);
+}
+
 void tls_link_close(struct tls_link *l)
 {
 	if (l->started) {
-		tls_session_close(&l->tls);
+		if (l->tcp.state != TCP_LINK_DOWN) /* close_notify needs the connection */
+			tls_session_close(&l->tls);
 		tls_session_free(&l->tls);
 	}
 	tcp_link_close(&l->tcp, NULL);

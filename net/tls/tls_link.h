@@ -26,6 +26,8 @@ enum tls_link_state {
 	TLS_LINK_DOWN,      /* failure says why */
 };
 
+#define TLS_LINK_FIRST_BYTES 8 /* kept of what the peer sent first */
+
 struct tls_link {
 	struct tcp_link tcp;
 	struct tls_session tls;
@@ -35,6 +37,8 @@ struct tls_link {
 	void *ctx;
 	enum tls_link_state state;
 	const char *failure;
+	u8 peer_first[TLS_LINK_FIRST_BYTES]; /* the peer's first bytes, before TLS read them */
+	u8 peer_first_len;
 };
 
 /* Connects to ip (network order):port, retrying for timeout_ns, then
@@ -57,6 +61,16 @@ int tls_link_send(struct tls_link *l, const u8 *data, size_t len);
 
 /* Everything sent has left TLS and been acknowledged by the peer's TCP. */
 bool tls_link_drained(const struct tls_link *l);
+
+/* The handshake failed on TLS's own terms (the peer holds a different
+ * key, does not speak TLS, ...), not because TCP did: connecting again
+ * will fail the same way. */
+bool tls_link_refused(const struct tls_link *l);
+
+/* The peer's first bytes on the connection began with prefix (n <=
+ * TLS_LINK_FIRST_BYTES): tells a peer that spoke another protocol in the
+ * clear. */
+bool tls_link_peer_began_with(const struct tls_link *l, const void *prefix, size_t n);
 
 /* Ends the link: close_notify, then the TCP connection. */
 void tls_link_close(struct tls_link *l);

@@ -32,6 +32,7 @@ static void fail(struct tls_session *s, int ret)
 		alert = s->ssl.in_msg[1];
 	s->state = TLS_FAILED;
 	s->error = ret;
+	s->refused = handshake && ret != TLS_ERR_TRANSPORT;
 	tls_why(s->why, sizeof(s->why), ret, handshake, alert);
 	pr_err("tls: %s with %s failed: %s", handshake ? "handshake" : "session", s->peer, s->why);
 }

@@ -54,6 +54,8 @@ struct tls_session {
 	size_t in_len, in_pos;     /* in[in_pos..in_len) not yet taken */
 	u64 plain_in, plain_out;   /* plaintext bytes delivered, accepted */
 	int error;                 /* the mbedTLS error that ended it */
+	bool refused;              /* the handshake failed on TLS's own terms (a key, a
+				    * peer that is not ours), not its transport's */
 	char why[TLS_WHY_MAX];
 };
 

@@ -61,6 +61,8 @@ static const struct error_text errors[] = {
 	{ MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE,
 	  "no usable cipher suite (only " FT_PSK_CIPHERSUITE ")", NULL },
 	{ MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION, "the peer does not speak TLS 1.2", NULL },
+	{ MBEDTLS_ERR_SSL_BAD_HS_CLIENT_HELLO,
+	  "the peer's first message is not a ClientHello we take (not TLS, or malformed)", NULL },
 	{ MBEDTLS_ERR_SSL_INVALID_RECORD, "a malformed record (not TLS, or cut)",
 	  "a malformed record: altered on the way" },
 	{ MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE, "a handshake message out of order",

@@ -8,6 +8,10 @@
  * decoded message must be sane, and the encoder, given its fields, must
  * write back exactly the bytes it was decoded from.
  *
+ * Whether the decoder took the input for TLS (ls_decoder_saw_tls) must
+ * agree across the feeds and hold only for a refused first message that
+ * opens a TLS record.
+ *
  * Each input also runs with its sequence numbers and checksums repaired
  * wherever the lengths allow, so that mutations reach the checks behind
  * the checksum.
@@ -34,6 +38,7 @@ struct outcome {
 	enum ls_status last;
 	enum ls_error error;
 	u64 consumed, msg_start, got, want;
+	bool saw_tls;           /* ls_decoder_saw_tls after the feed */
 	u64 sums[MAX_TRACKED];  /* per message: type, length, seq, offset mixed */
 };
 
@@ -152,6 +157,10 @@ static void feed(enum ls_peer from, u32 cap, const u8 *data, size_t size, int ho
 	o->msg_start = d.msg_start;
 	o->got = d.got;
 	o->want = d.want;
+	o->saw_tls = ls_decoder_saw_tls(&d);
+	/* only a refused first message whose bytes open a TLS record */
+	CHECK(!o->saw_tls || (d.error == LS_E_MAGIC && d.msg_start == 0 && size >= 2 &&
+			      data[0] >= 20 && data[0] <= 23 && data[1] == 3));
 	CHECK(d.messages == o->messages);
 }
 
@@ -161,7 +170,7 @@ static void check_same(const struct outcome *a, const struct outcome *b)
 
 	CHECK(a->messages == b->messages && a->error == b->error);
 	CHECK(a->consumed == b->consumed && a->msg_start == b->msg_start);
-	CHECK(a->got == b->got && a->want == b->want);
+	CHECK(a->got == b->got && a->want == b->want && a->saw_tls == b->saw_tls);
 	CHECK(a->last == b->last || (a->last != LS_REFUSED && b->last != LS_REFUSED));
 	CHECK(!memcmp(a->sums, b->sums, n * sizeof(a->sums[0])));
 }

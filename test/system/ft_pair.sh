@@ -11,18 +11,36 @@
 #   saw (the primary's released console, then the backup's from there:
 #   scripts/pair.sh) must be the native run's, and the backup's console
 #   must not contradict a byte the primary released (the output rule).
+# With the pre-shared key (docs/secure-link.md):
+# - ft_pair_timer_tls_svm: the same ft_key on both: the log stream runs
+#   inside TLS (both sides say so), with the checks above;
+# - ft_pair_wrong_key_svm: keys that differ in their last bit: the backup
+#   refuses the primary's TLS handshake and replays nothing (it says no
+#   recording came within its rr_live_wait, the refusal named); the primary
+#   says the backup refused it, and its run ends with exit code 123 (its
+#   log did not reach its sink). No log shows either key.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 g=$root/build/guests
+KEY=5eed0fa11ba5eba11c0ffee0ddba11fe
+OTHER_KEY=5eed0fa11ba5eba11c0ffee0ddba11ff
+WRONG_KEY_WAIT=30 # s the refusing backup waits for a recording (the primary boots meanwhile)
 
-# pair_case NAME EMU GUEST [ARGS]
+# No log shows a key.
+keys_hidden() { # file...
+	! grep -q -i -E "$KEY|$OTHER_KEY" "$@"
+}
+
+# pair_case NAME EMU GUEST [ARGS [KEY]]: with KEY, both sides have it.
 pair_case() {
-	local name=$1 emu=$2 guest=$3 args=${4:-} status native_status
+	local name=$1 emu=$2 guest=$3 args=${4:-} key=${5:-} status native_status
+	local opts=()
+	[ -z "$key" ] || opts=(--primary-options "ft_key=$key" --backup-options "ft_key=$key")
 	set +e
 	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
 	native_status=$?
 	rm -rf "$results/$name.logs"
-	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu "$emu" \
+	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu "$emu" "${opts[@]}" \
 		--logs "$results/$name.logs" >"$results/$name.out" 2>"$results/$name.err"
 	status=$?
 	set -e
@@ -40,12 +58,55 @@ pair_case() {
 		echo "FAIL: $name: the backup did not confirm the primary's run ($summary)"
 	elif ! cmp -s "$results/$name.logs/primary" "$results/$name.logs/backup"; then
 		echo "FAIL: $name: the backup's replayed console differs from the primary's"
+	elif [ -n "$key" ] && ! grep -q "^primary: rr: streaming to 10.9.0.2:9730 over TLS with the pre-shared key" "$results/$name.err"; then
+		echo "FAIL: $name: the primary did not stream over TLS"
+	elif [ -n "$key" ] && ! grep -q "^primary: tls: session with 10.9.0.2:9730 up (TLS 1.2, TLS-PSK-WITH-AES-128-GCM-SHA256)" "$results/$name.err"; then
+		echo "FAIL: $name: the primary did not report its TLS session"
+	elif [ -n "$key" ] && ! grep -q "^backup: logstream: a recording streams its log here over TLS" "$results/$name.err"; then
+		echo "FAIL: $name: the backup did not take the log over TLS"
+	elif [ -n "$key" ] && ! keys_hidden "$results/$name.err" "$results/$name.out"; then
+		echo "FAIL: $name: a log shows the key"
 	else
 		echo "PASS: $name ($(grep -c '' "$results/$name.out") console lines alike on both; $(sed -n 's/^primary: ft: output rule: \([0-9]* console bytes held\).*hold \([0-9]* us\) on average.*/\1, \2 on average/p' "$results/$name.err"); $(sed -n 's/^backup: logstream: the recording.s log is complete: //p' "$results/$name.err") of log streamed; $(sed -n 's/^backup: rr: replay matches the recording: \([0-9]*\) guest-caused.*/\1/p' "$results/$name.err") landmarks confirmed)"
 	fi
 }
 
+# The primary with one key, the backup with another: refused on both sides.
+wrong_key_case() {
+	local name=ft_pair_wrong_key_svm status summary err
+	err=$results/$name.err
+	rm -rf "$results/$name.logs"
+	set +e
+	"$root/scripts/pair.sh" --guest "$g/timer.elf" --emu qemu --logs "$results/$name.logs" \
+		--primary-options "ft_key=$KEY" \
+		--backup-options "ft_key=$OTHER_KEY rr_live_wait=$WRONG_KEY_WAIT" \
+		>"$results/$name.out" 2>"$err"
+	status=$?
+	set -e
+	summary=$(sed -n 's/^pair.sh: //p' "$err" | tail -n 1)
+	if [ "$summary" != "primary exit 123, backup exit 126; backup: no verdict; the primary finished the run" ]; then
+		echo "FAIL: $name: expected the primary to exit 123 and the backup 126 without a verdict ($summary)"
+	elif ! grep -q "^primary: error: tls: handshake with 10.9.0.2:9730 failed: the peer refused the handshake (alert bad_record_mac: .*): it holds a different pre-shared key" "$err"; then
+		echo "FAIL: $name: the primary's TLS did not say the backup refused its key ($(grep -m1 '^primary: .*tls:' "$err"))"
+	elif ! grep -q "^primary: error: rr: the log sink (tcp) delivered 0 of [0-9]* bytes: the log is incomplete: the collector refused the TLS handshake: .*different pre-shared key" "$err"; then
+		echo "FAIL: $name: the primary did not end saying its log was refused ($(grep -m1 '^primary: .*rr: the log sink' "$err"))"
+	elif ! grep -q -E "^backup: error: tls: handshake with 10\.9\.0\.1:[0-9]+ failed: the peer's Finished message failed authentication: it holds a different pre-shared key" "$err"; then
+		echo "FAIL: $name: the backup's TLS did not say the primary's key differs ($(grep -m1 '^backup: .*tls:' "$err"))"
+	elif ! grep -q "^backup: error: rr: no recording streamed its log to port 9730 within $WRONG_KEY_WAIT s: 1 connection refused, the last: .*different pre-shared key" "$err"; then
+		echo "FAIL: $name: the backup did not report the refused recording ($(grep -m1 '^backup: error: rr:' "$err"))"
+	elif grep -q -E '^backup: (rr: replaying|logstream: a recording streams)' "$err" ||
+		[ -s "$results/$name.logs/backup" ]; then
+		echo "FAIL: $name: the backup took or replayed something from the refused primary"
+	elif ! keys_hidden "$err" "$results/$name.out"; then
+		echo "FAIL: $name: a log shows a key"
+	else
+		echo "PASS: $name (primary exit $status: its log refused; the backup refused the key and replayed nothing)"
+	fi
+}
+
 pair_case ft_pair_timer_svm qemu "$g/timer.elf"
+pair_case ft_pair_timer_tls_svm qemu "$g/timer.elf" "" "$KEY"
+wrong_key_case
 pair_case ft_pair_memloop_svm qemu "$g/memloop.elf"
 pair_case ft_pair_ticker_svm qemu "$g/ticker.elf" "seconds=4"
 pair_case ft_pair_nondet_svm qemu "$g/nondet.elf"

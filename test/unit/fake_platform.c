@@ -198,7 +198,7 @@ void migrate_poll(struct vm *vm)
 }
 
 int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip, u16 port,
-		       const void *log_header, u16 header_len)
+		       const struct ft_psk *key, const void *log_header, u16 header_len)
 {
 	return -ENODEV; /* no network */
 }
@@ -220,6 +220,11 @@ int logstream_out_flushed(enum logstream_out_id id)
 	return -EIO;
 }
 
+const char *logstream_out_failure(enum logstream_out_id id)
+{
+	return "no network";
+}
+
 u64 logstream_out_bytes(enum logstream_out_id id)
 {
 	return 0;
@@ -235,7 +240,8 @@ void fake_live_log(const u8 *log, size_t len, size_t chunk, size_t cut)
 	fake_platform.live_pos = 0;
 }
 
-int logstream_in_listen(u16 port, logstream_in_bytes_fn deliver, void *ctx)
+int logstream_in_listen(u16 port, const struct ft_psk *key, logstream_in_bytes_fn deliver,
+			void *ctx)
 {
 	if (!fake_platform.live_log)
 		return -ENODEV; /* no network */
@@ -284,6 +290,12 @@ const u8 *logstream_in_header(u16 *len)
 u64 logstream_in_bytes(void)
 {
 	return fake_platform.live_pos;
+}
+
+u32 logstream_in_refused(const char **last_why)
+{
+	*last_why = NULL;
+	return 0;
 }
 
 /* --- the guest's FPU registers (arch/x86/fpu.h) ----------------------------- */

@@ -636,6 +636,24 @@ static void test_collector(void **state)
 	assert_int_equal(cfg.rr_collector_port, 19710);
 }
 
+/* rr_live=PORT and how long it waits for the recording: 300 s unless
+ * rr_live_wait= says otherwise; never 0. */
+static void test_live(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "rr=replay ip=10.0.0.2 rr_live=9710"), 0);
+	assert_int_equal(cfg.rr_live_port, 9710);
+	assert_int_equal(cfg.rr_live_wait, CONFIG_LIVE_WAIT_DEFAULT);
+	assert_int_equal(CONFIG_LIVE_WAIT_DEFAULT, 300);
+	assert_int_equal(parse(&cfg, "rr=replay ip=10.0.0.2 rr_live=9710 rr_live_wait=25"), 0);
+	assert_int_equal(cfg.rr_live_wait, 25);
+	assert_int_equal(parse(&cfg, "rr=replay ip=10.0.0.2 rr_live=9710 rr_live_wait=0"), 1);
+	assert_captured("rr_live_wait= takes 1 or more seconds");
+	assert_int_equal(parse(&cfg, "rr_live_wait=soon"), 1);
+	assert_captured("rr_live_wait");
+}
+
 /* rr_sink=tcp without what it needs is refused, each lack named. */
 static void test_collector_needs(void **state)
 {
@@ -794,6 +812,7 @@ int main(void)
 		T(test_net_refused),
 		T(test_collector),
 		T(test_collector_needs),
+		T(test_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -711,6 +711,49 @@ static void test_refusal_after_good_messages(void **state)
 	assert_int_equal(d.consumed, bad + LS_HEADER_SIZE + sizeof(data));
 }
 
+/* A TLS record header where the first message's magic should be: the
+ * peer speaks TLS. Anything else refused, or a TLS header later on the
+ * connection, is not that. */
+static void test_saw_tls(void **state)
+{
+	static u8 buf[256];
+	struct ls_decoder d;
+	struct raw r = raw_of(LS_ACK, 0, NULL);
+	size_t n;
+
+	memset(buf, 0, sizeof(buf));
+	buf[0] = 22; /* handshake (RFC 5246, 6.2.1), TLS 1.0 in the record, a ClientHello */
+	buf[1] = 3;
+	buf[2] = 1;
+	assert_int_equal(decode_one(LS_PEER_HV, buf, 100, &d), LS_REFUSED);
+	assert_true(ls_decoder_saw_tls(&d));
+	buf[0] = 21; /* an alert, TLS 1.2 */
+	buf[2] = 3;
+	assert_int_equal(decode_one(LS_PEER_COLLECTOR, buf, 100, &d), LS_REFUSED);
+	assert_true(ls_decoder_saw_tls(&d));
+	buf[0] = 24; /* not a content type TLS 1.2 has */
+	assert_int_equal(decode_one(LS_PEER_HV, buf, 100, &d), LS_REFUSED);
+	assert_false(ls_decoder_saw_tls(&d));
+	buf[0] = 22;
+	buf[1] = 2; /* SSL 2 */
+	assert_int_equal(decode_one(LS_PEER_HV, buf, 100, &d), LS_REFUSED);
+	assert_false(ls_decoder_saw_tls(&d));
+	memcpy(buf, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 28);
+	assert_int_equal(decode_one(LS_PEER_HV, buf, 100, &d), LS_REFUSED);
+	assert_false(ls_decoder_saw_tls(&d));
+	/* a good message, then TLS: not the connection's first */
+	n = build_raw(buf, &r);
+	memset(buf + n, 0, LS_HEADER_SIZE);
+	buf[n] = 22;
+	buf[n + 1] = 3;
+	assert_int_equal(decode_one(LS_PEER_COLLECTOR, buf, n + LS_HEADER_SIZE, &d), LS_REFUSED);
+	assert_int_equal(d.error, LS_E_MAGIC);
+	assert_false(ls_decoder_saw_tls(&d));
+	/* nothing refused yet: nothing seen */
+	ls_decoder_init(&d, LS_PEER_HV, dec_buf, sizeof(dec_buf));
+	assert_false(ls_decoder_saw_tls(&d));
+}
+
 static void test_names(void **state)
 {
 	assert_string_equal(ls_type_name(LS_HELLO), "HELLO");
@@ -741,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_refuse_sequence),
 		cmocka_unit_test(test_refuse_fields),
 		cmocka_unit_test(test_refusal_after_good_messages),
+		cmocka_unit_test(test_saw_tls),
 		cmocka_unit_test(test_names),
 	};
 

@@ -314,6 +314,9 @@ static bool decoder_refused(struct conn *c)
 {
 	const struct ls_decoder *d = &c->dec;
 
+	if (ls_decoder_saw_tls(d))
+		return refuse(c, PEER_FAULT, "the hypervisor speaks TLS (it has ft_key=, for a "
+			      "backup's rr_live=): hvcollect takes the log in the clear");
 	return refuse(c, PEER_FAULT,
 		      "message %llu at byte %llu of the connection refused: %s (%s: got %#llx, "
 		      "expected %#llx)",

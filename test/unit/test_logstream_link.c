@@ -1,0 +1,331 @@
+// sources: net/logstream/logstream_client.c net/logstream/logstream_in.c net/stream_link.c net/tls/tls_link.c net/tls/tls_session.c net/tls/tls_why.c net/tls/tls_conf.c net/tls/tls_rng.c test/unit/fake_tcp_link.c proto/logstream_proto.c proto/ft_psk.c lib/log.c lib/fmt.c lib/hash.c lib/byte_ring.c
+// uses: mbedtls
+/*
+ * The log stream's two ends (net/logstream/logstream_client.c, the
+ * recorder's; logstream_in.c, a backup's) over the stream link
+ * (net/stream_link.c): in the clear, and inside TLS with the pre-shared
+ * key (the real TLS link and mbedTLS, over TCP links joined by memory:
+ * test/unit/fake_tcp_link.c). A log of a few hundred KiB, larger than the
+ * recorder's ring, must arrive whole, in order and once, and the recorder
+ * must see the collector's ACK of all of it:
+ * - in the clear and over TLS;
+ * - over TLS with the connection reset twenty times in the middle of
+ *   things: each time a new TCP connection and a new TLS session, HELLO
+ *   again and the stream resumed where the backup's WELCOME says (and
+ *   mbedTLS's heap, which holds a handful of sessions, never runs out);
+ * and a recorder and a backup that do not agree are refused, nothing
+ * delivered, each side saying why: different keys (the recorder stops for
+ * good), TLS on the recorder only (it stops for good), TLS on the backup
+ * only (the recorder, which cannot tell, keeps trying; the backup counts
+ * each refusal). A peer that connects to the backup and says nothing is
+ * dropped after 10 s: the recording after it streams.
+ */
+#include "helpers.h"
+
+#include <stdlib.h>
+
+#include "arch/x86/mm.h"
+#include "arch/x86/time.h"
+#include "byte_ring.h"
+#include "fake_tcp_link.h"
+#include "fake_tls_entropy.h"
+#include "net/logstream/logstream_client.h"
+#include "net/logstream/logstream_in.h"
+
+#define PORT 9710
+#define LOG_BYTES (300u * 1024 + 123)
+#define HEADER_BYTES 64
+#define RING_BYTES (64u * 1024)
+#define PUT_MAX 5000          /* the recorder puts frames of up to this many bytes */
+#define STEP_NS 1000000ULL    /* 1 ms of time per turn of the loop */
+#define TURNS_MAX 2000000
+
+static const struct ft_psk key_a = { 16, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 } };
+static const struct ft_psk key_b = { 16, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17 } };
+
+static u64 now_ns = 1000000000ULL;
+static u8 log_bytes[LOG_BYTES];
+static u8 got[LOG_BYTES];
+static u64 got_len;
+static struct byte_ring ring;
+static u8 ring_buf[RING_BYTES];
+static struct ls_client client;
+static u64 put;               /* log bytes the recorder has put into its ring */
+static unsigned turns;
+
+/* --- what the code under test gets from the machine ------------------------- */
+
+void panic_at(const char *file, int line, const char *fmt, ...)
+{
+	fail_msg("panic at %s:%d: %s", file, line, fmt);
+	abort();
+}
+
+u64 time_now_ns(void)
+{
+	return now_ns;
+}
+
+/* mbedTLS's heap (net/tls/tls_link.c). */
+int page_alloc(u64 npages, u64 align_pages, phys_addr_t *out)
+{
+	static void *heap;
+	static u64 pages;
+
+	if (!heap) {
+		pages = npages;
+		heap = aligned_alloc(PAGE_SIZE, npages * PAGE_SIZE);
+	}
+	assert_true(npages <= pages); /* one heap, taken once */
+	*out = virt_to_phys(heap);
+	return 0;
+}
+
+/* --- the backup's side: what it is handed ------------------------------------ */
+
+static int deliver(void *ctx, u64 offset, const u8 *data, size_t len)
+{
+	assert_int_equal(offset, got_len); /* in order, each byte once */
+	assert_true(got_len + len <= LOG_BYTES);
+	memcpy(got + got_len, data, len);
+	got_len += len;
+	return 0;
+}
+
+/* --- the loop ---------------------------------------------------------------------- */
+
+/* The recorder's frames go into its ring as it has room; the whole log
+ * in, it finishes. */
+static void record_some(void)
+{
+	u64 n = MIN((u64)PUT_MAX, LOG_BYTES - put);
+
+	if (n && byte_ring_put(&ring, log_bytes + put, n)) {
+		put += n;
+		if (put == LOG_BYTES)
+			ls_client_finish(&client);
+	}
+}
+
+/* One turn: time, the recorder, the network, both ends' polls. */
+static void turn(void)
+{
+	now_ns += STEP_NS;
+	turns++;
+	record_some();
+	while (fake_tcp_run())
+		;
+	ls_client_poll(&client, now_ns);
+	logstream_in_poll();
+}
+
+/* One turn of the backup alone. */
+static void turn_backup(void)
+{
+	now_ns += STEP_NS;
+	while (fake_tcp_run())
+		;
+	logstream_in_poll();
+}
+
+/* Starts a backup (with bkey) and a recorder (with rkey) on a fresh network. */
+static void start_pair(const struct ft_psk *bkey, const struct ft_psk *rkey)
+{
+	capture_start();
+	fake_tcp_reset(1000, 3000);
+	for (size_t i = 0; i < LOG_BYTES; i++)
+		log_bytes[i] = (u8)(i * 131 + (i >> 9));
+	got_len = put = 0;
+	turns = 0;
+	byte_ring_init(&ring, ring_buf, RING_BYTES);
+	assert_int_equal(logstream_in_listen(PORT, bkey, deliver, NULL), 0);
+	assert_int_equal(ls_client_start(&client, &ring, 0x0200000A, PORT, rkey, 0x5e551011,
+					 log_bytes, HEADER_BYTES, now_ns), 0);
+}
+
+/* Runs until the recorder is done or has failed, or for turns_max. */
+static void run(unsigned turns_max)
+{
+	while (turns < turns_max && !ls_client_done(&client) && !ls_client_failed(&client))
+		turn();
+}
+
+/* The whole log arrived at the backup, once, and the recorder knows. */
+static void assert_complete(void)
+{
+	u16 hlen;
+
+	assert_true(ls_client_done(&client));
+	assert_int_equal(ring.tail, LOG_BYTES); /* every byte ACKed */
+	for (int i = 0; i < 100; i++)
+		turn(); /* the BYE, the close */
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_ENDED);
+	assert_int_equal(logstream_in_bytes(), LOG_BYTES);
+	assert_int_equal(got_len, LOG_BYTES);
+	assert_memory_equal(got, log_bytes, LOG_BYTES);
+	assert_non_null(logstream_in_header(&hlen));
+	assert_int_equal(hlen, HEADER_BYTES);
+}
+
+static void test_clear(void **state)
+{
+	start_pair(NULL, NULL);
+	run(TURNS_MAX);
+	assert_complete();
+	assert_int_equal(client.stats.connects, 1);
+	assert_int_equal(client.stats.drops, 0);
+	assert_not_captured("tls:");
+	stream_link_close(&client.link);
+}
+
+static void test_tls(void **state)
+{
+	start_pair(&key_a, &key_a);
+	run(TURNS_MAX);
+	assert_complete();
+	assert_int_equal(client.stats.connects, 1);
+	assert_captured("tls: session with 10.0.0.2:9710 up (TLS 1.2, TLS-PSK-WITH-AES-128-GCM-SHA256)");
+	assert_captured("logstream: a recording streams its log here over TLS");
+}
+
+/* Twenty resets, each after more log has arrived (in the middle of
+ * messages and records): a new session each time, the stream resumed. */
+static void test_tls_resets(void **state)
+{
+	const unsigned resets = 20;
+	unsigned done = 0;
+
+	start_pair(&key_a, &key_a);
+	while (!ls_client_done(&client) && !ls_client_failed(&client) && turns < TURNS_MAX) {
+		turn();
+		if (done < resets && got_len > (done + 1) * (LOG_BYTES / (resets + 2)) &&
+		    client.state == LSC_STREAMING && fake_tcp_cut()) {
+			done++;
+			capture_start(); /* keep the last reconnect's lines */
+		}
+	}
+	assert_int_equal(done, resets);
+	assert_complete();
+	assert_int_equal(client.stats.connects, resets + 1);
+	assert_int_equal(fake_tcp_connections(), resets + 1);
+	assert_true(client.stats.bytes_resent > 0);
+	assert_captured("logstream: the connection to the collector ended: the peer reset the connection; connecting again");
+	assert_captured("logstream: the recording is back, resuming at byte");
+	assert_captured("logstream: collector resumes at byte");
+	assert_not_captured("the TCP connection failed"); /* a reset is said once */
+}
+
+/* Backup and recorder with keys that differ in one bit. */
+static void test_wrong_key(void **state)
+{
+	const char *why;
+
+	start_pair(&key_a, &key_b);
+	run(100000);
+	assert_true(ls_client_failed(&client)); /* at once: the key will not change */
+	assert_non_null(strstr(client.failure, "the collector refused the TLS handshake: the peer "
+				       "refused the handshake (alert bad_record_mac"));
+	assert_non_null(strstr(client.failure, "it holds a different pre-shared key"));
+	for (int i = 0; i < 100; i++)
+		turn();
+	assert_int_equal(logstream_in_refused(&why), 1);
+	assert_non_null(strstr(why, "it holds a different pre-shared key"));
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_LISTENING); /* the real one may come */
+	assert_int_equal(got_len, 0);
+	assert_int_equal(ring.tail, 0);
+	assert_captured("error: logstream: the collector refused the TLS handshake");
+	assert_captured("logstream: a connection without a recording (1 so far)");
+}
+
+/* A recorder with the key, a backup without: the backup says so in the
+ * clear, and the recorder knows what it heard. */
+static void test_tls_recorder_only(void **state)
+{
+	const char *why;
+
+	start_pair(NULL, &key_a);
+	run(100000);
+	assert_true(ls_client_failed(&client));
+	assert_non_null(strstr(client.failure, "the collector takes the log stream in the clear"));
+	for (int i = 0; i < 100; i++)
+		turn();
+	assert_int_equal(logstream_in_refused(&why), 1);
+	assert_non_null(strstr(why, "the recorder speaks TLS (it has ft_key=)"));
+	assert_int_equal(got_len, 0);
+}
+
+/* A recorder without the key, a backup with: the recorder only sees the
+ * backup close, and tries again; the backup refuses it each time. */
+static void test_tls_backup_only(void **state)
+{
+	const char *why;
+
+	start_pair(&key_a, NULL);
+	run(20000); /* 20 s: several tries, backing off */
+	assert_false(ls_client_failed(&client));
+	assert_false(ls_client_done(&client));
+	assert_true(client.stats.drops >= 3);
+	assert_true(logstream_in_refused(&why) >= 3);
+	assert_non_null(strstr(why, "the recorder speaks in the clear (it has no ft_key=)"));
+	assert_captured("before WELCOME (a backup with ft_key= closes on a recorder without it)");
+	assert_captured("the peer's first message is not a ClientHello we take");
+	assert_int_equal(got_len, 0);
+	assert_null(logstream_in_header(&(u16){ 0 }));
+	stream_link_close(&client.link);
+}
+
+static int mute_rx(void *ctx, const u8 *data, size_t len)
+{
+	return 0;
+}
+
+/* A peer that connects and says nothing (not even its TLS ClientHello)
+ * is dropped after 10 s, counted, and the recording that comes next
+ * streams as usual. */
+static void test_mute_peer(void **state)
+{
+	static struct tcp_link mute;
+	const char *why;
+
+	start_pair(&key_a, &key_a);
+	stream_link_close(&client.link); /* the recorder comes later */
+	tcp_link_connect(&mute, 0x0200000A, PORT, 0, mute_rx, NULL, NULL);
+	tcp_link_poll(&mute, now_ns);
+	assert_int_equal(mute.state, TCP_LINK_UP);
+	for (int i = 0; i < 9000; i++)
+		turn_backup();
+	assert_int_equal(logstream_in_refused(&why), 0); /* 9 s: still waiting for it */
+	for (int i = 0; i < 2000; i++)
+		turn_backup();
+	assert_int_equal(logstream_in_refused(&why), 1);
+	assert_string_equal(why, "no HELLO within 10 s of connecting");
+	while (fake_tcp_run())
+		;
+	tcp_link_poll(&mute, now_ns);
+	assert_int_equal(mute.state, TCP_LINK_DOWN);
+	assert_int_equal(ls_client_start(&client, &ring, 0x0200000A, PORT, &key_a, 0x5e551011,
+					 log_bytes, HEADER_BYTES, now_ns), 0);
+	run(TURNS_MAX);
+	assert_complete();
+}
+
+static int teardown(void **state)
+{
+	capture_stop();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_clear, teardown),
+		cmocka_unit_test_teardown(test_tls, teardown),
+		cmocka_unit_test_teardown(test_tls_resets, teardown),
+		cmocka_unit_test_teardown(test_wrong_key, teardown),
+		cmocka_unit_test_teardown(test_tls_recorder_only, teardown),
+		cmocka_unit_test_teardown(test_tls_backup_only, teardown),
+		cmocka_unit_test_teardown(test_mute_peer, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
