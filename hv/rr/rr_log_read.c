@@ -38,24 +38,21 @@ static void refill(struct vm *vm)
 
 	while (rr->source_pos + RRLOG_FRAME_HEADER_SIZE <= rr->source_len) {
 		const u8 *f = rr->source + rr->source_pos;
+		u64 left = rr->source_len - rr->source_pos, total;
 		u32 payload;
-		u64 total;
 
 		memcpy(&payload, f + 4, sizeof(payload));
 		total = RRLOG_FRAME_HEADER_SIZE + (u64)payload;
-		if (total > rr->source_len - rr->source_pos && payload <= RRLOG_FRAME_MAX_PAYLOAD &&
-		    rr->live && !rr_live_over(vm))
-			return;
-		if (total > rr->source_len - rr->source_pos && rr->may_take_over &&
-		    rr_live_lost(vm)) { /* the recorder died sending it: never a whole frame */
-			rr->stats.live_partial_bytes = rr->source_len - rr->source_pos;
+		if (total > left && payload <= RRLOG_FRAME_MAX_PAYLOAD && rr->live && !rr_live_over(vm))
+			return; /* its bytes are still coming */
+		if (total > left && rr->may_take_over && rr_live_lost(vm)) {
+			/* the recorder died sending it: never a whole frame */
+			rr->stats.live_partial_bytes = left;
 			rr->source_pos = rr->source_len;
 			return;
 		}
-		if (payload > RRLOG_FRAME_MAX_PAYLOAD || total > rr->source_len - rr->source_pos) {
-			/* let the reader name the problem when it gets there */
-			total = MIN((u64)RR_FRAME_SIZE, rr->source_len - rr->source_pos);
-		}
+		if (payload > RRLOG_FRAME_MAX_PAYLOAD || total > left)
+			total = MIN((u64)RR_FRAME_SIZE, left); /* the reader names the problem */
 		if (!byte_ring_put(&rr->ring, f, total))
 			return;
 		rr->source_pos += total;

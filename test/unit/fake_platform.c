@@ -252,7 +252,6 @@ int logstream_in_listen(u16 port, const struct ft_psk *key, logstream_in_bytes_f
 
 void logstream_in_set_timeout(u32 ms)
 {
-	fake_platform.live_timeout_ms = ms;
 }
 
 void logstream_in_poll(void)

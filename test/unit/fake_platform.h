@@ -49,7 +49,6 @@ struct fake_platform {
 	const u8 *live_log;
 	size_t live_len, live_chunk, live_cut, live_pos;
 	unsigned live_polls;
-	unsigned live_timeout_ms; /* logstream_in_set_timeout's */
 	int (*live_deliver)(void *ctx, u64 offset, const u8 *data, size_t len);
 	void *live_ctx;
 };
