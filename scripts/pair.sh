@@ -8,7 +8,7 @@
 #
 #   scripts/pair.sh --guest FILE [--guest-args "..."] [--emu qemu|bochs]
 #                   [--digest N] [--timeout SECONDS] [--logs DIR]
-#                   [--kill-primary-after SECONDS]
+#                   [--kill-primary-after SECONDS] [--kill-backup-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #
 # Standard output: the guest's console as the outside saw it: the
@@ -28,6 +28,9 @@
 # --kill-primary-after SECONDS: SIGKILL of the primary's emulator that
 # long (host time, fractions allowed) after its hypervisor started
 # recording.
+# --kill-backup-after SECONDS: the same for the backup's emulator; the
+# primary, once the backup has been silent for its ft_timeout_ms, runs on
+# without it and releases what it holds.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +42,7 @@ FT_PORT=9730
 LISTEN_WAIT_S=120
 
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
-kill_after=""
+kill_after="" kill_backup_after=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--primary-options) primary_options=$2; shift 2 ;;
 	--backup-options) backup_options=$2; shift 2 ;;
 	--kill-primary-after) kill_after=$2; shift 2 ;;
+	--kill-backup-after) kill_backup_after=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -67,6 +71,10 @@ case "$emu" in qemu | bochs) ;; *) echo "pair.sh: --emu takes qemu or bochs, not
 case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; exit 2 ;; esac
 [[ -z "$kill_after" || "$kill_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
 	{ echo "pair.sh: --kill-primary-after takes seconds, not '$kill_after'" >&2; exit 2; }
+[[ -z "$kill_backup_after" || "$kill_backup_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+	{ echo "pair.sh: --kill-backup-after takes seconds, not '$kill_backup_after'" >&2; exit 2; }
+[ -z "$kill_after" ] || [ -z "$kill_backup_after" ] ||
+	{ echo "pair.sh: kill the primary or the backup, not both" >&2; exit 2; }
 
 backup_pid="" primary_pid=""
 two_hosts_instances() { echo "$primary_pid $backup_pid"; }
@@ -88,10 +96,14 @@ fi
 start_instance "$logs/primary" "${run_args[@]}" --netdev "$second_netdev" \
 	--cmdline "selftest=off http=off ip=$PRIMARY_IP role=primary peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
 primary_pid=$inst_pid
-killed=""
+killed="" backup_killed=""
 if [ -n "$kill_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
 	sleep "$kill_after"
 	kill -0 "$primary_pid" 2>/dev/null && kill_emulator "$primary_pid" && killed=1
+fi
+if [ -n "$kill_backup_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
+	sleep "$kill_backup_after"
+	kill -0 "$backup_pid" 2>/dev/null && kill_emulator "$backup_pid" && backup_killed=1
 fi
 
 wait_or_stop "$primary_pid" "$timeout_s"
@@ -119,5 +131,5 @@ fi
 awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
 verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary is gone.*' "$logs/backup.stderr" || echo "no verdict")
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s)}, backup exit $backup_status; backup: $verdict; the $finisher finished the run$contradiction" >&2
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s)}, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
 exit "$status"

@@ -128,6 +128,8 @@ const char *rr_mode_name(const struct rr_state *rr)
 {
 	if (rr->took_over)
 		return "replay, then live";
+	if (rr->backup_lost)
+		return "record, then without a backup";
 	return rr->mode == RR_RECORD ? "record" : "replay";
 }
 
@@ -156,7 +158,7 @@ void rr_report(const struct vm *vm)
 	if (vm->window)
 		console_printf("  write window: %llu faults, %llu pages protected again\n",
 			       vm->window->stats.faults, vm->window->stats.evictions);
-	if (rr->mode == RR_RECORD)
+	if (rr->mode == RR_RECORD || rr->backup_lost)
 		console_printf("  async deliveries %llu after %llu probes (%llu with the window's "
 			       "pages), delay %llu ns on average, %llu ns at most\n",
 			       s->async_deliveries, s->probes, s->window_page_sets,

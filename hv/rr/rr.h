@@ -97,6 +97,9 @@ struct rr_state {
 	u64 replayed_tsc;      /* the last guest TSC the replay gave (RDTSC, RDTSCP) */
 	struct rr_divergence divergence;
 	bool sink_failed;      /* record: the log did not all reach its sink */
+	bool ft_primary;       /* record, role=primary: the log's sink is the backup */
+	bool backup_lost;      /* ... and it is gone: the guest ran on without one from */
+	u64 backup_lost_at;    /* this landmark */
 	u64 flush_interval_tsc; /* record, role=primary: a frame goes out this often (0: when full) */
 	u64 next_flush_tsc;
 
@@ -146,8 +149,9 @@ u64 rr_async_deadline_tsc(const struct vm *vm);
  * (an exit must come to pump it), or UINT64_MAX. */
 u64 rr_sink_deadline_tsc(const struct vm *vm);
 
-/* The replay's mode as a word: record, replay, or replay then live (a
- * backup that took over). */
+/* The mode as words: record, replay, replay then live (a backup that
+ * took over), or record then without a backup (a primary whose backup
+ * died). */
 const char *rr_mode_name(const struct rr_state *rr);
 
 /* Snapshots while recording (hv/rr/rr_snapshot.c). May a snapshot be

@@ -47,21 +47,60 @@ static int wait_for_room(struct rr_state *rr, u64 len)
 	return err;
 }
 
+/*
+ * role=primary: the backup is gone (its log stream failed: silent or away
+ * for ft_timeout_ms, docs/fault-tolerance.md). The guest runs on here
+ * without one: recording stops (nobody will replay the log), what the
+ * output rule holds goes out, and nothing is held from now on.
+ */
+static void run_without_backup(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	const char *why = rr->sink->why ? rr->sink->why() : NULL;
+
+	rr->mode = RR_OFF;
+	rr->backup_lost = true;
+	rr->backup_lost_at = vm->stats.guest_caused_exits;
+	rr->probe.active = rr->probe.armed = false;
+	rr->flush_interval_tsc = 0;
+	pr_warn("ft: the backup is gone (%s): running without a backup from landmark %llu, guest "
+		"time %llu ms; it had acknowledged %llu of %llu log bytes",
+		why ? why : "its log stream failed", rr->backup_lost_at,
+		vm_guest_ns(vm) / 1000000ULL, rr->sink->bytes(), rr->ring.head);
+	guest_console_release_all();
+	guest_console_report();
+}
+
+/* The sink cannot take the log any more: a primary runs on without its
+ * backup; anyone else stops the guest (a log with a gap is worthless). */
+static void sink_lost(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	const char *why = rr->sink->why ? rr->sink->why() : NULL;
+
+	if (rr->ft_primary) {
+		run_without_backup(vm);
+		return;
+	}
+	vm_stop(vm, "record: the log sink (%s) cannot take the log any more%s%s", rr->sink->name,
+		why ? ": " : "", why ? why : "");
+}
+
 /* Moves the frame being built into the ring, waiting for room if the ring
  * cannot take it (the guest waits meanwhile). */
 static void commit_frame(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
-	size_t n = rrlog_finish_frame(&rr->writer);
+	size_t n;
 
+	if (rr->mode != RR_RECORD)
+		return; /* the backup went away inside this exit */
+	n = rrlog_finish_frame(&rr->writer);
 	if (!n)
 		return;
 	if (!byte_ring_put(&rr->ring, rr->frame, n)) {
 		if (wait_for_room(rr, n)) {
-			const char *why = rr->sink->why ? rr->sink->why() : NULL;
-
-			vm_stop(vm, "record: the log sink (%s) cannot take the log any more%s%s",
-				rr->sink->name, why ? ": " : "", why ? why : "");
+			sink_lost(vm);
 			return;
 		}
 		byte_ring_put(&rr->ring, rr->frame, n);
@@ -75,11 +114,15 @@ void rr_log(struct vm *vm, struct rrlog_entry *e)
 	struct rr_state *rr = vm->rr;
 	int err;
 
+	if (rr->mode != RR_RECORD)
+		return; /* the backup went away inside this exit */
 	/* A WINDOW_PAGE belongs to the async entry after it: not async itself. */
 	rr_stamp_landmark(vm, e, rr->guest_ran && e->type != RR_WINDOW_PAGE);
 	err = rrlog_append(&rr->writer, e);
 	if (err == -ENOSPC) {
 		commit_frame(vm);
+		if (rr->mode != RR_RECORD)
+			return;
 		err = rrlog_append(&rr->writer, e);
 	}
 	if (err) {
@@ -163,9 +206,11 @@ static void output_wait(void *ctx)
 		guest_console_mark(rr->ring.head);
 	}
 	rr->sink->pump(&rr->ring);
-	if (rr->sink->flushed(&rr->ring) < 0)
-		guest_console_release_all(); /* no backup will acknowledge them */
-	else if (rr->sink->wait)
+	if (rr->sink->flushed(&rr->ring) < 0) {
+		run_without_backup(vm); /* releases everything */
+		return;
+	}
+	if (rr->sink->wait)
 		rr->sink->wait();
 	guest_console_release(rr->ring.tail);
 }
@@ -188,6 +233,7 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	rrlog_writer_init(&rr->writer, rr->frame, RR_FRAME_SIZE);
 	rr->next_digest = cfg->rr_digest;
 	if (cfg->role == FT_ROLE_PRIMARY) {
+		rr->ft_primary = true;
 		rr->flush_interval_tsc = time_ns_to_tsc(FT_FLUSH_NS);
 		guest_console_hold(output_wait, vm);
 	}
@@ -249,6 +295,10 @@ void rr_record_before_entry(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 
+	if (rr->ft_primary && rr->sink->flushed(&rr->ring) < 0) {
+		run_without_backup(vm);
+		return;
+	}
 	if (rr->digest_interval && !rr->guest_ran &&
 	    vm->stats.guest_caused_exits >= rr->next_digest) {
 		rr_log_digest(vm);
@@ -283,7 +333,10 @@ u64 rr_record_sink_deadline_tsc(const struct vm *vm)
 void rr_record_pump(struct vm *vm)
 {
 	vm->rr->sink->pump(&vm->rr->ring);
-	guest_console_release(vm->rr->ring.tail);
+	if (vm->rr->ft_primary && vm->rr->sink->flushed(&vm->rr->ring) < 0)
+		run_without_backup(vm);
+	else
+		guest_console_release(vm->rr->ring.tail);
 }
 
 /* Waits, for at most FINISH_TIMEOUT_NS, until the sink has delivered the
@@ -323,6 +376,9 @@ void rr_record_finish(struct vm *vm)
 	if (wait_until_delivered(rr))
 		pr_info("rr: log complete: %llu bytes through the sink (%s)",
 			rr->sink->bytes(), rr->sink->name);
+	else if (rr->ft_primary)
+		pr_warn("ft: the backup is gone at the end of the run: the guest's end is this "
+			"primary's alone");
 	else
 		rr->sink_failed = true;
 	guest_console_release_all(); /* the backup has the whole log, or is gone */

@@ -28,6 +28,7 @@
 #define KEEPALIVE_IDLE_MS 10000
 #define KEEPALIVE_INTVL_MS 2000
 #define KEEPALIVE_COUNT 5
+#define GIVE_UP_KEEPALIVE_COUNT 4 /* with ls_client_give_up_after: idle + 4 probes ~ the time */
 
 static int on_rx(void *ctx, const u8 *data, size_t len);
 
@@ -94,6 +95,20 @@ static void lose(struct ls_client *c, const char *why, bool tell, bool for_good)
 	c->lost_for_good = for_good;
 }
 
+/* TCP keepalive on the connection: short enough to notice a collector
+ * gone within give_up_ns when one is set. */
+static void keepalive(struct ls_client *c)
+{
+	u32 ms = (u32)(c->give_up_ns / NS_PER_MS);
+
+	if (ms)
+		stream_link_keepalive(&c->link, MAX(ms / 3, 1u), MAX(ms / 6, 1u),
+				      GIVE_UP_KEEPALIVE_COUNT);
+	else
+		stream_link_keepalive(&c->link, KEEPALIVE_IDLE_MS, KEEPALIVE_INTVL_MS,
+				      KEEPALIVE_COUNT);
+}
+
 static void connect_now(struct ls_client *c)
 {
 	const struct ft_psk *key = c->secure ? &c->key : NULL;
@@ -109,7 +124,7 @@ static void connect_now(struct ls_client *c)
 		fail(c, "cannot start TLS (no memory or no entropy for its keys)");
 		return;
 	}
-	stream_link_keepalive(&c->link, KEEPALIVE_IDLE_MS, KEEPALIVE_INTVL_MS, KEEPALIVE_COUNT);
+	keepalive(c);
 	c->state = LSC_CONNECTING;
 }
 
@@ -277,7 +292,7 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 {
 	struct ls_client *c = ctx;
 
-	c->heard_ns = c->now_ns;
+	c->heard_ns = c->alive_ns = c->now_ns;
 	while (len && !c->lost && c->state != LSC_DONE) {
 		size_t used = 0;
 		struct ls_msg m;
@@ -314,8 +329,41 @@ int ls_client_start(struct ls_client *c, struct byte_ring *ring, u32 ip, u16 por
 	c->log_header_len = log_header_len;
 	c->now_ns = now_ns;
 	c->backoff_ns = BACKOFF_MIN_NS;
+	c->alive_ns = now_ns;
 	connect_now(c);
 	return 0;
+}
+
+void ls_client_give_up_after(struct ls_client *c, u64 ns)
+{
+	c->give_up_ns = ns;
+	if (c->state == LSC_CONNECTING || c->state == LSC_HELLO || c->state == LSC_STREAMING)
+		keepalive(c);
+}
+
+/* With a give-up time: is the collector gone for good? It is there while
+ * it has acknowledged everything the ring produced over a live stream;
+ * otherwise it has until give_up_ns after it was last heard or known
+ * there (across reconnects: a collector that keeps refusing or never
+ * answers is as gone as a silent one). */
+static bool collector_gone(struct ls_client *c)
+{
+	if (!c->give_up_ns)
+		return false;
+	if (c->state == LSC_STREAMING && c->ring->tail == c->ring->head) {
+		c->alive_ns = c->now_ns;
+		return false;
+	}
+	return c->now_ns - c->alive_ns > c->give_up_ns;
+}
+
+/* The collector is gone: fail, saying how long it has been away. */
+static void give_up(struct ls_client *c)
+{
+	fmt_snprintf(c->why, sizeof(c->why),
+		     "the collector has not answered for %llu ms: given up after %llu ms",
+		     (c->now_ns - c->alive_ns) / NS_PER_MS, c->give_up_ns / NS_PER_MS);
+	fail(c, c->why);
 }
 
 /* Waiting for a reply that does not come: the TLS handshake or HELLO
@@ -361,6 +409,11 @@ static void poll_connection(struct ls_client *c)
 void ls_client_poll(struct ls_client *c, u64 now_ns)
 {
 	c->now_ns = now_ns;
+	if (c->state != LSC_DONE && c->state != LSC_FAILED && c->state != LSC_IDLE &&
+	    collector_gone(c)) {
+		give_up(c);
+		return;
+	}
 	switch (c->state) {
 	case LSC_BACKOFF:
 		if (now_ns >= c->retry_at_ns)

@@ -84,6 +84,8 @@ struct ls_client {
 	u64 now_ns;
 	u64 retry_at_ns, backoff_ns;
 	u64 heard_ns;              /* when the collector last said something */
+	u64 give_up_ns;            /* a collector away this long is gone for good (0: never) */
+	u64 alive_ns;              /* when it was last known to be there: heard, or all ACKed */
 	const char *failure;
 	char why[LS_CLIENT_WHY_MAX]; /* failure's text when it is made up */
 	struct ls_client_stats stats;
@@ -96,6 +98,12 @@ struct ls_client {
 int ls_client_start(struct ls_client *c, struct byte_ring *ring, u32 ip, u16 port,
 		    const struct ft_psk *key, u64 session, const void *log_header,
 		    u16 log_header_len, u64 now_ns);
+
+/* A collector that has not been heard from for ns while it owed a reply
+ * (or could not be reached: connecting again and again) is gone for good:
+ * the client fails (a backup that died, role=primary). Its connections'
+ * TCP keepalive follows: idle ns/3, then probes every ns/6. 0: never. */
+void ls_client_give_up_after(struct ls_client *c, u64 ns);
 
 /* Moves things on: sends what the ring holds, connects again when due,
  * gives up on a silent collector. Call after net_poll(). */

@@ -62,6 +62,11 @@ int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip,
 	return 0;
 }
 
+void logstream_out_give_up_after(enum logstream_out_id id, u32 ms)
+{
+	ls_client_give_up_after(&clients[id], (u64)ms * 1000000ULL);
+}
+
 void logstream_out_poll(enum logstream_out_id id)
 {
 	ls_client_poll(&clients[id], time_now_ns());

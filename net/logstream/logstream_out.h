@@ -28,6 +28,11 @@ enum logstream_out_id {
 int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip, u16 port,
 		       const struct ft_psk *key, const void *log_header, u16 header_len);
 
+/* A collector away (silent while it owes an acknowledgement, or not
+ * reachable) for ms is gone for good: the stream fails (role=primary: its
+ * backup died). 0: never (the default: retry until the run ends). */
+void logstream_out_give_up_after(enum logstream_out_id id, u32 ms);
+
 /* Moves the stream on (sends, takes acknowledgements). Never waits. */
 void logstream_out_poll(enum logstream_out_id id);
 

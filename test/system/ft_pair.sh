@@ -11,6 +11,10 @@
 #   saw (the primary's released console, then the backup's from there:
 #   scripts/pair.sh) must be the native run's, and the backup's console
 #   must not contradict a byte the primary released (the output rule).
+# - ft_backup_killed_*: the backup's emulator SIGKILLed at a random moment:
+#   the primary must notice within its ft_timeout_ms, run on without a
+#   backup (recording stops, what it held goes out, nothing is held from
+#   then on) and end the guest's run as natively.
 # With the pre-shared key (docs/secure-link.md):
 # - ft_pair_timer_tls_svm: the same ft_key on both: the log stream runs
 #   inside TLS (both sides say so), with the checks above;
@@ -112,22 +116,50 @@ pair_case ft_pair_ticker_svm qemu "$g/ticker.elf" "seconds=4"
 pair_case ft_pair_nondet_svm qemu "$g/nondet.elf"
 pair_case ft_pair_timer_vmx bochs "$g/timer.elf"
 
-# takeover_case NAME EMU GUEST ARGS: one random kill between 0.3 and 2.8 s
-# into the primary's recording.
-takeover_case() {
-	local name=$1 emu=$2 guest=$3 args=$4 status native_status kill_after summary at
-	kill_after=$(printf '%d.%d' $((RANDOM % 3)) $((RANDOM % 10)))
-	[ "$kill_after" != 0.0 ] && [ "$kill_after" != 0.1 ] && [ "$kill_after" != 0.2 ] || kill_after=0.3
+# random_kill_time: seconds between 0.3 and 2.9, one decimal.
+random_kill_time() {
+	local t
+	t=$(printf '%d.%d' $((RANDOM % 3)) $((RANDOM % 10)))
+	case "$t" in 0.0 | 0.1 | 0.2) t=0.3 ;; esac
+	echo "$t"
+}
+
+# kill_run NAME EMU GUEST ARGS WHICH: the native run, then the pair with
+# WHICH (primary or backup) SIGKILLed at a random moment of the
+# recording. Sets kill_after, status, native_status and summary.
+kill_run() {
+	local name=$1 emu=$2 guest=$3 args=$4 which=$5
+	kill_after=$(random_kill_time)
 	set +e
 	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
 	native_status=$?
 	rm -rf "$results/$name.logs"
 	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu "$emu" \
-		--kill-primary-after "$kill_after" --logs "$results/$name.logs" \
+		"--kill-$which-after" "$kill_after" --logs "$results/$name.logs" \
 		>"$results/$name.out" 2>"$results/$name.err"
 	status=$?
 	set -e
 	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+}
+
+# The run's exit code and what the outside saw are the native run's;
+# prints the FAIL and returns 1 when not (name, the side that finished).
+same_as_native() { # name side
+	if [ "$status" != "$native_status" ]; then
+		echo "FAIL: $1: exit code $status on the $2, $native_status natively ($summary)"
+	elif ! "$root/test/system/compare_output.sh" "$results/$1.native" "$results/$1.out" \
+		>"$results/$1.diff" 2>&1; then
+		echo "FAIL: $1: what the outside saw differs from the native run (see $results/$1.diff)"
+	else
+		return 0
+	fi
+	return 1
+}
+
+# takeover_case NAME EMU GUEST ARGS: the primary killed at a random moment.
+takeover_case() {
+	local name=$1 status native_status kill_after summary at
+	kill_run "$@" primary
 	at=$(sed -n 's/^backup: ft: the primary is gone: the guest goes live here, at landmark \([0-9]*\).*/\1/p' "$results/$name.err")
 	if ! grep -q "(killed after $kill_after s)" <<<"$summary"; then
 		echo "FAIL: $name: the primary was not killed after $kill_after s (it ended first?) ($summary)"
@@ -135,15 +167,28 @@ takeover_case() {
 		echo "FAIL: $name: the backup did not take over ($summary)"
 	elif grep -q 'contradicts' <<<"$summary"; then
 		echo "FAIL: $name: $summary"
-	elif [ "$status" != "$native_status" ]; then
-		echo "FAIL: $name: exit code $status on the backup, $native_status natively ($summary)"
-	elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.out" \
-		>"$results/$name.diff" 2>&1; then
-		echo "FAIL: $name: what the outside saw differs from the native run (see $results/$name.diff)"
-	else
+	elif same_as_native "$name" backup; then
 		echo "PASS: $name (primary killed after $kill_after s; the backup took over at landmark $at and ran the guest to its end; the outside saw $(stat -c %s "$results/$name.logs/primary") bytes from the primary, then the backup's, $(grep -c '' "$results/$name.out") lines as natively)"
 	fi
 }
 
+# backup_killed_case NAME EMU GUEST ARGS: the backup killed at a random
+# moment.
+backup_killed_case() {
+	local name=$1 status native_status kill_after summary at
+	kill_run "$@" backup
+	at=$(sed -n 's/^primary: warn: ft: the backup is gone (.*): running without a backup from landmark \([0-9]*\),.*/\1/p' "$results/$name.err")
+	if ! grep -q "backup exit [0-9]* (killed after $kill_after s)" <<<"$summary"; then
+		echo "FAIL: $name: the backup was not killed after $kill_after s (it ended first?) ($summary)"
+	elif [ -z "$at" ]; then
+		echo "FAIL: $name: the primary did not say it runs on without its backup ($summary)"
+	elif ! grep -q "the primary finished the run" <<<"$summary"; then
+		echo "FAIL: $name: $summary"
+	elif same_as_native "$name" primary; then
+		echo "PASS: $name (backup killed after $kill_after s; the primary ran on without it from landmark $at to the guest's end, $(grep -c '' "$results/$name.out") lines as natively)"
+	fi
+}
+
+backup_killed_case ft_backup_killed_ticker_svm qemu "$g/ticker.elf" "seconds=8"
 takeover_case ft_takeover_ticker_svm qemu "$g/ticker.elf" "seconds=4"
 takeover_case ft_takeover_ticker_reads_svm qemu "$g/ticker.elf" "seconds=4 reads=20"

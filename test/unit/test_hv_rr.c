@@ -23,6 +23,7 @@
 #include "hv/config.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_internal.h"
+#include "hv/rr/rr_sink.h"
 #include "hv/snapshot.h"
 #include "hv/vcpu_ops.h"
 #include "hv/vdev/cmos_rtc.h"
@@ -534,6 +535,58 @@ static void test_live_replay_without_role_does_not_take_over(void **state)
 	assert_int_equal(fake_vm.state, VM_STOPPED);
 }
 
+/* --- a primary whose backup dies ---------------------------------------------------- */
+
+/* The serial sink, until its "backup" is lost once the log has
+ * lossy_after bytes. */
+static struct rr_log_sink lossy_sink;
+static u64 lossy_after;
+
+static int lossy_flushed(const struct byte_ring *ring)
+{
+	return ring->head >= lossy_after ? -EIO : rr_serial_sink.flushed(ring);
+}
+
+static const char *lossy_why(void)
+{
+	return "the collector has not answered for 3000 ms";
+}
+
+/* role=primary: when the log stream to the backup fails, the guest runs
+ * on to its own end here, recording stops there and the run is not a
+ * failed recording. */
+static void test_primary_runs_on_without_backup(void **state)
+{
+	size_t partial;
+
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	fake_vm_prepare();
+	fake_cfg.rr = RR_CHOICE_RECORD;
+	fake_cfg.rr_digest = 1;
+	fake_cfg.role = FT_ROLE_PRIMARY;
+	fake_vm_boot(*state);
+	lossy_sink = rr_serial_sink;
+	lossy_sink.flushed = lossy_flushed;
+	lossy_sink.why = lossy_why;
+	fake_vm.rr->sink = &lossy_sink;
+	fake_vm.rr->flush_interval_tsc = 1; /* a frame at every entry, on the fake clock */
+	lossy_after = rec.len / 2;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_int_equal(fake_vm.exit_code, GUEST_EXIT_CODE);
+	assert_true(fake_vm.rr->backup_lost);
+	assert_int_equal(fake_vm.rr->mode, RR_OFF);
+	assert_false(fake_vm.rr->sink_failed);
+	assert_true(fake_vm.rr->backup_lost_at > 0);
+	assert_true(fake_vm.rr->backup_lost_at < rec.landmarks);
+	assert_string_equal(rr_mode_name(fake_vm.rr), "record, then without a backup");
+	assert_captured("ft: the backup is gone (the collector has not answered for 3000 ms): "
+			"running without a backup from landmark");
+	assert_not_captured("rr: log complete");
+	fake_uart_bytes(COM3_PORT, &partial);
+	assert_true(partial < rec.len); /* the log stopped where the backup went */
+}
+
 static void test_replay_on_other_backend_with_digests(void **state)
 {
 	const struct virt_backend *other = *state == &fake_backend_ept ? &fake_backend_npt
@@ -856,6 +909,8 @@ int main(void)
 		BOTH(test_backup_takes_over_mid_frame),
 		BOTH(test_backup_takes_over_after_a_frame),
 		ON(test_live_replay_without_role_does_not_take_over, fake_backend_ept),
+		ON(test_primary_runs_on_without_backup, fake_backend_ept),
+		ON(test_primary_runs_on_without_backup, fake_backend_npt),
 		ON(test_replay_gives_recorded_rdrand, fake_backend_ept),
 		ON(test_altered_io_value_caught, fake_backend_ept),
 		ON(test_altered_tsc_caught_by_digest, fake_backend_npt),

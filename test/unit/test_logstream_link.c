@@ -18,7 +18,10 @@
  * good), TLS on the recorder only (it stops for good), TLS on the backup
  * only (the recorder, which cannot tell, keeps trying; the backup counts
  * each refusal). A peer that connects to the backup and says nothing is
- * dropped after 10 s: the recording after it streams.
+ * dropped after 10 s: the recording after it streams. With a give-up
+ * time (a primary's ft_timeout_ms) a healthy stream never gives up, and a
+ * collector that falls silent, or goes away and never comes back, is
+ * given up on that long after it was last heard, not before.
  */
 #include "helpers.h"
 
@@ -309,6 +312,76 @@ static void test_mute_peer(void **state)
 	assert_complete();
 }
 
+#define GIVE_UP_MS 3000
+
+/* A stream that keeps ACKing never gives up, even over many give-up times
+ * and a reset. */
+static void test_give_up_not_while_acked(void **state)
+{
+	start_pair(&key_a, &key_a);
+	ls_client_give_up_after(&client, 500 * STEP_NS); /* above a reconnect's backoff */
+	while (!ls_client_done(&client) && !ls_client_failed(&client) && turns < TURNS_MAX) {
+		turn();
+		if (turns == 200)
+			assert_int_equal(fake_tcp_cut(), 1);
+	}
+	assert_complete();
+	assert_true(turns > 200);
+	assert_int_equal(client.stats.connects, 2);
+}
+
+/* Streams until about half the log is in, then returns the turn. */
+static unsigned stream_half(void)
+{
+	start_pair(&key_a, &key_a);
+	ls_client_give_up_after(&client, GIVE_UP_MS * STEP_NS);
+	while (got_len < LOG_BYTES / 2 && turns < TURNS_MAX)
+		turn();
+	assert_false(ls_client_failed(&client));
+	return turns;
+}
+
+/* The recorder alone for ms: its ring fills, nothing moves on the wire. */
+static void recorder_alone(unsigned ms, bool network)
+{
+	for (unsigned i = 0; i < ms; i++) {
+		now_ns += STEP_NS;
+		record_some();
+		while (network && fake_tcp_run())
+			;
+		ls_client_poll(&client, now_ns);
+	}
+}
+
+/* The backup's host stops dead (no reset, no reply): the recorder gives
+ * up GIVE_UP_MS after the last ACK, not before, and says why. */
+static void test_give_up_on_silent_collector(void **state)
+{
+	stream_half();
+	recorder_alone(GIVE_UP_MS - 10, false);
+	assert_false(ls_client_failed(&client));
+	recorder_alone(20, false);
+	assert_true(ls_client_failed(&client));
+	assert_non_null(strstr(client.failure, "the collector has not answered for"));
+	assert_non_null(strstr(client.failure, "given up after 3000 ms"));
+	assert_captured("error: logstream: the collector has not answered for");
+}
+
+/* The backup's connection is reset and its hypervisor no longer answers
+ * (it takes no new connection): the recorder tries again and again, backing
+ * off, then gives up GIVE_UP_MS after it last heard from the backup. */
+static void test_give_up_on_vanished_collector(void **state)
+{
+	stream_half();
+	assert_int_equal(fake_tcp_cut(), 1);
+	recorder_alone(GIVE_UP_MS - 10, true);
+	assert_false(ls_client_failed(&client));
+	assert_true(client.stats.drops >= 3); /* the reset, then refused tries */
+	recorder_alone(20, true);
+	assert_true(ls_client_failed(&client));
+	assert_non_null(strstr(client.failure, "given up after 3000 ms"));
+}
+
 static int teardown(void **state)
 {
 	capture_stop();
@@ -325,6 +398,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_tls_recorder_only, teardown),
 		cmocka_unit_test_teardown(test_tls_backup_only, teardown),
 		cmocka_unit_test_teardown(test_mute_peer, teardown),
+		cmocka_unit_test_teardown(test_give_up_not_while_acked, teardown),
+		cmocka_unit_test_teardown(test_give_up_on_silent_collector, teardown),
+		cmocka_unit_test_teardown(test_give_up_on_vanished_collector, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
