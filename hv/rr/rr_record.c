@@ -48,8 +48,8 @@ static int wait_for_room(struct rr_state *rr, u64 len)
 }
 
 /*
- * role=primary: the backup is gone (its log stream failed: silent or away
- * for ft_timeout_ms, docs/fault-tolerance.md). The guest runs on here
+ * role=primary: the backup is lost (its log stream failed: silent or away
+ * for ft_timeout_ms, or it refused the primary's key; docs/fault-tolerance.md). The guest runs on here
  * without one: recording stops (nobody will replay the log), what the
  * output rule holds goes out, and nothing is held from now on.
  */
@@ -63,7 +63,7 @@ static void run_without_backup(struct vm *vm)
 	rr->backup_lost_at = vm->stats.guest_caused_exits;
 	rr->probe.active = rr->probe.armed = false;
 	rr->flush_interval_tsc = 0;
-	pr_warn("ft: the backup is gone (%s): running without a backup from landmark %llu, guest "
+	pr_warn("ft: the backup is lost (%s): running without a backup from landmark %llu, guest "
 		"time %llu ms; it had acknowledged %llu of %llu log bytes",
 		why ? why : "its log stream failed", rr->backup_lost_at,
 		vm_guest_ns(vm) / 1000000ULL, rr->sink->bytes(), rr->ring.head);
@@ -215,6 +215,32 @@ static void output_wait(void *ctx)
 	guest_console_release(rr->ring.tail);
 }
 
+/*
+ * role=primary: the guest starts once its backup follows (the stream is
+ * up and welcomed), so that its first outputs are not held for the
+ * connection's set-up; a backup not there within ft_timeout_ms is waited
+ * for no longer (the stream gives up on it, and the guest runs without
+ * one).
+ */
+static void wait_for_backup(struct rr_state *rr, u32 timeout_ms)
+{
+	u64 start = time_now_ns(), deadline = start + (u64)timeout_ms * 1000000ULL;
+
+	if (!rr->sink->ready)
+		return;
+	while (!rr->sink->ready() && rr->sink->flushed(&rr->ring) >= 0 &&
+	       time_now_ns() < deadline) {
+		rr->sink->wait();
+		rr->sink->pump(&rr->ring);
+	}
+	if (rr->sink->ready())
+		pr_info("ft: the backup follows: the guest starts (the stream was up in %llu ms)",
+			(time_now_ns() - start) / 1000000ULL);
+	else
+		pr_warn("ft: no backup follows after %llu ms: the guest starts without one",
+			(time_now_ns() - start) / 1000000ULL);
+}
+
 int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	struct rr_state *rr = vm->rr;
@@ -236,6 +262,7 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 		rr->ft_primary = true;
 		rr->flush_interval_tsc = time_ns_to_tsc(FT_FLUSH_NS);
 		guest_console_hold(output_wait, vm);
+		wait_for_backup(rr, cfg->ft_timeout_ms);
 	}
 	rr_log_digest(vm); /* the starting state, landmark 0 */
 	pr_info("rr: recording, a digest every %u guest-caused exits%s", cfg->rr_digest,
@@ -377,7 +404,7 @@ void rr_record_finish(struct vm *vm)
 		pr_info("rr: log complete: %llu bytes through the sink (%s)",
 			rr->sink->bytes(), rr->sink->name);
 	else if (rr->ft_primary)
-		pr_warn("ft: the backup is gone at the end of the run: the guest's end is this "
+		pr_warn("ft: the backup is lost at the end of the run: the guest's end is this "
 			"primary's alone");
 	else
 		rr->sink_failed = true;

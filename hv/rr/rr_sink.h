@@ -37,6 +37,9 @@ struct rr_log_sink {
 	const char *(*why)(void);
 	/* Bytes delivered so far. */
 	u64 (*bytes)(void);
+	/* The destination takes bytes now (a collector connected and
+	 * welcoming); NULL: always. */
+	bool (*ready)(void);
 };
 
 /* The serial sink: opens the UART at port (false when none answers). */

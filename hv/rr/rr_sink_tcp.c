@@ -45,6 +45,11 @@ static u64 tcp_bytes(void)
 	return logstream_out_bytes(LOGSTREAM_RR_LOG);
 }
 
+static bool tcp_ready(void)
+{
+	return logstream_out_streaming(LOGSTREAM_RR_LOG);
+}
+
 const struct rr_log_sink rr_tcp_sink = {
 	.name = "tcp",
 	.pump = tcp_pump,
@@ -53,4 +58,5 @@ const struct rr_log_sink rr_tcp_sink = {
 	.flushed = tcp_flushed,
 	.why = tcp_why,
 	.bytes = tcp_bytes,
+	.ready = tcp_ready,
 };

@@ -95,6 +95,11 @@ const char *logstream_out_failure(enum logstream_out_id id)
 	return ls_client_failed(&clients[id]) ? clients[id].failure : NULL;
 }
 
+bool logstream_out_streaming(enum logstream_out_id id)
+{
+	return clients[id].state == LSC_STREAMING;
+}
+
 u64 logstream_out_bytes(enum logstream_out_id id)
 {
 	return clients[id].ring ? clients[id].ring->tail : 0;

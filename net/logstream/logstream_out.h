@@ -49,6 +49,9 @@ int logstream_out_flushed(enum logstream_out_id id);
 /* Why a failed stream failed (NULL while it has not). */
 const char *logstream_out_failure(enum logstream_out_id id);
 
+/* The collector has welcomed the stream: bytes flow. */
+bool logstream_out_streaming(enum logstream_out_id id);
+
 /* Bytes the collector has acknowledged. */
 u64 logstream_out_bytes(enum logstream_out_id id);
 

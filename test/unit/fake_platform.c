@@ -229,6 +229,11 @@ const char *logstream_out_failure(enum logstream_out_id id)
 	return "no network";
 }
 
+bool logstream_out_streaming(enum logstream_out_id id)
+{
+	return false;
+}
+
 u64 logstream_out_bytes(enum logstream_out_id id)
 {
 	return 0;

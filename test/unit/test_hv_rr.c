@@ -580,7 +580,7 @@ static void test_primary_runs_on_without_backup(void **state)
 	assert_true(fake_vm.rr->backup_lost_at > 0);
 	assert_true(fake_vm.rr->backup_lost_at < rec.landmarks);
 	assert_string_equal(rr_mode_name(fake_vm.rr), "record, then without a backup");
-	assert_captured("ft: the backup is gone (the collector has not answered for 3000 ms): "
+	assert_captured("ft: the backup is lost (the collector has not answered for 3000 ms): "
 			"running without a backup from landmark");
 	assert_not_captured("rr: log complete");
 	fake_uart_bytes(COM3_PORT, &partial);
