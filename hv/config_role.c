@@ -60,6 +60,11 @@ static int check_witness(const struct config *cfg)
 		pr_err("config: witness= is for role=primary|backup");
 		return 1;
 	}
+	if (cfg->net != NET_STATIC) {
+		pr_err("config: witness= needs a static address ip=a.b.c.d: the witness knows this "
+		       "hypervisor by it");
+		return 1;
+	}
 	if (!cfg->ft_key.len) {
 		pr_err("config: witness= needs the pair's pre-shared key ft_key=HEX: the witness "
 		       "speaks TLS with that key only");

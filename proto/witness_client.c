@@ -127,15 +127,19 @@ static enum wc_action next_new(struct wit_client *c, u64 now, struct wit_msg *ou
 	return WC_NOTHING;
 }
 
+bool wc_expire(struct wit_client *c, u64 now)
+{
+	if (c->state != WC_HELD || now < c->valid_until_ms)
+		return false;
+	say(c, "the lease of epoch %llu ran out before a renewal was granted", c->epoch);
+	lose(c);
+	return true;
+}
+
 enum wc_action wc_next_request(struct wit_client *c, u64 now, struct wit_msg *out)
 {
-	if (c->state == WC_ERROR || c->state == WC_LOST)
+	if (wc_expire(c, now) || c->state == WC_ERROR || c->state == WC_LOST)
 		return WC_NOTHING;
-	if (c->state == WC_HELD && now >= c->valid_until_ms) {
-		say(c, "the lease of epoch %llu ran out before a renewal was granted", c->epoch);
-		lose(c);
-		return WC_NOTHING;
-	}
 	if (c->pending && !c->sent) {
 		c->sent = true;
 		c->timeout_told = false;

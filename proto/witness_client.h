@@ -140,6 +140,10 @@ void wc_query(struct wit_client *c);
  * a lease that ran out. */
 enum wc_action wc_next_request(struct wit_client *c, u64 now_ms, struct wit_msg *out);
 
+/* Notices a held lease that ran out (WC_LOST from then on): true when it
+ * just did. wc_next_request does it too; call it while disconnected. */
+bool wc_expire(struct wit_client *c, u64 now_ms);
+
 /* A reply from the witness (decoded, WIT_TO_NODE). A reply without an
  * outstanding request, or not of its kind, is a protocol error. */
 void wc_on_reply(struct wit_client *c, const struct wit_msg *m, u64 now_ms);

@@ -796,8 +796,12 @@ static void test_witness_refused(void **state)
 	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=backup witness=10.9.0.3:0 ft_key=" KEY16),
 			 1);
 	assert_captured("config: witness: invalid value '10.9.0.3:0'");
-	assert_int_equal(parse(&cfg, "role=backup witness=255.255.255.255 ft_key=" KEY16), 1);
-	assert_int_equal(parse(&cfg, "role=backup witness=host ft_key=" KEY16), 1);
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=dhcp role=backup witness=10.9.0.3 ft_key=" KEY16), 1);
+	assert_captured("config: witness= needs a static address ip=a.b.c.d");
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=backup witness=255.255.255.255 ft_key=" KEY16),
+			 1);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=backup witness=host ft_key=" KEY16), 1);
 	assert_int_equal(cfg.witness_ip, 0);
 }
 

@@ -155,7 +155,9 @@ static void test_lease_runs_out(void **state)
 	assert_int_equal(wc_next_request(&primary, 300 + TIMEOUT + 1, &q), WC_NOTHING);
 	assert_int_equal(primary.stats.timeouts, 1);
 	assert_true(wc_held(&primary, DURATION - 1));
+	assert_false(wc_expire(&primary, DURATION - 1));
 	assert_int_equal(wc_next_request(&primary, DURATION, &q), WC_NOTHING);
+	assert_false(wc_expire(&primary, DURATION)); /* already noticed */
 	assert_int_equal(wc_state(&primary), WC_LOST);
 	assert_non_null(strstr(wc_why(&primary), "ran out"));
 	/* a grant arriving after that changes nothing */
