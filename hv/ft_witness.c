@@ -41,6 +41,7 @@ static struct {
 	u32 ip;                     /* host order */
 	u16 port;
 	char primary[IP_TEXT];      /* the backup's peer=; "" unknown */
+	char addr[IP_TEXT + 6];     /* the witness's a.b.c.d:port, for messages */
 
 	enum fw_conn conn;
 	struct stream_link link;
@@ -126,8 +127,7 @@ static void on_up(void)
 	fw.backoff_ns = BACKOFF_MIN_NS;
 	if (fw.connects++)
 		wc_on_reconnect(&fw.wc);
-	pr_info("witness: connected to %u.%u.%u.%u:%u (TLS)", fw.ip >> 24, (fw.ip >> 16) & 0xFF,
-		(fw.ip >> 8) & 0xFF, fw.ip & 0xFF, fw.port);
+	pr_info("witness: connected to %s (TLS)", fw.addr);
 }
 
 /* Replies as they come; a frame the codec refuses ends the connection. */
@@ -265,8 +265,9 @@ int ft_witness_start(const struct config *cfg)
 	fw.backoff_ns = BACKOFF_MIN_NS;
 	fw.now_ns = time_now_ns();
 	fw.on = true;
-	pr_info("witness: node \"%s\", leases of %u ms, witness %u.%u.%u.%u:%u", node, duration,
-		fw.ip >> 24, (fw.ip >> 16) & 0xFF, (fw.ip >> 8) & 0xFF, fw.ip & 0xFF, fw.port);
+	ip_text(fw.addr, fw.ip);
+	fmt_snprintf(fw.addr + strlen(fw.addr), sizeof(fw.addr) - strlen(fw.addr), ":%u", fw.port);
+	pr_info("witness: node \"%s\", leases of %u ms, witness %s", node, duration, fw.addr);
 	connect_now();
 	return fw.conn == FW_FAILED ? -ENOMEM : 0;
 }
@@ -274,6 +275,13 @@ int ft_witness_start(const struct config *cfg)
 bool ft_witness_configured(void)
 {
 	return fw.on;
+}
+
+void ft_witness_stop(void)
+{
+	if (fw.on)
+		stream_link_close(&fw.link);
+	memset(&fw, 0, sizeof(fw));
 }
 
 void ft_witness_poll(u64 now_ns)

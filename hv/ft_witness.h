@@ -44,6 +44,9 @@ int ft_witness_start(const struct config *cfg);
 
 bool ft_witness_configured(void);
 
+/* Closes the connection and forgets everything (a new start may follow). */
+void ft_witness_stop(void);
+
 /* Moves things on (the connection, requests due, replies); after
  * net_poll(). Costs a test and a return without witness=. */
 void ft_witness_poll(u64 now_ns);
