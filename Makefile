@@ -157,6 +157,10 @@ $(BUILD)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c net/tls/mbedtls_config.h Makefi
 # Our files see mbedTLS's headers as system headers, like lwIP's.
 $(NET_OBJS): KERNEL_CFLAGS += -isystem $(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
 $(NET_OBJS): | $(MBEDTLS_DIR)/include/mbedtls/ssl.h
+# hv/ft_witness.c holds a stream link (net/stream_link.h, whose TLS half
+# has mbedTLS's context in it).
+$(BUILD)/kernel/hv/ft_witness.c.o: KERNEL_CFLAGS += -isystem $(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
+$(BUILD)/kernel/hv/ft_witness.c.o: | $(MBEDTLS_DIR)/include/mbedtls/ssl.h
 
 # Without the unpacked source, say how to get it.
 $(MBEDTLS_SRCS) $(MBEDTLS_DIR)/include/mbedtls/ssl.h:

@@ -7,6 +7,7 @@
 #include "compiler.h"
 #include "errno.h"
 #include "fmt.h"
+#include "proto/witness.h"
 
 #define NS_PER_SEC 1000000000ULL
 
@@ -30,6 +31,7 @@ enum option_type {
 	OPT_MIGRATE_AFTER, /* SECONDS, after:SECONDS or exits:N (the same) */
 	OPT_KEY,      /* a pre-shared key in hex (proto/ft_psk.h); never printed */
 	OPT_PEER,     /* peer=a.b.c.d[:port] (sets the address and the port) */
+	OPT_WITNESS,  /* witness=a.b.c.d[:port] (the same) */
 };
 
 struct option {
@@ -127,6 +129,8 @@ static const struct option options[] = {
 	    "the other hypervisor of the pair, a.b.c.d[:port] (port 9730 by default)"),
 	OPT("ft_timeout_ms", OPT_U32, ft_timeout_ms, NULL,
 	    "milliseconds of silence after which a pair's peer is gone (1000 to 600000)"),
+	OPT("witness", OPT_WITNESS, witness_ip, NULL,
+	    "the pair's witness (hvwitness), a.b.c.d[:port] (port 9730 by default)"),
 };
 #undef OPT
 
@@ -156,6 +160,7 @@ void config_defaults(struct config *cfg)
 	cfg->migrate_port = CONFIG_MIGRATE_PORT_DEFAULT;
 	cfg->ft_peer_port = CONFIG_FT_PORT_DEFAULT;
 	cfg->ft_timeout_ms = CONFIG_FT_TIMEOUT_MS_DEFAULT;
+	cfg->witness_port = WIT_DEFAULT_PORT;
 }
 
 static int parse_string(const struct cmdline_token *tok, char *field, size_t size)
@@ -426,6 +431,8 @@ static int apply_option(struct config *cfg, const struct option *opt,
 		return parse_key(tok, field);
 	case OPT_PEER:
 		return parse_endpoint(tok, &cfg->ft_peer_ip, &cfg->ft_peer_port);
+	case OPT_WITNESS:
+		return parse_endpoint(tok, &cfg->witness_ip, &cfg->witness_port);
 	}
 	return -EINVAL;
 }
@@ -636,12 +643,17 @@ void config_print(const struct config *cfg)
 			"trace='%s'", rr_names[cfg->rr], cfg->rr_digest, rr_sink_names[cfg->rr_sink],
 			cfg->rr_live_port, cfg->rr_live_wait, tbit_names[cfg->tbit], cfg->trace);
 	if (cfg->role != FT_ROLE_NONE) {
-		char peer[16] = "none";
+		char peer[16] = "none", witness[24] = "none";
 
 		if (cfg->ft_peer_ip)
 			format_ipv4(peer, sizeof(peer), cfg->ft_peer_ip);
-		pr_info("config: role=%s peer=%s:%u ft_timeout_ms=%u", role_names[cfg->role], peer,
-			cfg->ft_peer_port, cfg->ft_timeout_ms);
+		if (cfg->witness_ip) {
+			format_ipv4(witness, sizeof(witness), cfg->witness_ip);
+			fmt_snprintf(witness + strlen(witness), sizeof(witness) - strlen(witness),
+				     ":%u", cfg->witness_port);
+		}
+		pr_info("config: role=%s peer=%s:%u ft_timeout_ms=%u witness=%s",
+			role_names[cfg->role], peer, cfg->ft_peer_port, cfg->ft_timeout_ms, witness);
 	}
 	if (cfg->rr_sink == RR_SINK_TCP || cfg->snapshot_sink == SNAPSHOT_SINK_TCP) {
 		char collector[16];

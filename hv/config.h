@@ -115,6 +115,8 @@ struct config {
 	u32 ft_peer_ip;                  /* peer=: the other hypervisor, host order; 0: none */
 	u16 ft_peer_port;                /* the FT link's port (the backup listens on it) */
 	u32 ft_timeout_ms;               /* ft_timeout_ms=: silence that means the peer is gone */
+	u32 witness_ip;                  /* witness=: the pair's witness, host order; 0: none */
+	u16 witness_port;
 };
 
 #define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */

@@ -50,6 +50,29 @@ static int apply_backup(struct config *cfg)
 	return errors;
 }
 
+/* witness=: the pair's witness, reached over TLS with the pair's key
+ * (the witness takes nothing else). */
+static int check_witness(const struct config *cfg)
+{
+	if (!cfg->witness_ip)
+		return 0;
+	if (cfg->role == FT_ROLE_NONE) {
+		pr_err("config: witness= is for role=primary|backup");
+		return 1;
+	}
+	if (cfg->net != NET_STATIC) {
+		pr_err("config: witness= needs a static address ip=a.b.c.d: the witness knows this "
+		       "hypervisor by it");
+		return 1;
+	}
+	if (!cfg->ft_key.len) {
+		pr_err("config: witness= needs the pair's pre-shared key ft_key=HEX: the witness "
+		       "speaks TLS with that key only");
+		return 1;
+	}
+	return 0;
+}
+
 int config_apply_role(struct config *cfg)
 {
 	int errors = 0;
@@ -60,6 +83,7 @@ int config_apply_role(struct config *cfg)
 		       CONFIG_FT_TIMEOUT_MS_MIN, CONFIG_FT_TIMEOUT_MS_MAX);
 		errors++;
 	}
+	errors += check_witness(cfg);
 	if (cfg->role == FT_ROLE_PRIMARY)
 		errors += apply_primary(cfg);
 	else if (cfg->role == FT_ROLE_BACKUP)

@@ -23,6 +23,7 @@
 #include "hv/dirty_log.h"
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
+#include "hv/ft_witness.h"
 #include "hv/guest_boot.h"
 #include "hv/guest_cpu.h"
 #include "hv/guest_console.h"
@@ -165,8 +166,8 @@ static void start_network(void)
 	}
 	if (config.net != NET_OFF && net_init(&nc) &&
 	    (config.rr_sink == RR_SINK_TCP || config.snapshot_sink == SNAPSHOT_SINK_TCP ||
-	     config.migrate_ip || config.incoming_port)) {
-		pr_err("understudy: rr_sink=tcp, snapshot_sink=tcp, migrate= and incoming= need the network, which did not come up");
+	     config.migrate_ip || config.incoming_port || config.witness_ip)) {
+		pr_err("understudy: rr_sink=tcp, snapshot_sink=tcp, migrate=, incoming= and witness= need the network, which did not come up");
 		platform_halt(PLATFORM_EXIT_CONFIG);
 	}
 	if (config.nettest == NETTEST_SERVER || config.nettest == NETTEST_CLIENT)
@@ -174,6 +175,10 @@ static void start_network(void)
 	if (config.nettest == NETTEST_TLS_SERVER || config.nettest == NETTEST_TLS_CLIENT)
 		platform_halt(nettest_tls_run(&tc));
 	control_start(&config);
+	if (ft_witness_start(&config))
+		platform_halt(PLATFORM_EXIT_CONFIG);
+	if (config.role == FT_ROLE_PRIMARY)
+		ft_witness_acquire(); /* the primary asks for the lease from the start */
 }
 
 /* Sets up virtualization, loads the guest and runs it to the end. */
@@ -248,6 +253,7 @@ void kmain(u32 magic, u64 info_phys)
 		platform_halt(PLATFORM_EXIT_OK);
 	}
 	code = run_guest();
+	ft_witness_report();
 	host_work_serve(&the_vm, config.linger);
 	platform_halt(code);
 }

@@ -764,6 +764,47 @@ static void test_nettest_tls(void **state)
 	assert_captured("nettest=tls_client needs the pre-shared key ft_key=");
 }
 
+/* witness=: the pair's witness, with the pair's key, for a role only. */
+static void test_witness(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary peer=10.9.0.2"), 0);
+	assert_int_equal(cfg.witness_ip, 0);
+	assert_int_equal(cfg.witness_port, 9730);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary peer=10.9.0.2 witness=10.9.0.3 "
+				     "ft_key=" KEY16), 0);
+	assert_int_equal(cfg.witness_ip, 0x0A090003);
+	assert_int_equal(cfg.witness_port, 9730);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup witness=10.9.0.3:19730 "
+				     "ft_key=" KEY16), 0);
+	assert_int_equal(cfg.witness_port, 19730);
+	config_print(&cfg);
+	assert_captured("role=backup peer=none:9730 ft_timeout_ms=3000 witness=10.9.0.3:19730");
+}
+
+static void test_witness_refused(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 witness=10.9.0.3 ft_key=" KEY16), 1);
+	assert_captured("config: witness= is for role=primary|backup");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary peer=10.9.0.2 witness=10.9.0.3"), 1);
+	assert_captured("config: witness= needs the pair's pre-shared key ft_key=HEX");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=backup witness=10.9.0.3:0 ft_key=" KEY16),
+			 1);
+	assert_captured("config: witness: invalid value '10.9.0.3:0'");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=dhcp role=backup witness=10.9.0.3 ft_key=" KEY16), 1);
+	assert_captured("config: witness= needs a static address ip=a.b.c.d");
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=backup witness=255.255.255.255 ft_key=" KEY16),
+			 1);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=backup witness=host ft_key=" KEY16), 1);
+	assert_int_equal(cfg.witness_ip, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -777,6 +818,8 @@ int main(void)
 		T(test_ft_key_refused),
 		T(test_ft_key_print),
 		T(test_nettest_tls),
+		T(test_witness),
+		T(test_witness_refused),
 		T(test_empty_and_null),
 		T(test_log_level),
 		T(test_selftest),

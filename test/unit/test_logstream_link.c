@@ -32,6 +32,7 @@
 #include "byte_ring.h"
 #include "fake_tcp_link.h"
 #include "fake_tls_entropy.h"
+#include "fake_tls_heap.h"
 #include "net/logstream/logstream_client.h"
 #include "net/logstream/logstream_in.h"
 
@@ -67,21 +68,6 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 u64 time_now_ns(void)
 {
 	return now_ns;
-}
-
-/* mbedTLS's heap (net/tls/tls_link.c). */
-int page_alloc(u64 npages, u64 align_pages, phys_addr_t *out)
-{
-	static void *heap;
-	static u64 pages;
-
-	if (!heap) {
-		pages = npages;
-		heap = aligned_alloc(PAGE_SIZE, npages * PAGE_SIZE);
-	}
-	assert_true(npages <= pages); /* one heap, taken once */
-	*out = virt_to_phys(heap);
-	return 0;
 }
 
 /* --- the backup's side: what it is handed ------------------------------------ */

@@ -16,6 +16,7 @@
 
 #include "errno.h"
 #include "fake_tls_entropy.h"
+#include "mbedtls/platform.h"
 #include "net/tls/tls_conf.h"
 #include "net/tls/tls_rng.h"
 #include "net/tls/tls_session.h"
@@ -193,6 +194,49 @@ static void test_same_key(void **state)
 	free(data);
 }
 
+/* The largest block mbedTLS's heap can still give. */
+static size_t heap_largest_free(void)
+{
+	size_t lo = 0, hi = HEAP_BYTES;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi + 1) / 2;
+		void *p = mbedtls_calloc(1, mid);
+
+		if (p) {
+			mbedtls_free(p);
+			lo = mid;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	return lo;
+}
+
+/* The hypervisor's one heap (net/tls/tls_link.c, the size used here)
+ * holds the sessions a side needs at once: the log stream's, the
+ * witness's (hv/ft_witness.c) and one more (a backup refusing a stray
+ * connection), with room left: two sessions up with a full record each
+ * way, then room for four more of the same. All of it comes back. */
+static void test_heap_room(void **state)
+{
+	static u8 record[TLS_RECORD_MAX];
+	size_t before = heap_largest_free(), during, per_session;
+
+	connect_pair(&key_a, &key_a, 1u << 20);
+	assert_int_equal(client.s.state, TLS_UP);
+	send_all(&client, record, sizeof(record));
+	send_all(&server, record, sizeof(record));
+	during = heap_largest_free();
+	per_session = (before - during) / 2;
+	print_message("tls heap: %zu bytes: %zu free without a session, %zu with two up "
+		      "(%zu per session)\n", (size_t)HEAP_BYTES, before, during, per_session);
+	assert_true(per_session > 2 * TLS_RECORD_MAX); /* its two record buffers at least */
+	assert_true(during >= 4 * per_session); /* six at once, and room */
+	finish();
+	assert_int_equal(heap_largest_free(), before);
+}
+
 static void test_wrong_key(void **state)
 {
 	connect_pair(&key_a, &key_b, 1u << 20);
@@ -315,6 +359,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_key),
+		cmocka_unit_test(test_heap_room),
 		cmocka_unit_test(test_wrong_key),
 		cmocka_unit_test(test_other_identity),
 		cmocka_unit_test(test_altered_record),
