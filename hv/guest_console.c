@@ -13,6 +13,8 @@ static struct uart16550 port;
 static enum guest_console chosen;
 static struct {
 	bool on;
+	bool withheld;     /* fenced: nothing more goes out */
+	u64 withheld_bytes;
 	struct output_hold queue;
 	void (*wait)(void *ctx);
 	void *ctx;
@@ -55,6 +57,10 @@ static void write_out(void *ctx, const u8 *bytes, size_t len)
 
 void guest_console_put(void *ctx, u8 byte)
 {
+	if (hold.withheld) {
+		hold.withheld_bytes++;
+		return;
+	}
 	if (!hold.on) {
 		write_out(NULL, &byte, 1);
 		return;
@@ -83,21 +89,31 @@ void guest_console_mark(u64 log_offset)
 
 void guest_console_release(u64 acked)
 {
-	if (hold.on)
+	if (hold.on && !hold.withheld)
 		output_hold_release(&hold.queue, acked, rdtsc(), write_out, NULL);
 }
 
 void guest_console_release_all(void)
 {
-	if (hold.on)
+	if (hold.on && !hold.withheld)
 		output_hold_release_all(&hold.queue, rdtsc(), write_out, NULL);
 	hold.on = false;
+}
+
+void guest_console_withhold(void)
+{
+	if (!hold.withheld && hold.on)
+		hold.withheld_bytes = hold.queue.head - hold.queue.tail;
+	hold.withheld = true;
 }
 
 void guest_console_report(void)
 {
 	const struct output_hold_stats *s = &hold.queue.stats;
 
+	if (hold.withheld)
+		pr_info("ft: fenced: %llu console bytes held or written after were never released",
+			hold.withheld_bytes);
 	if (!s->held)
 		return;
 	pr_info("ft: output rule: %llu console bytes held in %llu releases, at most %llu at once; "

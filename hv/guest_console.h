@@ -28,6 +28,9 @@ void guest_console_release(u64 acked);
 /* Everything held goes out, and nothing is held from now on (the run is
  * over with its log delivered, or there is no backup). */
 void guest_console_release_all(void);
+/* Fenced (witness=: this side lost the lease): what is held never goes
+ * out, nor anything the guest writes from now on. */
+void guest_console_withhold(void);
 /* Prints what the output rule cost: bytes held, latency. */
 void guest_console_report(void);
 

@@ -23,6 +23,7 @@
 #include "hv/dirty_log.h"
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
+#include "hv/ft_fence.h"
 #include "hv/ft_witness.h"
 #include "hv/guest_boot.h"
 #include "hv/guest_cpu.h"
@@ -127,6 +128,10 @@ static int report_run(struct vm *vm)
 			       vm->rr->divergence.landmark, vm->rr->divergence.what);
 		code = PLATFORM_EXIT_REPLAY_DIVERGED;
 	}
+	if (vm->fenced) {
+		console_printf("understudy: fenced: this side may not run the guest (witness=)\n");
+		code = PLATFORM_EXIT_FENCED;
+	}
 	if (rr_recording(vm) && vm->rr->sink_failed) {
 		console_printf("understudy: the record log is incomplete\n");
 		code = PLATFORM_EXIT_LOG_INCOMPLETE;
@@ -177,8 +182,10 @@ static void start_network(void)
 	control_start(&config);
 	if (ft_witness_start(&config))
 		platform_halt(PLATFORM_EXIT_CONFIG);
-	if (config.role == FT_ROLE_PRIMARY)
+	if (config.role == FT_ROLE_PRIMARY) {
 		ft_witness_acquire(); /* the primary asks for the lease from the start */
+		ft_fence_guard();     /* and runs its guest only while it holds it */
+	}
 }
 
 /* Sets up virtualization, loads the guest and runs it to the end. */

@@ -75,6 +75,8 @@ struct vm {
 	u64 dev_time_ns;    /* the guest time devices were last brought up to */
 	u64 resume_tsc;     /* resume=: the guest TSC the snapshot had */
 	bool resumed;       /* resume=: guest time and TSC continue from the snapshot */
+	bool fenced;        /* witness=: this side lost the lease or must not go live:
+			     * the guest stopped, and nothing it held goes out */
 	enum vm_state state;
 	u32 exit_code;
 	char stop_reason[VM_STOP_REASON_MAX];

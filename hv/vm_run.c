@@ -20,6 +20,7 @@
 #include "hv/insn_fetch.h"
 #include "hv/migrate.h"
 #include "hv/rr/rr.h"
+#include "hv/ft_fence.h"
 #include "hv/rr/tbit.h"
 #include "hv/rr/write_window.h"
 #include "hv/snapshot.h"
@@ -266,6 +267,7 @@ void vm_run(struct vm *vm)
 	vm_start_clock(vm);
 	while (vm->state == VM_RUNNING) {
 		host_work_poll(vm);
+		ft_fence_poll(vm); /* witness=: only the lease holder runs the guest */
 		snapshot_poll(vm); /* between two exits, before anything is injected */
 		migrate_poll(vm);  /* the same: the stun of a live migration */
 		if (vm->state != VM_RUNNING)

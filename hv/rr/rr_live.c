@@ -8,6 +8,7 @@
 #include "arch/x86/time.h"
 #include "errno.h"
 #include "hv/config.h"
+#include "hv/ft_witness.h"
 #include "hv/rr/rr_internal.h"
 #include "log.h"
 #include "net/logstream/logstream_in.h"
@@ -61,6 +62,7 @@ static void poll_once(struct vm *vm)
 {
 	net_poll();
 	logstream_in_poll();
+	ft_witness_poll(time_now_ns());
 	cpu_relax();
 }
 
@@ -118,6 +120,7 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 		return -ETIMEDOUT;
 	}
 	memcpy(header, h, *len);
+	ft_witness_learn_primary(); /* witness=: the epoch of the primary's lease now */
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "drivers/serial/uart16550.h"
 #include "errno.h"
 #include "hv/config.h"
+#include "hv/ft_fence.h"
 #include "hv/guest_console.h"
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
@@ -51,13 +52,18 @@ static int wait_for_room(struct rr_state *rr, u64 len)
  * role=primary: the backup is lost (its log stream failed: silent or away
  * for ft_timeout_ms, or it refused the primary's key; docs/fault-tolerance.md). The guest runs on here
  * without one: recording stops (nobody will replay the log), what the
- * output rule holds goes out, and nothing is held from now on.
+ * output rule holds goes out, and nothing is held from now on. Under a
+ * witness it first moves the lease to a new epoch (or is fenced).
  */
 static void run_without_backup(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 	const char *why = rr->sink->why ? rr->sink->why() : NULL;
 
+	/* Under a witness, a new lease epoch before anything held goes out:
+	 * the backup, which may have less than that, must then stand down. */
+	if (!ft_fence_new_epoch(vm))
+		return;
 	rr->mode = RR_OFF;
 	rr->backup_lost = true;
 	rr->backup_lost_at = vm->stats.guest_caused_exits;
@@ -193,6 +199,13 @@ static int open_sink(struct rr_state *rr, const struct config *cfg, const u8 *he
 	return 0;
 }
 
+/* Held outputs the backup has acknowledged the log for go out (with or
+ * without the witness's lease: the backup has them). */
+static void release_acknowledged(struct rr_state *rr)
+{
+	guest_console_release(rr->ring.tail);
+}
+
 /* The guest's held console bytes fill their queue (role=primary, inside
  * an exit): the log so far goes out (what is held is marked with it) and
  * the backup's acknowledgements release bytes. */
@@ -212,7 +225,7 @@ static void output_wait(void *ctx)
 	}
 	if (rr->sink->wait)
 		rr->sink->wait();
-	guest_console_release(rr->ring.tail);
+	release_acknowledged(rr);
 }
 
 /*
@@ -297,7 +310,7 @@ static void apply_output_rule(struct vm *vm)
 		rr->sink->pump(&rr->ring);
 		guest_console_mark(rr->ring.head);
 	}
-	guest_console_release(rr->ring.tail);
+	release_acknowledged(rr);
 }
 
 /* Is the frame being built due to go out (role=primary)? Its deadline is
@@ -363,7 +376,7 @@ void rr_record_pump(struct vm *vm)
 	if (vm->rr->ft_primary && vm->rr->sink->flushed(&vm->rr->ring) < 0)
 		run_without_backup(vm);
 	else
-		guest_console_release(vm->rr->ring.tail);
+		release_acknowledged(vm->rr);
 }
 
 /* Waits, for at most FINISH_TIMEOUT_NS, until the sink has delivered the
@@ -394,6 +407,8 @@ void rr_record_finish(struct vm *vm)
 	struct rr_state *rr = vm->rr;
 	struct rrlog_entry e = { .type = RR_END };
 
+	if (vm->fenced)
+		return; /* the backup may be live: nothing more goes anywhere (ft_fence.c) */
 	rr->guest_ran = false; /* the end is at the last guest-caused exit */
 	rr_log_digest(vm);
 	e.end.how = vm->state == VM_EXITED ? 0 : 1;

@@ -19,6 +19,7 @@
 #include "hv/guest_boot.h"
 #include "hv/guest_mem.h"
 #include "hv/rr/rr_digest.h"
+#include "hv/ft_fence.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
 #include "hv/vm_devices.h"
@@ -333,9 +334,10 @@ void rr_replay_before_entry(struct vm *vm)
 	}
 	if (vm->state != VM_RUNNING || rr->have_next || rr->divergence.diverged)
 		return;
-	if (rr_can_take_over(vm))
-		rr_take_over(vm);
-	else
+	if (rr_can_take_over(vm)) {
+		if (ft_fence_may_go_live(vm)) /* witness=: the lease after the primary's */
+			rr_take_over(vm);
+	} else
 		rr_diverge(vm, "the log ends before the guest does (truncated?)");
 }
 

@@ -2,7 +2,9 @@
  * network's outgoing log stream (net/logstream/logstream_out.h), inside
  * TLS with the pre-shared key when ft_key= is given (the collector is then
  * a backup with the same key: docs/fault-tolerance.md). */
+#include "arch/x86/time.h"
 #include "hv/config.h"
+#include "hv/ft_witness.h"
 #include "hv/rr/rr_sink.h"
 #include "net/logstream/logstream_out.h"
 
@@ -50,10 +52,17 @@ static bool tcp_ready(void)
 	return logstream_out_streaming(LOGSTREAM_RR_LOG);
 }
 
+/* Waiting for the collector keeps the witness's lease renewed. */
+static void tcp_wait(void)
+{
+	logstream_out_wait();
+	ft_witness_poll(time_now_ns());
+}
+
 const struct rr_log_sink rr_tcp_sink = {
 	.name = "tcp",
 	.pump = tcp_pump,
-	.wait = logstream_out_wait,
+	.wait = tcp_wait,
 	.finish = tcp_finish,
 	.flushed = tcp_flushed,
 	.why = tcp_why,

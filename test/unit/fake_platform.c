@@ -2,6 +2,7 @@
  * fake_platform.h). Each function here replaces the one of the same name
  * in arch/x86/, drivers/ or hv/host_work.c, which host tests do not link. */
 #include "fake_platform.h"
+#include "hv/ft_witness.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -237,6 +238,49 @@ bool logstream_out_streaming(enum logstream_out_id id)
 u64 logstream_out_bytes(enum logstream_out_id id)
 {
 	return 0;
+}
+
+/* No witness= (hv/ft_witness.h): nobody asks for a lease. */
+bool ft_witness_configured(void)
+{
+	return false;
+}
+
+void ft_witness_poll(u64 now_ns)
+{
+}
+
+void ft_witness_learn_primary(void)
+{
+}
+
+void ft_witness_bump(void)
+{
+}
+
+bool ft_witness_held(u64 now_ns)
+{
+	return false;
+}
+
+bool ft_witness_lost(void)
+{
+	return false;
+}
+
+u64 ft_witness_epoch(void)
+{
+	return 0;
+}
+
+enum ft_witness_verdict ft_witness_takeover(u64 now_ns)
+{
+	return FT_WITNESS_NO_ANSWER;
+}
+
+const char *ft_witness_why(void)
+{
+	return "no witness= given";
 }
 
 /* The live log of fake_live_log, or none (net/logstream/logstream_in.h). */
