@@ -13,11 +13,9 @@
 #define NS_PER_MS 1000000ULL
 #define SAY_EVERY_NS (10000ULL * NS_PER_MS) /* how often a long wait says so */
 
-static bool guarded; /* this side runs the guest live: it needs the lease */
-
-void ft_fence_guard(void)
+void ft_fence_guard(struct vm *vm)
 {
-	guarded = ft_witness_configured();
+	vm->fence.guarded = ft_witness_configured();
 }
 
 /* One turn of the waits here: the network, then the witness. They poll
@@ -85,9 +83,7 @@ static bool backup_follows(const struct vm *vm)
 
 void ft_fence_poll(struct vm *vm)
 {
-	static bool said;
-
-	if (!guarded || ft_witness_held(time_now_ns()))
+	if (!vm->fence.guarded || ft_witness_held(time_now_ns()))
 		return;
 	if (!ft_witness_lost() && wait_for_lease())
 		return;
@@ -95,17 +91,17 @@ void ft_fence_poll(struct vm *vm)
 		fence(vm, "the witness's lease is lost");
 		return;
 	}
-	if (!said)
+	if (!vm->fence.lost_said)
 		pr_warn("ft: the witness's lease is lost (%s), but the backup follows: the guest goes "
 			"on; without the backup it will stop", why_text());
-	said = true;
+	vm->fence.lost_said = true;
 }
 
 bool ft_fence_new_epoch(struct vm *vm)
 {
 	u64 old = ft_witness_epoch();
 
-	if (!guarded)
+	if (!vm->fence.guarded)
 		return true;
 	ft_witness_bump();
 	while (ft_witness_epoch() == old || !ft_witness_held(time_now_ns())) {
@@ -144,6 +140,6 @@ bool ft_fence_may_go_live(struct vm *vm)
 	}
 	pr_info("ft: the witness gave this backup the lease (epoch %llu) after %llu ms",
 		ft_witness_epoch(), (time_now_ns() - start) / NS_PER_MS);
-	guarded = true;
+	vm->fence.guarded = true;
 	return true;
 }

@@ -18,7 +18,7 @@ struct vm;
 
 /* From now on this side runs the guest live and must hold the lease:
  * the primary at its start, a backup once it went live. */
-void ft_fence_guard(void);
+void ft_fence_guard(struct vm *vm);
 
 /* Before the guest runs again (the run loop): with the lease valid,
  * nothing; while it is being asked for, waits (the guest does not run);

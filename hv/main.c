@@ -182,10 +182,8 @@ static void start_network(void)
 	control_start(&config);
 	if (ft_witness_start(&config))
 		platform_halt(PLATFORM_EXIT_CONFIG);
-	if (config.role == FT_ROLE_PRIMARY) {
+	if (config.role == FT_ROLE_PRIMARY)
 		ft_witness_acquire(); /* the primary asks for the lease from the start */
-		ft_fence_guard();     /* and runs its guest only while it holds it */
-	}
 }
 
 /* Sets up virtualization, loads the guest and runs it to the end. */
@@ -213,6 +211,8 @@ static int run_guest(void)
 		return PLATFORM_EXIT_INCOMING_FAILED;
 	if (config.fault_test == FAULT_TEST_ENTRY)
 		fault_test_corrupt_guest(&the_vm);
+	if (config.role == FT_ROLE_PRIMARY)
+		ft_fence_guard(&the_vm); /* its guest runs only under the witness's lease */
 	start = rdtsc();
 	dirty_log_configure((enum dirty_track)config.dirty_track);
 	if (rr_init(&the_vm, &boot_info, &config) || tbit_init(&the_vm, &config) ||

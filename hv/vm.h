@@ -77,6 +77,10 @@ struct vm {
 	bool resumed;       /* resume=: guest time and TSC continue from the snapshot */
 	bool fenced;        /* witness=: this side lost the lease or must not go live:
 			     * the guest stopped, and nothing it held goes out */
+	struct {
+		bool guarded;       /* witness=: this side runs the guest only under the lease */
+		bool lost_said;     /* ... and said it goes on without it while a backup follows */
+	} fence;                    /* hv/ft_fence.c */
 	enum vm_state state;
 	u32 exit_code;
 	char stop_reason[VM_STOP_REASON_MAX];

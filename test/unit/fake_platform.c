@@ -240,10 +240,11 @@ u64 logstream_out_bytes(enum logstream_out_id id)
 	return 0;
 }
 
-/* No witness= (hv/ft_witness.h): nobody asks for a lease. */
+/* The pair's witness (hv/ft_witness.h) as the test sets it in
+ * fake_platform.witness: none by default. */
 bool ft_witness_configured(void)
 {
-	return false;
+	return fake_platform.witness.configured;
 }
 
 void ft_witness_poll(u64 now_ns)
@@ -252,35 +253,48 @@ void ft_witness_poll(u64 now_ns)
 
 void ft_witness_learn_primary(void)
 {
+	fake_platform.witness.learns++;
 }
 
 void ft_witness_bump(void)
 {
+	struct fake_platform *f = &fake_platform;
+
+	f->witness.bumps++;
+	if (f->witness.bump_granted) {
+		f->witness.epoch++;
+		f->witness.held = true;
+	} else {
+		f->witness.held = false;
+		f->witness.lost = true;
+	}
 }
 
 bool ft_witness_held(u64 now_ns)
 {
-	return false;
+	return fake_platform.witness.held;
 }
 
 bool ft_witness_lost(void)
 {
-	return false;
+	return fake_platform.witness.lost;
 }
 
 u64 ft_witness_epoch(void)
 {
-	return 0;
+	return fake_platform.witness.epoch;
 }
 
 enum ft_witness_verdict ft_witness_takeover(u64 now_ns)
 {
-	return FT_WITNESS_NO_ANSWER;
+	if (fake_platform.witness.verdict == FT_WITNESS_GO)
+		fake_platform.witness.held = true;
+	return (enum ft_witness_verdict)fake_platform.witness.verdict;
 }
 
 const char *ft_witness_why(void)
 {
-	return "no witness= given";
+	return fake_platform.witness.configured ? "the fake witness says so" : "no witness= given";
 }
 
 /* The live log of fake_live_log, or none (net/logstream/logstream_in.h). */

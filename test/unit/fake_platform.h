@@ -51,6 +51,16 @@ struct fake_platform {
 	unsigned live_polls;
 	int (*live_deliver)(void *ctx, u64 offset, const u8 *data, size_t len);
 	void *live_ctx;
+	/* the pair's witness (hv/ft_witness.h): none unless configured */
+	struct {
+		bool configured;
+		bool held;          /* the lease is ours and valid */
+		bool lost;          /* ... was, and is gone for good */
+		u64 epoch;
+		bool bump_granted;  /* a bump gets the next epoch at once (else: lost) */
+		int verdict;        /* enum ft_witness_verdict: ft_witness_takeover's answer */
+		unsigned bumps, learns;
+	} witness;
 };
 
 extern struct fake_platform fake_platform;

@@ -21,6 +21,8 @@
 #include "fake_vm.h"
 #include "hash.h"
 #include "hv/config.h"
+#include "hv/ft_fence.h"
+#include "hv/ft_witness.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_sink.h"
@@ -552,6 +554,31 @@ static const char *lossy_why(void)
 	return "the collector has not answered for 3000 ms";
 }
 
+/* Boots a primary (role=primary) recording guest on hw whose log
+ * stream fails halfway when lossy (the backup lost), under the fake
+ * witness when witness (set up by the caller after this returns). */
+static void boot_primary(const struct virt_backend *hw, bool lossy, bool witness)
+{
+	record(hw, guest, ARRAY_SIZE(guest), 1);
+	fake_vm_prepare();
+	fake_cfg.rr = RR_CHOICE_RECORD;
+	fake_cfg.rr_digest = 1;
+	fake_cfg.role = FT_ROLE_PRIMARY;
+	fake_platform.witness.configured = witness;
+	fake_platform.witness.epoch = witness ? 1 : 0;
+	fake_platform.witness.held = witness;
+	fake_vm_boot(hw);
+	ft_fence_guard(&fake_vm);
+	fake_vm.rr->flush_interval_tsc = 1; /* a frame at every entry, on the fake clock */
+	if (!lossy)
+		return;
+	lossy_sink = rr_serial_sink;
+	lossy_sink.flushed = lossy_flushed;
+	lossy_sink.why = lossy_why;
+	fake_vm.rr->sink = &lossy_sink;
+	lossy_after = rec.len / 2;
+}
+
 /* role=primary: when the log stream to the backup fails, the guest runs
  * on to its own end here, recording stops there and the run is not a
  * failed recording. */
@@ -559,18 +586,7 @@ static void test_primary_runs_on_without_backup(void **state)
 {
 	size_t partial;
 
-	record(*state, guest, ARRAY_SIZE(guest), 1);
-	fake_vm_prepare();
-	fake_cfg.rr = RR_CHOICE_RECORD;
-	fake_cfg.rr_digest = 1;
-	fake_cfg.role = FT_ROLE_PRIMARY;
-	fake_vm_boot(*state);
-	lossy_sink = rr_serial_sink;
-	lossy_sink.flushed = lossy_flushed;
-	lossy_sink.why = lossy_why;
-	fake_vm.rr->sink = &lossy_sink;
-	fake_vm.rr->flush_interval_tsc = 1; /* a frame at every entry, on the fake clock */
-	lossy_after = rec.len / 2;
+	boot_primary(*state, true, false);
 	run_script(guest, ARRAY_SIZE(guest));
 	assert_int_equal(fake_vm.state, VM_EXITED);
 	assert_int_equal(fake_vm.exit_code, GUEST_EXIT_CODE);
@@ -585,6 +601,88 @@ static void test_primary_runs_on_without_backup(void **state)
 	assert_not_captured("rr: log complete");
 	fake_uart_bytes(COM3_PORT, &partial);
 	assert_true(partial < rec.len); /* the log stopped where the backup went */
+}
+
+/* --- fencing under a witness (hv/ft_fence.c) ------------------------------------------ */
+
+/* The witness's lease lost while the backup follows: the guest goes on
+ * (the backup has everything let out), saying so once. */
+static void test_fence_goes_on_while_backup_follows(void **state)
+{
+	boot_primary(*state, false, true);
+	fake_platform.witness.held = false;
+	fake_platform.witness.lost = true;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_false(fake_vm.fenced);
+	assert_captured("ft: the witness's lease is lost (the fake witness says so), but the "
+			"backup follows: the guest goes on");
+	assert_captured("rr: log complete");
+}
+
+/* The backup lost: the lease moves to a new epoch, then the guest runs on
+ * alone to its end. */
+static void test_fence_new_epoch_before_running_alone(void **state)
+{
+	boot_primary(*state, true, true);
+	fake_platform.witness.bump_granted = true;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_int_equal(fake_vm.exit_code, GUEST_EXIT_CODE);
+	assert_int_equal(fake_platform.witness.bumps, 1);
+	assert_int_equal(fake_platform.witness.epoch, 2);
+	assert_true(fake_vm.rr->backup_lost);
+	assert_captured("ft: lease epoch 2 (was 1): a backup that knew the old one stands down");
+}
+
+/* The backup lost and the lease with it: fenced, the guest stopped where
+ * the backup went, nothing more recorded or let out. */
+static void test_fence_when_new_epoch_refused(void **state)
+{
+	boot_primary(*state, true, true);
+	fake_platform.witness.bump_granted = false;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+	assert_true(fake_vm.fenced);
+	assert_false(fake_vm.rr->backup_lost); /* never ran alone */
+	assert_true(fake_vm.stats.guest_caused_exits < rec.landmarks);
+	assert_string_equal(fake_vm.stop_reason,
+			    "ft: fenced: the lease was lost while moving to a new epoch (the fake "
+			    "witness says so): the guest stops here and nothing it held goes out");
+	assert_not_captured("rr: log complete");
+}
+
+/* A backup whose primary is gone: with the witness's GO it goes live;
+ * with STALE (the primary went on alone) it stands down, fenced. */
+static void test_backup_takes_over_only_with_the_lease(void **state)
+{
+	record_flush_tsc = 1;
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	record_flush_tsc = 0;
+
+	assert_int_equal(start_backup_replay(*state, first_frame_end()), 0);
+	fake_platform.witness.configured = true;
+	fake_platform.witness.verdict = FT_WITNESS_STALE;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_false(fake_vm.rr->took_over);
+	assert_true(fake_vm.fenced);
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+	assert_int_equal(fake_platform.witness.learns, 1); /* at the stream's start */
+	assert_string_equal(fake_vm.stop_reason,
+			    "ft: this backup stands down: the fake witness says so; it never goes live");
+	fake_vm_destroy();
+
+	assert_int_equal(start_backup_replay(*state, first_frame_end()), 0);
+	fake_platform.witness.configured = true;
+	fake_platform.witness.verdict = FT_WITNESS_GO;
+	fake_platform.witness.epoch = 2;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_true(fake_vm.rr->took_over);
+	assert_false(fake_vm.fenced);
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_int_equal(fake_vm.exit_code, GUEST_EXIT_CODE);
+	assert_true(fake_vm.fence.guarded); /* live: under the lease from now on */
+	assert_captured("ft: the witness gave this backup the lease (epoch 2)");
 }
 
 static void test_replay_on_other_backend_with_digests(void **state)
@@ -911,6 +1009,10 @@ int main(void)
 		ON(test_live_replay_without_role_does_not_take_over, fake_backend_ept),
 		ON(test_primary_runs_on_without_backup, fake_backend_ept),
 		ON(test_primary_runs_on_without_backup, fake_backend_npt),
+		ON(test_fence_goes_on_while_backup_follows, fake_backend_ept),
+		ON(test_fence_new_epoch_before_running_alone, fake_backend_npt),
+		ON(test_fence_when_new_epoch_refused, fake_backend_ept),
+		ON(test_backup_takes_over_only_with_the_lease, fake_backend_npt),
 		ON(test_replay_gives_recorded_rdrand, fake_backend_ept),
 		ON(test_altered_io_value_caught, fake_backend_ept),
 		ON(test_altered_tsc_caught_by_digest, fake_backend_npt),
