@@ -86,6 +86,8 @@ static const struct option options[] = {
 	    "(rr_sink=tcp rr_collector=): replayed as it comes, as a backup does"),
 	OPT("rr_live_wait", OPT_U32, rr_live_wait, NULL,
 	    "seconds rr_live= waits for a recording to start streaming (1 or more; default 300)"),
+	OPT("rr_live_copy", OPT_BOOL, rr_live_copy, NULL,
+	    "rr_live=: also write the log as it comes to COM3 (on|off), to replay it again later"),
 	OPT("rr_collector", OPT_COLLECTOR, rr_collector_ip, NULL,
 	    "the collector's a.b.c.d[:port] for rr_sink=tcp and snapshot_sink=tcp (port 9710 by default)"),
 	OPT("tbit", OPT_ENUM, tbit, tbit_names, "auto|on|off (auto: on while recording or replaying)"),
@@ -538,6 +540,10 @@ static int check_combinations(const struct config *cfg)
 	}
 	if (cfg->rr_sink == RR_SINK_TCP)
 		errors += check_collector(cfg, "rr_sink=tcp");
+	if (cfg->rr_live_copy && !cfg->rr_live_port) {
+		pr_err("config: rr_live_copy= copies a live log: it needs rr_live=");
+		errors++;
+	}
 	if (!cfg->rr_live_wait) {
 		pr_err("config: rr_live_wait= takes 1 or more seconds");
 		errors++;
@@ -639,9 +645,10 @@ void config_print(const struct config *cfg)
 		guest_console_names[cfg->guest_console], guest_entry_names[cfg->guest_entry],
 		cfg->strict_mmio ? "on" : "off", guest_cpu_names[cfg->guest_cpu], cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
-		pr_info("config: rr=%s rr_digest=%u rr_sink=%s rr_live=%u rr_live_wait=%u tbit=%s "
-			"trace='%s'", rr_names[cfg->rr], cfg->rr_digest, rr_sink_names[cfg->rr_sink],
-			cfg->rr_live_port, cfg->rr_live_wait, tbit_names[cfg->tbit], cfg->trace);
+		pr_info("config: rr=%s rr_digest=%u rr_sink=%s rr_live=%u rr_live_wait=%u "
+			"rr_live_copy=%s tbit=%s trace='%s'", rr_names[cfg->rr], cfg->rr_digest,
+			rr_sink_names[cfg->rr_sink], cfg->rr_live_port, cfg->rr_live_wait,
+			cfg->rr_live_copy ? "on" : "off", tbit_names[cfg->tbit], cfg->trace);
 	if (cfg->role != FT_ROLE_NONE) {
 		char peer[16] = "none", witness[24] = "none";
 

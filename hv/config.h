@@ -96,6 +96,7 @@ struct config {
 	u16 rr_collector_port;
 	u16 rr_live_port;                /* rr=replay: take the log as it streams to this port; 0: off */
 	u32 rr_live_wait;                /* rr_live=: seconds to wait for the recording to come */
+	bool rr_live_copy;               /* rr_live=: the log as it comes also to COM3 */
 	u16 http_port;                   /* the control endpoint; 0: off */
 	u32 linger;                      /* seconds to keep serving after the guest ends */
 	enum snapshot_when snapshot;     /* snapshot=: off, after guest time, after landmarks */

@@ -10,7 +10,7 @@
 #                   [--initrd FILE]]
 #                  [--record LOG | --replay LOG [--trace SPEC --trace-out FILE]]
 #                  [--snapshot WHEN --snapshot-out FILE [--snapshot-then exit|continue]]
-#                  [--resume FILE]
+#                  [--resume FILE] [--com3-out FILE]
 #                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]... [--capture FILE]
 #
 # --record writes the guest's record/replay log to LOG; --replay runs the
@@ -21,6 +21,8 @@
 # guest then stops (exit status 0) or, with --snapshot-then continue, goes
 # on. --resume starts the guest from a snapshot FILE (the same guest,
 # arguments and modules must be given; docs/snapshot-format.md).
+# --com3-out copies what the hypervisor wrote to COM3 to FILE (a backup's
+# copy of its live log with rr_live_copy=on, say).
 # --nic adds a network card (repeat it for more; default none). Card N is
 # attached to the Nth --netdev SPEC: under QEMU a -netdev value (by
 # default "user,id=nN": user-mode networking, gateway 10.0.2.2); under
@@ -61,7 +63,7 @@ root=$(cd "$here/.." && pwd)
 
 emu=auto uefi=0 efi_direct=0 efi_cfg="" cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
 guest="" guest_args="" guest_args_set=0 initrd="" record="" replay="" trace="" trace_out=""
-snapshot="" snapshot_out="" snapshot_then="" resume=""
+snapshot="" snapshot_out="" snapshot_then="" resume="" com3_out=""
 guest_modules=()
 emu_nics=() emu_netdevs=() emu_capture=""
 
@@ -91,6 +93,7 @@ while [ $# -gt 0 ]; do
 	--snapshot-out) snapshot_out=$2; shift 2 ;;
 	--snapshot-then) snapshot_then=$2; shift 2 ;;
 	--resume) resume=$2; shift 2 ;;
+	--com3-out) com3_out=$2; shift 2 ;;
 	--nic) [ "$2" = none ] || emu_nics+=("$2"); shift 2 ;;
 	--netdev) emu_netdevs+=("$2"); shift 2 ;;
 	--capture) emu_capture=$2; shift 2 ;;
@@ -263,4 +266,5 @@ wait "$hv_stream" 2>/dev/null || true
 [ -n "$record" ] && cp "$work/com3.out" "$record"
 [ -n "$trace_out" ] && cp "$work/com3.out" "$trace_out"
 [ -n "$snapshot_out" ] && cp "$work/com3.out" "$snapshot_out"
+[ -n "$com3_out" ] && cp "$work/com3.out" "$com3_out"
 exit "$(judge_run "$log" "$emu" "$emu_status" "$timeout_s")"

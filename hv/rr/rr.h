@@ -43,7 +43,8 @@ struct rr_stats {
 struct rr_probe {
 	bool active;       /* the memory hash is taken; waiting for the deadline */
 	bool armed;        /* probed since the last landmark: deliver at async exits */
-	u64 hash;          /* the write window's memory hash when the probe began */
+	u64 hash;          /* the write window's memory hash when the probe began,
+			    * then at the last delivery */
 	u64 start_ns;      /* guest time then */
 	u64 deadline_tsc;
 };

@@ -17,10 +17,13 @@
  * it waits): the window's pages go into the log (WINDOW_PAGE) before the
  * event's entries, and replay writes them and takes the registers where
  * the rest of the guest's state matches, at once. After a probe, until the
- * next landmark, every async exit may deliver at once with nothing more
- * (an interrupt window the delivery asked for, say): replay finds such a
- * moment by a short search from the one before. A landmark during the
- * probe ends it: the event goes there.
+ * next landmark, every async exit may deliver at once (an interrupt window
+ * the delivery asked for, say): with nothing more when memory is as it was
+ * at the delivery before (replay finds the moment by a short search from
+ * the one before), else with the window's pages again (a loop that writes
+ * as it waits may run a long time between two such exits: a search from
+ * the one before would stop at every turn of it, past its budget). A
+ * landmark during the probe ends it: the event goes there.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
@@ -46,6 +49,17 @@ static void log_window_pages(struct vm *vm)
 	vm->rr->stats.window_page_sets++;
 }
 
+/* Logs the window's pages when memory changed since p->hash was taken,
+ * and takes it again: what the next armed delivery compares with. */
+static void log_window_if_written(struct vm *vm, struct rr_probe *p)
+{
+	u64 hash = rr_memory_hash(vm);
+
+	if (hash != p->hash)
+		log_window_pages(vm);
+	p->hash = hash;
+}
+
 /* The probe is over: deliver, with the window's pages if memory changed
  * while it ran. */
 static bool deliver_after_probe(struct vm *vm, struct rr_probe *p)
@@ -54,8 +68,7 @@ static bool deliver_after_probe(struct vm *vm, struct rr_probe *p)
 
 	p->active = false;
 	p->armed = true;
-	if (rr_memory_hash(vm) != p->hash)
-		log_window_pages(vm);
+	log_window_if_written(vm, p);
 	vm->rr->stats.async_deliveries++;
 	vm->rr->stats.probes_run++;
 	vm->rr->stats.async_delay_ns += delay;
@@ -73,6 +86,7 @@ bool rr_async_may_deliver(struct vm *vm, bool due)
 		return false;
 	p = &vm->rr->probe;
 	if (p->armed) {
+		log_window_if_written(vm, p);
 		vm->rr->stats.async_deliveries++;
 		return true;
 	}

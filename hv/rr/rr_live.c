@@ -10,6 +10,8 @@
 #include "hv/config.h"
 #include "hv/ft_witness.h"
 #include "hv/rr/rr_internal.h"
+#include "hv/rr/rr_sink.h"
+#include "drivers/serial/uart16550.h"
 #include "log.h"
 #include "net/logstream/logstream_in.h"
 #include "net/net.h"
@@ -25,6 +27,7 @@ static struct {
 	bool over;      /* nothing more will come */
 	bool lost;      /* ... because the recorder is gone (no END) */
 	u64 lost_wait_ns; /* for a lost recorder to come back */
+	bool copy;      /* rr_live_copy=: every byte also to COM3 */
 } live;
 
 /* Moves the bytes not yet replayed to the buffer's start. */
@@ -52,6 +55,8 @@ static int deliver(void *ctx, u64 offset, const u8 *data, size_t len)
 	}
 	memcpy(live.buf + rr->source_len, data, len);
 	rr->source_len += len;
+	if (live.copy)
+		rr_serial_write(data, len); /* the log as it came, to replay it again */
 	return 0;
 }
 
@@ -99,6 +104,14 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 	if (!live.buf) {
 		pr_err("rr: no memory for the live log's %llu MiB buffer", LIVE_BUFFER_BYTES >> 20);
 		return -ENOMEM;
+	}
+	if (cfg->rr_live_copy) {
+		live.copy = rr_serial_open(COM3_PORT);
+		if (!live.copy) {
+			pr_err("rr: no UART at COM3 for rr_live_copy= (the emulator needs a serial port there)");
+			return -ENODEV;
+		}
+		pr_info("rr: the live log is copied to COM3 as it comes");
 	}
 	/* before listening: DATA may follow HELLO within the same poll */
 	rr->source = live.buf;

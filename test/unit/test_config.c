@@ -652,6 +652,10 @@ static void test_live(void **state)
 	assert_captured("rr_live_wait= takes 1 or more seconds");
 	assert_int_equal(parse(&cfg, "rr_live_wait=soon"), 1);
 	assert_captured("rr_live_wait");
+	assert_int_equal(parse(&cfg, "rr=replay ip=10.0.0.2 rr_live=9710 rr_live_copy=on"), 0);
+	assert_true(cfg.rr_live_copy);
+	assert_int_equal(parse(&cfg, "rr=replay rr_live_copy=on"), 1);
+	assert_captured("rr_live_copy= copies a live log: it needs rr_live=");
 }
 
 /* rr_sink=tcp without what it needs is refused, each lack named. */
