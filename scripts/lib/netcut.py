@@ -419,7 +419,7 @@ class NetCut:
             " ".join("%s=%s" % kv for kv in sorted(self.waddr.items())) or "none", self.ctl_path))
         while not self.stop:
             try:
-                events = self.sel.select(timeout=1.0)
+                events = self.sel.select(timeout=0.2)
             except InterruptedError:
                 events = []
             for key, mask in events:
