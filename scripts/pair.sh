@@ -51,7 +51,9 @@
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
 # and the witness's and netcut's logs follow the hypervisors' on standard
 # error (prefixed "witness: " and "netcut: "). At most one of the kills and
-# cuts per run.
+# cuts per run; more by hand, with --logs, through netcut's control FIFO:
+# echo 'cut witness backup' > LOGS/netcut.ctl (cut link, cut witness
+# primary|backup, heal, stats; ';' between commands taken at once).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
