@@ -9,6 +9,7 @@
 #   scripts/pair.sh --guest FILE [--guest-args "..."] [--emu qemu|bochs]
 #                   [--digest N] [--timeout SECONDS] [--logs DIR]
 #                   [--kill-primary-after SECONDS] [--kill-backup-after SECONDS]
+#                   [--witness] [--cut-link-after SECONDS] [--isolate-primary-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #
 # Standard output: the guest's console as the outside saw it: the
@@ -31,6 +32,28 @@
 # --kill-backup-after SECONDS: the same for the backup's emulator; the
 # primary, once the backup has been silent for its ft_timeout_ms, runs on
 # without it and releases what it holds.
+# --witness: a witness (build/tools/hvwitness) on a free loopback port of
+# this host, with the pair's key: the ft_key= given through
+# --primary-options and --backup-options (the same on both), else a new
+# random one given to both; leases of at most 5000 ms (or the larger
+# ft_timeout_ms given). The primary is given witness=10.9.0.253:9731, the
+# backup witness=10.9.0.252:9731 (docs/fault-tolerance.md, "Running a
+# pair": the test network). Its log: LOGS/witness.log.
+# --cut-link-after SECONDS: that long after the primary started recording
+# (as --kill-primary-after), the link between the two is cut: every frame
+# between them dropped, both ways, the sockets kept (a silent partition);
+# each still reaches the witness.
+# --isolate-primary-after SECONDS: the same, and at once the primary's
+# path to the witness too (its witness connections stay open but silent):
+# the primary alone, the backup still reaching the witness. Implies
+# --witness.
+# With --witness or a cut, the two emulators' cards are joined through
+# scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
+# and the witness's and netcut's logs follow the hypervisors' on standard
+# error (prefixed "witness: " and "netcut: "). At most one of the kills and
+# cuts per run; more by hand, with --logs, through netcut's control FIFO:
+# echo 'cut witness backup' > LOGS/netcut.ctl (cut link, cut witness
+# primary|backup, heal, stats; ';' between commands taken at once).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,9 +63,17 @@ PRIMARY_IP=10.9.0.1
 BACKUP_IP=10.9.0.2
 FT_PORT=9730
 LISTEN_WAIT_S=120
+# The test network (--witness, cuts): each side's user network (slirp)
+# answers for one witness address, forwarded to the witness on the host.
+NET=10.9.0.0/24
+SLIRP_HOST=10.9.0.254
+PRIMARY_WITNESS_ADDR=10.9.0.253
+BACKUP_WITNESS_ADDR=10.9.0.252
+WITNESS_PORT=9731
+WITNESS_LEASE_MS=5000
 
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
-kill_after="" kill_backup_after=""
+kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -61,6 +92,9 @@ while [ $# -gt 0 ]; do
 	--backup-options) backup_options=$2; shift 2 ;;
 	--kill-primary-after) kill_after=$2; shift 2 ;;
 	--kill-backup-after) kill_backup_after=$2; shift 2 ;;
+	--witness) witness=1; shift ;;
+	--cut-link-after) cut_link_after=$2; shift 2 ;;
+	--isolate-primary-after) isolate_after=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -73,19 +107,144 @@ case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; ex
 	{ echo "pair.sh: --kill-primary-after takes seconds, not '$kill_after'" >&2; exit 2; }
 [[ -z "$kill_backup_after" || "$kill_backup_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
 	{ echo "pair.sh: --kill-backup-after takes seconds, not '$kill_backup_after'" >&2; exit 2; }
+[[ -z "$cut_link_after" || "$cut_link_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+	{ echo "pair.sh: --cut-link-after takes seconds, not '$cut_link_after'" >&2; exit 2; }
+[[ -z "$isolate_after" || "$isolate_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+	{ echo "pair.sh: --isolate-primary-after takes seconds, not '$isolate_after'" >&2; exit 2; }
 [ -z "$kill_after" ] || [ -z "$kill_backup_after" ] ||
 	{ echo "pair.sh: kill the primary or the backup, not both" >&2; exit 2; }
+events=0
+for e in "$kill_after" "$kill_backup_after" "$cut_link_after" "$isolate_after"; do
+	[ -z "$e" ] || events=$((events + 1))
+done
+[ "$events" -le 1 ] || { echo "pair.sh: one of --kill-primary-after, --kill-backup-after," \
+	"--cut-link-after and --isolate-primary-after at a time" >&2; exit 2; }
+[ -z "$isolate_after" ] || witness=1
+netcut=""
+[ -z "$witness$cut_link_after" ] || netcut=1
+if [ -n "$netcut" ] && [ "$emu" = bochs ]; then
+	echo "pair.sh: --witness, --cut-link-after and --isolate-primary-after are not supported" \
+		"under Bochs (scripts/lib/netcut.py joins QEMU socket netdevs and QEMU's user network)" >&2
+	exit 2
+fi
+case "$root" in *[,\ ]*)
+	[ -z "$netcut" ] || { echo "pair.sh: the test network needs a checkout path without commas or spaces ($root)" >&2; exit 2; } ;;
+esac
 
-backup_pid="" primary_pid=""
+# The last value of key= among the words.
+option_value() { # key words
+	local w v=""
+	for w in $2; do
+		case "$w" in "$1"=*) v=${w#*=} ;; esac
+	done
+	echo "$v"
+}
+
+# The witness's key: the pair's ft_key=, the same on both sides, or a new
+# one given to both.
+if [ -n "$witness" ]; then
+	primary_key=$(option_value ft_key "$primary_options")
+	backup_key=$(option_value ft_key "$backup_options")
+	if [ "$primary_key" != "$backup_key" ]; then
+		echo "pair.sh: --witness needs the same ft_key= on both sides, or none (one is made)" >&2
+		exit 2
+	fi
+	ft_key=$primary_key
+	if [ -z "$ft_key" ]; then
+		ft_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+		primary_options="${primary_options:+$primary_options }ft_key=$ft_key"
+		backup_options="${backup_options:+$backup_options }ft_key=$ft_key"
+	fi
+	lease_ms=$WITNESS_LEASE_MS
+	for t in "$(option_value ft_timeout_ms "$primary_options")" "$(option_value ft_timeout_ms "$backup_options")"; do
+		[[ "$t" =~ ^[0-9]+$ ]] && [ "$t" -gt "$lease_ms" ] && lease_ms=$t
+	done
+	primary_options="${primary_options:+$primary_options }witness=$PRIMARY_WITNESS_ADDR:$WITNESS_PORT"
+	backup_options="${backup_options:+$backup_options }witness=$BACKUP_WITNESS_ADDR:$WITNESS_PORT"
+fi
+
+backup_pid="" primary_pid="" witness_pid="" netcut_pid=""
 two_hosts_instances() { echo "$primary_pid $backup_pid"; }
 . "$root/scripts/lib/two_hosts.sh"
 two_hosts_setup
 
-join_two_hosts "$emu" "$emu" "$logs"
+# hvwitness on a free loopback port with the key; sets witness_pid and
+# witness_port, its log in LOGS/witness.log.
+start_witness() {
+	(umask 077 && printf '%s\n' "$ft_key" >"$logs/witness.key")
+	rm -f "$logs/witness.state"
+	for _ in 1 2 3 4 5; do
+		witness_port=$(free_port)
+		"$root/build/tools/hvwitness" --port "$witness_port" --bind 127.0.0.1 \
+			--key-file "$logs/witness.key" --state "$logs/witness.state" \
+			--lease-ms "$lease_ms" >"$logs/witness.log" 2>&1 &
+		witness_pid=$!
+		while kill -0 "$witness_pid" 2>/dev/null && ! grep -qs 'listening on' "$logs/witness.log"; do
+			sleep 0.05
+		done
+		if grep -qs 'listening on' "$logs/witness.log"; then
+			two_hosts_helper "$witness_pid"
+			return 0
+		fi
+		wait "$witness_pid" || true
+	done
+	echo "pair.sh: hvwitness cannot listen ($(tail -n 1 "$logs/witness.log"))" >&2
+	exit 3
+}
+
+# netcut.py serving the test network; sets netcut_pid and its ports
+# (NIC_PRIMARY, NIC_BACKUP, and with the witness SLIRP_* and RELAY_*).
+start_netcut() {
+	local args=(serve --dir "$logs") i
+	[ -z "$witness" ] || args+=(--witness "127.0.0.1:$witness_port"
+		--witness-addr "primary=$PRIMARY_WITNESS_ADDR" --witness-addr "backup=$BACKUP_WITNESS_ADDR")
+	rm -f "$logs/netcut.ports"
+	python3 "$root/scripts/lib/netcut.py" "${args[@]}" 2>"$logs/netcut.log" &
+	netcut_pid=$!
+	two_hosts_helper "$netcut_pid"
+	for ((i = 0; i < 100; i++)); do
+		[ -f "$logs/netcut.ports" ] && break
+		kill -0 "$netcut_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -f "$logs/netcut.ports" ] ||
+		{ echo "pair.sh: netcut did not start ($(tail -n 1 "$logs/netcut.log"))" >&2; exit 3; }
+	# shellcheck source=/dev/null
+	. "$logs/netcut.ports"
+}
+
+# netcut's control: commands separated by ';', taken at once.
+netcut_ctl() { # commands
+	# shellcheck disable=SC2016 # sh's own $1 and $2
+	timeout 5 sh -c 'printf "%s\n" "$1" >"$2"' sh "$1" "$logs/netcut.ctl" ||
+		echo "pair.sh: netcut did not take '$1'" >&2
+}
+
+# A side's run.sh network arguments on the test network: its card on
+# netcut's port, and with the witness its user network (a hub of its own
+# with a socket netdev to netcut) answering for the side's witness address.
+netcut_netdevs() { # nic_port slirp_port relay_port witness_addr
+	echo --netdev
+	echo "socket,id=n0,connect=127.0.0.1:$1"
+	[ -n "$witness" ] || return 0
+	echo --hub
+	echo "user,id=w0,net=$NET,host=$SLIRP_HOST,restrict=on,ipv6=off,guestfwd=tcp:$4:$WITNESS_PORT-cmd:python3 $root/scripts/lib/netcut.py pipe $3;socket,id=w1,connect=127.0.0.1:$2"
+}
+
+if [ -n "$netcut" ]; then
+	[ -z "$witness" ] || start_witness
+	start_netcut
+	mapfile -t backup_net < <(netcut_netdevs "$NIC_BACKUP" "${SLIRP_BACKUP:-}" "${RELAY_BACKUP:-}" "$BACKUP_WITNESS_ADDR")
+	mapfile -t primary_net < <(netcut_netdevs "$NIC_PRIMARY" "${SLIRP_PRIMARY:-}" "${RELAY_PRIMARY:-}" "$PRIMARY_WITNESS_ADDR")
+else
+	join_two_hosts "$emu" "$emu" "$logs"
+	backup_net=(--netdev "$first_netdev")
+	primary_net=(--netdev "$second_netdev")
+fi
 run_args=(--emu "$emu" --timeout "$timeout_s" --guest "$guest" --nic e1000)
 [ -z "$guest_args" ] || run_args+=(--guest-args "$guest_args")
 
-start_instance "$logs/backup" "${run_args[@]}" --netdev "$first_netdev" \
+start_instance "$logs/backup" "${run_args[@]}" "${backup_net[@]}" \
 	--cmdline "selftest=off http=off ip=$BACKUP_IP role=backup peer=$PRIMARY_IP:$FT_PORT rr_digest=$digest${backup_options:+ $backup_options}"
 backup_pid=$inst_pid
 if ! wait_for_line "$logs/backup.stderr" '^logstream: waiting for a recording' "$backup_pid" "$LISTEN_WAIT_S"; then
@@ -93,7 +252,7 @@ if ! wait_for_line "$logs/backup.stderr" '^logstream: waiting for a recording' "
 	echo "pair.sh: the backup did not come up" >&2
 	exit 3
 fi
-start_instance "$logs/primary" "${run_args[@]}" --netdev "$second_netdev" \
+start_instance "$logs/primary" "${run_args[@]}" "${primary_net[@]}" \
 	--cmdline "selftest=off http=off ip=$PRIMARY_IP role=primary peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
 primary_pid=$inst_pid
 killed="" backup_killed=""
@@ -105,6 +264,17 @@ if [ -n "$kill_backup_after" ] && wait_for_line "$logs/primary.stderr" '^rr: rec
 	sleep "$kill_backup_after"
 	kill -0 "$backup_pid" 2>/dev/null && kill_emulator "$backup_pid" && backup_killed=1
 fi
+cut=""
+if [ -n "$cut_link_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
+	sleep "$cut_link_after"
+	netcut_ctl "cut link"
+	cut=" (link cut after $cut_link_after s)"
+fi
+if [ -n "$isolate_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
+	sleep "$isolate_after"
+	netcut_ctl "cut link; cut witness primary"
+	cut=" (isolated after $isolate_after s: the link and its witness path cut)"
+fi
 
 wait_or_stop "$primary_pid" "$timeout_s"
 primary_status=$wait_status
@@ -112,6 +282,9 @@ primary_pid=""
 wait_or_stop "$backup_pid" "$timeout_s"
 backup_status=$wait_status
 backup_pid=""
+# The helpers' last words (netcut's counters) before their logs are shown.
+[ -z "$netcut_pid" ] || stop_helper "$netcut_pid"
+[ -z "$witness_pid" ] || stop_helper "$witness_pid"
 # What the outside saw: the primary's console (it released only what the
 # backup could reproduce: the output rule), then, after a takeover, the
 # backup's from where the primary's stopped. The backup's console up to
@@ -130,6 +303,8 @@ else
 fi
 awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
+[ -z "$witness_pid" ] || awk '{ print "witness: " $0 }' "$logs/witness.log" >&2
+[ -z "$netcut_pid" ] || cat "$logs/netcut.log" >&2
 verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary is gone.*' "$logs/backup.stderr" || echo "no verdict")
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s)}, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s)}$cut, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
 exit "$status"

@@ -11,7 +11,8 @@
 #                  [--record LOG | --replay LOG [--trace SPEC --trace-out FILE]]
 #                  [--snapshot WHEN --snapshot-out FILE [--snapshot-then exit|continue]]
 #                  [--resume FILE] [--com3-out FILE]
-#                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]... [--capture FILE]
+#                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]... [--hub SPEC;SPEC...]...
+#                  [--capture FILE]
 #
 # --record writes the guest's record/replay log to LOG; --replay runs the
 # guest from LOG (the same guest, arguments and modules must be given);
@@ -29,7 +30,13 @@
 # Bochs, where only e1000 exists, Bochs' slirp (the same 10.0.2.0/24
 # network) without one. Under either, "bxhub:PORT" makes the card session
 # PORT of a bxhub (Bochs' Ethernet hub): how Bochs reaches another
-# instance (scripts/migrate.sh). --capture writes the first card's
+# instance (scripts/migrate.sh). Under QEMU, "hub:SPEC;SPEC;..." puts the
+# card on a QEMU hub joining those -netdev values (each with its id=), e.g.
+# 'hub:socket,id=ft0,connect=127.0.0.1:P;user,id=w0,restrict=on': what one
+# sends reaches all the others. --hub SPEC;SPEC;... adds a hub without a
+# card (QEMU only), e.g. a user network joined to a socket netdev: how
+# scripts/pair.sh's test network gives each instance a witness
+# (scripts/lib/netcut.py). --capture writes the first card's
 # traffic, both ways, to FILE as a pcap (QEMU only: its filter-dump).
 #
 # --efi-direct boots build/understudy.efi straight from an ESP folder under
@@ -65,7 +72,7 @@ emu=auto uefi=0 efi_direct=0 efi_cfg="" cpu="" cmdline="" iso="" timeout_s="" co
 guest="" guest_args="" guest_args_set=0 initrd="" record="" replay="" trace="" trace_out=""
 snapshot="" snapshot_out="" snapshot_then="" resume="" com3_out=""
 guest_modules=()
-emu_nics=() emu_netdevs=() emu_capture=""
+emu_nics=() emu_netdevs=() emu_hubs=() emu_capture=""
 
 usage() { sed -n '2,/^[^#]/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
@@ -96,6 +103,7 @@ while [ $# -gt 0 ]; do
 	--com3-out) com3_out=$2; shift 2 ;;
 	--nic) [ "$2" = none ] || emu_nics+=("$2"); shift 2 ;;
 	--netdev) emu_netdevs+=("$2"); shift 2 ;;
+	--hub) emu_hubs+=("$2"); shift 2 ;;
 	--capture) emu_capture=$2; shift 2 ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;

@@ -53,8 +53,15 @@ emulator_description() { # emu uefi cpu
 # bxhub (Bochs' Ethernet hub, `bxhub -base=B` serves sessions B, B+2, ...):
 # Bochs' socket ethmod, or QEMU's dgram netdev, receiving on UDP PORT and
 # sending to PORT+1 on the loopback. That is how a Bochs instance reaches
-# another instance.
+# another instance. Under QEMU, "hub:SPEC;SPEC;..." puts the card on a QEMU
+# hub (-netdev hubport) joining those backends (each a -netdev value with
+# its id=): what one of them or the card sends reaches all the others.
+# The caller may also set emu_hubs: hubs without a card, each
+# "SPEC;SPEC;..." (QEMU only; QEMU warns "hub N with no nics"), e.g. a
+# user network (slirp) joined to a socket netdev (scripts/pair.sh's test
+# network, scripts/lib/netcut.py).
 BOCHS_MAX_E1000=4 # bochsrc "e1000: card=0..3"
+EMU_FREE_HUB_BASE=100 # hub ids of emu_hubs: 100, 101, ... (card N's hub is N)
 
 # The -netdev value for card i: the given one, or user networking.
 nic_netdev() { # i
@@ -75,11 +82,32 @@ nic_bxhub_port() { # i
 	echo "${specs[$1]}" | sed -n -E 's/^bxhub:([0-9]+)$/\1/p'
 }
 
+# Prints why a hub's backends (SPEC;SPEC;...) cannot be, or nothing.
+check_hub_backends() { # what backends
+	local b backends
+	IFS=';' read -r -a backends <<<"$2"
+	[ "${#backends[@]}" -gt 0 ] || { echo "$1: a hub needs at least one backend"; return 1; }
+	for b in "${backends[@]}"; do
+		case "$b" in
+		'') echo "$1: an empty backend"; return 1 ;;
+		bxhub:* | hub:*) echo "$1: '$b' cannot be a hub's backend"; return 1 ;;
+		esac
+		echo "$b" | grep -q -E '(^|,)id=[^,]+' || { echo "$1: backend '$b' has no id="; return 1; }
+	done
+}
+
 # Prints why the cards cannot be given to emulator emu and fails, or
 # prints nothing.
 check_nics() { # emu
 	local nics=(${emu_nics[@]+"${emu_nics[@]}"}) specs=(${emu_netdevs[@]+"${emu_netdevs[@]}"})
+	local hubs=(${emu_hubs[@]+"${emu_hubs[@]}"})
 	local i model
+	if [ "${#hubs[@]}" -gt 0 ]; then
+		[ "$1" != bochs ] || { echo "--hub is for QEMU (Bochs has no hubs)"; return 1; }
+		for i in "${!hubs[@]}"; do
+			check_hub_backends "--hub '${hubs[$i]}'" "${hubs[$i]}" || return 1
+		done
+	fi
 	[ "${#nics[@]}" -ge "${#specs[@]}" ] ||
 		{ echo "more --netdev than --nic"; return 1; }
 	for i in "${!nics[@]}"; do
@@ -92,6 +120,10 @@ check_nics() { # emu
 		esac
 		if [ -n "$(nic_bxhub_port "$i")" ]; then
 			continue
+		elif [ "$i" -lt "${#specs[@]}" ] && [ "${specs[$i]:0:4}" = hub: ]; then
+			[ "$1" != bochs ] ||
+				{ echo "--netdev '${specs[$i]}': hub: is for QEMU (Bochs has no hubs; use bxhub:PORT)"; return 1; }
+			check_hub_backends "--netdev '${specs[$i]}'" "${specs[$i]#hub:}" || return 1
 		elif [ "$i" -lt "${#specs[@]}" ] && [ "${specs[$i]:0:6}" = bxhub: ]; then
 			echo "--netdev '${specs[$i]}': bxhub:PORT takes a UDP port number"; return 1
 		elif [ "$1" = bochs ] && [ "$i" -lt "${#specs[@]}" ]; then
@@ -105,10 +137,27 @@ check_nics() { # emu
 	fi
 }
 
+# The -netdev id= of a spec.
+netdev_id() { # spec
+	echo "$1" | sed -n -E 's/^(.*,)?id=([^,]+).*/\2/p'
+}
+
+# QEMU arguments for hub hubid joining the backends (SPEC;SPEC;...): each a
+# -netdev and a hubport on it, named after its id.
+qemu_hub_args() { # hubid backends
+	local b backends
+	IFS=';' read -r -a backends <<<"$2"
+	for b in "${backends[@]}"; do
+		printf '%s\n' -netdev "$b" -netdev "hubport,id=$(netdev_id "$b")-hub,hubid=$1,netdev=$(netdev_id "$b")"
+	done
+}
+
 # QEMU arguments for the cards: each a -netdev and a -device on it, with
-# romfile= empty so no iPXE option ROM is needed (or loaded). When the
-# caller sets emu_capture to a file, the first card's traffic (both ways)
-# is written to it as a pcap (QEMU's filter-dump).
+# romfile= empty so no iPXE option ROM is needed (or loaded); a card on a
+# hub: its backends, and the card on a hubport of its own (hub N for
+# card N, the hubport's id hubN); then the hubs without a card (emu_hubs).
+# When the caller sets emu_capture to a file, the first card's traffic
+# (both ways) is written to it as a pcap (QEMU's filter-dump).
 qemu_nic_args() {
 	local i spec id port mac
 	for i in ${emu_nics[@]+"${!emu_nics[@]}"}; do
@@ -118,11 +167,17 @@ qemu_nic_args() {
 		if [ -n "$port" ]; then
 			spec="dgram,id=n$i,local.type=inet,local.host=127.0.0.1,local.port=$port,remote.type=inet,remote.host=127.0.0.1,remote.port=$((port + 1))"
 			mac=",mac=$(bxhub_mac "$port")"
+		elif [ "${spec:0:4}" = hub: ]; then
+			qemu_hub_args "$i" "${spec#hub:}"
+			spec="hubport,id=hub$i,hubid=$i"
 		fi
-		id=$(echo "$spec" | sed -n -E 's/^(.*,)?id=([^,]+).*/\2/p')
+		id=$(netdev_id "$spec")
 		printf '%s\n' -netdev "$spec" -device "${emu_nics[$i]},netdev=$id,romfile=$mac"
 		[ "$i" != 0 ] || [ -z "${emu_capture:-}" ] ||
 			printf '%s\n' -object "filter-dump,id=capture0,netdev=$id,file=$emu_capture"
+	done
+	for i in ${emu_hubs[@]+"${!emu_hubs[@]}"}; do
+		qemu_hub_args "$((EMU_FREE_HUB_BASE + i))" "${emu_hubs[$i]}"
 	done
 }
 

@@ -5,10 +5,10 @@
 
 # Makes the directory logs (a temporary one, removed at exit, when logs is
 # empty) and, at exit, stops the instances the script's
-# two_hosts_instances function names (their pids, in stop order) and the
-# bxhub.
+# two_hosts_instances function names (their pids, in stop order), the
+# bxhub and the helpers given to two_hosts_helper.
 two_hosts_setup() {
-	tmp_logs="" hub_pid=""
+	tmp_logs="" hub_pid="" two_hosts_helpers=""
 	if [ -z "$logs" ]; then
 		logs=$(mktemp -d)
 		tmp_logs=1
@@ -23,7 +23,27 @@ two_hosts_cleanup() {
 		stop_instance "$pid"
 	done
 	[ -z "$hub_pid" ] || kill "$hub_pid" 2>/dev/null || true
+	for pid in $two_hosts_helpers; do
+		stop_helper "$pid"
+	done
 	[ -z "$tmp_logs" ] || rm -rf "$logs"
+}
+
+# A host process (netcut, a witness) the cleanup stops after the instances.
+two_hosts_helper() { # pid
+	two_hosts_helpers="$two_hosts_helpers $1"
+}
+
+# SIGTERM to a helper, SIGKILL after 5 s; waits for it.
+stop_helper() { # pid
+	local i
+	kill "$1" 2>/dev/null || return 0
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 }
 
 # Four free UDP ports from an even base: bxhub's two sessions and its own.
