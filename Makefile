@@ -248,6 +248,7 @@ BENCH_PURE := $(wildcard test/bench/*.c test/bench/*.h)
 # A test with a "// uses: lz4" line (or a sources list with "# uses: lz4")
 # links LZ4 built natively (without -Werror); "// uses: mbedtls", mbedTLS.
 $(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) $(EFI_PURE) \
+		$(wildcard tools/hvctl/*.c tools/hvctl/*.h) \
 		$(wildcard test/unit/fake_*.c test/unit/*.sources) $(BENCH_PURE) $(BUILD)/unit/lz4.o \
 		$(LZ4_INC)/lz4.h $(BUILD)/unit/libmbedtls.a
 	@mkdir -p $(dir $@)
@@ -290,6 +291,7 @@ FUZZERS     := $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS   := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 
 $(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) \
+		$(wildcard tools/hvctl/*.c tools/hvctl/*.h) \
 		$(EFI_PURE) $(BENCH_PURE) $(BUILD)/fuzz/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
@@ -411,6 +413,22 @@ $(BUILD)/tools/hvwitness: $(HVWITNESS_SRCS) $(HVWITNESS_HDRS)
 	$(Q)$(HOST_CC) $(HVWITNESS_CFLAGS) -o $@ $(HVWITNESS_SRCS) -lmbedtls -lmbedx509 -lmbedcrypto
 
 all: $(BUILD)/tools/hvwitness
+
+# --- host tool: hvctl (a fault-tolerant pair at a glance) ----------------------------
+# Built with the host compiler from tools/hvctl/ and lib/cmdline.c: GET
+# /status from a pair's two control endpoints, one verdict (docs/
+# fault-tolerance.md, "Watching a pair"). Its parsing of their replies is
+# pure, unit-tested (test_hvctl) and fuzzed (fuzz_hvctl_status).
+HVCTL_SRCS := $(wildcard tools/hvctl/*.c) lib/cmdline.c
+HVCTL_HDRS := $(wildcard tools/hvctl/*.h) include/cmdline.h include/hexdigit.h $(PROTO_HDRS) \
+	include/compiler.h
+
+$(BUILD)/tools/hvctl: $(HVCTL_SRCS) $(HVCTL_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HVCOLLECT_CFLAGS) -o $@ $(HVCTL_SRCS)
+
+all: $(BUILD)/tools/hvctl
 
 # --- bench: page encodings against QEMU's XBZRLE (test/bench/page_sizes.sh) -------
 # page_sizes on synthetic page pairs; mig_pairs on the pairs of a captured

@@ -7,6 +7,7 @@
 #include "drivers/net/netdev.h"
 #include "errno.h"
 #include "hv/config.h"
+#include "hv/control_ft.h"
 #include "hv/exit_kinds.h"
 #include "hv/rr/rr.h"
 #include "hv/vm.h"
@@ -15,6 +16,7 @@
 #include "net/net.h"
 
 static const struct vm *the_vm;
+static const struct config *the_cfg;
 
 void control_set_vm(const struct vm *vm)
 {
@@ -87,6 +89,7 @@ static void fill_status(struct hv_status *s)
 
 	s->uptime_ns = time_now_ns();
 	fill_nic(s);
+	control_fill_ft(vm, the_cfg, s->uptime_ns, &s->ft);
 	if (!vm)
 		return;
 	s->backend = vm->hw->name;
@@ -103,6 +106,7 @@ int control_start(const struct config *cfg)
 
 	if (!cfg->http_port || !net_device())
 		return 0;
+	the_cfg = cfg;
 	err = http_server_start(cfg->http_port, fill_status);
 	if (err) {
 		pr_err("control: cannot listen on TCP port %u (%d); running without /status",

@@ -359,6 +359,28 @@ const char *ft_witness_why(void)
 	return wc_why(&fw.wc);
 }
 
+void ft_witness_status(struct ft_witness_status *st, u64 now_ns)
+{
+	const struct wc_stats *s = &fw.wc.stats;
+
+	memset(st, 0, sizeof(*st));
+	if (!fw.on)
+		return;
+	*st = (struct ft_witness_status){
+		.configured = true,
+		.connected = fw.conn == FW_UP,
+		.held = ft_witness_held(now_ns),
+		.lease = wc_state_name(wc_state(&fw.wc)),
+		.epoch = wc_epoch(&fw.wc),
+		.grants = s->grants,
+		.renewals = s->renewals,
+		.refusals = s->refusals,
+		.timeouts = s->timeouts,
+		.reconnects = s->reconnects,
+		.why = ft_witness_why(),
+	};
+}
+
 void ft_witness_report(void)
 {
 	const struct wc_stats *s = &fw.wc.stats;

@@ -91,4 +91,17 @@ const char *ft_witness_why(void);
 /* One line: the epoch, grants, renewals, refusals, timeouts, reconnects. */
 void ft_witness_report(void);
 
+/* The witness as the control endpoint shows it (all zero without
+ * witness=). */
+struct ft_witness_status {
+	bool configured;
+	bool connected;   /* the TLS connection is up */
+	bool held;        /* the lease is ours and valid at now_ns */
+	const char *lease; /* the client's state: "idle", "asking", "held", ... */
+	u64 epoch;        /* ours, else the last one the witness named */
+	u64 grants, renewals, refusals, timeouts, reconnects;
+	const char *why;  /* ft_witness_why() */
+};
+void ft_witness_status(struct ft_witness_status *st, u64 now_ns);
+
 #endif

@@ -107,6 +107,12 @@ void guest_console_withhold(void)
 	hold.withheld = true;
 }
 
+u64 guest_console_hold_stats(struct output_hold_stats *st)
+{
+	*st = hold.queue.stats;
+	return hold.queue.head - hold.queue.tail;
+}
+
 void guest_console_report(void)
 {
 	const struct output_hold_stats *s = &hold.queue.stats;

@@ -33,5 +33,9 @@ void guest_console_release_all(void);
 void guest_console_withhold(void);
 /* Prints what the output rule cost: bytes held, latency. */
 void guest_console_report(void);
+/* The output rule's figures for the control endpoint: its counters into
+ * *st; returns the bytes held at this moment. */
+struct output_hold_stats;
+u64 guest_console_hold_stats(struct output_hold_stats *st);
 
 #endif

@@ -147,6 +147,19 @@ bool rr_live_lost(const struct vm *vm)
 	return live.lost;
 }
 
+u64 rr_live_received_bytes(const struct vm *vm)
+{
+	return live.base + vm->rr->source_len;
+}
+
+/* What left the buffer for the ring, less what the ring still holds. */
+u64 rr_live_replayed_bytes(const struct vm *vm)
+{
+	const struct rr_state *rr = vm->rr;
+
+	return live.base + rr->source_pos - byte_ring_used(&rr->ring);
+}
+
 bool rr_live_wait(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;

@@ -34,4 +34,10 @@ bool rr_live_over(const struct vm *vm);
  * is gone (failed, or silent past the wait for it to come back). */
 bool rr_live_lost(const struct vm *vm);
 
+/* For the control endpoint, in bytes of the log (its header included):
+ * how much of it has arrived, and how much is in frames the replay has
+ * opened (received minus replayed: what the replay has yet to catch up). */
+u64 rr_live_received_bytes(const struct vm *vm);
+u64 rr_live_replayed_bytes(const struct vm *vm);
+
 #endif

@@ -13,86 +13,10 @@
 #include "compiler.h"
 #include "errno.h"
 #include "fmt.h"
+#include "net/http/http_ft.h"
+#include "net/http/http_out.h"
 
 #define NSEC_PER_SEC 1000000000ULL
-#define INT_LIMIT 0x7fffffff /* builders return int lengths */
-
-/* --- bounded output ------------------------------------------------------- */
-
-struct out {
-	char *buf;
-	size_t size;
-	size_t len;  /* written so far, excluding the NUL */
-	bool full;   /* something did not fit: the result is -ENOSPC */
-};
-
-static void out_init(struct out *o, char *buf, size_t size)
-{
-	o->buf = buf;
-	o->size = size;
-	o->len = 0;
-	o->full = false;
-	if (size)
-		buf[0] = '\0';
-}
-
-static __printf(2, 3) void out_printf(struct out *o, const char *fmt, ...)
-{
-	size_t room = o->size - o->len;
-	va_list ap;
-	int n;
-
-	if (o->full || !room) {
-		o->full = true;
-		return;
-	}
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(o->buf + o->len, room, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= room) {
-		o->full = true;
-		return;
-	}
-	o->len += (size_t)n;
-}
-
-/* Appends c, keeping the text NUL-terminated. */
-static void out_char(struct out *o, char c)
-{
-	if (o->full || o->len + 1 >= o->size) {
-		o->full = true;
-		return;
-	}
-	o->buf[o->len++] = c;
-	o->buf[o->len] = '\0';
-}
-
-static void out_str(struct out *o, const char *s)
-{
-	while (*s)
-		out_char(o, *s++);
-}
-
-/* The length written, or -ENOSPC with the buffer emptied. */
-static int out_finish(struct out *o)
-{
-	if (o->full || !o->size || o->len > INT_LIMIT) {
-		if (o->size)
-			o->buf[0] = '\0';
-		return -ENOSPC;
-	}
-	return (int)o->len;
-}
-
-static const char *str_or_empty(const char *s)
-{
-	return s ? s : "";
-}
-
-static bool str_is(const char *s, const char *want)
-{
-	return !strcmp(str_or_empty(s), want);
-}
 
 /* ns as seconds with nine decimals, e.g. 12.000000345. */
 static void out_seconds(struct out *o, u64 ns)
@@ -145,49 +69,6 @@ static u32 exit_rows(const struct hv_status *s)
 }
 
 /* --- /status: JSON ------------------------------------------------------- */
-
-/* A JSON string literal: quote, backslash and control characters escaped;
- * bytes outside ASCII become \u00XX so the document is always valid
- * UTF-8 whatever the hypervisor's strings hold. */
-static void out_json_string(struct out *o, const char *s)
-{
-	out_char(o, '"');
-	for (s = str_or_empty(s); *s; s++) {
-		u8 c = (u8)*s;
-
-		if (c == '"')
-			out_str(o, "\\\"");
-		else if (c == '\\')
-			out_str(o, "\\\\");
-		else if (c == '\n')
-			out_str(o, "\\n");
-		else if (c == '\r')
-			out_str(o, "\\r");
-		else if (c == '\t')
-			out_str(o, "\\t");
-		else if (c < 0x20 || c >= 0x7f)
-			out_printf(o, "\\u%04x", c);
-		else
-			out_char(o, (char)c);
-	}
-	out_char(o, '"');
-}
-
-/* "  "key": "value"," with the indent and separator given. */
-static void json_str_field(struct out *o, const char *indent, const char *key, const char *value,
-			   bool last)
-{
-	out_printf(o, "%s\"%s\": ", indent, key);
-	out_json_string(o, value);
-	out_str(o, last ? "\n" : ",\n");
-}
-
-static void json_u64_field(struct out *o, const char *indent, const char *key, u64 value,
-			   bool last)
-{
-	out_printf(o, "%s\"%s\": %llu%s\n", indent, key, value,
-		   last ? "" : ",");
-}
 
 static void json_guest(struct out *o, const struct hv_status *s)
 {
@@ -279,6 +160,7 @@ int http_status_json(char *buf, size_t size, const struct hv_status *s)
 	json_str_field(&o, "  ", "backend", s->backend, false);
 	json_guest(&o, s);
 	json_rr(&o, s);
+	json_ft(&o, &s->ft);
 	json_exits(&o, s);
 	json_nic(&o, s);
 	json_http(&o, s);
@@ -287,51 +169,6 @@ int http_status_json(char *buf, size_t size, const struct hv_status *s)
 }
 
 /* --- /metrics: Prometheus text format 0.0.4 ------------------------------- */
-
-#define GAUGE "gauge"
-#define COUNTER "counter"
-
-/* A label value: backslash, double quote and newline escaped as the format
- * asks; other control characters and non-ASCII bytes become '?', so the
- * output stays valid UTF-8. */
-static void out_label_value(struct out *o, const char *s)
-{
-	for (s = str_or_empty(s); *s; s++) {
-		u8 c = (u8)*s;
-
-		if (c == '\\')
-			out_str(o, "\\\\");
-		else if (c == '"')
-			out_str(o, "\\\"");
-		else if (c == '\n')
-			out_str(o, "\\n");
-		else if (c < 0x20 || c >= 0x7f)
-			out_char(o, '?');
-		else
-			out_char(o, (char)c);
-	}
-}
-
-static void metric_family(struct out *o, const char *name, const char *type, const char *help)
-{
-	out_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* name{label="value"} N */
-static void metric_labeled(struct out *o, const char *name, const char *label, const char *value,
-			   u64 n)
-{
-	out_printf(o, "%s{%s=\"", name, label);
-	out_label_value(o, value);
-	out_printf(o, "\"} %llu\n", n);
-}
-
-static void metric_scalar(struct out *o, const char *name, const char *type, const char *help,
-			  u64 n)
-{
-	metric_family(o, name, type, help);
-	out_printf(o, "%s %llu\n", name, n);
-}
 
 static void metrics_info(struct out *o, const struct hv_status *s)
 {
@@ -438,6 +275,7 @@ int http_metrics_text(char *buf, size_t size, const struct hv_status *s)
 	metrics_info(&o, s);
 	metrics_guest(&o, s);
 	metrics_rr(&o, s);
+	metrics_ft(&o, &s->ft);
 	metrics_exits(&o, s);
 	metrics_nic(&o, s);
 	metrics_http(&o, s);

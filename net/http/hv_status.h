@@ -41,6 +41,62 @@ struct hv_status_http {
 	u64 dropped;         /* refused (pool full), timed out, reset, out of memory */
 };
 
+/* Fault tolerance (docs/fault-tolerance.md): roles and states as reported. */
+#define HV_FT_ROLE_NONE "none"
+#define HV_FT_ROLE_PRIMARY "primary"
+#define HV_FT_ROLE_BACKUP "backup"
+
+#define HV_FT_WAITING_FOR_BACKUP "waiting for the backup"
+#define HV_FT_BACKUP_FOLLOWS "backup follows"
+#define HV_FT_WITHOUT_BACKUP "running without a backup"
+#define HV_FT_FENCED "fenced"
+#define HV_FT_WAITING_FOR_PRIMARY "waiting for the primary's log"
+#define HV_FT_REPLAYING "replaying the primary's log"
+#define HV_FT_TAKING_OVER "the primary is gone: taking over"
+#define HV_FT_LIVE "live"
+#define HV_FT_REPLAYED "replayed the primary's whole run"
+#define HV_FT_STOOD_DOWN "stood down"
+
+/* The witness's part (witness=), as the hypervisor's client sees it. */
+struct hv_status_witness {
+	bool configured;     /* false: none of the rest is reported */
+	bool connected;      /* the TLS connection is up */
+	bool lease_held;     /* this side holds a valid lease now */
+	const char *lease;   /* the client's state: "idle", "asking", "held", ... */
+	u64 epoch;           /* our lease's, else the last one the witness named */
+	u64 grants, renewals, refusals, timeouts, reconnects;
+	const char *why;     /* the last thing worth saying */
+};
+
+/* A pair's side. Only the fields of its role are reported. */
+struct hv_status_ft {
+	const char *role;    /* HV_FT_ROLE_*; NULL or "none": no "ft" object */
+	u32 peer_ip;         /* peer=, host order; 0: none given */
+	u16 peer_port;
+	const char *state;   /* HV_FT_* of the role */
+	bool live;           /* this side runs the guest and its outputs go out */
+	u64 landmark;        /* guest-caused exits so far: the place in the log */
+	bool took_over;      /* backup: went live at landmark took_over_at */
+	u64 took_over_at;
+	bool backup_lost;    /* primary: runs without one from backup_lost_at */
+	u64 backup_lost_at;
+
+	/* the log stream, in bytes of the log (its header included) */
+	u64 log_produced;    /* primary: recorded */
+	u64 log_acked;       /* primary: acknowledged by the backup */
+	u64 log_received;    /* backup: arrived */
+	u64 log_replayed;    /* backup: in frames the replay has opened */
+
+	/* the output rule (primary) */
+	u64 output_held_now;   /* bytes held at this moment */
+	u64 output_held_total; /* bytes ever held */
+	u64 output_max_held;   /* bytes held at once, at most */
+	u64 output_releases;   /* release batches */
+	u64 output_hold_avg_us, output_hold_max_us;
+
+	struct hv_status_witness witness;
+};
+
 struct hv_status {
 	const char *version;      /* "0.1.0 (git abc1234)" */
 	u64 uptime_ns;
@@ -65,6 +121,8 @@ struct hv_status {
 	u8 mac[HV_STATUS_MAC_LEN];
 	const char *address;      /* "10.0.2.15", or "" before DHCP finishes */
 	struct hv_status_nic nic;
+
+	struct hv_status_ft ft;
 
 	struct hv_status_http http;
 };

@@ -1,4 +1,4 @@
-// sources: net/http/http_request.c net/http/http_response.c lib/fmt.c
+// sources: net/http/http_request.c net/http/http_response.c net/http/http_out.c net/http/http_ft.c lib/fmt.c
 /*
  * Fuzzes the control endpoint's request parser, and the reply built from
  * whatever it decides.

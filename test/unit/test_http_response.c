@@ -1,4 +1,4 @@
-// sources: net/http/http_response.c net/http/http_request.c lib/fmt.c
+// sources: net/http/http_response.c net/http/http_out.c net/http/http_ft.c net/http/http_request.c lib/fmt.c
 /* net/http/http_response.c: the /status JSON (checked by a small JSON
  * validator), the /metrics text (checked line by line against the
  * Prometheus 0.0.4 text format), escaping, integer-only uptime, -ENOSPC
@@ -82,6 +82,12 @@ static void worst_status(struct hv_status *s)
 	s->has_nic = true;
 	s->nic_name = "virtio-net-24-chars-xxxx";
 	s->address = "255.255.255.255";
+	s->ft.role = HV_FT_ROLE_PRIMARY; /* the primary prints more than the backup */
+	s->ft.state = HV_FT_WAITING_FOR_BACKUP;
+	s->ft.live = s->ft.took_over = s->ft.backup_lost = true;
+	s->ft.witness.configured = s->ft.witness.connected = s->ft.witness.lease_held = true;
+	s->ft.witness.lease = "refused";
+	s->ft.witness.why = reason; /* WC_WHY_MAX, every byte escaped */
 }
 
 static char doc[64 * 1024];
@@ -141,6 +147,50 @@ static unsigned count_lines(const char *text, const char *prefix, const char *su
 		if (strstr((hay), (needle)))                                            \
 			fail_msg("unexpected \"%s\" in:\n%s", (needle), (hay));         \
 	} while (0)
+
+/* A primary whose backup follows, under a witness. */
+static void ft_primary_status(struct hv_status *s)
+{
+	typical_status(s);
+	s->ft = (struct hv_status_ft){
+		.role = HV_FT_ROLE_PRIMARY,
+		.peer_ip = 0x0a090002,
+		.peer_port = 9730,
+		.state = HV_FT_BACKUP_FOLLOWS,
+		.live = true,
+		.landmark = 21034,
+		.log_produced = 1843200,
+		.log_acked = 1841966,
+		.output_held_now = 12,
+		.output_held_total = 4096,
+		.output_max_held = 300,
+		.output_releases = 210,
+		.output_hold_avg_us = 1534,
+		.output_hold_max_us = 8012,
+		.witness = { .configured = true, .connected = true, .lease_held = true,
+			     .lease = "held", .epoch = 7, .grants = 1, .renewals = 93,
+			     .refusals = 0, .timeouts = 2, .reconnects = 1,
+			     .why = "lease granted (epoch 7)" },
+	};
+}
+
+/* A backup that took over at landmark 20000, without a witness. */
+static void ft_backup_status(struct hv_status *s)
+{
+	typical_status(s);
+	s->ft = (struct hv_status_ft){
+		.role = HV_FT_ROLE_BACKUP,
+		.peer_ip = 0x0a090001,
+		.peer_port = 9730,
+		.state = HV_FT_LIVE,
+		.live = true,
+		.landmark = 20417,
+		.took_over = true,
+		.took_over_at = 20000,
+		.log_received = 1800000,
+		.log_replayed = 1790000,
+	};
+}
 
 /* --- a small JSON validator (RFC 8259), ASCII documents only ---------------- */
 
@@ -840,6 +890,181 @@ static void test_enospc_documents(void **state)
 	sweep_sizes(metrics_fn, &s);
 }
 
+/* --- the pair's side: "ft" and understudy_ft_* ------------------------------------ */
+
+static void test_json_ft_primary(void **state)
+{
+	struct hv_status s;
+
+	ft_primary_status(&s);
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_has(doc, "\"log_entries\": 40211\n  },\n  \"ft\": {\n"
+			"    \"role\": \"primary\",\n"
+			"    \"peer\": \"10.9.0.2:9730\",\n"
+			"    \"state\": \"backup follows\",\n"
+			"    \"live\": true,\n"
+			"    \"landmark\": 21034,\n"
+			"    \"backup_lost_at\": null,\n"
+			"    \"log\": {\n"
+			"      \"produced_bytes\": 1843200,\n"
+			"      \"acked_bytes\": 1841966,\n"
+			"      \"lag_bytes\": 1234\n"
+			"    },\n"
+			"    \"output\": {\n"
+			"      \"held_bytes\": 12,\n"
+			"      \"held_total_bytes\": 4096,\n"
+			"      \"max_held_bytes\": 300,\n"
+			"      \"releases\": 210,\n"
+			"      \"hold_avg_us\": 1534,\n"
+			"      \"hold_max_us\": 8012\n"
+			"    },\n"
+			"    \"witness\": {\n"
+			"      \"connected\": true,\n"
+			"      \"lease\": \"held\",\n"
+			"      \"lease_held\": true,\n"
+			"      \"epoch\": 7,\n"
+			"      \"grants\": 1,\n"
+			"      \"renewals\": 93,\n"
+			"      \"refusals\": 0,\n"
+			"      \"timeouts\": 2,\n"
+			"      \"reconnects\": 1,\n"
+			"      \"why\": \"lease granted (epoch 7)\"\n"
+			"    }\n"
+			"  },\n  \"exits\": {\n");
+	assert_lacks(doc, "received_bytes");
+	assert_lacks(doc, "took_over_at");
+}
+
+static void test_json_ft_backup(void **state)
+{
+	struct hv_status s;
+
+	ft_backup_status(&s);
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_has(doc, "    \"role\": \"backup\",\n"
+			"    \"peer\": \"10.9.0.1:9730\",\n"
+			"    \"state\": \"live\",\n"
+			"    \"live\": true,\n"
+			"    \"landmark\": 20417,\n"
+			"    \"took_over_at\": 20000,\n"
+			"    \"log\": {\n"
+			"      \"received_bytes\": 1800000,\n"
+			"      \"replayed_bytes\": 1790000,\n"
+			"      \"lag_bytes\": 10000\n"
+			"    },\n"
+			"    \"witness\": null\n"
+			"  },\n");
+	assert_lacks(doc, "\"output\"");
+	assert_lacks(doc, "acked_bytes");
+	/* a backup still replaying, no peer= given, more replayed than received
+	 * (a frame counted whole) */
+	s.ft.took_over = false;
+	s.ft.peer_ip = 0;
+	s.ft.state = HV_FT_REPLAYING;
+	s.ft.log_replayed = s.ft.log_received + 5;
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_has(doc, "    \"peer\": null,\n");
+	assert_has(doc, "    \"took_over_at\": null,\n");
+	assert_has(doc, "      \"lag_bytes\": 0\n");
+}
+
+/* No role (zeroed, or "none"): no "ft" object at all. */
+static void test_json_without_ft(void **state)
+{
+	struct hv_status s;
+
+	typical_status(&s);
+	render_json(&s);
+	assert_lacks(doc, "\"ft\"");
+	s.ft.role = HV_FT_ROLE_NONE;
+	s.ft.state = HV_FT_FENCED;
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_lacks(doc, "\"ft\"");
+	assert_has(doc, "\"log_entries\": 40211\n  },\n  \"exits\": {\n");
+}
+
+static void test_metrics_ft_primary(void **state)
+{
+	struct hv_status s;
+
+	ft_primary_status(&s);
+	render_metrics(&s);
+	assert_prom_valid(doc);
+	assert_has(doc, "\nunderstudy_ft_role_info{role=\"primary\",peer=\"10.9.0.2:9730\"} 1\n");
+	assert_has(doc, "\nunderstudy_ft_state{state=\"waiting for the backup\"} 0\n"
+			"understudy_ft_state{state=\"backup follows\"} 1\n"
+			"understudy_ft_state{state=\"running without a backup\"} 0\n"
+			"understudy_ft_state{state=\"fenced\"} 0\n");
+	assert_has(doc, "\nunderstudy_ft_live 1\n");
+	assert_has(doc, "\nunderstudy_ft_landmark 21034\n");
+	assert_has(doc, "\nunderstudy_ft_backup_lost 0\n");
+	assert_has(doc, "# TYPE understudy_ft_log_acked_bytes gauge\n"
+			"understudy_ft_log_acked_bytes 1841966\n");
+	assert_has(doc, "\nunderstudy_ft_log_produced_bytes 1843200\n");
+	assert_has(doc, "\nunderstudy_ft_log_lag_bytes 1234\n");
+	assert_has(doc, "\nunderstudy_ft_output_held_bytes 12\n");
+	assert_has(doc, "# TYPE understudy_ft_output_held_bytes_total counter\n"
+			"understudy_ft_output_held_bytes_total 4096\n");
+	assert_has(doc, "\nunderstudy_ft_output_releases_total 210\n");
+	assert_has(doc, "\nunderstudy_ft_output_hold_latency_avg_us 1534\n");
+	assert_has(doc, "\nunderstudy_ft_output_hold_latency_max_us 8012\n");
+	assert_has(doc, "\nunderstudy_ft_witness_connected 1\n");
+	assert_has(doc, "\nunderstudy_ft_witness_lease_held 1\n");
+	assert_has(doc, "\nunderstudy_ft_witness_epoch 7\n");
+	assert_has(doc, "\nunderstudy_ft_witness_renewals_total 93\n");
+	assert_has(doc, "\nunderstudy_ft_witness_reconnects_total 1\n");
+	assert_lacks(doc, "understudy_ft_log_received_bytes");
+	assert_lacks(doc, "understudy_ft_failovers_total");
+	assert_int_equal(count_of(doc, "# HELP "), count_of(doc, "# TYPE "));
+}
+
+static void test_metrics_ft_backup(void **state)
+{
+	struct hv_status s;
+
+	ft_backup_status(&s);
+	render_metrics(&s);
+	assert_prom_valid(doc);
+	assert_has(doc, "\nunderstudy_ft_role_info{role=\"backup\",peer=\"10.9.0.1:9730\"} 1\n");
+	assert_has(doc, "\nunderstudy_ft_state{state=\"live\"} 1\n");
+	assert_int_equal(count_lines(doc, "understudy_ft_state{", "} 0"), 5);
+	assert_has(doc, "\nunderstudy_ft_failovers_total 1\n");
+	assert_has(doc, "\nunderstudy_ft_log_received_bytes 1800000\n");
+	assert_has(doc, "\nunderstudy_ft_log_replayed_bytes 1790000\n");
+	assert_has(doc, "\nunderstudy_ft_log_lag_bytes 10000\n");
+	assert_lacks(doc, "understudy_ft_output_");
+	assert_lacks(doc, "understudy_ft_witness_");
+	assert_lacks(doc, "understudy_ft_log_acked_bytes");
+	s.ft.peer_ip = 0;
+	render_metrics(&s);
+	assert_has(doc, "\nunderstudy_ft_role_info{role=\"backup\",peer=\"\"} 1\n");
+}
+
+static void test_metrics_without_ft(void **state)
+{
+	struct hv_status s;
+
+	typical_status(&s);
+	render_metrics(&s);
+	assert_lacks(doc, "understudy_ft_");
+}
+
+static void test_enospc_documents_ft(void **state)
+{
+	struct hv_status s;
+
+	ft_primary_status(&s);
+	sweep_sizes(json_fn, &s);
+	sweep_sizes(metrics_fn, &s);
+	ft_backup_status(&s);
+	sweep_sizes(json_fn, &s);
+	sweep_sizes(metrics_fn, &s);
+}
+
 static void test_enospc_heads(void **state)
 {
 	static const int statuses[] = { 200, 405, 505 };
@@ -1153,6 +1378,13 @@ int main(void)
 		cmocka_unit_test(test_metrics_label_escaping),
 		cmocka_unit_test(test_worst_case_fits),
 		cmocka_unit_test(test_enospc_documents),
+		cmocka_unit_test(test_json_ft_primary),
+		cmocka_unit_test(test_json_ft_backup),
+		cmocka_unit_test(test_json_without_ft),
+		cmocka_unit_test(test_metrics_ft_primary),
+		cmocka_unit_test(test_metrics_ft_backup),
+		cmocka_unit_test(test_metrics_without_ft),
+		cmocka_unit_test(test_enospc_documents_ft),
 		cmocka_unit_test(test_enospc_heads),
 		cmocka_unit_test(test_reply_status_and_metrics),
 		cmocka_unit_test(test_reply_head_method),

@@ -1,0 +1,130 @@
+/* The pair's side for /status and /metrics (see control_ft.h). It only
+ * reads: the record/replay state, the output rule's queue, the witness. */
+#include "hv/control_ft.h"
+
+#include "arch/x86/time.h"
+#include "hv/config.h"
+#include "hv/ft_witness.h"
+#include "hv/guest_console.h"
+#include "hv/output_hold.h"
+#include "hv/rr/rr.h"
+#include "hv/rr/rr_live.h"
+#include "hv/rr/rr_sink.h"
+#include "hv/vm.h"
+
+#define NS_PER_US 1000ULL
+
+/* The primary's state: its stream to the backup decides. */
+static const char *primary_state(const struct vm *vm)
+{
+	const struct rr_state *rr = vm ? vm->rr : NULL;
+
+	if (vm && vm->fenced)
+		return HV_FT_FENCED;
+	if (!rr)
+		return HV_FT_WAITING_FOR_BACKUP;
+	if (rr->backup_lost)
+		return HV_FT_WITHOUT_BACKUP;
+	if (rr->sink && rr->sink->ready && !rr->sink->ready())
+		return HV_FT_WAITING_FOR_BACKUP;
+	return HV_FT_BACKUP_FOLLOWS;
+}
+
+/* The backup's state: the live log and the takeover decide. */
+static const char *backup_state(const struct vm *vm)
+{
+	const struct rr_state *rr = vm ? vm->rr : NULL;
+
+	if (vm && vm->fenced)
+		return HV_FT_STOOD_DOWN;
+	if (!rr || !rr->live)
+		return HV_FT_WAITING_FOR_PRIMARY;
+	if (rr->took_over)
+		return HV_FT_LIVE;
+	if (rr_live_lost(vm))
+		return HV_FT_TAKING_OVER;
+	if (rr->ended)
+		return HV_FT_REPLAYED;
+	return HV_FT_REPLAYING;
+}
+
+/* The output rule's counters, latencies in microseconds. */
+static void fill_output(struct hv_status_ft *ft)
+{
+	struct output_hold_stats st;
+
+	ft->output_held_now = guest_console_hold_stats(&st);
+	ft->output_held_total = st.held;
+	ft->output_max_held = st.max_held;
+	ft->output_releases = st.releases;
+	if (st.releases)
+		ft->output_hold_avg_us = time_tsc_to_ns(st.latency_sum / st.releases) / NS_PER_US;
+	ft->output_hold_max_us = time_tsc_to_ns(st.latency_max) / NS_PER_US;
+}
+
+static void fill_primary(const struct vm *vm, struct hv_status_ft *ft)
+{
+	const struct rr_state *rr = vm ? vm->rr : NULL;
+
+	ft->role = HV_FT_ROLE_PRIMARY;
+	ft->state = primary_state(vm);
+	ft->live = vm && vm->state == VM_RUNNING && !vm->fenced;
+	fill_output(ft);
+	if (!rr)
+		return;
+	ft->backup_lost = rr->backup_lost;
+	ft->backup_lost_at = rr->backup_lost_at;
+	ft->log_produced = rr->ring.head;
+	ft->log_acked = rr->ring.tail; /* the TCP sink consumes what the backup acknowledged */
+}
+
+static void fill_backup(const struct vm *vm, struct hv_status_ft *ft)
+{
+	const struct rr_state *rr = vm ? vm->rr : NULL;
+
+	ft->role = HV_FT_ROLE_BACKUP;
+	ft->state = backup_state(vm);
+	if (!rr || !rr->live)
+		return;
+	ft->live = vm->state == VM_RUNNING && rr->took_over && !vm->fenced;
+	ft->took_over = rr->took_over;
+	ft->took_over_at = rr->took_over_at;
+	ft->log_received = rr_live_received_bytes(vm);
+	ft->log_replayed = rr_live_replayed_bytes(vm);
+}
+
+static void fill_witness(u64 now_ns, struct hv_status_witness *w)
+{
+	struct ft_witness_status st;
+
+	ft_witness_status(&st, now_ns);
+	*w = (struct hv_status_witness){
+		.configured = st.configured,
+		.connected = st.connected,
+		.lease_held = st.held,
+		.lease = st.lease,
+		.epoch = st.epoch,
+		.grants = st.grants,
+		.renewals = st.renewals,
+		.refusals = st.refusals,
+		.timeouts = st.timeouts,
+		.reconnects = st.reconnects,
+		.why = st.why,
+	};
+}
+
+void control_fill_ft(const struct vm *vm, const struct config *cfg, u64 now_ns,
+		     struct hv_status_ft *ft)
+{
+	if (!cfg || cfg->role == FT_ROLE_NONE)
+		return;
+	ft->peer_ip = cfg->ft_peer_ip;
+	ft->peer_port = cfg->ft_peer_port;
+	if (vm)
+		ft->landmark = vm->stats.guest_caused_exits;
+	if (cfg->role == FT_ROLE_PRIMARY)
+		fill_primary(vm, ft);
+	else
+		fill_backup(vm, ft);
+	fill_witness(now_ns, &ft->witness);
+}

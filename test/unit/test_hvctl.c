@@ -1,0 +1,405 @@
+// sources: tools/hvctl/http_reply.c tools/hvctl/json_scan.c tools/hvctl/side.c tools/hvctl/print.c lib/cmdline.c net/http/http_response.c net/http/http_out.c net/http/http_ft.c net/http/http_request.c lib/fmt.c
+/* tools/hvctl's pure half: the documents the hypervisor's own builders
+ * print (http_status_json) read back, each side's lines and the pair's
+ * verdict, and replies that are cut, malformed, nested too deep, of the
+ * wrong kinds or not /status at all refused with a reason. */
+#include "helpers.h"
+
+#include <stdlib.h>
+
+#include "net/http/http_response.h"
+#include "tools/hvctl/hvctl.h"
+
+static char doc[HTTP_RESPONSE_MAX];
+static char why[HVCTL_WHY_MAX];
+static char lines[2048];
+
+#define assert_has(hay, needle)                                                         \
+	do {                                                                            \
+		if (!strstr((hay), (needle)))                                           \
+			fail_msg("missing \"%s\" in:\n%s", (needle), (hay));            \
+	} while (0)
+
+static void base_status(struct hv_status *s, const char *guest_state)
+{
+	memset(s, 0, sizeof(*s));
+	s->version = "0.1.0 (git ea8459f)";
+	s->backend = "svm";
+	s->guest_state = guest_state;
+	s->rr_mode = "record";
+}
+
+static void primary_status(struct hv_status *s)
+{
+	base_status(s, HV_GUEST_RUNNING);
+	s->ft = (struct hv_status_ft){
+		.role = HV_FT_ROLE_PRIMARY, .peer_ip = 0x0a090002, .peer_port = 9730,
+		.state = HV_FT_BACKUP_FOLLOWS, .live = true, .landmark = 21034,
+		.log_produced = 1843200, .log_acked = 1841966,
+		.output_held_now = 12, .output_held_total = 4096, .output_releases = 210,
+		.output_hold_avg_us = 1534, .output_hold_max_us = 8012,
+		.witness = { .configured = true, .connected = true, .lease_held = true,
+			     .lease = "held", .epoch = 7, .why = "lease granted" },
+	};
+}
+
+static void backup_status(struct hv_status *s)
+{
+	base_status(s, HV_GUEST_RUNNING);
+	s->rr_mode = "replay";
+	s->ft = (struct hv_status_ft){
+		.role = HV_FT_ROLE_BACKUP, .peer_ip = 0x0a090001, .peer_port = 9730,
+		.state = HV_FT_REPLAYING, .landmark = 21000,
+		.log_received = 1841966, .log_replayed = 1840000,
+	};
+}
+
+/* Renders s with the hypervisor's builder and reads it back. */
+static void read_back(const struct hv_status *s, struct side *side)
+{
+	int n = http_status_json(doc, sizeof(doc), s);
+
+	assert_true(n > 0);
+	if (side_parse(doc, (size_t)n, side, why, sizeof(why)))
+		fail_msg("refused: %s\n%s", why, doc);
+}
+
+static void test_primary_read_back(void **state)
+{
+	struct hv_status s;
+	struct side side;
+
+	primary_status(&s);
+	read_back(&s, &side);
+	assert_true(side.has_ft);
+	assert_string_equal(side.role, "primary");
+	assert_string_equal(side.peer, "10.9.0.2:9730");
+	assert_string_equal(side.state, "backup follows");
+	assert_string_equal(side.guest_state, "running");
+	assert_true(side.live);
+	assert_false(side.backup_lost);
+	assert_int_equal(side.landmark, 21034);
+	assert_int_equal(side.log_produced, 1843200);
+	assert_int_equal(side.log_acked, 1841966);
+	assert_int_equal(side.log_lag, 1234);
+	assert_true(side.has_output);
+	assert_int_equal(side.hold_avg_us, 1534);
+	assert_true(side.has_witness);
+	assert_true(side.lease_held);
+	assert_int_equal(side.epoch, 7);
+	side_print(lines, sizeof(lines), "10.9.0.1:8080", &side);
+	assert_string_equal(lines,
+		"10.9.0.1:8080: primary, backup follows; guest running, landmark 21034; peer "
+		"10.9.0.2:9730\n"
+		"  log: 1843200 bytes produced, 1841966 acknowledged by the backup, lag 1234 bytes\n"
+		"  output: 12 bytes held now; 210 releases, held 1534 us on average, 8012 us at most\n"
+		"  witness: lease held, epoch 7, connected: lease granted\n");
+}
+
+static void test_backup_read_back(void **state)
+{
+	struct hv_status s;
+	struct side side;
+
+	backup_status(&s);
+	s.ft.state = HV_FT_LIVE;
+	s.ft.live = true;
+	s.ft.took_over = true;
+	s.ft.took_over_at = 21000;
+	read_back(&s, &side);
+	assert_string_equal(side.role, "backup");
+	assert_true(side.took_over);
+	assert_int_equal(side.took_over_at, 21000);
+	assert_int_equal(side.log_lag, 1966);
+	assert_false(side.has_output);
+	assert_false(side.has_witness);
+	side_print(lines, sizeof(lines), "b", &side);
+	assert_string_equal(lines,
+		"b: backup, live (took over at landmark 21000); guest running, landmark 21000; "
+		"peer 10.9.0.1:9730\n"
+		"  log: 1841966 bytes received, 1840000 replayed, lag 1966 bytes\n"
+		"  witness: none\n");
+}
+
+static void test_no_pair(void **state)
+{
+	struct hv_status s;
+	struct side side;
+
+	base_status(&s, HV_GUEST_EXITED);
+	read_back(&s, &side);
+	assert_false(side.has_ft);
+	side_print(lines, sizeof(lines), "h", &side);
+	assert_string_equal(lines, "h: not in a pair; guest exited\n");
+	assert_false(side_runs_guest(&side));
+}
+
+/* --- the pair's verdict ---------------------------------------------------------- */
+
+static int verdict(const struct hv_status *a, const struct hv_status *b)
+{
+	struct side sa, sb;
+
+	read_back(a, &sa);
+	read_back(b, &sb);
+	return pair_verdict(lines, sizeof(lines), "p", &sa, "b", &sb);
+}
+
+static void test_verdict_follows(void **state)
+{
+	struct hv_status p, b;
+
+	primary_status(&p);
+	backup_status(&b);
+	assert_int_equal(verdict(&p, &b), HVCTL_OK);
+	assert_string_equal(lines, "pair: primary p runs the guest, backup follows, lag 3200 bytes "
+				   "(1234 unacknowledged), 34 landmarks\n");
+	/* the same in the other order (the first named "p") */
+	assert_int_equal(verdict(&b, &p), HVCTL_OK);
+	assert_has(lines, "pair: primary b runs the guest, backup follows, lag 3200 bytes");
+	/* a witness that is not granting */
+	p.ft.witness.lease_held = false;
+	p.ft.witness.connected = false;
+	p.ft.witness.lease = "asking";
+	p.ft.witness.why = "";
+	{
+		struct side side;
+
+		read_back(&p, &side);
+		side_print(lines, sizeof(lines), "p", &side);
+		assert_has(lines, "\n  witness: no lease (asking), epoch 7, not connected\n");
+	}
+}
+
+static void test_verdict_without_backup(void **state)
+{
+	struct hv_status p, b;
+
+	primary_status(&p);
+	p.ft.state = HV_FT_WITHOUT_BACKUP;
+	p.ft.backup_lost = true;
+	p.ft.backup_lost_at = 500;
+	backup_status(&b);
+	b.ft.state = HV_FT_STOOD_DOWN;
+	b.guest_state = HV_GUEST_STOPPED;
+	assert_int_equal(verdict(&p, &b), HVCTL_OK);
+	assert_string_equal(lines, "pair: primary p runs the guest without a backup\n");
+}
+
+static void test_verdict_split_brain(void **state)
+{
+	struct hv_status p, b;
+
+	primary_status(&p);
+	backup_status(&b);
+	b.ft.state = HV_FT_LIVE;
+	b.ft.live = true;
+	b.ft.took_over = true;
+	assert_int_equal(verdict(&p, &b), HVCTL_SPLIT_BRAIN);
+	assert_string_equal(lines, "pair: split brain: both run the guest (p and b)\n");
+}
+
+static void test_verdict_nobody(void **state)
+{
+	struct hv_status p, b;
+
+	primary_status(&p);
+	p.guest_state = HV_GUEST_STOPPED;
+	p.ft.state = HV_FT_FENCED;
+	p.ft.live = false;
+	backup_status(&b);
+	b.ft.state = HV_FT_STOOD_DOWN;
+	b.guest_state = HV_GUEST_STOPPED;
+	assert_int_equal(verdict(&p, &b), HVCTL_OK);
+	assert_string_equal(lines, "pair: no side runs the guest\n");
+}
+
+static void test_verdict_backup_took_over(void **state)
+{
+	struct hv_status b;
+	struct side sp = { .down = true }, sb;
+
+	backup_status(&b);
+	b.ft.state = HV_FT_LIVE;
+	b.ft.live = b.ft.took_over = true;
+	read_back(&b, &sb);
+	assert_int_equal(pair_verdict(lines, sizeof(lines), "p", &sp, "b", &sb), HVCTL_OK);
+	assert_string_equal(lines, "pair: backup b runs the guest (it took over); the primary: "
+				   "unreachable\n");
+	/* unreachable, and the other does not run the guest; neither answers */
+	sb.live = false;
+	assert_int_equal(pair_verdict(lines, sizeof(lines), "p", &sp, "b", &sb), HVCTL_OK);
+	assert_string_equal(lines, "pair: b does not run the guest; p is unreachable\n");
+	memset(&sb, 0, sizeof(sb));
+	sb.down = true;
+	assert_int_equal(pair_verdict(lines, sizeof(lines), "p", &sp, "b", &sb), HVCTL_OK);
+	assert_string_equal(lines, "pair: unknown: neither side answered\n");
+}
+
+/* --- what is refused ------------------------------------------------------------------ */
+
+static int parse_text(const char *text)
+{
+	struct side side;
+
+	return side_parse(text, strlen(text), &side, why, sizeof(why));
+}
+
+static void test_refused_documents(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"{",
+		"{\"guest\": {\"state\": \"running\"}",
+		"{\"guest\": {\"state\": \"running\"}} x",
+		"{\"guest\": {\"state\": \"runn\\x\"}}",
+		"{\"guest\": {\"state\": \"a\nb\"}}",
+		"{\"guest\": {\"state\": \"\\u12\"}}",
+		"{\"guest\": {\"state\": 'x'}}",
+		"{\"guest\" {\"state\": \"running\"}}",
+		"{\"guest\": {\"state\": \"running\",}}",
+		"[1, 2,]",
+		"{\"a\": 01}",
+		"{\"a\": 1.}",
+		"{\"a\": -}",
+		"{\"a\": tru}",
+		"[[[[[[[[[[1]]]]]]]]]]",
+		"{\"guest\": {\"state\": \"running\"}, \"ft\": {\"landmark\": -1}}",
+		"{\"guest\": {\"state\": \"running\"}, \"ft\": {\"landmark\": 1.5}}",
+		"{\"guest\": {\"state\": \"running\"}, \"ft\": {\"landmark\": 18446744073709551616}}",
+		"{\"guest\": {\"state\": \"running\"}, \"ft\": {\"live\": 1}}",
+		"{\"guest\": {\"state\": \"running\"}, \"ft\": {\"role\": 3}}",
+		"{\"version\": \"x\"}",
+		"{\"guest\": {\"state\": null}}",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		why[0] = '\0';
+		if (!parse_text(bad[i]))
+			fail_msg("accepted: %s", bad[i]);
+		assert_true(why[0] != '\0');
+	}
+	assert_int_equal(parse_text("[[[[[[[[[[1]]]]]]]]]]"), -1);
+	assert_has(why, "nested too deep");
+	assert_int_equal(parse_text("{\"version\": \"x\"}"), -1);
+	assert_has(why, "no guest.state");
+}
+
+/* Unknown fields, escapes, long strings and arrays are read through. */
+static void test_accepted_oddities(void **state)
+{
+	static char big[4096];
+	struct side side;
+	size_t n;
+
+	assert_int_equal(parse_text("{\"new\": [1, {\"x\": [true, null]}, -2.5e+3], \"guest\": "
+				    "{\"state\": \"run\\u006eing\\u00e9\\n\"}}"), 0);
+	n = (size_t)snprintf(big, sizeof(big), "{\"guest\": {\"state\": \"");
+	memset(big + n, 'a', 3000);
+	n += 3000;
+	n += (size_t)snprintf(big + n, sizeof(big) - n, "\"}, \"ft\": {\"role\": \"primary\"}}");
+	assert_int_equal(side_parse(big, n, &side, why, sizeof(why)), 0);
+	assert_int_equal(strlen(side.guest_state), sizeof(side.guest_state) - 1);
+	assert_true(side.has_ft);
+}
+
+/* Every prefix of a real document is refused, read from an exact-size
+ * allocation (ASan sees any read past it). */
+static void test_every_prefix(void **state)
+{
+	struct hv_status s;
+	struct side side;
+	int n;
+
+	primary_status(&s);
+	n = http_status_json(doc, sizeof(doc), &s);
+	assert_true(n > 0);
+	for (int len = 0; len < n; len++) {
+		char *copy = malloc((size_t)len + 1);
+
+		memcpy(copy, doc, (size_t)len);
+		if (!side_parse(copy, (size_t)len, &side, why, sizeof(why)) && len < n - 1)
+			fail_msg("a prefix of %d of %d bytes accepted", len, n);
+		free(copy);
+	}
+}
+
+/* --- the HTTP reply ------------------------------------------------------------------- */
+
+static int body_of(const char *reply, const char **body, size_t *len)
+{
+	return http_reply_body(reply, strlen(reply), body, len, why, sizeof(why));
+}
+
+static void test_reply_body(void **state)
+{
+	const char *body;
+	size_t len;
+
+	assert_int_equal(body_of("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", &body, &len), 0);
+	assert_int_equal(len, 2);
+	assert_memory_equal(body, "{}", 2);
+	assert_int_equal(body_of("HTTP/1.0 200 OK\nX: y\n\n{}", &body, &len), 0);
+	assert_int_equal(body_of("HTTP/1.1 200 OK\r\ncontent-length:  5\r\n\r\n{}", &body, &len),
+			 -1);
+	assert_has(why, "Content-Length");
+	assert_int_equal(body_of("HTTP/1.1 404 Not Found\r\n\r\n404 Not Found\n", &body, &len),
+			 -1);
+	assert_string_equal(why, "HTTP status 404");
+	assert_int_equal(body_of("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n", &body, &len), -1);
+	assert_has(why, "cut short");
+	assert_int_equal(body_of("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n{}", &body, &len),
+			 -1);
+	assert_int_equal(body_of("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
+				 &body, &len), -1);
+	assert_int_equal(body_of("SSH-2.0-OpenSSH\r\n", &body, &len), -1);
+	assert_string_equal(why, "not an HTTP/1.x reply");
+	assert_int_equal(body_of("HTTP/1.1 2", &body, &len), -1);
+	assert_int_equal(body_of("", &body, &len), -1);
+}
+
+/* A whole reply from the server's own builder reads back. */
+static void test_reply_from_server(void **state)
+{
+	static char buf[HTTP_RESPONSE_MAX];
+	const char *text = "GET /status HTTP/1.1\r\n\r\n";
+	struct http_request r;
+	struct http_reply reply;
+	struct hv_status s;
+	struct side side;
+	const char *body;
+	size_t len;
+
+	primary_status(&s);
+	http_request_init(&r);
+	http_request_feed(&r, text, strlen(text), NULL);
+	assert_true(http_reply_build(buf, sizeof(buf), &r, &s, &reply) > 0);
+	assert_int_equal(http_reply_body(buf + reply.start, reply.len, &body, &len, why,
+					 sizeof(why)), 0);
+	assert_int_equal(side_parse(body, len, &side, why, sizeof(why)), 0);
+	assert_string_equal(side.state, "backup follows");
+	/* cut by one byte: Content-Length says so */
+	assert_int_equal(http_reply_body(buf + reply.start, reply.len - 1, &body, &len, why,
+					 sizeof(why)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_primary_read_back),
+		cmocka_unit_test(test_backup_read_back),
+		cmocka_unit_test(test_no_pair),
+		cmocka_unit_test(test_verdict_follows),
+		cmocka_unit_test(test_verdict_without_backup),
+		cmocka_unit_test(test_verdict_split_brain),
+		cmocka_unit_test(test_verdict_nobody),
+		cmocka_unit_test(test_verdict_backup_took_over),
+		cmocka_unit_test(test_refused_documents),
+		cmocka_unit_test(test_accepted_oddities),
+		cmocka_unit_test(test_every_prefix),
+		cmocka_unit_test(test_reply_body),
+		cmocka_unit_test(test_reply_from_server),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
