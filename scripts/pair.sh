@@ -19,7 +19,8 @@
 # takes the stream from either side, does not exist yet). Both consoles
 # are in LOGS/primary and LOGS/backup (a temporary directory without
 # --logs); the summary says when the backup's contradicts what the
-# primary released. Standard error: both hypervisors' logs (prefixed
+# primary released, and "split brain" when the backup went live while the
+# primary, neither killed nor fenced, ran the guest on. Standard error: both hypervisors' logs (prefixed
 # "primary: " and "backup: "), then a summary line: both exit codes, the
 # backup's verdict and which side finished. Exit status: the guest's exit
 # code on the side that finished; 2 for bad arguments; 3 when the backup
@@ -290,11 +291,16 @@ backup_pid=""
 # backup's from where the primary's stopped. The backup's console up to
 # there must be the primary's: anything else contradicts it.
 finisher=primary status=$primary_status contradiction=""
-if [ -n "$killed" ]; then
+# The backup went live (after a kill, a cut, an isolation): the outside
+# saw the primary's released bytes, then the backup's. A primary that was
+# neither killed nor fenced (exit 117) ran on too: both sides ran the guest.
+if grep -q '^ft: the primary is gone: the guest goes live' "$logs/backup.stderr"; then
 	finisher=backup status=$backup_status
+	[ -n "$killed" ] || [ "$primary_status" = 117 ] ||
+		contradiction="; split brain: the primary ran the guest on too (exit $primary_status)"
 	released=$(stat -c %s "$logs/primary")
 	if ! cmp -s -n "$released" "$logs/primary" "$logs/backup"; then
-		contradiction="; the backup's console contradicts the $released bytes the primary released"
+		contradiction="$contradiction; the backup's console contradicts the $released bytes the primary released"
 	fi
 	cat "$logs/primary"
 	tail -c +"$((released + 1))" "$logs/backup"
@@ -305,6 +311,6 @@ awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
 [ -z "$witness_pid" ] || awk '{ print "witness: " $0 }' "$logs/witness.log" >&2
 [ -z "$netcut_pid" ] || cat "$logs/netcut.log" >&2
-verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary is gone.*' "$logs/backup.stderr" || echo "no verdict")
+verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary is gone.*|ft: this backup stands down.*' "$logs/backup.stderr" || echo "no verdict")
 echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s)}$cut, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
 exit "$status"

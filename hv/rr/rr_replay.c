@@ -361,8 +361,8 @@ void rr_replay_finish(struct vm *vm)
 	u32 how = vm->state == VM_EXITED ? 0 : 1;
 
 	stop_search(vm);
-	if (rr->divergence.diverged)
-		return;
+	if (rr->divergence.diverged || vm->fenced)
+		return; /* fenced: a backup that stood down has no verdict on the log */
 	if (rr_peek(vm) && rr->next.type == RR_DIGEST && rr->next.landmark == vm->stats.guest_caused_exits)
 		check_digest(vm);
 	if (rr->divergence.diverged)

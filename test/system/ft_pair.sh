@@ -11,6 +11,15 @@
 #   saw (the primary's released console, then the backup's from there:
 #   scripts/pair.sh) must be the native run's, and the backup's console
 #   must not contradict a byte the primary released (the output rule).
+# With the witness (pair.sh --witness; docs/fault-tolerance.md, "Fencing"):
+# - ft_takeover_ticker_witness_svm: as ft_takeover_*, and the backup must
+#   go live under the lease's next epoch;
+# - ft_cut_link_witness_svm: the FT link cut, both sides alive: exactly one
+#   runs the guest afterwards (the primary, under a new epoch; the backup
+#   stands down);
+# - ft_isolated_primary_svm: the primary cut off from the backup and the
+#   witness: it is fenced, the backup goes live, and the outside's console
+#   is the native run's.
 # - ft_backup_killed_*: the backup's emulator SIGKILLed at a random moment:
 #   the primary must notice within its ft_timeout_ms, run on without a
 #   backup (recording stops, what it held goes out, nothing is held from
@@ -124,18 +133,20 @@ random_kill_time() {
 	echo "$t"
 }
 
-# kill_run NAME EMU GUEST ARGS WHICH: the native run, then the pair with
-# WHICH (primary or backup) SIGKILLed at a random moment of the
-# recording. Sets kill_after, status, native_status and summary.
+# kill_run NAME EMU GUEST ARGS EVENT [PAIR OPTION...]: the native run,
+# then the pair with EVENT (kill-primary, kill-backup, cut-link,
+# isolate-primary) at a random moment of the recording. Sets kill_after,
+# status, native_status and summary.
 kill_run() {
-	local name=$1 emu=$2 guest=$3 args=$4 which=$5
+	local name=$1 emu=$2 guest=$3 args=$4 event=$5
+	shift 5
 	kill_after=$(random_kill_time)
 	set +e
 	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
 	native_status=$?
 	rm -rf "$results/$name.logs"
 	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu "$emu" \
-		"--kill-$which-after" "$kill_after" --logs "$results/$name.logs" \
+		"--$event-after" "$kill_after" --logs "$results/$name.logs" "$@" \
 		>"$results/$name.out" 2>"$results/$name.err"
 	status=$?
 	set -e
@@ -156,15 +167,18 @@ same_as_native() { # name side
 	return 1
 }
 
-# takeover_case NAME EMU GUEST ARGS: the primary killed at a random moment.
+# takeover_case NAME EMU GUEST ARGS [--witness]: the primary killed at a
+# random moment (with the witness: the backup must go live under epoch 2).
 takeover_case() {
 	local name=$1 status native_status kill_after summary at
-	kill_run "$@" primary
+	kill_run "$1" "$2" "$3" "$4" kill-primary "${@:5}"
 	at=$(sed -n 's/^backup: ft: the primary is gone: the guest goes live here, at landmark \([0-9]*\).*/\1/p' "$results/$name.err")
 	if ! grep -q "(killed after $kill_after s)" <<<"$summary"; then
 		echo "FAIL: $name: the primary was not killed after $kill_after s (it ended first?) ($summary)"
 	elif [ -z "$at" ]; then
 		echo "FAIL: $name: the backup did not take over ($summary)"
+	elif [ "${5:-}" = --witness ] && ! grep -q '^backup: ft: the witness gave this backup the lease (epoch 2)' "$results/$name.err"; then
+		echo "FAIL: $name: the backup went live without the witness's next epoch ($summary)"
 	elif grep -q 'contradicts' <<<"$summary"; then
 		echo "FAIL: $name: $summary"
 	elif same_as_native "$name" backup; then
@@ -176,7 +190,7 @@ takeover_case() {
 # moment.
 backup_killed_case() {
 	local name=$1 status native_status kill_after summary at
-	kill_run "$@" backup
+	kill_run "$@" kill-backup
 	at=$(sed -n 's/^primary: warn: ft: the backup is lost (.*): running without a backup from landmark \([0-9]*\),.*/\1/p' "$results/$name.err")
 	if ! grep -q "backup exit [0-9]* (killed after $kill_after s)" <<<"$summary"; then
 		echo "FAIL: $name: the backup was not killed after $kill_after s (it ended first?) ($summary)"
@@ -189,6 +203,53 @@ backup_killed_case() {
 	fi
 }
 
+# cut_link_case NAME EMU GUEST ARGS: with the witness, the FT link cut at a
+# random moment, both sides alive and reaching the witness: the primary
+# moves the lease to a new epoch and runs on alone to the native end; the
+# backup stands down (exit 117) and never goes live.
+cut_link_case() {
+	local name=$1 status native_status kill_after summary epoch
+	kill_run "$@" cut-link --witness
+	epoch=$(sed -n 's/^primary: ft: lease epoch \([0-9]*\) (was 1): a backup that knew the old one stands down/\1/p' "$results/$name.err")
+	if ! grep -q "(link cut after $kill_after s)" <<<"$summary"; then
+		echo "FAIL: $name: the link was not cut after $kill_after s (the run ended first?) ($summary)"
+	elif [ -z "$epoch" ]; then
+		echo "FAIL: $name: the primary did not move the lease to a new epoch ($summary)"
+	elif ! grep -q "backup exit 117; backup: ft: this backup stands down: the lease moved past the primary's epoch 1.*; the primary finished the run$" <<<"$summary"; then
+		echo "FAIL: $name: the backup did not stand down, or not alone ($summary)"
+	elif grep -q '^backup: ft: the primary is gone: the guest goes live' "$results/$name.err"; then
+		echo "FAIL: $name: the backup went live too ($summary)"
+	elif same_as_native "$name" primary; then
+		echo "PASS: $name (link cut after $kill_after s; the primary ran on alone under lease epoch $epoch to the native end; the backup stood down)"
+	fi
+}
+
+# isolated_case NAME EMU GUEST ARGS: with the witness, the primary cut off
+# from the backup and from the witness at a random moment: it cannot move
+# the lease on and is fenced (exit 117), nothing more released; the backup
+# gets the next epoch and runs the guest to its native end, and the
+# outside's console (the primary's released bytes, then the backup's) is
+# the native run's.
+isolated_case() {
+	local name=$1 status native_status kill_after summary at
+	kill_run "$@" isolate-primary
+	at=$(sed -n 's/^backup: ft: the primary is gone: the guest goes live here, at landmark \([0-9]*\).*/\1/p' "$results/$name.err")
+	if ! grep -q "primary exit 117 (isolated after $kill_after s" <<<"$summary"; then
+		echo "FAIL: $name: the isolated primary was not fenced ($summary)"
+	elif ! grep -q '^primary: understudy: guest stopped: ft: fenced' "$results/$name.err"; then
+		echo "FAIL: $name: the primary did not say it was fenced ($summary)"
+	elif ! grep -q '^backup: ft: the witness gave this backup the lease (epoch 2)' "$results/$name.err" || [ -z "$at" ]; then
+		echo "FAIL: $name: the backup did not go live with the next epoch ($summary)"
+	elif grep -q -E 'contradicts|split brain' <<<"$summary"; then
+		echo "FAIL: $name: $summary"
+	elif same_as_native "$name" backup; then
+		echo "PASS: $name (primary isolated after $kill_after s and fenced; the backup went live under epoch 2 at landmark $at and ran the guest to its end; the outside saw $(stat -c %s "$results/$name.logs/primary") bytes from the primary, then the backup's, as natively)"
+	fi
+}
+
 backup_killed_case ft_backup_killed_ticker_svm qemu "$g/ticker.elf" "seconds=8"
 takeover_case ft_takeover_ticker_svm qemu "$g/ticker.elf" "seconds=4"
 takeover_case ft_takeover_ticker_reads_svm qemu "$g/ticker.elf" "seconds=4 reads=20"
+takeover_case ft_takeover_ticker_witness_svm qemu "$g/ticker.elf" "seconds=4" --witness
+cut_link_case ft_cut_link_witness_svm qemu "$g/ticker.elf" "seconds=8"
+isolated_case ft_isolated_primary_svm qemu "$g/ticker.elf" "seconds=8"
