@@ -31,7 +31,7 @@
 # each checked by the backup as it replays.
 # --kill-primary-after SECONDS: SIGKILL of the primary's emulator that
 # long (host time, fractions allowed) after its hypervisor started
-# recording.
+# recording; the summary says how long after it the backup went live.
 # --kill-backup-after SECONDS: the same for the backup's emulator; the
 # primary, once the backup has been silent for its ft_timeout_ms, runs on
 # without it and releases what it holds.
@@ -258,10 +258,27 @@ fi
 start_instance "$logs/primary" "${run_args[@]}" "${primary_net[@]}" \
 	--cmdline "selftest=off http=off ip=$PRIMARY_IP role=primary peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
 primary_pid=$inst_pid
+# The host time from the primary's death to the backup's going live (its
+# hypervisor says so on its log as it happens): failover_ms.
+failover_ms=""
+measure_failover() {
+	local start now
+	start=$(date +%s%N)
+	while kill -0 "$backup_pid" 2>/dev/null &&
+		! grep -q '^ft: the primary is gone: the guest goes live' "$logs/backup.stderr"; do
+		sleep 0.01
+	done
+	now=$(date +%s%N)
+	grep -q '^ft: the primary is gone: the guest goes live' "$logs/backup.stderr" &&
+		failover_ms=$(((now - start) / 1000000))
+	return 0
+}
+
 killed="" backup_killed=""
 if [ -n "$kill_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
 	sleep "$kill_after"
 	kill -0 "$primary_pid" 2>/dev/null && kill_emulator "$primary_pid" && killed=1
+	[ -z "$killed" ] || measure_failover
 fi
 if [ -n "$kill_backup_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
 	sleep "$kill_backup_after"
@@ -314,5 +331,5 @@ awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
 [ -z "$witness_pid" ] || awk '{ print "witness: " $0 }' "$logs/witness.log" >&2
 [ -z "$netcut_pid" ] || cat "$logs/netcut.log" >&2
 verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary is gone.*|ft: this backup stands down.*' "$logs/backup.stderr" || echo "no verdict")
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s)}$cut, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
 exit "$status"

@@ -173,7 +173,7 @@ takeover_case() {
 	local name=$1 status native_status kill_after summary at
 	kill_run "$1" "$2" "$3" "$4" kill-primary "${@:5}"
 	at=$(sed -n 's/^backup: ft: the primary is gone: the guest goes live here, at landmark \([0-9]*\).*/\1/p' "$results/$name.err")
-	if ! grep -q "(killed after $kill_after s)" <<<"$summary"; then
+	if ! grep -q -E "\(killed after $kill_after s[;)]" <<<"$summary"; then
 		echo "FAIL: $name: the primary was not killed after $kill_after s (it ended first?) ($summary)"
 	elif [ -z "$at" ]; then
 		echo "FAIL: $name: the backup did not take over ($summary)"
@@ -182,7 +182,7 @@ takeover_case() {
 	elif grep -q 'contradicts' <<<"$summary"; then
 		echo "FAIL: $name: $summary"
 	elif same_as_native "$name" backup; then
-		echo "PASS: $name (primary killed after $kill_after s; the backup took over at landmark $at and ran the guest to its end; the outside saw $(stat -c %s "$results/$name.logs/primary") bytes from the primary, then the backup's, $(grep -c '' "$results/$name.out") lines as natively)"
+		echo "PASS: $name (primary killed after $kill_after s; the backup took over at landmark $at, $(sed -n 's/.*the backup went live \([0-9]*\) ms later.*/\1/p' <<<"$summary") ms after the kill, and ran the guest to its end; the outside saw $(stat -c %s "$results/$name.logs/primary") bytes from the primary, then the backup's, $(grep -c '' "$results/$name.out") lines as natively)"
 	fi
 }
 

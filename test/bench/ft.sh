@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Fault tolerance's figures (docs/fault-tolerance.md), measured side by
+# side in one run of this script on QEMU (SVM) pairs (scripts/pair.sh):
+#   1. per guest, a plain run against the same guest on a pair (the
+#      primary recording and streaming, the backup replaying, the output
+#      rule holding the console): the primary's whole-run TSC cycles
+#      against the plain run's (QEMU's TSC follows host time), the log's
+#      bytes and bytes per guest second (hvlog summary of the log the
+#      backup received), the console bytes held and the hold each output
+#      waited (mean and max), and the backup's verdict;
+#   2. TRIALS random kills of the primary (ticker reading the TSC 20 times
+#      a tick, killed 0.3 to 2.9 s into its recording, with the witness):
+#      how many runs the outside saw whole and as natively, how many lost
+#      or changed output (a gap, a byte that differs from the native run),
+#      how many contradicted a byte the primary had released, how many the
+#      backup did not take over; the failover time (the primary's death to
+#      the backup's going live, host ms: min, median, max), against
+#      ft_timeout_ms;
+#   3. TRIALS/10 random kills of the backup: the primary must run on
+#      alone to the native end.
+# A run that is not whole fails the bench at the end (after the tables).
+#   test/bench/ft.sh [--trials N] (default 100; FT_TRIALS too)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+hvlog=$root/build/tools/hvlog
+trials=${FT_TRIALS:-100}
+KILL_GUEST=ticker KILL_ARGS="seconds=4 reads=20"
+guests=(timer memloop nondet ticker)
+declare -A args_of=([ticker]="seconds=4")
+
+fail() {
+	echo "FAIL: ft bench: $*" >&2
+	exit 1
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--trials) trials=$2; shift 2 ;;
+	*) fail "unknown argument '$1'" ;;
+	esac
+done
+[[ "$trials" =~ ^[0-9]+$ ]] && [ "$trials" -gt 0 ] || fail "--trials takes a positive number"
+[ -s "$root/build/understudy.iso" ] || fail "build/understudy.iso is not built (make all)"
+[ -x "$hvlog" ] || fail "$hvlog is not built (make all)"
+[ -x "$root/build/tools/hvwitness" ] || fail "build/tools/hvwitness is not built (make all)"
+for g in "${guests[@]}"; do
+	[ -s "$root/build/guests/$g.elf" ] || fail "build/guests/$g.elf is not built (make guests)"
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+kept=$root/build/test-results/ft_bench # the logs of runs that were not whole
+rm -rf "$kept"
+mkdir -p "$kept"
+bad=0
+
+cycles() { sed -n 's/.*understudy: the run took \([0-9]*\) TSC cycles.*/\1/p' "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+# --- 1. the cost of fault tolerance ------------------------------------------------
+
+echo "== a pair against a plain run (QEMU, SVM) =="
+printf '%-8s %14s %14s %6s %9s %10s %8s %10s %10s  %s\n' guest "plain cycles" "pair cycles" ratio \
+	"log B" "log B/s" "held B" "hold avg" "hold max" "backup"
+for g in "${guests[@]}"; do
+	elf=$root/build/guests/$g.elf args=${args_of[$g]:-}
+	"$root/scripts/run.sh" --emu qemu --guest "$elf" --guest-args "$args" >/dev/null 2>"$work/plain.log" || true
+	rm -rf "$work/pair"
+	"$root/scripts/pair.sh" --guest "$elf" --guest-args "$args" --logs "$work/pair" \
+		>/dev/null 2>"$work/pair.err" || true
+	plain=$(cycles "$work/plain.log")
+	pair=$(cycles "$work/pair/primary.stderr")
+	"$hvlog" summary "$work/pair/backup.rrlog" >"$work/summary" 2>&1 || true
+	bytes=$(sed -n 's/^log bytes: \([0-9]*\) .*/\1/p' "$work/summary")
+	secs=$(sed -n 's/^guest time: \([0-9.]*\) s.*/\1/p' "$work/summary")
+	bps=$(awk -v b="${bytes:-0}" -v s="${secs:-0}" 'BEGIN { if (s > 0) printf "%.0f", b / s; else print "-" }')
+	read -r held avg max < <(sed -n 's/^ft: output rule: \([0-9]*\) console bytes held.*hold \([0-9]*\) us on average, \([0-9]*\) us at most.*/\1 \2 \3/p' \
+		"$work/pair/primary.stderr") || true
+	verdict=$(grep -o -m1 -E 'replay (matches the recording|diverged.*)' "$work/pair.err" || echo "no verdict")
+	case "$verdict" in "replay matches the recording") ;; *) bad=$((bad + 1)) ;; esac
+	[ -n "$plain" ] && [ -n "$pair" ] && [ -n "$bytes" ] || {
+		bad=$((bad + 1))
+		verdict="$verdict (figures missing: see $g's run)"
+	}
+	printf '%-8s %14s %14s %6s %9s %10s %8s %8s us %7s us  %s\n' "$g" "${plain:--}" "${pair:--}" \
+		"$(ratio "${pair:-0}" "${plain:-0}")" "${bytes:--}" "$bps" "${held:--}" "${avg:--}" \
+		"${max:--}" "$verdict"
+done
+
+# --- 2. random kills of the primary ------------------------------------------------------
+
+# One trial: the outcome word and the failover ms (or -).
+kill_trial() { # n
+	local n=$1 t summary out
+	t=$(printf '%d.%d' $((RANDOM % 3)) $((RANDOM % 10)))
+	case "$t" in 0.0 | 0.1 | 0.2) t=0.3 ;; esac
+	rm -rf "$work/k"
+	"$root/scripts/pair.sh" --guest "$root/build/guests/$KILL_GUEST.elf" --guest-args "$KILL_ARGS" \
+		--witness --kill-primary-after "$t" --logs "$work/k" >"$work/k.out" 2>"$work/k.err" || true
+	summary=$(sed -n 's/^pair.sh: //p' "$work/k.err" | tail -n 1)
+	if ! grep -q 'the backup finished the run' <<<"$summary"; then
+		out=no-takeover
+	elif grep -q 'contradicts' <<<"$summary"; then
+		out=contradicted
+	elif ! "$root/test/system/compare_output.sh" "$work/native" "$work/k.out" >/dev/null 2>&1; then
+		out=lost
+	else
+		out=whole
+	fi
+	[ "$out" = whole ] || cp -r "$work/k" "$kept/primary_kill_$n" 2>/dev/null || true
+	echo "$out $(sed -n 's/.*the backup went live \([0-9]*\) ms later.*/\1/p' <<<"$summary") $t"
+}
+
+"$root/scripts/run_native.sh" "$root/build/guests/$KILL_GUEST.elf" --args "$KILL_ARGS" \
+	--timeout 120 >"$work/native" 2>/dev/null || true
+[ -s "$work/native" ] || fail "the native run of $KILL_GUEST printed nothing"
+echo
+echo "== $trials random kills of the primary ($KILL_GUEST $KILL_ARGS, with the witness, ft_timeout_ms=3000) =="
+: >"$work/trials"
+for n in $(seq 1 "$trials"); do
+	kill_trial "$n" >>"$work/trials"
+done
+for o in whole lost contradicted no-takeover; do
+	printf '%-13s %5d\n' "$o" "$(awk -v o="$o" '$1 == o' "$work/trials" | wc -l)"
+done
+sort -n -k2 "$work/trials" | awk '$1 == "whole" && $2 != "" { v[n++] = $2 }
+	END { if (n) printf "failover (the primary killed -> the backup live): %d ms min, %d ms median, %d ms max over %d takeovers\n", v[0], v[int(n / 2)], v[n - 1], n;
+	      else print "failover: no takeover measured" }'
+bad=$((bad + $(awk '$1 != "whole"' "$work/trials" | wc -l)))
+
+# --- 3. random kills of the backup --------------------------------------------------------
+
+backups=$(((trials + 9) / 10))
+echo
+echo "== $backups random kills of the backup ($KILL_GUEST seconds=8) =="
+"$root/scripts/run_native.sh" "$root/build/guests/$KILL_GUEST.elf" --args "seconds=8" \
+	--timeout 120 >"$work/native8" 2>/dev/null || true
+alone=0
+for n in $(seq 1 "$backups"); do
+	t=$(printf '%d.%d' $((RANDOM % 3)) $((RANDOM % 10)))
+	case "$t" in 0.0 | 0.1 | 0.2) t=0.3 ;; esac
+	rm -rf "$work/b"
+	"$root/scripts/pair.sh" --guest "$root/build/guests/$KILL_GUEST.elf" --guest-args "seconds=8" \
+		--kill-backup-after "$t" --logs "$work/b" >"$work/b.out" 2>"$work/b.err" || true
+	if grep -q '^primary: warn: ft: the backup is lost' "$work/b.err" &&
+		"$root/test/system/compare_output.sh" "$work/native8" "$work/b.out" >/dev/null 2>&1; then
+		alone=$((alone + 1))
+	else
+		bad=$((bad + 1))
+	fi
+done
+printf 'the primary ran on alone to the native end: %d of %d\n' "$alone" "$backups"
+
+[ "$bad" = 0 ] || fail "$bad runs were not whole (the killed runs' logs are in $kept)"
