@@ -46,7 +46,8 @@ struct rr_probe {
 	u64 hash;          /* the write window's memory hash when the probe began,
 			    * then at the last delivery */
 	u64 start_ns;      /* guest time then */
-	u64 deadline_tsc;
+	u64 start_guest_cycles; /* the VM's cycles in the guest then (vm_stats.guest_cycles) */
+	u64 deadline_tsc;  /* when it may end, if the guest ran all the while */
 };
 
 /* Replay: the window pages of the next async entry (WINDOW_PAGE). */

@@ -12,7 +12,11 @@
  * that keeps writing memory while it waits would make that a long search,
  * so the recorder probes first: it takes the write window's memory hash,
  * lets the guest run RR_PROBE_NS more (with no interrupt window, which
- * would exit at every instruction), and takes it again. Unchanged: the
+ * would exit at every instruction), and takes it again. RR_PROBE_NS is
+ * time the guest ran, not host time: the hypervisor's own work between
+ * two entries (a log stream's flush, the network) may take longer than a
+ * probe, and a probe the guest did not run through would find memory
+ * unchanged however fast the guest writes. Unchanged: the
  * event is delivered with nothing more. Changed (a loop that writes while
  * it waits): the window's pages go into the log (WINDOW_PAGE) before the
  * event's entries, and replay writes them and takes the registers where
@@ -76,6 +80,19 @@ static bool deliver_after_probe(struct vm *vm, struct rr_probe *p)
 	return true;
 }
 
+/* Has the guest run RR_PROBE_NS since the probe began? If not, the
+ * probe's end moves to when it will have, were it to run from now on. */
+static bool probe_ran(struct vm *vm, struct rr_probe *p)
+{
+	u64 need = time_ns_to_tsc(RR_PROBE_NS);
+	u64 ran = vm->stats.guest_cycles - p->start_guest_cycles;
+
+	if (ran >= need)
+		return true;
+	p->deadline_tsc = rdtsc() + (need - ran);
+	return false;
+}
+
 bool rr_async_may_deliver(struct vm *vm, bool due)
 {
 	struct rr_probe *p;
@@ -94,13 +111,12 @@ bool rr_async_may_deliver(struct vm *vm, bool due)
 		p->active = true;
 		p->hash = rr_memory_hash(vm);
 		p->start_ns = vm_guest_ns(vm);
+		p->start_guest_cycles = vm->stats.guest_cycles;
 		p->deadline_tsc = rdtsc() + time_ns_to_tsc(RR_PROBE_NS);
 		vm->rr->stats.probes++;
 		return false;
 	}
-	if (rdtsc() < p->deadline_tsc)
-		return false;
-	return deliver_after_probe(vm, p);
+	return probe_ran(vm, p) && deliver_after_probe(vm, p);
 }
 
 u64 rr_async_deadline_tsc(const struct vm *vm)

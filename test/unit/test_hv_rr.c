@@ -15,6 +15,7 @@
 
 #include <cpuid.h>
 
+#include "arch/x86/time.h"
 #include "drivers/serial/uart16550.h"
 #include "errno.h"
 #include "fake_scripts.h"
@@ -603,6 +604,38 @@ static void test_primary_runs_on_without_backup(void **state)
 	assert_true(partial < rec.len); /* the log stopped where the backup went */
 }
 
+/* --- the record probe ------------------------------------------------------------------- */
+
+/* A probe lasts RR_PROBE_NS of the guest running, not of host time: host
+ * work between two entries (a flush, the network) longer than the probe
+ * does not end it, and an async exit after it finds the probe still
+ * under way, its end moved by what the guest has yet to run. */
+static void test_probe_counts_guest_time(void **state)
+{
+	struct rr_probe *p;
+	u64 probe = time_ns_to_tsc(100000); /* RR_PROBE_NS */
+
+	fake_vm_prepare();
+	fake_cfg.rr = RR_CHOICE_RECORD;
+	fake_vm_boot(*state);
+	fake_vm.rr->guest_ran = true;
+	p = &fake_vm.rr->probe;
+	assert_false(rr_async_may_deliver(&fake_vm, true)); /* the probe begins */
+	assert_true(p->active);
+	fake_tsc_advance(probe * 10); /* the hypervisor busy; the guest not running */
+	assert_false(rr_async_may_deliver(&fake_vm, true));
+	assert_true(p->active);
+	assert_true(p->deadline_tsc >= fake_platform.tsc + probe); /* all of it still to run */
+	fake_vm.stats.guest_cycles += probe / 2;
+	assert_false(rr_async_may_deliver(&fake_vm, true));
+	assert_true(p->deadline_tsc >= fake_platform.tsc + probe / 2);
+	fake_vm.stats.guest_cycles += probe / 2;
+	assert_true(rr_async_may_deliver(&fake_vm, true)); /* ran through: delivered */
+	assert_false(p->active);
+	assert_true(p->armed);
+	fake_vm_destroy();
+}
+
 /* --- fencing under a witness (hv/ft_fence.c) ------------------------------------------ */
 
 /* The witness's lease lost while the backup follows: the guest goes on
@@ -1009,6 +1042,7 @@ int main(void)
 		ON(test_live_replay_without_role_does_not_take_over, fake_backend_ept),
 		ON(test_primary_runs_on_without_backup, fake_backend_ept),
 		ON(test_primary_runs_on_without_backup, fake_backend_npt),
+		ON(test_probe_counts_guest_time, fake_backend_ept),
 		ON(test_fence_goes_on_while_backup_follows, fake_backend_ept),
 		ON(test_fence_new_epoch_before_running_alone, fake_backend_npt),
 		ON(test_fence_when_new_epoch_refused, fake_backend_ept),
