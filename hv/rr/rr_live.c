@@ -179,6 +179,8 @@ bool rr_live_wait(struct vm *vm)
 				pr_err("rr: the recording's log stopped at byte %llu: its recorder is gone",
 				       logstream_in_bytes());
 				live.over = live.lost = true;
+				/* a recorder coming back now must not be acknowledged */
+				logstream_in_stop("the replay ends where it stopped");
 			}
 		} else {
 			lost_at = 0;

@@ -330,6 +330,15 @@ void logstream_in_poll(void)
 	}
 }
 
+void logstream_in_stop(const char *why)
+{
+	if (in.state == LOGSTREAM_IN_FAILED)
+		return;
+	stream_link_close(&in.link);
+	in.state = LOGSTREAM_IN_FAILED;
+	pr_info("logstream: no longer taking the recording's log (%s)", why);
+}
+
 enum logstream_in_state logstream_in_state(void)
 {
 	return in.state;

@@ -49,6 +49,12 @@ void logstream_in_set_timeout(u32 ms);
  * Never waits. */
 void logstream_in_poll(void);
 
+/* Takes no more of the log: closes the connection and the listener, for
+ * good (state FAILED). A backup whose replay has stopped waiting for a
+ * lost recorder calls it, so that a recorder coming back later is
+ * refused, not acknowledged bytes this backup will never replay. */
+void logstream_in_stop(const char *why);
+
 enum logstream_in_state logstream_in_state(void);
 
 /* The log header the recorder's HELLO carried (after the first HELLO):

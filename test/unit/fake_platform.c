@@ -321,6 +321,11 @@ void logstream_in_set_timeout(u32 ms)
 {
 }
 
+void logstream_in_stop(const char *why)
+{
+	fake_platform.live_stopped = true;
+}
+
 void logstream_in_poll(void)
 {
 	struct fake_platform *f = &fake_platform;

@@ -368,6 +368,27 @@ static void test_give_up_on_vanished_collector(void **state)
 	assert_non_null(strstr(client.failure, "given up after 3000 ms"));
 }
 
+/* A backup that stopped taking the log (its replay gave up waiting for
+ * the recorder) acknowledges nothing more: the recorder, connecting
+ * again, is refused, and not one more byte is delivered. */
+static void test_stopped_backup_takes_nothing(void **state)
+{
+	u64 had, acked;
+
+	stream_half();
+	logstream_in_stop("the replay ends where it stopped");
+	had = got_len;
+	acked = ring.tail;
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_FAILED);
+	assert_captured("logstream: no longer taking the recording's log (the replay ends where it stopped)");
+	for (int i = 0; i < 2000; i++)
+		turn();
+	assert_int_equal(got_len, had);
+	assert_int_equal(ring.tail, acked);
+	assert_false(ls_client_done(&client));
+	assert_true(client.stats.drops >= 1);
+}
+
 static int teardown(void **state)
 {
 	capture_stop();
@@ -387,6 +408,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_give_up_not_while_acked, teardown),
 		cmocka_unit_test_teardown(test_give_up_on_silent_collector, teardown),
 		cmocka_unit_test_teardown(test_give_up_on_vanished_collector, teardown),
+		cmocka_unit_test_teardown(test_stopped_backup_takes_nothing, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
