@@ -199,13 +199,6 @@ static int open_sink(struct rr_state *rr, const struct config *cfg, const u8 *he
 	return 0;
 }
 
-/* Held outputs the backup has acknowledged the log for go out (with or
- * without the witness's lease: the backup has them). */
-static void release_acknowledged(struct rr_state *rr)
-{
-	guest_console_release(rr->ring.tail);
-}
-
 /* The guest's held console bytes fill their queue (role=primary, inside
  * an exit): the log so far goes out (what is held is marked with it) and
  * the backup's acknowledgements release bytes. */
@@ -225,7 +218,7 @@ static void output_wait(void *ctx)
 	}
 	if (rr->sink->wait)
 		rr->sink->wait();
-	release_acknowledged(rr);
+	guest_console_release(rr->ring.tail);
 }
 
 /*
@@ -310,7 +303,7 @@ static void apply_output_rule(struct vm *vm)
 		rr->sink->pump(&rr->ring);
 		guest_console_mark(rr->ring.head);
 	}
-	release_acknowledged(rr);
+	guest_console_release(rr->ring.tail);
 }
 
 /* Is the frame being built due to go out (role=primary)? Its deadline is
@@ -376,7 +369,7 @@ void rr_record_pump(struct vm *vm)
 	if (vm->rr->ft_primary && vm->rr->sink->flushed(&vm->rr->ring) < 0)
 		run_without_backup(vm);
 	else
-		release_acknowledged(vm->rr);
+		guest_console_release(vm->rr->ring.tail);
 }
 
 /* Waits, for at most FINISH_TIMEOUT_NS, until the sink has delivered the
