@@ -57,6 +57,7 @@ static const char *const incoming_fault_names[] = { "none", "wrong_copy", "false
 static const char *const snapshot_then_names[] = { "exit", "continue", NULL };
 static const char *const snapshot_sink_names[] = { "com3", "tcp", NULL };
 static const char *const role_names[] = { "none", "primary", "backup", NULL };
+static const char *const ft_resync_names[] = { "outputs", "digests", "off", NULL };
 
 #define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
 static const struct option options[] = {
@@ -131,6 +132,11 @@ static const struct option options[] = {
 	    "the other hypervisor of the pair, a.b.c.d[:port] (port 9730 by default)"),
 	OPT("ft_timeout_ms", OPT_U32, ft_timeout_ms, NULL,
 	    "milliseconds of silence after which a pair's peer is gone (1000 to 600000)"),
+	OPT("ft_resync", OPT_ENUM, ft_resync, ft_resync_names,
+	    "outputs|digests|off: role=backup asks the primary for a checkpoint when an output "
+	    "differs (and with digests, a state digest), or stops (off)"),
+	OPT("ft_inject_mismatch", OPT_U32, ft_inject_mismatch, NULL,
+	    "role=backup, tests: the Nth output the replay compares is taken as differing (0: off)"),
 	OPT("witness", OPT_WITNESS, witness_ip, NULL,
 	    "the pair's witness (hvwitness), a.b.c.d[:port] (port 9730 by default)"),
 };
@@ -659,8 +665,9 @@ void config_print(const struct config *cfg)
 			fmt_snprintf(witness + strlen(witness), sizeof(witness) - strlen(witness),
 				     ":%u", cfg->witness_port);
 		}
-		pr_info("config: role=%s peer=%s:%u ft_timeout_ms=%u witness=%s",
-			role_names[cfg->role], peer, cfg->ft_peer_port, cfg->ft_timeout_ms, witness);
+		pr_info("config: role=%s peer=%s:%u ft_timeout_ms=%u witness=%s ft_resync=%s",
+			role_names[cfg->role], peer, cfg->ft_peer_port, cfg->ft_timeout_ms, witness,
+			ft_resync_names[cfg->ft_resync]);
 	}
 	if (cfg->rr_sink == RR_SINK_TCP || cfg->snapshot_sink == SNAPSHOT_SINK_TCP) {
 		char collector[16];

@@ -48,6 +48,11 @@ enum dirty_track_choice { DIRTY_CHOICE_AUTO, DIRTY_CHOICE_WP, DIRTY_CHOICE_AD, D
 enum guest_cpu_choice { GUEST_CPU_CHOICE_HOST, GUEST_CPU_CHOICE_V2, GUEST_CPU_CHOICE_V3 };
 /* role=: a fault-tolerant pair's part (docs/fault-tolerance.md). */
 enum ft_role { FT_ROLE_NONE, FT_ROLE_PRIMARY, FT_ROLE_BACKUP };
+
+/* ft_resync=: what makes a backup ask its primary for a checkpoint
+ * (docs/fault-tolerance.md, "Resync"): an output that differs, or a
+ * state digest too, or nothing (the replay stops as any replay does). */
+enum ft_resync { FT_RESYNC_OUTPUTS, FT_RESYNC_DIGESTS, FT_RESYNC_OFF };
 /* snapshot=: when to write a snapshot of the running guest (hv/snapshot.c). */
 enum snapshot_when { SNAPSHOT_OFF, SNAPSHOT_AFTER_NS, SNAPSHOT_EXITS };
 enum snapshot_then { SNAPSHOT_THEN_EXIT, SNAPSHOT_THEN_CONTINUE };
@@ -118,6 +123,8 @@ struct config {
 	u32 ft_timeout_ms;               /* ft_timeout_ms=: silence that means the peer is gone */
 	u32 witness_ip;                  /* witness=: the pair's witness, host order; 0: none */
 	u16 witness_port;
+	enum ft_resync ft_resync;        /* ft_resync=: role=backup: what triggers a resync */
+	u32 ft_inject_mismatch;          /* ft_inject_mismatch=N: the Nth output compared differs (tests) */
 };
 
 #define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */

@@ -84,6 +84,10 @@ int config_apply_role(struct config *cfg)
 		errors++;
 	}
 	errors += check_witness(cfg);
+	if (cfg->role != FT_ROLE_BACKUP && (cfg->ft_inject_mismatch || cfg->ft_resync)) {
+		pr_err("config: ft_resync= and ft_inject_mismatch= are for role=backup");
+		errors++;
+	}
 	if (cfg->role == FT_ROLE_PRIMARY)
 		errors += apply_primary(cfg);
 	else if (cfg->role == FT_ROLE_BACKUP)

@@ -5,12 +5,14 @@
 #include "arch/x86/time.h"
 #include "drivers/serial/uart16550.h"
 #include "hv/output_hold.h"
+#include "hv/output_tally.h"
 #include "log.h"
 
 #define DEBUG_PORT_E9 0xE9 /* Bochs/QEMU debug console port */
 
 static struct uart16550 port;
 static enum guest_console chosen;
+static struct output_tally tally; /* every byte the guest wrote, held or not */
 static struct {
 	bool on;
 	bool withheld;     /* fenced: nothing more goes out */
@@ -23,6 +25,7 @@ static struct {
 void guest_console_init(enum guest_console want)
 {
 	chosen = want;
+	output_tally_init(&tally);
 	if (want == GUEST_CONSOLE_AUTO)
 		chosen = uart16550_init(&port, COM2_PORT) ? GUEST_CONSOLE_COM2 : GUEST_CONSOLE_COM1;
 	else if (want == GUEST_CONSOLE_COM2 && !uart16550_init(&port, COM2_PORT))
@@ -57,6 +60,7 @@ static void write_out(void *ctx, const u8 *bytes, size_t len)
 
 void guest_console_put(void *ctx, u8 byte)
 {
+	output_tally_add(&tally, byte);
 	if (hold.withheld) {
 		hold.withheld_bytes++;
 		return;
@@ -67,6 +71,16 @@ void guest_console_put(void *ctx, u8 byte)
 	}
 	while (!output_hold_put(&hold.queue, byte, rdtsc()))
 		hold.wait(hold.ctx);
+}
+
+void guest_console_take_span(struct output_span *span)
+{
+	output_tally_take(&tally, span);
+}
+
+u64 guest_console_restart_span(u64 written)
+{
+	return output_tally_restart(&tally, written);
 }
 
 void guest_console_hold(void (*wait)(void *ctx), void *ctx)

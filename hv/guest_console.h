@@ -17,6 +17,14 @@ void guest_console_put(void *ctx, u8 byte);
 /* The output rule (role=primary, docs/fault-tolerance.md): from now on the
  * guest's bytes are held (hv/output_hold.h) until released; when the
  * queue is full, wait(ctx) runs until releases make room. */
+/* The bytes the guest wrote since the last call (the output rule's OUTPUT
+ * entries, and a replay's comparison with them: hv/rr/rr_output.c). */
+struct output_span;
+void guest_console_take_span(struct output_span *span);
+/* A resynced backup: its console stream goes on from the primary's
+ * offset; returns the bytes this console had written. */
+u64 guest_console_restart_span(u64 written);
+
 void guest_console_hold(void (*wait)(void *ctx), void *ctx);
 /* Bytes held since the last mark (the log must be cut for them)? */
 bool guest_console_unmarked(void);

@@ -61,19 +61,29 @@ static void fill_header(struct vm *vm, const struct snap_identity *id, struct sn
 	       MIN(strlen(UNDERSTUDY_VERSION), sizeof(h->version) - 1));
 }
 
-static int write_pages(struct vm *vm, struct snap_writer *w)
+/* Which pages go: all (want NULL), none (no_memory), or those want takes,
+ * zero pages among them written too (a delta over RAM the reader keeps). */
+struct page_choice {
+	bool no_memory;
+	bool (*want)(void *ctx, u64 pfn);
+	void *ctx;
+};
+
+static int write_pages(struct vm *vm, struct snap_writer *w, const struct page_choice *pick)
 {
 	u64 pages = vm->ram_size / SNAP_PAGE_SIZE;
 	int err = 0;
 
+	w->write_zero = pick->want != NULL;
 	for (u64 pfn = 0; pfn < pages && !err; pfn++)
-		err = snap_write_page(w, pfn, vm->ram + pfn * SNAP_PAGE_SIZE);
+		if (!pick->want || pick->want(pick->ctx, pfn))
+			err = snap_write_page(w, pfn, vm->ram + pfn * SNAP_PAGE_SIZE);
 	return err;
 }
 
-/* The whole VM, or (with_memory false) all but its RAM. */
+/* The VM, with the pages pick chooses. */
 static int write_vm(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink, void *ctx,
-		    bool with_memory)
+		    const struct page_choice *pick)
 {
 	struct snap_header h;
 	struct snap_rr rr;
@@ -88,24 +98,37 @@ static int write_vm(struct vm *vm, const struct snap_identity *id, snap_sink_fn 
 	err = err ? err : snap_write_vcpu(&writer, &vcpu_rec);
 	err = err ? err : snap_devices_write(vm, &writer);
 	err = err ? err : snap_write_rr(&writer, &rr);
-	err = err || !with_memory ? err : write_pages(vm, &writer);
+	err = err || pick->no_memory ? err : write_pages(vm, &writer, pick);
 	err = err ? err : snap_write_end(&writer);
 	if (!err)
 		pr_info("snapshot: %llu bytes at landmark %llu, device time %llu ns, RIP %#llx "
 			"(%llu zero pages elided%s)", writer.bytes, rr.landmark, rr.device_time_ns,
-			vcpu_rec.rip, writer.zero_pages, with_memory ? "" : ", RAM not included");
+			vcpu_rec.rip, writer.zero_pages,
+			pick->no_memory ? ", RAM not included" : pick->want ? ", a delta" : "");
 	return err;
 }
 
 int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink, void *ctx)
 {
-	return write_vm(vm, id, sink, ctx, true);
+	const struct page_choice all = { 0 };
+
+	return write_vm(vm, id, sink, ctx, &all);
 }
 
 int snapshot_write_state(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,
 			 void *ctx)
 {
-	return write_vm(vm, id, sink, ctx, false);
+	const struct page_choice none = { .no_memory = true };
+
+	return write_vm(vm, id, sink, ctx, &none);
+}
+
+int snapshot_write_delta(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,
+			 void *ctx, bool (*want)(void *want_ctx, u64 pfn), void *want_ctx)
+{
+	const struct page_choice some = { .want = want, .ctx = want_ctx };
+
+	return write_vm(vm, id, sink, ctx, &some);
 }
 
 int snapshot_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)

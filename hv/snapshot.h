@@ -22,6 +22,11 @@ void snapshot_identity(const struct boot_info *bi, const struct config *cfg,
  * snap_vcpu_quiescent. 0, or the writer's negative errno. */
 int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink, void *ctx);
 
+/* The whole VM but only the pages want takes, zero pages among them
+ * written too: applied with snapshot_apply_state over RAM that holds the
+ * others (a backup's resync: hv/rr/rr_checkpoint.c). */
+int snapshot_write_delta(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,
+			 void *ctx, bool (*want)(void *want_ctx, u64 pfn), void *want_ctx);
 /* The same without the MEMORY sections: the vCPU, devices and landmark a
  * migration sends once guest RAM is across (hv/migrate_source.c). */
 int snapshot_write_state(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,

@@ -134,6 +134,27 @@ size_t ls_encode_reason(struct ls_encoder *e, u8 *out, size_t cap, u8 type, cons
 	return finish(e, out, type, 0, (u32)len);
 }
 
+size_t ls_encode_resync(struct ls_encoder *e, u8 *out, size_t cap, u64 landmark, const char *why)
+{
+	size_t len = strnlen(why, LS_REASON_MAX + 1);
+
+	if (len > LS_REASON_MAX || !fits(cap, len))
+		return 0;
+	memcpy(out + LS_HEADER_SIZE, why, len);
+	return finish(e, out, LS_RESYNC, landmark, (u32)len);
+}
+
+size_t ls_encode_holds(struct ls_encoder *e, u8 *out, size_t cap, u64 first_page,
+		       const u64 *hashes, u32 count)
+{
+	if (!count || count > LS_HOLDS_MAX_PAGES || !fits(cap, count * 8u) ||
+	    first_page + count < first_page)
+		return 0;
+	for (u32 i = 0; i < count; i++)
+		le_put(out + LS_HEADER_SIZE + i * 8u, hashes[i], 8);
+	return finish(e, out, LS_HOLDS, first_page, count * 8u);
+}
+
 size_t ls_encode_data_header(struct ls_encoder *e, u8 out[LS_HEADER_SIZE], u64 offset,
 			     const void *a, u32 alen, const void *b, u32 blen)
 {
@@ -188,6 +209,8 @@ static bool sent_by(enum ls_peer from, u8 type)
 		return from == LS_PEER_HV;
 	case LS_WELCOME:
 	case LS_ACK:
+	case LS_RESYNC:
+	case LS_HOLDS:
 		return from == LS_PEER_COLLECTOR;
 	default:
 		return true; /* BYE, ERROR */
@@ -205,16 +228,19 @@ static void size_bounds(u8 type, u32 *min, u32 *max)
 		[LS_END] = { 0, 0 },
 		[LS_BYE] = { 0, LS_REASON_MAX },
 		[LS_ERROR] = { 1, LS_REASON_MAX },
+		[LS_RESYNC] = { 0, LS_REASON_MAX },
+		[LS_HOLDS] = { 8, LS_HOLDS_MAX_PAGES * 8 },
 	};
 
 	*min = bounds[type][0];
 	*max = bounds[type][1];
 }
 
-/* The offset field is defined only for DATA, WELCOME, ACK and END. */
+/* The offset field is defined only for DATA, WELCOME, ACK, END, RESYNC and HOLDS. */
 static bool offset_defined(u8 type)
 {
-	return type == LS_DATA || type == LS_WELCOME || type == LS_ACK || type == LS_END;
+	return type == LS_DATA || type == LS_WELCOME || type == LS_ACK || type == LS_END ||
+	       type == LS_RESYNC || type == LS_HOLDS;
 }
 
 static enum ls_status check_hello(struct ls_decoder *d, struct ls_msg *m)
@@ -259,8 +285,19 @@ static enum ls_status check_payload(struct ls_decoder *d, struct ls_msg *m)
 			return refuse(d, LS_E_FIELD, "DATA offset plus length overflows",
 				      m->offset, 0);
 		return LS_MESSAGE;
+	case LS_HOLDS:
+		if (m->length % 8)
+			return refuse(d, LS_E_SIZE, "HOLDS length not a whole number of hashes",
+				      m->length, m->length / 8 * 8);
+		m->holds.count = m->length / 8;
+		m->holds.hashes = m->payload;
+		if (m->offset + m->holds.count < m->offset)
+			return refuse(d, LS_E_FIELD, "HOLDS page number plus count overflows",
+				      m->offset, 0);
+		return LS_MESSAGE;
 	case LS_BYE:
 	case LS_ERROR:
+	case LS_RESYNC:
 		m->reason.text = (const char *)m->payload;
 		m->reason.len = m->length;
 		if (memchr(m->payload, 0, m->length))
@@ -288,7 +325,7 @@ static enum ls_status check_message(struct ls_decoder *d, struct ls_msg *m)
 	m->seq = le_get(d->head + LS_OFF_SEQ, 8);
 	m->offset = le_get(d->head + LS_OFF_OFFSET, 8);
 	m->payload = d->buf;
-	if (!m->type || m->type > LS_TYPE_MAX)
+	if (!ls_type_name(m->type))
 		return refuse(d, LS_E_TYPE, "unknown message type", m->type, 0);
 	if (!sent_by(d->from, m->type))
 		return refuse(d, LS_E_DIRECTION, "message type this peer never sends", m->type, 0);
@@ -373,7 +410,7 @@ const char *ls_type_name(unsigned type)
 	static const char *const names[LS_TYPE_MAX + 1] = {
 		[LS_HELLO] = "HELLO", [LS_WELCOME] = "WELCOME", [LS_DATA] = "DATA",
 		[LS_ACK] = "ACK",     [LS_END] = "END",         [LS_BYE] = "BYE",
-		[LS_ERROR] = "ERROR",
+		[LS_ERROR] = "ERROR", [LS_RESYNC] = "RESYNC", [LS_HOLDS] = "HOLDS",
 	};
 
 	return type <= LS_TYPE_MAX ? names[type] : NULL;

@@ -36,9 +36,11 @@
 #define LS_WELCOME_SIZE 8
 #define LS_REASON_MAX 256          /* BYE and ERROR text */
 
-/* The largest message a collector sends (WELCOME, ACK, BYE, ERROR): what a
- * hypervisor's decoder buffer needs. */
-#define LS_MAX_TO_HV_PAYLOAD LS_REASON_MAX
+#define LS_HOLDS_MAX_PAGES 4096    /* page hashes in one HOLDS */
+
+/* The largest message a collector sends (a backup's HOLDS; WELCOME, ACK,
+ * BYE and ERROR are smaller): what a hypervisor's decoder buffer needs. */
+#define LS_MAX_TO_HV_PAYLOAD (LS_HOLDS_MAX_PAGES * 8)
 
 enum ls_type {
 	LS_HELLO = 1,    /* hv -> collector: who is sending, what it still holds */
@@ -48,8 +50,11 @@ enum ls_type {
 	LS_END = 5,      /* hv -> collector: the log is complete, its length */
 	LS_BYE = 6,      /* either way: orderly close, with a reason */
 	LS_ERROR = 7,    /* either way: refusal, with a reason; the sender closes */
+	/* 8: reserved (heartbeats) */
+	LS_RESYNC = 9,   /* backup -> primary: its replay diverged at a landmark; send a checkpoint */
+	LS_HOLDS = 10,   /* backup -> primary: XXH3-64 of the guest pages it holds, from a page on */
 };
-#define LS_TYPE_MAX LS_ERROR
+#define LS_TYPE_MAX LS_HOLDS
 
 /* Which side's messages a decoder accepts. */
 enum ls_peer {
@@ -80,7 +85,9 @@ struct ls_msg {
 	u16 flags;
 	u32 length;          /* payload bytes */
 	u64 seq;
-	u64 offset;          /* DATA: first byte; WELCOME, ACK: durable bytes; END: total */
+	u64 offset;          /* DATA: first byte; WELCOME, ACK: durable bytes; END: total;
+			      * RESYNC: the landmark where the replay diverged;
+			      * HOLDS: the first page's number */
 	const u8 *payload;
 	union {
 		struct {
@@ -97,7 +104,11 @@ struct ls_msg {
 		struct {
 			const char *text; /* not NUL-terminated */
 			u32 len;
-		} reason;                /* BYE, ERROR */
+		} reason;                /* BYE, ERROR, RESYNC */
+		struct {
+			u32 count;       /* hashes: payload / 8, little-endian u64 each */
+			const u8 *hashes;
+		} holds;                 /* HOLDS */
 	};
 };
 
@@ -122,6 +133,13 @@ size_t ls_encode_data(struct ls_encoder *e, u8 *out, size_t cap, u64 offset, con
 		      u32 len);
 size_t ls_encode_ack(struct ls_encoder *e, u8 *out, size_t cap, u64 durable);
 size_t ls_encode_end(struct ls_encoder *e, u8 *out, size_t cap, u64 total);
+/* RESYNC: the backup's replay diverged at landmark, for why (at most
+ * LS_REASON_MAX bytes, no NUL): the primary sends a checkpoint in the log. */
+size_t ls_encode_resync(struct ls_encoder *e, u8 *out, size_t cap, u64 landmark, const char *why);
+/* HOLDS: hashes of count (1 to LS_HOLDS_MAX_PAGES) guest pages from
+ * first_page on, as the backup holds them, for a checkpoint of the others. */
+size_t ls_encode_holds(struct ls_encoder *e, u8 *out, size_t cap, u64 first_page,
+		       const u64 *hashes, u32 count);
 /* BYE or ERROR with a reason (at most LS_REASON_MAX bytes, no NUL). */
 size_t ls_encode_reason(struct ls_encoder *e, u8 *out, size_t cap, u8 type, const char *text);
 

@@ -15,8 +15,10 @@
 #define RRLOG_MAGIC "USTDYLOG"
 #define RRLOG_TRACE_MAGIC "USTDYTRC"
 #define RRLOG_MAGIC_SIZE 8
-#define RRLOG_VERSION 3
-#define RRLOG_VERSION_TEXT "3" /* RRLOG_VERSION, for messages */
+#define RRLOG_VERSION 4
+#define RRLOG_VERSION_TEXT "4" /* RRLOG_VERSION, for messages */
+#define RRLOG_VERSION_OLDEST 3         /* the oldest version a reader takes */
+#define RRLOG_VERSION_OLDEST_TEXT "3"
 #define RRLOG_HEADER_SIZE 112          /* what versions 1 and 2 write */
 #define RRLOG_FRAME_MAGIC "FRM1"
 #define RRLOG_FRAME_HEADER_SIZE 24
@@ -30,6 +32,7 @@
 #define RRLOG_DIGEST_PAGES_MAX 4096    /* pages in one DIGEST_PAGES entry */
 #define RRLOG_PAGE_SIZE 4096           /* a guest page, as WINDOW_PAGE carries it */
 #define RRLOG_ENTRY_MAX (RRLOG_PAGE_SIZE + 256) /* longest entry but DIGEST_PAGES */
+#define RRLOG_CHECKPOINT_CHUNK 4096    /* checkpoint bytes in one CHECKPOINT_DATA entry, at most */
 #define RRLOG_ASYNC_REGS 17            /* RAX..R15 and RFLAGS of an async landmark */
 
 #define RRLOG_FLAG_TBIT (1u << 0)
@@ -56,6 +59,8 @@ enum rrlog_type {
 	RR_CPUID = 13,
 	RR_WINDOW_PAGE = 14,
 	RR_SNAPSHOT = 15,
+	RR_OUTPUT = 16,          /* version 4: the console bytes written since the last one */
+	RR_CHECKPOINT_DATA = 17, /* version 4: a piece of a resync checkpoint */
 	RR_T_EXIT = 32,
 	RR_T_IO = 33,
 	RR_T_PT_WRITE = 34,
@@ -133,6 +138,17 @@ struct rrlog_entry {
 			u64 hash;                          /* XXH3-64 (seed 0) of the whole snapshot */
 			u64 device_time_ns;                /* its RR section's device time */
 		} snapshot;                                /* SNAPSHOT */
+		struct {
+			u64 offset;                        /* of the first byte in the console stream */
+			u64 count;                         /* bytes written since the last OUTPUT */
+			u64 hash;                          /* XXH3-64 (seed 0) of those bytes */
+		} output;                                  /* OUTPUT */
+		struct {
+			u64 offset;                        /* of the piece in the checkpoint */
+			u32 len;                           /* 1 to RRLOG_CHECKPOINT_CHUNK */
+			/* its bytes: the writer's, or the reader's in the frame */
+			const u8 *data;
+		} checkpoint;                              /* CHECKPOINT_DATA */
 		struct { u32 reason; u32 raw; } t_exit;    /* T_EXIT */
 		struct { u8 in; u16 port; u8 size; u32 value; } t_io; /* T_IO */
 		u64 t_pt_gpa;                              /* T_PT_WRITE */
@@ -179,7 +195,8 @@ extern const struct wire_table rrlog_header_table;
 
 /* The hand-written field kinds: DIGEST's counted registers and the
  * DIGEST_PAGES page list (whose pages compare through pages.pages). */
-extern const struct wire_custom rrlog_digest_regs, rrlog_page_list, rrlog_page_contents;
+extern const struct wire_custom rrlog_digest_regs, rrlog_page_list, rrlog_page_contents,
+	rrlog_checkpoint_bytes;
 
 /* Whether a and b are the same entry, field by field. */
 bool rrlog_entry_same(const struct rrlog_entry *a, const struct rrlog_entry *b);

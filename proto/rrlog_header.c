@@ -91,8 +91,9 @@ int rrlog_read_header(const u8 *data, size_t len, struct rrlog_header *h, const 
 		return -EINVAL;
 	}
 	version = le_get(data + HDR_VERSION, HDR_VERSION_SIZE);
-	if (version != RRLOG_VERSION) {
-		*why = wire_msg("format version ", version, " not supported (this reader knows " RRLOG_VERSION_TEXT ")");
+	if (version < RRLOG_VERSION_OLDEST || version > RRLOG_VERSION) {
+		*why = wire_msg("format version ", version, " not supported (this reader knows "
+				 RRLOG_VERSION_OLDEST_TEXT " to " RRLOG_VERSION_TEXT ")");
 		return -ENOTSUP;
 	}
 	hlen = le_get(data + HDR_LENGTH, HDR_LENGTH_SIZE);

@@ -205,3 +205,40 @@ static bool contents_same(const struct wire_field *f __unused, const void *a, co
 }
 
 const struct wire_custom rrlog_page_contents = { contents_encode, contents_decode, contents_same };
+
+/* A checkpoint piece's bytes (CHECKPOINT_DATA): checkpoint.len of them,
+ * which the field before has bounded; the reader points into the frame. */
+static int piece_encode(struct wire_sink *s, const struct wire_field *f __unused,
+			const void *rec, void *run __unused)
+{
+	const struct rrlog_entry *e = rec;
+
+	if (!e->checkpoint.data || !e->checkpoint.len || e->checkpoint.len > RRLOG_CHECKPOINT_CHUNK)
+		return -EINVAL;
+	wire_put_bytes(s, e->checkpoint.data, e->checkpoint.len);
+	return 0;
+}
+
+static int piece_decode(struct wire_src *c, const struct wire_field *f __unused, void *rec,
+			void *run __unused)
+{
+	struct rrlog_entry *e = rec;
+
+	if (!e->checkpoint.len)
+		return -EINVAL;
+	e->checkpoint.data = c->p;
+	return wire_get_bytes(c, NULL, e->checkpoint.len);
+}
+
+static bool piece_same(const struct wire_field *f __unused, const void *a, const void *b)
+{
+	const struct rrlog_entry *ea = a, *eb = b;
+
+	if (ea->checkpoint.len != eb->checkpoint.len)
+		return false;
+	if (!ea->checkpoint.data || !eb->checkpoint.data)
+		return ea->checkpoint.data == eb->checkpoint.data;
+	return !memcmp(ea->checkpoint.data, eb->checkpoint.data, ea->checkpoint.len);
+}
+
+const struct wire_custom rrlog_checkpoint_bytes = { piece_encode, piece_decode, piece_same };

@@ -167,6 +167,29 @@ static const struct wire_field snapshot[] = {
 	  .fmt = WIRE_DEC, AT(snapshot.device_time_ns) },
 };
 
+/* The console bytes the guest wrote since the last OUTPUT (or the run's
+ * start), logged where the output rule cuts the log: a replay compares
+ * its own (docs/log-format.md; docs/fault-tolerance.md, "Resync"). */
+static const struct wire_field output[] = {
+	{ .name = "offset", .label = "console offset", .kind = WIRE_VARINT, .bits = 64,
+	  .fmt = WIRE_DEC, AT(output.offset) },
+	{ .name = "count", .label = "byte count", .kind = WIRE_VARINT, .bits = 64, .fmt = WIRE_DEC,
+	  AT(output.count) },
+	{ .name = "hash", .label = "output hash", .kind = WIRE_LE, .bytes = 8, .fmt = WIRE_HEX,
+	  AT(output.hash) },
+};
+
+/* A piece of the checkpoint a primary sends its backup to resync it: the
+ * pieces, in order, then the SNAPSHOT entry naming the whole. */
+static const struct wire_field checkpoint_data[] = {
+	{ .name = "offset", .label = "checkpoint offset", .kind = WIRE_VARINT, .bits = 40,
+	  .fmt = WIRE_DEC, AT(checkpoint.offset) },
+	{ .name = "len", .label = "piece length", .kind = WIRE_VARINT, .bits = 32,
+	  .max = RRLOG_CHECKPOINT_CHUNK, .fmt = WIRE_DEC, AT(checkpoint.len) },
+	{ .name = "bytes", .kind = WIRE_CUSTOM, .custom = &rrlog_checkpoint_bytes,
+	  .fmt = WIRE_HEXBYTES, AT(checkpoint.data) },
+};
+
 /* --- the types -------------------------------------------------------------- */
 
 static const struct rrlog_type_desc types[] = {
@@ -185,6 +208,8 @@ static const struct rrlog_type_desc types[] = {
 	[RR_CPUID] = { .name = "CPUID", .body = WIRE_TABLE(cpuid) },
 	[RR_WINDOW_PAGE] = { .name = "WINDOW_PAGE", .body = WIRE_TABLE(window_page) },
 	[RR_SNAPSHOT] = { .name = "SNAPSHOT", .body = WIRE_TABLE(snapshot) },
+	[RR_OUTPUT] = { .name = "OUTPUT", .body = WIRE_TABLE(output) },
+	[RR_CHECKPOINT_DATA] = { .name = "CHECKPOINT_DATA", .body = WIRE_TABLE(checkpoint_data) },
 	[RR_T_EXIT] = { .name = "T_EXIT", .body = WIRE_TABLE(t_exit), .trace = true },
 	[RR_T_IO] = { .name = "T_IO", .body = WIRE_TABLE(t_io), .trace = true },
 	[RR_T_PT_WRITE] = { .name = "T_PT_WRITE", .body = WIRE_TABLE(t_pt_write), .trace = true },

@@ -243,6 +243,7 @@ struct snap_writer {
 	struct page_codec_work *work;
 	struct snap_end end;       /* sections and pages so far, the chain */
 	u64 zero_pages;            /* pages elided as zero */
+	bool write_zero;           /* zero pages written (a delta over RAM kept) */
 	u64 bytes;                 /* written to the sink so far */
 	int error;                 /* the first failure: the writer stops */
 	bool header_done, ended;

@@ -194,7 +194,7 @@ int snap_write_page(struct snap_writer *w, u64 pfn, const u8 *page)
 	if (pfn < w->next_page || pfn >= w->ram_pages)
 		return -EINVAL;
 	w->next_page = pfn + 1;
-	if (page_is_zero(page)) {
+	if (!w->write_zero && page_is_zero(page)) {
 		w->zero_pages++;
 		return 0;
 	}

@@ -213,6 +213,10 @@ struct virt_backend {
 	bool (*interruptible)(struct vcpu_arch *v);
 	void (*inject)(struct vcpu_arch *v, const struct vevent *e);
 	bool (*event_pending)(struct vcpu_arch *v); /* an injection not yet delivered */
+	/* Forgets every event in flight: the injection not yet delivered and
+	 * the NMI blocking the backend follows itself (the whole vCPU state is
+	 * about to be replaced: a backup's resync from a checkpoint). */
+	void (*drop_events)(struct vcpu_arch *v);
 	void (*request_intr_window)(struct vcpu_arch *v, bool on);
 	/* NMIs (SDM Vol 3, 6.7.1 "Handling Multiple NMIs"): blocked while the
 	 * guest runs the handler of an NMI injected earlier, until its IRET

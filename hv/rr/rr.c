@@ -73,9 +73,10 @@ int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 	if (err)
 		return err;
 	vm->rr = rr;
-	if (rr->mode == RR_RECORD)
-		return rr_record_init(vm, bi, cfg);
-	return rr_replay_init(vm, bi, cfg);
+	err = rr->mode == RR_RECORD ? rr_record_init(vm, bi, cfg) : rr_replay_init(vm, bi, cfg);
+	if (!err)
+		rr_sync_init(vm, bi, cfg);
+	return err;
 }
 
 bool rr_exit_is_ours(struct vm *vm, const struct vexit *e)
@@ -168,4 +169,5 @@ void rr_report(const struct vm *vm)
 		console_printf("  async landmarks %llu: %llu teleported, %llu searched with %llu "
 			       "breakpoint stops\n",
 			       s->async_landmarks, s->teleports, s->searches, s->search_stops);
+	rr_sync_report(vm);
 }

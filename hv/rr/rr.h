@@ -9,6 +9,7 @@
 
 #include "byte_ring.h"
 #include "proto/rrlog.h"
+#include "hv/rr/rr_resync.h"
 #include "hv/rr/write_window.h"
 #include "hv/vm.h"
 
@@ -104,6 +105,8 @@ struct rr_state {
 	u64 backup_lost_at;    /* this landmark */
 	u64 flush_interval_tsc; /* record, role=primary: a frame goes out this often (0: when full) */
 	u64 next_flush_tsc;
+
+	struct rr_sync sync;   /* fault tolerance: outputs compared, resyncs (rr_resync.h) */
 
 	/* digests: the previous hash of every guest page, and a scratch list */
 	u64 *page_hash;

@@ -19,6 +19,9 @@ void rr_record_finish(struct vm *vm);
 /* Appends e at the current landmark (record). */
 void rr_log(struct vm *vm, struct rrlog_entry *e);
 void rr_log_digest(struct vm *vm);
+/* role=primary: the log so far acknowledged by the backup, every held
+ * output released (before a checkpoint); false when the backup is lost. */
+bool rr_record_drain(struct vm *vm);
 
 int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
 void rr_replay_before_entry(struct vm *vm);

@@ -26,6 +26,8 @@ void rr_diverge(struct vm *vm, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(d->what, sizeof(d->what), fmt, ap);
 	va_end(ap);
+	if (rr_sync_divergence(vm)) /* a backup resyncs before the guest runs on */
+		return;
 	pr_err("rr: replay diverged at landmark %llu: %s", d->landmark, d->what);
 	vm_stop(vm, "replay diverged at landmark %llu: %s", d->landmark, d->what);
 }

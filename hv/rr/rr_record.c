@@ -222,6 +222,35 @@ static void output_wait(void *ctx)
 }
 
 /*
+ * role=primary, before a checkpoint for the backup: the log so far goes
+ * out and the guest waits until the backup has acknowledged all of it,
+ * so that every console byte written before the checkpoint is released
+ * (a backup resynced from it cannot produce them: its replay starts at
+ * the checkpoint). False when the backup was lost meanwhile.
+ */
+bool rr_record_drain(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	commit_frame(vm);
+	if (rr->mode != RR_RECORD)
+		return false;
+	guest_console_mark(rr->ring.head);
+	for (;;) {
+		rr->sink->pump(&rr->ring);
+		if (rr->sink->flushed(&rr->ring) < 0) {
+			run_without_backup(vm);
+			return false;
+		}
+		if (byte_ring_used(&rr->ring) == 0)
+			break;
+		rr->sink->wait();
+	}
+	guest_console_release(rr->ring.tail);
+	return true;
+}
+
+/*
  * role=primary: the guest starts once its backup follows (the stream is
  * up and welcomed), so that its first outputs are not held for the
  * connection's set-up; a backup not there within ft_timeout_ms is waited
@@ -299,6 +328,7 @@ static void apply_output_rule(struct vm *vm)
 
 	if (guest_console_unmarked() && !rr->guest_ran) {
 		rr_log_digest(vm);
+		rr_log_output(vm, false);
 		commit_frame(vm);
 		rr->sink->pump(&rr->ring);
 		guest_console_mark(rr->ring.head);
@@ -332,6 +362,8 @@ void rr_record_before_entry(struct vm *vm)
 		run_without_backup(vm);
 		return;
 	}
+	if (rr->sync.asked) /* a backup wants a checkpoint (rr_checkpoint.c) */
+		rr_checkpoint_poll(vm);
 	if (rr->digest_interval && !rr->guest_ran &&
 	    vm->stats.guest_caused_exits >= rr->next_digest) {
 		rr_log_digest(vm);
@@ -366,10 +398,12 @@ u64 rr_record_sink_deadline_tsc(const struct vm *vm)
 void rr_record_pump(struct vm *vm)
 {
 	vm->rr->sink->pump(&vm->rr->ring);
-	if (vm->rr->ft_primary && vm->rr->sink->flushed(&vm->rr->ring) < 0)
+	if (vm->rr->ft_primary && vm->rr->sink->flushed(&vm->rr->ring) < 0) {
 		run_without_backup(vm);
-	else
-		guest_console_release(vm->rr->ring.tail);
+		return;
+	}
+	guest_console_release(vm->rr->ring.tail);
+	rr_checkpoint_note_request(vm);
 }
 
 /* Waits, for at most FINISH_TIMEOUT_NS, until the sink has delivered the
@@ -404,6 +438,8 @@ void rr_record_finish(struct vm *vm)
 		return; /* the backup may be live: nothing more goes anywhere (ft_fence.c) */
 	rr->guest_ran = false; /* the end is at the last guest-caused exit */
 	rr_log_digest(vm);
+	if (rr->ft_primary)
+		rr_log_output(vm, false);
 	e.end.how = vm->state == VM_EXITED ? 0 : 1;
 	e.end.code = vm->state == VM_EXITED ? vm->exit_code : 0;
 	rr_log(vm, &e);

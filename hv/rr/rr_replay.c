@@ -59,7 +59,7 @@ static void check_digest(struct vm *vm)
 	struct rr_state *rr = vm->rr;
 	struct rrlog_entry logged = rr->next;
 	struct rr_digest mine;
-	char pages[96] = "";
+	char pages[96] = "", what[sizeof(rr->divergence.what)] = "";
 	u64 listed = 0, bad_pages = 0;
 	int bad_reg = -1;
 
@@ -88,14 +88,16 @@ static void check_digest(struct vm *vm)
 	}
 	rr->stats.digests++;
 	if (bad_reg >= 0)
-		rr_diverge(vm, "state digest: %s is %#llx, the log has %#llx%s",
-			   rr_digest_reg_name((unsigned)bad_reg), mine.regs[bad_reg],
-			   logged.digest.regs[bad_reg],
-			   mine.memory_hash != logged.digest.memory_hash ? "; memory differs too" : "");
+		fmt_snprintf(what, sizeof(what), "state digest: %s is %#llx, the log has %#llx%s",
+			     rr_digest_reg_name((unsigned)bad_reg), mine.regs[bad_reg],
+			     logged.digest.regs[bad_reg],
+			     mine.memory_hash != logged.digest.memory_hash ? "; memory differs too" : "");
 	else if (mine.memory_hash != logged.digest.memory_hash)
-		rr_diverge(vm, "state digest: guest memory differs (pages at%s%s)",
-			   bad_pages ? pages : " addresses the log does not list",
-			   bad_pages > MAX_REPORTED_PAGES ? " ..." : "");
+		fmt_snprintf(what, sizeof(what), "state digest: guest memory differs (pages at%s%s)",
+			     bad_pages ? pages : " addresses the log does not list",
+			     bad_pages > MAX_REPORTED_PAGES ? " ..." : "");
+	if (what[0] && !rr_sync_digest_tolerated(vm, what))
+		rr_diverge(vm, "%s", what);
 }
 
 /* Are the guest's RIP and registers the entry's? (Cheap: asked first.) */
@@ -240,6 +242,12 @@ static bool apply(struct vm *vm)
 	case RR_SNAPSHOT:
 		rr_replay_snapshot(vm);
 		return vm->state == VM_RUNNING;
+	case RR_OUTPUT:
+		rr_replay_output(vm);
+		return vm->state == VM_RUNNING && !rr->divergence.diverged;
+	case RR_CHECKPOINT_DATA: /* a checkpoint for a backup that resyncs: not this replay's */
+		rr_consume(rr);
+		return true;
 	case RR_END:
 		rr_diverge(vm, "the recorded run ended here (%s, code %u); the replayed guest goes on",
 			   e.end.how ? "stopped" : "exited", e.end.code);
@@ -299,7 +307,8 @@ static void stop_search(struct vm *vm)
 	}
 }
 
-void rr_replay_before_entry(struct vm *vm)
+/* The log's entries up to this landmark, applied. */
+static void replay_between_exits(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 	u64 landmark = vm->stats.guest_caused_exits;
@@ -329,7 +338,7 @@ void rr_replay_before_entry(struct vm *vm)
 			return;
 		}
 		stop_search(vm);
-		if (!apply(vm))
+		if (!apply(vm) || rr->divergence.diverged)
 			return;
 	}
 	if (vm->state != VM_RUNNING || rr->have_next || rr->divergence.diverged)
@@ -339,6 +348,22 @@ void rr_replay_before_entry(struct vm *vm)
 			rr_take_over(vm);
 	} else
 		rr_diverge(vm, "the log ends before the guest does (truncated?)");
+}
+
+/* A backup whose replay diverged resyncs before the guest runs again
+ * (hv/rr/rr_resync.c), then replays on from the checkpoint. */
+void rr_replay_before_entry(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	if (!rr->sync.wanted)
+		replay_between_exits(vm);
+	while (rr->sync.wanted && vm->state == VM_RUNNING) {
+		stop_search(vm);
+		if (!rr_resync(vm))
+			return;
+		replay_between_exits(vm);
+	}
 }
 
 bool rr_replay_exit_is_ours(struct vm *vm, const struct vexit *e)
@@ -365,6 +390,9 @@ void rr_replay_finish(struct vm *vm)
 		return; /* fenced: a backup that stood down has no verdict on the log */
 	if (rr_peek(vm) && rr->next.type == RR_DIGEST && rr->next.landmark == vm->stats.guest_caused_exits)
 		check_digest(vm);
+	if (!rr->divergence.diverged && rr_peek(vm) && rr->next.type == RR_OUTPUT &&
+	    rr->next.landmark == vm->stats.guest_caused_exits)
+		rr_replay_output(vm);
 	if (rr->divergence.diverged)
 		return;
 	if (!rr_peek(vm) || rr->next.type != RR_END) {
@@ -380,8 +408,14 @@ void rr_replay_finish(struct vm *vm)
 	}
 	rr_consume(rr);
 	rr->ended = true;
-	pr_info("rr: replay matches the recording: %llu guest-caused exits, final digest identical",
-		vm->stats.guest_caused_exits);
+	if (rr->sync.digest_mismatches) {
+		rr_diverge(vm, "every output matched, but %llu state digests differed (ft_resync=outputs)",
+			   rr->sync.digest_mismatches);
+		return;
+	}
+	pr_info("rr: replay matches the recording: %llu guest-caused exits, final digest identical%s",
+		vm->stats.guest_caused_exits,
+		rr->sync.resyncs ? " (after resyncs: from the last checkpoint)" : "");
 }
 
 /* The log's modules hash, for a replay resumed from a snapshot: a log

@@ -40,6 +40,13 @@ struct rr_log_sink {
 	/* The destination takes bytes now (a collector connected and
 	 * welcoming); NULL: always. */
 	bool (*ready)(void);
+	/* The destination (a backup) asked for a checkpoint since the last
+	 * call, its replay having diverged at *landmark; NULL: never asks. */
+	bool (*resync_requested)(u64 *landmark);
+	/* Where the backup's page hashes that follow its request go (pages
+	 * of them at most), and how many came since the request. */
+	void (*set_holds)(u64 *hashes, u64 pages);
+	u64 (*holds)(void);
 };
 
 /* The serial sink: opens the UART at port (false when none answers). */

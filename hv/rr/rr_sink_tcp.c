@@ -52,6 +52,21 @@ static bool tcp_ready(void)
 	return logstream_out_streaming(LOGSTREAM_RR_LOG);
 }
 
+static bool tcp_resync_requested(u64 *landmark)
+{
+	return logstream_out_take_resync(LOGSTREAM_RR_LOG, landmark);
+}
+
+static void tcp_set_holds(u64 *hashes, u64 pages)
+{
+	logstream_out_set_holds(LOGSTREAM_RR_LOG, hashes, pages);
+}
+
+static u64 tcp_holds(void)
+{
+	return logstream_out_holds(LOGSTREAM_RR_LOG);
+}
+
 /* Waiting for the collector keeps the witness's lease renewed. */
 static void tcp_wait(void)
 {
@@ -68,4 +83,7 @@ const struct rr_log_sink rr_tcp_sink = {
 	.why = tcp_why,
 	.bytes = tcp_bytes,
 	.ready = tcp_ready,
+	.resync_requested = tcp_resync_requested,
+	.set_holds = tcp_set_holds,
+	.holds = tcp_holds,
 };

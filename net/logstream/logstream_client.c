@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "endian.h"
 #include "errno.h"
 #include "fmt.h"
 #include "log.h"
@@ -265,6 +266,16 @@ static void on_ack(struct ls_client *c, const struct ls_msg *m)
 	}
 }
 
+/* A backup's page hashes, in order from page 0; others are dropped. */
+static void on_holds(struct ls_client *c, const struct ls_msg *m)
+{
+	if (!c->holds || m->offset != c->holds_next || m->offset + m->holds.count > c->holds_cap)
+		return;
+	for (u32 i = 0; i < m->holds.count; i++)
+		c->holds[m->offset + i] = le_get(m->holds.hashes + i * 8u, 8);
+	c->holds_next += m->holds.count;
+}
+
 static void on_message(struct ls_client *c, const struct ls_msg *m)
 {
 	switch (m->type) {
@@ -273,6 +284,16 @@ static void on_message(struct ls_client *c, const struct ls_msg *m)
 		break;
 	case LS_ACK:
 		on_ack(c, m);
+		break;
+	case LS_RESYNC:
+		pr_warn("logstream: the backup asks for a checkpoint: its replay diverged at "
+			"landmark %llu: %.*s", m->offset, (int)m->reason.len, m->reason.text);
+		c->resync_wanted = true;
+		c->resync_landmark = m->offset;
+		c->holds_next = 0; /* its HOLDS follow */
+		break;
+	case LS_HOLDS:
+		on_holds(c, m);
 		break;
 	case LS_BYE:
 		if (c->state != LSC_DONE)
@@ -437,4 +458,25 @@ void ls_client_finish(struct ls_client *c)
 	c->finishing = true;
 	if (c->state == LSC_STREAMING)
 		push(c);
+}
+
+bool ls_client_take_resync(struct ls_client *c, u64 *landmark)
+{
+	bool wanted = c->resync_wanted;
+
+	c->resync_wanted = false;
+	*landmark = c->resync_landmark;
+	return wanted;
+}
+
+void ls_client_set_holds(struct ls_client *c, u64 *hashes, u64 pages)
+{
+	c->holds = hashes;
+	c->holds_cap = pages;
+	c->holds_next = 0;
+}
+
+u64 ls_client_holds(const struct ls_client *c)
+{
+	return c->holds_next;
 }

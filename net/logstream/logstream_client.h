@@ -86,6 +86,10 @@ struct ls_client {
 	u64 heard_ns;              /* when the collector last said something */
 	u64 give_up_ns;            /* a collector away this long is gone for good (0: never) */
 	u64 alive_ns;              /* when it was last known to be there: heard, or all ACKed */
+	bool resync_wanted;        /* a backup asked for a checkpoint (RESYNC), not yet taken */
+	u64 resync_landmark;       /* where its replay diverged */
+	u64 *holds;                /* where its page hashes (HOLDS) go; NULL: dropped */
+	u64 holds_cap, holds_next; /* pages there room for; received in order since RESYNC */
 	const char *failure;
 	char why[LS_CLIENT_WHY_MAX]; /* failure's text when it is made up */
 	struct ls_client_stats stats;
@@ -121,5 +125,13 @@ static inline bool ls_client_failed(const struct ls_client *c)
 {
 	return c->state == LSC_FAILED;
 }
+
+/* Whether the collector (a backup) asked for a checkpoint since the last
+ * call (RESYNC), and at which landmark its replay diverged. */
+bool ls_client_take_resync(struct ls_client *c, u64 *landmark);
+/* Where a backup's page hashes (HOLDS) go: pages of them at most. */
+void ls_client_set_holds(struct ls_client *c, u64 *hashes, u64 pages);
+/* Page hashes received in order since the last RESYNC. */
+u64 ls_client_holds(const struct ls_client *c);
 
 #endif

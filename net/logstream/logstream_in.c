@@ -53,13 +53,21 @@ static struct {
 	char refused_why[WHY_MAX];     /* the last one's reason */
 	u32 timeout_ms;                /* keepalive: a silent recorder is lost (0: off) */
 	bool ack_at_once;              /* every delivery acknowledged at the next poll */
+	/* a backup's page hashes for its primary (HOLDS), sent after RESYNC */
+	const u64 *holds;
+	u64 holds_pages, holds_next;
+	u8 bulk[LS_HEADER_SIZE + LS_HOLDS_MAX_PAGES * 8]; /* the HOLDS being sent */
+	u32 bulk_len, bulk_pos;
 } in;
 
-/* Hands queued replies to the link as it has room. */
+/* Hands queued replies to the link as it has room (after a HOLDS being
+ * sent: messages never interleave). */
 static void flush_replies(void)
 {
 	int n;
 
+	if (in.bulk_pos < in.bulk_len)
+		return;
 	while (in.out_len) {
 		n = stream_link_send(&in.link, in.out, in.out_len);
 		if (n <= 0)
@@ -216,6 +224,8 @@ static void listen_again(void)
 	ls_decoder_init(&in.dec, LS_PEER_HV, in.payload, sizeof(in.payload));
 	ls_encoder_init(&in.enc);
 	in.out_len = 0;
+	in.bulk_len = in.bulk_pos = 0;
+	in.holds_next = in.holds_pages; /* the next RESYNC sends them again */
 	in.refusal = NULL;
 	in.connected_ns = 0;
 	if (stream_link_listen(&in.link, key, in.port, on_rx, NULL) == 0) {
@@ -300,6 +310,31 @@ static void drop_if_mute(u64 now)
 	}
 }
 
+/* Sends the HOLDS still due, one message at a time, while the link takes
+ * them: the one begun goes on; a new one waits for the replies queued. */
+static void send_holds(void)
+{
+	int n;
+
+	for (;;) {
+		if (in.bulk_pos == in.bulk_len) {
+			u32 count = (u32)MIN(in.holds_pages - in.holds_next, (u64)LS_HOLDS_MAX_PAGES);
+
+			if (!count || in.out_len)
+				return;
+			in.bulk_len = (u32)ls_encode_holds(&in.enc, in.bulk, sizeof(in.bulk),
+							   in.holds_next, in.holds + in.holds_next,
+							   count);
+			in.bulk_pos = 0;
+			in.holds_next += count;
+		}
+		n = stream_link_send(&in.link, in.bulk + in.bulk_pos, in.bulk_len - in.bulk_pos);
+		if (n <= 0)
+			return;
+		in.bulk_pos += (u32)n;
+	}
+}
+
 void logstream_in_poll(void)
 {
 	u64 now = time_now_ns();
@@ -318,6 +353,8 @@ void logstream_in_poll(void)
 	flush_replies();
 	if (in.state != LOGSTREAM_IN_STREAMING)
 		return; /* nothing to acknowledge before this connection's HELLO */
+	send_holds();
+	flush_replies();
 	if (in.bye_wanted) {
 		send_ack();
 		reply(msg, ls_encode_reason(&in.enc, msg, sizeof(msg), LS_BYE, "log complete"));
@@ -359,4 +396,18 @@ u32 logstream_in_refused(const char **last_why)
 {
 	*last_why = in.refused ? in.refused_why : NULL;
 	return in.refused;
+}
+
+bool logstream_in_request_resync(u64 landmark, const char *why, const u64 *holds, u64 pages)
+{
+	u8 msg[REPLY_MAX];
+
+	if (in.state != LOGSTREAM_IN_STREAMING)
+		return false;
+	reply(msg, ls_encode_resync(&in.enc, msg, sizeof(msg), landmark, why));
+	in.holds = holds;
+	in.holds_pages = pages;
+	in.holds_next = 0;
+	send_holds();
+	return true;
 }

@@ -68,4 +68,11 @@ u64 logstream_in_bytes(void);
  * something else); *last_why is the last one's reason (NULL when none). */
 u32 logstream_in_refused(const char **last_why);
 
+/* Asks the recorder for a checkpoint (RESYNC): the replay diverged at
+ * landmark, for why; then sends the hashes of the pages guest memory
+ * holds (HOLDS, as the link takes them: holds must stay valid), so that
+ * the checkpoint carries only the others. False when no recorder is
+ * connected to hear it. */
+bool logstream_in_request_resync(u64 landmark, const char *why, const u64 *holds, u64 pages);
+
 #endif

@@ -104,3 +104,18 @@ u64 logstream_out_bytes(enum logstream_out_id id)
 {
 	return clients[id].ring ? clients[id].ring->tail : 0;
 }
+
+bool logstream_out_take_resync(enum logstream_out_id id, u64 *landmark)
+{
+	return ls_client_take_resync(&clients[id], landmark);
+}
+
+void logstream_out_set_holds(enum logstream_out_id id, u64 *hashes, u64 pages)
+{
+	ls_client_set_holds(&clients[id], hashes, pages);
+}
+
+u64 logstream_out_holds(enum logstream_out_id id)
+{
+	return ls_client_holds(&clients[id]);
+}

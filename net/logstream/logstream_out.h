@@ -55,4 +55,10 @@ bool logstream_out_streaming(enum logstream_out_id id);
 /* Bytes the collector has acknowledged. */
 u64 logstream_out_bytes(enum logstream_out_id id);
 
+/* A backup's request for a checkpoint (RESYNC) since the last call. */
+bool logstream_out_take_resync(enum logstream_out_id id, u64 *landmark);
+/* Where the backup's page hashes go, and how many came since its RESYNC. */
+void logstream_out_set_holds(enum logstream_out_id id, u64 *hashes, u64 pages);
+u64 logstream_out_holds(enum logstream_out_id id);
+
 #endif

@@ -186,6 +186,11 @@ static bool fake_event_pending(struct vcpu_arch *v)
 	return fake.pending;
 }
 
+static void fake_drop_events(struct vcpu_arch *v)
+{
+	fake.pending = false;
+}
+
 /* The fake guest takes no NMIs (none of its scripts send one): nothing
  * ever blocks them, and an NMI window is only noted. */
 static bool fake_nmi_blocked(struct vcpu_arch *v)
@@ -545,6 +550,7 @@ static int fake_run(struct vcpu_arch *v, struct vexit *e)
 	.interruptible = fake_interruptible,                 \
 	.inject = fake_inject,                               \
 	.event_pending = fake_event_pending,                 \
+	.drop_events = fake_drop_events,                     \
 	.request_intr_window = fake_request_intr_window,     \
 	.nmi_blocked = fake_nmi_blocked,                     \
 	.request_nmi_window = fake_request_nmi_window,       \

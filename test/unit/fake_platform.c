@@ -240,6 +240,11 @@ u64 logstream_out_bytes(enum logstream_out_id id)
 	return 0;
 }
 
+bool logstream_out_take_resync(enum logstream_out_id id, u64 *landmark)
+{
+	return false;
+}
+
 /* The pair's witness (hv/ft_witness.h) as the test sets it in
  * fake_platform.witness: none by default. */
 bool ft_witness_configured(void)
@@ -361,6 +366,12 @@ const u8 *logstream_in_header(u16 *len)
 u64 logstream_in_bytes(void)
 {
 	return fake_platform.live_pos;
+}
+
+bool logstream_in_request_resync(u64 landmark, const char *why)
+{
+	fake_platform.resync_requests++;
+	return true;
 }
 
 u32 logstream_in_refused(const char **last_why)

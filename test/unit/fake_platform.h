@@ -50,6 +50,7 @@ struct fake_platform {
 	size_t live_len, live_chunk, live_cut, live_pos;
 	unsigned live_polls;
 	bool live_stopped;    /* logstream_in_stop: the replay takes no more */
+	unsigned resync_requests; /* logstream_in_request_resync calls */
 	int (*live_deliver)(void *ctx, u64 offset, const u8 *data, size_t len);
 	void *live_ctx;
 	/* the pair's witness (hv/ft_witness.h): none unless configured */

@@ -170,6 +170,14 @@ static void assert_entry_eq(const struct rrlog_entry *a, const struct rrlog_entr
 		assert_int_equal(a->window_page.page, b->window_page.page);
 		assert_memory_equal(a->window_page.data, b->window_page.data, RRLOG_PAGE_SIZE);
 		break;
+	case RR_OUTPUT:
+		assert_memory_equal(&a->output, &b->output, sizeof(a->output));
+		break;
+	case RR_CHECKPOINT_DATA:
+		assert_int_equal(a->checkpoint.offset, b->checkpoint.offset);
+		assert_int_equal(a->checkpoint.len, b->checkpoint.len);
+		assert_memory_equal(a->checkpoint.data, b->checkpoint.data, a->checkpoint.len);
+		break;
 	case RR_SNAPSHOT:
 		assert_int_equal(a->snapshot.hash, b->snapshot.hash);
 		assert_int_equal(a->snapshot.device_time_ns, b->snapshot.device_time_ns);
@@ -388,7 +396,8 @@ static void test_rip_deltas(void **state)
 static void test_every_type_round_trips(void **state)
 {
 	struct rrlog_page_hash pages[] = { { 0, 0xAAAAAAAA }, { 7, 0xBBBBBBBB } };
-	struct rrlog_entry e[19];
+	static const u8 piece[] = "a piece of a checkpoint";
+	struct rrlog_entry e[21];
 	unsigned i = 0, r;
 
 	e[i] = entry(RR_DIGEST, 0, 0x100000);
@@ -432,6 +441,14 @@ static void test_every_type_round_trips(void **state)
 	e[i] = entry(RR_SNAPSHOT, 12, 0x100094);
 	e[i].snapshot.hash = 0xFEDCBA9876543210ULL;
 	e[i++].snapshot.device_time_ns = UINT64_MAX;
+	e[i] = entry(RR_OUTPUT, 12, 0x100094);
+	e[i].output.offset = 1ULL << 40;
+	e[i].output.count = 17;
+	e[i++].output.hash = 0x0123456789ABCDEFULL;
+	e[i] = entry(RR_CHECKPOINT_DATA, 12, 0x100094);
+	e[i].checkpoint.offset = 4096;
+	e[i].checkpoint.len = sizeof(piece);
+	e[i++].checkpoint.data = piece;
 	e[i] = entry(RR_T_EXIT, 13, 0x1000A0);
 	e[i].t_exit.reason = 48;
 	e[i++].t_exit.raw = 0xFFFFFFFF;
@@ -466,7 +483,9 @@ static void test_type_names(void **state)
 	assert_string_equal(rrlog_type_name(RR_CPUID), "CPUID");
 	assert_string_equal(rrlog_type_name(RR_WINDOW_PAGE), "WINDOW_PAGE");
 	assert_string_equal(rrlog_type_name(RR_SNAPSHOT), "SNAPSHOT");
-	assert_null(rrlog_type_name(16));
+	assert_string_equal(rrlog_type_name(RR_OUTPUT), "OUTPUT");
+	assert_string_equal(rrlog_type_name(RR_CHECKPOINT_DATA), "CHECKPOINT_DATA");
+	assert_null(rrlog_type_name(18));
 	assert_null(rrlog_type_name(31));
 	assert_null(rrlog_type_name(36));
 	assert_null(rrlog_type_name(1000));
@@ -838,7 +857,7 @@ static void test_header_round_trip(void **state)
 	assert_int_equal(rrlog_write_header(&h, buf, sizeof(buf) - 1), 0);
 	assert_int_equal(rrlog_write_header(&h, buf, sizeof(buf)), RRLOG_HEADER_SIZE);
 	assert_memory_equal(buf, "USTDYLOG", 8);
-	assert_int_equal(buf[8], 3);
+	assert_int_equal(buf[8], 4);
 	assert_int_equal(buf[10], 112);
 	assert_int_equal(buf[12], 3);
 	assert_int_equal(buf[16], 0x11);
@@ -903,15 +922,18 @@ static void test_header_refusals(void **state)
 	assert_non_null(strstr(why, "magic"));
 
 	memcpy(buf, good, sizeof(buf));
-	put16(buf + 8, 4);
+	put16(buf + 8, 5);
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 4"));
+	assert_non_null(strstr(why, "version 5"));
+	put16(buf + 8, 3); /* before OUTPUT and CHECKPOINT_DATA: still read */
+	put64(buf + RRLOG_HEADER_SIZE - 8, hash64(buf, RRLOG_HEADER_SIZE - 8, 0));
+	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), RRLOG_HEADER_SIZE);
 	put16(buf + 8, 2); /* recorded before the state hash covered NMI blocking */
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 2 not supported (this reader knows 3)"));
+	assert_non_null(strstr(why, "version 2 not supported (this reader knows 3 to 4)"));
 	put16(buf + 8, 1); /* recorded before landmarks counted the write window's exits */
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 1 not supported (this reader knows 3)"));
+	assert_non_null(strstr(why, "version 1 not supported (this reader knows 3 to 4)"));
 	put16(buf + 8, 0);
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
 

@@ -93,6 +93,11 @@ static void encode_custom(struct bytes *o, const struct wire_field *f, const str
 			put_byte(o, e->window_page.data[i]);
 		return;
 	}
+	if (f->custom == &rrlog_checkpoint_bytes) {
+		for (unsigned i = 0; i < e->checkpoint.len; i++)
+			put_byte(o, e->checkpoint.data[i]);
+		return;
+	}
 	put_varint(o, force && force->f == f ? force->v : e->pages.count);
 	for (u32 i = 0; i < e->pages.count; i++) {
 		put_varint(o, e->pages.pages[i].page - *prev);
@@ -304,6 +309,15 @@ static void random_field(struct rrlog_entry *e, const struct wire_field *f,
 			e->window_page.data = contents;
 			break;
 		}
+		if (f->custom == &rrlog_checkpoint_bytes) {
+			static u8 piece[RRLOG_CHECKPOINT_CHUNK];
+
+			e->checkpoint.len = e->checkpoint.len ? e->checkpoint.len : 1;
+			for (unsigned i = 0; i < e->checkpoint.len; i++)
+				piece[i] = (u8)test_rand(seed);
+			e->checkpoint.data = piece;
+			break;
+		}
 		for (unsigned i = 0; i < wire_elems(f); i++)
 			set_member(e, f, i, test_rand(seed) >> (test_rand(seed) % 64));
 		e->digest.count = test_rand(seed) & 1 ? RRLOG_DIGEST_REGS : 0; /* 0: not set */
@@ -346,6 +360,10 @@ static void assert_same(const struct rrlog_entry *a, const struct rrlog_entry *b
 			if (f->custom == &rrlog_page_contents) {
 				assert_memory_equal(a->window_page.data, b->window_page.data,
 						    RRLOG_PAGE_SIZE);
+			} else if (f->custom == &rrlog_checkpoint_bytes) {
+				assert_int_equal(a->checkpoint.len, b->checkpoint.len);
+				assert_memory_equal(a->checkpoint.data, b->checkpoint.data,
+						    a->checkpoint.len);
 			} else if (f->custom == &rrlog_page_list) {
 				assert_int_equal(a->pages.count, b->pages.count);
 				assert_memory_equal(a->pages.pages, b->pages.pages,
@@ -367,6 +385,7 @@ static void assert_same(const struct rrlog_entry *a, const struct rrlog_entry *b
 static const unsigned all_types[] = {
 	RR_RDTSC, RR_RDTSCP, RR_RDRAND, RR_RDSEED, RR_CLOCK, RR_IO_IN, RR_INTERRUPT, RR_DIGEST,
 	RR_END, RR_MMIO_IN, RR_SERIAL_IN, RR_DIGEST_PAGES, RR_CPUID, RR_WINDOW_PAGE, RR_SNAPSHOT,
+	RR_OUTPUT, RR_CHECKPOINT_DATA,
 	RR_T_EXIT, RR_T_IO, RR_T_PT_WRITE, RR_T_INSN,
 };
 

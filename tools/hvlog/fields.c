@@ -47,7 +47,7 @@ static void flatten(const struct wire_table *t, struct field *out, size_t *n)
 		unsigned elem = f->size / wire_elems(f);
 
 		if (!f->name || f->kind == WIRE_BYTES || f->custom == &rrlog_page_list ||
-		    f->custom == &rrlog_page_contents)
+		    f->custom == &rrlog_page_contents || f->custom == &rrlog_checkpoint_bytes)
 			continue;
 		if (!f->names) {
 			add(out, n, f->name, text_fmt(f), f->off, f->size);
@@ -357,6 +357,10 @@ unsigned entry_diff(const struct rrlog_entry *a, const struct rrlog_entry *b,
 	if (type_has_contents(a->type) && a->window_page.data && b->window_page.data &&
 	    memcmp(a->window_page.data, b->window_page.data, RRLOG_PAGE_SIZE))
 		diff_line(&d, "  contents differ\n");
+	if (a->type == RR_CHECKPOINT_DATA && a->checkpoint.len == b->checkpoint.len &&
+	    a->checkpoint.data && b->checkpoint.data &&
+	    memcmp(a->checkpoint.data, b->checkpoint.data, a->checkpoint.len))
+		diff_line(&d, "  checkpoint bytes differ\n");
 	return d.count;
 }
 

@@ -126,7 +126,7 @@ struct text_line {
 	struct rrlog_entry e;
 	struct rrlog_page_hash *pages; /* RRLOG_DIGEST_PAGES_MAX, caller's */
 	u8 *raw;                       /* RRLOG_FRAME_MAX_PAYLOAD, caller's */
-	u8 contents[RRLOG_PAGE_SIZE];  /* a WINDOW_PAGE's page */
+	u8 contents[RRLOG_PAGE_SIZE];  /* a WINDOW_PAGE's page, or a CHECKPOINT_DATA's bytes */
 	size_t raw_len;                /* 0: no raw= */
 };
 
@@ -143,5 +143,7 @@ int cmd_assemble(const char *text_path, const char *out_path);
 int cmd_summary(const char *path);
 int cmd_compare(const char *a, const char *b);
 int cmd_snapshot(const char *path);
+
+_Static_assert(RRLOG_CHECKPOINT_CHUNK <= RRLOG_PAGE_SIZE, "a piece fits contents");
 
 #endif

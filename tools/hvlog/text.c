@@ -88,6 +88,10 @@ void text_print_entry(FILE *f, const struct rrlog_entry *e, const u8 *raw, size_
 		fprintf(f, " contents=");
 		print_hex(f, e->window_page.data, RRLOG_PAGE_SIZE);
 	}
+	if (e->type == RR_CHECKPOINT_DATA && e->checkpoint.data) {
+		fprintf(f, " bytes=");
+		print_hex(f, e->checkpoint.data, e->checkpoint.len);
+	}
 	if (bytes && bytes_len(e, bytes)) {
 		fprintf(f, " %s=", bytes->name);
 		print_hex(f, (const u8 *)e + bytes->off, bytes_len(e, bytes));
@@ -446,6 +450,11 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 			    ncontents != RRLOG_PAGE_SIZE)
 				return fail(p, "bad contents (%u bytes in hex)", RRLOG_PAGE_SIZE);
 			e->window_page.data = t->contents;
+		} else if (e->type == RR_CHECKPOINT_DATA && !strcmp(tok, "bytes")) {
+			if (!parse_hex_bytes(value, t->contents, RRLOG_CHECKPOINT_CHUNK, &ncontents) ||
+			    !ncontents)
+				return fail(p, "bad bytes (1 to %u bytes in hex)", RRLOG_CHECKPOINT_CHUNK);
+			e->checkpoint.data = t->contents;
 		} else if ((f = find_field(fields, n, tok, &index))) {
 			if (!parse_field(p, e, f, index, &seen, value))
 				return false;
@@ -468,6 +477,8 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 		e->pages.pages = t->pages;
 	if (type_has_contents(e->type) && !e->window_page.data)
 		return fail(p, "%s without contents=", rrlog_type_name(e->type));
+	if (e->type == RR_CHECKPOINT_DATA && (!e->checkpoint.data || ncontents != e->checkpoint.len))
+		return fail(p, "CHECKPOINT_DATA needs bytes= of its len=");
 	return true;
 }
 

@@ -47,6 +47,7 @@ int svm_run(struct vcpu_arch *v, struct vexit *exit);
 bool svm_interruptible(struct vcpu_arch *v);
 void svm_inject(struct vcpu_arch *v, const struct vevent *e);
 bool svm_event_pending(struct vcpu_arch *v);
+void svm_drop_events(struct vcpu_arch *v);
 void svm_request_intr_window(struct vcpu_arch *v, bool on);
 bool svm_nmi_blocked(struct vcpu_arch *v);
 void svm_nmi_injected(struct vcpu_arch *v);

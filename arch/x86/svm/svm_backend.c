@@ -60,6 +60,7 @@ const struct virt_backend svm_backend = {
 	.interruptible = svm_interruptible,
 	.inject = svm_inject,
 	.event_pending = svm_event_pending,
+	.drop_events = svm_drop_events,
 	.request_intr_window = svm_request_intr_window,
 	.nmi_blocked = svm_nmi_blocked,
 	.request_nmi_window = svm_request_nmi_window,

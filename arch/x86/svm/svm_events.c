@@ -16,6 +16,15 @@ bool svm_event_pending(struct vcpu_arch *v)
 	return svm(v)->vmcb->control.event_inj & SVM_EVTINJ_VALID;
 }
 
+void svm_drop_events(struct vcpu_arch *v)
+{
+	struct svm_vcpu *sv = svm(v);
+
+	sv->vmcb->control.event_inj = 0;
+	sv->nmi_masked = sv->iret_seen = false;
+	sv->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+}
+
 bool svm_interruptible(struct vcpu_arch *v)
 {
 	const struct vmcb *vmcb = svm(v)->vmcb;

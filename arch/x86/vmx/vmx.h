@@ -57,6 +57,7 @@ int vmx_run(struct vcpu_arch *v, struct vexit *exit);
 bool vmx_interruptible(struct vcpu_arch *v);
 void vmx_inject(struct vcpu_arch *v, const struct vevent *e);
 bool vmx_event_pending(struct vcpu_arch *v);
+void vmx_drop_events(struct vcpu_arch *v);
 void vmx_request_intr_window(struct vcpu_arch *v, bool on);
 bool vmx_nmi_blocked(struct vcpu_arch *v);
 bool vmx_request_nmi_window(struct vcpu_arch *v, bool on);

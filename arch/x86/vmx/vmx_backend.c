@@ -38,6 +38,7 @@ const struct virt_backend vmx_backend = {
 	.interruptible = vmx_interruptible,
 	.inject = vmx_inject,
 	.event_pending = vmx_event_pending,
+	.drop_events = vmx_drop_events,
 	.request_intr_window = vmx_request_intr_window,
 	.nmi_blocked = vmx_nmi_blocked,
 	.request_nmi_window = vmx_request_nmi_window,

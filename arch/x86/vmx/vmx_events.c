@@ -36,6 +36,13 @@ bool vmx_event_pending(struct vcpu_arch *v)
 	return vmcs_read32(VMCS_ENTRY_INTERRUPTION_INFO) & ENTRY_INFO_VALID;
 }
 
+/* The CPU keeps the guest's NMI blocking in its interruptibility state,
+ * which the new vCPU state replaces: the injection alone is dropped. */
+void vmx_drop_events(struct vcpu_arch *v)
+{
+	vmcs_write32(VMCS_ENTRY_INTERRUPTION_INFO, 0);
+}
+
 void vmx_inject(struct vcpu_arch *v, const struct vevent *e)
 {
 	static const u32 types[] = {

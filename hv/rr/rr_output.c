@@ -1,0 +1,48 @@
+/*
+ * Outputs in the log (see rr_resync.h): the primary's OUTPUT entries and a
+ * replay's comparison with them.
+ */
+#include "hv/config.h"
+#include "hv/guest_console.h"
+#include "hv/output_tally.h"
+#include "hv/rr/rr_internal.h"
+#include "log.h"
+
+void rr_log_output(struct vm *vm, bool force)
+{
+	struct rrlog_entry e = { .type = RR_OUTPUT };
+	struct output_span span;
+
+	guest_console_take_span(&span);
+	if (!span.count && !force)
+		return;
+	e.output.offset = span.offset;
+	e.output.count = span.count;
+	e.output.hash = span.hash;
+	rr_log(vm, &e);
+}
+
+/* Is this the comparison ft_inject_mismatch= names (a test's mismatch)? */
+static bool injected(struct rr_sync *s)
+{
+	return s->inject_at && s->outputs_checked == s->inject_at;
+}
+
+void rr_replay_output(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	struct rrlog_entry logged = rr->next;
+	struct output_span mine;
+
+	rr_consume(rr);
+	guest_console_take_span(&mine);
+	rr->sync.outputs_checked++;
+	if (mine.offset == logged.output.offset && mine.count == logged.output.count &&
+	    mine.hash == logged.output.hash && !injected(&rr->sync))
+		return;
+	rr->sync.output_mismatches++;
+	rr_diverge(vm, "output: the recording wrote %llu console bytes at offset %llu (hash %016llx), "
+		   "the replay %llu at %llu (hash %016llx)%s", logged.output.count,
+		   logged.output.offset, logged.output.hash, mine.count, mine.offset, mine.hash,
+		   injected(&rr->sync) ? " (injected: ft_inject_mismatch=)" : "");
+}
