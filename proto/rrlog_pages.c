@@ -224,8 +224,10 @@ static int piece_decode(struct wire_src *c, const struct wire_field *f __unused,
 {
 	struct rrlog_entry *e = rec;
 
-	if (!e->checkpoint.len)
-		return -EINVAL;
+	if (!e->checkpoint.len) {
+		c->error = "a CHECKPOINT_DATA piece of no bytes";
+		return -EBADMSG;
+	}
 	e->checkpoint.data = c->p;
 	return wire_get_bytes(c, NULL, e->checkpoint.len);
 }

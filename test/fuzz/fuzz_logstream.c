@@ -79,6 +79,22 @@ static void check_reencode(const struct ls_msg *m, const u8 *orig)
 		text[m->reason.len] = '\0';
 		n = ls_encode_reason(&e, again, sizeof(again), m->type, text);
 		break;
+	case LS_RESYNC:
+		CHECK(m->reason.len == m->length && m->reason.text == (const char *)m->payload);
+		memcpy(text, m->reason.text, m->reason.len);
+		text[m->reason.len] = '\0';
+		n = ls_encode_resync(&e, again, sizeof(again), m->offset, text);
+		break;
+	case LS_HOLDS: {
+		static u64 hashes[LS_HOLDS_MAX_PAGES];
+
+		CHECK(m->holds.count * 8u == m->length && m->holds.hashes == m->payload &&
+		      m->holds.count <= LS_HOLDS_MAX_PAGES);
+		for (u32 i = 0; i < m->holds.count; i++)
+			hashes[i] = le_get(m->holds.hashes + i * 8u, 8);
+		n = ls_encode_holds(&e, again, sizeof(again), m->offset, hashes, m->holds.count);
+		break;
+	}
 	default:
 		CHECK(0);
 	}
@@ -99,6 +115,8 @@ static void check_message(const struct ls_decoder *d, const struct ls_msg *m, co
 		CHECK(m->type != LS_WELCOME && m->type != LS_ACK);
 	else
 		CHECK(m->type != LS_HELLO && m->type != LS_DATA && m->type != LS_END);
+	if (d->from == LS_PEER_HV)
+		CHECK(m->type != LS_RESYNC && m->type != LS_HOLDS);
 	if (m->type == LS_HELLO)
 		CHECK(m->hello.session && m->hello.oldest <= m->hello.produced && m->hello.window &&
 		      m->hello.log_header_len <= LS_LOG_HEADER_MAX);

@@ -62,6 +62,12 @@ static void check_custom(const struct wire_field *f, const struct rrlog_entry *e
 		      e->window_page.data + RRLOG_PAGE_SIZE <= r->payload + r->pos);
 		return;
 	}
+	if (f->custom == &rrlog_checkpoint_bytes) {
+		CHECK(e->checkpoint.len >= 1 && e->checkpoint.len <= RRLOG_CHECKPOINT_CHUNK);
+		CHECK(e->checkpoint.data >= r->payload &&
+		      e->checkpoint.data + e->checkpoint.len <= r->payload + r->pos);
+		return;
+	}
 	CHECK(f->custom == &rrlog_page_list);
 	CHECK(e->pages.count <= RRLOG_DIGEST_PAGES_MAX);
 	CHECK(e->pages.enc >= r->payload && e->pages.enc_len <= r->payload_len &&

@@ -389,6 +389,46 @@ static void test_stopped_backup_takes_nothing(void **state)
 	assert_true(client.stats.drops >= 1);
 }
 
+/* A backup that asks for a checkpoint in the middle of the stream
+ * (RESYNC) with the hashes of 10,000 pages (HOLDS, three messages of up
+ * to 4096) while the log goes on: the recorder hears the request and
+ * gets every hash in order, and the log still arrives whole (the HOLDS
+ * and the ACKs never interleave). */
+static void resync_mid_stream(const struct ft_psk *key)
+{
+	enum { PAGES = 10000 };
+	static u64 hashes[PAGES], heard[PAGES];
+	u64 landmark = 0;
+
+	for (unsigned i = 0; i < PAGES; i++)
+		hashes[i] = 0x9E3779B97F4A7C15ULL * (i + 1);
+	memset(heard, 0, sizeof(heard));
+	start_pair(key, key);
+	ls_client_set_holds(&client, heard, PAGES);
+	while (turns < TURNS_MAX && got_len < LOG_BYTES / 3)
+		turn();
+	assert_true(logstream_in_request_resync(1234, "a test's mismatch", hashes, PAGES));
+	run(TURNS_MAX);
+	assert_true(ls_client_take_resync(&client, &landmark));
+	assert_int_equal(landmark, 1234);
+	assert_false(ls_client_take_resync(&client, &landmark)); /* taken once */
+	assert_int_equal(ls_client_holds(&client), PAGES);
+	assert_memory_equal(heard, hashes, sizeof(hashes));
+	assert_captured("the backup asks for a checkpoint: its replay diverged at landmark 1234: "
+			"a test's mismatch");
+	assert_complete();
+}
+
+static void test_resync_clear(void **state)
+{
+	resync_mid_stream(NULL);
+}
+
+static void test_resync_tls(void **state)
+{
+	resync_mid_stream(&key_a);
+}
+
 static int teardown(void **state)
 {
 	capture_stop();
@@ -409,6 +449,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_give_up_on_silent_collector, teardown),
 		cmocka_unit_test_teardown(test_give_up_on_vanished_collector, teardown),
 		cmocka_unit_test_teardown(test_stopped_backup_takes_nothing, teardown),
+		cmocka_unit_test_teardown(test_resync_clear, teardown),
+		cmocka_unit_test_teardown(test_resync_tls, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -261,6 +261,43 @@ static void test_collector_messages_round_trip(void **state)
 	assert_int_equal(got[4].m.reason.len, LS_REASON_MAX);
 }
 
+/* A backup's request for a checkpoint and the page hashes that follow it
+ * (RESYNC, HOLDS): the hypervisor's decoder takes the largest HOLDS. */
+static void test_resync_and_holds_round_trip(void **state)
+{
+	static u8 buf[2 * LS_MAX_MESSAGE], rx[LS_MAX_TO_HV_PAYLOAD];
+	static u64 hashes[LS_HOLDS_MAX_PAGES];
+	struct ls_encoder e;
+	struct ls_decoder d;
+	enum ls_status st;
+	size_t n = 0;
+
+	for (unsigned i = 0; i < LS_HOLDS_MAX_PAGES; i++)
+		hashes[i] = 0x0123456789ABCDEFULL ^ ((u64)i << 32 | i);
+	ls_encoder_init(&e);
+	n += ls_encode_resync(&e, buf + n, sizeof(buf) - n, 77, "output differs");
+	n += ls_encode_holds(&e, buf + n, sizeof(buf) - n, 4096, hashes, LS_HOLDS_MAX_PAGES);
+	n += ls_encode_holds(&e, buf + n, sizeof(buf) - n, 8192, hashes, 1);
+	assert_int_equal(e.seq, 3);
+	assert_int_equal(ls_encode_holds(&e, buf, sizeof(buf), 0, hashes, 0), 0);
+	assert_int_equal(ls_encode_holds(&e, buf, sizeof(buf), 0, hashes, LS_HOLDS_MAX_PAGES + 1), 0);
+	assert_int_equal(ls_encode_holds(&e, buf, sizeof(buf), UINT64_MAX, hashes, 2), 0);
+
+	ls_decoder_init(&d, LS_PEER_COLLECTOR, rx, sizeof(rx));
+	assert_int_equal(feed(&d, buf, n, whole, NULL, &st), 3);
+	assert_int_equal(got[0].m.type, LS_RESYNC);
+	assert_int_equal(got[0].m.offset, 77);
+	assert_int_equal(got[0].m.reason.len, 14);
+	assert_memory_equal(got[0].payload, "output differs", 14);
+	assert_int_equal(got[1].m.type, LS_HOLDS);
+	assert_int_equal(got[1].m.offset, 4096);
+	assert_int_equal(got[1].m.holds.count, LS_HOLDS_MAX_PAGES);
+	assert_int_equal(got[2].m.holds.count, 1);
+	assert_string_equal(ls_type_name(LS_RESYNC), "RESYNC");
+	assert_string_equal(ls_type_name(LS_HOLDS), "HOLDS");
+	assert_null(ls_type_name(8)); /* reserved */
+}
+
 /* The checksum is XXH32 of header bytes [0, 28) then the payload, and
  * every field sits where docs/log-stream.md says. */
 static void test_wire_layout(void **state)
@@ -571,6 +608,28 @@ static void test_refuse_flags(void **state)
 	}
 }
 
+/* A HOLDS whose length is not whole hashes, an empty one, and either type
+ * from a hypervisor are refused. */
+static void test_refuse_bad_holds(void **state)
+{
+	static u8 buf[LS_MAX_MESSAGE], payload[16] = { 1 };
+	struct raw r;
+	size_t n;
+
+	r = raw_of(LS_HOLDS, 12, payload);
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_COLLECTOR, buf, n, LS_E_SIZE, 12, 8);
+	r = raw_of(LS_HOLDS, 0, NULL);
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_COLLECTOR, buf, n, LS_E_SIZE, 0, 8);
+	r = raw_of(LS_HOLDS, 16, payload);
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_HV, buf, n, LS_E_DIRECTION, LS_HOLDS, 0);
+	r = raw_of(LS_RESYNC, 0, NULL);
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_HV, buf, n, LS_E_DIRECTION, LS_RESYNC, 0);
+}
+
 static void test_refuse_size_for_type(void **state)
 {
 	static u8 buf[LS_MAX_MESSAGE], payload[LS_HELLO_FIXED + LS_LOG_HEADER_MAX + 1];
@@ -771,6 +830,8 @@ int main(void)
 		cmocka_unit_test(test_hv_messages_round_trip),
 		cmocka_unit_test(test_collector_messages_round_trip),
 		cmocka_unit_test(test_wire_layout),
+		cmocka_unit_test(test_resync_and_holds_round_trip),
+		cmocka_unit_test(test_refuse_bad_holds),
 		cmocka_unit_test(test_data_header_from_pieces),
 		cmocka_unit_test(test_every_split_point),
 		cmocka_unit_test(test_cut_message),
