@@ -41,6 +41,17 @@ one line separated by ';' (taken at once):
                            connections are accepted, and reach the witness
                            only after heal)
   heal                     everything flows again
+  alter link [primary|backup]
+                           the next FT segment from that side (default the
+                           primary; from it, one with more than 64 payload
+                           bytes) has one payload byte flipped, its TCP
+                           checksum fixed: the damage reaches TLS or the
+                           log stream, not TCP (scripts/lib/wire_tamper.py)
+  replay link [primary|backup]
+                           the next such segment whose length matches an
+                           earlier one's carries that earlier payload
+                           instead, same sequence numbers, checksum fixed:
+                           a replay TCP cannot catch
   stats                    log the counters
 
 SIGUSR1 is `cut link`, SIGUSR2 `heal`; SIGTERM or SIGINT log the counters
@@ -57,10 +68,13 @@ import struct
 import sys
 import time
 
+from wire_tamper import Tamper
+
 SIDES = ("primary", "backup")
 OTHER = {"primary": "backup", "backup": "primary"}
 MAX_FRAME = 65536
 MAX_QUEUE = 4 << 20  # bytes waiting for a slow reader before frames are dropped
+FT_PORT = 9730  # the log stream, the backup's side (docs/fault-tolerance.md)
 
 T0 = time.monotonic()
 
@@ -121,6 +135,7 @@ class NetCut:
         self.sel = selectors.DefaultSelector()
         self.link_cut = False
         self.witness_cut = {s: False for s in SIDES}
+        self.tamper = Tamper(FT_PORT, log)
         self.fwd = {}  # (from, to) -> Counter
         self.dropped = {}  # reason -> Counter
         self.ports = {}
@@ -207,6 +222,8 @@ class NetCut:
         if len(port.wbuf) > MAX_QUEUE:
             self.count(self.dropped, dst + " too slow", len(frame))
             return
+        if src.kind == "nic" and dst.startswith("nic_"):
+            frame = self.tamper.frame(src.side, frame)
         self.count(self.fwd, (src.name, dst), len(frame))
         port.wbuf += struct.pack(">I", len(frame)) + frame
         self.flush(port)
@@ -375,11 +392,17 @@ class NetCut:
                     if conn[1] is None:
                         self.relay_connect(r, conn)
                 self.relay_arm(r)
+        elif len(words) in (2, 3) and words[0] in ("alter", "replay") and words[1] == "link" and \
+                (len(words) == 2 or words[2] in SIDES):
+            side = words[2] if len(words) == 3 else "primary"
+            self.tamper.arm(words[0], side)
+            log("%s: armed: the next qualifying FT segment from the %s" % (line.strip(), side))
+            return False
         elif words == ["stats"]:
             self.stats("stats")
             return False
         else:
-            log("unknown command '%s' (cut link | cut witness primary|backup | heal | stats)" % line)
+            log("unknown command '%s' (cut link | cut witness primary|backup | heal | alter link [primary|backup] | replay link [primary|backup] | stats)" % line)
             return False
         return True
 
