@@ -10,6 +10,7 @@
 #                   [--digest N] [--timeout SECONDS] [--logs DIR]
 #                   [--kill-primary-after SECONDS] [--kill-backup-after SECONDS]
 #                   [--witness] [--cut-link-after SECONDS] [--isolate-primary-after SECONDS]
+#                   [--alter-frame-after SECONDS] [--replay-frame-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #
 # Standard output: the guest's console as the outside saw it: the
@@ -50,13 +51,20 @@
 # path to the witness too (its witness connections stay open but silent):
 # the primary alone, the backup still reaching the witness. Implies
 # --witness.
-# With --witness or a cut, the two emulators' cards are joined through
+# --alter-frame-after SECONDS: that long after the primary started
+# recording (as --kill-primary-after), the next segment of the log stream
+# from the primary has one payload byte flipped (its TCP checksum fixed:
+# netcut's `alter link`); --replay-frame-after SECONDS: in place of the
+# next one's payload, an earlier one's of the same length (`replay link`).
+# The backup must refuse it and the stream resume on a new connection.
+# With --witness, a cut or a frame altered or replayed, the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
 # and the witness's and netcut's logs follow the hypervisors' on standard
 # error (prefixed "witness: " and "netcut: "). At most one of the kills and
 # cuts per run; more by hand, with --logs, through netcut's control FIFO:
 # echo 'cut witness backup' > LOGS/netcut.ctl (cut link, cut witness
-# primary|backup, heal, stats; ';' between commands taken at once).
+# primary|backup, heal, alter link, replay link, stats; ';' between
+# commands taken at once).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,6 +85,7 @@ WITNESS_LEASE_MS=5000
 
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
 kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after=""
+alter_after="" replay_after=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -98,6 +107,8 @@ while [ $# -gt 0 ]; do
 	--witness) witness=1; shift ;;
 	--cut-link-after) cut_link_after=$2; shift 2 ;;
 	--isolate-primary-after) isolate_after=$2; shift 2 ;;
+	--alter-frame-after) alter_after=$2; shift 2 ;;
+	--replay-frame-after) replay_after=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -114,19 +125,23 @@ case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; ex
 	{ echo "pair.sh: --cut-link-after takes seconds, not '$cut_link_after'" >&2; exit 2; }
 [[ -z "$isolate_after" || "$isolate_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
 	{ echo "pair.sh: --isolate-primary-after takes seconds, not '$isolate_after'" >&2; exit 2; }
+[[ -z "$alter_after" || "$alter_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+	{ echo "pair.sh: --alter-frame-after takes seconds, not '$alter_after'" >&2; exit 2; }
+[[ -z "$replay_after" || "$replay_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+	{ echo "pair.sh: --replay-frame-after takes seconds, not '$replay_after'" >&2; exit 2; }
 [ -z "$kill_after" ] || [ -z "$kill_backup_after" ] ||
 	{ echo "pair.sh: kill the primary or the backup, not both" >&2; exit 2; }
 events=0
-for e in "$kill_after" "$kill_backup_after" "$cut_link_after" "$isolate_after"; do
+for e in "$kill_after" "$kill_backup_after" "$cut_link_after" "$isolate_after" "$alter_after" "$replay_after"; do
 	[ -z "$e" ] || events=$((events + 1))
 done
 [ "$events" -le 1 ] || { echo "pair.sh: one of --kill-primary-after, --kill-backup-after," \
-	"--cut-link-after and --isolate-primary-after at a time" >&2; exit 2; }
+	"--cut-link-after, --isolate-primary-after, --alter-frame-after and --replay-frame-after at a time" >&2; exit 2; }
 [ -z "$isolate_after" ] || witness=1
 netcut=""
-[ -z "$witness$cut_link_after" ] || netcut=1
+[ -z "$witness$cut_link_after$alter_after$replay_after" ] || netcut=1
 if [ -n "$netcut" ] && [ "$emu" = bochs ]; then
-	echo "pair.sh: --witness, --cut-link-after and --isolate-primary-after are not supported" \
+	echo "pair.sh: --witness, the cuts and the altered or replayed frames are not supported" \
 		"under Bochs (scripts/lib/netcut.py joins QEMU socket netdevs and QEMU's user network)" >&2
 	exit 2
 fi
@@ -292,16 +307,20 @@ if [ -n "$kill_backup_after" ] && wait_for_line "$logs/primary.stderr" '^rr: rec
 	kill -0 "$backup_pid" 2>/dev/null && kill_emulator "$backup_pid" && backup_killed=1
 fi
 cut=""
-if [ -n "$cut_link_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
-	sleep "$cut_link_after"
-	netcut_ctl "cut link"
-	cut=" (link cut after $cut_link_after s)"
-fi
-if [ -n "$isolate_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
-	sleep "$isolate_after"
-	netcut_ctl "cut link; cut witness primary"
-	cut=" (isolated after $isolate_after s: the link and its witness path cut)"
-fi
+# netcut's commands that long after the primary started recording; the
+# summary names the event (sets cut).
+netcut_event() { # seconds commands summary
+	[ -n "$1" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S" ||
+		return 0
+	sleep "$1"
+	netcut_ctl "$2"
+	cut=" ($3)"
+}
+netcut_event "$cut_link_after" "cut link" "link cut after $cut_link_after s"
+netcut_event "$isolate_after" "cut link; cut witness primary" \
+	"isolated after $isolate_after s: the link and its witness path cut"
+netcut_event "$alter_after" "alter link" "a frame altered after $alter_after s"
+netcut_event "$replay_after" "replay link" "a frame replayed after $replay_after s"
 
 wait_or_stop "$primary_pid" "$timeout_s"
 primary_status=$wait_status
