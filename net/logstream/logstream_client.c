@@ -300,8 +300,12 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 
 		data += used;
 		len -= used;
-		if (st == LS_REFUSED)
-			lose(c, c->dec.why, true, false);
+		if (st == LS_REFUSED) {
+			fmt_snprintf(c->why, sizeof(c->why),
+				     "a malformed message from the collector (%s): %s",
+				     ls_error_name(c->dec.error), c->dec.why);
+			lose(c, c->why, true, false);
+		}
 		else if (st == LS_MESSAGE)
 			on_message(c, &m);
 	}

@@ -40,6 +40,7 @@ static struct {
 	u8 out[REPLY_QUEUE];           /* replies not yet taken by the link */
 	size_t out_len;
 	const char *refusal;           /* why we refused this connection (NULL: we did not) */
+	char malformed_why[WHY_MAX];   /* a refusal of the stream's bytes, in words */
 	u64 connected_ns;              /* when this connection's peer came (0: none yet) */
 	u64 session;                   /* the recording's (0: none yet) */
 	u8 header[LOGSTREAM_IN_HEADER_MAX];
@@ -169,15 +170,17 @@ static int on_message(const struct ls_msg *m)
 }
 
 /* A stream the decoder refused: a recorder with the pre-shared key talking
- * TLS to us in the clear is told so. */
+ * TLS to us in the clear is told so; otherwise it is told what was wrong
+ * (in the clear, a message altered on the way fails its checksum, one
+ * replayed its sequence number) and comes back on a new connection. */
 static int malformed(void)
 {
 	if (ls_decoder_saw_tls(&in.dec))
 		return refuse("the recorder speaks TLS (it has ft_key=) and this backup has no "
 			      "ft_key=: give both the same key, or neither");
-	pr_warn("logstream: the recorder's stream is malformed: %s", ls_error_name(in.dec.error));
-	in.refusal = in.dec.why;
-	return -1;
+	fmt_snprintf(in.malformed_why, sizeof(in.malformed_why), "a malformed message (%s): %s",
+		     ls_error_name(in.dec.error), in.dec.why);
+	return refuse(in.malformed_why);
 }
 
 /* Bytes from the recorder: whole messages out of the decoder. */
