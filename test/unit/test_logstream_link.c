@@ -13,6 +13,10 @@
  *   things: each time a new TCP connection and a new TLS session, HELLO
  *   again and the stream resumed where the backup's WELCOME says (and
  *   mbedTLS's heap, which holds a handful of sessions, never runs out);
+ * - with a byte altered on the way (TCP takes it): over TLS the backup
+ *   fails the record's MAC, in the clear the message's checksum, and tells
+ *   the recorder why (its alert, an ERROR); the recorder connects again
+ *   and the stream resumes where the backup lost it;
  * and a recorder and a backup that do not agree are refused, nothing
  * delivered, each side saying why: different keys (the recorder stops for
  * good), TLS on the recorder only (it stops for good), TLS on the backup
@@ -202,6 +206,41 @@ static void test_tls_resets(void **state)
 	assert_captured("logstream: the recording is back, resuming at byte");
 	assert_captured("logstream: collector resumes at byte");
 	assert_not_captured("the TCP connection failed"); /* a reset is said once */
+}
+
+/* One byte flipped on the way to the backup after a third of the log:
+ * refused, the connection dropped, the rest on a new one. */
+static void run_altered(const struct ft_psk *key)
+{
+	bool altered = false;
+
+	start_pair(key, key);
+	while (!ls_client_done(&client) && !ls_client_failed(&client) && turns < TURNS_MAX) {
+		turn();
+		if (!altered && got_len > LOG_BYTES / 3 && client.state == LSC_STREAMING)
+			altered = fake_tcp_alter();
+	}
+	assert_true(altered);
+	assert_complete();
+	assert_int_equal(client.stats.connects, 2);
+	assert_captured("logstream: the recording is back, resuming at byte");
+}
+
+static void test_clear_altered(void **state)
+{
+	run_altered(NULL);
+	assert_captured("logstream: refused the recorder: a malformed message (checksum): checksum mismatch");
+	assert_captured("logstream: the collector refused: a malformed message (checksum): checksum mismatch");
+	assert_captured("logstream: lost the recorder (a malformed message (checksum): checksum mismatch) at byte");
+	stream_link_close(&client.link);
+}
+
+static void test_tls_altered(void **state)
+{
+	run_altered(&key_a);
+	assert_captured("failed: a record failed authentication (bad MAC): altered or replayed on the way");
+	assert_captured("logstream: the connection to the collector ended: the peer refused the session "
+			"(alert bad_record_mac: our record failed its authentication there)");
 }
 
 /* Backup and recorder with keys that differ in one bit. */
@@ -401,6 +440,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_clear, teardown),
 		cmocka_unit_test_teardown(test_tls, teardown),
 		cmocka_unit_test_teardown(test_tls_resets, teardown),
+		cmocka_unit_test_teardown(test_clear_altered, teardown),
+		cmocka_unit_test_teardown(test_tls_altered, teardown),
 		cmocka_unit_test_teardown(test_wrong_key, teardown),
 		cmocka_unit_test_teardown(test_tls_recorder_only, teardown),
 		cmocka_unit_test_teardown(test_tls_backup_only, teardown),
