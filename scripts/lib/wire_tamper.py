@@ -29,7 +29,8 @@ ETHERTYPE_IPV4 = 0x0800
 IPPROTO_TCP = 6
 TCP_CHECKSUM_AT = 16  # RFC 793, 3.1: the checksum's offset in the TCP header
 MIN_PAYLOAD = 64
-KEEP_PAYLOADS = 256  # earlier payloads kept per direction for replay
+KEEP_LENGTHS = 256  # payload lengths kept per direction for replay
+KEEP_PER_LENGTH = 4  # the first payloads of each length kept
 
 
 class Segment:
@@ -139,9 +140,9 @@ class Tamper:
     def keep(self, side, payload):
         by_len = self.kept.setdefault(side, {})
         same = by_len.setdefault(len(payload), [])
-        if len(same) < 4:
+        if len(same) < KEEP_PER_LENGTH:
             same.append(payload)
-        if len(by_len) > KEEP_PAYLOADS:
+        if len(by_len) > KEEP_LENGTHS:
             del by_len[next(iter(by_len))]
 
     @staticmethod
