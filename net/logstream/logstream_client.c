@@ -325,6 +325,7 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 	struct ls_client *c = ctx;
 
 	c->heard_ns = c->alive_ns = c->now_ns;
+	c->heard_since_poll = true;
 	while (len && !c->lost && c->state != LSC_DONE) {
 		size_t used = 0;
 		struct ls_msg m;
@@ -426,11 +427,10 @@ static bool collector_silent(const struct ls_client *c)
 	return owed && c->now_ns - c->heard_ns > SILENCE_NS;
 }
 
-/* The connection's turn: what the callbacks decided, the link's state,
- * then HELLO or the next messages. */
+/* The connection's turn (its link polled already): what the callbacks
+ * decided, the link's state, then HELLO or the next messages. */
 static void poll_connection(struct ls_client *c)
 {
-	stream_link_poll(&c->link, c->now_ns);
 	if (c->lost) {
 		if (c->lost_for_good)
 			fail(c, c->lost);
@@ -456,9 +456,29 @@ static void poll_connection(struct ls_client *c)
 		push(c);
 }
 
+/* Bytes that came in the network poll before this one were heard now,
+ * not at the last poll's time: a hypervisor that was busy for a while
+ * must not take a collector that answered meanwhile for a silent one. */
+static void note_heard(struct ls_client *c)
+{
+	if (!c->heard_since_poll)
+		return;
+	c->heard_since_poll = false;
+	c->heard_ns = c->alive_ns = c->now_ns;
+	ls_beat_heard(&c->beat, c->now_ns, false);
+}
+
+static bool connection_open(const struct ls_client *c)
+{
+	return c->state == LSC_CONNECTING || c->state == LSC_HELLO || c->state == LSC_STREAMING;
+}
+
 void ls_client_poll(struct ls_client *c, u64 now_ns)
 {
 	c->now_ns = now_ns;
+	if (connection_open(c)) /* what came is heard before silence is judged */
+		stream_link_poll(&c->link, now_ns);
+	note_heard(c);
 	if (c->state != LSC_DONE && c->state != LSC_FAILED && c->state != LSC_IDLE &&
 	    collector_gone(c)) {
 		give_up(c);

@@ -87,6 +87,7 @@ struct ls_client {
 	u64 heard_ns;              /* when the collector last said something */
 	u64 give_up_ns;            /* a collector away this long is gone for good (0: never) */
 	u64 alive_ns;              /* when it was last known to be there: heard, or all ACKed */
+	bool heard_since_poll;     /* bytes came in a network poll: heard at the next poll's time */
 	const char *failure;
 	char why[LS_CLIENT_WHY_MAX]; /* failure's text when it is made up */
 	struct ls_client_stats stats;

@@ -503,6 +503,34 @@ static void test_recorder_loses_silent_backup(void **state)
 	assert_non_null(strstr(client.failure, "given up after 3000 ms"));
 }
 
+/* A recorder that was busy (not polled) while its backup went on sending
+ * heartbeats hears them at its next poll, as of that poll, before it
+ * judges: busy 2900 ms right after it last heard the backup 150 ms or
+ * more ago (the backup having heard it less than 100 ms ago), it does not
+ * take the backup for silent, and counts it heard now. */
+static void test_busy_recorder_hears_before_judging(void **state)
+{
+	struct ls_beat_status st;
+	int i;
+
+	start_idle_pair(true, true);
+	for (i = 0; i < 1000; i++)
+		turn_idle(true, true);
+	for (i = 0; i < 5000; i++) {
+		logstream_in_beat_status(&st);
+		if (now_ns - client.alive_ns >= 150 * STEP_NS && st.heard_age_ms < 100)
+			break;
+		turn_idle(true, true);
+	}
+	assert_true(i < 5000);
+	for (i = 0; i < GIVE_UP_MS - 100; i++)
+		turn_idle(false, true);
+	turn_idle(true, true);
+	assert_false(ls_client_failed(&client));
+	assert_int_equal(client.alive_ns, now_ns);
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_STREAMING);
+}
+
 /* A backup that does not take heartbeats (hvcollect, an older one) is
  * sent none, and sends none; an all-acknowledged idle stream to it lasts. */
 static void test_no_heartbeats_to_backup_that_did_not_agree(void **state)
@@ -562,6 +590,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_heartbeats_flow_when_idle, teardown),
 		cmocka_unit_test_teardown(test_backup_loses_silent_recorder, teardown),
 		cmocka_unit_test_teardown(test_recorder_loses_silent_backup, teardown),
+		cmocka_unit_test_teardown(test_busy_recorder_hears_before_judging, teardown),
 		cmocka_unit_test_teardown(test_no_heartbeats_to_backup_that_did_not_agree, teardown),
 		cmocka_unit_test_teardown(test_no_heartbeats_to_recorder_that_did_not_ask, teardown),
 	};
