@@ -131,6 +131,8 @@ static const struct option options[] = {
 	    "the other hypervisor of the pair, a.b.c.d[:port] (port 9730 by default)"),
 	OPT("ft_timeout_ms", OPT_U32, ft_timeout_ms, NULL,
 	    "milliseconds of silence after which a pair's peer is gone (1000 to 600000)"),
+	OPT("ft_heartbeat_ms", OPT_U32, ft_heartbeat_ms, NULL,
+	    "milliseconds between a pair's heartbeats (10 to ft_timeout_ms/3; 0: none)"),
 	OPT("witness", OPT_WITNESS, witness_ip, NULL,
 	    "the pair's witness (hvwitness), a.b.c.d[:port] (port 9730 by default)"),
 };
@@ -162,6 +164,7 @@ void config_defaults(struct config *cfg)
 	cfg->migrate_port = CONFIG_MIGRATE_PORT_DEFAULT;
 	cfg->ft_peer_port = CONFIG_FT_PORT_DEFAULT;
 	cfg->ft_timeout_ms = CONFIG_FT_TIMEOUT_MS_DEFAULT;
+	cfg->ft_heartbeat_ms = CONFIG_FT_HEARTBEAT_MS_DEFAULT;
 	cfg->witness_port = WIT_DEFAULT_PORT;
 }
 

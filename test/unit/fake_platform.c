@@ -25,6 +25,8 @@
 #include "net/logstream/logstream_in.h"
 #include "net/net.h"
 #include "net/logstream/logstream_out.h"
+#include "proto/logstream_proto.h"
+#include "proto/ls_heartbeat.h"
 
 #define MAX_ALLOCATIONS 256
 #define IDLE_CALLS_MAX 100000 /* more sleeps than any test needs: the run loop is stuck */
@@ -208,6 +210,18 @@ void logstream_out_give_up_after(enum logstream_out_id id, u32 ms)
 {
 }
 
+void logstream_out_heartbeat(enum logstream_out_id id, u32 ms)
+{
+}
+
+bool logstream_out_beat_status(enum logstream_out_id id, struct ls_beat_status *st,
+			       struct ls_replayed *replayed)
+{
+	memset(st, 0, sizeof(*st));
+	memset(replayed, 0, sizeof(*replayed));
+	return false;
+}
+
 void logstream_out_poll(enum logstream_out_id id)
 {
 }
@@ -319,6 +333,24 @@ int logstream_in_listen(u16 port, const struct ft_psk *key, logstream_in_bytes_f
 
 void logstream_in_set_timeout(u32 ms)
 {
+}
+
+void logstream_in_set_heartbeat(u32 ms)
+{
+	fake_platform.live_heartbeat_ms = ms;
+}
+
+/* What the backup's heartbeats would carry. */
+void logstream_in_note_replayed(u64 bytes, u64 landmark)
+{
+	fake_platform.live_replayed_bytes = bytes;
+	fake_platform.live_replayed_landmark = landmark;
+	fake_platform.live_replayed_notes++;
+}
+
+void logstream_in_beat_status(struct ls_beat_status *st)
+{
+	memset(st, 0, sizeof(*st));
 }
 
 void logstream_in_stop(const char *why)

@@ -50,6 +50,9 @@ struct fake_platform {
 	size_t live_len, live_chunk, live_cut, live_pos;
 	unsigned live_polls;
 	bool live_stopped;    /* logstream_in_stop: the replay takes no more */
+	u32 live_heartbeat_ms; /* logstream_in_set_heartbeat */
+	u64 live_replayed_bytes, live_replayed_landmark; /* logstream_in_note_replayed */
+	unsigned live_replayed_notes;
 	int (*live_deliver)(void *ctx, u64 offset, const u8 *data, size_t len);
 	void *live_ctx;
 	/* the pair's witness (hv/ft_witness.h): none unless configured */

@@ -521,6 +521,12 @@ static void test_backup_takes_over_after_a_frame(void **state)
 	assert_took_over(rec.landmarks);
 	assert_int_equal(fake_vm.rr->stats.live_partial_bytes, 0);
 	assert_true(fake_vm.rr->took_over_at > 0);
+	/* its heartbeats (ft_heartbeat_ms=) said how far the replay came */
+	assert_int_equal(fake_platform.live_heartbeat_ms, 200);
+	assert_true(fake_platform.live_replayed_notes > 0);
+	assert_true(fake_platform.live_replayed_landmark > 0);
+	assert_true(fake_platform.live_replayed_landmark <= fake_vm.rr->took_over_at);
+	assert_true(fake_platform.live_replayed_bytes > 0 && fake_platform.live_replayed_bytes <= cut);
 	/* the guest's TSC went on from the last value the replay gave it */
 	assert_true(vcpu_guest_tsc(&fake_vm.vcpu) >= fake_vm.rr->replayed_tsc);
 }

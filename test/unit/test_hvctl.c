@@ -20,6 +20,12 @@ static char lines[2048];
 			fail_msg("missing \"%s\" in:\n%s", (needle), (hay));            \
 	} while (0)
 
+#define assert_lacks_text(hay, needle)                                                  \
+	do {                                                                            \
+		if (strstr((hay), (needle)))                                            \
+			fail_msg("unexpected \"%s\" in:\n%s", (needle), (hay));         \
+	} while (0)
+
 static void base_status(struct hv_status *s, const char *guest_state)
 {
 	memset(s, 0, sizeof(*s));
@@ -92,6 +98,7 @@ static void test_primary_read_back(void **state)
 		"10.9.0.1:8080: primary, backup follows; guest running, landmark 21034; peer "
 		"10.9.0.2:9730\n"
 		"  log: 1843200 bytes produced, 1841966 acknowledged by the backup, lag 1234 bytes\n"
+		"  heartbeats: off, 0 sent, 0 received, 0 missed; the peer heard 0 ms ago\n"
 		"  output: 12 bytes held now; 210 releases, held 1534 us on average, 8012 us at most\n"
 		"  witness: lease held, epoch 7, connected: lease granted\n");
 }
@@ -118,7 +125,43 @@ static void test_backup_read_back(void **state)
 		"b: backup, live (took over at landmark 21000); guest running, landmark 21000; "
 		"peer 10.9.0.1:9730\n"
 		"  log: 1841966 bytes received, 1840000 replayed, lag 1966 bytes\n"
+		"  heartbeats: off, 0 sent, 0 received, 0 missed; the peer heard 0 ms ago\n"
 		"  witness: none\n");
+}
+
+/* A primary whose backup's heartbeats said how far its replay is: the lag
+ * in landmarks, on its log line and in the pair's verdict when the backup
+ * itself cannot be asked. */
+static void test_primary_heartbeat_lag(void **state)
+{
+	struct hv_status s;
+	struct side side, none = { .down = true };
+
+	primary_status(&s);
+	s.ft.heartbeats_on = true;
+	s.ft.heartbeats_sent = 40;
+	s.ft.heartbeats_received = 38;
+	s.ft.heartbeats_missed = 3;
+	s.ft.peer_heard_ms = 180;
+	s.ft.backup_replayed_landmark = 21000;
+	s.ft.lag_landmarks = 34;
+	read_back(&s, &side);
+	assert_true(side.has_heartbeat);
+	assert_true(side_knows_backup_lag(&side));
+	side_print(lines, sizeof(lines), "p", &side);
+	assert_has(lines, "lag 1234 bytes; the backup replayed to landmark 21000, lag 34 "
+			  "landmarks\n");
+	assert_has(lines, "\n  heartbeats: on, 40 sent, 38 received, 3 missed; the peer heard "
+			  "180 ms ago\n");
+	assert_int_equal(pair_verdict(lines, sizeof(lines), "p", &side, "b", &none), HVCTL_OK);
+	assert_string_equal(lines, "pair: primary p runs the guest; the backup: unreachable, lag "
+				   "34 landmarks by its heartbeats\n");
+	/* no heartbeat heard yet: nothing said of the backup's replay */
+	s.ft.heartbeats_received = 0;
+	read_back(&s, &side);
+	assert_false(side_knows_backup_lag(&side));
+	side_print(lines, sizeof(lines), "p", &side);
+	assert_lacks_text(lines, "landmarks");
 }
 
 static void test_no_pair(void **state)
@@ -388,6 +431,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_primary_read_back),
 		cmocka_unit_test(test_backup_read_back),
+		cmocka_unit_test(test_primary_heartbeat_lag),
 		cmocka_unit_test(test_no_pair),
 		cmocka_unit_test(test_verdict_follows),
 		cmocka_unit_test(test_verdict_without_backup),

@@ -1,4 +1,4 @@
-// sources: net/logstream/logstream_client.c net/logstream/logstream_in.c net/stream_link.c net/tls/tls_link.c net/tls/tls_session.c net/tls/tls_why.c net/tls/tls_conf.c net/tls/tls_rng.c test/unit/fake_tcp_link.c proto/logstream_proto.c proto/ft_psk.c lib/log.c lib/fmt.c lib/hash.c lib/byte_ring.c
+// sources: net/logstream/logstream_client.c net/logstream/logstream_in.c net/stream_link.c net/tls/tls_link.c net/tls/tls_session.c net/tls/tls_why.c net/tls/tls_conf.c net/tls/tls_rng.c test/unit/fake_tcp_link.c proto/logstream_proto.c proto/ls_heartbeat.c proto/ft_psk.c lib/log.c lib/fmt.c lib/hash.c lib/byte_ring.c
 // uses: mbedtls
 /*
  * The log stream's two ends (net/logstream/logstream_client.c, the
@@ -428,6 +428,184 @@ static void test_stopped_backup_takes_nothing(void **state)
 	assert_true(client.stats.drops >= 1);
 }
 
+/* --- heartbeats (docs/log-stream.md, "Heartbeats") ----------------------------- */
+
+#define BEAT_MS 200
+
+/* One turn with nothing recorded: time, the network, both ends (each
+ * only when it is alive). */
+static void turn_idle(bool recorder, bool backup)
+{
+	now_ns += STEP_NS;
+	turns++;
+	while (fake_tcp_run())
+		;
+	if (recorder)
+		ls_client_poll(&client, now_ns);
+	if (backup)
+		logstream_in_poll();
+}
+
+/* A pair over TLS, the recorder with heartbeats when rbeat, the backup
+ * when bbeat, both with GIVE_UP_MS: 1000 bytes streamed and acknowledged,
+ * then idle. */
+static void start_idle_pair(bool rbeat, bool bbeat)
+{
+	start_pair(&key_a, &key_a);
+	ls_client_give_up_after(&client, GIVE_UP_MS * STEP_NS);
+	if (rbeat)
+		ls_client_heartbeat(&client, BEAT_MS * STEP_NS);
+	logstream_in_set_timeout(GIVE_UP_MS);
+	if (bbeat)
+		logstream_in_set_heartbeat(BEAT_MS);
+	assert_true(byte_ring_put(&ring, log_bytes, 1000));
+	while (ring.tail < 1000 && turns < 5000)
+		turn_idle(true, true);
+	assert_int_equal(ring.tail, 1000);
+	logstream_in_note_replayed(900, 77);
+}
+
+/* Both ends agreed: an idle stream carries a heartbeat each way every
+ * BEAT_MS, the backup's saying how far its replay is; nobody misses one,
+ * nobody is lost over many give-up times. */
+static void test_heartbeats_flow_when_idle(void **state)
+{
+	struct ls_beat_status st;
+	u64 sent;
+
+	start_idle_pair(true, true);
+	assert_true(client.beating);
+	sent = client.beat.sent;
+	for (int i = 0; i < 4 * GIVE_UP_MS; i++)
+		turn_idle(true, true);
+	assert_false(ls_client_failed(&client));
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_STREAMING);
+	assert_in_range(client.beat.sent - sent, 4 * GIVE_UP_MS / BEAT_MS - 1,
+			4 * GIVE_UP_MS / BEAT_MS + 1);
+	logstream_in_beat_status(&st);
+	assert_true(st.on);
+	assert_in_range(st.received, client.beat.sent - 1, client.beat.sent);
+	assert_in_range(client.beat.received, st.sent - 1, st.sent);
+	assert_true(st.sent >= 4 * GIVE_UP_MS / BEAT_MS - 1);
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(client.beat.missed, 0);
+	assert_true(st.heard_age_ms < BEAT_MS);
+	assert_true(client.replayed_known);
+	assert_int_equal(client.replayed.bytes, 900);
+	assert_int_equal(client.replayed.landmark, 77);
+}
+
+/* The recorder's host stops dead after the last heartbeat: the backup
+ * declares it lost GIVE_UP_MS after it last heard it, to the millisecond,
+ * having missed a heartbeat each BEAT_MS, and takes no more of its log. */
+static void test_backup_loses_silent_recorder(void **state)
+{
+	struct ls_beat_status st;
+	u64 heard_at;
+
+	start_idle_pair(true, true);
+	for (int i = 0; i < 1000; i++)
+		turn_idle(true, true);
+	turn_idle(false, true); /* what was on the wire arrives */
+	logstream_in_beat_status(&st);
+	heard_at = now_ns - st.heard_age_ms * STEP_NS;
+	while (now_ns < heard_at + GIVE_UP_MS * STEP_NS - STEP_NS)
+		turn_idle(false, true);
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_STREAMING);
+	turn_idle(false, true);
+	assert_int_equal(now_ns, heard_at + GIVE_UP_MS * STEP_NS);
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_FAILED);
+	logstream_in_beat_status(&st);
+	assert_int_equal(st.missed, GIVE_UP_MS / BEAT_MS - 1); /* the first after 1.5 of them */
+	assert_captured("no longer taking the recording's log (the recorder has been silent for "
+			"3000 ms, 14 heartbeats missed)");
+}
+
+/* The backup's host stops dead while everything is acknowledged (without
+ * heartbeats the recorder would wait for ever): the recorder gives up on
+ * it GIVE_UP_MS after it last heard it, to the millisecond. */
+static void test_recorder_loses_silent_backup(void **state)
+{
+	u64 heard_at;
+
+	start_idle_pair(true, true);
+	for (int i = 0; i < 1000; i++)
+		turn_idle(true, true);
+	heard_at = client.alive_ns;
+	assert_int_equal(ring.tail, ring.head);
+	while (now_ns < heard_at + GIVE_UP_MS * STEP_NS - STEP_NS)
+		turn_idle(true, false);
+	assert_false(ls_client_failed(&client));
+	turn_idle(true, false);
+	assert_true(ls_client_failed(&client));
+	assert_int_equal(client.beat.missed, GIVE_UP_MS / BEAT_MS - 1);
+	assert_non_null(strstr(client.failure, "given up after 3000 ms"));
+}
+
+/* A recorder that was busy (not polled) while its backup went on sending
+ * heartbeats hears them at its next poll, as of that poll, before it
+ * judges: busy 2900 ms right after it last heard the backup 150 ms or
+ * more ago (the backup having heard it less than 100 ms ago), it does not
+ * take the backup for silent, and counts it heard now. */
+static void test_busy_recorder_hears_before_judging(void **state)
+{
+	struct ls_beat_status st;
+	int i;
+
+	start_idle_pair(true, true);
+	for (i = 0; i < 1000; i++)
+		turn_idle(true, true);
+	for (i = 0; i < 5000; i++) {
+		logstream_in_beat_status(&st);
+		if (now_ns - client.alive_ns >= 150 * STEP_NS && st.heard_age_ms < 100)
+			break;
+		turn_idle(true, true);
+	}
+	assert_true(i < 5000);
+	for (i = 0; i < GIVE_UP_MS - 100; i++)
+		turn_idle(false, true);
+	turn_idle(true, true);
+	assert_false(ls_client_failed(&client));
+	assert_int_equal(client.alive_ns, now_ns);
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_STREAMING);
+}
+
+/* A backup that does not take heartbeats (hvcollect, an older one) is
+ * sent none, and sends none; an all-acknowledged idle stream to it lasts. */
+static void test_no_heartbeats_to_backup_that_did_not_agree(void **state)
+{
+	struct ls_beat_status st;
+
+	start_idle_pair(true, false);
+	assert_false(client.beating);
+	for (int i = 0; i < 2 * GIVE_UP_MS; i++)
+		turn_idle(true, true);
+	assert_int_equal(client.beat.sent, 0);
+	assert_int_equal(client.beat.received, 0);
+	logstream_in_beat_status(&st);
+	assert_false(st.on);
+	assert_int_equal(st.received, 0);
+	assert_int_equal(st.sent, 0);
+	assert_false(ls_client_failed(&client));
+}
+
+/* A recorder that did not ask for heartbeats (an older one) is sent none,
+ * and an idle stream from it is not declared silent. */
+static void test_no_heartbeats_to_recorder_that_did_not_ask(void **state)
+{
+	struct ls_beat_status st;
+
+	start_idle_pair(false, true);
+	for (int i = 0; i < 2 * GIVE_UP_MS; i++)
+		turn_idle(true, true);
+	assert_int_equal(client.beat.received, 0);
+	logstream_in_beat_status(&st);
+	assert_false(st.on);
+	assert_int_equal(st.sent, 0);
+	assert_int_equal(st.received, 0);
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_STREAMING);
+}
+
 static int teardown(void **state)
 {
 	capture_stop();
@@ -450,6 +628,12 @@ int main(void)
 		cmocka_unit_test_teardown(test_give_up_on_silent_collector, teardown),
 		cmocka_unit_test_teardown(test_give_up_on_vanished_collector, teardown),
 		cmocka_unit_test_teardown(test_stopped_backup_takes_nothing, teardown),
+		cmocka_unit_test_teardown(test_heartbeats_flow_when_idle, teardown),
+		cmocka_unit_test_teardown(test_backup_loses_silent_recorder, teardown),
+		cmocka_unit_test_teardown(test_recorder_loses_silent_backup, teardown),
+		cmocka_unit_test_teardown(test_busy_recorder_hears_before_judging, teardown),
+		cmocka_unit_test_teardown(test_no_heartbeats_to_backup_that_did_not_agree, teardown),
+		cmocka_unit_test_teardown(test_no_heartbeats_to_recorder_that_did_not_ask, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

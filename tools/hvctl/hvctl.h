@@ -67,6 +67,10 @@ struct side {
 	bool backup_lost;
 	u64 backup_lost_at;
 	u64 log_produced, log_acked, log_received, log_replayed, log_lag;
+	u64 backup_replayed_landmark, lag_landmarks; /* primary: the backup's heartbeats say */
+	bool has_heartbeat;      /* the "heartbeat" object */
+	bool heartbeats_on;
+	u64 heartbeats_sent, heartbeats_received, heartbeats_missed, peer_heard_ms;
 	bool has_output;
 	u64 held_bytes, releases, hold_avg_us, hold_max_us;
 	bool has_witness;
@@ -79,6 +83,10 @@ struct side {
 /* Reads a /status document: 0, or -1 with why (not JSON, a field of the
  * wrong kind, no "guest.state": not an Understudy /status). */
 int side_parse(const char *json, size_t len, struct side *s, char *why, size_t why_size);
+
+/* A primary that has heard the backup's heartbeats: what they said of its
+ * replay (backup_replayed_landmark, lag_landmarks) stands. */
+bool side_knows_backup_lag(const struct side *s);
 
 /* Whether this side runs the guest, its outputs going out. */
 bool side_runs_guest(const struct side *s);
