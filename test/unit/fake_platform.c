@@ -176,6 +176,8 @@ u64 idle_until_ns(u64 deadline_ns, u64 max_ns)
 
 void host_work_poll(struct vm *vm)
 {
+	if (fake_platform.host_work)
+		fake_platform.host_work(vm);
 }
 
 /* No network to poll (net/net.h): a live log (fake_live_log) moves on in

@@ -18,6 +18,8 @@
 
 #include "types.h"
 
+struct vm;
+
 #define FAKE_TSC_HZ 1000000000ULL /* 1 GHz: one cycle is one nanosecond */
 #define FAKE_TSC_START 1000000ULL /* the fake TSC at reset (not zero, as on a booted CPU) */
 
@@ -62,6 +64,8 @@ struct fake_platform {
 		int verdict;        /* enum ft_witness_verdict: ft_witness_takeover's answer */
 		unsigned bumps, learns;
 	} witness;
+	/* called by the run loop's host_work_poll between two exits (NULL: none) */
+	void (*host_work)(struct vm *vm);
 };
 
 extern struct fake_platform fake_platform;

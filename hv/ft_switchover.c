@@ -1,0 +1,72 @@
+/* The primary's side of a planned switchover (see ft_switchover.h). */
+#include "hv/ft_switchover.h"
+
+#include "errno.h"
+#include "hv/config.h"
+#include "hv/rr/rr.h"
+#include "hv/rr/rr_sink.h"
+#include "hv/vm.h"
+#include "log.h"
+
+static bool requested;
+
+/* Why this side cannot switch over now, or NULL when it can. */
+static const char *refusal(const struct vm *vm, const struct config *cfg)
+{
+	const struct rr_state *rr = vm ? vm->rr : NULL;
+
+	if (!cfg || cfg->role == FT_ROLE_NONE)
+		return "this hypervisor is not in a fault-tolerant pair (no role=)";
+	if (cfg->role == FT_ROLE_BACKUP)
+		return "this side is the backup: ask the primary";
+	if (!vm || !rr)
+		return "no guest runs here yet";
+	if (vm->fenced)
+		return "this primary is fenced: it runs no guest";
+	if (vm->state != VM_RUNNING)
+		return "the guest is not running any more";
+	if (rr->backup_lost)
+		return "no backup follows: it was lost, the guest runs without one";
+	if (!rr_recording(vm) || (rr->sink->ready && !rr->sink->ready()))
+		return "no backup follows yet: the primary waits for its backup";
+	if (requested || rr->switched_over)
+		return "a switchover is already under way";
+	return NULL;
+}
+
+int ft_switchover_request(const struct vm *vm, const struct config *cfg, const char **why)
+{
+	*why = refusal(vm, cfg);
+	if (*why)
+		return -EBUSY;
+	requested = true;
+	pr_info("ft: switchover requested at landmark %llu: the guest stops at the next landmark",
+		vm->stats.guest_caused_exits);
+	return 0;
+}
+
+void ft_switchover_poll(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	if (!requested || vm->state != VM_RUNNING || rr->switched_over)
+		return;
+	if (!rr_recording(vm)) {
+		requested = false; /* the backup was lost meanwhile: nobody to hand it to */
+		pr_warn("ft: the switchover is off: the backup was lost before the guest stopped");
+		return;
+	}
+	if (!rr_snapshot_moment(vm))
+		return;
+	requested = false; /* from now on rr->switched_over says it */
+	rr->switched_over = true;
+	rr->switched_over_at = vm->stats.guest_caused_exits;
+	pr_info("ft: switchover: the guest stops at landmark %llu; the log ends here",
+		rr->switched_over_at);
+	vm_stop(vm, "ft: stopped for a switchover to the backup");
+}
+
+bool ft_switchover_done(const struct vm *vm)
+{
+	return vm->rr && vm->rr->switched_over && !vm->rr->sink_failed && !vm->fenced;
+}
