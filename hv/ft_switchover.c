@@ -68,5 +68,7 @@ void ft_switchover_poll(struct vm *vm)
 
 bool ft_switchover_done(const struct vm *vm)
 {
-	return vm->rr && vm->rr->switched_over && !vm->rr->sink_failed && !vm->fenced;
+	const struct rr_state *rr = vm->rr;
+
+	return rr && rr->ft_primary && rr->switched_over && !rr->sink_failed && !vm->fenced;
 }

@@ -694,6 +694,7 @@ static void test_switchover_backup_goes_live(void **state)
 	assert_int_equal(fake_vm.exit_code, GUEST_EXIT_CODE);
 	assert_captured("ft: the primary switched over: the guest goes live here, at landmark");
 	assert_not_captured("the primary is gone");
+	assert_false(ft_switchover_done(&fake_vm)); /* the backup ends with the guest's code */
 	/* the registers of every step are the native run's up to the handover */
 	for (unsigned i = 0; i < STEP_RDTSC; i++)
 		for (int r = 0; r < GPR_COUNT; r++)
