@@ -1,12 +1,18 @@
 /* The primary's side of a planned switchover (see ft_switchover.h). */
 #include "hv/ft_switchover.h"
 
+#include "arch/x86/cpu.h"
+#include "arch/x86/time.h"
 #include "errno.h"
 #include "hv/config.h"
+#include "hv/ft_witness.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_sink.h"
 #include "hv/vm.h"
 #include "log.h"
+#include "net/net.h"
+
+#define LEASE_RELEASE_WAIT_NS (2ULL * 1000000000ULL) /* for the witness to answer a release */
 
 static bool requested;
 
@@ -64,6 +70,32 @@ void ft_switchover_poll(struct vm *vm)
 	pr_info("ft: switchover: the guest stops at landmark %llu; the log ends here",
 		rr->switched_over_at);
 	vm_stop(vm, "ft: stopped for a switchover to the backup");
+	/* witness=: the guest never runs here again, so the lease may go now:
+	 * the backup takes the next epoch as soon as it reaches the log's end
+	 * (sent while the log is delivered: the sink's wait polls the witness). */
+	if (ft_witness_configured()) {
+		pr_info("ft: releasing the witness's lease (epoch %llu) for the backup",
+			ft_witness_epoch());
+		ft_witness_release();
+	}
+}
+
+void ft_switchover_handed(struct vm *vm)
+{
+	u64 deadline = time_now_ns() + LEASE_RELEASE_WAIT_NS;
+
+	if (!ft_witness_configured())
+		return;
+	while (ft_witness_releasing() && time_now_ns() < deadline) {
+		net_poll();
+		ft_witness_poll(time_now_ns());
+		cpu_relax();
+	}
+	if (ft_witness_releasing())
+		pr_warn("ft: the witness did not answer the release within %llu ms: the backup "
+			"takes the lease once it runs out", LEASE_RELEASE_WAIT_NS / 1000000ULL);
+	else
+		pr_info("ft: the witness's lease is released (%s)", ft_witness_why());
 }
 
 bool ft_switchover_done(const struct vm *vm)

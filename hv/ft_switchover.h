@@ -27,6 +27,11 @@ int ft_switchover_request(const struct vm *vm, const struct config *cfg, const c
  * at the first snapshot moment (the log's end is written by rr_finish). */
 void ft_switchover_poll(struct vm *vm);
 
+/* The whole log is acknowledged: under a witness, waits (at most 2 s)
+ * for the witness to answer the lease's release, sent when the guest
+ * stopped, so that it leaves before the hypervisor halts. */
+void ft_switchover_handed(struct vm *vm);
+
 /* Did this primary hand its guest to the backup (its whole log
  * acknowledged)? */
 bool ft_switchover_done(const struct vm *vm);

@@ -13,6 +13,7 @@
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/ft_fence.h"
+#include "hv/ft_switchover.h"
 #include "hv/guest_console.h"
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
@@ -413,9 +414,11 @@ void rr_record_finish(struct vm *vm)
 	if (wait_until_delivered(rr)) {
 		pr_info("rr: log complete: %llu bytes through the sink (%s)",
 			rr->sink->bytes(), rr->sink->name);
-		if (rr->switched_over)
+		if (rr->switched_over) {
+			ft_switchover_handed(vm);
 			pr_info("ft: switched over to the backup at landmark %llu",
 				rr->switched_over_at);
+		}
 	} else if (rr->switched_over) {
 		pr_err("ft: the switchover failed: the backup did not acknowledge the whole log");
 		rr->sink_failed = true;

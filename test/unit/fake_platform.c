@@ -272,6 +272,17 @@ void ft_witness_bump(void)
 	}
 }
 
+void ft_witness_release(void)
+{
+	fake_platform.witness.released = fake_platform.witness.held;
+	fake_platform.witness.held = false;
+}
+
+bool ft_witness_releasing(void)
+{
+	return false;
+}
+
 bool ft_witness_held(u64 now_ns)
 {
 	return fake_platform.witness.held;

@@ -63,6 +63,7 @@ struct fake_platform {
 		bool bump_granted;  /* a bump gets the next epoch at once (else: lost) */
 		int verdict;        /* enum ft_witness_verdict: ft_witness_takeover's answer */
 		unsigned bumps, learns;
+		bool released;      /* ft_witness_release let a held lease go */
 	} witness;
 	/* called by the run loop's host_work_poll between two exits (NULL: none) */
 	void (*host_work)(struct vm *vm);

@@ -605,6 +605,18 @@ static void test_primary_runs_on_without_backup(void **state)
 	assert_true(partial < rec.len); /* the log stopped where the backup went */
 }
 
+/* The backup started, under a witness that says the lease moved on
+ * without it: it never goes live, and stands down (fenced). */
+static void run_stale_backup(void)
+{
+	fake_platform.witness.configured = true;
+	fake_platform.witness.verdict = FT_WITNESS_STALE;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_false(fake_vm.rr->took_over);
+	assert_true(fake_vm.fenced);
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+}
+
 /* --- a planned switchover (hv/ft_switchover.c) ----------------------------------------- */
 
 /* The control endpoint's request, made by the run loop's host work once
@@ -639,12 +651,12 @@ static void keep_last(struct rrlog_entry *e, void *ctx)
  * landmark, the log ends there with END how=SWITCHOVER after a digest,
  * the whole log is delivered, and the run says so. rec then holds that
  * log (its registers stay the native run's). */
-static void switch_over_primary(const struct virt_backend *hw)
+static void switch_over_primary(const struct virt_backend *hw, bool witness)
 {
 	struct last_entry last = { 0 };
 	const u8 *log;
 
-	boot_primary(hw, false, false);
+	boot_primary(hw, false, witness);
 	switchover_from = STEP_RDTSC + 3;
 	switchover_asked = false;
 	fake_platform.host_work = request_switchover_midway;
@@ -658,6 +670,10 @@ static void switch_over_primary(const struct virt_backend *hw)
 	assert_true(ft_switchover_done(&fake_vm));
 	assert_captured("ft: switchover requested at landmark");
 	assert_captured("ft: switched over to the backup at landmark");
+	/* under a witness the lease goes as the guest stops, not kept */
+	assert_int_equal(fake_platform.witness.released, witness);
+	if (witness)
+		assert_captured("ft: releasing the witness's lease (epoch 1) for the backup");
 	log = fake_uart_bytes(COM3_PORT, &rec.len);
 	memcpy(rec.log, log, rec.len);
 	each_entry(rec.log, rec.len, keep_last, &last);
@@ -673,7 +689,22 @@ static void switch_over_primary(const struct virt_backend *hw)
 
 static void test_switchover_primary(void **state)
 {
-	switch_over_primary(*state);
+	switch_over_primary(*state, false);
+}
+
+static void test_switchover_primary_releases_lease(void **state)
+{
+	switch_over_primary(*state, true);
+}
+
+/* Under a witness the backup goes live at the switchover only with the
+ * lease after the primary's, as after a failure (ft_fence_may_go_live):
+ * told the lease moved on without it (STALE), it stands down there. */
+static void test_switchover_backup_under_witness(void **state)
+{
+	switch_over_primary(*state, true);
+	assert_int_equal(start_backup_replay(*state, rec.len), 0);
+	run_stale_backup();
 }
 
 /* The backup replays the switched-over log to its END and goes live at
@@ -681,7 +712,7 @@ static void test_switchover_primary(void **state)
  * native end, no divergence. */
 static void test_switchover_backup_goes_live(void **state)
 {
-	switch_over_primary(*state);
+	switch_over_primary(*state, false);
 	assert_int_equal(start_backup_replay(*state, rec.len), 0);
 	run_script(guest, ARRAY_SIZE(guest));
 	if (fake_vm.rr->divergence.diverged)
@@ -707,7 +738,7 @@ static void test_switchover_backup_goes_live(void **state)
  * divergence, and says how far the log matched. */
 static void test_switchover_log_replayed_offline(void **state)
 {
-	switch_over_primary(*state);
+	switch_over_primary(*state, false);
 	assert_int_equal(start_live_replay(*state, 64, rec.len, FT_ROLE_NONE), 0);
 	run_script(guest, ARRAY_SIZE(guest));
 	assert_false(fake_vm.rr->divergence.diverged);
@@ -834,12 +865,7 @@ static void test_backup_takes_over_only_with_the_lease(void **state)
 	record_flush_tsc = 0;
 
 	assert_int_equal(start_backup_replay(*state, first_frame_end()), 0);
-	fake_platform.witness.configured = true;
-	fake_platform.witness.verdict = FT_WITNESS_STALE;
-	run_script(guest, ARRAY_SIZE(guest));
-	assert_false(fake_vm.rr->took_over);
-	assert_true(fake_vm.fenced);
-	assert_int_equal(fake_vm.state, VM_STOPPED);
+	run_stale_backup();
 	assert_int_equal(fake_platform.witness.learns, 1); /* at the stream's start */
 	assert_string_equal(fake_vm.stop_reason,
 			    "ft: this backup stands down: the fake witness says so; it never goes live");
@@ -1184,6 +1210,8 @@ int main(void)
 		ON(test_primary_runs_on_without_backup, fake_backend_npt),
 		ON(test_probe_counts_guest_time, fake_backend_ept),
 		ON(test_switchover_primary, fake_backend_ept),
+		ON(test_switchover_primary_releases_lease, fake_backend_npt),
+		ON(test_switchover_backup_under_witness, fake_backend_ept),
 		BOTH(test_switchover_backup_goes_live),
 		ON(test_switchover_log_replayed_offline, fake_backend_npt),
 		ON(test_switchover_refusals, fake_backend_ept),
