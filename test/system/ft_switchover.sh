@@ -9,7 +9,12 @@
 #   landmark and finish the run with the guest's native exit code, and what
 #   the outside saw (the primary's released console, then the backup's) be
 #   the native run with no byte contradicted.
-# - ft_switchover_refusals_svm: on that pair while it runs, before the
+# - ft_switchover_witness_svm: the same under a witness (pair.sh
+#   --witness): the primary releases its lease as its guest stops, and the
+#   backup goes live under epoch 2 within 1 s of asking (the primary's
+#   lease, renewed every second, would have had 2 s or more left), the
+#   outside again seeing the native run.
+# - ft_switchover_refusals_svm: on the first pair while it runs, before the
 #   switchover: a POST without credentials, one signed with another key,
 #   and the nonce of that one again with the right MAC (a replayed nonce)
 #   are each refused with 401; GET /status still answers; the refusals are
@@ -64,9 +69,13 @@ PY
 
 # --- the pair, switched over midway, and refusals while it runs ---------
 
+# switchover_pair NAME [--witness]: with --witness, under a witness and
+# without the refusals.
 switchover_pair() {
-	local name=ft_switchover_ticker_svm rname=ft_switchover_refusals_svm
-	local logs=$results/$name.logs status native_status summary at took answers why=""
+	local name=$1 witness=${2:-} rname=ft_switchover_refusals_svm
+	local logs=$results/$1.logs status native_status summary at took answers="" why="" epoch=""
+	local opts=()
+	[ -z "$witness" ] || opts=(--witness)
 	set +e
 	"$root/scripts/run_native.sh" "$g/ticker.elf" --args "$GUEST_ARGS" --timeout 120 \
 		>"$results/$name.native" 2>/dev/null
@@ -75,11 +84,13 @@ switchover_pair() {
 	rm -rf "$logs"
 	mkdir -p "$logs"
 	"$root/scripts/pair.sh" --guest "$g/ticker.elf" --guest-args "$GUEST_ARGS" --emu qemu \
-		--switchover-after "$SWITCHOVER_AFTER" --logs "$logs" \
+		--switchover-after "$SWITCHOVER_AFTER" --logs "$logs" "${opts[@]}" \
 		>"$results/$name.out" 2>"$results/$name.err" &
 	pair_pid=$!
 	# The refusals, once the primary's guest runs with its backup following.
-	if wait_for_line "$logs/primary.stderr" '^ft: the backup follows' "$pair_pid" "$BOOT_WAIT_S" &&
+	if [ -n "$witness" ]; then
+		:
+	elif wait_for_line "$logs/primary.stderr" '^ft: the backup follows' "$pair_pid" "$BOOT_WAIT_S" &&
 	   [ -s "$logs/primary.http" ]; then
 		answers=$(refusals "$(cat "$logs/primary.http")" "$logs/pair.key" 2>&1) || true
 	else
@@ -90,8 +101,35 @@ switchover_pair() {
 	status=$?
 	set -e
 	pair_pid=""
-	echo "$answers" >"$results/$rname.answers"
+	[ -n "$witness" ] || refusals_verdict "$name" "$rname" "$answers"
+	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+	at=$(sed -n 's/^primary: ft: switched over to the backup at landmark \([0-9]*\)$/\1/p' "$results/$name.err")
+	took=$(sed -n 's/^backup: ft: the primary switched over: the guest goes live here, at landmark \([0-9]*\),.*/\1/p' "$results/$name.err")
+	[ -z "$witness" ] || epoch=$(sed -n 's/^backup: ft: the witness gave this backup the lease (epoch \([0-9]*\)) after \([0-9]*\) ms$/\1 \2/p' "$results/$name.err")
+	if ! grep -q '202 Accepted' "$logs/switchover.hvctl"; then
+		echo "FAIL: $name: hvctl switchover was not accepted: $(head -n 1 "$logs/switchover.hvctl") ($summary)"
+	elif ! grep -q -E "^primary exit 116 \(switched over after $SWITCHOVER_AFTER s.*\), backup exit $native_status; backup: ft: the primary switched over.*; the backup finished the run$" <<<"$summary"; then
+		echo "FAIL: $name: expected the primary to exit 116 and the backup to finish with $native_status ($summary)"
+	elif [ -z "$at" ] || [ "$at" != "$took" ]; then
+		echo "FAIL: $name: the primary switched over at landmark '${at}', the backup went live at '${took}'"
+	elif [ "$status" != "$native_status" ]; then
+		echo "FAIL: $name: exit code $status, $native_status natively ($summary)"
+	elif [ -n "$witness" ] && ! grep -q '^primary: ft: the witness.s lease is released' "$results/$name.err"; then
+		echo "FAIL: $name: the primary did not release its lease"
+	elif [ -n "$witness" ] && { [ "${epoch%% *}" != 2 ] || [ "${epoch##* }" -ge 1000 ]; }; then
+		echo "FAIL: $name: the backup did not get epoch 2 before the primary's lease ran out ('$epoch')"
+	elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.out" \
+		>"$results/$name.diff" 2>&1; then
+		echo "FAIL: $name: what the outside saw differs from the native run (see $results/$name.diff)"
+	else
+		echo "PASS: $name (switched over at landmark $at, the backup live there $(sed -n 's/.*the backup went live \([0-9]*\) ms after the answer.*/\1/p' <<<"$summary") ms after the answer${epoch:+ under epoch 2, granted ${epoch##* } ms after it asked}; the outside saw $(stat -c %s "$logs/primary") bytes from the primary, then the backup's, $(grep -c '' "$results/$name.out") lines as natively)"
+	fi
+}
 
+# The refusals' answers judged (name: the pair's run).
+refusals_verdict() { # name rname answers
+	local name=$1 rname=$2 answers=$3 logs=$results/$1.logs why=""
+	echo "$answers" >"$results/$rname.answers"
 	if ! grep -q '^missing 401 401 Unauthorized: no X-Understudy-Auth header' <<<"$answers"; then
 		why="a POST without credentials: $(grep -m1 '^missing' <<<"$answers" || echo "$answers" | head -n 1)"
 	elif ! grep -q '^challenge 200 32$' <<<"$answers"; then
@@ -111,24 +149,6 @@ switchover_pair() {
 		echo "FAIL: $rname: $why"
 	else
 		echo "PASS: $rname (no credentials, another key's MAC and a replayed nonce: 401; logged without the key)"
-	fi
-
-	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
-	at=$(sed -n 's/^primary: ft: switched over to the backup at landmark \([0-9]*\)$/\1/p' "$results/$name.err")
-	took=$(sed -n 's/^backup: ft: the primary switched over: the guest goes live here, at landmark \([0-9]*\),.*/\1/p' "$results/$name.err")
-	if ! grep -q '202 Accepted' "$logs/switchover.hvctl"; then
-		echo "FAIL: $name: hvctl switchover was not accepted: $(head -n 1 "$logs/switchover.hvctl") ($summary)"
-	elif ! grep -q -E "^primary exit 116 \(switched over after $SWITCHOVER_AFTER s.*\), backup exit $native_status; backup: ft: the primary switched over.*; the backup finished the run$" <<<"$summary"; then
-		echo "FAIL: $name: expected the primary to exit 116 and the backup to finish with $native_status ($summary)"
-	elif [ -z "$at" ] || [ "$at" != "$took" ]; then
-		echo "FAIL: $name: the primary switched over at landmark '${at}', the backup went live at '${took}'"
-	elif [ "$status" != "$native_status" ]; then
-		echo "FAIL: $name: exit code $status, $native_status natively ($summary)"
-	elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.out" \
-		>"$results/$name.diff" 2>&1; then
-		echo "FAIL: $name: what the outside saw differs from the native run (see $results/$name.diff)"
-	else
-		echo "PASS: $name (switched over at landmark $at, the backup live there $(sed -n 's/.*the backup went live \([0-9]*\) ms after the answer.*/\1/p' <<<"$summary") ms after the answer; the outside saw $(stat -c %s "$logs/primary") bytes from the primary, then the backup's, $(grep -c '' "$results/$name.out") lines as natively)"
 	fi
 }
 
@@ -171,5 +191,6 @@ read_only_primary() {
 	fi
 }
 
-switchover_pair
+switchover_pair ft_switchover_ticker_svm
+switchover_pair ft_switchover_witness_svm --witness
 read_only_primary
