@@ -98,6 +98,11 @@ void ft_switchover_handed(struct vm *vm)
 		pr_info("ft: the witness's lease is released (%s)", ft_witness_why());
 }
 
+bool ft_switchover_under_way(const struct vm *vm)
+{
+	return requested || (vm->rr && vm->rr->switched_over);
+}
+
 bool ft_switchover_done(const struct vm *vm)
 {
 	const struct rr_state *rr = vm->rr;

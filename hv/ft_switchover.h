@@ -32,6 +32,9 @@ void ft_switchover_poll(struct vm *vm);
  * stopped, so that it leaves before the hypervisor halts. */
 void ft_switchover_handed(struct vm *vm);
 
+/* Is a switchover asked for, or the guest stopped for one (for /status)? */
+bool ft_switchover_under_way(const struct vm *vm);
+
 /* Did this primary hand its guest to the backup (its whole log
  * acknowledged)? */
 bool ft_switchover_done(const struct vm *vm);
