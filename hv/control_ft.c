@@ -4,6 +4,7 @@
 
 #include "arch/x86/time.h"
 #include "hv/config.h"
+#include "hv/ft_switchover.h"
 #include "hv/ft_witness.h"
 #include "hv/guest_console.h"
 #include "hv/output_hold.h"
@@ -29,6 +30,8 @@ static const char *primary_state(const struct vm *vm)
 		return HV_FT_WAITING_FOR_BACKUP;
 	if (rr->backup_lost)
 		return HV_FT_WITHOUT_BACKUP;
+	if (ft_switchover_under_way(vm))
+		return HV_FT_SWITCHING_OVER;
 	if (rr->sink && rr->sink->ready && !rr->sink->ready())
 		return HV_FT_WAITING_FOR_BACKUP;
 	return HV_FT_BACKUP_FOLLOWS;

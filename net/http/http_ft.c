@@ -246,6 +246,7 @@ void json_ft(struct out *o, const struct hv_status_ft *ft)
 
 static const char *const primary_states[] = {
 	HV_FT_WAITING_FOR_BACKUP, HV_FT_BACKUP_FOLLOWS, HV_FT_WITHOUT_BACKUP, HV_FT_FENCED,
+	HV_FT_SWITCHING_OVER,
 };
 
 static const char *const backup_states[] = {

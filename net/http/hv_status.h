@@ -50,6 +50,7 @@ struct hv_status_http {
 #define HV_FT_BACKUP_FOLLOWS "backup follows"
 #define HV_FT_WITHOUT_BACKUP "running without a backup"
 #define HV_FT_FENCED "fenced"
+#define HV_FT_SWITCHING_OVER "switching over to the backup"
 #define HV_FT_WAITING_FOR_PRIMARY "waiting for the primary's log"
 #define HV_FT_REPLAYING "replaying the primary's log"
 #define HV_FT_TAKING_OVER "the primary is gone: taking over"

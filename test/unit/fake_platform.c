@@ -178,6 +178,8 @@ u64 idle_until_ns(u64 deadline_ns, u64 max_ns)
 
 void host_work_poll(struct vm *vm)
 {
+	if (fake_platform.host_work)
+		fake_platform.host_work(vm);
 }
 
 /* No network to poll (net/net.h): a live log (fake_live_log) moves on in
@@ -282,6 +284,17 @@ void ft_witness_bump(void)
 		f->witness.held = false;
 		f->witness.lost = true;
 	}
+}
+
+void ft_witness_release(void)
+{
+	fake_platform.witness.released = fake_platform.witness.held;
+	fake_platform.witness.held = false;
+}
+
+bool ft_witness_releasing(void)
+{
+	return false;
 }
 
 bool ft_witness_held(u64 now_ns)

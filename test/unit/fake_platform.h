@@ -18,6 +18,8 @@
 
 #include "types.h"
 
+struct vm;
+
 #define FAKE_TSC_HZ 1000000000ULL /* 1 GHz: one cycle is one nanosecond */
 #define FAKE_TSC_START 1000000ULL /* the fake TSC at reset (not zero, as on a booted CPU) */
 
@@ -64,7 +66,10 @@ struct fake_platform {
 		bool bump_granted;  /* a bump gets the next epoch at once (else: lost) */
 		int verdict;        /* enum ft_witness_verdict: ft_witness_takeover's answer */
 		unsigned bumps, learns;
+		bool released;      /* ft_witness_release let a held lease go */
 	} witness;
+	/* called by the run loop's host_work_poll between two exits (NULL: none) */
+	void (*host_work)(struct vm *vm);
 };
 
 extern struct fake_platform fake_platform;

@@ -1028,7 +1028,8 @@ static void test_metrics_ft_primary(void **state)
 	assert_has(doc, "\nunderstudy_ft_state{state=\"waiting for the backup\"} 0\n"
 			"understudy_ft_state{state=\"backup follows\"} 1\n"
 			"understudy_ft_state{state=\"running without a backup\"} 0\n"
-			"understudy_ft_state{state=\"fenced\"} 0\n");
+			"understudy_ft_state{state=\"fenced\"} 0\n"
+			"understudy_ft_state{state=\"switching over to the backup\"} 0\n");
 	assert_has(doc, "\nunderstudy_ft_live 1\n");
 	assert_has(doc, "\nunderstudy_ft_landmark 21034\n");
 	assert_has(doc, "\nunderstudy_ft_backup_lost 0\n");
