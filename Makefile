@@ -419,14 +419,17 @@ all: $(BUILD)/tools/hvwitness
 # /status from a pair's two control endpoints, one verdict (docs/
 # fault-tolerance.md, "Watching a pair"). Its parsing of their replies is
 # pure, unit-tested (test_hvctl) and fuzzed (fuzz_hvctl_status).
-HVCTL_SRCS := $(wildcard tools/hvctl/*.c) lib/cmdline.c
+# switchover signs its request with the pair's key: HMAC-SHA256 by the
+# control endpoint's own code (net/http/http_auth*.c) on Debian's mbedTLS.
+HVCTL_SRCS := $(wildcard tools/hvctl/*.c) lib/cmdline.c proto/ft_psk.c net/http/http_auth.c \
+	net/http/http_auth_mac.c
 HVCTL_HDRS := $(wildcard tools/hvctl/*.h) include/cmdline.h include/hexdigit.h $(PROTO_HDRS) \
-	include/compiler.h
+	include/compiler.h net/http/http_auth.h proto/ft_psk.h
 
 $(BUILD)/tools/hvctl: $(HVCTL_SRCS) $(HVCTL_HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOST_CC) $(HVCOLLECT_CFLAGS) -o $@ $(HVCTL_SRCS)
+	$(Q)$(HOST_CC) $(HVCOLLECT_CFLAGS) -o $@ $(HVCTL_SRCS) -lmbedcrypto
 
 all: $(BUILD)/tools/hvctl
 

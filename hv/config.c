@@ -137,6 +137,8 @@ static const struct option options[] = {
 	    "differs (and with digests, a state digest), or stops (off)"),
 	OPT("ft_inject_mismatch", OPT_U32, ft_inject_mismatch, NULL,
 	    "role=backup, tests: the Nth output the replay compares is taken as differing (0: off)"),
+	OPT("ft_heartbeat_ms", OPT_U32, ft_heartbeat_ms, NULL,
+	    "milliseconds between a pair's heartbeats (10 to ft_timeout_ms/3; 0: none)"),
 	OPT("witness", OPT_WITNESS, witness_ip, NULL,
 	    "the pair's witness (hvwitness), a.b.c.d[:port] (port 9730 by default)"),
 };
@@ -168,6 +170,7 @@ void config_defaults(struct config *cfg)
 	cfg->migrate_port = CONFIG_MIGRATE_PORT_DEFAULT;
 	cfg->ft_peer_port = CONFIG_FT_PORT_DEFAULT;
 	cfg->ft_timeout_ms = CONFIG_FT_TIMEOUT_MS_DEFAULT;
+	cfg->ft_heartbeat_ms = CONFIG_FT_HEARTBEAT_MS_DEFAULT;
 	cfg->witness_port = WIT_DEFAULT_PORT;
 }
 

@@ -121,6 +121,7 @@ struct config {
 	u32 ft_peer_ip;                  /* peer=: the other hypervisor, host order; 0: none */
 	u16 ft_peer_port;                /* the FT link's port (the backup listens on it) */
 	u32 ft_timeout_ms;               /* ft_timeout_ms=: silence that means the peer is gone */
+	u32 ft_heartbeat_ms;             /* ft_heartbeat_ms=: heartbeat interval; 0: none */
 	u32 witness_ip;                  /* witness=: the pair's witness, host order; 0: none */
 	u16 witness_port;
 	enum ft_resync ft_resync;        /* ft_resync=: role=backup: what triggers a resync */
@@ -140,6 +141,8 @@ struct config {
 #define CONFIG_FT_TIMEOUT_MS_DEFAULT 3000
 #define CONFIG_FT_TIMEOUT_MS_MIN 1000      /* lwIP's keepalive ticks every 500 ms */
 #define CONFIG_FT_TIMEOUT_MS_MAX 600000
+#define CONFIG_FT_HEARTBEAT_MS_DEFAULT 200
+#define CONFIG_FT_HEARTBEAT_MS_MIN 10      /* the NIC is polled every 1 to 8 ms */
 
 /* role=: fills in what a pair's part implies (the primary records and
  * streams its log to peer=, the backup replays it live) and checks what

@@ -73,6 +73,21 @@ static int check_witness(const struct config *cfg)
 	return 0;
 }
 
+/* ft_heartbeat_ms=: 0 (none: TCP keepalive alone, for a peer from before
+ * heartbeats), else often enough that a timeout spans three of them. */
+static int check_heartbeat(const struct config *cfg)
+{
+	u32 most = cfg->ft_timeout_ms / 3;
+
+	if (!cfg->ft_heartbeat_ms ||
+	    (cfg->ft_heartbeat_ms >= CONFIG_FT_HEARTBEAT_MS_MIN && cfg->ft_heartbeat_ms <= most))
+		return 0;
+	pr_err("config: ft_heartbeat_ms=%u is outside %u..%u (a third of ft_timeout_ms=%u), "
+	       "or 0 for none", cfg->ft_heartbeat_ms, CONFIG_FT_HEARTBEAT_MS_MIN, most,
+	       cfg->ft_timeout_ms);
+	return 1;
+}
+
 int config_apply_role(struct config *cfg)
 {
 	int errors = 0;
@@ -83,6 +98,7 @@ int config_apply_role(struct config *cfg)
 		       CONFIG_FT_TIMEOUT_MS_MIN, CONFIG_FT_TIMEOUT_MS_MAX);
 		errors++;
 	}
+	errors += check_heartbeat(cfg);
 	errors += check_witness(cfg);
 	if (cfg->role != FT_ROLE_BACKUP && (cfg->ft_inject_mismatch || cfg->ft_resync)) {
 		pr_err("config: ft_resync= and ft_inject_mismatch= are for role=backup");

@@ -9,6 +9,7 @@
 #include "hv/config.h"
 #include "hv/control_ft.h"
 #include "hv/exit_kinds.h"
+#include "hv/ft_switchover.h"
 #include "hv/rr/rr.h"
 #include "hv/vm.h"
 #include "log.h"
@@ -100,6 +101,12 @@ static void fill_status(struct hv_status *s)
 	fill_rr(vm, s);
 }
 
+/* http_switchover_fn: POST /ft/switchover, authenticated. */
+static int request_switchover(const char **why)
+{
+	return ft_switchover_request(the_vm, the_cfg, why);
+}
+
 int control_start(const struct config *cfg)
 {
 	int err;
@@ -113,7 +120,9 @@ int control_start(const struct config *cfg)
 		       cfg->http_port, err);
 		return err;
 	}
-	pr_info("control: serving /status and /metrics on http://%s:%u/", net_address(),
-		cfg->http_port);
+	http_server_enable_control(cfg->ft_key.key, cfg->ft_key.len, request_switchover);
+	pr_info("control: serving /status and /metrics on http://%s:%u/%s", net_address(),
+		cfg->http_port, cfg->ft_key.len ? "; /ft/switchover with the pair's key" :
+		" (read-only: no ft_key=)");
 	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "arch/x86/time.h"
 #include "hv/config.h"
+#include "hv/ft_switchover.h"
 #include "hv/ft_witness.h"
 #include "hv/guest_console.h"
 #include "hv/output_hold.h"
@@ -11,6 +12,10 @@
 #include "hv/rr/rr_live.h"
 #include "hv/rr/rr_sink.h"
 #include "hv/vm.h"
+#include "net/logstream/logstream_in.h"
+#include "net/logstream/logstream_out.h"
+#include "proto/logstream_proto.h"
+#include "proto/ls_heartbeat.h"
 
 #define NS_PER_US 1000ULL
 
@@ -25,6 +30,8 @@ static const char *primary_state(const struct vm *vm)
 		return HV_FT_WAITING_FOR_BACKUP;
 	if (rr->backup_lost)
 		return HV_FT_WITHOUT_BACKUP;
+	if (ft_switchover_under_way(vm))
+		return HV_FT_SWITCHING_OVER;
 	if (rr->sink && rr->sink->ready && !rr->sink->ready())
 		return HV_FT_WAITING_FOR_BACKUP;
 	return HV_FT_BACKUP_FOLLOWS;
@@ -62,6 +69,32 @@ static void fill_output(struct hv_status_ft *ft)
 	ft->output_hold_max_us = time_tsc_to_ns(st.latency_max) / NS_PER_US;
 }
 
+/* The heartbeats' counters, whichever end of the link this side holds. */
+static void fill_beats(const struct ls_beat_status *st, struct hv_status_ft *ft)
+{
+	ft->heartbeats_on = st->on;
+	ft->heartbeats_sent = st->sent;
+	ft->heartbeats_received = st->received;
+	ft->heartbeats_missed = st->missed;
+	ft->peer_heard_ms = st->heard_age_ms;
+}
+
+/* What the backup's heartbeats say its replay has reached, and how many
+ * landmarks it is behind this side. */
+static void fill_backup_progress(struct hv_status_ft *ft)
+{
+	struct ls_beat_status st;
+	struct ls_replayed replayed;
+
+	if (logstream_out_beat_status(LOGSTREAM_RR_LOG, &st, &replayed)) {
+		ft->backup_replayed_bytes = replayed.bytes;
+		ft->backup_replayed_landmark = replayed.landmark;
+		ft->lag_landmarks = ft->landmark > replayed.landmark
+					    ? ft->landmark - replayed.landmark : 0;
+	}
+	fill_beats(&st, ft);
+}
+
 static void fill_primary(const struct vm *vm, struct hv_status_ft *ft)
 {
 	const struct rr_state *rr = vm ? vm->rr : NULL;
@@ -76,11 +109,14 @@ static void fill_primary(const struct vm *vm, struct hv_status_ft *ft)
 	ft->backup_lost_at = rr->backup_lost_at;
 	ft->log_produced = rr->ring.head;
 	ft->log_acked = rr->ring.tail; /* the TCP sink consumes what the backup acknowledged */
+	if (rr->sink == &rr_tcp_sink) /* the stream to the backup exists */
+		fill_backup_progress(ft);
 }
 
 static void fill_backup(const struct vm *vm, struct hv_status_ft *ft)
 {
 	const struct rr_state *rr = vm ? vm->rr : NULL;
+	struct ls_beat_status st;
 
 	ft->role = HV_FT_ROLE_BACKUP;
 	ft->state = backup_state(vm);
@@ -91,6 +127,8 @@ static void fill_backup(const struct vm *vm, struct hv_status_ft *ft)
 	ft->took_over_at = rr->took_over_at;
 	ft->log_received = rr_live_received_bytes(vm);
 	ft->log_replayed = rr_live_replayed_bytes(vm);
+	logstream_in_beat_status(&st);
+	fill_beats(&st, ft);
 }
 
 static void fill_witness(u64 now_ns, struct hv_status_witness *w)

@@ -123,7 +123,8 @@ bool ft_fence_may_go_live(struct vm *vm)
 
 	if (!ft_witness_configured())
 		return true;
-	pr_info("ft: the primary is silent: asking the witness for the lease");
+	pr_info("ft: the primary %s: asking the witness for the lease",
+		vm->rr && vm->rr->switched_over ? "switched over" : "is silent");
 	while ((v = ft_witness_takeover(time_now_ns())) != FT_WITNESS_GO) {
 		if (v == FT_WITNESS_STALE) {
 			vm_stop(vm, "ft: this backup stands down: %s; it never goes live",

@@ -315,6 +315,17 @@ bool ft_witness_lost(void)
 			 (wc_state(&fw.wc) == WC_HELD && !wc_held(&fw.wc, now_ms())));
 }
 
+void ft_witness_release(void)
+{
+	if (fw.on)
+		wc_release(&fw.wc);
+}
+
+bool ft_witness_releasing(void)
+{
+	return fw.on && wc_releasing(&fw.wc);
+}
+
 void ft_witness_bump(void)
 {
 	if (fw.on)

@@ -65,6 +65,14 @@ bool ft_witness_held(u64 now_ns);
  * out before one was granted): fence. */
 bool ft_witness_lost(void);
 
+/* Lets the lease go (a planned switchover: the backup takes the next
+ * epoch at once, without waiting for it to run out); it is not kept from
+ * then on. Nothing without a lease held. */
+void ft_witness_release(void);
+
+/* Is a release asked for and not answered by the witness yet? */
+bool ft_witness_releasing(void);
+
 /* A new epoch for the lease, kept: going on without the backup. */
 void ft_witness_bump(void);
 

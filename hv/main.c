@@ -20,6 +20,7 @@
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/control.h"
+#include "hv/ft_switchover.h"
 #include "hv/dirty_log.h"
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
@@ -104,7 +105,11 @@ static int report_run(struct vm *vm)
 {
 	int code;
 
-	if (snapshot_stopped_guest()) {
+	if (ft_switchover_done(vm)) {
+		console_printf("understudy: switched over: the backup runs the guest from landmark %llu\n",
+			       vm->rr->switched_over_at);
+		code = PLATFORM_EXIT_SWITCHED_OVER;
+	} else if (snapshot_stopped_guest()) {
 		console_printf("understudy: snapshot written; the guest stopped (snapshot_then=exit)\n");
 		code = PLATFORM_EXIT_OK;
 	} else if (migrate_left()) {

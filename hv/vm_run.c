@@ -21,6 +21,7 @@
 #include "hv/migrate.h"
 #include "hv/rr/rr.h"
 #include "hv/ft_fence.h"
+#include "hv/ft_switchover.h"
 #include "hv/rr/tbit.h"
 #include "hv/rr/write_window.h"
 #include "hv/snapshot.h"
@@ -269,6 +270,7 @@ void vm_run(struct vm *vm)
 		host_work_poll(vm);
 		ft_fence_poll(vm); /* witness=: only the lease holder runs the guest */
 		snapshot_poll(vm); /* between two exits, before anything is injected */
+		ft_switchover_poll(vm); /* the same moment: the guest goes to the backup */
 		migrate_poll(vm);  /* the same: the stun of a live migration */
 		if (vm->state != VM_RUNNING)
 			break;

@@ -155,6 +155,28 @@ size_t ls_encode_holds(struct ls_encoder *e, u8 *out, size_t cap, u64 first_page
 	return finish(e, out, LS_HOLDS, first_page, count * 8u);
 }
 
+size_t ls_encode_heartbeat(struct ls_encoder *e, u8 *out, size_t cap,
+			   const struct ls_replayed *replayed)
+{
+	u32 len = replayed ? LS_HEARTBEAT_SIZE : 0;
+
+	if (!fits(cap, len))
+		return 0;
+	if (replayed) {
+		le_put(out + LS_HEADER_SIZE, replayed->bytes, 8);
+		le_put(out + LS_HEADER_SIZE + 8, replayed->landmark, 8);
+	}
+	return finish(e, out, LS_HEARTBEAT, 0, len);
+}
+
+void ls_message_set_flags(u8 *msg, u16 flags)
+{
+	u32 len = (u32)le_get(msg + LS_OFF_LENGTH, 4);
+
+	le_put(msg + LS_OFF_FLAGS, flags, 2);
+	le_put(msg + LS_OFF_CHECKSUM, checksum(msg, msg + LS_HEADER_SIZE, len, NULL, 0), 4);
+}
+
 size_t ls_encode_data_header(struct ls_encoder *e, u8 out[LS_HEADER_SIZE], u64 offset,
 			     const void *a, u32 alen, const void *b, u32 blen)
 {
@@ -213,7 +235,7 @@ static bool sent_by(enum ls_peer from, u8 type)
 	case LS_HOLDS:
 		return from == LS_PEER_COLLECTOR;
 	default:
-		return true; /* BYE, ERROR */
+		return true; /* BYE, ERROR, HEARTBEAT */
 	}
 }
 
@@ -230,10 +252,17 @@ static void size_bounds(u8 type, u32 *min, u32 *max)
 		[LS_ERROR] = { 1, LS_REASON_MAX },
 		[LS_RESYNC] = { 0, LS_REASON_MAX },
 		[LS_HOLDS] = { 8, LS_HOLDS_MAX_PAGES * 8 },
+		[LS_HEARTBEAT] = { 0, LS_HEARTBEAT_SIZE },
 	};
 
 	*min = bounds[type][0];
 	*max = bounds[type][1];
+}
+
+/* The flag bits a type may carry: LS_FLAG_HEARTBEAT on HELLO and WELCOME. */
+static u16 flags_defined(u8 type)
+{
+	return type == LS_HELLO || type == LS_WELCOME ? LS_FLAG_HEARTBEAT : 0;
 }
 
 /* The offset field is defined only for DATA, WELCOME, ACK, END, RESYNC and HOLDS. */
@@ -266,6 +295,23 @@ static enum ls_status check_hello(struct ls_decoder *d, struct ls_msg *m)
 	if (m->length != LS_HELLO_FIXED + (u32)m->hello.log_header_len)
 		return refuse(d, LS_E_SIZE, "HELLO length disagrees with its log header length",
 			      m->length, LS_HELLO_FIXED + (u32)m->hello.log_header_len);
+	return LS_MESSAGE;
+}
+
+/* A HEARTBEAT's payload: none from the hypervisor, what the replay has
+ * reached from a collector. */
+static enum ls_status check_heartbeat(struct ls_decoder *d, struct ls_msg *m)
+{
+	u32 want = d->from == LS_PEER_COLLECTOR ? LS_HEARTBEAT_SIZE : 0;
+
+	if (m->length != want)
+		return refuse(d, LS_E_SIZE, "HEARTBEAT length wrong for its sender", m->length,
+			      want);
+	if (want) {
+		m->heartbeat.has_replayed = true;
+		m->heartbeat.replayed_bytes = le_get(m->payload, 8);
+		m->heartbeat.replayed_landmark = le_get(m->payload + 8, 8);
+	}
 	return LS_MESSAGE;
 }
 
@@ -303,6 +349,8 @@ static enum ls_status check_payload(struct ls_decoder *d, struct ls_msg *m)
 		if (memchr(m->payload, 0, m->length))
 			return refuse(d, LS_E_FIELD, "reason text holds a NUL byte", 0, 0);
 		return LS_MESSAGE;
+	case LS_HEARTBEAT:
+		return check_heartbeat(d, m);
 	default:
 		return LS_MESSAGE;
 	}
@@ -329,8 +377,9 @@ static enum ls_status check_message(struct ls_decoder *d, struct ls_msg *m)
 		return refuse(d, LS_E_TYPE, "unknown message type", m->type, 0);
 	if (!sent_by(d->from, m->type))
 		return refuse(d, LS_E_DIRECTION, "message type this peer never sends", m->type, 0);
-	if (m->flags)
-		return refuse(d, LS_E_FLAGS, "flags set (version 1 defines none)", m->flags, 0);
+	if (m->flags & ~flags_defined(m->type))
+		return refuse(d, LS_E_FLAGS, "flags set that the type does not define", m->flags,
+			      flags_defined(m->type));
 	size_bounds(m->type, &min, &max);
 	if (m->length < min || m->length > max)
 		return refuse(d, LS_E_SIZE, "payload length wrong for the type", m->length,
@@ -410,7 +459,8 @@ const char *ls_type_name(unsigned type)
 	static const char *const names[LS_TYPE_MAX + 1] = {
 		[LS_HELLO] = "HELLO", [LS_WELCOME] = "WELCOME", [LS_DATA] = "DATA",
 		[LS_ACK] = "ACK",     [LS_END] = "END",         [LS_BYE] = "BYE",
-		[LS_ERROR] = "ERROR", [LS_RESYNC] = "RESYNC", [LS_HOLDS] = "HOLDS",
+		[LS_ERROR] = "ERROR", [LS_HEARTBEAT] = "HEARTBEAT", [LS_RESYNC] = "RESYNC",
+		[LS_HOLDS] = "HOLDS",
 	};
 
 	return type <= LS_TYPE_MAX ? names[type] : NULL;

@@ -35,6 +35,10 @@
 #define LS_LOG_HEADER_MAX 1024
 #define LS_WELCOME_SIZE 8
 #define LS_REASON_MAX 256          /* BYE and ERROR text */
+#define LS_HEARTBEAT_SIZE 16       /* a collector's HEARTBEAT: what it has replayed */
+
+/* Header flags (the only ones defined; any other bit is refused). */
+#define LS_FLAG_HEARTBEAT 0x0001u  /* HELLO, WELCOME: the sender takes HEARTBEATs */
 
 #define LS_HOLDS_MAX_PAGES 4096    /* page hashes in one HOLDS */
 
@@ -50,7 +54,7 @@ enum ls_type {
 	LS_END = 5,      /* hv -> collector: the log is complete, its length */
 	LS_BYE = 6,      /* either way: orderly close, with a reason */
 	LS_ERROR = 7,    /* either way: refusal, with a reason; the sender closes */
-	/* 8: reserved (heartbeats) */
+	LS_HEARTBEAT = 8, /* either way, to a peer that took them: still here (and replayed) */
 	LS_RESYNC = 9,   /* backup -> primary: its replay diverged at a landmark; send a checkpoint */
 	LS_HOLDS = 10,   /* backup -> primary: XXH3-64 of the guest pages it holds, from a page on */
 };
@@ -72,7 +76,7 @@ enum ls_error {
 	LS_E_CHECKSUM,    /* XXH32 of header and payload differs */
 	LS_E_TYPE,        /* unknown message type */
 	LS_E_DIRECTION,   /* a type this peer never sends */
-	LS_E_FLAGS,       /* flag bits set (none are defined in version 1) */
+	LS_E_FLAGS,       /* flag bits set that the type does not define */
 	LS_E_SIZE,        /* payload length wrong for the type */
 	LS_E_SEQUENCE,    /* sequence number out of order */
 	LS_E_FIELD,       /* a payload or header field holds a refused value */
@@ -109,6 +113,11 @@ struct ls_msg {
 			u32 count;       /* hashes: payload / 8, little-endian u64 each */
 			const u8 *hashes;
 		} holds;                 /* HOLDS */
+		struct {
+			bool has_replayed;   /* a collector's: the two below are set */
+			u64 replayed_bytes;  /* log bytes its replay has reached */
+			u64 replayed_landmark; /* the landmark its replay has reached */
+		} heartbeat;
 	};
 };
 
@@ -142,6 +151,19 @@ size_t ls_encode_holds(struct ls_encoder *e, u8 *out, size_t cap, u64 first_page
 		       const u64 *hashes, u32 count);
 /* BYE or ERROR with a reason (at most LS_REASON_MAX bytes, no NUL). */
 size_t ls_encode_reason(struct ls_encoder *e, u8 *out, size_t cap, u8 type, const char *text);
+
+/* A HEARTBEAT: from the hypervisor with replayed NULL (no payload); from
+ * a collector with what its replay has reached (LS_HEARTBEAT_SIZE bytes). */
+struct ls_replayed {
+	u64 bytes;
+	u64 landmark;
+};
+size_t ls_encode_heartbeat(struct ls_encoder *e, u8 *out, size_t cap,
+			   const struct ls_replayed *replayed);
+
+/* Sets the header flags of the whole message at msg (as an encoder wrote
+ * it) and its checksum again: LS_FLAG_HEARTBEAT on a HELLO or WELCOME. */
+void ls_message_set_flags(u8 *msg, u16 flags);
 
 /* The header alone of a DATA message whose payload is a then b (a ring's
  * two pieces around its wrap; blen may be 0), for a sender that writes the

@@ -93,6 +93,12 @@ struct rrlog_page_hash {
 	u32 hash;          /* low 32 bits of its XXH3-64 */
 };
 
+/* How a recorded run ended (END's how). */
+#define RRLOG_END_EXITED 0     /* the guest exited (code: its exit code) */
+#define RRLOG_END_STOPPED 1    /* the hypervisor stopped it */
+#define RRLOG_END_SWITCHOVER 2 /* role=primary: the guest was handed to the backup here
+				* (hvctl switchover); the backup goes live at this landmark */
+
 struct rrlog_entry {
 	enum rrlog_type type;
 	bool async;
@@ -124,7 +130,7 @@ struct rrlog_entry {
 			size_t enc_len;
 			const struct rrlog_page_hash *pages;
 		} pages;                                   /* DIGEST_PAGES */
-		struct { u8 how; u32 code; } end;          /* END */
+		struct { u8 how; u32 code; } end;          /* END: how is RRLOG_END_* */
 		struct { u64 gpa; u8 size; u64 value; } mmio; /* MMIO_IN */
 		u8 byte;                                   /* SERIAL_IN */
 		struct { u32 leaf, subleaf, eax, ebx, ecx, edx; } cpuid; /* CPUID */

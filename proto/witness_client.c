@@ -51,6 +51,11 @@ int wc_init(struct wit_client *c, const char *node, u32 duration_ms, u32 reply_t
 
 void wc_acquire(struct wit_client *c)
 {
+	if (c->release_wanted) { /* a release not sent yet: the lease is kept after all */
+		c->release_wanted = false;
+		c->hold = true;
+		return;
+	}
 	if (c->hold || c->state == WC_LOST || c->state == WC_ERROR)
 		return;
 	c->hold = true;
@@ -62,6 +67,20 @@ void wc_bump(struct wit_client *c)
 {
 	if (c->state == WC_HELD)
 		c->bump_wanted = true;
+}
+
+void wc_release(struct wit_client *c)
+{
+	if (c->state != WC_HELD)
+		return;
+	c->release_wanted = true;
+	c->hold = false;
+	c->bump_wanted = false;
+}
+
+bool wc_releasing(const struct wit_client *c)
+{
+	return c->state == WC_HELD && (c->release_wanted || c->pending == WC_P_RELEASE);
 }
 
 void wc_query(struct wit_client *c)
@@ -87,6 +106,7 @@ static void lose(struct wit_client *c)
 	c->state = WC_LOST;
 	c->hold = false;
 	c->bump_wanted = false;
+	c->release_wanted = false;
 }
 
 /* Makes the request for purpose outstanding and hands it out. */
@@ -111,6 +131,10 @@ static enum wc_action issue(struct wit_client *c, enum wc_purpose p, u8 type, u6
 /* The next request a wish or the lease's timing calls for, if any. */
 static enum wc_action next_new(struct wit_client *c, u64 now, struct wit_msg *out)
 {
+	if (c->state == WC_HELD && c->release_wanted) {
+		c->release_wanted = false; /* outstanding now: wc_releasing sees it pending */
+		return issue(c, WC_P_RELEASE, WIT_RELEASE, c->epoch, now, out);
+	}
 	if (c->state == WC_HELD && now >= c->renew_at_ms)
 		return issue(c, WC_P_RENEW, WIT_RENEW, c->epoch, now, out);
 	if (c->state == WC_HELD && c->bump_wanted)
@@ -171,6 +195,7 @@ static void broken(struct wit_client *c)
 {
 	c->state = WC_ERROR;
 	c->hold = false;
+	c->release_wanted = false;
 	c->pending = WC_P_NONE;
 }
 
@@ -255,6 +280,18 @@ static void on_bump(struct wit_client *c, const struct wit_msg *m)
 	held(c, m);
 	c->stats.grants++;
 	say(c, "the lease is ours under a new epoch: %llu (was %llu)", m->epoch, old);
+}
+
+/* RELEASE answered: STATE (released) or REFUSED (not ours any more);
+ * either way the lease is not ours. */
+static void on_release(struct wit_client *c, const struct wit_msg *m)
+{
+	c->state = c->hold ? WC_ASKING : WC_IDLE; /* wc_acquire since: asked again */
+	if (m->type == WIT_STATE)
+		say(c, "the lease of epoch %llu is released", c->epoch);
+	else
+		say(c, "the release of epoch %llu is refused (%s): it was not ours any more: %s",
+		    c->epoch, wit_reason_name(m->reason), m->text);
 }
 
 /* --- the takeover ---------------------------------------------------------------- */
@@ -350,7 +387,7 @@ enum wc_verdict wc_takeover_verdict(struct wit_client *c, u64 known_epoch, const
 /* The reply type a request's purpose expects (REFUSED aside). */
 static u8 expected(enum wc_purpose p)
 {
-	return p == WC_P_QUERY ? WIT_STATE : WIT_GRANTED;
+	return p == WC_P_QUERY || p == WC_P_RELEASE ? WIT_STATE : WIT_GRANTED;
 }
 
 /* A reply that cannot be one to the outstanding request: true when so
@@ -397,6 +434,9 @@ void wc_on_reply(struct wit_client *c, const struct wit_msg *m, u64 now_ms)
 		break;
 	case WC_P_TAKEOVER:
 		on_takeover(c, m, now_ms);
+		break;
+	case WC_P_RELEASE:
+		on_release(c, m);
 		break;
 	default: /* WC_P_QUERY */
 		c->query_wanted = false;

@@ -66,6 +66,7 @@ enum wc_purpose {
 	WC_P_BUMP,     /* ACQUIRE(0) while held: a new epoch, the lease kept */
 	WC_P_QUERY,    /* QUERY */
 	WC_P_TAKEOVER, /* ACQUIRE(known epoch) after the lease was seen free at it */
+	WC_P_RELEASE,  /* RELEASE(our epoch): handed on (a planned switchover) */
 };
 
 /* The lease as the witness last described it (REFUSED, STATE or GRANTED). */
@@ -93,6 +94,8 @@ struct wit_client {
 	enum wc_state state;
 	bool hold;             /* wc_acquire: get the lease and keep it */
 	bool bump_wanted;
+	bool release_wanted;   /* wc_release: let the lease go at the next request
+				* (wc_acquire before it is sent cancels it) */
 	bool query_wanted;
 	bool takeover;         /* a takeover verdict is being worked out */
 	u64 known_epoch;       /* ... for the primary's lease of this epoch */
@@ -130,6 +133,15 @@ void wc_acquire(struct wit_client *c);
  * without its backup, and a backup that knew the old epoch must see it
  * moved). Ignored when not held. */
 void wc_bump(struct wit_client *c);
+
+/* Lets the held lease go (RELEASE of our epoch) and stops keeping it: a
+ * planned switchover, the backup may take the next epoch at once. The
+ * state is IDLE once the witness answered (or refused: the lease was not
+ * ours any more). Nothing when not held. */
+void wc_release(struct wit_client *c);
+
+/* Is a release asked for and not answered yet, the lease still held? */
+bool wc_releasing(const struct wit_client *c);
 
 /* One QUERY (its STATE in c->seen). */
 void wc_query(struct wit_client *c);

@@ -10,6 +10,8 @@
 #                   [--digest N] [--timeout SECONDS] [--logs DIR]
 #                   [--kill-primary-after SECONDS] [--kill-backup-after SECONDS]
 #                   [--witness] [--cut-link-after SECONDS] [--isolate-primary-after SECONDS]
+#                   [--alter-frame-after SECONDS] [--replay-frame-after SECONDS]
+#                   [--switchover-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #
 # Standard output: the guest's console as the outside saw it: the
@@ -50,13 +52,29 @@
 # path to the witness too (its witness connections stay open but silent):
 # the primary alone, the backup still reaching the witness. Implies
 # --witness.
-# With --witness or a cut, the two emulators' cards are joined through
+# --alter-frame-after SECONDS: that long after the primary started
+# recording (as --kill-primary-after), the next segment of the log stream
+# from the primary has one payload byte flipped (its TCP checksum fixed:
+# netcut's `alter link`); --replay-frame-after SECONDS: in place of the
+# next one's payload, an earlier one's of the same length (`replay link`).
+# The backup must refuse it and the stream resume on a new connection.
+# --switchover-after SECONDS: that long after the primary started
+# recording, a planned switchover is asked of the primary's control
+# endpoint (build/tools/hvctl switchover, authenticated with the pair's
+# ft_key=, else a new random one given to both; the primary then serves
+# http=8080, forwarded from a free loopback port of this host written to
+# LOGS/primary.http as HOST:PORT, the key in LOGS/pair.key): the primary
+# hands the guest to the backup at its next landmark and exits 116, the
+# backup goes live there. hvctl's answer: LOGS/switchover.hvctl.
+# With --witness, a cut, a frame altered or replayed, or a switchover,
+# the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
 # and the witness's and netcut's logs follow the hypervisors' on standard
 # error (prefixed "witness: " and "netcut: "). At most one of the kills and
 # cuts per run; more by hand, with --logs, through netcut's control FIFO:
 # echo 'cut witness backup' > LOGS/netcut.ctl (cut link, cut witness
-# primary|backup, heal, stats; ';' between commands taken at once).
+# primary|backup, heal, alter link, replay link, stats; ';' between
+# commands taken at once).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -70,13 +88,15 @@ LISTEN_WAIT_S=120
 # answers for one witness address, forwarded to the witness on the host.
 NET=10.9.0.0/24
 SLIRP_HOST=10.9.0.254
+HTTP_PORT=8080
 PRIMARY_WITNESS_ADDR=10.9.0.253
 BACKUP_WITNESS_ADDR=10.9.0.252
 WITNESS_PORT=9731
 WITNESS_LEASE_MS=5000
 
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
-kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after=""
+kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after="" switchover_after=""
+alter_after="" replay_after=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -98,6 +118,9 @@ while [ $# -gt 0 ]; do
 	--witness) witness=1; shift ;;
 	--cut-link-after) cut_link_after=$2; shift 2 ;;
 	--isolate-primary-after) isolate_after=$2; shift 2 ;;
+	--alter-frame-after) alter_after=$2; shift 2 ;;
+	--replay-frame-after) replay_after=$2; shift 2 ;;
+	--switchover-after) switchover_after=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -114,19 +137,25 @@ case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; ex
 	{ echo "pair.sh: --cut-link-after takes seconds, not '$cut_link_after'" >&2; exit 2; }
 [[ -z "$isolate_after" || "$isolate_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
 	{ echo "pair.sh: --isolate-primary-after takes seconds, not '$isolate_after'" >&2; exit 2; }
+[[ -z "$alter_after" || "$alter_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+	{ echo "pair.sh: --alter-frame-after takes seconds, not '$alter_after'" >&2; exit 2; }
+[[ -z "$replay_after" || "$replay_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+	{ echo "pair.sh: --replay-frame-after takes seconds, not '$replay_after'" >&2; exit 2; }
+[[ -z "$switchover_after" || "$switchover_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+	{ echo "pair.sh: --switchover-after takes seconds, not '$switchover_after'" >&2; exit 2; }
 [ -z "$kill_after" ] || [ -z "$kill_backup_after" ] ||
 	{ echo "pair.sh: kill the primary or the backup, not both" >&2; exit 2; }
 events=0
-for e in "$kill_after" "$kill_backup_after" "$cut_link_after" "$isolate_after"; do
+for e in "$kill_after" "$kill_backup_after" "$cut_link_after" "$isolate_after" "$alter_after" "$replay_after" "$switchover_after"; do
 	[ -z "$e" ] || events=$((events + 1))
 done
 [ "$events" -le 1 ] || { echo "pair.sh: one of --kill-primary-after, --kill-backup-after," \
-	"--cut-link-after and --isolate-primary-after at a time" >&2; exit 2; }
+	"--cut-link-after, --isolate-primary-after, --alter-frame-after, --replay-frame-after and --switchover-after at a time" >&2; exit 2; }
 [ -z "$isolate_after" ] || witness=1
 netcut=""
-[ -z "$witness$cut_link_after" ] || netcut=1
+[ -z "$witness$cut_link_after$alter_after$replay_after$switchover_after" ] || netcut=1
 if [ -n "$netcut" ] && [ "$emu" = bochs ]; then
-	echo "pair.sh: --witness, --cut-link-after and --isolate-primary-after are not supported" \
+	echo "pair.sh: --witness, the cuts, the altered or replayed frames and --switchover-after are not supported" \
 		"under Bochs (scripts/lib/netcut.py joins QEMU socket netdevs and QEMU's user network)" >&2
 	exit 2
 fi
@@ -143,13 +172,13 @@ option_value() { # key words
 	echo "$v"
 }
 
-# The witness's key: the pair's ft_key=, the same on both sides, or a new
-# one given to both.
-if [ -n "$witness" ]; then
+# The witness's key, and the one a switchover is signed with: the pair's
+# ft_key=, the same on both sides, or a new one given to both.
+if [ -n "$witness$switchover_after" ]; then
 	primary_key=$(option_value ft_key "$primary_options")
 	backup_key=$(option_value ft_key "$backup_options")
 	if [ "$primary_key" != "$backup_key" ]; then
-		echo "pair.sh: --witness needs the same ft_key= on both sides, or none (one is made)" >&2
+		echo "pair.sh: --witness and --switchover-after need the same ft_key= on both sides, or none (one is made)" >&2
 		exit 2
 	fi
 	ft_key=$primary_key
@@ -158,6 +187,8 @@ if [ -n "$witness" ]; then
 		primary_options="${primary_options:+$primary_options }ft_key=$ft_key"
 		backup_options="${backup_options:+$backup_options }ft_key=$ft_key"
 	fi
+fi
+if [ -n "$witness" ]; then
 	lease_ms=$WITNESS_LEASE_MS
 	for t in "$(option_value ft_timeout_ms "$primary_options")" "$(option_value ft_timeout_ms "$backup_options")"; do
 		[[ "$t" =~ ^[0-9]+$ ]] && [ "$t" -gt "$lease_ms" ] && lease_ms=$t
@@ -198,9 +229,10 @@ start_witness() {
 # netcut.py serving the test network; sets netcut_pid and its ports
 # (NIC_PRIMARY, NIC_BACKUP, and with the witness SLIRP_* and RELAY_*).
 start_netcut() {
-	local args=(serve --dir "$logs") i
+	local args=(serve --dir "$logs" --slirp-host "$SLIRP_HOST") i
 	[ -z "$witness" ] || args+=(--witness "127.0.0.1:$witness_port"
 		--witness-addr "primary=$PRIMARY_WITNESS_ADDR" --witness-addr "backup=$BACKUP_WITNESS_ADDR")
+	[ -z "$switchover_after" ] || args+=(--slirp)
 	rm -f "$logs/netcut.ports"
 	python3 "$root/scripts/lib/netcut.py" "${args[@]}" 2>"$logs/netcut.log" &
 	netcut_pid=$!
@@ -224,21 +256,31 @@ netcut_ctl() { # commands
 }
 
 # A side's run.sh network arguments on the test network: its card on
-# netcut's port, and with the witness its user network (a hub of its own
-# with a socket netdev to netcut) answering for the side's witness address.
-netcut_netdevs() { # nic_port slirp_port relay_port witness_addr
+# netcut's port, and with the witness or a switchover its user network (a
+# hub of its own with a socket netdev to netcut) answering for the side's
+# witness address, and forwarding a host port to its control endpoint.
+netcut_netdevs() { # nic_port slirp_port relay_port witness_addr [host_port guest_ip]
+	local fwd=""
 	echo --netdev
 	echo "socket,id=n0,connect=127.0.0.1:$1"
-	[ -n "$witness" ] || return 0
+	[ -n "$witness$switchover_after" ] || return 0
+	[ -z "$witness" ] || fwd=",guestfwd=tcp:$4:$WITNESS_PORT-cmd:python3 $root/scripts/lib/netcut.py pipe $3"
+	[ -z "${5:-}" ] || fwd="$fwd,hostfwd=tcp:127.0.0.1:$5-$6:$HTTP_PORT"
 	echo --hub
-	echo "user,id=w0,net=$NET,host=$SLIRP_HOST,restrict=on,ipv6=off,guestfwd=tcp:$4:$WITNESS_PORT-cmd:python3 $root/scripts/lib/netcut.py pipe $3;socket,id=w1,connect=127.0.0.1:$2"
+	echo "user,id=w0,net=$NET,host=$SLIRP_HOST,restrict=on,ipv6=off$fwd;socket,id=w1,connect=127.0.0.1:$2"
 }
 
 if [ -n "$netcut" ]; then
 	[ -z "$witness" ] || start_witness
 	start_netcut
+	http_host_port=""
+	if [ -n "$switchover_after" ]; then
+		http_host_port=$(free_port)
+		echo "127.0.0.1:$http_host_port" >"$logs/primary.http"
+		(umask 077 && printf '%s\n' "$ft_key" >"$logs/pair.key")
+	fi
 	mapfile -t backup_net < <(netcut_netdevs "$NIC_BACKUP" "${SLIRP_BACKUP:-}" "${RELAY_BACKUP:-}" "$BACKUP_WITNESS_ADDR")
-	mapfile -t primary_net < <(netcut_netdevs "$NIC_PRIMARY" "${SLIRP_PRIMARY:-}" "${RELAY_PRIMARY:-}" "$PRIMARY_WITNESS_ADDR")
+	mapfile -t primary_net < <(netcut_netdevs "$NIC_PRIMARY" "${SLIRP_PRIMARY:-}" "${RELAY_PRIMARY:-}" "$PRIMARY_WITNESS_ADDR" $http_host_port ${http_host_port:+$PRIMARY_IP})
 else
 	join_two_hosts "$emu" "$emu" "$logs"
 	backup_net=(--netdev "$first_netdev")
@@ -262,9 +304,14 @@ if ! wait_for_line "$logs/backup.stderr" '^logstream: waiting for a recording' "
 	echo "pair.sh: the backup did not come up" >&2
 	exit 3
 fi
+primary_http=off
+[ -z "$switchover_after" ] || primary_http=$HTTP_PORT
 start_instance "$logs/primary" "${run_args[@]}" "${primary_net[@]}" \
-	--cmdline "selftest=off http=off ip=$PRIMARY_IP role=primary peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
+	--cmdline "selftest=off http=$primary_http ip=$PRIMARY_IP role=primary peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
 primary_pid=$inst_pid
+# The backup says this when it goes live: after a lost primary, or at a
+# planned switchover.
+LIVE_RE='^ft: the primary (is gone|switched over): the guest goes live'
 # The host time from the primary's death to the backup's going live (its
 # hypervisor says so on its log as it happens): failover_ms.
 failover_ms=""
@@ -272,11 +319,11 @@ measure_failover() {
 	local start now
 	start=$(date +%s%N)
 	while kill -0 "$backup_pid" 2>/dev/null &&
-		! grep -q '^ft: the primary is gone: the guest goes live' "$logs/backup.stderr"; do
+		! grep -q -E "$LIVE_RE" "$logs/backup.stderr"; do
 		sleep 0.01
 	done
 	now=$(date +%s%N)
-	grep -q '^ft: the primary is gone: the guest goes live' "$logs/backup.stderr" &&
+	grep -q -E "$LIVE_RE" "$logs/backup.stderr" &&
 		failover_ms=$(((now - start) / 1000000))
 	return 0
 }
@@ -292,15 +339,32 @@ if [ -n "$kill_backup_after" ] && wait_for_line "$logs/primary.stderr" '^rr: rec
 	kill -0 "$backup_pid" 2>/dev/null && kill_emulator "$backup_pid" && backup_killed=1
 fi
 cut=""
-if [ -n "$cut_link_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
-	sleep "$cut_link_after"
-	netcut_ctl "cut link"
-	cut=" (link cut after $cut_link_after s)"
-fi
-if [ -n "$isolate_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
-	sleep "$isolate_after"
-	netcut_ctl "cut link; cut witness primary"
-	cut=" (isolated after $isolate_after s: the link and its witness path cut)"
+# netcut's commands that long after the primary started recording; the
+# summary names the event (sets cut).
+netcut_event() { # seconds commands summary
+	[ -n "$1" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S" ||
+		return 0
+	sleep "$1"
+	netcut_ctl "$2"
+	cut=" ($3)"
+}
+netcut_event "$cut_link_after" "cut link" "link cut after $cut_link_after s"
+netcut_event "$isolate_after" "cut link; cut witness primary" \
+	"isolated after $isolate_after s: the link and its witness path cut"
+netcut_event "$alter_after" "alter link" "a frame altered after $alter_after s"
+netcut_event "$replay_after" "replay link" "a frame replayed after $replay_after s"
+
+switched="" switchover_answer=""
+if [ -n "$switchover_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
+	sleep "$switchover_after"
+	set +e
+	"$root/build/tools/hvctl" --timeout-ms 10000 switchover "$(cat "$logs/primary.http")" \
+		--key-file "$logs/pair.key" >"$logs/switchover.hvctl" 2>&1
+	switchover_code=$?
+	set -e
+	switchover_answer=$(head -n 1 "$logs/switchover.hvctl")
+	[ "$switchover_code" != 0 ] || switched=1
+	[ -z "$switched" ] || measure_failover
 fi
 
 wait_or_stop "$primary_pid" "$timeout_s"
@@ -320,9 +384,9 @@ finisher=primary status=$primary_status contradiction=""
 # The backup went live (after a kill, a cut, an isolation): the outside
 # saw the primary's released bytes, then the backup's. A primary that was
 # neither killed nor fenced (exit 117) ran on too: both sides ran the guest.
-if grep -q '^ft: the primary is gone: the guest goes live' "$logs/backup.stderr"; then
+if grep -q -E "$LIVE_RE" "$logs/backup.stderr"; then
 	finisher=backup status=$backup_status
-	[ -n "$killed" ] || [ "$primary_status" = 117 ] ||
+	[ -n "$killed" ] || [ "$primary_status" = 117 ] || [ "$primary_status" = 116 ] ||
 		contradiction="; split brain: the primary ran the guest on too (exit $primary_status)"
 	released=$(stat -c %s "$logs/primary")
 	# A backup resynced from a checkpoint (docs/fault-tolerance.md,
@@ -350,6 +414,14 @@ awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
 [ -z "$witness_pid" ] || awk '{ print "witness: " $0 }' "$logs/witness.log" >&2
 [ -z "$netcut_pid" ] || cat "$logs/netcut.log" >&2
-verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary is gone.*|ft: this backup stands down.*' "$logs/backup.stderr" || echo "no verdict")
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
+verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary (is gone|switched over).*|ft: this backup stands down.*' "$logs/backup.stderr" || echo "no verdict")
+sw=""
+if [ -n "$switchover_after" ]; then
+	if [ "$primary_status" = 116 ]; then
+		sw=" (switched over after $switchover_after s${failover_ms:+; the backup went live $failover_ms ms after the answer}: $switchover_answer)"
+	else
+		sw=" (switchover after $switchover_after s not done: ${switchover_answer:-no answer})"
+	fi
+fi
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut$sw, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
 exit "$status"

@@ -20,6 +20,7 @@ enum platform_kind {
 #define PLATFORM_EXIT_LOG_INCOMPLETE 123 /* record: the log did not all reach its sink */
 #define PLATFORM_EXIT_MIGRATED 118      /* migrate=: the guest left for the destination */
 #define PLATFORM_EXIT_FENCED 117        /* witness=: this side lost the lease, or must not go live */
+#define PLATFORM_EXIT_SWITCHED_OVER 116 /* role=primary: the guest went to the backup (hvctl switchover) */
 #define PLATFORM_EXIT_PANIC 125         /* hypervisor panic or fatal exception */
 #define PLATFORM_EXIT_CONFIG 126        /* refused to start: bad configuration */
 #define PLATFORM_EXIT_INCOMING_FAILED 119 /* incoming=: no guest arrived whole */

@@ -103,6 +103,9 @@ struct rr_state {
 	bool ft_primary;       /* record, role=primary: the log's sink is the backup */
 	bool backup_lost;      /* ... and it is gone: the guest ran on without one from */
 	u64 backup_lost_at;    /* this landmark */
+	bool switched_over;    /* record: the guest was handed to the backup (hv/ft_switchover.c);
+				* replay: the log ended in such a switchover */
+	u64 switched_over_at;  /* at this landmark */
 	u64 flush_interval_tsc; /* record, role=primary: a frame goes out this often (0: when full) */
 	u64 next_flush_tsc;
 

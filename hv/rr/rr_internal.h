@@ -48,6 +48,9 @@ int rr_replay_skip_to_snapshot(struct vm *vm, u64 hash);
  * landmark on this host, its time continuing from the replay's. */
 bool rr_can_take_over(struct vm *vm);
 void rr_take_over(struct vm *vm);
+/* The log's END says the primary switched over here: a backup goes live
+ * (hv/rr/rr_takeover.c), another replay stops. */
+void rr_replay_switchover(struct vm *vm);
 /* Stops the replay: the guest no longer does what the log says. */
 void rr_diverge(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

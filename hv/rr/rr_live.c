@@ -66,13 +66,17 @@ static int deliver(void *ctx, u64 offset, const u8 *data, size_t len)
 static void poll_once(struct vm *vm)
 {
 	net_poll();
-	logstream_in_poll();
+	rr_live_pump(vm);
 	ft_witness_poll(time_now_ns());
 	cpu_relax();
 }
 
+/* The stream's turn; the backup's heartbeats say how far the replay is. */
 void rr_live_pump(struct vm *vm)
 {
+	if (vm->rr && vm->rr->live)
+		logstream_in_note_replayed(rr_live_replayed_bytes(vm),
+					   vm->stats.guest_caused_exits);
 	logstream_in_poll();
 }
 
@@ -118,11 +122,15 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 	rr->source_len = 0;
 	if (logstream_in_listen(cfg->rr_live_port, key, deliver, rr))
 		return -EBUSY;
-	/* A backup detects a dead primary within ft_timeout_ms and waits as
-	 * long again for it to reconnect; a plain live replay is patient. */
+	/* A backup whose primary agreed to heartbeats loses it once it has
+	 * been silent for ft_timeout_ms (the stream then fails); without
+	 * them it detects a dead primary within ft_timeout_ms by keepalive
+	 * and waits as long again for it to reconnect. A plain live replay
+	 * is patient. */
 	live.lost_wait_ns = LOST_WAIT_NS;
 	if (cfg->role == FT_ROLE_BACKUP) {
 		logstream_in_set_timeout(cfg->ft_timeout_ms);
+		logstream_in_set_heartbeat(cfg->ft_heartbeat_ms);
 		live.lost_wait_ns = cfg->ft_timeout_ms * NS_PER_MS;
 	}
 	while (!(h = logstream_in_header(len)) && time_now_ns() < deadline &&

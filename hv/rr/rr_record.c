@@ -13,6 +13,7 @@
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/ft_fence.h"
+#include "hv/ft_switchover.h"
 #include "hv/guest_console.h"
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
@@ -440,14 +441,24 @@ void rr_record_finish(struct vm *vm)
 	rr_log_digest(vm);
 	if (rr->ft_primary)
 		rr_log_output(vm, false);
-	e.end.how = vm->state == VM_EXITED ? 0 : 1;
+	e.end.how = vm->state == VM_EXITED ? RRLOG_END_EXITED : RRLOG_END_STOPPED;
+	if (rr->switched_over)
+		e.end.how = RRLOG_END_SWITCHOVER;
 	e.end.code = vm->state == VM_EXITED ? vm->exit_code : 0;
 	rr_log(vm, &e);
 	commit_frame(vm);
-	if (wait_until_delivered(rr))
+	if (wait_until_delivered(rr)) {
 		pr_info("rr: log complete: %llu bytes through the sink (%s)",
 			rr->sink->bytes(), rr->sink->name);
-	else if (rr->ft_primary)
+		if (rr->switched_over) {
+			ft_switchover_handed(vm);
+			pr_info("ft: switched over to the backup at landmark %llu",
+				rr->switched_over_at);
+		}
+	} else if (rr->switched_over) {
+		pr_err("ft: the switchover failed: the backup did not acknowledge the whole log");
+		rr->sink_failed = true;
+	} else if (rr->ft_primary)
 		pr_warn("ft: the backup is lost at the end of the run: the guest's end is this "
 			"primary's alone");
 	else

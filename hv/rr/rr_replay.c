@@ -249,6 +249,10 @@ static bool apply(struct vm *vm)
 		rr_consume(rr);
 		return true;
 	case RR_END:
+		if (e.end.how == RRLOG_END_SWITCHOVER) {
+			rr_replay_switchover(vm);
+			return false;
+		}
 		rr_diverge(vm, "the recorded run ended here (%s, code %u); the replayed guest goes on",
 			   e.end.how ? "stopped" : "exited", e.end.code);
 		return false;
@@ -388,6 +392,11 @@ void rr_replay_finish(struct vm *vm)
 	stop_search(vm);
 	if (rr->divergence.diverged || vm->fenced)
 		return; /* fenced: a backup that stood down has no verdict on the log */
+	if (rr->switched_over) {
+		pr_info("rr: replay matches the recording up to its switchover at landmark %llu",
+			rr->switched_over_at);
+		return;
+	}
 	if (rr_peek(vm) && rr->next.type == RR_DIGEST && rr->next.landmark == vm->stats.guest_caused_exits)
 		check_digest(vm);
 	if (!rr->divergence.diverged && rr_peek(vm) && rr->next.type == RR_OUTPUT &&

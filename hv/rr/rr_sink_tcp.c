@@ -8,8 +8,9 @@
 #include "hv/rr/rr_sink.h"
 #include "net/logstream/logstream_out.h"
 
-/* A primary's collector is its backup: one away for ft_timeout_ms is
- * gone, and the primary runs on without it (hv/rr/rr_record.c). */
+/* A primary's collector is its backup: one away (silent, heartbeats
+ * included) for ft_timeout_ms is gone, and the primary runs on without it
+ * (hv/rr/rr_record.c). */
 int rr_tcp_sink_open(const struct config *cfg, struct byte_ring *ring, const void *log_header,
 		     u16 header_len)
 {
@@ -17,8 +18,10 @@ int rr_tcp_sink_open(const struct config *cfg, struct byte_ring *ring, const voi
 				     cfg->rr_collector_port, cfg->ft_key.len ? &cfg->ft_key : NULL,
 				     log_header, header_len);
 
-	if (!err && cfg->role == FT_ROLE_PRIMARY)
+	if (!err && cfg->role == FT_ROLE_PRIMARY) {
 		logstream_out_give_up_after(LOGSTREAM_RR_LOG, cfg->ft_timeout_ms);
+		logstream_out_heartbeat(LOGSTREAM_RR_LOG, cfg->ft_heartbeat_ms);
+	}
 	return err;
 }
 

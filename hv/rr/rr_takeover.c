@@ -14,6 +14,7 @@
  */
 #include "arch/x86/time.h"
 #include "compiler.h"
+#include "hv/ft_fence.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
 #include "hv/vm_devices.h"
@@ -28,7 +29,9 @@ bool rr_can_take_over(struct vm *vm)
 	return rr->may_take_over && !rr->ended && rr_live_lost(vm);
 }
 
-void rr_take_over(struct vm *vm)
+/* The replay stops consulting the log: the guest runs on live from this
+ * landmark, its time going on from the replay's. */
+static void go_live(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 	u64 implied_tsc = time_ns_to_tsc(vm->dev_time_ns) + vm->vcpu.tsc_adjust;
@@ -41,7 +44,40 @@ void rr_take_over(struct vm *vm)
 	vm->resumed = true;
 	vm_devices_set_tsc_hz(vm, time_clocks()->tsc_hz);
 	vm_start_clock(vm);
+}
+
+void rr_take_over(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	go_live(vm);
 	pr_info("ft: the primary is gone: the guest goes live here, at landmark %llu, guest time "
 		"%llu ms (%llu bytes of an unfinished frame dropped)", rr->took_over_at,
 		vm->dev_time_ns / NS_PER_MS, rr->stats.live_partial_bytes);
+}
+
+/*
+ * The log's END says the primary handed its guest over here (a planned
+ * switchover, hv/ft_switchover.c): every entry before it is applied, the
+ * digest at this landmark checked. A backup goes live at once (under a
+ * witness, with the lease after the primary's); any other replay stops:
+ * the recorded run went on elsewhere.
+ */
+void rr_replay_switchover(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	rr_consume(rr);
+	rr->switched_over = true;
+	rr->switched_over_at = vm->stats.guest_caused_exits;
+	if (!rr->may_take_over) {
+		vm_stop(vm, "replay: the recording switched over to its backup at landmark %llu",
+			rr->switched_over_at);
+		return;
+	}
+	if (!ft_fence_may_go_live(vm))
+		return;
+	go_live(vm);
+	pr_info("ft: the primary switched over: the guest goes live here, at landmark %llu, guest "
+		"time %llu ms", rr->took_over_at, vm->dev_time_ns / NS_PER_MS);
 }

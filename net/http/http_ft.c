@@ -80,6 +80,27 @@ static const struct ft_number log_numbers[] = {
 	{ "replayed_bytes", "understudy_ft_log_replayed_bytes", GAUGE,
 	  "Backup: bytes of the primary's log in frames the replay has opened.",
 	  FT_FIELD(log_replayed), R_BACKUP },
+	{ "backup_replayed_bytes", "understudy_ft_log_backup_replayed_bytes", GAUGE,
+	  "Primary: bytes of log the backup's replay has reached (its heartbeats say).",
+	  FT_FIELD(backup_replayed_bytes), R_PRIMARY },
+	{ "backup_replayed_landmark", "understudy_ft_log_backup_replayed_landmark", GAUGE,
+	  "Primary: the landmark the backup's replay has reached (its heartbeats say).",
+	  FT_FIELD(backup_replayed_landmark), R_PRIMARY },
+	{ "lag_landmarks", "understudy_ft_log_lag_landmarks", GAUGE,
+	  "Primary: landmarks the backup's replay is behind this side.", FT_FIELD(lag_landmarks),
+	  R_PRIMARY },
+};
+
+static const struct ft_number heartbeat_numbers[] = {
+	{ "sent", "understudy_ft_heartbeats_sent_total", COUNTER,
+	  "Heartbeats sent to the peer.", FT_FIELD(heartbeats_sent), R_BOTH },
+	{ "received", "understudy_ft_heartbeats_received_total", COUNTER,
+	  "Heartbeats received from the peer.", FT_FIELD(heartbeats_received), R_BOTH },
+	{ "missed", "understudy_ft_heartbeats_missed_total", COUNTER,
+	  "Heartbeat intervals that passed without a word from the peer.",
+	  FT_FIELD(heartbeats_missed), R_BOTH },
+	{ "peer_heard_ms", "understudy_ft_peer_heard_age_ms", GAUGE,
+	  "Milliseconds since the peer last said anything.", FT_FIELD(peer_heard_ms), R_BOTH },
 };
 
 static const struct ft_number output_numbers[] = {
@@ -158,6 +179,14 @@ static void json_log(struct out *o, const struct hv_status_ft *ft)
 	out_str(o, I2 "},\n");
 }
 
+static void json_heartbeat(struct out *o, const struct hv_status_ft *ft)
+{
+	out_str(o, I2 "\"heartbeat\": {\n");
+	json_bool_field(o, I3, "on", ft->heartbeats_on, false);
+	json_numbers(o, ft, heartbeat_numbers, ARRAY_SIZE(heartbeat_numbers), false);
+	out_str(o, I2 "},\n");
+}
+
 static void json_output(struct out *o, const struct hv_status_ft *ft)
 {
 	if (role_bit(ft) != R_PRIMARY)
@@ -207,6 +236,7 @@ void json_ft(struct out *o, const struct hv_status_ft *ft)
 	else
 		json_landmark(o, "took_over_at", ft->took_over, ft->took_over_at);
 	json_log(o, ft);
+	json_heartbeat(o, ft);
 	json_output(o, ft);
 	json_witness(o, ft);
 	out_str(o, "  },\n");
@@ -216,6 +246,7 @@ void json_ft(struct out *o, const struct hv_status_ft *ft)
 
 static const char *const primary_states[] = {
 	HV_FT_WAITING_FOR_BACKUP, HV_FT_BACKUP_FOLLOWS, HV_FT_WITHOUT_BACKUP, HV_FT_FENCED,
+	HV_FT_SWITCHING_OVER,
 };
 
 static const char *const backup_states[] = {
@@ -290,6 +321,10 @@ void metrics_ft(struct out *o, const struct hv_status_ft *ft)
 	metric_scalar(o, "understudy_ft_log_lag_bytes", GAUGE,
 		      "Primary: log bytes not yet acknowledged; backup: received, not yet replayed.",
 		      log_lag(ft));
+	metric_scalar(o, "understudy_ft_heartbeats_on", GAUGE,
+		      "1 while heartbeats are agreed with the peer on the FT link.",
+		      ft->heartbeats_on);
+	metrics_numbers(o, ft, heartbeat_numbers, ARRAY_SIZE(heartbeat_numbers));
 	metrics_numbers(o, ft, output_numbers, ARRAY_SIZE(output_numbers));
 	metrics_witness(o, ft);
 }

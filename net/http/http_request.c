@@ -30,6 +30,9 @@ enum parse_state {
 #define HT '\t'
 #define DEL 0x7f
 
+static const char auth_header[] = "x-understudy-auth"; /* compared in lower case */
+#define AUTH_HEADER_LEN (sizeof(auth_header) - 1)
+
 static bool is_tchar(u8 c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
@@ -84,6 +87,8 @@ static void end_method(struct http_request *r)
 		r->method = HTTP_METHOD_GET;
 	else if (r->method_len == 4 && !memcmp(r->method_text, "HEAD", 4))
 		r->method = HTTP_METHOD_HEAD;
+	else if (r->method_len == 4 && !memcmp(r->method_text, "POST", 4))
+		r->method = HTTP_METHOD_POST;
 	else
 		r->method = HTTP_METHOD_OTHER;
 }
@@ -105,7 +110,7 @@ static enum http_parse_result end_request_line(struct http_request *r)
 	return HTTP_PARSE_INCOMPLETE;
 }
 
-/* The empty line ended the head: only GET and HEAD are served. */
+/* The empty line ended the head: only GET, HEAD and POST are served. */
 static enum http_parse_result end_head(struct http_request *r)
 {
 	if (r->method == HTTP_METHOD_OTHER)
@@ -187,6 +192,65 @@ static enum http_parse_result request_line_byte(struct http_request *r, u8 c)
 	return fail(r, HTTP_STATUS_BAD_REQUEST);
 }
 
+static u8 lower(u8 c)
+{
+	return c >= 'A' && c <= 'Z' ? (u8)(c - 'A' + 'a') : c;
+}
+
+/* One more byte of a header's name: is it still X-Understudy-Auth's? */
+static void auth_name_byte(struct http_request *r, u8 c)
+{
+	if (r->name_len >= AUTH_HEADER_LEN || lower(c) != (u8)auth_header[r->name_len])
+		r->name_is_auth = false;
+	if (r->name_len < 0xff)
+		r->name_len++;
+}
+
+/* The colon ended a name: keep the value if it is ours. */
+static void auth_value_start(struct http_request *r)
+{
+	r->in_auth = r->name_is_auth && r->name_len == AUTH_HEADER_LEN;
+	if (!r->in_auth)
+		return;
+	if (r->auth_state != HTTP_AUTH_HDR_ABSENT) {
+		r->auth_state = HTTP_AUTH_HDR_BAD; /* twice: neither is taken */
+		r->in_auth = false;
+		return;
+	}
+	r->auth_state = HTTP_AUTH_HDR_GIVEN;
+	r->auth_len = 0;
+}
+
+/* A value byte of X-Understudy-Auth: leading spaces skipped, kept up to
+ * HTTP_AUTH_KEEP bytes (trailing spaces trimmed at the line's end). */
+static void auth_value_byte(struct http_request *r, u8 c)
+{
+	if (!r->in_auth || r->auth_state != HTTP_AUTH_HDR_GIVEN)
+		return;
+	if ((c == SP || c == HT) && !r->auth_len)
+		return;
+	if (r->auth_len == HTTP_AUTH_KEEP) {
+		r->auth_state = HTTP_AUTH_HDR_BAD;
+		return;
+	}
+	r->auth[r->auth_len++] = (char)c;
+}
+
+static void auth_value_end(struct http_request *r)
+{
+	if (!r->in_auth)
+		return;
+	r->in_auth = false;
+	if (r->auth_state != HTTP_AUTH_HDR_GIVEN) {
+		r->auth_len = 0;
+		r->auth[0] = '\0';
+		return;
+	}
+	while (r->auth_len && (r->auth[r->auth_len - 1] == SP || r->auth[r->auth_len - 1] == HT))
+		r->auth_len--;
+	r->auth[r->auth_len] = '\0';
+}
+
 static enum http_parse_result header_byte(struct http_request *r, u8 c)
 {
 	switch (r->state) {
@@ -203,21 +267,33 @@ static enum http_parse_result header_byte(struct http_request *r, u8 c)
 		if (++r->headers > HTTP_HEADERS_MAX)
 			return fail(r, HTTP_STATUS_HEADERS_TOO_LARGE);
 		r->state = ST_HEADER_NAME;
+		r->name_len = 0;
+		r->name_is_auth = true;
+		auth_name_byte(r, c);
 		return HTTP_PARSE_INCOMPLETE;
 	case ST_HEADER_NAME:
 		/* No whitespace before the colon (RFC 9112 5.1). */
-		if (c == ':')
+		if (c == ':') {
 			r->state = ST_HEADER_VALUE;
-		else if (!is_tchar(c))
+			auth_value_start(r);
+		} else if (!is_tchar(c)) {
 			return fail(r, HTTP_STATUS_BAD_REQUEST);
+		} else {
+			auth_name_byte(r, c);
+		}
 		return HTTP_PARSE_INCOMPLETE;
 	case ST_HEADER_VALUE:
-		if (c == CR)
+		if (c == CR) {
 			r->state = ST_HEADER_LF;
-		else if (c == LF)
+			auth_value_end(r);
+		} else if (c == LF) {
 			r->state = ST_HEADER_START;
-		else if (!is_value_char(c))
+			auth_value_end(r);
+		} else if (!is_value_char(c)) {
 			return fail(r, HTTP_STATUS_BAD_REQUEST);
+		} else {
+			auth_value_byte(r, c);
+		}
 		return HTTP_PARSE_INCOMPLETE;
 	case ST_HEADER_LF:
 	case ST_END_LF:

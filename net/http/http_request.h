@@ -21,12 +21,18 @@
  *   414  request line longer than HTTP_REQUEST_LINE_MAX
  *   431  head longer than HTTP_HEAD_MAX, or more than HTTP_HEADERS_MAX headers
  *   505  a well-formed HTTP-version whose major version is not 1
- *   405  a well-formed request whose method is not GET or HEAD; methods are
+ *   405  a well-formed request whose method is not GET, HEAD or POST; methods are
  *        case-sensitive (RFC 9110 9.1), so "get" is such a method. This one
  *        is only reported once the whole head has arrived, so the client has
  *        finished sending when the answer comes.
  * Syntax errors are reported at the first offending byte, so an abusive
  * client is answered without sending the rest.
+ *
+ * One header is kept: X-Understudy-Auth (its name in any case), the
+ * credentials of a request that changes state (net/http/http_auth.h). Its
+ * value, without surrounding spaces, goes to auth; a value longer than
+ * HTTP_AUTH_KEEP, or the header given twice, leaves auth_state BAD (the
+ * request is parsed on: the route decides, 401).
  */
 #ifndef UNDERSTUDY_NET_HTTP_REQUEST_H
 #define UNDERSTUDY_NET_HTTP_REQUEST_H
@@ -45,11 +51,17 @@
 #define HTTP_VERSION_LEN 8
 /* Enough of the method to tell GET and HEAD from the rest. */
 #define HTTP_METHOD_KEEP 8
+/* The X-Understudy-Auth value kept: "NONCE MAC" is 97 bytes. */
+#define HTTP_AUTH_KEEP 128
 
 #define HTTP_STATUS_OK 200
+#define HTTP_STATUS_ACCEPTED 202
 #define HTTP_STATUS_BAD_REQUEST 400
+#define HTTP_STATUS_UNAUTHORIZED 401
+#define HTTP_STATUS_FORBIDDEN 403
 #define HTTP_STATUS_NOT_FOUND 404
 #define HTTP_STATUS_METHOD_NOT_ALLOWED 405
+#define HTTP_STATUS_CONFLICT 409
 #define HTTP_STATUS_URI_TOO_LONG 414
 #define HTTP_STATUS_HEADERS_TOO_LARGE 431
 #define HTTP_STATUS_INTERNAL_ERROR 500
@@ -60,6 +72,7 @@ enum http_method {
 	HTTP_METHOD_NONE,  /* not parsed yet */
 	HTTP_METHOD_GET,
 	HTTP_METHOD_HEAD,
+	HTTP_METHOD_POST,  /* requests that change state; a body is never read */
 	HTTP_METHOD_OTHER, /* any other token: answered 405 */
 };
 
@@ -78,6 +91,9 @@ struct http_request {
 	u8 version_minor;                    /* HTTP/1.x */
 	u16 path_len;
 	char path[HTTP_REQUEST_LINE_MAX + 1]; /* target without the query, NUL-terminated */
+	u8 auth_state;                       /* HTTP_AUTH_HDR_ABSENT, _GIVEN or _BAD */
+	u8 auth_len;
+	char auth[HTTP_AUTH_KEEP + 1];       /* X-Understudy-Auth's value when GIVEN, NUL-terminated */
 
 	/* Parser state: private. */
 	u8 state;
@@ -88,6 +104,15 @@ struct http_request {
 	u16 line_len;                        /* request-line bytes so far */
 	u16 head_len;                        /* head bytes so far */
 	u16 headers;                         /* header lines so far */
+	u8 name_len;                         /* header name bytes so far */
+	bool name_is_auth;                   /* ... all X-Understudy-Auth's so far */
+	bool in_auth;                        /* the value being read is kept */
+};
+
+enum http_auth_header_state {
+	HTTP_AUTH_HDR_ABSENT,
+	HTTP_AUTH_HDR_GIVEN,
+	HTTP_AUTH_HDR_BAD, /* too long, or given twice */
 };
 
 void http_request_init(struct http_request *r);

@@ -288,7 +288,11 @@ const char *http_reason_phrase(int status)
 {
 	switch (status) {
 	case HTTP_STATUS_OK: return "OK";
+	case HTTP_STATUS_ACCEPTED: return "Accepted";
 	case HTTP_STATUS_BAD_REQUEST: return "Bad Request";
+	case HTTP_STATUS_UNAUTHORIZED: return "Unauthorized";
+	case HTTP_STATUS_FORBIDDEN: return "Forbidden";
+	case HTTP_STATUS_CONFLICT: return "Conflict";
 	case HTTP_STATUS_NOT_FOUND: return "Not Found";
 	case HTTP_STATUS_METHOD_NOT_ALLOWED: return "Method Not Allowed";
 	case HTTP_STATUS_URI_TOO_LONG: return "URI Too Long";
@@ -300,8 +304,9 @@ const char *http_reason_phrase(int status)
 	}
 }
 
-int http_response_head(char *buf, size_t size, int status, const char *content_type,
-		       size_t content_length)
+/* The head, with an Allow header naming allow when the status is 405. */
+static int head_allowing(char *buf, size_t size, int status, const char *content_type,
+			 size_t content_length, const char *allow)
 {
 	struct out o;
 
@@ -311,9 +316,15 @@ int http_response_head(char *buf, size_t size, int status, const char *content_t
 	out_printf(&o, "Content-Length: %zu\r\n", content_length);
 	out_str(&o, "Connection: close\r\nCache-Control: no-store\r\n");
 	if (status == HTTP_STATUS_METHOD_NOT_ALLOWED)
-		out_str(&o, "Allow: GET, HEAD\r\n");
+		out_printf(&o, "Allow: %s\r\n", allow);
 	out_str(&o, "\r\n");
 	return out_finish(&o);
+}
+
+int http_response_head(char *buf, size_t size, int status, const char *content_type,
+		       size_t content_length)
+{
+	return head_allowing(buf, size, status, content_type, content_length, HTTP_ALLOW_READ);
 }
 
 int http_error_body(char *buf, size_t size, int status)
@@ -329,15 +340,15 @@ int http_error_body(char *buf, size_t size, int status)
  * The body is already at buf + HTTP_HEAD_RESERVE (body_len bytes); formats
  * the head just in front of it and describes the result in out.
  */
-static int assemble(char *buf, size_t size, int status, const char *content_type,
-		    int body_len, bool head_only, struct http_reply *out)
+static int assemble_allowing(char *buf, size_t size, int status, const char *content_type,
+			     int body_len, bool head_only, const char *allow, struct http_reply *out)
 {
 	char head[HTTP_HEAD_RESERVE];
 	int head_len;
 
 	if (body_len < 0)
 		goto nospace;
-	head_len = http_response_head(head, sizeof(head), status, content_type, (size_t)body_len);
+	head_len = head_allowing(head, sizeof(head), status, content_type, (size_t)body_len, allow);
 	if (head_len < 0)
 		goto nospace;
 	out->start = HTTP_HEAD_RESERVE - (size_t)head_len;
@@ -351,6 +362,31 @@ nospace:
 	if (size)
 		buf[0] = '\0';
 	return -ENOSPC;
+}
+
+static int assemble(char *buf, size_t size, int status, const char *content_type,
+		    int body_len, bool head_only, struct http_reply *out)
+{
+	return assemble_allowing(buf, size, status, content_type, body_len, head_only,
+				 HTTP_ALLOW_READ, out);
+}
+
+int http_reply_text(char *buf, size_t size, int status, const char *allow, const char *text,
+		    struct http_reply *out)
+{
+	int body_len = -ENOSPC;
+	struct out o;
+
+	if (size > HTTP_HEAD_RESERVE) {
+		out_init(&o, buf + HTTP_HEAD_RESERVE, size - HTTP_HEAD_RESERVE);
+		if (status == HTTP_STATUS_OK)
+			out_printf(&o, "%s\n", text);
+		else
+			out_printf(&o, "%d %s: %s\n", status, http_reason_phrase(status), text);
+		body_len = out_finish(&o);
+	}
+	return assemble_allowing(buf, size, status, HTTP_CONTENT_TEXT, body_len, false,
+				 allow ? allow : HTTP_ALLOW_READ, out);
 }
 
 static int reply_error(char *buf, size_t size, int status, bool head_only,
@@ -393,6 +429,9 @@ int http_reply_build(char *buf, size_t size, const struct http_request *req,
 		return reply_error(buf, size, req->status, head_only, out);
 	if (req->result != HTTP_PARSE_COMPLETE)
 		return -EINVAL;
+	if (req->method == HTTP_METHOD_POST &&
+	    (!strcmp(req->path, HTTP_PATH_STATUS) || !strcmp(req->path, HTTP_PATH_METRICS)))
+		return reply_error(buf, size, HTTP_STATUS_METHOD_NOT_ALLOWED, false, out);
 
 	if (!strcmp(req->path, HTTP_PATH_STATUS))
 		type = HTTP_CONTENT_JSON;

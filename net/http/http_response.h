@@ -20,6 +20,9 @@
 #define HTTP_PATH_STATUS "/status"
 #define HTTP_PATH_METRICS "/metrics"
 
+/* 405's Allow for the read-only documents. */
+#define HTTP_ALLOW_READ "GET, HEAD"
+
 #define HTTP_CONTENT_JSON "application/json"
 #define HTTP_CONTENT_METRICS "text/plain; version=0.0.4; charset=utf-8"
 #define HTTP_CONTENT_TEXT "text/plain; charset=utf-8"
@@ -62,7 +65,8 @@ struct http_reply {
 
 /*
  * Answers a parsed request (complete or failed): GET or HEAD of /status or
- * /metrics, 404 for other paths, the parser's status for errors (405 with
+ * /metrics (POST to them 405), 404 for other paths (the server routes the
+ * requests of http_control.h before), the parser's status for errors (405 with
  * Allow). HEAD gets the head GET would get, Content-Length included, and no
  * body. s is only read for /status and /metrics and may be NULL otherwise.
  * Returns the reply's length, -EINVAL for a request still incomplete, or
@@ -70,6 +74,12 @@ struct http_reply {
  */
 int http_reply_build(char *buf, size_t size, const struct http_request *req,
 		     const struct hv_status *s, struct http_reply *out);
+
+/* A plain-text reply: for 200 the text and a newline, else "401
+ * Unauthorized: text" and a newline; with 405, Allow: allow (NULL: GET,
+ * HEAD). Returns as http_reply_build. */
+int http_reply_text(char *buf, size_t size, int status, const char *allow, const char *text,
+		    struct http_reply *out);
 
 /* Like http_reply_build for an error status the server decides itself,
  * e.g. 500 when a document does not fit. */

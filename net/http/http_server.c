@@ -24,7 +24,11 @@
 
 #include "compiler.h"
 #include "errno.h"
+#include "arch/x86/time.h"
+#include "log.h"
+#include "net/http/http_control.h"
 #include "net/http/http_request.h"
+#include "net/tls/tls_link.h"
 #include "net/http/http_response.h"
 #include "version.h"
 
@@ -64,6 +68,8 @@ struct http_conn {
 static struct http_server {
 	struct tcp_pcb *listen;
 	http_fill_fn fill;
+	struct http_control control;  /* requests that change state */
+	bool control_on;
 	struct hv_status_http counters;
 	struct hv_status status;      /* snapshot for the reply being built */
 	struct http_conn conns[HTTP_SERVER_CONNS];
@@ -206,15 +212,41 @@ static const struct hv_status *snapshot(void)
 	return s;
 }
 
+/* A request of http_control.h: answered there, a refusal logged (the
+ * client's address and why; never the key or the MAC). */
+static int control_reply(struct http_conn *c, struct http_reply *reply)
+{
+	struct http_control_note note;
+	int len;
+
+	len = http_control_reply(&server.control, &c->req, time_now_ns(), c->buf, sizeof(c->buf),
+				 reply, &note);
+	if (note.refused)
+		pr_warn("control: refused %s from %s: %s", c->req.path,
+			ipaddr_ntoa(&c->pcb->remote_ip), note.why);
+	else if (reply->status == HTTP_STATUS_ACCEPTED || reply->status == HTTP_STATUS_CONFLICT)
+		pr_info("control: %s from %s: %u, %s", c->req.path, ipaddr_ntoa(&c->pcb->remote_ip),
+			reply->status, note.why);
+	return len;
+}
+
 /* The head is complete or wrong: build the whole reply and start sending. */
 static err_t conn_reply(struct http_conn *c)
 {
 	const struct hv_status *s = NULL;
 	struct http_reply reply;
+	bool control = c->req.result == HTTP_PARSE_COMPLETE && server.control_on &&
+		       http_control_route(c->req.path);
+	int len;
 
-	if (c->req.result == HTTP_PARSE_COMPLETE)
-		s = snapshot();
-	if (http_reply_build(c->buf, sizeof(c->buf), &c->req, s, &reply) < 0 &&
+	if (control)
+		len = control_reply(c, &reply);
+	else {
+		if (c->req.result == HTTP_PARSE_COMPLETE)
+			s = snapshot();
+		len = http_reply_build(c->buf, sizeof(c->buf), &c->req, s, &reply);
+	}
+	if (len < 0 &&
 	    http_reply_error(c->buf, sizeof(c->buf), HTTP_STATUS_INTERNAL_ERROR, &reply) < 0)
 		return conn_abort(c); /* cannot happen: an error reply is tiny */
 	count_reply(reply.status);
@@ -341,6 +373,12 @@ int http_server_start(u16 port, http_fill_fn fill)
 	server.listen = listen;
 	tcp_accept(listen, http_accept);
 	return 0;
+}
+
+void http_server_enable_control(const u8 *key, size_t key_len, http_switchover_fn switchover)
+{
+	http_control_init(&server.control, key, key_len, tls_random, switchover);
+	server.control_on = true;
 }
 
 void http_server_counters(struct hv_status_http *out)

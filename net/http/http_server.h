@@ -11,6 +11,7 @@
 #ifndef UNDERSTUDY_NET_HTTP_SERVER_H
 #define UNDERSTUDY_NET_HTTP_SERVER_H
 
+#include "net/http/http_control.h"
 #include "net/http/hv_status.h"
 #include "types.h"
 
@@ -36,6 +37,12 @@ typedef void (*http_fill_fn)(struct hv_status *s);
  * already started or the port is taken, -ENOMEM when lwIP has no PCB.
  */
 int http_server_start(u16 port, http_fill_fn fill);
+
+/* Serves the requests that change state (net/http/http_control.h) from
+ * now on, authenticated with key (key_len 0: none, every one refused with
+ * 403); nonces from the hypervisor's DRBG (net/tls/tls_rng.h). Without
+ * this call they are 404. */
+void http_server_enable_control(const u8 *key, size_t key_len, http_switchover_fn switchover);
 
 /* The server's own counters (also in every document it serves). */
 void http_server_counters(struct hv_status_http *out);

@@ -50,6 +50,7 @@ struct hv_status_http {
 #define HV_FT_BACKUP_FOLLOWS "backup follows"
 #define HV_FT_WITHOUT_BACKUP "running without a backup"
 #define HV_FT_FENCED "fenced"
+#define HV_FT_SWITCHING_OVER "switching over to the backup"
 #define HV_FT_WAITING_FOR_PRIMARY "waiting for the primary's log"
 #define HV_FT_REPLAYING "replaying the primary's log"
 #define HV_FT_TAKING_OVER "the primary is gone: taking over"
@@ -86,6 +87,14 @@ struct hv_status_ft {
 	u64 log_acked;       /* primary: acknowledged by the backup */
 	u64 log_received;    /* backup: arrived */
 	u64 log_replayed;    /* backup: in frames the replay has opened */
+	u64 backup_replayed_bytes;    /* primary: the backup's last HEARTBEAT says */
+	u64 backup_replayed_landmark; /* ... and the landmark its replay reached */
+	u64 lag_landmarks;            /* primary: landmark less the backup's */
+
+	/* heartbeats on the FT link (docs/log-stream.md, "Heartbeats") */
+	bool heartbeats_on;  /* agreed with the peer on the connection now */
+	u64 heartbeats_sent, heartbeats_received, heartbeats_missed;
+	u64 peer_heard_ms;   /* since the peer last said anything */
 
 	/* the output rule (primary) */
 	u64 output_held_now;   /* bytes held at this moment */

@@ -118,6 +118,7 @@ static void connect_now(struct ls_client *c)
 	c->lost_for_good = false;
 	c->stage_len = c->stage_pos = 0;
 	c->heard_ns = c->now_ns;
+	c->beating = false;
 	ls_encoder_init(&c->enc);
 	ls_decoder_init(&c->dec, LS_PEER_COLLECTOR, c->rx, sizeof(c->rx));
 	/* one attempt: a failed one backs off like a lost connection */
@@ -189,7 +190,13 @@ static void stage_next(struct ls_client *c)
 	} else if (c->finishing && !c->end_sent) {
 		c->stage_len = (u32)ls_encode_end(&c->enc, c->stage, sizeof(c->stage), r->head);
 		c->end_sent = true;
+	} else if (c->beating && ls_beat_due(&c->beat, c->now_ns)) {
+		c->stage_len = (u32)ls_encode_heartbeat(&c->enc, c->stage, sizeof(c->stage), NULL);
+		ls_beat_sent(&c->beat, c->now_ns, true);
+		return;
 	}
+	if (c->stage_len)
+		ls_beat_sent(&c->beat, c->now_ns, false);
 }
 
 /* Hands staged messages to the link as far as it has room. */
@@ -218,6 +225,8 @@ static void on_connected(struct ls_client *c)
 	c->stage_len = (u32)ls_encode_hello(&c->enc, c->stage, sizeof(c->stage), c->session,
 					    r->tail, r->head, (u32)r->size, c->log_header,
 					    c->log_header_len);
+	if (c->beats_asked)
+		ls_message_set_flags(c->stage, LS_FLAG_HEARTBEAT);
 	c->stage_pos = 0;
 	c->state = LSC_HELLO;
 	c->heard_ns = c->now_ns;
@@ -249,6 +258,9 @@ static void on_welcome(struct ls_client *c, const struct ls_msg *m)
 	c->sent = m->offset;
 	c->end_sent = false;
 	c->state = LSC_STREAMING;
+	c->beating = c->beats_asked && (m->flags & LS_FLAG_HEARTBEAT);
+	c->beaten |= c->beating;
+	ls_beat_restart(&c->beat, c->now_ns);
 	c->backoff_ns = BACKOFF_MIN_NS;
 }
 
@@ -276,9 +288,29 @@ static void on_holds(struct ls_client *c, const struct ls_msg *m)
 	c->holds_next += m->holds.count;
 }
 
+/* The collector is there, and its replay has reached what it says. */
+static void on_heartbeat(struct ls_client *c, const struct ls_msg *m)
+{
+	if (!c->beating) {
+		lose(c, "a HEARTBEAT this side did not agree to", true, false);
+		return;
+	}
+	if (m->heartbeat.replayed_bytes > c->sent) {
+		lose(c, "a HEARTBEAT that says more was replayed than was sent", true, false);
+		return;
+	}
+	c->replayed.bytes = m->heartbeat.replayed_bytes;
+	c->replayed.landmark = m->heartbeat.replayed_landmark;
+	c->replayed_known = true;
+}
+
 static void on_message(struct ls_client *c, const struct ls_msg *m)
 {
+	ls_beat_heard(&c->beat, c->now_ns, m->type == LS_HEARTBEAT);
 	switch (m->type) {
+	case LS_HEARTBEAT:
+		on_heartbeat(c, m);
+		break;
 	case LS_WELCOME:
 		on_welcome(c, m);
 		break;
@@ -314,6 +346,7 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 	struct ls_client *c = ctx;
 
 	c->heard_ns = c->alive_ns = c->now_ns;
+	c->heard_since_poll = true;
 	while (len && !c->lost && c->state != LSC_DONE) {
 		size_t used = 0;
 		struct ls_msg m;
@@ -321,8 +354,12 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 
 		data += used;
 		len -= used;
-		if (st == LS_REFUSED)
-			lose(c, c->dec.why, true, false);
+		if (st == LS_REFUSED) {
+			fmt_snprintf(c->why, sizeof(c->why),
+				     "a malformed message from the collector (%s): %s",
+				     ls_error_name(c->dec.error), c->dec.why);
+			lose(c, c->why, true, false);
+		}
 		else if (st == LS_MESSAGE)
 			on_message(c, &m);
 	}
@@ -355,9 +392,21 @@ int ls_client_start(struct ls_client *c, struct byte_ring *ring, u32 ip, u16 por
 	return 0;
 }
 
+void ls_client_heartbeat(struct ls_client *c, u64 interval_ns)
+{
+	ls_beat_init(&c->beat, interval_ns, c->give_up_ns, c->now_ns);
+	c->beats_asked = interval_ns != 0;
+}
+
+void ls_client_beat_status(const struct ls_client *c, struct ls_beat_status *st)
+{
+	ls_beat_status(&c->beat, c->beating, c->now_ns, st);
+}
+
 void ls_client_give_up_after(struct ls_client *c, u64 ns)
 {
 	c->give_up_ns = ns;
+	c->beat.timeout_ns = ns;
 	if (c->state == LSC_CONNECTING || c->state == LSC_HELLO || c->state == LSC_STREAMING)
 		keepalive(c);
 }
@@ -366,11 +415,17 @@ void ls_client_give_up_after(struct ls_client *c, u64 ns)
  * it has acknowledged everything the ring produced over a live stream;
  * otherwise it has until give_up_ns after it was last heard or known
  * there (across reconnects: a collector that keeps refusing or never
- * answers is as gone as a silent one). */
+ * answers is as gone as a silent one). Once it has agreed to heartbeats
+ * it is there only while heard: a silent one is gone however little it
+ * owes. */
 static bool collector_gone(struct ls_client *c)
 {
+	if (c->beating)
+		ls_beat_check(&c->beat, c->now_ns); /* counts the missed ones */
 	if (!c->give_up_ns)
 		return false;
+	if (c->beaten) /* silent for the whole give-up time: gone, exactly then */
+		return c->now_ns - c->alive_ns >= c->give_up_ns;
 	if (c->state == LSC_STREAMING && c->ring->tail == c->ring->head) {
 		c->alive_ns = c->now_ns;
 		return false;
@@ -397,11 +452,10 @@ static bool collector_silent(const struct ls_client *c)
 	return owed && c->now_ns - c->heard_ns > SILENCE_NS;
 }
 
-/* The connection's turn: what the callbacks decided, the link's state,
- * then HELLO or the next messages. */
+/* The connection's turn (its link polled already): what the callbacks
+ * decided, the link's state, then HELLO or the next messages. */
 static void poll_connection(struct ls_client *c)
 {
-	stream_link_poll(&c->link, c->now_ns);
 	if (c->lost) {
 		if (c->lost_for_good)
 			fail(c, c->lost);
@@ -427,9 +481,29 @@ static void poll_connection(struct ls_client *c)
 		push(c);
 }
 
+/* Bytes that came in the network poll before this one were heard now,
+ * not at the last poll's time: a hypervisor that was busy for a while
+ * must not take a collector that answered meanwhile for a silent one. */
+static void note_heard(struct ls_client *c)
+{
+	if (!c->heard_since_poll)
+		return;
+	c->heard_since_poll = false;
+	c->heard_ns = c->alive_ns = c->now_ns;
+	ls_beat_heard(&c->beat, c->now_ns, false);
+}
+
+static bool connection_open(const struct ls_client *c)
+{
+	return c->state == LSC_CONNECTING || c->state == LSC_HELLO || c->state == LSC_STREAMING;
+}
+
 void ls_client_poll(struct ls_client *c, u64 now_ns)
 {
 	c->now_ns = now_ns;
+	if (connection_open(c)) /* what came is heard before silence is judged */
+		stream_link_poll(&c->link, now_ns);
+	note_heard(c);
 	if (c->state != LSC_DONE && c->state != LSC_FAILED && c->state != LSC_IDLE &&
 	    collector_gone(c)) {
 		give_up(c);

@@ -27,6 +27,7 @@
 #include "net/stream_link.h"
 #include "proto/ft_psk.h"
 #include "proto/logstream_proto.h"
+#include "proto/ls_heartbeat.h"
 #include "types.h"
 
 /* DATA payload: one message fits one TLS record (16 KiB of plaintext). */
@@ -90,9 +91,19 @@ struct ls_client {
 	u64 resync_landmark;       /* where its replay diverged */
 	u64 *holds;                /* where its page hashes (HOLDS) go; NULL: dropped */
 	u64 holds_cap, holds_next; /* pages there room for; received in order since RESYNC */
+	bool heard_since_poll;     /* bytes came in a network poll: heard at the next poll's time */
 	const char *failure;
 	char why[LS_CLIENT_WHY_MAX]; /* failure's text when it is made up */
 	struct ls_client_stats stats;
+
+	/* heartbeats (ls_client_heartbeat): asked for in HELLO, on once
+	 * WELCOME says the collector takes them too */
+	struct ls_beat beat;
+	bool beats_asked;          /* HELLO says this side takes them */
+	bool beating;              /* this connection's WELCOME agreed */
+	bool beaten;               /* some connection agreed: silence is then the signal */
+	struct ls_replayed replayed; /* what the collector's last HEARTBEAT said */
+	bool replayed_known;
 };
 
 /* Starts connecting to ip (network order):port, inside TLS with key when
@@ -108,6 +119,16 @@ int ls_client_start(struct ls_client *c, struct byte_ring *ring, u32 ip, u16 por
  * the client fails (a backup that died, role=primary). Its connections'
  * TCP keepalive follows: idle ns/3, then probes every ns/6. 0: never. */
 void ls_client_give_up_after(struct ls_client *c, u64 ns);
+
+/* Heartbeats on the stream, every interval_ns of nothing else sent, both
+ * ways once a collector's WELCOME agrees (a backup's; hvcollect never
+ * does): the collector is then gone after give_up_ns without a word from
+ * it, whatever it owes (ls_client_give_up_after). Before the first
+ * connection's HELLO, i.e. right after ls_client_start. */
+void ls_client_heartbeat(struct ls_client *c, u64 interval_ns);
+
+/* The heartbeats' counters and the collector's last heard age. */
+void ls_client_beat_status(const struct ls_client *c, struct ls_beat_status *st);
 
 /* Moves things on: sends what the ring holds, connects again when due,
  * gives up on a silent collector. Call after net_poll(). */

@@ -18,6 +18,7 @@
 #include "net/stream_link.h"
 #include "proto/ft_psk.h"
 #include "proto/logstream_proto.h"
+#include "proto/ls_heartbeat.h"
 
 #define ACK_BATCH_BYTES (64u << 10) /* docs/log-stream.md "The offsets" */
 #define ACK_BATCH_NS 100000000ULL   /* 100 ms */
@@ -25,6 +26,7 @@
 #define REPLY_QUEUE (4 * REPLY_MAX) /* an ERROR, or a WELCOME and ACKs, or ACK and BYE */
 #define WHY_MAX 200
 #define HELLO_WAIT_NS 10000000000ULL /* a connected peer's HELLO (the TLS handshake included) */
+#define NS_PER_MS 1000000ULL
 
 static struct {
 	enum logstream_in_state state;
@@ -40,6 +42,7 @@ static struct {
 	u8 out[REPLY_QUEUE];           /* replies not yet taken by the link */
 	size_t out_len;
 	const char *refusal;           /* why we refused this connection (NULL: we did not) */
+	char malformed_why[WHY_MAX];   /* a refusal of the stream's bytes, in words */
 	u64 connected_ns;              /* when this connection's peer came (0: none yet) */
 	u64 session;                   /* the recording's (0: none yet) */
 	u8 header[LOGSTREAM_IN_HEADER_MAX];
@@ -58,6 +61,11 @@ static struct {
 	u64 holds_pages, holds_next;
 	u8 bulk[LS_HEADER_SIZE + LS_HOLDS_MAX_PAGES * 8]; /* the HOLDS being sent */
 	u32 bulk_len, bulk_pos;
+	u32 heartbeat_ms;              /* heartbeats to a recorder that takes them (0: none) */
+	struct ls_beat beat;
+	bool beating;                  /* this connection's HELLO and WELCOME agreed */
+	bool beaten;                   /* some connection agreed: silence is then the signal */
+	struct ls_replayed replayed;   /* what this side's replay has reached */
 } in;
 
 /* Hands queued replies to the link as it has room (after a HOLDS being
@@ -86,7 +94,17 @@ static void reply(const u8 *msg, size_t len)
 	}
 	memcpy(in.out + in.out_len, msg, len);
 	in.out_len += len;
+	ls_beat_sent(&in.beat, time_now_ns(), false);
 	flush_replies();
+}
+
+/* Still here, and how far the replay has come. */
+static void send_heartbeat(u64 now)
+{
+	u8 msg[LS_HEADER_SIZE + LS_HEARTBEAT_SIZE];
+
+	reply(msg, ls_encode_heartbeat(&in.enc, msg, sizeof(msg), &in.replayed));
+	ls_beat_sent(&in.beat, now, true);
 }
 
 static void send_ack(void)
@@ -134,7 +152,16 @@ static int on_hello(const struct ls_msg *m)
 	in.state = LOGSTREAM_IN_STREAMING;
 	in.acked = in.delivered; /* WELCOME says it: no ACK owed on this connection yet */
 	in.unacked_since_ns = 0;
-	reply(msg, ls_encode_welcome(&in.enc, msg, sizeof(msg), in.session, in.delivered));
+	/* heartbeats only to a recorder that asked for them (hvcollect's
+	 * peers, and older ones, do not) */
+	in.beating = in.heartbeat_ms && (m->flags & LS_FLAG_HEARTBEAT);
+	in.beaten |= in.beating;
+	ls_beat_restart(&in.beat, time_now_ns());
+	if (!ls_encode_welcome(&in.enc, msg, sizeof(msg), in.session, in.delivered))
+		return refuse("cannot encode WELCOME");
+	if (in.beating)
+		ls_message_set_flags(msg, LS_FLAG_HEARTBEAT);
+	reply(msg, sizeof(msg));
 	return 0;
 }
 
@@ -156,9 +183,12 @@ static int on_data(const struct ls_msg *m)
 
 static int on_message(const struct ls_msg *m)
 {
+	ls_beat_heard(&in.beat, time_now_ns(), m->type == LS_HEARTBEAT);
 	if (m->type != LS_HELLO && in.state != LOGSTREAM_IN_STREAMING)
 		return refuse("a message before HELLO");
 	switch (m->type) {
+	case LS_HEARTBEAT:
+		return in.beating ? 0 : refuse("a HEARTBEAT this backup did not agree to");
 	case LS_HELLO:
 		return in.state == LOGSTREAM_IN_STREAMING ? refuse("a second HELLO") : on_hello(m);
 	case LS_DATA:
@@ -177,15 +207,17 @@ static int on_message(const struct ls_msg *m)
 }
 
 /* A stream the decoder refused: a recorder with the pre-shared key talking
- * TLS to us in the clear is told so. */
+ * TLS to us in the clear is told so; otherwise it is told what was wrong
+ * (in the clear, a message altered on the way fails its checksum, one
+ * replayed its sequence number) and comes back on a new connection. */
 static int malformed(void)
 {
 	if (ls_decoder_saw_tls(&in.dec))
 		return refuse("the recorder speaks TLS (it has ft_key=) and this backup has no "
 			      "ft_key=: give both the same key, or neither");
-	pr_warn("logstream: the recorder's stream is malformed: %s", ls_error_name(in.dec.error));
-	in.refusal = in.dec.why;
-	return -1;
+	fmt_snprintf(in.malformed_why, sizeof(in.malformed_why), "a malformed message (%s): %s",
+		     ls_error_name(in.dec.error), in.dec.why);
+	return refuse(in.malformed_why);
 }
 
 /* Bytes from the recorder: whole messages out of the decoder. */
@@ -237,6 +269,7 @@ static void listen_again(void)
 void logstream_in_set_timeout(u32 ms)
 {
 	in.timeout_ms = ms;
+	in.beat.timeout_ns = (u64)ms * NS_PER_MS;
 	in.ack_at_once = ms != 0;
 	apply_timeout();
 }
@@ -335,13 +368,28 @@ static void send_holds(void)
 	}
 }
 
+/* A recorder that agreed to heartbeats and has said nothing for the
+ * timeout (connected or not) is lost at once: this side takes no more of
+ * its log. True when it is. */
+static bool recorder_silent(u64 now)
+{
+	char why[WHY_MAX];
+
+	if (!in.beaten || in.state == LOGSTREAM_IN_ENDED || !ls_beat_check(&in.beat, now))
+		return false;
+	fmt_snprintf(why, sizeof(why), "the recorder has been silent for %llu ms, %llu heartbeats "
+		     "missed", ls_beat_heard_age_ms(&in.beat, now), in.beat.missed_now);
+	logstream_in_stop(why);
+	return true;
+}
+
 void logstream_in_poll(void)
 {
 	u64 now = time_now_ns();
 	u8 msg[REPLY_MAX];
 
 	stream_link_poll(&in.link, now);
-	if (in.state == LOGSTREAM_IN_FAILED)
+	if (in.state == LOGSTREAM_IN_FAILED || recorder_silent(now))
 		return;
 	drop_if_mute(now);
 	if (stream_link_state(&in.link) == STREAM_LINK_DOWN) {
@@ -365,6 +413,8 @@ void logstream_in_poll(void)
 		   (in.ack_at_once || now - in.unacked_since_ns >= ACK_BATCH_NS)) {
 		send_ack();
 	}
+	if (in.state == LOGSTREAM_IN_STREAMING && in.beating && ls_beat_due(&in.beat, now))
+		send_heartbeat(now);
 }
 
 void logstream_in_stop(const char *why)
@@ -374,6 +424,24 @@ void logstream_in_stop(const char *why)
 	stream_link_close(&in.link);
 	in.state = LOGSTREAM_IN_FAILED;
 	pr_info("logstream: no longer taking the recording's log (%s)", why);
+}
+
+void logstream_in_set_heartbeat(u32 ms)
+{
+	in.heartbeat_ms = ms;
+	in.beat.interval_ns = (u64)ms * NS_PER_MS;
+}
+
+void logstream_in_note_replayed(u64 bytes, u64 landmark)
+{
+	in.replayed.bytes = bytes;
+	in.replayed.landmark = landmark;
+}
+
+void logstream_in_beat_status(struct ls_beat_status *st)
+{
+	ls_beat_status(&in.beat, in.beating && in.state == LOGSTREAM_IN_STREAMING, time_now_ns(),
+		       st);
 }
 
 enum logstream_in_state logstream_in_state(void)

@@ -16,6 +16,7 @@
 #include "types.h"
 
 struct ft_psk;
+struct ls_beat_status;
 
 #define LOGSTREAM_IN_HEADER_MAX 1024 /* the log header HELLO carries, at most */
 
@@ -43,6 +44,18 @@ int logstream_in_listen(u16 port, const struct ft_psk *key, logstream_in_bytes_f
  * otherwise, acknowledgements in batches. After logstream_in_listen, for connections
  * made from then on. */
 void logstream_in_set_timeout(u32 ms);
+
+/* Heartbeats to a recorder whose HELLO asks for them, every ms of nothing
+ * else sent, carrying what logstream_in_note_replayed last said; such a
+ * recorder unheard for logstream_in_set_timeout's ms (connected or not)
+ * is lost at once, as by logstream_in_stop. 0: none (the default). */
+void logstream_in_set_heartbeat(u32 ms);
+
+/* What the replay has reached: the log's bytes and the landmark. */
+void logstream_in_note_replayed(u64 bytes, u64 landmark);
+
+/* The heartbeats' counters and the recorder's last heard age. */
+void logstream_in_beat_status(struct ls_beat_status *st);
 
 /* Moves the stream on after a network poll: acknowledges, ends, listens
  * again after a lost connection (what came was taken during the poll).

@@ -67,6 +67,21 @@ void logstream_out_give_up_after(enum logstream_out_id id, u32 ms)
 	ls_client_give_up_after(&clients[id], (u64)ms * 1000000ULL);
 }
 
+void logstream_out_heartbeat(enum logstream_out_id id, u32 ms)
+{
+	ls_client_heartbeat(&clients[id], (u64)ms * 1000000ULL);
+}
+
+bool logstream_out_beat_status(enum logstream_out_id id, struct ls_beat_status *st,
+			       struct ls_replayed *replayed)
+{
+	const struct ls_client *c = &clients[id];
+
+	ls_client_beat_status(c, st);
+	*replayed = c->replayed;
+	return c->replayed_known;
+}
+
 void logstream_out_poll(enum logstream_out_id id)
 {
 	ls_client_poll(&clients[id], time_now_ns());

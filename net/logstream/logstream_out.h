@@ -33,6 +33,18 @@ int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip,
  * backup died). 0: never (the default: retry until the run ends). */
 void logstream_out_give_up_after(enum logstream_out_id id, u32 ms);
 
+/* Heartbeats every ms both ways when the collector agrees (a backup):
+ * it is then gone after the give-up time without a word from it. Right
+ * after logstream_out_open. 0: none. */
+void logstream_out_heartbeat(enum logstream_out_id id, u32 ms);
+
+/* The heartbeats' counters, the collector's last heard age, and what its
+ * replay has reached (false: no HEARTBEAT has said it yet). */
+struct ls_beat_status;
+struct ls_replayed;
+bool logstream_out_beat_status(enum logstream_out_id id, struct ls_beat_status *st,
+			       struct ls_replayed *replayed);
+
 /* Moves the stream on (sends, takes acknowledgements). Never waits. */
 void logstream_out_poll(enum logstream_out_id id);
 

@@ -27,6 +27,13 @@ static int tls_ready(void)
 	return tls_rng_init(heap, TLS_HEAP_BYTES) ? -EIO : 0;
 }
 
+int tls_random(u8 *buf, size_t len)
+{
+	if (tls_ready())
+		return -EIO;
+	return mbedtls_ctr_drbg_random(tls_rng(), buf, len) ? -EIO : 0;
+}
+
 /* The TCP link's send, as TLS's transport: what lwIP takes now. */
 static int tcp_send(void *ctx, const u8 *data, size_t len)
 {

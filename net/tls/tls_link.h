@@ -75,4 +75,8 @@ bool tls_link_peer_began_with(const struct tls_link *l, const void *prefix, size
 /* Ends the link: close_notify, then the TCP connection. */
 void tls_link_close(struct tls_link *l);
 
+/* len random bytes from the hypervisor's DRBG (tls_rng.h; seeded on
+ * first use like a link's): 0, or -EIO when it cannot be seeded. */
+int tls_random(u8 *buf, size_t len);
+
 #endif

@@ -4,6 +4,7 @@
 One process per pair run (scripts/pair.sh starts it; python3, stdlib only).
 
     netcut.py serve --dir DIR [--witness HOST:PORT] [--witness-addr SIDE=A.B.C.D]...
+                    [--slirp] [--slirp-host A.B.C.D]
     netcut.py pipe PORT
 
 serve listens on free loopback ports and writes them to DIR/netcut.ports
@@ -11,14 +12,16 @@ serve listens on free loopback ports and writes them to DIR/netcut.ports
 
   NIC_PRIMARY, NIC_BACKUP      the two QEMUs' cards: -netdev socket,connect=
   SLIRP_PRIMARY, SLIRP_BACKUP  each QEMU's user network (slirp), on a hub of
-                               its own with a socket netdev (with --witness)
+                               its own with a socket netdev (with --witness,
+                               or --slirp: a user network for hostfwd alone)
   RELAY_PRIMARY, RELAY_BACKUP  each side's witness relay (with --witness)
 
 The socket ports carry QEMU's socket-netdev stream framing (net/socket.c:
 a 4-byte big-endian length, then the Ethernet frame). netcut is a small
 switch between them. A frame from a card goes to its own side's slirp
 when it is for it (Ethernet destination 52:55:xx:xx:xx:xx, slirp's
-addresses, or an ARP request for the side's witness address), else to
+addresses, or an ARP request for the side's witness address or for
+--slirp-host, slirp's own address), else to
 the other card (the FT link). A frame from a slirp goes to its own card
 only. So the FT traffic never reaches a slirp: with restrict=on slirp
 answers a TCP segment that is not for its guestfwd with a RST, which
@@ -41,6 +44,17 @@ one line separated by ';' (taken at once):
                            connections are accepted, and reach the witness
                            only after heal)
   heal                     everything flows again
+  alter link [primary|backup]
+                           the next FT segment from that side (default the
+                           primary; from it, one with more than 64 payload
+                           bytes) has one payload byte flipped, its TCP
+                           checksum fixed: the damage reaches TLS or the
+                           log stream, not TCP (scripts/lib/wire_tamper.py)
+  replay link [primary|backup]
+                           the next such segment whose length matches an
+                           earlier one's carries that earlier payload
+                           instead, same sequence numbers, checksum fixed:
+                           a replay TCP cannot catch
   stats                    log the counters
 
 SIGUSR1 is `cut link`, SIGUSR2 `heal`; SIGTERM or SIGINT log the counters
@@ -57,10 +71,13 @@ import struct
 import sys
 import time
 
+from wire_tamper import Tamper
+
 SIDES = ("primary", "backup")
 OTHER = {"primary": "backup", "backup": "primary"}
 MAX_FRAME = 65536
 MAX_QUEUE = 4 << 20  # bytes waiting for a slow reader before frames are dropped
+FT_PORT = 9730  # the log stream, the backup's side (docs/fault-tolerance.md)
 
 T0 = time.monotonic()
 
@@ -118,16 +135,18 @@ class NetCut:
         self.dir = args["dir"]
         self.witness = args.get("witness")
         self.waddr = args.get("witness_addr", {})
+        self.slirp_host = args.get("slirp_host")
         self.sel = selectors.DefaultSelector()
         self.link_cut = False
         self.witness_cut = {s: False for s in SIDES}
+        self.tamper = Tamper(FT_PORT, log)
         self.fwd = {}  # (from, to) -> Counter
         self.dropped = {}  # reason -> Counter
         self.ports = {}
         self.listeners = {}
         for side in SIDES:
             self.ports["nic_" + side] = L2Port("nic_" + side, side, "nic")
-            if self.witness:
+            if self.witness or args.get("slirp"):
                 self.ports["slirp_" + side] = L2Port("slirp_" + side, side, "slirp")
         for name in self.ports:
             self.listeners[name] = listener()
@@ -192,7 +211,7 @@ class NetCut:
             return True
         if frame[12:14] == b"\x08\x06" and len(frame) >= 42:  # ARP: its target address
             tip = socket.inet_ntoa(frame[38:42])
-            return tip == self.waddr.get(side)
+            return tip == self.waddr.get(side) or (self.slirp_host is not None and tip == self.slirp_host)
         return False
 
     def frame_in(self, src, frame):
@@ -207,6 +226,8 @@ class NetCut:
         if len(port.wbuf) > MAX_QUEUE:
             self.count(self.dropped, dst + " too slow", len(frame))
             return
+        if src.kind == "nic" and dst.startswith("nic_"):
+            frame = self.tamper.frame(src.side, frame)
         self.count(self.fwd, (src.name, dst), len(frame))
         port.wbuf += struct.pack(">I", len(frame)) + frame
         self.flush(port)
@@ -375,11 +396,17 @@ class NetCut:
                     if conn[1] is None:
                         self.relay_connect(r, conn)
                 self.relay_arm(r)
+        elif len(words) in (2, 3) and words[0] in ("alter", "replay") and words[1] == "link" and \
+                (len(words) == 2 or words[2] in SIDES):
+            side = words[2] if len(words) == 3 else "primary"
+            self.tamper.arm(words[0], side)
+            log("%s: armed: the next qualifying FT segment from the %s" % (line.strip(), side))
+            return False
         elif words == ["stats"]:
             self.stats("stats")
             return False
         else:
-            log("unknown command '%s' (cut link | cut witness primary|backup | heal | stats)" % line)
+            log("unknown command '%s' (cut link | cut witness primary|backup | heal | alter link [primary|backup] | replay link [primary|backup] | stats)" % line)
             return False
         return True
 
@@ -490,6 +517,10 @@ def main(argv):
     i = 2
     while i < len(argv):
         opt = argv[i]
+        if opt == "--slirp":
+            args["slirp"] = True
+            i += 1
+            continue
         val = argv[i + 1] if i + 1 < len(argv) else None
         if val is None:
             sys.stderr.write("netcut.py: %s needs a value\n" % opt)
@@ -498,6 +529,8 @@ def main(argv):
             args["dir"] = val
         elif opt == "--witness":
             args["witness"] = val
+        elif opt == "--slirp-host":
+            args["slirp_host"] = val
         elif opt == "--witness-addr":
             side, _, addr = val.partition("=")
             if side not in SIDES:

@@ -51,6 +51,7 @@ static u8 scratch[LS_CHECKED_HEADER + LS_MAX_PAYLOAD];
 static void check_reencode(const struct ls_msg *m, const u8 *orig)
 {
 	struct ls_encoder e = { .seq = m->seq };
+	struct ls_replayed replayed = { m->heartbeat.replayed_bytes, m->heartbeat.replayed_landmark };
 	char text[LS_REASON_MAX + 1];
 	size_t n = 0;
 
@@ -95,9 +96,15 @@ static void check_reencode(const struct ls_msg *m, const u8 *orig)
 		n = ls_encode_holds(&e, again, sizeof(again), m->offset, hashes, m->holds.count);
 		break;
 	}
+	case LS_HEARTBEAT:
+		n = ls_encode_heartbeat(&e, again, sizeof(again),
+					m->heartbeat.has_replayed ? &replayed : NULL);
+		break;
 	default:
 		CHECK(0);
 	}
+	if (m->flags) /* the one flag, on HELLO or WELCOME */
+		ls_message_set_flags(again, m->flags);
 	CHECK(n == LS_HEADER_SIZE + m->length);
 	CHECK(!memcmp(again, orig, n));
 	CHECK(e.seq == m->seq + 1);
@@ -108,7 +115,12 @@ static void check_message(const struct ls_decoder *d, const struct ls_msg *m, co
 {
 	CHECK(ls_type_name(m->type));
 	CHECK(m->length <= d->cap && m->length <= LS_MAX_PAYLOAD);
-	CHECK(m->seq == index && m->flags == 0);
+	CHECK(m->seq == index);
+	CHECK(m->flags == 0 || (m->flags == LS_FLAG_HEARTBEAT &&
+				(m->type == LS_HELLO || m->type == LS_WELCOME)));
+	if (m->type == LS_HEARTBEAT)
+		CHECK(m->heartbeat.has_replayed == (d->from == LS_PEER_COLLECTOR) &&
+		      m->length == (m->heartbeat.has_replayed ? LS_HEARTBEAT_SIZE : 0));
 	CHECK(m->payload == d->buf);
 	CHECK(d->consumed - d->msg_start == LS_HEADER_SIZE + m->length);
 	if (d->from == LS_PEER_HV)

@@ -2,11 +2,12 @@
 /*
  * Fuzzes the node's side of the lease (proto/witness_client.c): two
  * clients driven by the input's bytes (time passing, their requests
- * decided by a real lease, reconnects, acquire, bump, query, takeover
- * verdicts) and, sometimes, replies of any kind with any field values the
+ * decided by a real lease, reconnects, acquire, bump, query, release,
+ * takeover verdicts) and, sometimes, replies of any kind with any field values the
  * codec takes, as a faulty witness could send. Always: no crash or
  * undefined behaviour, a GO only on a lease held at the epoch after the
- * known one, wc_held only in state HELD. While the witness is honest (no
+ * known one, wc_held only in state HELD, a release outstanding only on a
+ * lease held. While the witness is honest (no
  * reply made up yet): never two clients holding a valid lease at once.
  */
 #include <stdlib.h>
@@ -113,6 +114,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 6:
 			wc_query(x);
 			break;
+		case 7:
+			wc_release(x);
+			break;
 		default:
 			wc_takeover_verdict(x, take(&in) & 3, names[0], now);
 			break;
@@ -121,6 +125,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			CHECK(x->state == WC_HELD && x->epoch == x->known_epoch + 1);
 		for (int i = 0; i < NODES; i++)
 			CHECK(!wc_held(&c[i], now) || wc_state(&c[i]) == WC_HELD);
+		for (int i = 0; i < NODES; i++)
+			CHECK(!wc_releasing(&c[i]) || wc_state(&c[i]) == WC_HELD);
 		if (honest)
 			CHECK(!(wc_held(&c[0], now) && wc_held(&c[1], now)));
 	}

@@ -5,8 +5,9 @@
 # so it starts the guest without a backup and runs on without one; linger=
 # keeps the endpoint up after the ticker guest's end. /status must carry
 # the "ft" object (role primary, state "running without a backup", the
-# landmark where it went on alone), /metrics the understudy_ft_* families,
-# and `hvctl status` must print the side and exit 0.
+# landmark where it went on alone, no heartbeat ever: the backup never
+# agreed), /metrics the understudy_ft_* families,
+# and `hvctl status` must print the side (its heartbeats off) and exit 0.
 # Logs: $results/net_control_ft.{guest,guest.stderr,json,metrics,hvctl}.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +40,11 @@ expect(ft.get("landmark", 0) > 0, "ft.landmark > 0")
 log = ft.get("log") or {}
 expect(log.get("produced_bytes", 0) > 0, "ft.log.produced_bytes > 0")
 expect(log.get("acked_bytes") == 0, "ft.log.acked_bytes 0")
+expect(log.get("lag_landmarks") == 0, "ft.log.lag_landmarks 0 (no backup heartbeat heard)")
+hb = ft.get("heartbeat") or {}
+expect(hb.get("on") is False and hb.get("received") == 0 and hb.get("sent") == 0,
+       f"ft.heartbeat off, none sent or received (is {hb})")
+expect(isinstance(hb.get("peer_heard_ms"), int), "ft.heartbeat.peer_heard_ms a number")
 expect("output" in ft and ft["output"].get("held_bytes") == 0, "ft.output.held_bytes 0")
 expect(ft.get("witness", 1) is None, "ft.witness null")
 expect(s.get("guest", {}).get("state") == "exited", "guest exited")
@@ -74,6 +80,9 @@ if [ -z "$why" ] &&
    ! grep -q '^understudy_ft_state{state="running without a backup"} 1$' "$results/$NAME.metrics"; then
 	why="understudy_ft_state is not \"running without a backup\" in /metrics"
 fi
+if [ -z "$why" ] && ! grep -q '^understudy_ft_heartbeats_received_total 0$' "$results/$NAME.metrics"; then
+	why="no understudy_ft_heartbeats_received_total 0 in /metrics"
+fi
 if [ -n "$why" ]; then
 	echo "FAIL: ${NAME}_status: $why"
 else
@@ -86,7 +95,8 @@ code=$?
 set -e
 if [ "$code" != 0 ] ||
    ! grep -q "^127.0.0.1:$port: primary, running without a backup (from landmark [0-9]*); guest exited" \
-	"$results/$NAME.hvctl"; then
+	"$results/$NAME.hvctl" ||
+   ! grep -q "^  heartbeats: off, 0 sent, 0 received, 0 missed" "$results/$NAME.hvctl"; then
 	echo "FAIL: ${NAME}_hvctl: exit $code: $(head -n 1 "$results/$NAME.hvctl")"
 else
 	echo "PASS: ${NAME}_hvctl ($(head -n 1 "$results/$NAME.hvctl"))"

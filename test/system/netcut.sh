@@ -10,7 +10,14 @@
 # as slirp's guestfwd runs it) both ways; `cut witness primary` silences
 # it (nothing reaches the witness, a new connection is held) without
 # closing anything, and `heal` delivers what waited. SIGUSR1 cuts the
-# link, SIGUSR2 heals.
+# link, SIGUSR2 heals. The packet surgery of `alter link` and `replay
+# link` (scripts/lib/wire_tamper.py) on crafted TCP frames: the altered
+# one differs from the original in one payload byte and the TCP checksum,
+# the replayed one carries an earlier segment's payload under its own
+# sequence number, both checksums right (checked here independently),
+# each taken once, by a segment of the FT port with a payload over 64
+# bytes from the primary; other frames untouched; and through the live
+# switch, a frame altered between the cards.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -202,5 +209,99 @@ except socket.timeout:
     check(case, "the held connection after heal", "not at the witness", "connected")
 if case not in failures:
     print("PASS: %s (bytes both ways through the pipe; silent while cut, nothing closed; delivered after heal)" % case)
+
+# --- alter link, replay link: the packet surgery -------------------------------------
+sys.path.insert(0, os.path.dirname(netcut))
+import wire_tamper
+
+
+def words_sum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = 0
+    for i in range(0, len(data), 2):
+        total += (data[i] << 8) | data[i + 1]
+    while total > 0xFFFF:
+        total = (total & 0xFFFF) + (total >> 16)
+    return total
+
+
+def tcp_frame(sport, dport, seq, payload, pad=0, proto=6, frag=0):
+    """An Ethernet frame with IPv4 and TCP, its TCP checksum right."""
+    src, dst = socket.inet_aton("10.9.0.1"), socket.inet_aton("10.9.0.2")
+    tcp = struct.pack(">HHIIBBHHH", sport, dport, seq, 77, 5 << 4, 0x18, 8192, 0, 0) + payload
+    pseudo = src + dst + struct.pack(">BBH", 0, proto, len(tcp))
+    tcp = tcp[:16] + struct.pack(">H", 0xFFFF - words_sum(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, frag, 64, proto, 0, src, dst)
+    return card_b + card_p + b"\x08\x00" + ip + tcp + b"\0" * pad
+
+
+def checksum_right(frame):
+    tcp = frame[34:34 + struct.unpack(">H", frame[16:18])[0] - 20]
+    pseudo = frame[26:34] + struct.pack(">BBH", 0, 6, len(tcp))
+    return words_sum(pseudo + tcp) == 0xFFFF
+
+
+def differing(a, b):
+    return [i for i in range(len(a)) if a[i] != b[i]] if len(a) == len(b) else "lengths differ"
+
+
+def altered_where(a, b):
+    """'payload byte N' when a and b differ there and at most in the TCP
+    checksum (frame bytes 50 and 51) besides."""
+    at = [i for i in differing(a, b) if i not in (50, 51)] if len(a) == len(b) else "lengths differ"
+    return at if at == "lengths differ" or len(at) != 1 else "payload byte %d" % (at[0] - 54)
+
+
+case = "netcut_alter_replay"
+events = []
+tamper = wire_tamper.Tamper(9730, events.append)
+pay_a, pay_b = bytes(range(100)), bytes(range(1, 101))
+seg_a = tcp_frame(50000, 9730, 1000, pay_a, pad=4)
+seg_b = tcp_frame(50000, 9730, 1100, pay_b)
+check(case, "the crafted frames' checksums", [checksum_right(seg_a), checksum_right(seg_b)], [True, True])
+tamper.arm("alter", "primary")
+untouched = [tcp_frame(50000, 9731, 1, pay_a), tcp_frame(50000, 9730, 1, b"x" * 64),
+             tcp_frame(50000, 9730, 1, pay_a, proto=17), tcp_frame(50000, 9730, 1, pay_a, frag=0x2000), ft_p]
+check(case, "other frames, armed", [tamper.frame("primary", f) == f for f in untouched], [True] * 5)
+check(case, "a backup's segment, the primary's armed", tamper.frame("backup", seg_b), seg_b)
+altered = tamper.frame("primary", seg_a)
+check(case, "the altered frame's changed bytes", altered_where(seg_a, altered), "payload byte 99")
+check(case, "the altered byte", altered[14 + 40 + 99], seg_a[14 + 40 + 99] ^ 0xFF)
+check(case, "the altered frame's checksum", checksum_right(altered), True)
+check(case, "alter taken once", tamper.frame("primary", seg_a), seg_a)
+tamper.arm("replay", "primary")
+check(case, "replay with no earlier segment of its length", tamper.frame("primary", tcp_frame(50000, 9730, 1, bytes(90))),
+      tcp_frame(50000, 9730, 1, bytes(90)))
+replayed = tamper.frame("primary", seg_b)
+check(case, "the replayed frame", replayed, tcp_frame(50000, 9730, 1100, pay_a))
+check(case, "the replayed frame's checksum", checksum_right(replayed), True)
+check(case, "replay taken once", tamper.frame("primary", seg_b), seg_b)
+resend = wire_tamper.Tamper(9730, events.append)
+resend.frame("primary", seg_a)
+resend.arm("replay", "primary")
+check(case, "replay: a segment sent again (the same payload) is no replay", resend.frame("primary", seg_a), seg_a)
+check(case, "replay: armed still", resend.frame("primary", seg_b), tcp_frame(50000, 9730, 1100, pay_a))
+check(case, "the log", [e.split(":")[0] + ": " + e.split(": ", 1)[1].split(",")[0] for e in events],
+      ["alter link: primary->backup segment 50000->9730 seq 1000", "replay link: primary->backup segment 50000->9730 seq 1100"] +
+      ["replay link: primary->backup segment 50000->9730 seq 1100"])
+tamper.arm("alter", "backup")
+ack = tcp_frame(9730, 50000, 7, b"ack")
+check(case, "a backup's short segment altered", differing(ack, tamper.frame("backup", ack))[-1], len(ack) - 1)
+
+# through the switch: `alter link` on the control FIFO, a frame between the cards
+ctl("alter link")
+send("NIC_PRIMARY", seg_a)
+got = received()
+check(case, "through netcut", list(got), ["NIC_BACKUP"])
+if list(got) == ["NIC_BACKUP"]:
+    check(case, "through netcut: the frame", altered_where(seg_a, got["NIC_BACKUP"][0]), "payload byte 99")
+    check(case, "through netcut: the checksum", checksum_right(got["NIC_BACKUP"][0]), True)
+send("NIC_PRIMARY", seg_a)
+check(case, "through netcut, once", received(), {"NIC_BACKUP": [seg_a]})
+check(case, "netcut's log", "alter link: primary->backup segment 50000->9730 seq 1000, 100 payload bytes: flipped payload byte 99 of 100"
+      in open(log_path).read(), True)
+if case not in failures:
+    print("PASS: %s (one byte flipped, an earlier payload in place, checksums right, once each; other frames untouched)" % case)
 done(0)
 PY

@@ -25,6 +25,8 @@
 #include "net/logstream/logstream_in.h"
 #include "net/net.h"
 #include "net/logstream/logstream_out.h"
+#include "proto/logstream_proto.h"
+#include "proto/ls_heartbeat.h"
 
 #define MAX_ALLOCATIONS 256
 #define IDLE_CALLS_MAX 100000 /* more sleeps than any test needs: the run loop is stuck */
@@ -176,6 +178,8 @@ u64 idle_until_ns(u64 deadline_ns, u64 max_ns)
 
 void host_work_poll(struct vm *vm)
 {
+	if (fake_platform.host_work)
+		fake_platform.host_work(vm);
 }
 
 /* No network to poll (net/net.h): a live log (fake_live_log) moves on in
@@ -206,6 +210,18 @@ int logstream_out_open(enum logstream_out_id id, struct byte_ring *ring, u32 ip,
 
 void logstream_out_give_up_after(enum logstream_out_id id, u32 ms)
 {
+}
+
+void logstream_out_heartbeat(enum logstream_out_id id, u32 ms)
+{
+}
+
+bool logstream_out_beat_status(enum logstream_out_id id, struct ls_beat_status *st,
+			       struct ls_replayed *replayed)
+{
+	memset(st, 0, sizeof(*st));
+	memset(replayed, 0, sizeof(*replayed));
+	return false;
 }
 
 void logstream_out_poll(enum logstream_out_id id)
@@ -245,6 +261,15 @@ bool logstream_out_take_resync(enum logstream_out_id id, u64 *landmark)
 	return false;
 }
 
+void logstream_out_set_holds(enum logstream_out_id id, u64 *hashes, u64 pages)
+{
+}
+
+u64 logstream_out_holds(enum logstream_out_id id)
+{
+	return 0;
+}
+
 /* The pair's witness (hv/ft_witness.h) as the test sets it in
  * fake_platform.witness: none by default. */
 bool ft_witness_configured(void)
@@ -273,6 +298,17 @@ void ft_witness_bump(void)
 		f->witness.held = false;
 		f->witness.lost = true;
 	}
+}
+
+void ft_witness_release(void)
+{
+	fake_platform.witness.released = fake_platform.witness.held;
+	fake_platform.witness.held = false;
+}
+
+bool ft_witness_releasing(void)
+{
+	return false;
 }
 
 bool ft_witness_held(u64 now_ns)
@@ -326,6 +362,24 @@ void logstream_in_set_timeout(u32 ms)
 {
 }
 
+void logstream_in_set_heartbeat(u32 ms)
+{
+	fake_platform.live_heartbeat_ms = ms;
+}
+
+/* What the backup's heartbeats would carry. */
+void logstream_in_note_replayed(u64 bytes, u64 landmark)
+{
+	fake_platform.live_replayed_bytes = bytes;
+	fake_platform.live_replayed_landmark = landmark;
+	fake_platform.live_replayed_notes++;
+}
+
+void logstream_in_beat_status(struct ls_beat_status *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
 void logstream_in_stop(const char *why)
 {
 	fake_platform.live_stopped = true;
@@ -368,7 +422,7 @@ u64 logstream_in_bytes(void)
 	return fake_platform.live_pos;
 }
 
-bool logstream_in_request_resync(u64 landmark, const char *why)
+bool logstream_in_request_resync(u64 landmark, const char *why, const u64 *holds, u64 pages)
 {
 	fake_platform.resync_requests++;
 	return true;

@@ -18,6 +18,8 @@
 
 #include "types.h"
 
+struct vm;
+
 #define FAKE_TSC_HZ 1000000000ULL /* 1 GHz: one cycle is one nanosecond */
 #define FAKE_TSC_START 1000000ULL /* the fake TSC at reset (not zero, as on a booted CPU) */
 
@@ -51,6 +53,9 @@ struct fake_platform {
 	unsigned live_polls;
 	bool live_stopped;    /* logstream_in_stop: the replay takes no more */
 	unsigned resync_requests; /* logstream_in_request_resync calls */
+	u32 live_heartbeat_ms; /* logstream_in_set_heartbeat */
+	u64 live_replayed_bytes, live_replayed_landmark; /* logstream_in_note_replayed */
+	unsigned live_replayed_notes;
 	int (*live_deliver)(void *ctx, u64 offset, const u8 *data, size_t len);
 	void *live_ctx;
 	/* the pair's witness (hv/ft_witness.h): none unless configured */
@@ -62,7 +67,10 @@ struct fake_platform {
 		bool bump_granted;  /* a bump gets the next epoch at once (else: lost) */
 		int verdict;        /* enum ft_witness_verdict: ft_witness_takeover's answer */
 		unsigned bumps, learns;
+		bool released;      /* ft_witness_release let a held lease go */
 	} witness;
+	/* called by the run loop's host_work_poll between two exits (NULL: none) */
+	void (*host_work)(struct vm *vm);
 };
 
 extern struct fake_platform fake_platform;

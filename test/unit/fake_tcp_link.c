@@ -279,6 +279,19 @@ bool fake_tcp_run(void)
 	return moved;
 }
 
+bool fake_tcp_alter(void)
+{
+	for (unsigned i = 0; i < MAX_CONNS; i++) {
+		struct inbox *in = &conns[i].to[1];
+
+		if (conns[i].used && !in->closed && in->len > in->read) {
+			in->buf[in->len - 1] ^= 0xff;
+			return true;
+		}
+	}
+	return false;
+}
+
 unsigned fake_tcp_cut(void)
 {
 	unsigned n = 0;

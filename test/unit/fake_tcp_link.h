@@ -25,6 +25,11 @@ bool fake_tcp_run(void);
  * connection" at their next poll. Returns how many there were. */
 unsigned fake_tcp_cut(void);
 
+/* Flips (XOR 0xff) the last byte waiting for the listening end of an
+ * open connection, as a frame altered on the way that TCP still takes:
+ * true when there was one. */
+bool fake_tcp_alter(void);
+
 /* Connections made since the reset. */
 unsigned fake_tcp_connections(void);
 

@@ -809,6 +809,29 @@ static void test_witness_refused(void **state)
 	assert_int_equal(cfg.witness_ip, 0);
 }
 
+/* ft_heartbeat_ms=: 200 by default, 0 for none, else 10 to a third of
+ * ft_timeout_ms. */
+static void test_ft_heartbeat(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary peer=10.9.0.2"), 0);
+	assert_int_equal(cfg.ft_heartbeat_ms, 200);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft_heartbeat_ms=0"), 0);
+	assert_int_equal(cfg.ft_heartbeat_ms, 0);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft_timeout_ms=1000 "
+				     "ft_heartbeat_ms=333"), 0);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft_heartbeat_ms=10"), 0);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft_timeout_ms=1000 "
+				     "ft_heartbeat_ms=334"), 1);
+	assert_captured("config: ft_heartbeat_ms=334 is outside 10..333 (a third of "
+			"ft_timeout_ms=1000), or 0 for none");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary peer=10.9.0.2 ft_heartbeat_ms=9"),
+			 1);
+	assert_captured("config: ft_heartbeat_ms=9 is outside 10..1000");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -824,6 +847,7 @@ int main(void)
 		T(test_nettest_tls),
 		T(test_witness),
 		T(test_witness_refused),
+		T(test_ft_heartbeat),
 		T(test_empty_and_null),
 		T(test_log_level),
 		T(test_selftest),

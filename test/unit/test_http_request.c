@@ -15,6 +15,8 @@ struct outcome {
 	u8 version_minor;
 	size_t consumed;
 	char path[HTTP_REQUEST_LINE_MAX + 1];
+	u8 auth_state;
+	char auth[HTTP_AUTH_KEEP + 1];
 };
 
 /* Feeds text in pieces cut at the given offsets (ascending, may repeat),
@@ -48,6 +50,11 @@ static void feed_pieces(const char *text, size_t len, const size_t *cuts, size_t
 	o->status = r.status;
 	o->method = r.method;
 	o->version_minor = r.version_minor;
+	o->auth_state = r.auth_state;
+	if (r.auth_state == HTTP_AUTH_HDR_GIVEN) {
+		assert_int_equal(strlen(r.auth), r.auth_len);
+		memcpy(o->auth, r.auth, r.auth_len + 1);
+	}
 	if (r.result == HTTP_PARSE_COMPLETE) {
 		assert_int_equal(strlen(r.path), r.path_len);
 		memcpy(o->path, r.path, r.path_len + 1);
@@ -73,6 +80,9 @@ static void assert_same(const struct outcome *a, const struct outcome *b)
 	if (a->result == HTTP_PARSE_COMPLETE) {
 		assert_int_equal(a->version_minor, b->version_minor);
 		assert_string_equal(a->path, b->path);
+		assert_int_equal(a->auth_state, b->auth_state);
+		if (a->auth_state == HTTP_AUTH_HDR_GIVEN)
+			assert_string_equal(a->auth, b->auth);
 	}
 }
 
@@ -196,6 +206,7 @@ static const char *const split_cases[] = {
 	"HEAD /metrics?x=1 HTTP/1.0\n\n",
 	"\r\nGET / HTTP/1.1\r\nA: b\nC:\r\n\r\n",
 	"POST /status HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi",
+	"POST /ft/switchover HTTP/1.1\r\nx-understudy-auth:  abc def \r\n\r\n",
 	"GET /status HTTP/2.0\r\n\r\n",
 	"GET /a HTTP/1.1\r\nBad Header: x\r\n\r\n",
 	"GET /status HTTP/1.1\r\n\r\nGET /next HTTP/1.1\r\n\r\n",
@@ -276,7 +287,7 @@ static void test_incomplete_prefixes(void **state)
 	assert_incomplete("GET /status HTTP/1.1\r\nHost: x\r\n");
 	assert_incomplete("GET /status HTTP/1.1\r\n\r");
 	/* 405 waits for the end of the head. */
-	assert_incomplete("POST /status HTTP/1.1\r\nA: b\r\n");
+	assert_incomplete("PUT /status HTTP/1.1\r\nA: b\r\n");
 }
 
 /* --- methods --------------------------------------------------------------- */
@@ -284,7 +295,7 @@ static void test_incomplete_prefixes(void **state)
 static void test_other_methods_405(void **state)
 {
 	static const char *const texts[] = {
-		"POST /status HTTP/1.1\r\n\r\n",
+		"PUT /status HTTP/1.1\r\n\r\n",
 		"PUT / HTTP/1.1\r\n\r\n",
 		"DELETE /metrics HTTP/1.1\r\n\r\n",
 		"OPTIONS / HTTP/1.1\r\n\r\n",
@@ -311,7 +322,7 @@ static void test_other_methods_405(void **state)
 /* A POST body is not read: the 405 comes at the end of the head. */
 static void test_405_leaves_body(void **state)
 {
-	static const char text[] = "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+	static const char text[] = "PUT / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
 	struct outcome o;
 
 	parse(text, &o);
@@ -322,9 +333,67 @@ static void test_405_leaves_body(void **state)
 /* Syntax and version errors come before 405. */
 static void test_405_precedence(void **state)
 {
-	ASSERT_ERROR("POST / HTTP/2.0\r\n\r\n", HTTP_STATUS_VERSION_NOT_SUPPORTED);
-	ASSERT_ERROR("POST / HTTP/1.1\r\nA b\r\n\r\n", HTTP_STATUS_BAD_REQUEST);
-	ASSERT_ERROR("POST /\x01 HTTP/1.1\r\n\r\n", HTTP_STATUS_BAD_REQUEST);
+	ASSERT_ERROR("PUT / HTTP/2.0\r\n\r\n", HTTP_STATUS_VERSION_NOT_SUPPORTED);
+	ASSERT_ERROR("PUT / HTTP/1.1\r\nA b\r\n\r\n", HTTP_STATUS_BAD_REQUEST);
+	ASSERT_ERROR("PUT /\x01 HTTP/1.1\r\n\r\n", HTTP_STATUS_BAD_REQUEST);
+}
+
+/* POST is served (the routes decide what may be posted); its body is
+ * never read. */
+static void test_post(void **state)
+{
+	static const char text[] = "POST /ft/switchover HTTP/1.1\r\nContent-Length: 0\r\n\r\nxx";
+	struct outcome o;
+
+	parse(text, &o);
+	assert_int_equal(o.result, HTTP_PARSE_COMPLETE);
+	assert_int_equal(o.method, HTTP_METHOD_POST);
+	assert_string_equal(o.path, "/ft/switchover");
+	assert_int_equal(o.consumed, sizeof(text) - 3);
+	assert_int_equal(o.auth_state, HTTP_AUTH_HDR_ABSENT);
+	ASSERT_ERROR("post / HTTP/1.1\r\n\r\n", HTTP_STATUS_METHOD_NOT_ALLOWED);
+	ASSERT_ERROR("POSTS / HTTP/1.1\r\n\r\n", HTTP_STATUS_METHOD_NOT_ALLOWED);
+}
+
+static void assert_auth(const char *text, u8 state, const char *value)
+{
+	struct outcome o;
+
+	parse(text, &o);
+	if (o.result != HTTP_PARSE_COMPLETE)
+		fail_msg("\"%s\": result %d status %u, want complete", text, o.result, o.status);
+	if (o.auth_state != state)
+		fail_msg("\"%s\": auth state %u, want %u", text, o.auth_state, state);
+	if (value)
+		assert_string_equal(o.auth, value);
+}
+
+/* X-Understudy-Auth is kept: any case, spaces around it trimmed, other
+ * headers and near names ignored; twice or too long is BAD. */
+static void test_auth_header(void **state)
+{
+	char text[512], value[HTTP_AUTH_KEEP + 2];
+
+	assert_auth("POST /x HTTP/1.1\r\nX-Understudy-Auth: n m\r\n\r\n", HTTP_AUTH_HDR_GIVEN,
+		    "n m");
+	assert_auth("POST /x HTTP/1.1\nx-UNDERSTUDY-auth:\t a  b \t\n\n", HTTP_AUTH_HDR_GIVEN,
+		    "a  b");
+	assert_auth("POST /x HTTP/1.1\r\nX-Understudy-Auth:\r\n\r\n", HTTP_AUTH_HDR_GIVEN, "");
+	assert_auth("POST /x HTTP/1.1\r\nX-Understudy-Aut: a\r\nX-Understudy-Auths: b\r\n"
+		    "Y-Understudy-Auth: c\r\n\r\n", HTTP_AUTH_HDR_ABSENT, NULL);
+	assert_auth("POST /x HTTP/1.1\r\nX-Understudy-Auth: a\r\nX-Understudy-Auth: a\r\n\r\n",
+		    HTTP_AUTH_HDR_BAD, NULL);
+	memset(value, 'v', HTTP_AUTH_KEEP);
+	value[HTTP_AUTH_KEEP] = '\0';
+	snprintf(text, sizeof(text), "POST /x HTTP/1.1\r\nX-Understudy-Auth: %s\r\n\r\n", value);
+	assert_auth(text, HTTP_AUTH_HDR_GIVEN, value);
+	value[HTTP_AUTH_KEEP] = 'v';
+	value[HTTP_AUTH_KEEP + 1] = '\0';
+	snprintf(text, sizeof(text), "POST /x HTTP/1.1\r\nX-Understudy-Auth: %s\r\n\r\n", value);
+	assert_auth(text, HTTP_AUTH_HDR_BAD, NULL);
+	/* A value with a control character is still a 400. */
+	ASSERT_ERROR("POST /x HTTP/1.1\r\nX-Understudy-Auth: a\x01\r\n\r\n",
+		     HTTP_STATUS_BAD_REQUEST);
 }
 
 /* --- malformed request lines ------------------------------------------------ */
@@ -582,6 +651,8 @@ int main(void)
 		cmocka_unit_test(test_other_methods_405),
 		cmocka_unit_test(test_405_leaves_body),
 		cmocka_unit_test(test_405_precedence),
+		cmocka_unit_test(test_post),
+		cmocka_unit_test(test_auth_header),
 		cmocka_unit_test(test_malformed_request_lines),
 		cmocka_unit_test(test_bad_methods),
 		cmocka_unit_test(test_bad_targets),

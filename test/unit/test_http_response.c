@@ -84,7 +84,7 @@ static void worst_status(struct hv_status *s)
 	s->address = "255.255.255.255";
 	s->ft.role = HV_FT_ROLE_PRIMARY; /* the primary prints more than the backup */
 	s->ft.state = HV_FT_WAITING_FOR_BACKUP;
-	s->ft.live = s->ft.took_over = s->ft.backup_lost = true;
+	s->ft.live = s->ft.took_over = s->ft.backup_lost = s->ft.heartbeats_on = true;
 	s->ft.witness.configured = s->ft.witness.connected = s->ft.witness.lease_held = true;
 	s->ft.witness.lease = "refused";
 	s->ft.witness.why = reason; /* WC_WHY_MAX, every byte escaped */
@@ -161,6 +161,14 @@ static void ft_primary_status(struct hv_status *s)
 		.landmark = 21034,
 		.log_produced = 1843200,
 		.log_acked = 1841966,
+		.backup_replayed_bytes = 1790321,
+		.backup_replayed_landmark = 20990,
+		.lag_landmarks = 44,
+		.heartbeats_on = true,
+		.heartbeats_sent = 310,
+		.heartbeats_received = 305,
+		.heartbeats_missed = 2,
+		.peer_heard_ms = 37,
 		.output_held_now = 12,
 		.output_held_total = 4096,
 		.output_max_held = 300,
@@ -189,6 +197,10 @@ static void ft_backup_status(struct hv_status *s)
 		.took_over_at = 20000,
 		.log_received = 1800000,
 		.log_replayed = 1790000,
+		.heartbeats_sent = 305,
+		.heartbeats_received = 310,
+		.heartbeats_missed = 15,
+		.peer_heard_ms = 3001,
 	};
 }
 
@@ -909,7 +921,17 @@ static void test_json_ft_primary(void **state)
 			"    \"log\": {\n"
 			"      \"produced_bytes\": 1843200,\n"
 			"      \"acked_bytes\": 1841966,\n"
+			"      \"backup_replayed_bytes\": 1790321,\n"
+			"      \"backup_replayed_landmark\": 20990,\n"
+			"      \"lag_landmarks\": 44,\n"
 			"      \"lag_bytes\": 1234\n"
+			"    },\n"
+			"    \"heartbeat\": {\n"
+			"      \"on\": true,\n"
+			"      \"sent\": 310,\n"
+			"      \"received\": 305,\n"
+			"      \"missed\": 2,\n"
+			"      \"peer_heard_ms\": 37\n"
 			"    },\n"
 			"    \"output\": {\n"
 			"      \"held_bytes\": 12,\n"
@@ -954,10 +976,18 @@ static void test_json_ft_backup(void **state)
 			"      \"replayed_bytes\": 1790000,\n"
 			"      \"lag_bytes\": 10000\n"
 			"    },\n"
+			"    \"heartbeat\": {\n"
+			"      \"on\": false,\n"
+			"      \"sent\": 305,\n"
+			"      \"received\": 310,\n"
+			"      \"missed\": 15,\n"
+			"      \"peer_heard_ms\": 3001\n"
+			"    },\n"
 			"    \"witness\": null\n"
 			"  },\n");
 	assert_lacks(doc, "\"output\"");
 	assert_lacks(doc, "acked_bytes");
+	assert_lacks(doc, "lag_landmarks");
 	/* a backup still replaying, no peer= given, more replayed than received
 	 * (a frame counted whole) */
 	s.ft.took_over = false;
@@ -998,7 +1028,8 @@ static void test_metrics_ft_primary(void **state)
 	assert_has(doc, "\nunderstudy_ft_state{state=\"waiting for the backup\"} 0\n"
 			"understudy_ft_state{state=\"backup follows\"} 1\n"
 			"understudy_ft_state{state=\"running without a backup\"} 0\n"
-			"understudy_ft_state{state=\"fenced\"} 0\n");
+			"understudy_ft_state{state=\"fenced\"} 0\n"
+			"understudy_ft_state{state=\"switching over to the backup\"} 0\n");
 	assert_has(doc, "\nunderstudy_ft_live 1\n");
 	assert_has(doc, "\nunderstudy_ft_landmark 21034\n");
 	assert_has(doc, "\nunderstudy_ft_backup_lost 0\n");
@@ -1006,6 +1037,15 @@ static void test_metrics_ft_primary(void **state)
 			"understudy_ft_log_acked_bytes 1841966\n");
 	assert_has(doc, "\nunderstudy_ft_log_produced_bytes 1843200\n");
 	assert_has(doc, "\nunderstudy_ft_log_lag_bytes 1234\n");
+	assert_has(doc, "\nunderstudy_ft_log_backup_replayed_bytes 1790321\n");
+	assert_has(doc, "\nunderstudy_ft_log_backup_replayed_landmark 20990\n");
+	assert_has(doc, "\nunderstudy_ft_log_lag_landmarks 44\n");
+	assert_has(doc, "\nunderstudy_ft_heartbeats_on 1\n");
+	assert_has(doc, "# TYPE understudy_ft_heartbeats_sent_total counter\n"
+			"understudy_ft_heartbeats_sent_total 310\n");
+	assert_has(doc, "\nunderstudy_ft_heartbeats_received_total 305\n");
+	assert_has(doc, "\nunderstudy_ft_heartbeats_missed_total 2\n");
+	assert_has(doc, "\nunderstudy_ft_peer_heard_age_ms 37\n");
 	assert_has(doc, "\nunderstudy_ft_output_held_bytes 12\n");
 	assert_has(doc, "# TYPE understudy_ft_output_held_bytes_total counter\n"
 			"understudy_ft_output_held_bytes_total 4096\n");
@@ -1036,6 +1076,10 @@ static void test_metrics_ft_backup(void **state)
 	assert_has(doc, "\nunderstudy_ft_log_received_bytes 1800000\n");
 	assert_has(doc, "\nunderstudy_ft_log_replayed_bytes 1790000\n");
 	assert_has(doc, "\nunderstudy_ft_log_lag_bytes 10000\n");
+	assert_has(doc, "\nunderstudy_ft_heartbeats_on 0\n");
+	assert_has(doc, "\nunderstudy_ft_heartbeats_missed_total 15\n");
+	assert_has(doc, "\nunderstudy_ft_peer_heard_age_ms 3001\n");
+	assert_lacks(doc, "understudy_ft_log_lag_landmarks");
 	assert_lacks(doc, "understudy_ft_output_");
 	assert_lacks(doc, "understudy_ft_witness_");
 	assert_lacks(doc, "understudy_ft_log_acked_bytes");

@@ -23,6 +23,7 @@
 #include "hash.h"
 #include "hv/config.h"
 #include "hv/ft_fence.h"
+#include "hv/ft_switchover.h"
 #include "hv/ft_witness.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_internal.h"
@@ -521,6 +522,12 @@ static void test_backup_takes_over_after_a_frame(void **state)
 	assert_took_over(rec.landmarks);
 	assert_int_equal(fake_vm.rr->stats.live_partial_bytes, 0);
 	assert_true(fake_vm.rr->took_over_at > 0);
+	/* its heartbeats (ft_heartbeat_ms=) said how far the replay came */
+	assert_int_equal(fake_platform.live_heartbeat_ms, 200);
+	assert_true(fake_platform.live_replayed_notes > 0);
+	assert_true(fake_platform.live_replayed_landmark > 0);
+	assert_true(fake_platform.live_replayed_landmark <= fake_vm.rr->took_over_at);
+	assert_true(fake_platform.live_replayed_bytes > 0 && fake_platform.live_replayed_bytes <= cut);
 	/* the guest's TSC went on from the last value the replay gave it */
 	assert_true(vcpu_guest_tsc(&fake_vm.vcpu) >= fake_vm.rr->replayed_tsc);
 }
@@ -602,6 +609,176 @@ static void test_primary_runs_on_without_backup(void **state)
 	assert_not_captured("rr: log complete");
 	fake_uart_bytes(COM3_PORT, &partial);
 	assert_true(partial < rec.len); /* the log stopped where the backup went */
+}
+
+/* The backup started, under a witness that says the lease moved on
+ * without it: it never goes live, and stands down (fenced). */
+static void run_stale_backup(void)
+{
+	fake_platform.witness.configured = true;
+	fake_platform.witness.verdict = FT_WITNESS_STALE;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_false(fake_vm.rr->took_over);
+	assert_true(fake_vm.fenced);
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+}
+
+/* --- a planned switchover (hv/ft_switchover.c) ----------------------------------------- */
+
+/* The control endpoint's request, made by the run loop's host work once
+ * the guest has passed switchover_from landmarks (once). */
+static u64 switchover_from;
+static int switchover_answer;
+static const char *switchover_why;
+static bool switchover_asked;
+
+static void request_switchover_midway(struct vm *vm)
+{
+	if (switchover_asked || vm->stats.guest_caused_exits < switchover_from)
+		return;
+	switchover_asked = true;
+	switchover_answer = ft_switchover_request(vm, &fake_cfg, &switchover_why);
+}
+
+struct last_entry {
+	struct rrlog_entry e;
+	unsigned ends;
+};
+
+static void keep_last(struct rrlog_entry *e, void *ctx)
+{
+	struct last_entry *l = ctx;
+
+	l->e = *e;
+	l->ends += e->type == RR_END;
+}
+
+/* A primary asked midway to switch over: the guest stops at the next
+ * landmark, the log ends there with END how=SWITCHOVER after a digest,
+ * the whole log is delivered, and the run says so. rec then holds that
+ * log (its registers stay the native run's). */
+static void switch_over_primary(const struct virt_backend *hw, bool witness)
+{
+	struct last_entry last = { 0 };
+	const u8 *log;
+
+	boot_primary(hw, false, witness);
+	switchover_from = STEP_RDTSC + 3;
+	switchover_asked = false;
+	fake_platform.host_work = request_switchover_midway;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_true(switchover_asked);
+	assert_int_equal(switchover_answer, 0);
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+	assert_true(fake_vm.rr->switched_over);
+	assert_true(fake_vm.rr->switched_over_at >= switchover_from);
+	assert_true(fake_vm.rr->switched_over_at < rec.landmarks);
+	assert_true(ft_switchover_done(&fake_vm));
+	assert_captured("ft: switchover requested at landmark");
+	assert_captured("ft: switched over to the backup at landmark");
+	/* under a witness the lease goes as the guest stops, not kept */
+	assert_int_equal(fake_platform.witness.released, witness);
+	if (witness)
+		assert_captured("ft: releasing the witness's lease (epoch 1) for the backup");
+	log = fake_uart_bytes(COM3_PORT, &rec.len);
+	memcpy(rec.log, log, rec.len);
+	each_entry(rec.log, rec.len, keep_last, &last);
+	assert_int_equal(last.ends, 1);
+	assert_int_equal(last.e.type, RR_END);
+	assert_int_equal(last.e.end.how, RRLOG_END_SWITCHOVER);
+	assert_true(last.e.landmark == fake_vm.rr->switched_over_at);
+	/* a second request is refused: it is under way, or done */
+	assert_int_equal(ft_switchover_request(&fake_vm, &fake_cfg, &switchover_why), -EBUSY);
+	rec.landmarks = fake_vm.rr->switched_over_at;
+	fake_vm_destroy();
+}
+
+static void test_switchover_primary(void **state)
+{
+	switch_over_primary(*state, false);
+}
+
+static void test_switchover_primary_releases_lease(void **state)
+{
+	switch_over_primary(*state, true);
+}
+
+/* Under a witness the backup goes live at the switchover only with the
+ * lease after the primary's, as after a failure (ft_fence_may_go_live):
+ * told the lease moved on without it (STALE), it stands down there. */
+static void test_switchover_backup_under_witness(void **state)
+{
+	switch_over_primary(*state, true);
+	assert_int_equal(start_backup_replay(*state, rec.len), 0);
+	run_stale_backup();
+}
+
+/* The backup replays the switched-over log to its END and goes live at
+ * once at that landmark (not after a lost log): the guest runs to its
+ * native end, no divergence. */
+static void test_switchover_backup_goes_live(void **state)
+{
+	switch_over_primary(*state, false);
+	assert_int_equal(start_backup_replay(*state, rec.len), 0);
+	run_script(guest, ARRAY_SIZE(guest));
+	if (fake_vm.rr->divergence.diverged)
+		fail_msg("the backup diverged at landmark %llu: %s", fake_vm.rr->divergence.landmark,
+			 fake_vm.rr->divergence.what);
+	assert_true(fake_vm.rr->took_over);
+	assert_true(fake_vm.rr->took_over_at == rec.landmarks);
+	assert_true(fake_vm.rr->switched_over);
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_int_equal(fake_vm.exit_code, GUEST_EXIT_CODE);
+	assert_captured("ft: the primary switched over: the guest goes live here, at landmark");
+	assert_not_captured("the primary is gone");
+	assert_false(ft_switchover_done(&fake_vm)); /* the backup ends with the guest's code */
+	/* the registers of every step are the native run's up to the handover */
+	for (unsigned i = 0; i < STEP_RDTSC; i++)
+		for (int r = 0; r < GPR_COUNT; r++)
+			if (fake.regs_at[i][r] != rec.regs_at[i][r])
+				fail_msg("step %u register %d: %#llx, native %#llx", i, r,
+					 fake.regs_at[i][r], rec.regs_at[i][r]);
+}
+
+/* A replay that is not a backup stops at the switchover, without a
+ * divergence, and says how far the log matched. */
+static void test_switchover_log_replayed_offline(void **state)
+{
+	switch_over_primary(*state, false);
+	assert_int_equal(start_live_replay(*state, 64, rec.len, FT_ROLE_NONE), 0);
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_false(fake_vm.rr->divergence.diverged);
+	assert_false(fake_vm.rr->took_over);
+	assert_int_equal(fake_vm.state, VM_STOPPED);
+	assert_captured("rr: replay matches the recording up to its switchover at landmark");
+}
+
+/* Refused with the reason: not in a pair, a backup, a primary without
+ * its backup, a guest that ended. */
+static void test_switchover_refusals(void **state)
+{
+	const char *why;
+
+	fake_vm_prepare();
+	assert_int_equal(ft_switchover_request(NULL, &fake_cfg, &why), -EBUSY);
+	assert_non_null(strstr(why, "not in a fault-tolerant pair"));
+	fake_cfg.role = FT_ROLE_BACKUP;
+	assert_int_equal(ft_switchover_request(NULL, &fake_cfg, &why), -EBUSY);
+	assert_string_equal(why, "this side is the backup: ask the primary");
+	fake_cfg.role = FT_ROLE_PRIMARY;
+	assert_int_equal(ft_switchover_request(NULL, &fake_cfg, &why), -EBUSY);
+	assert_non_null(strstr(why, "no guest runs here yet"));
+
+	boot_primary(*state, true, false);
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_true(fake_vm.rr->backup_lost);
+	fake_vm.state = VM_RUNNING; /* as if asked while it still ran */
+	assert_int_equal(ft_switchover_request(&fake_vm, &fake_cfg, &why), -EBUSY);
+	assert_non_null(strstr(why, "no backup follows"));
+	fake_vm.state = VM_EXITED;
+	assert_int_equal(ft_switchover_request(&fake_vm, &fake_cfg, &why), -EBUSY);
+	assert_non_null(strstr(why, "not running"));
+	assert_false(ft_switchover_done(&fake_vm));
 }
 
 /* --- the record probe ------------------------------------------------------------------- */
@@ -694,12 +871,7 @@ static void test_backup_takes_over_only_with_the_lease(void **state)
 	record_flush_tsc = 0;
 
 	assert_int_equal(start_backup_replay(*state, first_frame_end()), 0);
-	fake_platform.witness.configured = true;
-	fake_platform.witness.verdict = FT_WITNESS_STALE;
-	run_script(guest, ARRAY_SIZE(guest));
-	assert_false(fake_vm.rr->took_over);
-	assert_true(fake_vm.fenced);
-	assert_int_equal(fake_vm.state, VM_STOPPED);
+	run_stale_backup();
 	assert_int_equal(fake_platform.witness.learns, 1); /* at the stream's start */
 	assert_string_equal(fake_vm.stop_reason,
 			    "ft: this backup stands down: the fake witness says so; it never goes live");
@@ -1043,6 +1215,12 @@ int main(void)
 		ON(test_primary_runs_on_without_backup, fake_backend_ept),
 		ON(test_primary_runs_on_without_backup, fake_backend_npt),
 		ON(test_probe_counts_guest_time, fake_backend_ept),
+		ON(test_switchover_primary, fake_backend_ept),
+		ON(test_switchover_primary_releases_lease, fake_backend_npt),
+		ON(test_switchover_backup_under_witness, fake_backend_ept),
+		BOTH(test_switchover_backup_goes_live),
+		ON(test_switchover_log_replayed_offline, fake_backend_npt),
+		ON(test_switchover_refusals, fake_backend_ept),
 		ON(test_fence_goes_on_while_backup_follows, fake_backend_ept),
 		ON(test_fence_new_epoch_before_running_alone, fake_backend_npt),
 		ON(test_fence_when_new_epoch_refused, fake_backend_ept),

@@ -1,12 +1,16 @@
-// sources: tools/hvctl/http_reply.c tools/hvctl/json_scan.c tools/hvctl/side.c tools/hvctl/print.c lib/cmdline.c net/http/http_response.c net/http/http_out.c net/http/http_ft.c net/http/http_request.c lib/fmt.c
+// sources: tools/hvctl/auth.c proto/ft_psk.c net/http/http_auth.c net/http/http_auth_mac.c net/http/http_control.c tools/hvctl/http_reply.c tools/hvctl/json_scan.c tools/hvctl/side.c tools/hvctl/print.c lib/cmdline.c net/http/http_response.c net/http/http_out.c net/http/http_ft.c net/http/http_request.c lib/fmt.c
 /* tools/hvctl's pure half: the documents the hypervisor's own builders
  * print (http_status_json) read back, each side's lines and the pair's
  * verdict, and replies that are cut, malformed, nested too deep, of the
- * wrong kinds or not /status at all refused with a reason. */
+ * wrong kinds or not /status at all refused with a reason; hvctl
+ * switchover's key file, challenge and signed request, the request checked
+ * by the endpoint's own http_control_reply. */
+// uses: mbedtls
 #include "helpers.h"
 
 #include <stdlib.h>
 
+#include "net/http/http_control.h"
 #include "net/http/http_response.h"
 #include "tools/hvctl/hvctl.h"
 
@@ -18,6 +22,12 @@ static char lines[2048];
 	do {                                                                            \
 		if (!strstr((hay), (needle)))                                           \
 			fail_msg("missing \"%s\" in:\n%s", (needle), (hay));            \
+	} while (0)
+
+#define assert_lacks_text(hay, needle)                                                  \
+	do {                                                                            \
+		if (strstr((hay), (needle)))                                            \
+			fail_msg("unexpected \"%s\" in:\n%s", (needle), (hay));         \
 	} while (0)
 
 static void base_status(struct hv_status *s, const char *guest_state)
@@ -92,6 +102,7 @@ static void test_primary_read_back(void **state)
 		"10.9.0.1:8080: primary, backup follows; guest running, landmark 21034; peer "
 		"10.9.0.2:9730\n"
 		"  log: 1843200 bytes produced, 1841966 acknowledged by the backup, lag 1234 bytes\n"
+		"  heartbeats: off, 0 sent, 0 received, 0 missed; the peer heard 0 ms ago\n"
 		"  output: 12 bytes held now; 210 releases, held 1534 us on average, 8012 us at most\n"
 		"  witness: lease held, epoch 7, connected: lease granted\n");
 }
@@ -118,7 +129,43 @@ static void test_backup_read_back(void **state)
 		"b: backup, live (took over at landmark 21000); guest running, landmark 21000; "
 		"peer 10.9.0.1:9730\n"
 		"  log: 1841966 bytes received, 1840000 replayed, lag 1966 bytes\n"
+		"  heartbeats: off, 0 sent, 0 received, 0 missed; the peer heard 0 ms ago\n"
 		"  witness: none\n");
+}
+
+/* A primary whose backup's heartbeats said how far its replay is: the lag
+ * in landmarks, on its log line and in the pair's verdict when the backup
+ * itself cannot be asked. */
+static void test_primary_heartbeat_lag(void **state)
+{
+	struct hv_status s;
+	struct side side, none = { .down = true };
+
+	primary_status(&s);
+	s.ft.heartbeats_on = true;
+	s.ft.heartbeats_sent = 40;
+	s.ft.heartbeats_received = 38;
+	s.ft.heartbeats_missed = 3;
+	s.ft.peer_heard_ms = 180;
+	s.ft.backup_replayed_landmark = 21000;
+	s.ft.lag_landmarks = 34;
+	read_back(&s, &side);
+	assert_true(side.has_heartbeat);
+	assert_true(side_knows_backup_lag(&side));
+	side_print(lines, sizeof(lines), "p", &side);
+	assert_has(lines, "lag 1234 bytes; the backup replayed to landmark 21000, lag 34 "
+			  "landmarks\n");
+	assert_has(lines, "\n  heartbeats: on, 40 sent, 38 received, 3 missed; the peer heard "
+			  "180 ms ago\n");
+	assert_int_equal(pair_verdict(lines, sizeof(lines), "p", &side, "b", &none), HVCTL_OK);
+	assert_string_equal(lines, "pair: primary p runs the guest; the backup: unreachable, lag "
+				   "34 landmarks by its heartbeats\n");
+	/* no heartbeat heard yet: nothing said of the backup's replay */
+	s.ft.heartbeats_received = 0;
+	read_back(&s, &side);
+	assert_false(side_knows_backup_lag(&side));
+	side_print(lines, sizeof(lines), "p", &side);
+	assert_lacks_text(lines, "landmarks");
 }
 
 static void test_no_pair(void **state)
@@ -383,11 +430,133 @@ static void test_reply_from_server(void **state)
 					 sizeof(why)), -1);
 }
 
+/* --- switchover ------------------------------------------------------------ */
+
+static const char key_hex[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+static void test_key_file_text(void **state)
+{
+	u8 key[HVCTL_KEY_MAX];
+	char why[HVCTL_WHY_MAX], text[200];
+
+	snprintf(text, sizeof(text), "  %s\n", key_hex);
+	assert_int_equal(key_parse_text(text, strlen(text), key, why, sizeof(why)), 32);
+	assert_int_equal(key[0], 0x00);
+	assert_int_equal(key[31], 0x1f);
+	assert_int_equal(key_parse_text("abcd\n", 5, key, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "shorter than 32 hex digits"));
+	snprintf(text, sizeof(text), "%.31sx%s", key_hex, key_hex + 32);
+	assert_int_equal(key_parse_text(text, strlen(text), key, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "not a hex digit"));
+	assert_int_equal(key_parse_text("\n\n", 2, key, why, sizeof(why)), -1);
+}
+
+static void test_challenge_nonce(void **state)
+{
+	char hex[HTTP_AUTH_NONCE_HEX + 1], why[HVCTL_WHY_MAX];
+
+	assert_int_equal(challenge_nonce("00112233445566778899aabbccddeeff\n", 33, hex, why,
+					 sizeof(why)), 0);
+	assert_string_equal(hex, "00112233445566778899aabbccddeeff");
+	assert_int_equal(challenge_nonce("00112233445566778899aabbccddeeff", 32, hex, why,
+					 sizeof(why)), 0);
+	assert_int_equal(challenge_nonce("00112233445566778899aabbccddeef\n", 32, hex, why,
+					 sizeof(why)), -1);
+	assert_int_equal(challenge_nonce("00112233445566778899aabbccddeefg\n", 33, hex, why,
+					 sizeof(why)), -1);
+	assert_int_equal(challenge_nonce("", 0, hex, why, sizeof(why)), -1);
+	assert_int_equal(challenge_nonce("00112233445566778899aabbccddeeff\n\n", 34, hex, why,
+					 sizeof(why)), -1);
+}
+
+static int zero_random(u8 *buf, size_t len)
+{
+	memset(buf, 0, len);
+	return 0;
+}
+
+static int accepted;
+
+static int accept_switchover(const char **why)
+{
+	accepted++;
+	return 0;
+}
+
+/* The request hvctl sends is one the endpoint accepts with the same key,
+ * and refuses with another. */
+static void test_signed_request_accepted(void **state)
+{
+	static char out[HTTP_RESPONSE_MAX];
+	u8 key[HVCTL_KEY_MAX], other[HVCTL_KEY_MAX];
+	char why[HVCTL_WHY_MAX], req_text[512], nonce[HTTP_AUTH_NONCE_HEX + 1];
+	struct http_control c;
+	struct http_control_note note;
+	struct http_reply reply;
+	struct http_request req;
+	const char *challenge = "GET /ft/challenge HTTP/1.1\r\n\r\n", *body;
+	size_t body_len;
+	int key_len = key_parse_text(key_hex, strlen(key_hex), key, why, sizeof(why)), n, status;
+
+	assert_int_equal(key_len, 32);
+	memcpy(other, key, sizeof(other));
+	other[5] ^= 1;
+	for (int round = 0; round < 2; round++) {
+		http_control_init(&c, key, (size_t)key_len, zero_random, accept_switchover);
+		http_request_init(&req);
+		http_request_feed(&req, challenge, strlen(challenge), NULL);
+		n = http_control_reply(&c, &req, 1, out, sizeof(out), &reply, &note);
+		assert_true(n > 0);
+		assert_int_equal(http_reply_split(out + reply.start, reply.len, &status, &body,
+						  &body_len, why, sizeof(why)), 0);
+		assert_int_equal(status, 200);
+		assert_int_equal(challenge_nonce(body, body_len, nonce, why, sizeof(why)), 0);
+		n = signed_request(req_text, sizeof(req_text), "10.9.0.1", 8080, "/ft/switchover",
+				   round ? other : key, (size_t)key_len, nonce);
+		assert_true(n > 0 && (size_t)n == strlen(req_text));
+		http_request_init(&req);
+		assert_int_equal(http_request_feed(&req, req_text, (size_t)n, NULL),
+				 HTTP_PARSE_COMPLETE);
+		n = http_control_reply(&c, &req, 2, out, sizeof(out), &reply, &note);
+		assert_true(n > 0);
+		assert_int_equal(http_reply_split(out + reply.start, reply.len, &status, &body,
+						  &body_len, why, sizeof(why)), 0);
+		assert_int_equal(status, round ? 401 : 202);
+		assert_int_equal(accepted, 1);
+	}
+	assert_int_equal(signed_request(req_text, 40, "10.9.0.1", 8080, "/ft/switchover", key,
+					(size_t)key_len, nonce), -1);
+}
+
+/* Any status is split; http_reply_body still wants 200. */
+static void test_reply_split_any_status(void **state)
+{
+	static const char r[] = "HTTP/1.1 409 Conflict\r\nContent-Length: 6\r\n\r\nnope.\n";
+	const char *body;
+	size_t body_len;
+	char why[HVCTL_WHY_MAX];
+	int status;
+
+	assert_int_equal(http_reply_split(r, strlen(r), &status, &body, &body_len, why, sizeof(why)),
+			 0);
+	assert_int_equal(status, 409);
+	assert_int_equal(body_len, 6);
+	assert_int_equal(http_reply_body(r, strlen(r), &body, &body_len, why, sizeof(why)), -1);
+	assert_string_equal(why, "HTTP status 409");
+	assert_int_equal(http_reply_split(r, strlen(r) - 1, &status, &body, &body_len, why,
+					  sizeof(why)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_primary_read_back),
+		cmocka_unit_test(test_key_file_text),
+		cmocka_unit_test(test_challenge_nonce),
+		cmocka_unit_test(test_signed_request_accepted),
+		cmocka_unit_test(test_reply_split_any_status),
 		cmocka_unit_test(test_backup_read_back),
+		cmocka_unit_test(test_primary_heartbeat_lag),
 		cmocka_unit_test(test_no_pair),
 		cmocka_unit_test(test_verdict_follows),
 		cmocka_unit_test(test_verdict_without_backup),

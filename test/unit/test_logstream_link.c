@@ -1,4 +1,4 @@
-// sources: net/logstream/logstream_client.c net/logstream/logstream_in.c net/stream_link.c net/tls/tls_link.c net/tls/tls_session.c net/tls/tls_why.c net/tls/tls_conf.c net/tls/tls_rng.c test/unit/fake_tcp_link.c proto/logstream_proto.c proto/ft_psk.c lib/log.c lib/fmt.c lib/hash.c lib/byte_ring.c
+// sources: net/logstream/logstream_client.c net/logstream/logstream_in.c net/stream_link.c net/tls/tls_link.c net/tls/tls_session.c net/tls/tls_why.c net/tls/tls_conf.c net/tls/tls_rng.c test/unit/fake_tcp_link.c proto/logstream_proto.c proto/ls_heartbeat.c proto/ft_psk.c lib/log.c lib/fmt.c lib/hash.c lib/byte_ring.c
 // uses: mbedtls
 /*
  * The log stream's two ends (net/logstream/logstream_client.c, the
@@ -13,6 +13,10 @@
  *   things: each time a new TCP connection and a new TLS session, HELLO
  *   again and the stream resumed where the backup's WELCOME says (and
  *   mbedTLS's heap, which holds a handful of sessions, never runs out);
+ * - with a byte altered on the way (TCP takes it): over TLS the backup
+ *   fails the record's MAC, in the clear the message's checksum, and tells
+ *   the recorder why (its alert, an ERROR); the recorder connects again
+ *   and the stream resumes where the backup lost it;
  * and a recorder and a backup that do not agree are refused, nothing
  * delivered, each side saying why: different keys (the recorder stops for
  * good), TLS on the recorder only (it stops for good), TLS on the backup
@@ -202,6 +206,41 @@ static void test_tls_resets(void **state)
 	assert_captured("logstream: the recording is back, resuming at byte");
 	assert_captured("logstream: collector resumes at byte");
 	assert_not_captured("the TCP connection failed"); /* a reset is said once */
+}
+
+/* One byte flipped on the way to the backup after a third of the log:
+ * refused, the connection dropped, the rest on a new one. */
+static void run_altered(const struct ft_psk *key)
+{
+	bool altered = false;
+
+	start_pair(key, key);
+	while (!ls_client_done(&client) && !ls_client_failed(&client) && turns < TURNS_MAX) {
+		turn();
+		if (!altered && got_len > LOG_BYTES / 3 && client.state == LSC_STREAMING)
+			altered = fake_tcp_alter();
+	}
+	assert_true(altered);
+	assert_complete();
+	assert_int_equal(client.stats.connects, 2);
+	assert_captured("logstream: the recording is back, resuming at byte");
+}
+
+static void test_clear_altered(void **state)
+{
+	run_altered(NULL);
+	assert_captured("logstream: refused the recorder: a malformed message (checksum): checksum mismatch");
+	assert_captured("logstream: the collector refused: a malformed message (checksum): checksum mismatch");
+	assert_captured("logstream: lost the recorder (a malformed message (checksum): checksum mismatch) at byte");
+	stream_link_close(&client.link);
+}
+
+static void test_tls_altered(void **state)
+{
+	run_altered(&key_a);
+	assert_captured("failed: a record failed authentication (bad MAC): altered or replayed on the way");
+	assert_captured("logstream: the connection to the collector ended: the peer refused the session "
+			"(alert bad_record_mac: our record failed its authentication there)");
 }
 
 /* Backup and recorder with keys that differ in one bit. */
@@ -429,6 +468,184 @@ static void test_resync_tls(void **state)
 	resync_mid_stream(&key_a);
 }
 
+/* --- heartbeats (docs/log-stream.md, "Heartbeats") ----------------------------- */
+
+#define BEAT_MS 200
+
+/* One turn with nothing recorded: time, the network, both ends (each
+ * only when it is alive). */
+static void turn_idle(bool recorder, bool backup)
+{
+	now_ns += STEP_NS;
+	turns++;
+	while (fake_tcp_run())
+		;
+	if (recorder)
+		ls_client_poll(&client, now_ns);
+	if (backup)
+		logstream_in_poll();
+}
+
+/* A pair over TLS, the recorder with heartbeats when rbeat, the backup
+ * when bbeat, both with GIVE_UP_MS: 1000 bytes streamed and acknowledged,
+ * then idle. */
+static void start_idle_pair(bool rbeat, bool bbeat)
+{
+	start_pair(&key_a, &key_a);
+	ls_client_give_up_after(&client, GIVE_UP_MS * STEP_NS);
+	if (rbeat)
+		ls_client_heartbeat(&client, BEAT_MS * STEP_NS);
+	logstream_in_set_timeout(GIVE_UP_MS);
+	if (bbeat)
+		logstream_in_set_heartbeat(BEAT_MS);
+	assert_true(byte_ring_put(&ring, log_bytes, 1000));
+	while (ring.tail < 1000 && turns < 5000)
+		turn_idle(true, true);
+	assert_int_equal(ring.tail, 1000);
+	logstream_in_note_replayed(900, 77);
+}
+
+/* Both ends agreed: an idle stream carries a heartbeat each way every
+ * BEAT_MS, the backup's saying how far its replay is; nobody misses one,
+ * nobody is lost over many give-up times. */
+static void test_heartbeats_flow_when_idle(void **state)
+{
+	struct ls_beat_status st;
+	u64 sent;
+
+	start_idle_pair(true, true);
+	assert_true(client.beating);
+	sent = client.beat.sent;
+	for (int i = 0; i < 4 * GIVE_UP_MS; i++)
+		turn_idle(true, true);
+	assert_false(ls_client_failed(&client));
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_STREAMING);
+	assert_in_range(client.beat.sent - sent, 4 * GIVE_UP_MS / BEAT_MS - 1,
+			4 * GIVE_UP_MS / BEAT_MS + 1);
+	logstream_in_beat_status(&st);
+	assert_true(st.on);
+	assert_in_range(st.received, client.beat.sent - 1, client.beat.sent);
+	assert_in_range(client.beat.received, st.sent - 1, st.sent);
+	assert_true(st.sent >= 4 * GIVE_UP_MS / BEAT_MS - 1);
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(client.beat.missed, 0);
+	assert_true(st.heard_age_ms < BEAT_MS);
+	assert_true(client.replayed_known);
+	assert_int_equal(client.replayed.bytes, 900);
+	assert_int_equal(client.replayed.landmark, 77);
+}
+
+/* The recorder's host stops dead after the last heartbeat: the backup
+ * declares it lost GIVE_UP_MS after it last heard it, to the millisecond,
+ * having missed a heartbeat each BEAT_MS, and takes no more of its log. */
+static void test_backup_loses_silent_recorder(void **state)
+{
+	struct ls_beat_status st;
+	u64 heard_at;
+
+	start_idle_pair(true, true);
+	for (int i = 0; i < 1000; i++)
+		turn_idle(true, true);
+	turn_idle(false, true); /* what was on the wire arrives */
+	logstream_in_beat_status(&st);
+	heard_at = now_ns - st.heard_age_ms * STEP_NS;
+	while (now_ns < heard_at + GIVE_UP_MS * STEP_NS - STEP_NS)
+		turn_idle(false, true);
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_STREAMING);
+	turn_idle(false, true);
+	assert_int_equal(now_ns, heard_at + GIVE_UP_MS * STEP_NS);
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_FAILED);
+	logstream_in_beat_status(&st);
+	assert_int_equal(st.missed, GIVE_UP_MS / BEAT_MS - 1); /* the first after 1.5 of them */
+	assert_captured("no longer taking the recording's log (the recorder has been silent for "
+			"3000 ms, 14 heartbeats missed)");
+}
+
+/* The backup's host stops dead while everything is acknowledged (without
+ * heartbeats the recorder would wait for ever): the recorder gives up on
+ * it GIVE_UP_MS after it last heard it, to the millisecond. */
+static void test_recorder_loses_silent_backup(void **state)
+{
+	u64 heard_at;
+
+	start_idle_pair(true, true);
+	for (int i = 0; i < 1000; i++)
+		turn_idle(true, true);
+	heard_at = client.alive_ns;
+	assert_int_equal(ring.tail, ring.head);
+	while (now_ns < heard_at + GIVE_UP_MS * STEP_NS - STEP_NS)
+		turn_idle(true, false);
+	assert_false(ls_client_failed(&client));
+	turn_idle(true, false);
+	assert_true(ls_client_failed(&client));
+	assert_int_equal(client.beat.missed, GIVE_UP_MS / BEAT_MS - 1);
+	assert_non_null(strstr(client.failure, "given up after 3000 ms"));
+}
+
+/* A recorder that was busy (not polled) while its backup went on sending
+ * heartbeats hears them at its next poll, as of that poll, before it
+ * judges: busy 2900 ms right after it last heard the backup 150 ms or
+ * more ago (the backup having heard it less than 100 ms ago), it does not
+ * take the backup for silent, and counts it heard now. */
+static void test_busy_recorder_hears_before_judging(void **state)
+{
+	struct ls_beat_status st;
+	int i;
+
+	start_idle_pair(true, true);
+	for (i = 0; i < 1000; i++)
+		turn_idle(true, true);
+	for (i = 0; i < 5000; i++) {
+		logstream_in_beat_status(&st);
+		if (now_ns - client.alive_ns >= 150 * STEP_NS && st.heard_age_ms < 100)
+			break;
+		turn_idle(true, true);
+	}
+	assert_true(i < 5000);
+	for (i = 0; i < GIVE_UP_MS - 100; i++)
+		turn_idle(false, true);
+	turn_idle(true, true);
+	assert_false(ls_client_failed(&client));
+	assert_int_equal(client.alive_ns, now_ns);
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_STREAMING);
+}
+
+/* A backup that does not take heartbeats (hvcollect, an older one) is
+ * sent none, and sends none; an all-acknowledged idle stream to it lasts. */
+static void test_no_heartbeats_to_backup_that_did_not_agree(void **state)
+{
+	struct ls_beat_status st;
+
+	start_idle_pair(true, false);
+	assert_false(client.beating);
+	for (int i = 0; i < 2 * GIVE_UP_MS; i++)
+		turn_idle(true, true);
+	assert_int_equal(client.beat.sent, 0);
+	assert_int_equal(client.beat.received, 0);
+	logstream_in_beat_status(&st);
+	assert_false(st.on);
+	assert_int_equal(st.received, 0);
+	assert_int_equal(st.sent, 0);
+	assert_false(ls_client_failed(&client));
+}
+
+/* A recorder that did not ask for heartbeats (an older one) is sent none,
+ * and an idle stream from it is not declared silent. */
+static void test_no_heartbeats_to_recorder_that_did_not_ask(void **state)
+{
+	struct ls_beat_status st;
+
+	start_idle_pair(false, true);
+	for (int i = 0; i < 2 * GIVE_UP_MS; i++)
+		turn_idle(true, true);
+	assert_int_equal(client.beat.received, 0);
+	logstream_in_beat_status(&st);
+	assert_false(st.on);
+	assert_int_equal(st.sent, 0);
+	assert_int_equal(st.received, 0);
+	assert_int_equal(logstream_in_state(), LOGSTREAM_IN_STREAMING);
+}
+
 static int teardown(void **state)
 {
 	capture_stop();
@@ -441,6 +658,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_clear, teardown),
 		cmocka_unit_test_teardown(test_tls, teardown),
 		cmocka_unit_test_teardown(test_tls_resets, teardown),
+		cmocka_unit_test_teardown(test_clear_altered, teardown),
+		cmocka_unit_test_teardown(test_tls_altered, teardown),
 		cmocka_unit_test_teardown(test_wrong_key, teardown),
 		cmocka_unit_test_teardown(test_tls_recorder_only, teardown),
 		cmocka_unit_test_teardown(test_tls_backup_only, teardown),
@@ -451,6 +670,12 @@ int main(void)
 		cmocka_unit_test_teardown(test_stopped_backup_takes_nothing, teardown),
 		cmocka_unit_test_teardown(test_resync_clear, teardown),
 		cmocka_unit_test_teardown(test_resync_tls, teardown),
+		cmocka_unit_test_teardown(test_heartbeats_flow_when_idle, teardown),
+		cmocka_unit_test_teardown(test_backup_loses_silent_recorder, teardown),
+		cmocka_unit_test_teardown(test_recorder_loses_silent_backup, teardown),
+		cmocka_unit_test_teardown(test_busy_recorder_hears_before_judging, teardown),
+		cmocka_unit_test_teardown(test_no_heartbeats_to_backup_that_did_not_agree, teardown),
+		cmocka_unit_test_teardown(test_no_heartbeats_to_recorder_that_did_not_ask, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

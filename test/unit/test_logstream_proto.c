@@ -295,7 +295,7 @@ static void test_resync_and_holds_round_trip(void **state)
 	assert_int_equal(got[2].m.holds.count, 1);
 	assert_string_equal(ls_type_name(LS_RESYNC), "RESYNC");
 	assert_string_equal(ls_type_name(LS_HOLDS), "HOLDS");
-	assert_null(ls_type_name(8)); /* reserved */
+	assert_string_equal(ls_type_name(LS_HEARTBEAT), "HEARTBEAT");
 }
 
 /* The checksum is XXH32 of header bytes [0, 28) then the payload, and
@@ -813,8 +813,92 @@ static void test_saw_tls(void **state)
 	assert_false(ls_decoder_saw_tls(&d));
 }
 
+/* HEARTBEAT both ways: empty from the hypervisor, what the replay has
+ * reached from a collector; and the one flag, on HELLO and WELCOME only. */
+static void test_heartbeat_round_trip(void **state)
+{
+	static const struct ls_replayed replayed = { 0x0102030405060708ULL, 0x1112131415161718ULL };
+	u8 buf[256];
+	struct ls_encoder e;
+	struct ls_decoder d;
+	size_t n;
+
+	ls_encoder_init(&e);
+	n = ls_encode_heartbeat(&e, buf, sizeof(buf), NULL);
+	assert_int_equal(n, LS_HEADER_SIZE);
+	assert_int_equal(decode_one(LS_PEER_HV, buf, n, &d), LS_MESSAGE);
+	assert_int_equal(got[0].m.type, LS_HEARTBEAT);
+	assert_false(got[0].m.heartbeat.has_replayed);
+	ls_encoder_init(&e);
+	n = ls_encode_heartbeat(&e, buf, sizeof(buf), &replayed);
+	assert_int_equal(n, LS_HEADER_SIZE + LS_HEARTBEAT_SIZE);
+	assert_int_equal(buf[LS_OFF_TYPE], 8);
+	assert_int_equal(le_get(buf + LS_HEADER_SIZE, 8), replayed.bytes); /* wire layout */
+	assert_int_equal(le_get(buf + LS_HEADER_SIZE + 8, 8), replayed.landmark);
+	assert_int_equal(le_get(buf + LS_OFF_OFFSET, 8), 0);
+	assert_int_equal(decode_one(LS_PEER_COLLECTOR, buf, n, &d), LS_MESSAGE);
+	assert_true(got[0].m.heartbeat.has_replayed);
+	assert_true(got[0].m.heartbeat.replayed_bytes == replayed.bytes);
+	assert_true(got[0].m.heartbeat.replayed_landmark == replayed.landmark);
+	assert_int_equal(ls_encode_heartbeat(&e, buf, LS_HEADER_SIZE + 15, &replayed), 0);
+	assert_int_equal(ls_encode_heartbeat(&e, buf, LS_HEADER_SIZE - 1, NULL), 0);
+}
+
+static void test_heartbeat_flag(void **state)
+{
+	u8 buf[256];
+	struct ls_encoder e;
+	struct ls_decoder d;
+	size_t n;
+
+	ls_encoder_init(&e);
+	n = ls_encode_hello(&e, buf, sizeof(buf), 7, 0, 0, 4096, NULL, 0);
+	ls_message_set_flags(buf, LS_FLAG_HEARTBEAT);
+	assert_int_equal(le_get(buf + LS_OFF_FLAGS, 2), 1);
+	assert_int_equal(le_get(buf + LS_OFF_CHECKSUM, 4), reference_checksum(buf, LS_HELLO_FIXED));
+	assert_int_equal(decode_one(LS_PEER_HV, buf, n, &d), LS_MESSAGE);
+	assert_int_equal(got[0].m.flags, LS_FLAG_HEARTBEAT);
+	ls_encoder_init(&e);
+	n = ls_encode_welcome(&e, buf, sizeof(buf), 7, 0);
+	ls_message_set_flags(buf, LS_FLAG_HEARTBEAT);
+	assert_int_equal(decode_one(LS_PEER_COLLECTOR, buf, n, &d), LS_MESSAGE);
+	assert_int_equal(got[0].m.flags, LS_FLAG_HEARTBEAT);
+	/* any other bit on them, and the flag on any other type, is refused */
+	ls_message_set_flags(buf, LS_FLAG_HEARTBEAT | 2);
+	expect_refusal(LS_PEER_COLLECTOR, buf, n, LS_E_FLAGS, 3, LS_FLAG_HEARTBEAT);
+	ls_encoder_init(&e);
+	n = ls_encode_heartbeat(&e, buf, sizeof(buf), NULL);
+	ls_message_set_flags(buf, LS_FLAG_HEARTBEAT);
+	expect_refusal(LS_PEER_HV, buf, n, LS_E_FLAGS, 1, 0);
+}
+
+/* A HEARTBEAT's length is its sender's: none from the hypervisor, 16 bytes
+ * from a collector; its offset field is unused. */
+static void test_refuse_heartbeat(void **state)
+{
+	u8 buf[128], payload[LS_HEARTBEAT_SIZE + 1] = { 0 };
+	struct raw r;
+	size_t n;
+
+	r = raw_of(LS_HEARTBEAT, LS_HEARTBEAT_SIZE, payload);
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_HV, buf, n, LS_E_SIZE, LS_HEARTBEAT_SIZE, 0);
+	r = raw_of(LS_HEARTBEAT, 0, NULL);
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_COLLECTOR, buf, n, LS_E_SIZE, 0, LS_HEARTBEAT_SIZE);
+	r = raw_of(LS_HEARTBEAT, LS_HEARTBEAT_SIZE + 1, payload);
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_COLLECTOR, buf, n, LS_E_SIZE, LS_HEARTBEAT_SIZE + 1,
+		       LS_HEARTBEAT_SIZE);
+	r = raw_of(LS_HEARTBEAT, 0, NULL);
+	r.offset = 5;
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_HV, buf, n, LS_E_FIELD, 5, 0);
+}
+
 static void test_names(void **state)
 {
+	assert_string_equal(ls_type_name(LS_HEARTBEAT), "HEARTBEAT");
 	assert_string_equal(ls_type_name(LS_HELLO), "HELLO");
 	assert_string_equal(ls_type_name(LS_ERROR), "ERROR");
 	assert_null(ls_type_name(0));
@@ -846,6 +930,9 @@ int main(void)
 		cmocka_unit_test(test_refuse_fields),
 		cmocka_unit_test(test_refusal_after_good_messages),
 		cmocka_unit_test(test_saw_tls),
+		cmocka_unit_test(test_heartbeat_round_trip),
+		cmocka_unit_test(test_heartbeat_flag),
+		cmocka_unit_test(test_refuse_heartbeat),
 		cmocka_unit_test(test_names),
 	};
 

@@ -412,6 +412,56 @@ static void test_init_refuses_bad_node(void **state)
 	assert_int_equal(wc_init(&c, "a-name-of-16-chr", DURATION, TIMEOUT), 0);
 }
 
+/* A planned switchover: the primary releases its lease and keeps it no
+ * more; a backup that knew its epoch then takes the next one at once,
+ * without waiting for the lease to run out. */
+static void test_release_hands_over(void **state)
+{
+	u64 known;
+
+	primary_holds();
+	known = learn(&backup, 10);
+	wc_release(&primary);
+	assert_true(wc_releasing(&primary));
+	assert_int_equal(exchange(&primary, 20), WIT_RELEASE);
+	assert_false(wc_releasing(&primary));
+	assert_int_equal(wc_state(&primary), WC_IDLE);
+	assert_false(wc_held(&primary, 20));
+	assert_string_equal(witness.holder, "");
+	wc_takeover_verdict(&backup, known, "10.9.0.1", 30);
+	assert_int_equal(exchange(&backup, 30), WIT_QUERY);
+	assert_int_equal(exchange(&backup, 31), WIT_ACQUIRE);
+	assert_int_equal(wc_takeover_verdict(&backup, known, "10.9.0.1", 31), WC_GO);
+	assert_int_equal(wc_epoch(&backup), known + 1);
+	/* the primary asks for nothing more */
+	for (u64 t = 100; t < 2000; t += 100)
+		assert_int_equal(exchange(&primary, t), 0);
+	assert_true(wc_held(&backup, 200));
+}
+
+/* A release of a lease already gone (refused: not ours) ends idle too;
+ * a release when not holding asks nothing. */
+static void test_release_refused_or_idle(void **state)
+{
+	struct wit_msg q;
+
+	wc_release(&primary);
+	assert_false(wc_releasing(&primary));
+	assert_int_equal(wc_next_request(&primary, 0, &q), WC_NOTHING);
+	primary_holds();
+	/* another node takes the lease after it expired, before the release is sent */
+	assert_int_equal(exchange(&backup2, 5), 0);
+	wc_acquire(&backup2);
+	assert_int_equal(exchange(&backup2, DURATION + 1), WIT_ACQUIRE);
+	assert_true(wc_held(&backup2, DURATION + 1));
+	primary.valid_until_ms = DURATION + 100; /* the primary does not know yet */
+	wc_release(&primary);
+	assert_int_equal(exchange(&primary, DURATION + 2), WIT_RELEASE);
+	assert_int_equal(wc_state(&primary), WC_IDLE);
+	assert_false(wc_releasing(&primary));
+	assert_string_equal(witness.holder, "10.9.0.3");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +473,8 @@ int main(void)
 		cmocka_unit_test_setup(test_acquire_refused_then_retried, setup),
 		cmocka_unit_test_setup(test_primary_alive_wait, setup),
 		cmocka_unit_test_setup(test_primary_dead_go, setup),
+		cmocka_unit_test_setup(test_release_hands_over, setup),
+		cmocka_unit_test_setup(test_release_refused_or_idle, setup),
 		cmocka_unit_test_setup(test_primary_bumped_stale, setup),
 		cmocka_unit_test_setup(test_bumped_and_held_stale, setup),
 		cmocka_unit_test_setup(test_two_backups_race, setup),

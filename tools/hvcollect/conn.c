@@ -303,6 +303,8 @@ static bool on_message(struct conn *c, const struct ls_msg *m)
 	}
 	if (!c->s)
 		return refuse(c, PEER_FAULT, "%s before HELLO", ls_type_name(m->type));
+	if (m->type == LS_HEARTBEAT) /* its WELCOME never asks for them */
+		return refuse(c, PEER_FAULT, "HEARTBEAT, which hvcollect never takes");
 	if (m->type == LS_DATA)
 		return on_data(c, m);
 	return on_end(c, m);

@@ -1,5 +1,5 @@
 /*
- * GET /status from a control endpoint (see hvctl.h): a non-blocking
+ * Requests to a control endpoint (see hvctl.h): a non-blocking
  * connect and reads under one deadline, the reply capped; the connection
  * is closed by the server after its reply (Connection: close).
  */
@@ -127,20 +127,16 @@ static long read_all(int fd, char *reply, size_t cap, long long deadline, char *
 	}
 }
 
-long fetch_status(const char *host, unsigned port, unsigned timeout_ms, char *reply, size_t cap,
-		  char *why, size_t why_size)
+long http_exchange(const char *host, unsigned port, unsigned timeout_ms, const char *request,
+		   char *reply, size_t cap, char *why, size_t why_size)
 {
 	long long deadline = now_ms() + timeout_ms;
-	char req[256];
 	int fd = connect_to(host, port, deadline, why, why_size);
-	int n;
 	long len;
 
 	if (fd < 0)
 		return -1;
-	n = snprintf(req, sizeof(req),
-		     "GET /status HTTP/1.1\r\nHost: %s:%u\r\nConnection: close\r\n\r\n", host, port);
-	if (n < 0 || (size_t)n >= sizeof(req) || send_all(fd, req, (size_t)n, deadline)) {
+	if (send_all(fd, request, strlen(request), deadline)) {
 		snprintf(why, why_size, "cannot send the request");
 		close(fd);
 		return -1;
@@ -148,4 +144,19 @@ long fetch_status(const char *host, unsigned port, unsigned timeout_ms, char *re
 	len = read_all(fd, reply, cap, deadline, why, why_size);
 	close(fd);
 	return len;
+}
+
+long fetch_status(const char *host, unsigned port, unsigned timeout_ms, char *reply, size_t cap,
+		  char *why, size_t why_size)
+{
+	char req[256];
+	int n = snprintf(req, sizeof(req),
+			 "GET /status HTTP/1.1\r\nHost: %s:%u\r\nConnection: close\r\n\r\n", host,
+			 port);
+
+	if (n < 0 || (size_t)n >= sizeof(req)) {
+		snprintf(why, why_size, "cannot send the request");
+		return -1;
+	}
+	return http_exchange(host, port, timeout_ms, req, reply, cap, why, why_size);
 }

@@ -55,20 +55,16 @@ static long long content_length(const char *head, size_t len)
 	return -1;
 }
 
-int http_reply_body(const char *reply, size_t len, const char **body, size_t *body_len,
-		    char *why, size_t why_size)
+int http_reply_split(const char *reply, size_t len, int *status, const char **body,
+		     size_t *body_len, char *why, size_t why_size)
 {
-	int status = status_code(reply, len);
 	const char *end = find(reply, len, "\r\n\r\n");
 	size_t skip = 4;
 	long long cl;
 
-	if (status < 0) {
+	*status = status_code(reply, len);
+	if (*status < 0) {
 		snprintf(why, why_size, "not an HTTP/1.x reply");
-		return -1;
-	}
-	if (status != 200) {
-		snprintf(why, why_size, "HTTP status %d", status);
 		return -1;
 	}
 	if (!end) {
@@ -85,6 +81,20 @@ int http_reply_body(const char *reply, size_t len, const char **body, size_t *bo
 	if (cl == -2 || (cl >= 0 && (size_t)cl != *body_len)) {
 		snprintf(why, why_size, "the body is %zu bytes, its Content-Length says otherwise",
 			 *body_len);
+		return -1;
+	}
+	return 0;
+}
+
+int http_reply_body(const char *reply, size_t len, const char **body, size_t *body_len,
+		    char *why, size_t why_size)
+{
+	int status;
+
+	if (http_reply_split(reply, len, &status, body, body_len, why, why_size))
+		return -1;
+	if (status != 200) {
+		snprintf(why, why_size, "HTTP status %d", status);
 		return -1;
 	}
 	return 0;

@@ -16,6 +16,7 @@
 #define HVCTL_UNREACHABLE 1 /* an endpoint did not answer, or not with a /status */
 #define HVCTL_USAGE 2
 #define HVCTL_SPLIT_BRAIN 3 /* both sides run the guest */
+#define HVCTL_REFUSED 4     /* switchover: the endpoint refused the request */
 
 #define HVCTL_PORT_DEFAULT 8080
 #define HVCTL_REPLY_MAX (64 * 1024) /* a longer reply is refused */
@@ -28,6 +29,28 @@
  * truncated reply: Content-Length, when given, must be the body's). */
 int http_reply_body(const char *reply, size_t len, const char **body, size_t *body_len,
 		    char *why, size_t why_size);
+
+/* Any whole HTTP/1.x reply: its status, and its body as above; -1 with
+ * why when malformed or truncated. */
+int http_reply_split(const char *reply, size_t len, int *status, const char **body,
+		     size_t *body_len, char *why, size_t why_size);
+
+/* --- auth.c: a request that changes state (net/http/http_auth.h) ------------------ */
+
+#define HVCTL_KEY_MAX 64
+
+/* The key in a --key-file's text: ft_key='s hex, whitespace around it
+ * ignored (a final newline). Its length in bytes, or -1 with why. */
+int key_parse_text(const char *text, size_t len, u8 *key, char *why, size_t why_size);
+
+/* The nonce in a GET /ft/challenge body: 32 hex digits, then an optional
+ * newline; copied to hex (33 bytes, NUL-terminated). 0, or -1 with why. */
+int challenge_nonce(const char *body, size_t len, char *hex, char *why, size_t why_size);
+
+/* The whole POST request for path, authenticated with key over nonce:
+ * its length, or -1 when it does not fit size. */
+int signed_request(char *buf, size_t size, const char *host, unsigned port, const char *path,
+		   const u8 *key, size_t key_len, const char *nonce);
 
 /* --- json_scan.c: a bounded JSON walker ------------------------------------------- */
 
@@ -67,6 +90,10 @@ struct side {
 	bool backup_lost;
 	u64 backup_lost_at;
 	u64 log_produced, log_acked, log_received, log_replayed, log_lag;
+	u64 backup_replayed_landmark, lag_landmarks; /* primary: the backup's heartbeats say */
+	bool has_heartbeat;      /* the "heartbeat" object */
+	bool heartbeats_on;
+	u64 heartbeats_sent, heartbeats_received, heartbeats_missed, peer_heard_ms;
 	bool has_output;
 	u64 held_bytes, releases, hold_avg_us, hold_max_us;
 	bool has_witness;
@@ -79,6 +106,10 @@ struct side {
 /* Reads a /status document: 0, or -1 with why (not JSON, a field of the
  * wrong kind, no "guest.state": not an Understudy /status). */
 int side_parse(const char *json, size_t len, struct side *s, char *why, size_t why_size);
+
+/* A primary that has heard the backup's heartbeats: what they said of its
+ * replay (backup_replayed_landmark, lag_landmarks) stands. */
+bool side_knows_backup_lag(const struct side *s);
 
 /* Whether this side runs the guest, its outputs going out. */
 bool side_runs_guest(const struct side *s);
@@ -99,5 +130,18 @@ int pair_verdict(char *buf, size_t size, const char *name_a, const struct side *
  * bytes): the reply's length, or -1 with why. */
 long fetch_status(const char *host, unsigned port, unsigned timeout_ms, char *reply, size_t cap,
 		  char *why, size_t why_size);
+
+/* Sends the request text to host:port and reads the whole reply (the
+ * server closes after it) within timeout_ms: its length, or -1 with why. */
+long http_exchange(const char *host, unsigned port, unsigned timeout_ms, const char *request,
+		   char *reply, size_t cap, char *why, size_t why_size);
+
+/* --- switchover.c: hvctl switchover ------------------------------------------------ */
+
+/* GET /ft/challenge, then POST /ft/switchover signed with key; prints the
+ * answer. HVCTL_OK when accepted (202), HVCTL_REFUSED for any other
+ * answer, HVCTL_UNREACHABLE when no usable reply came. */
+int switchover(const char *name, const char *host, unsigned port, unsigned timeout_ms,
+	       const u8 *key, size_t key_len);
 
 #endif

@@ -3,8 +3,11 @@
  * "Watching a pair"). `hvctl status A [B]` reads /status from one or both
  * hypervisors' control endpoints and prints each side's role, state,
  * guest, log lag, output hold and witness, then, with two, the pair's
- * verdict.
+ * verdict. `hvctl switchover A --key-file F` asks the primary A to hand
+ * its guest to the backup ("Planned switchover"), authenticated with the
+ * pair's key.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +21,19 @@
 
 static const char usage_text[] =
 	"usage: hvctl [--timeout-ms N] status HOST[:PORT] [HOST[:PORT]]\n"
+	"       hvctl [--timeout-ms N] switchover HOST[:PORT] --key-file FILE\n"
 	"\n"
 	"Reads /status from the control endpoints of one or both hypervisors of a\n"
 	"fault-tolerant pair (port 8080 unless given) and prints each side's role,\n"
 	"state, guest, log lag, output hold and witness lease; with two endpoints,\n"
 	"one line judging the pair.\n"
 	"  --timeout-ms N  for each endpoint's whole reply (default 3000)\n"
-	"Exit status: 0 ok; 1 an endpoint unreachable or its reply unusable;\n"
-	"2 bad usage; 3 split brain (both sides run the guest).\n";
+	"switchover asks the primary HOST to hand its guest to its backup at the\n"
+	"next landmark: a challenge (GET /ft/challenge), then POST /ft/switchover\n"
+	"signed with the pair's key (FILE: ft_key='s hex digits); prints the answer.\n"
+	"Exit status: 0 ok (switchover: accepted); 1 an endpoint unreachable or its\n"
+	"reply unusable; 2 bad usage; 3 split brain (both sides run the guest);\n"
+	"4 the switchover refused (the answer says why).\n";
 
 struct endpoint {
 	char host[256];
@@ -104,6 +112,49 @@ static int status(struct endpoint *ends, int count, unsigned timeout_ms)
 	return all_up ? HVCTL_OK : HVCTL_UNREACHABLE;
 }
 
+/* The key in FILE (ft_key='s hex); its length, or -1 (said why). */
+static int read_key(const char *path, u8 *key)
+{
+	char text[4 * HVCTL_KEY_MAX], why[HVCTL_WHY_MAX];
+	FILE *f = fopen(path, "r");
+	size_t len;
+	int n;
+
+	if (!f) {
+		fprintf(stderr, "hvctl: cannot read the key file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	len = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	n = len == sizeof(text) ? -1 : key_parse_text(text, len, key, why, sizeof(why));
+	memset(text, 0, sizeof(text));
+	if (n < 0)
+		fprintf(stderr, "hvctl: %s: %s\n", path,
+			len == sizeof(text) ? "too long for a key" : why);
+	return n;
+}
+
+/* switchover HOST[:PORT] --key-file FILE */
+static int switchover_command(int argc, char **argv, unsigned timeout_ms)
+{
+	struct endpoint e;
+	u8 key[HVCTL_KEY_MAX];
+	int key_len, code;
+
+	if (argc != 3 || strcmp(argv[1], "--key-file"))
+		return usage(stderr, HVCTL_USAGE);
+	if (!parse_endpoint(argv[0], &e)) {
+		fprintf(stderr, "hvctl: %s is not HOST[:PORT]\n", argv[0]);
+		return HVCTL_USAGE;
+	}
+	key_len = read_key(argv[2], key);
+	if (key_len < 0)
+		return HVCTL_USAGE;
+	code = switchover(e.name, e.host, e.port, timeout_ms, key, (size_t)key_len);
+	memset(key, 0, sizeof(key));
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	struct endpoint ends[ENDPOINTS_MAX];
@@ -117,6 +168,8 @@ int main(int argc, char **argv)
 			return usage(stderr, HVCTL_USAGE);
 		i += 2;
 	}
+	if (i < argc && !strcmp(argv[i], "switchover"))
+		return switchover_command(argc - i - 1, argv + i + 1, (unsigned)timeout_ms);
 	if (i >= argc || strcmp(argv[i], "status"))
 		return usage(stderr, HVCTL_USAGE);
 	count = argc - i - 1;

@@ -50,12 +50,25 @@ static void put_state(struct text *t, const struct side *s)
 
 static void put_log(struct text *t, const struct side *s)
 {
-	if (is_primary(s))
-		put(t, "  log: %llu bytes produced, %llu acknowledged by the backup, lag %llu bytes\n",
+	if (is_primary(s)) {
+		put(t, "  log: %llu bytes produced, %llu acknowledged by the backup, lag %llu bytes",
 		    s->log_produced, s->log_acked, s->log_lag);
-	else if (is_backup(s))
+		if (side_knows_backup_lag(s))
+			put(t, "; the backup replayed to landmark %llu, lag %llu landmarks",
+			    s->backup_replayed_landmark, s->lag_landmarks);
+		put(t, "\n");
+	} else if (is_backup(s))
 		put(t, "  log: %llu bytes received, %llu replayed, lag %llu bytes\n",
 		    s->log_received, s->log_replayed, s->log_lag);
+}
+
+static void put_heartbeat(struct text *t, const struct side *s)
+{
+	if (!s->has_heartbeat)
+		return;
+	put(t, "  heartbeats: %s, %llu sent, %llu received, %llu missed; the peer heard %llu ms "
+	    "ago\n", s->heartbeats_on ? "on" : "off", s->heartbeats_sent, s->heartbeats_received,
+	    s->heartbeats_missed, s->peer_heard_ms);
 }
 
 static void put_output(struct text *t, const struct side *s)
@@ -96,6 +109,7 @@ void side_print(char *buf, size_t size, const char *name, const struct side *s)
 	put(&t, "; guest %s, landmark %llu", s->guest_state, s->landmark);
 	put(&t, s->peer[0] ? "; peer %s\n" : "\n", s->peer);
 	put_log(&t, s);
+	put_heartbeat(&t, s);
 	put_output(&t, s);
 	put_witness(&t, s);
 }
@@ -123,7 +137,10 @@ static void put_primary_runs(struct text *t, const char *pname, const struct sid
 		return;
 	}
 	if (!is_backup(b) || strcmp(b->state, "replaying the primary's log")) {
-		put(t, "; the backup: %s\n", other_text(b));
+		put(t, "; the backup: %s", other_text(b));
+		if (side_knows_backup_lag(p))
+			put(t, ", lag %llu landmarks by its heartbeats", p->lag_landmarks);
+		put(t, "\n");
 		return;
 	}
 	put(t, ", backup follows, lag %llu bytes (%llu unacknowledged), %llu landmarks\n",

@@ -46,6 +46,13 @@ static const struct field fields[] = {
 	U64("ft.log.received_bytes", log_received),
 	U64("ft.log.replayed_bytes", log_replayed),
 	U64("ft.log.lag_bytes", log_lag),
+	U64("ft.log.backup_replayed_landmark", backup_replayed_landmark),
+	U64("ft.log.lag_landmarks", lag_landmarks),
+	BOOL("ft.heartbeat.on", heartbeats_on),
+	U64("ft.heartbeat.sent", heartbeats_sent),
+	U64("ft.heartbeat.received", heartbeats_received),
+	U64("ft.heartbeat.missed", heartbeats_missed),
+	U64("ft.heartbeat.peer_heard_ms", peer_heard_ms),
 	U64("ft.output.held_bytes", held_bytes),
 	U64("ft.output.releases", releases),
 	U64("ft.output.hold_avg_us", hold_avg_us),
@@ -102,6 +109,9 @@ static void on_scalar(void *ctx, const char *path, enum json_kind kind, const ch
 		p->s->has_output = true;
 	if (!strncmp(path, "ft.witness.", 11))
 		p->s->has_witness = true;
+	if (!strncmp(path, "ft.heartbeat.", 13))
+		p->s->has_heartbeat = true;
+
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (strcmp(path, fields[i].path))
 			continue;
@@ -135,4 +145,9 @@ bool side_runs_guest(const struct side *s)
 	if (strcmp(s->guest_state, "running"))
 		return false;
 	return !s->has_ft || s->live;
+}
+
+bool side_knows_backup_lag(const struct side *s)
+{
+	return !strcmp(s->role, "primary") && s->heartbeats_received;
 }

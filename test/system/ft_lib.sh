@@ -1,0 +1,57 @@
+# Judging a fault-tolerant pair's run (scripts/pair.sh), for the ft_*.sh
+# system tests (sourced after lib.sh): the run's files are
+# $results/NAME.native (the guest's native console), NAME.out and NAME.err
+# (pair.sh's standard output and error) and NAME.logs (its --logs).
+
+# The pre-shared keys the tests give (docs/secure-link.md): no log may show
+# either.
+KEY=5eed0fa11ba5eba11c0ffee0ddba11fe
+OTHER_KEY=5eed0fa11ba5eba11c0ffee0ddba11ff
+
+# No log shows a key.
+keys_hidden() { # file...
+	! grep -q -i -E "$KEY|$OTHER_KEY" "$@"
+}
+
+# The pair ran the guest as natively with the backup following all of it:
+# the primary's exit code and console are the native run's, the backup
+# replayed the live log, confirmed every digest and the final one, and its
+# replayed console is the primary's byte for byte; with KEY, the stream
+# ran inside TLS on both sides and no log shows the key. pair.sh's summary
+# may name one event of the run (a frame altered, ...). Prints the FAIL
+# and returns 1 when not.
+pair_confirmed() { # name status native_status [key]
+	local name=$1 status=$2 native_status=$3 key=${4:-} summary
+	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+	if [ "$status" != "$native_status" ]; then
+		echo "FAIL: $name: exit code $status on the primary, $native_status natively ($summary)"
+	elif ! "$root/test/system/compare_output.sh" "$results/$name.native" "$results/$name.out" \
+		>"$results/$name.diff" 2>&1; then
+		echo "FAIL: $name: the primary's console differs from the native run (see $results/$name.diff)"
+	elif ! grep -q '^backup: rr: replaying the live log of a recording' "$results/$name.err"; then
+		echo "FAIL: $name: the backup did not replay the live log ($summary)"
+	elif ! grep -q -E "^pair.sh: primary exit $status( \([^)]*\))?, backup exit $status; backup: rr: replay matches the recording" \
+		"$results/$name.err"; then
+		echo "FAIL: $name: the backup did not confirm the primary's run ($summary)"
+	elif ! cmp -s "$results/$name.logs/primary" "$results/$name.logs/backup"; then
+		echo "FAIL: $name: the backup's replayed console differs from the primary's"
+	elif [ -n "$key" ] && ! grep -q "^primary: rr: streaming to 10.9.0.2:9730 over TLS with the pre-shared key" "$results/$name.err"; then
+		echo "FAIL: $name: the primary did not stream over TLS"
+	elif [ -n "$key" ] && ! grep -q "^primary: tls: session with 10.9.0.2:9730 up (TLS 1.2, TLS-PSK-WITH-AES-128-GCM-SHA256)" "$results/$name.err"; then
+		echo "FAIL: $name: the primary did not report its TLS session"
+	elif [ -n "$key" ] && ! grep -q "^backup: logstream: a recording streams its log here over TLS" "$results/$name.err"; then
+		echo "FAIL: $name: the backup did not take the log over TLS"
+	elif [ -n "$key" ] && ! keys_hidden "$results/$name.err" "$results/$name.out"; then
+		echo "FAIL: $name: a log shows the key"
+	else
+		return 0
+	fi
+	return 1
+}
+
+# A confirmed run's figures, for its PASS line: console lines, the output
+# rule's hold, the log streamed, the landmarks confirmed.
+pair_figures() { # name
+	local name=$1
+	echo "$(grep -c '' "$results/$name.out") console lines alike on both; $(sed -n 's/^primary: ft: output rule: \([0-9]* console bytes held\).*hold \([0-9]* us\) on average.*/\1, \2 on average/p' "$results/$name.err"); $(sed -n 's/^backup: logstream: the recording.s log is complete: //p' "$results/$name.err") of log streamed; $(sed -n 's/^backup: rr: replay matches the recording: \([0-9]*\) guest-caused.*/\1/p' "$results/$name.err") landmarks confirmed"
+}
