@@ -95,6 +95,19 @@ static void fill_backup_progress(struct hv_status_ft *ft)
 	fill_beats(&st, ft);
 }
 
+/* Outputs compared and resyncs (backup), checkpoints written (primary). */
+static void fill_resync(const struct rr_sync *s, struct hv_status_ft *ft)
+{
+	ft->outputs_compared = s->outputs_checked;
+	ft->output_mismatches = s->output_mismatches;
+	ft->digest_mismatches = s->digest_mismatches;
+	ft->resyncs = s->resyncs;
+	ft->resync_wait_ms = s->wait_ns / 1000000ULL;
+	ft->checkpoints = s->checkpoints;
+	ft->checkpoint_bytes = s->checkpoint_bytes;
+	ft->checkpoint_stun_us = time_tsc_to_ns(s->stun_cycles) / NS_PER_US;
+}
+
 static void fill_primary(const struct vm *vm, struct hv_status_ft *ft)
 {
 	const struct rr_state *rr = vm ? vm->rr : NULL;
@@ -107,6 +120,7 @@ static void fill_primary(const struct vm *vm, struct hv_status_ft *ft)
 		return;
 	ft->backup_lost = rr->backup_lost;
 	ft->backup_lost_at = rr->backup_lost_at;
+	fill_resync(&rr->sync, ft);
 	ft->log_produced = rr->ring.head;
 	ft->log_acked = rr->ring.tail; /* the TCP sink consumes what the backup acknowledged */
 	if (rr->sink == &rr_tcp_sink) /* the stream to the backup exists */
@@ -125,6 +139,7 @@ static void fill_backup(const struct vm *vm, struct hv_status_ft *ft)
 	ft->live = vm->state == VM_RUNNING && rr->took_over && !vm->fenced;
 	ft->took_over = rr->took_over;
 	ft->took_over_at = rr->took_over_at;
+	fill_resync(&rr->sync, ft);
 	ft->log_received = rr_live_received_bytes(vm);
 	ft->log_replayed = rr_live_replayed_bytes(vm);
 	logstream_in_beat_status(&st);

@@ -103,6 +103,31 @@ static const struct ft_number heartbeat_numbers[] = {
 	  "Milliseconds since the peer last said anything.", FT_FIELD(peer_heard_ms), R_BOTH },
 };
 
+static const struct ft_number resync_numbers[] = {
+	{ "outputs_compared", "understudy_ft_outputs_compared_total", COUNTER,
+	  "Backup: console outputs its replay compared with the primary's.",
+	  FT_FIELD(outputs_compared), R_BACKUP },
+	{ "output_mismatches", "understudy_ft_mismatched_outputs_total", COUNTER,
+	  "Backup: compared outputs that differed.", FT_FIELD(output_mismatches), R_BACKUP },
+	{ "digest_mismatches", "understudy_ft_digest_mismatches_total", COUNTER,
+	  "Backup: state digests that differed and were let go (ft_resync=outputs).",
+	  FT_FIELD(digest_mismatches), R_BACKUP },
+	{ "resyncs", "understudy_ft_resyncs_total", COUNTER,
+	  "Backup: checkpoints from the primary applied after a divergence.", FT_FIELD(resyncs),
+	  R_BACKUP },
+	{ "resync_wait_ms", "understudy_ft_resync_wait_ms_total", COUNTER,
+	  "Backup: milliseconds from asking for a checkpoint to applying it, all resyncs.",
+	  FT_FIELD(resync_wait_ms), R_BACKUP },
+	{ "checkpoints", "understudy_ft_checkpoints_total", COUNTER,
+	  "Primary: checkpoints written into the log for the backup.", FT_FIELD(checkpoints),
+	  R_PRIMARY },
+	{ "checkpoint_bytes", "understudy_ft_checkpoint_bytes_total", COUNTER,
+	  "Primary: bytes of those checkpoints.", FT_FIELD(checkpoint_bytes), R_PRIMARY },
+	{ "checkpoint_stun_us", "understudy_ft_checkpoint_stun_us_total", COUNTER,
+	  "Primary: microseconds the guest waited while checkpoints were written.",
+	  FT_FIELD(checkpoint_stun_us), R_PRIMARY },
+};
+
 static const struct ft_number output_numbers[] = {
 	{ "held_bytes", "understudy_ft_output_held_bytes", GAUGE,
 	  "Console bytes the output rule holds now.", FT_FIELD(output_held_now), R_PRIMARY },
@@ -187,6 +212,13 @@ static void json_heartbeat(struct out *o, const struct hv_status_ft *ft)
 	out_str(o, I2 "},\n");
 }
 
+static void json_resync(struct out *o, const struct hv_status_ft *ft)
+{
+	out_str(o, I2 "\"resync\": {\n");
+	json_numbers(o, ft, resync_numbers, ARRAY_SIZE(resync_numbers), false);
+	out_str(o, I2 "},\n");
+}
+
 static void json_output(struct out *o, const struct hv_status_ft *ft)
 {
 	if (role_bit(ft) != R_PRIMARY)
@@ -237,6 +269,7 @@ void json_ft(struct out *o, const struct hv_status_ft *ft)
 		json_landmark(o, "took_over_at", ft->took_over, ft->took_over_at);
 	json_log(o, ft);
 	json_heartbeat(o, ft);
+	json_resync(o, ft);
 	json_output(o, ft);
 	json_witness(o, ft);
 	out_str(o, "  },\n");
@@ -325,6 +358,7 @@ void metrics_ft(struct out *o, const struct hv_status_ft *ft)
 		      "1 while heartbeats are agreed with the peer on the FT link.",
 		      ft->heartbeats_on);
 	metrics_numbers(o, ft, heartbeat_numbers, ARRAY_SIZE(heartbeat_numbers));
+	metrics_numbers(o, ft, resync_numbers, ARRAY_SIZE(resync_numbers));
 	metrics_numbers(o, ft, output_numbers, ARRAY_SIZE(output_numbers));
 	metrics_witness(o, ft);
 }

@@ -96,6 +96,16 @@ struct hv_status_ft {
 	u64 heartbeats_sent, heartbeats_received, heartbeats_missed;
 	u64 peer_heard_ms;   /* since the peer last said anything */
 
+	/* outputs compared and resyncs (docs/fault-tolerance.md, "Resync") */
+	u64 outputs_compared;  /* backup: OUTPUT entries its replay checked */
+	u64 output_mismatches; /* backup: of which differed */
+	u64 digest_mismatches; /* backup: digests that differed (ft_resync=outputs) */
+	u64 resyncs;           /* backup: checkpoints applied */
+	u64 resync_wait_ms;    /* backup: from asking to applied, all resyncs */
+	u64 checkpoints;       /* primary: checkpoints written for the backup */
+	u64 checkpoint_bytes;  /* primary: their bytes */
+	u64 checkpoint_stun_us; /* primary: the guest's wait for them, all */
+
 	/* the output rule (primary) */
 	u64 output_held_now;   /* bytes held at this moment */
 	u64 output_held_total; /* bytes ever held */

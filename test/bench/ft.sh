@@ -17,7 +17,12 @@
 #      the backup's going live, host ms: min, median, max), against
 #      ft_timeout_ms;
 #   3. TRIALS/10 random kills of the backup: the primary must run on
-#      alone to the native end.
+#      alone to the native end;
+#   4. a resync per guest (timer, memloop, ticker): the backup's third
+#      output comparison taken as differing (ft_inject_mismatch=3): where
+#      it diverged and where the primary's checkpoint came, the
+#      checkpoint's bytes and pages (of all), how long the primary's guest
+#      waited for it, and the backup's wait from asking to applying it.
 # A run that is not whole fails the bench at the end (after the tables).
 #   test/bench/ft.sh [--trials N] (default 100; FT_TRIALS too)
 set -euo pipefail
@@ -151,5 +156,26 @@ for n in $(seq 1 "$backups"); do
 	fi
 done
 printf 'the primary ran on alone to the native end: %d of %d\n' "$alone" "$backups"
+
+# --- 4. resyncs: a mismatch injected on the backup ---------------------------------------
+
+echo
+echo "== resyncs: the backup's 3rd output compared taken as differing (ft_inject_mismatch=3) =="
+printf '%-8s %9s %11s %11s %12s %14s %12s  %s\n' guest diverged checkpoint "ckpt bytes" "pages sent" \
+	"primary waited" "backup waited" verdict
+for g in timer memloop ticker; do
+	elf=$root/build/guests/$g.elf args=${args_of[$g]:-}
+	rm -rf "$work/r"
+	"$root/scripts/pair.sh" --guest "$elf" --guest-args "$args" --logs "$work/r" \
+		--backup-options "ft_inject_mismatch=3" >/dev/null 2>"$work/r.err" || true
+	read -r at from bytes pages total us < <(sed -n 's/^primary: ft: checkpoint for the backup at landmark \([0-9]*\) (it diverged at \([0-9]*\)): \([0-9]*\) bytes in the log, \([0-9]*\) of \([0-9]*\) pages .*the guest waited \([0-9]*\) us/\1 \2 \3 \4 \5 \6/p' \
+		"$work/r.err" | head -n 1) || true
+	ms=$(sed -n 's/^backup: ft: resynced from .*, \([0-9]*\) ms after the divergence.*/\1/p' "$work/r.err" | head -n 1)
+	verdict=$(grep -o -m1 -E 'replay (matches the recording|diverged.*)' "$work/r.err" || echo "no verdict")
+	case "$verdict" in "replay matches the recording") ;; *) bad=$((bad + 1)); cp "$work/r.err" "$kept/resync_$g.err" ;; esac
+	[ -n "$at" ] && [ -n "$ms" ] || { bad=$((bad + 1)); verdict="$verdict (no resync: see $kept)"; cp "$work/r.err" "$kept/resync_$g.err"; }
+	printf '%-8s %9s %11s %11s %12s %11s us %9s ms  %s\n' "$g" "${from:--}" "${at:--}" "${bytes:--}" \
+		"${pages:--}/${total:--}" "${us:--}" "${ms:--}" "$verdict"
+done
 
 [ "$bad" = 0 ] || fail "$bad runs were not whole (the killed runs' logs are in $kept)"

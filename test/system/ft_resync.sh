@@ -56,7 +56,7 @@ resynced_once() { # name
 # What the primary's checkpoint and the backup's resync cost, for the PASS line.
 resync_figures() { # name
 	local err=$results/$1.err
-	echo "$(sed -n 's/^primary: ft: checkpoint for the backup at landmark \([0-9]*\) (it diverged at \([0-9]*\)): \([0-9]*\) bytes in the log, the guest waited \([0-9]*\) us/diverged at \2, checkpoint at \1: \3 bytes, the primary'"'"'s guest waited \4 us/p' "$err" | head -n 1); $(sed -n 's/^backup: ft: resynced from .*, \([0-9]*\) ms after the divergence.*/resynced \1 ms after the divergence/p' "$err")"
+	echo "$(sed -n 's/^primary: ft: checkpoint for the backup at landmark \([0-9]*\) (it diverged at \([0-9]*\)): \([0-9]*\) bytes in the log, \([0-9]*\) of \([0-9]*\) pages .*, the guest waited \([0-9]*\) us/diverged at \2, checkpoint at \1: \3 bytes, \4 of \5 pages, the primary'"'"'s guest waited \6 us/p' "$err" | head -n 1); $(sed -n 's/^backup: ft: resynced from .*, \([0-9]*\) ms after the divergence.*/resynced \1 ms after the divergence/p' "$err")"
 }
 
 # resync_case NAME GUEST ARGS INJECT: the whole run with one resync.

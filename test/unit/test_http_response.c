@@ -169,6 +169,9 @@ static void ft_primary_status(struct hv_status *s)
 		.heartbeats_received = 305,
 		.heartbeats_missed = 2,
 		.peer_heard_ms = 37,
+		.checkpoints = 1,
+		.checkpoint_bytes = 5322,
+		.checkpoint_stun_us = 18788,
 		.output_held_now = 12,
 		.output_held_total = 4096,
 		.output_max_held = 300,
@@ -201,6 +204,10 @@ static void ft_backup_status(struct hv_status *s)
 		.heartbeats_received = 310,
 		.heartbeats_missed = 15,
 		.peer_heard_ms = 3001,
+		.outputs_compared = 571,
+		.output_mismatches = 1,
+		.resyncs = 1,
+		.resync_wait_ms = 706,
 	};
 }
 
@@ -933,6 +940,11 @@ static void test_json_ft_primary(void **state)
 			"      \"missed\": 2,\n"
 			"      \"peer_heard_ms\": 37\n"
 			"    },\n"
+			"    \"resync\": {\n"
+			"      \"checkpoints\": 1,\n"
+			"      \"checkpoint_bytes\": 5322,\n"
+			"      \"checkpoint_stun_us\": 18788\n"
+			"    },\n"
 			"    \"output\": {\n"
 			"      \"held_bytes\": 12,\n"
 			"      \"held_total_bytes\": 4096,\n"
@@ -982,6 +994,13 @@ static void test_json_ft_backup(void **state)
 			"      \"received\": 310,\n"
 			"      \"missed\": 15,\n"
 			"      \"peer_heard_ms\": 3001\n"
+			"    },\n"
+			"    \"resync\": {\n"
+			"      \"outputs_compared\": 571,\n"
+			"      \"output_mismatches\": 1,\n"
+			"      \"digest_mismatches\": 0,\n"
+			"      \"resyncs\": 1,\n"
+			"      \"resync_wait_ms\": 706\n"
 			"    },\n"
 			"    \"witness\": null\n"
 			"  },\n");
@@ -1046,6 +1065,10 @@ static void test_metrics_ft_primary(void **state)
 	assert_has(doc, "\nunderstudy_ft_heartbeats_received_total 305\n");
 	assert_has(doc, "\nunderstudy_ft_heartbeats_missed_total 2\n");
 	assert_has(doc, "\nunderstudy_ft_peer_heard_age_ms 37\n");
+	assert_has(doc, "# TYPE understudy_ft_checkpoints_total counter\n"
+			"understudy_ft_checkpoints_total 1\n");
+	assert_has(doc, "\nunderstudy_ft_checkpoint_stun_us_total 18788\n");
+	assert_lacks(doc, "understudy_ft_resyncs_total");
 	assert_has(doc, "\nunderstudy_ft_output_held_bytes 12\n");
 	assert_has(doc, "# TYPE understudy_ft_output_held_bytes_total counter\n"
 			"understudy_ft_output_held_bytes_total 4096\n");
@@ -1079,6 +1102,10 @@ static void test_metrics_ft_backup(void **state)
 	assert_has(doc, "\nunderstudy_ft_heartbeats_on 0\n");
 	assert_has(doc, "\nunderstudy_ft_heartbeats_missed_total 15\n");
 	assert_has(doc, "\nunderstudy_ft_peer_heard_age_ms 3001\n");
+	assert_has(doc, "\nunderstudy_ft_outputs_compared_total 571\n");
+	assert_has(doc, "\nunderstudy_ft_mismatched_outputs_total 1\n");
+	assert_has(doc, "\nunderstudy_ft_resyncs_total 1\n");
+	assert_lacks(doc, "understudy_ft_checkpoints_total");
 	assert_lacks(doc, "understudy_ft_log_lag_landmarks");
 	assert_lacks(doc, "understudy_ft_output_");
 	assert_lacks(doc, "understudy_ft_witness_");
