@@ -21,7 +21,6 @@
 #include "net/logstream/logstream_in.h"
 
 #define NS_PER_MS 1000000ULL
-#define ASK_AGAIN_NS (2000 * NS_PER_MS) /* a request the primary may not have heard */
 
 void rr_sync_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
@@ -148,19 +147,20 @@ static bool apply_checkpoint(struct vm *vm, const struct rrlog_entry *e)
 	return true;
 }
 
-/* Asks the primary, with the hashes of the pages this backup holds (again
- * after ASK_AGAIN_NS: a request sent on a connection that then broke is
- * lost with it). */
-static void ask(struct vm *vm, u64 *asked_ns)
+/* Asks the primary, with the hashes of the pages this backup holds; again
+ * on each new connection (a request sent on a connection that then broke
+ * is lost with it), not on the same one (the primary is working on it:
+ * the hashes sent again would only hold up the acknowledgements). */
+static void ask(struct vm *vm, u32 *asked_on)
 {
 	struct rr_state *rr = vm->rr;
-	u64 now = time_now_ns();
+	u32 stream = logstream_in_streams();
 
-	if (*asked_ns && now - *asked_ns < ASK_AGAIN_NS)
+	if (*asked_on == stream)
 		return;
 	if (logstream_in_request_resync(rr->divergence.landmark, rr->divergence.what, rr->page_hash,
 					rr->npages))
-		*asked_ns = now;
+		*asked_on = stream;
 }
 
 /* Reads the log on to the checkpoint and applies it. */
@@ -168,13 +168,13 @@ static bool wait_for_checkpoint(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 	struct rr_sync *s = &rr->sync;
-	u64 asked_ns = 0;
+	u32 asked_on = 0; /* streams count from 1 */
 
 	s->fill = 0;
 	for (;;) {
 		struct rrlog_entry e;
 
-		ask(vm, &asked_ns);
+		ask(vm, &asked_on);
 		if (!rr_peek(vm))
 			break;
 		e = rr->next;

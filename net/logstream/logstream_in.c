@@ -56,6 +56,7 @@ static struct {
 	char refused_why[WHY_MAX];     /* the last one's reason */
 	u32 timeout_ms;                /* keepalive: a silent recorder is lost (0: off) */
 	bool ack_at_once;              /* every delivery acknowledged at the next poll */
+	u32 streams;                   /* connections that said HELLO */
 	/* a backup's page hashes for its primary (HOLDS), sent after RESYNC */
 	const u64 *holds;
 	u64 holds_pages, holds_next;
@@ -150,6 +151,7 @@ static int on_hello(const struct ls_msg *m)
 		pr_info("logstream: the recording is back, resuming at byte %llu", in.delivered);
 	}
 	in.state = LOGSTREAM_IN_STREAMING;
+	in.streams++;
 	in.acked = in.delivered; /* WELCOME says it: no ACK owed on this connection yet */
 	in.unacked_since_ns = 0;
 	/* heartbeats only to a recorder that asked for them (hvcollect's
@@ -478,4 +480,9 @@ bool logstream_in_request_resync(u64 landmark, const char *why, const u64 *holds
 	in.holds_next = 0;
 	send_holds();
 	return true;
+}
+
+u32 logstream_in_streams(void)
+{
+	return in.streams;
 }

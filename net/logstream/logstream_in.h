@@ -86,6 +86,9 @@ u32 logstream_in_refused(const char **last_why);
  * holds (HOLDS, as the link takes them: holds must stay valid), so that
  * the checkpoint carries only the others. False when no recorder is
  * connected to hear it. */
+/* Connections from the recorder that said HELLO so far: a request sent
+ * on one is lost with it. */
+u32 logstream_in_streams(void);
 bool logstream_in_request_resync(u64 landmark, const char *why, const u64 *holds, u64 pages);
 
 #endif

@@ -171,8 +171,8 @@ for g in timer memloop ticker; do
 	read -r at from bytes pages total us < <(sed -n 's/^primary: ft: checkpoint for the backup at landmark \([0-9]*\) (it diverged at \([0-9]*\)): \([0-9]*\) bytes in the log, \([0-9]*\) of \([0-9]*\) pages .*the guest waited \([0-9]*\) us/\1 \2 \3 \4 \5 \6/p' \
 		"$work/r.err" | head -n 1) || true
 	ms=$(sed -n 's/^backup: ft: resynced from .*, \([0-9]*\) ms after the divergence.*/\1/p' "$work/r.err" | head -n 1)
-	verdict=$(grep -o -m1 -E 'replay (matches the recording|diverged.*)' "$work/r.err" || echo "no verdict")
-	case "$verdict" in "replay matches the recording") ;; *) bad=$((bad + 1)); cp "$work/r.err" "$kept/resync_$g.err" ;; esac
+	verdict=$(grep -o -m1 -E 'rr: replay (matches the recording|diverged.*)' "$work/r.err" || echo "no verdict")
+	case "$verdict" in "rr: replay matches the recording") ;; *) bad=$((bad + 1)); cp "$work/r.err" "$kept/resync_$g.err" ;; esac
 	[ -n "$at" ] && [ -n "$ms" ] || { bad=$((bad + 1)); verdict="$verdict (no resync: see $kept)"; cp "$work/r.err" "$kept/resync_$g.err"; }
 	printf '%-8s %9s %11s %11s %12s %11s us %9s ms  %s\n' "$g" "${from:--}" "${at:--}" "${bytes:--}" \
 		"${pages:--}/${total:--}" "${us:--}" "${ms:--}" "$verdict"

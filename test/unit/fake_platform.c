@@ -422,6 +422,11 @@ u64 logstream_in_bytes(void)
 	return fake_platform.live_pos;
 }
 
+u32 logstream_in_streams(void)
+{
+	return 1;
+}
+
 bool logstream_in_request_resync(u64 landmark, const char *why, const u64 *holds, u64 pages)
 {
 	fake_platform.resync_requests++;
