@@ -142,27 +142,6 @@ int snap_vcpu_check(struct vm *vm, const struct snap_vcpu *in)
 	return check_dr_xcr0(vm, in);
 }
 
-/*
- * The hidden part of a loaded segment as the CPU holds it: loading a
- * code or data descriptor sets its accessed bit, LTR marks the TSS busy
- * (SDM Vol 3, 3.4.5.1 "Code- and Data-Segment Descriptor Types", 7.2.4
- * "Task Register"). VM entry insists on both (SDM Vol 3, 27.3.1.2 "Checks
- * on Guest Segment Registers"); SVM does not, and may report either bit
- * clear, so a snapshot taken on SVM gets them set here.
- */
-static u32 loaded_ar(enum seg_reg i, u32 ar)
-{
-	const u32 type_accessed = 1u << 0, tss_busy = 1u << 1, s_bit = 1u << 4;
-
-	if (ar & SEG_AR_UNUSABLE)
-		return ar;
-	if (ar & s_bit)
-		return ar | type_accessed;
-	if (i == SEG_TR)
-		return ar | tss_busy;
-	return ar;
-}
-
 static void load_state(const struct snap_vcpu *in, struct vcpu_state *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -171,8 +150,7 @@ static void load_state(const struct snap_vcpu *in, struct vcpu_state *s)
 	s->rflags = in->rflags;
 	for (int i = 0; i < SEG_COUNT; i++)
 		s->seg[i] = (struct segment){ in->seg_sel[i], in->seg_base[i], in->seg_limit[i],
-					      loaded_ar((enum seg_reg)i,
-							snap_seg_attr_to_vmx(in->seg_attr[i])) };
+					      snap_seg_attr_to_vmx(in->seg_attr[i]) };
 	s->gdtr = (struct dtable){ in->gdtr_base, in->gdtr_limit };
 	s->idtr = (struct dtable){ in->idtr_base, in->idtr_limit };
 	s->cr0 = in->cr0;

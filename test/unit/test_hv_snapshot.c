@@ -132,7 +132,10 @@ static void test_vcpu_save_change_restore(void **state)
 }
 
 /* A segment SVM reported without its accessed bit, a TSS without busy:
- * loaded as the CPU holds them (VM entry would refuse them). */
+ * loaded as they came (the VMX backend sets the bits VM entry insists on;
+ * on SVM, a replay's state hash must find the bits as the recording had
+ * them: a backup resynced from a checkpoint once missed its next
+ * asynchronous landmark for a CS accessed bit set here). */
 static void test_vcpu_loaded_segments(void **state)
 {
 	struct vcpu_state s, back;
@@ -146,9 +149,9 @@ static void test_vcpu_loaded_segments(void **state)
 	a.seg_attr[SNAP_TR] = 0x89;   /* 64-bit TSS, available */
 	assert_int_equal(snap_vcpu_load(&fake_vm, &a), 0);
 	fake_vm.hw->get_state(&fake_vm.vcpu.arch, &back);
-	assert_int_equal(back.seg[SEG_CS].ar, 0xC09B);
-	assert_int_equal(back.seg[SEG_DS].ar, 0xC093);
-	assert_int_equal(back.seg[SEG_TR].ar, 0x8B);
+	assert_int_equal(back.seg[SEG_CS].ar, 0xC09A);
+	assert_int_equal(back.seg[SEG_DS].ar, 0xC092);
+	assert_int_equal(back.seg[SEG_TR].ar, 0x89);
 	assert_int_equal(back.seg[SEG_LDTR].ar, SEG_AR_UNUSABLE);
 }
 

@@ -45,6 +45,28 @@ void vmx_get_segment(struct vcpu_arch *v, enum seg_reg s, struct segment *out)
 	out->ar = (u32)__vmread(f->ar);
 }
 
+/*
+ * The hidden part of a loaded segment as the CPU holds it: loading a
+ * code or data descriptor sets its accessed bit, LTR marks the TSS busy
+ * (SDM Vol 3, 3.4.5.1 "Code- and Data-Segment Descriptor Types", 7.2.4
+ * "Task Register"). VM entry insists on both (SDM Vol 3, 27.3.1.2 "Checks
+ * on Guest Segment Registers"); SVM does not and may report either bit
+ * clear, so a state taken there (a snapshot, a migration) gets them here.
+ * On SVM the state stays as it came: a replay's state hash covers it.
+ */
+static u32 loaded_ar(enum seg_reg i, u32 ar)
+{
+	const u32 type_accessed = 1u << 0, tss_busy = 1u << 1, s_bit = 1u << 4;
+
+	if (ar & SEG_AR_UNUSABLE)
+		return ar;
+	if (ar & s_bit)
+		return ar | type_accessed;
+	if (i == SEG_TR)
+		return ar | tss_busy;
+	return ar;
+}
+
 static void set_segment(enum seg_reg s, const struct segment *seg)
 {
 	const struct seg_fields *f = &seg_fields[s];
@@ -52,7 +74,7 @@ static void set_segment(enum seg_reg s, const struct segment *seg)
 	__vmwrite(f->selector, seg->selector);
 	__vmwrite(f->base, seg->base);
 	__vmwrite(f->limit, seg->limit);
-	__vmwrite(f->ar, seg->ar);
+	__vmwrite(f->ar, loaded_ar(s, seg->ar));
 }
 
 u64 vmx_get_rip(struct vcpu_arch *v)
