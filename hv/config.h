@@ -118,6 +118,8 @@ struct config {
 	u32 ft_timeout_ms;               /* ft_timeout_ms=: silence that means the peer is gone */
 	u32 witness_ip;                  /* witness=: the pair's witness, host order; 0: none */
 	u16 witness_port;
+	u32 console_out_ip;              /* console_out=: the console's listener, host order; 0: off */
+	u16 console_out_port;
 };
 
 #define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */

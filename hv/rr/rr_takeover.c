@@ -14,6 +14,7 @@
  */
 #include "arch/x86/time.h"
 #include "compiler.h"
+#include "hv/guest_console.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
 #include "hv/vm_devices.h"
@@ -41,6 +42,7 @@ void rr_take_over(struct vm *vm)
 	vm->resumed = true;
 	vm_devices_set_tsc_hz(vm, time_clocks()->tsc_hz);
 	vm_start_clock(vm);
+	guest_console_goes_live(); /* console_out=: this side sends the console now */
 	pr_info("ft: the primary is gone: the guest goes live here, at landmark %llu, guest time "
 		"%llu ms (%llu bytes of an unfinished frame dropped)", rr->took_over_at,
 		vm->dev_time_ns / NS_PER_MS, rr->stats.live_partial_bytes);
