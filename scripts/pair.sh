@@ -11,12 +11,20 @@
 #                   [--kill-primary-after SECONDS] [--kill-backup-after SECONDS]
 #                   [--witness] [--cut-link-after SECONDS] [--isolate-primary-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
+#                   [--no-listener]
 #
-# Standard output: the guest's console as the outside saw it: the
-# primary's (under the output rule it releases a byte only once the backup
-# has the log that produced it), and after a takeover the backup's from
-# the byte where the primary's stopped (console_out=, a listener that
-# takes the stream from either side, does not exist yet). Both consoles
+# Standard output: the guest's console as the outside saw it. Under QEMU
+# that is what an outside listener received (build/tools/hvlisten on a
+# free loopback port of this host, its output in LOGS/listener.out, its
+# log in LOGS/listener.log): both sides are given
+# console_out=10.9.0.251:9740, and whichever side is live streams the
+# console to it (docs/console-stream.md). The summary says what the
+# listener took (bytes, senders, contradictions, gaps) and whether it
+# agrees with the consoles' reconstruction: the primary's console (under
+# the output rule it releases a byte only once the backup has the log
+# that produced it), and after a takeover the backup's from the byte
+# where the primary's stopped; that reconstruction is standard output
+# under Bochs or with --no-listener. Both consoles
 # are in LOGS/primary and LOGS/backup (a temporary directory without
 # --logs), with the log the backup received in LOGS/backup.rrlog under
 # QEMU (rr_live_copy=on: scripts/run.sh --replay takes it, to replay a
@@ -50,7 +58,9 @@
 # path to the witness too (its witness connections stay open but silent):
 # the primary alone, the backup still reaching the witness. Implies
 # --witness.
-# With --witness or a cut, the two emulators' cards are joined through
+# --no-listener: no hvlisten, no console_out= (QEMU; Bochs never has one:
+# its emulators are not on netcut's test network).
+# With the listener, --witness or a cut, the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
 # and the witness's and netcut's logs follow the hypervisors' on standard
 # error (prefixed "witness: " and "netcut: "). At most one of the kills and
@@ -74,9 +84,13 @@ PRIMARY_WITNESS_ADDR=10.9.0.253
 BACKUP_WITNESS_ADDR=10.9.0.252
 WITNESS_PORT=9731
 WITNESS_LEASE_MS=5000
+# The outside listener of the console (console_out=): both slirps forward
+# one address to hvlisten on the host.
+LISTENER_ADDR=10.9.0.251
+LISTENER_PORT=9740
 
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
-kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after=""
+kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after="" listener=1
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -98,6 +112,7 @@ while [ $# -gt 0 ]; do
 	--witness) witness=1; shift ;;
 	--cut-link-after) cut_link_after=$2; shift 2 ;;
 	--isolate-primary-after) isolate_after=$2; shift 2 ;;
+	--no-listener) listener=""; shift ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -123,8 +138,9 @@ done
 [ "$events" -le 1 ] || { echo "pair.sh: one of --kill-primary-after, --kill-backup-after," \
 	"--cut-link-after and --isolate-primary-after at a time" >&2; exit 2; }
 [ -z "$isolate_after" ] || witness=1
+[ "$emu" = qemu ] || listener=""
 netcut=""
-[ -z "$witness$cut_link_after" ] || netcut=1
+[ -z "$witness$cut_link_after$listener" ] || netcut=1
 if [ -n "$netcut" ] && [ "$emu" = bochs ]; then
 	echo "pair.sh: --witness, --cut-link-after and --isolate-primary-after are not supported" \
 		"under Bochs (scripts/lib/netcut.py joins QEMU socket netdevs and QEMU's user network)" >&2
@@ -165,8 +181,12 @@ if [ -n "$witness" ]; then
 	primary_options="${primary_options:+$primary_options }witness=$PRIMARY_WITNESS_ADDR:$WITNESS_PORT"
 	backup_options="${backup_options:+$backup_options }witness=$BACKUP_WITNESS_ADDR:$WITNESS_PORT"
 fi
+if [ -n "$listener" ]; then
+	primary_options="${primary_options:+$primary_options }console_out=$LISTENER_ADDR:$LISTENER_PORT"
+	backup_options="${backup_options:+$backup_options }console_out=$LISTENER_ADDR:$LISTENER_PORT"
+fi
 
-backup_pid="" primary_pid="" witness_pid="" netcut_pid=""
+backup_pid="" primary_pid="" witness_pid="" netcut_pid="" listener_pid=""
 two_hosts_instances() { echo "$primary_pid $backup_pid"; }
 . "$root/scripts/lib/two_hosts.sh"
 two_hosts_setup
@@ -195,12 +215,34 @@ start_witness() {
 	exit 3
 }
 
+# hvlisten on a free loopback port; sets listener_pid and listener_port,
+# its output in LOGS/listener.out and its log in LOGS/listener.log.
+start_listener() {
+	for _ in 1 2 3 4 5; do
+		listener_port=$(free_port)
+		"$root/build/tools/hvlisten" --port "$listener_port" --bind 127.0.0.1 \
+			--out "$logs/listener.out" 2>"$logs/listener.log" &
+		listener_pid=$!
+		while kill -0 "$listener_pid" 2>/dev/null && ! grep -qs 'listening on' "$logs/listener.log"; do
+			sleep 0.05
+		done
+		if grep -qs 'listening on' "$logs/listener.log"; then
+			two_hosts_helper "$listener_pid"
+			return 0
+		fi
+		wait "$listener_pid" || true
+	done
+	echo "pair.sh: hvlisten cannot listen ($(tail -n 1 "$logs/listener.log"))" >&2
+	exit 3
+}
+
 # netcut.py serving the test network; sets netcut_pid and its ports
 # (NIC_PRIMARY, NIC_BACKUP, and with the witness SLIRP_* and RELAY_*).
 start_netcut() {
 	local args=(serve --dir "$logs") i
 	[ -z "$witness" ] || args+=(--witness "127.0.0.1:$witness_port"
 		--witness-addr "primary=$PRIMARY_WITNESS_ADDR" --witness-addr "backup=$BACKUP_WITNESS_ADDR")
+	[ -z "$listener" ] || args+=(--slirp-addr "$LISTENER_ADDR")
 	rm -f "$logs/netcut.ports"
 	python3 "$root/scripts/lib/netcut.py" "${args[@]}" 2>"$logs/netcut.log" &
 	netcut_pid=$!
@@ -224,18 +266,23 @@ netcut_ctl() { # commands
 }
 
 # A side's run.sh network arguments on the test network: its card on
-# netcut's port, and with the witness its user network (a hub of its own
-# with a socket netdev to netcut) answering for the side's witness address.
+# netcut's port, and with the witness or the listener its user network (a
+# hub of its own with a socket netdev to netcut) answering for the side's
+# witness address (to netcut's relay) and the listener's (to hvlisten).
 netcut_netdevs() { # nic_port slirp_port relay_port witness_addr
+	local fwd="" pipe="python3 $root/scripts/lib/netcut.py pipe"
 	echo --netdev
 	echo "socket,id=n0,connect=127.0.0.1:$1"
-	[ -n "$witness" ] || return 0
+	[ -n "$witness$listener" ] || return 0
+	[ -z "$witness" ] || fwd=",guestfwd=tcp:$4:$WITNESS_PORT-cmd:$pipe $3"
+	[ -z "$listener" ] || fwd="$fwd,guestfwd=tcp:$LISTENER_ADDR:$LISTENER_PORT-cmd:$pipe $listener_port"
 	echo --hub
-	echo "user,id=w0,net=$NET,host=$SLIRP_HOST,restrict=on,ipv6=off,guestfwd=tcp:$4:$WITNESS_PORT-cmd:python3 $root/scripts/lib/netcut.py pipe $3;socket,id=w1,connect=127.0.0.1:$2"
+	echo "user,id=w0,net=$NET,host=$SLIRP_HOST,restrict=on,ipv6=off$fwd;socket,id=w1,connect=127.0.0.1:$2"
 }
 
 if [ -n "$netcut" ]; then
 	[ -z "$witness" ] || start_witness
+	[ -z "$listener" ] || start_listener
 	start_netcut
 	mapfile -t backup_net < <(netcut_netdevs "$NIC_BACKUP" "${SLIRP_BACKUP:-}" "${RELAY_BACKUP:-}" "$BACKUP_WITNESS_ADDR")
 	mapfile -t primary_net < <(netcut_netdevs "$NIC_PRIMARY" "${SLIRP_PRIMARY:-}" "${RELAY_PRIMARY:-}" "$PRIMARY_WITNESS_ADDR")
@@ -312,6 +359,7 @@ backup_pid=""
 # The helpers' last words (netcut's counters) before their logs are shown.
 [ -z "$netcut_pid" ] || stop_helper "$netcut_pid"
 [ -z "$witness_pid" ] || stop_helper "$witness_pid"
+[ -z "$listener_pid" ] || stop_helper "$listener_pid"
 # What the outside saw: the primary's console (it released only what the
 # backup could reproduce: the output rule), then, after a takeover, the
 # backup's from where the primary's stopped. The backup's console up to
@@ -328,15 +376,29 @@ if grep -q '^ft: the primary is gone: the guest goes live' "$logs/backup.stderr"
 	if ! cmp -s -n "$released" "$logs/primary" "$logs/backup"; then
 		contradiction="$contradiction; the backup's console contradicts the $released bytes the primary released"
 	fi
-	cat "$logs/primary"
-	tail -c +"$((released + 1))" "$logs/backup"
+	{ cat "$logs/primary"; tail -c +"$((released + 1))" "$logs/backup"; } >"$logs/consoles.out"
 else
-	cat "$logs/primary"
+	cat "$logs/primary" >"$logs/consoles.out"
+fi
+# With the listener, what it received is what the outside saw; the
+# consoles' reconstruction is the cross-check.
+heard=""
+if [ -n "$listener_pid" ]; then
+	cat "$logs/listener.out" 2>/dev/null || true
+	heard=$(sed -n 's/^hvlisten: \([0-9]* bytes from .*\) (.*)$/\1/p' "$logs/listener.log" | tail -n 1)
+	if cmp -s "$logs/listener.out" "$logs/consoles.out"; then
+		heard="; listener: ${heard:-no summary}, the consoles' reconstruction agrees"
+	else
+		heard="; listener: ${heard:-no summary}, the consoles' reconstruction differs ($(cmp "$logs/listener.out" "$logs/consoles.out" 2>&1 | head -n 1))"
+	fi
+else
+	cat "$logs/consoles.out"
 fi
 awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
 [ -z "$witness_pid" ] || awk '{ print "witness: " $0 }' "$logs/witness.log" >&2
+[ -z "$listener_pid" ] || awk '{ print "listener: " $0 }' "$logs/listener.log" >&2
 [ -z "$netcut_pid" ] || cat "$logs/netcut.log" >&2
 verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary is gone.*|ft: this backup stands down.*' "$logs/backup.stderr" || echo "no verdict")
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction$heard" >&2
 exit "$status"
