@@ -191,49 +191,47 @@ two_hosts_instances() { echo "$primary_pid $backup_pid"; }
 . "$root/scripts/lib/two_hosts.sh"
 two_hosts_setup
 
-# hvwitness on a free loopback port with the key; sets witness_pid and
-# witness_port, its log in LOGS/witness.log.
-start_witness() {
-	(umask 077 && printf '%s\n' "$ft_key" >"$logs/witness.key")
-	rm -f "$logs/witness.state"
+# A host tool (hvwitness, hvlisten) on a free loopback port: the words
+# after LOG are its command, with @PORT@ for the port; tries five ports
+# until its log (standard output and error) says it listens. Sets
+# tool_pid and tool_port.
+start_on_free_port() { # log command...
+	local log=$1 tool=${2##*/}
+	shift
 	for _ in 1 2 3 4 5; do
-		witness_port=$(free_port)
-		"$root/build/tools/hvwitness" --port "$witness_port" --bind 127.0.0.1 \
-			--key-file "$logs/witness.key" --state "$logs/witness.state" \
-			--lease-ms "$lease_ms" >"$logs/witness.log" 2>&1 &
-		witness_pid=$!
-		while kill -0 "$witness_pid" 2>/dev/null && ! grep -qs 'listening on' "$logs/witness.log"; do
+		tool_port=$(free_port)
+		"${@//@PORT@/$tool_port}" >"$log" 2>&1 &
+		tool_pid=$!
+		while kill -0 "$tool_pid" 2>/dev/null && ! grep -qs 'listening on' "$log"; do
 			sleep 0.05
 		done
-		if grep -qs 'listening on' "$logs/witness.log"; then
-			two_hosts_helper "$witness_pid"
+		if grep -qs 'listening on' "$log"; then
+			two_hosts_helper "$tool_pid"
 			return 0
 		fi
-		wait "$witness_pid" || true
+		wait "$tool_pid" || true
 	done
-	echo "pair.sh: hvwitness cannot listen ($(tail -n 1 "$logs/witness.log"))" >&2
+	echo "pair.sh: $tool cannot listen ($(tail -n 1 "$log"))" >&2
 	exit 3
 }
 
-# hvlisten on a free loopback port; sets listener_pid and listener_port,
-# its output in LOGS/listener.out and its log in LOGS/listener.log.
+# hvwitness with the key; sets witness_pid and witness_port, its log in
+# LOGS/witness.log.
+start_witness() {
+	(umask 077 && printf '%s\n' "$ft_key" >"$logs/witness.key")
+	rm -f "$logs/witness.state"
+	start_on_free_port "$logs/witness.log" "$root/build/tools/hvwitness" --port @PORT@ \
+		--bind 127.0.0.1 --key-file "$logs/witness.key" --state "$logs/witness.state" \
+		--lease-ms "$lease_ms"
+	witness_pid=$tool_pid witness_port=$tool_port
+}
+
+# hvlisten; sets listener_pid and listener_port, its output in
+# LOGS/listener.out and its log in LOGS/listener.log.
 start_listener() {
-	for _ in 1 2 3 4 5; do
-		listener_port=$(free_port)
-		"$root/build/tools/hvlisten" --port "$listener_port" --bind 127.0.0.1 \
-			--out "$logs/listener.out" 2>"$logs/listener.log" &
-		listener_pid=$!
-		while kill -0 "$listener_pid" 2>/dev/null && ! grep -qs 'listening on' "$logs/listener.log"; do
-			sleep 0.05
-		done
-		if grep -qs 'listening on' "$logs/listener.log"; then
-			two_hosts_helper "$listener_pid"
-			return 0
-		fi
-		wait "$listener_pid" || true
-	done
-	echo "pair.sh: hvlisten cannot listen ($(tail -n 1 "$logs/listener.log"))" >&2
-	exit 3
+	start_on_free_port "$logs/listener.log" "$root/build/tools/hvlisten" --port @PORT@ \
+		--bind 127.0.0.1 --out "$logs/listener.out"
+	listener_pid=$tool_pid listener_port=$tool_port
 }
 
 # netcut.py serving the test network; sets netcut_pid and its ports
