@@ -18,6 +18,7 @@
 #include "hv/ft_witness.h"
 #include "hv/guest_console.h"
 #include "log.h"
+#include "net/http/hv_status.h"
 #include "net/net.h"
 #include "net/tcp_link.h"
 #include "proto/console_stream.h"
@@ -332,7 +333,7 @@ void console_out_finish(u32 wait_ms)
 	co.state = CO_OFF;
 }
 
-void console_out_status(struct console_out_status *st)
+void console_out_status(struct hv_status_console_out *st)
 {
 	st->on = co.state != CO_OFF;
 	st->live = co.keep.live;

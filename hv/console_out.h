@@ -36,10 +36,7 @@ void console_out_finish(u32 wait_ms);
 
 /* For /status: whether it is on, connected, and the bytes produced and
  * acknowledged. */
-struct console_out_status {
-	bool on, live, connected;
-	u64 produced, acked, connections;
-};
-void console_out_status(struct console_out_status *st);
+struct hv_status_console_out;
+void console_out_status(struct hv_status_console_out *st);
 
 #endif
