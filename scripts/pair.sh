@@ -384,6 +384,9 @@ heard=""
 if [ -n "$listener_pid" ]; then
 	cat "$logs/listener.out" 2>/dev/null || true
 	heard=$(sed -n 's/^hvlisten: \([0-9]* bytes from .*\) (.*)$/\1/p' "$logs/listener.log" | tail -n 1)
+	if ! grep -q ' 0 contradictions,' <<<"$heard"; then
+		contradiction="$contradiction; a sender contradicts bytes the listener had"
+	fi
 	if cmp -s "$logs/listener.out" "$logs/consoles.out"; then
 		heard="; listener: ${heard:-no summary}, the consoles' reconstruction agrees"
 	else
