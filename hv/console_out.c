@@ -301,8 +301,13 @@ void console_out_start(const struct config *cfg, u64 guest_id)
 	co.role = cfg->role == FT_ROLE_PRIMARY ? CS_ROLE_PRIMARY : CS_ROLE_ALONE;
 	console_keep_init(&co.keep, live);
 	co.backoff_ns = BACKOFF_MIN_NS;
-	co.state = live ? CO_BACKOFF : CO_REPLAYING;
-	co.retry_at_ns = 0;
+	co.state = CO_REPLAYING;
+	co.now_ns = time_now_ns();
+	/* Connecting now, the connection is made while a primary waits for its
+	 * backup (lwIP moves it on in any net_poll), not after its guest has
+	 * started writing. */
+	if (live)
+		connect_now();
 	guest_console_tap(&tap);
 	fmt_snprintf(ip, sizeof(ip), "%u.%u.%u.%u", co.ip >> 24, (co.ip >> 16) & 0xFF,
 		     (co.ip >> 8) & 0xFF, co.ip & 0xFF);

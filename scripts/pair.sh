@@ -268,7 +268,7 @@ netcut_ctl() { # commands
 # hub of its own with a socket netdev to netcut) answering for the side's
 # witness address (to netcut's relay) and the listener's (to hvlisten).
 netcut_netdevs() { # nic_port slirp_port relay_port witness_addr
-	local fwd="" pipe="python3 $root/scripts/lib/netcut.py pipe"
+	local fwd="" pipe="$pipe_python -S $root/scripts/lib/netcut.py pipe"
 	echo --netdev
 	echo "socket,id=n0,connect=127.0.0.1:$1"
 	[ -n "$witness$listener" ] || return 0
@@ -278,6 +278,12 @@ netcut_netdevs() { # nic_port slirp_port relay_port witness_addr
 	echo "user,id=w0,net=$NET,host=$SLIRP_HOST,restrict=on,ipv6=off$fwd;socket,id=w1,connect=127.0.0.1:$2"
 }
 
+# slirp runs the pipe once per guest connection: the interpreter itself
+# (not a wrapper script that finds it), without site packages, starts
+# fastest, which matters on a loaded machine (the emulators wait for none
+# of it, but share the CPU).
+pipe_python=$(python3 -c 'import sys; print(sys.executable)')
+case "$pipe_python" in *[,\ ]* | "") pipe_python=python3 ;; esac
 if [ -n "$netcut" ]; then
 	[ -z "$witness" ] || start_witness
 	[ -z "$listener" ] || start_listener
