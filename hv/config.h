@@ -119,6 +119,8 @@ struct config {
 	u32 ft_heartbeat_ms;             /* ft_heartbeat_ms=: heartbeat interval; 0: none */
 	u32 witness_ip;                  /* witness=: the pair's witness, host order; 0: none */
 	u16 witness_port;
+	u32 console_out_ip;              /* console_out=: the console's listener, host order; 0: off */
+	u16 console_out_port;
 };
 
 #define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */
