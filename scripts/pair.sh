@@ -75,9 +75,8 @@
 # hands the guest to the backup at its next landmark and exits 116, the
 # backup goes live there. hvctl's answer: LOGS/switchover.hvctl.
 # --listener: the outside listener above (QEMU only: it is on netcut's
-# test network). It is opt-in: with it the output rule's holds reach
-# seconds (docs/console-stream.md), which the other pair tests must not
-# wait for.
+# test network). Opt-in: the other pair tests run on the network they
+# had before (docs/console-stream.md, "Measured").
 # With --witness, a cut, a frame altered or replayed, a switchover or
 # --listener, the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
