@@ -248,7 +248,7 @@ BENCH_PURE := $(wildcard test/bench/*.c test/bench/*.h)
 # A test with a "// uses: lz4" line (or a sources list with "# uses: lz4")
 # links LZ4 built natively (without -Werror); "// uses: mbedtls", mbedTLS.
 $(BUILD)/unit/%: test/unit/%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) $(EFI_PURE) \
-		$(wildcard tools/hvctl/*.c tools/hvctl/*.h) \
+		$(wildcard tools/hvctl/*.c tools/hvctl/*.h tools/hvlisten/*.c tools/hvlisten/*.h) \
 		$(wildcard test/unit/fake_*.c test/unit/*.sources) $(BENCH_PURE) $(BUILD)/unit/lz4.o \
 		$(LZ4_INC)/lz4.h $(BUILD)/unit/libmbedtls.a
 	@mkdir -p $(dir $@)
@@ -291,7 +291,7 @@ FUZZERS     := $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS   := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 
 $(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(ALL_HDRS) $(KERNEL_SRCS) $(wildcard net/*.c net/*/*.c) \
-		$(wildcard tools/hvctl/*.c tools/hvctl/*.h) \
+		$(wildcard tools/hvctl/*.c tools/hvctl/*.h tools/hvlisten/*.c tools/hvlisten/*.h) \
 		$(EFI_PURE) $(BENCH_PURE) $(BUILD)/fuzz/lz4.o $(LZ4_INC)/lz4.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
@@ -413,6 +413,32 @@ $(BUILD)/tools/hvwitness: $(HVWITNESS_SRCS) $(HVWITNESS_HDRS)
 	$(Q)$(HOST_CC) $(HVWITNESS_CFLAGS) -o $@ $(HVWITNESS_SRCS) -lmbedtls -lmbedx509 -lmbedcrypto
 
 all: $(BUILD)/tools/hvwitness
+
+# --- host tool: hvlisten (the outside listener of a guest's console stream) ---------
+# Built with the host compiler from tools/hvlisten/, the console stream
+# protocol in proto/ (the hypervisor's own code) and hvcollect's socket
+# helpers (docs/console-stream.md). Its merge is pure, unit-tested
+# (test_hvlisten_merge) and fuzzed (fuzz_console_stream).
+HVLISTEN_SRCS := $(wildcard tools/hvlisten/*.c) proto/console_stream.c proto/wire.c \
+	proto/wire_prim.c lib/hash.c tools/hvcollect/netio.c
+HVLISTEN_HDRS := $(wildcard tools/hvlisten/*.h) proto/console_stream.h proto/wire.h \
+	tools/hvcollect/netio.h $(PROTO_HDRS)
+
+$(BUILD)/tools/hvlisten: $(HVLISTEN_SRCS) $(HVLISTEN_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HVCOLLECT_CFLAGS) -iquote tools/hvlisten -o $@ $(HVLISTEN_SRCS)
+
+# console_fakesender: a sender's side, for testing hvlisten on the host
+# (test/system/ft_console_out.sh).
+$(BUILD)/tools/console_fakesender: test/console_out/fake_sender.c proto/console_stream.c \
+		$(HVLISTEN_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HVCOLLECT_CFLAGS) -o $@ $< proto/console_stream.c proto/wire.c \
+		proto/wire_prim.c lib/hash.c tools/hvcollect/netio.c
+
+all: $(BUILD)/tools/hvlisten $(BUILD)/tools/console_fakesender
 
 # --- host tool: hvctl (a fault-tolerant pair at a glance) ----------------------------
 # Built with the host compiler from tools/hvctl/ and lib/cmdline.c: GET

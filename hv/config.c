@@ -7,6 +7,7 @@
 #include "compiler.h"
 #include "errno.h"
 #include "fmt.h"
+#include "proto/console_stream.h"
 #include "proto/witness.h"
 
 #define NS_PER_SEC 1000000000ULL
@@ -32,6 +33,7 @@ enum option_type {
 	OPT_KEY,      /* a pre-shared key in hex (proto/ft_psk.h); never printed */
 	OPT_PEER,     /* peer=a.b.c.d[:port] (sets the address and the port) */
 	OPT_WITNESS,  /* witness=a.b.c.d[:port] (the same) */
+	OPT_CONSOLE_OUT, /* console_out=off|a.b.c.d[:port] (the same) */
 };
 
 struct option {
@@ -141,6 +143,9 @@ static const struct option options[] = {
 	    "milliseconds between a pair's heartbeats (10 to ft_timeout_ms/3; 0: none)"),
 	OPT("witness", OPT_WITNESS, witness_ip, NULL,
 	    "the pair's witness (hvwitness), a.b.c.d[:port] (port 9730 by default)"),
+	OPT("console_out", OPT_CONSOLE_OUT, console_out_ip, NULL,
+	    "off|a.b.c.d[:port]: the guest's console as a stream to an outside listener "
+	    "(hvlisten; port 9740 by default)"),
 };
 #undef OPT
 
@@ -172,6 +177,7 @@ void config_defaults(struct config *cfg)
 	cfg->ft_timeout_ms = CONFIG_FT_TIMEOUT_MS_DEFAULT;
 	cfg->ft_heartbeat_ms = CONFIG_FT_HEARTBEAT_MS_DEFAULT;
 	cfg->witness_port = WIT_DEFAULT_PORT;
+	cfg->console_out_port = CS_DEFAULT_PORT;
 }
 
 static int parse_string(const struct cmdline_token *tok, char *field, size_t size)
@@ -444,6 +450,10 @@ static int apply_option(struct config *cfg, const struct option *opt,
 		return parse_endpoint(tok, &cfg->ft_peer_ip, &cfg->ft_peer_port);
 	case OPT_WITNESS:
 		return parse_endpoint(tok, &cfg->witness_ip, &cfg->witness_port);
+	case OPT_CONSOLE_OUT:
+		if (value_is(tok, "off"))
+			return (cfg->console_out_ip = 0, 0);
+		return parse_endpoint(tok, &cfg->console_out_ip, &cfg->console_out_port);
 	}
 	return -EINVAL;
 }
@@ -563,6 +573,11 @@ static int check_combinations(const struct config *cfg)
 	}
 	if (cfg->snapshot_sink == SNAPSHOT_SINK_TCP)
 		errors += check_collector(cfg, "snapshot_sink=tcp");
+	if (cfg->console_out_ip && cfg->net == NET_OFF) {
+		pr_err("config: console_out= sends the guest's console over the network: it needs "
+		       "ip=a.b.c.d or ip=dhcp");
+		errors++;
+	}
 	if ((cfg->nettest == NETTEST_TLS_SERVER || cfg->nettest == NETTEST_TLS_CLIENT) &&
 	    !cfg->ft_key.len) {
 		pr_err("config: nettest=%s needs the pre-shared key ft_key=HEX (32 to 128 hex digits)",
@@ -671,6 +686,12 @@ void config_print(const struct config *cfg)
 		pr_info("config: role=%s peer=%s:%u ft_timeout_ms=%u witness=%s ft_resync=%s",
 			role_names[cfg->role], peer, cfg->ft_peer_port, cfg->ft_timeout_ms, witness,
 			ft_resync_names[cfg->ft_resync]);
+	}
+	if (cfg->console_out_ip) {
+		char listener[16];
+
+		format_ipv4(listener, sizeof(listener), cfg->console_out_ip);
+		pr_info("config: console_out=%s:%u", listener, cfg->console_out_port);
 	}
 	if (cfg->rr_sink == RR_SINK_TCP || cfg->snapshot_sink == SNAPSHOT_SINK_TCP) {
 		char collector[16];

@@ -126,6 +126,8 @@ struct config {
 	u16 witness_port;
 	enum ft_resync ft_resync;        /* ft_resync=: role=backup: what triggers a resync */
 	u32 ft_inject_mismatch;          /* ft_inject_mismatch=N: the Nth output compared differs (tests) */
+	u32 console_out_ip;              /* console_out=: the console's listener, host order; 0: off */
+	u16 console_out_port;
 };
 
 #define SNAPSHOT_MODULE_ROLE "snapshot" /* first word of resume='s boot module */

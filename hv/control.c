@@ -7,6 +7,7 @@
 #include "drivers/net/netdev.h"
 #include "errno.h"
 #include "hv/config.h"
+#include "hv/console_out.h"
 #include "hv/control_ft.h"
 #include "hv/exit_kinds.h"
 #include "hv/ft_switchover.h"
@@ -91,6 +92,7 @@ static void fill_status(struct hv_status *s)
 	s->uptime_ns = time_now_ns();
 	fill_nic(s);
 	control_fill_ft(vm, the_cfg, s->uptime_ns, &s->ft);
+	console_out_status(&s->console_out);
 	if (!vm)
 		return;
 	s->backend = vm->hw->name;

@@ -13,6 +13,7 @@
 static struct uart16550 port;
 static enum guest_console chosen;
 static struct output_tally tally; /* every byte the guest wrote, held or not */
+static const struct guest_console_tap *tap;
 static struct {
 	bool on;
 	bool withheld;     /* fenced: nothing more goes out */
@@ -56,6 +57,28 @@ static void write_out(void *ctx, const u8 *bytes, size_t len)
 		else
 			uart16550_putc(&port, (char)bytes[i]);
 	}
+	if (tap)
+		tap->taken(bytes, len);
+}
+
+void guest_console_tap(const struct guest_console_tap *t)
+{
+	tap = t;
+}
+
+void guest_console_goes_live(void)
+{
+	if (tap)
+		tap->goes_live();
+}
+
+/* Waits until the tap can take the bytes held and one more. */
+static void wait_for_tap(void)
+{
+	u64 held = hold.on ? hold.queue.head - hold.queue.tail : 0;
+
+	while (tap && tap->room() <= held)
+		tap->wait();
 }
 
 void guest_console_put(void *ctx, u8 byte)
@@ -65,6 +88,7 @@ void guest_console_put(void *ctx, u8 byte)
 		hold.withheld_bytes++;
 		return;
 	}
+	wait_for_tap();
 	if (!hold.on) {
 		write_out(NULL, &byte, 1);
 		return;

@@ -41,6 +41,20 @@ void guest_console_release_all(void);
 void guest_console_withhold(void);
 /* Prints what the output rule cost: bytes held, latency. */
 void guest_console_report(void);
+/* A second way out for the guest's bytes (console_out=, hv/console_out.c):
+ * taken(bytes, len) sees every byte as it leaves for the outside, in order;
+ * before a byte is written or held, room() must exceed the bytes held (the
+ * guest waits in wait() until it does); goes_live() says a backup went
+ * live. */
+struct guest_console_tap {
+	void (*taken)(const u8 *bytes, size_t len);
+	u64 (*room)(void);
+	void (*wait)(void);
+	void (*goes_live)(void);
+};
+void guest_console_tap(const struct guest_console_tap *tap);
+/* This backup went live (hv/rr/rr_takeover.c): its console is the outside's now. */
+void guest_console_goes_live(void);
 /* The output rule's figures for the control endpoint: its counters into
  * *st; returns the bytes held at this moment. */
 struct output_hold_stats;

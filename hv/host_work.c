@@ -4,6 +4,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/idle.h"
 #include "arch/x86/time.h"
+#include "hv/console_out.h"
 #include "hv/ft_witness.h"
 #include "hv/migrate.h"
 #include "hv/rr/rr.h"
@@ -29,6 +30,7 @@ static void poll_now(struct vm *vm)
 {
 	net_poll();
 	ft_witness_poll(time_now_ns()); /* a return without witness= */
+	console_out_poll(time_now_ns()); /* a return without console_out= */
 	if (vm) {
 		rr_pump(vm); /* acknowledgements free the record ring; a live log comes in */
 		migrate_pump(vm); /* pre-copy: pages while the guest runs */

@@ -19,6 +19,7 @@
 #include "drivers/pci/pci.h"
 #include "hv/config.h"
 #include "hv/console.h"
+#include "hv/console_out.h"
 #include "hv/control.h"
 #include "hv/ft_switchover.h"
 #include "hv/dirty_log.h"
@@ -34,6 +35,7 @@
 #include "hv/snapshot.h"
 #include "hv/vm.h"
 #include "hv/rr/rr.h"
+#include "hv/rr/rr_identity.h"
 #include "hv/rr/tbit.h"
 #include "hv/trace.h"
 #include "hv/vm_devices.h"
@@ -41,6 +43,7 @@
 #include "log.h"
 #include "net/net.h"
 #include "net/nettest_tcp.h"
+#include "hash.h"
 #include "panic.h"
 #include "version.h"
 
@@ -191,6 +194,18 @@ static void start_network(void)
 		ft_witness_acquire(); /* the primary asks for the lease from the start */
 }
 
+/* console_out=: the guest's console to an outside listener, the guest named
+ * by the identity its log header carries (docs/console-stream.md). */
+static void start_console_out(void)
+{
+	struct rr_guest_identity id;
+
+	if (!config.console_out_ip)
+		return;
+	rr_log_identity(&boot_info, &config, &id);
+	console_out_start(&config, hash64(&id, sizeof(id), 0));
+}
+
 /* Sets up virtualization, loads the guest and runs it to the end. */
 static int run_guest(void)
 {
@@ -218,6 +233,7 @@ static int run_guest(void)
 		fault_test_corrupt_guest(&the_vm);
 	if (config.role == FT_ROLE_PRIMARY)
 		ft_fence_guard(&the_vm); /* its guest runs only under the witness's lease */
+	start_console_out();
 	start = rdtsc();
 	dirty_log_configure((enum dirty_track)config.dirty_track);
 	if (rr_init(&the_vm, &boot_info, &config) || tbit_init(&the_vm, &config) ||
@@ -265,6 +281,7 @@ void kmain(u32 magic, u64 info_phys)
 		platform_halt(PLATFORM_EXIT_OK);
 	}
 	code = run_guest();
+	console_out_finish(CONSOLE_OUT_FINISH_MS);
 	ft_witness_report();
 	host_work_serve(&the_vm, config.linger);
 	platform_halt(code);

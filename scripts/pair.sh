@@ -13,12 +13,20 @@
 #                   [--alter-frame-after SECONDS] [--replay-frame-after SECONDS]
 #                   [--switchover-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
+#                   [--listener]
 #
-# Standard output: the guest's console as the outside saw it: the
-# primary's (under the output rule it releases a byte only once the backup
-# has the log that produced it), and after a takeover the backup's from
-# the byte where the primary's stopped (console_out=, a listener that
-# takes the stream from either side, does not exist yet). Both consoles
+# Standard output: the guest's console as the outside saw it. With
+# --listener (QEMU) that is what an outside listener received
+# (build/tools/hvlisten on a free loopback port of this host, its output
+# in LOGS/listener.out, its log in LOGS/listener.log): both sides are
+# given console_out=10.9.0.251:9740, and whichever side is live streams
+# the console to it (docs/console-stream.md). The summary says what the
+# listener took (bytes, senders, contradictions, gaps) and whether it
+# agrees with the consoles' reconstruction: the primary's console (under
+# the output rule it releases a byte only once the backup has the log
+# that produced it), and after a takeover the backup's from the byte
+# where the primary's stopped; that reconstruction is standard output
+# without --listener. Both consoles
 # are in LOGS/primary and LOGS/backup (a temporary directory without
 # --logs), with the log the backup received in LOGS/backup.rrlog under
 # QEMU (rr_live_copy=on: scripts/run.sh --replay takes it, to replay a
@@ -66,8 +74,11 @@
 # LOGS/primary.http as HOST:PORT, the key in LOGS/pair.key): the primary
 # hands the guest to the backup at its next landmark and exits 116, the
 # backup goes live there. hvctl's answer: LOGS/switchover.hvctl.
-# With --witness, a cut, a frame altered or replayed, or a switchover,
-# the two emulators' cards are joined through
+# --listener: the outside listener above (QEMU only: it is on netcut's
+# test network). Opt-in: the other pair tests run on the network they
+# had before (docs/console-stream.md, "Measured").
+# With --witness, a cut, a frame altered or replayed, a switchover or
+# --listener, the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
 # and the witness's and netcut's logs follow the hypervisors' on standard
 # error (prefixed "witness: " and "netcut: "). At most one of the kills and
@@ -93,10 +104,14 @@ PRIMARY_WITNESS_ADDR=10.9.0.253
 BACKUP_WITNESS_ADDR=10.9.0.252
 WITNESS_PORT=9731
 WITNESS_LEASE_MS=5000
+# The outside listener of the console (console_out=): both slirps forward
+# one address to hvlisten on the host.
+LISTENER_ADDR=10.9.0.251
+LISTENER_PORT=9740
 
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
 kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after="" switchover_after=""
-alter_after="" replay_after=""
+alter_after="" replay_after="" listener=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -121,6 +136,7 @@ while [ $# -gt 0 ]; do
 	--alter-frame-after) alter_after=$2; shift 2 ;;
 	--replay-frame-after) replay_after=$2; shift 2 ;;
 	--switchover-after) switchover_after=$2; shift 2 ;;
+	--listener) listener=1; shift ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -153,9 +169,10 @@ done
 	"--cut-link-after, --isolate-primary-after, --alter-frame-after, --replay-frame-after and --switchover-after at a time" >&2; exit 2; }
 [ -z "$isolate_after" ] || witness=1
 netcut=""
-[ -z "$witness$cut_link_after$alter_after$replay_after$switchover_after" ] || netcut=1
+[ -z "$witness$cut_link_after$alter_after$replay_after$switchover_after$listener" ] || netcut=1
 if [ -n "$netcut" ] && [ "$emu" = bochs ]; then
-	echo "pair.sh: --witness, the cuts, the altered or replayed frames and --switchover-after are not supported" \
+	echo "pair.sh: --witness, the cuts, the altered or replayed frames, --switchover-after and --listener" \
+		"are not supported" \
 		"under Bochs (scripts/lib/netcut.py joins QEMU socket netdevs and QEMU's user network)" >&2
 	exit 2
 fi
@@ -196,43 +213,67 @@ if [ -n "$witness" ]; then
 	primary_options="${primary_options:+$primary_options }witness=$PRIMARY_WITNESS_ADDR:$WITNESS_PORT"
 	backup_options="${backup_options:+$backup_options }witness=$BACKUP_WITNESS_ADDR:$WITNESS_PORT"
 fi
+if [ -n "$listener" ]; then
+	primary_options="${primary_options:+$primary_options }console_out=$LISTENER_ADDR:$LISTENER_PORT"
+	backup_options="${backup_options:+$backup_options }console_out=$LISTENER_ADDR:$LISTENER_PORT"
+fi
 
-backup_pid="" primary_pid="" witness_pid="" netcut_pid=""
+backup_pid="" primary_pid="" witness_pid="" netcut_pid="" listener_pid=""
 two_hosts_instances() { echo "$primary_pid $backup_pid"; }
 . "$root/scripts/lib/two_hosts.sh"
 two_hosts_setup
 
-# hvwitness on a free loopback port with the key; sets witness_pid and
-# witness_port, its log in LOGS/witness.log.
+# A host tool (hvwitness, hvlisten) on a free loopback port: the words
+# after LOG are its command, with @PORT@ for the port; tries five ports
+# until its log (standard output and error) says it listens. Sets
+# tool_pid and tool_port.
+start_on_free_port() { # log command...
+	local log=$1 tool=${2##*/}
+	shift
+	for _ in 1 2 3 4 5; do
+		tool_port=$(free_port)
+		"${@//@PORT@/$tool_port}" >"$log" 2>&1 &
+		tool_pid=$!
+		while kill -0 "$tool_pid" 2>/dev/null && ! grep -qs 'listening on' "$log"; do
+			sleep 0.05
+		done
+		if grep -qs 'listening on' "$log"; then
+			two_hosts_helper "$tool_pid"
+			return 0
+		fi
+		wait "$tool_pid" || true
+	done
+	echo "pair.sh: $tool cannot listen ($(tail -n 1 "$log"))" >&2
+	exit 3
+}
+
+# hvwitness with the key; sets witness_pid and witness_port, its log in
+# LOGS/witness.log.
 start_witness() {
 	(umask 077 && printf '%s\n' "$ft_key" >"$logs/witness.key")
 	rm -f "$logs/witness.state"
-	for _ in 1 2 3 4 5; do
-		witness_port=$(free_port)
-		"$root/build/tools/hvwitness" --port "$witness_port" --bind 127.0.0.1 \
-			--key-file "$logs/witness.key" --state "$logs/witness.state" \
-			--lease-ms "$lease_ms" >"$logs/witness.log" 2>&1 &
-		witness_pid=$!
-		while kill -0 "$witness_pid" 2>/dev/null && ! grep -qs 'listening on' "$logs/witness.log"; do
-			sleep 0.05
-		done
-		if grep -qs 'listening on' "$logs/witness.log"; then
-			two_hosts_helper "$witness_pid"
-			return 0
-		fi
-		wait "$witness_pid" || true
-	done
-	echo "pair.sh: hvwitness cannot listen ($(tail -n 1 "$logs/witness.log"))" >&2
-	exit 3
+	start_on_free_port "$logs/witness.log" "$root/build/tools/hvwitness" --port @PORT@ \
+		--bind 127.0.0.1 --key-file "$logs/witness.key" --state "$logs/witness.state" \
+		--lease-ms "$lease_ms"
+	witness_pid=$tool_pid witness_port=$tool_port
+}
+
+# hvlisten; sets listener_pid and listener_port, its output in
+# LOGS/listener.out and its log in LOGS/listener.log.
+start_listener() {
+	start_on_free_port "$logs/listener.log" "$root/build/tools/hvlisten" --port @PORT@ \
+		--bind 127.0.0.1 --out "$logs/listener.out"
+	listener_pid=$tool_pid listener_port=$tool_port
 }
 
 # netcut.py serving the test network; sets netcut_pid and its ports
 # (NIC_PRIMARY, NIC_BACKUP, and with the witness SLIRP_* and RELAY_*).
 start_netcut() {
-	local args=(serve --dir "$logs" --slirp-host "$SLIRP_HOST") i
+	local args=(serve --dir "$logs" --slirp-addr "$SLIRP_HOST") i
 	[ -z "$witness" ] || args+=(--witness "127.0.0.1:$witness_port"
 		--witness-addr "primary=$PRIMARY_WITNESS_ADDR" --witness-addr "backup=$BACKUP_WITNESS_ADDR")
-	[ -z "$switchover_after" ] || args+=(--slirp)
+	[ -z "$switchover_after$listener" ] || args+=(--slirp)
+	[ -z "$listener" ] || args+=(--slirp-addr "$LISTENER_ADDR")
 	rm -f "$logs/netcut.ports"
 	python3 "$root/scripts/lib/netcut.py" "${args[@]}" 2>"$logs/netcut.log" &
 	netcut_pid=$!
@@ -256,22 +297,31 @@ netcut_ctl() { # commands
 }
 
 # A side's run.sh network arguments on the test network: its card on
-# netcut's port, and with the witness or a switchover its user network (a
-# hub of its own with a socket netdev to netcut) answering for the side's
-# witness address, and forwarding a host port to its control endpoint.
+# netcut's port, and with the witness, a switchover or the listener its
+# user network (a hub of its own with a socket netdev to netcut) answering
+# for the side's witness address (to netcut's relay) and the listener's
+# (to hvlisten), and forwarding a host port to its control endpoint.
 netcut_netdevs() { # nic_port slirp_port relay_port witness_addr [host_port guest_ip]
-	local fwd=""
+	local fwd="" pipe="$pipe_python -S $root/scripts/lib/netcut.py pipe"
 	echo --netdev
 	echo "socket,id=n0,connect=127.0.0.1:$1"
-	[ -n "$witness$switchover_after" ] || return 0
-	[ -z "$witness" ] || fwd=",guestfwd=tcp:$4:$WITNESS_PORT-cmd:python3 $root/scripts/lib/netcut.py pipe $3"
+	[ -n "$witness$switchover_after$listener" ] || return 0
+	[ -z "$witness" ] || fwd=",guestfwd=tcp:$4:$WITNESS_PORT-cmd:$pipe $3"
+	[ -z "$listener" ] || fwd="$fwd,guestfwd=tcp:$LISTENER_ADDR:$LISTENER_PORT-cmd:$pipe $listener_port"
 	[ -z "${5:-}" ] || fwd="$fwd,hostfwd=tcp:127.0.0.1:$5-$6:$HTTP_PORT"
 	echo --hub
 	echo "user,id=w0,net=$NET,host=$SLIRP_HOST,restrict=on,ipv6=off$fwd;socket,id=w1,connect=127.0.0.1:$2"
 }
 
+# slirp runs the pipe once per guest connection: the interpreter itself
+# (not a wrapper script that finds it), without site packages, starts
+# fastest, which matters on a loaded machine (the emulators wait for none
+# of it, but share the CPU).
+pipe_python=$(python3 -c 'import sys; print(sys.executable)')
+case "$pipe_python" in *[,\ ]* | "") pipe_python=python3 ;; esac
 if [ -n "$netcut" ]; then
 	[ -z "$witness" ] || start_witness
+	[ -z "$listener" ] || start_listener
 	start_netcut
 	http_host_port=""
 	if [ -n "$switchover_after" ]; then
@@ -376,6 +426,7 @@ backup_pid=""
 # The helpers' last words (netcut's counters) before their logs are shown.
 [ -z "$netcut_pid" ] || stop_helper "$netcut_pid"
 [ -z "$witness_pid" ] || stop_helper "$witness_pid"
+[ -z "$listener_pid" ] || stop_helper "$listener_pid"
 # What the outside saw: the primary's console (it released only what the
 # backup could reproduce: the output rule), then, after a takeover, the
 # backup's from where the primary's stopped. The backup's console up to
@@ -405,14 +456,31 @@ if grep -q -E "$LIVE_RE" "$logs/backup.stderr"; then
 		<(tail -c +"$((file_at + 1))" "$logs/backup"); then
 		contradiction="$contradiction; the backup's console contradicts the $released bytes the primary released"
 	fi
-	cat "$logs/primary"
-	tail -c +"$((released - stream_at + file_at + 1))" "$logs/backup"
+	{ cat "$logs/primary"; tail -c +"$((released - stream_at + file_at + 1))" "$logs/backup"; } >"$logs/consoles.out"
 else
-	cat "$logs/primary"
+	cat "$logs/primary" >"$logs/consoles.out"
+fi
+# With the listener, what it received is what the outside saw; the
+# consoles' reconstruction is the cross-check.
+heard=""
+if [ -n "$listener_pid" ]; then
+	cat "$logs/listener.out" 2>/dev/null || true
+	heard=$(sed -n 's/^hvlisten: \([0-9]* bytes from .*\) (.*)$/\1/p' "$logs/listener.log" | tail -n 1)
+	if ! grep -q ' 0 contradictions,' <<<"$heard"; then
+		contradiction="$contradiction; a sender contradicts bytes the listener had"
+	fi
+	if cmp -s "$logs/listener.out" "$logs/consoles.out"; then
+		heard="; listener: ${heard:-no summary}, the consoles' reconstruction agrees"
+	else
+		heard="; listener: ${heard:-no summary}, the consoles' reconstruction differs ($(cmp "$logs/listener.out" "$logs/consoles.out" 2>&1 | head -n 1))"
+	fi
+else
+	cat "$logs/consoles.out"
 fi
 awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
 [ -z "$witness_pid" ] || awk '{ print "witness: " $0 }' "$logs/witness.log" >&2
+[ -z "$listener_pid" ] || awk '{ print "listener: " $0 }' "$logs/listener.log" >&2
 [ -z "$netcut_pid" ] || cat "$logs/netcut.log" >&2
 verdict=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary (is gone|switched over).*|ft: this backup stands down.*' "$logs/backup.stderr" || echo "no verdict")
 sw=""
@@ -423,5 +491,5 @@ if [ -n "$switchover_after" ]; then
 		sw=" (switchover after $switchover_after s not done: ${switchover_answer:-no answer})"
 	fi
 fi
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut$sw, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction" >&2
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut$sw, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction$heard" >&2
 exit "$status"

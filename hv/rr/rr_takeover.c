@@ -15,6 +15,7 @@
 #include "arch/x86/time.h"
 #include "compiler.h"
 #include "hv/ft_fence.h"
+#include "hv/guest_console.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
 #include "hv/vm_devices.h"
@@ -30,7 +31,9 @@ bool rr_can_take_over(struct vm *vm)
 }
 
 /* The replay stops consulting the log: the guest runs on live from this
- * landmark, its time going on from the replay's. */
+ * landmark, its time going on from the replay's, and this side sends the
+ * guest's console from here (console_out=; after a switchover the old
+ * primary stops sending when it exits). */
 static void go_live(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
@@ -44,6 +47,7 @@ static void go_live(struct vm *vm)
 	vm->resumed = true;
 	vm_devices_set_tsc_hz(vm, time_clocks()->tsc_hz);
 	vm_start_clock(vm);
+	guest_console_goes_live();
 }
 
 void rr_take_over(struct vm *vm)

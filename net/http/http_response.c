@@ -136,6 +136,19 @@ static void json_nic(struct out *o, const struct hv_status *s)
 	out_str(o, "  },\n");
 }
 
+static void json_console_out(struct out *o, const struct hv_status_console_out *c)
+{
+	if (!c->on)
+		return;
+	out_str(o, "  \"console_out\": {\n");
+	json_bool_field(o, "    ", "live", c->live, false);
+	json_bool_field(o, "    ", "connected", c->connected, false);
+	json_u64_field(o, "    ", "produced_bytes", c->produced, false);
+	json_u64_field(o, "    ", "acked_bytes", c->acked, false);
+	json_u64_field(o, "    ", "connections", c->connections, true);
+	out_str(o, "  },\n");
+}
+
 static void json_http(struct out *o, const struct hv_status *s)
 {
 	out_str(o, "  \"http\": {\n");
@@ -161,6 +174,7 @@ int http_status_json(char *buf, size_t size, const struct hv_status *s)
 	json_guest(&o, s);
 	json_rr(&o, s);
 	json_ft(&o, &s->ft);
+	json_console_out(&o, &s->console_out);
 	json_exits(&o, s);
 	json_nic(&o, s);
 	json_http(&o, s);

@@ -116,6 +116,17 @@ struct hv_status_ft {
 	struct hv_status_witness witness;
 };
 
+/* console_out= (docs/console-stream.md): the console's stream to an
+ * outside listener. */
+struct hv_status_console_out {
+	bool on;             /* false: no "console_out" object */
+	bool live;           /* this side sends (a backup once it went live) */
+	bool connected;      /* the listener welcomed this connection */
+	u64 produced;        /* console bytes, by offset */
+	u64 acked;           /* bytes the listener acknowledged */
+	u64 connections;     /* connections the listener welcomed */
+};
+
 struct hv_status {
 	const char *version;      /* "0.1.0 (git abc1234)" */
 	u64 uptime_ns;
@@ -142,6 +153,7 @@ struct hv_status {
 	struct hv_status_nic nic;
 
 	struct hv_status_ft ft;
+	struct hv_status_console_out console_out;
 
 	struct hv_status_http http;
 };

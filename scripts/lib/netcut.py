@@ -4,7 +4,7 @@
 One process per pair run (scripts/pair.sh starts it; python3, stdlib only).
 
     netcut.py serve --dir DIR [--witness HOST:PORT] [--witness-addr SIDE=A.B.C.D]...
-                    [--slirp] [--slirp-host A.B.C.D]
+                    [--slirp] [--slirp-addr A.B.C.D]...
     netcut.py pipe PORT
 
 serve listens on free loopback ports and writes them to DIR/netcut.ports
@@ -12,16 +12,17 @@ serve listens on free loopback ports and writes them to DIR/netcut.ports
 
   NIC_PRIMARY, NIC_BACKUP      the two QEMUs' cards: -netdev socket,connect=
   SLIRP_PRIMARY, SLIRP_BACKUP  each QEMU's user network (slirp), on a hub of
-                               its own with a socket netdev (with --witness,
-                               or --slirp: a user network for hostfwd alone)
+                               its own with a socket netdev (with --witness
+                               or --slirp: a user network for hostfwd or
+                               guestfwd without the witness)
   RELAY_PRIMARY, RELAY_BACKUP  each side's witness relay (with --witness)
 
 The socket ports carry QEMU's socket-netdev stream framing (net/socket.c:
 a 4-byte big-endian length, then the Ethernet frame). netcut is a small
 switch between them. A frame from a card goes to its own side's slirp
 when it is for it (Ethernet destination 52:55:xx:xx:xx:xx, slirp's
-addresses, or an ARP request for the side's witness address or for
---slirp-host, slirp's own address), else to
+addresses, or an ARP request for the side's witness address or a
+--slirp-addr address: slirp's own, or one both slirps forward), else to
 the other card (the FT link). A frame from a slirp goes to its own card
 only. So the FT traffic never reaches a slirp: with restrict=on slirp
 answers a TCP segment that is not for its guestfwd with a RST, which
@@ -135,7 +136,7 @@ class NetCut:
         self.dir = args["dir"]
         self.witness = args.get("witness")
         self.waddr = args.get("witness_addr", {})
-        self.slirp_host = args.get("slirp_host")
+        self.slirp_addrs = args.get("slirp_addrs", [])
         self.sel = selectors.DefaultSelector()
         self.link_cut = False
         self.witness_cut = {s: False for s in SIDES}
@@ -211,7 +212,7 @@ class NetCut:
             return True
         if frame[12:14] == b"\x08\x06" and len(frame) >= 42:  # ARP: its target address
             tip = socket.inet_ntoa(frame[38:42])
-            return tip == self.waddr.get(side) or (self.slirp_host is not None and tip == self.slirp_host)
+            return tip == self.waddr.get(side) or tip in self.slirp_addrs
         return False
 
     def frame_in(self, src, frame):
@@ -513,7 +514,7 @@ def main(argv):
     if len(argv) < 2 or argv[1] != "serve":
         sys.stderr.write(__doc__)
         return 2
-    args = {"witness_addr": {}}
+    args = {"witness_addr": {}, "slirp_addrs": []}
     i = 2
     while i < len(argv):
         opt = argv[i]
@@ -529,8 +530,8 @@ def main(argv):
             args["dir"] = val
         elif opt == "--witness":
             args["witness"] = val
-        elif opt == "--slirp-host":
-            args["slirp_host"] = val
+        elif opt == "--slirp-addr":
+            args["slirp_addrs"].append(val)
         elif opt == "--witness-addr":
             side, _, addr = val.partition("=")
             if side not in SIDES:

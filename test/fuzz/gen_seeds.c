@@ -1,4 +1,4 @@
-// sources: arch/x86/acpi.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_cpuid.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/witness_types.c proto/witness_codec.c proto/wire.c proto/wire_prim.c lib/hash.c
+// sources: arch/x86/acpi.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_cpuid.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/witness_types.c proto/witness_codec.c proto/console_stream.c proto/wire.c proto/wire_prim.c lib/hash.c
 // uses: lz4
 /*
  * Writes the fuzzers' seed corpora (test/fuzz/corpus/<fuzzer>/) from the same
@@ -21,6 +21,7 @@
 #include "test/unit/pcap_builder.h"
 #include "proto/snapshot_cpuid.h"
 #include "test/unit/snap_builder.h"
+#include "proto/console_stream.h"
 #include "proto/witness.h"
 
 static const char *out_dir = "test/fuzz/corpus";
@@ -484,6 +485,44 @@ static void seed_witness(void)
 	seed_witness_one("replayed", 0, requests, 2, true);
 }
 
+/* Console stream frames (fuzz_console_stream: a direction byte, then one
+ * connection's frames): two senders' streams that overlap, one of them
+ * contradicting a byte, and a listener's replies. */
+static void seed_console_one(const char *name, u8 dir, const struct cs_msg *msgs, size_t count)
+{
+	static u8 buf[1 + 8 * CS_FRAME_MAX];
+	size_t n = 1;
+
+	buf[0] = dir;
+	for (size_t i = 0; i < count; i++) {
+		int len = cs_encode(&msgs[i], buf + n, sizeof(buf) - n);
+
+		if (len < 0)
+			exit(1);
+		n += (size_t)len;
+	}
+	write_seed("console_stream", name, buf, n);
+}
+
+static void seed_console_stream(void)
+{
+	static const struct cs_msg sender[] = {
+		{ .type = CS_HELLO, .seq = 1, .guest = 0x1234, .role = CS_ROLE_PRIMARY, .produced = 14 },
+		{ .type = CS_DATA, .seq = 2, .offset = 0, .data = (const u8 *)"tick 1\n", .len = 7 },
+		{ .type = CS_DATA, .seq = 3, .offset = 7, .data = (const u8 *)"tick 2\n", .len = 7 },
+		{ .type = CS_DATA, .seq = 4, .offset = 4, .data = (const u8 *)" 1\ntick 9\n", .len = 10 },
+		{ .type = CS_DATA, .seq = 5, .offset = 20, .data = (const u8 *)"after a gap", .len = 11 },
+	};
+	static const struct cs_msg listener[] = {
+		{ .type = CS_WELCOME, .seq = 1, .offset = 0 },
+		{ .type = CS_ACK, .seq = 2, .offset = 14 },
+		{ .type = CS_REFUSED, .seq = 3, .reason = CS_R_OTHER_GUEST, .text = "another guest" },
+	};
+
+	seed_console_one("sender", 0, sender, ARRAY_SIZE(sender));
+	seed_console_one("listener", 1, listener, ARRAY_SIZE(listener));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -501,5 +540,6 @@ int main(int argc, char **argv)
 	seed_pcap_tcp();
 	seed_migrate_replies();
 	seed_witness();
+	seed_console_stream();
 	return 0;
 }

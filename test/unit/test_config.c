@@ -787,6 +787,38 @@ static void test_witness(void **state)
 	assert_captured("role=backup peer=none:9730 ft_timeout_ms=3000 witness=10.9.0.3:19730");
 }
 
+/* console_out=: the console's listener, over the network. */
+static void test_console_out(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1"), 0);
+	assert_int_equal(cfg.console_out_ip, 0);
+	assert_int_equal(cfg.console_out_port, 9740);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 console_out=10.9.0.251"), 0);
+	assert_int_equal(cfg.console_out_ip, 0x0A0900FB);
+	assert_int_equal(cfg.console_out_port, 9740);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 console_out=10.9.0.251:19740"), 0);
+	assert_int_equal(cfg.console_out_port, 19740);
+	capture_start();
+	config_print(&cfg);
+	assert_captured("config: console_out=10.9.0.251:19740");
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 console_out=10.9.0.251 console_out=off"), 0);
+	assert_int_equal(cfg.console_out_ip, 0);
+	capture_start();
+	assert_int_equal(parse(&cfg, "console_out=10.9.0.251"), 1);
+	assert_captured("config: console_out= sends the guest's console over the network: it needs "
+			"ip=a.b.c.d or ip=dhcp");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 console_out=10.9.0.251:0"), 1);
+	assert_captured("console_out");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 console_out=255.255.255.255"), 1);
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 console_out=listener"), 1);
+	assert_captured("console_out");
+}
+
 static void test_witness_refused(void **state)
 {
 	struct config cfg;
@@ -848,6 +880,7 @@ int main(void)
 		T(test_witness),
 		T(test_witness_refused),
 		T(test_ft_heartbeat),
+		T(test_console_out),
 		T(test_empty_and_null),
 		T(test_log_level),
 		T(test_selftest),

@@ -88,6 +88,7 @@ static void worst_status(struct hv_status *s)
 	s->ft.witness.configured = s->ft.witness.connected = s->ft.witness.lease_held = true;
 	s->ft.witness.lease = "refused";
 	s->ft.witness.why = reason; /* WC_WHY_MAX, every byte escaped */
+	s->console_out.on = s->console_out.live = s->console_out.connected = true;
 }
 
 static char doc[64 * 1024];
@@ -1036,6 +1037,23 @@ static void test_json_without_ft(void **state)
 	assert_has(doc, "\"log_entries\": 40211\n  },\n  \"exits\": {\n");
 }
 
+static void test_json_console_out(void **state)
+{
+	struct hv_status s;
+
+	typical_status(&s);
+	render_json(&s);
+	assert_lacks(doc, "\"console_out\"");
+	s.console_out = (struct hv_status_console_out){ .on = true, .live = true, .connected = true,
+							.produced = 765, .acked = 700,
+							.connections = 2 };
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_has(doc, "  \"console_out\": {\n    \"live\": true,\n    \"connected\": true,\n"
+			"    \"produced_bytes\": 765,\n    \"acked_bytes\": 700,\n"
+			"    \"connections\": 2\n  },\n  \"exits\": {\n");
+}
+
 static void test_metrics_ft_primary(void **state)
 {
 	struct hv_status s;
@@ -1452,6 +1470,7 @@ int main(void)
 		cmocka_unit_test(test_json_ft_primary),
 		cmocka_unit_test(test_json_ft_backup),
 		cmocka_unit_test(test_json_without_ft),
+		cmocka_unit_test(test_json_console_out),
 		cmocka_unit_test(test_metrics_ft_primary),
 		cmocka_unit_test(test_metrics_ft_backup),
 		cmocka_unit_test(test_metrics_without_ft),
