@@ -161,8 +161,8 @@ void rr_report(const struct vm *vm)
 			       vm->window->stats.faults, vm->window->stats.evictions);
 	if (rr->mode == RR_RECORD || rr->backup_lost)
 		console_printf("  async deliveries %llu after %llu probes (%llu with the window's "
-			       "pages), delay %llu ns on average, %llu ns at most\n",
-			       s->async_deliveries, s->probes, s->window_page_sets,
+			       "pages, %llu probes idle), delay %llu ns on average, %llu ns at most\n",
+			       s->async_deliveries, s->probes, s->window_page_sets, s->idle_probes,
 			       s->probes_run ? s->async_delay_ns / s->probes_run : 0,
 			       s->async_delay_max_ns);
 	if (rr->mode == RR_REPLAY || rr->took_over)

@@ -33,6 +33,7 @@ struct rr_stats {
 	u64 async_delay_ns;    /* record: their total wait, due to delivered (guest ns) */
 	u64 async_delay_max_ns;
 	u64 window_page_sets;  /* record: deliveries that logged the window's pages */
+	u64 idle_probes;       /* record: probes that saw neither state nor memory change */
 	u64 async_landmarks;   /* replay: async entries not reached at once */
 	u64 teleports;         /* replay: of which reached by taking the logged registers */
 	u64 searches;          /* replay: of which searched for with a breakpoint */
@@ -49,6 +50,8 @@ struct rr_probe {
 	u64 start_ns;      /* guest time then */
 	u64 start_guest_cycles; /* the VM's cycles in the guest then (vm_stats.guest_cycles) */
 	u64 deadline_tsc;  /* when it may end, if the guest ran all the while */
+	u64 state_hash;    /* the vCPU's state hash when the probe began */
+	unsigned idle_runs; /* probes in a row in which the guest changed nothing */
 };
 
 /* Replay: the window pages of the next async entry (WINDOW_PAGE). */

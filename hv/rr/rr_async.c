@@ -16,7 +16,10 @@
  * time the guest ran, not host time: the hypervisor's own work between
  * two entries (a log stream's flush, the network) may take longer than a
  * probe, and a probe the guest did not run through would find memory
- * unchanged however fast the guest writes. Unchanged: the
+ * unchanged however fast the guest writes; nor can the cycles tell an
+ * emulator's vCPU thread that the host did not schedule from a guest that
+ * ran, so a probe that changed neither memory nor the vCPU's state runs
+ * again, and after RR_PROBE_IDLE_RUNS such runs logs the pages. Unchanged: the
  * event is delivered with nothing more. Changed (a loop that writes while
  * it waits): the window's pages go into the log (WINDOW_PAGE) before the
  * event's entries, and replay writes them and takes the registers where
@@ -36,6 +39,7 @@
 #include "hv/rr/write_window.h"
 
 #define RR_PROBE_NS 100000ULL /* 100 us of guest time */
+#define RR_PROBE_IDLE_RUNS 3   /* idle probes run again before pages are logged */
 
 /* Logs the write window's pages as they are now. */
 static void log_window_pages(struct vm *vm)
@@ -64,15 +68,57 @@ static void log_window_if_written(struct vm *vm, struct rr_probe *p)
 	p->hash = hash;
 }
 
-/* The probe is over: deliver, with the window's pages if memory changed
- * while it ran. */
+/* The vCPU's state hash now (registers, RIP and the rest). */
+static u64 current_state_hash(struct vm *vm)
+{
+	u64 regs[RRLOG_ASYNC_REGS];
+
+	rr_current_regs(vm, regs);
+	return rr_state_hash(vm, regs, vm->hw->get_rip(&vm->vcpu.arch));
+}
+
+/* (Re)starts the probe's measure from now: the memory hash (given) and
+ * the state hash, and the guest's cycles. */
+static void probe_begin(struct vm *vm, struct rr_probe *p, u64 memory_hash)
+{
+	p->hash = memory_hash;
+	p->state_hash = current_state_hash(vm);
+	p->start_guest_cycles = vm->stats.guest_cycles;
+	p->deadline_tsc = rdtsc() + time_ns_to_tsc(RR_PROBE_NS);
+}
+
+/*
+ * The probe is over: deliver, with the window's pages if memory changed
+ * while it ran. Unless the guest did not visibly run: its cycles say it
+ * ran RR_PROBE_NS, but they are host time between entry and exit, and an
+ * emulator whose vCPU thread a loaded host did not schedule counts them
+ * with no guest instruction run. Such a probe ends where it began, finding
+ * memory unchanged in a loop that writes at every turn; delivered there
+ * without pages, replay would search every turn since the landmark, past
+ * its budget (how ft_pair_memloop_svm diverged about once in three runs).
+ * A probe with neither the memory nor the state hash changed runs again;
+ * after RR_PROBE_IDLE_RUNS of them (a guest spinning in one exact state,
+ * or a host that never lets it run) the delivery logs the pages, which
+ * replay reaches at once whatever the guest did.
+ */
 static bool deliver_after_probe(struct vm *vm, struct rr_probe *p)
 {
-	u64 delay = vm_guest_ns(vm) - p->start_ns;
+	u64 delay = vm_guest_ns(vm) - p->start_ns, memory = rr_memory_hash(vm);
+	bool changed = memory != p->hash;
+	bool idle = !changed && current_state_hash(vm) == p->state_hash;
 
+	if (idle) {
+		vm->rr->stats.idle_probes++;
+		if (p->idle_runs++ < RR_PROBE_IDLE_RUNS) {
+			probe_begin(vm, p, memory);
+			return false;
+		}
+	}
 	p->active = false;
 	p->armed = true;
-	log_window_if_written(vm, p);
+	if (changed || idle)
+		log_window_pages(vm);
+	p->hash = memory; /* what the next armed delivery compares with */
 	vm->rr->stats.async_deliveries++;
 	vm->rr->stats.probes_run++;
 	vm->rr->stats.async_delay_ns += delay;
@@ -109,10 +155,9 @@ bool rr_async_may_deliver(struct vm *vm, bool due)
 	}
 	if (!p->active) {
 		p->active = true;
-		p->hash = rr_memory_hash(vm);
+		p->idle_runs = 0;
 		p->start_ns = vm_guest_ns(vm);
-		p->start_guest_cycles = vm->stats.guest_cycles;
-		p->deadline_tsc = rdtsc() + time_ns_to_tsc(RR_PROBE_NS);
+		probe_begin(vm, p, rr_memory_hash(vm));
 		vm->rr->stats.probes++;
 		return false;
 	}

@@ -28,6 +28,7 @@
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_sink.h"
+#include "hv/rr/write_window.h"
 #include "hv/snapshot.h"
 #include "hv/vcpu_ops.h"
 #include "hv/vdev/cmos_rtc.h"
@@ -807,9 +808,86 @@ static void test_probe_counts_guest_time(void **state)
 	assert_false(rr_async_may_deliver(&fake_vm, true));
 	assert_true(p->deadline_tsc >= fake_platform.tsc + probe / 2);
 	fake_vm.stats.guest_cycles += probe / 2;
+	fake_vm.hw->set_rip(&fake_vm.vcpu.arch, fake_vm.hw->get_rip(&fake_vm.vcpu.arch) + 2);
 	assert_true(rr_async_may_deliver(&fake_vm, true)); /* ran through: delivered */
 	assert_false(p->active);
 	assert_true(p->armed);
+	fake_vm_destroy();
+}
+
+/* Boots a recording VM whose guest has run since its last landmark and
+ * whose write window holds one page, at 0x5000; returns its probe. */
+static struct rr_probe *boot_prober(void **state)
+{
+	struct vexit write = { .reason = VEXIT_NPF };
+
+	fake_vm_prepare();
+	fake_cfg.rr = RR_CHOICE_RECORD;
+	fake_vm_boot(*state);
+	write.npf.gpa = 0x5000;
+	write.npf.write = true;
+	ww_handle_exit(&fake_vm, &write);
+	fake_vm.rr->guest_ran = true;
+	return &fake_vm.rr->probe;
+}
+
+/* Lets the probe's RR_PROBE_NS of guest cycles pass. */
+static void probe_time_passes(void)
+{
+	fake_vm.stats.guest_cycles += time_ns_to_tsc(100000);
+}
+
+/* A probe through which the guest changed neither memory nor its state
+ * (its cycles counted, but an emulator on a loaded host ran none of its
+ * instructions) is not the end of a probe: it runs again, RR_PROBE_IDLE_RUNS
+ * (3) times, and then the delivery logs the window's pages, so that replay
+ * reaches it at once even in a loop that writes at every turn. Before,
+ * it delivered there without pages, leaving replay a search of every
+ * turn since the landmark. */
+static void test_probe_idle_runs_again(void **state)
+{
+	struct rr_probe *p = boot_prober(state);
+
+	assert_false(rr_async_may_deliver(&fake_vm, true)); /* the probe begins */
+	for (unsigned run = 0; run < 3; run++) {
+		probe_time_passes();
+		assert_false(rr_async_may_deliver(&fake_vm, true)); /* idle: again */
+		assert_true(p->active);
+	}
+	assert_int_equal(fake_vm.rr->stats.idle_probes, 3);
+	assert_int_equal(fake_vm.rr->stats.window_page_sets, 0);
+	probe_time_passes();
+	assert_true(rr_async_may_deliver(&fake_vm, true));
+	assert_false(p->active);
+	assert_int_equal(fake_vm.rr->stats.window_page_sets, 1);
+	assert_int_equal(fake_vm.rr->stats.entries[RR_WINDOW_PAGE], 1);
+	fake_vm_destroy();
+}
+
+/* A guest seen to run ends the probe: registers changed and memory not (a
+ * spin loop) delivers without pages; memory changed delivers with them;
+ * an idle probe run again ends by the same rules. */
+static void test_probe_guest_seen_running(void **state)
+{
+	struct rr_probe *p = boot_prober(state);
+	struct vcpu_arch *v = &fake_vm.vcpu.arch;
+
+	assert_false(rr_async_may_deliver(&fake_vm, true));
+	probe_time_passes();
+	fake_vm.hw->set_rip(v, fake_vm.hw->get_rip(v) + 2);
+	assert_true(rr_async_may_deliver(&fake_vm, true));
+	assert_int_equal(fake_vm.rr->stats.window_page_sets, 0);
+
+	p->armed = false; /* a landmark */
+	assert_false(rr_async_may_deliver(&fake_vm, true));
+	probe_time_passes();
+	assert_false(rr_async_may_deliver(&fake_vm, true)); /* idle: again */
+	fake_vm.ram[0x5000]++;
+	probe_time_passes();
+	assert_true(rr_async_may_deliver(&fake_vm, true));
+	assert_false(p->active);
+	assert_int_equal(fake_vm.rr->stats.window_page_sets, 1);
+	assert_int_equal(fake_vm.rr->stats.idle_probes, 1);
 	fake_vm_destroy();
 }
 
@@ -1215,6 +1293,8 @@ int main(void)
 		ON(test_primary_runs_on_without_backup, fake_backend_ept),
 		ON(test_primary_runs_on_without_backup, fake_backend_npt),
 		ON(test_probe_counts_guest_time, fake_backend_ept),
+		ON(test_probe_idle_runs_again, fake_backend_ept),
+		ON(test_probe_guest_seen_running, fake_backend_ept),
 		ON(test_switchover_primary, fake_backend_ept),
 		ON(test_switchover_primary_releases_lease, fake_backend_npt),
 		ON(test_switchover_backup_under_witness, fake_backend_ept),
