@@ -10,6 +10,10 @@
 #include "fmt.h"
 
 #define WC_RETRY_MIN_MS 100 /* the least wait before asking again */
+/* A backup waiting for the primary's lease looks again this often: a
+ * primary that hands over (a planned switchover) releases it early, and
+ * its RELEASE may reach the witness just after the backup's first look. */
+#define WC_TAKEOVER_LOOK_MS 100
 
 static void copy_name(char *dst, const char *src)
 {
@@ -325,7 +329,7 @@ static void judge_seen(struct wit_client *c, u64 now)
 		say(c, "the primary \"%s\" holds the lease of epoch %llu for %u ms more", s->holder, k,
 		    s->left_ms);
 		verdict(c, WC_WAIT);
-		c->retry_at_ms = now + s->left_ms + 1;
+		c->retry_at_ms = now + MIN((u64)s->left_ms + 1, (u64)WC_TAKEOVER_LOOK_MS);
 	} else {
 		c->take_now = true; /* free at the primary's epoch */
 		c->retry_at_ms = 0;

@@ -227,7 +227,9 @@ static void test_primary_alive_wait(void **state)
 	assert_int_equal(wc_takeover_verdict(&backup, known, "10.9.0.1", 200), WC_NO_ANSWER);
 	assert_int_equal(exchange(&backup, 200), WIT_QUERY);
 	assert_int_equal(wc_takeover_verdict(&backup, known, "10.9.0.1", 200), WC_WAIT);
-	assert_int_equal(exchange(&backup, 300), 0); /* not before the lease would end */
+	assert_int_equal(exchange(&backup, 250), 0); /* not before its next look */
+	assert_int_equal(exchange(&backup, 300), WIT_QUERY); /* 100 ms on: held still */
+	assert_int_equal(wc_takeover_verdict(&backup, known, "10.9.0.1", 300), WC_WAIT);
 	/* the primary renews meanwhile: still WAIT after the next look */
 	for (u64 t = 300; t <= 1200; t += 100)
 		exchange(&primary, t);
