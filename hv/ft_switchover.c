@@ -9,6 +9,7 @@
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_sink.h"
 #include "hv/vm.h"
+#include "hv/rr/rr_moment.h"
 #include "log.h"
 #include "net/net.h"
 

@@ -20,6 +20,7 @@
 #include "hv/snapshot_sink.h"
 #include "hv/snapshot_vcpu.h"
 #include "hv/vm_devices.h"
+#include "hv/rr/rr_moment.h"
 #include "log.h"
 #include "version.h"
 
@@ -38,15 +39,6 @@ static struct {
 	struct snap_identity id;
 	bool taken, stopped;
 } plan;
-
-void snapshot_identity(const struct boot_info *bi, const struct config *cfg,
-		       struct snap_identity *id)
-{
-	struct rr_guest_identity g;
-
-	rr_guest_identity(bi, cfg, &g);
-	*id = (struct snap_identity){ g.kernel_hash, g.modules_hash, g.cmdline_hash, 0 };
-}
 
 static void fill_header(struct vm *vm, const struct snap_identity *id, struct snap_header *h)
 {

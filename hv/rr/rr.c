@@ -11,6 +11,7 @@
 #include "hv/config.h"
 #include "hv/guest_boot.h"
 #include "hv/mb1_loader.h"
+#include "hv/ft_switchover.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
 #include "hv/rr/write_window.h"
@@ -98,6 +99,8 @@ void rr_after_exit(struct vm *vm, const struct vexit *e, bool guest_caused)
 
 void rr_before_entry(struct vm *vm)
 {
+	if (rr_recording(vm) && vm->rr->sync.asked) /* a backup wants a checkpoint */
+		rr_checkpoint_poll(vm);
 	if (rr_recording(vm))
 		rr_record_before_entry(vm);
 	else if (rr_replaying(vm))
@@ -106,9 +109,11 @@ void rr_before_entry(struct vm *vm)
 
 void rr_pump(struct vm *vm)
 {
-	if (rr_recording(vm))
+	if (rr_recording(vm)) {
 		rr_record_pump(vm);
-	else if (rr_replaying(vm) && vm->rr->live)
+		if (rr_recording(vm))
+			rr_checkpoint_note_request(vm); /* a backup's request, heard */
+	} else if (rr_replaying(vm) && vm->rr->live)
 		rr_live_pump(vm);
 }
 
@@ -119,9 +124,11 @@ u64 rr_sink_deadline_tsc(const struct vm *vm)
 
 void rr_finish(struct vm *vm)
 {
-	if (rr_recording(vm))
+	if (rr_recording(vm)) {
 		rr_record_finish(vm);
-	else if (rr_replaying(vm))
+		if (vm->rr->switched_over && !vm->rr->sink_failed)
+			ft_switchover_handed(vm); /* the witness's lease to the backup */
+	} else if (rr_replaying(vm))
 		rr_replay_finish(vm);
 }
 

@@ -165,10 +165,8 @@ u64 rr_sink_deadline_tsc(const struct vm *vm);
  * died). */
 const char *rr_mode_name(const struct rr_state *rr);
 
-/* Snapshots while recording (hv/rr/rr_snapshot.c). May a snapshot be
- * taken now: not recording, or right after a guest-caused exit (an exact
- * landmark, no T-bit step under way)? */
-bool rr_snapshot_moment(const struct vm *vm);
+/* Snapshots while recording (hv/rr/rr_snapshot.c; whether one may be
+ * taken now: rr_snapshot_moment, hv/rr/rr_moment.h). */
 /* A snapshot (hash: XXH3-64 of all its bytes) was taken at this landmark:
  * while recording, logs SNAPSHOT and realigns what a replay resumed from
  * it starts afresh (the write window, the T bit's marks). */

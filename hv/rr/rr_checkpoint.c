@@ -22,6 +22,7 @@
 #include "hv/rr/rr_sink.h"
 #include "hv/snapshot.h"
 #include "hv/snapshot_vcpu.h"
+#include "hv/rr/rr_moment.h"
 #include "log.h"
 
 #define HOLDS_WAIT_NS 2000000000ULL /* for the backup's page hashes after its request */

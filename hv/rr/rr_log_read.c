@@ -14,6 +14,18 @@
 #include "hv/rr/rr_live.h"
 #include "log.h"
 
+/* A live backup that may resync does not stop: it asks the primary for a
+ * checkpoint before the guest runs again (hv/rr/rr_resync.c). */
+static bool resync_instead(struct vm *vm)
+{
+	struct rr_sync *s = &vm->rr->sync;
+
+	if (!s->backup || vm->state != VM_RUNNING || vm->rr->ended)
+		return false;
+	s->wanted = true;
+	return true;
+}
+
 void rr_diverge(struct vm *vm, const char *fmt, ...)
 {
 	struct rr_divergence *d = &vm->rr->divergence;
@@ -26,7 +38,7 @@ void rr_diverge(struct vm *vm, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(d->what, sizeof(d->what), fmt, ap);
 	va_end(ap);
-	if (rr_sync_divergence(vm)) /* a backup resyncs before the guest runs on */
+	if (resync_instead(vm))
 		return;
 	pr_err("rr: replay diverged at landmark %llu: %s", d->landmark, d->what);
 	vm_stop(vm, "replay diverged at landmark %llu: %s", d->landmark, d->what);

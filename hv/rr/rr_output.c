@@ -8,20 +8,6 @@
 #include "hv/rr/rr_internal.h"
 #include "log.h"
 
-void rr_log_output(struct vm *vm, bool force)
-{
-	struct rrlog_entry e = { .type = RR_OUTPUT };
-	struct output_span span;
-
-	guest_console_take_span(&span);
-	if (!span.count && !force)
-		return;
-	e.output.offset = span.offset;
-	e.output.count = span.count;
-	e.output.hash = span.hash;
-	rr_log(vm, &e);
-}
-
 /* Is this the comparison ft_inject_mismatch= names (a test's mismatch)? */
 static bool injected(struct rr_sync *s)
 {

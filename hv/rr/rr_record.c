@@ -13,8 +13,8 @@
 #include "errno.h"
 #include "hv/config.h"
 #include "hv/ft_fence.h"
-#include "hv/ft_switchover.h"
 #include "hv/guest_console.h"
+#include "hv/output_tally.h"
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_sink.h"
@@ -137,6 +137,21 @@ void rr_log(struct vm *vm, struct rrlog_entry *e)
 		return;
 	}
 	rr->stats.entries[e->type & (RR_TYPES - 1)]++;
+}
+
+/* The console bytes written since the last OUTPUT entry (rr_resync.h). */
+void rr_log_output(struct vm *vm, bool force)
+{
+	struct rrlog_entry e = { .type = RR_OUTPUT };
+	struct output_span span;
+
+	guest_console_take_span(&span);
+	if (!span.count && !force)
+		return;
+	e.output.offset = span.offset;
+	e.output.count = span.count;
+	e.output.hash = span.hash;
+	rr_log(vm, &e);
 }
 
 /* A digest and its page list, split into DIGEST_PAGES entries. */
@@ -363,8 +378,6 @@ void rr_record_before_entry(struct vm *vm)
 		run_without_backup(vm);
 		return;
 	}
-	if (rr->sync.asked) /* a backup wants a checkpoint (rr_checkpoint.c) */
-		rr_checkpoint_poll(vm);
 	if (rr->digest_interval && !rr->guest_ran &&
 	    vm->stats.guest_caused_exits >= rr->next_digest) {
 		rr_log_digest(vm);
@@ -404,7 +417,6 @@ void rr_record_pump(struct vm *vm)
 		return;
 	}
 	guest_console_release(vm->rr->ring.tail);
-	rr_checkpoint_note_request(vm);
 }
 
 /* Waits, for at most FINISH_TIMEOUT_NS, until the sink has delivered the
@@ -450,11 +462,9 @@ void rr_record_finish(struct vm *vm)
 	if (wait_until_delivered(rr)) {
 		pr_info("rr: log complete: %llu bytes through the sink (%s)",
 			rr->sink->bytes(), rr->sink->name);
-		if (rr->switched_over) {
-			ft_switchover_handed(vm);
+		if (rr->switched_over) /* rr_finish then hands the lease over */
 			pr_info("ft: switched over to the backup at landmark %llu",
 				rr->switched_over_at);
-		}
 	} else if (rr->switched_over) {
 		pr_err("ft: the switchover failed: the backup did not acknowledge the whole log");
 		rr->sink_failed = true;

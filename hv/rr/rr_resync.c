@@ -42,16 +42,6 @@ void rr_sync_init(struct vm *vm, const struct boot_info *bi, const struct config
 	}
 }
 
-bool rr_sync_divergence(struct vm *vm)
-{
-	struct rr_sync *s = &vm->rr->sync;
-
-	if (!s->backup || vm->state != VM_RUNNING || vm->rr->ended)
-		return false;
-	s->wanted = true;
-	return true;
-}
-
 bool rr_sync_digest_tolerated(struct vm *vm, const char *what)
 {
 	struct rr_sync *s = &vm->rr->sync;

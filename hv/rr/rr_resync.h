@@ -67,9 +67,6 @@ void rr_log_output(struct vm *vm, bool force);
 /* Replay: the OUTPUT entry rr->next, compared with this guest's bytes. */
 void rr_replay_output(struct vm *vm);
 
-/* Replay: a divergence; true when it becomes a resync request (a live
- * backup that may resync): the caller then does not stop the guest. */
-bool rr_sync_divergence(struct vm *vm);
 /* Replay: a state digest differs; true when it is only counted
  * (ft_resync=outputs on a backup) and the replay goes on. */
 bool rr_sync_digest_tolerated(struct vm *vm, const char *what);

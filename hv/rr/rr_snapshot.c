@@ -16,13 +16,6 @@
 #include "hv/rr/write_window.h"
 #include "log.h"
 
-bool rr_snapshot_moment(const struct vm *vm)
-{
-	if (!rr_recording(vm))
-		return true;
-	return !vm->rr->guest_ran && !(vm->tbit && vm->tbit->stepping);
-}
-
 /* What a run starting at this landmark starts with. */
 static void realign(struct vm *vm)
 {
