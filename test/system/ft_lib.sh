@@ -55,3 +55,18 @@ pair_figures() { # name
 	local name=$1
 	echo "$(grep -c '' "$results/$name.out") console lines alike on both; $(sed -n 's/^primary: ft: output rule: \([0-9]* console bytes held\).*hold \([0-9]* us\) on average.*/\1, \2 on average/p' "$results/$name.err"); $(sed -n 's/^backup: logstream: the recording.s log is complete: //p' "$results/$name.err") of log streamed; $(sed -n 's/^backup: rr: replay matches the recording: \([0-9]*\) guest-caused.*/\1/p' "$results/$name.err") landmarks confirmed"
 }
+
+# The run's exit code and what the outside saw are the native run's;
+# prints the FAIL and returns 1 when not (name, the side that finished;
+# the caller sets status, native_status and summary).
+same_as_native() { # name side
+	if [ "$status" != "$native_status" ]; then
+		echo "FAIL: $1: exit code $status on the $2, $native_status natively ($summary)"
+	elif ! "$root/test/system/compare_output.sh" "$results/$1.native" "$results/$1.out" \
+		>"$results/$1.diff" 2>&1; then
+		echo "FAIL: $1: what the outside saw differs from the native run (see $results/$1.diff)"
+	else
+		return 0
+	fi
+	return 1
+}

@@ -131,20 +131,6 @@ kill_run() {
 	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
 }
 
-# The run's exit code and what the outside saw are the native run's;
-# prints the FAIL and returns 1 when not (name, the side that finished).
-same_as_native() { # name side
-	if [ "$status" != "$native_status" ]; then
-		echo "FAIL: $1: exit code $status on the $2, $native_status natively ($summary)"
-	elif ! "$root/test/system/compare_output.sh" "$results/$1.native" "$results/$1.out" \
-		>"$results/$1.diff" 2>&1; then
-		echo "FAIL: $1: what the outside saw differs from the native run (see $results/$1.diff)"
-	else
-		return 0
-	fi
-	return 1
-}
-
 # takeover_case NAME EMU GUEST ARGS [--witness]: the primary killed at a
 # random moment (with the witness: the backup must go live under epoch 2).
 takeover_case() {
