@@ -168,6 +168,40 @@ static void test_primary_heartbeat_lag(void **state)
 	assert_lacks_text(lines, "landmarks");
 }
 
+/* The resync line: a backup's compared outputs and resyncs, a primary's
+ * checkpoints; none before there is anything to count. */
+static void test_resync_lines(void **state)
+{
+	struct hv_status s;
+	struct side side;
+
+	backup_status(&s);
+	read_back(&s, &side);
+	side_print(lines, sizeof(lines), "b", &side);
+	assert_lacks_text(lines, "resync");
+	s.ft.outputs_compared = 120;
+	s.ft.output_mismatches = 1;
+	s.ft.resyncs = 1;
+	s.ft.resync_wait_ms = 448;
+	read_back(&s, &side);
+	assert_int_equal(side.resyncs, 1);
+	side_print(lines, sizeof(lines), "b", &side);
+	assert_has(lines, "\n  resync: 120 outputs compared, 1 differed, 0 digests differed; 1 "
+			  "resyncs, 448 ms waiting for their checkpoints\n");
+
+	primary_status(&s);
+	read_back(&s, &side);
+	side_print(lines, sizeof(lines), "p", &side);
+	assert_lacks_text(lines, "checkpoints");
+	s.ft.checkpoints = 2;
+	s.ft.checkpoint_bytes = 4920;
+	s.ft.checkpoint_stun_us = 17200;
+	read_back(&s, &side);
+	side_print(lines, sizeof(lines), "p", &side);
+	assert_has(lines, "\n  checkpoints: 2 written for the backup, 4920 bytes, the guest "
+			  "waited 17200 us\n");
+}
+
 static void test_no_pair(void **state)
 {
 	struct hv_status s;
@@ -551,6 +585,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_primary_read_back),
+		cmocka_unit_test(test_resync_lines),
 		cmocka_unit_test(test_key_file_text),
 		cmocka_unit_test(test_challenge_nonce),
 		cmocka_unit_test(test_signed_request_accepted),

@@ -96,6 +96,9 @@ struct side {
 	u64 heartbeats_sent, heartbeats_received, heartbeats_missed, peer_heard_ms;
 	bool has_output;
 	u64 held_bytes, releases, hold_avg_us, hold_max_us;
+	u64 outputs_compared, output_mismatches, digest_mismatches; /* backup */
+	u64 resyncs, resync_wait_ms;                               /* backup */
+	u64 checkpoints, checkpoint_bytes, checkpoint_stun_us;     /* primary */
 	bool has_witness;
 	bool witness_connected, lease_held;
 	char lease[16];

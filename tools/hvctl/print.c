@@ -79,6 +79,19 @@ static void put_output(struct text *t, const struct side *s)
 	    "most\n", s->held_bytes, s->releases, s->hold_avg_us, s->hold_max_us);
 }
 
+/* Outputs compared and resyncs on a backup, checkpoints written on a
+ * primary: a line only once there is something to say. */
+static void put_resync(struct text *t, const struct side *s)
+{
+	if (is_backup(s) && (s->outputs_compared || s->resyncs || s->digest_mismatches))
+		put(t, "  resync: %llu outputs compared, %llu differed, %llu digests differed; %llu "
+		    "resyncs, %llu ms waiting for their checkpoints\n", s->outputs_compared,
+		    s->output_mismatches, s->digest_mismatches, s->resyncs, s->resync_wait_ms);
+	else if (is_primary(s) && s->checkpoints)
+		put(t, "  checkpoints: %llu written for the backup, %llu bytes, the guest waited %llu "
+		    "us\n", s->checkpoints, s->checkpoint_bytes, s->checkpoint_stun_us);
+}
+
 static void put_witness(struct text *t, const struct side *s)
 {
 	if (!s->has_witness) {
@@ -111,6 +124,7 @@ void side_print(char *buf, size_t size, const char *name, const struct side *s)
 	put_log(&t, s);
 	put_heartbeat(&t, s);
 	put_output(&t, s);
+	put_resync(&t, s);
 	put_witness(&t, s);
 }
 
