@@ -12,6 +12,7 @@
 
 #define NS_PER_MS 1000000ULL
 #define SAY_EVERY_NS (10000ULL * NS_PER_MS) /* how often a long wait says so */
+#define LEASE_AGAIN_NS (10000ULL * NS_PER_MS) /* for a new epoch before running alone */
 
 void ft_fence_guard(struct vm *vm)
 {
@@ -99,20 +100,33 @@ void ft_fence_poll(struct vm *vm)
 
 bool ft_fence_new_epoch(struct vm *vm)
 {
-	u64 old = ft_witness_epoch();
+	u64 old = ft_witness_epoch(), start = time_now_ns();
 
 	if (!vm->fence.guarded)
 		return true;
-	ft_witness_bump();
+	if (ft_witness_held(start) && !ft_witness_releasing())
+		ft_witness_bump();
+	else /* released for a switchover that failed: asked for anew */
+		ft_witness_acquire();
 	while (ft_witness_epoch() == old || !ft_witness_held(time_now_ns())) {
-		if (ft_witness_lost()) {
+		if (ft_witness_lost() || ft_witness_refused()) {
 			fence(vm, "the lease was lost while moving to a new epoch");
 			return false;
 		}
+		if (time_now_ns() - start > LEASE_AGAIN_NS) {
+			fence(vm, "no new epoch of the lease within 10 s");
+			return false;
+		}
+		if (ft_witness_held(time_now_ns())) /* kept: the release was never sent */
+			ft_witness_bump();
 		poll_witness();
 	}
-	pr_info("ft: lease epoch %llu (was %llu): a backup that knew the old one stands down", ft_witness_epoch(),
-		old);
+	if (old)
+		pr_info("ft: lease epoch %llu (was %llu): a backup that knew the old one stands down",
+			ft_witness_epoch(), old);
+	else
+		pr_info("ft: lease epoch %llu, asked for anew: a backup that knew an older one "
+			"stands down", ft_witness_epoch());
 	return true;
 }
 

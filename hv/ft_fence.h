@@ -29,9 +29,11 @@ void ft_fence_guard(struct vm *vm);
 void ft_fence_poll(struct vm *vm);
 
 /* A primary going on without its backup: a new epoch of the lease first,
- * so that the backup can tell it must never go live. true once the new
- * epoch is ours (or without a witness); false when the lease was lost
- * meanwhile (the guest is then fenced). */
+ * so that the backup can tell it must never go live (after a switchover
+ * that failed, the lease it had released is asked for anew: refused when
+ * the backup took it). true once the new epoch is ours (or without a
+ * witness); false when the lease was lost or refused meanwhile, or no new
+ * epoch came within 10 s (the guest is then fenced). */
 bool ft_fence_new_epoch(struct vm *vm);
 
 /* A backup whose primary is gone: asks the witness until it says the

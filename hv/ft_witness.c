@@ -315,6 +315,11 @@ bool ft_witness_lost(void)
 			 (wc_state(&fw.wc) == WC_HELD && !wc_held(&fw.wc, now_ms())));
 }
 
+bool ft_witness_refused(void)
+{
+	return fw.on && (wc_state(&fw.wc) == WC_REFUSED || wc_state(&fw.wc) == WC_ERROR);
+}
+
 void ft_witness_release(void)
 {
 	if (fw.on)

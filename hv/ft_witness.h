@@ -65,6 +65,11 @@ bool ft_witness_held(u64 now_ns);
  * out before one was granted): fence. */
 bool ft_witness_lost(void);
 
+/* An ACQUIRE was refused (another node holds the lease), or the witness
+ * refused this side's frames: a side asking for the lease anew (after it
+ * released it) may not run the guest. */
+bool ft_witness_refused(void);
+
 /* Lets the lease go (a planned switchover: the backup takes the next
  * epoch at once, without waiting for it to run out); it is not kept from
  * then on. Nothing without a lease held. */

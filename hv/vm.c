@@ -63,6 +63,14 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 	vm->state = VM_STOPPED;
 }
 
+void vm_resume(struct vm *vm)
+{
+	if (vm->state != VM_STOPPED)
+		return;
+	vm->stop_reason[0] = '\0';
+	vm->state = VM_RUNNING;
+}
+
 void vm_dump_guest(struct vm *vm)
 {
 	const struct virt_backend *hw = vm->hw;

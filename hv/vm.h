@@ -101,6 +101,10 @@ void vm_guest_exit(struct vm *vm, u32 code);
  * after (reason is printed with the guest's registers). */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Undoes a vm_stop made on purpose, before the run's end (a switchover
+ * that failed: the guest stays here): the run loop goes on. */
+void vm_resume(struct vm *vm);
+
 /* Starts guest time as the guest first runs: at 0, or where a resumed
  * snapshot left it (device time, guest TSC). */
 void vm_start_clock(struct vm *vm);

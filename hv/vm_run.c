@@ -258,14 +258,12 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	vm->stats.exits[e->reason]++;
 }
 
-void vm_run(struct vm *vm)
+/* Enters the guest and handles its exits until the run stops. */
+static void run_loop(struct vm *vm, struct exit_clock *clk)
 {
 	struct vcpu *v = &vm->vcpu;
-	struct exit_clock clk = { VEXIT_NONE, 0, 0, false };
 	struct vexit e;
 
-	idle_install(); /* SVM's deadline exits are this interrupt */
-	vm_start_clock(vm);
 	while (vm->state == VM_RUNNING) {
 		host_work_poll(vm);
 		ft_fence_poll(vm); /* witness=: only the lease holder runs the guest */
@@ -285,18 +283,30 @@ void vm_run(struct vm *vm)
 				break;
 			}
 			sleep_while_halted(vm);
-			clk.slept += rdtsc() - before;
+			clk->slept += rdtsc() - before;
 			continue;
 		}
-		if (enter_guest(v, &e, &clk)) {
+		if (enter_guest(v, &e, clk)) {
 			vm_stop(vm, "the CPU refused to enter the guest");
 			vm->hw->dump(&v->arch);
 			break;
 		}
-		handle_exit(v, &e, &clk);
+		handle_exit(v, &e, clk);
 	}
-	if (clk.pending)
-		vm->stats.hv_cycles[clk.last] += rdtsc() - clk.exit_tsc - clk.slept;
-	rr_finish(vm);
+	if (clk->pending)
+		vm->stats.hv_cycles[clk->last] += rdtsc() - clk->exit_tsc - clk->slept;
+	clk->pending = false;
+}
+
+void vm_run(struct vm *vm)
+{
+	struct exit_clock clk = { VEXIT_NONE, 0, 0, false };
+
+	idle_install(); /* SVM's deadline exits are this interrupt */
+	vm_start_clock(vm);
+	do {
+		run_loop(vm, &clk);
+		rr_finish(vm); /* a switchover that failed resumes the guest: the loop goes on */
+	} while (vm->state == VM_RUNNING);
 	trace_finish(vm);
 }

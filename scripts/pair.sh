@@ -74,6 +74,10 @@
 # LOGS/primary.http as HOST:PORT, the key in LOGS/pair.key): the primary
 # hands the guest to the backup at its next landmark and exits 116, the
 # backup goes live there. hvctl's answer: LOGS/switchover.hvctl.
+# Given with --kill-backup-after (the one pair of events allowed
+# together), it counts from the backup's kill: a switchover whose backup
+# is gone before it acknowledges the log's end fails, and the guest stays
+# on the primary.
 # --listener: the outside listener above (QEMU only: it is on netcut's
 # test network). Opt-in: the other pair tests run on the network they
 # had before (docs/console-stream.md, "Measured").
@@ -162,7 +166,11 @@ case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; ex
 [ -z "$kill_after" ] || [ -z "$kill_backup_after" ] ||
 	{ echo "pair.sh: kill the primary or the backup, not both" >&2; exit 2; }
 events=0
-for e in "$kill_after" "$kill_backup_after" "$cut_link_after" "$isolate_after" "$alter_after" "$replay_after" "$switchover_after"; do
+# A backup killed just before a switchover (the switchover that fails)
+# is the one pair of events allowed together: one event.
+kill_backup_event=$kill_backup_after
+[ -z "$switchover_after" ] || kill_backup_event=""
+for e in "$kill_after" "$kill_backup_event" "$cut_link_after" "$isolate_after" "$alter_after" "$replay_after" "$switchover_after"; do
 	[ -z "$e" ] || events=$((events + 1))
 done
 [ "$events" -le 1 ] || { echo "pair.sh: one of --kill-primary-after, --kill-backup-after," \
@@ -414,7 +422,7 @@ if [ -n "$switchover_after" ] && wait_for_line "$logs/primary.stderr" '^rr: reco
 	set -e
 	switchover_answer=$(head -n 1 "$logs/switchover.hvctl")
 	[ "$switchover_code" != 0 ] || switched=1
-	[ -z "$switched" ] || measure_failover
+	[ -z "$switched" ] || [ -n "$backup_killed" ] || measure_failover
 fi
 
 wait_or_stop "$primary_pid" "$timeout_s"
@@ -487,6 +495,8 @@ sw=""
 if [ -n "$switchover_after" ]; then
 	if [ "$primary_status" = 116 ]; then
 		sw=" (switched over after $switchover_after s${failover_ms:+; the backup went live $failover_ms ms after the answer}: $switchover_answer)"
+	elif [ -n "$switched" ] && grep -q 'ft: the switchover failed' "$logs/primary.stderr"; then
+		sw=" (switchover after $switchover_after s accepted, then failed: the primary kept the guest)"
 	else
 		sw=" (switchover after $switchover_after s not done: ${switchover_answer:-no answer})"
 	fi

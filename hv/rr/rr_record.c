@@ -420,8 +420,9 @@ void rr_record_pump(struct vm *vm)
 }
 
 /* Waits, for at most FINISH_TIMEOUT_NS, until the sink has delivered the
- * whole log; false (and why) when it has not. */
-static bool wait_until_delivered(struct rr_state *rr)
+ * whole log: 1, or 0 when it gave up waiting, or negative when the sink
+ * failed (a backup silent for ft_timeout_ms), said with why. */
+static int wait_until_delivered(struct rr_state *rr)
 {
 	u64 deadline = time_now_ns() + FINISH_TIMEOUT_NS;
 	const char *why;
@@ -434,18 +435,39 @@ static bool wait_until_delivered(struct rr_state *rr)
 		rr->sink->pump(&rr->ring);
 	}
 	if (state == 1)
-		return true;
+		return 1;
 	why = state < 0 && rr->sink->why ? rr->sink->why() : NULL;
 	pr_err("rr: the log sink (%s) delivered %llu of %llu bytes: the log is incomplete%s%s",
 	       rr->sink->name, rr->sink->bytes(), rr->ring.head,
 	       state == 0 ? " (gave up after 60 s)" : why ? ": " : "", why ? why : "");
-	return false;
+	return state;
+}
+
+/*
+ * A planned switchover whose backup fell silent before it acknowledged
+ * the log's end (docs/fault-tolerance.md, "Planned switchover"): the
+ * backup did not go live from this log, or, under a witness, cannot
+ * without the lease this side now asks for anew. The guest, stopped at
+ * the switchover's landmark, runs on here without a backup; fenced
+ * instead when the backup took the lease.
+ */
+static void resume_after_failed_switchover(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+
+	pr_warn("ft: the switchover failed: the backup fell silent before it acknowledged the log's "
+		"end: the guest stays here, from landmark %llu", rr->switched_over_at);
+	rr->switched_over = false;
+	run_without_backup(vm);
+	if (!vm->fenced)
+		vm_resume(vm);
 }
 
 void rr_record_finish(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 	struct rrlog_entry e = { .type = RR_END };
+	int delivered;
 
 	if (vm->fenced)
 		return; /* the backup may be live: nothing more goes anywhere (ft_fence.c) */
@@ -459,7 +481,12 @@ void rr_record_finish(struct vm *vm)
 	e.end.code = vm->state == VM_EXITED ? vm->exit_code : 0;
 	rr_log(vm, &e);
 	commit_frame(vm);
-	if (wait_until_delivered(rr)) {
+	delivered = wait_until_delivered(rr);
+	if (rr->switched_over && delivered < 0) {
+		resume_after_failed_switchover(vm);
+		return;
+	}
+	if (delivered == 1) {
 		pr_info("rr: log complete: %llu bytes through the sink (%s)",
 			rr->sink->bytes(), rr->sink->name);
 		if (rr->switched_over) /* rr_finish then hands the lease over */

@@ -14,6 +14,13 @@
 #   backup goes live under epoch 2 within 1 s of asking (the primary's
 #   lease, renewed every second, would have had 2 s or more left), the
 #   outside again seeing the native run.
+# - ft_switchover_failed_svm: under a witness, the backup SIGKILLed 2 s
+#   into the recording and the switchover asked 0.2 s later (pair.sh
+#   --kill-backup-after 2 --switchover-after 0.2), before the primary can
+#   know its backup is gone: accepted, the guest stops, the log's end is
+#   never acknowledged; the primary must say the switchover failed, take a
+#   new epoch of the lease it had released (2), run the guest on without a
+#   backup to the native exit code, and the outside see the native run.
 # - ft_switchover_refusals_svm: on the first pair while it runs, before the
 #   switchover: a POST without credentials, one signed with another key,
 #   and the nonce of that one again with the right MAC (a replayed nonce)
@@ -26,6 +33,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
+. "$(dirname "$0")/ft_lib.sh"
 
 g=$root/build/guests
 GUEST_ARGS="seconds=6"
@@ -126,6 +134,42 @@ switchover_pair() {
 	fi
 }
 
+# A switchover whose backup died just before it: the guest stays on the
+# primary (see the header).
+failed_switchover() {
+	local name=ft_switchover_failed_svm logs=$results/ft_switchover_failed_svm.logs
+	local status native_status summary tries=0
+	set +e
+	"$root/scripts/run_native.sh" "$g/ticker.elf" --args "$GUEST_ARGS" --timeout 120 \
+		>"$results/$name.native" 2>/dev/null
+	native_status=$?
+	# A pair whose backup did not follow within ft_timeout_ms (a loaded
+	# host) never gets to the switchover: it is run once more.
+	while [ "$tries" -lt 2 ]; do
+		tries=$((tries + 1))
+		"$root/scripts/pair.sh" --guest "$g/ticker.elf" --guest-args "$GUEST_ARGS" --emu qemu \
+			--kill-backup-after 2 --switchover-after 0.2 --witness --logs "$logs" \
+			>"$results/$name.out" 2>"$results/$name.err"
+		status=$?
+		grep -q '^warn: ft: no backup follows after' "$logs/primary.stderr" || break
+		echo "ft_switchover.sh: $name: the backup did not follow (try $tries)" >&2
+	done
+	set -e
+	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+	if ! grep -q '202 Accepted' "$logs/switchover.hvctl"; then
+		echo "FAIL: $name: hvctl switchover was not accepted: $(head -n 1 "$logs/switchover.hvctl") ($summary)"
+	elif ! grep -q "^primary: warn: ft: the switchover failed: the backup fell silent before it acknowledged the log's end" "$results/$name.err"; then
+		echo "FAIL: $name: the primary did not say the switchover failed ($summary)"
+	elif ! grep -q '^primary: ft: lease epoch 2, asked for anew' "$results/$name.err"; then
+		echo "FAIL: $name: the primary did not take a new epoch of the lease ($summary)"
+	elif ! grep -q -E "^primary exit $native_status .*backup exit [0-9]+ \(killed after 2 s\).*the primary finished the run$" <<<"$summary" ||
+		grep -q 'contradict\|split brain' <<<"$summary"; then
+		echo "FAIL: $name: expected the primary to finish with $native_status ($summary)"
+	elif same_as_native "$name" primary; then
+		echo "PASS: $name (the switchover failed, the guest ran on at the primary under epoch 2; the outside saw the native run)"
+	fi
+}
+
 # The refusals' answers judged (name: the pair's run).
 refusals_verdict() { # name rname answers
 	local name=$1 rname=$2 answers=$3 logs=$results/$1.logs why=""
@@ -193,4 +237,5 @@ read_only_primary() {
 
 switchover_pair ft_switchover_ticker_svm
 switchover_pair ft_switchover_witness_svm --witness
+failed_switchover
 read_only_primary

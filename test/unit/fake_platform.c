@@ -300,6 +300,24 @@ void ft_witness_bump(void)
 	}
 }
 
+void ft_witness_acquire(void)
+{
+	struct fake_platform *f = &fake_platform;
+
+	f->witness.acquires++;
+	if (f->witness.acquire_refused) {
+		f->witness.refused = true;
+		return;
+	}
+	f->witness.epoch++;
+	f->witness.held = true;
+}
+
+bool ft_witness_refused(void)
+{
+	return fake_platform.witness.refused;
+}
+
 void ft_witness_release(void)
 {
 	fake_platform.witness.released = fake_platform.witness.held;

@@ -68,6 +68,9 @@ struct fake_platform {
 		int verdict;        /* enum ft_witness_verdict: ft_witness_takeover's answer */
 		unsigned bumps, learns;
 		bool released;      /* ft_witness_release let a held lease go */
+		bool acquire_refused; /* ft_witness_acquire is refused (else: the next epoch) */
+		bool refused;       /* ... and was */
+		unsigned acquires;
 	} witness;
 	/* called by the run loop's host_work_poll between two exits (NULL: none) */
 	void (*host_work)(struct vm *vm);

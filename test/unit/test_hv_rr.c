@@ -741,6 +741,71 @@ static void test_switchover_backup_goes_live(void **state)
 					 fake.regs_at[i][r], rec.regs_at[i][r]);
 }
 
+/* The backup falls silent as the primary stops for a switchover: its
+ * stream fails before the log's end is acknowledged. */
+static int silent_at_switchover_flushed(const struct byte_ring *ring)
+{
+	return fake_vm.rr->switched_over ? -EIO : rr_serial_sink.flushed(ring);
+}
+
+/* A primary whose backup falls silent during the switchover keeps the
+ * guest: it runs on from the switchover's landmark without a backup, to
+ * its own end, under a witness with the lease asked for anew (a new
+ * epoch); refused it, because the backup took the lease, it is fenced. */
+static void fail_switchover(const struct virt_backend *hw, bool witness, bool backup_took_lease)
+{
+	boot_primary(hw, false, witness);
+	lossy_sink = rr_serial_sink;
+	lossy_sink.flushed = silent_at_switchover_flushed;
+	lossy_sink.why = lossy_why;
+	fake_vm.rr->sink = &lossy_sink;
+	fake_platform.witness.acquire_refused = backup_took_lease;
+	switchover_from = STEP_RDTSC + 3;
+	switchover_asked = false;
+	fake_platform.host_work = request_switchover_midway;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_int_equal(switchover_answer, 0);
+	assert_captured("ft: the switchover failed: the backup fell silent before it acknowledged "
+			"the log's end: the guest stays here, from landmark");
+	assert_false(fake_vm.rr->switched_over);
+	assert_false(ft_switchover_done(&fake_vm));
+	assert_int_equal(fake_platform.witness.acquires, witness);
+	if (backup_took_lease) {
+		assert_true(fake_vm.fenced);
+		assert_int_equal(fake_vm.state, VM_STOPPED);
+		assert_false(fake_vm.rr->backup_lost);
+		return;
+	}
+	assert_false(fake_vm.fenced);
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_int_equal(fake_vm.exit_code, GUEST_EXIT_CODE);
+	assert_true(fake_vm.rr->backup_lost);
+	assert_int_equal(fake_vm.rr->mode, RR_OFF);
+	assert_int_equal(fake_platform.witness.epoch, witness ? 2 : 0);
+	assert_captured("running without a backup from landmark");
+	/* the guest ran on from where it stopped: every step the native run's */
+	for (unsigned i = 0; i < STEP_RDTSC; i++)
+		for (int r = 0; r < GPR_COUNT; r++)
+			if (fake.regs_at[i][r] != rec.regs_at[i][r])
+				fail_msg("step %u register %d: %#llx, native %#llx", i, r,
+					 fake.regs_at[i][r], rec.regs_at[i][r]);
+}
+
+static void test_switchover_fails_guest_stays(void **state)
+{
+	fail_switchover(*state, false, false);
+}
+
+static void test_switchover_fails_new_epoch(void **state)
+{
+	fail_switchover(*state, true, false);
+}
+
+static void test_switchover_fails_backup_has_lease(void **state)
+{
+	fail_switchover(*state, true, true);
+}
+
 /* A replay that is not a backup stops at the switchover, without a
  * divergence, and says how far the log matched. */
 static void test_switchover_log_replayed_offline(void **state)
@@ -1300,6 +1365,9 @@ int main(void)
 		ON(test_switchover_backup_under_witness, fake_backend_ept),
 		BOTH(test_switchover_backup_goes_live),
 		ON(test_switchover_log_replayed_offline, fake_backend_npt),
+		BOTH(test_switchover_fails_guest_stays),
+		ON(test_switchover_fails_new_epoch, fake_backend_npt),
+		ON(test_switchover_fails_backup_has_lease, fake_backend_ept),
 		ON(test_switchover_refusals, fake_backend_ept),
 		ON(test_fence_goes_on_while_backup_follows, fake_backend_ept),
 		ON(test_fence_new_epoch_before_running_alone, fake_backend_npt),
