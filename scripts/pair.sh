@@ -14,6 +14,8 @@
 #                   [--switchover-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #                   [--listener]
+#                   [--join [--join-after SECONDS] [--rejoin-after SECONDS]
+#                    [--kill-survivor-after SECONDS]]
 #
 # Standard output: the guest's console as the outside saw it. With
 # --listener (QEMU) that is what an outside listener received
@@ -77,8 +79,24 @@
 # --listener: the outside listener above (QEMU only: it is on netcut's
 # test network). Opt-in: the other pair tests run on the network they
 # had before (docs/console-stream.md, "Measured").
-# With --witness, a cut, a frame altered or replayed, a switchover or
-# --listener, the two emulators' cards are joined through
+# --join: fault tolerance for a running guest (docs/fault-tolerance.md,
+# "A backup joins"): the primary starts first, with join=on, and runs its
+# guest at once without a backup; --join-after SECONDS (default 1) after it
+# says so, the backup starts with join=on and receives the running guest
+# by live migration, then follows the primary's log from there. The kills
+# and --listener combine with it (a kill's time counts from the join,
+# when the primary starts recording). --rejoin-after SECONDS: that long
+# after the backup went live (a kill of the primary), a new backup starts
+# in the dead primary's place (its address, its card; LOGS/rejoin) with
+# join=on, and the survivor migrates the guest into it;
+# --kill-survivor-after SECONDS: that long after that join, the survivor's
+# emulator is SIGKILLed and the new backup must finish the run. The
+# summary names the new backup's exit code and who finished; the outside's
+# console is the three consoles' reconstruction (each joined backup's
+# console starts at the offset its log's first OUTPUT names: "ft: the
+# console stream goes on at offset"). QEMU only.
+# With --witness, a cut, a frame altered or replayed, a switchover,
+# --join or --listener, the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
 # and the witness's and netcut's logs follow the hypervisors' on standard
 # error (prefixed "witness: " and "netcut: "). At most one of the kills and
@@ -112,6 +130,7 @@ LISTENER_PORT=9740
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
 kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after="" switchover_after=""
 alter_after="" replay_after="" listener=""
+join="" join_after=1 rejoin_after="" kill_survivor_after=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -137,6 +156,10 @@ while [ $# -gt 0 ]; do
 	--replay-frame-after) replay_after=$2; shift 2 ;;
 	--switchover-after) switchover_after=$2; shift 2 ;;
 	--listener) listener=1; shift ;;
+	--join) join=1; shift ;;
+	--join-after) join_after=$2; shift 2 ;;
+	--rejoin-after) rejoin_after=$2; shift 2 ;;
+	--kill-survivor-after) kill_survivor_after=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -159,6 +182,16 @@ case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; ex
 	{ echo "pair.sh: --replay-frame-after takes seconds, not '$replay_after'" >&2; exit 2; }
 [[ -z "$switchover_after" || "$switchover_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
 	{ echo "pair.sh: --switchover-after takes seconds, not '$switchover_after'" >&2; exit 2; }
+for v in "$join_after" "$rejoin_after" "$kill_survivor_after"; do
+	[[ -z "$v" || "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+		{ echo "pair.sh: --join-after, --rejoin-after and --kill-survivor-after take seconds, not '$v'" >&2; exit 2; }
+done
+[ -z "$rejoin_after$kill_survivor_after" ] || [ -n "$join" ] ||
+	{ echo "pair.sh: --rejoin-after and --kill-survivor-after need --join" >&2; exit 2; }
+[ -z "$rejoin_after" ] || [ -n "$kill_after" ] ||
+	{ echo "pair.sh: --rejoin-after needs --kill-primary-after (a survivor to join)" >&2; exit 2; }
+[ -z "$kill_survivor_after" ] || [ -n "$rejoin_after" ] ||
+	{ echo "pair.sh: --kill-survivor-after needs --rejoin-after" >&2; exit 2; }
 [ -z "$kill_after" ] || [ -z "$kill_backup_after" ] ||
 	{ echo "pair.sh: kill the primary or the backup, not both" >&2; exit 2; }
 events=0
@@ -169,9 +202,9 @@ done
 	"--cut-link-after, --isolate-primary-after, --alter-frame-after, --replay-frame-after and --switchover-after at a time" >&2; exit 2; }
 [ -z "$isolate_after" ] || witness=1
 netcut=""
-[ -z "$witness$cut_link_after$alter_after$replay_after$switchover_after$listener" ] || netcut=1
+[ -z "$witness$cut_link_after$alter_after$replay_after$switchover_after$listener$join" ] || netcut=1
 if [ -n "$netcut" ] && [ "$emu" = bochs ]; then
-	echo "pair.sh: --witness, the cuts, the altered or replayed frames, --switchover-after and --listener" \
+	echo "pair.sh: --witness, the cuts, the altered or replayed frames, --switchover-after, --join and --listener" \
 		"are not supported" \
 		"under Bochs (scripts/lib/netcut.py joins QEMU socket netdevs and QEMU's user network)" >&2
 	exit 2
@@ -218,8 +251,8 @@ if [ -n "$listener" ]; then
 	backup_options="${backup_options:+$backup_options }console_out=$LISTENER_ADDR:$LISTENER_PORT"
 fi
 
-backup_pid="" primary_pid="" witness_pid="" netcut_pid="" listener_pid=""
-two_hosts_instances() { echo "$primary_pid $backup_pid"; }
+backup_pid="" primary_pid="" witness_pid="" netcut_pid="" listener_pid="" rejoin_pid=""
+two_hosts_instances() { echo "$primary_pid $backup_pid $rejoin_pid"; }
 . "$root/scripts/lib/two_hosts.sh"
 two_hosts_setup
 
@@ -346,19 +379,42 @@ if [ "$emu" = qemu ]; then
 	copy_args=(--com3-out "$logs/backup.rrlog")
 	copy_word=" rr_live_copy=on"
 fi
-start_instance "$logs/backup" "${run_args[@]}" "${backup_net[@]}" "${copy_args[@]}" \
-	--cmdline "selftest=off http=off ip=$BACKUP_IP role=backup$copy_word peer=$PRIMARY_IP:$FT_PORT rr_digest=$digest${backup_options:+ $backup_options}"
-backup_pid=$inst_pid
-if ! wait_for_line "$logs/backup.stderr" '^logstream: waiting for a recording' "$backup_pid" "$LISTEN_WAIT_S"; then
-	sed 's/^/backup: /' "$logs/backup.stderr" >&2
-	echo "pair.sh: the backup did not come up" >&2
-	exit 3
+join_word=""
+[ -z "$join" ] || join_word=" join=on"
+# The backup; it must come up: its log stream's port listening (with
+# --join: its migration's port).
+start_backup() {
+	local ready='^logstream: waiting for a recording'
+	[ -z "$join" ] || ready='^migration: waiting for the source'
+	start_instance "$logs/backup" "${run_args[@]}" "${backup_net[@]}" "${copy_args[@]}" \
+		--cmdline "selftest=off http=off ip=$BACKUP_IP role=backup$copy_word$join_word peer=$PRIMARY_IP:$FT_PORT rr_digest=$digest${backup_options:+ $backup_options}"
+	backup_pid=$inst_pid
+	if ! wait_for_line "$logs/backup.stderr" "$ready" "$backup_pid" "$LISTEN_WAIT_S"; then
+		sed 's/^/backup: /' "$logs/backup.stderr" >&2
+		echo "pair.sh: the backup did not come up" >&2
+		exit 3
+	fi
+}
+start_primary() {
+	local primary_http=off
+	[ -z "$switchover_after" ] || primary_http=$HTTP_PORT
+	start_instance "$logs/primary" "${run_args[@]}" "${primary_net[@]}" \
+		--cmdline "selftest=off http=$primary_http ip=$PRIMARY_IP role=primary$join_word peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
+	primary_pid=$inst_pid
+}
+if [ -z "$join" ]; then
+	start_backup
+	start_primary
+else # the primary runs its guest at once; the backup joins it later
+	start_primary
+	if ! wait_for_line "$logs/primary.stderr" '^ft: running without a backup' "$primary_pid" "$LISTEN_WAIT_S"; then
+		sed 's/^/primary: /' "$logs/primary.stderr" >&2
+		echo "pair.sh: the primary did not start its guest" >&2
+		exit 3
+	fi
+	sleep "$join_after"
+	start_backup
 fi
-primary_http=off
-[ -z "$switchover_after" ] || primary_http=$HTTP_PORT
-start_instance "$logs/primary" "${run_args[@]}" "${primary_net[@]}" \
-	--cmdline "selftest=off http=$primary_http ip=$PRIMARY_IP role=primary peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
-primary_pid=$inst_pid
 # The backup says this when it goes live: after a lost primary, or at a
 # planned switchover.
 LIVE_RE='^ft: the primary (is gone|switched over): the guest goes live'

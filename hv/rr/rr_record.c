@@ -183,7 +183,7 @@ static void fill_header(struct vm *vm, const struct boot_info *bi, const struct 
 
 	rr_log_identity(bi, cfg, &id);
 	memset(h, 0, sizeof(*h));
-	h->flags = tbit_wanted(cfg) ? RRLOG_FLAG_TBIT : 0;
+	h->flags = (tbit_wanted(cfg) ? RRLOG_FLAG_TBIT : 0) | (cfg->ft_join ? RRLOG_FLAG_JOINED : 0);
 	h->kernel_hash = id.kernel_hash;
 	h->modules_hash = id.modules_hash;
 	h->cmdline_hash = id.cmdline_hash;
@@ -297,6 +297,7 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	struct rr_state *rr = vm->rr;
 	struct rrlog_header h;
 	u8 header[RRLOG_HEADER_SIZE];
+	struct output_span before;
 	size_t n;
 	int err;
 
@@ -315,7 +316,11 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 		guest_console_hold(output_wait, vm);
 		wait_for_backup(rr, cfg->ft_timeout_ms);
 	}
-	rr_log_digest(vm); /* the starting state, landmark 0 */
+	if (cfg->ft_join) /* the console before the join is not this log's */
+		guest_console_take_span(&before);
+	rr_log_digest(vm); /* the starting state: landmark 0, or the join's */
+	if (cfg->ft_join) /* where the console stands: the joining backup's goes on there */
+		rr_log_output(vm, true);
 	pr_info("rr: recording, a digest every %u guest-caused exits%s", cfg->rr_digest,
 		cfg->rr_digest ? "" : " (0: start and end only)");
 	return 0;

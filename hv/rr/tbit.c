@@ -121,6 +121,16 @@ int tbit_init(struct vm *vm, const struct config *cfg)
 	return 0;
 }
 
+void tbit_restart(struct vm *vm)
+{
+	struct tbit_state *t = vm->tbit;
+
+	if (!t)
+		return;
+	memset(t->mark, 0, t->npages);
+	rescan(vm);
+}
+
 bool tbit_exit_is_ours(struct vm *vm, const struct vexit *e)
 {
 	struct tbit_state *t = vm->tbit;

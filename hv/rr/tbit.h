@@ -40,6 +40,10 @@ struct config;
 bool tbit_wanted(const struct config *cfg);
 int tbit_init(struct vm *vm, const struct config *cfg);
 
+/* A recording starts again on a running guest whose stage-2 rights were
+ * reset (hv/ft_join.c): every table page is marked afresh, as at init. */
+void tbit_restart(struct vm *vm);
+
 /* Exits the T bit owns: writes to marked pages and the single steps that
  * complete them. They are not guest-caused: they never count as landmarks. */
 bool tbit_exit_is_ours(struct vm *vm, const struct vexit *e);
