@@ -10,6 +10,7 @@
 #include "hv/migrate.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
+#include "hv/rr/write_window.h"
 #include "log.h"
 
 #define NS_PER_MS 1000000ULL
@@ -56,16 +57,6 @@ int ft_join_init(struct vm *vm, const struct boot_info *bi, const struct config 
 	return 0;
 }
 
-/* The T bit, as a recording's start has it: turned on, or every mark made
- * afresh (a side that recorded or replayed before). */
-static int start_tbit(struct vm *vm)
-{
-	if (!vm->tbit)
-		return tbit_init(vm, &join.rec);
-	tbit_restart(vm);
-	return 0;
-}
-
 /* The migration's GO is acknowledged, the guest still held in the state
  * the backup received: the recording starts here and the backup follows
  * it (rr_record_init waits for its log stream, ft_timeout_ms at most). */
@@ -74,7 +65,7 @@ static void joined(struct vm *vm, u64 stun_start_tsc)
 	u64 alone_ns, stun_ms;
 
 	ft_join_record_config(join.cfg, &join.rec);
-	if (rr_init(vm, join.bi, &join.rec) || start_tbit(vm)) {
+	if (rr_init(vm, join.bi, &join.rec) || tbit_init(vm, &join.rec)) {
 		if (vm->rr)
 			vm->rr->mode = RR_OFF;
 		pr_warn("ft: join: the recording could not start (above): the guest runs on without "
@@ -89,16 +80,21 @@ static void joined(struct vm *vm, u64 stun_start_tsc)
 }
 
 /* Is the guest here without a backup now: the recording's backup lost,
- * or this backup went live? */
-static const char *alone_now(const struct vm *vm)
+ * or this backup went live? The guest then runs on untracked: the write
+ * window and the T bit let go (false while a T-bit step is under way), so
+ * that a migration's dirty log sees every write. */
+static const char *alone_now(struct vm *vm)
 {
-	if (!vm->rr)
+	const char *why = NULL;
+
+	if (vm->rr && vm->rr->backup_lost)
+		why = "the backup is lost";
+	else if (vm->rr && vm->rr->took_over)
+		why = "this backup went live";
+	if (!why || !tbit_stop(vm))
 		return NULL;
-	if (vm->rr->backup_lost)
-		return "the backup is lost";
-	if (vm->rr->took_over)
-		return "this backup went live";
-	return NULL;
+	ww_stop(vm);
+	return why;
 }
 
 void ft_join_poll(struct vm *vm)

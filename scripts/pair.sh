@@ -421,15 +421,16 @@ LIVE_RE='^ft: the primary (is gone|switched over): the guest goes live'
 # The host time from the primary's death to the backup's going live (its
 # hypervisor says so on its log as it happens): failover_ms.
 failover_ms=""
-measure_failover() {
-	local start now
+measure_failover() { # [pid log]: the backup's, or another's (--kill-survivor-after)
+	local start now pid=${1:-$backup_pid} log=${2:-$logs/backup.stderr}
 	start=$(date +%s%N)
-	while kill -0 "$backup_pid" 2>/dev/null &&
-		! grep -q -E "$LIVE_RE" "$logs/backup.stderr"; do
+	failover_ms=""
+	while kill -0 "$pid" 2>/dev/null &&
+		! grep -q -E "$LIVE_RE" "$log"; do
 		sleep 0.01
 	done
 	now=$(date +%s%N)
-	grep -q -E "$LIVE_RE" "$logs/backup.stderr" &&
+	grep -q -E "$LIVE_RE" "$log" &&
 		failover_ms=$(((now - start) / 1000000))
 	return 0
 }
@@ -439,6 +440,25 @@ if [ -n "$kill_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording'
 	sleep "$kill_after"
 	kill -0 "$primary_pid" 2>/dev/null && kill_emulator "$primary_pid" && killed=1
 	[ -z "$killed" ] || measure_failover
+fi
+# --rejoin-after: a new backup in the dead primary's place joins the
+# survivor; --kill-survivor-after: the survivor dies after that join.
+rejoined="" survivor_killed="" second_failover_ms=""
+if [ -n "$rejoin_after" ] && [ -n "$killed" ] && grep -q -E "$LIVE_RE" "$logs/backup.stderr"; then
+	sleep "$rejoin_after"
+	start_instance "$logs/rejoin" "${run_args[@]}" "${primary_net[@]}" \
+		${copy_word:+--com3-out "$logs/rejoin.rrlog"} \
+		--cmdline "selftest=off http=off ip=$PRIMARY_IP role=backup$copy_word join=on peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${backup_options:+ $backup_options}"
+	rejoin_pid=$inst_pid rejoined=1
+	if [ -n "$kill_survivor_after" ] &&
+		wait_for_line "$logs/backup.stderr" '^ft: backup joined at landmark' "$backup_pid" "$LISTEN_WAIT_S"; then
+		sleep "$kill_survivor_after"
+		if kill -0 "$backup_pid" 2>/dev/null && kill_emulator "$backup_pid"; then
+			survivor_killed=1 first_failover_ms=$failover_ms
+			measure_failover "$rejoin_pid" "$logs/rejoin.stderr"
+			second_failover_ms=$failover_ms failover_ms=$first_failover_ms
+		fi
+	fi
 fi
 if [ -n "$kill_backup_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
 	sleep "$kill_backup_after"
@@ -479,6 +499,12 @@ primary_pid=""
 wait_or_stop "$backup_pid" "$timeout_s"
 backup_status=$wait_status
 backup_pid=""
+rejoin_status=""
+if [ -n "$rejoin_pid" ]; then
+	wait_or_stop "$rejoin_pid" "$timeout_s"
+	rejoin_status=$wait_status
+	rejoin_pid=""
+fi
 # The helpers' last words (netcut's counters) before their logs are shown.
 [ -z "$netcut_pid" ] || stop_helper "$netcut_pid"
 [ -z "$witness_pid" ] || stop_helper "$witness_pid"
@@ -516,6 +542,24 @@ if grep -q -E "$LIVE_RE" "$logs/backup.stderr"; then
 else
 	cat "$logs/primary" >"$logs/consoles.out"
 fi
+# A new backup that joined the survivor and went live in its turn: the
+# outside saw the above, then its console from where that stops (its
+# console starts at the offset its log's first OUTPUT named).
+if [ -n "$rejoined" ] && grep -q -E "$LIVE_RE" "$logs/rejoin.stderr"; then
+	finisher="new backup" status=$rejoin_status
+	[ -n "$survivor_killed" ] ||
+		contradiction="$contradiction; split brain: the survivor ran the guest on too (exit $backup_status)"
+	outside=$(stat -c %s "$logs/consoles.out")
+	joined_at=$(sed -n 's/^ft: the console stream goes on at offset \([0-9]*\) (this console had written \([0-9]*\) bytes).*/\1 \2/p' "$logs/rejoin.stderr" | tail -n 1)
+	read -r stream_at file_at <<<"${joined_at:-0 0}"
+	if [ "$outside" -lt "$stream_at" ]; then
+		contradiction="$contradiction; the outside had $outside bytes, fewer than the $stream_at before the new backup joined"
+	elif ! cmp -s -n "$((outside - stream_at))" <(tail -c +"$((stream_at + 1))" "$logs/consoles.out") \
+		<(tail -c +"$((file_at + 1))" "$logs/rejoin"); then
+		contradiction="$contradiction; the new backup's console contradicts the $outside bytes the outside had"
+	fi
+	tail -c +"$((outside - stream_at + file_at + 1))" "$logs/rejoin" >>"$logs/consoles.out"
+fi
 # With the listener, what it received is what the outside saw; the
 # consoles' reconstruction is the cross-check.
 heard=""
@@ -535,6 +579,7 @@ else
 fi
 awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
+[ -z "$rejoined" ] || awk '{ print "rejoin: " $0 }' "$logs/rejoin.stderr" >&2
 [ -z "$witness_pid" ] || awk '{ print "witness: " $0 }' "$logs/witness.log" >&2
 [ -z "$listener_pid" ] || awk '{ print "listener: " $0 }' "$logs/listener.log" >&2
 [ -z "$netcut_pid" ] || cat "$logs/netcut.log" >&2
@@ -547,5 +592,10 @@ if [ -n "$switchover_after" ]; then
 		sw=" (switchover after $switchover_after s not done: ${switchover_answer:-no answer})"
 	fi
 fi
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut$sw, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction$heard" >&2
+rj=""
+if [ -n "$rejoined" ]; then
+	rv=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary (is gone|switched over).*' "$logs/rejoin.stderr" || echo "no verdict")
+	rj=", new backup exit $rejoin_status (started $rejoin_after s after the takeover${survivor_killed:+; the survivor killed $kill_survivor_after s after it joined${second_failover_ms:+, the new backup live $second_failover_ms ms later}}; $rv)"
+fi
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut$sw, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict$rj; the $finisher finished the run$contradiction$heard" >&2
 exit "$status"

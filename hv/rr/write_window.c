@@ -30,7 +30,7 @@ int ww_init(struct vm *vm, u64 written_end)
 	struct write_window *w = &the_window;
 	u64 written = MIN(ALIGN_UP(written_end, PAGE_SIZE) / PAGE_SIZE, vm->ram_size / PAGE_SIZE);
 	/* a recording started again on this VM (hv/ft_join.c) reuses the maps */
-	bool same = vm->window == w;
+	bool same = vm->window == w || w->stopped_for == vm;
 	u8 *in_window = same ? w->in_window : NULL;
 	u64 *dirty = same ? w->dirty : NULL;
 
@@ -50,6 +50,18 @@ int ww_init(struct vm *vm, u64 written_end)
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 	vm->window = w;
 	return 0;
+}
+
+void ww_stop(struct vm *vm)
+{
+	struct write_window *w = vm->window;
+
+	if (!w)
+		return;
+	stage2_protect(&vm->stage2, 0, vm->ram_size, S2_RWX);
+	vm->hw->stage2_flush(&vm->vcpu.arch);
+	w->stopped_for = vm;
+	vm->window = NULL;
 }
 
 void ww_empty(struct vm *vm)
