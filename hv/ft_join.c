@@ -133,3 +133,8 @@ const char *ft_join_state(void)
 {
 	return ft_join_phase_name(join.plan.phase);
 }
+
+bool ft_join_alone(void)
+{
+	return join.plan.phase == FT_JOIN_ALONE || join.plan.phase == FT_JOIN_MIGRATING;
+}

@@ -35,5 +35,8 @@ void ft_join_poll(struct vm *vm);
  * words (ft_join_phase_name). */
 u32 ft_join_count(void);
 const char *ft_join_state(void);
+/* Does this side run its guest without a backup now (alone, or a join
+ * under way)? */
+bool ft_join_alone(void);
 
 #endif
