@@ -9,6 +9,7 @@
 #include "hv/ft_join_plan.h"
 #include "hv/migrate.h"
 #include "hv/rr/rr.h"
+#include "hv/rr/rr_sink.h"
 #include "hv/rr/tbit.h"
 #include "hv/rr/write_window.h"
 #include "log.h"
@@ -75,8 +76,13 @@ static void joined(struct vm *vm, u64 stun_start_tsc)
 	}
 	alone_ns = ft_join_plan_joined(&join.plan, time_now_ns());
 	stun_ms = time_tsc_to_ns(rdtsc() - stun_start_tsc) / NS_PER_MS;
-	console_printf("ft: backup joined at landmark %llu after %llu ms, %llu ms stun\n",
-		       vm->stats.guest_caused_exits, alone_ns / NS_PER_MS, stun_ms);
+	if (vm->rr->sink->ready && !vm->rr->sink->ready()) /* the stream may still come */
+		console_printf("ft: the backup took the guest at landmark %llu after %llu ms but does "
+			       "not follow yet (%llu ms stun)\n", vm->stats.guest_caused_exits,
+			       alone_ns / NS_PER_MS, stun_ms);
+	else
+		console_printf("ft: backup joined at landmark %llu after %llu ms, %llu ms stun\n",
+			       vm->stats.guest_caused_exits, alone_ns / NS_PER_MS, stun_ms);
 }
 
 /* Is the guest here without a backup now: the recording's backup lost,

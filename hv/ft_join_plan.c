@@ -8,10 +8,24 @@ void ft_join_plan_init(struct ft_join_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+u64 ft_join_plan_retry_ns(u32 n)
+{
+	u32 doublings = n > 1 ? n - 1 : 0;
+
+	if (doublings >= 6) /* 64 s */
+		return FT_JOIN_RETRY_MAX_NS;
+	return FT_JOIN_RETRY_NS << doublings;
+}
+
 void ft_join_plan_alone(struct ft_join_plan *p, u64 now_ns)
 {
+	bool followed = p->phase == FT_JOIN_FOLLOWED;
+	bool lost_soon = followed && now_ns - p->joined_ns < FT_JOIN_STEADY_NS;
+
+	if (followed)
+		p->in_a_row = lost_soon ? p->in_a_row + 1 : 0;
 	p->phase = FT_JOIN_ALONE;
-	p->next_try_ns = now_ns;
+	p->next_try_ns = lost_soon ? now_ns + ft_join_plan_retry_ns(p->in_a_row) : now_ns;
 	p->alone_since_ns = now_ns;
 }
 
@@ -30,13 +44,15 @@ void ft_join_plan_failed(struct ft_join_plan *p, u64 now_ns)
 {
 	p->phase = FT_JOIN_ALONE;
 	p->failures++;
-	p->next_try_ns = now_ns + FT_JOIN_RETRY_NS;
+	p->in_a_row++;
+	p->next_try_ns = now_ns + ft_join_plan_retry_ns(p->in_a_row);
 }
 
 u64 ft_join_plan_joined(struct ft_join_plan *p, u64 now_ns)
 {
 	p->phase = FT_JOIN_FOLLOWED;
 	p->joins++;
+	p->joined_ns = now_ns;
 	return now_ns >= p->alone_since_ns ? now_ns - p->alone_since_ns : 0;
 }
 

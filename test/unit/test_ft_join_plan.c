@@ -49,6 +49,44 @@ static void test_joined_counts_the_time_alone(void **state)
 	assert_int_equal(p.joins, 2);
 }
 
+/* Failures in a row double the wait, to 64 s; a backup that followed 10 s
+ * is a success, one lost sooner a failure. */
+static void test_failures_in_a_row_back_off(void **state)
+{
+	struct ft_join_plan p;
+	u64 now = 0;
+
+	assert_int_equal(ft_join_plan_retry_ns(1), 1 * S);
+	assert_int_equal(ft_join_plan_retry_ns(2), 2 * S);
+	assert_int_equal(ft_join_plan_retry_ns(7), 64 * S);
+	assert_int_equal(ft_join_plan_retry_ns(1000), FT_JOIN_RETRY_MAX_NS);
+	ft_join_plan_init(&p);
+	ft_join_plan_alone(&p, now);
+	for (u32 n = 1; n <= 8; n++) {
+		ft_join_plan_attempt(&p);
+		ft_join_plan_failed(&p, now);
+		assert_false(ft_join_plan_due(&p, now + ft_join_plan_retry_ns(n) - 1));
+		assert_true(ft_join_plan_due(&p, now + ft_join_plan_retry_ns(n)));
+		now += ft_join_plan_retry_ns(n);
+	}
+	assert_int_equal(p.in_a_row, 8);
+	ft_join_plan_attempt(&p);
+	ft_join_plan_joined(&p, now);
+	ft_join_plan_alone(&p, now + FT_JOIN_STEADY_NS - 1); /* lost soon: a ninth */
+	assert_int_equal(p.in_a_row, 9);
+	assert_false(ft_join_plan_due(&p, now + FT_JOIN_STEADY_NS));
+	now += FT_JOIN_STEADY_NS - 1 + FT_JOIN_RETRY_MAX_NS;
+	assert_true(ft_join_plan_due(&p, now));
+	ft_join_plan_attempt(&p);
+	ft_join_plan_joined(&p, now);
+	ft_join_plan_alone(&p, now + FT_JOIN_STEADY_NS); /* followed long enough */
+	assert_int_equal(p.in_a_row, 0);
+	assert_true(ft_join_plan_due(&p, now + FT_JOIN_STEADY_NS));
+	ft_join_plan_attempt(&p);
+	ft_join_plan_failed(&p, now);
+	assert_true(ft_join_plan_due(&p, now + 1 * S)); /* counting from one again */
+}
+
 static void test_phase_names(void **state)
 {
 	assert_string_equal(ft_join_phase_name(FT_JOIN_OFF), "off");
@@ -92,6 +130,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alone_tries_at_once_then_after_each_failure),
 		cmocka_unit_test(test_joined_counts_the_time_alone),
+		cmocka_unit_test(test_failures_in_a_row_back_off),
 		cmocka_unit_test(test_phase_names),
 		cmocka_unit_test(test_record_config_of_a_survivor),
 	};
