@@ -19,6 +19,12 @@
 #   and the new backup must finish the run: the native exit code, and the
 #   outside's console (the three consoles' reconstruction) the native run
 #   without a contradiction.
+# - ft_join_wrong_key_svm: the backup joins with another key than the
+#   primary's: it receives the guest, but the primary's log stream (TLS
+#   with its key) is refused on both sides, so the backup replays nothing,
+#   never runs the guest and stops after its rr_live_wait (exit 126); the
+#   primary says the backup is lost and ends the run alone as natively. No
+#   log shows either key.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ft_lib.sh"
@@ -106,5 +112,34 @@ failover_case() {
 	fi
 }
 
+wrong_key_case() {
+	local name=ft_join_wrong_key_svm err wait_s=10
+	run_pair "$name" "$g/ticker.elf" "seconds=4" --primary-options "ft_key=$KEY" \
+		--backup-options "ft_key=$OTHER_KEY rr_live_wait=$wait_s"
+	err=$results/$name.err
+	if ! same_as_native "$name" primary; then
+		:
+	elif [[ "$summary" != "primary exit $status, backup exit 126; backup: no verdict; the primary finished the run" ]]; then
+		echo "FAIL: $name: expected the primary to finish alone and the backup to exit 126 without a verdict ($summary)"
+	elif ! grep -q '^backup: migration: resuming the guest migrated from svm' "$err"; then
+		echo "FAIL: $name: the backup did not receive the guest"
+	elif ! grep -q "^primary: error: tls: handshake with 10.9.0.2:9730 failed: .*different pre-shared key" "$err" ||
+		! grep -q "^primary: warn: ft: the backup is lost (the collector refused the TLS handshake: .*different pre-shared key)" "$err"; then
+		echo "FAIL: $name: the primary did not say the backup refused its key and is lost ($(grep -m1 '^primary: .*tls:' "$err"))"
+	elif ! grep -q "^backup: error: rr: no recording streamed its log to port 9730 within $wait_s s: 1 connection refused, the last: .*different pre-shared key" "$err"; then
+		echo "FAIL: $name: the backup did not report the refused recording ($(grep -m1 '^backup: error: rr:' "$err"))"
+	elif grep -q -E '^backup: (rr: replaying|logstream: a recording streams|ft: the primary is gone)' "$err" ||
+		[ -s "$results/$name.logs/backup" ]; then
+		echo "FAIL: $name: the backup took a log from, or ran the guest of, a primary with another key"
+	elif ! grep -q '^primary: ft: running without a backup (the backup is lost) at landmark' "$err"; then
+		echo "FAIL: $name: the primary did not say it runs without a backup again"
+	elif ! keys_hidden "$err" "$results/$name.out"; then
+		echo "FAIL: $name: a log shows a key"
+	else
+		echo "PASS: $name (the backup took the guest but not the log: refused for its key on both sides; the primary ran on alone)"
+	fi
+}
+
 join_case
 failover_case
+wrong_key_case
