@@ -17,8 +17,10 @@
 #   live; a new backup starts in the dead primary's place and joins the
 #   survivor; the survivor is killed at a random moment after that join,
 #   and the new backup must finish the run: the native exit code, and the
-#   outside's console (the three consoles' reconstruction) the native run
-#   without a contradiction.
+#   outside's console the native run without a contradiction: what an
+#   outside listener received from the three in turn (pair.sh --listener,
+#   console_out=: no contradiction, no gap), and the three consoles'
+#   reconstruction agreeing with it.
 # - ft_join_wrong_key_svm: the backup joins with another key than the
 #   primary's: it receives the guest, but the primary's log stream (TLS
 #   with its key) is refused on both sides, so the backup replays nothing,
@@ -95,12 +97,12 @@ failover_case() {
 	kill1=$(random_time) kill2=$(random_time)
 	run_pair "$name" "$g/ticker.elf" "seconds=20" --primary-options "$words" \
 		--backup-options "$words" --kill-primary-after "$kill1" --rejoin-after 1 \
-		--kill-survivor-after "$kill2" --timeout 150
+		--kill-survivor-after "$kill2" --timeout 150 --listener
 	err=$results/$name.err
 	if ! same_as_native "$name" "new backup"; then
 		:
-	elif [[ "$summary" != *"; the new backup finished the run" ]]; then
-		echo "FAIL: $name: the new backup did not finish the run ($summary)"
+	elif [[ "$summary" != *"; the new backup finished the run; listener: "*" senders, 0 contradictions, 0 gaps (0 bytes), 0 refused, the consoles' reconstruction agrees" ]]; then
+		echo "FAIL: $name: the new backup did not finish the run, or the outside saw a contradiction or a gap ($summary)"
 	elif ! grep -q -E '^backup: ft: backup joined at landmark [0-9]+ after [0-9]+ ms, [0-9]+ ms stun$' "$err"; then
 		echo "FAIL: $name: the survivor did not say a new backup joined ($summary)"
 	elif ! grep -q '^rejoin: migration: resuming the guest migrated from svm' "$err"; then
