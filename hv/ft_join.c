@@ -69,6 +69,8 @@ static void joined(struct vm *vm, u64 stun_start_tsc)
 	if (rr_init(vm, join.bi, &join.rec) || tbit_init(vm, &join.rec)) {
 		if (vm->rr)
 			vm->rr->mode = RR_OFF;
+		tbit_stop(vm); /* not stepping: it has not run (the next attempt's dirty log) */
+		ww_stop(vm);
 		pr_warn("ft: join: the recording could not start (above): the guest runs on without "
 			"a backup");
 		ft_join_plan_failed(&join.plan, time_now_ns());
