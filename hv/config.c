@@ -132,6 +132,10 @@ static const struct option options[] = {
 	    "none|primary|backup: this hypervisor's part in a fault-tolerant pair"),
 	OPT("peer", OPT_PEER, ft_peer_ip, NULL,
 	    "the other hypervisor of the pair, a.b.c.d[:port] (port 9730 by default)"),
+	OPT("join", OPT_BOOL, ft_join, NULL,
+	    "on|off: role=backup receives the running guest from its peer by live migration "
+	    "instead of booting it; role=primary runs its guest at once and migrates it into a "
+	    "backup that joins (now, or after losing one)"),
 	OPT("ft_timeout_ms", OPT_U32, ft_timeout_ms, NULL,
 	    "milliseconds of silence after which a pair's peer is gone (1000 to 600000)"),
 	OPT("ft_resync", OPT_ENUM, ft_resync, ft_resync_names,
@@ -508,7 +512,8 @@ static int check_migration(const struct config *cfg)
 		       cfg->migrate_ip ? "migrate=" : "incoming=");
 		errors++;
 	}
-	if (cfg->rr != RR_CHOICE_OFF || cfg->snapshot != SNAPSHOT_OFF || cfg->trace[0]) {
+	if ((cfg->rr != RR_CHOICE_OFF && !cfg->ft_join) || cfg->snapshot != SNAPSHOT_OFF ||
+	    cfg->trace[0]) {
 		pr_err("config: migration does not combine with rr=, snapshot= or trace= yet");
 		errors++;
 	}
@@ -683,9 +688,9 @@ void config_print(const struct config *cfg)
 			fmt_snprintf(witness + strlen(witness), sizeof(witness) - strlen(witness),
 				     ":%u", cfg->witness_port);
 		}
-		pr_info("config: role=%s peer=%s:%u ft_timeout_ms=%u witness=%s ft_resync=%s",
+		pr_info("config: role=%s peer=%s:%u ft_timeout_ms=%u witness=%s ft_resync=%s join=%s",
 			role_names[cfg->role], peer, cfg->ft_peer_port, cfg->ft_timeout_ms, witness,
-			ft_resync_names[cfg->ft_resync]);
+			ft_resync_names[cfg->ft_resync], cfg->ft_join ? "on" : "off");
 	}
 	if (cfg->console_out_ip) {
 		char listener[16];

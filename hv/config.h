@@ -126,6 +126,7 @@ struct config {
 	u16 witness_port;
 	enum ft_resync ft_resync;        /* ft_resync=: role=backup: what triggers a resync */
 	u32 ft_inject_mismatch;          /* ft_inject_mismatch=N: the Nth output compared differs (tests) */
+	bool ft_join;                    /* join=: a backup joins a running guest by migration */
 	u32 console_out_ip;              /* console_out=: the console's listener, host order; 0: off */
 	u16 console_out_port;
 };
@@ -140,6 +141,7 @@ struct config {
 #define CONFIG_HTTP_PORT_DEFAULT 8080      /* docs/control-endpoint.md */
 #define CONFIG_MIGRATE_PORT_DEFAULT 9720   /* docs/migration.md */
 #define CONFIG_FT_PORT_DEFAULT 9730        /* docs/fault-tolerance.md */
+#define CONFIG_FT_JOIN_PORT 9733           /* join=on: a joining backup receives the guest here */
 #define CONFIG_FT_TIMEOUT_MS_DEFAULT 3000
 #define CONFIG_FT_TIMEOUT_MS_MIN 1000      /* lwIP's keepalive ticks every 500 ms */
 #define CONFIG_FT_TIMEOUT_MS_MAX 600000

@@ -47,7 +47,31 @@ static int apply_backup(struct config *cfg)
 	cfg->rr = RR_CHOICE_REPLAY;
 	if (!cfg->rr_live_port)
 		cfg->rr_live_port = cfg->ft_peer_port;
+	if (cfg->ft_join) /* the guest comes by migration, its log after it */
+		cfg->incoming_port = CONFIG_FT_JOIN_PORT;
 	return errors;
+}
+
+/* join=: a backup that joins a running guest, and a side that migrates its
+ * guest into one (docs/fault-tolerance.md, "A backup joins"). It needs the
+ * peer's address; the witness's lease does not follow a join yet. */
+static int check_join(const struct config *cfg)
+{
+	if (!cfg->ft_join)
+		return 0;
+	if (cfg->role == FT_ROLE_NONE) {
+		pr_err("config: join= is for role=primary|backup");
+		return 1;
+	}
+	if (!cfg->ft_peer_ip) {
+		pr_err("config: join=on needs peer=a.b.c.d: the side the guest comes from, or goes to");
+		return 1;
+	}
+	if (cfg->witness_ip) {
+		pr_err("config: join=on does not combine with witness= yet");
+		return 1;
+	}
+	return 0;
 }
 
 /* witness=: the pair's witness, reached over TLS with the pair's key
@@ -100,6 +124,7 @@ int config_apply_role(struct config *cfg)
 	}
 	errors += check_heartbeat(cfg);
 	errors += check_witness(cfg);
+	errors += check_join(cfg);
 	if (cfg->role != FT_ROLE_BACKUP && (cfg->ft_inject_mismatch || cfg->ft_resync)) {
 		pr_err("config: ft_resync= and ft_inject_mismatch= are for role=backup");
 		errors++;

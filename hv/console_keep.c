@@ -10,6 +10,7 @@ _Static_assert((CONSOLE_KEEP_BYTES & MASK) == 0, "a power of two");
 
 void console_keep_init(struct console_keep *k, bool live)
 {
+	k->base = 0;
 	k->head = 0;
 	k->acked = 0;
 	k->live = live;
@@ -31,6 +32,12 @@ void console_keep_put(struct console_keep *k, const u8 *bytes, size_t len)
 	for (size_t i = 0; i < len; i++)
 		k->buf[(k->head + i) & MASK] = bytes[i];
 	k->head += len;
+}
+
+void console_keep_restart(struct console_keep *k, u64 offset)
+{
+	k->base = k->head = offset;
+	k->acked = MAX(k->acked, offset);
 }
 
 void console_keep_ack(struct console_keep *k, u64 offset)

@@ -18,6 +18,7 @@
 
 struct console_keep {
 	u8 buf[CONSOLE_KEEP_BYTES];
+	u64 base;     /* the first offset kept since init or a restart */
 	u64 head;     /* bytes ever kept: the next one's offset */
 	u64 acked;    /* the listener has every byte before this (it may be past head) */
 	bool live;    /* unacknowledged bytes are never overwritten */
@@ -28,8 +29,16 @@ void console_keep_init(struct console_keep *k, bool live);
 /* The first byte still kept. */
 static inline u64 console_keep_oldest(const struct console_keep *k)
 {
-	return k->head > CONSOLE_KEEP_BYTES ? k->head - CONSOLE_KEEP_BYTES : 0;
+	u64 ring = k->head > CONSOLE_KEEP_BYTES ? k->head - CONSOLE_KEEP_BYTES : 0;
+
+	return ring > k->base ? ring : k->base;
 }
+
+/* The guest's console stream goes on at offset (a backup resynced from a
+ * checkpoint, or one that joined a running guest: hv/rr/rr_output.c,
+ * rr_resync.c): what was kept is dropped, the next byte is offset's, and
+ * none before it is this side's to send. */
+void console_keep_restart(struct console_keep *k, u64 offset);
 
 /* Bytes the ring takes now without losing one the listener lacks
  * (UINT64_MAX when not live: it overwrites). */

@@ -284,7 +284,15 @@ static void goes_live(void)
 		"keeps [%llu, %llu))", co.keep.head, console_keep_oldest(&co.keep), co.keep.head);
 }
 
-static const struct guest_console_tap tap = { taken, room, wait_for_room, goes_live };
+/* The console stream goes on at offset (a resync, a join): so does what
+ * this side keeps and would send. */
+static void restart(u64 offset)
+{
+	console_keep_restart(&co.keep, offset);
+	co.sent = offset;
+}
+
+static const struct guest_console_tap tap = { taken, room, wait_for_room, goes_live, restart };
 
 /* --- start, end, status --------------------------------------------------------- */
 

@@ -4,6 +4,7 @@
 
 #include "arch/x86/time.h"
 #include "hv/config.h"
+#include "hv/ft_join.h"
 #include "hv/ft_switchover.h"
 #include "hv/ft_witness.h"
 #include "hv/guest_console.h"
@@ -146,6 +147,19 @@ static void fill_backup(const struct vm *vm, struct hv_status_ft *ft)
 	fill_beats(&st, ft);
 }
 
+/* join=on: the join's phase and count; a side that runs its guest alone
+ * (no recording under way) is without a backup, whatever its role. */
+static void fill_join(const struct vm *vm, struct hv_status_ft *ft)
+{
+	ft->join = ft_join_state();
+	ft->joins = ft_join_count();
+	if (!ft_join_alone())
+		return;
+	ft->role = HV_FT_ROLE_PRIMARY;
+	ft->state = HV_FT_WITHOUT_BACKUP;
+	ft->live = vm && vm->state == VM_RUNNING;
+}
+
 static void fill_witness(u64 now_ns, struct hv_status_witness *w)
 {
 	struct ft_witness_status st;
@@ -175,9 +189,12 @@ void control_fill_ft(const struct vm *vm, const struct config *cfg, u64 now_ns,
 	ft->peer_port = cfg->ft_peer_port;
 	if (vm)
 		ft->landmark = vm->stats.guest_caused_exits;
-	if (cfg->role == FT_ROLE_PRIMARY)
+	/* a survivor that a new backup joined records for it: a primary now */
+	if (cfg->role == FT_ROLE_PRIMARY || (vm && rr_recording(vm) && vm->rr->ft_primary))
 		fill_primary(vm, ft);
 	else
 		fill_backup(vm, ft);
+	if (cfg->ft_join)
+		fill_join(vm, ft);
 	fill_witness(now_ns, &ft->witness);
 }

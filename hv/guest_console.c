@@ -104,6 +104,8 @@ void guest_console_take_span(struct output_span *span)
 
 u64 guest_console_restart_span(u64 written)
 {
+	if (tap && tap->restart)
+		tap->restart(written);
 	return output_tally_restart(&tally, written);
 }
 

@@ -45,12 +45,14 @@ void guest_console_report(void);
  * taken(bytes, len) sees every byte as it leaves for the outside, in order;
  * before a byte is written or held, room() must exceed the bytes held (the
  * guest waits in wait() until it does); goes_live() says a backup went
- * live. */
+ * live; restart(offset), when set, that the console stream goes on at
+ * offset (guest_console_restart_span). */
 struct guest_console_tap {
 	void (*taken)(const u8 *bytes, size_t len);
 	u64 (*room)(void);
 	void (*wait)(void);
 	void (*goes_live)(void);
+	void (*restart)(u64 offset);
 };
 void guest_console_tap(const struct guest_console_tap *tap);
 /* This backup went live (hv/rr/rr_takeover.c): its console is the outside's now. */

@@ -5,6 +5,7 @@
 #include "arch/x86/idle.h"
 #include "arch/x86/time.h"
 #include "hv/console_out.h"
+#include "hv/ft_join.h"
 #include "hv/ft_witness.h"
 #include "hv/migrate.h"
 #include "hv/rr/rr.h"
@@ -34,6 +35,7 @@ static void poll_now(struct vm *vm)
 	if (vm) {
 		rr_pump(vm); /* acknowledgements free the record ring; a live log comes in */
 		migrate_pump(vm); /* pre-copy: pages while the guest runs */
+		ft_join_poll(vm); /* join=on: a side alone tries to give its guest a backup */
 	}
 	next_tsc = deadline_to_tsc(net_next_deadline_ns());
 }

@@ -26,6 +26,7 @@
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
 #include "hv/ft_fence.h"
+#include "hv/ft_join.h"
 #include "hv/ft_witness.h"
 #include "hv/guest_boot.h"
 #include "hv/guest_cpu.h"
@@ -236,11 +237,13 @@ static int run_guest(void)
 	start_console_out();
 	start = rdtsc();
 	dirty_log_configure((enum dirty_track)config.dirty_track);
-	if (rr_init(&the_vm, &boot_info, &config) || tbit_init(&the_vm, &config) ||
+	if ((!ft_join_defers_recording(&config) &&
+	     (rr_init(&the_vm, &boot_info, &config) || tbit_init(&the_vm, &config))) ||
 	    trace_init(&the_vm, &boot_info, &config) ||
 	    snapshot_init(&the_vm, &boot_info, &config) ||
 	    (config.migrate_ip && dirty_log_check_config(&the_vm)) ||
-	    migrate_init(&the_vm, &boot_info, &config))
+	    migrate_init(&the_vm, &boot_info, &config) ||
+	    ft_join_init(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_CONFIG;
 	pr_info("understudy: starting the guest");
 	control_set_vm(&the_vm);

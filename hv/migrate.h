@@ -45,4 +45,24 @@ void migrate_report(void);
  * incoming=. */
 int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
 
+/*
+ * join=on (hv/ft_join.c): a migration into a backup that joins a running
+ * guest. The source keeps its guest: at GO it calls joined(vm, stun start
+ * TSC) with the guest still held, in exactly the state the destination
+ * received, and the guest runs on here. A failed attempt leaves the guest
+ * running, and the caller may begin another.
+ */
+typedef void (*migrate_joined_fn)(struct vm *vm, u64 stun_start_tsc);
+enum migrate_join_state {
+	MIGRATE_JOIN_IDLE,      /* none begun */
+	MIGRATE_JOIN_UNDER_WAY, /* connecting (until the backup listens), pre-copy, the stun */
+	MIGRATE_JOIN_FAILED,    /* the guest runs on here alone */
+	MIGRATE_JOIN_DONE,      /* GO acknowledged, joined() called */
+};
+/* The page sets a join needs, allocated once; 0 or -ENOMEM. */
+int migrate_join_prepare(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+/* An attempt to ip (host order):port, from the next migrate_poll. */
+void migrate_join_begin(u32 ip, u16 port, migrate_joined_fn joined);
+enum migrate_join_state migrate_join_state(void);
+
 #endif

@@ -49,6 +49,7 @@
 #define STATE_MAX (MIG_PAYLOAD_MAX - 64)      /* the snapshot without RAM */
 #define COPY_BUDGET_BYTES (8u << 20)          /* copies of hot pages kept for deltas */
 #define ROUND_GAP_NS (NS_PER_SEC / 5)          /* exits:N, converged: between rounds */
+#define JOIN_CONNECT_NS (UINT64_MAX / 4)      /* join: until the backup listens */
 
 enum phase {
 	MS_OFF,        /* no migrate= */
@@ -58,6 +59,7 @@ enum phase {
 	MS_STUN,       /* converged: stun at the next quiescent moment */
 	MS_LEFT,       /* GO acknowledged: the guest runs at the destination */
 	MS_FAILED,     /* the guest stays here */
+	MS_JOINED,     /* join: GO acknowledged, the guest runs on here, followed */
 };
 
 static struct {
@@ -84,6 +86,10 @@ static struct {
 	size_t tx_len, tx_pos;
 	struct mig_round_plan plan;
 	struct mig_figures fig;
+	/* join=on (hv/ft_join.c): the guest stays here, followed by the destination */
+	migrate_joined_fn joined;
+	void *hist_mem;
+	u32 hist_slots;
 } ms;
 
 static u8 tx[MIG_FRAME_HDR + MIG_PAYLOAD_MAX];
@@ -255,40 +261,83 @@ static void on_sent(void *ctx)
 
 /* --- set-up ---------------------------------------------------------------- */
 
+/* The guest's identity and the page sets a migration of vm needs. */
+static int prepare(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	ms.vm = vm;
+	snapshot_identity(bi, cfg, &ms.id);
+	ms.id.ram_size = vm->ram_size;
+	ms.npages = vm->ram_size / PAGE_SIZE;
+	ms.hist_slots = (u32)MIN(ms.npages / 4, COPY_BUDGET_BYTES / PAGE_SIZE);
+	ms.set = page_alloc_bytes(bitmap_bytes(ms.npages));
+	ms.fresh = page_alloc_bytes(bitmap_bytes(ms.npages));
+	ms.hist_mem = page_alloc_bytes(mig_history_bytes(ms.npages, ms.hist_slots));
+	if (!ms.set || !ms.fresh || !ms.hist_mem) {
+		pr_err("migration: no memory for the page sets and the modification history");
+		return -ENOMEM;
+	}
+	mig_history_init(&ms.hist, ms.npages, ms.hist_slots, ms.hist_mem);
+	return 0;
+}
+
 int migrate_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
-	u32 slots;
-	void *hist_mem;
+	int err;
 
-	memset(&ms, 0, sizeof(ms));
 	if (!cfg->migrate_ip)
 		return 0;
-	ms.vm = vm;
+	memset(&ms, 0, sizeof(ms));
 	ms.ip = cfg->migrate_ip;
 	ms.port = cfg->migrate_port;
 	if (cfg->migrate_at_exits)
 		ms.at_exits = cfg->migrate_at;
 	else
 		ms.at_ns = cfg->migrate_at;
-	snapshot_identity(bi, cfg, &ms.id);
-	ms.id.ram_size = vm->ram_size;
-	ms.npages = vm->ram_size / PAGE_SIZE;
-	slots = (u32)MIN(ms.npages / 4, COPY_BUDGET_BYTES / PAGE_SIZE);
-	ms.set = page_alloc_bytes(bitmap_bytes(ms.npages));
-	ms.fresh = page_alloc_bytes(bitmap_bytes(ms.npages));
-	hist_mem = page_alloc_bytes(mig_history_bytes(ms.npages, slots));
-	if (!ms.set || !ms.fresh || !hist_mem) {
-		pr_err("migration: no memory for the page sets and the modification history");
-		return -ENOMEM;
-	}
-	mig_history_init(&ms.hist, ms.npages, slots, hist_mem);
+	err = prepare(vm, bi, cfg);
+	if (!err)
+		ms.phase = MS_WAITING;
+	return err;
+}
+
+int migrate_join_prepare(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	memset(&ms, 0, sizeof(ms));
+	return prepare(vm, bi, cfg);
+}
+
+void migrate_join_begin(u32 ip, u16 port, migrate_joined_fn joined)
+{
+	/* what an attempt changes, afresh; the page sets and history memory kept */
+	ms.ip = ip;
+	ms.port = port;
+	ms.joined = joined;
+	ms.at_ns = ms.at_exits = 0;
+	ms.rounds_begun = ms.accepted = ms.ready = ms.final_pages = false;
+	ms.refusal = NULL;
+	ms.cursor = ms.tx_len = ms.tx_pos = 0;
+	memset(&ms.plan, 0, sizeof(ms.plan));
+	memset(&ms.fig, 0, sizeof(ms.fig));
+	mig_history_init(&ms.hist, ms.npages, ms.hist_slots, ms.hist_mem);
 	ms.phase = MS_WAITING;
-	return 0;
+}
+
+enum migrate_join_state migrate_join_state(void)
+{
+	switch (ms.phase) {
+	case MS_JOINED:
+		return MIGRATE_JOIN_DONE;
+	case MS_FAILED:
+		return MIGRATE_JOIN_FAILED;
+	case MS_OFF:
+		return MIGRATE_JOIN_IDLE;
+	default:
+		return MIGRATE_JOIN_UNDER_WAY;
+	}
 }
 
 static void fail(const char *why)
 {
-	if (ms.phase == MS_FAILED || ms.phase == MS_LEFT)
+	if (ms.phase == MS_FAILED || ms.phase == MS_LEFT || ms.phase == MS_JOINED)
 		return;
 	dirty_log_stop(ms.vm);
 	tcp_link_close(&ms.link, why);
@@ -307,11 +356,14 @@ static void start(void)
 	mig_decoder_init(&ms.replies, MIG_TO_SOURCE, &reply_ops, NULL, reply_frame,
 			 sizeof(reply_frame), &work);
 	mig_decoder_expect_holds(&ms.replies, ms.npages, 0);
-	tcp_link_connect(&ms.link, ip_be, ms.port, CONNECT_TIMEOUT_NS, on_rx, on_sent, NULL);
+	/* a join waits for its backup however long it takes to come */
+	tcp_link_connect(&ms.link, ip_be, ms.port, ms.joined ? JOIN_CONNECT_NS : CONNECT_TIMEOUT_NS,
+			 on_rx, on_sent, NULL);
 	tx_frame(mig_encode_hello(&ms.enc, &h, tx, sizeof(tx)));
 	ms.fig.start_ns = time_now_ns();
 	ms.phase = MS_CONNECTING;
-	pr_info("migration: connecting to the destination");
+	if (!ms.joined)
+		pr_info("migration: connecting to the destination");
 }
 
 /* ACCEPT came: every page is round 0's, and the dirty log starts now;
@@ -491,6 +543,12 @@ static void stun(struct vm *vm)
 	ms.fig.rounds = ms.plan.round + 1;
 	dirty_log_stop(vm);
 	tcp_link_close(&ms.link, NULL);
+	if (ms.joined) { /* the guest stays: it is followed from this state on */
+		ms.phase = MS_JOINED;
+		mig_figures_print(&ms.fig, &ms.plan, dirty_log_stats(), &ms.hist);
+		ms.joined(vm, start);
+		return;
+	}
 	ms.phase = MS_LEFT;
 	vm_stop(vm, "migrated: the guest runs on at the destination");
 }
@@ -520,6 +578,13 @@ bool migrate_left(void)
 
 void migrate_report(void)
 {
+	if (ms.joined && ms.phase != MS_JOINED && ms.phase != MS_FAILED && ms.phase != MS_OFF) {
+		dirty_log_stop(ms.vm);
+		tcp_link_close(&ms.link, NULL);
+		ms.phase = MS_FAILED;
+		console_printf("ft: join: the guest ended before a backup joined\n");
+		return;
+	}
 	if (ms.phase == MS_LEFT)
 		mig_figures_print(&ms.fig, &ms.plan, dirty_log_stats(), &ms.hist);
 	else if (ms.phase == MS_CONNECTING || ms.phase == MS_PRECOPY || ms.phase == MS_STUN)

@@ -38,6 +38,7 @@
 #define RRLOG_FLAG_TBIT (1u << 0)
 #define RRLOG_FLAG_BRANCHES (1u << 1)
 #define RRLOG_FLAG_TRACE (1u << 2)
+#define RRLOG_FLAG_JOINED (1u << 3)     /* starts from a migrated state (a backup's join) */
 
 #define RRLOG_KIND_TYPE_MASK 0x3F
 #define RRLOG_KIND_ASYNC 0x40

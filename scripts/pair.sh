@@ -14,6 +14,8 @@
 #                   [--switchover-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #                   [--listener]
+#                   [--join [--join-after SECONDS] [--rejoin-after SECONDS]
+#                    [--kill-survivor-after SECONDS]]
 #
 # Standard output: the guest's console as the outside saw it. With
 # --listener (QEMU) that is what an outside listener received
@@ -81,8 +83,24 @@
 # --listener: the outside listener above (QEMU only: it is on netcut's
 # test network). Opt-in: the other pair tests run on the network they
 # had before (docs/console-stream.md, "Measured").
-# With --witness, a cut, a frame altered or replayed, a switchover or
-# --listener, the two emulators' cards are joined through
+# --join: fault tolerance for a running guest (docs/fault-tolerance.md,
+# "A backup joins"): the primary starts first, with join=on, and runs its
+# guest at once without a backup; --join-after SECONDS (default 1) after it
+# says so, the backup starts with join=on and receives the running guest
+# by live migration, then follows the primary's log from there. The kills
+# and --listener combine with it (a kill's time counts from the join,
+# when the primary starts recording). --rejoin-after SECONDS: that long
+# after the backup went live (a kill of the primary), a new backup starts
+# in the dead primary's place (its address, its card; LOGS/rejoin) with
+# join=on, and the survivor migrates the guest into it;
+# --kill-survivor-after SECONDS: that long after that join, the survivor's
+# emulator is SIGKILLed and the new backup must finish the run. The
+# summary names the new backup's exit code and who finished; the outside's
+# console is the three consoles' reconstruction (each joined backup's
+# console starts at the offset its log's first OUTPUT names: "ft: the
+# console stream goes on at offset"). QEMU only.
+# With --witness, a cut, a frame altered or replayed, a switchover,
+# --join or --listener, the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
 # and the witness's and netcut's logs follow the hypervisors' on standard
 # error (prefixed "witness: " and "netcut: "). At most one of the kills and
@@ -116,6 +134,7 @@ LISTENER_PORT=9740
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
 kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after="" switchover_after=""
 alter_after="" replay_after="" listener=""
+join="" join_after=1 rejoin_after="" kill_survivor_after=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -141,6 +160,10 @@ while [ $# -gt 0 ]; do
 	--replay-frame-after) replay_after=$2; shift 2 ;;
 	--switchover-after) switchover_after=$2; shift 2 ;;
 	--listener) listener=1; shift ;;
+	--join) join=1; shift ;;
+	--join-after) join_after=$2; shift 2 ;;
+	--rejoin-after) rejoin_after=$2; shift 2 ;;
+	--kill-survivor-after) kill_survivor_after=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -163,6 +186,16 @@ case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; ex
 	{ echo "pair.sh: --replay-frame-after takes seconds, not '$replay_after'" >&2; exit 2; }
 [[ -z "$switchover_after" || "$switchover_after" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
 	{ echo "pair.sh: --switchover-after takes seconds, not '$switchover_after'" >&2; exit 2; }
+for v in "$join_after" "$rejoin_after" "$kill_survivor_after"; do
+	[[ -z "$v" || "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+		{ echo "pair.sh: --join-after, --rejoin-after and --kill-survivor-after take seconds, not '$v'" >&2; exit 2; }
+done
+[ -z "$rejoin_after$kill_survivor_after" ] || [ -n "$join" ] ||
+	{ echo "pair.sh: --rejoin-after and --kill-survivor-after need --join" >&2; exit 2; }
+[ -z "$rejoin_after" ] || [ -n "$kill_after" ] ||
+	{ echo "pair.sh: --rejoin-after needs --kill-primary-after (a survivor to join)" >&2; exit 2; }
+[ -z "$kill_survivor_after" ] || [ -n "$rejoin_after" ] ||
+	{ echo "pair.sh: --kill-survivor-after needs --rejoin-after" >&2; exit 2; }
 [ -z "$kill_after" ] || [ -z "$kill_backup_after" ] ||
 	{ echo "pair.sh: kill the primary or the backup, not both" >&2; exit 2; }
 events=0
@@ -177,9 +210,9 @@ done
 	"--cut-link-after, --isolate-primary-after, --alter-frame-after, --replay-frame-after and --switchover-after at a time" >&2; exit 2; }
 [ -z "$isolate_after" ] || witness=1
 netcut=""
-[ -z "$witness$cut_link_after$alter_after$replay_after$switchover_after$listener" ] || netcut=1
+[ -z "$witness$cut_link_after$alter_after$replay_after$switchover_after$listener$join" ] || netcut=1
 if [ -n "$netcut" ] && [ "$emu" = bochs ]; then
-	echo "pair.sh: --witness, the cuts, the altered or replayed frames, --switchover-after and --listener" \
+	echo "pair.sh: --witness, the cuts, the altered or replayed frames, --switchover-after, --join and --listener" \
 		"are not supported" \
 		"under Bochs (scripts/lib/netcut.py joins QEMU socket netdevs and QEMU's user network)" >&2
 	exit 2
@@ -226,8 +259,8 @@ if [ -n "$listener" ]; then
 	backup_options="${backup_options:+$backup_options }console_out=$LISTENER_ADDR:$LISTENER_PORT"
 fi
 
-backup_pid="" primary_pid="" witness_pid="" netcut_pid="" listener_pid=""
-two_hosts_instances() { echo "$primary_pid $backup_pid"; }
+backup_pid="" primary_pid="" witness_pid="" netcut_pid="" listener_pid="" rejoin_pid=""
+two_hosts_instances() { echo "$primary_pid $backup_pid $rejoin_pid"; }
 . "$root/scripts/lib/two_hosts.sh"
 two_hosts_setup
 
@@ -354,34 +387,58 @@ if [ "$emu" = qemu ]; then
 	copy_args=(--com3-out "$logs/backup.rrlog")
 	copy_word=" rr_live_copy=on"
 fi
-start_instance "$logs/backup" "${run_args[@]}" "${backup_net[@]}" "${copy_args[@]}" \
-	--cmdline "selftest=off http=off ip=$BACKUP_IP role=backup$copy_word peer=$PRIMARY_IP:$FT_PORT rr_digest=$digest${backup_options:+ $backup_options}"
-backup_pid=$inst_pid
-if ! wait_for_line "$logs/backup.stderr" '^logstream: waiting for a recording' "$backup_pid" "$LISTEN_WAIT_S"; then
-	sed 's/^/backup: /' "$logs/backup.stderr" >&2
-	echo "pair.sh: the backup did not come up" >&2
-	exit 3
+join_word=""
+[ -z "$join" ] || join_word=" join=on"
+# The backup; it must come up: its log stream's port listening (with
+# --join: its migration's port).
+start_backup() {
+	local ready='^logstream: waiting for a recording'
+	[ -z "$join" ] || ready='^migration: waiting for the source'
+	start_instance "$logs/backup" "${run_args[@]}" "${backup_net[@]}" "${copy_args[@]}" \
+		--cmdline "selftest=off http=off ip=$BACKUP_IP role=backup$copy_word$join_word peer=$PRIMARY_IP:$FT_PORT rr_digest=$digest${backup_options:+ $backup_options}"
+	backup_pid=$inst_pid
+	if ! wait_for_line "$logs/backup.stderr" "$ready" "$backup_pid" "$LISTEN_WAIT_S"; then
+		sed 's/^/backup: /' "$logs/backup.stderr" >&2
+		echo "pair.sh: the backup did not come up" >&2
+		exit 3
+	fi
+}
+start_primary() {
+	local primary_http=off
+	[ -z "$switchover_after" ] || primary_http=$HTTP_PORT
+	start_instance "$logs/primary" "${run_args[@]}" "${primary_net[@]}" \
+		--cmdline "selftest=off http=$primary_http ip=$PRIMARY_IP role=primary$join_word peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
+	primary_pid=$inst_pid
+}
+if [ -z "$join" ]; then
+	start_backup
+	start_primary
+else # the primary runs its guest at once; the backup joins it later
+	start_primary
+	if ! wait_for_line "$logs/primary.stderr" '^ft: running without a backup' "$primary_pid" "$LISTEN_WAIT_S"; then
+		sed 's/^/primary: /' "$logs/primary.stderr" >&2
+		echo "pair.sh: the primary did not start its guest" >&2
+		exit 3
+	fi
+	sleep "$join_after"
+	start_backup
 fi
-primary_http=off
-[ -z "$switchover_after" ] || primary_http=$HTTP_PORT
-start_instance "$logs/primary" "${run_args[@]}" "${primary_net[@]}" \
-	--cmdline "selftest=off http=$primary_http ip=$PRIMARY_IP role=primary peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${primary_options:+ $primary_options}"
-primary_pid=$inst_pid
 # The backup says this when it goes live: after a lost primary, or at a
 # planned switchover.
 LIVE_RE='^ft: the primary (is gone|switched over): the guest goes live'
 # The host time from the primary's death to the backup's going live (its
 # hypervisor says so on its log as it happens): failover_ms.
 failover_ms=""
-measure_failover() {
-	local start now
+measure_failover() { # [pid log]: the backup's, or another's (--kill-survivor-after)
+	local start now pid=${1:-$backup_pid} log=${2:-$logs/backup.stderr}
 	start=$(date +%s%N)
-	while kill -0 "$backup_pid" 2>/dev/null &&
-		! grep -q -E "$LIVE_RE" "$logs/backup.stderr"; do
+	failover_ms=""
+	while kill -0 "$pid" 2>/dev/null &&
+		! grep -q -E "$LIVE_RE" "$log"; do
 		sleep 0.01
 	done
 	now=$(date +%s%N)
-	grep -q -E "$LIVE_RE" "$logs/backup.stderr" &&
+	grep -q -E "$LIVE_RE" "$log" &&
 		failover_ms=$(((now - start) / 1000000))
 	return 0
 }
@@ -391,6 +448,25 @@ if [ -n "$kill_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording'
 	sleep "$kill_after"
 	kill -0 "$primary_pid" 2>/dev/null && kill_emulator "$primary_pid" && killed=1
 	[ -z "$killed" ] || measure_failover
+fi
+# --rejoin-after: a new backup in the dead primary's place joins the
+# survivor; --kill-survivor-after: the survivor dies after that join.
+rejoined="" survivor_killed="" second_failover_ms=""
+if [ -n "$rejoin_after" ] && [ -n "$killed" ] && grep -q -E "$LIVE_RE" "$logs/backup.stderr"; then
+	sleep "$rejoin_after"
+	start_instance "$logs/rejoin" "${run_args[@]}" "${primary_net[@]}" \
+		${copy_word:+--com3-out "$logs/rejoin.rrlog"} \
+		--cmdline "selftest=off http=off ip=$PRIMARY_IP role=backup$copy_word join=on peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${backup_options:+ $backup_options}"
+	rejoin_pid=$inst_pid rejoined=1
+	if [ -n "$kill_survivor_after" ] &&
+		wait_for_line "$logs/backup.stderr" '^ft: backup joined at landmark' "$backup_pid" "$LISTEN_WAIT_S"; then
+		sleep "$kill_survivor_after"
+		if kill -0 "$backup_pid" 2>/dev/null && kill_emulator "$backup_pid"; then
+			survivor_killed=1 first_failover_ms=$failover_ms
+			measure_failover "$rejoin_pid" "$logs/rejoin.stderr"
+			second_failover_ms=$failover_ms failover_ms=$first_failover_ms
+		fi
+	fi
 fi
 if [ -n "$kill_backup_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
 	sleep "$kill_backup_after"
@@ -431,6 +507,12 @@ primary_pid=""
 wait_or_stop "$backup_pid" "$timeout_s"
 backup_status=$wait_status
 backup_pid=""
+rejoin_status=""
+if [ -n "$rejoin_pid" ]; then
+	wait_or_stop "$rejoin_pid" "$timeout_s"
+	rejoin_status=$wait_status
+	rejoin_pid=""
+fi
 # The helpers' last words (netcut's counters) before their logs are shown.
 [ -z "$netcut_pid" ] || stop_helper "$netcut_pid"
 [ -z "$witness_pid" ] || stop_helper "$witness_pid"
@@ -468,6 +550,24 @@ if grep -q -E "$LIVE_RE" "$logs/backup.stderr"; then
 else
 	cat "$logs/primary" >"$logs/consoles.out"
 fi
+# A new backup that joined the survivor and went live in its turn: the
+# outside saw the above, then its console from where that stops (its
+# console starts at the offset its log's first OUTPUT named).
+if [ -n "$rejoined" ] && grep -q -E "$LIVE_RE" "$logs/rejoin.stderr"; then
+	finisher="new backup" status=$rejoin_status
+	[ -n "$survivor_killed" ] ||
+		contradiction="$contradiction; split brain: the survivor ran the guest on too (exit $backup_status)"
+	outside=$(stat -c %s "$logs/consoles.out")
+	joined_at=$(sed -n 's/^ft: the console stream goes on at offset \([0-9]*\) (this console had written \([0-9]*\) bytes).*/\1 \2/p' "$logs/rejoin.stderr" | tail -n 1)
+	read -r stream_at file_at <<<"${joined_at:-0 0}"
+	if [ "$outside" -lt "$stream_at" ]; then
+		contradiction="$contradiction; the outside had $outside bytes, fewer than the $stream_at before the new backup joined"
+	elif ! cmp -s -n "$((outside - stream_at))" <(tail -c +"$((stream_at + 1))" "$logs/consoles.out") \
+		<(tail -c +"$((file_at + 1))" "$logs/rejoin"); then
+		contradiction="$contradiction; the new backup's console contradicts the $outside bytes the outside had"
+	fi
+	tail -c +"$((outside - stream_at + file_at + 1))" "$logs/rejoin" >>"$logs/consoles.out"
+fi
 # With the listener, what it received is what the outside saw; the
 # consoles' reconstruction is the cross-check.
 heard=""
@@ -487,6 +587,7 @@ else
 fi
 awk '{ print "primary: " $0 }' "$logs/primary.stderr" >&2
 awk '{ print "backup: " $0 }' "$logs/backup.stderr" >&2
+[ -z "$rejoined" ] || awk '{ print "rejoin: " $0 }' "$logs/rejoin.stderr" >&2
 [ -z "$witness_pid" ] || awk '{ print "witness: " $0 }' "$logs/witness.log" >&2
 [ -z "$listener_pid" ] || awk '{ print "listener: " $0 }' "$logs/listener.log" >&2
 [ -z "$netcut_pid" ] || cat "$logs/netcut.log" >&2
@@ -501,5 +602,10 @@ if [ -n "$switchover_after" ]; then
 		sw=" (switchover after $switchover_after s not done: ${switchover_answer:-no answer})"
 	fi
 fi
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut$sw, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict; the $finisher finished the run$contradiction$heard" >&2
+rj=""
+if [ -n "$rejoined" ]; then
+	rv=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary (is gone|switched over).*' "$logs/rejoin.stderr" || echo "no verdict")
+	rj=", new backup exit $rejoin_status (started $rejoin_after s after the takeover${survivor_killed:+; the survivor killed $kill_survivor_after s after it joined${second_failover_ms:+, the new backup live $second_failover_ms ms later}}; $rv)"
+fi
+echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut$sw, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict$rj; the $finisher finished the run$contradiction$heard" >&2
 exit "$status"

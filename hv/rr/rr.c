@@ -22,24 +22,35 @@ static struct rr_state the_rr; /* one VM */
 STATIC_ASSERT((int)RR_CHOICE_RECORD == (int)RR_RECORD && (int)RR_CHOICE_REPLAY == (int)RR_REPLAY,
 	      "config's rr values are rr_mode values");
 
+/* *out, unless it holds what a recording before took for this VM (a
+ * recording started again: hv/ft_join.c). */
 static int alloc_pages(u64 bytes, void **out)
 {
 	u64 pa;
-	int err = page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa);
+	int err;
 
+	if (*out)
+		return 0;
+	err = page_alloc(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE, 1, &pa);
 	if (!err)
 		*out = phys_to_virt(pa);
 	return err;
 }
 
-/* The ring, the frame buffer and the digest arrays. Page hashes start as
+/* The ring, the frame buffer and the digest arrays (those of kept, a
+ * recording or replay before on this VM, reused). Page hashes start as
  * the hash of a page of zeros (docs/log-format.md). */
-static int alloc_buffers(struct vm *vm, struct rr_state *rr)
+static int alloc_buffers(struct vm *vm, struct rr_state *rr, const struct rr_state *kept)
 {
-	u8 *ring;
+	u8 *ring = kept->ring.buf;
 	u64 zero_hash;
 	int err;
 
+	rr->frame = kept->frame;
+	rr->page_hash = kept->page_hash;
+	rr->changed = kept->changed;
+	rr->pending.data = kept->pending.data;
+	rr->sync.their_hash = kept->sync.their_hash;
 	rr->npages = vm->ram_size / PAGE_SIZE;
 	err = alloc_pages(RR_RING_SIZE, (void **)&ring);
 	err = err ? err : alloc_pages(RR_FRAME_SIZE, (void **)&rr->frame);
@@ -61,16 +72,22 @@ static int alloc_buffers(struct vm *vm, struct rr_state *rr)
 int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	struct rr_state *rr = &the_rr;
+	static struct rr_state kept; /* a recording started again (hv/ft_join.c): its buffers */
 	int err;
 
 	if (cfg->rr == RR_CHOICE_OFF)
 		return 0;
+	memset(&kept, 0, sizeof(kept));
+	if (vm->rr == rr)
+		kept = *rr;
 	memset(rr, 0, sizeof(*rr));
 	rr->mode = (enum rr_mode)cfg->rr;
 	rr->digest_interval = cfg->rr_digest;
-	err = alloc_buffers(vm, rr);
-	/* a resumed guest's RAM is the snapshot's: all of it may differ from zero */
-	err = err ? err : ww_init(vm, cfg->resume ? vm->ram_size : vm->boot_written_end);
+	err = alloc_buffers(vm, rr, &kept);
+	/* a resumed or migrated guest's RAM (a snapshot's, a join's: hv/ft_join.c)
+	 * may differ from zero anywhere */
+	err = err ? err : ww_init(vm, cfg->resume || cfg->ft_join ? vm->ram_size
+							      : vm->boot_written_end);
 	if (err)
 		return err;
 	vm->rr = rr;

@@ -97,6 +97,7 @@ struct rr_state {
 	struct rr_pending_pages pending;
 	u64 search_stops;      /* stops in the current search */
 	bool ended;            /* the END entry was consumed */
+	bool joined_console;   /* a joined log's first OUTPUT says where the console stands */
 	bool may_take_over;    /* role=backup: a lost live log is where the guest goes live */
 	bool took_over;        /* ... and it did, at landmark took_over_at */
 	u64 took_over_at;

@@ -21,6 +21,16 @@ void rr_replay_output(struct vm *vm)
 	struct output_span mine;
 
 	rr_consume(rr);
+	if (rr->joined_console && !logged.output.count) {
+		/* a joined log (hv/ft_join.c): the guest wrote its console before
+		 * this backup received it; the stream goes on at the primary's offset */
+		u64 written = guest_console_restart_span(logged.output.offset);
+
+		rr->joined_console = false;
+		pr_info("ft: the console stream goes on at offset %llu (this console had written %llu "
+			"bytes): joined", logged.output.offset, written);
+		return;
+	}
 	guest_console_take_span(&mine);
 	rr->sync.outputs_checked++;
 	if (mine.offset == logged.output.offset && mine.count == logged.output.count &&

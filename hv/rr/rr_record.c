@@ -183,7 +183,7 @@ static void fill_header(struct vm *vm, const struct boot_info *bi, const struct 
 
 	rr_log_identity(bi, cfg, &id);
 	memset(h, 0, sizeof(*h));
-	h->flags = tbit_wanted(cfg) ? RRLOG_FLAG_TBIT : 0;
+	h->flags = (tbit_wanted(cfg) ? RRLOG_FLAG_TBIT : 0) | (cfg->ft_join ? RRLOG_FLAG_JOINED : 0);
 	h->kernel_hash = id.kernel_hash;
 	h->modules_hash = id.modules_hash;
 	h->cmdline_hash = id.cmdline_hash;
@@ -273,8 +273,10 @@ bool rr_record_drain(struct vm *vm)
  * for no longer (the stream gives up on it, and the guest runs without
  * one).
  */
-static void wait_for_backup(struct rr_state *rr, u32 timeout_ms)
+static void wait_for_backup(struct rr_state *rr, u32 timeout_ms, bool joined)
 {
+	const char *goes = joined ? "goes on" : "starts"; /* a join's guest ran before */
+
 	u64 start = time_now_ns(), deadline = start + (u64)timeout_ms * 1000000ULL;
 
 	if (!rr->sink->ready)
@@ -285,11 +287,11 @@ static void wait_for_backup(struct rr_state *rr, u32 timeout_ms)
 		rr->sink->pump(&rr->ring);
 	}
 	if (rr->sink->ready())
-		pr_info("ft: the backup follows: the guest starts (the stream was up in %llu ms)",
+		pr_info("ft: the backup follows: the guest %s (the stream was up in %llu ms)", goes,
 			(time_now_ns() - start) / 1000000ULL);
 	else
-		pr_warn("ft: no backup follows after %llu ms: the guest starts without one",
-			(time_now_ns() - start) / 1000000ULL);
+		pr_warn("ft: no backup follows after %llu ms: the guest %s without one",
+			(time_now_ns() - start) / 1000000ULL, goes);
 }
 
 int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
@@ -297,6 +299,7 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	struct rr_state *rr = vm->rr;
 	struct rrlog_header h;
 	u8 header[RRLOG_HEADER_SIZE];
+	struct output_span before;
 	size_t n;
 	int err;
 
@@ -313,9 +316,13 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 		rr->ft_primary = true;
 		rr->flush_interval_tsc = time_ns_to_tsc(FT_FLUSH_NS);
 		guest_console_hold(output_wait, vm);
-		wait_for_backup(rr, cfg->ft_timeout_ms);
+		wait_for_backup(rr, cfg->ft_timeout_ms, cfg->ft_join);
 	}
-	rr_log_digest(vm); /* the starting state, landmark 0 */
+	if (cfg->ft_join) /* the console before the join is not this log's */
+		guest_console_take_span(&before);
+	rr_log_digest(vm); /* the starting state: landmark 0, or the join's */
+	if (cfg->ft_join) /* where the console stands: the joining backup's goes on there */
+		rr_log_output(vm, true);
 	pr_info("rr: recording, a digest every %u guest-caused exits%s", cfg->rr_digest,
 		cfg->rr_digest ? "" : " (0: start and end only)");
 	return 0;

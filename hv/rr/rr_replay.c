@@ -463,6 +463,12 @@ static int check_header(struct vm *vm, const struct rrlog_header *h, const struc
 		field = "guest command line";
 	else if (h->ram_size != vm->ram_size)
 		field = "guest RAM size";
+	if (!field && !(h->flags & RRLOG_FLAG_JOINED) != !cfg->ft_join) {
+		pr_err("rr: the log starts %s and this replay %s: refusing to replay it",
+		       h->flags & RRLOG_FLAG_JOINED ? "from a migrated guest (join=on)" : "from boot",
+		       cfg->ft_join ? "received its guest by migration (join=on)" : "booted its guest");
+		return -EINVAL;
+	}
 	if (field) {
 		pr_err("rr: the log was recorded with another %s; refusing to replay it", field);
 		return -EINVAL;
@@ -533,6 +539,7 @@ int rr_replay_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	vm_devices_set_start_epoch(vm, h.start_epoch);
 	vm_devices_set_tsc_hz(vm, h.tsc_hz);
 	rr->may_take_over = rr->live && cfg->role == FT_ROLE_BACKUP;
+	rr->joined_console = (h.flags & RRLOG_FLAG_JOINED) != 0;
 	if (rr->live)
 		pr_info("rr: replaying the live log of a recording on %s by understudy %s as it comes",
 			h.backend, h.version);

@@ -25,6 +25,7 @@
 void rr_sync_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	struct rr_sync *s = &vm->rr->sync;
+	u64 *their_hash = s->their_hash; /* a recording started again reuses it (rr_init) */
 
 	memset(s, 0, sizeof(*s));
 	s->mode = (u8)cfg->ft_resync;
@@ -34,7 +35,8 @@ void rr_sync_init(struct vm *vm, const struct boot_info *bi, const struct config
 	snapshot_identity(bi, cfg, &s->id);
 	s->id.ram_size = vm->ram_size;
 	if (s->primary && vm->rr->sink->set_holds) {
-		s->their_hash = page_alloc_bytes(vm->rr->npages * sizeof(u64));
+		s->their_hash = their_hash ? their_hash
+					   : page_alloc_bytes(vm->rr->npages * sizeof(u64));
 		if (s->their_hash)
 			vm->rr->sink->set_holds(s->their_hash, vm->rr->npages);
 		else

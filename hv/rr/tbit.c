@@ -101,14 +101,21 @@ bool tbit_wanted(const struct config *cfg)
 int tbit_init(struct vm *vm, const struct config *cfg)
 {
 	struct tbit_state *t = &the_tbit;
+	struct tbit_state kept = { 0 };
 
 	if (!tbit_wanted(cfg))
 		return 0;
+	if (t->stopped_for == vm) /* turned on again (hv/ft_join.c): the same maps */
+		kept = *t;
 	memset(t, 0, sizeof(*t));
 	t->npages = vm->ram_size / PAGE_SIZE;
-	t->mark = alloc_bytes(t->npages);
-	t->next = alloc_bytes(t->npages);
-	t->scratch = alloc_bytes(sizeof(*t->scratch));
+	t->mark = kept.mark ? kept.mark : alloc_bytes(t->npages);
+	t->next = kept.next ? kept.next : alloc_bytes(t->npages);
+	t->scratch = kept.scratch ? kept.scratch : alloc_bytes(sizeof(*t->scratch));
+	if (kept.mark) {
+		memset(t->mark, 0, t->npages);
+		memset(t->next, 0, t->npages);
+	}
 	if (!t->mark || !t->next || !t->scratch) {
 		pr_err("tbit: not enough memory for the page marks");
 		return -ENOMEM;
@@ -119,6 +126,20 @@ int tbit_init(struct vm *vm, const struct config *cfg)
 	pr_info("tbit: guest page tables are write-protected (%llu marked now)",
 		t->stats.marked);
 	return 0;
+}
+
+bool tbit_stop(struct vm *vm)
+{
+	struct tbit_state *t = vm->tbit;
+
+	if (!t)
+		return true;
+	if (t->stepping)
+		return false;
+	vm->hw->set_cr3_exiting(&vm->vcpu.arch, false);
+	t->stopped_for = vm;
+	vm->tbit = NULL;
+	return true;
 }
 
 bool tbit_exit_is_ours(struct vm *vm, const struct vexit *e)

@@ -32,6 +32,7 @@ struct tbit_state {
 	struct pt_scan_scratch *scratch;
 	bool stepping;
 	u64 step_page;
+	const struct vm *stopped_for; /* tbit_stop: tbit_init on this VM reuses the maps */
 	struct tbit_stats stats;
 };
 
@@ -39,6 +40,12 @@ struct tbit_state {
 struct config;
 bool tbit_wanted(const struct config *cfg);
 int tbit_init(struct vm *vm, const struct config *cfg);
+
+/* The guest runs on without record or replay (hv/ft_join.c: a side alone
+ * whose migration tracks dirty pages itself): the T bit lets go of CR3
+ * exits and its marks (ww_stop gives every page its rights back); false,
+ * not stopped, while a step is under way. */
+bool tbit_stop(struct vm *vm);
 
 /* Exits the T bit owns: writes to marked pages and the single steps that
  * complete them. They are not guest-caused: they never count as landmarks. */

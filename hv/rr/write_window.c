@@ -29,21 +29,39 @@ int ww_init(struct vm *vm, u64 written_end)
 {
 	struct write_window *w = &the_window;
 	u64 written = MIN(ALIGN_UP(written_end, PAGE_SIZE) / PAGE_SIZE, vm->ram_size / PAGE_SIZE);
+	/* a recording started again on this VM (hv/ft_join.c) reuses the maps */
+	bool same = vm->window == w || w->stopped_for == vm;
+	u8 *in_window = same ? w->in_window : NULL;
+	u64 *dirty = same ? w->dirty : NULL;
 
 	memset(w, 0, sizeof(*w));
 	w->npages = vm->ram_size / PAGE_SIZE;
-	w->in_window = page_alloc_bytes(w->npages);
-	w->dirty = page_alloc_bytes(bitmap_bytes(w->npages));
+	w->in_window = in_window ? in_window : page_alloc_bytes(w->npages);
+	w->dirty = dirty ? dirty : page_alloc_bytes(bitmap_bytes(w->npages));
 	if (!w->in_window || !w->dirty) {
 		pr_err("rr: no memory for the write window's page maps");
 		return -ENOMEM;
 	}
+	memset(w->in_window, 0, w->npages);
+	memset(w->dirty, 0, bitmap_bytes(w->npages));
 	for (u64 p = 0; p < written; p++)
 		bitmap_set(w->dirty, p);
 	stage2_protect(&vm->stage2, 0, vm->ram_size, S2_R | S2_X);
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 	vm->window = w;
 	return 0;
+}
+
+void ww_stop(struct vm *vm)
+{
+	struct write_window *w = vm->window;
+
+	if (!w)
+		return;
+	stage2_protect(&vm->stage2, 0, vm->ram_size, S2_RWX);
+	vm->hw->stage2_flush(&vm->vcpu.arch);
+	w->stopped_for = vm;
+	vm->window = NULL;
 }
 
 void ww_empty(struct vm *vm)

@@ -38,12 +38,17 @@ struct write_window {
 	u8 *in_window;      /* per guest page: 1 while in the window */
 	u64 *dirty;         /* bit p: page p may have changed since the last digest */
 	struct write_window_stats stats;
+	const struct vm *stopped_for; /* ww_stop: ww_init on this VM reuses the maps */
 };
 
 /* Protects all guest RAM and starts with an empty window. Pages below
  * written_end (what the loader wrote) start dirty; the rest is known to be
  * zero. 0 or -ENOMEM (reported). */
 int ww_init(struct vm *vm, u64 written_end);
+
+/* The guest runs on without record or replay (hv/ft_join.c): every RAM
+ * page writable again, no window (after tbit_stop). */
+void ww_stop(struct vm *vm);
 
 /* Empties the window (its pages protected again), as ww_init leaves it:
  * where a snapshot is taken while recording, so that the recording, a

@@ -267,6 +267,10 @@ void json_ft(struct out *o, const struct hv_status_ft *ft)
 		json_landmark(o, "backup_lost_at", ft->backup_lost, ft->backup_lost_at);
 	else
 		json_landmark(o, "took_over_at", ft->took_over, ft->took_over_at);
+	if (ft->join) {
+		json_str_field(o, I2, "join", ft->join, false);
+		json_u64_field(o, I2, "joins", ft->joins, false);
+	}
 	json_log(o, ft);
 	json_heartbeat(o, ft);
 	json_resync(o, ft);
@@ -329,6 +333,10 @@ static void metrics_state(struct out *o, const struct hv_status_ft *ft)
 	else
 		metric_scalar(o, "understudy_ft_failovers_total", COUNTER,
 			      "Takeovers: the backup went live.", ft->took_over);
+	if (ft->join)
+		metric_scalar(o, "understudy_ft_joins_total", COUNTER,
+			      "join=on: backups that joined this side's running guest by migration.",
+			      ft->joins);
 }
 
 static void metrics_witness(struct out *o, const struct hv_status_ft *ft)

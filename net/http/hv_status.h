@@ -81,6 +81,9 @@ struct hv_status_ft {
 	u64 took_over_at;
 	bool backup_lost;    /* primary: runs without one from backup_lost_at */
 	u64 backup_lost_at;
+	const char *join;    /* join=on: "without a backup", "a backup joining", "followed",
+			      * "off" (a backup following); NULL: join=off, not reported */
+	u64 joins;           /* join=on: backups that joined this side's guest */
 
 	/* the log stream, in bytes of the log (its header included) */
 	u64 log_produced;    /* primary: recorded */

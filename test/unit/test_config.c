@@ -787,6 +787,44 @@ static void test_witness(void **state)
 	assert_captured("role=backup peer=none:9730 ft_timeout_ms=3000 witness=10.9.0.3:19730");
 }
 
+/* join=: a backup that receives its guest by migration (on the join
+ * port) and replays from there; a primary that runs its guest at once. */
+static void test_join(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup peer=10.9.0.1"), 0);
+	assert_false(cfg.ft_join);
+	assert_int_equal(cfg.incoming_port, 0);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup join=on peer=10.9.0.1"), 0);
+	assert_true(cfg.ft_join);
+	assert_int_equal(cfg.rr, RR_CHOICE_REPLAY);
+	assert_int_equal(cfg.rr_live_port, 9730);
+	assert_int_equal(cfg.incoming_port, CONFIG_FT_JOIN_PORT);
+	capture_start();
+	config_print(&cfg);
+	assert_captured("role=backup peer=10.9.0.1:9730 ft_timeout_ms=3000 witness=none "
+			"ft_resync=outputs join=on");
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary join=on peer=10.9.0.2"), 0);
+	assert_true(cfg.ft_join);
+	assert_int_equal(cfg.rr, RR_CHOICE_RECORD);
+	assert_int_equal(cfg.incoming_port, 0);
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 join=on"), 1);
+	assert_captured("config: join= is for role=primary|backup");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup join=on"), 1);
+	assert_captured("config: join=on needs peer=a.b.c.d");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary join=on peer=10.9.0.2 "
+				     "witness=10.9.0.3 ft_key=" KEY16), 1);
+	assert_captured("config: join=on does not combine with witness= yet");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup join=on peer=10.9.0.1 incoming=9720"),
+			 1);
+	assert_captured("not with resume=, incoming= or migrate=");
+}
+
 /* console_out=: the console's listener, over the network. */
 static void test_console_out(void **state)
 {
@@ -879,6 +917,7 @@ int main(void)
 		T(test_nettest_tls),
 		T(test_witness),
 		T(test_witness_refused),
+		T(test_join),
 		T(test_ft_heartbeat),
 		T(test_console_out),
 		T(test_empty_and_null),

@@ -80,12 +80,40 @@ static void test_resend_from(void **state)
 	assert_int_equal(console_keep_resend_from(&keep, 5), console_keep_oldest(&keep));
 }
 
+/* A keep restarted at another offset (a joined or resynced backup): the
+ * next byte is that offset's, nothing before it is kept or sent. */
+static void test_restart_at_an_offset(void **state)
+{
+	u8 out[16];
+
+	console_keep_init(&keep, false);
+	put_text("diverged");
+	console_keep_restart(&keep, 115);
+	assert_int_equal(keep.head, 115);
+	assert_int_equal(console_keep_oldest(&keep), 115);
+	assert_int_equal(console_keep_copy(&keep, 0, out, sizeof(out)), 0);
+	put_text("tick 9\n");
+	assert_int_equal(keep.head, 122);
+	assert_int_equal(console_keep_copy(&keep, 0, out, sizeof(out)), 7); /* from 115 */
+	assert_memory_equal(out, "tick 9\n", 7);
+	assert_int_equal(console_keep_copy(&keep, 120, out, sizeof(out)), 2);
+	assert_memory_equal(out, "9\n", 2);
+	/* a listener that has less than the restart: this side sends from it */
+	assert_int_equal(console_keep_resend_from(&keep, 50), 115);
+	assert_int_equal(console_keep_resend_from(&keep, 122), 115);
+	/* gone live: nothing before the restart waits for the listener */
+	keep.live = true;
+	assert_int_equal(console_keep_unacked(&keep), 7);
+	assert_int_equal(console_keep_room(&keep), CONSOLE_KEEP_BYTES - 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live_room),
 		cmocka_unit_test(test_replaying_overwrites),
 		cmocka_unit_test(test_resend_from),
+		cmocka_unit_test(test_restart_at_an_offset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,6 +88,7 @@ static void worst_status(struct hv_status *s)
 	s->ft.witness.configured = s->ft.witness.connected = s->ft.witness.lease_held = true;
 	s->ft.witness.lease = "refused";
 	s->ft.witness.why = reason; /* WC_WHY_MAX, every byte escaped */
+	s->ft.join = "a backup joining"; /* the longest of ft_join_phase_name's */
 	s->console_out.on = s->console_out.live = s->console_out.connected = true;
 }
 
@@ -1103,6 +1104,37 @@ static void test_metrics_ft_primary(void **state)
 	assert_int_equal(count_of(doc, "# HELP "), count_of(doc, "# TYPE "));
 }
 
+/* join=on: the join's phase and count, in both documents; without it,
+ * neither. */
+static void test_ft_join_fields(void **state)
+{
+	struct hv_status s;
+
+	ft_backup_status(&s);
+	render_json(&s);
+	assert_lacks(doc, "\"join");
+	render_metrics(&s);
+	assert_lacks(doc, "understudy_ft_joins_total");
+	s.ft.join = "followed";
+	s.ft.joins = 2;
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_has(doc, "    \"took_over_at\": 20000,\n"
+			"    \"join\": \"followed\",\n"
+			"    \"joins\": 2,\n"
+			"    \"log\": {\n");
+	render_metrics(&s);
+	assert_prom_valid(doc);
+	assert_has(doc, "# TYPE understudy_ft_joins_total counter\n"
+			"understudy_ft_joins_total 2\n");
+	ft_primary_status(&s);
+	s.ft.join = "without a backup";
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_has(doc, "    \"join\": \"without a backup\",\n"
+			"    \"joins\": 0,\n");
+}
+
 static void test_metrics_ft_backup(void **state)
 {
 	struct hv_status s;
@@ -1473,6 +1505,7 @@ int main(void)
 		cmocka_unit_test(test_json_console_out),
 		cmocka_unit_test(test_metrics_ft_primary),
 		cmocka_unit_test(test_metrics_ft_backup),
+		cmocka_unit_test(test_ft_join_fields),
 		cmocka_unit_test(test_metrics_without_ft),
 		cmocka_unit_test(test_enospc_documents_ft),
 		cmocka_unit_test(test_enospc_heads),

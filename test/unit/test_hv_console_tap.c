@@ -44,7 +44,7 @@ static void hold_wait(void *ctx)
 	hold_waits++;
 }
 
-static const struct guest_console_tap tap = { taken, room, wait_for_room, goes_live };
+static const struct guest_console_tap tap = { taken, room, wait_for_room, goes_live, NULL };
 
 static void put_text(const char *s)
 {

@@ -368,6 +368,41 @@ static void test_table_store_with_window(void **state)
 	assert_prot(pt, PROT_MARKED);
 }
 
+/* A side that runs its guest on without record or replay (hv/ft_join.c)
+ * lets both go: every page writable again, CR3 loads no longer exit, a
+ * store to a table or outside the window runs without an exit; turned on
+ * again for a recording that starts there, they reuse their maps and
+ * protect as at the start, every page dirty (a migrated guest's RAM). */
+static void test_stopped_then_started_again(void **state)
+{
+	const u64 pt = table(TABLES_A, 1);
+	const struct fake_step script[] = { FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(pt, PTE_RW, 8) };
+	struct write_window *w = fake_vm.window;
+	struct tbit_state *t = fake_vm.tbit;
+	u8 *mark = t->mark;
+
+	assert_true(tbit_stop(&fake_vm));
+	ww_stop(&fake_vm);
+	assert_null(fake_vm.tbit);
+	assert_null(fake_vm.window);
+	assert_false(fake.cr3_exiting);
+	assert_marked(TABLES_A, false);
+	assert_prot(PAGE_A, S2_RWX);
+	fake.npf_exits = 0;
+	fake_vm_run_script(script, ARRAY_SIZE(script));
+	assert_int_equal(fake.npf_exits, 0);
+	assert_int_equal(ww_init(&fake_vm, FAKE_VM_RAM), 0);
+	assert_int_equal(tbit_init(&fake_vm, &fake_cfg), 0);
+	assert_ptr_equal(fake_vm.window, w);
+	assert_ptr_equal(fake_vm.tbit, t);
+	assert_ptr_equal(t->mark, mark);
+	assert_marked(TABLES_A, true);
+	assert_prot(PAGE_A, S2_R | S2_X);
+	assert_int_equal(fake_vm.window->count, 0);
+	assert_true(dirty(PAGE_A) && dirty(FAKE_VM_RAM - PAGE_SIZE_4K));
+	assert_true(fake.cr3_exiting);
+}
+
 #define ON(f, setup, hw) { #f " on " #hw, f, setup, teardown, (void *)&hw }
 #define BOTH(f, setup) ON(f, setup, fake_backend_ept), ON(f, setup, fake_backend_npt)
 
@@ -385,6 +420,7 @@ int main(void)
 		BOTH(test_dirty_pages_harvested, setup_window),
 		BOTH(test_contents_hash, setup_window),
 		BOTH(test_table_store_with_window, setup_both),
+		BOTH(test_stopped_then_started_again, setup_both),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# A backup joins a running guest by live migration (docs/fault-tolerance.md,
+# "A backup joins"; issue 12 item 1 and test g), on QEMU (SVM) with the
+# ticker (scripts/pair.sh --join):
+# - ft_join_ticker_svm: a primary with join=on runs its guest at once, with
+#   no backup; the backup starts a second later with join=on, receives the
+#   running guest by live migration and replays the primary's log from
+#   that state (over TLS with the pair's key). The primary's console (what
+#   the outside saw) and exit code must be the native run's, the primary
+#   must say it ran without a backup and when the backup joined, the
+#   backup must have received the guest by migration, confirmed every
+#   digest of the log (the first one at the join's landmark: the migrated
+#   state) and the final one, and its console must be the primary's from
+#   the offset of the join on, byte for byte.
+# - ft_join_failover_ticker_svm: the same pair (ft_timeout_ms=1000); the
+#   primary is killed at a random moment after the join, the backup goes
+#   live; a new backup starts in the dead primary's place and joins the
+#   survivor; the survivor is killed at a random moment after that join,
+#   and the new backup must finish the run: the native exit code, and the
+#   outside's console the native run without a contradiction: what an
+#   outside listener received from the three in turn (pair.sh --listener,
+#   console_out=: no contradiction, no gap), and the three consoles'
+#   reconstruction agreeing with it.
+# - ft_join_wrong_key_svm: the backup joins with another key than the
+#   primary's: it receives the guest, but the primary's log stream (TLS
+#   with its key) is refused on both sides, so the backup replays nothing,
+#   never runs the guest and stops after its rr_live_wait (exit 126); the
+#   primary says the backup is lost and ends the run alone as natively. No
+#   log shows either key.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ft_lib.sh"
+g=$root/build/guests
+JOIN_RE='^primary: ft: backup joined at landmark [0-9]+ after [0-9]+ ms, [0-9]+ ms stun$'
+
+# random_time: seconds between 0.3 and 1.9, one decimal.
+random_time() {
+	local t
+	t=$(printf '%d.%d' $((RANDOM % 2)) $((RANDOM % 10)))
+	[[ "$t" > 0.2 ]] || t=0.3
+	echo "$t"
+}
+
+# Runs the native guest and the pair: sets status, native_status, summary.
+run_pair() { # name guest args pair.sh-args...
+	local name=$1 guest=$2 args=$3
+	shift 3
+	set +e
+	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
+	native_status=$?
+	rm -rf "$results/$name.logs"
+	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu qemu --join \
+		--logs "$results/$name.logs" "$@" >"$results/$name.out" 2>"$results/$name.err"
+	status=$?
+	set -e
+	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+}
+
+# The offset of the guest's console at which a joined backup's console
+# starts (the first OUTPUT of its log).
+joined_offset() { # side err
+	sed -n "s/^$1: ft: the console stream goes on at offset \\([0-9]*\\) (this console had written 0 bytes): joined$/\\1/p" "$2" | head -n 1
+}
+
+join_case() {
+	local name=ft_join_ticker_svm err offset logs
+	run_pair "$name" "$g/ticker.elf" "seconds=4" \
+		--primary-options "ft_key=$KEY" --backup-options "ft_key=$KEY"
+	err=$results/$name.err logs=$results/$name.logs
+	offset=$(joined_offset backup "$err")
+	if ! same_as_native "$name" primary; then
+		:
+	elif ! grep -q '^primary: ft: running without a backup (the guest starts at once) at landmark 0' "$err"; then
+		echo "FAIL: $name: the primary did not say it runs without a backup ($summary)"
+	elif ! grep -q -E "$JOIN_RE" "$err"; then
+		echo "FAIL: $name: the primary did not say the backup joined ($summary)"
+	elif ! grep -q '^backup: migration: resuming the guest migrated from svm' "$err"; then
+		echo "FAIL: $name: the backup did not receive the guest by migration"
+	elif [[ "$summary" != "primary exit $status, backup exit $status; backup: rr: replay matches the recording"* ]]; then
+		echo "FAIL: $name: the backup did not confirm the primary's run from the join ($summary)"
+	elif [ -z "$offset" ] || [ "$offset" = 0 ]; then
+		echo "FAIL: $name: the backup did not start its console where the guest's stood at the join"
+	elif ! cmp -s <(tail -c +"$((offset + 1))" "$logs/primary") "$logs/backup"; then
+		echo "FAIL: $name: the backup's console is not the primary's from offset $offset on"
+	elif ! grep -q "^primary: rr: streaming to 10.9.0.2:9730 over TLS with the pre-shared key" "$err" ||
+		! grep -q "^backup: logstream: a recording streams its log here over TLS" "$err"; then
+		echo "FAIL: $name: the log after the join did not run over TLS"
+	elif ! keys_hidden "$err" "$results/$name.out"; then
+		echo "FAIL: $name: a log shows the key"
+	else
+		echo "PASS: $name ($(sed -n -E 's/^primary: ft: (backup joined at .*)/\1/p' "$err"), the backup's console from offset $offset; $(sed -n 's/^backup: rr: replay matches the recording: \([0-9]*\) guest-caused.*/\1/p' "$err") landmarks confirmed)"
+	fi
+}
+
+failover_case() {
+	local name=ft_join_failover_ticker_svm err kill1 kill2 words="ft_timeout_ms=1000"
+	kill1=$(random_time) kill2=$(random_time)
+	run_pair "$name" "$g/ticker.elf" "seconds=20" --primary-options "$words" \
+		--backup-options "$words" --kill-primary-after "$kill1" --rejoin-after 1 \
+		--kill-survivor-after "$kill2" --timeout 150 --listener
+	err=$results/$name.err
+	if ! same_as_native "$name" "new backup"; then
+		:
+	elif [[ "$summary" != *"; the new backup finished the run; listener: "*" senders, 0 contradictions, 0 gaps (0 bytes), 0 refused, the consoles' reconstruction agrees" ]]; then
+		echo "FAIL: $name: the new backup did not finish the run, or the outside saw a contradiction or a gap ($summary)"
+	elif ! grep -q -E '^backup: ft: backup joined at landmark [0-9]+ after [0-9]+ ms, [0-9]+ ms stun$' "$err"; then
+		echo "FAIL: $name: the survivor did not say a new backup joined ($summary)"
+	elif ! grep -q '^rejoin: migration: resuming the guest migrated from svm' "$err"; then
+		echo "FAIL: $name: the new backup did not receive the guest by migration"
+	elif [ -z "$(joined_offset rejoin "$err")" ]; then
+		echo "FAIL: $name: the new backup did not say where its console starts"
+	else
+		echo "PASS: $name (primary killed $kill1 s after the join, survivor killed $kill2 s after the second; $(sed -n -E 's/^backup: ft: (backup joined at .*)/\1/p' "$err"); $(sed -n 's/.*the survivor killed [0-9.]* s after it joined, \(the new backup live [0-9]* ms later\).*/\1/p' <<<"$summary"))"
+	fi
+}
+
+wrong_key_case() {
+	local name=ft_join_wrong_key_svm err wait_s=10
+	run_pair "$name" "$g/ticker.elf" "seconds=4" --primary-options "ft_key=$KEY" \
+		--backup-options "ft_key=$OTHER_KEY rr_live_wait=$wait_s"
+	err=$results/$name.err
+	if ! same_as_native "$name" primary; then
+		:
+	elif [[ "$summary" != "primary exit $status, backup exit 126; backup: no verdict; the primary finished the run" ]]; then
+		echo "FAIL: $name: expected the primary to finish alone and the backup to exit 126 without a verdict ($summary)"
+	elif ! grep -q '^backup: migration: resuming the guest migrated from svm' "$err"; then
+		echo "FAIL: $name: the backup did not receive the guest"
+	elif ! grep -q "^primary: error: tls: handshake with 10.9.0.2:9730 failed: .*different pre-shared key" "$err" ||
+		! grep -q "^primary: warn: ft: the backup is lost (the collector refused the TLS handshake: .*different pre-shared key)" "$err"; then
+		echo "FAIL: $name: the primary did not say the backup refused its key and is lost ($(grep -m1 '^primary: .*tls:' "$err"))"
+	elif ! grep -q "^backup: error: rr: no recording streamed its log to port 9730 within $wait_s s: 1 connection refused, the last: .*different pre-shared key" "$err"; then
+		echo "FAIL: $name: the backup did not report the refused recording ($(grep -m1 '^backup: error: rr:' "$err"))"
+	elif grep -q -E '^backup: (rr: replaying|logstream: a recording streams|ft: the primary is gone)' "$err" ||
+		[ -s "$results/$name.logs/backup" ]; then
+		echo "FAIL: $name: the backup took a log from, or ran the guest of, a primary with another key"
+	elif ! grep -q '^primary: ft: running without a backup (the backup is lost) at landmark' "$err"; then
+		echo "FAIL: $name: the primary did not say it runs without a backup again"
+	elif ! keys_hidden "$err" "$results/$name.out"; then
+		echo "FAIL: $name: a log shows a key"
+	else
+		echo "PASS: $name (the backup took the guest but not the log: refused for its key on both sides; the primary ran on alone)"
+	fi
+}
+
+join_case
+failover_case
+wrong_key_case
