@@ -64,7 +64,9 @@ joined_offset() { # side err
 
 join_case() {
 	local name=ft_join_ticker_svm err offset logs
-	run_pair "$name" "$g/ticker.elf" "seconds=4" \
+	# 10 s: the backup boots while the primary's guest runs (4 to 7 s
+	# on a loaded host before it joins), and the guest must outlast that.
+	run_pair "$name" "$g/ticker.elf" "seconds=10" \
 		--primary-options "ft_key=$KEY" --backup-options "ft_key=$KEY"
 	err=$results/$name.err logs=$results/$name.logs
 	offset=$(joined_offset backup "$err")
