@@ -103,34 +103,6 @@ pair_case ft_pair_ticker_svm qemu "$g/ticker.elf" "seconds=4"
 pair_case ft_pair_nondet_svm qemu "$g/nondet.elf"
 pair_case ft_pair_timer_vmx bochs "$g/timer.elf"
 
-# random_kill_time: seconds between 0.3 and 2.9, one decimal.
-random_kill_time() {
-	local t
-	t=$(printf '%d.%d' $((RANDOM % 3)) $((RANDOM % 10)))
-	case "$t" in 0.0 | 0.1 | 0.2) t=0.3 ;; esac
-	echo "$t"
-}
-
-# kill_run NAME EMU GUEST ARGS EVENT [PAIR OPTION...]: the native run,
-# then the pair with EVENT (kill-primary, kill-backup, cut-link,
-# isolate-primary) at a random moment of the recording. Sets kill_after,
-# status, native_status and summary.
-kill_run() {
-	local name=$1 emu=$2 guest=$3 args=$4 event=$5
-	shift 5
-	kill_after=$(random_kill_time)
-	set +e
-	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
-	native_status=$?
-	rm -rf "$results/$name.logs"
-	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu "$emu" \
-		"--$event-after" "$kill_after" --logs "$results/$name.logs" "$@" \
-		>"$results/$name.out" 2>"$results/$name.err"
-	status=$?
-	set -e
-	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
-}
-
 # takeover_case NAME EMU GUEST ARGS [--witness]: the primary killed at a
 # random moment (with the witness: the backup must go live under epoch 2).
 takeover_case() {
