@@ -77,26 +77,8 @@ ckpt_takeover_case() {
 	fi
 }
 
-# ckpt_cut_link_case NAME GUEST ARGS: with the witness, the link cut.
-ckpt_cut_link_case() {
-	local name=$1 status native_status kill_after summary epoch
-	kill_run "$1" qemu "$2" "$3" cut-link --witness --mode checkpoint
-	epoch=$(sed -n 's/^primary: ft: lease epoch \([0-9]*\) (was 1): a backup that knew the old one stands down/\1/p' "$results/$name.err")
-	if ! grep -q "(link cut after $kill_after s)" <<<"$summary"; then
-		echo "FAIL: $name: the link was not cut after $kill_after s (the run ended first?) ($summary)"
-	elif [ -z "$epoch" ]; then
-		echo "FAIL: $name: the primary did not move the lease to a new epoch ($summary)"
-	elif ! grep -q "backup exit 117; backup: ft: this backup stands down: the lease moved past the primary's epoch 1.*; the primary finished the run$" <<<"$summary"; then
-		echo "FAIL: $name: the backup did not stand down, or not alone ($summary)"
-	elif grep -q '^backup: ft: the primary is gone: the guest goes live' "$results/$name.err"; then
-		echo "FAIL: $name: the backup went live too ($summary)"
-	elif same_as_native "$name" primary; then
-		echo "PASS: $name (link cut after $kill_after s; the primary ran on alone under lease epoch $epoch to the native end; the backup stood down)"
-	fi
-}
-
 ckpt_pair_case ft_ckpt_pair_ticker_tls_svm "$g/ticker.elf" "seconds=4"
 for trial in 1 2 3; do
 	ckpt_takeover_case "ft_ckpt_takeover_ticker_reads_svm_$trial" "$g/ticker.elf" "seconds=4 reads=20"
 done
-ckpt_cut_link_case ft_ckpt_cut_link_witness_svm "$g/ticker.elf" "seconds=8"
+cut_link_case ft_ckpt_cut_link_witness_svm qemu "$g/ticker.elf" "seconds=8" --mode checkpoint

@@ -139,27 +139,6 @@ backup_killed_case() {
 	fi
 }
 
-# cut_link_case NAME EMU GUEST ARGS: with the witness, the FT link cut at a
-# random moment, both sides alive and reaching the witness: the primary
-# moves the lease to a new epoch and runs on alone to the native end; the
-# backup stands down (exit 117) and never goes live.
-cut_link_case() {
-	local name=$1 status native_status kill_after summary epoch
-	kill_run "$@" cut-link --witness
-	epoch=$(sed -n 's/^primary: ft: lease epoch \([0-9]*\) (was 1): a backup that knew the old one stands down/\1/p' "$results/$name.err")
-	if ! grep -q "(link cut after $kill_after s)" <<<"$summary"; then
-		echo "FAIL: $name: the link was not cut after $kill_after s (the run ended first?) ($summary)"
-	elif [ -z "$epoch" ]; then
-		echo "FAIL: $name: the primary did not move the lease to a new epoch ($summary)"
-	elif ! grep -q "backup exit 117; backup: ft: this backup stands down: the lease moved past the primary's epoch 1.*; the primary finished the run\(; listener: [^;]*\)\{0,1\}$" <<<"$summary"; then
-		echo "FAIL: $name: the backup did not stand down, or not alone ($summary)"
-	elif grep -q '^backup: ft: the primary is gone: the guest goes live' "$results/$name.err"; then
-		echo "FAIL: $name: the backup went live too ($summary)"
-	elif same_as_native "$name" primary; then
-		echo "PASS: $name (link cut after $kill_after s; the primary ran on alone under lease epoch $epoch to the native end; the backup stood down)"
-	fi
-}
-
 # isolated_case NAME EMU GUEST ARGS: with the witness, the primary cut off
 # from the backup and from the witness at a random moment: it cannot move
 # the lease on and is fenced (exit 117), nothing more released; the backup
