@@ -94,7 +94,7 @@ int ft_epoch_rx_feed(struct ft_epoch_rx *rx, const u8 *data, size_t len,
 /* Bytes of a record that was not whole (dropped when the stream ends). */
 static inline u64 ft_epoch_rx_partial(const struct ft_epoch_rx *rx)
 {
-	return rx->head_fill + rx->fill;
+	return rx->have_header ? FT_EPOCH_HEADER_SIZE + rx->fill : rx->head_fill;
 }
 
 #endif
