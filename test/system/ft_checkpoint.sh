@@ -11,9 +11,10 @@
 # - ft_ckpt_takeover_ticker_reads_svm_N (h b): the primary's emulator
 #   SIGKILLed at a random moment: the backup goes live from the last epoch
 #   it applied and runs the guest to its end with the native exit code;
-#   what the outside saw (the primary's released console, then the
-#   backup's from there) is the native run's in its deterministic lines,
-#   and the backup's console contradicts no byte the primary released.
+#   what the outside saw (an outside listener, hvlisten, fed by whichever
+#   side is live) is the native run's in its deterministic lines, with no
+#   gap and no contradiction, and agrees with the consoles' reconstruction
+#   (the primary's released bytes, then the backup's from there).
 # - ft_ckpt_cut_link_witness_svm (h d): with the witness, the FT link cut
 #   at a random moment, both sides alive: exactly one runs the guest on
 #   (the primary, under a new lease epoch; the backup stands down).
@@ -64,7 +65,7 @@ ckpt_pair_case() {
 # ckpt_takeover_case NAME GUEST ARGS: the primary killed at a random moment.
 ckpt_takeover_case() {
 	local name=$1 status native_status kill_after summary at
-	kill_run "$1" qemu "$2" "$3" kill-primary --mode checkpoint
+	kill_run "$1" qemu "$2" "$3" kill-primary --mode checkpoint --listener
 	at=$(sed -n 's/^backup: ft: the primary is gone: the guest goes live here, from epoch \([0-9]*\).*/\1/p' "$results/$name.err")
 	if ! grep -q -E "\(killed after $kill_after s[;)]" <<<"$summary"; then
 		echo "FAIL: $name: the primary was not killed after $kill_after s (it ended first?) ($summary)"
@@ -72,6 +73,8 @@ ckpt_takeover_case() {
 		echo "FAIL: $name: the backup did not take over ($summary)"
 	elif grep -q -E 'contradicts|split brain' <<<"$summary"; then
 		echo "FAIL: $name: $summary"
+	elif ! grep -q -E "listener: [0-9]* bytes from [0-9]* senders, 0 contradictions, 0 gaps \(0 bytes\), 0 refused, the consoles' reconstruction agrees$" <<<"$summary"; then
+		echo "FAIL: $name: the outside listener saw a gap or a contradiction ($summary)"
 	elif same_as_native "$name" backup; then
 		echo "PASS: $name (primary killed after $kill_after s; the backup went live from epoch $at, $(sed -n 's/.*the backup went live \([0-9]*\) ms later.*/\1/p' <<<"$summary") ms after the kill, and ran the guest to its end; the outside saw $(stat -c %s "$results/$name.logs/primary") bytes from the primary, then the backup's, $(grep -c '' "$results/$name.out") lines as natively)"
 	fi
