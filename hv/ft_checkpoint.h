@@ -29,10 +29,11 @@ struct ft_ckpt_stats {
 	u64 epochs_acked;     /* primary: acknowledged whole by the backup */
 	u64 pages;            /* pages in them */
 	u64 bytes;            /* stream bytes of them */
-	u64 first_stun_us;    /* primary: the first epoch's (every page, the dirty log started) */
+	u64 first_stun_us;    /* primary: the first epoch's (all of RAM, the dirty log started) */
 	u64 stun_us;          /* primary: the guest held for the others, in all */
 	u64 stun_max_us;      /* ... and for one of them at most */
 	u64 last_stun_us;
+	u64 guest_ms;         /* primary: guest time at the last epoch */
 	u64 started_ns;       /* when the first epoch was taken or applied */
 	u64 last_epoch_ns;    /* when the last one was */
 	bool backup_lost;     /* primary: it runs on without a backup */
@@ -53,7 +54,9 @@ void ft_ckpt_poll(struct vm *vm);
 
 /* The guest ended: a last epoch, then END with its exit code and final
  * memory digest; waits (60 s at most) until the backup has all of it,
- * then releases every console byte held. */
+ * then releases every console byte held. A guest the hypervisor stopped
+ * (or fenced) sends nothing more and releases nothing more: the backup
+ * takes it as a primary gone. */
 void ft_ckpt_primary_finish(struct vm *vm);
 
 /* role=backup ft=checkpoint: the guest booted here is not run; epochs are

@@ -127,15 +127,44 @@ static int wait_for_primary(const struct config *cfg)
 	return 0;
 }
 
+/* The hashes of the pages this backup holds (its booted image), to the
+ * primary (HOLDS): its first epoch leaves out the pages held alike.
+ * Asked again on a new connection until one took them. */
+static void send_holds(struct vm *vm, u64 *hashes, u32 *sent_on)
+{
+	u32 stream = logstream_in_streams();
+
+	if (!hashes || *sent_on == stream || ft_ckpt_st.epochs)
+		return;
+	if (logstream_in_request_resync(0, "none: in checkpoint mode it sends the hashes of the pages it holds, for the first epoch", hashes,
+					vm->ram_size / PAGE_SIZE))
+		*sent_on = stream;
+}
+
+/* Every page's hash (the primary's own for the same contents); NULL
+ * without the memory (the first epoch then comes whole). */
+static u64 *hash_pages(const struct vm *vm)
+{
+	u64 pages = vm->ram_size / PAGE_SIZE;
+	u64 *hashes = page_alloc_bytes(pages * sizeof(u64));
+
+	for (u64 p = 0; hashes && p < pages; p++)
+		hashes[p] = hash64(vm->ram + p * PAGE_SIZE, PAGE_SIZE, 0);
+	return hashes;
+}
+
 /* Follows until the stream ends or the primary is gone: a stream back
  * to listening (no heartbeats) counts as gone after ft_timeout_ms. */
-static void follow(const struct config *cfg)
+static void follow(struct vm *vm, const struct config *cfg)
 {
 	u64 lost_at = 0, wait_ns = (u64)cfg->ft_timeout_ms * NS_PER_MS;
+	u64 *hashes = hash_pages(vm);
+	u32 holds_sent_on = 0; /* streams count from 1 */
 
 	for (;;) {
 		enum logstream_in_state st;
 
+		send_holds(vm, hashes, &holds_sent_on);
 		poll_once();
 		st = logstream_in_state();
 		if (st == LOGSTREAM_IN_ENDED || st == LOGSTREAM_IN_FAILED)
@@ -231,7 +260,7 @@ int ft_ckpt_follow(struct vm *vm, const struct boot_info *bi, const struct confi
 	cb.id.ram_size = vm->ram_size;
 	if ((err = listen_for_primary(vm, bi, cfg)) || (err = wait_for_primary(cfg)))
 		return err;
-	follow(cfg);
+	follow(vm, cfg);
 	if (cb.ended)
 		primary_ended(vm);
 	else

@@ -2,7 +2,9 @@
  * The primary's side of checkpoint mode (see ft_checkpoint.h). An epoch is
  * taken between two exits with the vCPU quiescent: the dirty log's
  * harvest (hv/dirty_log.h, the mechanisms a migration uses) names the
- * pages written since the last epoch, the first epoch sends every page;
+ * pages written since the last epoch; the first epoch sends every page
+ * the backup does not hold alike (its page hashes, HOLDS, come at once:
+ * it booted the same image);
  * the snapshot writer puts those pages, the vCPU and the devices into a
  * staging buffer, the console bytes of the epoch follow, and the guest
  * runs on at once while the record goes to the stream's ring as room
@@ -37,6 +39,9 @@
 #define RING_BYTES (8ULL << 20)          /* the stream's resend buffer */
 #define FINISH_WAIT_NS (60 * NS_PER_SEC) /* for the backup to take the last epoch */
 #define EARLY_CONSOLE_BYTES (FT_EPOCH_CONSOLE_MAX / 2) /* an epoch comes early past this */
+#define HOLDS_WAIT_NS (2 * NS_PER_SEC)   /* for the backup's page hashes before the first epoch */
+#define EPOCHS_SAID 3                    /* epochs said one by one at first (info) ... */
+#define EPOCHS_SAID_EVERY 100            /* ... then one in this many (the rest: debug) */
 
 static struct {
 	bool on, started, tracking, lost;
@@ -45,6 +50,8 @@ static struct {
 	u64 epoch_ns, next_ns;
 	struct byte_ring ring;
 	u64 *dirty;                   /* this epoch's pages (a bitmap) */
+	u64 *their_hash;              /* the backup's page hashes (HOLDS), for the first epoch */
+	bool holds_whole;             /* ... all of them came */
 	u64 npages;
 	u8 *stage;                    /* the record being sent */
 	u64 stage_cap, stage_len, stage_sent;
@@ -96,9 +103,10 @@ static void run_without_backup(struct vm *vm)
 	cp.tracking = false;
 	pr_warn("ft: the backup is lost (%s): running without a backup from epoch %llu, guest time "
 		"%llu ms; it had acknowledged %llu of %llu epochs", why ? why : "its stream failed",
-		ft_ckpt_st.epochs, vm_guest_ns(vm) / NS_PER_MS, ft_ckpt_st.epochs_acked, ft_ckpt_st.epochs);
+		ft_ckpt_st.epochs, vm_guest_ns(vm) / NS_PER_MS, ft_ckpt_st.epochs_acked,
+		ft_ckpt_st.epochs);
+	guest_console_capture(NULL);
 	guest_console_release_all();
-	guest_console_report();
 }
 
 /* Moves the staged record into the ring as room allows, the stream on,
@@ -142,10 +150,14 @@ static int stage_sink(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-/* A page goes in the epoch when it was dirtied in it (every page in the first). */
+/* A page goes in the epoch when it was dirtied in it; in the first, every
+ * page the backup does not hold alike (its booted image's: HOLDS). */
 static bool page_in_epoch(void *ctx, u64 pfn)
 {
 	if (cp.tracking && !bitmap_test(cp.dirty, pfn))
+		return false;
+	if (!cp.tracking && cp.holds_whole &&
+	    cp.their_hash[pfn] == hash64(cp.vm->ram + pfn * PAGE_SIZE, PAGE_SIZE, 0))
 		return false;
 	cp.state_pages++;
 	return true;
@@ -177,7 +189,8 @@ static void seal_record(u16 kind, u32 exit_code, u64 digest)
 }
 
 /* The dirty pages, the vCPU and the devices into the staging buffer: the
- * first epoch starts the dirty log and takes every page. */
+ * first epoch starts the dirty log and takes the pages the backup does not
+ * hold alike. */
 static int stage_state(struct vm *vm)
 {
 	int err;
@@ -220,8 +233,11 @@ static void take_epoch(struct vm *vm)
 		ft_ckpt_st.stun_us += us;
 		ft_ckpt_st.stun_max_us = MAX(ft_ckpt_st.stun_max_us, us);
 	}
-	pr_info("ft: epoch %llu: stun %llu us at guest time %llu ms, %llu pages, %llu bytes",
-		ft_ckpt_st.epochs, us, guest_ms, cp.state_pages, cp.stage_len);
+	ft_ckpt_st.guest_ms = guest_ms;
+	log_printf(ft_ckpt_st.epochs <= EPOCHS_SAID || ft_ckpt_st.epochs % EPOCHS_SAID_EVERY == 0
+			   ? LOG_INFO : LOG_DEBUG,
+		   "ft: epoch %llu: stun %llu us at guest time %llu ms, %llu pages, %llu bytes",
+		   ft_ckpt_st.epochs, us, guest_ms, cp.state_pages, cp.stage_len);
 	cp.next_ns = time_now_ns() + cp.epoch_ns;
 	pump(vm);
 }
@@ -264,7 +280,27 @@ static int open_stream(struct vm *vm, const struct boot_info *bi, const struct c
 		return err;
 	logstream_out_give_up_after(LOGSTREAM_FT_EPOCHS, cfg->ft_timeout_ms);
 	logstream_out_heartbeat(LOGSTREAM_FT_EPOCHS, cfg->ft_heartbeat_ms);
+	logstream_out_set_holds(LOGSTREAM_FT_EPOCHS, cp.their_hash, cp.npages);
 	return 0;
+}
+
+/* The backup's page hashes (HOLDS, its answer to HELLO), HOLDS_WAIT_NS at
+ * most: the first epoch then leaves out the pages it holds alike (else it
+ * sends every page). */
+static void wait_for_holds(void)
+{
+	u64 start = time_now_ns();
+
+	while (logstream_out_holds(LOGSTREAM_FT_EPOCHS) < cp.npages &&
+	       logstream_out_flushed(LOGSTREAM_FT_EPOCHS) >= 0 &&
+	       time_now_ns() - start < HOLDS_WAIT_NS) {
+		logstream_out_wait();
+		poll_stream();
+	}
+	cp.holds_whole = logstream_out_holds(LOGSTREAM_FT_EPOCHS) >= cp.npages;
+	if (!cp.holds_whole)
+		pr_warn("ft: the backup's page hashes did not come within %llu ms: the first epoch "
+			"sends every page", HOLDS_WAIT_NS / NS_PER_MS);
 }
 
 /* The guest starts once the backup follows (at most ft_timeout_ms). */
@@ -294,9 +330,10 @@ static int alloc_buffers(struct vm *vm)
 {
 	cp.npages = vm->ram_size / PAGE_SIZE;
 	cp.dirty = page_alloc_bytes(bitmap_bytes(cp.npages));
+	cp.their_hash = page_alloc_bytes(cp.npages * sizeof(u64));
 	cp.stage_cap = vm->ram_size + vm->ram_size / 8 + (1ULL << 20) + FT_EPOCH_CONSOLE_MAX;
 	cp.stage = page_alloc_bytes(cp.stage_cap);
-	if (cp.dirty && cp.stage)
+	if (cp.dirty && cp.stage && cp.their_hash)
 		return 0;
 	pr_err("ft: no memory for a %llu MiB checkpoint buffer", cp.stage_cap >> 20);
 	return -ENOMEM;
@@ -321,6 +358,7 @@ int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struc
 		cp.lost = ft_ckpt_st.backup_lost = true;
 		return 0;
 	}
+	wait_for_holds();
 	cp.on = true;
 	vm->fence.backup_follows = true;
 	guest_console_capture(capture_console);
@@ -362,8 +400,13 @@ void ft_ckpt_primary_finish(struct vm *vm)
 {
 	u64 digest;
 
-	if (!cp.on || cp.lost)
+	if (!cp.on || cp.lost || vm->fenced)
 		return;
+	if (vm->state != VM_EXITED) { /* held bytes stay held: the backup runs on from its last epoch */
+		pr_warn("ft: the guest stopped here without ending: no END for the backup, which goes "
+			"live from its last epoch (%llu acknowledged)", ft_ckpt_st.epochs_acked);
+		return;
+	}
 	stage_whole(vm);
 	if (!cp.lost && snap_vcpu_quiescent(vm))
 		take_epoch(vm);
@@ -372,7 +415,7 @@ void ft_ckpt_primary_finish(struct vm *vm)
 		return;
 	digest = ft_ckpt_memory_digest(vm);
 	cp.stage_len = 0;
-	seal_record(FT_EPOCH_END, vm->state == VM_EXITED ? vm->exit_code : 0, digest);
+	seal_record(FT_EPOCH_END, vm->exit_code, digest);
 	stage_whole(vm);
 	if (!deliver_all(vm)) {
 		pr_warn("ft: the backup is lost at the end of the run (it acknowledged %llu of %llu "

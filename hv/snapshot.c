@@ -92,8 +92,9 @@ static int write_vm(struct vm *vm, const struct snap_identity *id, snap_sink_fn 
 	err = err ? err : snap_write_rr(&writer, &rr);
 	err = err || pick->no_memory ? err : write_pages(vm, &writer, pick);
 	err = err ? err : snap_write_end(&writer);
-	if (!err)
-		pr_info("snapshot: %llu bytes at landmark %llu, device time %llu ns, RIP %#llx "
+	if (!err) /* a delta's writer says what it sent (a resync, a checkpoint epoch) */
+		log_printf(pick->want ? LOG_DEBUG : LOG_INFO,
+			"snapshot: %llu bytes at landmark %llu, device time %llu ns, RIP %#llx "
 			"(%llu zero pages elided%s)", writer.bytes, rr.landmark, rr.device_time_ns,
 			vcpu_rec.rip, writer.zero_pages,
 			pick->no_memory ? ", RAM not included" : pick->want ? ", a delta" : "");

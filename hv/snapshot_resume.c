@@ -145,8 +145,10 @@ static int apply_passes(struct vm *vm, const u8 *data, size_t size,
 	snap_devices_commit(vm);
 	vm->stats.guest_caused_exits = rc.rr.landmark;
 	vm->dev_time_ns = rc.rr.device_time_ns;
-	pr_info("snapshot: resumed a snapshot taken on %s at landmark %llu, device time %llu ns, "
-		"RIP %#llx", rc.hdr.backend, rc.rr.landmark, rc.rr.device_time_ns, rc.vcpu.rip);
+	/* over RAM kept, the caller says what it applied (a migration, a resync, an epoch) */
+	log_printf(keep_ram ? LOG_DEBUG : LOG_INFO, "snapshot: resumed a snapshot taken on %s at "
+		   "landmark %llu, device time %llu ns, RIP %#llx", rc.hdr.backend, rc.rr.landmark,
+		   rc.rr.device_time_ns, rc.vcpu.rip);
 	return 0;
 }
 

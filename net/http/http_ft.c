@@ -141,7 +141,7 @@ static const struct ft_number epoch_numbers[] = {
 	  "Checkpoint mode: stream bytes of the epochs sent or applied.", FT_FIELD(epoch_bytes),
 	  R_BOTH },
 	{ "first_stun_us", "understudy_ft_epoch_first_stun_us", GAUGE,
-	  "Primary: microseconds the guest was held for the first epoch (every page).",
+	  "Primary: microseconds the guest was held for the first epoch (all of RAM).",
 	  FT_FIELD(epoch_first_stun_us), R_PRIMARY },
 	{ "stun_us", "understudy_ft_epoch_stun_us_total", COUNTER,
 	  "Primary: microseconds the guest was held for the epochs after the first.",

@@ -25,10 +25,12 @@
 #      waited for it, and the backup's wait from asking to applying it.
 #   5. checkpoint mode (ft=checkpoint, epochs of 50 ms) per guest of 1.,
 #      beside replay mode's log bandwidth from 1.: the epochs, the first
-#      epoch's stun (every page), the stun of the others (mean and max,
+#      epoch's stun (all of RAM), the stun of the others (mean and max,
 #      host us), their pages and bytes per epoch (mean), the checkpoint
-#      stream's bytes per guest second, and whether the backup ended
-#      holding the primary's final state (the same memory digest).
+#      stream's bytes per guest second, the hold each output waited
+#      (mean: up to an epoch, then the backup's acknowledgement), and
+#      whether the backup ended holding the primary's final state (the
+#      same memory digest).
 # A run that is not whole fails the bench at the end (after the tables).
 #   test/bench/ft.sh [--trials N] [--no-kills]
 # (trials: default 100, FT_TRIALS too; --no-kills: 1. and 5. only)
@@ -106,31 +108,33 @@ done
 
 # --- 5. checkpoint mode beside replay mode ----------------------------------------------
 
-# The epochs' figures of a checkpoint pair's primary log: epochs, the
-# first's stun, the others' mean and max stun, pages and bytes per epoch,
-# and the stream's bytes per guest second.
+# The epochs' figures of a checkpoint pair's primary log (its summary and
+# its first epoch's line): epochs, the first's stun, the others' mean and
+# max stun, pages and bytes per epoch after the first, and the stream's
+# bytes per guest second.
 epoch_figures() { # primary.stderr
-	sed -n 's/^ft: epoch \([0-9]*\): stun \([0-9]*\) us at guest time \([0-9]*\) ms, \([0-9]*\) pages, \([0-9]*\) bytes$/\1 \2 \3 \4 \5/p' "$1" |
-		awk '{ n++; all += $5; t = $3 }
-		     n == 1 { first = $2; next }
-		     { stun += $2; if ($2 > max) max = $2; pages += $4; bytes += $5 }
-		     END { if (n < 2) { print "- - - - - - -"; exit }
-			   printf "%d %d %d %d %.1f %d %.0f\n", n, first, stun / (n - 1), max,
-				  pages / (n - 1), bytes / (n - 1), (t > 0 ? all / (t / 1000) : 0) }'
+	local first
+	first=$(sed -n 's/^ft: epoch 1: stun [0-9]* us at guest time [0-9]* ms, \([0-9]*\) pages, \([0-9]*\) bytes$/\1 \2/p' "$1")
+	sed -n 's/^ft: checkpoint mode: \([0-9]*\) epochs of [0-9]* ms, [0-9]* acknowledged; \([0-9]*\) pages, \([0-9]*\) bytes up to guest time \([0-9]*\) ms; stun \([0-9]*\) us for the first .*, then \([0-9]*\) us on average, \([0-9]*\) us at most.*/\1 \2 \3 \4 \5 \6 \7/p' "$1" |
+		awk -v first="${first:-0 0}" '{ split(first, f, " "); n = $1 }
+		     n >= 2 { printf "%d %d %d %d %.1f %.0f %.0f\n", n, $5, $6, $7, ($2 - f[1]) / (n - 1),
+				     ($3 - f[2]) / (n - 1), ($4 > 0 ? $3 / ($4 / 1000) : 0); done = 1 }
+		     END { if (!done) print "- - - - - - -" }'
 }
 
 checkpoint_mode() {
-	local g elf args figures digests verdict
+	local g elf args figures digests verdict hold
 	echo
 	echo "== checkpoint mode (ft=checkpoint, epochs of 50 ms) beside replay mode's log (1.) =="
-	printf '%-8s %6s %11s %10s %10s %8s %9s %12s %10s  %s\n' guest epochs "first stun" "stun avg" \
-		"stun max" "pages/ep" "bytes/ep" "ckpt B/s" "log B/s" backup
+	printf '%-8s %6s %11s %10s %10s %8s %9s %12s %10s %10s  %s\n' guest epochs "first stun" \
+		"stun avg" "stun max" "pages/ep" "bytes/ep" "ckpt B/s" "log B/s" "hold avg" backup
 	for g in "${guests[@]}"; do
 		elf=$root/build/guests/$g.elf args=${args_of[$g]:-}
 		rm -rf "$work/c"
 		"$root/scripts/pair.sh" --guest "$elf" --guest-args "$args" --mode checkpoint \
 			--logs "$work/c" >/dev/null 2>"$work/c.err" || true
 		read -r epochs first avg max pages bytes bps < <(epoch_figures "$work/c/primary.stderr")
+		hold=$(sed -n 's/^ft: output rule: .*hold \([0-9]*\) us on average.*/\1/p' "$work/c/primary.stderr")
 		digests=$(sed -n 's/^\(primary\|backup\): ft: checkpoint: .*memory digest \([0-9a-f]*\)$/\2/p' \
 			"$work/c.err" | sort -u | wc -l)
 		verdict="holds the primary's final state"
@@ -139,8 +143,9 @@ checkpoint_mode() {
 			cp "$work/c.err" "$kept/checkpoint_$g.err"
 			bad=$((bad + 1))
 		fi
-		printf '%-8s %6s %8s us %7s us %7s us %8s %9s %12s %10s  %s\n' "$g" "$epochs" "$first" \
-			"$avg" "$max" "$pages" "$bytes" "$bps" "${log_bps[$g]:--}" "$verdict"
+		printf '%-8s %6s %8s us %7s us %7s us %8s %9s %12s %10s %7s us  %s\n' "$g" "$epochs" \
+			"$first" "$avg" "$max" "$pages" "$bytes" "$bps" "${log_bps[$g]:--}" "${hold:--}" \
+			"$verdict"
 	done
 }
 
