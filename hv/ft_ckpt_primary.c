@@ -23,6 +23,7 @@
 #include "hash.h"
 #include "hv/config.h"
 #include "hv/dirty_log.h"
+#include "hv/ft_ckpt_copies.h"
 #include "hv/ft_ckpt_internal.h"
 #include "hv/ft_fence.h"
 #include "hv/ft_witness.h"
@@ -40,6 +41,7 @@
 #define FINISH_WAIT_NS (60 * NS_PER_SEC) /* for the backup to take the last epoch */
 #define EARLY_CONSOLE_BYTES (FT_EPOCH_CONSOLE_MAX / 2) /* an epoch comes early past this */
 #define HOLDS_WAIT_NS (2 * NS_PER_SEC)   /* for the backup's page hashes before the first epoch */
+#define COPY_SLOTS 4096                  /* copies of pages the backup holds: 16 MiB */
 #define EPOCHS_SAID 3                    /* epochs said one by one at first (info) ... */
 #define EPOCHS_SAID_EVERY 100            /* ... then one in this many (the rest: debug) */
 
@@ -52,6 +54,7 @@ static struct {
 	u64 *dirty;                   /* this epoch's pages (a bitmap) */
 	u64 *their_hash;              /* the backup's page hashes (HOLDS), for the first epoch */
 	bool holds_whole;             /* ... all of them came */
+	struct ft_copies copies;      /* the pages the backup holds, for deltas */
 	u64 npages;
 	u8 *stage;                    /* the record being sent */
 	u64 stage_cap, stage_len, stage_sent;
@@ -151,7 +154,8 @@ static int stage_sink(void *ctx, const void *data, size_t len)
 }
 
 /* A page goes in the epoch when it was dirtied in it; in the first, every
- * page the backup does not hold alike (its booted image's: HOLDS). */
+ * page the backup does not hold alike (its booted image's: HOLDS), and
+ * those are noted in the dirty bitmap as sent. */
 static bool page_in_epoch(void *ctx, u64 pfn)
 {
 	if (cp.tracking && !bitmap_test(cp.dirty, pfn))
@@ -159,8 +163,26 @@ static bool page_in_epoch(void *ctx, u64 pfn)
 	if (!cp.tracking && cp.holds_whole &&
 	    cp.their_hash[pfn] == hash64(cp.vm->ram + pfn * PAGE_SIZE, PAGE_SIZE, 0))
 		return false;
+	bitmap_set(cp.dirty, pfn);
 	cp.state_pages++;
 	return true;
+}
+
+/* The copy the backup holds of a page the epoch sends, for a delta. */
+static const u8 *page_held(void *ctx, u64 pfn)
+{
+	return ft_copies_get(&cp.copies, pfn);
+}
+
+/* The pages the epoch sent are what the backup holds from now on. */
+static void keep_copies(struct vm *vm)
+{
+	for (u64 w = 0; w < bitmap_bytes(cp.npages) / sizeof(u64); w++)
+		for (u64 bits = cp.dirty[w]; bits; bits &= bits - 1) {
+			u64 pfn = w * 64 + (u64)__builtin_ctzll(bits);
+
+			ft_copies_put(&cp.copies, pfn, vm->ram + pfn * PAGE_SIZE);
+		}
 }
 
 /* The record's header over the staged state and console bytes. */
@@ -197,14 +219,17 @@ static int stage_state(struct vm *vm)
 
 	cp.stage_len = 0;
 	cp.state_pages = 0;
+	memset(cp.dirty, 0, bitmap_bytes(cp.npages));
 	if (!cp.tracking && !cp.lost) {
 		if (dirty_log_start(vm))
 			return -ENODEV;
 	} else {
-		memset(cp.dirty, 0, bitmap_bytes(cp.npages));
 		dirty_log_harvest(vm, cp.dirty);
 	}
-	err = snapshot_write_delta(vm, &cp.id, stage_sink, NULL, page_in_epoch, NULL);
+	err = snapshot_write_delta_against(vm, &cp.id, stage_sink, NULL, page_in_epoch, page_held,
+					   NULL);
+	if (!err)
+		keep_copies(vm);
 	cp.tracking = !cp.lost;
 	return err;
 }
@@ -325,15 +350,22 @@ static bool wait_for_backup(u32 timeout_ms)
 }
 
 /* The buffers: the staging buffer takes a whole VM (every page raw) and
- * an epoch's console bytes. */
+ * an epoch's console bytes; the copies of pages the backup holds. */
 static int alloc_buffers(struct vm *vm)
 {
+	u8 *copy_pages;
+	u64 *copy_tags;
+
 	cp.npages = vm->ram_size / PAGE_SIZE;
 	cp.dirty = page_alloc_bytes(bitmap_bytes(cp.npages));
 	cp.their_hash = page_alloc_bytes(cp.npages * sizeof(u64));
+	copy_pages = page_alloc_bytes(COPY_SLOTS * PAGE_SIZE);
+	copy_tags = page_alloc_bytes(COPY_SLOTS * sizeof(u64));
+	if (copy_pages && copy_tags)
+		ft_copies_init(&cp.copies, copy_pages, copy_tags, COPY_SLOTS);
 	cp.stage_cap = vm->ram_size + vm->ram_size / 8 + (1ULL << 20) + FT_EPOCH_CONSOLE_MAX;
 	cp.stage = page_alloc_bytes(cp.stage_cap);
-	if (cp.dirty && cp.stage && cp.their_hash)
+	if (cp.dirty && cp.stage && cp.their_hash && copy_pages && copy_tags)
 		return 0;
 	pr_err("ft: no memory for a %llu MiB checkpoint buffer", cp.stage_cap >> 20);
 	return -ENOMEM;

@@ -92,6 +92,15 @@ static int on_page(void *ctx, u64 pfn, const u8 *page, unsigned enc, size_t enc_
 	return 0;
 }
 
+/* A delta page is against the page RAM holds, when RAM is kept (the
+ * page's own new contents are written only after it is decoded). */
+static const u8 *on_prev(void *ctx, u64 pfn)
+{
+	struct resume_ctx *c = ctx;
+
+	return c->keep_ram ? c->vm->ram + pfn * SNAP_PAGE_SIZE : NULL;
+}
+
 static const struct snap_ops ops = {
 	.header = on_header,
 	.vcpu = on_vcpu,
@@ -99,6 +108,7 @@ static const struct snap_ops ops = {
 	.rr = on_rr,
 	.ram_clear = on_ram_clear,
 	.page = on_page,
+	.prev = on_prev,
 	.section = on_section,
 };
 

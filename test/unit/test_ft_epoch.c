@@ -1,14 +1,17 @@
-// sources: proto/ft_epoch.c hv/output_hold.c lib/hash.c lib/fmt.c
+// sources: proto/ft_epoch.c hv/output_hold.c hv/ft_ckpt_copies.c lib/hash.c lib/fmt.c
 /* proto/ft_epoch.c: checkpoint mode's stream. A record is handed over only
  * when whole and checked, in order, however the bytes come; a stream that
  * breaks the format is refused from there on, nothing after it taken. And
  * the primary's release rule (hv/output_hold.c as checkpoint mode uses
  * it): an epoch's console bytes go out only once the backup acknowledged
- * the stream up to the end of that epoch's record. */
+ * the stream up to the end of that epoch's record. And the primary's copies
+ * of the pages the backup holds (hv/ft_ckpt_copies.c), which its deltas
+ * are against. */
 #include "helpers.h"
 
 #include "errno.h"
 #include "hash.h"
+#include "hv/ft_ckpt_copies.h"
 #include "hv/output_hold.h"
 #include "proto/ft_epoch.h"
 
@@ -229,6 +232,30 @@ static void test_release_rule(void **state)
 	assert_memory_equal(got.console, "first second", 12);
 }
 
+/* A copy is the last contents sent for that page, until another page
+ * takes its slot. */
+static void test_copies(void **state)
+{
+	static u8 pages[4 * FT_COPY_PAGE], page[FT_COPY_PAGE];
+	static u64 tags[4];
+	struct ft_copies c;
+
+	ft_copies_init(&c, pages, tags, 4);
+	assert_null(ft_copies_get(&c, 0)); /* nothing sent yet: page 0 is no copy */
+	memset(page, 0xA1, sizeof(page));
+	ft_copies_put(&c, 9, page);
+	assert_null(ft_copies_get(&c, 1)); /* the same slot, another page */
+	assert_memory_equal(ft_copies_get(&c, 9), page, sizeof(page));
+	memset(page, 0xB2, sizeof(page));
+	ft_copies_put(&c, 9, page);       /* sent again: the new contents */
+	assert_int_equal(ft_copies_get(&c, 9)[0], 0xB2);
+	ft_copies_put(&c, 13, page);      /* takes 9's slot: 9 goes whole next time */
+	assert_null(ft_copies_get(&c, 9));
+	assert_non_null(ft_copies_get(&c, 13));
+	assert_int_equal(c.hits, 3);
+	assert_int_equal(c.misses, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_altered_payload),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_release_rule),
+		cmocka_unit_test(test_copies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
