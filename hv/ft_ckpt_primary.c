@@ -4,9 +4,10 @@
  * harvest (hv/dirty_log.h, the mechanisms a migration uses) names the
  * pages written since the last epoch; the first epoch sends every page
  * the backup does not hold alike (its page hashes, HOLDS, come at once:
- * it booted the same image);
- * the snapshot writer puts those pages, the vCPU and the devices into a
- * staging buffer, the console bytes of the epoch follow, and the guest
+ * it booted the same image). The snapshot writer puts those pages (as
+ * deltas against the copies of the pages sent before: hv/ft_ckpt_copies.h),
+ * the vCPU and the devices into a staging buffer, the console bytes of
+ * the epoch follow, and the guest
  * runs on at once while the record goes to the stream's ring as room
  * allows (the next epoch waits until it is all in). The console bytes of
  * the epoch are marked with the stream's length at the record's end: the
@@ -46,7 +47,7 @@
 #define EPOCHS_SAID_EVERY 100            /* ... then one in this many (the rest: debug) */
 
 static struct {
-	bool on, started, tracking, lost;
+	bool on, tracking, lost;
 	struct vm *vm;
 	struct snap_identity id;
 	u64 epoch_ns, next_ns;
