@@ -53,6 +53,11 @@ enum ft_role { FT_ROLE_NONE, FT_ROLE_PRIMARY, FT_ROLE_BACKUP };
  * (docs/fault-tolerance.md, "Resync"): an output that differs, or a
  * state digest too, or nothing (the replay stops as any replay does). */
 enum ft_resync { FT_RESYNC_OUTPUTS, FT_RESYNC_DIGESTS, FT_RESYNC_OFF };
+
+/* ft=: how a pair's backup follows its primary: it replays the primary's
+ * log, or it takes a checkpoint of the primary's state every epoch
+ * (ft_epoch_ms=; docs/fault-tolerance.md, "Checkpoint mode"). */
+enum ft_mode { FT_MODE_REPLAY, FT_MODE_CHECKPOINT };
 /* snapshot=: when to write a snapshot of the running guest (hv/snapshot.c). */
 enum snapshot_when { SNAPSHOT_OFF, SNAPSHOT_AFTER_NS, SNAPSHOT_EXITS };
 enum snapshot_then { SNAPSHOT_THEN_EXIT, SNAPSHOT_THEN_CONTINUE };
@@ -127,6 +132,8 @@ struct config {
 	enum ft_resync ft_resync;        /* ft_resync=: role=backup: what triggers a resync */
 	u32 ft_inject_mismatch;          /* ft_inject_mismatch=N: the Nth output compared differs (tests) */
 	bool ft_join;                    /* join=: a backup joins a running guest by migration */
+	enum ft_mode ft_mode;            /* ft=: replay (the default) or checkpoint */
+	u32 ft_epoch_ms;                 /* ft_epoch_ms=: a checkpoint epoch's length */
 	u32 console_out_ip;              /* console_out=: the console's listener, host order; 0: off */
 	u16 console_out_port;
 };
@@ -146,6 +153,9 @@ struct config {
 #define CONFIG_FT_TIMEOUT_MS_MIN 1000      /* lwIP's keepalive ticks every 500 ms */
 #define CONFIG_FT_TIMEOUT_MS_MAX 600000
 #define CONFIG_FT_HEARTBEAT_MS_DEFAULT 200
+#define CONFIG_FT_EPOCH_MS_DEFAULT 50
+#define CONFIG_FT_EPOCH_MS_MIN 5         /* the NIC is polled every 1 to 8 ms */
+#define CONFIG_FT_EPOCH_MS_MAX 10000     /* outputs wait an epoch: longer is no pair */
 #define CONFIG_FT_HEARTBEAT_MS_MIN 10      /* the NIC is polled every 1 to 8 ms */
 
 /* role=: fills in what a pair's part implies (the primary records and

@@ -10,6 +10,19 @@
 
 #include "log.h"
 
+/* ft=checkpoint: neither side records or replays (hv/ft_ckpt_primary.c,
+ * hv/ft_ckpt_backup.c); the backup listens on the FT port. */
+static int apply_checkpoint(struct config *cfg)
+{
+	if (cfg->rr != RR_CHOICE_OFF) {
+		pr_err("config: ft=checkpoint neither records nor replays: not with rr=");
+		return 1;
+	}
+	if (cfg->role == FT_ROLE_BACKUP && !cfg->rr_live_port)
+		cfg->rr_live_port = cfg->ft_peer_port;
+	return 0;
+}
+
 /* The primary: peer= names the backup, where the log goes. */
 static int apply_primary(struct config *cfg)
 {
@@ -19,6 +32,8 @@ static int apply_primary(struct config *cfg)
 		pr_err("config: role=primary needs peer=a.b.c.d[:port] (the backup)");
 		errors++;
 	}
+	if (cfg->ft_mode == FT_MODE_CHECKPOINT)
+		return errors + apply_checkpoint(cfg);
 	if (cfg->rr == RR_CHOICE_REPLAY) {
 		pr_err("config: role=primary records its guest: not with rr=replay");
 		errors++;
@@ -44,6 +59,8 @@ static int apply_backup(struct config *cfg)
 		       "not with resume=, incoming= or migrate=");
 		errors++;
 	}
+	if (cfg->ft_mode == FT_MODE_CHECKPOINT)
+		return errors + apply_checkpoint(cfg);
 	cfg->rr = RR_CHOICE_REPLAY;
 	if (!cfg->rr_live_port)
 		cfg->rr_live_port = cfg->ft_peer_port;
@@ -112,9 +129,39 @@ static int check_heartbeat(const struct config *cfg)
 	return 1;
 }
 
-int config_apply_role(struct config *cfg)
+/* ft= and ft_epoch_ms=: checkpoint mode is a pair's, with epochs of a
+ * sane length. */
+static int check_ft_mode(const struct config *cfg)
 {
 	int errors = 0;
+
+	if (cfg->ft_epoch_ms < CONFIG_FT_EPOCH_MS_MIN || cfg->ft_epoch_ms > CONFIG_FT_EPOCH_MS_MAX) {
+		pr_err("config: ft_epoch_ms=%u is outside %u..%u", cfg->ft_epoch_ms,
+		       CONFIG_FT_EPOCH_MS_MIN, CONFIG_FT_EPOCH_MS_MAX);
+		errors++;
+	}
+	if (cfg->ft_mode != FT_MODE_CHECKPOINT)
+		return errors;
+	if (cfg->role == FT_ROLE_NONE) {
+		pr_err("config: ft=checkpoint is for role=primary|backup");
+		errors++;
+	}
+	if (cfg->ft_resync || cfg->ft_inject_mismatch) {
+		pr_err("config: ft_resync= and ft_inject_mismatch= are for ft=replay (a checkpoint "
+		       "backup replays nothing)");
+		errors++;
+	}
+	if (cfg->ft_join) {
+		pr_err("config: join=on is for ft=replay (a joining backup replays the log from the "
+		       "guest it received)");
+		errors++;
+	}
+	return errors;
+}
+
+int config_apply_role(struct config *cfg)
+{
+	int errors = check_ft_mode(cfg);
 
 	if (cfg->ft_timeout_ms < CONFIG_FT_TIMEOUT_MS_MIN ||
 	    cfg->ft_timeout_ms > CONFIG_FT_TIMEOUT_MS_MAX) {

@@ -5,6 +5,7 @@
 #include "arch/x86/time.h"
 #include "hv/config.h"
 #include "hv/ft_join.h"
+#include "hv/ft_checkpoint.h"
 #include "hv/ft_switchover.h"
 #include "hv/ft_witness.h"
 #include "hv/guest_console.h"
@@ -180,6 +181,48 @@ static void fill_witness(u64 now_ns, struct hv_status_witness *w)
 	};
 }
 
+/* Checkpoint mode's state: its figures decide (there is no log). */
+static const char *checkpoint_state(const struct vm *vm, const struct ft_ckpt_stats *s,
+				    bool primary)
+{
+	if (vm && vm->fenced)
+		return primary ? HV_FT_FENCED : HV_FT_STOOD_DOWN;
+	if (primary)
+		return s->backup_lost ? HV_FT_WITHOUT_BACKUP : s->epochs ? HV_FT_BACKUP_FOLLOWS
+									: HV_FT_WAITING_FOR_BACKUP;
+	if (s->took_over)
+		return HV_FT_LIVE;
+	if (vm && vm->state == VM_EXITED)
+		return HV_FT_HOLDS_FINAL;
+	return s->epochs ? HV_FT_TAKING_EPOCHS : HV_FT_WAITING_FOR_PRIMARY;
+}
+
+/* ft=checkpoint: epochs instead of a log. */
+static void fill_checkpoint(const struct vm *vm, const struct config *cfg,
+			    struct hv_status_ft *ft)
+{
+	const struct ft_ckpt_stats *s = ft_ckpt_stats();
+	bool primary = cfg->role == FT_ROLE_PRIMARY;
+
+	ft->role = primary ? HV_FT_ROLE_PRIMARY : HV_FT_ROLE_BACKUP;
+	ft->state = checkpoint_state(vm, s, primary);
+	ft->live = vm && vm->state == VM_RUNNING && !vm->fenced && (primary || s->took_over);
+	ft->checkpoint_mode = true;
+	ft->epoch_ms = cfg->ft_epoch_ms;
+	ft->epochs = s->epochs;
+	ft->epochs_acked = s->epochs_acked;
+	ft->epoch_pages = s->pages;
+	ft->epoch_bytes = s->bytes;
+	ft->epoch_first_stun_us = s->first_stun_us;
+	ft->epoch_stun_us = s->stun_us;
+	ft->epoch_stun_max_us = s->stun_max_us;
+	ft->epoch_last_stun_us = s->last_stun_us;
+	ft->backup_lost = s->backup_lost;
+	ft->took_over = s->took_over;
+	if (primary)
+		fill_output(ft);
+}
+
 void control_fill_ft(const struct vm *vm, const struct config *cfg, u64 now_ns,
 		     struct hv_status_ft *ft)
 {
@@ -189,8 +232,10 @@ void control_fill_ft(const struct vm *vm, const struct config *cfg, u64 now_ns,
 	ft->peer_port = cfg->ft_peer_port;
 	if (vm)
 		ft->landmark = vm->stats.guest_caused_exits;
+	if (cfg->ft_mode == FT_MODE_CHECKPOINT)
+		fill_checkpoint(vm, cfg, ft);
 	/* a survivor that a new backup joined records for it: a primary now */
-	if (cfg->role == FT_ROLE_PRIMARY || (vm && rr_recording(vm) && vm->rr->ft_primary))
+	else if (cfg->role == FT_ROLE_PRIMARY || (vm && rr_recording(vm) && vm->rr->ft_primary))
 		fill_primary(vm, ft);
 	else
 		fill_backup(vm, ft);

@@ -73,13 +73,14 @@ static bool wait_for_lease(void)
 	return true;
 }
 
-/* A primary whose backup follows (it records, and its stream is up):
+/* A primary whose backup follows (it records, and its stream is up; or
+ * in checkpoint mode, its backup takes its epochs):
  * everything it lets out the backup has acknowledged, and the backup goes
  * live only once this side's lease has run out, so this side may go on
  * without a valid lease. */
 static bool backup_follows(const struct vm *vm)
 {
-	return rr_recording(vm) && vm->rr->ft_primary;
+	return (rr_recording(vm) && vm->rr->ft_primary) || vm->fence.backup_follows;
 }
 
 void ft_fence_poll(struct vm *vm)

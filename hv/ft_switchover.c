@@ -26,6 +26,8 @@ static const char *refusal(const struct vm *vm, const struct config *cfg)
 		return "this hypervisor is not in a fault-tolerant pair (no role=)";
 	if (cfg->role == FT_ROLE_BACKUP)
 		return "this side is the backup: ask the primary";
+	if (cfg->ft_mode == FT_MODE_CHECKPOINT)
+		return "a planned switchover is not there yet in checkpoint mode (ft=checkpoint)";
 	if (!vm || !rr)
 		return "no guest runs here yet";
 	if (vm->fenced)

@@ -14,6 +14,7 @@ static struct uart16550 port;
 static enum guest_console chosen;
 static struct output_tally tally; /* every byte the guest wrote, held or not */
 static const struct guest_console_tap *tap;
+static void (*capture)(u8 byte);
 static struct {
 	bool on;
 	bool withheld;     /* fenced: nothing more goes out */
@@ -84,6 +85,8 @@ static void wait_for_tap(void)
 void guest_console_put(void *ctx, u8 byte)
 {
 	output_tally_add(&tally, byte);
+	if (capture)
+		capture(byte);
 	if (hold.withheld) {
 		hold.withheld_bytes++;
 		return;
@@ -115,6 +118,11 @@ void guest_console_hold(void (*wait)(void *ctx), void *ctx)
 	hold.wait = wait;
 	hold.ctx = ctx;
 	hold.on = true;
+}
+
+void guest_console_capture(void (*fn)(u8 byte))
+{
+	capture = fn;
 }
 
 bool guest_console_unmarked(void)

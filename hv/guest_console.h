@@ -26,6 +26,9 @@ void guest_console_take_span(struct output_span *span);
 u64 guest_console_restart_span(u64 written);
 
 void guest_console_hold(void (*wait)(void *ctx), void *ctx);
+/* Every byte the guest writes also goes to capture, as it writes it
+ * (ft=checkpoint: an epoch's record carries them). */
+void guest_console_capture(void (*capture)(u8 byte));
 /* Bytes held since the last mark (the log must be cut for them)? */
 bool guest_console_unmarked(void);
 /* The log is cut at log_offset: what is held needs it up to there. */

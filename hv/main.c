@@ -25,6 +25,7 @@
 #include "hv/dirty_log.h"
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
+#include "hv/ft_checkpoint.h"
 #include "hv/ft_fence.h"
 #include "hv/ft_join.h"
 #include "hv/ft_witness.h"
@@ -132,6 +133,7 @@ static int report_run(struct vm *vm)
 	vm_devices_report(vm);
 	tbit_report(vm);
 	rr_report(vm);
+	ft_ckpt_report();
 	if (rr_replaying(vm) && vm->rr->divergence.diverged) {
 		console_printf("understudy: replay diverged at landmark %llu: %s\n",
 			       vm->rr->divergence.landmark, vm->rr->divergence.what);
@@ -235,6 +237,9 @@ static int run_guest(void)
 	if (config.role == FT_ROLE_PRIMARY)
 		ft_fence_guard(&the_vm); /* its guest runs only under the witness's lease */
 	start_console_out();
+	if (ft_ckpt_follow(&the_vm, &boot_info, &config) ||
+	    ft_ckpt_primary_start(&the_vm, &boot_info, &config))
+		return PLATFORM_EXIT_CONFIG;
 	start = rdtsc();
 	dirty_log_configure((enum dirty_track)config.dirty_track);
 	if ((!ft_join_defers_recording(&config) &&
@@ -248,6 +253,7 @@ static int run_guest(void)
 	pr_info("understudy: starting the guest");
 	control_set_vm(&the_vm);
 	vm_run(&the_vm);
+	ft_ckpt_primary_finish(&the_vm);
 	console_printf("understudy: the run took %llu TSC cycles, record/replay set-up and end included\n",
 		       (rdtsc() - start));
 	return report_run(&the_vm);

@@ -58,6 +58,7 @@ static void fill_header(struct vm *vm, const struct snap_identity *id, struct sn
 struct page_choice {
 	bool no_memory;
 	bool (*want)(void *ctx, u64 pfn);
+	const u8 *(*prev)(void *ctx, u64 pfn); /* the reader's copy, for a delta; NULL: none */
 	void *ctx;
 };
 
@@ -69,7 +70,8 @@ static int write_pages(struct vm *vm, struct snap_writer *w, const struct page_c
 	w->write_zero = pick->want != NULL;
 	for (u64 pfn = 0; pfn < pages && !err; pfn++)
 		if (!pick->want || pick->want(pick->ctx, pfn))
-			err = snap_write_page(w, pfn, vm->ram + pfn * SNAP_PAGE_SIZE);
+			err = snap_write_page_against(w, pfn, vm->ram + pfn * SNAP_PAGE_SIZE,
+						      pick->prev ? pick->prev(pick->ctx, pfn) : NULL);
 	return err;
 }
 
@@ -92,8 +94,9 @@ static int write_vm(struct vm *vm, const struct snap_identity *id, snap_sink_fn 
 	err = err ? err : snap_write_rr(&writer, &rr);
 	err = err || pick->no_memory ? err : write_pages(vm, &writer, pick);
 	err = err ? err : snap_write_end(&writer);
-	if (!err)
-		pr_info("snapshot: %llu bytes at landmark %llu, device time %llu ns, RIP %#llx "
+	if (!err) /* a delta's writer says what it sent (a resync, a checkpoint epoch) */
+		log_printf(pick->want ? LOG_DEBUG : LOG_INFO,
+			"snapshot: %llu bytes at landmark %llu, device time %llu ns, RIP %#llx "
 			"(%llu zero pages elided%s)", writer.bytes, rr.landmark, rr.device_time_ns,
 			vcpu_rec.rip, writer.zero_pages,
 			pick->no_memory ? ", RAM not included" : pick->want ? ", a delta" : "");
@@ -118,7 +121,15 @@ int snapshot_write_state(struct vm *vm, const struct snap_identity *id, snap_sin
 int snapshot_write_delta(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,
 			 void *ctx, bool (*want)(void *want_ctx, u64 pfn), void *want_ctx)
 {
-	const struct page_choice some = { .want = want, .ctx = want_ctx };
+	return snapshot_write_delta_against(vm, id, sink, ctx, want, NULL, want_ctx);
+}
+
+int snapshot_write_delta_against(struct vm *vm, const struct snap_identity *id,
+				 snap_sink_fn sink, void *ctx,
+				 bool (*want)(void *want_ctx, u64 pfn),
+				 const u8 *(*prev)(void *want_ctx, u64 pfn), void *want_ctx)
+{
+	const struct page_choice some = { .want = want, .prev = prev, .ctx = want_ctx };
 
 	return write_vm(vm, id, sink, ctx, &some);
 }

@@ -27,6 +27,13 @@ int snapshot_write(struct vm *vm, const struct snap_identity *id, snap_sink_fn s
  * others (a backup's resync: hv/rr/rr_checkpoint.c). */
 int snapshot_write_delta(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,
 			 void *ctx, bool (*want)(void *want_ctx, u64 pfn), void *want_ctx);
+/* The same, a page encoded as a delta against prev(want_ctx, pfn) when
+ * that is not NULL: the copy the reader holds (checkpoint mode keeps the
+ * copies of pages it sent, hv/ft_ckpt_primary.c). */
+int snapshot_write_delta_against(struct vm *vm, const struct snap_identity *id,
+				 snap_sink_fn sink, void *ctx,
+				 bool (*want)(void *want_ctx, u64 pfn),
+				 const u8 *(*prev)(void *want_ctx, u64 pfn), void *want_ctx);
 /* The same without the MEMORY sections: the vCPU, devices and landmark a
  * migration sends once guest RAM is across (hv/migrate_source.c). */
 int snapshot_write_state(struct vm *vm, const struct snap_identity *id, snap_sink_fn sink,

@@ -92,6 +92,15 @@ static int on_page(void *ctx, u64 pfn, const u8 *page, unsigned enc, size_t enc_
 	return 0;
 }
 
+/* A delta page is against the page RAM holds, when RAM is kept (the
+ * page's own new contents are written only after it is decoded). */
+static const u8 *on_prev(void *ctx, u64 pfn)
+{
+	struct resume_ctx *c = ctx;
+
+	return c->keep_ram ? c->vm->ram + pfn * SNAP_PAGE_SIZE : NULL;
+}
+
 static const struct snap_ops ops = {
 	.header = on_header,
 	.vcpu = on_vcpu,
@@ -99,6 +108,7 @@ static const struct snap_ops ops = {
 	.rr = on_rr,
 	.ram_clear = on_ram_clear,
 	.page = on_page,
+	.prev = on_prev,
 	.section = on_section,
 };
 
@@ -145,8 +155,10 @@ static int apply_passes(struct vm *vm, const u8 *data, size_t size,
 	snap_devices_commit(vm);
 	vm->stats.guest_caused_exits = rc.rr.landmark;
 	vm->dev_time_ns = rc.rr.device_time_ns;
-	pr_info("snapshot: resumed a snapshot taken on %s at landmark %llu, device time %llu ns, "
-		"RIP %#llx", rc.hdr.backend, rc.rr.landmark, rc.rr.device_time_ns, rc.vcpu.rip);
+	/* over RAM kept, the caller says what it applied (a migration, a resync, an epoch) */
+	log_printf(keep_ram ? LOG_DEBUG : LOG_INFO, "snapshot: resumed a snapshot taken on %s at "
+		   "landmark %llu, device time %llu ns, RIP %#llx", rc.hdr.backend, rc.rr.landmark,
+		   rc.rr.device_time_ns, rc.vcpu.rip);
 	return 0;
 }
 

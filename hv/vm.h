@@ -80,6 +80,7 @@ struct vm {
 	struct {
 		bool guarded;       /* witness=: this side runs the guest only under the lease */
 		bool lost_said;     /* ... and said it goes on without it while a backup follows */
+		bool backup_follows; /* ft=checkpoint: a backup takes this primary's epochs */
 	} fence;                    /* hv/ft_fence.c */
 	enum vm_state state;
 	u32 exit_code;

@@ -263,6 +263,10 @@ int snap_write_device(struct snap_writer *w, const struct snap_device *d, bool m
  * ram_size): elided when zero, else encoded (page codec) into the MEMORY
  * section being built. */
 int snap_write_page(struct snap_writer *w, u64 pfn, const u8 *page);
+/* The same, possibly as a delta against prev (the copy the reader holds
+ * of this page; NULL: none): for a snapshot applied over RAM the reader
+ * keeps (a checkpoint epoch, docs/snapshot-format.md "Deltas"). */
+int snap_write_page_against(struct snap_writer *w, u64 pfn, const u8 *page, const u8 *prev);
 /* Closes the last MEMORY section and writes END. */
 int snap_write_end(struct snap_writer *w);
 
@@ -286,6 +290,9 @@ struct snap_ops {
 	int (*rr)(void *ctx, const struct snap_rr *rr);
 	int (*ram_clear)(void *ctx);
 	int (*page)(void *ctx, u64 pfn, const u8 *page, unsigned enc, size_t enc_len);
+	/* The copy of page pfn a delta-encoded page is against (RAM the
+	 * reader keeps), or NULL: such a page is then refused. */
+	const u8 *(*prev)(void *ctx, u64 pfn);
 	int (*section)(void *ctx, size_t off, const struct snap_section *s, const char *name,
 		       bool known);
 	int (*end)(void *ctx, const struct snap_end *e);

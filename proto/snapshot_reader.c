@@ -172,7 +172,11 @@ static int read_memory(struct snap_reader *r, const struct where *at, const u8 *
 		pfn = next + delta;
 		if (pfn < next || pfn >= r->hdr.ram_size / SNAP_PAGE_SIZE)
 			return refuse_at(r, at, -EBADMSG, "page number past the end of RAM");
-		n = page_decode(c.p, (size_t)(c.end - c.p), NULL, r->page, r->work, &why);
+		n = page_decode(c.p, (size_t)(c.end - c.p), ops && ops->prev ? ops->prev(ctx, pfn) : NULL,
+				r->page, r->work, &why);
+		if (n == -ENODATA)
+			return refuse_at(r, at, -EBADMSG, "a page encoded as a delta against a copy "
+					 "this reader does not hold");
 		if (n < 0)
 			return refuse_at(r, at, -EBADMSG, why);
 		if (ops && ops->page && (err = ops->page(ctx, pfn, r->page, c.p[0], (size_t)n)))
@@ -335,7 +339,8 @@ int snap_apply(struct snap_reader *r, const u8 *data, size_t size,
 	       const struct snap_identity *expect, const struct snap_ops *ops, void *ctx,
 	       struct page_codec_work *work)
 {
-	int err = snap_verify(r, data, size, expect, NULL, NULL, work);
+	const struct snap_ops check = { .prev = ops->prev }; /* delta pages are checked too */
+	int err = snap_verify(r, data, size, expect, &check, ctx, work);
 
 	if (err)
 		return err;

@@ -186,6 +186,11 @@ int snap_write_device(struct snap_writer *w, const struct snap_device *d, bool m
 
 int snap_write_page(struct snap_writer *w, u64 pfn, const u8 *page)
 {
+	return snap_write_page_against(w, pfn, page, NULL);
+}
+
+int snap_write_page_against(struct snap_writer *w, u64 pfn, const u8 *page, const u8 *prev)
+{
 	struct wire_sink s;
 	int err = ready(w, false);
 
@@ -210,7 +215,7 @@ int snap_write_page(struct snap_writer *w, u64 pfn, const u8 *page)
 	}
 	s = (struct wire_sink){ w->scratch + w->mem_len, 0 };
 	wire_put_varint(&s, pfn - w->mem_next);
-	s.n += page_encode(page, NULL, s.p + s.n, w->work);
+	s.n += page_encode(page, prev, s.p + s.n, w->work);
 	w->mem_len += s.n;
 	w->mem_next = pfn + 1;
 	w->mem.count++;

@@ -13,7 +13,7 @@
 #                   [--alter-frame-after SECONDS] [--replay-frame-after SECONDS]
 #                   [--switchover-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
-#                   [--listener]
+#                   [--listener] [--mode replay|checkpoint]
 #                   [--join [--join-after SECONDS] [--rejoin-after SECONDS]
 #                    [--kill-survivor-after SECONDS]]
 #
@@ -99,6 +99,10 @@
 # console is the three consoles' reconstruction (each joined backup's
 # console starts at the offset its log's first OUTPUT names: "ft: the
 # console stream goes on at offset"). QEMU only.
+# --mode checkpoint: the pair runs in checkpoint mode (ft=checkpoint on
+# both sides, docs/fault-tolerance.md "Checkpoint mode"): the primary sends
+# its state every epoch instead of a log; the times above count from its
+# first epoch instead of its recording (replay, the default: ft=replay).
 # With --witness, a cut, a frame altered or replayed, a switchover,
 # --join or --listener, the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
@@ -133,7 +137,7 @@ LISTENER_PORT=9740
 
 guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options="" backup_options=""
 kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after="" switchover_after=""
-alter_after="" replay_after="" listener=""
+alter_after="" replay_after="" listener="" mode=replay
 join="" join_after=1 rejoin_after="" kill_survivor_after=""
 
 usage() {
@@ -164,11 +168,13 @@ while [ $# -gt 0 ]; do
 	--join-after) join_after=$2; shift 2 ;;
 	--rejoin-after) rejoin_after=$2; shift 2 ;;
 	--kill-survivor-after) kill_survivor_after=$2; shift 2 ;;
+	--mode) mode=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 done
 [ -n "$guest" ] || { echo "pair.sh: --guest is required" >&2; usage; }
+case "$mode" in replay | checkpoint) ;; *) echo "pair.sh: --mode is replay or checkpoint, not '$mode'" >&2; usage ;; esac
 [ -f "$guest" ] || { echo "pair.sh: no guest file '$guest'" >&2; exit 2; }
 case "$emu" in qemu | bochs) ;; *) echo "pair.sh: --emu takes qemu or bochs, not '$emu'" >&2; exit 2 ;; esac
 case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; exit 2 ;; esac
@@ -190,6 +196,8 @@ for v in "$join_after" "$rejoin_after" "$kill_survivor_after"; do
 	[[ -z "$v" || "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
 		{ echo "pair.sh: --join-after, --rejoin-after and --kill-survivor-after take seconds, not '$v'" >&2; exit 2; }
 done
+[ -z "$join" ] || [ "$mode" = replay ] ||
+	{ echo "pair.sh: --join is for --mode replay (a joining backup replays the log)" >&2; exit 2; }
 [ -z "$rejoin_after$kill_survivor_after" ] || [ -n "$join" ] ||
 	{ echo "pair.sh: --rejoin-after and --kill-survivor-after need --join" >&2; exit 2; }
 [ -z "$rejoin_after" ] || [ -n "$kill_after" ] ||
@@ -383,7 +391,14 @@ run_args=(--emu "$emu" --timeout "$timeout_s" --guest "$guest" --nic e1000)
 # The backup's copy of the log it received (QEMU: its UART is instant;
 # Bochs' sends at its line speed, which would hold up the backup's ACKs).
 copy_args=() copy_word=""
-if [ "$emu" = qemu ]; then
+# The primary's line the times of kills and cuts count from: its recording
+# began, or in checkpoint mode its first epoch was taken.
+STARTED_RE='^rr: recording'
+if [ "$mode" = checkpoint ]; then
+	STARTED_RE='^ft: epoch 1:'
+	primary_options="ft=checkpoint${primary_options:+ $primary_options}"
+	backup_options="ft=checkpoint${backup_options:+ $backup_options}"
+elif [ "$emu" = qemu ]; then
 	copy_args=(--com3-out "$logs/backup.rrlog")
 	copy_word=" rr_live_copy=on"
 fi
@@ -444,7 +459,7 @@ measure_failover() { # [pid log]: the backup's, or another's (--kill-survivor-af
 }
 
 killed="" backup_killed=""
-if [ -n "$kill_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
+if [ -n "$kill_after" ] && wait_for_line "$logs/primary.stderr" "$STARTED_RE" "$primary_pid" "$LISTEN_WAIT_S"; then
 	sleep "$kill_after"
 	kill -0 "$primary_pid" 2>/dev/null && kill_emulator "$primary_pid" && killed=1
 	[ -z "$killed" ] || measure_failover
@@ -468,7 +483,7 @@ if [ -n "$rejoin_after" ] && [ -n "$killed" ] && grep -q -E "$LIVE_RE" "$logs/ba
 		fi
 	fi
 fi
-if [ -n "$kill_backup_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
+if [ -n "$kill_backup_after" ] && wait_for_line "$logs/primary.stderr" "$STARTED_RE" "$primary_pid" "$LISTEN_WAIT_S"; then
 	sleep "$kill_backup_after"
 	kill -0 "$backup_pid" 2>/dev/null && kill_emulator "$backup_pid" && backup_killed=1
 fi
@@ -476,7 +491,7 @@ cut=""
 # netcut's commands that long after the primary started recording; the
 # summary names the event (sets cut).
 netcut_event() { # seconds commands summary
-	[ -n "$1" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S" ||
+	[ -n "$1" ] && wait_for_line "$logs/primary.stderr" "$STARTED_RE" "$primary_pid" "$LISTEN_WAIT_S" ||
 		return 0
 	sleep "$1"
 	netcut_ctl "$2"
@@ -489,7 +504,7 @@ netcut_event "$alter_after" "alter link" "a frame altered after $alter_after s"
 netcut_event "$replay_after" "replay link" "a frame replayed after $replay_after s"
 
 switched="" switchover_answer=""
-if [ -n "$switchover_after" ] && wait_for_line "$logs/primary.stderr" '^rr: recording' "$primary_pid" "$LISTEN_WAIT_S"; then
+if [ -n "$switchover_after" ] && wait_for_line "$logs/primary.stderr" "$STARTED_RE" "$primary_pid" "$LISTEN_WAIT_S"; then
 	sleep "$switchover_after"
 	set +e
 	"$root/build/tools/hvctl" --timeout-ms 10000 switchover "$(cat "$logs/primary.http")" \

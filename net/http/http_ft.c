@@ -128,6 +128,32 @@ static const struct ft_number resync_numbers[] = {
 	  FT_FIELD(checkpoint_stun_us), R_PRIMARY },
 };
 
+static const struct ft_number epoch_numbers[] = {
+	{ "epoch_ms", "understudy_ft_epoch_ms", GAUGE,
+	  "Checkpoint mode: the length of an epoch (ft_epoch_ms=).", FT_FIELD(epoch_ms), R_BOTH },
+	{ "epochs", "understudy_ft_epochs_total", COUNTER,
+	  "Checkpoint mode: epochs sent (primary) or applied (backup).", FT_FIELD(epochs), R_BOTH },
+	{ "acked", "understudy_ft_epochs_acked_total", COUNTER,
+	  "Primary: epochs the backup acknowledged whole.", FT_FIELD(epochs_acked), R_PRIMARY },
+	{ "pages", "understudy_ft_epoch_pages_total", COUNTER,
+	  "Checkpoint mode: guest pages in the epochs sent.", FT_FIELD(epoch_pages), R_PRIMARY },
+	{ "bytes", "understudy_ft_epoch_bytes_total", COUNTER,
+	  "Checkpoint mode: stream bytes of the epochs sent or applied.", FT_FIELD(epoch_bytes),
+	  R_BOTH },
+	{ "first_stun_us", "understudy_ft_epoch_first_stun_us", GAUGE,
+	  "Primary: microseconds the guest was held for the first epoch (all of RAM).",
+	  FT_FIELD(epoch_first_stun_us), R_PRIMARY },
+	{ "stun_us", "understudy_ft_epoch_stun_us_total", COUNTER,
+	  "Primary: microseconds the guest was held for the epochs after the first.",
+	  FT_FIELD(epoch_stun_us), R_PRIMARY },
+	{ "stun_max_us", "understudy_ft_epoch_stun_max_us", GAUGE,
+	  "Primary: microseconds one epoch after the first held the guest, at most.",
+	  FT_FIELD(epoch_stun_max_us), R_PRIMARY },
+	{ "last_stun_us", "understudy_ft_epoch_last_stun_us", GAUGE,
+	  "Primary: microseconds the last epoch held the guest.", FT_FIELD(epoch_last_stun_us),
+	  R_PRIMARY },
+};
+
 static const struct ft_number output_numbers[] = {
 	{ "held_bytes", "understudy_ft_output_held_bytes", GAUGE,
 	  "Console bytes the output rule holds now.", FT_FIELD(output_held_now), R_PRIMARY },
@@ -219,6 +245,15 @@ static void json_resync(struct out *o, const struct hv_status_ft *ft)
 	out_str(o, I2 "},\n");
 }
 
+static void json_checkpoint(struct out *o, const struct hv_status_ft *ft)
+{
+	if (!ft->checkpoint_mode)
+		return;
+	out_str(o, I2 "\"checkpoint\": {\n");
+	json_numbers(o, ft, epoch_numbers, ARRAY_SIZE(epoch_numbers), false);
+	out_str(o, I2 "},\n");
+}
+
 static void json_output(struct out *o, const struct hv_status_ft *ft)
 {
 	if (role_bit(ft) != R_PRIMARY)
@@ -273,7 +308,10 @@ void json_ft(struct out *o, const struct hv_status_ft *ft)
 	}
 	json_log(o, ft);
 	json_heartbeat(o, ft);
-	json_resync(o, ft);
+	if (ft->checkpoint_mode)
+		json_checkpoint(o, ft); /* instead of a log's resyncs */
+	else
+		json_resync(o, ft);
 	json_output(o, ft);
 	json_witness(o, ft);
 	out_str(o, "  },\n");
@@ -288,7 +326,7 @@ static const char *const primary_states[] = {
 
 static const char *const backup_states[] = {
 	HV_FT_WAITING_FOR_PRIMARY, HV_FT_REPLAYING, HV_FT_TAKING_OVER, HV_FT_LIVE,
-	HV_FT_REPLAYED, HV_FT_STOOD_DOWN,
+	HV_FT_REPLAYED, HV_FT_STOOD_DOWN, HV_FT_TAKING_EPOCHS, HV_FT_HOLDS_FINAL,
 };
 
 static void metrics_numbers(struct out *o, const struct hv_status_ft *ft,
@@ -358,15 +396,20 @@ void metrics_ft(struct out *o, const struct hv_status_ft *ft)
 		return;
 	metrics_role(o, ft);
 	metrics_state(o, ft);
-	metrics_numbers(o, ft, log_numbers, ARRAY_SIZE(log_numbers));
-	metric_scalar(o, "understudy_ft_log_lag_bytes", GAUGE,
-		      "Primary: log bytes not yet acknowledged; backup: received, not yet replayed.",
-		      log_lag(ft));
+	if (!ft->checkpoint_mode) { /* a log and its resyncs, or epochs */
+		metrics_numbers(o, ft, log_numbers, ARRAY_SIZE(log_numbers));
+		metric_scalar(o, "understudy_ft_log_lag_bytes", GAUGE,
+			      "Primary: log bytes not yet acknowledged; backup: received, not yet "
+			      "replayed.", log_lag(ft));
+	}
 	metric_scalar(o, "understudy_ft_heartbeats_on", GAUGE,
 		      "1 while heartbeats are agreed with the peer on the FT link.",
 		      ft->heartbeats_on);
 	metrics_numbers(o, ft, heartbeat_numbers, ARRAY_SIZE(heartbeat_numbers));
-	metrics_numbers(o, ft, resync_numbers, ARRAY_SIZE(resync_numbers));
+	if (ft->checkpoint_mode)
+		metrics_numbers(o, ft, epoch_numbers, ARRAY_SIZE(epoch_numbers));
+	else
+		metrics_numbers(o, ft, resync_numbers, ARRAY_SIZE(resync_numbers));
 	metrics_numbers(o, ft, output_numbers, ARRAY_SIZE(output_numbers));
 	metrics_witness(o, ft);
 }

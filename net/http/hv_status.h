@@ -57,6 +57,8 @@ struct hv_status_http {
 #define HV_FT_LIVE "live"
 #define HV_FT_REPLAYED "replayed the primary's whole run"
 #define HV_FT_STOOD_DOWN "stood down"
+#define HV_FT_TAKING_EPOCHS "taking the primary's epochs"
+#define HV_FT_HOLDS_FINAL "holds the primary's final state"
 
 /* The witness's part (witness=), as the hypervisor's client sees it. */
 struct hv_status_witness {
@@ -108,6 +110,19 @@ struct hv_status_ft {
 	u64 checkpoints;       /* primary: checkpoints written for the backup */
 	u64 checkpoint_bytes;  /* primary: their bytes */
 	u64 checkpoint_stun_us; /* primary: the guest's wait for them, all */
+
+	/* checkpoint mode (ft=checkpoint, docs/fault-tolerance.md "Checkpoint
+	 * mode"): no "checkpoint" object without it */
+	bool checkpoint_mode;
+	u64 epoch_ms;          /* ft_epoch_ms= */
+	u64 epochs;            /* primary: sent; backup: applied */
+	u64 epochs_acked;      /* primary: acknowledged whole by the backup */
+	u64 epoch_pages;       /* pages in them */
+	u64 epoch_bytes;       /* stream bytes of them */
+	u64 epoch_first_stun_us; /* primary: the first epoch's stun (every page) */
+	u64 epoch_stun_us;     /* primary: the others', in all */
+	u64 epoch_stun_max_us; /* primary: one of the others', at most */
+	u64 epoch_last_stun_us;
 
 	/* the output rule (primary) */
 	u64 output_held_now;   /* bytes held at this moment */

@@ -26,6 +26,7 @@ static struct ls_client clients[LOGSTREAM_COUNT];
 static const char *const stream_names[LOGSTREAM_COUNT] = {
 	[LOGSTREAM_RR_LOG] = "rr",
 	[LOGSTREAM_SNAPSHOT] = "snapshot",
+	[LOGSTREAM_FT_EPOCHS] = "ft",
 };
 
 /* Random per record run and never 0: it tells the collector's sessions

@@ -18,6 +18,7 @@ struct ft_psk;
 enum logstream_out_id {
 	LOGSTREAM_RR_LOG,   /* the record log (hv/rr/rr_sink_tcp.c) */
 	LOGSTREAM_SNAPSHOT, /* a snapshot (hv/snapshot_sink.c) */
+	LOGSTREAM_FT_EPOCHS, /* ft=checkpoint's epochs to the backup (hv/ft_ckpt_primary.c) */
 	LOGSTREAM_COUNT,
 };
 

@@ -23,13 +23,23 @@
 #      it diverged and where the primary's checkpoint came, the
 #      checkpoint's bytes and pages (of all), how long the primary's guest
 #      waited for it, and the backup's wait from asking to applying it.
+#   5. checkpoint mode (ft=checkpoint, epochs of 50 ms) per guest of 1.,
+#      beside replay mode's log bandwidth from 1.: the epochs, the first
+#      epoch's stun (all of RAM), the stun of the others (mean and max,
+#      host us), their pages and bytes per epoch (mean), the checkpoint
+#      stream's bytes per guest second, the hold each output waited
+#      (mean: up to an epoch, then the backup's acknowledgement), and
+#      whether the backup ended holding the primary's final state (the
+#      same memory digest).
 # A run that is not whole fails the bench at the end (after the tables).
-#   test/bench/ft.sh [--trials N] (default 100; FT_TRIALS too)
+#   test/bench/ft.sh [--trials N] [--no-kills]
+# (trials: default 100, FT_TRIALS too; --no-kills: 1. and 5. only)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 hvlog=$root/build/tools/hvlog
 trials=${FT_TRIALS:-100}
+kills=1
 KILL_GUEST=ticker KILL_ARGS="seconds=4 reads=20"
 guests=(timer memloop nondet ticker)
 declare -A args_of=([ticker]="seconds=4")
@@ -42,6 +52,7 @@ fail() {
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--trials) trials=$2; shift 2 ;;
+	--no-kills) kills=""; shift ;;
 	*) fail "unknown argument '$1'" ;;
 	esac
 done
@@ -59,6 +70,7 @@ kept=$root/build/test-results/ft_bench # the logs of runs that were not whole
 rm -rf "$kept"
 mkdir -p "$kept"
 bad=0
+declare -A log_bps=() # replay mode's log bytes per guest second (1.), for 5.
 
 cycles() { sed -n 's/.*understudy: the run took \([0-9]*\) TSC cycles.*/\1/p' "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -88,10 +100,60 @@ for g in "${guests[@]}"; do
 		bad=$((bad + 1))
 		verdict="$verdict (figures missing: see $g's run)"
 	}
+	log_bps[$g]=$bps
 	printf '%-8s %14s %14s %6s %9s %10s %8s %8s us %7s us  %s\n' "$g" "${plain:--}" "${pair:--}" \
 		"$(ratio "${pair:-0}" "${plain:-0}")" "${bytes:--}" "$bps" "${held:--}" "${avg:--}" \
 		"${max:--}" "$verdict"
 done
+
+# --- 5. checkpoint mode beside replay mode ----------------------------------------------
+
+# The epochs' figures of a checkpoint pair's primary log (its summary and
+# its first epoch's line): epochs, the first's stun, the others' mean and
+# max stun, pages and bytes per epoch after the first, and the stream's
+# bytes per guest second.
+epoch_figures() { # primary.stderr
+	local first
+	first=$(sed -n 's/^ft: epoch 1: stun [0-9]* us at guest time [0-9]* ms, \([0-9]*\) pages, \([0-9]*\) bytes$/\1 \2/p' "$1")
+	sed -n 's/^ft: checkpoint mode: \([0-9]*\) epochs of [0-9]* ms, [0-9]* acknowledged; \([0-9]*\) pages, \([0-9]*\) bytes up to guest time \([0-9]*\) ms; stun \([0-9]*\) us for the first .*, then \([0-9]*\) us on average, \([0-9]*\) us at most.*/\1 \2 \3 \4 \5 \6 \7/p' "$1" |
+		awk -v first="${first:-0 0}" '{ split(first, f, " "); n = $1 }
+		     n >= 2 { printf "%d %d %d %d %.1f %.0f %.0f\n", n, $5, $6, $7, ($2 - f[1]) / (n - 1),
+				     ($3 - f[2]) / (n - 1), ($4 > 0 ? $3 / ($4 / 1000) : 0); done = 1 }
+		     END { if (!done) print "- - - - - - -" }'
+}
+
+checkpoint_mode() {
+	local g elf args figures digests verdict hold
+	echo
+	echo "== checkpoint mode (ft=checkpoint, epochs of 50 ms) beside replay mode's log (1.) =="
+	printf '%-8s %6s %11s %10s %10s %8s %9s %12s %10s %10s  %s\n' guest epochs "first stun" \
+		"stun avg" "stun max" "pages/ep" "bytes/ep" "ckpt B/s" "log B/s" "hold avg" backup
+	for g in "${guests[@]}"; do
+		elf=$root/build/guests/$g.elf args=${args_of[$g]:-}
+		rm -rf "$work/c"
+		"$root/scripts/pair.sh" --guest "$elf" --guest-args "$args" --mode checkpoint \
+			--logs "$work/c" >/dev/null 2>"$work/c.err" || true
+		read -r epochs first avg max pages bytes bps < <(epoch_figures "$work/c/primary.stderr")
+		hold=$(sed -n 's/^ft: output rule: .*hold \([0-9]*\) us on average.*/\1/p' "$work/c/primary.stderr")
+		digests=$(sed -n 's/^\(primary\|backup\): ft: checkpoint: .*memory digest \([0-9a-f]*\)$/\2/p' \
+			"$work/c.err" | sort -u | wc -l)
+		verdict="holds the primary's final state"
+		if [ "$digests" != 1 ] || [ "$epochs" = - ]; then
+			verdict="not the primary's final state (see $kept/checkpoint_$g.err)"
+			cp "$work/c.err" "$kept/checkpoint_$g.err"
+			bad=$((bad + 1))
+		fi
+		printf '%-8s %6s %8s us %7s us %7s us %8s %9s %12s %10s %7s us  %s\n' "$g" "$epochs" \
+			"$first" "$avg" "$max" "$pages" "$bytes" "$bps" "${log_bps[$g]:--}" "${hold:--}" \
+			"$verdict"
+	done
+}
+
+checkpoint_mode
+if [ -z "$kills" ]; then
+	[ "$bad" = 0 ] || fail "$bad runs were not whole (their logs are in $kept)"
+	exit 0
+fi
 
 # --- 2. random kills of the primary ------------------------------------------------------
 

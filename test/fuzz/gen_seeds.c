@@ -1,4 +1,4 @@
-// sources: arch/x86/acpi.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_cpuid.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/witness_types.c proto/witness_codec.c proto/console_stream.c proto/wire.c proto/wire_prim.c lib/hash.c
+// sources: arch/x86/acpi.c proto/migrate_types.c proto/migrate_encoder.c proto/migrate_decoder.c proto/migrate_payloads.c proto/snapshot_types.c proto/snapshot_cpuid.c proto/snapshot_writer.c proto/snapshot_reader.c proto/page_codec.c proto/witness_types.c proto/witness_codec.c proto/console_stream.c proto/wire.c proto/wire_prim.c lib/hash.c proto/ft_epoch.c lib/fmt.c
 // uses: lz4
 /*
  * Writes the fuzzers' seed corpora (test/fuzz/corpus/<fuzzer>/) from the same
@@ -22,6 +22,7 @@
 #include "proto/snapshot_cpuid.h"
 #include "test/unit/snap_builder.h"
 #include "proto/console_stream.h"
+#include "proto/ft_epoch.h"
 #include "proto/witness.h"
 
 static const char *out_dir = "test/fuzz/corpus";
@@ -523,6 +524,39 @@ static void seed_console_stream(void)
 	seed_console_one("listener", 1, listener, ARRAY_SIZE(listener));
 }
 
+/* Checkpoint mode's stream (fuzz_ft_epoch: a piece-size byte, then the
+ * stream): its header, two epochs with state and console bytes, END. */
+static size_t seed_epoch_record(u8 *out, u16 kind, u64 epoch, u64 state_len, const char *console,
+				u64 console_offset)
+{
+	struct ft_epoch_header h = { .kind = kind, .epoch = epoch, .state_len = state_len,
+				     .console_len = (u32)strlen(console),
+				     .console_offset = console_offset };
+	u8 *payload = out + FT_EPOCH_HEADER_SIZE;
+
+	for (u64 i = 0; i < state_len; i++)
+		payload[i] = (u8)(i * 7 + epoch);
+	memcpy(payload + state_len, console, h.console_len);
+	h.payload_hash = hash64(payload, state_len + h.console_len, epoch);
+	ft_epoch_header_encode(&h, out);
+	return FT_EPOCH_HEADER_SIZE + state_len + h.console_len;
+}
+
+static void seed_ft_epoch(void)
+{
+	static u8 buf[4096];
+	struct ft_stream_header sh = { .identity = 0x1234, .ram_size = 1 << 20, .epoch_ms = 50 };
+	size_t n = 1;
+
+	buf[0] = 13;
+	ft_stream_header_encode(&sh, buf + n);
+	n += FT_STREAM_HEADER_SIZE;
+	n += seed_epoch_record(buf + n, FT_EPOCH_STATE, 1, 200, "tick 1\n", 0);
+	n += seed_epoch_record(buf + n, FT_EPOCH_STATE, 2, 40, "tick 2\n", 7);
+	n += seed_epoch_record(buf + n, FT_EPOCH_END, 3, 0, "done\n", 14);
+	write_seed("ft_epoch", "three_records", buf, n);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -541,5 +575,6 @@ int main(int argc, char **argv)
 	seed_migrate_replies();
 	seed_witness();
 	seed_console_stream();
+	seed_ft_epoch();
 	return 0;
 }

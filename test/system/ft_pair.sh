@@ -103,34 +103,6 @@ pair_case ft_pair_ticker_svm qemu "$g/ticker.elf" "seconds=4"
 pair_case ft_pair_nondet_svm qemu "$g/nondet.elf"
 pair_case ft_pair_timer_vmx bochs "$g/timer.elf"
 
-# random_kill_time: seconds between 0.3 and 2.9, one decimal.
-random_kill_time() {
-	local t
-	t=$(printf '%d.%d' $((RANDOM % 3)) $((RANDOM % 10)))
-	case "$t" in 0.0 | 0.1 | 0.2) t=0.3 ;; esac
-	echo "$t"
-}
-
-# kill_run NAME EMU GUEST ARGS EVENT [PAIR OPTION...]: the native run,
-# then the pair with EVENT (kill-primary, kill-backup, cut-link,
-# isolate-primary) at a random moment of the recording. Sets kill_after,
-# status, native_status and summary.
-kill_run() {
-	local name=$1 emu=$2 guest=$3 args=$4 event=$5
-	shift 5
-	kill_after=$(random_kill_time)
-	set +e
-	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
-	native_status=$?
-	rm -rf "$results/$name.logs"
-	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu "$emu" \
-		"--$event-after" "$kill_after" --logs "$results/$name.logs" "$@" \
-		>"$results/$name.out" 2>"$results/$name.err"
-	status=$?
-	set -e
-	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
-}
-
 # takeover_case NAME EMU GUEST ARGS [--witness]: the primary killed at a
 # random moment (with the witness: the backup must go live under epoch 2).
 takeover_case() {
@@ -164,27 +136,6 @@ backup_killed_case() {
 		echo "FAIL: $name: $summary"
 	elif same_as_native "$name" primary; then
 		echo "PASS: $name (backup killed after $kill_after s; the primary ran on without it from landmark $at to the guest's end, $(grep -c '' "$results/$name.out") lines as natively)"
-	fi
-}
-
-# cut_link_case NAME EMU GUEST ARGS: with the witness, the FT link cut at a
-# random moment, both sides alive and reaching the witness: the primary
-# moves the lease to a new epoch and runs on alone to the native end; the
-# backup stands down (exit 117) and never goes live.
-cut_link_case() {
-	local name=$1 status native_status kill_after summary epoch
-	kill_run "$@" cut-link --witness
-	epoch=$(sed -n 's/^primary: ft: lease epoch \([0-9]*\) (was 1): a backup that knew the old one stands down/\1/p' "$results/$name.err")
-	if ! grep -q "(link cut after $kill_after s)" <<<"$summary"; then
-		echo "FAIL: $name: the link was not cut after $kill_after s (the run ended first?) ($summary)"
-	elif [ -z "$epoch" ]; then
-		echo "FAIL: $name: the primary did not move the lease to a new epoch ($summary)"
-	elif ! grep -q "backup exit 117; backup: ft: this backup stands down: the lease moved past the primary's epoch 1.*; the primary finished the run\(; listener: [^;]*\)\{0,1\}$" <<<"$summary"; then
-		echo "FAIL: $name: the backup did not stand down, or not alone ($summary)"
-	elif grep -q '^backup: ft: the primary is gone: the guest goes live' "$results/$name.err"; then
-		echo "FAIL: $name: the backup went live too ($summary)"
-	elif same_as_native "$name" primary; then
-		echo "PASS: $name (link cut after $kill_after s; the primary ran on alone under lease epoch $epoch to the native end; the backup stood down)"
 	fi
 }
 

@@ -902,6 +902,48 @@ static void test_ft_heartbeat(void **state)
 	assert_captured("config: ft_heartbeat_ms=9 is outside 10..1000");
 }
 
+/* ft= and ft_epoch_ms=: checkpoint mode is a pair's, neither records nor
+ * replays, and its epochs have a sane length. */
+static void test_ft_mode(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary peer=10.9.0.2"), 0);
+	assert_int_equal(cfg.ft_mode, FT_MODE_REPLAY);
+	assert_int_equal(cfg.ft_epoch_ms, 50);
+	assert_int_equal(cfg.rr, RR_CHOICE_RECORD);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary peer=10.9.0.2 ft=checkpoint "
+				     "ft_epoch_ms=5"), 0);
+	assert_int_equal(cfg.ft_mode, FT_MODE_CHECKPOINT);
+	assert_int_equal(cfg.ft_epoch_ms, 5);
+	assert_int_equal(cfg.rr, RR_CHOICE_OFF);
+	assert_int_equal(cfg.rr_sink, RR_SINK_COM3);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=checkpoint"), 0);
+	assert_int_equal(cfg.rr, RR_CHOICE_OFF);
+	assert_int_equal(cfg.rr_live_port, 9730);
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=checkpoint ft_epoch_ms=10001"), 1);
+	assert_captured("config: ft_epoch_ms=10001 is outside 5..10000");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=checkpoint ft_epoch_ms=4"), 1);
+	assert_captured("config: ft_epoch_ms=4 is outside 5..10000");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ft=checkpoint"), 1);
+	assert_captured("config: ft=checkpoint is for role=primary|backup");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary peer=10.9.0.2 ft=checkpoint "
+				     "rr=record"), 1);
+	assert_captured("config: ft=checkpoint neither records nor replays: not with rr=");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=checkpoint ft_resync=off"), 1);
+	assert_captured("config: ft_resync= and ft_inject_mismatch= are for ft=replay");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup peer=10.9.0.1 ft=checkpoint join=on"),
+			 1);
+	assert_captured("config: join=on is for ft=replay");
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=auto"), 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -919,6 +961,7 @@ int main(void)
 		T(test_witness_refused),
 		T(test_join),
 		T(test_ft_heartbeat),
+		T(test_ft_mode),
 		T(test_console_out),
 		T(test_empty_and_null),
 		T(test_log_level),

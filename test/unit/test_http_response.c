@@ -85,6 +85,7 @@ static void worst_status(struct hv_status *s)
 	s->ft.role = HV_FT_ROLE_PRIMARY; /* the primary prints more than the backup */
 	s->ft.state = HV_FT_WAITING_FOR_BACKUP;
 	s->ft.live = s->ft.took_over = s->ft.backup_lost = s->ft.heartbeats_on = true;
+	s->ft.checkpoint_mode = true;
 	s->ft.witness.configured = s->ft.witness.connected = s->ft.witness.lease_held = true;
 	s->ft.witness.lease = "refused";
 	s->ft.witness.why = reason; /* WC_WHY_MAX, every byte escaped */
@@ -1135,6 +1136,54 @@ static void test_ft_join_fields(void **state)
 			"    \"joins\": 0,\n");
 }
 
+/* ft=checkpoint: the epochs, in /status and /metrics, and no more. */
+static void test_ft_checkpoint(void **state)
+{
+	struct hv_status s;
+
+	ft_primary_status(&s);
+	render_json(&s);
+	assert_lacks(doc, "\"checkpoint\"");
+	render_metrics(&s);
+	assert_lacks(doc, "understudy_ft_epochs_total");
+	s.ft.checkpoint_mode = true;
+	s.ft.epoch_ms = 50;
+	s.ft.epochs = 76;
+	s.ft.epochs_acked = 75;
+	s.ft.epoch_pages = 16537;
+	s.ft.epoch_bytes = 420660;
+	s.ft.epoch_first_stun_us = 462310;
+	s.ft.epoch_stun_us = 131250;
+	s.ft.epoch_stun_max_us = 6199;
+	s.ft.epoch_last_stun_us = 1750;
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_has(doc, "    \"checkpoint\": {\n      \"epoch_ms\": 50,\n      \"epochs\": 76,\n"
+			"      \"acked\": 75,\n      \"pages\": 16537,\n      \"bytes\": 420660,\n"
+			"      \"first_stun_us\": 462310,\n      \"stun_us\": 131250,\n"
+			"      \"stun_max_us\": 6199,\n      \"last_stun_us\": 1750\n    },\n");
+	assert_lacks(doc, "\"resync\"");
+	render_metrics(&s);
+	assert_prom_valid(doc);
+	assert_has(doc, "# TYPE understudy_ft_epochs_total counter\nunderstudy_ft_epochs_total 76\n");
+	assert_has(doc, "\nunderstudy_ft_epochs_acked_total 75\n");
+	assert_has(doc, "\nunderstudy_ft_epoch_stun_us_total 131250\n");
+	assert_has(doc, "\nunderstudy_ft_epoch_stun_max_us 6199\n");
+	assert_lacks(doc, "understudy_ft_log_"); /* no log, no resyncs: epochs instead */
+	assert_lacks(doc, "understudy_ft_checkpoints_total");
+	ft_backup_status(&s);
+	s.ft.checkpoint_mode = true;
+	s.ft.epochs = 40;
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_lacks(doc, "\"acked\"");
+	assert_lacks(doc, "stun");
+	render_metrics(&s);
+	assert_has(doc, "\nunderstudy_ft_epochs_total 40\n");
+	assert_lacks(doc, "understudy_ft_epoch_stun");
+	assert_int_equal(count_of(doc, "# HELP "), count_of(doc, "# TYPE "));
+}
+
 static void test_metrics_ft_backup(void **state)
 {
 	struct hv_status s;
@@ -1144,7 +1193,7 @@ static void test_metrics_ft_backup(void **state)
 	assert_prom_valid(doc);
 	assert_has(doc, "\nunderstudy_ft_role_info{role=\"backup\",peer=\"10.9.0.1:9730\"} 1\n");
 	assert_has(doc, "\nunderstudy_ft_state{state=\"live\"} 1\n");
-	assert_int_equal(count_lines(doc, "understudy_ft_state{", "} 0"), 5);
+	assert_int_equal(count_lines(doc, "understudy_ft_state{", "} 0"), 7);
 	assert_has(doc, "\nunderstudy_ft_failovers_total 1\n");
 	assert_has(doc, "\nunderstudy_ft_log_received_bytes 1800000\n");
 	assert_has(doc, "\nunderstudy_ft_log_replayed_bytes 1790000\n");
@@ -1506,6 +1555,7 @@ int main(void)
 		cmocka_unit_test(test_metrics_ft_primary),
 		cmocka_unit_test(test_metrics_ft_backup),
 		cmocka_unit_test(test_ft_join_fields),
+		cmocka_unit_test(test_ft_checkpoint),
 		cmocka_unit_test(test_metrics_without_ft),
 		cmocka_unit_test(test_enospc_documents_ft),
 		cmocka_unit_test(test_enospc_heads),

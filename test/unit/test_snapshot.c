@@ -136,6 +136,56 @@ static void test_roundtrip(void **state)
 }
 
 /* The smallest scratch buffer: many MEMORY sections, the same guest. */
+/* The copy a delta page is against: sb_ram with a byte changed per page. */
+static u8 held[SB_RAM];
+
+static const u8 *on_prev(void *ctx, u64 pfn)
+{
+	return held + pfn * SNAP_PAGE_SIZE;
+}
+
+/* Pages written as deltas against the copy the reader holds (a checkpoint
+ * epoch): read back against that copy they are the guest's pages, far
+ * smaller than whole; a reader without the copy refuses them. */
+static void test_delta_pages(void **state)
+{
+	static u8 scratch[1 << 20];
+	struct snap_buf buf = { snap, sizeof(snap), 0 };
+	struct snap_ops with_prev = ops;
+	struct snap_writer w;
+	struct snap_vcpu v;
+	struct snap_device d;
+	struct snap_rr rr = { .landmark = 987654, .device_time_ns = 5000000000ULL };
+	size_t whole = sb_write(bad, sizeof(bad), 1 << 20);
+	int err;
+
+	memcpy(held, sb_ram, SB_RAM);
+	for (unsigned pg = 0; pg < SB_PAGES; pg++)
+		held[pg * SNAP_PAGE_SIZE + 100] ^= 0x5A;
+	sb_vcpu(&v);
+	snap_writer_init(&w, snap_buf_sink, &buf, scratch, sizeof(scratch), &sb_work);
+	err = snap_write_header(&w, &sb_header);
+	err = err ? err : snap_write_vcpu(&w, &v);
+	sb_device(&d, "uart0", 1, sb_uart_state, sizeof(sb_uart_state));
+	err = err ? err : snap_write_device(&w, &d, true);
+	sb_device(&d, "pit", 2, sb_pit_state, sizeof(sb_pit_state));
+	err = err ? err : snap_write_device(&w, &d, true);
+	err = err ? err : snap_write_rr(&w, &rr);
+	for (unsigned pg = 0; pg < SB_PAGES && !err; pg++)
+		err = snap_write_page_against(&w, pg, sb_ram + pg * SNAP_PAGE_SIZE,
+					      held + pg * SNAP_PAGE_SIZE);
+	err = err ? err : snap_write_end(&w);
+	assert_int_equal(err, 0);
+	assert_true(buf.len < whole / 2);
+	with_prev.prev = on_prev;
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(snap_apply(&reader, snap, buf.len, &sb_identity, &with_prev, NULL,
+				    &sb_work), 0);
+	assert_memory_equal(got.ram, sb_ram, SB_RAM);
+	assert_int_equal(apply(snap, buf.len), -EBADMSG);
+	assert_non_null(strstr(reader.msg, "a delta against a copy this reader does not hold"));
+}
+
 static void test_many_memory_sections(void **state)
 {
 	size_t n = sb_write(snap, sizeof(snap), SNAP_SCRATCH_MIN);
@@ -457,6 +507,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_delta_pages),
 		cmocka_unit_test(test_many_memory_sections),
 		cmocka_unit_test(test_truncated_anywhere),
 		cmocka_unit_test(test_corrupted_sections),

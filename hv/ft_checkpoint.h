@@ -1,0 +1,77 @@
+/*
+ * Checkpoint mode (ft=checkpoint, docs/fault-tolerance.md "Checkpoint
+ * mode"), the Remus way: the primary runs its guest without recording;
+ * every ft_epoch_ms it stops the guest between two exits, sends the pages
+ * the guest dirtied since the last epoch and the vCPU and devices (a
+ * snapshot delta) with the console bytes of the epoch, and lets the guest
+ * go on at once; the epoch's console bytes go out only once the backup has
+ * acknowledged the whole epoch (hv/ft_ckpt_primary.c). The backup applies
+ * each epoch only when whole, and when the primary is gone it runs the
+ * guest on from the last one (hv/ft_ckpt_backup.c). The stream is the log
+ * stream's transport (TLS with ft_key=, heartbeats, reconnects), its bytes
+ * proto/ft_epoch.h's.
+ */
+#ifndef UNDERSTUDY_HV_FT_CHECKPOINT_H
+#define UNDERSTUDY_HV_FT_CHECKPOINT_H
+
+#include "types.h"
+
+struct boot_info;
+struct config;
+struct vm;
+
+/* What a side did, for its report, /status and /metrics. */
+struct ft_ckpt_stats {
+	bool on;              /* this side is a checkpoint pair's */
+	bool primary;
+	u32 epoch_ms;
+	u64 epochs;           /* sent (primary) or applied (backup) */
+	u64 epochs_acked;     /* primary: acknowledged whole by the backup */
+	u64 pages;            /* pages in them */
+	u64 bytes;            /* stream bytes of them */
+	u64 first_stun_us;    /* primary: the first epoch's (all of RAM, the dirty log started) */
+	u64 stun_us;          /* primary: the guest held for the others, in all */
+	u64 stun_max_us;      /* ... and for one of them at most */
+	u64 last_stun_us;
+	u64 guest_ms;         /* primary: guest time at the last epoch */
+	u64 started_ns;       /* when the first epoch was taken or applied */
+	u64 last_epoch_ns;    /* when the last one was */
+	bool backup_lost;     /* primary: it runs on without a backup */
+	bool took_over;       /* backup: it runs the guest live */
+	u64 took_over_epoch;
+};
+
+/* role=primary ft=checkpoint: opens the stream to the backup, waits (at
+ * most ft_timeout_ms) until it follows and holds the guest's console from
+ * then on. 0 (also when not in checkpoint mode), or a negative errno with
+ * a message. */
+int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* The run loop, between two exits: an epoch when one is due and the vCPU
+ * can be saved; the stream moved on; acknowledged epochs' console bytes
+ * released. */
+void ft_ckpt_poll(struct vm *vm);
+
+/* The guest ended: a last epoch, then END with its exit code and final
+ * memory digest; waits (60 s at most) until the backup has all of it,
+ * then releases every console byte held. A guest the hypervisor stopped
+ * (or fenced) sends nothing more and releases nothing more: the backup
+ * takes it as a primary gone. */
+void ft_ckpt_primary_finish(struct vm *vm);
+
+/* role=backup ft=checkpoint: the guest booted here is not run; epochs are
+ * applied over it as they come whole. Returns when the primary's guest
+ * ended (the VM is then marked exited with its code: nothing runs here)
+ * or when the primary is gone: 0 with the guest at the last epoch, to run
+ * on live (under a witness only with its lease); a negative errno when
+ * this side cannot run it (no epoch came, or it must stand down). */
+int ft_ckpt_follow(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* The guest's RAM as one hash (both sides print it at the end). */
+u64 ft_ckpt_memory_digest(const struct vm *vm);
+
+const struct ft_ckpt_stats *ft_ckpt_stats(void);
+/* The side's summary at the end of its run. */
+void ft_ckpt_report(void);
+
+#endif
