@@ -136,7 +136,7 @@ static void send_holds(struct vm *vm, u64 *hashes, u32 *sent_on)
 
 	if (!hashes || *sent_on == stream || ft_ckpt_st.epochs)
 		return;
-	if (logstream_in_request_resync(0, "none: in checkpoint mode it sends the hashes of the pages it holds, for the first epoch", hashes,
+	if (logstream_in_request_resync(0, "the first epoch: in checkpoint mode a backup sends the hashes of the pages it holds", hashes,
 					vm->ram_size / PAGE_SIZE))
 		*sent_on = stream;
 }

@@ -318,8 +318,8 @@ static void on_message(struct ls_client *c, const struct ls_msg *m)
 		on_ack(c, m);
 		break;
 	case LS_RESYNC:
-		pr_warn("logstream: the backup asks for a checkpoint: its replay diverged at "
-			"landmark %llu: %.*s", m->offset, (int)m->reason.len, m->reason.text);
+		pr_warn("logstream: the backup asks for a checkpoint (its state from landmark %llu "
+			"on): %.*s", m->offset, (int)m->reason.len, m->reason.text);
 		c->resync_wanted = true;
 		c->resync_landmark = m->offset;
 		c->holds_next = 0; /* its HOLDS follow */

@@ -202,6 +202,37 @@ static void test_resync_lines(void **state)
 			  "waited 17200 us\n");
 }
 
+/* Checkpoint mode: an epochs line in place of the log's. */
+static void test_checkpoint_lines(void **state)
+{
+	struct hv_status s;
+	struct side side;
+
+	primary_status(&s);
+	s.ft.checkpoint_mode = true;
+	s.ft.epoch_ms = 50;
+	s.ft.epochs = 76;
+	s.ft.epochs_acked = 75;
+	s.ft.epoch_pages = 153;
+	s.ft.epoch_bytes = 225497;
+	s.ft.epoch_first_stun_us = 98745;
+	s.ft.epoch_stun_us = 82350;
+	s.ft.epoch_stun_max_us = 3687;
+	read_back(&s, &side);
+	assert_true(side.checkpoint_mode);
+	side_print(lines, sizeof(lines), "p", &side);
+	assert_has(lines, "\n  epochs of 50 ms: 76 taken, 75 acknowledged by the backup; 153 pages, "
+			  "225497 bytes; stun 1098 us on average, 3687 us at most\n");
+	assert_lacks_text(lines, "  log:");
+	backup_status(&s);
+	s.ft.checkpoint_mode = true;
+	s.ft.epochs = 40;
+	read_back(&s, &side);
+	side_print(lines, sizeof(lines), "b", &side);
+	assert_has(lines, "\n  epochs: 40 applied\n");
+	assert_lacks_text(lines, "  log:");
+}
+
 static void test_no_pair(void **state)
 {
 	struct hv_status s;
@@ -586,6 +617,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_primary_read_back),
 		cmocka_unit_test(test_resync_lines),
+		cmocka_unit_test(test_checkpoint_lines),
 		cmocka_unit_test(test_key_file_text),
 		cmocka_unit_test(test_challenge_nonce),
 		cmocka_unit_test(test_signed_request_accepted),

@@ -99,6 +99,9 @@ struct side {
 	u64 outputs_compared, output_mismatches, digest_mismatches; /* backup */
 	u64 resyncs, resync_wait_ms;                               /* backup */
 	u64 checkpoints, checkpoint_bytes, checkpoint_stun_us;     /* primary */
+	bool checkpoint_mode;    /* the "checkpoint" object: ft=checkpoint */
+	u64 epoch_ms, epochs, epochs_acked, epoch_pages, epoch_bytes, epoch_stun_us,
+	    epoch_stun_max_us;
 	bool has_witness;
 	bool witness_connected, lease_held;
 	char lease[16];

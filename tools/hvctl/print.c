@@ -48,9 +48,25 @@ static void put_state(struct text *t, const struct side *s)
 		put(t, " (from landmark %llu)", s->backup_lost_at);
 }
 
+/* Checkpoint mode: the epochs instead of a log (a primary's are sent and
+ * acknowledged, with the stun of those after the first, which looks at
+ * all of RAM; a backup's applied). */
+static void put_epochs(struct text *t, const struct side *s)
+{
+	if (is_primary(s))
+		put(t, "  epochs of %llu ms: %llu taken, %llu acknowledged by the backup; %llu pages, "
+		    "%llu bytes; stun %llu us on average, %llu us at most\n", s->epoch_ms, s->epochs,
+		    s->epochs_acked, s->epoch_pages, s->epoch_bytes,
+		    s->epochs > 1 ? s->epoch_stun_us / (s->epochs - 1) : 0, s->epoch_stun_max_us);
+	else
+		put(t, "  epochs: %llu applied\n", s->epochs);
+}
+
 static void put_log(struct text *t, const struct side *s)
 {
-	if (is_primary(s)) {
+	if (s->checkpoint_mode)
+		put_epochs(t, s);
+	else if (is_primary(s)) {
 		put(t, "  log: %llu bytes produced, %llu acknowledged by the backup, lag %llu bytes",
 		    s->log_produced, s->log_acked, s->log_lag);
 		if (side_knows_backup_lag(s))

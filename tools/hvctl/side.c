@@ -65,6 +65,13 @@ static const struct field fields[] = {
 	U64("ft.resync.checkpoints", checkpoints),
 	U64("ft.resync.checkpoint_bytes", checkpoint_bytes),
 	U64("ft.resync.checkpoint_stun_us", checkpoint_stun_us),
+	U64("ft.checkpoint.epoch_ms", epoch_ms),
+	U64("ft.checkpoint.epochs", epochs),
+	U64("ft.checkpoint.acked", epochs_acked),
+	U64("ft.checkpoint.pages", epoch_pages),
+	U64("ft.checkpoint.bytes", epoch_bytes),
+	U64("ft.checkpoint.stun_us", epoch_stun_us),
+	U64("ft.checkpoint.stun_max_us", epoch_stun_max_us),
 	BOOL("ft.witness.connected", witness_connected),
 	STR("ft.witness.lease", lease),
 	BOOL("ft.witness.lease_held", lease_held),
@@ -119,6 +126,8 @@ static void on_scalar(void *ctx, const char *path, enum json_kind kind, const ch
 		p->s->has_witness = true;
 	if (!strncmp(path, "ft.heartbeat.", 13))
 		p->s->has_heartbeat = true;
+	if (!strncmp(path, "ft.checkpoint.", 14))
+		p->s->checkpoint_mode = true;
 
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (strcmp(path, fields[i].path))
