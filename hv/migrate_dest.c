@@ -22,6 +22,7 @@
 #include "fmt.h"
 #include "bitops.h"
 #include "hv/config.h"
+#include "hv/ft_witness.h"
 #include "hv/guest_cpu.h"
 #include "hv/migrate_holds.h"
 #include "hv/migrate_link.h"
@@ -267,6 +268,7 @@ static const char *receive(void)
 		u64 now;
 
 		net_poll();
+		ft_witness_poll(time_now_ns()); /* a joining backup's connection to the witness */
 		if (md.go)
 			break;
 		send_holds();

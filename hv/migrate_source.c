@@ -30,6 +30,7 @@
 #include "hv/config.h"
 #include "hv/guest_cpu.h"
 #include "hv/dirty_log.h"
+#include "hv/ft_witness.h"
 #include "hv/migrate_history.h"
 #include "hv/migrate_internal.h"
 #include "hv/migrate_link.h"
@@ -467,6 +468,7 @@ static bool stunned_until(bool (*done)(void), u64 timeout_ns)
 
 	while (!done()) {
 		net_poll();
+		ft_witness_poll(time_now_ns()); /* a join: the lease renewed while the guest is held */
 		if (done()) /* before the link's state: a peer may close right after */
 			break;
 		check_link();

@@ -21,6 +21,11 @@
 #   outside listener received from the three in turn (pair.sh --listener,
 #   console_out=: no contradiction, no gap), and the three consoles'
 #   reconstruction agreeing with it.
+# - ft_join_failover_witness_ticker_svm: the same under a witness
+#   (pair.sh --witness): the primary holds the lease from its start
+#   (epoch 1), the joined backup learns it and goes live under epoch 2,
+#   the new backup learns epoch 2 from the witness once it joined the
+#   survivor and goes live under epoch 3; the outside sees the native run.
 # - ft_join_wrong_key_svm: the backup joins with another key than the
 #   primary's: the migration (TLS with the primary's key) is refused on
 #   both sides, so the backup receives no page of the guest, never runs it
@@ -117,6 +122,39 @@ failover_case() {
 	fi
 }
 
+# The failover case under a witness (--witness): the first primary holds
+# the lease from its start, the backup goes live under the next epoch, the
+# new backup learns the survivor's epoch after it joined and goes live
+# under the one after that.
+failover_witness_case() {
+	local name=ft_join_failover_witness_ticker_svm err kill1 kill2 words="ft_timeout_ms=1000" e1 e2 learned
+	kill1=$(random_time) kill2=$(random_time)
+	run_pair "$name" "$g/ticker.elf" "seconds=20" --primary-options "$words" \
+		--backup-options "$words" --kill-primary-after "$kill1" --rejoin-after 1 \
+		--kill-survivor-after "$kill2" --timeout 150 --witness
+	err=$results/$name.err
+	e1=$(sed -n 's/^backup: ft: the witness gave this backup the lease (epoch \([0-9]*\)).*/\1/p' "$err")
+	e2=$(sed -n 's/^rejoin: ft: the witness gave this backup the lease (epoch \([0-9]*\)).*/\1/p' "$err")
+	learned=$(sed -n 's/^rejoin: witness: the primary "10.9.0.2" holds the lease at epoch \([0-9]*\)$/\1/p' "$err")
+	if ! same_as_native "$name" "new backup"; then
+		:
+	elif [[ "$summary" != *"; the new backup finished the run"* ]]; then
+		echo "FAIL: $name: the new backup did not finish the run ($summary)"
+	elif ! grep -q '^backup: witness: the primary "10.9.0.1" holds the lease at epoch 1$' "$err"; then
+		echo "FAIL: $name: the joined backup did not learn the first primary's epoch 1"
+	elif [ "$e1" != 2 ]; then
+		echo "FAIL: $name: the backup did not go live under epoch 2 (${e1:-none})"
+	elif [ "$learned" != "$e1" ]; then
+		echo "FAIL: $name: the new backup did not learn the survivor's epoch $e1 (${learned:-none})"
+	elif [ "$e2" != $((e1 + 1)) ]; then
+		echo "FAIL: $name: the new backup did not go live under epoch $((e1 + 1)) (${e2:-none})"
+	elif grep -q -E '^(backup|rejoin): .*(stands down|fenced)' "$err"; then
+		echo "FAIL: $name: a side stood down or was fenced"
+	else
+		echo "PASS: $name (primary killed $kill1 s after the join, survivor $kill2 s after the second; the backup live under epoch $e1, the new backup learned it and went live under epoch $e2)"
+	fi
+}
+
 wrong_key_case() {
 	local name=ft_join_wrong_key_svm err
 	run_pair "$name" "$g/ticker.elf" "seconds=4" --primary-options "ft_key=$KEY" \
@@ -145,4 +183,5 @@ wrong_key_case() {
 
 join_case
 failover_case
+failover_witness_case
 wrong_key_case
