@@ -161,6 +161,11 @@ $(NET_OBJS): | $(MBEDTLS_DIR)/include/mbedtls/ssl.h
 # has mbedTLS's context in it).
 $(BUILD)/kernel/hv/ft_witness.c.o: KERNEL_CFLAGS += -isystem $(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
 $(BUILD)/kernel/hv/ft_witness.c.o: | $(MBEDTLS_DIR)/include/mbedtls/ssl.h
+# The migration's source and destination too (the stream inside TLS with ft_key=).
+STREAM_LINK_HV_OBJS := $(addprefix $(BUILD)/kernel/hv/,migrate_source.c.o migrate_dest.c.o \
+	migrate_link.c.o)
+$(STREAM_LINK_HV_OBJS): KERNEL_CFLAGS += -isystem $(MBEDTLS_DIR)/include $(MBEDTLS_DEFS)
+$(STREAM_LINK_HV_OBJS): | $(MBEDTLS_DIR)/include/mbedtls/ssl.h
 
 # Without the unpacked source, say how to get it.
 $(MBEDTLS_SRCS) $(MBEDTLS_DIR)/include/mbedtls/ssl.h:

@@ -71,7 +71,9 @@ static int apply_backup(struct config *cfg)
 
 /* join=: a backup that joins a running guest, and a side that migrates its
  * guest into one (docs/fault-tolerance.md, "A backup joins"). It needs the
- * peer's address; the witness's lease does not follow a join yet. */
+ * peer's address. Under a witness= the side that runs the guest alone
+ * holds the lease, and a joined backup learns its epoch from the witness
+ * as a backup does at boot. */
 static int check_join(const struct config *cfg)
 {
 	if (!cfg->ft_join)
@@ -82,10 +84,6 @@ static int check_join(const struct config *cfg)
 	}
 	if (!cfg->ft_peer_ip) {
 		pr_err("config: join=on needs peer=a.b.c.d: the side the guest comes from, or goes to");
-		return 1;
-	}
-	if (cfg->witness_ip) {
-		pr_err("config: join=on does not combine with witness= yet");
 		return 1;
 	}
 	return 0;

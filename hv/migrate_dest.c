@@ -19,15 +19,19 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/time.h"
 #include "errno.h"
+#include "fmt.h"
 #include "bitops.h"
 #include "hv/config.h"
+#include "hv/ft_witness.h"
 #include "hv/guest_cpu.h"
 #include "hv/migrate_holds.h"
+#include "hv/migrate_link.h"
 #include "hv/snapshot.h"
 #include "log.h"
 #include "net/net.h"
-#include "net/tcp_link.h"
+#include "net/stream_link.h"
 #include "proto/migrate_proto.h"
+#include "proto/tls_sniff.h"
 
 #define WAIT_SOURCE_NS (600 * NS_PER_SEC)   /* for a source to connect */
 /* A source that stopped sending. Generous: a source under Bochs on a
@@ -41,7 +45,9 @@
 static struct {
 	struct vm *vm;
 	struct snap_identity id;
-	struct tcp_link link;
+	struct stream_link link;
+	bool secure;              /* ft_key=: the stream inside TLS with the pre-shared key */
+	bool heard;               /* the source sent something */
 	struct mig_encoder enc;
 	struct mig_decoder dec;
 	struct mig_hello hello;
@@ -63,7 +69,7 @@ static u8 out[OUT_CAP];
 /* Hands the queued frames to TCP as it has room; true once all are. */
 static bool out_flush(void)
 {
-	if (!tcp_link_push(&md.link, out, md.out_len, &md.out_pos))
+	if (!stream_link_push(&md.link, out, md.out_len, &md.out_pos))
 		return false;
 	md.out_len = md.out_pos = 0;
 	return true;
@@ -90,7 +96,7 @@ static void send_holds(void)
 {
 	int n;
 
-	if (!out_flush() || !tcp_link_drained(&md.link) || md.enc.ready_sent ||
+	if (!out_flush() || !stream_link_drained(&md.link) || md.enc.ready_sent ||
 	    md.enc.refuse_sent || md.failure)
 		return;
 	n = mig_holds_build(&md.holds, &md.enc, md.vm->ram, out, HOLDS_FRAME_MAX);
@@ -207,8 +213,13 @@ static const struct mig_ops ops = {
 
 static int on_rx(void *ctx, const u8 *data, size_t len)
 {
-	int err = mig_decoder_push(&md.dec, data, len);
+	int err;
 
+	if (!md.heard && !md.secure && tls_sniff_record(data, len))
+		return refuse("the source speaks TLS (it has ft_key=) and this destination has no "
+			      "ft_key=: give both the same key, or neither");
+	md.heard = true;
+	err = mig_decoder_push(&md.dec, data, len);
 	if (err && !md.failure) {
 		pr_err("migration: the stream is refused: %s", md.dec.msg);
 		refuse("the stream is refused (see the destination's log)");
@@ -216,16 +227,30 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 	return err;
 }
 
+/* Why the link went down by itself: a source without our key (or with
+ * none) failed the TLS handshake, or the connection ended. */
+static const char *link_down_why(void)
+{
+	static char why[TLS_WHY_MAX + 48];
+
+	return mig_link_down_why(&md.link, MIG_HELLO, "the source speaks in the clear (it has no "
+				 "ft_key=) and this destination has ft_key=: give both the same "
+				 "key, or neither", "the TLS handshake with the source failed",
+				 why, sizeof(why));
+}
+
 /* Why the wait for GO must end now, or NULL to go on waiting. */
 static const char *wait_ends(u64 now, u64 listen_ns)
 {
+	bool connected = stream_link_connected(&md.link);
+
 	if (md.failure)
 		return md.failure;
-	if (md.link.state == TCP_LINK_DOWN)
-		return md.link.failure ? md.link.failure : "the connection ended";
-	if (md.link.state == TCP_LINK_LISTENING && now - listen_ns > WAIT_SOURCE_NS)
+	if (stream_link_state(&md.link) == STREAM_LINK_DOWN)
+		return link_down_why();
+	if (!connected && now - listen_ns > WAIT_SOURCE_NS)
 		return "no source came";
-	if (md.link.state == TCP_LINK_UP && now - md.link.heard_ns > SILENCE_NS)
+	if (connected && now - stream_link_heard_ns(&md.link) > SILENCE_NS)
 		return "the source stopped sending";
 	return NULL;
 }
@@ -243,11 +268,12 @@ static const char *receive(void)
 		u64 now;
 
 		net_poll();
+		ft_witness_poll(time_now_ns()); /* a joining backup's connection to the witness */
 		if (md.go)
 			break;
 		send_holds();
 		now = time_now_ns();
-		tcp_link_poll(&md.link, now);
+		stream_link_poll(&md.link, now);
 		if ((why = wait_ends(now, listen_ns)))
 			return why;
 		cpu_relax();
@@ -276,17 +302,21 @@ int migrate_incoming(struct vm *vm, const struct boot_info *bi, const struct con
 	mig_holds_init(&md.holds, vm->ram_size / PAGE_SIZE, holds_mem);
 	mig_encoder_init(&md.enc);
 	mig_decoder_init(&md.dec, MIG_TO_DESTINATION, &ops, NULL, frame_buf, sizeof(frame_buf), &work);
-	if ((err = tcp_link_listen(&md.link, cfg->incoming_port, on_rx, NULL, NULL))) {
-		pr_err("migration: cannot listen on port %u (%d)", cfg->incoming_port, err);
+	md.secure = cfg->ft_key.len != 0;
+	err = stream_link_listen(&md.link, md.secure ? &cfg->ft_key : NULL, cfg->incoming_port,
+				 on_rx, NULL);
+	if (err) {
+		pr_err("migration: cannot listen on port %u (%d%s)", cfg->incoming_port, err,
+		       md.secure ? "; TLS needs memory and entropy for its keys" : "");
 		return err;
 	}
-	console_printf("migration: waiting for the source on %s:%u\n", net_address(),
-		       cfg->incoming_port);
+	console_printf("migration: waiting for the source on %s:%u%s\n", net_address(),
+		       cfg->incoming_port, md.secure ? " over TLS with the pre-shared key" : "");
 	why = receive();
 	if (!why && snapshot_apply_state(vm, state_buf, md.state_len, &md.id))
 		why = "the vCPU and device state could not be applied";
 	out_flush(); /* a REFUSE queued behind a HOLDS frame */
-	tcp_link_close(&md.link, NULL);
+	stream_link_close(&md.link);
 	if (why) {
 		console_printf("migration: incoming migration failed: %s; what was received is "
 			       "discarded and the guest does not run here\n", why);

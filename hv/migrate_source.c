@@ -30,13 +30,15 @@
 #include "hv/config.h"
 #include "hv/guest_cpu.h"
 #include "hv/dirty_log.h"
+#include "hv/ft_witness.h"
 #include "hv/migrate_history.h"
 #include "hv/migrate_internal.h"
+#include "hv/migrate_link.h"
 #include "hv/snapshot.h"
 #include "hv/snapshot_vcpu.h"
 #include "log.h"
 #include "net/net.h"
-#include "net/tcp_link.h"
+#include "net/stream_link.h"
 #include "proto/migrate_proto.h"
 
 #define CONNECT_TIMEOUT_NS (60 * NS_PER_SEC)  /* for the destination to listen */
@@ -72,7 +74,9 @@ static struct {
 	bool rounds_begun; /* ACCEPT came and round 0 began */
 	u64 round_end_ns;  /* when the last round ended */
 	struct snap_identity id;
-	struct tcp_link link;
+	struct ft_psk key;     /* ft_key=: the stream inside TLS with it; len 0: in the clear */
+	struct stream_link link;
+	bool reached, heard;   /* on this connection: TCP was up; the destination sent something */
 	struct mig_encoder enc;
 	struct mig_decoder replies;
 	bool accepted, ready;
@@ -145,6 +149,7 @@ static const struct mig_ops reply_ops = { .reply = on_reply, .held = on_held };
 
 static int on_rx(void *ctx, const u8 *data, size_t len)
 {
+	ms.heard = true;
 	if (mig_decoder_push(&ms.replies, data, len)) {
 		pr_err("migration: the destination's reply is refused: %s", ms.replies.msg);
 		return -EBADMSG;
@@ -157,7 +162,7 @@ static int on_rx(void *ctx, const u8 *data, size_t len)
 /* Hands what is left of the frame in tx to TCP; true once all of it is. */
 static bool tx_flush(void)
 {
-	return tcp_link_push(&ms.link, tx, ms.tx_len, &ms.tx_pos);
+	return stream_link_push(&ms.link, tx, ms.tx_len, &ms.tx_pos);
 }
 
 static void tx_frame(int len)
@@ -224,7 +229,7 @@ static void end_round(void)
 	tx_frame(mig_encode_round(&ms.enc, &r, tx, sizeof(tx)));
 	mig_decoder_expect_holds(&ms.replies, ms.npages, r.round + 1);
 	ms.round_end_ns = time_now_ns();
-	mig_plan_round_end(&ms.plan, left, ms.link.bytes_acked, ms.round_end_ns);
+	mig_plan_round_end(&ms.plan, left, stream_link_bytes_acked(&ms.link), ms.round_end_ns);
 	ms.cursor = 0;
 	if (ms.plan.converged && !ms.at_exits)
 		ms.phase = MS_STUN;
@@ -265,6 +270,7 @@ static void on_sent(void *ctx)
 static int prepare(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	ms.vm = vm;
+	ms.key = cfg->ft_key;
 	snapshot_identity(bi, cfg, &ms.id);
 	ms.id.ram_size = vm->ram_size;
 	ms.npages = vm->ram_size / PAGE_SIZE;
@@ -340,7 +346,7 @@ static void fail(const char *why)
 	if (ms.phase == MS_FAILED || ms.phase == MS_LEFT || ms.phase == MS_JOINED)
 		return;
 	dirty_log_stop(ms.vm);
-	tcp_link_close(&ms.link, why);
+	stream_link_close(&ms.link);
 	ms.phase = MS_FAILED;
 	console_printf("migration: failed: %s; the guest runs on here\n", why);
 }
@@ -356,14 +362,20 @@ static void start(void)
 	mig_decoder_init(&ms.replies, MIG_TO_SOURCE, &reply_ops, NULL, reply_frame,
 			 sizeof(reply_frame), &work);
 	mig_decoder_expect_holds(&ms.replies, ms.npages, 0);
-	/* a join waits for its backup however long it takes to come */
-	tcp_link_connect(&ms.link, ip_be, ms.port, ms.joined ? JOIN_CONNECT_NS : CONNECT_TIMEOUT_NS,
-			 on_rx, on_sent, NULL);
-	tx_frame(mig_encode_hello(&ms.enc, &h, tx, sizeof(tx)));
+	ms.reached = ms.heard = false;
 	ms.fig.start_ns = time_now_ns();
 	ms.phase = MS_CONNECTING;
+	/* a join waits for its backup however long it takes to come */
+	if (stream_link_connect(&ms.link, ms.key.len ? &ms.key : NULL, ip_be, ms.port,
+				ms.joined ? JOIN_CONNECT_NS : CONNECT_TIMEOUT_NS, on_rx, NULL)) {
+		fail("TLS could not start (no memory or no entropy for its keys: above)");
+		return;
+	}
+	stream_link_on_room(&ms.link, on_sent);
+	tx_frame(mig_encode_hello(&ms.enc, &h, tx, sizeof(tx)));
 	if (!ms.joined)
-		pr_info("migration: connecting to the destination");
+		pr_info("migration: connecting to the destination%s",
+			ms.key.len ? " over TLS with the pre-shared key" : "");
 }
 
 /* ACCEPT came: every page is round 0's, and the dirty log starts now;
@@ -392,21 +404,43 @@ static void begin_precopy(void)
 	precopy_fill();
 }
 
+/* Why the link went down by itself: the destination refused our TLS
+ * handshake (another key, or none), or the connection ended (before a
+ * word from it, in the clear: perhaps a destination with a key). */
+static const char *link_down_why(void)
+{
+	static char why[TLS_WHY_MAX + 48], guess[TLS_WHY_MAX + 96];
+	const char *down = mig_link_down_why(&ms.link, MIG_REFUSE, "the destination takes the "
+					     "migration in the clear (it has no ft_key=) and this "
+					     "source has ft_key=: give both the same key, or neither",
+					     "the destination refused the TLS handshake", why,
+					     sizeof(why));
+
+	if (ms.key.len || !ms.reached || ms.heard)
+		return down;
+	fmt_snprintf(guess, sizeof(guess), "%s before ACCEPT (a destination with ft_key= closes on "
+		     "a source without it)", down);
+	return guess;
+}
+
 /* What the link and the replies say, whatever the phase. */
 static void check_link(void)
 {
 	u64 now = time_now_ns();
+	enum stream_link_state st;
 
-	tcp_link_poll(&ms.link, now);
+	stream_link_poll(&ms.link, now);
+	st = stream_link_state(&ms.link);
+	ms.reached |= stream_link_connected(&ms.link);
 	if (ms.refusal)
 		fail(ms.refusal);
-	else if (ms.link.state == TCP_LINK_DOWN)
-		fail(ms.link.failure ? ms.link.failure : "the connection ended");
-	else if (ms.phase == MS_CONNECTING && ms.link.state == TCP_LINK_UP &&
-		 now - ms.link.heard_ns > REPLY_TIMEOUT_NS)
+	else if (st == STREAM_LINK_DOWN)
+		fail(link_down_why());
+	else if (ms.phase == MS_CONNECTING && stream_link_connected(&ms.link) &&
+		 now - stream_link_heard_ns(&ms.link) > REPLY_TIMEOUT_NS)
 		fail("the destination did not answer HELLO");
-	else if (ms.link.state == TCP_LINK_UP && !tcp_link_drained(&ms.link) &&
-		 now - ms.link.heard_ns > SILENCE_NS)
+	else if (st == STREAM_LINK_UP && !stream_link_drained(&ms.link) &&
+		 now - stream_link_heard_ns(&ms.link) > SILENCE_NS)
 		fail("the destination stopped acknowledging data");
 }
 
@@ -434,6 +468,7 @@ static bool stunned_until(bool (*done)(void), u64 timeout_ns)
 
 	while (!done()) {
 		net_poll();
+		ft_witness_poll(time_now_ns()); /* a join: the lease renewed while the guest is held */
 		if (done()) /* before the link's state: a peer may close right after */
 			break;
 		check_link();
@@ -480,7 +515,7 @@ static bool begin_rounds_stunned(void)
 
 static bool all_acked(void)
 {
-	return tx_flush() && tcp_link_drained(&ms.link);
+	return tx_flush() && stream_link_drained(&ms.link);
 }
 
 /* Sends a frame and waits until TCP has taken it. */
@@ -542,7 +577,7 @@ static void stun(struct vm *vm)
 	ms.fig.end_ns = time_now_ns();
 	ms.fig.rounds = ms.plan.round + 1;
 	dirty_log_stop(vm);
-	tcp_link_close(&ms.link, NULL);
+	stream_link_close(&ms.link);
 	if (ms.joined) { /* the guest stays: it is followed from this state on */
 		ms.phase = MS_JOINED;
 		mig_figures_print(&ms.fig, &ms.plan, dirty_log_stats(), &ms.hist);
@@ -580,7 +615,7 @@ void migrate_report(void)
 {
 	if (ms.joined && ms.phase != MS_JOINED && ms.phase != MS_FAILED && ms.phase != MS_OFF) {
 		dirty_log_stop(ms.vm);
-		tcp_link_close(&ms.link, NULL);
+		stream_link_close(&ms.link);
 		ms.phase = MS_FAILED;
 		console_printf("ft: join: the guest ended before a backup joined\n");
 		return;

@@ -6,6 +6,12 @@
 
 #include "errno.h"
 
+/* The TCP connection under the link, in the clear or not. */
+static const struct tcp_link *tcp_under(const struct stream_link *l)
+{
+	return l->secure ? &l->tls.tcp : &l->tcp;
+}
+
 int stream_link_connect(struct stream_link *l, const struct ft_psk *key, u32 ip, u16 port,
 			u64 timeout_ns, stream_link_rx_fn rx, void *ctx)
 {
@@ -71,7 +77,7 @@ enum stream_link_state stream_link_state(const struct stream_link *l)
 
 bool stream_link_connected(const struct stream_link *l)
 {
-	return l->open && (l->secure ? l->tls.tcp.state : l->tcp.state) == TCP_LINK_UP;
+	return l->open && tcp_under(l)->state == TCP_LINK_UP;
 }
 
 int stream_link_send(struct stream_link *l, const u8 *data, size_t len)
@@ -87,6 +93,41 @@ int stream_link_send(struct stream_link *l, const u8 *data, size_t len)
 	if (l->secure)
 		return tls_link_send(&l->tls, data, len);
 	return tcp_link_take(&l->tcp, data, len);
+}
+
+bool stream_link_push(struct stream_link *l, const u8 *buf, size_t len, size_t *pos)
+{
+	while (*pos < len) {
+		int n = stream_link_send(l, buf + *pos, len - *pos);
+
+		if (n <= 0)
+			return false;
+		*pos += (size_t)n;
+	}
+	return true;
+}
+
+bool stream_link_drained(const struct stream_link *l)
+{
+	return l->secure ? tls_link_drained(&l->tls) : tcp_link_drained(&l->tcp);
+}
+
+u64 stream_link_heard_ns(const struct stream_link *l)
+{
+	return tcp_under(l)->heard_ns;
+}
+
+u64 stream_link_bytes_acked(const struct stream_link *l)
+{
+	return tcp_under(l)->bytes_acked;
+}
+
+void stream_link_on_room(struct stream_link *l, void (*room)(void *ctx))
+{
+	if (l->secure)
+		l->tls.room = room;
+	else
+		l->tcp.sent = room;
 }
 
 const char *stream_link_failure(const struct stream_link *l)

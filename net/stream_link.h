@@ -62,6 +62,26 @@ bool stream_link_connected(const struct stream_link *l);
  * up yet), or -EIO once the link is down. */
 int stream_link_send(struct stream_link *l, const u8 *data, size_t len);
 
+/* Hands buf[*pos..len) to the link as it has room, moving *pos on: true
+ * once all of it is taken (false while the link is not up). */
+bool stream_link_push(struct stream_link *l, const u8 *buf, size_t len, size_t *pos);
+
+/* Every byte sent has left the link (under TLS, its records too) and been
+ * acknowledged by the peer's TCP. */
+bool stream_link_drained(const struct stream_link *l);
+
+/* When the peer last sent or acknowledged anything (time_now_ns). */
+u64 stream_link_heard_ns(const struct stream_link *l);
+
+/* Bytes the peer's TCP acknowledged: on the wire, so under TLS the
+ * records' framing and tags count too. */
+u64 stream_link_bytes_acked(const struct stream_link *l);
+
+/* Calls room(ctx) whenever TCP's send buffer has room again (under TLS,
+ * after the session moved its own pending record on); after connect or
+ * listen. */
+void stream_link_on_room(struct stream_link *l, void (*room)(void *ctx));
+
 /* Why the link is DOWN (NULL when it was closed by us without a reason,
  * or never started). */
 const char *stream_link_failure(const struct stream_link *l);

@@ -1,8 +1,9 @@
 /*
  * One TCP connection between two hypervisors, over lwIP's raw API (NO_SYS:
- * everything runs from the caller's loop through net_poll()): a live
- * migration's stream (docs/migration.md), the TLS link under the FT link
- * (net/tls/tls_link.h). One side connects, retrying until the other
+ * everything runs from the caller's loop through net_poll()): the
+ * stream link's clear half and the TLS link under its other
+ * (net/stream_link.h, net/tls/tls_link.h), which carry the log stream,
+ * the witness protocol and a live migration's stream. One side connects, retrying until the other
  * listens; the other listens and takes one connection. Bytes received go
  * to a callback as they come; bytes to send are queued as lwIP's send
  * buffer allows. A connection that fails or closes is not made again:

@@ -91,8 +91,9 @@
 # and --listener combine with it (a kill's time counts from the join,
 # when the primary starts recording). --rejoin-after SECONDS: that long
 # after the backup went live (a kill of the primary), a new backup starts
-# in the dead primary's place (its address, its card; LOGS/rejoin) with
-# join=on, and the survivor migrates the guest into it;
+# in the dead primary's place (its address, its card, with --witness its
+# witness address; LOGS/rejoin) with join=on, and the survivor migrates
+# the guest into it;
 # --kill-survivor-after SECONDS: that long after that join, the survivor's
 # emulator is SIGKILLed and the new backup must finish the run. The
 # summary names the new backup's exit code and who finished; the outside's
@@ -469,9 +470,10 @@ fi
 rejoined="" survivor_killed="" second_failover_ms=""
 if [ -n "$rejoin_after" ] && [ -n "$killed" ] && grep -q -E "$LIVE_RE" "$logs/backup.stderr"; then
 	sleep "$rejoin_after"
+	# in the dead primary's place: its network, so its witness address
 	start_instance "$logs/rejoin" "${run_args[@]}" "${primary_net[@]}" \
 		${copy_word:+--com3-out "$logs/rejoin.rrlog"} \
-		--cmdline "selftest=off http=off ip=$PRIMARY_IP role=backup$copy_word join=on peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${backup_options:+ $backup_options}"
+		--cmdline "selftest=off http=off ip=$PRIMARY_IP role=backup$copy_word join=on peer=$BACKUP_IP:$FT_PORT rr_digest=$digest${backup_options:+ ${backup_options//witness=$BACKUP_WITNESS_ADDR/witness=$PRIMARY_WITNESS_ADDR}}"
 	rejoin_pid=$inst_pid rejoined=1
 	if [ -n "$kill_survivor_after" ] &&
 		wait_for_line "$logs/backup.stderr" '^ft: backup joined at landmark' "$backup_pid" "$LISTEN_WAIT_S"; then

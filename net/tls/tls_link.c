@@ -76,6 +76,8 @@ static void on_tcp_sent(void *ctx)
 
 	if (l->started)
 		tls_session_poll(&l->tls);
+	if (l->room && l->state == TLS_LINK_UP)
+		l->room(l->ctx);
 }
 
 static int prepare(struct tls_link *l, bool server, const struct ft_psk *key, tls_rx_fn rx,

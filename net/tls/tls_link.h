@@ -34,6 +34,7 @@ struct tls_link {
 	mbedtls_ssl_config conf;
 	bool server, started;
 	tls_rx_fn rx;
+	void (*room)(void *ctx); /* TCP has room again (optional) */
 	void *ctx;
 	enum tls_link_state state;
 	const char *failure;

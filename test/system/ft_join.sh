@@ -5,7 +5,7 @@
 # - ft_join_ticker_svm: a primary with join=on runs its guest at once, with
 #   no backup; the backup starts a second later with join=on, receives the
 #   running guest by live migration and replays the primary's log from
-#   that state (over TLS with the pair's key). The primary's console (what
+#   that state (both over TLS with the pair's key). The primary's console (what
 #   the outside saw) and exit code must be the native run's, the primary
 #   must say it ran without a backup and when the backup joined, the
 #   backup must have received the guest by migration, confirmed every
@@ -21,12 +21,17 @@
 #   outside listener received from the three in turn (pair.sh --listener,
 #   console_out=: no contradiction, no gap), and the three consoles'
 #   reconstruction agreeing with it.
+# - ft_join_failover_witness_ticker_svm: the same under a witness
+#   (pair.sh --witness): the primary holds the lease from its start
+#   (epoch 1), the joined backup learns it and goes live under epoch 2,
+#   the new backup learns epoch 2 from the witness once it joined the
+#   survivor and goes live under epoch 3; the outside sees the native run.
 # - ft_join_wrong_key_svm: the backup joins with another key than the
-#   primary's: it receives the guest, but the primary's log stream (TLS
-#   with its key) is refused on both sides, so the backup replays nothing,
-#   never runs the guest and stops after its rr_live_wait (exit 126); the
-#   primary says the backup is lost and ends the run alone as natively. No
-#   log shows either key.
+#   primary's: the migration (TLS with the primary's key) is refused on
+#   both sides, so the backup receives no page of the guest, never runs it
+#   and ends (exit 119, incoming migration failed); the primary says the
+#   backup refused its key and ends the run alone as natively. No log
+#   shows either key.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ft_lib.sh"
@@ -87,6 +92,9 @@ join_case() {
 	elif ! grep -q "^primary: rr: streaming to 10.9.0.2:9730 over TLS with the pre-shared key" "$err" ||
 		! grep -q "^backup: logstream: a recording streams its log here over TLS" "$err"; then
 		echo "FAIL: $name: the log after the join did not run over TLS"
+	elif ! grep -q "^backup: migration: waiting for the source on 10.9.0.2:9733 over TLS with the pre-shared key" "$err" ||
+		! grep -q "^primary: tls: session with 10.9.0.2:9733 up" "$err"; then
+		echo "FAIL: $name: the migration of the join did not run over TLS"
 	elif ! keys_hidden "$err" "$results/$name.out"; then
 		echo "FAIL: $name: a log shows the key"
 	else
@@ -116,34 +124,66 @@ failover_case() {
 	fi
 }
 
+# The failover case under a witness (--witness): the first primary holds
+# the lease from its start, the backup goes live under the next epoch, the
+# new backup learns the survivor's epoch after it joined and goes live
+# under the one after that.
+failover_witness_case() {
+	local name=ft_join_failover_witness_ticker_svm err kill1 kill2 words="ft_timeout_ms=1000" e1 e2 learned
+	kill1=$(random_time) kill2=$(random_time)
+	run_pair "$name" "$g/ticker.elf" "seconds=20" --primary-options "$words" \
+		--backup-options "$words" --kill-primary-after "$kill1" --rejoin-after 1 \
+		--kill-survivor-after "$kill2" --timeout 150 --witness
+	err=$results/$name.err
+	e1=$(sed -n 's/^backup: ft: the witness gave this backup the lease (epoch \([0-9]*\)).*/\1/p' "$err")
+	e2=$(sed -n 's/^rejoin: ft: the witness gave this backup the lease (epoch \([0-9]*\)).*/\1/p' "$err")
+	learned=$(sed -n 's/^rejoin: witness: the primary "10.9.0.2" holds the lease at epoch \([0-9]*\)$/\1/p' "$err")
+	if ! same_as_native "$name" "new backup"; then
+		:
+	elif [[ "$summary" != *"; the new backup finished the run"* ]]; then
+		echo "FAIL: $name: the new backup did not finish the run ($summary)"
+	elif ! grep -q '^backup: witness: the primary "10.9.0.1" holds the lease at epoch 1$' "$err"; then
+		echo "FAIL: $name: the joined backup did not learn the first primary's epoch 1"
+	elif [ "$e1" != 2 ]; then
+		echo "FAIL: $name: the backup did not go live under epoch 2 (${e1:-none})"
+	elif [ "$learned" != "$e1" ]; then
+		echo "FAIL: $name: the new backup did not learn the survivor's epoch $e1 (${learned:-none})"
+	elif [ "$e2" != $((e1 + 1)) ]; then
+		echo "FAIL: $name: the new backup did not go live under epoch $((e1 + 1)) (${e2:-none})"
+	elif grep -q -E '^(backup|rejoin): .*(stands down|fenced)' "$err"; then
+		echo "FAIL: $name: a side stood down or was fenced"
+	else
+		echo "PASS: $name (primary killed $kill1 s after the join, survivor $kill2 s after the second; the backup live under epoch $e1, the new backup learned it and went live under epoch $e2)"
+	fi
+}
+
 wrong_key_case() {
-	local name=ft_join_wrong_key_svm err wait_s=10
+	local name=ft_join_wrong_key_svm err
 	run_pair "$name" "$g/ticker.elf" "seconds=4" --primary-options "ft_key=$KEY" \
-		--backup-options "ft_key=$OTHER_KEY rr_live_wait=$wait_s"
+		--backup-options "ft_key=$OTHER_KEY"
 	err=$results/$name.err
 	if ! same_as_native "$name" primary; then
 		:
-	elif [[ "$summary" != "primary exit $status, backup exit 126; backup: no verdict; the primary finished the run" ]]; then
-		echo "FAIL: $name: expected the primary to finish alone and the backup to exit 126 without a verdict ($summary)"
-	elif ! grep -q '^backup: migration: resuming the guest migrated from svm' "$err"; then
-		echo "FAIL: $name: the backup did not receive the guest"
-	elif ! grep -q "^primary: error: tls: handshake with 10.9.0.2:9730 failed: .*different pre-shared key" "$err" ||
-		! grep -q "^primary: warn: ft: the backup is lost (the collector refused the TLS handshake: .*different pre-shared key)" "$err"; then
-		echo "FAIL: $name: the primary did not say the backup refused its key and is lost ($(grep -m1 '^primary: .*tls:' "$err"))"
-	elif ! grep -q "^backup: error: rr: no recording streamed its log to port 9730 within $wait_s s: 1 connection refused, the last: .*different pre-shared key" "$err"; then
-		echo "FAIL: $name: the backup did not report the refused recording ($(grep -m1 '^backup: error: rr:' "$err"))"
-	elif grep -q -E '^backup: (rr: replaying|logstream: a recording streams|ft: the primary is gone)' "$err" ||
+	elif [[ "$summary" != "primary exit $status, backup exit 119; backup: no verdict; the primary finished the run" ]]; then
+		echo "FAIL: $name: expected the primary to finish alone and the backup to exit 119 (no guest) without a verdict ($summary)"
+	elif ! grep -q "^primary: error: tls: handshake with 10.9.0.2:9733 failed: .*different pre-shared key" "$err" ||
+		! grep -q "^primary: migration: failed: the destination refused the TLS handshake: .*different pre-shared key; the guest runs on here" "$err"; then
+		echo "FAIL: $name: the primary did not say the backup refused its key for the migration ($(grep -m1 '^primary: .*tls:' "$err"))"
+	elif ! grep -q "^backup: migration: incoming migration failed: the TLS handshake with the source failed: .*different pre-shared key; what was received is discarded" "$err"; then
+		echo "FAIL: $name: the backup did not refuse the migration for the key ($(grep -m1 '^backup: migration: incoming' "$err"))"
+	elif grep -q -E '^backup: (migration: the source|migration: received|migration: resuming|rr: replaying|logstream: a recording streams|ft: the primary is gone)' "$err" ||
 		[ -s "$results/$name.logs/backup" ]; then
-		echo "FAIL: $name: the backup took a log from, or ran the guest of, a primary with another key"
-	elif ! grep -q '^primary: ft: running without a backup (the backup is lost) at landmark' "$err"; then
-		echo "FAIL: $name: the primary did not say it runs without a backup again"
+		echo "FAIL: $name: the backup received pages or the guest, a log, or ran the guest of a primary with another key"
+	elif grep -q -E '^primary: (migration: the destination accepted|ft: backup joined|ft: the backup took the guest)' "$err"; then
+		echo "FAIL: $name: the primary says a backup with another key took its guest"
 	elif ! keys_hidden "$err" "$results/$name.out"; then
 		echo "FAIL: $name: a log shows a key"
 	else
-		echo "PASS: $name (the backup took the guest but not the log: refused for its key on both sides; the primary ran on alone)"
+		echo "PASS: $name (the migration refused for the key on both sides, no page sent; the primary ran on alone)"
 	fi
 }
 
 join_case
 failover_case
+failover_witness_case
 wrong_key_case

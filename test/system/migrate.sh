@@ -116,6 +116,51 @@ else
 	echo "PASS: $name (refused: $(sed -n 's/^source: migration: failed: //p' "$results/$name.err" | head -n 1))"
 fi
 
+# The stream inside TLS with the pre-shared key: the dirty guest migrates
+# with ft_key= on both sides as in the clear. With another key on the
+# destination, the TLS handshake is refused on both sides: no page leaves,
+# the destination ends without the guest and the guest runs on at the
+# source as natively. A key on one side only is refused too.
+KEY=5eed0fa11ba5eba11c0ffee0ddba11fe
+OTHER_KEY=5eed0fa11ba5eba11c0ffee0ddba11ff
+mig_case migrate_dirty_svm_tls "$g/dirty.elf" "pages=1024 hot=32 rounds=80" 1 qemu qemu \
+	"ft_key=$KEY" "ft_key=$KEY"
+name=migrate_wrong_key_svm
+native_run "$name" "$g/ticker.elf" "seconds=4"
+migrate_run "$name" --guest "$g/ticker.elf" --guest-args "seconds=4" --after 1 \
+	--source-options "ft_key=$KEY" --destination-options "ft_key=$OTHER_KEY"
+if ! grep -q '^source: migration: failed: the destination refused the TLS handshake: .*different pre-shared key; the guest runs on here' "$results/$name.err"; then
+	echo "FAIL: $name: the source did not say the destination refused its key ($(grep -m1 '^source: migration: failed' "$results/$name.err" || echo no report))"
+elif ! grep -q '^destination: migration: incoming migration failed: the TLS handshake with the source failed: .*different pre-shared key' "$results/$name.err"; then
+	echo "FAIL: $name: the destination did not refuse the source's key ($(grep -m1 '^destination: migration: incoming' "$results/$name.err" || echo no report))"
+elif grep -q -E '^destination: migration: (the source|received|resuming)' "$results/$name.err" ||
+	[ -s "$results/$name.logs/destination" ]; then
+	echo "FAIL: $name: the destination took pages or ran the guest of a source with another key"
+elif ! ended_natively "$name"; then
+	echo "FAIL: $name: the guest on the source did not end as natively (exit $mig_status)"
+elif grep -q -i -E "$KEY|$OTHER_KEY" "$results/$name.err" "$results/$name.out"; then
+	echo "FAIL: $name: a log shows a key"
+else
+	echo "PASS: $name (refused on both sides: $(sed -n 's/^source: migration: failed: the destination refused the TLS handshake: \(.*\); the guest.*/\1/p' "$results/$name.err" | head -n 1))"
+fi
+# A key on one side only: refused, each side saying which has the key.
+name=migrate_key_one_side_svm
+migrate_run "$name.src" --guest "$g/ticker.elf" --guest-args "seconds=3" --after 1 \
+	--source-options "ft_key=$KEY"
+migrate_run "$name.dst" --guest "$g/ticker.elf" --guest-args "seconds=3" --after 1 \
+	--destination-options "ft_key=$KEY"
+if ! grep -q '^source: migration: failed: the destination takes the migration in the clear (it has no ft_key=) and this source has ft_key=' "$results/$name.src.err" ||
+	! grep -q '^destination: migration: incoming migration failed: the source speaks TLS (it has ft_key=) and this destination has no ft_key=' "$results/$name.src.err"; then
+	echo "FAIL: $name: a key on the source only was not refused with the reason on both sides ($(grep -m2 -E 'migration: (incoming migration )?failed' "$results/$name.src.err" | tr '\n' ' '))"
+elif ! grep -q '^source: migration: failed: the peer closed the connection before ACCEPT (a destination with ft_key= closes on a source without it)' "$results/$name.dst.err" ||
+	! grep -q '^destination: migration: incoming migration failed: the source speaks in the clear (it has no ft_key=) and this destination has ft_key=' "$results/$name.dst.err"; then
+	echo "FAIL: $name: a key on the destination only was not refused with the reason on both sides ($(grep -m2 -E 'migration: (incoming migration )?failed' "$results/$name.dst.err" | tr '\n' ' '))"
+elif grep -q -E '^destination: migration: (the source|received|resuming)' "$results/$name.src.err" "$results/$name.dst.err"; then
+	echo "FAIL: $name: a destination took pages from a source that does not share its key"
+else
+	echo "PASS: $name (refused on both sides, either way, before any page)"
+fi
+
 # A destination with another guest command line refuses the stream.
 name=migrate_foreign_svm
 native_run "$name" "$g/ticker.elf" "seconds=4"

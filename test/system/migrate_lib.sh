@@ -39,19 +39,22 @@ ended_natively() { # name
 			>"$results/$1.diff" 2>&1
 }
 
-# mig_case NAME GUEST ARGS AFTER [FROM TO [OPTIONS]]: migrated after AFTER
-# (guest seconds, or exits:N: stunned at that exit) from emulator FROM to TO
-# (qemu: SVM, bochs: VMX; default
-# qemu), the source with hypervisor OPTIONS (dirty_track=...). The PASS
+# mig_case NAME GUEST ARGS AFTER [FROM TO [OPTIONS [DEST_OPTIONS]]]: migrated
+# after AFTER (guest seconds, or exits:N: stunned at that exit) from
+# emulator FROM to TO (qemu: SVM, bochs: VMX; default qemu), the source
+# with hypervisor OPTIONS (dirty_track=..., ft_key=...), the destination
+# with DEST_OPTIONS; with ft_key= on the source, the stream must have run
+# inside TLS and no log may show the key. The PASS
 # line names the dirty tracking the source ended with and why, and the
 # destination's feedback: deltas sent against a copy it confirmed, pages
 # with a copy sent whole for want of feedback (those at the stun), and
 # mismatches (a copy the destination did not hold: a FAIL).
 mig_case() {
-	local name=$1 guest=$2 args=$3 after=$4 from=${5:-qemu} to=${6:-qemu} opts=${7:-} lines summary fb
+	local name=$1 guest=$2 args=$3 after=$4 from=${5:-qemu} to=${6:-qemu} opts=${7:-} dopts=${8:-} lines summary fb key
 	native_run "$name" "$guest" "$args"
 	migrate_run "$name" --guest "$guest" --guest-args "$args" --after "$after" --from "$from" --to "$to" \
-		--source-options "$opts"
+		--source-options "$opts" --destination-options "$dopts"
+	key=$(sed -n 's/.*ft_key=\([0-9a-fA-F]*\).*/\1/p' <<<"$opts")
 	summary=$(sed -n 's/^migrate.sh: //p' "$results/$name.err" | tail -n 1)
 	summary="$summary; dirty tracking: $(sed -n 's/^source: migration: dirty tracking: \([^,]*\),.*/\1/p' "$results/$name.err")"
 	fb=$(sed -n 's/^source: migration: feedback: .*, \([0-9]*\) mismatched; pages with a copy: \([0-9]*\) deltas against a confirmed copy, \([0-9]*\) whole for want of feedback (\([0-9]*\) of them at the stun)$/\1 \2 \3 \4/p' "$results/$name.err")
@@ -62,6 +65,9 @@ mig_case() {
 		echo "FAIL: $name: the destination did not resume the guest ($summary)"
 	elif [ -z "$fb" ] || [ "${fb%% *}" != 0 ]; then
 		echo "FAIL: $name: the destination's feedback is missing or found copies it did not hold ($summary)"
+	elif [ -n "$key" ] && { ! grep -q '^destination: migration: waiting for the source on .* over TLS with the pre-shared key$' "$results/$name.err" ||
+		! grep -q '^source: tls: session with .* up' "$results/$name.err" || grep -q -i "$key" "$results/$name.err" "$results/$name.out"; }; then
+		echo "FAIL: $name: the stream did not run inside TLS, or a log shows the key ($summary)"
 	elif [ "$mig_status" != "$native_status" ]; then
 		echo "FAIL: $name: exit code $mig_status across the migration, $native_status natively ($summary)"
 	elif [ ! -s "$results/$name.logs/source" ] || [ ! -s "$results/$name.logs/destination" ]; then

@@ -244,6 +244,7 @@ static bool deliver(struct conn *c, int s)
 	struct tcp_link *l = c->end[s], *from = c->end[1 - s];
 	struct inbox *in = &c->to[s];
 	size_t n = MIN(chunk_bytes, in->len - in->read);
+	int failed;
 
 	if (!l || l->close_wanted || l->state != TCP_LINK_UP)
 		return false;
@@ -255,12 +256,15 @@ static bool deliver(struct conn *c, int s)
 	}
 	in->read += n;
 	l->bytes_received += n;
+	/* rx before the sender hears of the room: what it sends then may
+	 * compact this inbox under the bytes being handed over */
+	failed = l->rx(l->ctx, in->buf + in->read - n, n);
 	if (from) {
 		from->bytes_acked += n;
 		if (from->sent)
 			from->sent(from->ctx);
 	}
-	if (l->rx(l->ctx, in->buf + in->read - n, n))
+	if (failed)
 		fail_later(l, NULL);
 	return true;
 }

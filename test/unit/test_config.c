@@ -815,10 +815,13 @@ static void test_join(void **state)
 	capture_start();
 	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup join=on"), 1);
 	assert_captured("config: join=on needs peer=a.b.c.d");
-	capture_start();
+	/* under a witness: the side running the guest alone holds the lease */
 	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary join=on peer=10.9.0.2 "
-				     "witness=10.9.0.3 ft_key=" KEY16), 1);
-	assert_captured("config: join=on does not combine with witness= yet");
+				     "witness=10.9.0.3 ft_key=" KEY16), 0);
+	assert_true(cfg.ft_join);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup join=on peer=10.9.0.1 "
+				     "witness=10.9.0.3 ft_key=" KEY16), 0);
+	assert_int_equal(cfg.incoming_port, CONFIG_FT_JOIN_PORT);
 	capture_start();
 	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup join=on peer=10.9.0.1 incoming=9720"),
 			 1);

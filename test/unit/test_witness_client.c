@@ -9,7 +9,9 @@
  * primary's epoch waits while the primary holds it, goes live on the next
  * epoch once the primary's lease expired, never goes live once the
  * primary bumped its epoch (even after that lease expires), and of two
- * backups racing only one goes live. Replies that break the protocol,
+ * backups racing only one goes live; down a chain of joins (a survivor
+ * taking a new backup), each backup goes live at the epoch after the one
+ * it learned. Replies that break the protocol,
  * timeouts and reconnects. Time is passed in, in milliseconds.
  */
 #include "helpers.h"
@@ -285,6 +287,48 @@ static void test_primary_bumped_stale(void **state)
 	assert_int_equal(witness.holder[0], '\0');
 }
 
+/* join=on under a witness: a survivor (the backup that went live at
+ * epoch 2) takes a new backup by migration, in the dead primary's place
+ * (its node id); the new backup learns the survivor's epoch after the
+ * join and, when the survivor dies, goes live at the next one, as the
+ * first backup did; had the survivor gone on alone again (its new backup
+ * lost: a bump), the new backup would stand down. */
+static void test_join_chain(void **state)
+{
+	struct wit_client rejoin, late;
+	u64 known;
+
+	primary_holds();
+	known = learn(&backup, 10);
+	wc_takeover_verdict(&backup, known, "10.9.0.1", 901);
+	exchange(&backup, 901); /* expired: free at epoch 1 */
+	exchange(&backup, 902);
+	assert_int_equal(wc_takeover_verdict(&backup, known, "10.9.0.1", 902), WC_GO);
+	assert_int_equal(wc_epoch(&backup), 2);
+	/* the new backup joins the survivor and learns its epoch */
+	assert_int_equal(wc_init(&rejoin, "10.9.0.1", DURATION, TIMEOUT), 0);
+	assert_int_equal(wc_init(&late, "10.9.0.1", DURATION, TIMEOUT), 0);
+	assert_int_equal(exchange(&backup, 902 + DURATION / 3), WIT_RENEW);
+	wc_query(&rejoin);
+	assert_int_equal(exchange(&rejoin, 1300), WIT_QUERY);
+	assert_string_equal(rejoin.seen.holder, "10.9.0.2");
+	known = rejoin.seen.epoch;
+	assert_int_equal(known, 2);
+	/* the survivor dies: its lease, renewed at 1202, runs out at 2102 */
+	wc_takeover_verdict(&rejoin, known, "10.9.0.2", 1500);
+	assert_int_equal(exchange(&rejoin, 1500), WIT_QUERY);
+	assert_int_equal(wc_takeover_verdict(&rejoin, known, "10.9.0.2", 1500), WC_WAIT);
+	assert_int_equal(exchange(&rejoin, 2103), WIT_QUERY);
+	assert_int_equal(exchange(&rejoin, 2104), WIT_ACQUIRE);
+	assert_int_equal(wc_takeover_verdict(&rejoin, known, "10.9.0.2", 2104), WC_GO);
+	assert_int_equal(wc_epoch(&rejoin), 3);
+	/* a new backup that learned the survivor's epoch 2 before the
+	 * survivor moved on (here: the lease is at 3) stands down */
+	wc_takeover_verdict(&late, 2, "10.9.0.2", 2200);
+	assert_int_equal(exchange(&late, 2200), WIT_QUERY);
+	assert_int_equal(wc_takeover_verdict(&late, 2, "10.9.0.2", 2200), WC_STALE);
+}
+
 /* Seen while the bumped primary holds it: STALE at once. */
 static void test_bumped_and_held_stale(void **state)
 {
@@ -479,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup(test_release_refused_or_idle, setup),
 		cmocka_unit_test_setup(test_primary_bumped_stale, setup),
 		cmocka_unit_test_setup(test_bumped_and_held_stale, setup),
+		cmocka_unit_test_setup(test_join_chain, setup),
 		cmocka_unit_test_setup(test_two_backups_race, setup),
 		cmocka_unit_test_setup(test_witness_lost_state_stale, setup),
 		cmocka_unit_test_setup(test_wrong_reply_type_error, setup),
