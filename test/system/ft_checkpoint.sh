@@ -31,16 +31,8 @@ digest_of() { # side name
 # ckpt_pair_case NAME GUEST ARGS: a whole run with KEY on both sides.
 ckpt_pair_case() {
 	local name=$1 guest=$2 args=$3 status native_status summary epochs acked
-	set +e
-	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
-	native_status=$?
-	rm -rf "$results/$name.logs"
-	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu qemu --mode checkpoint \
-		--primary-options "ft_key=$KEY" --backup-options "ft_key=$KEY" \
-		--logs "$results/$name.logs" >"$results/$name.out" 2>"$results/$name.err"
-	status=$?
-	set -e
-	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+	native_and_pair "$name" "$guest" "$args" --emu qemu --mode checkpoint \
+		--primary-options "ft_key=$KEY" --backup-options "ft_key=$KEY"
 	read -r epochs acked < <(sed -n 's/^primary: ft: checkpoint mode: \([0-9]*\) epochs of [0-9]* ms, \([0-9]*\) acknowledged.*/\1 \2/p' "$results/$name.err")
 	if ! same_as_native "$name" primary; then
 		return

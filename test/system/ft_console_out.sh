@@ -19,6 +19,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
+. "$(dirname "$0")/ft_lib.sh"
 g=$root/build/guests
 
 # pair_run NAME GUEST ARGS [PAIR OPTION...]: the native run, then the
@@ -26,15 +27,7 @@ g=$root/build/guests
 pair_run() {
 	local name=$1 guest=$2 args=$3
 	shift 3
-	set +e
-	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
-	native_status=$?
-	rm -rf "$results/$name.logs"
-	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --logs "$results/$name.logs" \
-		--listener "$@" >"$results/$name.out" 2>"$results/$name.err"
-	status=$?
-	set -e
-	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+	native_and_pair "$name" "$guest" "$args" --listener "$@"
 }
 
 # The listener heard SENDERS senders, no contradiction, no gap, agreeing

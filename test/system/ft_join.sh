@@ -50,15 +50,7 @@ random_time() {
 run_pair() { # name guest args pair.sh-args...
 	local name=$1 guest=$2 args=$3
 	shift 3
-	set +e
-	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
-	native_status=$?
-	rm -rf "$results/$name.logs"
-	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu qemu --join \
-		--logs "$results/$name.logs" "$@" >"$results/$name.out" 2>"$results/$name.err"
-	status=$?
-	set -e
-	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+	native_and_pair "$name" "$guest" "$args" --emu qemu --join "$@"
 }
 
 # The offset of the guest's console at which a joined backup's console

@@ -79,6 +79,23 @@ random_kill_time() {
 	echo "$t"
 }
 
+# The guest natively, then on a pair (scripts/pair.sh with the options
+# given): sets native_status, status (the pair's) and summary (pair.sh's
+# last line). LOGS is $results/NAME.logs.
+native_and_pair() { # name guest args pair.sh-options...
+	local name=$1 guest=$2 args=$3
+	shift 3
+	set +e
+	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
+	native_status=$?
+	rm -rf "$results/$name.logs"
+	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --logs "$results/$name.logs" "$@" \
+		>"$results/$name.out" 2>"$results/$name.err"
+	status=$?
+	set -e
+	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+}
+
 # kill_run NAME EMU GUEST ARGS EVENT [PAIR OPTION...]: the native run,
 # then the pair with EVENT (kill-primary, kill-backup, cut-link,
 # isolate-primary) at a random moment of the recording (with --mode
@@ -88,16 +105,7 @@ kill_run() {
 	local name=$1 emu=$2 guest=$3 args=$4 event=$5
 	shift 5
 	kill_after=$(random_kill_time)
-	set +e
-	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
-	native_status=$?
-	rm -rf "$results/$name.logs"
-	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu "$emu" \
-		"--$event-after" "$kill_after" --logs "$results/$name.logs" "$@" \
-		>"$results/$name.out" 2>"$results/$name.err"
-	status=$?
-	set -e
-	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+	native_and_pair "$name" "$guest" "$args" --emu "$emu" "--$event-after" "$kill_after" "$@"
 }
 
 # cut_link_case NAME EMU GUEST ARGS [PAIR OPTION...]: with the witness,

@@ -49,14 +49,7 @@ pair_case() {
 	# falls silent for seconds of its peer's time. Both sides wait long.
 	[ "$emu" != bochs ] || words="$words ft_timeout_ms=$BOCHS_FT_TIMEOUT_MS"
 	[ -z "$words" ] || opts=(--primary-options "$words" --backup-options "$words")
-	set +e
-	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
-	native_status=$?
-	rm -rf "$results/$name.logs"
-	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu "$emu" "${opts[@]}" \
-		--logs "$results/$name.logs" >"$results/$name.out" 2>"$results/$name.err"
-	status=$?
-	set -e
+	native_and_pair "$name" "$guest" "$args" --emu "$emu" "${opts[@]}"
 	if pair_confirmed "$name" "$status" "$native_status" "$key"; then
 		echo "PASS: $name ($(pair_figures "$name"))"
 	fi

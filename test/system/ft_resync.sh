@@ -24,16 +24,8 @@ g=$root/build/guests
 pair_run() {
 	local name=$1 guest=$2 args=$3 inject=$4
 	shift 4
-	set +e
-	"$root/scripts/run_native.sh" "$guest" --args "$args" --timeout 120 >"$results/$name.native" 2>/dev/null
-	native_status=$?
-	rm -rf "$results/$name.logs"
-	"$root/scripts/pair.sh" --guest "$guest" --guest-args "$args" --emu qemu \
-		--backup-options "ft_inject_mismatch=$inject" --logs "$results/$name.logs" "$@" \
-		>"$results/$name.out" 2>"$results/$name.err"
-	status=$?
-	set -e
-	summary=$(sed -n 's/^pair.sh: //p' "$results/$name.err" | tail -n 1)
+	native_and_pair "$name" "$guest" "$args" --emu qemu \
+		--backup-options "ft_inject_mismatch=$inject" "$@"
 }
 
 # The resync happened as it should: one request, one checkpoint, one
