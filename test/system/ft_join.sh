@@ -151,7 +151,7 @@ failover_witness_case() {
 
 wrong_key_case() {
 	local name=ft_join_wrong_key_svm err
-	run_pair "$name" "$g/ticker.elf" "seconds=4" --primary-options "ft_key=$KEY" \
+	run_pair "$name" "$g/ticker.elf" "seconds=10" --primary-options "ft_key=$KEY" \
 		--backup-options "ft_key=$OTHER_KEY"
 	err=$results/$name.err
 	if ! same_as_native "$name" primary; then
