@@ -95,6 +95,7 @@ static void poll_once(void)
 	net_poll();
 	logstream_in_note_replayed(cb.rx.offset, ft_ckpt_st.epochs);
 	logstream_in_poll();
+	ft_witness_primary_named(logstream_in_lease_epoch()); /* witness=: its epoch now */
 	ft_witness_poll(time_now_ns());
 	cpu_relax();
 }

@@ -75,11 +75,18 @@ static void capture_console(u8 byte)
 		cp.console[cp.console_len++] = byte;
 }
 
+/* The stream's turn, naming the witness's lease epoch to the backup. */
+static void poll_epochs(void)
+{
+	logstream_out_set_lease(LOGSTREAM_FT_EPOCHS, ft_witness_epoch());
+	logstream_out_poll(LOGSTREAM_FT_EPOCHS);
+}
+
 /* The network's turn and the witness's, then the stream's. */
 static void poll_stream(void)
 {
 	net_poll();
-	logstream_out_poll(LOGSTREAM_FT_EPOCHS);
+	poll_epochs();
 	ft_witness_poll(time_now_ns());
 }
 
@@ -121,7 +128,7 @@ static void pump(struct vm *vm)
 
 	if (n && byte_ring_put(&cp.ring, cp.stage + cp.stage_sent, n))
 		cp.stage_sent += n;
-	logstream_out_poll(LOGSTREAM_FT_EPOCHS);
+	poll_epochs();
 	if (logstream_out_flushed(LOGSTREAM_FT_EPOCHS) < 0) {
 		run_without_backup(vm);
 		return;

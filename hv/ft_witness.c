@@ -55,7 +55,8 @@ static struct {
 	u64 retry_at_ns, backoff_ns;
 
 	bool learning, learned;
-	u64 known_epoch;            /* the primary's, as learned */
+	bool named;                 /* known_epoch is what the primary's stream named */
+	u64 known_epoch;            /* the primary's, as learned or named */
 	u64 learn_at_ms;
 	/* what was last said, so that each change is said once */
 	enum wc_state told_state;
@@ -344,12 +345,22 @@ u64 ft_witness_epoch(void)
 
 void ft_witness_learn_primary(void)
 {
-	if (!fw.on)
+	if (!fw.on || fw.named)
 		return;
 	fw.learning = true;
 	fw.learn_at_ms = 0;
 	fw.wc.seen.valid = false; /* a fresh answer only */
 	learn_step();
+}
+
+void ft_witness_primary_named(u64 epoch)
+{
+	if (!fw.on || !epoch || (fw.named && epoch == fw.known_epoch))
+		return;
+	fw.named = fw.learned = true;
+	fw.learning = false;
+	fw.known_epoch = epoch;
+	pr_info("witness: the primary's stream names its lease epoch %llu", epoch);
 }
 
 enum ft_witness_verdict ft_witness_takeover(u64 now_ns)

@@ -17,9 +17,10 @@
  * backup: a new epoch, so that the backup, which knew the old one, can
  * tell it must never go live.
  *
- * Backup: ft_witness_learn_primary() while the primary is known to be
- * alive and streaming (e.g. at its HELLO): the primary's epoch is
- * remembered. When the primary is gone: ft_witness_takeover() from the
+ * Backup: ft_witness_primary_named() with the epoch the primary's stream
+ * names (each poll), else ft_witness_learn_primary() while the primary is
+ * known to be alive and streaming (e.g. at its HELLO): the primary's
+ * epoch is remembered. When the primary is gone: ft_witness_takeover() from the
  * waiting loop until it says GO (go live: the lease is ours and renewed
  * from then on) or STALE (never go live).
  */
@@ -90,6 +91,11 @@ u64 ft_witness_epoch(void);
  * remembered when the primary is the holder (asked again each third of
  * the lease until it is). */
 void ft_witness_learn_primary(void);
+
+/* The lease epoch the primary's own stream named (HELLO or HEARTBEAT;
+ * 0: none, nothing changes): known from then on without asking the
+ * witness, and before the backup acknowledges anything logged after it. */
+void ft_witness_primary_named(u64 epoch);
 
 /* May the backup go live? The first call starts the questions (the
  * primary's epoch as learned, 0 if never learned: then only a primary

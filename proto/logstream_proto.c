@@ -177,6 +177,21 @@ void ls_message_set_flags(u8 *msg, u16 flags)
 	le_put(msg + LS_OFF_CHECKSUM, checksum(msg, msg + LS_HEADER_SIZE, len, NULL, 0), 4);
 }
 
+size_t ls_message_add_lease(u8 *msg, size_t cap, u64 epoch)
+{
+	u32 len = (u32)le_get(msg + LS_OFF_LENGTH, 4);
+	u8 type = msg[LS_OFF_TYPE];
+	u16 flags = (u16)le_get(msg + LS_OFF_FLAGS, 2);
+
+	if (!epoch || (type != LS_HELLO && type != LS_HEARTBEAT) || (flags & LS_FLAG_LEASE) ||
+	    !fits(cap, (size_t)len + LS_LEASE_SIZE))
+		return 0;
+	le_put(msg + LS_HEADER_SIZE + len, epoch, LS_LEASE_SIZE);
+	le_put(msg + LS_OFF_LENGTH, len + LS_LEASE_SIZE, 4);
+	ls_message_set_flags(msg, flags | LS_FLAG_LEASE);
+	return LS_HEADER_SIZE + (size_t)len + LS_LEASE_SIZE;
+}
+
 size_t ls_encode_data_header(struct ls_encoder *e, u8 out[LS_HEADER_SIZE], u64 offset,
 			     const void *a, u32 alen, const void *b, u32 blen)
 {
@@ -239,7 +254,8 @@ static bool sent_by(enum ls_peer from, u8 type)
 	}
 }
 
-/* Payload lengths each type allows: [min, max]. */
+/* Payload lengths each type allows: [min, max] (a LS_FLAG_LEASE epoch
+ * not counted). */
 static void size_bounds(u8 type, u32 *min, u32 *max)
 {
 	static const u32 bounds[LS_TYPE_MAX + 1][2] = {
@@ -259,10 +275,37 @@ static void size_bounds(u8 type, u32 *min, u32 *max)
 	*max = bounds[type][1];
 }
 
-/* The flag bits a type may carry: LS_FLAG_HEARTBEAT on HELLO and WELCOME. */
-static u16 flags_defined(u8 type)
+/* The flag bits a type may carry from a sender: LS_FLAG_HEARTBEAT on
+ * HELLO and WELCOME, LS_FLAG_LEASE on HELLO and the hypervisor's
+ * HEARTBEAT. */
+static u16 flags_defined(u8 type, enum ls_peer from)
 {
-	return type == LS_HELLO || type == LS_WELCOME ? LS_FLAG_HEARTBEAT : 0;
+	switch (type) {
+	case LS_HELLO:
+		return LS_FLAG_HEARTBEAT | LS_FLAG_LEASE;
+	case LS_WELCOME:
+		return LS_FLAG_HEARTBEAT;
+	case LS_HEARTBEAT:
+		return from == LS_PEER_HV ? LS_FLAG_LEASE : 0;
+	default:
+		return 0;
+	}
+}
+
+/* LS_FLAG_LEASE: the payload's last LS_LEASE_SIZE bytes are the epoch;
+ * taken off, so the type's own checks see the payload without them. */
+static enum ls_status take_lease(struct ls_decoder *d, struct ls_msg *m)
+{
+	if (!(m->flags & LS_FLAG_LEASE))
+		return LS_MESSAGE;
+	if (m->length < LS_LEASE_SIZE)
+		return refuse(d, LS_E_SIZE, "payload shorter than its lease epoch", m->length,
+			      LS_LEASE_SIZE);
+	m->length -= LS_LEASE_SIZE;
+	m->lease_epoch = le_get(m->payload + m->length, LS_LEASE_SIZE);
+	if (!m->lease_epoch)
+		return refuse(d, LS_E_FIELD, "lease epoch 0", 0, 1);
+	return LS_MESSAGE;
 }
 
 /* The offset field is defined only for DATA, WELCOME, ACK, END, RESYNC and HOLDS. */
@@ -377,9 +420,11 @@ static enum ls_status check_message(struct ls_decoder *d, struct ls_msg *m)
 		return refuse(d, LS_E_TYPE, "unknown message type", m->type, 0);
 	if (!sent_by(d->from, m->type))
 		return refuse(d, LS_E_DIRECTION, "message type this peer never sends", m->type, 0);
-	if (m->flags & ~flags_defined(m->type))
+	if (m->flags & ~flags_defined(m->type, d->from))
 		return refuse(d, LS_E_FLAGS, "flags set that the type does not define", m->flags,
-			      flags_defined(m->type));
+			      flags_defined(m->type, d->from));
+	if (take_lease(d, m) != LS_MESSAGE)
+		return LS_REFUSED;
 	size_bounds(m->type, &min, &max);
 	if (m->length < min || m->length > max)
 		return refuse(d, LS_E_SIZE, "payload length wrong for the type", m->length,

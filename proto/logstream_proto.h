@@ -39,6 +39,8 @@
 
 /* Header flags (the only ones defined; any other bit is refused). */
 #define LS_FLAG_HEARTBEAT 0x0001u  /* HELLO, WELCOME: the sender takes HEARTBEATs */
+#define LS_FLAG_LEASE 0x0002u      /* HELLO, the hv's HEARTBEAT: a lease epoch ends the payload */
+#define LS_LEASE_SIZE 8            /* that epoch: u64, never 0 */
 
 #define LS_HOLDS_MAX_PAGES 4096    /* page hashes in one HOLDS */
 
@@ -87,12 +89,14 @@ enum ls_error {
 struct ls_msg {
 	u8 type;
 	u16 flags;
-	u32 length;          /* payload bytes */
+	u32 length;          /* payload bytes (without a LS_FLAG_LEASE epoch) */
 	u64 seq;
 	u64 offset;          /* DATA: first byte; WELCOME, ACK: durable bytes; END: total;
 			      * RESYNC: the landmark where the replay diverged;
 			      * HOLDS: the first page's number */
 	const u8 *payload;
+	u64 lease_epoch;     /* HELLO, HEARTBEAT with LS_FLAG_LEASE: the epoch of the
+			      * witness's lease the sender holds (docs/witness.md); else 0 */
 	union {
 		struct {
 			u64 session;     /* random per record run, never 0 */
@@ -164,6 +168,13 @@ size_t ls_encode_heartbeat(struct ls_encoder *e, u8 *out, size_t cap,
 /* Sets the header flags of the whole message at msg (as an encoder wrote
  * it) and its checksum again: LS_FLAG_HEARTBEAT on a HELLO or WELCOME. */
 void ls_message_set_flags(u8 *msg, u16 flags);
+
+/* Appends the lease epoch (not 0) the sender holds to the whole HELLO or
+ * hypervisor HEARTBEAT at msg, sets LS_FLAG_LEASE and the checksum
+ * again: a backup learns from its primary's stream which epoch to expect
+ * from the witness. The message's new size, or 0 (left as it was) when
+ * cap is too small, epoch is 0 or the message is of another type. */
+size_t ls_message_add_lease(u8 *msg, size_t cap, u64 epoch);
 
 /* The header alone of a DATA message whose payload is a then b (a ring's
  * two pieces around its wrap; blen may be 0), for a sender that writes the

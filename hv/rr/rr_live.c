@@ -78,6 +78,7 @@ void rr_live_pump(struct vm *vm)
 		logstream_in_note_replayed(rr_live_replayed_bytes(vm),
 					   vm->stats.guest_caused_exits);
 	logstream_in_poll();
+	ft_witness_primary_named(logstream_in_lease_epoch()); /* witness=: its epoch now */
 }
 
 /* No recording came within the wait: say so, and what came instead. */

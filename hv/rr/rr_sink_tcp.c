@@ -27,6 +27,7 @@ int rr_tcp_sink_open(const struct config *cfg, struct byte_ring *ring, const voi
 
 static void tcp_pump(struct byte_ring *ring)
 {
+	logstream_out_set_lease(LOGSTREAM_RR_LOG, ft_witness_epoch()); /* named to a backup */
 	logstream_out_poll(LOGSTREAM_RR_LOG);
 }
 

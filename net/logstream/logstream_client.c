@@ -166,8 +166,23 @@ static void link_down(struct ls_client *c)
 
 /* --- sending ---------------------------------------------------------------------- */
 
-/* Stages the next message when the last one is in the link's hands: DATA
- * while the ring holds unsent bytes, END once the log is complete. */
+/* Names the lease epoch at the end of the staged HELLO or HEARTBEAT. */
+static void stage_lease(struct ls_client *c)
+{
+	size_t n;
+
+	if (!c->lease_epoch)
+		return;
+	n = ls_message_add_lease(c->stage, sizeof(c->stage), c->lease_epoch);
+	if (n) {
+		c->stage_len = (u32)n;
+		c->lease_told = c->lease_epoch;
+	}
+}
+
+/* Stages the next message when the last one is in the link's hands: a
+ * HEARTBEAT naming a new lease epoch first, DATA while the ring holds
+ * unsent bytes, END once the log is complete, HEARTBEATs when due. */
 static void stage_next(struct ls_client *c)
 {
 	struct byte_ring *r = c->ring;
@@ -176,6 +191,12 @@ static void stage_next(struct ls_client *c)
 	if (c->stage_pos < c->stage_len || c->state != LSC_STREAMING)
 		return;
 	c->stage_len = c->stage_pos = 0;
+	if (c->beating && c->lease_epoch && c->lease_epoch != c->lease_told) {
+		c->stage_len = (u32)ls_encode_heartbeat(&c->enc, c->stage, sizeof(c->stage), NULL);
+		stage_lease(c);
+		ls_beat_sent(&c->beat, c->now_ns, true);
+		return;
+	}
 	if (c->sent < r->head) {
 		len = (u32)MIN(r->head - c->sent, (u64)LS_CLIENT_DATA_MAX);
 		ring_copy_at(r, c->sent, c->stage + LS_HEADER_SIZE, len);
@@ -192,6 +213,7 @@ static void stage_next(struct ls_client *c)
 		c->end_sent = true;
 	} else if (c->beating && ls_beat_due(&c->beat, c->now_ns)) {
 		c->stage_len = (u32)ls_encode_heartbeat(&c->enc, c->stage, sizeof(c->stage), NULL);
+		stage_lease(c);
 		ls_beat_sent(&c->beat, c->now_ns, true);
 		return;
 	}
@@ -227,6 +249,8 @@ static void on_connected(struct ls_client *c)
 					    c->log_header_len);
 	if (c->beats_asked)
 		ls_message_set_flags(c->stage, LS_FLAG_HEARTBEAT);
+	c->lease_told = 0;
+	stage_lease(c);
 	c->stage_pos = 0;
 	c->state = LSC_HELLO;
 	c->heard_ns = c->now_ns;
@@ -396,6 +420,11 @@ void ls_client_heartbeat(struct ls_client *c, u64 interval_ns)
 {
 	ls_beat_init(&c->beat, interval_ns, c->give_up_ns, c->now_ns);
 	c->beats_asked = interval_ns != 0;
+}
+
+void ls_client_set_lease(struct ls_client *c, u64 epoch)
+{
+	c->lease_epoch = epoch;
 }
 
 void ls_client_beat_status(const struct ls_client *c, struct ls_beat_status *st)

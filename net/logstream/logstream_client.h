@@ -104,6 +104,12 @@ struct ls_client {
 	bool beaten;               /* some connection agreed: silence is then the signal */
 	struct ls_replayed replayed; /* what the collector's last HEARTBEAT said */
 	bool replayed_known;
+
+	/* the witness's lease (ls_client_set_lease): named in HELLO and every
+	 * HEARTBEAT, and by a HEARTBEAT of its own, before any later DATA,
+	 * when it changes */
+	u64 lease_epoch;           /* the sender's now (0: none) */
+	u64 lease_told;            /* what this connection has been told */
 };
 
 /* Starts connecting to ip (network order):port, inside TLS with key when
@@ -126,6 +132,12 @@ void ls_client_give_up_after(struct ls_client *c, u64 ns);
  * it, whatever it owes (ls_client_give_up_after). Before the first
  * connection's HELLO, i.e. right after ls_client_start. */
 void ls_client_heartbeat(struct ls_client *c, u64 interval_ns);
+
+/* The epoch of the witness's lease this side holds now (0: none): HELLO
+ * and the HEARTBEATs name it (LS_FLAG_LEASE), so a backup knows which
+ * epoch its primary ran under before it acknowledges a byte logged after
+ * it changed (when heartbeats are on; else from the next HELLO). */
+void ls_client_set_lease(struct ls_client *c, u64 epoch);
 
 /* The heartbeats' counters and the collector's last heard age. */
 void ls_client_beat_status(const struct ls_client *c, struct ls_beat_status *st);

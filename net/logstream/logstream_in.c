@@ -67,6 +67,7 @@ static struct {
 	bool beating;                  /* this connection's HELLO and WELCOME agreed */
 	bool beaten;                   /* some connection agreed: silence is then the signal */
 	struct ls_replayed replayed;   /* what this side's replay has reached */
+	u64 lease_epoch;               /* the recorder's lease epoch, as last named (0: never) */
 } in;
 
 /* Hands queued replies to the link as it has room (after a HOLDS being
@@ -188,6 +189,8 @@ static int on_message(const struct ls_msg *m)
 	ls_beat_heard(&in.beat, time_now_ns(), m->type == LS_HEARTBEAT);
 	if (m->type != LS_HELLO && in.state != LOGSTREAM_IN_STREAMING)
 		return refuse("a message before HELLO");
+	if (m->lease_epoch)
+		in.lease_epoch = m->lease_epoch;
 	switch (m->type) {
 	case LS_HEARTBEAT:
 		return in.beating ? 0 : refuse("a HEARTBEAT this backup did not agree to");
@@ -455,6 +458,11 @@ const u8 *logstream_in_header(u16 *len)
 {
 	*len = in.header_len;
 	return in.session ? in.header : NULL;
+}
+
+u64 logstream_in_lease_epoch(void)
+{
+	return in.lease_epoch;
 }
 
 u64 logstream_in_bytes(void)

@@ -74,6 +74,10 @@ enum logstream_in_state logstream_in_state(void);
  * its bytes and length, else NULL. */
 const u8 *logstream_in_header(u16 *len);
 
+/* The epoch of the witness's lease the recorder last named (HELLO or
+ * HEARTBEAT with LS_FLAG_LEASE), 0 if it never did. */
+u64 logstream_in_lease_epoch(void);
+
 /* Bytes of the log delivered so far; the END's total once ended. */
 u64 logstream_in_bytes(void);
 

@@ -73,6 +73,11 @@ void logstream_out_heartbeat(enum logstream_out_id id, u32 ms)
 	ls_client_heartbeat(&clients[id], (u64)ms * 1000000ULL);
 }
 
+void logstream_out_set_lease(enum logstream_out_id id, u64 epoch)
+{
+	ls_client_set_lease(&clients[id], epoch);
+}
+
 bool logstream_out_beat_status(enum logstream_out_id id, struct ls_beat_status *st,
 			       struct ls_replayed *replayed)
 {

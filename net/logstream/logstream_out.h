@@ -39,6 +39,11 @@ void logstream_out_give_up_after(enum logstream_out_id id, u32 ms);
  * after logstream_out_open. 0: none. */
 void logstream_out_heartbeat(enum logstream_out_id id, u32 ms);
 
+/* The witness's lease epoch this side holds now (0: none), named to the
+ * collector in HELLO and HEARTBEATs (a backup learns what to expect from
+ * the witness). Cheap: call from each poll. */
+void logstream_out_set_lease(enum logstream_out_id id, u64 epoch);
+
 /* The heartbeats' counters, the collector's last heard age, and what its
  * replay has reached (false: no HEARTBEAT has said it yet). */
 struct ls_beat_status;

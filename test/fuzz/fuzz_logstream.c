@@ -47,6 +47,12 @@ static u8 rx[LS_MAX_PAYLOAD];
 static u8 again[LS_MAX_MESSAGE];
 static u8 scratch[LS_CHECKED_HEADER + LS_MAX_PAYLOAD];
 
+/* The payload bytes a LS_FLAG_LEASE epoch took (not in m->length). */
+static u32 lease_bytes(const struct ls_msg *m)
+{
+	return m->flags & LS_FLAG_LEASE ? LS_LEASE_SIZE : 0;
+}
+
 /* The encoder, from the decoded fields, writes the original bytes. */
 static void check_reencode(const struct ls_msg *m, const u8 *orig)
 {
@@ -103,9 +109,11 @@ static void check_reencode(const struct ls_msg *m, const u8 *orig)
 	default:
 		CHECK(0);
 	}
-	if (m->flags) /* the one flag, on HELLO or WELCOME */
-		ls_message_set_flags(again, m->flags);
-	CHECK(n == LS_HEADER_SIZE + m->length);
+	if (m->flags & LS_FLAG_HEARTBEAT) /* on HELLO or WELCOME */
+		ls_message_set_flags(again, LS_FLAG_HEARTBEAT);
+	if (m->flags & LS_FLAG_LEASE) /* on HELLO or the hv's HEARTBEAT: the epoch ends it */
+		n = ls_message_add_lease(again, sizeof(again), m->lease_epoch);
+	CHECK(n == LS_HEADER_SIZE + m->length + lease_bytes(m));
 	CHECK(!memcmp(again, orig, n));
 	CHECK(e.seq == m->seq + 1);
 }
@@ -116,13 +124,16 @@ static void check_message(const struct ls_decoder *d, const struct ls_msg *m, co
 	CHECK(ls_type_name(m->type));
 	CHECK(m->length <= d->cap && m->length <= LS_MAX_PAYLOAD);
 	CHECK(m->seq == index);
-	CHECK(m->flags == 0 || (m->flags == LS_FLAG_HEARTBEAT &&
-				(m->type == LS_HELLO || m->type == LS_WELCOME)));
+	CHECK(!(m->flags & ~(LS_FLAG_HEARTBEAT | LS_FLAG_LEASE)));
+	CHECK(!(m->flags & LS_FLAG_HEARTBEAT) || m->type == LS_HELLO || m->type == LS_WELCOME);
+	CHECK(!(m->flags & LS_FLAG_LEASE) || m->type == LS_HELLO ||
+	      (m->type == LS_HEARTBEAT && d->from == LS_PEER_HV));
+	CHECK(!(m->flags & LS_FLAG_LEASE) == !m->lease_epoch);
 	if (m->type == LS_HEARTBEAT)
 		CHECK(m->heartbeat.has_replayed == (d->from == LS_PEER_COLLECTOR) &&
 		      m->length == (m->heartbeat.has_replayed ? LS_HEARTBEAT_SIZE : 0));
 	CHECK(m->payload == d->buf);
-	CHECK(d->consumed - d->msg_start == LS_HEADER_SIZE + m->length);
+	CHECK(d->consumed - d->msg_start == LS_HEADER_SIZE + m->length + lease_bytes(m));
 	if (d->from == LS_PEER_HV)
 		CHECK(m->type != LS_WELCOME && m->type != LS_ACK);
 	else

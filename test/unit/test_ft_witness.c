@@ -304,6 +304,49 @@ static void test_backup_stale_after_bump(void **state)
 	assert_false(ft_witness_held(now_ns));
 }
 
+/* The primary's stream named epoch 4 at once (its HELLO), and the primary
+ * died before the backup asked the witness anything: the backup knows the
+ * epoch all the same and goes live under epoch 5 once it expired; asking
+ * the witness then changes nothing. */
+static void test_backup_named_epoch_goes_live(void **state)
+{
+	enum ft_witness_verdict v = FT_WITNESS_NO_ANSWER;
+	u64 expires;
+
+	start(FT_ROLE_BACKUP, 2, &key_a);
+	wit_grant("10.9.0.1", 3);
+	ft_witness_primary_named(4);
+	ft_witness_learn_primary(); /* no question: the stream said it */
+	assert_captured("witness: the primary's stream names its lease epoch 4");
+	expires = wit.lease.expires_ms;
+	while (ms() < expires + 2000 && v != FT_WITNESS_GO) {
+		v = ft_witness_takeover(now_ns);
+		assert_true(v != FT_WITNESS_STALE);
+		turn();
+	}
+	assert_int_equal(v, FT_WITNESS_GO);
+	assert_int_equal(ft_witness_epoch(), 5);
+}
+
+/* The stream named epoch 4, then the primary moved to epoch 5 without
+ * telling this backup (it went on without it): stale, never live. */
+static void test_backup_named_epoch_stale(void **state)
+{
+	enum ft_witness_verdict v = FT_WITNESS_NO_ANSWER;
+
+	start(FT_ROLE_BACKUP, 2, &key_a);
+	wit_grant("10.9.0.1", 3);
+	ft_witness_primary_named(4);
+	wit_grant("10.9.0.1", 0); /* epoch 5 */
+	for (int i = 0; i < 8000 && v != FT_WITNESS_STALE; i++) {
+		v = ft_witness_takeover(now_ns);
+		assert_true(v != FT_WITNESS_GO);
+		turn();
+	}
+	assert_int_equal(v, FT_WITNESS_STALE);
+	assert_captured("witness: takeover: stale: the lease moved past the primary's epoch 4");
+}
+
 /* --- refusals, and no witness ----------------------------------------------------------- */
 
 static void test_wrong_key(void **state)
@@ -364,6 +407,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backup_goes_live_after_expiry, setup_none,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_backup_stale_after_bump, setup_none, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_named_epoch_goes_live, setup_none,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_backup_named_epoch_stale, setup_none, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_key, setup_wrong_key, teardown),
 		cmocka_unit_test_setup_teardown(test_not_configured, setup_none, teardown),
 	};

@@ -869,7 +869,69 @@ static void test_heartbeat_flag(void **state)
 	ls_encoder_init(&e);
 	n = ls_encode_heartbeat(&e, buf, sizeof(buf), NULL);
 	ls_message_set_flags(buf, LS_FLAG_HEARTBEAT);
-	expect_refusal(LS_PEER_HV, buf, n, LS_E_FLAGS, 1, 0);
+	expect_refusal(LS_PEER_HV, buf, n, LS_E_FLAGS, 1, LS_FLAG_LEASE);
+}
+
+/* LS_FLAG_LEASE: a HELLO (with its log header) and a hypervisor's
+ * HEARTBEAT name the sender's lease epoch in their last 8 bytes; the
+ * decoder takes them off, so the rest decodes as without them. A
+ * collector's HEARTBEAT with it, epoch 0, a payload too short for it and
+ * a second epoch are refused. */
+static void test_lease(void **state)
+{
+	static const u8 header[5] = { 1, 2, 3, 4, 5 };
+	static const struct ls_replayed replayed = { 1, 2 };
+	u8 buf[256], zero[LS_LEASE_SIZE] = { 0 };
+	struct ls_encoder e;
+	struct ls_decoder d;
+	struct raw r;
+	size_t n;
+
+	ls_encoder_init(&e);
+	n = ls_encode_hello(&e, buf, sizeof(buf), 7, 0, 0, 4096, header, sizeof(header));
+	ls_message_set_flags(buf, LS_FLAG_HEARTBEAT);
+	n = ls_message_add_lease(buf, sizeof(buf), 0x0102030405060708ULL);
+	assert_int_equal(n, LS_HEADER_SIZE + LS_HELLO_FIXED + sizeof(header) + LS_LEASE_SIZE);
+	assert_int_equal(le_get(buf + LS_OFF_FLAGS, 2), LS_FLAG_HEARTBEAT | LS_FLAG_LEASE);
+	assert_int_equal(le_get(buf + n - 8, 8), 0x0102030405060708ULL); /* wire layout */
+	assert_int_equal(le_get(buf + LS_OFF_CHECKSUM, 4), reference_checksum(buf, (u32)n - 32));
+	assert_int_equal(decode_one(LS_PEER_HV, buf, n, &d), LS_MESSAGE);
+	assert_true(got[0].m.lease_epoch == 0x0102030405060708ULL);
+	assert_int_equal(got[0].m.hello.log_header_len, sizeof(header));
+	assert_memory_equal(got[0].m.hello.log_header, header, sizeof(header));
+	assert_int_equal(ls_message_add_lease(buf, sizeof(buf), 9), 0); /* one epoch only */
+
+	ls_encoder_init(&e);
+	n = ls_encode_heartbeat(&e, buf, sizeof(buf), NULL);
+	assert_int_equal(ls_message_add_lease(buf, LS_HEADER_SIZE + 7, 3), 0); /* no room */
+	assert_int_equal(ls_message_add_lease(buf, sizeof(buf), 0), 0);
+	n = ls_message_add_lease(buf, sizeof(buf), 3);
+	assert_int_equal(n, LS_HEADER_SIZE + LS_LEASE_SIZE);
+	assert_int_equal(decode_one(LS_PEER_HV, buf, n, &d), LS_MESSAGE);
+	assert_int_equal(got[0].m.type, LS_HEARTBEAT);
+	assert_true(got[0].m.lease_epoch == 3);
+	assert_false(got[0].m.heartbeat.has_replayed);
+
+	/* not on a collector's HEARTBEAT, nor on DATA */
+	ls_encoder_init(&e);
+	n = ls_encode_heartbeat(&e, buf, sizeof(buf), &replayed);
+	assert_int_equal(ls_message_add_lease(buf, sizeof(buf), 3),
+			 LS_HEADER_SIZE + LS_HEARTBEAT_SIZE + LS_LEASE_SIZE);
+	expect_refusal(LS_PEER_COLLECTOR, buf, n + LS_LEASE_SIZE, LS_E_FLAGS,
+		       LS_FLAG_LEASE, 0);
+	ls_encoder_init(&e);
+	n = ls_encode_data(&e, buf, sizeof(buf), 0, header, sizeof(header));
+	assert_int_equal(ls_message_add_lease(buf, sizeof(buf), 3), 0);
+
+	/* epoch 0, and a flag with no room for the epoch */
+	r = raw_of(LS_HEARTBEAT, LS_LEASE_SIZE, zero);
+	r.flags = LS_FLAG_LEASE;
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_HV, buf, n, LS_E_FIELD, 0, 1);
+	r = raw_of(LS_HEARTBEAT, LS_LEASE_SIZE - 1, zero);
+	r.flags = LS_FLAG_LEASE;
+	n = build_raw(buf, &r);
+	expect_refusal(LS_PEER_HV, buf, n, LS_E_SIZE, LS_LEASE_SIZE - 1, LS_LEASE_SIZE);
 }
 
 /* A HEARTBEAT's length is its sender's: none from the hypervisor, 16 bytes
@@ -933,6 +995,7 @@ int main(void)
 		cmocka_unit_test(test_heartbeat_round_trip),
 		cmocka_unit_test(test_heartbeat_flag),
 		cmocka_unit_test(test_refuse_heartbeat),
+		cmocka_unit_test(test_lease),
 		cmocka_unit_test(test_names),
 	};
 
