@@ -348,8 +348,8 @@ $(BUILD)/tools/lz4.o: $(LZ4_SRC) Makefile
 deps:
 	@scripts/deps.sh
 
-run: deps all guests
-	@scripts/run.sh --guest build/guests/hello.elf --guest-args "greeting=hello-from-make-run"
+run: deps all guests linux-guest
+	@scripts/demo.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all guests linux-guest unit-bins fuzz-bins

@@ -74,6 +74,8 @@ static const struct option options[] = {
 	OPT("guest_mem", OPT_MEM_SIZE, guest_mem, NULL,
 	    "guest RAM: 2M to 3G in 2 MiB steps, with a K, M or G suffix"),
 	OPT("guest_console", OPT_ENUM, guest_console, guest_console_names, "auto|com1|com2|e9"),
+	OPT("guest_input", OPT_BOOL, guest_input, NULL,
+	    "what is typed at the guest console's host port reaches the guest's COM1 (on|off)"),
 	OPT("strict_mmio", OPT_BOOL, strict_mmio, NULL,
 	    "stop the guest at an access to guest-physical memory that is neither RAM nor a device (on|off)"),
 	OPT("guest_entry", OPT_ENUM, guest_entry, guest_entry_names,
@@ -169,6 +171,7 @@ void config_defaults(struct config *cfg)
 	memcpy(cfg->guest, "guest", sizeof("guest"));
 	cfg->guest_mem = MiB(64);
 	cfg->guest_console = GUEST_CONSOLE_AUTO;
+	cfg->guest_input = true;
 	cfg->guest_entry = GUEST_ENTRY_AUTO;
 	cfg->rr = RR_CHOICE_OFF;
 	cfg->rr_digest = 0;
@@ -674,11 +677,12 @@ static void config_print_net(const struct config *cfg)
 void config_print(const struct config *cfg)
 {
 	pr_info("config: log=%s selftest=%s fault_test=%s hv=%s guest=%s guest_mem=%lluM "
-		"guest_console=%s guest_entry=%s strict_mmio=%s guest_cpu=%s guest_args='%s'",
+		"guest_console=%s guest_input=%s guest_entry=%s strict_mmio=%s guest_cpu=%s guest_args='%s'",
 		log_level_name(cfg->log_level),
 		cfg->selftest ? "on" : "off", fault_test_names[cfg->fault_test], virt_names[cfg->hv],
 		cfg->guest, (cfg->guest_mem >> 20),
-		guest_console_names[cfg->guest_console], guest_entry_names[cfg->guest_entry],
+		guest_console_names[cfg->guest_console], cfg->guest_input ? "on" : "off",
+		guest_entry_names[cfg->guest_entry],
 		cfg->strict_mmio ? "on" : "off", guest_cpu_names[cfg->guest_cpu], cfg->guest_args);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s rr_live=%u rr_live_wait=%u "

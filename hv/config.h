@@ -88,6 +88,7 @@ struct config {
 	char guest_args[CONFIG_ARGS_MAX]; /* the guest's command line */
 	u64 guest_mem;                   /* bytes of guest RAM */
 	enum guest_console guest_console;
+	bool guest_input;                /* typed bytes go to the guest's COM1 (hv/guest_input.c) */
 	enum guest_entry guest_entry;    /* a Linux bzImage's entry */
 	enum guest_cpu_choice guest_cpu; /* the CPU the guest sees: the host's or a psABI level */
 	bool strict_mmio;                /* stop at unclaimed guest-physical memory */

@@ -62,6 +62,11 @@ static void write_out(void *ctx, const u8 *bytes, size_t len)
 		tap->taken(bytes, len);
 }
 
+bool guest_console_get(u8 *byte)
+{
+	return chosen != GUEST_CONSOLE_E9 && uart16550_getc_nowait(&port, byte);
+}
+
 void guest_console_tap(const struct guest_console_tap *t)
 {
 	tap = t;

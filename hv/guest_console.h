@@ -10,6 +10,10 @@
 void guest_console_init(enum guest_console want);
 const char *guest_console_name(void);
 
+/* A byte typed at the console's host port (COM1 or COM2: port 0xE9 has
+ * no input), if one came; never waits. */
+bool guest_console_get(u8 *byte);
+
 /* Output callback for the guest's UART: writes byte unmodified, or holds
  * it (guest_console_hold). */
 void guest_console_put(void *ctx, u8 byte);

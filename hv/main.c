@@ -32,6 +32,7 @@
 #include "hv/guest_boot.h"
 #include "hv/guest_cpu.h"
 #include "hv/guest_console.h"
+#include "hv/guest_input.h"
 #include "hv/host_work.h"
 #include "hv/migrate.h"
 #include "hv/snapshot.h"
@@ -131,6 +132,7 @@ static int report_run(struct vm *vm)
 	migrate_report();
 	exit_stats_print(vm);
 	vm_devices_report(vm);
+	guest_input_report();
 	tbit_report(vm);
 	rr_report(vm);
 	ft_ckpt_report();
@@ -215,6 +217,7 @@ static int run_guest(void)
 	u64 start;
 
 	guest_console_init(config.guest_console);
+	guest_input_init(&config);
 	if (virt_select(config_virt_name(config.hv))) {
 		pr_err("understudy: cannot run a guest without hardware virtualization");
 		return PLATFORM_EXIT_NO_VIRT;

@@ -140,14 +140,25 @@ u64 vm_devices_next_event_ns(struct vm *vm)
 		   vlapic_next_event_ns(&d->lapic));
 }
 
+bool vm_devices_serial_in(struct vm *vm, u8 byte)
+{
+	return vuart_receive(&vm->dev->com1, byte);
+}
+
+unsigned vm_devices_serial_room(const struct vm *vm)
+{
+	return vuart_rx_room(&vm->dev->com1);
+}
+
 void vm_devices_report(struct vm *vm)
 {
 	struct vm_devices *d = vm->dev;
 
-	pr_info("devices: COM1 %llu bytes out; PIT %llu interrupts (%llu coalesced); "
+	pr_info("devices: COM1 %llu bytes out, %llu in (%llu lost); PIT %llu interrupts (%llu coalesced); "
 		"RTC %llu interrupts; ACPI PM timer %llu reads; unclaimed port reads %llu, writes %llu; "
 		"unclaimed memory reads %llu, writes %llu",
-		d->com1.stats.tx_bytes, d->pit.stats.irq_edges,
+		d->com1.stats.tx_bytes, d->com1.stats.rx_bytes, d->com1.stats.rx_dropped,
+		d->pit.stats.irq_edges,
 		d->pit.stats.irq_coalesced, d->rtc.stats.irqs, d->acpi_pm.stats.timer_reads,
 		vm->pio.unclaimed_reads, vm->pio.unclaimed_writes, vm->mmio.unclaimed_reads,
 		vm->mmio.unclaimed_writes);

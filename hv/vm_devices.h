@@ -72,6 +72,11 @@ void vm_devices_set_start_epoch(struct vm *vm, u64 epoch);
  * times as they did. */
 void vm_devices_set_tsc_hz(struct vm *vm, u64 hz);
 
+/* A byte arriving on the guest's COM1 line (typed input, or its replay):
+ * false when lost (the receive FIFO full). Room: bytes it takes now. */
+bool vm_devices_serial_in(struct vm *vm, u8 byte);
+unsigned vm_devices_serial_room(const struct vm *vm);
+
 /* Prints the devices' counters after the run. */
 void vm_devices_report(struct vm *vm);
 

@@ -23,6 +23,7 @@
 #include "hv/ft_checkpoint.h"
 #include "hv/ft_fence.h"
 #include "hv/ft_switchover.h"
+#include "hv/guest_input.h"
 #include "hv/rr/tbit.h"
 #include "hv/rr/write_window.h"
 #include "hv/snapshot.h"
@@ -131,7 +132,8 @@ static void advance_on_deadline(struct vm *vm)
 }
 
 /* Is an asynchronous event due: a device's deadline passed, or an
- * interrupt the guest can take now, or an NMI waiting for the CPU? An
+ * interrupt the guest can take now, or an NMI waiting for the CPU, or a
+ * typed byte the guest's UART can take? An
  * interrupt pending while the guest cannot take it (IF clear, as a guest
  * that never enables interrupts leaves it with the BIOS's timer running)
  * is delivered at the interrupt window's exit, not now. */
@@ -141,7 +143,7 @@ static bool event_due(struct vm *vm)
 
 	return (next != UINT64_MAX && vm_guest_ns(vm) >= next) ||
 	       (vm_devices_pending_vector(vm) >= 0 && vm->hw->interruptible(&vm->vcpu.arch)) ||
-	       vm_devices_nmi_pending(vm);
+	       vm_devices_nmi_pending(vm) || guest_input_due(vm);
 }
 
 /* Sleeps the host CPU until the next device or network deadline (or at
@@ -195,6 +197,7 @@ static void prepare_entry(struct vcpu *v)
 	}
 	if (rr_async_may_deliver(vm, event_due(vm))) {
 		advance_on_deadline(vm);
+		guest_input_deliver(vm); /* its interrupt goes in below */
 		if (deliver_nmi(v)) /* an interrupt waits for the next window */
 			vm->hw->request_intr_window(&v->arch, vm_devices_pending_vector(vm) >= 0);
 		else
@@ -267,6 +270,7 @@ static void run_loop(struct vm *vm, struct exit_clock *clk)
 
 	while (vm->state == VM_RUNNING) {
 		host_work_poll(vm);
+		guest_input_poll(vm); /* what was typed for the guest's COM1 */
 		ft_fence_poll(vm); /* witness=: only the lease holder runs the guest */
 		snapshot_poll(vm); /* between two exits, before anything is injected */
 		ft_switchover_poll(vm); /* the same moment: the guest goes to the backup */

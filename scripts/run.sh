@@ -12,7 +12,7 @@
 #                  [--snapshot WHEN --snapshot-out FILE [--snapshot-then exit|continue]]
 #                  [--resume FILE] [--com3-out FILE]
 #                  [--nic e1000|virtio-net-pci|none]... [--netdev SPEC]... [--hub SPEC;SPEC...]...
-#                  [--capture FILE]
+#                  [--capture FILE] [--input FILE | --interactive]
 #
 # --record writes the guest's record/replay log to LOG; --replay runs the
 # guest from LOG (the same guest, arguments and modules must be given);
@@ -45,6 +45,13 @@
 # understudy.cfg naming them (or FILE, with --efi-cfg). When understudy.efi
 # returns to the firmware (it printed why), the run ends with status 4.
 #
+# --input FILE types FILE's bytes (a file, or a FIFO a test writes to as
+# the guest asks) on the guest's console port, which the hypervisor hands
+# to the guest's COM1 (guest_input=on, the default; QEMU only).
+# --interactive does the same with the terminal: what you type goes to the
+# guest, and the guest's console shows on the terminal (how `make run`
+# gives a Linux shell; Ctrl-C ends QEMU).
+#
 # --guest is a Multiboot kernel, or a Linux bzImage or vmlinux (chosen from
 # the image); --initrd gives a Linux kernel its initrd (the boot module
 # "guest_initrd").
@@ -72,6 +79,7 @@ emu=auto uefi=0 efi_direct=0 efi_cfg="" cpu="" cmdline="" iso="" timeout_s="" co
 guest="" guest_args="" guest_args_set=0 initrd="" record="" replay="" trace="" trace_out=""
 snapshot="" snapshot_out="" snapshot_then="" resume="" com3_out=""
 guest_modules=()
+emu_console_in="" emu_console_tty=0
 emu_nics=() emu_netdevs=() emu_hubs=() emu_capture=""
 
 usage() { sed -n '2,/^[^#]/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2; }
@@ -105,6 +113,8 @@ while [ $# -gt 0 ]; do
 	--netdev) emu_netdevs+=("$2"); shift 2 ;;
 	--hub) emu_hubs+=("$2"); shift 2 ;;
 	--capture) emu_capture=$2; shift 2 ;;
+	--input) emu_console_in=$2; shift 2 ;;
+	--interactive) emu_console_in=/dev/tty emu_console_tty=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
@@ -129,6 +139,14 @@ if [ "$efi_direct" = 1 ] && [ "$uefi" = 0 ]; then
 fi
 if [ -n "$efi_cfg" ] && { [ "$efi_direct" = 0 ] || [ ! -f "$efi_cfg" ]; }; then
 	echo "run.sh: --efi-cfg needs --efi-direct and an existing file" >&2
+	exit 2
+fi
+if [ -n "$emu_console_in" ] && { [ "$emu" = bochs ] || [ -z "$guest" ]; }; then
+	echo "run.sh: --input and --interactive need QEMU and a --guest" >&2
+	exit 2
+fi
+if [ "$emu_console_tty" = 1 ] && ! [ -t 0 ]; then
+	echo "run.sh: --interactive needs a terminal on standard input" >&2
 	exit 2
 fi
 nic_error=$(check_nics "$emu") || { echo "run.sh: $nic_error" >&2; exit 2; }
@@ -256,8 +274,11 @@ start_emulator "$emu" "$uefi" "$cpu" "$iso" "$log" "$mem" "$timeout_s" "$work" "
 if [ -n "$guest" ]; then
 	stream_console "$log" "$emu_pid" >&2
 	hv_stream=$stream_pid
-	tail -c +1 -f --pid="$emu_pid" "$guest_out" 2>/dev/null | guest_console &
-	guest_stream=$!
+	guest_stream=""
+	if [ "$emu_console_tty" = 0 ]; then
+		tail -c +1 -f --pid="$emu_pid" "$guest_out" 2>/dev/null | guest_console &
+		guest_stream=$!
+	fi
 else
 	stream_console "$log" "$emu_pid"
 	hv_stream=$stream_pid

@@ -7,7 +7,7 @@
 #
 #   scripts/run_native.sh GUEST.elf [--args "key=value ..."] [--module FILE]...
 #                         [--timeout SECONDS] [--mem MIB] [--console-log FILE]
-#                         [--cpu MODEL]
+#                         [--cpu MODEL] [--input FILE]
 #   scripts/run_native.sh LINUX-KERNEL [--args "console=ttyS0 ..."] [--initrd FILE]
 #                         [--timeout SECONDS] [--mem MIB] [--console-log FILE]
 #                         [--cpu MODEL]
@@ -18,7 +18,8 @@
 # "GUEST.elf key=value ..." and module command lines "FILE [words]", the
 # same on every machine. A Linux kernel gets --args as its command line
 # unchanged, --initrd as its initrd, and 256 MiB unless --mem says otherwise.
-# --cpu is QEMU's -cpu (default max, an AMD CPU under TCG;
+# --input FILE types FILE's bytes (a file, or a FIFO written as the guest
+# asks) on COM1's receiver. --cpu is QEMU's -cpu (default max, an AMD CPU under TCG;
 # max,vendor=GenuineIntel shows an Intel one).
 #
 # Exit status: the guest's exit code (the value it wrote to port 0xF4;
@@ -28,9 +29,9 @@
 # -no-reboot turns into a shutdown); 2 for bad arguments.
 set -euo pipefail
 
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
-guest="" args="" timeout_s=30 mem="" console_log="" initrd_file="" cpu=max
+guest="" args="" timeout_s=30 mem="" console_log="" initrd_file="" cpu=max input=""
 modules=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -41,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--console-log) console_log=$2; shift 2 ;;
 	--cpu) cpu=$2; shift 2 ;;
+	--input) input=$2; shift 2 ;;
 	-h|--help) usage ;;
 	-*) echo "run_native.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	*) [ -z "$guest" ] || { echo "run_native.sh: one guest only" >&2; exit 2; }
@@ -112,14 +114,21 @@ done
 
 log=$work/console.log
 : > "$log"
+com1="file:$log"
+[ -n "$input" ] && com1=stdio # its output to the log below
 qemu_args=(-machine q35 -accel tcg -cpu "$cpu" -m "$mem" -display none -monitor none
-	   -serial "file:$log" -no-reboot -net none
+	   -serial "$com1" -no-reboot -net none
 	   -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel")
 [ -n "$args" ] && qemu_args+=(-append "$args")
 [ -n "$initrd" ] && qemu_args+=(-initrd "$initrd")
 
-(cd "$work/run" && exec timeout "$timeout_s" qemu-system-x86_64 "${qemu_args[@]}") \
-	>"$work/qemu.out" 2>&1 &
+if [ -n "$input" ]; then
+	(cd "$work/run" && exec timeout "$timeout_s" qemu-system-x86_64 "${qemu_args[@]}") \
+		<"$input" >"$log" 2>"$work/qemu.out" &
+else
+	(cd "$work/run" && exec timeout "$timeout_s" qemu-system-x86_64 "${qemu_args[@]}") \
+		>"$work/qemu.out" 2>&1 &
+fi
 qemu_pid=$!
 tail -c +1 -s 0.05 -f --pid="$qemu_pid" "$log" 2>/dev/null &
 tail_pid=$!

@@ -8,6 +8,7 @@
 
 enum uart_reg {
 	UART_THR = 0, /* transmit holding (DLAB=0, write) */
+	UART_RBR = 0, /* receiver buffer (DLAB=0, read) */
 	UART_DLL = 0, /* divisor latch low (DLAB=1) */
 	UART_IER = 1, /* interrupt enable (DLAB=0) */
 	UART_DLM = 1, /* divisor latch high (DLAB=1) */
@@ -22,6 +23,7 @@ enum uart_reg {
 #define LCR_DLAB 0x80 /* divisor latch access */
 #define FCR_ENABLE_CLEAR 0x07 /* enable FIFOs, clear RX and TX */
 #define MCR_DTR_RTS_OUT2 0x0B
+#define LSR_DR 0x01   /* data ready: the receiver holds a byte (PC16550D, LSR bit 0) */
 #define LSR_THRE 0x20 /* transmit holding register empty */
 #define UART_CLOCK_DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
 #define UART_TX_SPIN_LIMIT 100000
@@ -90,6 +92,14 @@ size_t uart16550_write_nowait(struct uart16550 *u, const u8 *buf, size_t len)
 	for (size_t i = 0; i < n; i++)
 		outb(u->base + UART_THR, buf[i]);
 	return n;
+}
+
+bool uart16550_getc_nowait(struct uart16550 *u, u8 *byte)
+{
+	if (!u->present || !(inb(u->base + UART_LSR) & LSR_DR))
+		return false;
+	*byte = inb(u->base + UART_RBR);
+	return true;
 }
 
 void uart16550_wait_tx_room(struct uart16550 *u)

@@ -31,6 +31,9 @@ void uart16550_write_burst(struct uart16550 *u, const u8 *buf, size_t len);
 /* Writes what the transmitter takes without waiting: a FIFO load when the
  * FIFO is empty, nothing while it still sends. Returns the bytes taken. */
 size_t uart16550_write_nowait(struct uart16550 *u, const u8 *buf, size_t len);
+/* Takes one received byte, if the receiver holds one; never waits. */
+bool uart16550_getc_nowait(struct uart16550 *u, u8 *byte);
+
 /* Waits (bounded) until the transmit FIFO is empty. */
 void uart16550_wait_tx_room(struct uart16550 *u);
 

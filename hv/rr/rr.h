@@ -149,6 +149,9 @@ void rr_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, struct cpuid_result *r);
 void rr_advance_devices(struct vm *vm);
 /* Record: the interrupt just injected. */
 void rr_interrupt(struct vm *vm, u8 vector);
+/* A byte typed for the guest's COM1, about to be received (hv/guest_input.c):
+ * logged when recording; replay applies the logged ones by itself. */
+void rr_serial_in(struct vm *vm, u8 byte);
 
 /* Record: may an asynchronous event be delivered now (due: one is due)?
  * Always at a landmark, and when not recording; at an async exit after a

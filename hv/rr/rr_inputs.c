@@ -101,6 +101,14 @@ void rr_advance_devices(struct vm *vm)
 	vm_devices_advance(vm, e.clock_ns);
 }
 
+void rr_serial_in(struct vm *vm, u8 byte)
+{
+	struct rrlog_entry e = { .type = RR_SERIAL_IN, .byte = byte };
+
+	if (rr_recording(vm))
+		rr_log(vm, &e);
+}
+
 void rr_interrupt(struct vm *vm, u8 vector)
 {
 	struct rrlog_entry e = { .type = RR_INTERRUPT, .vector = vector };

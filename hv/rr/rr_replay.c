@@ -239,6 +239,12 @@ static bool apply(struct vm *vm)
 		rr_consume(rr);
 		inject_logged(vm, &e);
 		return vm->state == VM_RUNNING;
+	case RR_SERIAL_IN:
+		rr_consume(rr);
+		if (!vm_devices_serial_in(vm, e.byte))
+			rr_diverge(vm, "the log's typed byte %#x finds the guest's COM1 receiver full",
+				   e.byte);
+		return vm->state == VM_RUNNING && !rr->divergence.diverged;
 	case RR_SNAPSHOT:
 		rr_replay_snapshot(vm);
 		return vm->state == VM_RUNNING;

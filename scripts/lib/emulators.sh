@@ -199,7 +199,11 @@ bochs_nic_lines() {
 # Starts the emulator in the background with COM1 (hypervisor log) in log,
 # COM2 (guest console) in guest_out and COM3 (record/replay log or trace)
 # in workdir/com3.out; sets emu_pid. iso is an ISO image, or (QEMU) a
-# folder given to the firmware as a FAT disk: an ESP.
+# folder given to the firmware as a FAT disk: an ESP. When the caller sets
+# emu_console_in (QEMU only), COM2 is QEMU's stdio instead: what is read
+# from that file (or FIFO, or the terminal) arrives on COM2's receiver, as
+# typed, and COM2's output goes to guest_out (to the terminal with
+# emu_console_tty=1, QEMU then in the terminal's foreground).
 start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
 	local emu=$1 uefi=$2 cpu=$3 iso=$4 log=$5 mem=$6 timeout_s=$7 work=$8 guest_out=$9
 	case "$emu" in
@@ -223,15 +227,35 @@ start_emulator() { # emu uefi cpu iso log mem timeout workdir guest_out
 			firmware=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
 				  -drive "if=pflash,format=raw,unit=1,file=$work/vars.fd")
 		fi
-		timeout "$timeout_s" qemu-system-x86_64 -machine q35 "${accel[@]}" -m "$mem" \
-			"${firmware[@]}" -display none -serial "file:$log" -serial "file:$guest_out" \
-			-serial "file:$work/com3.out" -monitor none \
+		local com2="file:$guest_out" fg=()
+		[ -n "${emu_console_in:-}" ] && com2=stdio
+		[ "${emu_console_tty:-0}" = 1 ] && fg=(--foreground)
+		qemu_console_io "$guest_out" "$work/qemu.out" \
+			timeout ${fg[@]+"${fg[@]}"} "$timeout_s" qemu-system-x86_64 -machine q35 \
+			"${accel[@]}" -m "$mem" "${firmware[@]}" -display none -serial "file:$log" \
+			-serial "$com2" -serial "file:$work/com3.out" -monitor none \
 			-no-reboot -net none ${nic_args[@]+"${nic_args[@]}"} \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-			"${media[@]}" >"$work/qemu.out" 2>&1 &
+			"${media[@]}" &
 		;;
 	esac
 	emu_pid=$!
+}
+
+# Runs a QEMU command line in place of the (background) shell that calls
+# it, so that its PID is the caller's $!, with its standard streams: QEMU's messages in
+# messages; with emu_console_in set, stdin from it and stdout (the stdio
+# serial port) in console, or on the terminal with emu_console_tty=1.
+qemu_console_io() { # console messages command...
+	local console=$1 messages=$2
+	shift 2
+	if [ -z "${emu_console_in:-}" ]; then
+		exec "$@" >"$messages" 2>&1
+	elif [ "${emu_console_tty:-0}" = 1 ]; then
+		exec "$@" <"$emu_console_in" 2>"$messages"
+	else
+		exec "$@" <"$emu_console_in" >"$console" 2>"$messages"
+	fi
 }
 
 write_bochsrc() { # file cpu iso log mem guest_out
