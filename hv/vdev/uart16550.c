@@ -382,6 +382,8 @@ bool vuart_receive(struct vuart *u, u8 byte)
 
 unsigned vuart_rx_room(const struct vuart *u)
 {
+	if (!fifo_enabled(u)) /* 16450 mode: one receiver buffer register */
+		return u->rx_count ? 0 : 1;
 	return VUART_FIFO_SIZE - u->rx_count;
 }
 

@@ -65,7 +65,10 @@ void vuart_write(struct vuart *u, unsigned reg, u8 value);
  * line. */
 bool vuart_receive(struct vuart *u, u8 byte);
 
-/* Free space in the receive FIFO, for a caller that paces its input. */
+/* Bytes the receiver takes now without an overrun, for a caller that
+ * paces its input: the FIFO's free space, or in 16450 mode (FIFOs off)
+ * one while its receiver buffer is empty (PC16550D, "FIFO Control
+ * Register" bit 0). */
 unsigned vuart_rx_room(const struct vuart *u);
 
 /* The model's state in a snapshot (hv/vdev/uart16550_state.c, hv/vdev/vdev_state.h):

@@ -41,6 +41,8 @@ struct uart_capture {
 	u16 base;
 	u8 bytes[FAKE_UART_CAPTURE];
 	size_t len;
+	u8 typed[256];          /* fake_uart_type: what the port receives */
+	size_t typed_len, typed_next;
 };
 
 struct fake_platform fake_platform;
@@ -61,7 +63,7 @@ void fake_platform_reset(void)
 	fake_platform.page_limit = UINT64_MAX;
 	fake_platform.xcr0 = 1; /* x87 only, as at reset (SDM Vol 1, 13.3) */
 	for (unsigned i = 0; i < UART_PORTS; i++)
-		uarts[i].len = 0;
+		uarts[i].len = uarts[i].typed_len = uarts[i].typed_next = 0;
 }
 
 void fake_tsc_advance(u64 cycles)
@@ -228,6 +230,11 @@ void logstream_out_poll(enum logstream_out_id id)
 {
 }
 
+void logstream_out_set_lease(enum logstream_out_id id, u64 epoch)
+{
+	fake_platform.witness.named_to_backup = epoch;
+}
+
 void logstream_out_wait(void)
 {
 }
@@ -284,6 +291,12 @@ void ft_witness_poll(u64 now_ns)
 void ft_witness_learn_primary(void)
 {
 	fake_platform.witness.learns++;
+}
+
+void ft_witness_primary_named(u64 epoch)
+{
+	if (epoch)
+		fake_platform.witness.named = epoch;
 }
 
 void ft_witness_bump(void)
@@ -440,6 +453,11 @@ u64 logstream_in_bytes(void)
 	return fake_platform.live_pos;
 }
 
+u64 logstream_in_lease_epoch(void)
+{
+	return fake_platform.live_lease_epoch;
+}
+
 u32 logstream_in_streams(void)
 {
 	return 1;
@@ -584,6 +602,27 @@ size_t uart16550_write_nowait(struct uart16550 *u, const u8 *buf, size_t len)
 void uart16550_wait_tx_room(struct uart16550 *u)
 {
 	(void)u;
+}
+
+/* Typed bytes (fake_uart_type), taken one by one as the driver reads. */
+bool uart16550_getc_nowait(struct uart16550 *u, u8 *byte)
+{
+	struct uart_capture *c = uart_at(u->base);
+
+	if (!c || c->typed_next == c->typed_len)
+		return false;
+	*byte = c->typed[c->typed_next++];
+	return true;
+}
+
+void fake_uart_type(u16 base, const u8 *bytes, size_t len)
+{
+	struct uart_capture *c = uart_at(base);
+
+	if (!c || len > sizeof(c->typed) - c->typed_len)
+		fail_msg("fake platform: cannot type %zu bytes at the UART at %#x", len, base);
+	memcpy(c->typed + c->typed_len, bytes, len);
+	c->typed_len += len;
 }
 
 void uart16550_putc(struct uart16550 *u, char c)

@@ -56,6 +56,7 @@ struct fake_platform {
 	u32 live_heartbeat_ms; /* logstream_in_set_heartbeat */
 	u64 live_replayed_bytes, live_replayed_landmark; /* logstream_in_note_replayed */
 	unsigned live_replayed_notes;
+	u64 live_lease_epoch; /* logstream_in_lease_epoch: the epoch the stream named */
 	int (*live_deliver)(void *ctx, u64 offset, const u8 *data, size_t len);
 	void *live_ctx;
 	/* the pair's witness (hv/ft_witness.h): none unless configured */
@@ -71,6 +72,8 @@ struct fake_platform {
 		bool acquire_refused; /* ft_witness_acquire is refused (else: the next epoch) */
 		bool refused;       /* ... and was */
 		unsigned acquires;
+		u64 named_to_backup; /* logstream_out_set_lease: the epoch the log stream names */
+		u64 named;           /* ft_witness_primary_named: what the backup was told */
 	} witness;
 	/* called by the run loop's host_work_poll between two exits (NULL: none) */
 	void (*host_work)(struct vm *vm);
@@ -93,6 +96,8 @@ void fake_live_log(const u8 *log, size_t len, size_t chunk, size_t cut);
 
 /* The bytes written so far to the host UART at port base (COM1..COM4). */
 const u8 *fake_uart_bytes(u16 base, size_t *len);
+/* Bytes the UART at base receives from now on, as typed. */
+void fake_uart_type(u16 base, const u8 *bytes, size_t len);
 
 /* Forgets the bytes written to the host UART at base. */
 void fake_uart_clear(u16 base);

@@ -11,6 +11,7 @@
 #include "arch/x86/mm.h"
 #include "hv/guest_boot.h"
 #include "hv/guest_console.h"
+#include "hv/guest_input.h"
 #include "hv/mb1_loader.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
@@ -77,6 +78,7 @@ int fake_vm_create(const struct virt_backend *hw)
 	int err;
 
 	guest_console_init(fake_cfg.guest_console);
+	guest_input_init(&fake_cfg);
 	err = vm_create(&fake_vm, hw, fake_cfg.guest_mem);
 	return err ? err : guest_boot(&fake_vm, &fake_bi, &fake_cfg);
 }

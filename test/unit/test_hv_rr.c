@@ -25,6 +25,7 @@
 #include "hv/ft_fence.h"
 #include "hv/ft_switchover.h"
 #include "hv/ft_witness.h"
+#include "hv/guest_input.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_sink.h"
@@ -32,6 +33,7 @@
 #include "hv/snapshot.h"
 #include "hv/vcpu_ops.h"
 #include "hv/vdev/cmos_rtc.h"
+#include "hv/vdev/uart16550.h"
 
 #define PIT_COUNT 100            /* 83.8 us periods */
 #define LOOP_LONG 100000         /* a loop waiting for the timer interrupt */
@@ -80,6 +82,7 @@ struct recording {
 };
 
 static struct recording rec;
+static const char *record_typed; /* typed at the guest console's port when recording */
 static u8 edited[FAKE_UART_CAPTURE];
 static u8 frame[RR_FRAME_SIZE];
 static struct rrlog_page_hash pages[MAX_PAGES_LISTED];
@@ -133,6 +136,8 @@ static void record(const struct virt_backend *hw, const struct fake_step *script
 	fake_cfg.rr_digest = digest_interval;
 	fake_vm_boot(hw);
 	fake_vm.rr->flush_interval_tsc = record_flush_tsc; /* role=primary's, on the fake clock */
+	if (record_typed)
+		fake_uart_type(COM2_PORT, (const u8 *)record_typed, strlen(record_typed));
 	run_script(script, n);
 	if (fake_vm.state != VM_EXITED)
 		fail_msg("record run stopped: %s", fake_vm.stop_reason);
@@ -476,6 +481,56 @@ static void test_live_replay_matches_recording(void **state)
 	assert_true(fake_vm.rr->live);
 	assert_true(fake_platform.live_polls >= rec.len / 7);
 	assert_true(fake_platform.live_pos == rec.len);
+}
+
+/* Typed input: two bytes typed at the guest console's port reach the
+ * guest's COM1 receiver, each logged as SERIAL_IN; the guest, its receive
+ * interrupt unmasked, takes IRQ 4 and reads them (FIFOs off: the second
+ * byte comes in once the first was read). The replay, with
+ * nothing typed, gives it the same bytes at the same landmarks. */
+#define UART_IER_ERBFI 0x01       /* PC16550D, IER bit 0: received data interrupt */
+#define UART_MCR_DTR_RTS_OUT2 0x0B /* OUT2 gates the IRQ line on a PC */
+#define PIC_MASK_ALL_BUT_IRQ4 0xEF
+static const struct fake_step guest_typed[] = {
+	PIC_INIT(PIC_MASK_ALL_BUT_IRQ4), FAKE_STI,
+	FAKE_OUT(VUART_COM1_BASE + 1, 1, UART_IER_ERBFI),
+	FAKE_OUT(VUART_COM1_BASE + 4, 1, UART_MCR_DTR_RTS_OUT2), PIC_EOI,
+	FAKE_IN(VUART_COM1_BASE, 1), FAKE_IN(VUART_COM1_BASE, 1), FAKE_NOP,
+};
+enum { STEP_TYPED_FIRST_READ = PIC_INIT_STEPS + 4 };
+
+static void test_typed_input_recorded_and_replayed(void **state)
+{
+	struct census c = { 0 };
+
+	record_typed = "hi";
+	record(*state, guest_typed, ARRAY_SIZE(guest_typed), 1);
+	record_typed = NULL;
+	each_entry(rec.log, rec.len, count_entry, &c);
+	assert_int_equal(c.count[RR_SERIAL_IN], 2);
+	assert_int_equal(rec.injected.ev.vector, GUEST_IRQ0_VECTOR + 4);
+	assert_int_equal(rec.regs_at[STEP_TYPED_FIRST_READ + 1][GPR_RAX] & 0xFF, 'h');
+	assert_int_equal(rec.regs_at[STEP_TYPED_FIRST_READ + 2][GPR_RAX] & 0xFF, 'i');
+	guest_input_report();
+	assert_captured("guest input: 2 bytes typed, 2 delivered to the guest's COM1");
+
+	replay(*state, rec.log, rec.len, guest_typed, ARRAY_SIZE(guest_typed), 1);
+	assert_replay_matches();
+	assert_int_equal(fake.regs_at[STEP_TYPED_FIRST_READ + 1][GPR_RAX] & 0xFF, 'h');
+	assert_int_equal(fake.regs_at[STEP_TYPED_FIRST_READ + 2][GPR_RAX] & 0xFF, 'i');
+	assert_int_equal(fake.injected[0].ev.vector, GUEST_IRQ0_VECTOR + 4);
+}
+
+/* The lease epoch the primary's stream names reaches the witness client
+ * as the replay polls the stream, before the primary could be missed. */
+static void test_live_replay_passes_named_epoch(void **state)
+{
+	record(*state, guest, ARRAY_SIZE(guest), 1);
+	assert_int_equal(start_live_replay(*state, 7, rec.len, FT_ROLE_NONE), 0);
+	fake_platform.live_lease_epoch = 5;
+	run_script(guest, ARRAY_SIZE(guest));
+	assert_replay_matches();
+	assert_true(fake_platform.witness.named == 5);
 }
 
 /* The recorder gone mid-log: the replay stops at what came, never past
@@ -1351,6 +1406,8 @@ int main(void)
 		BOTH(test_replay_matches_recording),
 		BOTH(test_replay_on_other_backend_with_digests),
 		BOTH(test_live_replay_matches_recording),
+		ON(test_live_replay_passes_named_epoch, fake_backend_ept),
+		BOTH(test_typed_input_recorded_and_replayed),
 		ON(test_live_replay_cut_short, fake_backend_npt),
 		BOTH(test_backup_takes_over_mid_frame),
 		BOTH(test_backup_takes_over_after_a_frame),
