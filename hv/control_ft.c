@@ -232,7 +232,12 @@ void control_fill_ft(const struct vm *vm, const struct config *cfg, u64 now_ns,
 	ft->peer_port = cfg->ft_peer_port;
 	if (vm)
 		ft->landmark = vm->stats.guest_caused_exits;
-	if (cfg->ft_mode == FT_MODE_CHECKPOINT)
+	ft->mode = cfg->ft_mode == FT_MODE_CHECKPOINT ? "checkpoint" : "replay";
+	if (cfg->ft_mode == FT_MODE_AUTO && vm && vm->rr && vm->rr->to_checkpoints) {
+		ft->mode = "checkpoint";
+		ft->mode_switches = 1;
+	}
+	if (cfg->ft_mode == FT_MODE_CHECKPOINT || ft_ckpt_stats()->on)
 		fill_checkpoint(vm, cfg, ft);
 	/* a survivor that a new backup joined records for it: a primary now */
 	else if (cfg->role == FT_ROLE_PRIMARY || (vm && rr_recording(vm) && vm->rr->ft_primary))

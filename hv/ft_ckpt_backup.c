@@ -46,6 +46,9 @@ static struct {
 	u32 exit_code;
 	u64 primary_digest;
 	u64 guest_ns;                  /* guest time at the last epoch applied */
+	bool from_replay;              /* ft=auto: the state replayed to the log's end is a base */
+	const struct boot_info *bi;    /* role=backup: for ft_ckpt_follow_from */
+	const struct config *cfg;
 } cb;
 
 /* A whole epoch: its state over guest RAM, its console bytes as the
@@ -101,9 +104,9 @@ static void poll_once(void)
 }
 
 /* The primary's HELLO within rr_live_wait=, naming this guest. */
-static int wait_for_primary(const struct config *cfg)
+static int wait_for_primary(const struct config *cfg, u64 wait_ns)
 {
-	u64 deadline = time_now_ns() + (u64)cfg->rr_live_wait * NS_PER_SEC;
+	u64 deadline = time_now_ns() + wait_ns;
 	struct ft_stream_header theirs;
 	const u8 *h = NULL;
 	u16 len = 0;
@@ -112,8 +115,8 @@ static int wait_for_primary(const struct config *cfg)
 	       logstream_in_state() != LOGSTREAM_IN_FAILED)
 		poll_once();
 	if (!h) {
-		pr_err("ft: no primary streamed its checkpoints to port %u within %u s",
-		       cfg->rr_live_port, cfg->rr_live_wait);
+		pr_err("ft: no primary streamed its checkpoints to port %u within %llu ms",
+		       cfg->rr_live_port, wait_ns / NS_PER_MS);
 		return -ETIMEDOUT;
 	}
 	if (ft_stream_header_decode(h, len, &theirs) || theirs.identity != cb.mine.identity ||
@@ -209,13 +212,13 @@ static void take_over(struct vm *vm)
 		vm_stop(vm, "ft: the primary's stream was refused: this backup does not go live from it");
 		return;
 	}
-	if (!ft_ckpt_st.epochs) {
+	if (!ft_ckpt_st.epochs && !cb.from_replay) {
 		vm_stop(vm, "ft: the primary is gone before its first epoch came: this backup has no "
 			"state to go live from");
 		return;
 	}
-	if (!ft_fence_may_go_live(vm))
-		return;
+	if (!ft_fence_may_go_live(vm) || !ft_ckpt_st.epochs)
+		return; /* ft=auto without an epoch: the replay's state goes live (the caller) */
 	ft_ckpt_st.took_over = true;
 	ft_ckpt_st.took_over_epoch = ft_ckpt_st.epochs;
 	guest_console_goes_live();
@@ -247,24 +250,63 @@ static int listen_for_primary(struct vm *vm, const struct boot_info *bi, const s
 	return 0;
 }
 
-int ft_ckpt_follow(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+/* Follows to the end: the primary's guest ended, or it is gone. */
+static void follow_to_end(struct vm *vm, const struct config *cfg)
 {
-	int err;
-
-	if (cfg->role != FT_ROLE_BACKUP || cfg->ft_mode != FT_MODE_CHECKPOINT)
-		return 0;
-	memset(&cb, 0, sizeof(cb));
-	cb.vm = vm;
-	ft_ckpt_st.on = true;
-	ft_ckpt_st.epoch_ms = cfg->ft_epoch_ms;
-	snapshot_identity(bi, cfg, &cb.id);
-	cb.id.ram_size = vm->ram_size;
-	if ((err = listen_for_primary(vm, bi, cfg)) || (err = wait_for_primary(cfg)))
-		return err;
 	follow(vm, cfg);
 	if (cb.ended)
 		primary_ended(vm);
 	else
 		take_over(vm);
+}
+
+/* This side's state for a stream of epochs, the console's from offset. */
+static void prepare(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	memset(&cb, 0, sizeof(cb));
+	cb.vm = vm;
+	cb.bi = bi;
+	cb.cfg = cfg;
+	ft_ckpt_st.on = true;
+	ft_ckpt_st.epoch_ms = cfg->ft_epoch_ms;
+	snapshot_identity(bi, cfg, &cb.id);
+	cb.id.ram_size = vm->ram_size;
+}
+
+int ft_ckpt_follow(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	int err;
+
+	cb.bi = bi;
+	cb.cfg = cfg;
+	if (cfg->role != FT_ROLE_BACKUP || cfg->ft_mode != FT_MODE_CHECKPOINT)
+		return 0;
+	prepare(vm, bi, cfg);
+	if ((err = listen_for_primary(vm, bi, cfg)) ||
+	    (err = wait_for_primary(cfg, (u64)cfg->rr_live_wait * NS_PER_SEC)))
+		return err;
+	follow_to_end(vm, cfg);
 	return 0;
+}
+
+enum ft_ckpt_outcome ft_ckpt_follow_from(struct vm *vm)
+{
+	const struct boot_info *bi = cb.bi;
+	const struct config *cfg = cb.cfg;
+	u64 offset = guest_console_written();
+
+	prepare(vm, bi, cfg);
+	cb.from_replay = true;
+	if (listen_for_primary(vm, bi, cfg))
+		return FT_CKPT_STOPPED;
+	cb.rx.console_next = offset;
+	if (wait_for_primary(cfg, (u64)cfg->ft_timeout_ms * NS_PER_MS)) {
+		logstream_in_stop("the primary is gone");
+		take_over(vm);
+	} else {
+		follow_to_end(vm, cfg);
+	}
+	if (vm->state != VM_RUNNING)
+		return cb.ended ? FT_CKPT_ENDED : FT_CKPT_STOPPED;
+	return ft_ckpt_st.took_over ? FT_CKPT_LIVE_FROM_EPOCH : FT_CKPT_LIVE_HERE;
 }

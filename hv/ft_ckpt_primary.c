@@ -379,14 +379,16 @@ static int alloc_buffers(struct vm *vm)
 	return -ENOMEM;
 }
 
-int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+/* The stream opened, the backup waited for (its page hashes too): the
+ * epochs begin with the guest's console from console_offset held. */
+static int begin(struct vm *vm, const struct boot_info *bi, const struct config *cfg,
+		 u64 console_offset)
 {
 	int err;
 
-	if (cfg->role != FT_ROLE_PRIMARY || cfg->ft_mode != FT_MODE_CHECKPOINT)
-		return 0;
 	memset(&cp, 0, sizeof(cp));
 	cp.vm = vm;
+	cp.console_offset = console_offset;
 	ft_ckpt_st.on = ft_ckpt_st.primary = true;
 	ft_ckpt_st.epoch_ms = cfg->ft_epoch_ms;
 	cp.epoch_ns = (u64)cfg->ft_epoch_ms * NS_PER_MS;
@@ -404,6 +406,24 @@ int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struc
 	guest_console_capture(capture_console);
 	guest_console_hold(wait_for_release, vm);
 	return 0;
+}
+
+int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	if (cfg->role != FT_ROLE_PRIMARY || cfg->ft_mode != FT_MODE_CHECKPOINT)
+		return 0;
+	return begin(vm, bi, cfg, 0);
+}
+
+bool ft_ckpt_primary_switch_in(struct vm *vm, const struct boot_info *bi,
+			       const struct config *cfg)
+{
+	if (begin(vm, bi, cfg, guest_console_written()) || cp.lost) {
+		cp.on = false;
+		run_without_backup(vm); /* the log's backup is not this stream's */
+		return false;
+	}
+	return true;
 }
 
 u64 ft_ckpt_memory_digest(const struct vm *vm)

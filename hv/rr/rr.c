@@ -155,6 +155,8 @@ const char *rr_mode_name(const struct rr_state *rr)
 		return "replay, then live";
 	if (rr->backup_lost)
 		return "record, then without a backup";
+	if (rr->to_checkpoints)
+		return rr->ft_primary ? "record, then checkpoints" : "replay, then checkpoints";
 	return rr->mode == RR_RECORD ? "record" : "replay";
 }
 

@@ -110,6 +110,8 @@ struct rr_state {
 	bool switched_over;    /* record: the guest was handed to the backup (hv/ft_switchover.c);
 				* replay: the log ended in such a switchover */
 	u64 switched_over_at;  /* at this landmark */
+	bool to_checkpoints;   /* ft=auto: the log ended for checkpoint mode (RRLOG_END_CHECKPOINTS) */
+	u64 to_checkpoints_at; /* at this landmark */
 	u64 flush_interval_tsc; /* record, role=primary: a frame goes out this often (0: when full) */
 	u64 next_flush_tsc;
 
@@ -128,6 +130,11 @@ struct rr_state {
 struct boot_info;
 struct config;
 int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* ft=auto, role=primary, at a snapshot moment (rr_snapshot_moment): ends
+ * the log for checkpoint mode and stops recording once the backup has all
+ * of it (hv/ft_auto_primary.c); false when the backup is lost instead. */
+bool rr_record_end_for_checkpoints(struct vm *vm);
 
 /* Run-loop hooks. */
 void rr_before_entry(struct vm *vm);   /* replay: apply due events; record: digests, pump */

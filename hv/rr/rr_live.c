@@ -169,6 +169,23 @@ u64 rr_live_replayed_bytes(const struct vm *vm)
 	return live.base + rr->source_pos - byte_ring_used(&rr->ring);
 }
 
+bool rr_live_wait_ended(struct vm *vm)
+{
+	u64 lost_at = 0;
+
+	while (logstream_in_state() != LOGSTREAM_IN_ENDED && logstream_in_state() != LOGSTREAM_IN_FAILED) {
+		poll_once(vm);
+		if (logstream_in_state() != LOGSTREAM_IN_LISTENING) {
+			lost_at = 0;
+			continue;
+		}
+		lost_at = lost_at ? lost_at : time_now_ns();
+		if (time_now_ns() - lost_at > live.lost_wait_ns)
+			break;
+	}
+	return logstream_in_state() == LOGSTREAM_IN_ENDED;
+}
+
 bool rr_live_wait(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;

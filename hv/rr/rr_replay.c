@@ -253,6 +253,10 @@ static bool apply(struct vm *vm)
 			rr_replay_switchover(vm);
 			return false;
 		}
+		if (e.end.how == RRLOG_END_CHECKPOINTS) {
+			rr_replay_to_checkpoints(vm);
+			return false;
+		}
 		rr_diverge(vm, "the recorded run ended here (%s, code %u); the replayed guest goes on",
 			   e.end.how ? "stopped" : "exited", e.end.code);
 		return false;

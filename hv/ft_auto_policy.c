@@ -1,0 +1,34 @@
+/* ft=auto's rule (see ft_auto_policy.h). */
+#include "hv/ft_auto_policy.h"
+
+#define NS_PER_SEC 1000000000ULL
+
+/* x per second over ns (x below 18 GB: no overflow). */
+static u64 per_second(u64 x, u64 ns)
+{
+	return x * NS_PER_SEC / ns;
+}
+
+void ft_auto_judge(const struct ft_auto_window *w, struct ft_auto_verdict *v)
+{
+	u64 ckpt_bytes, stun_ns;
+
+	*v = (struct ft_auto_verdict){ .why = "nothing measured yet" };
+	if (!w->ns || !w->slices)
+		return;
+	ckpt_bytes = w->slices * FT_AUTO_EPOCH_BYTES + w->slice_pages * FT_AUTO_PAGE_BYTES;
+	stun_ns = w->slices * FT_AUTO_EPOCH_STUN_NS + w->slice_pages * FT_AUTO_PAGE_STUN_NS;
+	v->log_bps = per_second(w->log_bytes, w->ns);
+	v->ckpt_bps = per_second(ckpt_bytes, w->ns);
+	v->stun_ppm = stun_ns * 1000000ULL / w->ns; /* stun_ns is within the window */
+	if (v->stun_ppm > FT_AUTO_STUN_MAX_PPM) {
+		v->why = "checkpoints would stun the guest too long";
+		return;
+	}
+	if (v->ckpt_bps * (100 + FT_AUTO_MARGIN_PCT) > v->log_bps * 100) {
+		v->why = "the log is not dearer than checkpoints by the margin";
+		return;
+	}
+	v->checkpoint = true;
+	v->why = "the log costs more than checkpoints would";
+}

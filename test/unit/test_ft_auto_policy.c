@@ -1,0 +1,99 @@
+// sources: hv/ft_auto_policy.c
+/*
+ * ft=auto's rule (hv/ft_auto_policy.c): a window of replay mode predicts
+ * checkpoint mode's bytes and stun; checkpoints win only by the margin and
+ * under the stun limit; an empty window keeps replay mode.
+ */
+#include "helpers.h"
+
+#include "hv/ft_auto_policy.h"
+
+#define SEC 1000000000ULL
+
+/* A one-second window of 2 epochs (ft_epoch_ms=500) writing 5 pages each. */
+static struct ft_auto_window window(u64 log_bytes)
+{
+	return (struct ft_auto_window){ .ns = SEC, .log_bytes = log_bytes, .slices = 2,
+					.slice_pages = 10 };
+}
+
+static void test_checkpoints_when_the_log_costs_more(void **state)
+{
+	struct ft_auto_window w = window(143000); /* ticker reads=5000, measured on QEMU */
+	struct ft_auto_verdict v;
+
+	ft_auto_judge(&w, &v);
+	assert_true(v.checkpoint);
+	assert_int_equal(v.log_bps, 143000);
+	assert_int_equal(v.ckpt_bps, 2 * FT_AUTO_EPOCH_BYTES + 10 * FT_AUTO_PAGE_BYTES);
+	assert_int_equal(v.stun_ppm, (2 * FT_AUTO_EPOCH_STUN_NS + 10 * FT_AUTO_PAGE_STUN_NS) / 1000);
+	assert_string_equal(v.why, "the log costs more than checkpoints would");
+}
+
+/* Checkpoints must save the margin: just below it, replay stays. */
+static void test_margin(void **state)
+{
+	u64 ckpt = 2 * FT_AUTO_EPOCH_BYTES + 10 * FT_AUTO_PAGE_BYTES;
+	struct ft_auto_window w = window(ckpt * (100 + FT_AUTO_MARGIN_PCT) / 100 - 1);
+	struct ft_auto_verdict v;
+
+	ft_auto_judge(&w, &v);
+	assert_false(v.checkpoint);
+	assert_string_equal(v.why, "the log is not dearer than checkpoints by the margin");
+	w.log_bytes = ckpt * (100 + FT_AUTO_MARGIN_PCT) / 100;
+	ft_auto_judge(&w, &v);
+	assert_true(v.checkpoint);
+}
+
+/* A guest that writes many pages per epoch (memloop): checkpoints would
+ * send far more than a modest log, and stun it too long. */
+static void test_many_pages_stay_in_replay(void **state)
+{
+	struct ft_auto_window w = { .ns = SEC, .log_bytes = 200000, .slices = 20,
+				    .slice_pages = 20 * 2000 };
+	struct ft_auto_verdict v;
+
+	ft_auto_judge(&w, &v);
+	assert_false(v.checkpoint);
+	assert_string_equal(v.why, "checkpoints would stun the guest too long");
+	w.log_bytes = 1ULL << 32; /* even against a huge log */
+	ft_auto_judge(&w, &v);
+	assert_false(v.checkpoint);
+}
+
+/* The ticker at 50 ms epochs: a small log is cheaper than 20 epochs a second. */
+static void test_small_log_stays_in_replay(void **state)
+{
+	struct ft_auto_window w = { .ns = SEC, .log_bytes = 25000, .slices = 20,
+				    .slice_pages = 100 };
+	struct ft_auto_verdict v;
+
+	ft_auto_judge(&w, &v);
+	assert_false(v.checkpoint);
+	assert_true(v.ckpt_bps > v.log_bps);
+}
+
+static void test_empty_window_keeps_replay(void **state)
+{
+	struct ft_auto_window w = { 0 };
+	struct ft_auto_verdict v;
+
+	ft_auto_judge(&w, &v);
+	assert_false(v.checkpoint);
+	assert_string_equal(v.why, "nothing measured yet");
+	w.ns = SEC; /* no slice ended */
+	ft_auto_judge(&w, &v);
+	assert_false(v.checkpoint);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_checkpoints_when_the_log_costs_more),
+		cmocka_unit_test(test_margin),
+		cmocka_unit_test(test_many_pages_stay_in_replay),
+		cmocka_unit_test(test_small_log_stays_in_replay),
+		cmocka_unit_test(test_empty_window_keeps_replay),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
