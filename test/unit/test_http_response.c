@@ -90,6 +90,7 @@ static void worst_status(struct hv_status *s)
 	s->ft.witness.lease = "refused";
 	s->ft.witness.why = reason; /* WC_WHY_MAX, every byte escaped */
 	s->ft.join = "a backup joining"; /* the longest of ft_join_phase_name's */
+	s->ft.mode = "checkpoint"; /* the longer of ft=auto's */
 	s->console_out.on = s->console_out.live = s->console_out.connected = true;
 }
 

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# ft=auto (docs/fault-tolerance.md, "ft=auto"): the pair starts in replay
+# mode and the primary switches it to checkpoint mode when its measured log
+# costs more than checkpoints would (scripts/pair.sh --mode auto, short
+# windows: ft_auto_ms=500).
+# - ft_auto_switch_ticker_reads_svm (a): the ticker reading the TSC 5000
+#   times a tick (a log entry each) with epochs of 500 ms: the primary says
+#   it switches at a landmark with its figures, the backup replays to that
+#   landmark and follows the epochs; both end with the native exit code,
+#   the backup holding the primary's final state, and the primary's
+#   console is the native run's.
+# - ft_auto_stays_memloop_svm (b): memloop writes 4 MiB a pass with few
+#   exits: checkpoints would send and stun far more than its log; the pair
+#   stays in replay mode to the end (the backup's replay matches).
+# - ft_auto_kill_ticker_reads_svm (c): (a)'s pair with its primary killed
+#   at a random moment (before or after the switch): the backup goes live
+#   (from the replay, or from its last epoch) and the outside listener sees
+#   the native run with no gap and no contradiction.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ft_lib.sh"
+g=$root/build/guests
+AUTO="ft_auto_ms=500 ft_epoch_ms=500"
+
+switched() { # name: the primary's switch line
+	sed -n 's/^primary: \(ft: auto: checkpoint mode from landmark .*\)/\1/p' "$results/$1.err"
+}
+
+auto_switch_case() { # name guest args
+	local name=$1 status native_status summary line
+	native_and_pair "$name" "$2" "$3" --emu qemu --mode auto --primary-options "$AUTO" \
+		--backup-options "$AUTO"
+	line=$(switched "$name")
+	if [ -z "$line" ]; then
+		echo "FAIL: $name: the primary did not switch to checkpoint mode ($(grep -m1 'ft: auto: replay measured' "$results/$name.err" || true))"
+	elif ! grep -q "^backup: ft: auto: the primary's log ended at landmark [0-9]* for checkpoint mode: this backup follows its checkpoints from here$" "$results/$name.err"; then
+		echo "FAIL: $name: the backup did not follow the checkpoints from the log's end"
+	elif ! same_as_native "$name" primary; then
+		return
+	elif ! grep -q "^pair.sh: primary exit $status, backup exit $status; .*the primary finished the run" "$results/$name.err"; then
+		echo "FAIL: $name: the backup did not end with the primary's exit code ($summary)"
+	elif ! grep -q "^backup: ft: checkpoint: the primary's guest ended with exit code $status; this backup holds its final state" "$results/$name.err"; then
+		echo "FAIL: $name: the backup does not hold the primary's final state"
+	else
+		echo "PASS: $name ($line; $(sed -n 's/^primary: ft: auto: \(checkpoint mode measured .*\)/\1/p' "$results/$name.err"))"
+	fi
+}
+
+auto_stays_case() { # name guest args
+	local name=$1 status native_status summary
+	native_and_pair "$name" "$2" "$3" --emu qemu --mode auto --primary-options "ft_auto_ms=500" \
+		--backup-options "ft_auto_ms=500"
+	if [ -n "$(switched "$name")" ]; then
+		echo "FAIL: $name: the primary switched to checkpoint mode: $(switched "$name")"
+	elif ! grep -q 'ft: auto: replay measured over' "$results/$name.err"; then
+		echo "FAIL: $name: the primary measured no window"
+	elif ! same_as_native "$name" primary; then
+		return
+	elif ! grep -q "backup: rr: replay matches the recording" <<<"$summary"; then
+		echo "FAIL: $name: the backup's replay did not match ($summary)"
+	else
+		echo "PASS: $name (stayed in replay mode: $(grep -m1 -o 'log [0-9]* KB/s; checkpoints would send .*' "$results/$name.err"))"
+	fi
+}
+
+auto_kill_case() { # name guest args
+	local name=$1 status native_status kill_after summary from
+	kill_run "$1" qemu "$2" "$3" kill-primary --mode auto --listener --primary-options "$AUTO" \
+		--backup-options "$AUTO"
+	from=$(sed -n 's/^backup: ft: the primary is gone\( before its first checkpoint\)\{0,1\}: the guest goes live here, \(.*\)/\2/p' "$results/$name.err")
+	if ! grep -q -E "\(killed after $kill_after s[;)]" <<<"$summary"; then
+		echo "FAIL: $name: the primary was not killed after $kill_after s (it ended first?) ($summary)"
+	elif [ -z "$from" ]; then
+		echo "FAIL: $name: the backup did not take over ($summary)"
+	elif grep -q -E 'contradicts|split brain' <<<"$summary"; then
+		echo "FAIL: $name: $summary"
+	elif ! grep -q -E "listener: [0-9]* bytes from [0-9]* senders, 0 contradictions, 0 gaps \(0 bytes\), 0 refused, the consoles' reconstruction agrees$" <<<"$summary"; then
+		echo "FAIL: $name: the outside listener saw a gap or a contradiction ($summary)"
+	elif same_as_native "$name" backup; then
+		echo "PASS: $name (primary killed after $kill_after s, $( [ -n "$(switched "$name")" ] && echo "after the switch" || echo "before the switch"); the backup went live $from)"
+	fi
+}
+
+auto_switch_case ft_auto_switch_ticker_reads_svm "$g/ticker.elf" "seconds=1 reads=5000"
+auto_stays_case ft_auto_stays_memloop_svm "$g/memloop.elf" ""
+auto_kill_case ft_auto_kill_ticker_reads_svm "$g/ticker.elf" "seconds=1 reads=5000"
