@@ -28,4 +28,13 @@ void ft_auto_note_write(u64 page);
  * rule applied, a switch made at the first snapshot moment it wants. */
 void ft_auto_poll(struct vm *vm);
 
+/* A switch made (this side's: the primary's, or the backup following
+ * it): to checkpoint mode, or back to replay mode. */
+void ft_auto_switched(bool to_checkpoints);
+
+/* For /status and /metrics: the mode the pair follows now ("replay" or
+ * "checkpoint") and the switches made. */
+const char *ft_auto_mode(void);
+u32 ft_auto_switches(void);
+
 #endif

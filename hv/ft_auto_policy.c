@@ -1,6 +1,8 @@
 /* ft=auto's rule (see ft_auto_policy.h). */
 #include "hv/ft_auto_policy.h"
 
+#include "compiler.h"
+
 #define NS_PER_SEC 1000000000ULL
 
 /* x per second over ns (x below 18 GB: no overflow). */
@@ -21,6 +23,8 @@ void ft_auto_judge(const struct ft_auto_window *w, struct ft_auto_verdict *v)
 	v->log_bps = per_second(w->log_bytes, w->ns);
 	v->ckpt_bps = per_second(ckpt_bytes, w->ns);
 	v->stun_ppm = stun_ns * 1000000ULL / w->ns; /* stun_ns is within the window */
+	v->ckpt_bps = MAX(v->ckpt_bps, w->tried_bps);
+	v->stun_ppm = MAX(v->stun_ppm, w->tried_stun_ppm);
 	if (v->stun_ppm > FT_AUTO_STUN_MAX_PPM) {
 		v->why = "checkpoints would stun the guest too long";
 		return;
@@ -31,4 +35,23 @@ void ft_auto_judge(const struct ft_auto_window *w, struct ft_auto_verdict *v)
 	}
 	v->checkpoint = true;
 	v->why = "the log costs more than checkpoints would";
+}
+
+void ft_auto_judge_checkpoints(const struct ft_auto_ckpt_window *w, struct ft_auto_verdict *v)
+{
+	*v = (struct ft_auto_verdict){ .checkpoint = true, .why = "nothing measured yet" };
+	if (!w->ns)
+		return;
+	v->log_bps = w->log_bps;
+	v->ckpt_bps = per_second(w->bytes, w->ns);
+	v->stun_ppm = MIN(w->stun_ns, w->ns) * 1000000ULL / w->ns;
+	if (v->stun_ppm > FT_AUTO_STUN_MAX_PPM) {
+		v->checkpoint = false;
+		v->why = "checkpoints stun the guest too long";
+	} else if (v->log_bps * (100 + FT_AUTO_MARGIN_PCT) <= v->ckpt_bps * 100) {
+		v->checkpoint = false;
+		v->why = "the log cost less than checkpoints do, by the margin";
+	} else {
+		v->why = "checkpoints cost less than the log did";
+	}
 }

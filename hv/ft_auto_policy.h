@@ -8,7 +8,11 @@
  * window predicts checkpoint mode's bytes per second and stun from this
  * guest, this run, and the rule picks checkpoint mode when it sends
  * FT_AUTO_MARGIN_PCT less than the log and stuns the guest at most
- * FT_AUTO_STUN_MAX_PPM of its time.
+ * FT_AUTO_STUN_MAX_PPM of its time. Once checkpoint mode was tried, what
+ * it was measured to cost is the floor of any later prediction. In
+ * checkpoint mode its measured figures are judged against the log's last
+ * measured rate: back to replay when the log is cheaper by the margin, or
+ * the stun over the limit.
  */
 #ifndef UNDERSTUDY_HV_FT_AUTO_POLICY_H
 #define UNDERSTUDY_HV_FT_AUTO_POLICY_H
@@ -28,6 +32,16 @@ struct ft_auto_window {
 	u64 log_bytes;   /* log bytes produced for the backup in it */
 	u64 slices;      /* epoch-length slices in it */
 	u64 slice_pages; /* distinct pages written per slice, summed over the slices */
+	u64 tried_bps;   /* checkpoint mode's bytes per second when last tried (0: never) */
+	u64 tried_stun_ppm; /* ... and its stun */
+};
+
+/* One measurement window of checkpoint mode. */
+struct ft_auto_ckpt_window {
+	u64 ns;          /* its length */
+	u64 bytes;       /* the epochs' stream bytes in it */
+	u64 stun_ns;     /* the guest held for them (a stream's first epoch aside) */
+	u64 log_bps;     /* replay mode's log bytes per second when last measured */
 };
 
 struct ft_auto_verdict {
@@ -38,7 +52,10 @@ struct ft_auto_verdict {
 	const char *why;   /* the reason, in words */
 };
 
-/* The verdict on a window (an empty one keeps replay mode). */
+/* The verdict on a window of replay mode (an empty one keeps it). */
 void ft_auto_judge(const struct ft_auto_window *w, struct ft_auto_verdict *v);
+/* The verdict on a window of checkpoint mode: v->checkpoint false means
+ * back to replay mode (an empty window keeps checkpoint mode). */
+void ft_auto_judge_checkpoints(const struct ft_auto_ckpt_window *w, struct ft_auto_verdict *v);
 
 #endif

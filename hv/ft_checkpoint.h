@@ -56,6 +56,12 @@ int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struc
 bool ft_ckpt_primary_switch_in(struct vm *vm, const struct boot_info *bi,
 			       const struct config *cfg);
 
+/* ft=auto, between two exits with the vCPU quiescent: a last epoch of
+ * the state now, the stream ended once the backup has all of it (it then
+ * expects a log: no END), what was held released, the dirty log stopped.
+ * False when the backup is lost instead (the guest runs on without it). */
+bool ft_ckpt_primary_switch_out(struct vm *vm);
+
 /* The run loop, between two exits: an epoch when one is due and the vCPU
  * can be saved; the stream moved on; acknowledged epochs' console bytes
  * released. */
@@ -85,6 +91,8 @@ enum ft_ckpt_outcome {
 	FT_CKPT_LIVE_FROM_EPOCH, /* the primary is gone: the guest runs on from the last epoch */
 	FT_CKPT_LIVE_HERE,       /* ... gone before an epoch came: from the replay's state */
 	FT_CKPT_STOPPED,         /* this side may not run the guest (stopped, or stood down) */
+	FT_CKPT_LOG_FOLLOWS,     /* the stream ended without END after an epoch: the primary
+				  * records again from it (a joined log) */
 };
 enum ft_ckpt_outcome ft_ckpt_follow_from(struct vm *vm);
 

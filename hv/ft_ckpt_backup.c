@@ -47,6 +47,8 @@ static struct {
 	u64 primary_digest;
 	u64 guest_ns;                  /* guest time at the last epoch applied */
 	bool from_replay;              /* ft=auto: the state replayed to the log's end is a base */
+	bool log_follows;              /* ft=auto: the stream ended without END: a log comes */
+	u64 applied;                   /* epochs applied from this stream */
 	const struct boot_info *bi;    /* role=backup: for ft_ckpt_follow_from */
 	const struct config *cfg;
 } cb;
@@ -71,6 +73,7 @@ static int apply_epoch(void *ctx, const struct ft_epoch_header *h, const u8 *sta
 		return 0;
 	}
 	ft_ckpt_st.epochs = h->epoch;
+	cb.applied++;
 	ft_ckpt_st.bytes += FT_EPOCH_HEADER_SIZE + h->state_len + h->console_len;
 	ft_ckpt_st.last_epoch_ns = time_now_ns();
 	if (h->epoch == 1) {
@@ -212,12 +215,12 @@ static void take_over(struct vm *vm)
 		vm_stop(vm, "ft: the primary's stream was refused: this backup does not go live from it");
 		return;
 	}
-	if (!ft_ckpt_st.epochs && !cb.from_replay) {
+	if (!cb.applied && !cb.from_replay) {
 		vm_stop(vm, "ft: the primary is gone before its first epoch came: this backup has no "
 			"state to go live from");
 		return;
 	}
-	if (!ft_fence_may_go_live(vm) || !ft_ckpt_st.epochs)
+	if (!ft_fence_may_go_live(vm) || !cb.applied)
 		return; /* ft=auto without an epoch: the replay's state goes live (the caller) */
 	ft_ckpt_st.took_over = true;
 	ft_ckpt_st.took_over_epoch = ft_ckpt_st.epochs;
@@ -256,6 +259,8 @@ static void follow_to_end(struct vm *vm, const struct config *cfg)
 	follow(vm, cfg);
 	if (cb.ended)
 		primary_ended(vm);
+	else if (cb.from_replay && cb.applied && logstream_in_state() == LOGSTREAM_IN_ENDED)
+		cb.log_follows = true; /* ft=auto: back to replay mode from the last epoch */
 	else
 		take_over(vm);
 }
@@ -308,5 +313,7 @@ enum ft_ckpt_outcome ft_ckpt_follow_from(struct vm *vm)
 	}
 	if (vm->state != VM_RUNNING)
 		return cb.ended ? FT_CKPT_ENDED : FT_CKPT_STOPPED;
-	return ft_ckpt_st.took_over ? FT_CKPT_LIVE_FROM_EPOCH : FT_CKPT_LIVE_HERE;
+	if (cb.log_follows)
+		return FT_CKPT_LOG_FOLLOWS;
+	return cb.applied ? FT_CKPT_LIVE_FROM_EPOCH : FT_CKPT_LIVE_HERE;
 }

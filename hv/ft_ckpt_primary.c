@@ -68,6 +68,14 @@ static struct {
 	u64 records;                  /* records sealed: the epochs and END */
 } cp;
 
+/* The memory cp's buffers live in, allocated once (ft=auto may begin
+ * checkpoint mode more than once). */
+static struct {
+	u64 *dirty, *their_hash, *copy_tags;
+	u8 *copy_pages, *stage;
+	void *ring;
+} mem;
+
 /* The guest's console bytes, as it writes them: the epoch's record carries them. */
 static void capture_console(u8 byte)
 {
@@ -259,7 +267,7 @@ static void take_epoch(struct vm *vm)
 	ft_ckpt_st.bytes += cp.stage_len;
 	ft_ckpt_st.last_stun_us = us;
 	ft_ckpt_st.last_epoch_ns = time_now_ns();
-	if (ft_ckpt_st.epochs == 1) {
+	if (cp.records == 1) { /* a stream's first: all of RAM looked at */
 		ft_ckpt_st.first_stun_us = us;
 		ft_ckpt_st.started_ns = ft_ckpt_st.last_epoch_ns;
 	} else {
@@ -295,7 +303,6 @@ static int open_stream(struct vm *vm, const struct boot_info *bi, const struct c
 	struct rr_guest_identity gid;
 	struct ft_stream_header sh = { 0 };
 	u8 header[FT_STREAM_HEADER_SIZE];
-	void *mem = page_alloc_bytes(RING_BYTES);
 	int err;
 
 	rr_log_identity(bi, cfg, &gid);
@@ -303,9 +310,10 @@ static int open_stream(struct vm *vm, const struct boot_info *bi, const struct c
 	sh.ram_size = vm->ram_size;
 	sh.epoch_ms = cfg->ft_epoch_ms;
 	ft_stream_header_encode(&sh, header);
-	if (!mem)
+	mem.ring = mem.ring ? mem.ring : page_alloc_bytes(RING_BYTES);
+	if (!mem.ring)
 		return -ENOMEM;
-	byte_ring_init(&cp.ring, mem, RING_BYTES);
+	byte_ring_init(&cp.ring, mem.ring, RING_BYTES);
 	byte_ring_put(&cp.ring, header, sizeof(header));
 	err = logstream_out_open(LOGSTREAM_FT_EPOCHS, &cp.ring, cfg->ft_peer_ip, cfg->ft_peer_port,
 				 cfg->ft_key.len ? &cfg->ft_key : NULL, header, sizeof(header));
@@ -361,20 +369,22 @@ static bool wait_for_backup(u32 timeout_ms)
  * an epoch's console bytes; the copies of pages the backup holds. */
 static int alloc_buffers(struct vm *vm)
 {
-	u8 *copy_pages;
-	u64 *copy_tags;
-
 	cp.npages = vm->ram_size / PAGE_SIZE;
-	cp.dirty = page_alloc_bytes(bitmap_bytes(cp.npages));
-	cp.their_hash = page_alloc_bytes(cp.npages * sizeof(u64));
-	copy_pages = page_alloc_bytes(COPY_SLOTS * PAGE_SIZE);
-	copy_tags = page_alloc_bytes(COPY_SLOTS * sizeof(u64));
-	if (copy_pages && copy_tags)
-		ft_copies_init(&cp.copies, copy_pages, copy_tags, COPY_SLOTS);
 	cp.stage_cap = vm->ram_size + vm->ram_size / 8 + (1ULL << 20) + FT_EPOCH_CONSOLE_MAX;
-	cp.stage = page_alloc_bytes(cp.stage_cap);
-	if (cp.dirty && cp.stage && cp.their_hash && copy_pages && copy_tags)
+	if (!mem.stage) {
+		mem.dirty = page_alloc_bytes(bitmap_bytes(cp.npages));
+		mem.their_hash = page_alloc_bytes(cp.npages * sizeof(u64));
+		mem.copy_pages = page_alloc_bytes(COPY_SLOTS * PAGE_SIZE);
+		mem.copy_tags = page_alloc_bytes(COPY_SLOTS * sizeof(u64));
+		mem.stage = page_alloc_bytes(cp.stage_cap);
+	}
+	cp.dirty = mem.dirty;
+	cp.their_hash = mem.their_hash;
+	cp.stage = mem.stage;
+	if (mem.dirty && mem.stage && mem.their_hash && mem.copy_pages && mem.copy_tags) {
+		ft_copies_init(&cp.copies, mem.copy_pages, mem.copy_tags, COPY_SLOTS);
 		return 0;
+	}
 	pr_err("ft: no memory for a %llu MiB checkpoint buffer", cp.stage_cap >> 20);
 	return -ENOMEM;
 }
@@ -485,4 +495,24 @@ void ft_ckpt_primary_finish(struct vm *vm)
 	guest_console_release_all();
 	pr_info("ft: checkpoint: the guest's final state went to the backup at epoch %llu: memory "
 		"digest %016llx", ft_ckpt_st.epochs, digest);
+}
+
+bool ft_ckpt_primary_switch_out(struct vm *vm)
+{
+	if (!cp.on || cp.lost)
+		return false;
+	stage_whole(vm);
+	if (!cp.lost)
+		take_epoch(vm);
+	stage_whole(vm);
+	if (!cp.lost && !deliver_all(vm))
+		run_without_backup(vm); /* it did not take the last epoch: it is lost */
+	if (cp.lost)
+		return false;
+	guest_console_capture(NULL);
+	guest_console_release_all(); /* every epoch is the backup's */
+	if (cp.tracking)
+		dirty_log_stop(vm);
+	cp.tracking = cp.on = false;
+	return true;
 }

@@ -366,6 +366,10 @@ void rr_replay_before_entry(struct vm *vm)
 
 	if (!rr->sync.wanted)
 		replay_between_exits(vm);
+	while (rr->restarted && vm->state == VM_RUNNING) { /* ft=auto: a log again */
+		rr->restarted = false;
+		replay_between_exits(vm);
+	}
 	while (rr->sync.wanted && vm->state == VM_RUNNING) {
 		stop_search(vm);
 		if (!rr_resync(vm))
