@@ -21,10 +21,15 @@
 
 #define FT_AUTO_MARGIN_PCT 25            /* hysteresis: a switch must save this much */
 #define FT_AUTO_STUN_MAX_PPM 50000       /* 5 %: more stun than that is not cheaper */
-#define FT_AUTO_EPOCH_BYTES 4096         /* an epoch's record without pages: header, vCPU, devices */
-#define FT_AUTO_PAGE_BYTES 4160          /* a page sent whole, with its descriptor */
-#define FT_AUTO_EPOCH_STUN_NS 1500000ULL /* an epoch's stun without pages (measured: QEMU) */
-#define FT_AUTO_PAGE_STUN_NS 10000ULL    /* ... and per page it sends */
+/* What an epoch costs, from test/bench/ft.sh's checkpoint mode on QEMU
+ * (docs/fault-tolerance.md, "Measured"): quiet guests (timer, nondet,
+ * ticker: 1.4 to 2.9 pages) send about 3 KB an epoch with a stun of 1.5
+ * to 2 ms; memloop's 345 pages, 365 KB (pages as deltas against the
+ * backup's copies) and 52 ms. */
+#define FT_AUTO_EPOCH_BYTES 2600         /* an epoch's record without pages: header, vCPU, devices */
+#define FT_AUTO_PAGE_BYTES 1100          /* a page written, as its delta */
+#define FT_AUTO_EPOCH_STUN_NS 1500000ULL /* an epoch's stun without pages */
+#define FT_AUTO_PAGE_STUN_NS 150000ULL   /* ... and per page it sends */
 
 /* One measurement window of replay mode. */
 struct ft_auto_window {

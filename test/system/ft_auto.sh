@@ -3,17 +3,19 @@
 # mode and the primary switches it to checkpoint mode when its measured log
 # costs more than checkpoints would (scripts/pair.sh --mode auto, short
 # windows: ft_auto_ms=500).
-# - ft_auto_switch_ticker_reads_svm (a): the ticker reading the TSC 5000
-#   times a tick (a log entry each) with epochs of 500 ms: the primary says
-#   it switches at a landmark with its figures, the backup replays to that
-#   landmark and follows the epochs; both end with the native exit code,
-#   the backup holding the primary's final state, and the primary's
-#   console is the native run's.
+# - ft_auto_round_trip_ticker_svm (a): the ticker reading the TSC 1000
+#   times a tick (a log entry each) with epochs of 500 ms: the primary
+#   switches to checkpoint mode at a landmark with its figures and the
+#   backup replays to that landmark and follows the epochs; from the
+#   guest's second 2 on it also writes 512 pages a tick, the epochs'
+#   measured stun goes over the limit and the primary switches back to
+#   replay from its last epoch, which the backup replays from, confirming
+#   every digest to the end; the primary's console is the native run's.
 # - ft_auto_stays_memloop_svm (b): memloop writes 4 MiB a pass with few
 #   exits: checkpoints would send and stun far more than its log; the pair
 #   stays in replay mode to the end (the backup's replay matches).
-# - ft_auto_kill_ticker_reads_svm (c): (a)'s pair with its primary killed
-#   at a random moment (before or after the switch): the backup goes live
+# - ft_auto_kill_ticker_svm (c): (a)'s pair with its primary killed at a
+#   random moment (in either mode, or between them): the backup goes live
 #   (from the replay, or from its last epoch) and the outside listener sees
 #   the native run with no gap and no contradiction.
 set -euo pipefail
@@ -26,23 +28,26 @@ switched() { # name: the primary's switch line
 	sed -n 's/^primary: \(ft: auto: checkpoint mode from landmark .*\)/\1/p' "$results/$1.err"
 }
 
-auto_switch_case() { # name guest args
-	local name=$1 status native_status summary line
+auto_round_trip_case() { # name guest args
+	local name=$1 status native_status summary to back
 	native_and_pair "$name" "$2" "$3" --emu qemu --mode auto --primary-options "$AUTO" \
 		--backup-options "$AUTO"
-	line=$(switched "$name")
-	if [ -z "$line" ]; then
+	to=$(switched "$name")
+	back=$(sed -n 's/^primary: \(ft: auto: replay mode from landmark .*\)/\1/p' "$results/$name.err")
+	if [ -z "$to" ]; then
 		echo "FAIL: $name: the primary did not switch to checkpoint mode ($(grep -m1 'ft: auto: replay measured' "$results/$name.err" || true))"
 	elif ! grep -q "^backup: ft: auto: the primary's log ended at landmark [0-9]* for checkpoint mode: this backup follows its checkpoints from here$" "$results/$name.err"; then
 		echo "FAIL: $name: the backup did not follow the checkpoints from the log's end"
+	elif [ -z "$back" ]; then
+		echo "FAIL: $name: the primary did not switch back to replay mode ($(grep 'ft: auto: checkpoint mode measured' "$results/$name.err" | tail -n 1))"
+	elif ! grep -q "^backup: ft: auto: the primary's checkpoints ended at landmark [0-9]* for replay mode: this backup replays its log from here$" "$results/$name.err"; then
+		echo "FAIL: $name: the backup did not replay the log from the last epoch"
 	elif ! same_as_native "$name" primary; then
 		return
-	elif ! grep -q "^pair.sh: primary exit $status, backup exit $status; .*the primary finished the run" "$results/$name.err"; then
-		echo "FAIL: $name: the backup did not end with the primary's exit code ($summary)"
-	elif ! grep -q "^backup: ft: checkpoint: the primary's guest ended with exit code $status; this backup holds its final state" "$results/$name.err"; then
-		echo "FAIL: $name: the backup does not hold the primary's final state"
+	elif ! grep -q "^pair.sh: primary exit $status, backup exit $status; backup: rr: replay matches the recording: .*final digest identical; the primary finished the run" "$results/$name.err"; then
+		echo "FAIL: $name: the backup's replay of the second log did not match to the end ($summary)"
 	else
-		echo "PASS: $name ($line; $(sed -n 's/^primary: ft: auto: \(checkpoint mode measured .*\)/\1/p' "$results/$name.err"))"
+		echo "PASS: $name ($to; $back; $(grep -m1 'ft: auto: checkpoint mode measured' "$results/$name.err" | sed 's/^primary: ft: auto: //'); the backup's replay matches to the end)"
 	fi
 }
 
@@ -81,6 +86,7 @@ auto_kill_case() { # name guest args
 	fi
 }
 
-auto_switch_case ft_auto_switch_ticker_reads_svm "$g/ticker.elf" "seconds=1 reads=5000"
+TICKER="seconds=3 reads=1000 writes=512 writes_from=2"
+auto_round_trip_case ft_auto_round_trip_ticker_svm "$g/ticker.elf" "$TICKER"
 auto_stays_case ft_auto_stays_memloop_svm "$g/memloop.elf" ""
-auto_kill_case ft_auto_kill_ticker_reads_svm "$g/ticker.elf" "seconds=1 reads=5000"
+auto_kill_case ft_auto_kill_ticker_svm "$g/ticker.elf" "$TICKER"

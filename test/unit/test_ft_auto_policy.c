@@ -2,7 +2,10 @@
 /*
  * ft=auto's rule (hv/ft_auto_policy.c): a window of replay mode predicts
  * checkpoint mode's bytes and stun; checkpoints win only by the margin and
- * under the stun limit; an empty window keeps replay mode.
+ * under the stun limit; an empty window keeps replay mode; what checkpoint
+ * mode was measured to cost floors later predictions; a window of
+ * checkpoint mode goes back to replay when the log was cheaper by the
+ * margin or the stun is over the limit.
  */
 #include "helpers.h"
 
@@ -86,6 +89,57 @@ static void test_empty_window_keeps_replay(void **state)
 	assert_false(v.checkpoint);
 }
 
+/* Tried once and measured dearer than predicted: the measurement stands. */
+static void test_tried_figures_floor_the_prediction(void **state)
+{
+	struct ft_auto_window w = window(143000);
+	struct ft_auto_verdict v;
+
+	w.tried_bps = 69000;
+	w.tried_stun_ppm = 189000; /* ticker writes=1024: 18.9 % measured */
+	ft_auto_judge(&w, &v);
+	assert_false(v.checkpoint);
+	assert_int_equal(v.stun_ppm, 189000);
+	assert_string_equal(v.why, "checkpoints would stun the guest too long");
+	w.tried_stun_ppm = 2000;
+	w.tried_bps = 200000; /* dearer than the log now */
+	ft_auto_judge(&w, &v);
+	assert_false(v.checkpoint);
+	assert_int_equal(v.ckpt_bps, 200000);
+	w.tried_bps = 1000; /* cheaper than predicted: the prediction stands */
+	ft_auto_judge(&w, &v);
+	assert_true(v.checkpoint);
+	assert_int_equal(v.ckpt_bps, 2 * FT_AUTO_EPOCH_BYTES + 10 * FT_AUTO_PAGE_BYTES);
+}
+
+static void test_checkpoint_window(void **state)
+{
+	struct ft_auto_ckpt_window w = { .ns = SEC, .bytes = 5000, .stun_ns = 2000000,
+					 .log_bps = 90000 };
+	struct ft_auto_verdict v;
+
+	ft_auto_judge_checkpoints(&w, &v); /* the ticker's quiet epochs */
+	assert_true(v.checkpoint);
+	assert_int_equal(v.ckpt_bps, 5000);
+	assert_int_equal(v.stun_ppm, 2000);
+	assert_string_equal(v.why, "checkpoints cost less than the log did");
+	w.stun_ns = 189000000; /* 18.9 %: back to replay */
+	ft_auto_judge_checkpoints(&w, &v);
+	assert_false(v.checkpoint);
+	assert_string_equal(v.why, "checkpoints stun the guest too long");
+	w.stun_ns = 2000000;
+	w.bytes = 90000 * (100 + FT_AUTO_MARGIN_PCT) / 100; /* the log cheaper by the margin */
+	ft_auto_judge_checkpoints(&w, &v);
+	assert_false(v.checkpoint);
+	assert_string_equal(v.why, "the log cost less than checkpoints do, by the margin");
+	w.bytes--;
+	ft_auto_judge_checkpoints(&w, &v);
+	assert_true(v.checkpoint);
+	w.ns = 0; /* nothing measured: checkpoint mode stays */
+	ft_auto_judge_checkpoints(&w, &v);
+	assert_true(v.checkpoint);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -94,6 +148,8 @@ int main(void)
 		cmocka_unit_test(test_many_pages_stay_in_replay),
 		cmocka_unit_test(test_small_log_stays_in_replay),
 		cmocka_unit_test(test_empty_window_keeps_replay),
+		cmocka_unit_test(test_tried_figures_floor_the_prediction),
+		cmocka_unit_test(test_checkpoint_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
