@@ -23,8 +23,12 @@ void ft_auto_judge(const struct ft_auto_window *w, struct ft_auto_verdict *v)
 	v->log_bps = per_second(w->log_bytes, w->ns);
 	v->ckpt_bps = per_second(ckpt_bytes, w->ns);
 	v->stun_ppm = stun_ns * 1000000ULL / w->ns; /* stun_ns is within the window */
-	v->ckpt_bps = MAX(v->ckpt_bps, w->tried_bps);
-	v->stun_ppm = MAX(v->stun_ppm, w->tried_stun_ppm);
+	if (w->since_tried < FT_AUTO_RETRY_WINDOWS &&
+	    (w->tried_bps > v->ckpt_bps || w->tried_stun_ppm > v->stun_ppm)) {
+		v->ckpt_bps = MAX(v->ckpt_bps, w->tried_bps);
+		v->stun_ppm = MAX(v->stun_ppm, w->tried_stun_ppm);
+		v->as_tried = true;
+	}
 	if (v->stun_ppm > FT_AUTO_STUN_MAX_PPM) {
 		v->why = "checkpoints would stun the guest too long";
 		return;

@@ -9,7 +9,9 @@
  * guest, this run, and the rule picks checkpoint mode when it sends
  * FT_AUTO_MARGIN_PCT less than the log and stuns the guest at most
  * FT_AUTO_STUN_MAX_PPM of its time. Once checkpoint mode was tried, what
- * it was measured to cost is the floor of any later prediction. In
+ * it was measured to cost is the floor of the predictions of the next
+ * FT_AUTO_RETRY_WINDOWS windows (then it is tried again if predicted
+ * cheaper: the guest may have changed its ways). In
  * checkpoint mode its measured figures are judged against the log's last
  * measured rate: back to replay when the log is cheaper by the margin, or
  * the stun over the limit.
@@ -21,6 +23,7 @@
 
 #define FT_AUTO_MARGIN_PCT 25            /* hysteresis: a switch must save this much */
 #define FT_AUTO_STUN_MAX_PPM 50000       /* 5 %: more stun than that is not cheaper */
+#define FT_AUTO_RETRY_WINDOWS 10         /* windows a measured checkpoint cost floors predictions */
 /* What an epoch costs, from test/bench/ft.sh's checkpoint mode on QEMU
  * (docs/fault-tolerance.md, "Measured"): quiet guests (timer, nondet,
  * ticker: 1.4 to 2.9 pages) send about 3 KB an epoch with a stun of 1.5
@@ -39,6 +42,7 @@ struct ft_auto_window {
 	u64 slice_pages; /* distinct pages written per slice, summed over the slices */
 	u64 tried_bps;   /* checkpoint mode's bytes per second when last tried (0: never) */
 	u64 tried_stun_ppm; /* ... and its stun */
+	u32 since_tried; /* windows of replay mode since then */
 };
 
 /* One measurement window of checkpoint mode. */
@@ -54,6 +58,7 @@ struct ft_auto_verdict {
 	u64 log_bps;       /* replay: log bytes per second */
 	u64 ckpt_bps;      /* checkpoint mode, predicted: bytes per second */
 	u64 stun_ppm;      /* ... and stun, in millionths of the guest's time */
+	bool as_tried;     /* ... raised to what checkpoint mode was measured to cost */
 	const char *why;   /* the reason, in words */
 };
 

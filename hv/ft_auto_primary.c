@@ -14,8 +14,9 @@
  * finds the log cheaper after all, a last epoch ends the stream
  * (ft_ckpt_primary_switch_out) and recording starts again from that state
  * as a join's does (rr_restart_joined). What checkpoint mode cost then is
- * the floor of every later prediction, so the pair does not go back and
- * forth on a prediction the guest proved wrong.
+ * the floor of the predictions for a while (FT_AUTO_RETRY_WINDOWS), so
+ * the pair does not go back and forth on a prediction the guest proved
+ * wrong.
  */
 #include "hv/ft_auto.h"
 
@@ -131,9 +132,11 @@ static void note_held_written(const struct vm *vm)
 /* A new window of replay mode: its figures from zero. */
 static void start_window(const struct vm *vm, u64 now)
 {
-	u64 tried_bps = fa.w.tried_bps, tried_stun = fa.w.tried_stun_ppm;
+	struct ft_auto_window last = fa.w;
 
-	fa.w = (struct ft_auto_window){ .tried_bps = tried_bps, .tried_stun_ppm = tried_stun };
+	fa.w = (struct ft_auto_window){ .tried_bps = last.tried_bps,
+					.tried_stun_ppm = last.tried_stun_ppm,
+					.since_tried = last.since_tried + 1 };
 	fa.window_start = now;
 	fa.window_log_start = vm->rr->ring.head;
 	start_slice(vm, now);
@@ -161,7 +164,7 @@ static void end_window(const struct vm *vm, u64 now)
 		   "ft: auto: replay measured over %llu ms: log %llu KB/s; checkpoints would send "
 		   "%llu KB/s with %llu.%llu %% stun (%llu pages per epoch%s): %s",
 		   fa.w.ns / NS_PER_MS, KBS(v->log_bps), KBS(v->ckpt_bps), PCT(v->stun_ppm),
-		   fa.w.slice_pages / fa.w.slices, fa.w.tried_bps ? "; as measured when tried" : "",
+		   fa.w.slice_pages / fa.w.slices, v->as_tried ? "; as measured when tried" : "",
 		   v->why);
 	if (v->checkpoint)
 		fa.phase = AUTO_TO_CHECKPOINTS;
@@ -188,7 +191,7 @@ static void switched(bool to_checkpoints)
 }
 
 /* At a snapshot moment: the log ends, checkpoints begin. */
-static void switch_to_checkpoints(struct vm *vm, u64 now)
+static void switch_to_checkpoints(struct vm *vm)
 {
 	const struct ft_auto_verdict *v = &fa.verdict;
 	u64 landmark = vm->stats.guest_caused_exits;
@@ -201,7 +204,7 @@ static void switch_to_checkpoints(struct vm *vm, u64 now)
 	if (!ft_ckpt_primary_switch_in(vm, fa.bi, fa.cfg))
 		return;
 	switched(true);
-	start_ckpt_window(now);
+	start_ckpt_window(time_now_ns()); /* the switch's own wait is not the mode's */
 	console_printf("ft: auto: checkpoint mode from landmark %llu: replay sent %llu KB/s, "
 		       "checkpoints would send %llu KB/s with %llu.%llu %% stun\n", landmark,
 		       KBS(v->log_bps), KBS(v->ckpt_bps), PCT(v->stun_ppm));
@@ -220,6 +223,7 @@ static void end_ckpt_window(u64 now)
 	ft_auto_judge_checkpoints(&cw, v);
 	fa.w.tried_bps = v->ckpt_bps;
 	fa.w.tried_stun_ppm = v->stun_ppm;
+	fa.w.since_tried = 0;
 	log_printf(fa.said++ < WINDOWS_SAID ? LOG_INFO : LOG_DEBUG,
 		   "ft: auto: checkpoint mode measured over %llu ms: %llu KB/s, %llu.%llu %% stun; "
 		   "the log sent %llu KB/s: %s", cw.ns / NS_PER_MS, KBS(v->ckpt_bps),
@@ -247,7 +251,7 @@ static void alone_after_failed_restart(struct vm *vm)
 }
 
 /* At a quiescent moment: a last epoch, then the log from that state. */
-static void switch_to_replay(struct vm *vm, u64 now)
+static void switch_to_replay(struct vm *vm)
 {
 	const struct ft_auto_verdict *v = &fa.verdict;
 	u64 landmark = vm->stats.guest_caused_exits;
@@ -260,7 +264,7 @@ static void switch_to_replay(struct vm *vm, u64 now)
 		return;
 	}
 	switched(false);
-	start_window(vm, now);
+	start_window(vm, time_now_ns());
 	console_printf("ft: auto: replay mode from landmark %llu: checkpoints sent %llu KB/s with "
 		       "%llu.%llu %% stun, the log %llu KB/s\n", landmark, KBS(v->ckpt_bps),
 		       PCT(v->stun_ppm), KBS(v->log_bps));
@@ -280,7 +284,7 @@ static void poll_replay(struct vm *vm, u64 now)
 	if (fa.phase == AUTO_MEASURING && now - fa.window_start >= fa.window_ns)
 		end_window(vm, now);
 	if (fa.phase == AUTO_TO_CHECKPOINTS && rr_snapshot_moment(vm))
-		switch_to_checkpoints(vm, now);
+		switch_to_checkpoints(vm);
 }
 
 /* Checkpoint mode's turn: windows, a switch back when chosen. */
@@ -293,7 +297,7 @@ static void poll_checkpoints(struct vm *vm, u64 now)
 	if (fa.phase == AUTO_CHECKPOINTS && now - fa.window_start >= fa.window_ns)
 		end_ckpt_window(now);
 	if (fa.phase == AUTO_TO_REPLAY && snap_vcpu_quiescent(vm))
-		switch_to_replay(vm, now);
+		switch_to_replay(vm);
 }
 
 void ft_auto_poll(struct vm *vm)

@@ -72,11 +72,11 @@ static int apply_epoch(void *ctx, const struct ft_epoch_header *h, const u8 *sta
 		cb.primary_digest = h->memory_digest;
 		return 0;
 	}
-	ft_ckpt_st.epochs = h->epoch;
+	ft_ckpt_st.epochs++; /* h->epoch within its stream (ft=auto: one of several) */
 	cb.applied++;
 	ft_ckpt_st.bytes += FT_EPOCH_HEADER_SIZE + h->state_len + h->console_len;
 	ft_ckpt_st.last_epoch_ns = time_now_ns();
-	if (h->epoch == 1) {
+	if (ft_ckpt_st.epochs == 1) {
 		ft_ckpt_st.started_ns = ft_ckpt_st.last_epoch_ns;
 		pr_info("ft: the first epoch is applied: this backup holds the primary's state");
 	}
@@ -152,9 +152,10 @@ static void send_holds(struct vm *vm, u64 *hashes, u32 *sent_on)
  * without the memory (the first epoch then comes whole). */
 static u64 *hash_pages(const struct vm *vm)
 {
+	static u64 *hashes; /* taken once, as the stage */
 	u64 pages = vm->ram_size / PAGE_SIZE;
-	u64 *hashes = page_alloc_bytes(pages * sizeof(u64));
 
+	hashes = hashes ? hashes : page_alloc_bytes(pages * sizeof(u64));
 	for (u64 p = 0; hashes && p < pages; p++)
 		hashes[p] = hash64(vm->ram + p * PAGE_SIZE, PAGE_SIZE, 0);
 	return hashes;
@@ -233,10 +234,11 @@ static void take_over(struct vm *vm)
 /* The stream, and the staging buffer (a whole VM and an epoch's console). */
 static int listen_for_primary(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
+	static u8 *stage; /* taken once: ft=auto may follow epochs more than once */
 	struct rr_guest_identity gid;
 	u64 cap = vm->ram_size + vm->ram_size / 8 + (1ULL << 20) + FT_EPOCH_CONSOLE_MAX;
-	u8 *stage = page_alloc_bytes(cap);
 
+	stage = stage ? stage : page_alloc_bytes(cap);
 	if (!stage) {
 		pr_err("ft: no memory for a %llu MiB checkpoint buffer", cap >> 20);
 		return -ENOMEM;

@@ -222,7 +222,7 @@ static void seal_record(u16 kind, u32 exit_code, u64 digest)
 	if (kind == FT_EPOCH_STATE)
 		ft_ckpt_st.epochs++;
 	cp.marks_end[h.epoch & 1] = cp.ring.head + cp.stage_len;
-	cp.marks_epoch[h.epoch & 1] = h.epoch;
+	cp.marks_epoch[h.epoch & 1] = ft_ckpt_st.epochs; /* counted across streams (ft=auto) */
 	guest_console_mark(cp.ring.head + cp.stage_len); /* the epoch's bytes wait for all of it */
 }
 

@@ -55,8 +55,8 @@ static void replay_again(struct vm *vm)
 		return;
 	guest_console_goes_live();
 	live_from_epoch(vm);
-	pr_info("ft: the primary is gone before its log came: the guest goes live here, from its "
-		"last checkpoint at landmark %llu", landmark);
+	pr_info("ft: the primary is gone: the guest goes live here, from its last checkpoint at "
+		"landmark %llu (before its log came)", landmark);
 }
 
 void rr_replay_to_checkpoints(struct vm *vm)
@@ -88,8 +88,8 @@ void rr_replay_to_checkpoints(struct vm *vm)
 		break;
 	case FT_CKPT_LIVE_HERE:
 		rr_go_live(vm);
-		pr_info("ft: the primary is gone before its first checkpoint: the guest goes live here, "
-			"at landmark %llu, guest time %llu ms", rr->took_over_at,
+		pr_info("ft: the primary is gone: the guest goes live here, at landmark %llu, guest "
+			"time %llu ms (the log's end, before the first checkpoint)", rr->took_over_at,
 			vm->dev_time_ns / NS_PER_MS);
 		break;
 	case FT_CKPT_LOG_FOLLOWS:

@@ -5,7 +5,8 @@
  * seconds= seconds (default 5). With reads=K it also reads the TSC K times
  * per tick, each read a logged input when recording, so the log grows by
  * K entries a tick. With writes=P (at most 1024) it also writes a word
- * in each of P pages every tick from second writes_from= on (default 1):
+ * in each of P pages every tick from second writes_from= (default 1) to
+ * second writes_until= (default: the last):
  * a guest whose dirty pages make checkpoints dear (ft=auto's tests).
  * Deterministic lines: the seconds and the tick count. */
 #include "cmdline.h"
@@ -71,6 +72,7 @@ int main(u32 magic, const struct mb_info *mbi)
 	u32 reads = arg_u32("reads", 0, 1000000);
 	u32 writes = arg_u32("writes", 0, WRITE_PAGES_MAX);
 	u32 writes_from = arg_u32("writes_from", 1, SECONDS_MAX);
+	u32 writes_until = arg_u32("writes_until", SECONDS_MAX, SECONDS_MAX);
 	u64 mix = 0;
 
 	pic_remap(PIC_VECTOR_BASE, PIC_VECTOR_BASE + 8);
@@ -84,7 +86,7 @@ int main(u32 magic, const struct mb_info *mbi)
 			wait_ticks(t);
 			for (u32 i = 0; i < reads; i++)
 				mix = mix * 31 + rdtsc();
-			if (s >= writes_from)
+			if (s >= writes_from && s <= writes_until)
 				write_some(writes, t);
 		}
 		say("second %u", s);

@@ -72,7 +72,7 @@ auto_kill_case() { # name guest args
 	local name=$1 status native_status kill_after summary from
 	kill_run "$1" qemu "$2" "$3" kill-primary --mode auto --listener --primary-options "$AUTO" \
 		--backup-options "$AUTO"
-	from=$(sed -n 's/^backup: ft: the primary is gone\( before its first checkpoint\)\{0,1\}: the guest goes live here, \(.*\)/\2/p' "$results/$name.err")
+	from=$(sed -n 's/^backup: ft: the primary is gone: the guest goes live here, \(.*\)/\1/p' "$results/$name.err")
 	if ! grep -q -E "\(killed after $kill_after s[;)]" <<<"$summary"; then
 		echo "FAIL: $name: the primary was not killed after $kill_after s (it ended first?) ($summary)"
 	elif [ -z "$from" ]; then

@@ -89,7 +89,8 @@ static void test_empty_window_keeps_replay(void **state)
 	assert_false(v.checkpoint);
 }
 
-/* Tried once and measured dearer than predicted: the measurement stands. */
+/* Tried once and measured dearer than predicted: the measurement stands,
+ * for FT_AUTO_RETRY_WINDOWS windows. */
 static void test_tried_figures_floor_the_prediction(void **state)
 {
 	struct ft_auto_window w = window(143000);
@@ -100,7 +101,13 @@ static void test_tried_figures_floor_the_prediction(void **state)
 	ft_auto_judge(&w, &v);
 	assert_false(v.checkpoint);
 	assert_int_equal(v.stun_ppm, 189000);
+	assert_true(v.as_tried);
 	assert_string_equal(v.why, "checkpoints would stun the guest too long");
+	w.since_tried = FT_AUTO_RETRY_WINDOWS; /* long enough ago: tried again */
+	ft_auto_judge(&w, &v);
+	assert_true(v.checkpoint);
+	assert_false(v.as_tried);
+	w.since_tried = FT_AUTO_RETRY_WINDOWS - 1;
 	w.tried_stun_ppm = 2000;
 	w.tried_bps = 200000; /* dearer than the log now */
 	ft_auto_judge(&w, &v);
@@ -109,6 +116,7 @@ static void test_tried_figures_floor_the_prediction(void **state)
 	w.tried_bps = 1000; /* cheaper than predicted: the prediction stands */
 	ft_auto_judge(&w, &v);
 	assert_true(v.checkpoint);
+	assert_false(v.as_tried);
 	assert_int_equal(v.ckpt_bps, 2 * FT_AUTO_EPOCH_BYTES + 10 * FT_AUTO_PAGE_BYTES);
 }
 
