@@ -106,7 +106,8 @@ static void poll_once(void)
 	cpu_relax();
 }
 
-/* The primary's HELLO within rr_live_wait=, naming this guest. */
+/* The primary's HELLO within wait_ns (rr_live_wait= at the start; after
+ * a switch, ft_timeout_ms), naming this guest. */
 static int wait_for_primary(const struct config *cfg, u64 wait_ns)
 {
 	u64 deadline = time_now_ns() + wait_ns;
@@ -267,7 +268,7 @@ static void follow_to_end(struct vm *vm, const struct config *cfg)
 		take_over(vm);
 }
 
-/* This side's state for a stream of epochs, the console's from offset. */
+/* This side's state for a stream of epochs. */
 static void prepare(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	memset(&cb, 0, sizeof(cb));
