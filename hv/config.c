@@ -60,7 +60,7 @@ static const char *const snapshot_then_names[] = { "exit", "continue", NULL };
 static const char *const snapshot_sink_names[] = { "com3", "tcp", NULL };
 static const char *const role_names[] = { "none", "primary", "backup", NULL };
 static const char *const ft_resync_names[] = { "outputs", "digests", "off", NULL };
-static const char *const ft_mode_names[] = { "replay", "checkpoint", NULL };
+static const char *const ft_mode_names[] = { "replay", "checkpoint", "auto", NULL };
 
 #define OPT(n, t, field, ch, h) { n, t, offsetof(struct config, field), ch, h }
 static const struct option options[] = {
@@ -149,10 +149,12 @@ static const struct option options[] = {
 	OPT("ft_heartbeat_ms", OPT_U32, ft_heartbeat_ms, NULL,
 	    "milliseconds between a pair's heartbeats (10 to ft_timeout_ms/3; 0: none)"),
 	OPT("ft", OPT_ENUM, ft_mode, ft_mode_names,
-	    "replay|checkpoint: a pair's backup replays the primary's log, or takes a checkpoint "
-	    "of its state every epoch"),
+	    "replay|checkpoint|auto: a pair's backup replays the primary's log, or takes a "
+	    "checkpoint of its state every epoch, or (auto) the primary measures and picks"),
 	OPT("ft_epoch_ms", OPT_U32, ft_epoch_ms, NULL,
 	    "ft=checkpoint: milliseconds of an epoch (5 to 10000)"),
+	OPT("ft_auto_ms", OPT_U32, ft_auto_ms, NULL,
+	    "ft=auto: milliseconds of the primary's measurement window (100 to 600000)"),
 	OPT("witness", OPT_WITNESS, witness_ip, NULL,
 	    "the pair's witness (hvwitness), a.b.c.d[:port] (port 9730 by default)"),
 	OPT("console_out", OPT_CONSOLE_OUT, console_out_ip, NULL,
@@ -190,6 +192,7 @@ void config_defaults(struct config *cfg)
 	cfg->ft_timeout_ms = CONFIG_FT_TIMEOUT_MS_DEFAULT;
 	cfg->ft_heartbeat_ms = CONFIG_FT_HEARTBEAT_MS_DEFAULT;
 	cfg->ft_epoch_ms = CONFIG_FT_EPOCH_MS_DEFAULT;
+	cfg->ft_auto_ms = CONFIG_FT_AUTO_MS_DEFAULT;
 	cfg->witness_port = WIT_DEFAULT_PORT;
 	cfg->console_out_port = CS_DEFAULT_PORT;
 }
@@ -700,9 +703,10 @@ void config_print(const struct config *cfg)
 				     ":%u", cfg->witness_port);
 		}
 		pr_info("config: role=%s peer=%s:%u ft_timeout_ms=%u witness=%s ft_resync=%s join=%s ft=%s "
-			"ft_epoch_ms=%u", role_names[cfg->role], peer, cfg->ft_peer_port,
+			"ft_epoch_ms=%u ft_auto_ms=%u", role_names[cfg->role], peer, cfg->ft_peer_port,
 			cfg->ft_timeout_ms, witness, ft_resync_names[cfg->ft_resync],
-			cfg->ft_join ? "on" : "off", ft_mode_names[cfg->ft_mode], cfg->ft_epoch_ms);
+			cfg->ft_join ? "on" : "off", ft_mode_names[cfg->ft_mode], cfg->ft_epoch_ms,
+			cfg->ft_auto_ms);
 	}
 	if (cfg->console_out_ip) {
 		char listener[16];

@@ -57,7 +57,7 @@ enum ft_resync { FT_RESYNC_OUTPUTS, FT_RESYNC_DIGESTS, FT_RESYNC_OFF };
 /* ft=: how a pair's backup follows its primary: it replays the primary's
  * log, or it takes a checkpoint of the primary's state every epoch
  * (ft_epoch_ms=; docs/fault-tolerance.md, "Checkpoint mode"). */
-enum ft_mode { FT_MODE_REPLAY, FT_MODE_CHECKPOINT };
+enum ft_mode { FT_MODE_REPLAY, FT_MODE_CHECKPOINT, FT_MODE_AUTO };
 /* snapshot=: when to write a snapshot of the running guest (hv/snapshot.c). */
 enum snapshot_when { SNAPSHOT_OFF, SNAPSHOT_AFTER_NS, SNAPSHOT_EXITS };
 enum snapshot_then { SNAPSHOT_THEN_EXIT, SNAPSHOT_THEN_CONTINUE };
@@ -135,6 +135,7 @@ struct config {
 	bool ft_join;                    /* join=: a backup joins a running guest by migration */
 	enum ft_mode ft_mode;            /* ft=: replay (the default) or checkpoint */
 	u32 ft_epoch_ms;                 /* ft_epoch_ms=: a checkpoint epoch's length */
+	u32 ft_auto_ms;                  /* ft_auto_ms=: ft=auto's measurement window */
 	u32 console_out_ip;              /* console_out=: the console's listener, host order; 0: off */
 	u16 console_out_port;
 };
@@ -157,6 +158,9 @@ struct config {
 #define CONFIG_FT_EPOCH_MS_DEFAULT 50
 #define CONFIG_FT_EPOCH_MS_MIN 5         /* the NIC is polled every 1 to 8 ms */
 #define CONFIG_FT_EPOCH_MS_MAX 10000     /* outputs wait an epoch: longer is no pair */
+#define CONFIG_FT_AUTO_MS_DEFAULT 3000   /* ft=auto: a measurement window */
+#define CONFIG_FT_AUTO_MS_MIN 100
+#define CONFIG_FT_AUTO_MS_MAX 600000
 #define CONFIG_FT_HEARTBEAT_MS_MIN 10      /* the NIC is polled every 1 to 8 ms */
 
 /* role=: fills in what a pair's part implies (the primary records and

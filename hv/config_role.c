@@ -127,6 +127,23 @@ static int check_heartbeat(const struct config *cfg)
 	return 1;
 }
 
+/* ft=auto: a pair's, starting in replay mode (the roles apply as for
+ * ft=replay); a join's recording is not one it can switch. */
+static int check_auto(const struct config *cfg)
+{
+	int errors = 0;
+
+	if (cfg->role == FT_ROLE_NONE) {
+		pr_err("config: ft=auto is for role=primary|backup");
+		errors++;
+	}
+	if (cfg->ft_join) {
+		pr_err("config: join=on is for ft=replay (ft=auto switches a pair that started together)");
+		errors++;
+	}
+	return errors;
+}
+
 /* ft= and ft_epoch_ms=: checkpoint mode is a pair's, with epochs of a
  * sane length. */
 static int check_ft_mode(const struct config *cfg)
@@ -138,6 +155,13 @@ static int check_ft_mode(const struct config *cfg)
 		       CONFIG_FT_EPOCH_MS_MIN, CONFIG_FT_EPOCH_MS_MAX);
 		errors++;
 	}
+	if (cfg->ft_auto_ms < CONFIG_FT_AUTO_MS_MIN || cfg->ft_auto_ms > CONFIG_FT_AUTO_MS_MAX) {
+		pr_err("config: ft_auto_ms=%u is outside %u..%u", cfg->ft_auto_ms,
+		       CONFIG_FT_AUTO_MS_MIN, CONFIG_FT_AUTO_MS_MAX);
+		errors++;
+	}
+	if (cfg->ft_mode == FT_MODE_AUTO)
+		return errors + check_auto(cfg);
 	if (cfg->ft_mode != FT_MODE_CHECKPOINT)
 		return errors;
 	if (cfg->role == FT_ROLE_NONE) {

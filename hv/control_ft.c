@@ -2,9 +2,12 @@
  * reads: the record/replay state, the output rule's queue, the witness. */
 #include "hv/control_ft.h"
 
+#include <string.h>
+
 #include "arch/x86/time.h"
 #include "hv/config.h"
 #include "hv/ft_join.h"
+#include "hv/ft_auto.h"
 #include "hv/ft_checkpoint.h"
 #include "hv/ft_switchover.h"
 #include "hv/ft_witness.h"
@@ -232,7 +235,12 @@ void control_fill_ft(const struct vm *vm, const struct config *cfg, u64 now_ns,
 	ft->peer_port = cfg->ft_peer_port;
 	if (vm)
 		ft->landmark = vm->stats.guest_caused_exits;
-	if (cfg->ft_mode == FT_MODE_CHECKPOINT)
+	ft->mode = cfg->ft_mode == FT_MODE_CHECKPOINT ? "checkpoint" : "replay";
+	if (cfg->ft_mode == FT_MODE_AUTO) {
+		ft->mode = ft_auto_mode();
+		ft->mode_switches = ft_auto_switches();
+	}
+	if (cfg->ft_mode == FT_MODE_CHECKPOINT || !strcmp(ft->mode, "checkpoint"))
 		fill_checkpoint(vm, cfg, ft);
 	/* a survivor that a new backup joined records for it: a primary now */
 	else if (cfg->role == FT_ROLE_PRIMARY || (vm && rr_recording(vm) && vm->rr->ft_primary))

@@ -47,6 +47,21 @@ struct ft_ckpt_stats {
  * a message. */
 int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
 
+/* ft=auto: the recording ended for checkpoint mode (its log all with the
+ * backup): the same as ft_ckpt_primary_start from this moment, the
+ * epochs' console bytes from the guest's console offset now; the first
+ * epoch sends the pages the backup, which replayed to here, does not hold
+ * alike. False when the backup does not follow: the guest runs on
+ * without one (under a witness, in a new lease epoch first). */
+bool ft_ckpt_primary_switch_in(struct vm *vm, const struct boot_info *bi,
+			       const struct config *cfg);
+
+/* ft=auto, between two exits with the vCPU quiescent: a last epoch of
+ * the state now, the stream ended once the backup has all of it (it then
+ * expects a log: no END), what was held released, the dirty log stopped.
+ * False when the backup is lost instead (the guest runs on without it). */
+bool ft_ckpt_primary_switch_out(struct vm *vm);
+
 /* The run loop, between two exits: an epoch when one is due and the vCPU
  * can be saved; the stream moved on; acknowledged epochs' console bytes
  * released. */
@@ -66,6 +81,20 @@ void ft_ckpt_primary_finish(struct vm *vm);
  * on live (under a witness only with its lease); a negative errno when
  * this side cannot run it (no epoch came, or it must stand down). */
 int ft_ckpt_follow(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* ft=auto, role=backup: the primary's log ended for checkpoint mode and
+ * the replay reached its end (this guest is the primary's there): epochs
+ * are followed from here as ft_ckpt_follow does, the first named within
+ * ft_timeout_ms. How it ended: */
+enum ft_ckpt_outcome {
+	FT_CKPT_ENDED,           /* the primary's guest ended (the VM marked exited) */
+	FT_CKPT_LIVE_FROM_EPOCH, /* the primary is gone: the guest runs on from the last epoch */
+	FT_CKPT_LIVE_HERE,       /* ... gone before an epoch came: from the replay's state */
+	FT_CKPT_STOPPED,         /* this side may not run the guest (stopped, or stood down) */
+	FT_CKPT_LOG_FOLLOWS,     /* the stream ended without END after an epoch: the primary
+				  * records again from it (a joined log) */
+};
+enum ft_ckpt_outcome ft_ckpt_follow_from(struct vm *vm);
 
 /* The guest's RAM as one hash (both sides print it at the end). */
 u64 ft_ckpt_memory_digest(const struct vm *vm);

@@ -46,6 +46,11 @@ static struct {
 	u32 exit_code;
 	u64 primary_digest;
 	u64 guest_ns;                  /* guest time at the last epoch applied */
+	bool from_replay;              /* ft=auto: the state replayed to the log's end is a base */
+	bool log_follows;              /* ft=auto: the stream ended without END: a log comes */
+	u64 applied;                   /* epochs applied from this stream */
+	const struct boot_info *bi;    /* role=backup: for ft_ckpt_follow_from */
+	const struct config *cfg;
 } cb;
 
 /* A whole epoch: its state over guest RAM, its console bytes as the
@@ -67,10 +72,11 @@ static int apply_epoch(void *ctx, const struct ft_epoch_header *h, const u8 *sta
 		cb.primary_digest = h->memory_digest;
 		return 0;
 	}
-	ft_ckpt_st.epochs = h->epoch;
+	ft_ckpt_st.epochs++; /* h->epoch within its stream (ft=auto: one of several) */
+	cb.applied++;
 	ft_ckpt_st.bytes += FT_EPOCH_HEADER_SIZE + h->state_len + h->console_len;
 	ft_ckpt_st.last_epoch_ns = time_now_ns();
-	if (h->epoch == 1) {
+	if (ft_ckpt_st.epochs == 1) {
 		ft_ckpt_st.started_ns = ft_ckpt_st.last_epoch_ns;
 		pr_info("ft: the first epoch is applied: this backup holds the primary's state");
 	}
@@ -100,10 +106,11 @@ static void poll_once(void)
 	cpu_relax();
 }
 
-/* The primary's HELLO within rr_live_wait=, naming this guest. */
-static int wait_for_primary(const struct config *cfg)
+/* The primary's HELLO within wait_ns (rr_live_wait= at the start; after
+ * a switch, ft_timeout_ms), naming this guest. */
+static int wait_for_primary(const struct config *cfg, u64 wait_ns)
 {
-	u64 deadline = time_now_ns() + (u64)cfg->rr_live_wait * NS_PER_SEC;
+	u64 deadline = time_now_ns() + wait_ns;
 	struct ft_stream_header theirs;
 	const u8 *h = NULL;
 	u16 len = 0;
@@ -112,8 +119,8 @@ static int wait_for_primary(const struct config *cfg)
 	       logstream_in_state() != LOGSTREAM_IN_FAILED)
 		poll_once();
 	if (!h) {
-		pr_err("ft: no primary streamed its checkpoints to port %u within %u s",
-		       cfg->rr_live_port, cfg->rr_live_wait);
+		pr_err("ft: no primary streamed its checkpoints to port %u within %llu ms",
+		       cfg->rr_live_port, wait_ns / NS_PER_MS);
 		return -ETIMEDOUT;
 	}
 	if (ft_stream_header_decode(h, len, &theirs) || theirs.identity != cb.mine.identity ||
@@ -146,9 +153,10 @@ static void send_holds(struct vm *vm, u64 *hashes, u32 *sent_on)
  * without the memory (the first epoch then comes whole). */
 static u64 *hash_pages(const struct vm *vm)
 {
+	static u64 *hashes; /* taken once, as the stage */
 	u64 pages = vm->ram_size / PAGE_SIZE;
-	u64 *hashes = page_alloc_bytes(pages * sizeof(u64));
 
+	hashes = hashes ? hashes : page_alloc_bytes(pages * sizeof(u64));
 	for (u64 p = 0; hashes && p < pages; p++)
 		hashes[p] = hash64(vm->ram + p * PAGE_SIZE, PAGE_SIZE, 0);
 	return hashes;
@@ -209,13 +217,13 @@ static void take_over(struct vm *vm)
 		vm_stop(vm, "ft: the primary's stream was refused: this backup does not go live from it");
 		return;
 	}
-	if (!ft_ckpt_st.epochs) {
+	if (!cb.applied && !cb.from_replay) {
 		vm_stop(vm, "ft: the primary is gone before its first epoch came: this backup has no "
 			"state to go live from");
 		return;
 	}
-	if (!ft_fence_may_go_live(vm))
-		return;
+	if (!ft_fence_may_go_live(vm) || !cb.applied)
+		return; /* ft=auto without an epoch: the replay's state goes live (the caller) */
 	ft_ckpt_st.took_over = true;
 	ft_ckpt_st.took_over_epoch = ft_ckpt_st.epochs;
 	guest_console_goes_live();
@@ -227,10 +235,11 @@ static void take_over(struct vm *vm)
 /* The stream, and the staging buffer (a whole VM and an epoch's console). */
 static int listen_for_primary(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
+	static u8 *stage; /* taken once: ft=auto may follow epochs more than once */
 	struct rr_guest_identity gid;
 	u64 cap = vm->ram_size + vm->ram_size / 8 + (1ULL << 20) + FT_EPOCH_CONSOLE_MAX;
-	u8 *stage = page_alloc_bytes(cap);
 
+	stage = stage ? stage : page_alloc_bytes(cap);
 	if (!stage) {
 		pr_err("ft: no memory for a %llu MiB checkpoint buffer", cap >> 20);
 		return -ENOMEM;
@@ -247,24 +256,67 @@ static int listen_for_primary(struct vm *vm, const struct boot_info *bi, const s
 	return 0;
 }
 
-int ft_ckpt_follow(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+/* Follows to the end: the primary's guest ended, or it is gone. */
+static void follow_to_end(struct vm *vm, const struct config *cfg)
 {
-	int err;
+	follow(vm, cfg);
+	if (cb.ended)
+		primary_ended(vm);
+	else if (cb.from_replay && cb.applied && logstream_in_state() == LOGSTREAM_IN_ENDED)
+		cb.log_follows = true; /* ft=auto: back to replay mode from the last epoch */
+	else
+		take_over(vm);
+}
 
-	if (cfg->role != FT_ROLE_BACKUP || cfg->ft_mode != FT_MODE_CHECKPOINT)
-		return 0;
+/* This side's state for a stream of epochs. */
+static void prepare(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
 	memset(&cb, 0, sizeof(cb));
 	cb.vm = vm;
+	cb.bi = bi;
+	cb.cfg = cfg;
 	ft_ckpt_st.on = true;
 	ft_ckpt_st.epoch_ms = cfg->ft_epoch_ms;
 	snapshot_identity(bi, cfg, &cb.id);
 	cb.id.ram_size = vm->ram_size;
-	if ((err = listen_for_primary(vm, bi, cfg)) || (err = wait_for_primary(cfg)))
+}
+
+int ft_ckpt_follow(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	int err;
+
+	cb.bi = bi;
+	cb.cfg = cfg;
+	if (cfg->role != FT_ROLE_BACKUP || cfg->ft_mode != FT_MODE_CHECKPOINT)
+		return 0;
+	prepare(vm, bi, cfg);
+	if ((err = listen_for_primary(vm, bi, cfg)) ||
+	    (err = wait_for_primary(cfg, (u64)cfg->rr_live_wait * NS_PER_SEC)))
 		return err;
-	follow(vm, cfg);
-	if (cb.ended)
-		primary_ended(vm);
-	else
-		take_over(vm);
+	follow_to_end(vm, cfg);
 	return 0;
+}
+
+enum ft_ckpt_outcome ft_ckpt_follow_from(struct vm *vm)
+{
+	const struct boot_info *bi = cb.bi;
+	const struct config *cfg = cb.cfg;
+	u64 offset = guest_console_written();
+
+	prepare(vm, bi, cfg);
+	cb.from_replay = true;
+	if (listen_for_primary(vm, bi, cfg))
+		return FT_CKPT_STOPPED;
+	cb.rx.console_next = offset;
+	if (wait_for_primary(cfg, (u64)cfg->ft_timeout_ms * NS_PER_MS)) {
+		logstream_in_stop("the primary is gone");
+		take_over(vm);
+	} else {
+		follow_to_end(vm, cfg);
+	}
+	if (vm->state != VM_RUNNING)
+		return cb.ended ? FT_CKPT_ENDED : FT_CKPT_STOPPED;
+	if (cb.log_follows)
+		return FT_CKPT_LOG_FOLLOWS;
+	return cb.applied ? FT_CKPT_LIVE_FROM_EPOCH : FT_CKPT_LIVE_HERE;
 }

@@ -68,6 +68,14 @@ static struct {
 	u64 records;                  /* records sealed: the epochs and END */
 } cp;
 
+/* The memory cp's buffers live in, allocated once (ft=auto may begin
+ * checkpoint mode more than once). */
+static struct {
+	u64 *dirty, *their_hash, *copy_tags;
+	u8 *copy_pages, *stage;
+	void *ring;
+} mem;
+
 /* The guest's console bytes, as it writes them: the epoch's record carries them. */
 static void capture_console(u8 byte)
 {
@@ -214,7 +222,7 @@ static void seal_record(u16 kind, u32 exit_code, u64 digest)
 	if (kind == FT_EPOCH_STATE)
 		ft_ckpt_st.epochs++;
 	cp.marks_end[h.epoch & 1] = cp.ring.head + cp.stage_len;
-	cp.marks_epoch[h.epoch & 1] = h.epoch;
+	cp.marks_epoch[h.epoch & 1] = ft_ckpt_st.epochs; /* counted across streams (ft=auto) */
 	guest_console_mark(cp.ring.head + cp.stage_len); /* the epoch's bytes wait for all of it */
 }
 
@@ -259,7 +267,7 @@ static void take_epoch(struct vm *vm)
 	ft_ckpt_st.bytes += cp.stage_len;
 	ft_ckpt_st.last_stun_us = us;
 	ft_ckpt_st.last_epoch_ns = time_now_ns();
-	if (ft_ckpt_st.epochs == 1) {
+	if (cp.records == 1) { /* a stream's first: all of RAM looked at */
 		ft_ckpt_st.first_stun_us = us;
 		ft_ckpt_st.started_ns = ft_ckpt_st.last_epoch_ns;
 	} else {
@@ -295,7 +303,6 @@ static int open_stream(struct vm *vm, const struct boot_info *bi, const struct c
 	struct rr_guest_identity gid;
 	struct ft_stream_header sh = { 0 };
 	u8 header[FT_STREAM_HEADER_SIZE];
-	void *mem = page_alloc_bytes(RING_BYTES);
 	int err;
 
 	rr_log_identity(bi, cfg, &gid);
@@ -303,9 +310,10 @@ static int open_stream(struct vm *vm, const struct boot_info *bi, const struct c
 	sh.ram_size = vm->ram_size;
 	sh.epoch_ms = cfg->ft_epoch_ms;
 	ft_stream_header_encode(&sh, header);
-	if (!mem)
+	mem.ring = mem.ring ? mem.ring : page_alloc_bytes(RING_BYTES);
+	if (!mem.ring)
 		return -ENOMEM;
-	byte_ring_init(&cp.ring, mem, RING_BYTES);
+	byte_ring_init(&cp.ring, mem.ring, RING_BYTES);
 	byte_ring_put(&cp.ring, header, sizeof(header));
 	err = logstream_out_open(LOGSTREAM_FT_EPOCHS, &cp.ring, cfg->ft_peer_ip, cfg->ft_peer_port,
 				 cfg->ft_key.len ? &cfg->ft_key : NULL, header, sizeof(header));
@@ -361,32 +369,36 @@ static bool wait_for_backup(u32 timeout_ms)
  * an epoch's console bytes; the copies of pages the backup holds. */
 static int alloc_buffers(struct vm *vm)
 {
-	u8 *copy_pages;
-	u64 *copy_tags;
-
 	cp.npages = vm->ram_size / PAGE_SIZE;
-	cp.dirty = page_alloc_bytes(bitmap_bytes(cp.npages));
-	cp.their_hash = page_alloc_bytes(cp.npages * sizeof(u64));
-	copy_pages = page_alloc_bytes(COPY_SLOTS * PAGE_SIZE);
-	copy_tags = page_alloc_bytes(COPY_SLOTS * sizeof(u64));
-	if (copy_pages && copy_tags)
-		ft_copies_init(&cp.copies, copy_pages, copy_tags, COPY_SLOTS);
 	cp.stage_cap = vm->ram_size + vm->ram_size / 8 + (1ULL << 20) + FT_EPOCH_CONSOLE_MAX;
-	cp.stage = page_alloc_bytes(cp.stage_cap);
-	if (cp.dirty && cp.stage && cp.their_hash && copy_pages && copy_tags)
+	if (!mem.stage) {
+		mem.dirty = page_alloc_bytes(bitmap_bytes(cp.npages));
+		mem.their_hash = page_alloc_bytes(cp.npages * sizeof(u64));
+		mem.copy_pages = page_alloc_bytes(COPY_SLOTS * PAGE_SIZE);
+		mem.copy_tags = page_alloc_bytes(COPY_SLOTS * sizeof(u64));
+		mem.stage = page_alloc_bytes(cp.stage_cap);
+	}
+	cp.dirty = mem.dirty;
+	cp.their_hash = mem.their_hash;
+	cp.stage = mem.stage;
+	if (mem.dirty && mem.stage && mem.their_hash && mem.copy_pages && mem.copy_tags) {
+		ft_copies_init(&cp.copies, mem.copy_pages, mem.copy_tags, COPY_SLOTS);
 		return 0;
+	}
 	pr_err("ft: no memory for a %llu MiB checkpoint buffer", cp.stage_cap >> 20);
 	return -ENOMEM;
 }
 
-int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+/* The stream opened, the backup waited for (its page hashes too): the
+ * epochs begin with the guest's console from console_offset held. */
+static int begin(struct vm *vm, const struct boot_info *bi, const struct config *cfg,
+		 u64 console_offset)
 {
 	int err;
 
-	if (cfg->role != FT_ROLE_PRIMARY || cfg->ft_mode != FT_MODE_CHECKPOINT)
-		return 0;
 	memset(&cp, 0, sizeof(cp));
 	cp.vm = vm;
+	cp.console_offset = console_offset;
 	ft_ckpt_st.on = ft_ckpt_st.primary = true;
 	ft_ckpt_st.epoch_ms = cfg->ft_epoch_ms;
 	cp.epoch_ns = (u64)cfg->ft_epoch_ms * NS_PER_MS;
@@ -404,6 +416,24 @@ int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struc
 	guest_console_capture(capture_console);
 	guest_console_hold(wait_for_release, vm);
 	return 0;
+}
+
+int ft_ckpt_primary_start(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
+{
+	if (cfg->role != FT_ROLE_PRIMARY || cfg->ft_mode != FT_MODE_CHECKPOINT)
+		return 0;
+	return begin(vm, bi, cfg, 0);
+}
+
+bool ft_ckpt_primary_switch_in(struct vm *vm, const struct boot_info *bi,
+			       const struct config *cfg)
+{
+	if (begin(vm, bi, cfg, guest_console_written()) || cp.lost) {
+		cp.on = false;
+		run_without_backup(vm); /* the log's backup is not this stream's */
+		return false;
+	}
+	return true;
 }
 
 u64 ft_ckpt_memory_digest(const struct vm *vm)
@@ -465,4 +495,24 @@ void ft_ckpt_primary_finish(struct vm *vm)
 	guest_console_release_all();
 	pr_info("ft: checkpoint: the guest's final state went to the backup at epoch %llu: memory "
 		"digest %016llx", ft_ckpt_st.epochs, digest);
+}
+
+bool ft_ckpt_primary_switch_out(struct vm *vm)
+{
+	if (!cp.on || cp.lost)
+		return false;
+	stage_whole(vm);
+	if (!cp.lost)
+		take_epoch(vm);
+	stage_whole(vm);
+	if (!cp.lost && !deliver_all(vm))
+		run_without_backup(vm); /* it did not take the last epoch: it is lost */
+	if (cp.lost)
+		return false;
+	guest_console_capture(NULL);
+	guest_console_release_all(); /* every epoch is the backup's */
+	if (cp.tracking)
+		dirty_log_stop(vm);
+	cp.tracking = cp.on = false;
+	return true;
 }

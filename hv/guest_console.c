@@ -105,6 +105,11 @@ void guest_console_put(void *ctx, u8 byte)
 		hold.wait(hold.ctx);
 }
 
+u64 guest_console_written(void)
+{
+	return tally.written;
+}
+
 void guest_console_take_span(struct output_span *span)
 {
 	output_tally_take(&tally, span);

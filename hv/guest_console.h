@@ -25,6 +25,8 @@ void guest_console_put(void *ctx, u8 byte);
  * entries, and a replay's comparison with them: hv/rr/rr_output.c). */
 struct output_span;
 void guest_console_take_span(struct output_span *span);
+/* Bytes the guest has written to its console stream so far (its offset). */
+u64 guest_console_written(void);
 /* A resynced backup: its console stream goes on from the primary's
  * offset; returns the bytes this console had written. */
 u64 guest_console_restart_span(u64 written);

@@ -25,6 +25,7 @@
 #include "hv/dirty_log.h"
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
+#include "hv/ft_auto.h"
 #include "hv/ft_checkpoint.h"
 #include "hv/ft_fence.h"
 #include "hv/ft_join.h"
@@ -251,7 +252,8 @@ static int run_guest(void)
 	    snapshot_init(&the_vm, &boot_info, &config) ||
 	    (config.migrate_ip && dirty_log_check_config(&the_vm)) ||
 	    migrate_init(&the_vm, &boot_info, &config) ||
-	    ft_join_init(&the_vm, &boot_info, &config))
+	    ft_join_init(&the_vm, &boot_info, &config) ||
+	    ft_auto_init(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_CONFIG;
 	pr_info("understudy: starting the guest");
 	control_set_vm(&the_vm);

@@ -20,6 +20,7 @@
 #include "hv/insn_fetch.h"
 #include "hv/migrate.h"
 #include "hv/rr/rr.h"
+#include "hv/ft_auto.h"
 #include "hv/ft_checkpoint.h"
 #include "hv/ft_fence.h"
 #include "hv/ft_switchover.h"
@@ -276,6 +277,7 @@ static void run_loop(struct vm *vm, struct exit_clock *clk)
 		ft_switchover_poll(vm); /* the same moment: the guest goes to the backup */
 		migrate_poll(vm);  /* the same: the stun of a live migration */
 		ft_ckpt_poll(vm);  /* the same: ft=checkpoint's epochs */
+		ft_auto_poll(vm);  /* the same: ft=auto's switch to them */
 		if (vm->state != VM_RUNNING)
 			break;
 		prepare_entry(v);

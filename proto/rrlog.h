@@ -99,6 +99,8 @@ struct rrlog_page_hash {
 #define RRLOG_END_STOPPED 1    /* the hypervisor stopped it */
 #define RRLOG_END_SWITCHOVER 2 /* role=primary: the guest was handed to the backup here
 				* (hvctl switchover); the backup goes live at this landmark */
+#define RRLOG_END_CHECKPOINTS 3 /* role=primary ft=auto: the pair follows by checkpoint
+				 * epochs from here; the backup replayed to this landmark */
 
 struct rrlog_entry {
 	enum rrlog_type type;

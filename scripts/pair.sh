@@ -13,7 +13,7 @@
 #                   [--alter-frame-after SECONDS] [--replay-frame-after SECONDS]
 #                   [--switchover-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
-#                   [--listener] [--mode replay|checkpoint]
+#                   [--listener] [--mode replay|checkpoint|auto]
 #                   [--join [--join-after SECONDS] [--rejoin-after SECONDS]
 #                    [--kill-survivor-after SECONDS]]
 #
@@ -104,6 +104,8 @@
 # both sides, docs/fault-tolerance.md "Checkpoint mode"): the primary sends
 # its state every epoch instead of a log; the times above count from its
 # first epoch instead of its recording (replay, the default: ft=replay).
+# --mode auto: ft=auto on both sides ("ft=auto"): the pair starts in replay
+# mode and the primary switches to checkpoints when they are cheaper.
 # With --witness, a cut, a frame altered or replayed, a switchover,
 # --join or --listener, the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
@@ -175,7 +177,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$guest" ] || { echo "pair.sh: --guest is required" >&2; usage; }
-case "$mode" in replay | checkpoint) ;; *) echo "pair.sh: --mode is replay or checkpoint, not '$mode'" >&2; usage ;; esac
+case "$mode" in replay | checkpoint | auto) ;; *) echo "pair.sh: --mode is replay, checkpoint or auto, not '$mode'" >&2; usage ;; esac
 [ -f "$guest" ] || { echo "pair.sh: no guest file '$guest'" >&2; exit 2; }
 case "$emu" in qemu | bochs) ;; *) echo "pair.sh: --emu takes qemu or bochs, not '$emu'" >&2; exit 2 ;; esac
 case "$digest" in '' | *[!0-9]*) echo "pair.sh: --digest takes a number" >&2; exit 2 ;; esac
@@ -399,6 +401,9 @@ if [ "$mode" = checkpoint ]; then
 	STARTED_RE='^ft: epoch 1:'
 	primary_options="ft=checkpoint${primary_options:+ $primary_options}"
 	backup_options="ft=checkpoint${backup_options:+ $backup_options}"
+elif [ "$mode" = auto ]; then # its log ends at the switch: no copy to compare
+	primary_options="ft=auto${primary_options:+ $primary_options}"
+	backup_options="ft=auto${backup_options:+ $backup_options}"
 elif [ "$emu" = qemu ]; then
 	copy_args=(--com3-out "$logs/backup.rrlog")
 	copy_word=" rr_live_copy=on"

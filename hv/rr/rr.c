@@ -14,6 +14,7 @@
 #include "hv/ft_switchover.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
+#include "hv/rr/tbit.h"
 #include "hv/rr/write_window.h"
 #include "log.h"
 
@@ -69,12 +70,22 @@ static int alloc_buffers(struct vm *vm, struct rr_state *rr, const struct rr_sta
 	return 0;
 }
 
+/* The boot's configuration, for a log started again (rr_restart_joined). */
+static struct {
+	const struct boot_info *bi;
+	const struct config *cfg;
+} origin;
+
 int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 {
 	struct rr_state *rr = &the_rr;
 	static struct rr_state kept; /* a recording started again (hv/ft_join.c): its buffers */
 	int err;
 
+	if (!origin.cfg) {
+		origin.bi = bi;
+		origin.cfg = cfg;
+	}
 	if (cfg->rr == RR_CHOICE_OFF)
 		return 0;
 	memset(&kept, 0, sizeof(kept));
@@ -95,6 +106,20 @@ int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
 	if (!err)
 		rr_sync_init(vm, bi, cfg);
 	return err;
+}
+
+int rr_restart_joined(struct vm *vm)
+{
+	static struct config rec; /* rr and the T bit keep it */
+	u32 wait_s = origin.cfg->ft_timeout_ms / 1000;
+
+	rec = *origin.cfg;
+	rec.ft_join = true;
+	rec.rr_live_wait = wait_s ? wait_s : 1;
+	rec.rr_live_copy = false; /* the copy was of the first log */
+	if (rr_init(vm, origin.bi, &rec) || tbit_init(vm, &rec))
+		return -EIO;
+	return 0;
 }
 
 bool rr_exit_is_ours(struct vm *vm, const struct vexit *e)
@@ -155,6 +180,8 @@ const char *rr_mode_name(const struct rr_state *rr)
 		return "replay, then live";
 	if (rr->backup_lost)
 		return "record, then without a backup";
+	if (rr->to_checkpoints)
+		return rr->ft_primary ? "record, then checkpoints" : "replay, then checkpoints";
 	return rr->mode == RR_RECORD ? "record" : "replay";
 }
 

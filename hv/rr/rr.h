@@ -110,6 +110,10 @@ struct rr_state {
 	bool switched_over;    /* record: the guest was handed to the backup (hv/ft_switchover.c);
 				* replay: the log ended in such a switchover */
 	u64 switched_over_at;  /* at this landmark */
+	bool to_checkpoints;   /* ft=auto: the log ended for checkpoint mode (RRLOG_END_CHECKPOINTS) */
+	u64 to_checkpoints_at; /* at this landmark */
+	bool restarted;        /* replay: started again by rr_restart_joined in the middle of
+				* a replay turn: the new log's first entries are due now */
 	u64 flush_interval_tsc; /* record, role=primary: a frame goes out this often (0: when full) */
 	u64 next_flush_tsc;
 
@@ -128,6 +132,17 @@ struct rr_state {
 struct boot_info;
 struct config;
 int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* ft=auto: recording (the primary) or replaying (the backup) starts again
+ * from the state now, as a join's does (a joined log: its first digest
+ * and OUTPUT at this landmark), with the boot's options; the backup waits
+ * for the log's HELLO ft_timeout_ms at most. 0 or -EIO (said). */
+int rr_restart_joined(struct vm *vm);
+
+/* ft=auto, role=primary, at a snapshot moment (rr_snapshot_moment): ends
+ * the log for checkpoint mode and stops recording once the backup has all
+ * of it (hv/ft_auto_primary.c); false when the backup is lost instead. */
+bool rr_record_end_for_checkpoints(struct vm *vm);
 
 /* Run-loop hooks. */
 void rr_before_entry(struct vm *vm);   /* replay: apply due events; record: digests, pump */

@@ -103,9 +103,10 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 	u64 deadline = time_now_ns() + (u64)cfg->rr_live_wait * NS_PER_SEC;
 	const struct ft_psk *key = cfg->ft_key.len ? &cfg->ft_key : NULL;
 	const u8 *h = NULL;
+	u8 *buf = live.buf ? live.buf : page_alloc_bytes(LIVE_BUFFER_BYTES); /* ft=auto: again */
 
 	memset(&live, 0, sizeof(live));
-	live.buf = page_alloc_bytes(LIVE_BUFFER_BYTES);
+	live.buf = buf;
 	if (!live.buf) {
 		pr_err("rr: no memory for the live log's %llu MiB buffer", LIVE_BUFFER_BYTES >> 20);
 		return -ENOMEM;
@@ -167,6 +168,23 @@ u64 rr_live_replayed_bytes(const struct vm *vm)
 	const struct rr_state *rr = vm->rr;
 
 	return live.base + rr->source_pos - byte_ring_used(&rr->ring);
+}
+
+bool rr_live_wait_ended(struct vm *vm)
+{
+	u64 lost_at = 0;
+
+	while (logstream_in_state() != LOGSTREAM_IN_ENDED && logstream_in_state() != LOGSTREAM_IN_FAILED) {
+		poll_once(vm);
+		if (logstream_in_state() != LOGSTREAM_IN_LISTENING) {
+			lost_at = 0;
+			continue;
+		}
+		lost_at = lost_at ? lost_at : time_now_ns();
+		if (time_now_ns() - lost_at > live.lost_wait_ns)
+			break;
+	}
+	return logstream_in_state() == LOGSTREAM_IN_ENDED;
 }
 
 bool rr_live_wait(struct vm *vm)

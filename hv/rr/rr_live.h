@@ -40,4 +40,10 @@ bool rr_live_lost(const struct vm *vm);
 u64 rr_live_received_bytes(const struct vm *vm);
 u64 rr_live_replayed_bytes(const struct vm *vm);
 
+/* ft=auto: the log's last entry was replayed; waits until its stream
+ * ended too (the primary waits for that before it streams checkpoints),
+ * or its recorder was away as long as a lost one may be. True when it
+ * ended. */
+bool rr_live_wait_ended(struct vm *vm);
+
 #endif

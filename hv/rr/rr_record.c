@@ -470,6 +470,37 @@ static void resume_after_failed_switchover(struct vm *vm)
 		vm_resume(vm);
 }
 
+/*
+ * ft=auto, at a snapshot moment: the log ends here with a digest, the
+ * console's last OUTPUT and END how=CHECKPOINTS, and the backup must
+ * acknowledge all of it; what the output rule held then goes out (the
+ * backup replays to this landmark and checks it). Recording stops. False
+ * when the backup did not take the whole log: it is lost, and the guest
+ * runs on without one (under a witness, in a new lease epoch first).
+ */
+bool rr_record_end_for_checkpoints(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	struct rrlog_entry e = { .type = RR_END, .end = { .how = RRLOG_END_CHECKPOINTS } };
+
+	rr->guest_ran = false;
+	rr_log_digest(vm);
+	rr_log_output(vm, false);
+	rr_log(vm, &e);
+	commit_frame(vm);
+	if (wait_until_delivered(rr) != 1) {
+		run_without_backup(vm);
+		return false;
+	}
+	rr->mode = RR_OFF;
+	rr->to_checkpoints = true;
+	rr->to_checkpoints_at = vm->stats.guest_caused_exits;
+	rr->probe.active = rr->probe.armed = false;
+	rr->flush_interval_tsc = 0;
+	guest_console_release_all();
+	return true;
+}
+
 void rr_record_finish(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;

@@ -259,6 +259,10 @@ static bool apply(struct vm *vm)
 			rr_replay_switchover(vm);
 			return false;
 		}
+		if (e.end.how == RRLOG_END_CHECKPOINTS) {
+			rr_replay_to_checkpoints(vm);
+			return false;
+		}
 		rr_diverge(vm, "the recorded run ended here (%s, code %u); the replayed guest goes on",
 			   e.end.how ? "stopped" : "exited", e.end.code);
 		return false;
@@ -368,6 +372,10 @@ void rr_replay_before_entry(struct vm *vm)
 
 	if (!rr->sync.wanted)
 		replay_between_exits(vm);
+	while (rr->restarted && vm->state == VM_RUNNING) { /* ft=auto: a log again */
+		rr->restarted = false;
+		replay_between_exits(vm);
+	}
 	while (rr->sync.wanted && vm->state == VM_RUNNING) {
 		stop_search(vm);
 		if (!rr_resync(vm))

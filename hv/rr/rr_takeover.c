@@ -34,7 +34,7 @@ bool rr_can_take_over(struct vm *vm)
  * landmark, its time going on from the replay's, and this side sends the
  * guest's console from here (console_out=; after a switchover the old
  * primary stops sending when it exits). */
-static void go_live(struct vm *vm)
+void rr_go_live(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 	u64 implied_tsc = time_ns_to_tsc(vm->dev_time_ns) + vm->vcpu.tsc_adjust;
@@ -54,7 +54,7 @@ void rr_take_over(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 
-	go_live(vm);
+	rr_go_live(vm);
 	pr_info("ft: the primary is gone: the guest goes live here, at landmark %llu, guest time "
 		"%llu ms (%llu bytes of an unfinished frame dropped)", rr->took_over_at,
 		vm->dev_time_ns / NS_PER_MS, rr->stats.live_partial_bytes);
@@ -81,7 +81,7 @@ void rr_replay_switchover(struct vm *vm)
 	}
 	if (!ft_fence_may_go_live(vm))
 		return;
-	go_live(vm);
+	rr_go_live(vm);
 	pr_info("ft: the primary switched over: the guest goes live here, at landmark %llu, guest "
 		"time %llu ms", rr->took_over_at, vm->dev_time_ns / NS_PER_MS);
 }

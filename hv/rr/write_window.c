@@ -7,6 +7,7 @@
 #include "bitops.h"
 #include "errno.h"
 #include "hash.h"
+#include "hv/ft_auto.h"
 #include "hv/rr/tbit.h"
 #include "log.h"
 
@@ -115,6 +116,7 @@ void ww_handle_exit(struct vm *vm, const struct vexit *e)
 	w->count++;
 	w->in_window[page] = 1;
 	bitmap_set(w->dirty, page);
+	ft_auto_note_write(page); /* ft=auto: what a checkpoint epoch would send */
 	set_writable(vm, page, true);
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 }
@@ -137,6 +139,7 @@ void ww_note(struct vm *vm, u64 page)
 {
 	if (vm->window && page < vm->window->npages)
 		bitmap_set(vm->window->dirty, page);
+	ft_auto_note_write(page);
 }
 
 const u64 *ww_dirty_bits(const struct vm *vm)

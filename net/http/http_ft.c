@@ -298,6 +298,10 @@ void json_ft(struct out *o, const struct hv_status_ft *ft)
 	json_str_field(o, I2, "state", ft->state, false);
 	json_bool_field(o, I2, "live", ft->live, false);
 	json_u64_field(o, I2, "landmark", ft->landmark, false);
+	if (ft->mode) {
+		json_str_field(o, I2, "mode", ft->mode, false);
+		json_u64_field(o, I2, "switches", ft->mode_switches, false);
+	}
 	if (primary)
 		json_landmark(o, "backup_lost_at", ft->backup_lost, ft->backup_lost_at);
 	else
@@ -406,6 +410,10 @@ void metrics_ft(struct out *o, const struct hv_status_ft *ft)
 		      "1 while heartbeats are agreed with the peer on the FT link.",
 		      ft->heartbeats_on);
 	metrics_numbers(o, ft, heartbeat_numbers, ARRAY_SIZE(heartbeat_numbers));
+	if (ft->mode)
+		metric_scalar(o, "understudy_ft_mode_switches_total", COUNTER,
+			      "ft=auto: switches between replay and checkpoint mode.",
+			      ft->mode_switches);
 	if (ft->checkpoint_mode)
 		metrics_numbers(o, ft, epoch_numbers, ARRAY_SIZE(epoch_numbers));
 	else

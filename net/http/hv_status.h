@@ -111,6 +111,11 @@ struct hv_status_ft {
 	u64 checkpoint_bytes;  /* primary: their bytes */
 	u64 checkpoint_stun_us; /* primary: the guest's wait for them, all */
 
+	/* ft=: the mode the pair follows now ("replay" or "checkpoint"; NULL:
+	 * not said) and, under ft=auto, the switches between them */
+	const char *mode;
+	u64 mode_switches;
+
 	/* checkpoint mode (ft=checkpoint, docs/fault-tolerance.md "Checkpoint
 	 * mode"): no "checkpoint" object without it */
 	bool checkpoint_mode;

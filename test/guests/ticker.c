@@ -4,7 +4,11 @@
  * HLT between ticks and says "ticker: second N" every 100 ticks, for
  * seconds= seconds (default 5). With reads=K it also reads the TSC K times
  * per tick, each read a logged input when recording, so the log grows by
- * K entries a tick. Deterministic lines: the seconds and the tick count. */
+ * K entries a tick. With writes=P (at most 1024) it also writes a word
+ * in each of P pages every tick from second writes_from= (default 1) to
+ * second writes_until= (default: the last):
+ * a guest whose dirty pages make checkpoints dear (ft=auto's tests).
+ * Deterministic lines: the seconds and the tick count. */
 #include "cmdline.h"
 #include "cpu.h"
 #include "guest.h"
@@ -51,11 +55,24 @@ static void wait_ticks(u32 target)
 	sti();
 }
 
+#define WRITE_PAGES_MAX 1024
+static volatile u64 write_pages[WRITE_PAGES_MAX][512] __attribute__((aligned(4096)));
+
+/* One word in each of the first n pages of write_pages. */
+static void write_some(u32 n, u32 tick)
+{
+	for (u32 p = 0; p < n; p++)
+		write_pages[p][tick % 512] = tick;
+}
+
 int main(u32 magic, const struct mb_info *mbi)
 {
 	guest_start("ticker", magic, mbi);
 	u32 seconds = arg_u32("seconds", SECONDS_DEFAULT, SECONDS_MAX);
 	u32 reads = arg_u32("reads", 0, 1000000);
+	u32 writes = arg_u32("writes", 0, WRITE_PAGES_MAX);
+	u32 writes_from = arg_u32("writes_from", 1, SECONDS_MAX);
+	u32 writes_until = arg_u32("writes_until", SECONDS_MAX, SECONDS_MAX);
 	u64 mix = 0;
 
 	pic_remap(PIC_VECTOR_BASE, PIC_VECTOR_BASE + 8);
@@ -69,6 +86,8 @@ int main(u32 magic, const struct mb_info *mbi)
 			wait_ticks(t);
 			for (u32 i = 0; i < reads; i++)
 				mix = mix * 31 + rdtsc();
+			if (s >= writes_from && s <= writes_until)
+				write_some(writes, t);
 		}
 		say("second %u", s);
 	}

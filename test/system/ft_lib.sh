@@ -71,6 +71,27 @@ same_as_native() { # name side
 	return 1
 }
 
+# taken_over_cleanly NAME FROM: after kill_run with --listener (kill_after,
+# summary and status set), the primary was killed, the backup went live
+# (FROM: where it said it did, empty when it did not), the outside listener
+# saw no gap and no contradiction, and the backup ended as natively;
+# prints the FAIL and returns 1 when not.
+taken_over_cleanly() { # name from
+	if ! grep -q -E "\(killed after $kill_after s[;)]" <<<"$summary"; then
+		echo "FAIL: $1: the primary was not killed after $kill_after s (it ended first?) ($summary)"
+	elif [ -z "$2" ]; then
+		echo "FAIL: $1: the backup did not take over ($summary)"
+	elif grep -q -E 'contradicts|split brain' <<<"$summary"; then
+		echo "FAIL: $1: $summary"
+	elif ! grep -q -E "listener: [0-9]* bytes from [0-9]* senders, 0 contradictions, 0 gaps \(0 bytes\), 0 refused, the consoles' reconstruction agrees$" <<<"$summary"; then
+		echo "FAIL: $1: the outside listener saw a gap or a contradiction ($summary)"
+	else
+		same_as_native "$1" backup
+		return
+	fi
+	return 1
+}
+
 # random_kill_time: seconds between 0.3 and 2.9, one decimal.
 random_kill_time() {
 	local t

@@ -944,7 +944,32 @@ static void test_ft_mode(void **state)
 	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup peer=10.9.0.1 ft=checkpoint join=on"),
 			 1);
 	assert_captured("config: join=on is for ft=replay");
-	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=auto"), 1);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=bogus"), 1);
+}
+
+/* ft=auto: a pair's, starting as ft=replay does (the roles' options), with
+ * a measurement window of a sane length; not with join=on. */
+static void test_ft_auto(void **state)
+{
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, "ip=10.9.0.1 role=primary peer=10.9.0.2 ft=auto"), 0);
+	assert_int_equal(cfg.ft_mode, FT_MODE_AUTO);
+	assert_int_equal(cfg.ft_auto_ms, 3000);
+	assert_int_equal(cfg.rr, RR_CHOICE_RECORD);
+	assert_int_equal(cfg.rr_sink, RR_SINK_TCP);
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=auto ft_auto_ms=100"), 0);
+	assert_int_equal(cfg.rr, RR_CHOICE_REPLAY);
+	assert_int_equal(cfg.ft_auto_ms, 100);
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=auto ft_auto_ms=99"), 1);
+	assert_captured("config: ft_auto_ms=99 is outside 100..600000");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ft=auto"), 1);
+	assert_captured("config: ft=auto is for role=primary|backup");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup peer=10.9.0.1 ft=auto join=on"), 1);
+	assert_captured("config: join=on is for ft=replay (ft=auto switches");
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -965,6 +990,7 @@ int main(void)
 		T(test_join),
 		T(test_ft_heartbeat),
 		T(test_ft_mode),
+		T(test_ft_auto),
 		T(test_console_out),
 		T(test_empty_and_null),
 		T(test_log_level),

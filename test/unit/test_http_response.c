@@ -90,6 +90,7 @@ static void worst_status(struct hv_status *s)
 	s->ft.witness.lease = "refused";
 	s->ft.witness.why = reason; /* WC_WHY_MAX, every byte escaped */
 	s->ft.join = "a backup joining"; /* the longest of ft_join_phase_name's */
+	s->ft.mode = "checkpoint"; /* the longer of ft=auto's */
 	s->console_out.on = s->console_out.live = s->console_out.connected = true;
 }
 
@@ -1184,6 +1185,29 @@ static void test_ft_checkpoint(void **state)
 	assert_int_equal(count_of(doc, "# HELP "), count_of(doc, "# TYPE "));
 }
 
+/* ft=auto: the mode the pair follows and the switches, after the landmark;
+ * neither without a mode (a peer's status from before ft=auto). */
+static void test_ft_mode_fields(void **state)
+{
+	struct hv_status s;
+
+	ft_primary_status(&s);
+	render_json(&s);
+	assert_lacks(doc, "\"landmark\": 21034,\n    \"mode\"");
+	render_metrics(&s);
+	assert_lacks(doc, "understudy_ft_mode_switches_total");
+	s.ft.mode = "checkpoint";
+	s.ft.mode_switches = 3;
+	render_json(&s);
+	assert_json_valid(doc);
+	assert_has(doc, "\"landmark\": 21034,\n    \"mode\": \"checkpoint\",\n    \"switches\": 3,\n");
+	render_metrics(&s);
+	assert_prom_valid(doc);
+	assert_has(doc, "# TYPE understudy_ft_mode_switches_total counter\n"
+			"understudy_ft_mode_switches_total 3\n");
+	assert_int_equal(count_of(doc, "# HELP "), count_of(doc, "# TYPE "));
+}
+
 static void test_metrics_ft_backup(void **state)
 {
 	struct hv_status s;
@@ -1556,6 +1580,7 @@ int main(void)
 		cmocka_unit_test(test_metrics_ft_backup),
 		cmocka_unit_test(test_ft_join_fields),
 		cmocka_unit_test(test_ft_checkpoint),
+		cmocka_unit_test(test_ft_mode_fields),
 		cmocka_unit_test(test_metrics_without_ft),
 		cmocka_unit_test(test_enospc_documents_ft),
 		cmocka_unit_test(test_enospc_heads),
