@@ -4,7 +4,8 @@
  * bytes it produces, the pages it writes per epoch-length slice) and,
  * when the rule (hv/ft_auto_policy.h) finds checkpoints cheaper, ends the
  * log at a snapshot moment and follows by checkpoint epochs from there
- * (hv/ft_auto_primary.c; the backup's side: hv/rr/rr_to_checkpoints.c).
+ * (hv/ft_auto_primary.c; the backup's side: hv/ft_auto_backup.c on
+ * hv/rr/rr_to_checkpoints.c).
  * Each switch is said on the console with its figures and reason.
  */
 #ifndef UNDERSTUDY_HV_FT_AUTO_H
@@ -16,9 +17,13 @@ struct boot_info;
 struct config;
 struct vm;
 
-/* role=primary ft=auto: the measurement's memory; 0 at once otherwise,
- * else 0 or -ENOMEM (said). */
+/* role=primary ft=auto: the measurement's memory (role=backup ft=auto:
+ * ft_auto_backup_init); 0 at once otherwise, else 0 or -ENOMEM (said). */
 int ft_auto_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg);
+
+/* role=backup ft=auto: the replay hands over to checkpoint mode where
+ * the primary's log ends for it (hv/ft_auto_backup.c). */
+void ft_auto_backup_init(const struct config *cfg);
 
 /* The write window took a page (the guest writes it): counted in the
  * slice under way. Cheap; nothing without ft=auto. */

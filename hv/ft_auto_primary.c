@@ -90,6 +90,7 @@ int ft_auto_init(struct vm *vm, const struct boot_info *bi, const struct config 
 	fa.slice_ns = (u64)cfg->ft_epoch_ms * NS_PER_MS;
 	fa.window_ns = (u64)cfg->ft_auto_ms * NS_PER_MS;
 	fa.phase = AUTO_MEASURING;
+	ww_observe_writes(ft_auto_note_write);
 	pr_info("ft: auto: replay mode first; measuring the guest over windows of %u ms",
 		cfg->ft_auto_ms);
 	return 0;

@@ -255,6 +255,7 @@ static int run_guest(void)
 	    ft_join_init(&the_vm, &boot_info, &config) ||
 	    ft_auto_init(&the_vm, &boot_info, &config))
 		return PLATFORM_EXIT_CONFIG;
+	ft_auto_backup_init(&config); /* ft=auto: a backup's replay hands over to checkpoints */
 	pr_info("understudy: starting the guest");
 	control_set_vm(&the_vm);
 	vm_run(&the_vm);

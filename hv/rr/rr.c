@@ -52,6 +52,7 @@ static int alloc_buffers(struct vm *vm, struct rr_state *rr, const struct rr_sta
 	rr->changed = kept->changed;
 	rr->pending.data = kept->pending.data;
 	rr->sync.their_hash = kept->sync.their_hash;
+	rr->live_buf = kept->live_buf; /* hv/rr/rr_live.c takes it when first needed */
 	rr->npages = vm->ram_size / PAGE_SIZE;
 	err = alloc_pages(RR_RING_SIZE, (void **)&ring);
 	err = err ? err : alloc_pages(RR_FRAME_SIZE, (void **)&rr->frame);

@@ -78,6 +78,7 @@ struct rr_state {
 
 	/* the ring and the frame being built or consumed */
 	struct byte_ring ring;
+	u8 *live_buf;          /* rr_live=: the live log's buffer (hv/rr/rr_live.c), kept across restarts */
 	const struct rr_log_sink *sink; /* record: where the ring's bytes go */
 	u8 *frame;             /* RR_FRAME_SIZE bytes */
 	struct rrlog_writer writer;
@@ -138,6 +139,14 @@ int rr_init(struct vm *vm, const struct boot_info *bi, const struct config *cfg)
  * and OUTPUT at this landmark), with the boot's options; the backup waits
  * for the log's HELLO ft_timeout_ms at most. 0 or -EIO (said). */
 int rr_restart_joined(struct vm *vm);
+/* The replay stops consulting the log: the guest runs on live from this
+ * landmark, its time going on from the replay's (hv/rr/rr_takeover.c). */
+void rr_go_live(struct vm *vm);
+/* A backup with ft=auto (hv/ft_auto_backup.c): follow(vm, log_ended) runs
+ * when the replay reaches the END of a log the primary ended for
+ * checkpoint mode, the replay stopped there; without it the replay stops
+ * the guest (hv/rr/rr_to_checkpoints.c). */
+void rr_replay_on_checkpoints(void (*follow)(struct vm *vm, bool log_ended));
 
 /* ft=auto, role=primary, at a snapshot moment (rr_snapshot_moment): ends
  * the log for checkpoint mode and stops recording once the backup has all

@@ -16,9 +16,6 @@ void rr_record_before_entry(struct vm *vm);
 void rr_record_pump(struct vm *vm);
 u64 rr_record_sink_deadline_tsc(const struct vm *vm);
 void rr_record_finish(struct vm *vm);
-/* The replay stops consulting the log: the guest runs on live from this
- * landmark, its time going on from the replay's (hv/rr/rr_takeover.c). */
-void rr_go_live(struct vm *vm);
 /* The log's END says checkpoints follow (ft=auto): hv/rr/rr_to_checkpoints.c. */
 void rr_replay_to_checkpoints(struct vm *vm);
 /* Appends e at the current landmark (record). */

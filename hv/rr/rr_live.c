@@ -103,10 +103,12 @@ int rr_live_open(struct vm *vm, const struct config *cfg, u8 *header, u16 *len)
 	u64 deadline = time_now_ns() + (u64)cfg->rr_live_wait * NS_PER_SEC;
 	const struct ft_psk *key = cfg->ft_key.len ? &cfg->ft_key : NULL;
 	const u8 *h = NULL;
-	u8 *buf = live.buf ? live.buf : page_alloc_bytes(LIVE_BUFFER_BYTES); /* ft=auto: again */
 
 	memset(&live, 0, sizeof(live));
-	live.buf = buf;
+	/* taken once per VM: a replay started again (ft=auto) keeps it (hv/rr/rr.c) */
+	if (!rr->live_buf)
+		rr->live_buf = page_alloc_bytes(LIVE_BUFFER_BYTES);
+	live.buf = rr->live_buf;
 	if (!live.buf) {
 		pr_err("rr: no memory for the live log's %llu MiB buffer", LIVE_BUFFER_BYTES >> 20);
 		return -ENOMEM;

@@ -1,62 +1,24 @@
 /*
- * ft=auto on the backup (docs/fault-tolerance.md, "ft=auto"): the
- * primary's log ends with END how=CHECKPOINTS at a landmark where it also
- * logged a digest, which the replay has just checked. This guest is the
- * primary's there. The replay stops, the write window and the T bit let
- * go, and the backup follows the primary's checkpoint epochs from this
- * state (hv/ft_ckpt_backup.c). A primary gone before its first epoch
- * leaves this landmark as the state to go live from, time going on from
- * the replay's; gone later, the last epoch applied. A stream of epochs
- * that ends without END means the primary records again from its last
- * epoch (a joined log): the replay starts again from that state, its
- * first digest checking it.
+ * ft=auto on the backup, the replay's part (docs/fault-tolerance.md,
+ * "ft=auto"): the primary's log ends with END how=CHECKPOINTS at a
+ * landmark where it also logged a digest, which the replay has just
+ * checked. This guest is the primary's there. The replay stops, the write
+ * window and the T bit let go, and whoever registered for it
+ * (rr_replay_on_checkpoints: hv/ft_auto_backup.c) has the backup follow
+ * the primary's checkpoint epochs from this state. A replay nobody
+ * registered for (not a backup with ft=auto) stops here.
  */
-#include "arch/x86/time.h"
-#include "hv/ft_auto.h"
-#include "hv/ft_fence.h"
-#include "hv/ft_checkpoint.h"
-#include "hv/guest_console.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
 #include "hv/rr/tbit.h"
 #include "hv/rr/write_window.h"
-#include "hv/vm_devices.h"
 #include "log.h"
 
-#define NS_PER_MS 1000000ULL
+static void (*follow_checkpoints)(struct vm *vm, bool log_ended);
 
-/* Checkpoints came and the primary is gone: the guest runs on from the
- * last epoch, at this host's TSC rate (the replay's was the log's). */
-static void live_from_epoch(struct vm *vm)
+void rr_replay_on_checkpoints(void (*follow)(struct vm *vm, bool log_ended))
 {
-	vm_devices_set_tsc_hz(vm, time_clocks()->tsc_hz);
-	vm_start_clock(vm);
-}
-
-/* The epochs ended for replay mode: the primary's joined log, replayed
- * from the last epoch. No log within ft_timeout_ms: the primary is gone,
- * and the guest goes live from that epoch. */
-static void replay_again(struct vm *vm)
-{
-	struct rr_state *rr = vm->rr;
-	u64 landmark = vm->stats.guest_caused_exits;
-
-	if (!rr_restart_joined(vm)) {
-		rr->restarted = true; /* the new log's first entries, at this landmark */
-		ft_auto_switched(false);
-		pr_info("ft: auto: the primary's checkpoints ended at landmark %llu for replay mode: "
-			"this backup replays its log from here", landmark);
-		return;
-	}
-	rr->mode = RR_OFF;
-	tbit_stop(vm);
-	ww_stop(vm);
-	if (!ft_fence_may_go_live(vm))
-		return;
-	guest_console_goes_live();
-	live_from_epoch(vm);
-	pr_info("ft: the primary is gone: the guest goes live here, from its last checkpoint at "
-		"landmark %llu (before its log came)", landmark);
+	follow_checkpoints = follow;
 }
 
 void rr_replay_to_checkpoints(struct vm *vm)
@@ -67,7 +29,7 @@ void rr_replay_to_checkpoints(struct vm *vm)
 	rr_consume(rr);
 	rr->to_checkpoints = true;
 	rr->to_checkpoints_at = vm->stats.guest_caused_exits;
-	if (!rr->may_take_over) {
+	if (!rr->may_take_over || !follow_checkpoints) {
 		vm_stop(vm, "replay: the recording goes on by checkpoints from landmark %llu (ft=auto)",
 			rr->to_checkpoints_at);
 		return;
@@ -78,25 +40,5 @@ void rr_replay_to_checkpoints(struct vm *vm)
 	if (!tbit_stop(vm))
 		pr_warn("ft: auto: a T-bit step was under way at the log's end");
 	ww_stop(vm);
-	ft_auto_switched(true);
-	pr_info("ft: auto: the primary's log ended at landmark %llu for checkpoint mode: this backup "
-		"follows its checkpoints from here%s", rr->to_checkpoints_at,
-		ended ? "" : " (its log stream did not end: the primary may be gone)");
-	switch (ft_ckpt_follow_from(vm)) {
-	case FT_CKPT_LIVE_FROM_EPOCH:
-		live_from_epoch(vm);
-		break;
-	case FT_CKPT_LIVE_HERE:
-		rr_go_live(vm);
-		pr_info("ft: the primary is gone: the guest goes live here, at landmark %llu, guest "
-			"time %llu ms (the log's end, before the first checkpoint)", rr->took_over_at,
-			vm->dev_time_ns / NS_PER_MS);
-		break;
-	case FT_CKPT_LOG_FOLLOWS:
-		replay_again(vm);
-		break;
-	case FT_CKPT_ENDED:
-	case FT_CKPT_STOPPED:
-		break;
-	}
+	follow_checkpoints(vm, ended);
 }

@@ -7,9 +7,11 @@
 #include "bitops.h"
 #include "errno.h"
 #include "hash.h"
-#include "hv/ft_auto.h"
 #include "hv/rr/tbit.h"
 #include "log.h"
+
+/* Told of each page the guest starts writing (ww_observe_writes). */
+static void (*write_observer)(u64 page);
 
 static struct write_window the_window; /* one VM */
 
@@ -116,7 +118,8 @@ void ww_handle_exit(struct vm *vm, const struct vexit *e)
 	w->count++;
 	w->in_window[page] = 1;
 	bitmap_set(w->dirty, page);
-	ft_auto_note_write(page); /* ft=auto: what a checkpoint epoch would send */
+	if (write_observer)
+		write_observer(page); /* ft=auto: what a checkpoint epoch would send */
 	set_writable(vm, page, true);
 	vm->hw->stage2_flush(&vm->vcpu.arch);
 }
@@ -139,7 +142,13 @@ void ww_note(struct vm *vm, u64 page)
 {
 	if (vm->window && page < vm->window->npages)
 		bitmap_set(vm->window->dirty, page);
-	ft_auto_note_write(page);
+	if (write_observer)
+		write_observer(page);
+}
+
+void ww_observe_writes(void (*note)(u64 page))
+{
+	write_observer = note;
 }
 
 const u64 *ww_dirty_bits(const struct vm *vm)

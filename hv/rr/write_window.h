@@ -64,6 +64,11 @@ void ww_handle_exit(struct vm *vm, const struct vexit *e);
  * writable only while it is in the window. */
 u32 ww_plain_prot(const struct vm *vm, u64 page);
 
+/* note(page) is told of every page the guest starts writing (it joins
+ * the window, or a T-bit step wrote it): how ft=auto's primary counts
+ * what a checkpoint epoch would send (hv/ft_auto_primary.c). NULL: none. */
+void ww_observe_writes(void (*note)(u64 page));
+
 /* Is page one of the window's now? */
 bool ww_contains(const struct vm *vm, u64 page);
 
