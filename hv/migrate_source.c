@@ -444,9 +444,21 @@ static void check_link(void)
 		fail("the destination stopped acknowledging data");
 }
 
+/* A side fenced by the witness (hv/ft_fence.c) may not hand its guest to
+ * anyone: a join under way ends there. */
+static bool fenced_now(const struct vm *vm)
+{
+	if (!vm->fenced)
+		return false;
+	fail("this side was fenced (its witness lease is lost): its guest goes to no backup");
+	return true;
+}
+
 void migrate_pump(struct vm *vm)
 {
 	if (ms.phase != MS_CONNECTING && ms.phase != MS_PRECOPY)
+		return;
+	if (fenced_now(vm))
 		return;
 	check_link();
 	if (ms.phase == MS_CONNECTING) {
@@ -602,7 +614,7 @@ void migrate_poll(struct vm *vm)
 		ms.phase = MS_STUN;
 	if (ms.phase == MS_WAITING && (ms.at_exits || vm_guest_ns(vm) >= ms.at_ns))
 		start();
-	else if (ms.phase == MS_STUN && snap_vcpu_quiescent(vm))
+	else if (ms.phase == MS_STUN && !fenced_now(vm) && snap_vcpu_quiescent(vm))
 		stun(vm);
 }
 
