@@ -31,10 +31,13 @@ void guest_input_init(const struct config *cfg)
 
 void guest_input_poll(struct vm *vm)
 {
-	u64 now = rdtsc();
+	u64 now;
 	u8 byte;
 
-	if (!in.on || rr_replaying(vm) || now < in.next_poll_tsc)
+	if (!in.on || rr_replaying(vm))
+		return; /* off, or the log has the input: no TSC read on the exit path */
+	now = rdtsc();
+	if (now < in.next_poll_tsc)
 		return;
 	in.next_poll_tsc = now + time_ns_to_tsc(POLL_EVERY_NS);
 	while (in.count < QUEUE_BYTES && guest_console_get(&byte)) {
