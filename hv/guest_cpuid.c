@@ -65,7 +65,32 @@ static void leaf7(const struct guest_cpuid_ctx *c, u32 subleaf, struct cpuid_res
 	r->edx = h.edx & LEAF7_EDX_ALLOWED;
 }
 
-/* XSAVE state enumeration for the components the guest may enable. */
+/*
+ * The size of an XSAVE area (standard format) holding the components in
+ * xcr0: the legacy region and the header (512 + 64 bytes), and past them
+ * each enabled component i >= 2 at the offset and with the size its
+ * subleaf gives (SDM Vol 1, 13.4 "XSAVE Area"; Vol 2A, CPUID leaf 0DH:
+ * "EBX: maximum size required by enabled features in XCR0", "ECX: maximum
+ * size of the XSAVE/XRSTOR save area required by all supported features").
+ */
+#define XSAVE_LEGACY_AND_HEADER 576u
+static u32 xsave_area_size(const struct guest_cpuid_ctx *c, u64 xcr0)
+{
+	u32 size = XSAVE_LEGACY_AND_HEADER;
+
+	for (u32 i = 2; i < 64; i++) {
+		struct cpuid_result h;
+
+		if (!(xcr0 & (1ULL << i)))
+			continue;
+		h = host(c, 0xD, i);
+		size = MAX(size, h.ebx + h.eax);
+	}
+	return size;
+}
+
+/* XSAVE state enumeration for the components the guest may enable; the
+ * sizes follow the guest's XCR0, as a CPU's do (Linux checks them). */
 static void leaf_xsave(const struct guest_cpuid_ctx *c, u32 subleaf, struct cpuid_result *r)
 {
 	struct cpuid_result h = host(c, 0xD, subleaf);
@@ -73,8 +98,12 @@ static void leaf_xsave(const struct guest_cpuid_ctx *c, u32 subleaf, struct cpui
 	if (!(host(c, 1, 0).ecx & F1C_XSAVE))
 		return;
 	if (subleaf == 0) {
+		u64 allowed = guest_cpuid_xcr0_allowed(c);
+
 		*r = h;
-		r->eax = (u32)guest_cpuid_xcr0_allowed(c);
+		r->eax = (u32)allowed;
+		r->ebx = xsave_area_size(c, (c->guest_xcr0 & allowed) | XCR0_X87);
+		r->ecx = xsave_area_size(c, allowed);
 		r->edx = 0;
 	} else if (subleaf == 1) {
 		r->eax = h.eax & (FDA_XSAVEOPT | FDA_XSAVEC | FDA_XGETBV1);

@@ -21,6 +21,7 @@ struct guest_cpuid_ctx {
 	struct cpuid_result (*host)(void *host_ctx, u32 leaf, u32 subleaf);
 	void *host_ctx;
 	bool guest_osxsave;  /* guest CR4.OSXSAVE, reflected in leaf 1 ECX */
+	u64 guest_xcr0;      /* the guest's XCR0: leaf 0DH's EBX sizes it */
 	bool trap_rdrand;    /* the backend intercepts RDRAND */
 	bool trap_rdseed;    /* the backend intercepts RDSEED */
 };

@@ -32,6 +32,7 @@ void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx)
 	ctx->host = guest_cpu_model_answer;
 	ctx->host_ctx = (void *)guest_cpu();
 	ctx->guest_osxsave = v->vm->hw->get_cr(&v->arch, 4) & CR4_OSXSAVE;
+	ctx->guest_xcr0 = v->xcr0;
 }
 
 u64 vcpu_guest_tsc(struct vcpu *v)

@@ -586,6 +586,29 @@ static void test_leaf_xsave(void **state)
 	assert_zero_leaf(0xD, 9); /* PKRU */
 }
 
+/* Leaf 0Dh's sizes: EBX the area the guest's XCR0 enables, ECX the area
+ * for every component the guest may enable (x87/SSE: 576 bytes; AVX at
+ * offset 0x240, 0x100 bytes), not the host's (0xA88 with AVX-512): Linux
+ * checks EBX against its own sum after XSETBV. */
+static void test_leaf_xsave_sizes(void **state)
+{
+	use_host(intel_host);
+	ctx.guest_xcr0 = XCR0_X87;
+	assert_int_equal(cpuid(0xD, 0).ebx, 576);
+	assert_int_equal(cpuid(0xD, 0).ecx, 0x340);
+	ctx.guest_xcr0 = XCR0_X87 | XCR0_SSE;
+	assert_int_equal(cpuid(0xD, 0).ebx, 576);
+	ctx.guest_xcr0 = XCR0_X87 | XCR0_SSE | XCR0_AVX;
+	assert_int_equal(cpuid(0xD, 0).ebx, 0x340);
+	ctx.guest_xcr0 = 0; /* before any XSETBV: x87, as at reset */
+	assert_int_equal(cpuid(0xD, 0).ebx, 576);
+
+	host_set_reg(0xD, 0, EAX, XCR0_X87 | XCR0_SSE); /* no AVX to enable */
+	ctx.guest_xcr0 = XCR0_X87 | XCR0_SSE | XCR0_AVX;
+	assert_int_equal(cpuid(0xD, 0).ebx, 576);
+	assert_int_equal(cpuid(0xD, 0).ecx, 576);
+}
+
 /* Without AVX state on the host, no AVX layout; without XSAVE, no leaf 0Dh. */
 static void test_leaf_xsave_reduced(void **state)
 {
@@ -1083,6 +1106,7 @@ int main(void)
 		cmocka_unit_test(test_leaf7),
 		cmocka_unit_test(test_leaf_xsave),
 		cmocka_unit_test(test_leaf_xsave_reduced),
+		cmocka_unit_test(test_leaf_xsave_sizes),
 		cmocka_unit_test(test_hypervisor_leaf),
 		cmocka_unit_test(test_max_extended),
 		cmocka_unit_test(test_ext_features),
