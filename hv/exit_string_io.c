@@ -16,6 +16,7 @@
  * so), and the single-step trap between REP iterations (TF traps once, at
  * the end).
  */
+#include "arch/x86/mm.h"
 #include "errno.h"
 #include "hv/exits.h"
 #include "hv/guest_mem.h"
@@ -140,7 +141,7 @@ static int copy_element(struct vcpu *v, u64 la, u8 *buf, u8 size, bool to_guest,
 		if (err)
 			return -EIO;
 		if (to_guest && v->vm->window)
-			ww_note(v->vm, res->gpa & ~0xFFFULL);
+			ww_note(v->vm, res->gpa / PAGE_SIZE); /* a page number */
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <cpuid.h>
 
+#include "arch/x86/mm.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/trap.h"
 #include "drivers/serial/uart16550.h"
@@ -19,6 +20,8 @@
 #include "hv/guest_cpuid.h"
 #include "hv/insn_fetch.h"
 #include "hv/guest_mem.h"
+#include "hv/rr/write_window.h"
+#include "bitops.h"
 #include "hv/vdev/cmos_rtc.h"
 #include "hv/vdev/lapic.h"
 #include "hv/vm_devices_internal.h"
@@ -650,6 +653,21 @@ static void test_io_string(void **state)
 	assert_int_equal(in(PIC_IMR_PORT, 1) & 0xFF, 0x11);
 }
 
+/* Guest RAM an INS writes (the hypervisor's own write, past stage 2) is
+ * dirty for the next digest: the window is told its page number. */
+static void test_io_string_marks_dirty(void **state)
+{
+	static const u8 rep_insb[] = { 0xF3, 0x6C };
+
+	assert_int_equal(ww_init(&fake_vm, 0), 0);
+	assert_false(bitmap_test(ww_dirty_bits(&fake_vm), STRING_BUF_GPA / PAGE_SIZE));
+	gpr[GPR_RDI] = STRING_BUF_GPA;
+	gpr[GPR_RCX] = 2;
+	string_io(rep_insb, sizeof(rep_insb), true, true);
+	assert_true(bitmap_test(ww_dirty_bits(&fake_vm), STRING_BUF_GPA / PAGE_SIZE));
+	ww_stop(&fake_vm);
+}
+
 /* More elements than one exit does: RIP stays until rCX reaches 0. */
 static void test_io_string_chunks(void **state)
 {
@@ -852,6 +870,7 @@ int main(void)
 		T(test_io_cmos_without_host_clock),
 		T(test_io_uart),
 		T(test_io_string),
+		T(test_io_string_marks_dirty),
 		T(test_io_string_chunks),
 		T(test_hlt_with_interrupts_on),
 		T(test_hlt_with_interrupts_off),
