@@ -111,7 +111,7 @@ static void start_slice(const struct vm *vm, u64 now)
 	memset(fa.written, 0, bitmap_bytes(fa.npages));
 	fa.held_count = 0;
 	for (unsigned i = 0; ww && i < ww->count; i++) {
-		u64 page = ww->slot[(ww->head + i) % WW_PAGES];
+		u64 page = ww_page_at(ww, i);
 
 		fa.held[fa.held_count] = page;
 		fa.held_hash[fa.held_count++] = hash64(vm->ram + page * PAGE_SIZE, PAGE_SIZE, 0);

@@ -3,6 +3,7 @@
  * inputs of its CPUID policy, its time-stamp counter and its paging
  * context. Read through the backend; no exit handling here.
  */
+#include "arch/x86/fpu.h"
 #include "arch/x86/cpu.h"
 #include "hv/guest_cpu.h"
 #include "hv/guest_cpu_model.h"
@@ -32,7 +33,9 @@ void vcpu_cpuid_ctx(struct vcpu *v, struct guest_cpuid_ctx *ctx)
 	ctx->host = guest_cpu_model_answer;
 	ctx->host_ctx = (void *)guest_cpu();
 	ctx->guest_osxsave = v->vm->hw->get_cr(&v->arch, 4) & CR4_OSXSAVE;
-	ctx->guest_xcr0 = v->xcr0;
+	/* the CPU's: VMRUN and VM entry leave XCR0 alone, and QEMU's SVM
+	 * runs the guest's XSETBV without the intercept */
+	ctx->guest_xcr0 = fpu_get_xcr0();
 }
 
 u64 vcpu_guest_tsc(struct vcpu *v)

@@ -15,8 +15,8 @@
 #define RRLOG_MAGIC "USTDYLOG"
 #define RRLOG_TRACE_MAGIC "USTDYTRC"
 #define RRLOG_MAGIC_SIZE 8
-#define RRLOG_VERSION 4
-#define RRLOG_VERSION_TEXT "4" /* RRLOG_VERSION, for messages */
+#define RRLOG_VERSION 5
+#define RRLOG_VERSION_TEXT "5" /* RRLOG_VERSION, for messages */
 #define RRLOG_VERSION_OLDEST 3         /* the oldest version a reader takes */
 #define RRLOG_VERSION_OLDEST_TEXT "3"
 #define RRLOG_HEADER_SIZE 112          /* what versions 1 and 2 write */
@@ -34,6 +34,7 @@
 #define RRLOG_ENTRY_MAX (RRLOG_PAGE_SIZE + 256) /* longest entry but DIGEST_PAGES */
 #define RRLOG_CHECKPOINT_CHUNK 4096    /* checkpoint bytes in one CHECKPOINT_DATA entry, at most */
 #define RRLOG_ASYNC_REGS 17            /* RAX..R15 and RFLAGS of an async landmark */
+#define RRLOG_FPU_MAX 4096             /* bytes of an FPU_STATE, at most */
 
 #define RRLOG_FLAG_TBIT (1u << 0)
 #define RRLOG_FLAG_BRANCHES (1u << 1)
@@ -62,6 +63,7 @@ enum rrlog_type {
 	RR_SNAPSHOT = 15,
 	RR_OUTPUT = 16,          /* version 4: the console bytes written since the last one */
 	RR_CHECKPOINT_DATA = 17, /* version 4: a piece of a resync checkpoint */
+	RR_FPU_STATE = 18,       /* version 5: the x87/SSE/AVX registers at an async entry */
 	RR_T_EXIT = 32,
 	RR_T_IO = 33,
 	RR_T_PT_WRITE = 34,
@@ -86,6 +88,7 @@ struct rrlog_header {
 	u64 tsc_hz;
 	char backend[9];   /* NUL-terminated */
 	u32 digest_interval;
+	u32 window_pages;  /* version 5: the write window's size; 0 before (16 pages) */
 	char version[25];  /* NUL-terminated */
 };
 
@@ -158,6 +161,12 @@ struct rrlog_entry {
 			/* its bytes: the writer's, or the reader's in the frame */
 			const u8 *data;
 		} checkpoint;                              /* CHECKPOINT_DATA */
+		struct {
+			u32 len;                           /* 1 to RRLOG_FPU_MAX */
+			/* the canonical register area (arch/x86/fpu.h): the
+			 * writer's, or the reader's in the frame */
+			const u8 *data;
+		} fpu;                                     /* FPU_STATE */
 		struct { u32 reason; u32 raw; } t_exit;    /* T_EXIT */
 		struct { u8 in; u16 port; u8 size; u32 value; } t_io; /* T_IO */
 		u64 t_pt_gpa;                              /* T_PT_WRITE */
@@ -202,10 +211,17 @@ extern const struct wire_table rrlog_prefix;
 /* The header's fields after magic, version and length (struct rrlog_header). */
 extern const struct wire_table rrlog_header_table;
 
-/* The hand-written field kinds: DIGEST's counted registers and the
- * DIGEST_PAGES page list (whose pages compare through pages.pages). */
+/* The hand-written field kinds: DIGEST's counted registers, the
+ * DIGEST_PAGES page list (whose pages compare through pages.pages), a
+ * WINDOW_PAGE's page, and sized bytes: a const u8 * member (off) holding
+ * as many bytes as the u32 member at len_at says, 1 to max (the bytes of
+ * CHECKPOINT_DATA and FPU_STATE). */
 extern const struct wire_custom rrlog_digest_regs, rrlog_page_list, rrlog_page_contents,
-	rrlog_checkpoint_bytes;
+	rrlog_sized_bytes;
+
+/* A sized-bytes field's length and bytes in e. */
+u32 rrlog_sized_len(const struct rrlog_entry *e, const struct wire_field *f);
+const u8 *rrlog_sized_data(const struct rrlog_entry *e, const struct wire_field *f);
 
 /* Whether a and b are the same entry, field by field. */
 bool rrlog_entry_same(const struct rrlog_entry *a, const struct rrlog_entry *b);

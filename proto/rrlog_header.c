@@ -18,7 +18,6 @@
 #define HDR_LENGTH_SIZE 2
 #define HDR_BACKEND_SIZE 8
 #define HDR_HV_VERSION_SIZE 24
-#define HDR_RESERVED_SIZE 4
 #define HDR_CHECKSUM_SIZE 8
 
 #define AT(m) WIRE_AT(struct rrlog_header, m)
@@ -36,7 +35,7 @@ static const struct wire_field header[] = {
 	  AT(backend) },
 	{ .name = "digest_interval", .kind = WIRE_LE, .bytes = 4, .fmt = WIRE_DEC,
 	  AT(digest_interval) },
-	{ .kind = WIRE_PAD, .bytes = HDR_RESERVED_SIZE },
+	{ .name = "window_pages", .kind = WIRE_LE, .bytes = 4, .fmt = WIRE_DEC, AT(window_pages) },
 	{ .name = "hv_version", .kind = WIRE_STR, .bytes = HDR_HV_VERSION_SIZE, .fmt = WIRE_TEXT,
 	  AT(version) },
 };

@@ -206,41 +206,61 @@ static bool contents_same(const struct wire_field *f __unused, const void *a, co
 
 const struct wire_custom rrlog_page_contents = { contents_encode, contents_decode, contents_same };
 
-/* A checkpoint piece's bytes (CHECKPOINT_DATA): checkpoint.len of them,
- * which the field before has bounded; the reader points into the frame. */
-static int piece_encode(struct wire_sink *s, const struct wire_field *f __unused,
-			const void *rec, void *run __unused)
+u32 rrlog_sized_len(const struct rrlog_entry *e, const struct wire_field *f)
 {
-	const struct rrlog_entry *e = rec;
+	u32 len;
 
-	if (!e->checkpoint.data || !e->checkpoint.len || e->checkpoint.len > RRLOG_CHECKPOINT_CHUNK)
+	memcpy(&len, (const u8 *)e + f->len_at, sizeof(len));
+	return len;
+}
+
+const u8 *rrlog_sized_data(const struct rrlog_entry *e, const struct wire_field *f)
+{
+	const u8 *data;
+
+	memcpy(&data, (const u8 *)e + f->off, sizeof(data));
+	return data;
+}
+
+/* Sized bytes (a CHECKPOINT_DATA piece, an FPU_STATE's registers): as
+ * many as the length field before says, which it has bounded by f->max;
+ * the reader points into the frame. */
+static int sized_encode(struct wire_sink *s, const struct wire_field *f, const void *rec,
+			void *run __unused)
+{
+	u32 len = rrlog_sized_len(rec, f);
+	const u8 *data = rrlog_sized_data(rec, f);
+
+	if (!data || !len || len > f->max)
 		return -EINVAL;
-	wire_put_bytes(s, e->checkpoint.data, e->checkpoint.len);
+	wire_put_bytes(s, data, len);
 	return 0;
 }
 
-static int piece_decode(struct wire_src *c, const struct wire_field *f __unused, void *rec,
+static int sized_decode(struct wire_src *c, const struct wire_field *f, void *rec,
 			void *run __unused)
 {
-	struct rrlog_entry *e = rec;
+	const u8 *data = c->p;
+	u32 len = rrlog_sized_len(rec, f);
 
-	if (!e->checkpoint.len) {
-		c->error = "a CHECKPOINT_DATA piece of no bytes";
+	if (!len) {
+		c->error = "a byte string of no bytes";
 		return -EBADMSG;
 	}
-	e->checkpoint.data = c->p;
-	return wire_get_bytes(c, NULL, e->checkpoint.len);
+	memcpy((u8 *)rec + f->off, &data, sizeof(data));
+	return wire_get_bytes(c, NULL, len);
 }
 
-static bool piece_same(const struct wire_field *f __unused, const void *a, const void *b)
+static bool sized_same(const struct wire_field *f, const void *a, const void *b)
 {
-	const struct rrlog_entry *ea = a, *eb = b;
+	u32 len = rrlog_sized_len(a, f);
+	const u8 *da = rrlog_sized_data(a, f), *db = rrlog_sized_data(b, f);
 
-	if (ea->checkpoint.len != eb->checkpoint.len)
+	if (len != rrlog_sized_len(b, f))
 		return false;
-	if (!ea->checkpoint.data || !eb->checkpoint.data)
-		return ea->checkpoint.data == eb->checkpoint.data;
-	return !memcmp(ea->checkpoint.data, eb->checkpoint.data, ea->checkpoint.len);
+	if (!da || !db)
+		return da == db;
+	return !memcmp(da, db, len);
 }
 
-const struct wire_custom rrlog_checkpoint_bytes = { piece_encode, piece_decode, piece_same };
+const struct wire_custom rrlog_sized_bytes = { sized_encode, sized_decode, sized_same };

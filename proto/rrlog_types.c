@@ -186,8 +186,19 @@ static const struct wire_field checkpoint_data[] = {
 	  .fmt = WIRE_DEC, AT(checkpoint.offset) },
 	{ .name = "len", .label = "piece length", .kind = WIRE_VARINT, .bits = 32,
 	  .max = RRLOG_CHECKPOINT_CHUNK, .fmt = WIRE_DEC, AT(checkpoint.len) },
-	{ .name = "bytes", .kind = WIRE_CUSTOM, .custom = &rrlog_checkpoint_bytes,
-	  .fmt = WIRE_HEXBYTES, AT(checkpoint.data) },
+	{ .name = "bytes", .kind = WIRE_CUSTOM, .custom = &rrlog_sized_bytes, .fmt = WIRE_HEXBYTES,
+	  .max = RRLOG_CHECKPOINT_CHUNK, .len_at = offsetof(struct rrlog_entry, checkpoint.len),
+	  AT(checkpoint.data) },
+};
+
+/* The x87/SSE/AVX registers at the async entries after it, in the
+ * canonical form of arch/x86/fpu.h: a replay gives them to the guest with
+ * its general registers (docs/record-replay.md, "Reaching the moment"). */
+static const struct wire_field fpu_state[] = {
+	{ .name = "len", .label = "FPU state length", .kind = WIRE_VARINT, .bits = 32,
+	  .max = RRLOG_FPU_MAX, .fmt = WIRE_DEC, AT(fpu.len) },
+	{ .name = "bytes", .kind = WIRE_CUSTOM, .custom = &rrlog_sized_bytes, .fmt = WIRE_HEXBYTES,
+	  .max = RRLOG_FPU_MAX, .len_at = offsetof(struct rrlog_entry, fpu.len), AT(fpu.data) },
 };
 
 /* --- the types -------------------------------------------------------------- */
@@ -210,6 +221,7 @@ static const struct rrlog_type_desc types[] = {
 	[RR_SNAPSHOT] = { .name = "SNAPSHOT", .body = WIRE_TABLE(snapshot) },
 	[RR_OUTPUT] = { .name = "OUTPUT", .body = WIRE_TABLE(output) },
 	[RR_CHECKPOINT_DATA] = { .name = "CHECKPOINT_DATA", .body = WIRE_TABLE(checkpoint_data) },
+	[RR_FPU_STATE] = { .name = "FPU_STATE", .body = WIRE_TABLE(fpu_state) },
 	[RR_T_EXIT] = { .name = "T_EXIT", .body = WIRE_TABLE(t_exit), .trace = true },
 	[RR_T_IO] = { .name = "T_IO", .body = WIRE_TABLE(t_io), .trace = true },
 	[RR_T_PT_WRITE] = { .name = "T_PT_WRITE", .body = WIRE_TABLE(t_pt_write), .trace = true },

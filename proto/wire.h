@@ -81,7 +81,7 @@ struct wire_field {
 	u16 off, size;      /* the member in the record */
 	u16 n;              /* array elements, 0 for a single value */
 	u16 run;            /* SDELTA, UDELTA, RESTART (and customs): running value */
-	u16 len_at;         /* BYTES: the u8 member holding the length */
+	u16 len_at;         /* BYTES: the u8 member holding the length (customs: theirs) */
 	u16 when;           /* nonzero: present only when the bool at when - 1 is set */
 	const char *const *names;        /* array: each element's name for tools */
 	const struct wire_custom *custom; /* CUSTOM */

@@ -61,6 +61,33 @@ size_t fpu_save_canonical(u8 *area)
 	return size;
 }
 
+/* The components beyond SSE by XRSTOR from a copy whose header says they
+ * all hold state (XSTATE_BV = their bits: SDM Vol 1, 13.8 "Operation of
+ * XRSTOR"), then x87/SSE by FXRSTOR, which MXCSR's check guards. */
+int fpu_restore_canonical(const u8 *area, size_t len)
+{
+	static u8 copy[FPU_AREA_MAX] __attribute__((aligned(FPU_AREA_ALIGN)));
+	static u8 probe[FPU_AREA_MAX] __attribute__((aligned(FPU_AREA_ALIGN)));
+	u64 beyond_sse;
+	u32 mxcsr;
+
+	if (len != fpu_save_canonical(probe))
+		return -EINVAL;
+	memcpy(&mxcsr, area + FPU_MXCSR_OFFSET, sizeof(mxcsr));
+	if (!fpu_mxcsr_valid(mxcsr))
+		return -EINVAL;
+	beyond_sse = have_xsave() ? fpu_get_xcr0() & ~XCR0_X87_SSE : 0;
+	if (len > FXSAVE_SIZE && beyond_sse) {
+		memcpy(copy, area, len);
+		memcpy(copy + FXSAVE_SIZE, &beyond_sse, sizeof(beyond_sse));
+		__asm__ volatile("xrstor %0"
+				 :
+				 : "m"(*(const u8 (*)[FPU_AREA_MAX])copy), "a"((u32)beyond_sse),
+				   "d"((u32)(beyond_sse >> 32)));
+	}
+	return fpu_restore_legacy(area);
+}
+
 bool fpu_mxcsr_valid(u32 mxcsr)
 {
 	static u8 area[FXSAVE_SIZE] __attribute__((aligned(16)));

@@ -24,6 +24,11 @@ size_t fpu_save_canonical(u8 *area);
 #define FPU_LEGACY_SIZE 512 /* FXSAVE's area: x87, MMX, SSE, MXCSR (SDM Vol 1, 10.5.1) */
 #define FPU_MXCSR_OFFSET 24 /* SDM Vol 1, Table 10-2 "Format of an FXSAVE Area" */
 
+/* Loads the registers from an area fpu_save_canonical filled (len bytes)
+ * under the XCR0 the CPU holds now: -EINVAL, nothing loaded, when len is
+ * not what that XCR0 gives or MXCSR could not be loaded. */
+int fpu_restore_canonical(const u8 *area, size_t len);
+
 /* Could FXRSTOR load this MXCSR on this CPU (no bit outside MXCSR_MASK,
  * SDM Vol 1, 11.6.6 "Guidelines for Writing to the MXCSR Register")? */
 bool fpu_mxcsr_valid(u32 mxcsr);

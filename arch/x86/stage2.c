@@ -182,6 +182,11 @@ int stage2_protect_region(struct stage2 *s, u64 gpa, bool writable)
 	return 0;
 }
 
+u64 *stage2_leaf(struct stage2 *s, u64 gpa)
+{
+	return present_leaf(s, gpa);
+}
+
 int stage2_test_and_clear(struct stage2 *s, u64 gpa, u32 flags)
 {
 	u64 clear = 0;

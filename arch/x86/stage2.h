@@ -78,6 +78,11 @@ int stage2_protect_region(struct stage2 *s, u64 gpa, bool writable);
  * S2_DIRTY) on gpa's leaf; returns which of them were set, or -ENOENT. */
 int stage2_test_and_clear(struct stage2 *s, u64 gpa, u32 flags);
 
+/* gpa's present leaf entry, or NULL: for a caller that tests and clears
+ * the format's dirty bit (fmt->dirty_bit) of a page many times (the
+ * write window). Tables are never freed, so the pointer stays valid. */
+u64 *stage2_leaf(struct stage2 *s, u64 gpa);
+
 /* Sets the format's accessed/dirty bits given in flags on gpa's leaf, as a
  * CPU does on an access (host tests' fake CPU); returns which of them were
  * set before, or -ENOENT. */

@@ -208,13 +208,22 @@ void rr_report(const struct vm *vm)
 	console_printf("  ring high water %llu of %u bytes, %llu waits for a full ring (%llu TSC cycles)\n",
 		       rr->ring.high_water, RR_RING_SIZE,
 		       s->ring_full_waits, s->ring_wait_cycles);
-	if (vm->window)
+	if (vm->window) {
+		const struct write_window_stats *w = &vm->window->stats;
+
 		console_printf("  write window: %llu faults, %llu pages protected again\n",
-			       vm->window->stats.faults, vm->window->stats.evictions);
+			       w->faults, w->evictions);
+		if (w->takes)
+			console_printf("  window pages logged: %llu of the %llu the window held at "
+				       "%llu deliveries (stage-2 dirty flags %s)\n", w->pages_taken,
+				       w->pages_offered, w->takes, ww_dirty_flags_name(vm));
+	}
 	if (rr->mode == RR_RECORD || rr->backup_lost)
 		console_printf("  async deliveries %llu after %llu probes (%llu with the window's "
-			       "pages, %llu probes idle), delay %llu ns on average, %llu ns at most\n",
+			       "pages, %llu probes idle, %llu run again for writes), delay %llu ns "
+			       "on average, %llu ns at most\n",
 			       s->async_deliveries, s->probes, s->window_page_sets, s->idle_probes,
+			       s->busy_probes,
 			       s->probes_run ? s->async_delay_ns / s->probes_run : 0,
 			       s->async_delay_max_ns);
 	if (rr->mode == RR_REPLAY || rr->took_over)

@@ -8,6 +8,7 @@
 #define UNDERSTUDY_HV_RR_RR_H
 
 #include "byte_ring.h"
+#include "compiler.h"
 #include "proto/rrlog.h"
 #include "hv/rr/rr_resync.h"
 #include "hv/rr/write_window.h"
@@ -34,6 +35,7 @@ struct rr_stats {
 	u64 async_delay_max_ns;
 	u64 window_page_sets;  /* record: deliveries that logged the window's pages */
 	u64 idle_probes;       /* record: probes that saw neither state nor memory change */
+	u64 busy_probes;       /* record: probes run again because the guest wrote memory */
 	u64 async_landmarks;   /* replay: async entries not reached at once */
 	u64 teleports;         /* replay: of which reached by taking the logged registers */
 	u64 searches;          /* replay: of which searched for with a breakpoint */
@@ -46,20 +48,33 @@ struct rr_probe {
 	bool active;       /* the memory hash is taken; waiting for the deadline */
 	bool armed;        /* probed since the last landmark: deliver at async exits */
 	u64 hash;          /* the write window's memory hash when the probe began,
-			    * then at the last delivery */
+			    * then at the last delivery (unless by_flags) */
+	bool by_flags;     /* the dirty flags tell writes since then (ww_mark) */
 	u64 start_ns;      /* guest time then */
 	u64 start_guest_cycles; /* the VM's cycles in the guest then (vm_stats.guest_cycles) */
 	u64 deadline_tsc;  /* when it may end, if the guest ran all the while */
 	u64 state_hash;    /* the vCPU's state hash when the probe began */
 	unsigned idle_runs; /* probes in a row in which the guest changed nothing */
+	unsigned busy_runs; /* probes in a row in which the guest wrote memory */
 };
 
-/* Replay: the window pages of the next async entry (WINDOW_PAGE). */
+/* Replay: the window pages (WINDOW_PAGE) and the FPU registers
+ * (FPU_STATE) of the next async entry. */
 struct rr_pending_pages {
 	u64 page[WW_PAGES];
 	u8 *data;          /* WW_PAGES * PAGE_SIZE bytes */
 	unsigned count;
+	u32 fpu_len;       /* 0: none */
+	u64 fpu_landmark, fpu_rip; /* where it was logged: its async entry's */
+	u8 fpu[RRLOG_FPU_MAX] __aligned(64);
 };
+
+/* Nothing pending any more (the async entry will not come). */
+static inline void rr_pending_drop(struct rr_pending_pages *p)
+{
+	p->count = 0;
+	p->fpu_len = 0;
+}
 
 /* What a replay compares and what it found wrong. */
 struct rr_divergence {

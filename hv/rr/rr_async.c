@@ -33,6 +33,7 @@
  * landmark during the probe ends it: the event goes there.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/fpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/time.h"
 #include "hv/rr/rr_internal.h"
@@ -40,14 +41,21 @@
 
 #define RR_PROBE_NS 100000ULL /* 100 us of guest time */
 #define RR_PROBE_IDLE_RUNS 3   /* idle probes run again before pages are logged */
+#define RR_PROBE_BUSY_RUNS 10  /* probes that saw writes run again, for a landmark
+				* (with the dirty flags: without, each run hashes
+				* the window twice) */
 
-/* Logs the write window's pages as they are now. */
+/* Logs the write window's pages as they are now: the ones the guest may
+ * have written since the pages were last logged (ww_take_written), which
+ * includes every page written since the landmark or delivery before, all
+ * replay needs to give the guest the recorded memory (rr_replay.c). */
 static void log_window_pages(struct vm *vm)
 {
-	const struct write_window *w = vm->window;
+	u64 pages[WW_PAGES];
+	unsigned n = ww_take_written(vm, pages);
 
-	for (unsigned i = 0; i < w->count; i++) {
-		u64 page = w->slot[(w->head + i) % WW_PAGES];
+	for (unsigned i = 0; i < n; i++) {
+		u64 page = pages[i];
 		struct rrlog_entry e = { .type = RR_WINDOW_PAGE };
 
 		e.window_page.page = page;
@@ -57,15 +65,43 @@ static void log_window_pages(struct vm *vm)
 	vm->rr->stats.window_page_sets++;
 }
 
-/* Logs the window's pages when memory changed since p->hash was taken,
- * and takes it again: what the next armed delivery compares with. */
+/* Logs the x87/SSE/AVX registers as they are now (FPU_STATE), before the
+ * delivery's async entries: replay gives them to the guest with its
+ * general registers, so that a stretch in which the guest changed them
+ * without an exit (a loop over SSE registers) is reached at once, not by
+ * a breakpoint search for the one turn whose registers match. */
+static void log_fpu_state(struct vm *vm)
+{
+	static u8 area[FPU_AREA_MAX] __aligned(FPU_AREA_ALIGN);
+	struct rrlog_entry e = { .type = RR_FPU_STATE };
+
+	e.fpu.len = (u32)fpu_save_canonical(area);
+	e.fpu.data = area;
+	rr_log(vm, &e);
+}
+
+/* Starts measuring the guest's writes from now: by the dirty flags where
+ * they tell (ww_mark), else by the write window's memory hash. */
+static void measure_writes(struct vm *vm, struct rr_probe *p)
+{
+	p->by_flags = ww_mark(vm);
+	if (!p->by_flags)
+		p->hash = rr_memory_hash(vm);
+}
+
+/* Has the guest written memory since measure_writes? */
+static bool memory_written(struct vm *vm, const struct rr_probe *p)
+{
+	return p->by_flags ? ww_written_since_mark(vm) : rr_memory_hash(vm) != p->hash;
+}
+
+/* Logs the window's pages when memory changed since the last delivery,
+ * and measures again: what the next armed delivery compares with. */
 static void log_window_if_written(struct vm *vm, struct rr_probe *p)
 {
-	u64 hash = rr_memory_hash(vm);
-
-	if (hash != p->hash)
+	if (memory_written(vm, p))
 		log_window_pages(vm);
-	p->hash = hash;
+	measure_writes(vm, p);
 }
 
 /* The vCPU's state hash now (registers, RIP and the rest). */
@@ -77,11 +113,11 @@ static u64 current_state_hash(struct vm *vm)
 	return rr_state_hash(vm, regs, vm->hw->get_rip(&vm->vcpu.arch));
 }
 
-/* (Re)starts the probe's measure from now: the memory hash (given) and
- * the state hash, and the guest's cycles. */
-static void probe_begin(struct vm *vm, struct rr_probe *p, u64 memory_hash)
+/* (Re)starts the probe's measure from now: the guest's writes, the state
+ * hash, and the guest's cycles. */
+static void probe_begin(struct vm *vm, struct rr_probe *p)
 {
-	p->hash = memory_hash;
+	measure_writes(vm, p);
 	p->state_hash = current_state_hash(vm);
 	p->start_guest_cycles = vm->stats.guest_cycles;
 	p->deadline_tsc = rdtsc() + time_ns_to_tsc(RR_PROBE_NS);
@@ -103,22 +139,28 @@ static void probe_begin(struct vm *vm, struct rr_probe *p, u64 memory_hash)
  */
 static bool deliver_after_probe(struct vm *vm, struct rr_probe *p)
 {
-	u64 delay = vm_guest_ns(vm) - p->start_ns, memory = rr_memory_hash(vm);
-	bool changed = memory != p->hash;
+	u64 delay = vm_guest_ns(vm) - p->start_ns;
+	bool changed = memory_written(vm, p);
 	bool idle = !changed && current_state_hash(vm) == p->state_hash;
 
 	if (idle) {
 		vm->rr->stats.idle_probes++;
 		if (p->idle_runs++ < RR_PROBE_IDLE_RUNS) {
-			probe_begin(vm, p, memory);
+			probe_begin(vm, p);
 			return false;
 		}
+	}
+	if (changed && p->by_flags && p->busy_runs++ < RR_PROBE_BUSY_RUNS) {
+		vm->rr->stats.busy_probes++;
+		probe_begin(vm, p); /* a landmark may yet come, where delivery costs nothing */
+		return false;
 	}
 	p->active = false;
 	p->armed = true;
 	if (changed || idle)
 		log_window_pages(vm);
-	p->hash = memory; /* what the next armed delivery compares with */
+	log_fpu_state(vm);
+	measure_writes(vm, p); /* what the next armed delivery compares with */
 	vm->rr->stats.async_deliveries++;
 	vm->rr->stats.probes_run++;
 	vm->rr->stats.async_delay_ns += delay;
@@ -150,14 +192,15 @@ bool rr_async_may_deliver(struct vm *vm, bool due)
 	p = &vm->rr->probe;
 	if (p->armed) {
 		log_window_if_written(vm, p);
+		log_fpu_state(vm);
 		vm->rr->stats.async_deliveries++;
 		return true;
 	}
 	if (!p->active) {
 		p->active = true;
-		p->idle_runs = 0;
+		p->idle_runs = p->busy_runs = 0;
 		p->start_ns = vm_guest_ns(vm);
-		probe_begin(vm, p, rr_memory_hash(vm));
+		probe_begin(vm, p);
 		vm->rr->stats.probes++;
 		return false;
 	}

@@ -57,17 +57,25 @@ static void add_cpu_state(struct hash64_state *h, struct vm *vm)
 	add_u64(h, vm->hw->nmi_blocked(&vm->vcpu.arch));
 }
 
-u64 rr_state_hash(struct vm *vm, const u64 regs[RRLOG_ASYNC_REGS], u64 rip)
+u64 rr_state_hash_fpu(struct vm *vm, const u64 regs[RRLOG_ASYNC_REGS], u64 rip, const u8 *fpu,
+		      size_t fpu_len)
 {
 	struct hash64_state h;
-	size_t n;
 
 	hash64_begin(&h, rip);
 	hash64_add(&h, regs, RRLOG_ASYNC_REGS * sizeof(regs[0]));
 	add_cpu_state(&h, vm);
-	n = fpu_save_canonical(fpu_area);
-	hash64_add(&h, fpu_area, n);
+	if (!fpu) {
+		fpu_len = fpu_save_canonical(fpu_area);
+		fpu = fpu_area;
+	}
+	hash64_add(&h, fpu, fpu_len);
 	return hash64_end(&h);
+}
+
+u64 rr_state_hash(struct vm *vm, const u64 regs[RRLOG_ASYNC_REGS], u64 rip)
+{
+	return rr_state_hash_fpu(vm, regs, rip, NULL, 0);
 }
 
 u64 rr_memory_hash(struct vm *vm)

@@ -28,6 +28,12 @@ void rr_current_regs(struct vm *vm, u64 regs[RRLOG_ASYNC_REGS]);
 u64 rr_state_hash(struct vm *vm, const u64 regs[RRLOG_ASYNC_REGS], u64 rip);
 u64 rr_memory_hash(struct vm *vm);
 
+/* The state hash with the given x87/SSE/AVX registers (fpu_len bytes in
+ * the canonical form of arch/x86/fpu.h, an FPU_STATE's) in place of the
+ * vCPU's own; NULL: its own, as rr_state_hash. */
+u64 rr_state_hash_fpu(struct vm *vm, const u64 regs[RRLOG_ASYNC_REGS], u64 rip, const u8 *fpu,
+		      size_t fpu_len);
+
 /* Stamps e with the current landmark and RIP; async says whether guest
  * instructions ran since the last guest-caused exit (then the registers
  * and both hashes are taken too). */

@@ -17,6 +17,7 @@
 #include "hv/output_tally.h"
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
+#include "hv/rr/write_window.h"
 #include "hv/rr/rr_sink.h"
 #include "hv/rr/tbit.h"
 #include "hv/vm_devices.h"
@@ -123,8 +124,10 @@ void rr_log(struct vm *vm, struct rrlog_entry *e)
 
 	if (rr->mode != RR_RECORD)
 		return; /* the backup went away inside this exit */
-	/* A WINDOW_PAGE belongs to the async entry after it: not async itself. */
-	rr_stamp_landmark(vm, e, rr->guest_ran && e->type != RR_WINDOW_PAGE);
+	/* A WINDOW_PAGE or FPU_STATE belongs to the async entry after it: not
+	 * async itself. */
+	rr_stamp_landmark(vm, e, rr->guest_ran && e->type != RR_WINDOW_PAGE &&
+				 e->type != RR_FPU_STATE);
 	err = rrlog_append(&rr->writer, e);
 	if (err == -ENOSPC) {
 		commit_frame(vm);
@@ -192,6 +195,7 @@ static void fill_header(struct vm *vm, const struct boot_info *bi, const struct 
 	h->tsc_hz = time_clocks()->tsc_hz;
 	memcpy(h->backend, vm->hw->name, MIN(strlen(vm->hw->name), sizeof(h->backend) - 1));
 	h->digest_interval = cfg->rr_digest;
+	h->window_pages = vm->window ? vm->window->size : WW_PAGES_WITHOUT_FLAGS;
 	memcpy(h->version, UNDERSTUDY_VERSION, MIN(sizeof(UNDERSTUDY_VERSION), sizeof(h->version) - 1));
 }
 

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "arch/x86/fpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/trap.h"
 #include "boot/bootinfo.h"
@@ -142,6 +143,53 @@ static bool keep_window_page(struct vm *vm, const struct rrlog_entry *e)
 	return true;
 }
 
+/* Keeps an FPU_STATE for the async entries after it (at its landmark and
+ * RIP): one that cannot be what the recording saved is a malformed log. */
+static bool keep_fpu_state(struct vm *vm, const struct rrlog_entry *e)
+{
+	struct rr_pending_pages *p = &vm->rr->pending;
+
+	if (e->fpu.len < FPU_LEGACY_SIZE || e->fpu.len > sizeof(p->fpu)) {
+		rr_diverge(vm, "the log's FPU_STATE has %u bytes, not an FPU state", e->fpu.len);
+		return false;
+	}
+	memcpy(p->fpu, e->fpu.data, e->fpu.len);
+	p->fpu_len = e->fpu.len;
+	p->fpu_landmark = e->landmark;
+	p->fpu_rip = e->rip;
+	rr_consume(vm->rr);
+	return true;
+}
+
+/* The logged FPU registers for async entry e: NULL when none were logged
+ * for its moment (the guest's own count then). */
+static const u8 *pending_fpu(struct vm *vm, const struct rrlog_entry *e)
+{
+	const struct rr_pending_pages *p = &vm->rr->pending;
+
+	if (!p->fpu_len || p->fpu_landmark != e->landmark || p->fpu_rip != e->rip)
+		return NULL;
+	return p->fpu;
+}
+
+/* Gives the guest the logged FPU registers, if any: false (diverged) when
+ * the CPU cannot load them (a log from a CPU with other components). */
+static bool load_pending_fpu(struct vm *vm, const struct rrlog_entry *e)
+{
+	struct rr_pending_pages *p = &vm->rr->pending;
+	const u8 *fpu = pending_fpu(vm, e);
+	u32 len = p->fpu_len;
+
+	if (!fpu)
+		return true;
+	p->fpu_len = 0;
+	if (fpu_restore_canonical(fpu, len)) {
+		rr_diverge(vm, "the log's FPU_STATE (%u bytes) cannot be loaded on this CPU", len);
+		return false;
+	}
+	return true;
+}
+
 /*
  * Since the last landmark the recorded guest changed only its registers
  * and the write window's pages. Wherever the rest of the replayed guest's
@@ -155,8 +203,9 @@ static bool keep_window_page(struct vm *vm, const struct rrlog_entry *e)
 static bool reach_if_state_matches(struct vm *vm, const struct rrlog_entry *e)
 {
 	bool wrote = vm->rr->pending.count != 0;
+	const u8 *fpu = pending_fpu(vm, e);
 
-	if (rr_state_hash(vm, e->regs, e->rip) != e->state_hash)
+	if (rr_state_hash_fpu(vm, e->regs, e->rip, fpu, vm->rr->pending.fpu_len) != e->state_hash)
 		return false;
 	write_pending_pages(vm);
 	if (rr_memory_hash(vm) != e->memory_hash) {
@@ -165,6 +214,8 @@ static bool reach_if_state_matches(struct vm *vm, const struct rrlog_entry *e)
 				   "its logged pages", rrlog_type_name(e->type));
 		return false;
 	}
+	if (!load_pending_fpu(vm, e))
+		return false;
 	if (registers_match(vm, e))
 		return true;
 	for (int i = 0; i < GPR_COUNT; i++)
@@ -287,7 +338,7 @@ static bool search(struct vm *vm, const struct rrlog_entry *e)
 	const struct virt_backend *hw = vm->hw;
 	struct segment cs;
 
-	if (rr->at_async_point && registers_match(vm, e))
+	if (rr->at_async_point && !pending_fpu(vm, e) && registers_match(vm, e))
 		return true; /* the entry before this one was reached here */
 	if (!rr->searching) {
 		rr->stats.async_landmarks++;
@@ -339,8 +390,8 @@ static void replay_between_exits(struct vm *vm)
 				   e->rip);
 			return;
 		}
-		if (e->type == RR_WINDOW_PAGE) {
-			if (!keep_window_page(vm, e))
+		if (e->type == RR_WINDOW_PAGE || e->type == RR_FPU_STATE) {
+			if (!(e->type == RR_WINDOW_PAGE ? keep_window_page(vm, e) : keep_fpu_state(vm, e)))
 				return;
 			continue;
 		}
@@ -459,6 +510,21 @@ static bool same_modules(const struct rrlog_header *h, const struct boot_info *b
 	return *from_snapshot;
 }
 
+/* The write window the log was recorded with: its header's size (16
+ * pages before format version 5), which replay must use too (its faults
+ * are landmarks). */
+static int use_window_size(struct vm *vm, const struct rrlog_header *h)
+{
+	u32 pages = h->window_pages ? h->window_pages : WW_PAGES_LEGACY;
+
+	if (ww_set_size(vm, pages)) {
+		pr_err("rr: the log's write window has %u pages, this hypervisor takes 1 to %u: "
+		       "refusing to replay it", pages, WW_PAGES);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Checks the log's header against the guest this replay runs. */
 static int check_header(struct vm *vm, const struct rrlog_header *h, const struct boot_info *bi,
 			const struct config *cfg, bool *from_snapshot)
@@ -487,7 +553,7 @@ static int check_header(struct vm *vm, const struct rrlog_header *h, const struc
 		pr_err("rr: the log was recorded with another %s; refusing to replay it", field);
 		return -EINVAL;
 	}
-	return 0;
+	return use_window_size(vm, h);
 }
 
 /* The snapshot module's hash, as its SNAPSHOT entry names it. */

@@ -100,7 +100,7 @@ static bool start_over(struct vm *vm)
 	ww_digest_taken(vm);
 	memset(&rr->divergence, 0, sizeof(rr->divergence));
 	rr->searching = rr->at_async_point = rr->guest_ran = false;
-	rr->pending.count = 0;
+	rr_pending_drop(&rr->pending);
 	rr->replayed_tsc = vm->resume_tsc;
 	written = guest_console_restart_span(rr->sync.primary_written);
 	pr_info("ft: the console stream goes on at offset %llu (this console had written %llu bytes)",

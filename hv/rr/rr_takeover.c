@@ -42,7 +42,7 @@ void rr_go_live(struct vm *vm)
 	rr->mode = RR_OFF;
 	rr->took_over = true;
 	rr->took_over_at = vm->stats.guest_caused_exits;
-	rr->pending.count = 0; /* window pages of an async entry that never came */
+	rr_pending_drop(&rr->pending); /* window pages of an async entry that never came */
 	vm->resume_tsc = MAX(rr->replayed_tsc, implied_tsc);
 	vm->resumed = true;
 	vm_devices_set_tsc_hz(vm, time_clocks()->tsc_hz);

@@ -36,7 +36,7 @@ void rr_replay_to_checkpoints(struct vm *vm)
 	}
 	ended = rr_live_wait_ended(vm);
 	rr->mode = RR_OFF;
-	rr->pending.count = 0;
+	rr_pending_drop(&rr->pending);
 	if (!tbit_stop(vm))
 		pr_warn("ft: auto: a T-bit step was under way at the log's end");
 	ww_stop(vm);

@@ -24,17 +24,44 @@
 
 #include "hv/vm.h"
 
-#define WW_PAGES 16 /* pages writable at once */
+/* The window's size. A recording takes the larger where the CPU keeps
+ * stage-2 dirty flags under the window (NPT), the smaller where it does
+ * not (EPT, whose A/D flags the window keeps off): without them every
+ * probe hashes the whole window and every delivery logs it. The log's
+ * header says which; a replay takes the log's. */
+#define WW_PAGES 128               /* the most pages writable at once (array sizes) */
+#define WW_PAGES_WITH_FLAGS 128    /* a Linux kernel's working set fits */
+#define WW_PAGES_WITHOUT_FLAGS 16
+#define WW_PAGES_LEGACY 16         /* what logs before format version 5 used */
 
 struct write_window_stats {
 	u64 faults;    /* writes outside the window (landmarks) */
 	u64 evictions; /* pages that left the window, protected again */
+	u64 takes;     /* ww_take_written calls */
+	u64 pages_taken, pages_offered; /* pages it gave, pages the window held then */
 };
+
+/* Whether the CPU's stage-2 dirty flags tell which window pages the guest
+ * wrote (ww_take_written): not known until a page that joined the window
+ * is seen with its flag set (proven), or WW_FLAGS_TRIES of them without
+ * (absent: EPT without A/D, which the window keeps off). */
+enum ww_dirty_flags { WW_FLAGS_UNKNOWN, WW_FLAGS_PROVEN, WW_FLAGS_ABSENT };
+#define WW_FLAGS_TRIES 64 /* joined pages seen without a flag: absent */
+
+/* What the dirty flags said of a window page (its written bits). */
+#define WW_SINCE_LANDMARK (1u << 0) /* written since the last landmark or take */
+#define WW_SINCE_MARK (1u << 1)     /* written since the last ww_mark */
 
 struct write_window {
 	u64 npages;
+	unsigned size;      /* pages writable at once: WW_PAGES at most */
 	u64 slot[WW_PAGES]; /* the window's pages, oldest at head */
+	u64 *leaf[WW_PAGES];  /* each one's stage-2 leaf entry (its dirty flag) */
+	u8 written[WW_PAGES]; /* WW_SINCE_* */
+	bool joined[WW_PAGES]; /* joined since the flags were last read */
 	unsigned count, head;
+	u32 unproven;       /* joined pages seen without their flag, while unknown */
+	enum ww_dirty_flags flags;
 	u8 *in_window;      /* per guest page: 1 while in the window */
 	u64 *dirty;         /* bit p: page p may have changed since the last digest */
 	struct write_window_stats stats;
@@ -45,6 +72,13 @@ struct write_window {
  * written_end (what the loader wrote) start dirty; the rest is known to be
  * zero. 0 or -ENOMEM (reported). */
 int ww_init(struct vm *vm, u64 written_end);
+
+/* The window's size for a replay: the log's (WW_PAGES at most), set
+ * before the guest runs. 0 or -EINVAL (reported by the caller). */
+int ww_set_size(struct vm *vm, unsigned pages);
+
+/* The window's i-th page, oldest first (i < w->count). */
+u64 ww_page_at(const struct write_window *w, unsigned i);
 
 /* The guest runs on without record or replay (hv/ft_join.c): every RAM
  * page writable again, no window (after tbit_stop). */
@@ -80,6 +114,34 @@ void ww_note(struct vm *vm, u64 page);
  * in the window stay dirty. */
 const u64 *ww_dirty_bits(const struct vm *vm);
 void ww_digest_taken(struct vm *vm);
+
+/*
+ * The window's pages the guest may have written since the last landmark
+ * or the last call, whichever came last, into pages[] (WW_PAGES of room);
+ * their count. Where the CPU keeps stage-2 dirty flags for them (NPT
+ * always) and they are proven, these are the pages whose flag was set:
+ * the window reads and clears the flags at each of its faults (which
+ * flush stage 2 anyway) and here (flushing it, so that a translation
+ * cached as dirty cannot write without setting the flag again).
+ * Elsewhere, while the dirty log (which clears the same flags) runs, and
+ * until the flags are proven, all of the window's pages. What an
+ * asynchronous delivery logs (hv/rr/rr_async.c): any superset of the
+ * pages written since the landmark or delivery before gives replay the
+ * recorded memory.
+ */
+unsigned ww_take_written(struct vm *vm, u64 *pages);
+
+/* A mark to measure writes from (a probe's start, a delivery): true when
+ * the dirty flags will tell (ww_written_since_mark), false when only the
+ * memory hash can. */
+bool ww_mark(struct vm *vm);
+
+/* Has the guest written a window page since ww_mark (which said true)?
+ * True too when the flags can no longer tell (the dirty log began). */
+bool ww_written_since_mark(struct vm *vm);
+
+/* "proven", "absent" or "unknown": what the window knows of the flags. */
+const char *ww_dirty_flags_name(const struct vm *vm);
 
 /* A hash of the window's pages (numbers and contents) in window order:
  * what may differ between two moments with no landmark between them. */

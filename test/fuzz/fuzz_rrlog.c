@@ -62,10 +62,12 @@ static void check_custom(const struct wire_field *f, const struct rrlog_entry *e
 		      e->window_page.data + RRLOG_PAGE_SIZE <= r->payload + r->pos);
 		return;
 	}
-	if (f->custom == &rrlog_checkpoint_bytes) {
-		CHECK(e->checkpoint.len >= 1 && e->checkpoint.len <= RRLOG_CHECKPOINT_CHUNK);
-		CHECK(e->checkpoint.data >= r->payload &&
-		      e->checkpoint.data + e->checkpoint.len <= r->payload + r->pos);
+	if (f->custom == &rrlog_sized_bytes) {
+		u32 len = rrlog_sized_len(e, f);
+		const u8 *data = rrlog_sized_data(e, f);
+
+		CHECK(len >= 1 && len <= f->max);
+		CHECK(data >= r->payload && data + len <= r->payload + r->pos);
 		return;
 	}
 	CHECK(f->custom == &rrlog_page_list);

@@ -514,6 +514,12 @@ int fpu_restore_legacy(const u8 *area)
 	return 0;
 }
 
+/* The fake's canonical area is the legacy one alone. */
+int fpu_restore_canonical(const u8 *area, size_t len)
+{
+	return len == FPU_LEGACY_SIZE ? fpu_restore_legacy(area) : -EINVAL;
+}
+
 /* XCR0 and the AVX upper halves, kept as they are set. */
 u64 fpu_get_xcr0(void)
 {

@@ -985,8 +985,9 @@ static void test_probe_idle_runs_again(void **state)
 }
 
 /* A guest seen to run ends the probe: registers changed and memory not (a
- * spin loop) delivers without pages; memory changed delivers with them;
- * an idle probe run again ends by the same rules. */
+ * spin loop) delivers without pages; memory changed delivers with them
+ * (here, on EPT, the window's hash tells: no dirty flags); an idle probe
+ * run again ends by the same rules. */
 static void test_probe_guest_seen_running(void **state)
 {
 	struct rr_probe *p = boot_prober(state);
@@ -1007,7 +1008,39 @@ static void test_probe_guest_seen_running(void **state)
 	assert_true(rr_async_may_deliver(&fake_vm, true));
 	assert_false(p->active);
 	assert_int_equal(fake_vm.rr->stats.window_page_sets, 1);
+	assert_int_equal(fake_vm.rr->stats.busy_probes, 0);
 	assert_int_equal(fake_vm.rr->stats.idle_probes, 1);
+	fake_vm_destroy();
+}
+
+/* Where the stage-2 dirty flags tell (NPT), a probe through which the
+ * guest wrote a window page runs again, RR_PROBE_BUSY_RUNS (10) times: a
+ * landmark may yet come, where delivery costs nothing. Then it delivers
+ * with the pages written since the landmark (the one written) and the FPU
+ * registers, which every delivery logs. */
+static void test_probe_runs_again_while_written(void **state)
+{
+	struct rr_probe *p = boot_prober(state);
+
+	/* the write that made the page join the window set its flag: proven */
+	stage2_set_flags(&fake_vm.stage2, 0x5000, S2_DIRTY);
+	assert_false(rr_async_may_deliver(&fake_vm, true));
+	for (unsigned run = 0; run <= 10; run++) {
+		/* the guest writes its window page, as the CPU would: flag set */
+		fake_vm.ram[0x5000]++;
+		stage2_set_flags(&fake_vm.stage2, 0x5000, S2_DIRTY);
+		probe_time_passes();
+		if (run < 10) {
+			assert_false(rr_async_may_deliver(&fake_vm, true)); /* written: again */
+			assert_true(p->active);
+		}
+	}
+	assert_true(p->by_flags);
+	assert_true(rr_async_may_deliver(&fake_vm, true));
+	assert_int_equal(fake_vm.rr->stats.busy_probes, 10);
+	assert_int_equal(fake_vm.rr->stats.window_page_sets, 1);
+	assert_int_equal(fake_vm.rr->stats.entries[RR_WINDOW_PAGE], 1);
+	assert_int_equal(fake_vm.rr->stats.entries[RR_FPU_STATE], 1);
 	fake_vm_destroy();
 }
 
@@ -1417,6 +1450,7 @@ int main(void)
 		ON(test_probe_counts_guest_time, fake_backend_ept),
 		ON(test_probe_idle_runs_again, fake_backend_ept),
 		ON(test_probe_guest_seen_running, fake_backend_ept),
+		ON(test_probe_runs_again_while_written, fake_backend_npt),
 		ON(test_switchover_primary, fake_backend_ept),
 		ON(test_switchover_primary_releases_lease, fake_backend_npt),
 		ON(test_switchover_backup_under_witness, fake_backend_ept),

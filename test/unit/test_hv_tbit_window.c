@@ -13,6 +13,7 @@
 #include "helpers.h"
 
 #include "arch/x86/mm.h"
+#include "errno.h"
 #include "fake_vm.h"
 #include "hv/guest_mem.h"
 #include "hv/rr/write_window.h"
@@ -270,17 +271,18 @@ static void test_store_joins_window(void **state)
 static void test_window_evicts_oldest(void **state)
 {
 	struct fake_step script[WW_PAGES + 2];
+	const unsigned size = fake_vm.window->size;
 
-	for (unsigned i = 0; i <= WW_PAGES; i++)
+	for (unsigned i = 0; i <= size; i++)
 		script[i] = (struct fake_step)FAKE_STORE(PAGE_A + i * PAGE_SIZE_4K, i, 4);
-	script[WW_PAGES + 1] = (struct fake_step)FAKE_STORE(PAGE_A, 99, 4);
-	fake_vm_run_script(script, WW_PAGES + 1);
+	script[size + 1] = (struct fake_step)FAKE_STORE(PAGE_A, 99, 4);
+	fake_vm_run_script(script, size + 1);
 	assert_int_equal(fake_vm.window->stats.evictions, 1);
 	assert_prot(PAGE_A, S2_R | S2_X);
-	assert_prot(PAGE_A + WW_PAGES * PAGE_SIZE_4K, S2_RWX);
+	assert_prot(PAGE_A + size * PAGE_SIZE_4K, S2_RWX);
 	assert_true(dirty(PAGE_A)); /* until the next digest */
 	fake.npf_exits = 0;
-	fake_vm_run_script(script + WW_PAGES + 1, 1);
+	fake_vm_run_script(script + size + 1, 1);
 	assert_int_equal(fake.npf_exits, 1);
 	assert_int_equal(fake_vm.window->stats.evictions, 2);
 }
@@ -352,6 +354,147 @@ static void test_contents_hash(void **state)
 	assert_true(ww_contents_hash(&fake_vm) != before);
 }
 
+static bool has_page(const u64 *pages, unsigned n, u64 gpa)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (pages[i] == gpa / PAGE_SIZE_4K)
+			return true;
+	return false;
+}
+
+/* Where the CPU sets stage-2 dirty flags (NPT always; here the fake's
+ * A/D), a delivery logs only the window's pages written since the last
+ * window fault or delivery: the second fault proves the flags by the page
+ * that joined at the first and clears them, so a take gives the page
+ * written since (the one that joined); a store to a page already in the
+ * window is found by its flag alone; each take clears the flags and
+ * flushes stage 2, and nothing written gives nothing. */
+static void test_take_written_by_dirty_flags(void **state)
+{
+	const struct fake_step joins[] = { FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(PAGE_B, 2, 8) };
+	const struct fake_step again[] = { FAKE_STORE(PAGE_B + 16, 3, 8) };
+	u64 pages[WW_PAGES], flushes;
+	unsigned n;
+
+	fake.ad_on = true;
+	fake_vm_run_script(joins, ARRAY_SIZE(joins));
+	assert_string_equal(ww_dirty_flags_name(&fake_vm), "proven");
+	n = ww_take_written(&fake_vm, pages);
+	assert_int_equal(n, 1);
+	assert_true(has_page(pages, n, PAGE_B));
+	fake_vm_run_script(again, ARRAY_SIZE(again));
+	flushes = fake.stage2_flushes;
+	n = ww_take_written(&fake_vm, pages);
+	assert_int_equal(n, 1);
+	assert_true(has_page(pages, n, PAGE_B));
+	assert_int_equal(fake.stage2_flushes, flushes + 1);
+	assert_int_equal(ww_take_written(&fake_vm, pages), 0);
+	assert_int_equal(fake_vm.window->stats.takes, 3);
+	assert_int_equal(fake_vm.window->stats.pages_taken, 2);
+	assert_int_equal(fake_vm.window->stats.pages_offered, 6);
+}
+
+/* Where the CPU claims them but sets none (an emulator's NPT could),
+ * pages that joined show no flag: every take gives the whole window while
+ * the flags are unknown, and WW_FLAGS_TRIES joined pages without one make
+ * them absent for good. */
+static void test_take_written_without_flags(void **state)
+{
+	struct fake_step joins[WW_FLAGS_TRIES + 1];
+	u64 pages[WW_PAGES];
+
+	for (unsigned i = 0; i <= WW_FLAGS_TRIES; i++)
+		joins[i] = (struct fake_step)FAKE_STORE(PAGE_A + i * PAGE_SIZE_4K, i, 8);
+	fake_vm_run_script(joins, 2);
+	assert_int_equal(ww_take_written(&fake_vm, pages), 2);
+	assert_string_equal(ww_dirty_flags_name(&fake_vm), "unknown");
+	fake_vm_run_script(joins + 2, WW_FLAGS_TRIES - 1);
+	assert_string_equal(ww_dirty_flags_name(&fake_vm), "absent");
+	fake.ad_on = true;
+	assert_int_equal(ww_take_written(&fake_vm, pages), WW_FLAGS_TRIES + 1); /* absent stays */
+}
+
+/* A probe's measure by the dirty flags: after a mark, nothing written
+ * reads as nothing; a store into a page already in the window (no fault)
+ * reads as written until the next mark. Without the flags the mark says
+ * so (the recorder hashes instead), and a mark never hides a write from
+ * the next take. */
+static void test_mark_tells_writes(void **state)
+{
+	const struct fake_step joins[] = { FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(PAGE_B, 2, 8) };
+	const struct fake_step again[] = { FAKE_STORE(PAGE_A + 64, 3, 8) };
+	u64 pages[WW_PAGES];
+	unsigned n;
+
+	assert_false(ww_mark(&fake_vm)); /* nothing proven yet */
+	fake.ad_on = true;
+	fake_vm_run_script(joins, ARRAY_SIZE(joins));
+	assert_true(ww_mark(&fake_vm));
+	assert_false(ww_written_since_mark(&fake_vm));
+	fake_vm_run_script(again, ARRAY_SIZE(again));
+	assert_int_equal(fake_vm.window->stats.faults, 2); /* PAGE_A was in the window */
+	assert_true(ww_written_since_mark(&fake_vm));
+	assert_true(ww_written_since_mark(&fake_vm)); /* until the next mark */
+	assert_true(ww_mark(&fake_vm));
+	assert_false(ww_written_since_mark(&fake_vm));
+	n = ww_take_written(&fake_vm, pages); /* B since the last fault, A since */
+	assert_int_equal(n, 2);
+	assert_true(has_page(pages, n, PAGE_A) && has_page(pages, n, PAGE_B));
+}
+
+/* EPT's A/D flags would make every guest page walk a write (the window
+ * keeps them off): its window is the small one, the flags stay unknown
+ * and every take gives the whole window, every mark asks for the hash. */
+static void test_no_flags_under_ept(void **state)
+{
+	const struct fake_step joins[] = { FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(PAGE_B, 2, 8) };
+	u64 pages[WW_PAGES];
+
+	fake.ad_on = true;
+	assert_int_equal(fake_vm.window->size, WW_PAGES_WITHOUT_FLAGS);
+	fake_vm_run_script(joins, ARRAY_SIZE(joins));
+	assert_false(ww_mark(&fake_vm));
+	assert_int_equal(ww_take_written(&fake_vm, pages), 2);
+	assert_int_equal(ww_take_written(&fake_vm, pages), 2);
+	assert_string_equal(ww_dirty_flags_name(&fake_vm), "unknown");
+}
+
+/* A replay takes the log's window size (16 pages before format version
+ * 5): the window then evicts at that size. Refused once the window holds
+ * pages, or out of range. */
+static void test_window_size_set(void **state)
+{
+	struct fake_step script[WW_PAGES_LEGACY + 1];
+
+	assert_int_equal(fake_vm.window->size, hw == &fake_backend_npt ? WW_PAGES_WITH_FLAGS
+									: WW_PAGES_WITHOUT_FLAGS);
+	assert_int_equal(ww_set_size(&fake_vm, 0), -EINVAL);
+	assert_int_equal(ww_set_size(&fake_vm, WW_PAGES + 1), -EINVAL);
+	assert_int_equal(ww_set_size(&fake_vm, WW_PAGES_LEGACY), 0);
+	for (unsigned i = 0; i <= WW_PAGES_LEGACY; i++)
+		script[i] = (struct fake_step)FAKE_STORE(PAGE_A + i * PAGE_SIZE_4K, i, 4);
+	fake_vm_run_script(script, WW_PAGES_LEGACY + 1);
+	assert_int_equal(fake_vm.window->count, WW_PAGES_LEGACY);
+	assert_int_equal(fake_vm.window->stats.evictions, 1);
+	assert_prot(PAGE_A, S2_R | S2_X);
+	assert_int_equal(ww_page_at(fake_vm.window, 0), PAGE_A / PAGE_SIZE_4K + 1);
+	assert_int_equal(ww_set_size(&fake_vm, WW_PAGES), -EINVAL); /* not empty */
+}
+
+static void test_take_written_while_dirty_log_runs(void **state)
+{
+	const struct fake_step joins[] = { FAKE_STORE(PAGE_A, 1, 8), FAKE_STORE(PAGE_B, 2, 8) };
+	u64 pages[WW_PAGES];
+
+	fake.ad_on = true;
+	fake_vm_run_script(joins, ARRAY_SIZE(joins));
+	assert_int_equal(ww_take_written(&fake_vm, pages), 1);
+	assert_int_equal(ww_take_written(&fake_vm, pages), 0);
+	fake_vm.dirty = (struct dirty_log *)&fake_vm; /* any non-NULL: it runs */
+	assert_int_equal(ww_take_written(&fake_vm, pages), 2);
+	fake_vm.dirty = NULL;
+}
+
 /* With both on, a store into a page table is the T bit's (it marks the
  * page dirty itself); a digest leaves the T bit's protection alone. */
 static void test_table_store_with_window(void **state)
@@ -419,6 +562,12 @@ int main(void)
 		BOTH(test_window_emptied, setup_window),
 		BOTH(test_dirty_pages_harvested, setup_window),
 		BOTH(test_contents_hash, setup_window),
+		ON(test_take_written_by_dirty_flags, setup_window, fake_backend_npt),
+		ON(test_take_written_without_flags, setup_window, fake_backend_npt),
+		ON(test_take_written_while_dirty_log_runs, setup_window, fake_backend_npt),
+		ON(test_mark_tells_writes, setup_window, fake_backend_npt),
+		ON(test_no_flags_under_ept, setup_window, fake_backend_ept),
+		BOTH(test_window_size_set, setup_window),
 		BOTH(test_table_store_with_window, setup_both),
 		BOTH(test_stopped_then_started_again, setup_both),
 	};

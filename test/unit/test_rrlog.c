@@ -178,6 +178,10 @@ static void assert_entry_eq(const struct rrlog_entry *a, const struct rrlog_entr
 		assert_int_equal(a->checkpoint.len, b->checkpoint.len);
 		assert_memory_equal(a->checkpoint.data, b->checkpoint.data, a->checkpoint.len);
 		break;
+	case RR_FPU_STATE:
+		assert_int_equal(a->fpu.len, b->fpu.len);
+		assert_memory_equal(a->fpu.data, b->fpu.data, a->fpu.len);
+		break;
 	case RR_SNAPSHOT:
 		assert_int_equal(a->snapshot.hash, b->snapshot.hash);
 		assert_int_equal(a->snapshot.device_time_ns, b->snapshot.device_time_ns);
@@ -397,7 +401,8 @@ static void test_every_type_round_trips(void **state)
 {
 	struct rrlog_page_hash pages[] = { { 0, 0xAAAAAAAA }, { 7, 0xBBBBBBBB } };
 	static const u8 piece[] = "a piece of a checkpoint";
-	struct rrlog_entry e[21];
+	static u8 fpu[832];
+	struct rrlog_entry e[22];
 	unsigned i = 0, r;
 
 	e[i] = entry(RR_DIGEST, 0, 0x100000);
@@ -449,6 +454,10 @@ static void test_every_type_round_trips(void **state)
 	e[i].checkpoint.offset = 4096;
 	e[i].checkpoint.len = sizeof(piece);
 	e[i++].checkpoint.data = piece;
+	e[i] = entry(RR_FPU_STATE, 12, 0x100094);
+	memset(fpu, 0xA5, sizeof(fpu));
+	e[i].fpu.len = sizeof(fpu); /* x87, SSE and AVX */
+	e[i++].fpu.data = fpu;
 	e[i] = entry(RR_T_EXIT, 13, 0x1000A0);
 	e[i].t_exit.reason = 48;
 	e[i++].t_exit.raw = 0xFFFFFFFF;
@@ -485,7 +494,8 @@ static void test_type_names(void **state)
 	assert_string_equal(rrlog_type_name(RR_SNAPSHOT), "SNAPSHOT");
 	assert_string_equal(rrlog_type_name(RR_OUTPUT), "OUTPUT");
 	assert_string_equal(rrlog_type_name(RR_CHECKPOINT_DATA), "CHECKPOINT_DATA");
-	assert_null(rrlog_type_name(18));
+	assert_string_equal(rrlog_type_name(RR_FPU_STATE), "FPU_STATE");
+	assert_null(rrlog_type_name(19));
 	assert_null(rrlog_type_name(31));
 	assert_null(rrlog_type_name(36));
 	assert_null(rrlog_type_name(1000));
@@ -844,6 +854,7 @@ static struct rrlog_header sample_header(void)
 	h.tsc_hz = 2400000000ULL;
 	strcpy(h.backend, "vmx");
 	h.digest_interval = 1000;
+	h.window_pages = 128;
 	strcpy(h.version, "0.1-g1234567-dirty");
 	return h;
 }
@@ -857,12 +868,13 @@ static void test_header_round_trip(void **state)
 	assert_int_equal(rrlog_write_header(&h, buf, sizeof(buf) - 1), 0);
 	assert_int_equal(rrlog_write_header(&h, buf, sizeof(buf)), RRLOG_HEADER_SIZE);
 	assert_memory_equal(buf, "USTDYLOG", 8);
-	assert_int_equal(buf[8], 4);
+	assert_int_equal(buf[8], 5);
 	assert_int_equal(buf[10], 112);
 	assert_int_equal(buf[12], 3);
 	assert_int_equal(buf[16], 0x11);
 	assert_int_equal(buf[40 + 3], 0x08); /* 128 MiB */
 	assert_memory_equal(buf + 64, "vmx\0\0\0\0\0", 8);
+	assert_int_equal(buf[76], 128); /* the write window's pages, version 5 */
 	assert_memory_equal(buf + 80, "0.1-g1234567-dirty\0\0\0\0\0\0", 24);
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), RRLOG_HEADER_SIZE);
 	assert_null(why);
@@ -876,6 +888,7 @@ static void test_header_round_trip(void **state)
 	assert_int_equal(got.tsc_hz, h.tsc_hz);
 	assert_string_equal(got.backend, "vmx");
 	assert_int_equal(got.digest_interval, h.digest_interval);
+	assert_int_equal(got.window_pages, 128);
 	assert_string_equal(got.version, h.version);
 
 	/* a trace, and strings that fill their fields */
@@ -922,18 +935,21 @@ static void test_header_refusals(void **state)
 	assert_non_null(strstr(why, "magic"));
 
 	memcpy(buf, good, sizeof(buf));
-	put16(buf + 8, 5);
+	put16(buf + 8, 6);
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 5"));
+	assert_non_null(strstr(why, "version 6"));
+	put16(buf + 8, 4); /* before the window's size was in the header: still read */
+	put64(buf + RRLOG_HEADER_SIZE - 8, hash64(buf, RRLOG_HEADER_SIZE - 8, 0));
+	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), RRLOG_HEADER_SIZE);
 	put16(buf + 8, 3); /* before OUTPUT and CHECKPOINT_DATA: still read */
 	put64(buf + RRLOG_HEADER_SIZE - 8, hash64(buf, RRLOG_HEADER_SIZE - 8, 0));
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), RRLOG_HEADER_SIZE);
 	put16(buf + 8, 2); /* recorded before the state hash covered NMI blocking */
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 2 not supported (this reader knows 3 to 4)"));
+	assert_non_null(strstr(why, "version 2 not supported (this reader knows 3 to 5)"));
 	put16(buf + 8, 1); /* recorded before landmarks counted the write window's exits */
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 1 not supported (this reader knows 3 to 4)"));
+	assert_non_null(strstr(why, "version 1 not supported (this reader knows 3 to 5)"));
 	put16(buf + 8, 0);
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
 

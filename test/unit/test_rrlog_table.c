@@ -93,9 +93,9 @@ static void encode_custom(struct bytes *o, const struct wire_field *f, const str
 			put_byte(o, e->window_page.data[i]);
 		return;
 	}
-	if (f->custom == &rrlog_checkpoint_bytes) {
-		for (unsigned i = 0; i < e->checkpoint.len; i++)
-			put_byte(o, e->checkpoint.data[i]);
+	if (f->custom == &rrlog_sized_bytes) {
+		for (unsigned i = 0; i < rrlog_sized_len(e, f); i++)
+			put_byte(o, rrlog_sized_data(e, f)[i]);
 		return;
 	}
 	put_varint(o, force && force->f == f ? force->v : e->pages.count);
@@ -309,13 +309,16 @@ static void random_field(struct rrlog_entry *e, const struct wire_field *f,
 			e->window_page.data = contents;
 			break;
 		}
-		if (f->custom == &rrlog_checkpoint_bytes) {
-			static u8 piece[RRLOG_CHECKPOINT_CHUNK];
+		if (f->custom == &rrlog_sized_bytes) {
+			static u8 piece[RRLOG_PAGE_SIZE];
+			const u8 *data = piece;
+			u32 len = rrlog_sized_len(e, f) ? rrlog_sized_len(e, f) : 1;
 
-			e->checkpoint.len = e->checkpoint.len ? e->checkpoint.len : 1;
-			for (unsigned i = 0; i < e->checkpoint.len; i++)
+			assert_true(f->max <= sizeof(piece));
+			memcpy((u8 *)e + f->len_at, &len, sizeof(len));
+			for (unsigned i = 0; i < len; i++)
 				piece[i] = (u8)test_rand(seed);
-			e->checkpoint.data = piece;
+			memcpy((u8 *)e + f->off, &data, sizeof(data));
 			break;
 		}
 		for (unsigned i = 0; i < wire_elems(f); i++)
@@ -360,10 +363,10 @@ static void assert_same(const struct rrlog_entry *a, const struct rrlog_entry *b
 			if (f->custom == &rrlog_page_contents) {
 				assert_memory_equal(a->window_page.data, b->window_page.data,
 						    RRLOG_PAGE_SIZE);
-			} else if (f->custom == &rrlog_checkpoint_bytes) {
-				assert_int_equal(a->checkpoint.len, b->checkpoint.len);
-				assert_memory_equal(a->checkpoint.data, b->checkpoint.data,
-						    a->checkpoint.len);
+			} else if (f->custom == &rrlog_sized_bytes) {
+				assert_int_equal(rrlog_sized_len(a, f), rrlog_sized_len(b, f));
+				assert_memory_equal(rrlog_sized_data(a, f), rrlog_sized_data(b, f),
+						    rrlog_sized_len(a, f));
 			} else if (f->custom == &rrlog_page_list) {
 				assert_int_equal(a->pages.count, b->pages.count);
 				assert_memory_equal(a->pages.pages, b->pages.pages,
@@ -385,7 +388,7 @@ static void assert_same(const struct rrlog_entry *a, const struct rrlog_entry *b
 static const unsigned all_types[] = {
 	RR_RDTSC, RR_RDTSCP, RR_RDRAND, RR_RDSEED, RR_CLOCK, RR_IO_IN, RR_INTERRUPT, RR_DIGEST,
 	RR_END, RR_MMIO_IN, RR_SERIAL_IN, RR_DIGEST_PAGES, RR_CPUID, RR_WINDOW_PAGE, RR_SNAPSHOT,
-	RR_OUTPUT, RR_CHECKPOINT_DATA,
+	RR_OUTPUT, RR_CHECKPOINT_DATA, RR_FPU_STATE,
 	RR_T_EXIT, RR_T_IO, RR_T_PT_WRITE, RR_T_INSN,
 };
 

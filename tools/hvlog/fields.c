@@ -47,7 +47,7 @@ static void flatten(const struct wire_table *t, struct field *out, size_t *n)
 		unsigned elem = f->size / wire_elems(f);
 
 		if (!f->name || f->kind == WIRE_BYTES || f->custom == &rrlog_page_list ||
-		    f->custom == &rrlog_page_contents || f->custom == &rrlog_checkpoint_bytes)
+		    f->custom == &rrlog_page_contents || f->custom == &rrlog_sized_bytes)
 			continue;
 		if (!f->names) {
 			add(out, n, f->name, text_fmt(f), f->off, f->size);
@@ -96,6 +96,16 @@ const struct wire_field *type_bytes_field(unsigned type)
 
 	for (size_t i = 0; t && i < t->body.count; i++)
 		if (t->body.fields[i].kind == WIRE_BYTES)
+			return &t->body.fields[i];
+	return NULL;
+}
+
+const struct wire_field *type_sized_field(unsigned type)
+{
+	const struct rrlog_type_desc *t = rrlog_type(type);
+
+	for (size_t i = 0; t && i < t->body.count; i++)
+		if (t->body.fields[i].custom == &rrlog_sized_bytes)
 			return &t->body.fields[i];
 	return NULL;
 }
@@ -336,7 +346,7 @@ unsigned entry_diff(const struct rrlog_entry *a, const struct rrlog_entry *b,
 		    char *out, size_t size)
 {
 	struct diff_out d = { out, size, 0, 0 };
-	const struct wire_field *bf;
+	const struct wire_field *bf, *sf;
 	const struct field *f;
 	size_t n = 0;
 
@@ -357,10 +367,11 @@ unsigned entry_diff(const struct rrlog_entry *a, const struct rrlog_entry *b,
 	if (type_has_contents(a->type) && a->window_page.data && b->window_page.data &&
 	    memcmp(a->window_page.data, b->window_page.data, RRLOG_PAGE_SIZE))
 		diff_line(&d, "  contents differ\n");
-	if (a->type == RR_CHECKPOINT_DATA && a->checkpoint.len == b->checkpoint.len &&
-	    a->checkpoint.data && b->checkpoint.data &&
-	    memcmp(a->checkpoint.data, b->checkpoint.data, a->checkpoint.len))
-		diff_line(&d, "  checkpoint bytes differ\n");
+	sf = type_sized_field(a->type);
+	if (sf && rrlog_sized_len(a, sf) == rrlog_sized_len(b, sf) && rrlog_sized_data(a, sf) &&
+	    rrlog_sized_data(b, sf) &&
+	    memcmp(rrlog_sized_data(a, sf), rrlog_sized_data(b, sf), rrlog_sized_len(a, sf)))
+		diff_line(&d, "  %s bytes differ\n", rrlog_type_name(a->type));
 	return d.count;
 }
 

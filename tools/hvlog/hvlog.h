@@ -91,6 +91,8 @@ const struct field *header_fields(size_t *count);
 const struct wire_field *type_bytes_field(unsigned type);
 unsigned bytes_len(const void *base, const struct wire_field *f);
 /* Whether the type's body is a DIGEST_PAGES page list. */
+/* The type's sized bytes (CHECKPOINT_DATA's, FPU_STATE's bytes=) or NULL. */
+const struct wire_field *type_sized_field(unsigned type);
 /* Whether the type carries a whole page (WINDOW_PAGE's contents=, in hex). */
 bool type_has_contents(unsigned type);
 bool type_has_pages(unsigned type);
@@ -126,7 +128,7 @@ struct text_line {
 	struct rrlog_entry e;
 	struct rrlog_page_hash *pages; /* RRLOG_DIGEST_PAGES_MAX, caller's */
 	u8 *raw;                       /* RRLOG_FRAME_MAX_PAYLOAD, caller's */
-	u8 contents[RRLOG_PAGE_SIZE];  /* a WINDOW_PAGE's page, or a CHECKPOINT_DATA's bytes */
+	u8 contents[RRLOG_PAGE_SIZE];  /* a WINDOW_PAGE's page, or sized bytes */
 	size_t raw_len;                /* 0: no raw= */
 };
 
@@ -145,5 +147,6 @@ int cmd_compare(const char *a, const char *b);
 int cmd_snapshot(const char *path);
 
 _Static_assert(RRLOG_CHECKPOINT_CHUNK <= RRLOG_PAGE_SIZE, "a piece fits contents");
+_Static_assert(RRLOG_FPU_MAX <= RRLOG_PAGE_SIZE, "FPU state fits contents");
 
 #endif

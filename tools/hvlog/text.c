@@ -73,6 +73,7 @@ void text_print_entry(FILE *f, const struct rrlog_entry *e, const u8 *raw, size_
 	size_t n = 0;
 	const struct field *fields = type_fields(e->type, &n);
 	const struct wire_field *bytes = type_bytes_field(e->type);
+	const struct wire_field *sized = type_sized_field(e->type);
 	u32 i;
 
 	print_prefix(f, e);
@@ -88,9 +89,9 @@ void text_print_entry(FILE *f, const struct rrlog_entry *e, const u8 *raw, size_
 		fprintf(f, " contents=");
 		print_hex(f, e->window_page.data, RRLOG_PAGE_SIZE);
 	}
-	if (e->type == RR_CHECKPOINT_DATA && e->checkpoint.data) {
-		fprintf(f, " bytes=");
-		print_hex(f, e->checkpoint.data, e->checkpoint.len);
+	if (sized && rrlog_sized_data(e, sized)) {
+		fprintf(f, " %s=", sized->name);
+		print_hex(f, rrlog_sized_data(e, sized), rrlog_sized_len(e, sized));
 	}
 	if (bytes && bytes_len(e, bytes)) {
 		fprintf(f, " %s=", bytes->name);
@@ -424,6 +425,7 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 	size_t n = 0, index, len_index;
 	const struct field *fields = type_fields(e->type, &n), *f;
 	const struct wire_field *bytes = type_bytes_field(e->type);
+	const struct wire_field *sized = type_sized_field(e->type);
 	bool pages = type_has_pages(e->type), have_n = false;
 	size_t nbytes = SIZE_MAX, ncontents = 0; /* none given */
 	u64 seen = 0, count = 0;
@@ -450,11 +452,13 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 			    ncontents != RRLOG_PAGE_SIZE)
 				return fail(p, "bad contents (%u bytes in hex)", RRLOG_PAGE_SIZE);
 			e->window_page.data = t->contents;
-		} else if (e->type == RR_CHECKPOINT_DATA && !strcmp(tok, "bytes")) {
-			if (!parse_hex_bytes(value, t->contents, RRLOG_CHECKPOINT_CHUNK, &ncontents) ||
-			    !ncontents)
-				return fail(p, "bad bytes (1 to %u bytes in hex)", RRLOG_CHECKPOINT_CHUNK);
-			e->checkpoint.data = t->contents;
+		} else if (sized && !strcmp(tok, sized->name)) {
+			const u8 *data = t->contents;
+
+			if (!parse_hex_bytes(value, t->contents, sized->max, &ncontents) || !ncontents)
+				return fail(p, "bad %s (1 to %llu bytes in hex)", sized->name,
+					    (unsigned long long)sized->max);
+			memcpy((u8 *)e + sized->off, &data, sizeof(data));
 		} else if ((f = find_field(fields, n, tok, &index))) {
 			if (!parse_field(p, e, f, index, &seen, value))
 				return false;
@@ -477,8 +481,8 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 		e->pages.pages = t->pages;
 	if (type_has_contents(e->type) && !e->window_page.data)
 		return fail(p, "%s without contents=", rrlog_type_name(e->type));
-	if (e->type == RR_CHECKPOINT_DATA && (!e->checkpoint.data || ncontents != e->checkpoint.len))
-		return fail(p, "CHECKPOINT_DATA needs bytes= of its len=");
+	if (sized && (!rrlog_sized_data(e, sized) || ncontents != rrlog_sized_len(e, sized)))
+		return fail(p, "%s needs %s= of its len=", rrlog_type_name(e->type), sized->name);
 	return true;
 }
 
