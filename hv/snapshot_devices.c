@@ -15,6 +15,7 @@
 #include "hv/guest_cpu.h"
 #include "hv/snapshot_fpu.h"
 #include "hv/vm_devices_internal.h"
+#include "hv/vm_nic.h"
 #include "log.h"
 #include "proto/snapshot_xsave.h"
 
@@ -80,6 +81,10 @@ static u8 state_buf[DEV_STATE_MAX];
 
 int snap_devices_write(struct vm *vm, struct snap_writer *w)
 {
+	if (vm_nic_present(vm)) {
+		pr_err("snapshot refused: the guest NIC's state (guest_nic=virtio) is not saved yet");
+		return -ENOTSUP;
+	}
 	for (unsigned i = 0; i < ARRAY_SIZE(devices); i++) {
 		const struct dev_desc *dd = &devices[i];
 		struct snap_device sd = { .version = dd->version, .state = state_buf };
