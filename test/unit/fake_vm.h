@@ -1,8 +1,9 @@
 /*
  * A guest on the fake backend and platform (test/unit/fake_vm.c), set up as
  * hv/main.c's run_guest does it: the configuration, the boot modules, the
- * VM, the real Multiboot loader (hv/guest_boot.c) with a small a.out-kludge
- * kernel, then record/replay and the T bit as the configuration asks.
+ * VM (with its NIC when guest_nic= asks), the real Multiboot loader
+ * (hv/guest_boot.c) with a small a.out-kludge kernel, then record/replay
+ * and the T bit as the configuration asks.
  */
 #ifndef UNDERSTUDY_TEST_FAKE_VM_H
 #define UNDERSTUDY_TEST_FAKE_VM_H
