@@ -102,18 +102,18 @@ static void transmit_chain(struct vnet *n, const struct vring_chain *c, long got
 static void transmit_all(struct vnet *n)
 {
 	struct vring *q = &n->queue[VIRTIO_NET_QUEUE_TX];
-	struct vring_chain c;
+	const struct vring_chain *c = &n->chain;
 	bool used = false;
 	int r;
 
-	while ((r = vring_pop(q, &n->mem, &c)) > 0) {
-		long got = vring_gather(&c, &n->mem, 0, n->frame, sizeof(n->frame));
+	while ((r = vring_pop(q, &n->mem, &n->chain)) > 0) {
+		long got = vring_gather(c, &n->mem, 0, n->frame, sizeof(n->frame));
 
-		if (got < 0 || vring_push(q, &n->mem, c.head, 0)) {
+		if (got < 0 || vring_push(q, &n->mem, c->head, 0)) {
 			r = -1;
 			break;
 		}
-		transmit_chain(n, &c, got);
+		transmit_chain(n, c, got);
 		used = true;
 	}
 	if (used)
@@ -122,25 +122,33 @@ static void transmit_all(struct vnet *n)
 		ring_broken(n, q);
 }
 
+/* The next posted receive buffer into n->chain; false when there is none
+ * or the ring is broken. */
+static bool take_rx_buffer(struct vnet *n)
+{
+	struct vring *q = &n->queue[VIRTIO_NET_QUEUE_RX];
+	int r = vring_pop(q, &n->mem, &n->chain);
+
+	if (r < 0)
+		ring_broken(n, q);
+	return r > 0;
+}
+
 bool vnet_receive(struct vnet *n, const u8 *frame, size_t len)
 {
 	struct vring *q = &n->queue[VIRTIO_NET_QUEUE_RX];
-	struct vring_chain c;
 	u32 total = (u32)(VNET_HDR_LEN + len);
-	int r;
 
-	if (!vnet_running(n) || len > VNET_FRAME_MAX || (r = vring_pop(q, &n->mem, &c)) <= 0) {
-		if (vnet_running(n) && q->error)
-			ring_broken(n, q);
+	if (!vnet_running(n) || len > VNET_FRAME_MAX || !take_rx_buffer(n)) {
 		n->stats.rx_dropped++;
 		return false;
 	}
 	memset(n->frame, 0, VNET_HDR_LEN); /* no checksum, VIRTIO_NET_HDR_GSO_NONE */
 	memcpy(n->frame + VNET_HDR_LEN, frame, len);
-	if (c.writable_len < total)
+	if (n->chain.writable_len < total)
 		total = 0; /* returned empty: the driver counts a length error */
-	if ((total && vring_scatter(&c, &n->mem, n->frame, total) < 0) ||
-	    vring_push(q, &n->mem, c.head, total)) {
+	if ((total && vring_scatter(&n->chain, &n->mem, n->frame, total) < 0) ||
+	    vring_push(q, &n->mem, n->chain.head, total)) {
 		ring_broken(n, q);
 		n->stats.rx_dropped++;
 		return false;

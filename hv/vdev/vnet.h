@@ -57,6 +57,7 @@ struct vnet {
 	void (*on_error)(void *ctx, const char *why); /* told once per malformed ring */
 	void *error_ctx;
 	struct vnet_stats stats;
+	struct vring_chain chain;                     /* the chain being used (off the stack) */
 	u8 frame[VNET_HDR_LEN + VNET_FRAME_MAX];
 };
 
