@@ -25,6 +25,20 @@ bool vm_nic_present(const struct vm *vm);
  * log and replay this call): false when dropped. */
 bool vm_nic_receive(struct vm *vm, const u8 *frame, size_t len);
 
+/* Snapshots (hv/snapshot_devices.c): the DEVICE sections "pci_host" and
+ * "virtio_net", written when the VM has the NIC (vm_nic_in); staged into
+ * a copy (a snapshot with a NIC refused by a VM without, and the other way
+ * round), committed with the other devices. */
+struct vm_devices;
+bool vm_nic_in(const struct vm_devices *d);
+size_t vm_nic_save_pci(struct vm_devices *d, u8 *buf, size_t cap);
+size_t vm_nic_save_net(struct vm_devices *d, u8 *buf, size_t cap);
+void vm_nic_stage_begin(const struct vm *vm);
+int vm_nic_stage_pci(struct vm_devices *d, const u8 *in, size_t len);
+int vm_nic_stage_net(struct vm_devices *d, const u8 *in, size_t len);
+bool vm_nic_stage_complete(void);
+void vm_nic_commit(struct vm *vm);
+
 /* Prints the NIC's counters after the run (nothing without a NIC). */
 void vm_nic_report(struct vm *vm);
 

@@ -5,7 +5,9 @@
 
 #include "drivers/net/virtio_net.h"
 
-#define HOST_FEATURES ((1u << VIRTIO_NET_F_MAC) | (1u << VIRTIO_NET_F_STATUS))
+#define HOST_FEATURES VNET_HOST_FEATURES
+STATIC_ASSERT(VNET_HOST_FEATURES == ((1u << VIRTIO_NET_F_MAC) | (1u << VIRTIO_NET_F_STATUS)),
+	      "the features offered are MAC and STATUS");
 #define CLASS_ETHERNET 0x020000      /* PCI Code and ID Assignment 1.11: network, Ethernet */
 #define SUBSYSTEM_NET 1              /* 4.1.2.3: the legacy subsystem ID is the device type */
 #define INTX_PIN_A 1                 /* PCI 3.0, 6.2.4: Interrupt Pin 1 = INTA# */

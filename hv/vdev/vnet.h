@@ -29,6 +29,7 @@
 #define VNET_STATUS_NEEDS_RESET 64 /* 2.1 "Device Status Field" */
 #define VNET_ISR_QUEUE 1        /* 4.1.4.5 "ISR status capability": a used buffer */
 #define VNET_ISR_CONFIG 2       /* a configuration change */
+#define VNET_HOST_FEATURES ((1u << 5) | (1u << 16)) /* 5.1.3: VIRTIO_NET_F_MAC, VIRTIO_NET_F_STATUS */
 
 /* Where frames the guest transmits go (len bytes without the virtio-net
  * header). */
@@ -79,6 +80,13 @@ bool vnet_receive(struct vnet *n, const u8 *frame, size_t len);
 /* After a write to the command register or BAR0 (vpci_fn.changed): the
  * interrupt disable bit gates INTx. */
 void vnet_pci_changed(struct vnet *n);
+
+/* The device's and the bus's state in a snapshot (vnet_state.c; the
+ * VSTATE_SAVE_LOAD pairs of hv/vdev/vdev_state.h). */
+size_t vnet_state_save(const struct vnet *n, u8 *buf, size_t cap);
+int vnet_state_load(struct vnet *n, const u8 *in, size_t len);
+size_t vpci_state_save(const struct vpci *pci, u8 *buf, size_t cap);
+int vpci_state_load(struct vpci *pci, const u8 *in, size_t len);
 
 /* Is the driver running the device (DRIVER_OK, not NEEDS_RESET)? */
 bool vnet_running(const struct vnet *n);

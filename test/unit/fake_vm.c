@@ -98,6 +98,15 @@ void fake_vm_boot(const struct virt_backend *hw)
 	assert_int_equal(fake_vm_start(), 0);
 }
 
+struct snap_identity fake_vm_identity(void)
+{
+	struct snap_identity id;
+
+	snapshot_identity(&fake_bi, &fake_cfg, &id);
+	id.ram_size = fake_vm.ram_size;
+	return id;
+}
+
 void fake_vm_run_script(const struct fake_step *script, unsigned n)
 {
 	fake_load_script(script, n);

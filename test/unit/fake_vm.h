@@ -12,6 +12,7 @@
 #include "fake_backend.h"
 #include "fake_platform.h"
 #include "hv/config.h"
+#include "hv/snapshot.h"
 #include "hv/vm.h"
 
 #define FAKE_VM_RAM MiB(2)
@@ -54,6 +55,10 @@ void fake_vm_run_script(const struct fake_step *script, unsigned n);
  * leaf's, less what a directory entry withholds); fails the test if gpa
  * is not mapped. */
 u32 fake_vm_access(u64 gpa);
+
+/* The identity a snapshot of this VM carries (the guest's, with its RAM
+ * size). */
+struct snap_identity fake_vm_identity(void);
 
 /* Frees everything the VM took. */
 void fake_vm_destroy(void);

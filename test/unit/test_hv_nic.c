@@ -6,8 +6,9 @@
  * device's ports refused); a frame sent through rings in guest RAM reaches
  * the counting backend and its interrupt the 8259's IRQ 11 and IOAPIC pin
  * 11 (active low); a malformed ring is reported once on the console; the
- * firmware tables describe the bus; guest_nic=off leaves no trace; options
- * that would save the guest's state are refused with the NIC.
+ * firmware tables describe the bus; snapshots carry the NIC (and one with
+ * a NIC and a VM without refuse each other); guest_nic=off leaves no
+ * trace; role= is refused with the NIC.
  */
 #include "helpers.h"
 
@@ -17,7 +18,7 @@
 #include "errno.h"
 #include "fake_vm.h"
 #include "hv/firmware_tables.h"
-#include "hv/snapshot_devices.h"
+#include "hv/snapshot.h"
 #include "hv/vdev/vnet.h"
 #include "hv/vm_devices_internal.h"
 #include "hv/vm_nic.h"
@@ -191,7 +192,80 @@ static void test_firmware_describes_the_bus(void **state)
 	assert_true(vm_nic_present(&fake_vm));
 	assert_true(dsdt_has_pci0());
 	assert_true(mp_has_pci_bus());
-	assert_int_equal(snap_devices_write(&fake_vm, NULL), -ENOTSUP);
+}
+
+/* --- snapshots ---------------------------------------------------------------- */
+
+#define SNAP_BUF (4u << 20)
+
+
+static size_t snapshot_into(u8 *buf)
+{
+	struct snap_identity id = fake_vm_identity();
+	struct snap_buf sb = { buf, SNAP_BUF, 0 };
+
+	assert_int_equal(snapshot_write(&fake_vm, &id, snap_buf_sink, &sb), 0);
+	return sb.len;
+}
+
+/* A running NIC (BAR at 0xC000, queues set up, a frame sent, ISR pending)
+ * snapshotted, reset and moved by the guest, then resumed: its state and
+ * BAR mapping come back, and it goes on sending. */
+static void test_snapshot_round_trip(void **state)
+{
+	static u8 buf[SNAP_BUF];
+	struct snap_identity id;
+	struct virtq rx, tx;
+	size_t n;
+
+	driver_start(&rx, &tx);
+	memset(fake_vm.ram + FRAME_GPA, 0x5A, 80);
+	virtq_set_desc(&tx, 0, FRAME_GPA, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, 1);
+	virtq_set_desc(&tx, 1, FRAME_GPA + 16, 60, 0, 0);
+	virtq_publish(&tx, 0);
+	out(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX);
+	n = snapshot_into(buf);
+	out(BAR + VIRTIO_PCI_STATUS, 1, 0);                    /* reset */
+	cfg_write(0x10, 4, BAR + 0x100);                       /* moved */
+	assert_int_equal(in(BAR + VIRTIO_PCI_STATUS, 1), 0xFF);
+	id = fake_vm_identity();
+	assert_int_equal(snapshot_apply(&fake_vm, buf, n, &id), 0);
+	assert_int_equal(in(BAR + VIRTIO_PCI_STATUS, 1), 7);   /* back at 0xC000, running */
+	assert_int_equal(in(BAR + 0x100 + VIRTIO_PCI_STATUS, 1), 0xFF);
+	assert_int_equal(in(BAR + VIRTIO_PCI_QUEUE_PFN, 4), TX_GPA >> 12);
+	assert_int_equal(in(BAR + VIRTIO_PCI_ISR, 1), 1);      /* still pending */
+	virtq_set_desc(&tx, 2, FRAME_GPA, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, 3);
+	virtq_set_desc(&tx, 3, FRAME_GPA + 16, 40, 0, 0);
+	virtq_publish(&tx, 2);                                 /* the guest's ring, restored */
+	out(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX);
+	assert_true(virtq_pop_used(&tx, &(u32){ 0 }, &(u32){ 0 }));
+	assert_true(virtq_pop_used(&tx, &(u32){ 0 }, &(u32){ 0 }));
+	capture_start();
+	vm_devices_report(&fake_vm);
+	assert_true(capture_contains("TX 2 frames 100 bytes"));
+}
+
+/* A snapshot with a NIC into a VM without one, and the other way round. */
+static void test_snapshot_nic_mismatch(void **state)
+{
+	static u8 with[SNAP_BUF], without[SNAP_BUF];
+	struct snap_identity id;
+	size_t n_with = snapshot_into(with), n_without;
+
+	fake_vm_destroy();
+	fake_vm_prepare();
+	fake_vm_boot(&fake_backend_ept);
+	n_without = snapshot_into(without);
+	id = fake_vm_identity();
+	capture_start();
+	assert_int_not_equal(snapshot_apply(&fake_vm, with, n_with, &id), 0);
+	assert_true(capture_contains("it has a guest NIC and this VM has none"));
+	fake_vm_destroy();
+	setup_nic(NULL);
+	id = fake_vm_identity();
+	capture_start();
+	assert_int_not_equal(snapshot_apply(&fake_vm, without, n_without, &id), 0);
+	assert_true(capture_contains("this VM has a guest NIC and the snapshot does not"));
 }
 
 static void test_off_leaves_no_trace(void **state)
@@ -212,10 +286,10 @@ static void test_refused_with_saving_options(void **state)
 {
 	fake_vm_prepare();
 	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
-	fake_cfg.migrate_ip = 0x0A000002;
+	fake_cfg.role = FT_ROLE_PRIMARY;
 	capture_start();
 	assert_int_equal(fake_vm_create(&fake_backend_ept), -ENOTSUP);
-	assert_true(capture_contains("guest_nic=virtio cannot be combined with migrate= yet"));
+	assert_true(capture_contains("guest_nic=virtio cannot be combined with role= yet"));
 }
 
 int main(void)
@@ -225,6 +299,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_frame_and_interrupt, setup_nic, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_ring_reported_once, setup_nic, teardown),
 		cmocka_unit_test_setup_teardown(test_firmware_describes_the_bus, setup_nic, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_round_trip, setup_nic, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_nic_mismatch, setup_nic, teardown),
 		cmocka_unit_test_setup_teardown(test_off_leaves_no_trace, setup_off, teardown),
 		cmocka_unit_test_teardown(test_refused_with_saving_options, teardown),
 	};
