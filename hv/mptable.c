@@ -32,8 +32,8 @@
 #define PCI_SLOT_SHIFT 2               /* D.3 "PCI Bus": source bus IRQ = device << 2 | INTx */
 #define PCI_INTA 0
 #define TABLES_LIMIT GiB(4)            /* 32-bit pointers */
-/* processor, 2 buses, IOAPIC, 15 ISA interrupts, a PCI one, 2 local interrupts */
-#define ENTRIES_MAX (4 + (MP_ISA_IRQS - 1) + 1 + 2)
+/* processor, 2 buses, IOAPIC, 15 ISA interrupts (or 14 and a PCI one), 2 local interrupts */
+#define ENTRIES_MAX (4 + (MP_ISA_IRQS - 1) + 2)
 #define CONFIG_MAX (sizeof(struct mp_config_header) + sizeof(struct mp_processor) + \
 		    8 * (ENTRIES_MAX - 1))
 
@@ -79,11 +79,13 @@ static void add_int(struct mp_config *c, u8 type, u8 irq_type, u16 flags, u8 bus
 }
 
 /* The ISA interrupts on the IOAPIC (PC wiring), the PCI device's INTA# on
- * its pin (level-triggered, active low), the local interrupts. */
+ * its pin (level-triggered, active low) instead of the ISA IRQ of that
+ * number (as SeaBIOS leaves out the IRQs its PCI devices use), the local
+ * interrupts. */
 static void add_interrupts(struct mp_config *c, const struct mp_platform *pf, u8 isa_bus)
 {
 	for (u8 irq = 0; irq < MP_ISA_IRQS; irq++)
-		if (irq != IRQ_CASCADE)
+		if (irq != IRQ_CASCADE && (!pf->pci_intx_irq || irq != pf->pci_intx_irq))
 			add_int(c, MP_ENTRY_IOINT, MP_INT, INT_CONFORMS, isa_bus, irq, pf->ioapic_id,
 				irq == IRQ_PIT ? PIN_PIT : irq);
 	if (pf->pci_intx_irq)
