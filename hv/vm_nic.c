@@ -3,27 +3,19 @@
  * ports and the NIC's I/O BAR on the port bus (moved wherever the guest
  * programs BAR0), its INTx into the 8259 and the IOAPIC, its rings in
  * guest RAM through vm_read_gpa/vm_write_gpa, and the backend that counts
- * transmitted frames (the host NIC's sharing comes later).
+ * transmitted frames (the host NIC's sharing comes later). Its state in
+ * snapshots is hv/vm_nic_state.c.
  */
 #include "hv/vm_nic.h"
 
 #include "errno.h"
 #include "hv/guest_mem.h"
 #include "hv/rr/write_window.h"
-#include "hv/vdev/vnet.h"
 #include "hv/vm_devices_internal.h"
+#include "hv/vm_nic_internal.h"
 #include "log.h"
 
 #define PAGE_SHIFT_4K 12
-
-struct vm_nic {
-	struct vm *vm;
-	struct vpci pci;
-	struct vnet net;
-	u16 bar_base;          /* where BAR0 is on the port bus now; 0: nowhere */
-	u64 bar_refused;       /* BAR0 placements over another device's ports */
-	u64 backend_frames, backend_bytes; /* what the backend took */
-};
 
 static struct vm_nic the_nic; /* one VM */
 static const u8 default_mac[VNET_MAC_LEN] = { 0x02, 0x55, 0x53, 0x00, 0x00, 0x01 }; /* locally administered */
@@ -72,9 +64,7 @@ static void on_ring_error(void *ctx, const char *why)
 	pr_warn("guest NIC: malformed virtqueue (%s): the device needs a reset", why);
 }
 
-/* Maps the NIC's registers where BAR0 points now (nowhere while I/O
- * decoding is off, or over another device's ports). */
-static void map_bar(struct vm_nic *nic)
+void vm_nic_map_bar(struct vm_nic *nic)
 {
 	struct io_bus *pio = &nic->vm->pio;
 	u16 base = vpci_fn_io_base(&nic->net.pci, 0);
@@ -101,7 +91,7 @@ static void pci_changed(void *ctx)
 	struct vm_nic *nic = ctx;
 
 	vnet_pci_changed(&nic->net);
-	map_bar(nic);
+	vm_nic_map_bar(nic);
 }
 
 static bool mac_set(const u8 *m)
@@ -182,83 +172,4 @@ void vm_nic_report(struct vm *vm)
 		s->rx_dropped, s->interrupts, s->suppressed, s->ring_errors, nic->backend_frames,
 		nic->backend_bytes, nic->bar_base,
 		nic->bar_refused, nic->pci.bad_accesses);
-}
-
-/* --- snapshots (hv/snapshot_devices.c) ------------------------------------ */
-
-static struct vm_nic staged;     /* the NIC a snapshot being read will give */
-static bool staging_nic;         /* the VM has a NIC: both sections are needed */
-static u8 staged_parts;          /* STAGED_PCI, STAGED_NET */
-#define STAGED_PCI 1
-#define STAGED_NET 2
-
-bool vm_nic_in(const struct vm_devices *d)
-{
-	return d->nic != NULL;
-}
-
-size_t vm_nic_save_pci(struct vm_devices *d, u8 *buf, size_t cap)
-{
-	return vpci_state_save(&d->nic->pci, buf, cap);
-}
-
-size_t vm_nic_save_net(struct vm_devices *d, u8 *buf, size_t cap)
-{
-	return vnet_state_save(&d->nic->net, buf, cap);
-}
-
-void vm_nic_stage_begin(const struct vm *vm)
-{
-	staging_nic = vm_nic_present(vm);
-	staged_parts = 0;
-	if (staging_nic)
-		staged = *vm->dev->nic;
-}
-
-/* A section of a NIC this VM does not have is refused. */
-static int stage_part(u8 part, int err)
-{
-	if (!staging_nic) {
-		pr_err("snapshot refused: it has a guest NIC and this VM has none (guest_nic=virtio)");
-		return -ENODEV;
-	}
-	if (!err)
-		staged_parts |= part;
-	return err;
-}
-
-int vm_nic_stage_pci(struct vm_devices *d, const u8 *in, size_t len)
-{
-	(void)d;
-	return stage_part(STAGED_PCI, staging_nic ? vpci_state_load(&staged.pci, in, len) : 0);
-}
-
-int vm_nic_stage_net(struct vm_devices *d, const u8 *in, size_t len)
-{
-	(void)d;
-	return stage_part(STAGED_NET, staging_nic ? vnet_state_load(&staged.net, in, len) : 0);
-}
-
-bool vm_nic_stage_complete(void)
-{
-	if (!staging_nic || staged_parts == (STAGED_PCI | STAGED_NET))
-		return true;
-	pr_err("snapshot refused: this VM has a guest NIC and the snapshot does not");
-	return false;
-}
-
-/* The staged state becomes the NIC's, its registers mapped where the
- * staged BAR0 says. Its INTx level is in the interrupt controllers' own
- * state, restored with them. */
-void vm_nic_commit(struct vm *vm)
-{
-	struct vm_nic *nic;
-
-	if (!staging_nic || !vm_nic_present(vm))
-		return;
-	nic = vm->dev->nic;
-	nic->pci.address = staged.pci.address;
-	nic->pci.host = staged.pci.host;
-	nic->net = staged.net;
-	map_bar(nic);
 }
