@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "errno.h"
+#include "hv/acpi_pci.h"
 #include "hv/vdev/acpi_pm.h"
 
 #define OEM_ID "USTUDY"          /* 6 characters */
@@ -93,6 +94,7 @@ static struct acpi_gas io_gas(u64 port, u8 bytes, u8 access)
 	return (struct acpi_gas){ ACPI_GAS_SYSTEM_IO, (u8)(bytes * BITS_PER_BYTE), 0, access, port };
 }
 
+/* \_S5, and the PCI root bridge when the guest has a PCI bus. */
 static u64 build_dsdt(struct builder *b, const struct acpi_platform *pf)
 {
 	const u8 aml[] = {
@@ -100,13 +102,18 @@ static u64 build_dsdt(struct builder *b, const struct acpi_platform *pf)
 		AML_BYTE_PREFIX, pf->s5_slp_typ, AML_BYTE_PREFIX, pf->s5_slp_typ,
 		AML_ZERO_OP, AML_ZERO_OP,
 	};
-	u8 table[sizeof(struct acpi_sdt_header) + sizeof(aml)] = { 0 };
-	u64 off = take(b, sizeof(table), TABLE_ALIGN);
+	u8 table[sizeof(struct acpi_sdt_header) + sizeof(aml) + ACPI_PCI_AML_MAX] = { 0 };
+	u32 len = sizeof(struct acpi_sdt_header) + sizeof(aml);
+	u64 off;
 
-	header((struct acpi_sdt_header *)table, "DSDT", sizeof(table), DSDT_REVISION);
 	memcpy(table + sizeof(struct acpi_sdt_header), aml, sizeof(aml));
+	if (pf->pci_intx_irq)
+		len += (u32)acpi_pci_aml(table + len, ACPI_PCI_AML_MAX, pf->pci_intx_slot,
+					 pf->pci_intx_irq);
+	off = take(b, len, TABLE_ALIGN);
+	header((struct acpi_sdt_header *)table, "DSDT", len, DSDT_REVISION);
 	if (!b->err)
-		emit(b, off, table, sizeof(table));
+		emit(b, off, table, len);
 	return b->gpa + off;
 }
 

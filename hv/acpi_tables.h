@@ -163,6 +163,9 @@ struct acpi_platform {
 	u16 pm_base;          /* PM1a event block; control at +4, timer at +8 */
 	u8 sci_irq;           /* ISA IRQ of the SCI */
 	u8 s5_slp_typ;        /* SLP_TYP the \_S5 package gives */
+	/* A PCI root bridge in the DSDT (hv/acpi_pci.h) routing one device's
+	 * INTA# (0: none, the tables as before): its slot and GSI. */
+	u8 pci_intx_slot, pci_intx_irq;
 };
 
 /* The tables' extent: they fit in this many bytes. */

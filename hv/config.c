@@ -48,6 +48,7 @@ static const char *const fault_test_names[] = { "none", "ud", "pf", "gp", "de", 
 static const char *const virt_names[] = { "auto", "vmx", "svm", NULL };
 static const char *const guest_console_names[] = { "auto", "com1", "com2", "e9", NULL };
 static const char *const guest_entry_names[] = { "auto", "32", NULL };
+static const char *const guest_nic_names[] = { "off", "virtio", NULL };
 static const char *const guest_cpu_names[] = { "host", "x86-64-v2", "x86-64-v3", NULL };
 static const char *const rr_names[] = { "off", "record", "replay", NULL };
 static const char *const rr_sink_names[] = { "com3", "com4", "tcp", NULL };
@@ -83,6 +84,10 @@ static const struct option options[] = {
 	OPT("guest_cpu", OPT_ENUM, guest_cpu, guest_cpu_names,
 	    "host|x86-64-v2|x86-64-v3: the CPU the guest sees, this host's or a level every host "
 	    "of it can give (to migrate between Intel and AMD hosts)"),
+	OPT("guest_nic", OPT_ENUM, guest_nic, guest_nic_names,
+	    "off|virtio: the guest's network device, a virtio-net on a PCI bus (default off)"),
+	OPT("guest_mac", OPT_MAC, guest_mac, NULL,
+	    "the guest NIC's unicast Ethernet address xx:xx:xx:xx:xx:xx (default 02:55:53:00:00:01)"),
 	OPT("rr", OPT_ENUM, rr, rr_names, "off|record|replay"),
 	OPT("rr_digest", OPT_U32, rr_digest, NULL, "guest-caused exits between state digests (0: start and end)"),
 	OPT("rr_sink", OPT_ENUM, rr_sink, rr_sink_names,
@@ -687,6 +692,8 @@ void config_print(const struct config *cfg)
 		guest_console_names[cfg->guest_console], cfg->guest_input ? "on" : "off",
 		guest_entry_names[cfg->guest_entry],
 		cfg->strict_mmio ? "on" : "off", guest_cpu_names[cfg->guest_cpu], cfg->guest_args);
+	if (cfg->guest_nic != GUEST_NIC_OFF)
+		pr_info("config: guest_nic=%s", guest_nic_names[cfg->guest_nic]);
 	if (cfg->rr != RR_CHOICE_OFF || cfg->trace[0])
 		pr_info("config: rr=%s rr_digest=%u rr_sink=%s rr_live=%u rr_live_wait=%u "
 			"rr_live_copy=%s tbit=%s trace='%s'", rr_names[cfg->rr], cfg->rr_digest,

@@ -79,6 +79,9 @@ enum nettest_mode {
 
 #define CONFIG_MAC_LEN 6
 
+/* guest_nic=: the guest's network device (docs/guest-platform.md). */
+enum guest_nic { GUEST_NIC_OFF, GUEST_NIC_VIRTIO };
+
 struct config {
 	enum log_level log_level;
 	bool selftest;
@@ -92,6 +95,8 @@ struct config {
 	enum guest_entry guest_entry;    /* a Linux bzImage's entry */
 	enum guest_cpu_choice guest_cpu; /* the CPU the guest sees: the host's or a psABI level */
 	bool strict_mmio;                /* stop at unclaimed guest-physical memory */
+	enum guest_nic guest_nic;        /* off, or a virtio-net on a PCI bus */
+	u8 guest_mac[CONFIG_MAC_LEN];    /* the guest NIC's address; all zero: the default */
 	enum rr_choice rr;               /* record, replay or neither */
 	u32 rr_digest;                   /* guest-caused exits between digests */
 	enum rr_sink rr_sink;            /* where a record run's log goes */

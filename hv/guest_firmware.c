@@ -1,7 +1,8 @@
 /*
  * The firmware tables of the guest's PC (hv/firmware_tables.h), describing
  * the devices of hv/vm_devices.c: one CPU with its local APIC, the IOAPIC,
- * the ACPI PM block with its SCI on IRQ 9.
+ * the ACPI PM block with its SCI on IRQ 9, and with guest_nic= the PCI bus
+ * and its NIC's interrupt (hv/vm_nic.h).
  */
 #include "hv/guest_boot.h"
 
@@ -9,6 +10,7 @@
 #include "hv/linux_load.h"
 #include "hv/vdev/acpi_pm.h"
 #include "hv/vm_devices.h"
+#include "hv/vm_nic.h"
 #include "log.h"
 
 #define GUEST_SCI_IRQ 9 /* the PC's SCI (PIIX4 and ICH9 alike) */
@@ -24,15 +26,20 @@ STATIC_ASSERT(FW_EBDA_GPA == LINUX_EBDA_GPA, "the EBDA moved");
  * host writes the same bytes; kernels read the CPU's identity from CPUID. */
 int guest_firmware_write(struct vm *vm, u64 *rsdp_gpa)
 {
+	const bool pci = vm_nic_present(vm);
 	const struct firmware_platform pf = {
 		.acpi = { .lapic_address = (u32)GUEST_LAPIC_BASE, .lapic_id = GUEST_APIC_ID,
 			  .ioapic_address = (u32)GUEST_IOAPIC_BASE, .ioapic_id = GUEST_IOAPIC_ID,
 			  .pm_base = VACPI_PM_BASE, .sci_irq = GUEST_SCI_IRQ,
-			  .s5_slp_typ = VACPI_S5_SLP_TYP },
+			  .s5_slp_typ = VACPI_S5_SLP_TYP,
+			  .pci_intx_slot = pci ? GUEST_NIC_SLOT : 0,
+			  .pci_intx_irq = pci ? GUEST_NIC_IRQ : 0 },
 		.mp = { .lapic_address = (u32)GUEST_LAPIC_BASE, .lapic_id = GUEST_APIC_ID,
 			.lapic_version = GUEST_LAPIC_VERSION,
 			.ioapic_address = (u32)GUEST_IOAPIC_BASE, .ioapic_id = GUEST_IOAPIC_ID,
-			.ioapic_version = GUEST_IOAPIC_VERSION },
+			.ioapic_version = GUEST_IOAPIC_VERSION,
+			.pci_intx_slot = pci ? GUEST_NIC_SLOT : 0,
+			.pci_intx_irq = pci ? GUEST_NIC_IRQ : 0 },
 	};
 	int err = firmware_tables_write(vm->ram, vm->ram_size, &pf, rsdp_gpa);
 

@@ -31,6 +31,18 @@ int io_bus_register(struct io_bus *bus, const struct io_range *r)
 	return 0;
 }
 
+int io_bus_unregister(struct io_bus *bus, u64 base)
+{
+	for (unsigned i = 0; i < bus->count; i++)
+		if (bus->ranges[i].base == base) {
+			memmove(&bus->ranges[i], &bus->ranges[i + 1],
+				(bus->count - i - 1) * sizeof(bus->ranges[0]));
+			bus->count--;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 const struct io_range *io_bus_find(const struct io_bus *bus, u64 addr)
 {
 	for (unsigned i = 0; i < bus->count; i++) {

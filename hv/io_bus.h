@@ -41,6 +41,10 @@ void io_bus_init(struct io_bus *bus);
  * -ENOSPC when the bus is full, -EINVAL for an empty or wrapping range. */
 int io_bus_register(struct io_bus *bus, const struct io_range *range);
 
+/* Releases the range claimed at base (a device that moves, such as a PCI
+ * BAR the guest reprograms); -ENOENT when none starts there. */
+int io_bus_unregister(struct io_bus *bus, u64 base);
+
 /* The range holding addr, or NULL. */
 const struct io_range *io_bus_find(const struct io_bus *bus, u64 addr);
 

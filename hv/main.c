@@ -34,6 +34,7 @@
 #include "hv/guest_cpu.h"
 #include "hv/guest_console.h"
 #include "hv/guest_input.h"
+#include "hv/vm_nic.h"
 #include "hv/host_work.h"
 #include "hv/migrate.h"
 #include "hv/snapshot.h"
@@ -225,6 +226,8 @@ static int run_guest(void)
 	}
 	if (vm_create(&the_vm, virt_backend(), config.guest_mem))
 		return PLATFORM_EXIT_NO_VIRT;
+	if (vm_nic_create(&the_vm, &config))
+		return PLATFORM_EXIT_CONFIG;
 	if (guest_cpu_limit((enum guest_cpu_level)config.guest_cpu))
 		return PLATFORM_EXIT_CONFIG;
 	if (guest_boot(&the_vm, &boot_info, &config))

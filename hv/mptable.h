@@ -99,6 +99,9 @@ struct mp_platform {
 	u32 cpu_signature, cpu_features;
 	u32 ioapic_address;
 	u8 ioapic_id, ioapic_version;
+	/* A PCI bus 0 with one device's INTA# (0: no PCI bus, the table as
+	 * before): the device's slot and the IOAPIC pin (= ISA IRQ) it drives. */
+	u8 pci_intx_slot, pci_intx_irq;
 };
 
 /* The tables' extent: they fit in this many bytes. */

@@ -15,6 +15,7 @@
 #include "hv/guest_cpu.h"
 #include "hv/snapshot_fpu.h"
 #include "hv/vm_devices_internal.h"
+#include "hv/vm_nic.h"
 #include "log.h"
 #include "proto/snapshot_xsave.h"
 
@@ -28,6 +29,7 @@ struct dev_desc {
 	bool required;     /* a resume cannot go on without it */
 	size_t (*save)(struct vm_devices *d, u8 *buf, size_t cap);
 	int (*load)(struct vm_devices *d, const u8 *in, size_t len);
+	bool (*present)(const struct vm_devices *d); /* NULL: always */
 };
 
 #define DEV_PAIR(P, member) /* a model in struct vm_devices */                                                  \
@@ -49,7 +51,7 @@ DEV_PAIR(vlapic_state, lapic)
 DEV_PAIR(vacpi_pm_state, acpi_pm)
 DEV_PAIR(vmisc_state, misc)
 
-#define DEV(name, P, mandatory) { name, 1, mandatory, mandatory, P##_save_of, P##_load_of }
+#define DEV(name, P, mandatory) { name, 1, mandatory, mandatory, P##_save_of, P##_load_of, NULL }
 
 static const struct dev_desc devices[] = {
 	DEV("pit8254", vpit_state, true),
@@ -63,15 +65,19 @@ static const struct dev_desc devices[] = {
 	/* The guest's CPU: written mandatory (a reader that does not know it
 	 * would give the guest its own host's CPU), yet a snapshot from before
 	 * it resumes with this host's. */
-	{ SNAP_CPUID_NAME, SNAP_CPUID_VERSION, true, false, guest_cpu_save, guest_cpu_stage },
-	{ "fpu_sse", 1, true, true, snap_fpu_sse_save, snap_fpu_sse_stage },
+	{ SNAP_CPUID_NAME, SNAP_CPUID_VERSION, true, false, guest_cpu_save, guest_cpu_stage, NULL },
+	{ "fpu_sse", 1, true, true, snap_fpu_sse_save, snap_fpu_sse_stage, NULL },
 	/* Written mandatory (a reader that does not know it would lose AVX
 	 * state), yet a snapshot from before it resumes with AVX zeroed. */
-	{ SNAP_XSAVE_NAME, SNAP_XSAVE_VERSION, true, false, snap_xsave_save, snap_xsave_stage },
+	{ SNAP_XSAVE_NAME, SNAP_XSAVE_VERSION, true, false, snap_xsave_save, snap_xsave_stage, NULL },
+	/* The guest NIC (guest_nic=virtio, hv/vm_nic.c): written only when the
+	 * VM has it; hv/vm_nic.c checks that both come when it does. */
+	{ "pci_host", 1, true, false, vm_nic_save_pci, vm_nic_stage_pci, vm_nic_in },
+	{ "virtio_net", 1, true, false, vm_nic_save_net, vm_nic_stage_net, vm_nic_in },
 };
-#define CPUID_INDEX (ARRAY_SIZE(devices) - 3) /* the row of guest_cpu.c */
-#define FPU_INDEX (ARRAY_SIZE(devices) - 2)   /* the rows of snapshot_fpu.c */
-#define XSAVE_INDEX (ARRAY_SIZE(devices) - 1)
+#define CPUID_INDEX (ARRAY_SIZE(devices) - 5) /* the row of guest_cpu.c */
+#define FPU_INDEX (ARRAY_SIZE(devices) - 4)   /* the rows of snapshot_fpu.c */
+#define XSAVE_INDEX (ARRAY_SIZE(devices) - 3)
 
 static struct vm_devices staged;
 static u32 staged_mask;
@@ -83,9 +89,12 @@ int snap_devices_write(struct vm *vm, struct snap_writer *w)
 	for (unsigned i = 0; i < ARRAY_SIZE(devices); i++) {
 		const struct dev_desc *dd = &devices[i];
 		struct snap_device sd = { .version = dd->version, .state = state_buf };
-		size_t n = dd->save(vm->dev, state_buf, sizeof(state_buf));
+		size_t n;
 		int err;
 
+		if (dd->present && !dd->present(vm->dev))
+			continue;
+		n = dd->save(vm->dev, state_buf, sizeof(state_buf));
 		if (!n) {
 			pr_err("snapshot: device %s's state does not fit %u bytes", dd->name,
 			       DEV_STATE_MAX);
@@ -103,6 +112,7 @@ void snap_devices_begin(struct vm *vm)
 {
 	staged = *vm->dev;
 	staged_mask = 0;
+	vm_nic_stage_begin(vm);
 	next_flags = SNAP_SECTION_MANDATORY;
 }
 
@@ -160,7 +170,7 @@ int snap_devices_complete(void)
 			pr_err("snapshot refused: no DEVICE %s section", devices[i].name);
 			return -EINVAL;
 		}
-	return 0;
+	return vm_nic_stage_complete() ? 0 : -EINVAL;
 }
 
 void snap_devices_commit(struct vm *vm)
@@ -168,4 +178,5 @@ void snap_devices_commit(struct vm *vm)
 	*vm->dev = staged;
 	guest_cpu_commit(staged_mask & (1u << CPUID_INDEX));
 	snap_fpu_commit(staged_mask & (1u << FPU_INDEX), staged_mask & (1u << XSAVE_INDEX));
+	vm_nic_commit(vm);
 }

@@ -14,6 +14,7 @@
 #include "hv/entry_state.h"
 #include "hv/guest_console.h"
 #include "hv/vm_devices_internal.h"
+#include "hv/vm_nic.h"
 #include "log.h"
 
 #define PIT_PORTS 4 /* three counters and the control word */
@@ -163,4 +164,5 @@ void vm_devices_report(struct vm *vm)
 		vm->pio.unclaimed_reads, vm->pio.unclaimed_writes, vm->mmio.unclaimed_reads,
 		vm->mmio.unclaimed_writes);
 	vm_interrupts_report(d);
+	vm_nic_report(vm);
 }

@@ -24,6 +24,7 @@ struct vm_devices {
 	struct vacpi_pm acpi_pm;
 	u64 unsupported[VLAPIC_UNSUP_COUNT]; /* what the APIC could not do, by kind */
 	u64 tsc_hz; /* the guest TSC's rate for the TSC-deadline timer */
+	struct vm_nic *nic; /* guest_nic=virtio (hv/vm_nic.c); NULL: none */
 };
 
 /* Sets up the local APIC (in the state the BIOS leaves it) and the

@@ -1,4 +1,4 @@
-// sources: hv/vdev/pit8254_state.c hv/vdev/pic8259_state.c hv/vdev/cmos_rtc_state.c hv/vdev/uart16550_state.c hv/vdev/ioapic_state.c hv/vdev/lapic_state.c hv/vdev/acpi_pm_state.c hv/vdev/misc_ports_state.c
+// sources: hv/vdev/pit8254_state.c hv/vdev/pic8259_state.c hv/vdev/cmos_rtc_state.c hv/vdev/uart16550_state.c hv/vdev/ioapic_state.c hv/vdev/lapic_state.c hv/vdev/acpi_pm_state.c hv/vdev/misc_ports_state.c hv/vdev/vnet_state.c
 /*
  * Fuzzes the device models' snapshot state loaders (hv/vdev/<model>_state.c),
  * which read a snapshot's DEVICE sections (outside input). Input: a byte
@@ -17,6 +17,7 @@
 #include "hv/vdev/pic8259.h"
 #include "hv/vdev/pit8254.h"
 #include "hv/vdev/uart16550.h"
+#include "hv/vdev/vnet.h"
 
 #define CHECK(cond)              \
 	do {                     \
@@ -52,7 +53,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	if (size < 1 || len > STATE_MAX)
 		return 0;
-	switch (data[0] % 8) {
+	switch (data[0] % 10) {
 	case 0: FUZZ_MODEL(struct vpit, vpit_state, in, len); break;
 	case 1: FUZZ_MODEL(struct vpic, vpic_state, in, len); break;
 	case 2: FUZZ_MODEL(struct vrtc, vrtc_state, in, len); break;
@@ -60,7 +61,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	case 4: FUZZ_MODEL(struct vioapic, vioapic_state, in, len); break;
 	case 5: FUZZ_MODEL(struct vlapic, vlapic_state, in, len); break;
 	case 6: FUZZ_MODEL(struct vacpi_pm, vacpi_pm_state, in, len); break;
-	default: FUZZ_MODEL(struct vmisc, vmisc_state, in, len); break;
+	case 7: FUZZ_MODEL(struct vmisc, vmisc_state, in, len); break;
+	case 8: FUZZ_MODEL(struct vnet, vnet_state, in, len); break;
+	default: FUZZ_MODEL(struct vpci, vpci_state, in, len); break;
 	}
 	return 0;
 }

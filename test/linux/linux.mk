@@ -7,6 +7,9 @@ LINUX_PKG_DIR := third_party/linux
 LINUX_OUT     := $(BUILD)/linux
 LINUX_INITRD  := $(LINUX_OUT)/initramfs.cpio
 LINUX_EXIT    := $(LINUX_OUT)/guest-exit
+# The cloud kernel's modules: virtio-net and its dependencies go into the
+# initramfs (loaded only when the kernel command line has guest_net=).
+LINUX_MODULES := $(firstword $(wildcard $(LINUX_PKG_DIR)/cloud/lib/modules/*/kernel))
 
 # A static x86-64 Linux program without libc (its own _start and system calls).
 LINUX_EXIT_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -static -nostdlib -ffreestanding \
@@ -23,7 +26,8 @@ $(LINUX_EXIT): test/linux/guest_exit.c test/linux/linux.mk
 
 $(LINUX_INITRD): test/linux/init test/linux/mkinitramfs.sh $(LINUX_EXIT) $(LINUX_PKG_DIR)/busybox
 	@echo "  CPIO    $@"
-	$(Q)test/linux/mkinitramfs.sh $(LINUX_PKG_DIR)/busybox test/linux/init $(LINUX_EXIT) $@
+	$(Q)test/linux/mkinitramfs.sh $(LINUX_PKG_DIR)/busybox test/linux/init $(LINUX_EXIT) $@ \
+		$(LINUX_MODULES)
 
 $(LINUX_PKG_DIR)/busybox:
 	@echo "$@ is missing: run scripts/deps.sh (it unpacks Debian's busybox-static and kernels)" >&2

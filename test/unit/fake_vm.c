@@ -15,6 +15,7 @@
 #include "hv/mb1_loader.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
+#include "hv/vm_nic.h"
 
 #define GUEST_KERNEL_CMDLINE "guest" /* config's default guest= */
 
@@ -80,6 +81,7 @@ int fake_vm_create(const struct virt_backend *hw)
 	guest_console_init(fake_cfg.guest_console);
 	guest_input_init(&fake_cfg);
 	err = vm_create(&fake_vm, hw, fake_cfg.guest_mem);
+	err = err ? err : vm_nic_create(&fake_vm, &fake_cfg);
 	return err ? err : guest_boot(&fake_vm, &fake_bi, &fake_cfg);
 }
 
@@ -94,6 +96,15 @@ void fake_vm_boot(const struct virt_backend *hw)
 {
 	assert_int_equal(fake_vm_create(hw), 0);
 	assert_int_equal(fake_vm_start(), 0);
+}
+
+struct snap_identity fake_vm_identity(void)
+{
+	struct snap_identity id;
+
+	snapshot_identity(&fake_bi, &fake_cfg, &id);
+	id.ram_size = fake_vm.ram_size;
+	return id;
 }
 
 void fake_vm_run_script(const struct fake_step *script, unsigned n)

@@ -1,8 +1,9 @@
 /*
  * A guest on the fake backend and platform (test/unit/fake_vm.c), set up as
  * hv/main.c's run_guest does it: the configuration, the boot modules, the
- * VM, the real Multiboot loader (hv/guest_boot.c) with a small a.out-kludge
- * kernel, then record/replay and the T bit as the configuration asks.
+ * VM (with its NIC when guest_nic= asks), the real Multiboot loader
+ * (hv/guest_boot.c) with a small a.out-kludge kernel, then record/replay
+ * and the T bit as the configuration asks.
  */
 #ifndef UNDERSTUDY_TEST_FAKE_VM_H
 #define UNDERSTUDY_TEST_FAKE_VM_H
@@ -11,6 +12,7 @@
 #include "fake_backend.h"
 #include "fake_platform.h"
 #include "hv/config.h"
+#include "hv/snapshot.h"
 #include "hv/vm.h"
 
 #define FAKE_VM_RAM MiB(2)
@@ -53,6 +55,10 @@ void fake_vm_run_script(const struct fake_step *script, unsigned n);
  * leaf's, less what a directory entry withholds); fails the test if gpa
  * is not mapped. */
 u32 fake_vm_access(u64 gpa);
+
+/* The identity a snapshot of this VM carries (the guest's, with its RAM
+ * size). */
+struct snap_identity fake_vm_identity(void);
 
 /* Frees everything the VM took. */
 void fake_vm_destroy(void);

@@ -180,6 +180,28 @@ static void test_malformed_fault_test(void **state)
 }
 
 /* Each malformed value counts once; good values around them still apply. */
+/* guest_nic= and guest_mac=: off by default (no MAC: the NIC's default),
+ * a unicast MAC only. */
+static void test_guest_nic(void **state)
+{
+	static const u8 mac[CONFIG_MAC_LEN] = { 0x02, 0x55, 0x53, 0x00, 0x00, 0x07 };
+	static const u8 none[CONFIG_MAC_LEN] = { 0 };
+	struct config cfg;
+
+	assert_int_equal(parse(&cfg, ""), 0);
+	assert_int_equal(cfg.guest_nic, GUEST_NIC_OFF);
+	assert_memory_equal(cfg.guest_mac, none, CONFIG_MAC_LEN);
+	assert_int_equal(parse(&cfg, "guest_nic=virtio guest_mac=02:55:53:00:00:07"), 0);
+	assert_int_equal(cfg.guest_nic, GUEST_NIC_VIRTIO);
+	assert_memory_equal(cfg.guest_mac, mac, CONFIG_MAC_LEN);
+	assert_int_equal(parse(&cfg, "guest_nic=virtio guest_nic=off"), 0);
+	assert_int_equal(cfg.guest_nic, GUEST_NIC_OFF);
+	assert_int_equal(parse(&cfg, "guest_nic=e1000"), 1);
+	assert_int_equal(parse(&cfg, "guest_mac=03:00:00:00:00:01"), 1); /* multicast */
+	assert_int_equal(parse(&cfg, "guest_mac=00:00:00:00:00:00"), 1);
+	assert_int_equal(parse(&cfg, "guest_mac=02:55:53:00:00"), 1);
+}
+
 static void test_several_errors(void **state)
 {
 	struct config cfg;
@@ -1003,6 +1025,7 @@ int main(void)
 		T(test_malformed_selftest),
 		T(test_malformed_fault_test),
 		T(test_several_errors),
+		T(test_guest_nic),
 		T(test_image_path_skipped),
 		T(test_unterminated_quote),
 		T(test_empty_key),

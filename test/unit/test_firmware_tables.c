@@ -1,4 +1,4 @@
-// sources: hv/acpi_tables.c hv/mptable.c hv/firmware_tables.c arch/x86/acpi.c
+// sources: hv/acpi_tables.c hv/acpi_pci.c hv/mptable.c hv/firmware_tables.c arch/x86/acpi.c
 /*
  * hv/acpi_tables.c, hv/mptable.c, hv/firmware_tables.c: the generated tables
  * are read back by the hypervisor's own ACPI parser (arch/x86/acpi.c, which
@@ -280,6 +280,115 @@ static void test_bda(void **state)
 	assert_int_equal(kib, 639);
 }
 
+/* With a PCI bus: the same platform plus a NIC in slot 3 on IRQ 11. */
+static int setup_pci(void **state)
+{
+	struct firmware_platform pf = platform;
+
+	pf.acpi.pci_intx_slot = pf.mp.pci_intx_slot = 3;
+	pf.acpi.pci_intx_irq = pf.mp.pci_intx_irq = 11;
+	ram = calloc(1, RAM_SIZE);
+	assert_non_null(ram);
+	assert_int_equal(firmware_tables_write(ram, RAM_SIZE, &pf, &rsdp_gpa), 0);
+	return 0;
+}
+
+/* An AML PkgLength (20.2.4): the length, and the bytes it took. */
+static u32 pkglen(const u8 *p, unsigned *bytes)
+{
+	unsigned follow = p[0] >> 6;
+	u32 len = follow ? p[0] & 0x0F : p[0] & 0x3F;
+
+	for (unsigned i = 0; i < follow; i++)
+		len |= (u32)p[1 + i] << (4 + 8 * i);
+	*bytes = 1 + follow;
+	return len;
+}
+
+static const u8 *find(const u8 *hay, size_t n, const void *needle, size_t m)
+{
+	for (size_t i = 0; i + m <= n; i++)
+		if (!memcmp(hay + i, needle, m))
+			return hay + i;
+	return NULL;
+}
+
+/* DSDT with PCI: \_S5 as before, then Scope (\_SB) { Device (PCI0) } whose
+ * package lengths nest exactly, a PNP0A03 _HID, a _CRS resource template
+ * that walks to its end tag, and a _PRT routing 00:03 INTA# to GSI 11. */
+static void test_dsdt_pci(void **state)
+{
+	const struct acpi_fadt *f = (const void *)xsdt_table("FACP");
+	const struct acpi_sdt_header *d = (const void *)(ram + f->x_dsdt);
+	const u8 *aml = (const u8 *)d + sizeof(*d) + 14, *end = (const u8 *)d + d->length, *p;
+	static const u8 hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0C, 0x41, 0xD0, 0x0A, 0x03 };
+	static const u8 prt[] = { 0x0C, 0xFF, 0xFF, 0x03, 0x00, 0x00, 0x00, 0x0A, 11 };
+	unsigned n;
+	u32 len;
+
+	assert_int_equal(acpi_checksum(d, d->length), 0);
+	assert_int_equal(aml[0], 0x10);                       /* ScopeOp */
+	len = pkglen(aml + 1, &n);
+	assert_int_equal(aml + 1 + len, end);                 /* the scope ends the table */
+	assert_memory_equal(aml + 1 + n, "\\_SB_", 5);
+	p = aml + 1 + n + 5;
+	assert_int_equal(p[0], 0x5B);                         /* DeviceOp */
+	assert_int_equal(p[1], 0x82);
+	len = pkglen(p + 2, &n);
+	assert_int_equal(p + 2 + len, end);
+	assert_memory_equal(p + 2 + n, "PCI0", 4);
+	assert_non_null(find(p, (size_t)(end - p), hid, sizeof(hid)));
+	assert_non_null(find(p, (size_t)(end - p), prt, sizeof(prt)));
+	p = find(p, (size_t)(end - p), "_CRS", 4);
+	assert_non_null(p);
+	assert_int_equal(p[4], 0x11);                         /* BufferOp */
+	len = pkglen(p + 5, &n);
+	p += 5 + n + 2;                                       /* BytePrefix size */
+	for (unsigned guard = 0; p[0] != 0x79; guard++) {     /* resource descriptors */
+		assert_true(guard < 8);
+		p += p[0] & 0x80 ? 3 + (p[1] | p[2] << 8) : 1 + (p[0] & 7);
+	}
+	assert_int_equal(p[1], 0);
+}
+
+/* MP with PCI: a PCI bus 0 and the ISA bus 1, the ISA interrupts on bus 1
+ * but IRQ 11, and an I/O interrupt entry for 00:03 INTA#, level, active
+ * low, pin 11. */
+static void test_mp_table_pci(void **state)
+{
+	const struct mp_floating *fp = (const void *)(ram + scan("_MP_", 4, MP_SCAN_START));
+	const struct mp_config_header *h = (const void *)(ram + fp->config_table);
+	const u8 *e = (const u8 *)h + sizeof(*h);
+	unsigned buses = 0, pci_ints = 0, isa_ints = 0, last_type = 0;
+
+	assert_int_equal(sum((const u8 *)h, h->base_length), 0);
+	for (unsigned i = 0; i < h->entry_count; i++) {
+		const struct mp_intsrc *in = (const void *)e;
+
+		assert_true(e[0] >= last_type);                   /* sorted by type (4.3) */
+		last_type = e[0];
+		if (e[0] == MP_ENTRY_BUS) {
+			assert_memory_equal(e + 2, e[1] == 0 ? "PCI   " : "ISA   ", 6);
+			buses++;
+		}
+		if (e[0] == MP_ENTRY_IOINT && in->src_bus == 0) {
+			assert_int_equal(in->src_irq, 3 << 2);
+			assert_int_equal(in->flags, 0x0F);
+			assert_int_equal(in->dst_pin, 11);
+			pci_ints++;
+		}
+		if (e[0] == MP_ENTRY_IOINT && in->src_bus == 1) {
+			assert_int_not_equal(in->src_irq, 11);
+			isa_ints++;
+		}
+		e += e[0] == MP_ENTRY_PROCESSOR ? 20 : 8;
+	}
+	assert_int_equal(e - (const u8 *)h, h->base_length);
+	assert_int_equal(buses, 2);
+	assert_int_equal(pci_ints, 1);
+	assert_int_equal(isa_ints, 14);
+}
+
 static void test_refusals(void **state)
 {
 	u8 buf[64];
@@ -304,6 +413,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mp_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bda, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dsdt_pci, setup_pci, teardown),
+		cmocka_unit_test_setup_teardown(test_mp_table_pci, setup_pci, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -306,14 +306,6 @@ static void test_every_model_round_trips(void **state)
 #define SNAP_BUF (4u << 20)
 #define PATTERN_GPA 0x150000ULL
 
-static struct snap_identity ident(void)
-{
-	struct snap_identity id;
-
-	snapshot_identity(&fake_bi, &fake_cfg, &id);
-	id.ram_size = fake_vm.ram_size;
-	return id;
-}
 
 /* A guest that programmed the PIC and the PIT and took ticks, with a
  * pattern in RAM, snapshotted into buf. */
@@ -323,7 +315,7 @@ static size_t run_and_snapshot(u8 *buf)
 		PIC_INIT(PIC_MASK_ALL_BUT_IRQ0), PIT_PERIODIC(100), FAKE_STI,
 		FAKE_LOOP(300), PIC_EOI,
 	};
-	struct snap_identity id = ident();
+	struct snap_identity id = fake_vm_identity();
 	struct snap_buf sb = { buf, SNAP_BUF, 0 };
 	u8 fpu[FPU_LEGACY_SIZE];
 	u32 mxcsr = 0x1F80;
@@ -366,7 +358,7 @@ static void scramble(void)
 static void test_vm_snapshot_resume_same_bytes(void **state)
 {
 	u8 *a = malloc(SNAP_BUF), *b = malloc(SNAP_BUF);
-	struct snap_identity id = ident();
+	struct snap_identity id = fake_vm_identity();
 	struct snap_buf sb = { b, SNAP_BUF, 0 };
 	size_t na = run_and_snapshot(a);
 	u64 landmark = fake_vm.stats.guest_caused_exits, dev_ns = fake_vm.dev_time_ns;
@@ -400,7 +392,7 @@ static size_t snapshot_with_device(u8 *buf, const char *name, u32 version, bool 
 	static struct page_codec_work work;
 	static u8 scratch[SNAP_SCRATCH_MIN * 8];
 	static const u8 junk[4] = { 1, 2, 3, 4 };
-	struct snap_identity id = ident();
+	struct snap_identity id = fake_vm_identity();
 	struct snap_buf sb = { buf, SNAP_BUF, 0 };
 	struct snap_header h = { .kernel_hash = id.kernel_hash, .modules_hash = id.modules_hash,
 				 .cmdline_hash = id.cmdline_hash, .ram_size = id.ram_size };
@@ -432,7 +424,7 @@ static void assert_untouched(const u8 *ram_before)
 static void test_vm_snapshot_refusals(void **state)
 {
 	u8 *buf = malloc(SNAP_BUF), *ram = malloc(fake_vm.ram_size);
-	struct snap_identity id = ident();
+	struct snap_identity id = fake_vm_identity();
 	size_t n = run_and_snapshot(buf);
 
 	scramble();
@@ -545,7 +537,7 @@ static void reseal(u8 *buf, size_t n)
 static void test_vm_snapshot_xsave(void **state)
 {
 	u8 *buf = malloc(SNAP_BUF), *ram = malloc(fake_vm.ram_size);
-	struct snap_identity id = ident();
+	struct snap_identity id = fake_vm_identity();
 	size_t n = run_and_snapshot(buf), start, end = find_device(buf, n, "xsave", &start);
 	u8 zero[FPU_AVX_SIZE] = { 0 };
 

@@ -1,0 +1,309 @@
+// sources-list: test/unit/hv_host.sources
+/*
+ * hv/vm_nic.c on the fake backend: guest_nic=virtio gives the VM the PCI
+ * configuration ports and the NIC, whose registers follow BAR0 and the
+ * command register's I/O enable on the port bus (a BAR over another
+ * device's ports refused); a frame sent through rings in guest RAM reaches
+ * the counting backend and its interrupt the 8259's IRQ 11 and IOAPIC pin
+ * 11 (active low); a malformed ring is reported once on the console; the
+ * firmware tables describe the bus; snapshots carry the NIC (and one with
+ * a NIC and a VM without refuse each other); guest_nic=off leaves no
+ * trace; role= is refused with the NIC.
+ */
+#include "helpers.h"
+
+#include "drivers/net/virtio_net.h"
+#include "drivers/net/virtq.h"
+#include "drivers/pci/pci_regs.h"
+#include "errno.h"
+#include "fake_vm.h"
+#include "hv/firmware_tables.h"
+#include "hv/snapshot.h"
+#include "hv/vdev/vnet.h"
+#include "hv/vm_devices_internal.h"
+#include "hv/vm_nic.h"
+
+#define NIC_CFG (0x80000000u | GUEST_NIC_SLOT << 11)
+#define BAR 0xC000
+#define RX_GPA 0x130000ULL
+#define TX_GPA 0x134000ULL
+#define FRAME_GPA 0x140000ULL
+
+static u64 in(u64 port, u8 size)
+{
+	u64 v;
+
+	io_bus_read(&fake_vm.pio, port, size, &v);
+	return v;
+}
+
+static void out(u64 port, u8 size, u64 v)
+{
+	io_bus_write(&fake_vm.pio, port, size, v);
+}
+
+static void cfg_write(unsigned reg, u8 size, u32 v)
+{
+	out(0xCF8, 4, NIC_CFG | reg);
+	out(0xCFC, size, v);
+}
+
+static int setup_nic(void **state)
+{
+	static const u8 mac[6] = { 0x02, 0x00, 0x00, 0xAB, 0xCD, 0xEF };
+
+	fake_vm_prepare();
+	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
+	memcpy(fake_cfg.guest_mac, mac, sizeof(mac));
+	fake_vm_boot(&fake_backend_ept);
+	return 0;
+}
+
+static int setup_off(void **state)
+{
+	fake_vm_prepare();
+	fake_vm_boot(&fake_backend_ept);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	capture_stop();
+	fake_vm_destroy();
+	return 0;
+}
+
+/* BAR0 at port, I/O decoding on. */
+static void place_bar(u16 port)
+{
+	cfg_write(0x10, 4, port);
+	cfg_write(0x04, 2, PCI_COMMAND_IO | PCI_COMMAND_MASTER);
+}
+
+static void test_bar_follows_the_guest(void **state)
+{
+	out(0xCF8, 4, NIC_CFG);
+	assert_int_equal(in(0xCFC, 4), 0x10001AF4u);
+	assert_int_equal(in(BAR + VIRTIO_PCI_CONFIG, 1), 0xFF); /* not decoded yet */
+	place_bar(BAR);
+	assert_int_equal(in(BAR + VIRTIO_PCI_CONFIG + 3, 1), 0xAB);
+	assert_int_equal(in(BAR + VIRTIO_PCI_CONFIG + VIRTIO_NET_CFG_STATUS, 2), VIRTIO_NET_S_LINK_UP);
+	cfg_write(0x10, 4, BAR + 0x1000);                         /* moved */
+	assert_int_equal(in(BAR + VIRTIO_PCI_CONFIG + 3, 1), 0xFF);
+	assert_int_equal(in(BAR + 0x1000 + VIRTIO_PCI_CONFIG + 3, 1), 0xAB);
+	cfg_write(0x04, 2, 0);                                    /* decoding off */
+	assert_int_equal(in(BAR + 0x1000 + VIRTIO_PCI_CONFIG + 3, 1), 0xFF);
+	place_bar(0x20);                                          /* over the 8259 */
+	assert_int_not_equal(in(0x20 + VIRTIO_PCI_CONFIG + 3, 1), 0xAB);
+	capture_start();
+	vm_devices_report(&fake_vm);
+	assert_true(capture_contains("BAR0 at 0x0 (1 refused)"));
+	place_bar(BAR);
+	assert_int_equal(in(BAR + VIRTIO_PCI_CONFIG + 3, 1), 0xAB);
+}
+
+/* The driver's start-up (virtio_pci_legacy) with queues at RX_GPA and TX_GPA. */
+static void driver_start(struct virtq *rx, struct virtq *tx)
+{
+	place_bar(BAR);
+	out(BAR + VIRTIO_PCI_STATUS, 1, 0);
+	out(BAR + VIRTIO_PCI_GUEST_FEATURES, 4, in(BAR + VIRTIO_PCI_HOST_FEATURES, 4));
+	assert_int_equal(virtq_init(rx, fake_vm.ram + RX_GPA, 256), 0);
+	assert_int_equal(virtq_init(tx, fake_vm.ram + TX_GPA, 256), 0);
+	out(BAR + VIRTIO_PCI_QUEUE_SEL, 2, VIRTIO_NET_QUEUE_RX);
+	out(BAR + VIRTIO_PCI_QUEUE_PFN, 4, RX_GPA >> 12);
+	out(BAR + VIRTIO_PCI_QUEUE_SEL, 2, VIRTIO_NET_QUEUE_TX);
+	out(BAR + VIRTIO_PCI_QUEUE_PFN, 4, TX_GPA >> 12);
+	out(BAR + VIRTIO_PCI_STATUS, 1, 7);
+}
+
+static bool pic_irq11(void)
+{
+	return fake_vm.dev->pic.chip[1].irr & (1u << 3);
+}
+
+static bool ioapic_pin11_high(void)
+{
+	return fake_vm.dev->ioapic.levels & (1u << GUEST_NIC_IRQ);
+}
+
+static void test_frame_and_interrupt(void **state)
+{
+	struct virtq rx, tx;
+
+	driver_start(&rx, &tx);
+	assert_true(ioapic_pin11_high());                      /* INTA# idles high */
+	memset(fake_vm.ram + FRAME_GPA, 0x5A, 70);
+	virtq_set_desc(&tx, 0, FRAME_GPA, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, 1);
+	virtq_set_desc(&tx, 1, FRAME_GPA + 16, 60, 0, 0);
+	virtq_publish(&tx, 0);
+	out(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX);
+	assert_false(ioapic_pin11_high());                     /* asserted: driven low */
+	assert_true(pic_irq11());                              /* and IRQ 11 raised */
+	assert_int_equal(in(BAR + VIRTIO_PCI_ISR, 1), 1);
+	assert_true(ioapic_pin11_high());                      /* read: released */
+	capture_start();
+	vm_devices_report(&fake_vm);
+	assert_true(capture_contains("TX 1 frames 60 bytes (0 dropped)"));
+	assert_true(capture_contains("backend 1 frames 60 bytes"));
+	assert_true(capture_contains("1 interrupts (0 suppressed); 0 ring errors"));
+}
+
+static void test_malformed_ring_reported_once(void **state)
+{
+	struct virtq rx, tx;
+
+	driver_start(&rx, &tx);
+	virtq_set_desc(&tx, 0, fake_cfg.guest_mem, 64, 0, 0);  /* past guest RAM */
+	virtq_publish(&tx, 0);
+	capture_start();
+	out(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX);
+	out(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX);
+	assert_true(capture_contains("guest NIC: malformed virtqueue (ring or buffer outside guest RAM)"));
+	assert_int_equal(capture.writes, 1);
+	assert_true(in(BAR + VIRTIO_PCI_STATUS, 1) & VNET_STATUS_NEEDS_RESET);
+	assert_false(vm_nic_receive(&fake_vm, (const u8 *)"x", 1));
+	assert_true(fake_vm.state != VM_STOPPED);              /* the guest goes on */
+}
+
+/* The DSDT holds \_SB.PCI0 and the MP table a PCI bus, only with the NIC. */
+static bool dsdt_has_pci0(void)
+{
+	const u8 *t = fake_vm.ram + FW_ACPI_GPA;
+
+	for (u64 i = 0; i + 4 <= ACPI_TABLES_SIZE; i++)
+		if (!memcmp(t + i, "PCI0", 4))
+			return true;
+	return false;
+}
+
+static bool mp_has_pci_bus(void)
+{
+	const u8 *t = fake_vm.ram + FW_MP_GPA;
+
+	for (u64 i = 0; i + 6 <= MP_TABLES_SIZE; i++)
+		if (!memcmp(t + i, "PCI   ", 6))
+			return true;
+	return false;
+}
+
+static void test_firmware_describes_the_bus(void **state)
+{
+	assert_true(vm_nic_present(&fake_vm));
+	assert_true(dsdt_has_pci0());
+	assert_true(mp_has_pci_bus());
+}
+
+/* --- snapshots ---------------------------------------------------------------- */
+
+#define SNAP_BUF (4u << 20)
+
+
+static size_t snapshot_into(u8 *buf)
+{
+	struct snap_identity id = fake_vm_identity();
+	struct snap_buf sb = { buf, SNAP_BUF, 0 };
+
+	assert_int_equal(snapshot_write(&fake_vm, &id, snap_buf_sink, &sb), 0);
+	return sb.len;
+}
+
+/* A running NIC (BAR at 0xC000, queues set up, a frame sent, ISR pending)
+ * snapshotted, reset and moved by the guest, then resumed: its state and
+ * BAR mapping come back, and it goes on sending. */
+static void test_snapshot_round_trip(void **state)
+{
+	static u8 buf[SNAP_BUF];
+	struct snap_identity id;
+	struct virtq rx, tx;
+	size_t n;
+
+	driver_start(&rx, &tx);
+	memset(fake_vm.ram + FRAME_GPA, 0x5A, 80);
+	virtq_set_desc(&tx, 0, FRAME_GPA, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, 1);
+	virtq_set_desc(&tx, 1, FRAME_GPA + 16, 60, 0, 0);
+	virtq_publish(&tx, 0);
+	out(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX);
+	n = snapshot_into(buf);
+	out(BAR + VIRTIO_PCI_STATUS, 1, 0);                    /* reset */
+	cfg_write(0x10, 4, BAR + 0x100);                       /* moved */
+	assert_int_equal(in(BAR + VIRTIO_PCI_STATUS, 1), 0xFF);
+	id = fake_vm_identity();
+	assert_int_equal(snapshot_apply(&fake_vm, buf, n, &id), 0);
+	assert_int_equal(in(BAR + VIRTIO_PCI_STATUS, 1), 7);   /* back at 0xC000, running */
+	assert_int_equal(in(BAR + 0x100 + VIRTIO_PCI_STATUS, 1), 0xFF);
+	assert_int_equal(in(BAR + VIRTIO_PCI_QUEUE_PFN, 4), TX_GPA >> 12);
+	assert_int_equal(in(BAR + VIRTIO_PCI_ISR, 1), 1);      /* still pending */
+	virtq_set_desc(&tx, 2, FRAME_GPA, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, 3);
+	virtq_set_desc(&tx, 3, FRAME_GPA + 16, 40, 0, 0);
+	virtq_publish(&tx, 2);                                 /* the guest's ring, restored */
+	out(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX);
+	assert_true(virtq_pop_used(&tx, &(u32){ 0 }, &(u32){ 0 }));
+	assert_true(virtq_pop_used(&tx, &(u32){ 0 }, &(u32){ 0 }));
+	capture_start();
+	vm_devices_report(&fake_vm);
+	assert_true(capture_contains("TX 2 frames 100 bytes"));
+}
+
+/* A snapshot with a NIC into a VM without one, and the other way round. */
+static void test_snapshot_nic_mismatch(void **state)
+{
+	static u8 with[SNAP_BUF], without[SNAP_BUF];
+	struct snap_identity id;
+	size_t n_with = snapshot_into(with), n_without;
+
+	fake_vm_destroy();
+	fake_vm_prepare();
+	fake_vm_boot(&fake_backend_ept);
+	n_without = snapshot_into(without);
+	id = fake_vm_identity();
+	capture_start();
+	assert_int_not_equal(snapshot_apply(&fake_vm, with, n_with, &id), 0);
+	assert_true(capture_contains("it has a guest NIC and this VM has none"));
+	fake_vm_destroy();
+	setup_nic(NULL);
+	id = fake_vm_identity();
+	capture_start();
+	assert_int_not_equal(snapshot_apply(&fake_vm, without, n_without, &id), 0);
+	assert_true(capture_contains("this VM has a guest NIC and the snapshot does not"));
+}
+
+static void test_off_leaves_no_trace(void **state)
+{
+	assert_false(vm_nic_present(&fake_vm));
+	assert_false(dsdt_has_pci0());
+	assert_false(mp_has_pci_bus());
+	out(0xCF8, 4, 0x80000000u);
+	assert_int_equal(in(0xCF8, 4), 0xFFFFFFFFu);           /* nothing there */
+	assert_int_equal(in(0xCFC, 4), 0xFFFFFFFFu);
+	assert_false(vm_nic_receive(&fake_vm, (const u8 *)"x", 1));
+	capture_start();
+	vm_devices_report(&fake_vm);
+	assert_false(capture_contains("guest NIC"));
+}
+
+static void test_refused_with_saving_options(void **state)
+{
+	fake_vm_prepare();
+	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
+	fake_cfg.role = FT_ROLE_PRIMARY;
+	capture_start();
+	assert_int_equal(fake_vm_create(&fake_backend_ept), -ENOTSUP);
+	assert_true(capture_contains("guest_nic=virtio cannot be combined with role= yet"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_bar_follows_the_guest, setup_nic, teardown),
+		cmocka_unit_test_setup_teardown(test_frame_and_interrupt, setup_nic, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_ring_reported_once, setup_nic, teardown),
+		cmocka_unit_test_setup_teardown(test_firmware_describes_the_bus, setup_nic, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_round_trip, setup_nic, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_nic_mismatch, setup_nic, teardown),
+		cmocka_unit_test_setup_teardown(test_off_leaves_no_trace, setup_off, teardown),
+		cmocka_unit_test_teardown(test_refused_with_saving_options, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
