@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The long trials (make test-long, docs/testing.md): every test guest
-# migrated mid-run in all four directions, and the live migrations between
-# two Bochs (MIGRATE_MATRIX=full). Prints
+# migrated mid-run in all four directions, the live migrations between
+# two Bochs (MIGRATE_MATRIX=full), and a recorded Linux boot replayed three
+# times (test/long/linux_rr_svm.sh). Prints
 # one PASS/FAIL line per case and ends with "N passed, N failed".
 set -uo pipefail
 
@@ -11,9 +12,12 @@ export TEST_RESULTS=$results
 rm -rf "$results"
 mkdir -p "$results"
 
-for script in migrate_guests migrate; do
-	MIGRATE_MATRIX=full "$root/test/system/$script.sh" 2>&1
-done | tee "$results/summary.txt" | grep -E '^(PASS|FAIL):'
+{
+	for script in migrate_guests migrate; do
+		MIGRATE_MATRIX=full "$root/test/system/$script.sh" 2>&1
+	done
+	"$root/test/long/linux_rr_svm.sh" 2>&1
+} | tee "$results/summary.txt" | grep -E '^(PASS|FAIL):'
 passed=$(grep -c '^PASS' "$results/summary.txt")
 failed=$(grep -c '^FAIL' "$results/summary.txt")
 echo

@@ -62,7 +62,8 @@ static void log_window_pages(struct vm *vm)
 		e.window_page.data = vm->ram + page * PAGE_SIZE;
 		rr_log(vm, &e);
 	}
-	vm->rr->stats.window_page_sets++;
+	if (n)
+		vm->rr->stats.window_page_sets++;
 }
 
 /* Logs the x87/SSE/AVX registers as they are now (FPU_STATE), before the
@@ -96,10 +97,11 @@ static bool memory_written(struct vm *vm, const struct rr_probe *p)
 }
 
 /* Logs the window's pages when memory changed since the last delivery,
- * and measures again: what the next armed delivery compares with. */
+ * and measures again: what the next armed delivery compares with. With
+ * the dirty flags, whatever pages were written since (none: nothing). */
 static void log_window_if_written(struct vm *vm, struct rr_probe *p)
 {
-	if (memory_written(vm, p))
+	if (p->by_flags || memory_written(vm, p))
 		log_window_pages(vm);
 	measure_writes(vm, p);
 }
@@ -157,7 +159,14 @@ static bool deliver_after_probe(struct vm *vm, struct rr_probe *p)
 	}
 	p->active = false;
 	p->armed = true;
-	if (changed || idle)
+	/* With the dirty flags, the pages written since the landmark, even
+	 * when the last run wrote none (an earlier one, or the guest before
+	 * the probe, did): replay then teleports at the landmark, where a
+	 * search from it needs an arrival at the moment's RIP before the next
+	 * landmark (a Linux replay once found none; a moment inside a REP
+	 * string instruction the landmark interrupted, whose resumption RF
+	 * keeps from the breakpoint, would be one way). */
+	if (p->by_flags || changed || idle)
 		log_window_pages(vm);
 	log_fpu_state(vm);
 	measure_writes(vm, p); /* what the next armed delivery compares with */
