@@ -97,11 +97,10 @@ static bool memory_written(struct vm *vm, const struct rr_probe *p)
 }
 
 /* Logs the window's pages when memory changed since the last delivery,
- * and measures again: what the next armed delivery compares with. With
- * the dirty flags, whatever pages were written since (none: nothing). */
+ * and measures again: what the next armed delivery compares with. */
 static void log_window_if_written(struct vm *vm, struct rr_probe *p)
 {
-	if (p->by_flags || memory_written(vm, p))
+	if (memory_written(vm, p))
 		log_window_pages(vm);
 	measure_writes(vm, p);
 }
@@ -159,14 +158,7 @@ static bool deliver_after_probe(struct vm *vm, struct rr_probe *p)
 	}
 	p->active = false;
 	p->armed = true;
-	/* With the dirty flags, the pages written since the landmark, even
-	 * when the last run wrote none (an earlier one, or the guest before
-	 * the probe, did): replay then teleports at the landmark, where a
-	 * search from it needs an arrival at the moment's RIP before the next
-	 * landmark (a Linux replay once found none; a moment inside a REP
-	 * string instruction the landmark interrupted, whose resumption RF
-	 * keeps from the breakpoint, would be one way). */
-	if (p->by_flags || changed || idle)
+	if (changed || idle)
 		log_window_pages(vm);
 	log_fpu_state(vm);
 	measure_writes(vm, p); /* what the next armed delivery compares with */

@@ -1044,28 +1044,6 @@ static void test_probe_runs_again_while_written(void **state)
 	fake_vm_destroy();
 }
 
-/* With the dirty flags, a delivery whose last probe saw no write still
- * logs the pages written since the landmark (here before the probe), so
- * that replay gives the guest that memory and teleports at the landmark,
- * with no search. */
-static void test_probe_logs_pages_since_landmark(void **state)
-{
-	struct rr_probe *p = boot_prober(state);
-	struct vcpu_arch *v = &fake_vm.vcpu.arch;
-
-	fake_vm.ram[0x5000]++; /* the write that made the page join the window */
-	stage2_set_flags(&fake_vm.stage2, 0x5000, S2_DIRTY);
-	assert_false(rr_async_may_deliver(&fake_vm, true));
-	assert_true(p->by_flags);
-	probe_time_passes();
-	fake_vm.hw->set_rip(v, fake_vm.hw->get_rip(v) + 2); /* ran, wrote nothing */
-	assert_true(rr_async_may_deliver(&fake_vm, true));
-	assert_int_equal(fake_vm.rr->stats.busy_probes, 0);
-	assert_int_equal(fake_vm.rr->stats.entries[RR_WINDOW_PAGE], 1);
-	assert_int_equal(fake_vm.rr->stats.window_page_sets, 1);
-	fake_vm_destroy();
-}
-
 /* --- fencing under a witness (hv/ft_fence.c) ------------------------------------------ */
 
 /* The witness's lease lost while the backup follows: the guest goes on
@@ -1473,7 +1451,6 @@ int main(void)
 		ON(test_probe_idle_runs_again, fake_backend_ept),
 		ON(test_probe_guest_seen_running, fake_backend_ept),
 		ON(test_probe_runs_again_while_written, fake_backend_npt),
-		ON(test_probe_logs_pages_since_landmark, fake_backend_npt),
 		ON(test_switchover_primary, fake_backend_ept),
 		ON(test_switchover_primary_releases_lease, fake_backend_npt),
 		ON(test_switchover_backup_under_witness, fake_backend_ept),
