@@ -17,6 +17,13 @@ static struct write_window the_window; /* one VM */
 
 static void read_flags(struct vm *vm, struct write_window *w);
 
+/* The window's pages forget one of their written bits (WW_SINCE_*). */
+static void forget_written(struct write_window *w, u8 bit)
+{
+	for (unsigned i = 0; i < w->count; i++)
+		w->written[(w->head + i) % w->size] &= ~bit;
+}
+
 /* Could the CPU keep stage-2 dirty flags for the window's pages? Where
  * the format has them and setting them is not a write by every guest
  * page walk (EPT's, which would fault on the protected page tables). */
@@ -144,8 +151,7 @@ void ww_handle_exit(struct vm *vm, const struct vexit *e)
 	w->stats.faults++;
 	make_room(vm, w);
 	read_flags(vm, w);
-	for (unsigned i = 0; i < w->count; i++) /* a landmark: what came before is known */
-		w->written[(w->head + i) % w->size] &= ~WW_SINCE_LANDMARK;
+	forget_written(w, WW_SINCE_LANDMARK); /* a landmark: what came before is known */
 	slot = (w->head + w->count) % w->size;
 	w->slot[slot] = page;
 	w->leaf[slot] = stage2_leaf(&vm->stage2, page * PAGE_SIZE);
@@ -276,8 +282,7 @@ unsigned ww_take_written(struct vm *vm, u64 *pages)
 			if (w->written[(w->head + i) % w->size] & WW_SINCE_LANDMARK)
 				pages[n++] = ww_page_at(w, i);
 	}
-	for (unsigned i = 0; i < w->count; i++)
-		w->written[(w->head + i) % w->size] &= ~WW_SINCE_LANDMARK;
+	forget_written(w, WW_SINCE_LANDMARK);
 	w->stats.takes++;
 	w->stats.pages_taken += n;
 	w->stats.pages_offered += w->count;
@@ -291,8 +296,7 @@ bool ww_mark(struct vm *vm)
 	if (!w)
 		return false;
 	read_flags(vm, w);
-	for (unsigned i = 0; i < w->count; i++)
-		w->written[(w->head + i) % w->size] &= ~WW_SINCE_MARK;
+	forget_written(w, WW_SINCE_MARK);
 	return flags_tell(vm, w);
 }
 

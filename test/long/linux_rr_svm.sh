@@ -10,9 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/../system/lib.sh"
 k=$root/third_party/linux
 initrd=$root/build/linux/initramfs.cpio
-for f in "$k/vmlinuz-cloud" "$initrd"; do
-	[ -f "$f" ] || { echo "FAIL: linux_rr_svm: $f is missing (scripts/deps.sh, make linux-guest)"; exit 0; }
-done
+need_linux linux_rr_svm "$k/vmlinuz-cloud" "$initrd"
 for run in $(seq 1 "${RUNS:-3}"); do
 	rr_case "linux_rr_svm_cloud_$run" --emu qemu --mem 512 --timeout 600 \
 		--cmdline "guest_mem=256M tbit=off" -- \

@@ -13,9 +13,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 k=$root/third_party/linux
 initrd=$root/build/linux/initramfs.cpio
-for f in "$k/vmlinuz-cloud" "$initrd"; do
-	[ -f "$f" ] || { echo "FAIL: guest_nic: $f is missing (scripts/deps.sh, make linux-guest)"; exit 0; }
-done
+need_linux guest_nic "$k/vmlinuz-cloud" "$initrd"
 mac=02:55:53:00:00:07
 hv=(--emu qemu --mem 512 --timeout 200)
 net_ok=('linux: net: pci 00:03.0: ok' 'linux: net: eth0 address: ok'

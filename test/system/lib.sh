@@ -73,6 +73,17 @@ tool_case() {
 # line (not starting with "~ ") is identical. Consoles are kept in
 # $results/NAME.native and $results/NAME.guest, the hypervisor log in
 # $results/NAME.log.
+# need_linux NAME FILE...: the Linux test guest's files (scripts/deps.sh
+# unpacks the kernels, make linux-guest builds the initramfs); a FAIL
+# line and the script's end when one is missing.
+need_linux() {
+	local name=$1 f
+	shift
+	for f in "$@"; do
+		[ -f "$f" ] || { echo "FAIL: $name: $f is missing (scripts/deps.sh, make linux-guest)"; exit 0; }
+	done
+}
+
 guest_case() {
 	local name=$1
 	shift

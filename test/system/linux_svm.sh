@@ -12,9 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 k=$root/third_party/linux
 initrd=$root/build/linux/initramfs.cpio
-for f in "$k/vmlinuz-cloud" "$k/vmlinux-cloud" "$k/vmlinuz-amd64" "$initrd"; do
-	[ -f "$f" ] || { echo "FAIL: linux_svm: $f is missing (scripts/deps.sh, make linux-guest)"; exit 0; }
-done
+need_linux linux_svm "$k/vmlinuz-cloud" "$k/vmlinux-cloud" "$k/vmlinuz-amd64" "$initrd"
 
 # The TSC frequency the guest's TSC runs at (the host's, under QEMU TCG):
 # without it, calibration against the PIT and the PM timer fails whenever

@@ -12,9 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 k=$root/third_party/linux
 initrd=$root/build/linux/initramfs.cpio
-for f in "$k/vmlinux-cloud" "$initrd"; do
-	[ -f "$f" ] || { echo "FAIL: linux_vmx: $f is missing (scripts/deps.sh, make linux-guest)"; exit 0; }
-done
+need_linux linux_vmx "$k/vmlinux-cloud" "$initrd"
 
 guest_case linux_vmx_cloud_pvh --emu bochs --mem 512 --timeout 900 --cmdline "guest_mem=256M" -- \
 	"$k/vmlinux-cloud" --initrd "$initrd" --args "console=ttyS0 loglevel=1 acpi=off pci=off nolapic"
