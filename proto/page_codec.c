@@ -34,6 +34,34 @@ const char *page_enc_name(unsigned kind)
 	return kind < PAGE_ENC_COUNT ? enc_names[kind] : "?";
 }
 
+int bytes_lz4_encode(const u8 *src, size_t len, u8 *out, size_t cap, struct page_codec_work *w)
+{
+	int n;
+
+	if (len > PAGE_CODEC_PAGE || !cap)
+		return -ENOSPC;
+	n = LZ4_compress_fast_extState(w->lz4, (const char *)src, (char *)out, (int)len,
+				       (int)(cap > PAGE_CODEC_MAX ? PAGE_CODEC_MAX : cap),
+				       LZ4_ACCELERATION);
+	return n > 0 ? n : -ENOSPC;
+}
+
+int bytes_lz4_decode(const u8 *in, size_t len, u8 *out, size_t out_len, const char **why)
+{
+	int n;
+
+	if (len > PAGE_CODEC_MAX || out_len > PAGE_CODEC_PAGE) {
+		*why = "lz4 block: longer than a page";
+		return -EBADMSG;
+	}
+	n = LZ4_decompress_safe((const char *)in, (char *)out, (int)len, (int)out_len);
+	if (n != (int)out_len) {
+		*why = n < 0 ? "lz4 block: malformed" : "lz4 block: shorter than its stated length";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 bool page_is_zero(const u8 *page)
 {
 	u64 acc = 0, v;

@@ -65,6 +65,15 @@ int page_decode(const u8 *in, size_t len, const u8 *prev, u8 *page, struct page_
 /* The kind's name ("zero", "raw", "lz4", "xor-zrun", "xor-lz4"), or "?". */
 const char *page_enc_name(unsigned kind);
 
+/* Compresses len bytes at src (at most PAGE_CODEC_PAGE: an FPU register
+ * area, say) into an LZ4 block at out, at most cap bytes: its length, or
+ * -ENOSPC when it does not fit (incompressible bytes). */
+int bytes_lz4_encode(const u8 *src, size_t len, u8 *out, size_t cap, struct page_codec_work *w);
+
+/* Decompresses the LZ4 block at in (len bytes) into out, which it must
+ * fill exactly (out_len bytes): 0, or -EBADMSG with *why set. */
+int bytes_lz4_decode(const u8 *in, size_t len, u8 *out, size_t out_len, const char **why);
+
 /* Whether the page is all zero bytes. */
 bool page_is_zero(const u8 *page);
 

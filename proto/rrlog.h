@@ -15,7 +15,7 @@
 #define RRLOG_MAGIC "USTDYLOG"
 #define RRLOG_TRACE_MAGIC "USTDYTRC"
 #define RRLOG_MAGIC_SIZE 8
-#define RRLOG_VERSION 5
+#define RRLOG_VERSION 6
 #define RRLOG_VERSION_TEXT "5" /* RRLOG_VERSION, for messages */
 #define RRLOG_VERSION_OLDEST 3         /* the oldest version a reader takes */
 #define RRLOG_VERSION_OLDEST_TEXT "3"
@@ -35,6 +35,7 @@
 #define RRLOG_CHECKPOINT_CHUNK 4096    /* checkpoint bytes in one CHECKPOINT_DATA entry, at most */
 #define RRLOG_ASYNC_REGS 17            /* RAX..R15 and RFLAGS of an async landmark */
 #define RRLOG_FPU_MAX 4096             /* bytes of an FPU_STATE, at most */
+#define RRLOG_PAGE_CODED_MAX (RRLOG_PAGE_SIZE + 1) /* a page codec encoding, at most */
 
 #define RRLOG_FLAG_TBIT (1u << 0)
 #define RRLOG_FLAG_BRANCHES (1u << 1)
@@ -64,6 +65,8 @@ enum rrlog_type {
 	RR_OUTPUT = 16,          /* version 4: the console bytes written since the last one */
 	RR_CHECKPOINT_DATA = 17, /* version 4: a piece of a resync checkpoint */
 	RR_FPU_STATE = 18,       /* version 5: the x87/SSE/AVX registers at an async entry */
+	RR_WINDOW_PAGE_CODED = 19, /* version 6: WINDOW_PAGE in the page codec's form */
+	RR_FPU_STATE_LZ4 = 20,   /* version 6: FPU_STATE compressed with LZ4 */
 	RR_T_EXIT = 32,
 	RR_T_IO = 33,
 	RR_T_PT_WRITE = 34,
@@ -167,6 +170,20 @@ struct rrlog_entry {
 			 * writer's, or the reader's in the frame */
 			const u8 *data;
 		} fpu;                                     /* FPU_STATE */
+		struct {
+			u64 page;                          /* guest page number */
+			u32 len;                           /* 1 to RRLOG_PAGE_CODED_MAX */
+			/* the page in proto/page_codec.h's form (zero, raw or
+			 * LZ4: no delta kind): the writer's, or the reader's
+			 * in the frame */
+			const u8 *data;
+		} window_coded;                            /* WINDOW_PAGE_CODED */
+		struct {
+			u32 len;                           /* of the register area, 1 to RRLOG_FPU_MAX */
+			u32 lz4_len;                       /* of its LZ4 block, 1 to RRLOG_FPU_MAX */
+			/* the LZ4 block: the writer's, or the reader's in the frame */
+			const u8 *data;
+		} fpu_lz4;                                 /* FPU_STATE_LZ4 */
 		struct { u32 reason; u32 raw; } t_exit;    /* T_EXIT */
 		struct { u8 in; u16 port; u8 size; u32 value; } t_io; /* T_IO */
 		u64 t_pt_gpa;                              /* T_PT_WRITE */
@@ -202,6 +219,12 @@ bool rrlog_type_known(unsigned type, bool trace);
 
 /* Name of an entry type ("RDTSC", ...), or NULL for an unknown type. */
 const char *rrlog_type_name(unsigned type);
+
+/* Whether type carries state for the async entries after it at its
+ * landmark (a window page, the FPU registers, in any of their forms):
+ * such an entry is stamped without registers, and replay keeps it until
+ * they come. */
+bool rrlog_type_is_async_state(unsigned type);
 
 /* What follows every entry's kind byte: landmark, RIP, the async registers
  * and the branch count (struct rrlog_entry, deltas against

@@ -201,6 +201,31 @@ static const struct wire_field fpu_state[] = {
 	  .max = RRLOG_FPU_MAX, .len_at = offsetof(struct rrlog_entry, fpu.len), AT(fpu.data) },
 };
 
+/* A write-window page in the page codec's form (proto/page_codec.h: zero,
+ * raw or LZ4; no delta kind, so a replay needs no earlier copy): what
+ * version 6 writes for WINDOW_PAGE. */
+static const struct wire_field window_page_coded[] = {
+	{ .name = "page", .kind = WIRE_VARINT, .bits = 52, .fmt = WIRE_HEX,
+	  AT(window_coded.page) },
+	{ .name = "len", .label = "coded page length", .kind = WIRE_VARINT, .bits = 32,
+	  .max = RRLOG_PAGE_CODED_MAX, .fmt = WIRE_DEC, AT(window_coded.len) },
+	{ .name = "bytes", .kind = WIRE_CUSTOM, .custom = &rrlog_sized_bytes, .fmt = WIRE_HEXBYTES,
+	  .max = RRLOG_PAGE_CODED_MAX, .len_at = offsetof(struct rrlog_entry, window_coded.len),
+	  AT(window_coded.data) },
+};
+
+/* FPU_STATE's register area as an LZ4 block: what version 6 writes when
+ * the block is the smaller. */
+static const struct wire_field fpu_state_lz4[] = {
+	{ .name = "len", .label = "FPU state length", .kind = WIRE_VARINT, .bits = 32,
+	  .max = RRLOG_FPU_MAX, .fmt = WIRE_DEC, AT(fpu_lz4.len) },
+	{ .name = "lz4len", .label = "LZ4 block length", .kind = WIRE_VARINT, .bits = 32,
+	  .max = RRLOG_FPU_MAX, .fmt = WIRE_DEC, AT(fpu_lz4.lz4_len) },
+	{ .name = "bytes", .kind = WIRE_CUSTOM, .custom = &rrlog_sized_bytes, .fmt = WIRE_HEXBYTES,
+	  .max = RRLOG_FPU_MAX, .len_at = offsetof(struct rrlog_entry, fpu_lz4.lz4_len),
+	  AT(fpu_lz4.data) },
+};
+
 /* --- the types -------------------------------------------------------------- */
 
 static const struct rrlog_type_desc types[] = {
@@ -222,6 +247,8 @@ static const struct rrlog_type_desc types[] = {
 	[RR_OUTPUT] = { .name = "OUTPUT", .body = WIRE_TABLE(output) },
 	[RR_CHECKPOINT_DATA] = { .name = "CHECKPOINT_DATA", .body = WIRE_TABLE(checkpoint_data) },
 	[RR_FPU_STATE] = { .name = "FPU_STATE", .body = WIRE_TABLE(fpu_state) },
+	[RR_WINDOW_PAGE_CODED] = { .name = "WINDOW_PAGE_CODED", .body = WIRE_TABLE(window_page_coded) },
+	[RR_FPU_STATE_LZ4] = { .name = "FPU_STATE_LZ4", .body = WIRE_TABLE(fpu_state_lz4) },
 	[RR_T_EXIT] = { .name = "T_EXIT", .body = WIRE_TABLE(t_exit), .trace = true },
 	[RR_T_IO] = { .name = "T_IO", .body = WIRE_TABLE(t_io), .trace = true },
 	[RR_T_PT_WRITE] = { .name = "T_PT_WRITE", .body = WIRE_TABLE(t_pt_write), .trace = true },
@@ -250,6 +277,12 @@ bool rrlog_type_known(unsigned type, bool trace)
 	const struct rrlog_type_desc *t = rrlog_type(type);
 
 	return t && (trace || !t->trace);
+}
+
+bool rrlog_type_is_async_state(unsigned type)
+{
+	return type == RR_WINDOW_PAGE || type == RR_WINDOW_PAGE_CODED || type == RR_FPU_STATE ||
+	       type == RR_FPU_STATE_LZ4;
 }
 
 bool rrlog_entry_same(const struct rrlog_entry *a, const struct rrlog_entry *b)

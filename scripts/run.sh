@@ -296,4 +296,4 @@ wait "$hv_stream" 2>/dev/null || true
 [ -n "$trace_out" ] && cp "$work/com3.out" "$trace_out"
 [ -n "$snapshot_out" ] && cp "$work/com3.out" "$snapshot_out"
 [ -n "$com3_out" ] && cp "$work/com3.out" "$com3_out"
-exit "$(judge_run "$log" "$emu" "$emu_status" "$timeout_s")"
+exit "$(judge_run "$log" "$emu" "$emu_status" "$timeout_s" "$work")"

@@ -203,7 +203,7 @@ void rr_report(const struct vm *vm)
 		       s->digests);
 	for (int t = 0; t < RR_TYPES; t++)
 		if (s->entries[t])
-			console_printf("  %-14s %10llu\n", rrlog_type_name((unsigned)t),
+			console_printf("  %-17s %10llu\n", rrlog_type_name((unsigned)t),
 				       s->entries[t]);
 	console_printf("  ring high water %llu of %u bytes, %llu waits for a full ring (%llu TSC cycles)\n",
 		       rr->ring.high_water, RR_RING_SIZE,
@@ -215,8 +215,10 @@ void rr_report(const struct vm *vm)
 			       w->faults, w->evictions);
 		if (w->takes)
 			console_printf("  window pages logged: %llu of the %llu the window held at "
-				       "%llu deliveries (stage-2 dirty flags %s)\n", w->pages_taken,
-				       w->pages_offered, w->takes, ww_dirty_flags_name(vm));
+				       "%llu deliveries (stage-2 dirty flags %s), coded to %llu of "
+				       "their %llu bytes\n", w->pages_taken, w->pages_offered, w->takes,
+				       ww_dirty_flags_name(vm), s->window_bytes_coded,
+				       s->window_bytes_raw);
 	}
 	if (rr->mode == RR_RECORD || rr->backup_lost)
 		console_printf("  async deliveries %llu after %llu probes (%llu with the window's "

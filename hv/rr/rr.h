@@ -34,6 +34,8 @@ struct rr_stats {
 	u64 async_delay_ns;    /* record: their total wait, due to delivered (guest ns) */
 	u64 async_delay_max_ns;
 	u64 window_page_sets;  /* record: deliveries that logged the window's pages */
+	u64 window_bytes_raw;  /* record: the logged window pages' bytes */
+	u64 window_bytes_coded; /* record: the same in the page codec's form */
 	u64 idle_probes;       /* record: probes that saw neither state nor memory change */
 	u64 busy_probes;       /* record: probes run again because the guest wrote memory */
 	u64 async_landmarks;   /* replay: async entries not reached at once */

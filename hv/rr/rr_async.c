@@ -38,6 +38,7 @@
 #include "arch/x86/time.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/write_window.h"
+#include "proto/page_codec.h"
 
 #define RR_PROBE_NS 100000ULL /* 100 us of guest time */
 #define RR_PROBE_IDLE_RUNS 3   /* idle probes run again before pages are logged */
@@ -45,39 +46,60 @@
 				* (with the dirty flags: without, each run hashes
 				* the window twice) */
 
+/* The encoder's scratch: one vCPU records at a time. */
+static struct page_codec_work codec_work;
+
 /* Logs the write window's pages as they are now: the ones the guest may
  * have written since the pages were last logged (ww_take_written), which
  * includes every page written since the landmark or delivery before, all
- * replay needs to give the guest the recorded memory (rr_replay.c). */
+ * replay needs to give the guest the recorded memory (rr_replay.c). Each
+ * goes in the page codec's smallest form without a delta (zero, raw or
+ * LZ4: WINDOW_PAGE_CODED), which a replay decodes alone. */
 static void log_window_pages(struct vm *vm)
 {
+	static u8 coded[PAGE_CODEC_MAX];
 	u64 pages[WW_PAGES];
 	unsigned n = ww_take_written(vm, pages);
 
 	for (unsigned i = 0; i < n; i++) {
-		u64 page = pages[i];
-		struct rrlog_entry e = { .type = RR_WINDOW_PAGE };
+		struct rrlog_entry e = { .type = RR_WINDOW_PAGE_CODED };
 
-		e.window_page.page = page;
-		e.window_page.data = vm->ram + page * PAGE_SIZE;
+		e.window_coded.page = pages[i];
+		e.window_coded.len =
+			(u32)page_encode(vm->ram + pages[i] * PAGE_SIZE, NULL, coded, &codec_work);
+		e.window_coded.data = coded;
+		vm->rr->stats.window_bytes_raw += PAGE_SIZE;
+		vm->rr->stats.window_bytes_coded += e.window_coded.len;
 		rr_log(vm, &e);
 	}
 	if (n)
 		vm->rr->stats.window_page_sets++;
 }
 
-/* Logs the x87/SSE/AVX registers as they are now (FPU_STATE), before the
- * delivery's async entries: replay gives them to the guest with its
- * general registers, so that a stretch in which the guest changed them
- * without an exit (a loop over SSE registers) is reached at once, not by
- * a breakpoint search for the one turn whose registers match. */
+/* Logs the x87/SSE/AVX registers as they are now, before the delivery's
+ * async entries: replay gives them to the guest with its general
+ * registers, so that a stretch in which the guest changed them without an
+ * exit (a loop over SSE registers) is reached at once, not by a
+ * breakpoint search for the one turn whose registers match. Mostly zeros
+ * and the same from one delivery to the next: an LZ4 block
+ * (FPU_STATE_LZ4) where that is smaller, as they are (FPU_STATE) else. */
 static void log_fpu_state(struct vm *vm)
 {
 	static u8 area[FPU_AREA_MAX] __aligned(FPU_AREA_ALIGN);
+	static u8 packed[PAGE_CODEC_MAX];
 	struct rrlog_entry e = { .type = RR_FPU_STATE };
+	u32 len = (u32)fpu_save_canonical(area);
+	int n = bytes_lz4_encode(area, len, packed, len - 1, &codec_work);
 
-	e.fpu.len = (u32)fpu_save_canonical(area);
-	e.fpu.data = area;
+	if (n > 0) {
+		e.type = RR_FPU_STATE_LZ4;
+		e.fpu_lz4.len = len;
+		e.fpu_lz4.lz4_len = (u32)n;
+		e.fpu_lz4.data = packed;
+	} else {
+		e.fpu.len = len;
+		e.fpu.data = area;
+	}
 	rr_log(vm, &e);
 }
 

@@ -56,4 +56,17 @@ void rr_replay_switchover(struct vm *vm);
 /* Stops the replay: the guest no longer does what the log says. */
 void rr_diverge(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* hv/rr/rr_async_state.c: the state logged for an async entry. */
+/* Keeps e (rrlog_type_is_async_state) for the async entry after it and
+ * consumes it; false (diverged) when it is not what a recorder writes. */
+bool rr_keep_async_state(struct vm *vm, const struct rrlog_entry *e);
+/* The kept window pages, written into the guest's memory. */
+void rr_write_pending_pages(struct vm *vm);
+/* The FPU registers kept for async entry e, or NULL when none were logged
+ * for its moment. */
+const u8 *rr_pending_fpu(struct vm *vm, const struct rrlog_entry *e);
+/* Gives the guest the FPU registers kept for e, if any: false (diverged)
+ * when the CPU cannot load them (a log from a CPU with other components). */
+bool rr_load_pending_fpu(struct vm *vm, const struct rrlog_entry *e);
+
 #endif

@@ -124,10 +124,9 @@ void rr_log(struct vm *vm, struct rrlog_entry *e)
 
 	if (rr->mode != RR_RECORD)
 		return; /* the backup went away inside this exit */
-	/* A WINDOW_PAGE or FPU_STATE belongs to the async entry after it: not
-	 * async itself. */
-	rr_stamp_landmark(vm, e, rr->guest_ran && e->type != RR_WINDOW_PAGE &&
-				 e->type != RR_FPU_STATE);
+	/* A window page or the FPU registers belong to the async entry after
+	 * them: not async themselves. */
+	rr_stamp_landmark(vm, e, rr->guest_ran && !rrlog_type_is_async_state(e->type));
 	err = rrlog_append(&rr->writer, e);
 	if (err == -ENOSPC) {
 		commit_frame(vm);

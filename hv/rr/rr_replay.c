@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "arch/x86/fpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/trap.h"
 #include "boot/bootinfo.h"
@@ -112,84 +111,6 @@ static bool registers_match(struct vm *vm, const struct rrlog_entry *e)
 	return !memcmp(regs, e->regs, sizeof(regs));
 }
 
-/* The window pages logged for the next async entry (WINDOW_PAGE, a guest
- * that wrote memory while it waited for it) take their recorded contents. */
-static void write_pending_pages(struct vm *vm)
-{
-	struct rr_pending_pages *p = &vm->rr->pending;
-
-	for (unsigned i = 0; i < p->count; i++)
-		vm_write_gpa(vm, p->page[i] * PAGE_SIZE, p->data + i * PAGE_SIZE, PAGE_SIZE);
-	p->count = 0;
-}
-
-/* Keeps a WINDOW_PAGE for the async entry after it; a page outside the
- * write window, or more pages than it holds, is not what the recording
- * logged. */
-static bool keep_window_page(struct vm *vm, const struct rrlog_entry *e)
-{
-	struct rr_pending_pages *p = &vm->rr->pending;
-	u64 page = e->window_page.page;
-
-	if (p->count == WW_PAGES || !ww_contains(vm, page)) {
-		rr_diverge(vm, "the log has the window page %#llx, which is not in the write window",
-			   page * PAGE_SIZE);
-		return false;
-	}
-	p->page[p->count] = page;
-	memcpy(p->data + p->count * PAGE_SIZE, e->window_page.data, PAGE_SIZE);
-	p->count++;
-	rr_consume(vm->rr);
-	return true;
-}
-
-/* Keeps an FPU_STATE for the async entries after it (at its landmark and
- * RIP): one that cannot be what the recording saved is a malformed log. */
-static bool keep_fpu_state(struct vm *vm, const struct rrlog_entry *e)
-{
-	struct rr_pending_pages *p = &vm->rr->pending;
-
-	if (e->fpu.len < FPU_LEGACY_SIZE || e->fpu.len > sizeof(p->fpu)) {
-		rr_diverge(vm, "the log's FPU_STATE has %u bytes, not an FPU state", e->fpu.len);
-		return false;
-	}
-	memcpy(p->fpu, e->fpu.data, e->fpu.len);
-	p->fpu_len = e->fpu.len;
-	p->fpu_landmark = e->landmark;
-	p->fpu_rip = e->rip;
-	rr_consume(vm->rr);
-	return true;
-}
-
-/* The logged FPU registers for async entry e: NULL when none were logged
- * for its moment (the guest's own count then). */
-static const u8 *pending_fpu(struct vm *vm, const struct rrlog_entry *e)
-{
-	const struct rr_pending_pages *p = &vm->rr->pending;
-
-	if (!p->fpu_len || p->fpu_landmark != e->landmark || p->fpu_rip != e->rip)
-		return NULL;
-	return p->fpu;
-}
-
-/* Gives the guest the logged FPU registers, if any: false (diverged) when
- * the CPU cannot load them (a log from a CPU with other components). */
-static bool load_pending_fpu(struct vm *vm, const struct rrlog_entry *e)
-{
-	struct rr_pending_pages *p = &vm->rr->pending;
-	const u8 *fpu = pending_fpu(vm, e);
-	u32 len = p->fpu_len;
-
-	if (!fpu)
-		return true;
-	p->fpu_len = 0;
-	if (fpu_restore_canonical(fpu, len)) {
-		rr_diverge(vm, "the log's FPU_STATE (%u bytes) cannot be loaded on this CPU", len);
-		return false;
-	}
-	return true;
-}
-
 /*
  * Since the last landmark the recorded guest changed only its registers
  * and the write window's pages. Wherever the rest of the replayed guest's
@@ -203,18 +124,18 @@ static bool load_pending_fpu(struct vm *vm, const struct rrlog_entry *e)
 static bool reach_if_state_matches(struct vm *vm, const struct rrlog_entry *e)
 {
 	bool wrote = vm->rr->pending.count != 0;
-	const u8 *fpu = pending_fpu(vm, e);
+	const u8 *fpu = rr_pending_fpu(vm, e);
 
 	if (rr_state_hash_fpu(vm, e->regs, e->rip, fpu, vm->rr->pending.fpu_len) != e->state_hash)
 		return false;
-	write_pending_pages(vm);
+	rr_write_pending_pages(vm);
 	if (rr_memory_hash(vm) != e->memory_hash) {
 		if (wrote)
 			rr_diverge(vm, "the write window differs from the asynchronous %s's even with "
 				   "its logged pages", rrlog_type_name(e->type));
 		return false;
 	}
-	if (!load_pending_fpu(vm, e))
+	if (!rr_load_pending_fpu(vm, e))
 		return false;
 	if (registers_match(vm, e))
 		return true;
@@ -338,7 +259,7 @@ static bool search(struct vm *vm, const struct rrlog_entry *e)
 	const struct virt_backend *hw = vm->hw;
 	struct segment cs;
 
-	if (rr->at_async_point && !pending_fpu(vm, e) && registers_match(vm, e))
+	if (rr->at_async_point && !rr_pending_fpu(vm, e) && registers_match(vm, e))
 		return true; /* the entry before this one was reached here */
 	if (!rr->searching) {
 		rr->stats.async_landmarks++;
@@ -390,8 +311,8 @@ static void replay_between_exits(struct vm *vm)
 				   e->rip);
 			return;
 		}
-		if (e->type == RR_WINDOW_PAGE || e->type == RR_FPU_STATE) {
-			if (!(e->type == RR_WINDOW_PAGE ? keep_window_page(vm, e) : keep_fpu_state(vm, e)))
+		if (rrlog_type_is_async_state(e->type)) {
+			if (!rr_keep_async_state(vm, e))
 				return;
 			continue;
 		}

@@ -315,7 +315,20 @@ stop_when_loader_returns() { # log emu_pid
 }
 
 # Prints the exit status run.sh should give, with a reason on stderr.
-judge_run() { # log emu emu_status timeout
+# What the emulator itself said last (its panics and errors, the end of
+# its messages), prefixed "run.sh: the emulator said: ": why it stopped,
+# when the hypervisor did not say.
+emulator_last_words() { # emu workdir
+	local files=("$2/qemu.out")
+	[ "$1" = bochs ] && files=("$2/bochs.out" "$2/bochs.log")
+	for f in "${files[@]}"; do
+		[ -s "$f" ] || continue
+		{ grep -a -E 'PANIC|FATAL|ERROR' "$f" | tail -n 3; tail -n 2 "$f"; } |
+			sed -e 's/\r//g' -e "s|^|run.sh: the emulator said ($(basename "$f")): |"
+	done
+}
+
+judge_run() { # log emu emu_status timeout [workdir]
 	local code
 	code=$(sed -n 's/.*understudy: halting (exit code \([0-9]*\)).*/\1/p' "$1" | tail -n 1)
 	if [ -z "$code" ] && grep -q "$FIRMWARE_IMAGE_FAILED" "$1"; then
@@ -331,6 +344,7 @@ judge_run() { # log emu emu_status timeout
 	fi
 	if [ -z "$code" ]; then
 		echo "run.sh: the emulator stopped (status $3) without the hypervisor reporting an exit code" >&2
+		[ -z "${5:-}" ] || emulator_last_words "$2" "$5" >&2
 		echo 3
 		return
 	fi

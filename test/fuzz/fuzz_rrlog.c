@@ -1,4 +1,5 @@
-// sources: proto/wire.c proto/wire_prim.c proto/rrlog_types.c proto/rrlog_pages.c proto/rrlog_header.c proto/rrlog_writer.c proto/rrlog_reader.c lib/hash.c
+// sources: proto/page_codec.c proto/wire.c proto/wire_prim.c proto/rrlog_types.c proto/rrlog_pages.c proto/rrlog_header.c proto/rrlog_writer.c proto/rrlog_reader.c lib/hash.c
+// uses: lz4
 /*
  * Fuzzes the record/replay log reader on whole files: the header, then
  * frames and entries up to the end or the first refusal, iterating every
@@ -7,6 +8,10 @@
  * decodes whole is written again with the writer (from the same running
  * values) and must decode to the same entries (compared field by field from
  * the tables) and the same state.
+ *
+ * The compressed contents a replay decodes (a WINDOW_PAGE_CODED's page, an
+ * FPU_STATE_LZ4's registers) go through its decoders too: a page or a
+ * refusal with a reason, never a read or write out of bounds.
  *
  * Each input also runs with its format version, header and frame checksums
  * and sequence numbers repaired, so that mutations reach the entry decoder
@@ -18,6 +23,7 @@
 #include "errno.h"
 #include "endian.h"
 #include "hash.h"
+#include "proto/page_codec.h"
 #include "proto/rrlog.h"
 
 #define CHECK(cond)              \
@@ -118,6 +124,25 @@ static void check_sane(const struct rrlog_entry *e, const struct rrlog_delta_sta
 	check_fields(&rrlog_type(e->type)->body, e, before, r);
 }
 
+/* The replay's decoders (hv/rr/rr_async_state.c) on what the reader
+ * accepted: a coded page makes a whole page within its stated length or
+ * is refused with a reason; so does an LZ4 block of FPU registers. */
+static void decode_contents(const struct rrlog_entry *e)
+{
+	static struct page_codec_work w;
+	static u8 out[RRLOG_PAGE_SIZE];
+	const char *why = NULL;
+	int n;
+
+	if (e->type == RR_WINDOW_PAGE_CODED) {
+		n = page_decode(e->window_coded.data, e->window_coded.len, NULL, out, &w, &why);
+		CHECK(n < 0 ? why && *why : n <= (int)e->window_coded.len);
+	} else if (e->type == RR_FPU_STATE_LZ4 && e->fpu_lz4.len <= sizeof(out)) {
+		if (bytes_lz4_decode(e->fpu_lz4.data, e->fpu_lz4.lz4_len, out, e->fpu_lz4.len, &why))
+			CHECK(why && *why);
+	}
+}
+
 /* Iterates a DIGEST_PAGES entry into the pool: it cannot fail after
  * rrlog_next accepted the entry, and leaves the reader where it was. */
 static void collect_pages(struct frame_entries *f, struct rrlog_reader *r, struct rrlog_entry *e)
@@ -154,6 +179,7 @@ static int decode_frame(struct frame_entries *f, struct rrlog_reader *r)
 		if (rc <= 0)
 			break;
 		check_sane(&f->e[f->n], &before, r);
+		decode_contents(&f->e[f->n]);
 		if (f->e[f->n].type == RR_DIGEST_PAGES)
 			collect_pages(f, r, &f->e[f->n]);
 		f->n++;

@@ -82,6 +82,15 @@ E=3 rip=0x100030 T_PT_WRITE gpa=0x5000
 E=3 rip=0x100030 END how=1 code=0
 EOF
 
+# version 6's coded contents at their largest: a raw page (4097 bytes) and
+# an LZ4 block of FPU registers
+{
+	echo "header magic=USTDYLOG ram_size=0x2000000 backend=svm"
+	echo "E=4 rip=0x100050 WINDOW_PAGE_CODED page=0x1fff len=4097 bytes=01$(printf '%08192d' 0 | tr 0 a)"
+	echo "E=4 rip=0x100050 FPU_STATE_LZ4 len=512 lz4len=6 bytes=1f0001004f00"
+	echo "E=4 rip=0x100050 async regs=0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x0,0x2 state=0x1 memory=0x2 CLOCK ns=5"
+} >"$work/coded.txt"
+
 # the same log as full.txt but for one value at landmark 10
 sed 's/^E=10 rip=0x1000 IO_IN port=0x61 size=1 value=0x20$/E=10 rip=0x1000 IO_IN port=0x61 size=1 value=0x21/' \
 	"$work/full.txt" >"$work/altered.txt"
@@ -89,13 +98,13 @@ sed 's/^E=10 rip=0x1000 IO_IN port=0x61 size=1 value=0x20$/E=10 rip=0x1000 IO_IN
 grep -v ' END ' "$work/full.txt" >"$work/short.txt"
 sed 's/ram_size=0x8000000/ram_size=0x4000000/' "$work/full.txt" >"$work/ram.txt"
 
-for t in full cut trace altered short ram; do
+for t in full cut trace coded altered short ram; do
 	hv_case "assemble_$t" 0 "$hvlog" assemble "$work/$t.txt" "$work/$t.log" --
 done
 
 # --- print and assemble ---------------------------------------------------------
 
-for t in full cut trace; do
+for t in full cut trace coded; do
 	hv_case "print_$t" 0 "$hvlog" print "$work/$t.log" -- '^header magic=USTDY' '^frame 0 entries'
 	"$hvlog" print "$work/$t.log" >"$work/$t.printed" 2>/dev/null || true
 	"$hvlog" assemble "$work/$t.printed" "$work/$t.again" 2>/dev/null || true

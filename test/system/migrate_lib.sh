@@ -60,7 +60,7 @@ mig_case() {
 	fb=$(sed -n 's/^source: migration: feedback: .*, \([0-9]*\) mismatched; pages with a copy: \([0-9]*\) deltas against a confirmed copy, \([0-9]*\) whole for want of feedback (\([0-9]*\) of them at the stun)$/\1 \2 \3 \4/p' "$results/$name.err")
 	[ -z "$fb" ] || summary="$summary; feedback: $(echo "$fb" | awk '{ printf "%s deltas confirmed, %s whole for want of feedback (%s at the stun), %s mismatched", $2, $3, $4, $1 }')"
 	if ! grep -q '^source: understudy: migrated$' "$results/$name.err"; then
-		echo "FAIL: $name: the source did not migrate ($(grep -m1 -E 'migration: .*failed|guest stopped' "$results/$name.err" || echo "$summary"))"
+		echo "FAIL: $name: the source did not migrate ($(grep -E 'migration: .*failed|guest stopped|^(source|destination): run\.sh: the emulator' "$results/$name.err" | head -n 6 | paste -s -d ';' || true); $summary)"
 	elif ! grep -q '^destination: migration: resuming the guest' "$results/$name.err"; then
 		echo "FAIL: $name: the destination did not resume the guest ($summary)"
 	elif [ -z "$fb" ] || [ "${fb%% *}" != 0 ]; then

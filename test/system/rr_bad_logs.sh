@@ -120,7 +120,11 @@ alter_async() {
 		return
 	fi
 	sed "/^E=$landmark .* async /$expr" "$results/bad_async.txt" > "$results/$name.txt"
-	"$hvlog" assemble "$results/$name.txt" "$results/$name.rrlog"
+	rm -f "$results/$name.rrlog"
+	if ! "$hvlog" assemble "$results/$name.txt" "$results/$name.rrlog" 2>"$results/$name.assemble"; then
+		echo "FAIL: $name: hvlog did not assemble the altered log: $(head -c 300 "$results/$name.assemble")"
+		return
+	fi
 	set +e
 	run --guest "$g/memloop.elf" --guest-args "pages=64" --cmdline "rr_digest=100" \
 		--replay "$results/$name.rrlog" >"$results/$name.log" 2>"$results/$name.log.stderr"

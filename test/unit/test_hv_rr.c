@@ -34,6 +34,9 @@
 #include "hv/vcpu_ops.h"
 #include "hv/vdev/cmos_rtc.h"
 #include "hv/vdev/uart16550.h"
+#include "arch/x86/fpu.h"
+#include "arch/x86/mm.h"
+#include "proto/page_codec.h"
 
 #define PIT_COUNT 100            /* 83.8 us periods */
 #define LOOP_LONG 100000         /* a loop waiting for the timer interrupt */
@@ -980,7 +983,7 @@ static void test_probe_idle_runs_again(void **state)
 	assert_true(rr_async_may_deliver(&fake_vm, true));
 	assert_false(p->active);
 	assert_int_equal(fake_vm.rr->stats.window_page_sets, 1);
-	assert_int_equal(fake_vm.rr->stats.entries[RR_WINDOW_PAGE], 1);
+	assert_int_equal(fake_vm.rr->stats.entries[RR_WINDOW_PAGE_CODED], 1);
 	fake_vm_destroy();
 }
 
@@ -1039,8 +1042,106 @@ static void test_probe_runs_again_while_written(void **state)
 	assert_true(rr_async_may_deliver(&fake_vm, true));
 	assert_int_equal(fake_vm.rr->stats.busy_probes, 10);
 	assert_int_equal(fake_vm.rr->stats.window_page_sets, 1);
-	assert_int_equal(fake_vm.rr->stats.entries[RR_WINDOW_PAGE], 1);
-	assert_int_equal(fake_vm.rr->stats.entries[RR_FPU_STATE], 1);
+	assert_int_equal(fake_vm.rr->stats.entries[RR_WINDOW_PAGE_CODED], 1);
+	assert_int_equal(fake_vm.rr->stats.entries[RR_FPU_STATE_LZ4], 1); /* registers at reset */
+	/* the window's one written page is mostly zeros: LZ4 makes it small */
+	assert_int_equal(fake_vm.rr->stats.window_bytes_raw, PAGE_SIZE);
+	assert_in_range(fake_vm.rr->stats.window_bytes_coded, 1, PAGE_SIZE / 16);
+	fake_vm_destroy();
+}
+
+/* An async entry's state as a replay keeps it (hv/rr/rr_async_state.c). */
+static struct rrlog_entry async_state_entry(enum rrlog_type type)
+{
+	return (struct rrlog_entry){ .type = type, .landmark = 7, .rip = 0x1234 };
+}
+
+/* A coded window page and an LZ4 block of FPU registers decode to what the
+ * recorder encoded, whole pages and raw registers still read as before. */
+static void test_async_state_decoded(void **state)
+{
+	static struct page_codec_work w;
+	static u8 page[PAGE_SIZE], coded[PAGE_CODEC_MAX], fpu[FPU_LEGACY_SIZE], block[PAGE_CODEC_MAX];
+	struct rrlog_entry e = async_state_entry(RR_WINDOW_PAGE_CODED);
+	struct rrlog_entry async = async_state_entry(RR_INTERRUPT);
+
+	boot_prober(state);
+	for (unsigned i = 0; i < PAGE_SIZE; i += 8)
+		page[i] = (u8)(i / 8);
+	e.window_coded.page = 5;
+	e.window_coded.len = (u32)page_encode(page, NULL, coded, &w);
+	e.window_coded.data = coded;
+	assert_int_equal(coded[0], PAGE_ENC_LZ4);
+	assert_true(rr_keep_async_state(&fake_vm, &e));
+	e = async_state_entry(RR_WINDOW_PAGE); /* version 5's whole page */
+	e.window_page.page = 5;
+	e.window_page.data = page;
+	assert_true(rr_keep_async_state(&fake_vm, &e));
+	assert_int_equal(fake_vm.rr->pending.count, 2);
+	assert_memory_equal(fake_vm.rr->pending.data, page, PAGE_SIZE);
+	assert_memory_equal(fake_vm.rr->pending.data + PAGE_SIZE, page, PAGE_SIZE);
+
+	memset(fpu, 0, sizeof(fpu));
+	fpu[0] = 0x7F;
+	fpu[1] = 0x03;
+	e = async_state_entry(RR_FPU_STATE_LZ4);
+	e.fpu_lz4.len = sizeof(fpu);
+	e.fpu_lz4.lz4_len = (u32)bytes_lz4_encode(fpu, sizeof(fpu), block, sizeof(block), &w);
+	e.fpu_lz4.data = block;
+	assert_in_range(e.fpu_lz4.lz4_len, 1, sizeof(fpu) / 8);
+	assert_true(rr_keep_async_state(&fake_vm, &e));
+	assert_non_null(rr_pending_fpu(&fake_vm, &async));
+	assert_memory_equal(rr_pending_fpu(&fake_vm, &async), fpu, sizeof(fpu));
+	async.rip++; /* another moment's registers were not logged */
+	assert_null(rr_pending_fpu(&fake_vm, &async));
+	assert_false(fake_vm.rr->divergence.diverged);
+	fake_vm_destroy();
+}
+
+/* What no recorder writes is a divergence that names it: a coded page with
+ * bytes after its encoding, one coded as a delta (no replay holds the
+ * copy), an LZ4 block that does not make the stated length. */
+static void test_async_state_malformed(void **state)
+{
+	static struct page_codec_work w;
+	static u8 page[PAGE_SIZE], coded[PAGE_CODEC_MAX + 1], fpu[FPU_LEGACY_SIZE];
+	static u8 block[PAGE_CODEC_MAX];
+	struct rrlog_entry e = async_state_entry(RR_WINDOW_PAGE_CODED);
+	const struct {
+		u8 kind;
+		const char *what;
+	} bad_pages[] = {
+		{ PAGE_ENC_LZ4, "the log's window page 0x5000 is not a whole coded page (bytes after "
+				"its encoding)" },
+		{ PAGE_ENC_XOR_ZRUN, "the log's window page 0x5000 is not a whole coded page (page "
+				     "delta without a previous copy)" },
+	};
+
+	page[100] = 1;
+	for (unsigned i = 0; i < ARRAY_SIZE(bad_pages); i++) {
+		boot_prober(state);
+		e.window_coded.page = 5;
+		e.window_coded.len = (u32)page_encode(page, NULL, coded, &w);
+		e.window_coded.data = coded;
+		if (bad_pages[i].kind == PAGE_ENC_LZ4)
+			e.window_coded.len++; /* a byte more */
+		else
+			coded[0] = bad_pages[i].kind;
+		assert_false(rr_keep_async_state(&fake_vm, &e));
+		assert_true(fake_vm.rr->divergence.diverged);
+		assert_string_equal(fake_vm.rr->divergence.what, bad_pages[i].what);
+		fake_vm_destroy();
+	}
+
+	boot_prober(state);
+	e = async_state_entry(RR_FPU_STATE_LZ4);
+	e.fpu_lz4.len = sizeof(fpu) + 64; /* more than the block makes */
+	e.fpu_lz4.lz4_len = (u32)bytes_lz4_encode(fpu, sizeof(fpu), block, sizeof(block), &w);
+	e.fpu_lz4.data = block;
+	assert_false(rr_keep_async_state(&fake_vm, &e));
+	assert_string_equal(fake_vm.rr->divergence.what,
+			    "the log's FPU_STATE_LZ4 does not decode: lz4 block: shorter than its "
+			    "stated length");
 	fake_vm_destroy();
 }
 
@@ -1451,6 +1552,8 @@ int main(void)
 		ON(test_probe_idle_runs_again, fake_backend_ept),
 		ON(test_probe_guest_seen_running, fake_backend_ept),
 		ON(test_probe_runs_again_while_written, fake_backend_npt),
+		ON(test_async_state_decoded, fake_backend_npt),
+		ON(test_async_state_malformed, fake_backend_npt),
 		ON(test_switchover_primary, fake_backend_ept),
 		ON(test_switchover_primary_releases_lease, fake_backend_npt),
 		ON(test_switchover_backup_under_witness, fake_backend_ept),

@@ -182,6 +182,16 @@ static void assert_entry_eq(const struct rrlog_entry *a, const struct rrlog_entr
 		assert_int_equal(a->fpu.len, b->fpu.len);
 		assert_memory_equal(a->fpu.data, b->fpu.data, a->fpu.len);
 		break;
+	case RR_WINDOW_PAGE_CODED:
+		assert_int_equal(a->window_coded.page, b->window_coded.page);
+		assert_int_equal(a->window_coded.len, b->window_coded.len);
+		assert_memory_equal(a->window_coded.data, b->window_coded.data, a->window_coded.len);
+		break;
+	case RR_FPU_STATE_LZ4:
+		assert_int_equal(a->fpu_lz4.len, b->fpu_lz4.len);
+		assert_int_equal(a->fpu_lz4.lz4_len, b->fpu_lz4.lz4_len);
+		assert_memory_equal(a->fpu_lz4.data, b->fpu_lz4.data, a->fpu_lz4.lz4_len);
+		break;
 	case RR_SNAPSHOT:
 		assert_int_equal(a->snapshot.hash, b->snapshot.hash);
 		assert_int_equal(a->snapshot.device_time_ns, b->snapshot.device_time_ns);
@@ -402,7 +412,9 @@ static void test_every_type_round_trips(void **state)
 	struct rrlog_page_hash pages[] = { { 0, 0xAAAAAAAA }, { 7, 0xBBBBBBBB } };
 	static const u8 piece[] = "a piece of a checkpoint";
 	static u8 fpu[832];
-	struct rrlog_entry e[22];
+	static const u8 coded[] = { 2, 3, 0, 0x1F, 0, 0 }; /* as a page codec writes it */
+	static const u8 block[] = { 0x1F, 0xA5, 1, 0, 0xFF, 0xFF }; /* an LZ4 block */
+	struct rrlog_entry e[24];
 	unsigned i = 0, r;
 
 	e[i] = entry(RR_DIGEST, 0, 0x100000);
@@ -458,6 +470,14 @@ static void test_every_type_round_trips(void **state)
 	memset(fpu, 0xA5, sizeof(fpu));
 	e[i].fpu.len = sizeof(fpu); /* x87, SSE and AVX */
 	e[i++].fpu.data = fpu;
+	e[i] = entry(RR_WINDOW_PAGE_CODED, 12, 0x100094);
+	e[i].window_coded.page = 0xFFFFFFFFFULL;
+	e[i].window_coded.len = sizeof(coded);
+	e[i++].window_coded.data = coded;
+	e[i] = entry(RR_FPU_STATE_LZ4, 12, 0x100094);
+	e[i].fpu_lz4.len = 832;
+	e[i].fpu_lz4.lz4_len = sizeof(block);
+	e[i++].fpu_lz4.data = block;
 	e[i] = entry(RR_T_EXIT, 13, 0x1000A0);
 	e[i].t_exit.reason = 48;
 	e[i++].t_exit.raw = 0xFFFFFFFF;
@@ -495,7 +515,9 @@ static void test_type_names(void **state)
 	assert_string_equal(rrlog_type_name(RR_OUTPUT), "OUTPUT");
 	assert_string_equal(rrlog_type_name(RR_CHECKPOINT_DATA), "CHECKPOINT_DATA");
 	assert_string_equal(rrlog_type_name(RR_FPU_STATE), "FPU_STATE");
-	assert_null(rrlog_type_name(19));
+	assert_string_equal(rrlog_type_name(RR_WINDOW_PAGE_CODED), "WINDOW_PAGE_CODED");
+	assert_string_equal(rrlog_type_name(RR_FPU_STATE_LZ4), "FPU_STATE_LZ4");
+	assert_null(rrlog_type_name(21));
 	assert_null(rrlog_type_name(31));
 	assert_null(rrlog_type_name(36));
 	assert_null(rrlog_type_name(1000));
@@ -868,7 +890,7 @@ static void test_header_round_trip(void **state)
 	assert_int_equal(rrlog_write_header(&h, buf, sizeof(buf) - 1), 0);
 	assert_int_equal(rrlog_write_header(&h, buf, sizeof(buf)), RRLOG_HEADER_SIZE);
 	assert_memory_equal(buf, "USTDYLOG", 8);
-	assert_int_equal(buf[8], 5);
+	assert_int_equal(buf[8], 6);
 	assert_int_equal(buf[10], 112);
 	assert_int_equal(buf[12], 3);
 	assert_int_equal(buf[16], 0x11);
@@ -935,9 +957,9 @@ static void test_header_refusals(void **state)
 	assert_non_null(strstr(why, "magic"));
 
 	memcpy(buf, good, sizeof(buf));
-	put16(buf + 8, 6);
+	put16(buf + 8, 7);
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 6"));
+	assert_non_null(strstr(why, "version 7"));
 	put16(buf + 8, 4); /* before the window's size was in the header: still read */
 	put64(buf + RRLOG_HEADER_SIZE - 8, hash64(buf, RRLOG_HEADER_SIZE - 8, 0));
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), RRLOG_HEADER_SIZE);

@@ -310,7 +310,7 @@ static void random_field(struct rrlog_entry *e, const struct wire_field *f,
 			break;
 		}
 		if (f->custom == &rrlog_sized_bytes) {
-			static u8 piece[RRLOG_PAGE_SIZE];
+			static u8 piece[RRLOG_PAGE_CODED_MAX];
 			const u8 *data = piece;
 			u32 len = rrlog_sized_len(e, f) ? rrlog_sized_len(e, f) : 1;
 
@@ -388,7 +388,7 @@ static void assert_same(const struct rrlog_entry *a, const struct rrlog_entry *b
 static const unsigned all_types[] = {
 	RR_RDTSC, RR_RDTSCP, RR_RDRAND, RR_RDSEED, RR_CLOCK, RR_IO_IN, RR_INTERRUPT, RR_DIGEST,
 	RR_END, RR_MMIO_IN, RR_SERIAL_IN, RR_DIGEST_PAGES, RR_CPUID, RR_WINDOW_PAGE, RR_SNAPSHOT,
-	RR_OUTPUT, RR_CHECKPOINT_DATA, RR_FPU_STATE,
+	RR_OUTPUT, RR_CHECKPOINT_DATA, RR_FPU_STATE, RR_WINDOW_PAGE_CODED, RR_FPU_STATE_LZ4,
 	RR_T_EXIT, RR_T_IO, RR_T_PT_WRITE, RR_T_INSN,
 };
 

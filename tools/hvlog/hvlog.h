@@ -128,7 +128,7 @@ struct text_line {
 	struct rrlog_entry e;
 	struct rrlog_page_hash *pages; /* RRLOG_DIGEST_PAGES_MAX, caller's */
 	u8 *raw;                       /* RRLOG_FRAME_MAX_PAYLOAD, caller's */
-	u8 contents[RRLOG_PAGE_SIZE];  /* a WINDOW_PAGE's page, or sized bytes */
+	u8 contents[RRLOG_PAGE_CODED_MAX]; /* a WINDOW_PAGE's page, or sized bytes */
 	size_t raw_len;                /* 0: no raw= */
 };
 

@@ -33,10 +33,10 @@ static void print_types(const struct summary *s)
 {
 	unsigned t;
 
-	printf("%-14s %10s %12s %12s\n", "type", "entries", "bytes", "bytes/entry");
+	printf("%-17s %10s %12s %12s\n", "type", "entries", "bytes", "bytes/entry");
 	for (t = 0; t < TYPES; t++)
 		if (s->entries[t])
-			printf("%-14s %10llu %12llu %12.2f\n", rrlog_type_name(t),
+			printf("%-17s %10llu %12llu %12.2f\n", rrlog_type_name(t),
 			       s->entries[t], s->bytes[t],
 			       (double)s->bytes[t] / (double)s->entries[t]);
 }

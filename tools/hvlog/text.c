@@ -455,7 +455,8 @@ static bool parse_body(struct parse *p, struct text_line *t, char **save)
 		} else if (sized && !strcmp(tok, sized->name)) {
 			const u8 *data = t->contents;
 
-			if (!parse_hex_bytes(value, t->contents, sized->max, &ncontents) || !ncontents)
+			if (sized->max > sizeof(t->contents) ||
+			    !parse_hex_bytes(value, t->contents, sized->max, &ncontents) || !ncontents)
 				return fail(p, "bad %s (1 to %llu bytes in hex)", sized->name,
 					    (unsigned long long)sized->max);
 			memcpy((u8 *)e + sized->off, &data, sizeof(data));
