@@ -88,7 +88,7 @@ PY
 serve_ok=('linux: net: carrier: ok' 'linux: net: gateway 10.0.2.2' 'linux: net: ping gateway: ok'
 	'linux: net: httpd started: ok' 'linux: net: echo served: ok' 'linux: done, 0 failures'
 	'guest NIC: host NIC: RX [1-9][0-9]* frames [0-9]+ bytes to the guest \([0-9]+ not taken'
-	'TX [1-9][0-9]* frames [0-9]+ bytes \(0 transmit ring full, 0 refused\)')
+	'TX [1-9][0-9]* frames [0-9]+ bytes \([0-9]+ transmit ring full, 0 refused\)')
 serve_case guest_nic_host_static_e1000 e1000 "ip=10.0.2.15 gw=10.0.2.2" \
 	"static:10.0.2.16/24,10.0.2.2" 10.0.2.16 "${serve_ok[@]}" 'linux: net: address 10.0.2.16/24' \
 	'guest NIC: on the host NIC e1000: guest 02:55:53:00:00:07, hypervisor 52:54:00:12:34:56'
