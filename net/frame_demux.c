@@ -5,7 +5,7 @@
 
 #define ETH_DST 0
 #define ETH_SRC ETH_ALEN
-#define ETH_GROUP_BIT 0x01 /* IEEE 802-2014 8.2.2: the first octet's least significant bit */
+#define ETH_GROUP_BIT 0x01 /* IEEE 802.3 3.2.3 "Address fields": the first bit sent, octet 0's LSB */
 
 enum frame_dest frame_demux(const u8 *frame, size_t len, const u8 own[ETH_ALEN],
 			    const u8 guest[ETH_ALEN])

@@ -19,7 +19,7 @@ enum frame_dest {
 
 /* A received frame: for own (the hypervisor's MAC) to the stack only, for
  * guest to the guest only, broadcast and multicast (the group bit, IEEE
- * 802-2014 8.2.2 "I/G address bit") to both; any other destination, or a
+ * 802.3 3.2.3 "Address fields": the destination's first bit) to both; any other destination, or a
  * length outside ETH_HLEN..ETH_FRAME_MAX, dropped. */
 enum frame_dest frame_demux(const u8 *frame, size_t len, const u8 own[ETH_ALEN],
 			    const u8 guest[ETH_ALEN]);
