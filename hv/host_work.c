@@ -11,6 +11,7 @@
 #include "hv/rr/rr.h"
 #include "hv/vm.h"
 #include "log.h"
+#include "net/guest_port.h"
 #include "net/net.h"
 
 #define SERVE_SLEEP_MAX_NS 10000000ULL /* re-check at least every 10 ms */
@@ -29,7 +30,9 @@ static u64 deadline_to_tsc(u64 deadline_ns)
 
 static void poll_now(struct vm *vm)
 {
+	guest_port_open(vm != NULL); /* the guest's frames: their interrupt goes in before the entry */
 	net_poll();
+	guest_port_open(false);
 	ft_witness_poll(time_now_ns()); /* a return without witness= */
 	console_out_poll(time_now_ns()); /* a return without console_out= */
 	if (vm) {

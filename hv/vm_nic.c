@@ -2,9 +2,9 @@
  * The guest's NIC wired into the VM (vm_nic.h): the PCI configuration
  * ports and the NIC's I/O BAR on the port bus (moved wherever the guest
  * programs BAR0), its INTx into the 8259 and the IOAPIC, its rings in
- * guest RAM through vm_read_gpa/vm_write_gpa, and the backend that counts
- * transmitted frames (the host NIC's sharing comes later). Its state in
- * snapshots is hv/vm_nic_state.c.
+ * guest RAM through vm_read_gpa/vm_write_gpa, and its backend: the host
+ * NIC (hv/vm_nic_host.c), or one that counts transmitted frames when the
+ * run keeps the NIC unplugged. Its state in snapshots is hv/vm_nic_state.c.
  */
 #include "hv/vm_nic.h"
 
@@ -12,6 +12,7 @@
 #include "hv/guest_mem.h"
 #include "hv/rr/write_window.h"
 #include "hv/vm_devices_internal.h"
+#include "hv/vm_nic_host.h"
 #include "hv/vm_nic_internal.h"
 #include "log.h"
 
@@ -48,7 +49,8 @@ static void intx_set(void *ctx, unsigned irq, bool asserted)
 	vioapic_set_irq(&d->ioapic, irq, !asserted);
 }
 
-/* The backend until the host NIC carries the guest's frames: counts them. */
+/* The backend of an unplugged NIC (no network, or a recorded run): counts
+ * the frames. */
 static void count_transmit(void *ctx, const u8 *frame, size_t len)
 {
 	struct vm_nic *nic = ctx;
@@ -142,7 +144,7 @@ int vm_nic_create(struct vm *vm, const struct config *cfg)
 	vm->dev->nic = nic;
 	pr_info("guest NIC: virtio-net at PCI 00:%02x.0, MAC %02x:%02x:%02x:%02x:%02x:%02x, IRQ %u",
 		GUEST_NIC_SLOT, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], GUEST_NIC_IRQ);
-	return 0;
+	return vm_nic_host_connect(nic, cfg);
 }
 
 bool vm_nic_present(const struct vm *vm)
@@ -172,4 +174,5 @@ void vm_nic_report(struct vm *vm)
 		s->rx_dropped, s->interrupts, s->suppressed, s->ring_errors, nic->backend_frames,
 		nic->backend_bytes, nic->bar_base,
 		nic->bar_refused, nic->pci.bad_accesses);
+	vm_nic_host_report();
 }

@@ -15,6 +15,7 @@
 #include "netif/ethernet.h"
 
 #include "errno.h"
+#include "net/guest_port.h"
 
 /* A pbuf chain is flattened here: drivers take one contiguous frame. */
 static u8 tx_frame[ETH_FRAME_MAX];
@@ -51,13 +52,15 @@ static err_t port_linkoutput(struct netif *nif, struct pbuf *p)
 	return send_frame(nd, tx_frame, len);
 }
 
-/* One received frame: copied into a pool pbuf (one pbuf holds a whole
+/* One received frame, unless it is the guest's alone: copied into a pool pbuf (one pbuf holds a whole
  * frame) and handed to ethernet_input. */
 static void port_rx(void *ctx, const void *frame, size_t len)
 {
 	struct netif *nif = ctx;
 	struct pbuf *p;
 
+	if (!guest_port_demux(nif->hwaddr, frame, len))
+		return; /* the guest's alone (net/guest_port.h) */
 	if (len < SIZEOF_ETH_HDR || len > ETH_FRAME_MAX) {
 		LINK_STATS_INC(link.lenerr);
 		LINK_STATS_INC(link.drop);

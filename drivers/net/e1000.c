@@ -136,14 +136,21 @@ static bool mac_valid(const u8 *mac)
 	return memcmp(mac, zero, ETH_ALEN) && !(mac[0] & 1);
 }
 
-/* Puts nd.mac in receive address 0 ("Receive Address Low", "Receive
- * Address High"), valid: the unicast filter, and the source we use. */
+/* Puts mac in the receive address pair ral/rah ("Receive Address Low",
+ * "Receive Address High" in the 8254x manual's "Filter Registers": 16 pairs,
+ * each matched when its Address Valid bit is set). */
+static void write_rx_address(struct e1000 *e, enum e1000_reg ral, enum e1000_reg rah,
+			     const u8 *mac)
+{
+	wr(e, ral, mac[0] | mac[1] << 8 | mac[2] << 16 | (u32)mac[3] << 24);
+	wr(e, rah, mac[4] | mac[5] << 8 | E1000_RAH_AV);
+}
+
+/* nd.mac in receive address 0, valid: the unicast filter, and the source
+ * we use. */
 static void write_mac(struct e1000 *e)
 {
-	const u8 *mac = e->nd.mac;
-
-	wr(e, E1000_RAL0, mac[0] | mac[1] << 8 | mac[2] << 16 | (u32)mac[3] << 24);
-	wr(e, E1000_RAH0, mac[4] | mac[5] << 8 | E1000_RAH_AV);
+	write_rx_address(e, E1000_RAL0, E1000_RAH0, e->nd.mac);
 }
 
 /* The MAC address: receive address 0 as the hardware loaded it from the
@@ -461,12 +468,27 @@ static int e1000_set_mac(struct netdev *nd, const u8 mac[ETH_ALEN])
 	return 0;
 }
 
+/* The guest's MAC in receive address 1, and every multicast frame
+ * (RCTL.MPE, "Receive Control Register"): the guest's groups are
+ * its own business (IPv6 neighbour discovery, mDNS). */
+static int e1000_add_rx_mac(struct netdev *nd, const u8 mac[ETH_ALEN])
+{
+	struct e1000 *e = nd->priv;
+
+	if (!mac_valid(mac))
+		return -EINVAL;
+	write_rx_address(e, E1000_RAL1, E1000_RAH1, mac);
+	wr(e, E1000_RCTL, rd(e, E1000_RCTL) | E1000_RCTL_MPE);
+	return 0;
+}
+
 static const struct netdev_ops e1000_ops = {
 	.send = e1000_send,
 	.poll = e1000_poll,
 	.link_up = e1000_link_up,
 	.refresh_stats = e1000_refresh_stats,
 	.set_mac = e1000_set_mac,
+	.add_rx_mac = e1000_add_rx_mac,
 };
 
 static const char *speed_name(u32 status)

@@ -44,6 +44,8 @@ enum e1000_reg {
 	E1000_MTA = 0x5200,      /* Multicast Table Array, 128 dwords */
 	E1000_RAL0 = 0x5400,     /* Receive Address Low, entry 0 */
 	E1000_RAH0 = 0x5404,     /* Receive Address High, entry 0 */
+	E1000_RAL1 = 0x5408,     /* Receive Address Low, entry 1 (entry n at 0x5400 + 8n) */
+	E1000_RAH1 = 0x540C,     /* Receive Address High, entry 1 */
 };
 
 #define E1000_MTA_ENTRIES 128

@@ -44,6 +44,12 @@ struct netdev_ops {
 	/* Makes mac (unicast, non-zero) the device's address: its receive
 	 * filter and nd->mac; 0 or -EINVAL. NULL when the address is fixed. */
 	int (*set_mac)(struct netdev *nd, const u8 mac[ETH_ALEN]);
+	/* Makes the device also receive frames for mac (unicast; the guest's
+	 * NIC on this one, net/guest_port.h) and every multicast frame (the
+	 * guest's multicast groups are not known); 0, -EINVAL, -ENOSPC. NULL
+	 * when the device hands up every frame already (QEMU's virtio-net
+	 * without VIRTIO_NET_F_CTRL_RX: virtio_net.c). */
+	int (*add_rx_mac)(struct netdev *nd, const u8 mac[ETH_ALEN]);
 };
 
 struct netdev {

@@ -9,8 +9,16 @@
 # triggered; with acpi=off the kernel scans the bus itself and takes the
 # interrupt through the 8259. With guest_nic=off (the default) the guest
 # sees no PCI device.
+# On the host NIC (net/guest_port.h), QEMU's user network behind it: the
+# guest gets an address (static on an e1000 host NIC; DHCP from slirp on a
+# virtio-net one, whose device is promiscuous), pings the gateway, serves a
+# file over HTTP and an echo connection through host port forwards, both
+# compared byte for byte, while the hypervisor's own control endpoint
+# answers /status on its address through a third forward. A recording
+# with the network up keeps the NIC unplugged and replays.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net_lib.sh"
 k=$root/third_party/linux
 initrd=$root/build/linux/initramfs.cpio
 need_linux guest_nic "$k/vmlinuz-cloud" "$initrd"
@@ -36,6 +44,62 @@ boot_case guest_nic_off_no_pci 0 "${hv[@]}" --cmdline "guest_mem=256M" \
 	--guest-args "console=ttyS0 loglevel=1 guest_net=none" -- \
 	'linux: net: pci devices: ok' 'linux: done, 0 failures'
 
+# One guest serving through the host NIC: waits for it to serve, fetches
+# the file and the hypervisor's /status, echoes 64 KiB, then checks the
+# console. hv_ip and guest_ip: the two addresses on the user network.
+serve_case() { # name host_nic hv_cmdline guest_ip_option guest_ip
+	local name=$1 log=$results/$1.log pid http echo ctl got want why=""
+	http=$(free_port) echo=$(free_port) ctl=$(free_port)
+	start_instance "$log" "${hv[@]}" --nic "$2" --netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$http-$5:80,hostfwd=tcp:127.0.0.1:$echo-$5:7,hostfwd=tcp:127.0.0.1:$ctl-10.0.2.15:8080" \
+		--cmdline "$3 guest_mem=256M guest_nic=virtio guest_mac=$mac" \
+		--guest "$k/vmlinuz-cloud" --initrd "$initrd" \
+		--guest-args "console=ttyS0 loglevel=1 guest_net=$mac guest_ip=$4 guest_serve=60"
+	pid=$inst_pid
+	if ! wait_for_line "$log" '^linux: net: serving http' "$pid" 180; then
+		stop_instance "$pid"
+		echo "FAIL: $name: the guest did not serve ($(grep -h -E 'FAILED|^error' "$log" "$log.stderr" | head -n 1))"
+		return 0
+	fi
+	got=$(curl -s -m 20 -o "$results/$name.data" -w '%{time_total}' "http://127.0.0.1:$http/data" || true)
+	echo "HTTP fetch of 108894 bytes: $got s" >"$results/$name.figures"
+	got=$(sha256sum <"$results/$name.data" | cut -d ' ' -f 1)
+	want=$(seq 1 20000 | sha256sum | cut -d ' ' -f 1)
+	[ "$got" = "$want" ] || why="HTTP file sha256 $got, want $want; "
+	curl -s -m 20 "http://127.0.0.1:$ctl/status" >"$results/$name.status.json" || true
+	grep -q '"state": *"running"' "$results/$name.status.json" ||
+		why="${why}the hypervisor's /status did not answer 'running'; "
+	got=$(python3 - "$echo" <<'PY'
+import hashlib, os, socket, sys
+data = os.urandom(65536)
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+s.sendall(data)
+s.shutdown(socket.SHUT_WR)
+back = b"".join(iter(lambda: s.recv(65536), b""))
+print("same" if back == data else f"{len(back)} bytes back, differing")
+PY
+	) || got="no connection"
+	[ "$got" = same ] || why="${why}echo: $got; "
+	wait_or_stop "$pid" 60
+	if [ -n "$why" ]; then
+		echo "FAIL: $name: $why"
+		return 0
+	fi
+	shift 5
+	check_console "$name" "$log" "$wait_status" 0 "$@"
+}
+
+serve_ok=('linux: net: carrier: ok' 'linux: net: gateway 10.0.2.2' 'linux: net: ping gateway: ok'
+	'linux: net: httpd started: ok' 'linux: net: echo served: ok' 'linux: done, 0 failures'
+	'guest NIC: host NIC: RX [1-9][0-9]* frames [0-9]+ bytes to the guest \([0-9]+ not taken'
+	'TX [1-9][0-9]* frames [0-9]+ bytes \([0-9]+ transmit ring full, 0 refused\)')
+serve_case guest_nic_host_static_e1000 e1000 "ip=10.0.2.15 gw=10.0.2.2" \
+	"static:10.0.2.16/24,10.0.2.2" 10.0.2.16 "${serve_ok[@]}" 'linux: net: address 10.0.2.16/24' \
+	'guest NIC: on the host NIC e1000: guest 02:55:53:00:00:07, hypervisor 52:54:00:12:34:56'
+serve_case guest_nic_host_dhcp_virtio virtio-net-pci "ip=dhcp" dhcp 10.0.2.16 "${serve_ok[@]}" \
+	'linux: net: dhcp lease: ok' 'linux: net: address 10.0.2.16/24' \
+	'net: virtio-net [0-9a-f:]+ up, 10.0.2.15/24 gw 10.0.2.2 \(DHCP\)' \
+	'guest NIC: on the host NIC virtio-net: guest 02:55:53:00:00:07'
+
 # Snapshots carry the NIC's state (DEVICE sections pci_host and
 # virtio_net): the timer guest on a VM with the NIC, snapshotted and
 # resumed on one with it; a VM without the NIC refuses that snapshot.
@@ -47,3 +111,13 @@ boot_case guest_nic_snapshot_resume 0 --emu qemu --cmdline "guest_nic=virtio" --
 	--resume "$snap" -- 'snapshot: resumed a snapshot taken on svm' 'guest NIC: status 0x00'
 boot_case guest_nic_snapshot_refused_without_nic 126 --emu qemu --guest "$g/timer.elf" \
 	--resume "$snap" -- 'snapshot refused: it has a guest NIC and this VM has none'
+
+# Recording with the network up keeps the guest's NIC unplugged (no
+# received frame can reach a recorded guest before item 4): the timer
+# guest with the NIC on an e1000 with an address records and replays.
+rr_case guest_nic_rr_unplugged --emu qemu --nic e1000 \
+	--cmdline "ip=10.0.2.15 gw=10.0.2.2 guest_nic=virtio" -- "$g/timer.elf"
+grep -q 'guest NIC: unplugged with rr=record' "$results/guest_nic_rr_unplugged.record.log" &&
+	! grep -q 'guest NIC: on the host NIC' "$results/guest_nic_rr_unplugged.record.log" &&
+	echo "PASS: guest_nic_rr_unplugged_said" ||
+	echo "FAIL: guest_nic_rr_unplugged_said: the record run did not say the NIC is unplugged"

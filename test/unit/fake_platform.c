@@ -190,6 +190,11 @@ void net_poll(void)
 {
 }
 
+struct netdev *net_device(void)
+{
+	return fake_platform.netdev;
+}
+
 u64 host_work_deadline_tsc(void)
 {
 	return UINT64_MAX;

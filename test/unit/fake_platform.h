@@ -75,6 +75,7 @@ struct fake_platform {
 		u64 named_to_backup; /* logstream_out_set_lease: the epoch the log stream names */
 		u64 named;           /* ft_witness_primary_named: what the backup was told */
 	} witness;
+	struct netdev *netdev; /* net_device(): the host NIC lwIP would use (NULL: no network) */
 	/* called by the run loop's host_work_poll between two exits (NULL: none) */
 	void (*host_work)(struct vm *vm);
 };

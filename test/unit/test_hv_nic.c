@@ -8,7 +8,11 @@
  * 11 (active low); a malformed ring is reported once on the console; the
  * firmware tables describe the bus; snapshots carry the NIC (and one with
  * a NIC and a VM without refuse each other); guest_nic=off leaves no
- * trace; role= is refused with the NIC.
+ * trace; role= is refused with the NIC. On a host NIC (net/guest_port.c
+ * over a fake netdev): the guest's MAC is programmed, its frames go out
+ * (padded; bad ones and a full ring counted), received frames reach it by
+ * destination MAC only while delivery is open, and rr=record keeps it
+ * unplugged.
  */
 #include "helpers.h"
 
@@ -22,6 +26,7 @@
 #include "hv/vdev/vnet.h"
 #include "hv/vm_devices_internal.h"
 #include "hv/vm_nic.h"
+#include "net/guest_port.h"
 
 #define NIC_CFG (0x80000000u | GUEST_NIC_SLOT << 11)
 #define BAR 0xC000
@@ -194,6 +199,173 @@ static void test_firmware_describes_the_bus(void **state)
 	assert_true(mp_has_pci_bus());
 }
 
+/* --- on the host NIC (net/guest_port.h) ----------------------------------- */
+
+static struct {
+	u8 sent[ETH_FRAME_MAX];
+	size_t sent_len;
+	unsigned sends;
+	int send_result;     /* what send returns: 0, or -EAGAIN for a full ring */
+	u8 rx_mac[ETH_ALEN];
+	unsigned rx_macs;
+} host;
+
+static int host_send(struct netdev *nd, const void *frame, size_t len)
+{
+	host.sends++;
+	if (host.send_result)
+		return host.send_result;
+	memcpy(host.sent, frame, len);
+	host.sent_len = len;
+	return 0;
+}
+
+static int host_poll(struct netdev *nd, netdev_rx_fn rx, void *ctx, int budget)
+{
+	return 0;
+}
+
+static int host_add_rx_mac(struct netdev *nd, const u8 mac[ETH_ALEN])
+{
+	memcpy(host.rx_mac, mac, ETH_ALEN);
+	host.rx_macs++;
+	return 0;
+}
+
+static const struct netdev_ops host_ops = { .send = host_send, .poll = host_poll,
+					    .add_rx_mac = host_add_rx_mac };
+static struct netdev host_nd = { .name = "fake", .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 },
+				 .ops = &host_ops };
+static const u8 guest_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0xAB, 0xCD, 0xEF };
+
+static int setup_host(void **state)
+{
+	memset(&host, 0, sizeof(host));
+	fake_vm_prepare();
+	fake_platform.netdev = &host_nd;
+	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
+	memcpy(fake_cfg.guest_mac, guest_mac, ETH_ALEN);
+	fake_vm_boot(&fake_backend_ept);
+	return 0;
+}
+
+/* The guest transmits len bytes from src (to the broadcast address). */
+static void guest_sends(struct virtq *tx, u16 desc, const u8 *src, u32 len)
+{
+	u8 *f = fake_vm.ram + FRAME_GPA + 16;
+
+	memset(f, 0xFF, ETH_ALEN);
+	memcpy(f + ETH_ALEN, src, ETH_ALEN);
+	virtq_set_desc(tx, desc, FRAME_GPA, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, desc + 1);
+	virtq_set_desc(tx, desc + 1, FRAME_GPA + 16, len, 0, 0);
+	virtq_publish(tx, desc);
+	out(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX);
+}
+
+static void test_host_sends_the_guests_frames(void **state)
+{
+	struct virtq rx, tx;
+
+	assert_true(guest_port_attached());
+	assert_int_equal(host.rx_macs, 1);
+	assert_memory_equal(host.rx_mac, guest_mac, ETH_ALEN);
+	driver_start(&rx, &tx);
+	guest_sends(&tx, 0, guest_mac, 42);                    /* an ARP request */
+	assert_int_equal(host.sends, 1);
+	assert_int_equal(host.sent_len, ETH_ZLEN);             /* padded with zeros */
+	assert_memory_equal(host.sent + ETH_ALEN, guest_mac, ETH_ALEN);
+	assert_int_equal(host.sent[ETH_ZLEN - 1], 0);
+	guest_sends(&tx, 2, host_nd.mac, 60);                  /* the hypervisor's source MAC */
+	guest_sends(&tx, 4, guest_mac, ETH_FRAME_MAX + 4);     /* a VLAN-sized frame: too long */
+	assert_int_equal(host.sends, 1);
+	host.send_result = -EAGAIN;                            /* the host's ring is full */
+	guest_sends(&tx, 6, guest_mac, 60);
+	assert_int_equal(host.sends, 2);
+	assert_int_equal(guest_port_stats()->tx_frames, 1);
+	assert_int_equal(guest_port_stats()->tx_bad, 2);
+	assert_int_equal(guest_port_stats()->tx_ring_full, 1);
+	capture_start();
+	vm_devices_report(&fake_vm);
+	assert_true(capture_contains("TX 1 frames 60 bytes (1 transmit ring full, 2 refused)"));
+}
+
+/* A frame to dst (60 bytes, its last byte tag). */
+static const u8 *frame_to(const u8 *dst, u8 tag)
+{
+	static u8 f[60];
+
+	memset(f, 0, sizeof(f));
+	memcpy(f, dst, ETH_ALEN);
+	memcpy(f + ETH_ALEN, (const u8[]){ 0x52, 0x55, 0x0A, 0x00, 0x02, 0x02 }, ETH_ALEN);
+	f[59] = tag;
+	return f;
+}
+
+/* Posts receive buffer i (header and frame in one descriptor). */
+static void post_rx(struct virtq *rx, u16 i)
+{
+	virtq_set_desc(rx, i, FRAME_GPA + 0x1000 + i * 0x100u, 0x100, VIRTQ_DESC_F_WRITE, 0);
+	virtq_publish(rx, i);
+}
+
+static void test_host_frames_reach_the_guest_by_mac(void **state)
+{
+	static const u8 bcast[ETH_ALEN] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+	static const u8 other[ETH_ALEN] = { 0x02, 0x00, 0x00, 0xAB, 0xCD, 0xEE };
+	struct virtq rx, tx;
+	u32 used_id, used_len;
+
+	driver_start(&rx, &tx);
+	for (u16 i = 0; i < 4; i++)
+		post_rx(&rx, i);
+	assert_false(guest_port_demux(host_nd.mac, frame_to(guest_mac, 1), 60)); /* closed: dropped */
+	assert_int_equal(guest_port_stats()->rx_closed, 1);
+	guest_port_open(true);
+	assert_false(guest_port_demux(host_nd.mac, frame_to(guest_mac, 2), 60)); /* the guest's only */
+	assert_true(guest_port_demux(host_nd.mac, frame_to(bcast, 3), 60));      /* both */
+	assert_true(guest_port_demux(host_nd.mac, frame_to(host_nd.mac, 4), 60)); /* lwIP's only */
+	assert_false(guest_port_demux(host_nd.mac, frame_to(other, 5), 60));     /* no one's */
+	guest_port_open(false);
+	assert_true(virtq_pop_used(&rx, &used_id, &used_len));
+	assert_int_equal(used_len, VNET_HDR_LEN + 60);
+	assert_int_equal(fake_vm.ram[FRAME_GPA + 0x1000 + VNET_HDR_LEN + 59], 2);
+	assert_true(virtq_pop_used(&rx, &used_id, &used_len));
+	assert_int_equal(fake_vm.ram[FRAME_GPA + 0x1100 + VNET_HDR_LEN + 59], 3);
+	assert_false(virtq_pop_used(&rx, &used_id, &used_len)); /* nothing else */
+	assert_true(pic_irq11());
+	assert_int_equal(guest_port_stats()->rx_frames, 2);
+	assert_int_equal(guest_port_stats()->rx_others, 1);
+}
+
+static void test_unplugged_when_recording(void **state)
+{
+	memset(&host, 0, sizeof(host));
+	fake_vm_prepare();
+	fake_platform.netdev = &host_nd;
+	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
+	fake_cfg.rr = RR_CHOICE_RECORD;
+	capture_start();
+	assert_int_equal(fake_vm_create(&fake_backend_ept), 0);
+	assert_true(capture_contains("guest NIC: unplugged with rr=record"));
+	assert_false(guest_port_attached());
+	guest_port_open(true);
+	assert_true(guest_port_demux(host_nd.mac, frame_to(guest_mac, 1), 60)); /* all lwIP's */
+	guest_port_open(false);
+	assert_int_equal(guest_port_stats()->rx_frames, 0);
+	assert_int_equal(host.rx_macs, 0);
+}
+
+static void test_own_mac_refused(void **state)
+{
+	fake_vm_prepare();
+	fake_platform.netdev = &host_nd;
+	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
+	memcpy(fake_cfg.guest_mac, host_nd.mac, ETH_ALEN);
+	capture_start();
+	assert_int_equal(fake_vm_create(&fake_backend_ept), -EINVAL);
+	assert_true(capture_contains("must be a unicast address other than the hypervisor's"));
+}
+
 /* --- snapshots ---------------------------------------------------------------- */
 
 #define SNAP_BUF (4u << 20)
@@ -303,6 +475,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_nic_mismatch, setup_nic, teardown),
 		cmocka_unit_test_setup_teardown(test_off_leaves_no_trace, setup_off, teardown),
 		cmocka_unit_test_teardown(test_refused_with_saving_options, teardown),
+		cmocka_unit_test_setup_teardown(test_host_sends_the_guests_frames, setup_host, teardown),
+		cmocka_unit_test_setup_teardown(test_host_frames_reach_the_guest_by_mac, setup_host,
+						teardown),
+		cmocka_unit_test_teardown(test_unplugged_when_recording, teardown),
+		cmocka_unit_test_teardown(test_own_mac_refused, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
