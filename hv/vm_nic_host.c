@@ -6,6 +6,7 @@
 #include "hv/vm_nic_internal.h"
 #include "log.h"
 #include "net/guest_port.h"
+#include "net/net.h"
 
 /* Why this run keeps the guest off the network, or NULL: recording and
  * replaying need received frames as logged inputs, a migration would move
@@ -40,7 +41,7 @@ static bool host_receive(void *ctx, const u8 *frame, size_t len)
 {
 	struct vm_nic *nic = ctx;
 
-	return nic->vm->state == VM_RUNNING && vm_nic_receive(nic->vm, frame, len);
+	return nic->vm->state == VM_RUNNING && vnet_receive(&nic->net, frame, len);
 }
 
 int vm_nic_host_connect(struct vm_nic *nic, const struct config *cfg)
@@ -54,7 +55,7 @@ int vm_nic_host_connect(struct vm_nic *nic, const struct config *cfg)
 			"transmitted frames are counted, none is received", why);
 		return 0;
 	}
-	err = guest_port_attach(nic->net.mac, host_receive, nic);
+	err = guest_port_attach(net_device(), nic->net.mac, host_receive, nic);
 	if (err == -ENODEV)
 		return 0; /* said why; the NIC runs unplugged */
 	if (err)

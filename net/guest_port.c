@@ -6,7 +6,6 @@
 #include "errno.h"
 #include "log.h"
 #include "net/frame_demux.h"
-#include "net/net.h"
 
 static struct {
 	struct netdev *nd;  /* NULL: no guest attached */
@@ -30,9 +29,8 @@ static int accept_mac(struct netdev *nd, const u8 mac[ETH_ALEN])
 	return nd->ops->add_rx_mac ? nd->ops->add_rx_mac(nd, mac) : 0;
 }
 
-int guest_port_attach(const u8 mac[ETH_ALEN], guest_port_rx_fn rx, void *ctx)
+int guest_port_attach(struct netdev *nd, const u8 mac[ETH_ALEN], guest_port_rx_fn rx, void *ctx)
 {
-	struct netdev *nd = net_device();
 	char s[NETDEV_MAC_STR_LEN];
 	int err;
 

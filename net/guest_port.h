@@ -25,11 +25,13 @@ struct guest_port_stats {
 	u64 tx_bad;                /* dropped: too short, too long, or the hypervisor's source MAC */
 };
 
-/* Connects the guest (mac) to the host NIC lwIP runs on: programs the
- * NIC's receive filter for mac. 0; -ENODEV without a network (ip= off or
- * no NIC); -EINVAL when mac is the hypervisor's own or not unicast; the
- * NIC's error when it cannot take a second address. Each with a message. */
-int guest_port_attach(const u8 mac[ETH_ALEN], guest_port_rx_fn rx, void *ctx);
+/* Connects the guest (mac) to nd, the host NIC lwIP runs on (net_device():
+ * the caller passes it, so this file stays below net.c): programs the
+ * NIC's receive filter for mac. 0; -ENODEV without a network (nd NULL:
+ * ip= off or no NIC); -EINVAL when mac is the hypervisor's own or not
+ * unicast; the NIC's error when it cannot take a second address. Each with
+ * a message. */
+int guest_port_attach(struct netdev *nd, const u8 mac[ETH_ALEN], guest_port_rx_fn rx, void *ctx);
 
 /* Forgets the guest (a new VM), its counters too. */
 void guest_port_detach(void);
