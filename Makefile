@@ -357,7 +357,7 @@ test: deps
 
 # Trials too slow for make test (docs/testing.md).
 test-long: deps
-	@$(MAKE) --no-print-directory all guests linux-guest
+	@$(MAKE) --no-print-directory all guests linux-guest fuzz-bins
 	@test/run_long.sh
 
 # Benchmarks print figures; they are not pass/fail tests.

@@ -2,7 +2,7 @@
 # Runs every test: host unit tests (cmocka, ASan/UBSan), bounded fuzzer runs
 # (libFuzzer), and system tests that boot the real image in emulators.
 # Prints one PASS/FAIL line per case and ends with "N passed, N failed".
-#   FUZZ_SECONDS  seconds per fuzzer (default 20)
+#   FUZZ_SECONDS  seconds per fuzzer (default 12; make test-long: 120)
 #   TEST_JOBS     system test scripts run at once (default: CPU count)
 #   TEST_ONLY     a regex: run only system test scripts whose name matches
 #   TEST_PARTS    which parts run (default "unit fuzz system")
@@ -42,7 +42,7 @@ run_fuzzer() { # binary
 	name=${bin##*/fuzz_}
 	corpus=$(mktemp -d)
 	cp -r "$root/test/fuzz/corpus/$name/." "$corpus/" 2>/dev/null || true
-	if "$bin" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 -rss_limit_mb=2048 \
+	if "$bin" -max_total_time="${FUZZ_SECONDS:-12}" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 "$corpus" >"$results/fuzz-$name.log" 2>&1; then
 		echo "PASS: fuzz $name ($(sed -n 's/^stat::number_of_executed_units: *//p' \
 			"$results/fuzz-$name.log") inputs)"
@@ -55,7 +55,7 @@ run_fuzzer() { # binary
 # The fuzzers, as many at once as system tests run (each is one process
 # on one core), their lines in name order.
 run_fuzzers() {
-	echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-20} s each)"
+	echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-12} s each)"
 	local jobs=${TEST_JOBS:-$(nproc)}
 	export -f run_fuzzer
 	export root results
