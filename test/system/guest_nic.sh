@@ -46,11 +46,13 @@ boot_case guest_nic_off_no_pci 0 "${hv[@]}" --cmdline "guest_mem=256M" \
 
 # One guest serving through the host NIC: waits for it to serve, fetches
 # the file and the hypervisor's /status, echoes 64 KiB, then checks the
-# console. hv_ip and guest_ip: the two addresses on the user network.
+# console. hv_ip and guest_ip: the two addresses on the user network;
+# serve_run: more run.sh arguments (a recording's).
+serve_run=()
 serve_case() { # name host_nic hv_cmdline guest_ip_option guest_ip
 	local name=$1 log=$results/$1.log pid http echo ctl got want why=""
 	http=$(free_port) echo=$(free_port) ctl=$(free_port)
-	start_instance "$log" "${hv[@]}" --nic "$2" --netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$http-$5:80,hostfwd=tcp:127.0.0.1:$echo-$5:7,hostfwd=tcp:127.0.0.1:$ctl-10.0.2.15:8080" \
+	start_instance "$log" "${hv[@]}" "${serve_run[@]}" --nic "$2" --netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$http-$5:80,hostfwd=tcp:127.0.0.1:$echo-$5:7,hostfwd=tcp:127.0.0.1:$ctl-10.0.2.15:8080" \
 		--cmdline "$3 guest_mem=256M guest_nic=virtio guest_mac=$mac" \
 		--guest "$k/vmlinuz-cloud" --initrd "$initrd" \
 		--guest-args "console=ttyS0 loglevel=1 guest_net=$mac guest_ip=$4 guest_serve=60"
@@ -99,6 +101,36 @@ serve_case guest_nic_host_dhcp_virtio virtio-net-pci "ip=dhcp" dhcp 10.0.2.16 "$
 	'linux: net: dhcp lease: ok' 'linux: net: address 10.0.2.16/24' \
 	'net: virtio-net [0-9a-f:]+ up, 10.0.2.15/24 gw 10.0.2.2 \(DHCP\)' \
 	'guest NIC: on the host NIC virtio-net: guest 02:55:53:00:00:07'
+
+# A recorded session with traffic (docs/record-replay.md, "Network
+# frames"): the static case recorded (tbit=off, as Linux recordings are),
+# the host fetching the file and echoing 64 KiB through the forwards, its
+# received frames logged (NET_RX) and sent ones (NET_TX); then the log
+# replays with no network at all (no host NIC, no ip=, the guest's NIC
+# unplugged) to the same final digest and console.
+rrlog=$results/guest_nic_rr_http.rrlog
+serve_run=(--record "$rrlog" --guest-log "$results/guest_nic_rr_http.record.guest")
+serve_case guest_nic_rr_http e1000 "ip=10.0.2.15 gw=10.0.2.2 tbit=off" \
+	"static:10.0.2.16/24,10.0.2.2" 10.0.2.16 "${serve_ok[@]}" \
+	'guest NIC: record/replay: RX [1-9][0-9]* queued \([0-9]+ queue full, [0-9]+ without a buffer\), [1-9][0-9]* delivered'
+serve_run=()
+set +e
+"$root/scripts/run.sh" "${hv[@]}" --timeout 900 --cmdline "guest_mem=256M guest_nic=virtio guest_mac=$mac tbit=off" \
+	--guest "$k/vmlinuz-cloud" --initrd "$initrd" \
+	--guest-args "console=ttyS0 loglevel=1 guest_net=$mac guest_ip=static:10.0.2.16/24,10.0.2.2 guest_serve=60" \
+	--replay "$rrlog" --guest-log "$results/guest_nic_rr_http.replay.guest" \
+	>/dev/null 2>"$results/guest_nic_rr_http.replay.log"
+set -e
+rep=$results/guest_nic_rr_http.replay.log
+if ! grep -q 'rr: replay matches the recording' "$rep"; then
+	echo "FAIL: guest_nic_rr_http_replay: the replay did not confirm the recording ($(grep -m1 -E 'diverged|rr:' "$rep"))"
+elif ! grep -q 'guest NIC: unplugged with rr=replay' "$rep"; then
+	echo "FAIL: guest_nic_rr_http_replay: the replay's NIC was not unplugged"
+elif ! cmp -s "$results/guest_nic_rr_http.record.guest" "$results/guest_nic_rr_http.replay.guest"; then
+	echo "FAIL: guest_nic_rr_http_replay: the replay's console differs from the recording's"
+else
+	echo "PASS: guest_nic_rr_http_replay ($(stat -c %s "$rrlog") log bytes, $(sed -n 's/.*replay matches the recording: \([0-9]*\) guest-caused.*/\1/p' "$rep") landmarks; $(grep -o 'RX [0-9]* queued.*delivered' "$results/guest_nic_rr_http.log.stderr" | head -n 1))"
+fi
 
 # Snapshots carry the NIC's state (DEVICE sections pci_host and
 # virtio_net): the timer guest on a VM with the NIC, snapshotted and
