@@ -55,8 +55,8 @@ int vm_nic_host_connect(struct vm_nic *nic, const struct config *cfg)
 
 	guest_port_detach();
 	if (why) {
-		pr_info("guest NIC: unplugged with %s: transmitted frames are counted, none "
-			"is received from the network", why);
+		pr_info("guest NIC: unplugged with %s: no frame goes to or comes from the "
+			"network", why);
 		return 0;
 	}
 	err = guest_port_attach(net_device(), nic->net.mac, host_receive, nic);
