@@ -144,7 +144,10 @@ int vm_nic_create(struct vm *vm, const struct config *cfg)
 	vm->dev->nic = nic;
 	pr_info("guest NIC: virtio-net at PCI 00:%02x.0, MAC %02x:%02x:%02x:%02x:%02x:%02x, IRQ %u",
 		GUEST_NIC_SLOT, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], GUEST_NIC_IRQ);
-	return vm_nic_host_connect(nic, cfg);
+	err = vm_nic_host_connect(nic, cfg);
+	if (!err && cfg->rr != RR_CHOICE_OFF)
+		vm_nic_record_attach(nic); /* sent frames logged, or compared */
+	return err;
 }
 
 bool vm_nic_present(const struct vm *vm)
@@ -174,5 +177,10 @@ void vm_nic_report(struct vm *vm)
 		s->rx_dropped, s->interrupts, s->suppressed, s->ring_errors, nic->backend_frames,
 		nic->backend_bytes, nic->bar_base,
 		nic->bar_refused, nic->pci.bad_accesses);
+	if (nic->rr.rx_queued || nic->rr.rx_delivered || nic->rr.tx_compared)
+		pr_info("guest NIC: record/replay: RX %llu queued (%llu queue full, %llu without a "
+			"buffer), %llu delivered; TX %llu compared with the log",
+			nic->rr.rx_queued, nic->rr.rx_queue_full, nic->rr.rx_no_buffer,
+			nic->rr.rx_delivered, nic->rr.tx_compared);
 	vm_nic_host_report();
 }

@@ -25,6 +25,18 @@ bool vm_nic_present(const struct vm *vm);
  * log and replay this call): false when dropped. */
 bool vm_nic_receive(struct vm *vm, const u8 *frame, size_t len);
 
+/* Record/replay (hv/vm_nic_record.c). Recording: a frame from the host NIC
+ * waits in a bounded queue (false: the queue is full, or the guest has no
+ * buffer now: dropped); vm_nic_input_due says one waits, and
+ * vm_nic_input_deliver, where the recorder delivers asynchronous events,
+ * writes them into the guest, each logged (NET_RX). Replaying: the log's
+ * frame enters the guest (false: it has no buffer posted, a divergence). */
+struct vm_nic;
+bool vm_nic_record_queue(struct vm_nic *nic, const u8 *frame, size_t len);
+bool vm_nic_input_due(const struct vm *vm);
+void vm_nic_input_deliver(struct vm *vm);
+bool vm_nic_replay_frame(struct vm *vm, const u8 *frame, size_t len);
+
 /* Snapshots (hv/snapshot_devices.c): the DEVICE sections "pci_host" and
  * "virtio_net", written when the VM has the NIC (vm_nic_in); staged into
  * a copy (a snapshot with a NIC refused by a VM without, and the other way

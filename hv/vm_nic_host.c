@@ -2,20 +2,19 @@
 #include "hv/vm_nic_host.h"
 
 #include "errno.h"
+#include "hv/rr/rr.h"
 #include "hv/vm_nic.h"
 #include "hv/vm_nic_internal.h"
 #include "log.h"
 #include "net/guest_port.h"
 #include "net/net.h"
 
-/* Why this run keeps the guest off the network, or NULL: recording and
- * replaying need received frames as logged inputs, a migration would move
- * a guest whose frames arrive behind the log's back (issue 14, item 4);
- * role= is refused earlier (vm_nic.c). */
+/* Why this run keeps the guest off the network, or NULL: a replay takes
+ * its received frames from the log (hv/vm_nic_record.c), a migration
+ * would move a guest whose frames arrive behind its back (issue 14, item
+ * 5); role= is refused earlier (vm_nic.c). */
 static const char *why_unplugged(const struct config *cfg)
 {
-	if (cfg->rr == RR_CHOICE_RECORD)
-		return "rr=record";
 	if (cfg->rr == RR_CHOICE_REPLAY)
 		return "rr=replay";
 	if (cfg->migrate_ip)
@@ -36,12 +35,17 @@ static void host_transmit(void *ctx, const u8 *frame, size_t len)
 }
 
 /* A frame for the guest, only while it runs (not after its end, while
- * the hypervisor lingers on the network). */
+ * the hypervisor lingers on the network); recording, it waits for the
+ * recorder's next delivery point. */
 static bool host_receive(void *ctx, const u8 *frame, size_t len)
 {
 	struct vm_nic *nic = ctx;
 
-	return nic->vm->state == VM_RUNNING && vnet_receive(&nic->net, frame, len);
+	if (nic->vm->state != VM_RUNNING)
+		return false;
+	if (rr_recording(nic->vm))
+		return vm_nic_record_queue(nic, frame, len);
+	return vnet_receive(&nic->net, frame, len);
 }
 
 int vm_nic_host_connect(struct vm_nic *nic, const struct config *cfg)
@@ -51,8 +55,8 @@ int vm_nic_host_connect(struct vm_nic *nic, const struct config *cfg)
 
 	guest_port_detach();
 	if (why) {
-		pr_info("guest NIC: unplugged with %s (received frames are not recorded yet): "
-			"transmitted frames are counted, none is received", why);
+		pr_info("guest NIC: unplugged with %s: no frame goes to or comes from the "
+			"network", why);
 		return 0;
 	}
 	err = guest_port_attach(net_device(), nic->net.mac, host_receive, nic);

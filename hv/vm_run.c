@@ -30,6 +30,7 @@
 #include "hv/snapshot.h"
 #include "hv/trace.h"
 #include "hv/vm_devices.h"
+#include "hv/vm_nic.h"
 #include "log.h"
 
 #define HALT_SLEEP_MAX_NS 10000000ULL /* re-check at least every 10 ms */
@@ -134,7 +135,8 @@ static void advance_on_deadline(struct vm *vm)
 
 /* Is an asynchronous event due: a device's deadline passed, or an
  * interrupt the guest can take now, or an NMI waiting for the CPU, or a
- * typed byte the guest's UART can take? An
+ * typed byte the guest's UART can take, or a received frame waiting
+ * (recording)? An
  * interrupt pending while the guest cannot take it (IF clear, as a guest
  * that never enables interrupts leaves it with the BIOS's timer running)
  * is delivered at the interrupt window's exit, not now. */
@@ -144,7 +146,7 @@ static bool event_due(struct vm *vm)
 
 	return (next != UINT64_MAX && vm_guest_ns(vm) >= next) ||
 	       (vm_devices_pending_vector(vm) >= 0 && vm->hw->interruptible(&vm->vcpu.arch)) ||
-	       vm_devices_nmi_pending(vm) || guest_input_due(vm);
+	       vm_devices_nmi_pending(vm) || guest_input_due(vm) || vm_nic_input_due(vm);
 }
 
 /* Sleeps the host CPU until the next device or network deadline (or at
@@ -199,6 +201,7 @@ static void prepare_entry(struct vcpu *v)
 	if (rr_async_may_deliver(vm, event_due(vm))) {
 		advance_on_deadline(vm);
 		guest_input_deliver(vm); /* its interrupt goes in below */
+		vm_nic_input_deliver(vm); /* the same: received frames, recording */
 		if (deliver_nmi(v)) /* an interrupt waits for the next window */
 			vm->hw->request_intr_window(&v->arch, vm_devices_pending_vector(vm) >= 0);
 		else

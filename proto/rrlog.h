@@ -36,6 +36,9 @@
 #define RRLOG_ASYNC_REGS 17            /* RAX..R15 and RFLAGS of an async landmark */
 #define RRLOG_FPU_MAX 4096             /* bytes of an FPU_STATE, at most */
 #define RRLOG_PAGE_CODED_MAX (RRLOG_PAGE_SIZE + 1) /* a page codec encoding, at most */
+#define RRLOG_NET_FRAME_MIN 14         /* a received Ethernet frame: its header at least */
+#define RRLOG_NET_FRAME_MAX 1514       /* and at most a full frame without FCS */
+#define RRLOG_NET_TX_MAX 65535         /* a sent frame's logged length, at most */
 
 #define RRLOG_FLAG_TBIT (1u << 0)
 #define RRLOG_FLAG_BRANCHES (1u << 1)
@@ -67,6 +70,8 @@ enum rrlog_type {
 	RR_FPU_STATE = 18,       /* version 5: the x87/SSE/AVX registers at an async entry */
 	RR_WINDOW_PAGE_CODED = 19, /* version 6: WINDOW_PAGE in the page codec's form */
 	RR_FPU_STATE_LZ4 = 20,   /* version 6: FPU_STATE compressed with LZ4 */
+	RR_NET_RX = 21,          /* version 6: a frame the guest's NIC received (async) */
+	RR_NET_TX = 22,          /* version 6: a frame the guest's NIC sent: length and hash */
 	RR_T_EXIT = 32,
 	RR_T_IO = 33,
 	RR_T_PT_WRITE = 34,
@@ -184,6 +189,16 @@ struct rrlog_entry {
 			/* the LZ4 block: the writer's, or the reader's in the frame */
 			const u8 *data;
 		} fpu_lz4;                                 /* FPU_STATE_LZ4 */
+		struct {
+			u32 len;                           /* RRLOG_NET_FRAME_MIN to _MAX */
+			/* the frame's bytes (no virtio-net header): the
+			 * writer's, or the reader's in the frame */
+			const u8 *data;
+		} net_rx;                                  /* NET_RX */
+		struct {
+			u32 len;                           /* of the frame, without the header */
+			u64 hash;                          /* XXH3-64 (seed 0) of its bytes */
+		} net_tx;                                  /* NET_TX */
 		struct { u32 reason; u32 raw; } t_exit;    /* T_EXIT */
 		struct { u8 in; u16 port; u8 size; u32 value; } t_io; /* T_IO */
 		u64 t_pt_gpa;                              /* T_PT_WRITE */

@@ -226,6 +226,25 @@ static const struct wire_field fpu_state_lz4[] = {
 	  AT(fpu_lz4.data) },
 };
 
+/* A frame the guest's NIC received, logged where it entered guest memory
+ * (async, like SERIAL_IN): a replay writes the same bytes there. */
+static const struct wire_field net_rx[] = {
+	{ .name = "len", .label = "frame length", .kind = WIRE_VARINT, .bits = 32,
+	  .max = RRLOG_NET_FRAME_MAX, .fmt = WIRE_DEC, AT(net_rx.len) },
+	{ .name = "bytes", .kind = WIRE_CUSTOM, .custom = &rrlog_sized_bytes, .fmt = WIRE_HEXBYTES,
+	  .max = RRLOG_NET_FRAME_MAX, .len_at = offsetof(struct rrlog_entry, net_rx.len),
+	  AT(net_rx.data) },
+};
+
+/* A frame the guest's NIC sent, at the exit that sent it: a replay
+ * compares its own frame with it (docs/record-replay.md). */
+static const struct wire_field net_tx[] = {
+	{ .name = "len", .label = "frame length", .kind = WIRE_VARINT, .bits = 32,
+	  .max = RRLOG_NET_TX_MAX, .fmt = WIRE_DEC, AT(net_tx.len) },
+	{ .name = "hash", .label = "frame hash", .kind = WIRE_LE, .bytes = 8, .fmt = WIRE_HEX,
+	  AT(net_tx.hash) },
+};
+
 /* --- the types -------------------------------------------------------------- */
 
 static const struct rrlog_type_desc types[] = {
@@ -249,6 +268,8 @@ static const struct rrlog_type_desc types[] = {
 	[RR_FPU_STATE] = { .name = "FPU_STATE", .body = WIRE_TABLE(fpu_state) },
 	[RR_WINDOW_PAGE_CODED] = { .name = "WINDOW_PAGE_CODED", .body = WIRE_TABLE(window_page_coded) },
 	[RR_FPU_STATE_LZ4] = { .name = "FPU_STATE_LZ4", .body = WIRE_TABLE(fpu_state_lz4) },
+	[RR_NET_RX] = { .name = "NET_RX", .body = WIRE_TABLE(net_rx) },
+	[RR_NET_TX] = { .name = "NET_TX", .body = WIRE_TABLE(net_tx) },
 	[RR_T_EXIT] = { .name = "T_EXIT", .body = WIRE_TABLE(t_exit), .trace = true },
 	[RR_T_IO] = { .name = "T_IO", .body = WIRE_TABLE(t_io), .trace = true },
 	[RR_T_PT_WRITE] = { .name = "T_PT_WRITE", .body = WIRE_TABLE(t_pt_write), .trace = true },

@@ -194,6 +194,14 @@ void rr_interrupt(struct vm *vm, u8 vector);
  * logged when recording; replay applies the logged ones by itself. */
 void rr_serial_in(struct vm *vm, u8 byte);
 
+/* A frame about to enter the guest through its NIC (hv/vm_nic_record.c):
+ * logged (NET_RX) when recording; replay applies the logged ones itself. */
+void rr_net_rx(struct vm *vm, const u8 *frame, size_t len);
+/* A frame the guest's NIC sends at this exit: logged (NET_TX) when
+ * recording; replaying, compared with the log's (a divergence when it
+ * differs). true when it goes out (not replaying). */
+bool rr_net_tx(struct vm *vm, const u8 *frame, size_t len);
+
 /* Record: may an asynchronous event be delivered now (due: one is due)?
  * Always at a landmark, and when not recording; at an async exit after a
  * probe (hv/rr/rr_async.c). */

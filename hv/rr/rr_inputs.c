@@ -3,6 +3,7 @@
  * off, the live value passes through; record, it is logged at the current
  * landmark; replay, the logged value replaces it.
  */
+#include "hash.h"
 #include "hv/guest_cpuid.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/vm_devices.h"
@@ -115,4 +116,31 @@ void rr_interrupt(struct vm *vm, u8 vector)
 
 	if (rr_recording(vm))
 		rr_log(vm, &e);
+}
+
+void rr_net_rx(struct vm *vm, const u8 *frame, size_t len)
+{
+	struct rrlog_entry e = { .type = RR_NET_RX, .net_rx = { (u32)len, frame } };
+
+	if (rr_recording(vm))
+		rr_log(vm, &e);
+}
+
+/* The replayed guest sends what the recorded one did, at the same exit:
+ * the same length and bytes (by their hash). */
+bool rr_net_tx(struct vm *vm, const u8 *frame, size_t len)
+{
+	u64 hash = hash64(frame, len, 0);
+	struct rrlog_entry e = { .type = RR_NET_TX, .net_tx = { (u32)len, hash } };
+
+	if (rr_recording(vm)) {
+		rr_log(vm, &e);
+	} else if (rr_replaying(vm)) {
+		if (rr_take(vm, RR_NET_TX, &e) && (e.net_tx.len != len || e.net_tx.hash != hash))
+			rr_diverge(vm, "the guest's NIC sends a %zu-byte frame (hash %#llx) at landmark "
+				   "%llu; the log has %u bytes (hash %#llx)", len, hash,
+				   vm->stats.guest_caused_exits, e.net_tx.len, e.net_tx.hash);
+		return false;
+	}
+	return true;
 }

@@ -23,6 +23,7 @@
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
 #include "hv/vm_devices.h"
+#include "hv/vm_nic.h"
 #include "log.h"
 #include "net/logstream/logstream_in.h"
 
@@ -192,6 +193,24 @@ static void inject_logged(struct vm *vm, const struct rrlog_entry *e)
 	vm->vcpu.halted = false;
 }
 
+/* A logged received frame enters the guest here, as it did when recorded
+ * (its bytes point into the log's frame: written before the entry is
+ * consumed). */
+static void replay_frame(struct vm *vm, const struct rrlog_entry *e)
+{
+	const char *why = NULL;
+
+	if (e->net_rx.len < RRLOG_NET_FRAME_MIN)
+		why = "is shorter than an Ethernet header";
+	else if (!vm_nic_present(vm))
+		why = "finds no NIC (guest_nic=off)";
+	else if (!vm_nic_replay_frame(vm, e->net_rx.data, e->net_rx.len))
+		why = "finds no receive buffer posted (the guest cannot take it)";
+	rr_consume(vm->rr);
+	if (why)
+		rr_diverge(vm, "the log's received %u-byte frame %s", e->net_rx.len, why);
+}
+
 /* Applies an entry that belongs between exits; returns false when the
  * replay cannot go on. */
 static bool apply(struct vm *vm)
@@ -216,6 +235,9 @@ static bool apply(struct vm *vm)
 		if (!vm_devices_serial_in(vm, e.byte))
 			rr_diverge(vm, "the log's typed byte %#x finds the guest's COM1 receiver full",
 				   e.byte);
+		return vm->state == VM_RUNNING && !rr->divergence.diverged;
+	case RR_NET_RX:
+		replay_frame(vm, &e);
 		return vm->state == VM_RUNNING && !rr->divergence.diverged;
 	case RR_SNAPSHOT:
 		rr_replay_snapshot(vm);

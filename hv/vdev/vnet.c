@@ -136,6 +136,12 @@ static bool take_rx_buffer(struct vnet *n)
 	return r > 0;
 }
 
+bool vnet_rx_ready(const struct vnet *n, size_t len)
+{
+	return vnet_running(n) && len <= VNET_FRAME_MAX &&
+	       vring_can_pop(&n->queue[VIRTIO_NET_QUEUE_RX], &n->mem);
+}
+
 bool vnet_receive(struct vnet *n, const u8 *frame, size_t len)
 {
 	struct vring *q = &n->queue[VIRTIO_NET_QUEUE_RX];

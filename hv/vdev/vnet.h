@@ -77,6 +77,11 @@ void vnet_io_write(void *dev, u64 offset, u8 size, u64 value);
  * small, frame too long, or the ring broken). */
 bool vnet_receive(struct vnet *n, const u8 *frame, size_t len);
 
+/* Would vnet_receive of a len-byte frame touch the guest (a receive
+ * buffer is posted, or the ring turns out malformed), rather than drop it
+ * untouched? Record/replay logs exactly the frames it is true for. */
+bool vnet_rx_ready(const struct vnet *n, size_t len);
+
 /* After a write to the command register or BAR0 (vpci_fn.changed): the
  * interrupt disable bit gates INTx. */
 void vnet_pci_changed(struct vnet *n);

@@ -128,6 +128,20 @@ int vring_pop(struct vring *vq, const struct vring_mem *m, struct vring_chain *o
 	return 1;
 }
 
+bool vring_can_pop(const struct vring *vq, const struct vring_mem *m)
+{
+	struct virtq_layout l;
+	u16 avail_idx;
+
+	if (vq->error)
+		return true;
+	if (!vq->base)
+		return false;
+	if (!placed(vq, m, &l) || read16(m, vq->base + l.avail_off + AVAIL_IDX, &avail_idx))
+		return true; /* vring_pop would find the ring outside RAM */
+	return avail_idx != vq->next_avail;
+}
+
 int vring_push(struct vring *vq, const struct vring_mem *m, u16 head, u32 len)
 {
 	struct virtq_layout l;

@@ -75,6 +75,10 @@ int vring_setup(struct vring *vq, u64 base, u16 size);
  */
 int vring_pop(struct vring *vq, const struct vring_mem *m, struct vring_chain *out);
 
+/* Would vring_pop act (take a chain, or find the ring malformed) rather
+ * than return 0? Reads the available index only; changes nothing. */
+bool vring_can_pop(const struct vring *vq, const struct vring_mem *m);
+
 /* Returns the chain at head with len bytes written into it: the used
  * element, then the used index. 0 or -EBADMSG (the ring outside RAM). */
 int vring_push(struct vring *vq, const struct vring_mem *m, u16 head, u32 len);

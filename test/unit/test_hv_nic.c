@@ -11,14 +11,16 @@
  * trace; role= is refused with the NIC. On a host NIC (net/guest_port.c
  * over a fake netdev): the guest's MAC is programmed, its frames go out
  * (padded; bad ones and a full ring counted), received frames reach it by
- * destination MAC only while delivery is open, and rr=record keeps it
- * unplugged.
+ * destination MAC only while delivery is open; recording, they wait in a
+ * bounded queue for the recorder's delivery point and are logged, as are
+ * sent frames.
  */
 #include "helpers.h"
 
 #include "drivers/net/virtio_net.h"
 #include "drivers/net/virtq.h"
 #include "drivers/pci/pci_regs.h"
+#include "drivers/serial/uart16550.h"
 #include "errno.h"
 #include "fake_vm.h"
 #include "hv/firmware_tables.h"
@@ -26,6 +28,8 @@
 #include "hv/vdev/vnet.h"
 #include "hv/vm_devices_internal.h"
 #include "hv/vm_nic.h"
+#include "hv/vm_nic_internal.h"
+#include "hv/rr/rr_internal.h"
 #include "net/guest_port.h"
 
 #define NIC_CFG (0x80000000u | GUEST_NIC_SLOT << 11)
@@ -249,8 +253,9 @@ static int setup_host(void **state)
 	return 0;
 }
 
-/* The guest transmits len bytes from src (to the broadcast address). */
-static void guest_sends(struct virtq *tx, u16 desc, const u8 *src, u32 len)
+/* The guest makes len bytes from src (to the broadcast address)
+ * available on transmitq1, without notifying the device. */
+static void guest_posts_tx(struct virtq *tx, u16 desc, const u8 *src, u32 len)
 {
 	u8 *f = fake_vm.ram + FRAME_GPA + 16;
 
@@ -259,6 +264,12 @@ static void guest_sends(struct virtq *tx, u16 desc, const u8 *src, u32 len)
 	virtq_set_desc(tx, desc, FRAME_GPA, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, desc + 1);
 	virtq_set_desc(tx, desc + 1, FRAME_GPA + 16, len, 0, 0);
 	virtq_publish(tx, desc);
+}
+
+/* The guest transmits len bytes from src (to the broadcast address). */
+static void guest_sends(struct virtq *tx, u16 desc, const u8 *src, u32 len)
+{
+	guest_posts_tx(tx, desc, src, len);
 	out(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX);
 }
 
@@ -337,22 +348,171 @@ static void test_host_frames_reach_the_guest_by_mac(void **state)
 	assert_int_equal(guest_port_stats()->rx_others, 1);
 }
 
-static void test_unplugged_when_recording(void **state)
+/* Recording: frames from the host NIC wait in the queue (32 at most, the
+ * rest dropped and counted; none while the guest has no buffer posted)
+ * until the run loop's delivery point writes them into the guest, each
+ * logged as NET_RX, its interrupt raised; a sent frame is logged as
+ * NET_TX and still goes out. */
+static void test_recorded_frames(void **state)
 {
+	struct virtq rx, tx;
+	u32 used_id, used_len;
+	u64 *entries;
+
 	memset(&host, 0, sizeof(host));
 	fake_vm_prepare();
 	fake_platform.netdev = &host_nd;
 	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
+	memcpy(fake_cfg.guest_mac, guest_mac, ETH_ALEN);
 	fake_cfg.rr = RR_CHOICE_RECORD;
+	fake_vm_boot(&fake_backend_ept);
+	entries = fake_vm.rr->stats.entries;
+	assert_true(guest_port_attached());
+	driver_start(&rx, &tx);
+	guest_port_open(true);
+	assert_false(guest_port_demux(host_nd.mac, frame_to(guest_mac, 1), 60)); /* no buffer */
+	for (u16 i = 0; i < 40; i++)
+		post_rx(&rx, i);
+	for (u8 tag = 2; tag < 2 + 40; tag++)
+		guest_port_demux(host_nd.mac, frame_to(guest_mac, tag), 60);
+	guest_port_open(false);
+	assert_int_equal(guest_port_stats()->rx_frames, 32);    /* the queue's bound */
+	assert_int_equal(guest_port_stats()->rx_refused, 9);
+	assert_false(virtq_pop_used(&rx, &used_id, &used_len)); /* not in the guest yet */
+	assert_false(pic_irq11());
+	assert_int_equal(entries[RR_NET_RX], 0);
+	assert_true(vm_nic_input_due(&fake_vm));
+	vm_nic_input_deliver(&fake_vm);
+	assert_false(vm_nic_input_due(&fake_vm));
+	assert_int_equal(entries[RR_NET_RX], 32);
+	assert_true(virtq_pop_used(&rx, &used_id, &used_len));
+	assert_int_equal(used_len, VNET_HDR_LEN + 60);
+	assert_int_equal(fake_vm.ram[FRAME_GPA + 0x1000 + VNET_HDR_LEN + 59], 2);
+	assert_true(pic_irq11());
+	guest_sends(&tx, 0, guest_mac, 42);
+	assert_int_equal(entries[RR_NET_TX], 1);
+	assert_int_equal(host.sends, 1);                        /* it still goes out */
+	capture_start();
+	vm_devices_report(&fake_vm);
+	assert_true(capture_contains("record/replay: RX 32 queued (8 queue full, 1 without a "
+				     "buffer), 32 delivered"));
+}
+
+/* --- recorded and replayed ------------------------------------------------------ */
+
+#define REC_EXIT_CODE 3
+#define TX_TAG_GPA (FRAME_GPA + 16 + 59) /* the sent frame's last byte */
+
+/* The guest notifies transmitq1 (one frame goes), then reads the ISR. */
+static const struct fake_step nic_guest[] = {
+	FAKE_OUT(BAR + VIRTIO_PCI_QUEUE_NOTIFY, 2, VIRTIO_NET_QUEUE_TX),
+	FAKE_IN(BAR + VIRTIO_PCI_ISR, 1), FAKE_NOP,
+};
+
+static struct {
+	u8 log[FAKE_UART_CAPTURE];
+	size_t len;
+} nic_rec;
+
+/* The state both runs start from: the driver running, a receive buffer
+ * posted (or not), a 60-byte frame ending in tx_tag waiting to be sent. */
+static void nic_rr_start(bool rx_buffer, u8 tx_tag)
+{
+	struct virtq rx, tx;
+
+	driver_start(&rx, &tx);
+	if (rx_buffer)
+		post_rx(&rx, 0);
+	guest_posts_tx(&tx, 0, guest_mac, 60);
+	fake_vm.ram[TX_TAG_GPA] = tx_tag;
+}
+
+static void nic_rr_run(void)
+{
+	fake.exit_code = REC_EXIT_CODE;
+	fake_load_script(nic_guest, ARRAY_SIZE(nic_guest));
+	capture_start();
+	vm_run(&fake_vm);
+}
+
+static void nic_cfg(enum rr_choice rr)
+{
+	fake_vm_prepare();
+	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
+	memcpy(fake_cfg.guest_mac, guest_mac, ETH_ALEN);
+	fake_cfg.rr = rr;
+}
+
+/* Records the guest given a frame from the network before its first
+ * instruction: NET_RX, then its NET_TX. */
+static void nic_record(void)
+{
+	const u8 *log;
+
+	nic_cfg(RR_CHOICE_RECORD);
+	fake_vm_boot(&fake_backend_ept);
+	nic_rr_start(true, 0x5A);
+	assert_true(vm_nic_record_queue(fake_vm.dev->nic, frame_to(guest_mac, 0x77), 60));
+	nic_rr_run();
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_int_equal(fake_vm.rr->stats.entries[RR_NET_RX], 1);
+	assert_int_equal(fake_vm.rr->stats.entries[RR_NET_TX], 1);
+	log = fake_uart_bytes(COM3_PORT, &nic_rec.len);
+	memcpy(nic_rec.log, log, nic_rec.len);
+	capture_stop();
+	fake_vm_destroy();
+}
+
+/* Replays the recording from the state rx_buffer and tx_tag give. */
+static void nic_replay(bool rx_buffer, u8 tx_tag)
+{
+	nic_cfg(RR_CHOICE_REPLAY);
+	fake_vm_add_module("replay_log", nic_rec.log, nic_rec.len);
 	capture_start();
 	assert_int_equal(fake_vm_create(&fake_backend_ept), 0);
-	assert_true(capture_contains("guest NIC: unplugged with rr=record"));
-	assert_false(guest_port_attached());
-	guest_port_open(true);
-	assert_true(guest_port_demux(host_nd.mac, frame_to(guest_mac, 1), 60)); /* all lwIP's */
-	guest_port_open(false);
-	assert_int_equal(guest_port_stats()->rx_frames, 0);
-	assert_int_equal(host.rx_macs, 0);
+	assert_int_equal(fake_vm_start(), 0);
+	nic_rr_start(rx_buffer, tx_tag);
+	nic_rr_run();
+}
+
+/* The replay, with no network, writes the logged frame into the posted
+ * buffer (the same guest memory: the final digest matches) and raises
+ * the interrupt; the frame the guest sends is compared and dropped. */
+static void test_frames_replayed(void **state)
+{
+	nic_record();
+	nic_replay(true, 0x5A);
+	if (fake_vm.rr->divergence.diverged)
+		fail_msg("diverged: %s", fake_vm.rr->divergence.what);
+	assert_int_equal(fake_vm.state, VM_EXITED);
+	assert_true(capture_contains("rr: replay matches the recording"));
+	assert_int_equal(fake_vm.ram[FRAME_GPA + 0x1000 + VNET_HDR_LEN + 59], 0x77);
+	assert_int_equal(fake_vm.dev->nic->net.stats.interrupts, 2); /* RX, then TX */
+	assert_int_equal(fake_vm.dev->nic->rr.tx_compared, 1);
+	assert_int_equal(fake_vm.dev->nic->backend_frames, 0);     /* dropped */
+}
+
+/* A NET_RX the replayed guest has no buffer for is a divergence there. */
+static void test_replayed_frame_without_buffer_diverges(void **state)
+{
+	nic_record();
+	nic_replay(false, 0x5A);
+	assert_true(fake_vm.rr->divergence.diverged);
+	assert_int_equal(fake_vm.rr->divergence.landmark, 0);
+	assert_string_equal(fake_vm.rr->divergence.what, "the log's received 60-byte frame finds "
+			    "no receive buffer posted (the guest cannot take it)");
+}
+
+/* A sent frame whose bytes differ from the recording's is a divergence
+ * naming its landmark. */
+static void test_other_sent_frame_diverges(void **state)
+{
+	nic_record();
+	nic_replay(true, 0xA5);
+	assert_true(fake_vm.rr->divergence.diverged);
+	assert_int_equal(fake_vm.rr->divergence.landmark, 1);
+	assert_non_null(strstr(fake_vm.rr->divergence.what, "the guest's NIC sends a 60-byte frame"));
+	assert_non_null(strstr(fake_vm.rr->divergence.what, "at landmark 1; the log has 60 bytes"));
 }
 
 static void test_own_mac_refused(void **state)
@@ -478,8 +638,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_host_sends_the_guests_frames, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_host_frames_reach_the_guest_by_mac, setup_host,
 						teardown),
-		cmocka_unit_test_teardown(test_unplugged_when_recording, teardown),
+		cmocka_unit_test_teardown(test_recorded_frames, teardown),
 		cmocka_unit_test_teardown(test_own_mac_refused, teardown),
+		cmocka_unit_test_teardown(test_frames_replayed, teardown),
+		cmocka_unit_test_teardown(test_replayed_frame_without_buffer_diverges, teardown),
+		cmocka_unit_test_teardown(test_other_sent_frame_diverges, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -192,6 +192,14 @@ static void assert_entry_eq(const struct rrlog_entry *a, const struct rrlog_entr
 		assert_int_equal(a->fpu_lz4.lz4_len, b->fpu_lz4.lz4_len);
 		assert_memory_equal(a->fpu_lz4.data, b->fpu_lz4.data, a->fpu_lz4.lz4_len);
 		break;
+	case RR_NET_RX:
+		assert_int_equal(a->net_rx.len, b->net_rx.len);
+		assert_memory_equal(a->net_rx.data, b->net_rx.data, a->net_rx.len);
+		break;
+	case RR_NET_TX:
+		assert_int_equal(a->net_tx.len, b->net_tx.len);
+		assert_int_equal(a->net_tx.hash, b->net_tx.hash);
+		break;
 	case RR_SNAPSHOT:
 		assert_int_equal(a->snapshot.hash, b->snapshot.hash);
 		assert_int_equal(a->snapshot.device_time_ns, b->snapshot.device_time_ns);
@@ -414,7 +422,8 @@ static void test_every_type_round_trips(void **state)
 	static u8 fpu[832];
 	static const u8 coded[] = { 2, 3, 0, 0x1F, 0, 0 }; /* as a page codec writes it */
 	static const u8 block[] = { 0x1F, 0xA5, 1, 0, 0xFF, 0xFF }; /* an LZ4 block */
-	struct rrlog_entry e[24];
+	static u8 frame[RRLOG_NET_FRAME_MAX];
+	struct rrlog_entry e[26];
 	unsigned i = 0, r;
 
 	e[i] = entry(RR_DIGEST, 0, 0x100000);
@@ -478,6 +487,14 @@ static void test_every_type_round_trips(void **state)
 	e[i].fpu_lz4.len = 832;
 	e[i].fpu_lz4.lz4_len = sizeof(block);
 	e[i++].fpu_lz4.data = block;
+	e[i] = entry(RR_NET_RX, 12, 0x100094);
+	e[i].async = true;
+	memset(frame, 0xE7, sizeof(frame));
+	e[i].net_rx.len = sizeof(frame); /* the longest */
+	e[i++].net_rx.data = frame;
+	e[i] = entry(RR_NET_TX, 12, 0x100096);
+	e[i].net_tx.len = RRLOG_NET_TX_MAX;
+	e[i++].net_tx.hash = UINT64_MAX;
 	e[i] = entry(RR_T_EXIT, 13, 0x1000A0);
 	e[i].t_exit.reason = 48;
 	e[i++].t_exit.raw = 0xFFFFFFFF;
@@ -517,7 +534,9 @@ static void test_type_names(void **state)
 	assert_string_equal(rrlog_type_name(RR_FPU_STATE), "FPU_STATE");
 	assert_string_equal(rrlog_type_name(RR_WINDOW_PAGE_CODED), "WINDOW_PAGE_CODED");
 	assert_string_equal(rrlog_type_name(RR_FPU_STATE_LZ4), "FPU_STATE_LZ4");
-	assert_null(rrlog_type_name(21));
+	assert_string_equal(rrlog_type_name(RR_NET_RX), "NET_RX");
+	assert_string_equal(rrlog_type_name(RR_NET_TX), "NET_TX");
+	assert_null(rrlog_type_name(23));
 	assert_null(rrlog_type_name(31));
 	assert_null(rrlog_type_name(36));
 	assert_null(rrlog_type_name(1000));

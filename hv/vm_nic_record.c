@@ -1,0 +1,104 @@
+/*
+ * The guest NIC under record/replay (vm_nic.h). Recording, a frame from
+ * the host NIC is an input: it waits in a bounded queue of whole frames
+ * and enters the guest only where the recorder delivers asynchronous
+ * events (the run loop's prepare_entry, as typed input does), logged
+ * (NET_RX) just before vnet_receive writes it and raises the interrupt; a
+ * frame the guest has no buffer for is dropped unlogged (nothing entered
+ * the guest). Every frame the guest sends is an output: logged (NET_TX)
+ * and still sent. Replaying, the log's frames enter at their landmarks
+ * (hv/rr/rr_replay.c) and the guest's sent frames are compared with the
+ * log's and dropped (rr_net_tx).
+ */
+#include <string.h>
+
+#include "hv/rr/rr.h"
+#include "hv/vm_devices_internal.h"
+#include "hv/vm_nic.h"
+#include "hv/vm_nic_internal.h"
+#include "proto/rrlog.h"
+
+#define RX_QUEUE_FRAMES 32 /* whole frames waiting for a delivery point */
+
+static struct {
+	u8 frame[RX_QUEUE_FRAMES][RRLOG_NET_FRAME_MAX];
+	u16 len[RX_QUEUE_FRAMES];
+	u32 head, count;
+} rxq;
+
+bool vm_nic_record_queue(struct vm_nic *nic, const u8 *frame, size_t len)
+{
+	u32 tail = (rxq.head + rxq.count) % RX_QUEUE_FRAMES;
+
+	if (len < RRLOG_NET_FRAME_MIN || len > RRLOG_NET_FRAME_MAX ||
+	    !vnet_rx_ready(&nic->net, len)) {
+		nic->rr.rx_no_buffer++;
+		return false;
+	}
+	if (rxq.count == RX_QUEUE_FRAMES) {
+		nic->rr.rx_queue_full++;
+		return false;
+	}
+	memcpy(rxq.frame[tail], frame, len);
+	rxq.len[tail] = (u16)len;
+	rxq.count++;
+	nic->rr.rx_queued++;
+	return true;
+}
+
+bool vm_nic_input_due(const struct vm *vm)
+{
+	return rxq.count && vm_nic_present(vm);
+}
+
+/* Every queued frame the guest can take goes in now, logged first (the
+ * async entry is the state before the write). */
+void vm_nic_input_deliver(struct vm *vm)
+{
+	struct vm_nic *nic = vm_nic_present(vm) ? vm->dev->nic : NULL;
+
+	while (nic && rxq.count) {
+		const u8 *frame = rxq.frame[rxq.head];
+		size_t len = rxq.len[rxq.head];
+
+		rxq.head = (rxq.head + 1) % RX_QUEUE_FRAMES;
+		rxq.count--;
+		if (!vnet_rx_ready(&nic->net, len)) {
+			nic->rr.rx_no_buffer++;
+			continue;
+		}
+		rr_net_rx(vm, frame, len);
+		vnet_receive(&nic->net, frame, len);
+		nic->rr.rx_delivered++;
+	}
+}
+
+bool vm_nic_replay_frame(struct vm *vm, const u8 *frame, size_t len)
+{
+	struct vm_nic *nic = vm->dev->nic;
+
+	if (!vnet_rx_ready(&nic->net, len))
+		return false;
+	vnet_receive(&nic->net, frame, len);
+	nic->rr.rx_delivered++;
+	return true;
+}
+
+/* Every sent frame through record/replay, then (unless replaying) to the
+ * backend chosen before. */
+static void transmit_through_log(void *ctx, const u8 *frame, size_t len)
+{
+	struct vm_nic *nic = ctx;
+
+	if (rr_net_tx(nic->vm, frame, len))
+		nic->rr.sent.transmit(nic->rr.sent.ctx, frame, len);
+	else
+		nic->rr.tx_compared++;
+}
+
+void vm_nic_record_attach(struct vm_nic *nic)
+{
+	rxq.head = rxq.count = 0;
+	nic->rr.sent = nic->net.backend;
+	nic->net.backend = (struct vnet_backend){ transmit_through_log, nic };
+}
