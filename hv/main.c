@@ -35,6 +35,7 @@
 #include "hv/guest_console.h"
 #include "hv/guest_input.h"
 #include "hv/vm_nic.h"
+#include "hv/vm_nic_host.h"
 #include "hv/host_work.h"
 #include "hv/migrate.h"
 #include "hv/snapshot.h"
@@ -134,6 +135,7 @@ static int report_run(struct vm *vm)
 	migrate_report();
 	exit_stats_print(vm);
 	vm_devices_report(vm);
+	vm_nic_host_report();
 	guest_input_report();
 	tbit_report(vm);
 	rr_report(vm);
@@ -226,7 +228,7 @@ static int run_guest(void)
 	}
 	if (vm_create(&the_vm, virt_backend(), config.guest_mem))
 		return PLATFORM_EXIT_NO_VIRT;
-	if (vm_nic_create(&the_vm, &config))
+	if (vm_nic_create(&the_vm, &config) || vm_nic_connect(&the_vm, &config))
 		return PLATFORM_EXIT_CONFIG;
 	if (guest_cpu_limit((enum guest_cpu_level)config.guest_cpu))
 		return PLATFORM_EXIT_CONFIG;

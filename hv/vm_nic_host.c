@@ -3,6 +3,7 @@
 
 #include "errno.h"
 #include "hv/rr/rr.h"
+#include "hv/vm_devices_internal.h"
 #include "hv/vm_nic.h"
 #include "hv/vm_nic_internal.h"
 #include "log.h"
@@ -48,7 +49,7 @@ static bool host_receive(void *ctx, const u8 *frame, size_t len)
 	return vnet_receive(&nic->net, frame, len);
 }
 
-int vm_nic_host_connect(struct vm_nic *nic, const struct config *cfg)
+static int host_connect(struct vm_nic *nic, const struct config *cfg)
 {
 	const char *why = why_unplugged(cfg);
 	int err;
@@ -66,6 +67,19 @@ int vm_nic_host_connect(struct vm_nic *nic, const struct config *cfg)
 		return err;
 	nic->net.backend = (struct vnet_backend){ host_transmit, nic };
 	return 0;
+}
+
+int vm_nic_connect(struct vm *vm, const struct config *cfg)
+{
+	struct vm_nic *nic = vm_nic_present(vm) ? vm->dev->nic : NULL;
+	int err;
+
+	if (!nic)
+		return 0;
+	err = host_connect(nic, cfg);
+	if (!err && cfg->rr != RR_CHOICE_OFF)
+		vm_nic_record_attach(nic); /* sent frames logged, or compared */
+	return err;
 }
 
 void vm_nic_host_report(void)

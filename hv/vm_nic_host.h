@@ -10,12 +10,14 @@
 
 #include "hv/config.h"
 
-struct vm_nic;
+struct vm;
 
-/* Plugs nic into the host NIC when the run allows it (else says why and
- * leaves the counting backend); 0, or -EINVAL when guest_mac is unusable
- * there (the hypervisor's own MAC, say). */
-int vm_nic_host_connect(struct vm_nic *nic, const struct config *cfg);
+/* After vm_nic_create: plugs the VM's NIC (if any) into the host NIC when
+ * the run allows it (else says why and leaves the counting backend), then,
+ * under rr=, routes its sent frames through the log (vm_nic_record_attach).
+ * 0, or -EINVAL when guest_mac is unusable there (the hypervisor's own
+ * MAC, say). Above the log and the devices: they never call it. */
+int vm_nic_connect(struct vm *vm, const struct config *cfg);
 
 /* The host NIC line of the report (nothing when unplugged). */
 void vm_nic_host_report(void);

@@ -73,17 +73,6 @@ void vm_nic_input_deliver(struct vm *vm)
 	}
 }
 
-bool vm_nic_replay_frame(struct vm *vm, const u8 *frame, size_t len)
-{
-	struct vm_nic *nic = vm->dev->nic;
-
-	if (!vnet_rx_ready(&nic->net, len))
-		return false;
-	vnet_receive(&nic->net, frame, len);
-	nic->rr.rx_delivered++;
-	return true;
-}
-
 /* Every sent frame through record/replay, then (unless replaying) to the
  * backend chosen before. */
 static void transmit_through_log(void *ctx, const u8 *frame, size_t len)

@@ -15,8 +15,8 @@
 #define RRLOG_MAGIC "USTDYLOG"
 #define RRLOG_TRACE_MAGIC "USTDYTRC"
 #define RRLOG_MAGIC_SIZE 8
-#define RRLOG_VERSION 6
-#define RRLOG_VERSION_TEXT "5" /* RRLOG_VERSION, for messages */
+#define RRLOG_VERSION 6 /* RRLOG_VERSION_TEXT says it too */
+#define RRLOG_VERSION_TEXT "6" /* RRLOG_VERSION, for messages */
 #define RRLOG_VERSION_OLDEST 3         /* the oldest version a reader takes */
 #define RRLOG_VERSION_OLDEST_TEXT "3"
 #define RRLOG_HEADER_SIZE 112          /* what versions 1 and 2 write */

@@ -16,6 +16,7 @@
 #include "hv/rr/rr.h"
 #include "hv/rr/tbit.h"
 #include "hv/vm_nic.h"
+#include "hv/vm_nic_host.h"
 
 #define GUEST_KERNEL_CMDLINE "guest" /* config's default guest= */
 
@@ -82,6 +83,7 @@ int fake_vm_create(const struct virt_backend *hw)
 	guest_input_init(&fake_cfg);
 	err = vm_create(&fake_vm, hw, fake_cfg.guest_mem);
 	err = err ? err : vm_nic_create(&fake_vm, &fake_cfg);
+	err = err ? err : vm_nic_connect(&fake_vm, &fake_cfg);
 	return err ? err : guest_boot(&fake_vm, &fake_bi, &fake_cfg);
 }
 

@@ -28,6 +28,7 @@
 #include "hv/vdev/vnet.h"
 #include "hv/vm_devices_internal.h"
 #include "hv/vm_nic.h"
+#include "hv/vm_nic_host.h"
 #include "hv/vm_nic_internal.h"
 #include "hv/rr/rr_internal.h"
 #include "net/guest_port.h"
@@ -106,6 +107,7 @@ static void test_bar_follows_the_guest(void **state)
 	assert_int_not_equal(in(0x20 + VIRTIO_PCI_CONFIG + 3, 1), 0xAB);
 	capture_start();
 	vm_devices_report(&fake_vm);
+	vm_nic_host_report();
 	assert_true(capture_contains("BAR0 at 0x0 (1 refused)"));
 	place_bar(BAR);
 	assert_int_equal(in(BAR + VIRTIO_PCI_CONFIG + 3, 1), 0xAB);
@@ -153,6 +155,7 @@ static void test_frame_and_interrupt(void **state)
 	assert_true(ioapic_pin11_high());                      /* read: released */
 	capture_start();
 	vm_devices_report(&fake_vm);
+	vm_nic_host_report();
 	assert_true(capture_contains("TX 1 frames 60 bytes (0 dropped)"));
 	assert_true(capture_contains("backend 1 frames 60 bytes"));
 	assert_true(capture_contains("1 interrupts (0 suppressed); 0 ring errors"));
@@ -297,6 +300,7 @@ static void test_host_sends_the_guests_frames(void **state)
 	assert_int_equal(guest_port_stats()->tx_ring_full, 1);
 	capture_start();
 	vm_devices_report(&fake_vm);
+	vm_nic_host_report();
 	assert_true(capture_contains("TX 1 frames 60 bytes (1 transmit ring full, 2 refused)"));
 }
 
@@ -394,6 +398,7 @@ static void test_recorded_frames(void **state)
 	assert_int_equal(host.sends, 1);                        /* it still goes out */
 	capture_start();
 	vm_devices_report(&fake_vm);
+	vm_nic_host_report();
 	assert_true(capture_contains("record/replay: RX 32 queued (8 queue full, 1 without a "
 				     "buffer), 32 delivered"));
 }
@@ -574,6 +579,7 @@ static void test_snapshot_round_trip(void **state)
 	assert_true(virtq_pop_used(&tx, &(u32){ 0 }, &(u32){ 0 }));
 	capture_start();
 	vm_devices_report(&fake_vm);
+	vm_nic_host_report();
 	assert_true(capture_contains("TX 2 frames 100 bytes"));
 }
 
@@ -611,6 +617,7 @@ static void test_off_leaves_no_trace(void **state)
 	assert_false(vm_nic_receive(&fake_vm, (const u8 *)"x", 1));
 	capture_start();
 	vm_devices_report(&fake_vm);
+	vm_nic_host_report();
 	assert_false(capture_contains("guest NIC"));
 }
 

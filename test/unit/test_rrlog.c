@@ -987,10 +987,10 @@ static void test_header_refusals(void **state)
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), RRLOG_HEADER_SIZE);
 	put16(buf + 8, 2); /* recorded before the state hash covered NMI blocking */
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 2 not supported (this reader knows 3 to 5)"));
+	assert_non_null(strstr(why, "version 2 not supported (this reader knows 3 to 6)"));
 	put16(buf + 8, 1); /* recorded before landmarks counted the write window's exits */
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
-	assert_non_null(strstr(why, "version 1 not supported (this reader knows 3 to 5)"));
+	assert_non_null(strstr(why, "version 1 not supported (this reader knows 3 to 6)"));
 	put16(buf + 8, 0);
 	assert_int_equal(rrlog_read_header(buf, sizeof(buf), &got, &why), -ENOTSUP);
 
