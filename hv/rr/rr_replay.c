@@ -22,6 +22,7 @@
 #include "hv/ft_fence.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
+#include "hv/rr/tbit.h"
 #include "hv/vm_devices.h"
 #include "hv/vm_nic.h"
 #include "log.h"
@@ -494,6 +495,13 @@ static int check_header(struct vm *vm, const struct rrlog_header *h, const struc
 	}
 	if (field) {
 		pr_err("rr: the log was recorded with another %s; refusing to replay it", field);
+		return -EINVAL;
+	}
+	if (!(h->flags & RRLOG_FLAG_TBIT) != !tbit_wanted(cfg)) {
+		pr_err("rr: the log was recorded with tbit=%s and this replay has tbit=%s (its landmarks "
+		       "count other exits): refusing to replay it; give tbit=%s",
+		       h->flags & RRLOG_FLAG_TBIT ? "on" : "off", tbit_wanted(cfg) ? "on" : "off",
+		       h->flags & RRLOG_FLAG_TBIT ? "on" : "off");
 		return -EINVAL;
 	}
 	return use_window_size(vm, h);

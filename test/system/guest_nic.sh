@@ -122,7 +122,7 @@ set +e
 set -e
 rep=$results/guest_nic_rr_http.replay.log
 if ! grep -q 'rr: replay matches the recording' "$rep"; then
-	echo "FAIL: guest_nic_rr_http_replay: the replay did not confirm the recording ($(grep -m1 -E 'diverged|rr:' "$rep"))"
+	echo "FAIL: guest_nic_rr_http_replay: the replay did not confirm the recording ($(replay_why "$rep"))"
 elif ! grep -q 'guest NIC: unplugged with rr=replay' "$rep" ||
 	! grep -q -E 'TX [1-9][0-9]* compared with the log' "$rep"; then
 	echo "FAIL: guest_nic_rr_http_replay: the replay's NIC was not unplugged, or compared no sent frame"

@@ -140,6 +140,14 @@ stopped_case() {
 	check_console "$name" "$log" "$status" 120 "$@"
 }
 
+# Why a replay did not confirm its recording, from its log: the divergence
+# line, else a refusal, else run.sh's or the emulator's last words, else
+# the replay's last rr: line.
+replay_why() { # replay_log
+	grep -m1 -E 'diverged at landmark' "$1" || grep -m1 -E 'refus|truncated' "$1" ||
+		grep -m1 -E '^run\.sh: (the emulator|timed out|the hypervisor)' "$1" || grep -E 'rr:' "$1" | tail -n 1 || true
+}
+
 # rr_case NAME [run.sh args...] -- GUEST.elf [--args "..."] [--module "FILE words"]...
 #         [--initrd FILE]
 # Records the guest, then replays the log; PASS when the replay reports it
@@ -174,9 +182,9 @@ rr_case() {
 	rep_status=$?
 	set -e
 	if [ "$rec_status" != "$rep_status" ]; then
-		echo "FAIL: $name: exit code $rep_status in replay, $rec_status in the recording ($(grep -m1 -E 'diverged|refus|truncated' "$results/$name.replay.log"))"
+		echo "FAIL: $name: exit code $rep_status in replay, $rec_status in the recording ($(replay_why "$results/$name.replay.log"))"
 	elif ! grep -q 'rr: replay matches the recording' "$results/$name.replay.log"; then
-		echo "FAIL: $name: the replay did not confirm the recording ($(grep -m1 -E 'diverged|rr:' "$results/$name.replay.log"))"
+		echo "FAIL: $name: the replay did not confirm the recording ($(replay_why "$results/$name.replay.log"))"
 	elif ! cmp -s "$results/$name.record.guest" "$results/$name.replay.guest"; then
 		echo "FAIL: $name: the replay's console differs from the recording's"
 	else

@@ -76,6 +76,15 @@ status=$?
 set -e
 check_console rr_foreign_log "$results/rr_foreign_log.log" "$status" 126 \
 	"rr: the log was recorded with another guest kernel; refusing to replay it"
+# The nondet log (tbit=auto: on) replayed with the T bit off: its
+# landmarks would count other exits, so the header refuses it.
+set +e
+run --guest "$g/nondet.elf" --cmdline "rr_digest=500 tbit=off" --replay "$log" \
+	>"$results/rr_tbit_mismatch.log" 2>"$results/rr_tbit_mismatch.log.stderr"
+status=$?
+set -e
+check_console rr_tbit_mismatch "$results/rr_tbit_mismatch.log" "$status" 126 \
+	"rr: the log was recorded with tbit=on and this replay has tbit=off .*: refusing to replay it; give tbit=on"
 head -c 4096 /dev/urandom > "$results/bad_garbage.rrlog"
 replay_case rr_garbage_log 126 "$results/bad_garbage.rrlog" -- "rr: the log's header is unusable: "
 

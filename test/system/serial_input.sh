@@ -92,9 +92,9 @@ set +e
 status=$?
 set -e
 if [ "$status" != "$record_status" ]; then
-	echo "FAIL: $name: exit $status in replay, $record_status recorded ($(grep -m1 -E 'diverged|refus' "$results/$name.out.err"))"
+	echo "FAIL: $name: exit $status in replay, $record_status recorded ($(replay_why "$results/$name.out.err"))"
 elif ! grep -q 'rr: replay matches the recording' "$results/$name.out.err"; then
-	echo "FAIL: $name: the replay did not confirm the recording ($(grep -m1 -E 'diverged|rr:' "$results/$name.out.err"))"
+	echo "FAIL: $name: the replay did not confirm the recording ($(replay_why "$results/$name.out.err"))"
 elif ! cmp -s "$results/serial_input_echoin_svm_record.out" "$results/$name.out"; then
 	echo "FAIL: $name: the replay's console differs from the recording's"
 elif grep -q "guest input:" "$results/$name.out.err"; then

@@ -216,11 +216,11 @@ snap_while_recording() { # name emu guest when [guest args]
 	set -e
 	size=$(stat -c %s "$results/$name.from_snapshot.guest")
 	if [ "$rep" != "$rec" ] || ! grep -q 'rr: replay matches the recording' "$results/$name.replay.log"; then
-		echo "FAIL: $name: the replay from the start: exit $rep, recording $rec ($(grep -m1 -E 'diverged|refus|rr:' "$results/$name.replay.log"))"
+		echo "FAIL: $name: the replay from the start: exit $rep, recording $rec ($(replay_why "$results/$name.replay.log"))"
 	elif ! cmp -s "$results/$name.record.guest" "$results/$name.replay.guest"; then
 		echo "FAIL: $name: the replay from the start: its console differs from the recording's"
 	elif [ "$reps" != "$rec" ] || ! grep -q 'rr: replay matches the recording' "$results/$name.from_snapshot.log"; then
-		echo "FAIL: $name: the replay from the snapshot: exit $reps, recording $rec ($(grep -m1 -E 'diverged|refus|rr:' "$results/$name.from_snapshot.log"))"
+		echo "FAIL: $name: the replay from the snapshot: exit $reps, recording $rec ($(replay_why "$results/$name.from_snapshot.log"))"
 	elif [ "$size" = 0 ] || ! tail -c "$size" "$results/$name.record.guest" | cmp -s - "$results/$name.from_snapshot.guest"; then
 		echo "FAIL: $name: the replay from the snapshot printed what the recording did not print last"
 	else
