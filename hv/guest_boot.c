@@ -93,6 +93,18 @@ static int boot_multiboot(struct vm *vm, const struct boot_info *bi, const struc
 	return 0;
 }
 
+bool guest_kernel_is_multiboot(const struct boot_info *bi, const struct config *cfg)
+{
+	int k = guest_find_kernel(bi, cfg);
+	const struct boot_module *kernel = k < 0 ? NULL : &bi->modules[k];
+	struct mb1_header hdr;
+	const char *why = NULL;
+	u32 offset;
+
+	return kernel && !mb1_find_header(phys_to_virt(kernel->start), kernel->end - kernel->start,
+					  &hdr, &offset, &why);
+}
+
 /* The kind of kernel is chosen from the image: a Multiboot header makes it
  * a Multiboot kernel (as GRUB and QEMU decide), else a bzImage or an ELF
  * file is a Linux kernel. */

@@ -26,6 +26,10 @@ unsigned guest_collect_modules(const struct boot_info *bi, struct mb1_guest_modu
 /* Index of the boot module whose first word is role, or -1. */
 int guest_find_module(const struct boot_info *bi, const char *role);
 
+/* Does the guest kernel module carry a Multiboot header (a Multiboot
+ * kernel, not Linux)? */
+bool guest_kernel_is_multiboot(const struct boot_info *bi, const struct config *cfg);
+
 /* Loads the guest into vm and sets its entry state; 0 or a negative errno
  * with the reason printed. */
 int guest_boot(struct vm *vm, const struct boot_info *bi, const struct config *cfg);

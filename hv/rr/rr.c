@@ -20,6 +20,8 @@
 
 static struct rr_state the_rr; /* one VM */
 
+STATIC_ASSERT((RR_RING_SIZE & (RR_RING_SIZE - 1)) == 0, "the ring's size is a power of two");
+STATIC_ASSERT(RR_RING_SIZE >= 2 * RR_FRAME_SIZE, "a whole frame always finds room once the ring drains");
 STATIC_ASSERT((int)RR_CHOICE_RECORD == (int)RR_RECORD && (int)RR_CHOICE_REPLAY == (int)RR_REPLAY,
 	      "config's rr values are rr_mode values");
 

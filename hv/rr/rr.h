@@ -89,6 +89,7 @@ struct rr_log_sink;
 
 struct rr_state {
 	enum rr_mode mode;
+	bool tbit;             /* this log's landmarks count the T bit's exits (its header's TBIT) */
 	bool guest_ran;        /* guest instructions ran since the last guest-caused exit */
 	u32 digest_interval;   /* guest-caused exits between digests (0: start and end only) */
 	u64 next_digest;

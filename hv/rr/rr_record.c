@@ -185,7 +185,7 @@ static void fill_header(struct vm *vm, const struct boot_info *bi, const struct 
 
 	rr_log_identity(bi, cfg, &id);
 	memset(h, 0, sizeof(*h));
-	h->flags = (tbit_wanted(cfg) ? RRLOG_FLAG_TBIT : 0) | (cfg->ft_join ? RRLOG_FLAG_JOINED : 0);
+	h->flags = (vm->rr->tbit ? RRLOG_FLAG_TBIT : 0) | (cfg->ft_join ? RRLOG_FLAG_JOINED : 0);
 	h->kernel_hash = id.kernel_hash;
 	h->modules_hash = id.modules_hash;
 	h->cmdline_hash = id.cmdline_hash;
@@ -306,6 +306,7 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	size_t n;
 	int err;
 
+	rr->tbit = tbit_for_recording(bi, cfg);
 	fill_header(vm, bi, cfg, &h);
 	n = rrlog_write_header(&h, header, sizeof(header));
 	err = open_sink(rr, cfg, header, n);
@@ -326,8 +327,10 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	rr_log_digest(vm); /* the starting state: landmark 0, or the join's */
 	if (cfg->ft_join) /* where the console stands: the joining backup's goes on there */
 		rr_log_output(vm, true);
-	pr_info("rr: recording, a digest every %u guest-caused exits%s", cfg->rr_digest,
-		cfg->rr_digest ? "" : " (0: start and end only)");
+	pr_info("rr: recording, a digest every %u guest-caused exits%s; the T bit %s%s", cfg->rr_digest,
+		cfg->rr_digest ? "" : " (0: start and end only)", rr->tbit ? "on" : "off",
+		cfg->tbit != TBIT_AUTO ? "" : rr->tbit ? " (tbit=auto: a Multiboot kernel)"
+						       : " (tbit=auto: a Linux kernel)");
 	return 0;
 }
 

@@ -497,11 +497,12 @@ static int check_header(struct vm *vm, const struct rrlog_header *h, const struc
 		pr_err("rr: the log was recorded with another %s; refusing to replay it", field);
 		return -EINVAL;
 	}
-	if (!(h->flags & RRLOG_FLAG_TBIT) != !tbit_wanted(cfg)) {
+	vm->rr->tbit = (h->flags & RRLOG_FLAG_TBIT) != 0;
+	if (cfg->tbit != TBIT_AUTO && vm->rr->tbit != (cfg->tbit == TBIT_ON)) {
 		pr_err("rr: the log was recorded with tbit=%s and this replay has tbit=%s (its landmarks "
-		       "count other exits): refusing to replay it; give tbit=%s",
-		       h->flags & RRLOG_FLAG_TBIT ? "on" : "off", tbit_wanted(cfg) ? "on" : "off",
-		       h->flags & RRLOG_FLAG_TBIT ? "on" : "off");
+		       "count other exits): refusing to replay it; give tbit=%s or tbit=auto",
+		       vm->rr->tbit ? "on" : "off", vm->rr->tbit ? "off" : "on",
+		       vm->rr->tbit ? "on" : "off");
 		return -EINVAL;
 	}
 	return use_window_size(vm, h);

@@ -6,6 +6,7 @@
 #include "arch/x86/mm.h"
 #include "errno.h"
 #include "hv/config.h"
+#include "hv/guest_boot.h"
 #include "hv/pt_scan.h"
 #include "hv/vcpu_ops.h"
 #include "hv/rr/rr.h"
@@ -93,9 +94,19 @@ static void *alloc_bytes(u64 bytes)
 	return phys_to_virt(pa);
 }
 
-bool tbit_wanted(const struct config *cfg)
+/* The T bit goes on with the log's choice, or tbit=on without a log. */
+static bool tbit_wanted(const struct vm *vm, const struct config *cfg)
 {
-	return cfg->tbit == TBIT_ON || (cfg->tbit == TBIT_AUTO && cfg->rr != RR_CHOICE_OFF);
+	if (vm->rr && vm->rr->mode != RR_OFF)
+		return vm->rr->tbit;
+	return cfg->tbit == TBIT_ON;
+}
+
+bool tbit_for_recording(const struct boot_info *bi, const struct config *cfg)
+{
+	if (cfg->tbit != TBIT_AUTO)
+		return cfg->tbit == TBIT_ON;
+	return guest_kernel_is_multiboot(bi, cfg);
 }
 
 int tbit_init(struct vm *vm, const struct config *cfg)
@@ -103,7 +114,7 @@ int tbit_init(struct vm *vm, const struct config *cfg)
 	struct tbit_state *t = &the_tbit;
 	struct tbit_state kept = { 0 };
 
-	if (!tbit_wanted(cfg))
+	if (!tbit_wanted(vm, cfg))
 		return 0;
 	if (t->stopped_for == vm) /* turned on again (hv/ft_join.c): the same maps */
 		kept = *t;

@@ -36,10 +36,18 @@ struct tbit_state {
 	struct tbit_stats stats;
 };
 
-/* Turns the T bit on for vm (when cfg asks, or while recording/replaying). */
+/* Turns the T bit on for vm: tbit=on, or a recording or replay whose log
+ * has it (rr->tbit: tbit_for_recording, or the replayed log's header). */
+struct boot_info;
 struct config;
-bool tbit_wanted(const struct config *cfg);
 int tbit_init(struct vm *vm, const struct config *cfg);
+
+/* A recording's choice: tbit=on|off as given; tbit=auto turns it on for a
+ * Multiboot kernel and off for Linux, which invalidates its TLB after
+ * changing a present translation as the architecture requires (and whose
+ * page-table writes, each an exit and a single step, would cost minutes;
+ * docs/linux-guest.md). */
+bool tbit_for_recording(const struct boot_info *bi, const struct config *cfg);
 
 /* The guest runs on without record or replay (hv/ft_join.c: a side alone
  * whose migration tracks dirty pages itself): the T bit lets go of CR3

@@ -104,7 +104,8 @@ serve_case guest_nic_host_dhcp_virtio virtio-net-pci "ip=dhcp" dhcp 10.0.2.16 "$
 # frames"): the static address on an e1000, served as above while
 # recorded (tbit=off, as Linux recordings are), its received frames
 # logged (NET_RX) and its sent ones (NET_TX); then the log replays with no
-# network at all (no host NIC, no ip=, the guest's NIC unplugged) to the
+# network at all (no host NIC, no ip=, the guest's NIC unplugged, tbit=
+# auto taking the log's choice) to the
 # same final digest and console, every sent frame compared with the log.
 rrlog=$results/guest_nic_rr_http.rrlog
 serve_run=(--record "$rrlog" --guest-log "$results/guest_nic_rr_http.record.guest")
@@ -114,7 +115,7 @@ serve_case guest_nic_rr_http e1000 "ip=10.0.2.15 gw=10.0.2.2 tbit=off" \
 	'guest NIC: record/replay: RX [1-9][0-9]* queued \([0-9]+ queue full, [0-9]+ without a buffer\), [1-9][0-9]* delivered'
 serve_run=()
 set +e
-"$root/scripts/run.sh" "${hv[@]}" --timeout 900 --cmdline "guest_mem=256M guest_nic=virtio guest_mac=$mac tbit=off" \
+"$root/scripts/run.sh" "${hv[@]}" --timeout 900 --cmdline "guest_mem=256M guest_nic=virtio guest_mac=$mac" \
 	--guest "$k/vmlinuz-cloud" --initrd "$initrd" \
 	--guest-args "console=ttyS0 loglevel=1 guest_net=$mac guest_ip=static:10.0.2.16/24,10.0.2.2 guest_serve=60" \
 	--replay "$rrlog" --guest-log "$results/guest_nic_rr_http.replay.guest" \

@@ -84,7 +84,7 @@ run --guest "$g/nondet.elf" --cmdline "rr_digest=500 tbit=off" --replay "$log" \
 status=$?
 set -e
 check_console rr_tbit_mismatch "$results/rr_tbit_mismatch.log" "$status" 126 \
-	"rr: the log was recorded with tbit=on and this replay has tbit=off .*: refusing to replay it; give tbit=on"
+	"rr: the log was recorded with tbit=on and this replay has tbit=off .*: refusing to replay it; give tbit=on or tbit=auto"
 head -c 4096 /dev/urandom > "$results/bad_garbage.rrlog"
 replay_case rr_garbage_log 126 "$results/bad_garbage.rrlog" -- "rr: the log's header is unusable: "
 
