@@ -28,7 +28,7 @@ static struct exit_profile profile;
 static void clear_trip(struct exit_profile_clock *c)
 {
 	memset(c->trip, 0, sizeof(c->trip));
-	c->marks = 0;
+	memset(c->closes, 0, sizeof(c->closes));
 }
 
 /* What a mark adds to the stage it closes: the TSC cycles of a run of
@@ -62,12 +62,14 @@ static void close_trip(struct exit_profile_clock *c)
 	u8 r = c->reason;
 
 	if (c->has_reason && r < VEXIT_COUNT) {
-		for (int s = 0; s < EXIT_STAGE_COUNT; s++)
+		for (int s = 0; s < EXIT_STAGE_COUNT; s++) {
 			profile.cycles[r][s] += c->trip[s];
+			profile.closes[r][s] += c->closes[s];
+			profile.marks += c->closes[s];
+		}
 		if (!profile.exits[r] || c->trip[EXIT_STAGE_SWITCH] < profile.switch_min[r])
 			profile.switch_min[r] = c->trip[EXIT_STAGE_SWITCH];
 		profile.exits[r]++;
-		profile.marks += c->marks;
 	}
 	clear_trip(c);
 	c->has_reason = false;

@@ -39,11 +39,13 @@ enum exit_stage {
 	EXIT_STAGE_COUNT
 };
 
-/* Per exit reason: exits, TSC cycles per stage, and the shortest world
- * switch (an upper bound on the switch alone: the guest ran least then). */
+/* Per exit reason: exits, TSC cycles per stage, marks that closed each
+ * stage (each added mark_cost to it), and the shortest world switch (an
+ * upper bound on the switch alone: the guest ran least then). */
 struct exit_profile {
 	u64 exits[VEXIT_COUNT];
 	u64 cycles[VEXIT_COUNT][EXIT_STAGE_COUNT];
+	u64 closes[VEXIT_COUNT][EXIT_STAGE_COUNT];
 	u64 switch_min[VEXIT_COUNT];
 	u64 marks;     /* stage changes over all counted trips */
 	u64 mark_cost; /* TSC cycles one stage change adds (exit_profile_start) */
@@ -53,7 +55,7 @@ struct exit_profile {
 struct exit_profile_clock {
 	u64 since; /* TSC at the last mark */
 	u64 trip[EXIT_STAGE_COUNT];
-	u64 marks;
+	u64 closes[EXIT_STAGE_COUNT]; /* marks that ended a stretch of each stage */
 	u8 stage;
 	u8 reason;       /* the exit the trip belongs to */
 	bool has_reason; /* false until the first exit is handled */
@@ -74,9 +76,9 @@ static inline u8 exit_profile_enter(u8 stage)
 	u8 left = c->stage;
 
 	c->trip[left] += now - c->since;
+	c->closes[left]++;
 	c->since = now;
 	c->stage = stage;
-	c->marks++;
 	return left;
 }
 

@@ -54,6 +54,13 @@ static void test_trip_charged_to_its_exit(void **state)
 	assert_int_equal(p->cycles[VEXIT_RDTSC][EXIT_STAGE_DECODE], 7);
 	assert_int_equal(p->cycles[VEXIT_RDTSC][EXIT_STAGE_HANDLER], 30);
 	assert_int_equal(p->cycles[VEXIT_RDTSC][EXIT_STAGE_LOOP], 5);
+	/* marks that closed a stretch: the switch, the decode twice (around
+	 * the handler), the handler, the loop (at the next switch) */
+	assert_int_equal(p->closes[VEXIT_RDTSC][EXIT_STAGE_SWITCH], 1);
+	assert_int_equal(p->closes[VEXIT_RDTSC][EXIT_STAGE_DECODE], 2);
+	assert_int_equal(p->closes[VEXIT_RDTSC][EXIT_STAGE_HANDLER], 1);
+	assert_int_equal(p->closes[VEXIT_RDTSC][EXIT_STAGE_LOOP], 1);
+	assert_int_equal(p->marks, 5);
 	for (int r = 0; r < VEXIT_COUNT; r++)
 		if (r != VEXIT_RDTSC)
 			assert_int_equal(p->exits[r], 0);
