@@ -1,7 +1,10 @@
 # Understudy: one flat Makefile. `make` builds the hypervisor image and ISO,
 # `make run` boots a demo, `make test` runs every test (see README.md).
 
-BUILD      := build
+# `make EXIT_PROFILE=1` builds the hypervisor with the exit-path profile
+# (arch/x86/exit_profile.h, docs/exit-path.md) into build/exit_profile/, so
+# its objects never mix with the normal build's.
+BUILD      := $(if $(EXIT_PROFILE),build/exit_profile,build)
 CC         := gcc
 LD         := ld
 HOST_CC    := gcc
@@ -30,7 +33,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-Wa,--noexecstack -I. -Iinclude -I$(BUILD)/ext -DUNDERSTUDY_GIT='"$(GIT_REV)"' -MMD -MP
+	-Wa,--noexecstack -I. -Iinclude -I$(BUILD)/ext -DUNDERSTUDY_GIT='"$(GIT_REV)"' -MMD -MP \
+	$(if $(EXIT_PROFILE),-DUNDERSTUDY_EXIT_PROFILE)
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -T linker.ld
 
 ELF := $(BUILD)/understudy.elf

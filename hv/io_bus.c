@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "arch/x86/exit_profile.h"
 #include "errno.h"
 
 static u64 ones(u8 size)
@@ -95,7 +96,8 @@ bool io_bus_read(struct io_bus *bus, u64 addr, u8 size, u64 *value)
 		*value = ones(size);
 		return false;
 	}
-	*value = r->read ? r->read(r->dev, addr - r->base, size) & ones(size) : ones(size);
+	EXIT_PROFILED(EXIT_STAGE_DEVICE,
+		      *value = r->read ? r->read(r->dev, addr - r->base, size) & ones(size) : ones(size));
 	return true;
 }
 
@@ -113,6 +115,6 @@ bool io_bus_write(struct io_bus *bus, u64 addr, u8 size, u64 value)
 		return false;
 	}
 	if (r->write)
-		r->write(r->dev, addr - r->base, size, value & ones(size));
+		EXIT_PROFILED(EXIT_STAGE_DEVICE, r->write(r->dev, addr - r->base, size, value & ones(size)));
 	return true;
 }

@@ -23,6 +23,7 @@
 #include "hv/control.h"
 #include "hv/ft_switchover.h"
 #include "hv/dirty_log.h"
+#include "hv/exit_profile_print.h"
 #include "hv/exit_stats.h"
 #include "hv/fault_test.h"
 #include "hv/ft_auto.h"
@@ -134,6 +135,7 @@ static int report_run(struct vm *vm)
 	}
 	migrate_report();
 	exit_stats_print(vm);
+	exit_profile_print(vm);
 	vm_devices_report(vm);
 	vm_nic_host_report();
 	guest_input_report();

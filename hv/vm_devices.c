@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "arch/x86/exit_profile.h"
 #include "drivers/rtc/cmos.h"
 #include "errno.h"
 #include "hv/entry_state.h"
@@ -111,11 +112,14 @@ void vm_devices_bios_state(struct vm *vm)
 
 void vm_devices_advance(struct vm *vm, u64 now_ns)
 {
+	EXIT_PROFILE_BEGIN(EXIT_STAGE_DEVICE);
+
 	if (now_ns > vm->dev_time_ns)
 		vm->dev_time_ns = now_ns;
 	vpit_update(&vm->dev->pit);
 	vrtc_update(&vm->dev->rtc);
 	vlapic_update(&vm->dev->lapic);
+	EXIT_PROFILE_END();
 }
 
 u64 vm_devices_start_epoch(struct vm *vm)

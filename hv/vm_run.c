@@ -11,6 +11,7 @@
 #include "hv/vm.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/exit_profile.h"
 #include "arch/x86/idle.h"
 #include "arch/x86/time.h"
 #include "arch/x86/trap.h"
@@ -153,10 +154,11 @@ static bool event_due(struct vm *vm)
  * most 10 ms, or any host interrupt) while the guest is halted. */
 static void sleep_while_halted(struct vm *vm)
 {
-	u64 deadline = next_deadline_tsc(vm);
+	u64 deadline = EXIT_PROFILED_VALUE(EXIT_STAGE_DEADLINE, next_deadline_tsc(vm));
 
-	vm->stats.halted_cycles += idle_until_tsc(deadline ? deadline : UINT64_MAX,
-						  HALT_SLEEP_MAX_NS);
+	EXIT_PROFILED(EXIT_STAGE_IDLE,
+		      vm->stats.halted_cycles += idle_until_tsc(deadline ? deadline : UINT64_MAX,
+								HALT_SLEEP_MAX_NS));
 }
 
 /* Cost accounting: the hypervisor's cycles after an exit run until the
@@ -175,17 +177,22 @@ static int enter_guest(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	u64 entry_tsc;
 	int err;
 
-	vm->hw->set_timer(&v->arch, entry_deadline_tsc(vm));
+	EXIT_PROFILED(EXIT_STAGE_TIMER,
+		      vm->hw->set_timer(&v->arch, EXIT_PROFILED_VALUE(EXIT_STAGE_DEADLINE,
+								      entry_deadline_tsc(vm))));
+	EXIT_PROFILE_SET(EXIT_STAGE_ENTRY);
 	vm->hw->set_single_step(&v->arch, v->step_requests != 0);
 	entry_tsc = rdtsc();
 	if (clk->pending)
 		vm->stats.hv_cycles[clk->last] += entry_tsc - clk->exit_tsc - clk->slept;
 	err = vm->hw->run(&v->arch, e);
+	EXIT_PROFILE_SET(EXIT_STAGE_ACCOUNT);
 	clk->exit_tsc = rdtsc();
 	vm->exit_tsc = clk->exit_tsc;
 	clk->slept = 0;
 	clk->pending = !err;
 	vm->stats.guest_cycles += clk->exit_tsc - entry_tsc;
+	EXIT_PROFILE_SET(EXIT_STAGE_LOOP);
 	return err;
 }
 
@@ -195,11 +202,11 @@ static void prepare_entry(struct vcpu *v)
 	struct vm *vm = v->vm;
 
 	if (rr_replaying(vm)) {
-		rr_before_entry(vm);
+		EXIT_PROFILED(EXIT_STAGE_RR, rr_before_entry(vm));
 		return;
 	}
-	if (rr_async_may_deliver(vm, event_due(vm))) {
-		advance_on_deadline(vm);
+	if (rr_async_may_deliver(vm, EXIT_PROFILED_VALUE(EXIT_STAGE_DEADLINE, event_due(vm)))) {
+		EXIT_PROFILED(EXIT_STAGE_DEVICE, advance_on_deadline(vm));
 		guest_input_deliver(vm); /* its interrupt goes in below */
 		vm_nic_input_deliver(vm); /* the same: received frames, recording */
 		if (deliver_nmi(v)) /* an interrupt waits for the next window */
@@ -211,7 +218,7 @@ static void prepare_entry(struct vcpu *v)
 		vm_request_single_step(vm, VM_STEP_NMI, vm->hw->request_nmi_window(&v->arch, false));
 	}
 	if (rr_recording(vm))
-		rr_before_entry(vm);
+		EXIT_PROFILED(EXIT_STAGE_RR, rr_before_entry(vm));
 }
 
 /*
@@ -231,12 +238,14 @@ static void prepare_entry(struct vcpu *v)
 static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 {
 	struct vm *vm = v->vm;
+	EXIT_PROFILE_BEGIN(EXIT_STAGE_HOOKS);
 	bool replayer = rr_exit_is_ours(vm, e), tracing = trace_exit_is_ours(vm, e);
 	bool shared_step = e->reason == VEXIT_MTF; /* ends every step under way */
 	bool tbit = !replayer && (!tracing || shared_step) && tbit_exit_is_ours(vm, e);
 	bool window = !replayer && !tracing && !tbit && ww_exit_is_ours(vm, e);
 	bool dirty = !replayer && !tracing && !tbit && !window && dirty_log_exit_is_ours(vm, e);
 	bool ours = replayer || tracing || tbit || window || dirty;
+	EXIT_PROFILE_SET(EXIT_STAGE_ACCOUNT);
 	bool guest_caused = !replayer && !e->step_intercepted &&
 			    (tbit || window || (!tracing && !dirty && exit_is_guest_caused(e->reason)));
 
@@ -245,7 +254,8 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	pr_trace("exit %s%s at rip %#llx, landmark %llu", exit_reason_name(e->reason),
 		 ours ? " (hypervisor's own)" : "", vm->hw->get_rip(&v->arch),
 		 vm->stats.guest_caused_exits);
-	rr_after_exit(vm, e, guest_caused);
+	EXIT_PROFILED(EXIT_STAGE_RR, rr_after_exit(vm, e, guest_caused));
+	EXIT_PROFILE_SET(EXIT_STAGE_HOOKS);
 	if (tbit)
 		tbit_handle_exit(vm, e);
 	if (window)
@@ -257,13 +267,17 @@ static void handle_exit(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 	if (!ours) {
 		if (guest_caused)
 			tbit_exit_intervened(vm);
+		EXIT_PROFILE_SET(EXIT_STAGE_HANDLER);
 		if (vcpu_complete_exit(v, e) == 0) {
 			trace_exit(vm, e);
 			exit_dispatch(v, e);
 		}
 	}
+	EXIT_PROFILE_SET(EXIT_STAGE_ACCOUNT);
 	clk->last = e->reason; /* as corrected by vcpu_complete_exit */
 	vm->stats.exits[e->reason]++;
+	EXIT_PROFILE_REASON(e->reason);
+	EXIT_PROFILE_END();
 }
 
 /* Enters the guest and handles its exits until the run stops. */
@@ -283,7 +297,7 @@ static void run_loop(struct vm *vm, struct exit_clock *clk)
 		ft_auto_poll(vm);  /* the same: ft=auto's switch to them */
 		if (vm->state != VM_RUNNING)
 			break;
-		prepare_entry(v);
+		EXIT_PROFILED(EXIT_STAGE_INJECT, prepare_entry(v));
 		if (vm->state != VM_RUNNING)
 			break;
 		if (v->halted) {
@@ -307,6 +321,7 @@ static void run_loop(struct vm *vm, struct exit_clock *clk)
 	if (clk->pending)
 		vm->stats.hv_cycles[clk->last] += rdtsc() - clk->exit_tsc - clk->slept;
 	clk->pending = false;
+	EXIT_PROFILE_FINISH();
 }
 
 void vm_run(struct vm *vm)
@@ -315,6 +330,7 @@ void vm_run(struct vm *vm)
 
 	idle_install(); /* SVM's deadline exits are this interrupt */
 	vm_start_clock(vm);
+	EXIT_PROFILE_START();
 	do {
 		run_loop(vm, &clk);
 		rr_finish(vm); /* a switchover that failed resumes the guest: the loop goes on */

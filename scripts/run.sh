@@ -4,7 +4,7 @@
 # hypervisor reports.
 #
 #   scripts/run.sh [--emu auto|qemu|bochs|kvm] [--uefi [--efi-direct [--efi-cfg FILE]]] [--cpu MODEL]
-#                  [--cmdline "key=value ..."] [--iso FILE] [--timeout SECONDS]
+#                  [--cmdline "key=value ..."] [--iso FILE | --elf FILE] [--timeout SECONDS]
 #                  [--mem MIB] [--console-log FILE] [--guest-log FILE]
 #                  [--guest FILE [--guest-args "..."] [--guest-module "FILE [words]"]...
 #                   [--initrd FILE]]
@@ -38,6 +38,9 @@
 # scripts/pair.sh's test network gives each instance a witness
 # (scripts/lib/netcut.py). --capture writes the first card's
 # traffic, both ways, to FILE as a pcap (QEMU only: its filter-dump).
+#
+# --elf boots FILE instead of build/understudy.elf (e.g. the exit-path
+# profile's build/exit_profile/understudy.elf, docs/exit-path.md).
 #
 # --efi-direct boots build/understudy.efi straight from an ESP folder under
 # OVMF, without GRUB: the folder holds it as \EFI\BOOT\BOOTX64.EFI (the
@@ -75,7 +78,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/lib/emulators.sh"
 
-emu=auto uefi=0 efi_direct=0 efi_cfg="" cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
+elf="" emu=auto uefi=0 efi_direct=0 efi_cfg="" cpu="" cmdline="" iso="" timeout_s="" console_log="" guest_log="" mem=256
 guest="" guest_args="" guest_args_set=0 initrd="" record="" replay="" trace="" trace_out=""
 snapshot="" snapshot_out="" snapshot_then="" resume="" com3_out=""
 guest_modules=()
@@ -92,6 +95,7 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu=$2; shift 2 ;;
 	--cmdline) cmdline=$2; shift 2 ;;
 	--iso) iso=$2; shift 2 ;;
+	--elf) elf=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--console-log) console_log=$2; shift 2 ;;
 	--guest-log) guest_log=$2; shift 2 ;;
@@ -225,7 +229,7 @@ make_esp() { # dir
 	local dir=$1/EFI/BOOT i name
 	mkdir -p "$dir"
 	cp "$root/build/understudy.efi" "$dir/BOOTX64.EFI"
-	cp "$root/build/understudy.elf" "$dir/understudy.elf"
+	cp "${elf:-$root/build/understudy.elf}" "$dir/understudy.elf"
 	echo "multiboot2 understudy.elf $cmdline" > "$dir/understudy.cfg"
 	for i in "${!mod_files[@]}"; do
 		name="module$i-$(basename "${mod_files[$i]}")"
@@ -241,10 +245,10 @@ if [ "$efi_direct" = 1 ]; then
 	[ -f "$root/build/understudy.efi" ] || { echo "run.sh: build/understudy.efi is missing: run make" >&2; exit 2; }
 	iso=$work/esp
 	make_esp "$iso"
-elif [ -z "$iso" ] && [ -z "$cmdline" ] && [ -z "$guest" ]; then
+elif [ -z "$iso" ] && [ -z "$cmdline" ] && [ -z "$guest" ] && [ -z "$elf" ]; then
 	iso=$root/build/understudy.iso
 elif [ -z "$iso" ]; then
-	mkiso_args=(--elf "$root/build/understudy.elf" --out "$work/understudy.iso")
+	mkiso_args=(--elf "${elf:-$root/build/understudy.elf}" --out "$work/understudy.iso")
 	for i in "${!mod_files[@]}"; do
 		mkiso_args+=(--module "${mod_files[$i]}" "${mod_strings[$i]}")
 	done

@@ -8,6 +8,7 @@
 #include "arch/x86/svm/svm.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/exit_profile.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/svm/svm_caps.h"
 #include "arch/x86/time.h"
@@ -187,18 +188,20 @@ int svm_run(struct vcpu_arch *v, struct vexit *e)
 	vmcb->save.rax = v->gpr[GPR_RAX];
 	vmcb->save.rsp = v->gpr[GPR_RSP];
 	vmcb->save.cr2 = v->cr2;
-	arm_deadline(sv);
+	EXIT_PROFILED(EXIT_STAGE_TIMER, arm_deadline(sv));
 	/* GIF holds interrupts until the guest runs; with host IF set, physical
 	 * interrupts then cause #VMEXIT(INTR) (15.17 "Global Interrupt Flag"). */
 	__asm__ volatile("clgi; sti" ::: "memory");
 	if (sv->dbg.breakpoint_armed)
 		host_dr7_write(vmcb->save.dr7);
+	EXIT_PROFILE_SWITCH();
 	svm_enter(v, sv->vmcb_pa, svm_host_save_area());
+	EXIT_PROFILE_SET(EXIT_STAGE_DECODE);
 	if (sv->dbg.breakpoint_armed)
 		host_dr7_write(DR7_RESET);
 	__asm__ volatile("cli; stgi" ::: "memory");
 	if (sv->timer_deadline)
-		lapic_timer_stop();
+		EXIT_PROFILED(EXIT_STAGE_TIMER, lapic_timer_stop());
 	v->gpr[GPR_RAX] = vmcb->save.rax;
 	v->gpr[GPR_RSP] = vmcb->save.rsp;
 	v->cr2 = vmcb->save.cr2;

@@ -6,6 +6,7 @@
 #include "arch/x86/vmx/vmx.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/exit_profile.h"
 #include "arch/x86/time.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/vmx/vmcs.h"
@@ -304,8 +305,10 @@ int vmx_run(struct vcpu_arch *v, struct vexit *e)
 	int rc;
 
 	vmcs_writenat(VMCS_GUEST_RSP, v->gpr[GPR_RSP]);
-	program_preemption_timer(vx);
+	EXIT_PROFILED(EXIT_STAGE_TIMER, program_preemption_timer(vx));
+	EXIT_PROFILE_SWITCH();
 	rc = vmx_enter(v, vx->launched);
+	EXIT_PROFILE_SET(EXIT_STAGE_DECODE);
 	if (rc) {
 		report_entry_error(rc);
 		return -EIO;
