@@ -100,7 +100,9 @@ static void timer_tick(struct trap_frame *f)
 }
 
 /* The periodic LAPIC timer interrupts at its calibrated rate: five ticks at
- * 100 Hz take 50 ms of TSC time, within a generous margin (emulators). */
+ * 100 Hz take 50 ms of TSC time, within a generous margin: half of it
+ * (a timer running fast), ten times it (an emulator on a loaded host is
+ * descheduled for a while: 207 ms was seen under QEMU TCG on 2 busy cores). */
 SELFTEST(lapic_timer)
 {
 	const struct clock_info *c = time_clocks();
@@ -123,7 +125,7 @@ SELFTEST(lapic_timer)
 		pr_err("selftest: LAPIC timer gave %u of %d ticks", timer_ticks, TIMER_TEST_TICKS);
 		return -ETIMEDOUT;
 	}
-	if (elapsed_ns < 25000000 || elapsed_ns > 200000000) {
+	if (elapsed_ns < 25000000 || elapsed_ns > 500000000) {
 		pr_err("selftest: %d ticks at %d Hz took %llu us", TIMER_TEST_TICKS, TIMER_TEST_HZ,
 		       (elapsed_ns / 1000));
 		return -ERANGE;
