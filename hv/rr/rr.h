@@ -38,6 +38,7 @@ struct rr_stats {
 	u64 window_bytes_coded; /* record: the same in the page codec's form */
 	u64 idle_probes;       /* record: probes that saw neither state nor memory change */
 	u64 busy_probes;       /* record: probes run again because the guest wrote memory */
+	u64 mid_event_waits;   /* record: due at an exit inside an event's delivery: later */
 	u64 async_landmarks;   /* replay: async entries not reached at once */
 	u64 teleports;         /* replay: of which reached by taking the logged registers */
 	u64 searches;          /* replay: of which searched for with a breakpoint */
@@ -90,6 +91,7 @@ struct rr_log_sink;
 struct rr_state {
 	enum rr_mode mode;
 	bool tbit;             /* this log's landmarks count the T bit's exits (its header's TBIT) */
+	u32 mid_event_streak;  /* record: async exits in a row inside an event's delivery */
 	bool guest_ran;        /* guest instructions ran since the last guest-caused exit */
 	u32 digest_interval;   /* guest-caused exits between digests (0: start and end only) */
 	u64 next_digest;

@@ -42,6 +42,7 @@
 
 #define RR_PROBE_NS 100000ULL /* 100 us of guest time */
 #define RR_PROBE_IDLE_RUNS 3   /* idle probes run again before pages are logged */
+#define RR_MID_EVENT_WAITS 16  /* async exits in a row inside an event's delivery */
 #define RR_PROBE_BUSY_RUNS 10  /* probes that saw writes run again, for a landmark
 				* (with the dirty flags: without, each run hashes
 				* the window twice) */
@@ -212,6 +213,21 @@ bool rr_async_may_deliver(struct vm *vm, bool due)
 		return true;
 	if (!due)
 		return false;
+	/* An async exit inside an event's delivery (EXITINTINFO or IDT-vectoring
+	 * information, requeued to be injected at the next entry) is no
+	 * instruction boundary: replay cannot stop in that state, and an async
+	 * entry stamped there is never reached ("passed without reaching").
+	 * The delivery completes at the next entry, the deadline already
+	 * passed exits again right after it, and the event goes there (after
+	 * RR_MID_EVENT_WAITS such exits in a row it goes in anyway: a guest
+	 * is never starved of its events). */
+	if (vm->hw->event_pending(&vm->vcpu.arch) &&
+	    vm->rr->mid_event_streak < RR_MID_EVENT_WAITS) {
+		vm->rr->mid_event_streak++;
+		vm->rr->stats.mid_event_waits++;
+		return false;
+	}
+	vm->rr->mid_event_streak = 0;
 	p = &vm->rr->probe;
 	if (p->armed) {
 		log_window_if_written(vm, p);
