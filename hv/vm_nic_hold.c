@@ -57,6 +57,9 @@ bool vm_nic_hold_frame(struct vm_nic *nic, const u8 *frame, size_t len)
 	}
 	if (err)
 		return false; /* no frame a NIC sends: let the backend count and refuse it */
+	if (!hold.frame_bytes)
+		pr_info("ft: output rule: the guest NIC's first sent frame (%zu bytes) is held until "
+			"the backup has the log up to it", len);
 	hold.frame_bytes += len;
 	return true;
 }
