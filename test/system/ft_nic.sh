@@ -13,7 +13,10 @@
 # identical, the backup went live, plugged the guest's NIC into its host
 # NIC and announced the guest's address (learned from its frames) by a
 # gratuitous ARP, the primary held the guest's frames under the output rule,
-# and the guest's run ends well on the backup. The figures: the longest
+# and the guest, live on the backup, says its echo ended well. A backup
+# whose replay diverged and that waits for its checkpoint when the primary
+# dies cannot go live (docs/fault-tolerance.md, "Resync"): such a trial
+# fails. The figures: the longest
 # pause the client saw, the failover time, the output rule's hold.
 #
 # FT_NIC_TRIALS (default 1) trials; test/long/ft_nic_trials.sh runs more.
@@ -24,7 +27,12 @@ initrd=$root/build/linux/initramfs.cpio
 need_linux ft_nic_takeover_svm "$k/vmlinuz-cloud" "$initrd"
 mac=02:55:53:00:00:07
 guest_ip=10.9.0.10
-hv_opts="guest_mem=256M guest_nic=virtio guest_mac=$mac tbit=off"
+# ft_timeout_ms=10000: a backup whose replay of the Linux guest diverges
+# (2 of this test's first 5 runs, at an asynchronous CLOCK during boot)
+# resyncs, and first hashes the guest's 256 MiB, which on QEMU TCG kept it
+# silent past the default 3000 ms (the primary gave it up); the failover
+# waits as long for a dead primary.
+hv_opts="guest_mem=256M guest_nic=virtio guest_mac=$mac tbit=off ft_timeout_ms=10000"
 STREAM_S=${FT_NIC_STREAM_S:-16}
 SERVE_WAIT_S=300
 # --mem 1024: room for the backup's checkpoint buffer, should its replay
@@ -74,8 +82,8 @@ trial() { # name
 		why="${why}the backup's NIC was not unplugged while following; "
 	grep -q "^ft: output rule: the guest NIC's first sent frame" "$primary" ||
 		why="${why}the primary held no frame; "
-	grep -q '^linux: net: echo served: ok' "$results/$name.out" ||
-		why="${why}the guest did not say its echo ended well; "
+	grep -q '^linux: net: echo served: ok' "$logs/backup" ||
+		why="${why}the live guest did not say its echo ended well; "
 	[ "$status" = 0 ] || why="${why}pair.sh exit $status; "
 	if [ -n "$why" ]; then
 		echo "FAIL: $name: $why($summary)"
