@@ -4,7 +4,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/time.h"
 #include "hv/ft_witness.h"
-#include "hv/guest_console.h"
+#include "hv/output_rule.h"
 #include "hv/rr/rr.h"
 #include "hv/vm.h"
 #include "log.h"
@@ -42,8 +42,8 @@ static const char *why_text(void)
 static void stop_fenced(struct vm *vm)
 {
 	vm->fenced = true;
-	guest_console_withhold();
-	guest_console_report();
+	output_rule_withhold();
+	output_rule_report();
 }
 
 /* Fenced: the lease is lost (what: how). */

@@ -15,14 +15,20 @@ void output_hold_init(struct output_hold *h)
 
 bool output_hold_put(struct output_hold *h, u8 byte, u64 now)
 {
-	if (h->head - h->tail == OUTPUT_HOLD_BYTES) {
+	return output_hold_put_run(h, &byte, 1, now);
+}
+
+bool output_hold_put_run(struct output_hold *h, const u8 *bytes, size_t len, u64 now)
+{
+	if (OUTPUT_HOLD_BYTES - (h->head - h->tail) < len) {
 		h->stats.full_waits++;
 		return false;
 	}
 	if (!output_hold_unmarked(h))
 		h->first_unmarked_tsc = now;
-	h->buf[h->head++ & (OUTPUT_HOLD_BYTES - 1)] = byte;
-	h->stats.held++;
+	for (size_t i = 0; i < len; i++)
+		h->buf[h->head++ & (OUTPUT_HOLD_BYTES - 1)] = bytes[i];
+	h->stats.held += len;
 	h->stats.max_held = MAX(h->stats.max_held, h->head - h->tail);
 	return true;
 }

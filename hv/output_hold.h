@@ -27,7 +27,7 @@ struct output_hold_stats {
 	u64 releases;       /* release batches */
 	u64 latency_sum;    /* TSC cycles from a batch's first byte held to its release */
 	u64 latency_max;
-	u64 full_waits;     /* bytes that found the queue full */
+	u64 full_waits;     /* puts (a byte, or a run) that found the queue full */
 };
 
 struct output_hold {
@@ -48,6 +48,11 @@ void output_hold_init(struct output_hold *h);
 /* Holds one byte (at host TSC now); false when the queue is full (the
  * caller waits for releases and tries again). */
 bool output_hold_put(struct output_hold *h, u8 byte, u64 now);
+
+/* Holds len bytes as one piece (a record whose bytes must stay together
+ * under one mark: hv/frame_hold.h), or none of them: false when they do
+ * not fit now. */
+bool output_hold_put_run(struct output_hold *h, const u8 *bytes, size_t len, u64 now);
 
 /* Bytes held since the last mark? (The log must be cut for them.) */
 static inline bool output_hold_unmarked(const struct output_hold *h)

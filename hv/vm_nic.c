@@ -100,16 +100,26 @@ static bool mac_set(const u8 *m)
 	return m[0] | m[1] | m[2] | m[3] | m[4] | m[5];
 }
 
-/* A fault-tolerant pair with the NIC is not supported yet (issue 14,
- * item 5: received frames as logged inputs, the output rule): refused up
- * front. */
+/* A fault-tolerant pair carries the NIC in replay mode (ft=replay, the
+ * default): its received frames are logged inputs, its sent frames held
+ * by the output rule, the backup plugs in when it goes live. Not yet: the
+ * checkpoint modes (an epoch's frames would be held per epoch) and a
+ * join (the joining backup's migration would carry the NIC unplugged). */
 static int check_options(const struct config *cfg)
 {
 	if (cfg->role == FT_ROLE_NONE)
 		return 0;
-	pr_err("config: guest_nic=virtio cannot be combined with role= yet: a pair does not "
-	       "carry the guest's network traffic");
-	return -ENOTSUP;
+	if (cfg->ft_mode != FT_MODE_REPLAY) {
+		pr_err("config: guest_nic=virtio with role= needs ft=replay: the checkpoint modes "
+		       "(ft=checkpoint, ft=auto) do not hold the guest's frames per epoch yet");
+		return -ENOTSUP;
+	}
+	if (cfg->ft_join) {
+		pr_err("config: guest_nic=virtio cannot be combined with join=on yet: a joining "
+		       "backup's migration does not carry the guest's network traffic");
+		return -ENOTSUP;
+	}
+	return 0;
 }
 
 int vm_nic_create(struct vm *vm, const struct config *cfg)
@@ -184,6 +194,9 @@ void vm_nic_report(struct vm *vm)
 		s->rx_dropped, s->interrupts, s->suppressed, s->ring_errors, nic->backend_frames,
 		nic->backend_bytes, nic->bar_base,
 		nic->bar_refused, nic->pci.bad_accesses);
+	if (nic->announce.sent)
+		pr_info("guest NIC: %llu announcements of the guest's MAC on going live",
+			nic->announce.sent);
 	if (nic->rr.rx_queued || nic->rr.rx_delivered || nic->rr.tx_compared)
 		pr_info("guest NIC: record/replay: RX %llu queued (%llu queue full, %llu without a "
 			"buffer), %llu delivered; TX %llu compared with the log",

@@ -1,21 +1,26 @@
 /* The guest NIC on the host NIC (hv/vm_nic_host.h). */
 #include "hv/vm_nic_host.h"
 
+#include "drivers/net/arp.h"
 #include "errno.h"
+#include "hv/go_live.h"
 #include "hv/rr/rr.h"
 #include "hv/vm_devices_internal.h"
 #include "hv/vm_nic.h"
 #include "hv/vm_nic_internal.h"
 #include "log.h"
+#include "net/guest_announce.h"
 #include "net/guest_port.h"
 #include "net/net.h"
 
 /* Why this run keeps the guest off the network, or NULL: a replay takes
- * its received frames from the log (hv/vm_nic_record.c), a migration
- * would move a guest whose frames arrive behind its back (issue 14, item
- * 5); role= is refused earlier (vm_nic.c). */
+ * its received frames from the log (hv/vm_nic_record.c), a backup too
+ * until it goes live (plug_when_live), a migration would move a guest
+ * whose frames arrive behind its back (issue 14, item 5). */
 static const char *why_unplugged(const struct config *cfg)
 {
+	if (cfg->role == FT_ROLE_BACKUP)
+		return "role=backup until its guest goes live";
 	if (cfg->rr == RR_CHOICE_REPLAY)
 		return "rr=replay";
 	if (cfg->migrate_ip)
@@ -69,6 +74,40 @@ static int host_connect(struct vm_nic *nic, const struct config *cfg)
 	return 0;
 }
 
+/*
+ * A backup's guest went live (hv/go_live.h: a takeover or a switchover):
+ * its NIC plugs into the host NIC under the guest's MAC, which the host
+ * NIC accepts only from now on, so frames for the guest reach the live
+ * side's guest only, and the guest's MAC is announced from here: a
+ * gratuitous ARP for the address the guest's own frames showed during the
+ * replay, else a RARP request (net/guest_announce.h).
+ */
+static void plug_when_live(struct vm *vm)
+{
+	struct vm_nic *nic = vm_nic_present(vm) ? vm->dev->nic : NULL;
+	u8 frame[ANNOUNCE_FRAME_LEN];
+	char ip[16];
+	size_t len;
+
+	if (!nic)
+		return;
+	if (guest_port_attach(net_device(), nic->net.mac, host_receive, nic)) {
+		pr_warn("guest NIC: the guest went live off the network (the host NIC cannot take "
+			"its MAC)");
+		return;
+	}
+	nic->rr.sent = (struct vnet_backend){ host_transmit, nic };
+	len = announce_build(frame, nic->net.mac, nic->announce.ip_known, nic->announce.ip);
+	guest_port_send(frame, len);
+	nic->announce.sent++;
+	if (nic->announce.ip_known)
+		pr_info("guest NIC: live on the host NIC: announced %s by a gratuitous ARP",
+			ipv4_str(nic->announce.ip, ip));
+	else
+		pr_info("guest NIC: live on the host NIC: announced its MAC by RARP (no IPv4 address "
+			"seen in its frames)");
+}
+
 int vm_nic_connect(struct vm *vm, const struct config *cfg)
 {
 	struct vm_nic *nic = vm_nic_present(vm) ? vm->dev->nic : NULL;
@@ -79,6 +118,8 @@ int vm_nic_connect(struct vm *vm, const struct config *cfg)
 	err = host_connect(nic, cfg);
 	if (!err && cfg->rr != RR_CHOICE_OFF)
 		vm_nic_record_attach(nic); /* sent frames logged, or compared */
+	if (!err && cfg->role == FT_ROLE_BACKUP)
+		err = go_live_subscribe(plug_when_live);
 	return err;
 }
 

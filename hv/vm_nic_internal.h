@@ -16,6 +16,11 @@ struct vm_nic {
 		struct vnet_backend sent;   /* where sent frames go after the log */
 		u64 rx_queued, rx_queue_full, rx_no_buffer, rx_delivered, tx_compared;
 	} rr;
+	struct {                            /* the guest's address, for a go-live's announcement */
+		bool ip_known;
+		u32 ip;                     /* learned from its sent frames (net/guest_announce.h) */
+		u64 sent;                   /* announcements sent */
+	} announce;
 };
 
 /* Maps the NIC's registers where BAR0 points now (nowhere while I/O

@@ -6,16 +6,20 @@
  * (NET_RX) just before vnet_receive writes it and raises the interrupt; a
  * frame the guest has no buffer for is dropped unlogged (nothing entered
  * the guest). Every frame the guest sends is an output: logged (NET_TX)
- * and still sent. Replaying, the log's frames enter at their landmarks
- * (hv/rr/rr_replay.c) and the guest's sent frames are compared with the
- * log's and dropped (rr_net_tx).
+ * and still sent (under role=primary, held by the output rule until the
+ * backup has the log up to it: hv/vm_nic_hold.h). Replaying, the log's
+ * frames enter at their landmarks (hv/rr/rr_replay.c) and the guest's
+ * sent frames are compared with the log's and dropped (rr_net_tx; a
+ * backup that finds one differ resyncs from a checkpoint).
  */
 #include <string.h>
 
 #include "hv/rr/rr.h"
 #include "hv/vm_devices_internal.h"
 #include "hv/vm_nic.h"
+#include "hv/vm_nic_hold.h"
 #include "hv/vm_nic_internal.h"
+#include "net/guest_announce.h"
 #include "proto/rrlog.h"
 
 #define RX_QUEUE_FRAMES 32 /* whole frames waiting for a delivery point */
@@ -73,16 +77,22 @@ void vm_nic_input_deliver(struct vm *vm)
 	}
 }
 
-/* Every sent frame through record/replay, then (unless replaying) to the
- * backend chosen before. */
+/* Every sent frame through record/replay (its address learned for a
+ * go-live's announcement, replaying too), then (unless replaying) held by
+ * the output rule, or straight to the backend chosen before. */
 static void transmit_through_log(void *ctx, const u8 *frame, size_t len)
 {
 	struct vm_nic *nic = ctx;
+	u32 ip;
 
-	if (rr_net_tx(nic->vm, frame, len))
-		nic->rr.sent.transmit(nic->rr.sent.ctx, frame, len);
-	else
+	if (announce_learn_ipv4(frame, len, nic->net.mac, &ip)) {
+		nic->announce.ip = ip;
+		nic->announce.ip_known = true;
+	}
+	if (!rr_net_tx(nic->vm, frame, len))
 		nic->rr.tx_compared++;
+	else if (!vm_nic_hold_frame(nic, frame, len))
+		nic->rr.sent.transmit(nic->rr.sent.ctx, frame, len);
 }
 
 void vm_nic_record_attach(struct vm_nic *nic)

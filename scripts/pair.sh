@@ -14,6 +14,8 @@
 #                   [--switchover-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #                   [--listener] [--mode replay|checkpoint|auto]
+#                   [--initrd FILE] [--mem MB] [--client GUEST_IP:PORT]
+#                   [--kill-primary-when FILE]
 #                   [--join [--join-after SECONDS] [--rejoin-after SECONDS]
 #                    [--kill-survivor-after SECONDS]]
 #
@@ -106,8 +108,22 @@
 # first epoch instead of its recording (replay, the default: ft=replay).
 # --mode auto: ft=auto on both sides ("ft=auto"): the pair starts in replay
 # mode and the primary switches to checkpoints when they are cheaper.
+# --initrd FILE: the guest's initrd (a Linux guest, scripts/run.sh
+# --initrd); --mem MB: each emulator's memory (run.sh's default without).
+# --client GUEST_IP:PORT: an outside client of the guest's own NIC
+# (guest_nic=virtio, docs/networking.md): a third QEMU with no guest
+# (-machine none: no CPU; not -S, whose stopped VM passes no frame) whose
+# user network (slirp, 10.9.0.254 on the test network) is on
+# netcut's segment with both cards and forwards a free loopback port of
+# this host to GUEST_IP:PORT, written to LOGS/client.addr as HOST:PORT
+# once it listens; its TCP stack is neither side's, so a connection
+# through it survives the primary's death. Not with --witness,
+# --switchover-after or --listener (their slirps have the same address).
+# --kill-primary-when FILE: SIGKILL of the primary's emulator once FILE
+# exists (a test's cue, e.g. in the middle of its client's stream); the
+# summary says how long after it the backup went live.
 # With --witness, a cut, a frame altered or replayed, a switchover,
-# --join or --listener, the two emulators' cards are joined through
+# --join, --listener or --client, the two emulators' cards are joined through
 # scripts/lib/netcut.py (its log: LOGS/netcut.log; QEMU only, not Bochs),
 # and the witness's and netcut's logs follow the hypervisors' on standard
 # error (prefixed "witness: " and "netcut: "). At most one of the kills and
@@ -142,6 +158,7 @@ guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options
 kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after="" switchover_after=""
 alter_after="" replay_after="" listener="" mode=replay
 join="" join_after=1 rejoin_after="" kill_survivor_after=""
+initrd="" mem="" client="" kill_when=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -172,6 +189,10 @@ while [ $# -gt 0 ]; do
 	--rejoin-after) rejoin_after=$2; shift 2 ;;
 	--kill-survivor-after) kill_survivor_after=$2; shift 2 ;;
 	--mode) mode=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--client) client=$2; shift 2 ;;
+	--kill-primary-when) kill_when=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -209,6 +230,13 @@ done
 	{ echo "pair.sh: --kill-survivor-after needs --rejoin-after" >&2; exit 2; }
 [ -z "$kill_after" ] || [ -z "$kill_backup_after" ] ||
 	{ echo "pair.sh: kill the primary or the backup, not both" >&2; exit 2; }
+[ -z "$kill_when" ] || [ -z "$kill_after$kill_backup_after" ] ||
+	{ echo "pair.sh: --kill-primary-when is not with the other kills" >&2; exit 2; }
+[[ -z "$client" || "$client" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+:[0-9]+$ ]] ||
+	{ echo "pair.sh: --client takes GUEST_IP:PORT, not '$client'" >&2; exit 2; }
+[ -z "$client" ] || [ -z "$witness$isolate_after$switchover_after$listener" ] ||
+	{ echo "pair.sh: --client is not with --witness, --switchover-after or --listener" >&2; exit 2; }
+[ -z "$initrd" ] || [ -f "$initrd" ] || { echo "pair.sh: no initrd file '$initrd'" >&2; exit 2; }
 events=0
 # A backup killed just before a switchover (the switchover that fails)
 # is the one pair of events allowed together: one event.
@@ -221,7 +249,7 @@ done
 	"--cut-link-after, --isolate-primary-after, --alter-frame-after, --replay-frame-after and --switchover-after at a time" >&2; exit 2; }
 [ -z "$isolate_after" ] || witness=1
 netcut=""
-[ -z "$witness$cut_link_after$alter_after$replay_after$switchover_after$listener$join" ] || netcut=1
+[ -z "$witness$cut_link_after$alter_after$replay_after$switchover_after$listener$join$client" ] || netcut=1
 if [ -n "$netcut" ] && [ "$emu" = bochs ]; then
 	echo "pair.sh: --witness, the cuts, the altered or replayed frames, --switchover-after, --join and --listener" \
 		"are not supported" \
@@ -325,6 +353,7 @@ start_netcut() {
 	[ -z "$witness" ] || args+=(--witness "127.0.0.1:$witness_port"
 		--witness-addr "primary=$PRIMARY_WITNESS_ADDR" --witness-addr "backup=$BACKUP_WITNESS_ADDR")
 	[ -z "$switchover_after$listener" ] || args+=(--slirp)
+	[ -z "$client" ] || args+=(--client)
 	[ -z "$listener" ] || args+=(--slirp-addr "$LISTENER_ADDR")
 	rm -f "$logs/netcut.ports"
 	python3 "$root/scripts/lib/netcut.py" "${args[@]}" 2>"$logs/netcut.log" &
@@ -371,10 +400,35 @@ netcut_netdevs() { # nic_port slirp_port relay_port witness_addr [host_port gues
 # of it, but share the CPU).
 pipe_python=$(python3 -c 'import sys; print(sys.executable)')
 case "$pipe_python" in *[,\ ]* | "") pipe_python=python3 ;; esac
+# The outside client's network (--client): a QEMU with no guest whose
+# user network is on netcut's segment, forwarding a free host port to the
+# guest's service; LOGS/client.addr once it listens.
+start_client() {
+	local port i
+	port=$(free_port)
+	qemu-system-x86_64 -machine none -display none -nodefaults \
+		-netdev "user,id=c0,net=$NET,host=$SLIRP_HOST,ipv6=off,hostfwd=tcp:127.0.0.1:$port-$client" \
+		-netdev "socket,id=c1,connect=127.0.0.1:$CLIENT" \
+		-netdev hubport,id=c0-hub,hubid=0,netdev=c0 -netdev hubport,id=c1-hub,hubid=0,netdev=c1 \
+		>"$logs/client.log" 2>&1 &
+	client_pid=$!
+	two_hosts_helper "$client_pid"
+	for ((i = 0; i < 100; i++)); do
+		python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
+			"$port" 2>/dev/null && break
+		kill -0 "$client_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$client_pid" 2>/dev/null ||
+		{ echo "pair.sh: the client's QEMU did not start ($(tail -n 1 "$logs/client.log"))" >&2; exit 3; }
+	echo "127.0.0.1:$port" >"$logs/client.addr"
+}
+
 if [ -n "$netcut" ]; then
 	[ -z "$witness" ] || start_witness
 	[ -z "$listener" ] || start_listener
 	start_netcut
+	[ -z "$client" ] || start_client
 	http_host_port=""
 	if [ -n "$switchover_after" ]; then
 		http_host_port=$(free_port)
@@ -390,6 +444,8 @@ else
 fi
 run_args=(--emu "$emu" --timeout "$timeout_s" --guest "$guest" --nic e1000)
 [ -z "$guest_args" ] || run_args+=(--guest-args "$guest_args")
+[ -z "$initrd" ] || run_args+=(--initrd "$initrd")
+[ -z "$mem" ] || run_args+=(--mem "$mem")
 
 # The backup's copy of the log it received (QEMU: its UART is instant;
 # Bochs' sends at its line speed, which would hold up the backup's ACKs).
@@ -465,6 +521,13 @@ measure_failover() { # [pid log]: the backup's, or another's (--kill-survivor-af
 }
 
 killed="" backup_killed=""
+if [ -n "$kill_when" ]; then
+	while kill -0 "$primary_pid" 2>/dev/null && [ ! -e "$kill_when" ]; do
+		sleep 0.05
+	done
+	kill -0 "$primary_pid" 2>/dev/null && kill_emulator "$primary_pid" && killed=1
+	[ -z "$killed" ] || measure_failover
+fi
 if [ -n "$kill_after" ] && wait_for_line "$logs/primary.stderr" "$STARTED_RE" "$primary_pid" "$LISTEN_WAIT_S"; then
 	sleep "$kill_after"
 	kill -0 "$primary_pid" 2>/dev/null && kill_emulator "$primary_pid" && killed=1
@@ -629,5 +692,7 @@ if [ -n "$rejoined" ]; then
 	rv=$(grep -m1 -o -E 'rr: replay (matches the recording|diverged).*|ft: the primary (is gone|switched over).*' "$logs/rejoin.stderr" || echo "no verdict")
 	rj=", new backup exit $rejoin_status (started $rejoin_after s after the takeover${survivor_killed:+; the survivor killed $kill_survivor_after s after it joined${second_failover_ms:+, the new backup live $second_failover_ms ms later}}; $rv)"
 fi
-echo "pair.sh: primary exit $primary_status${killed:+ (killed after ${kill_after} s${failover_ms:+; the backup went live $failover_ms ms later})}$cut$sw, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict$rj; the $finisher finished the run$contradiction$heard" >&2
+killed_how="after ${kill_after} s"
+[ -z "$kill_when" ] || killed_how="on its cue"
+echo "pair.sh: primary exit $primary_status${killed:+ (killed $killed_how${failover_ms:+; the backup went live $failover_ms ms later})}$cut$sw, backup exit $backup_status${backup_killed:+ (killed after ${kill_backup_after} s)}; backup: $verdict$rj; the $finisher finished the run$contradiction$heard" >&2
 exit "$status"

@@ -14,6 +14,7 @@
 #include "hv/config.h"
 #include "hv/ft_fence.h"
 #include "hv/guest_console.h"
+#include "hv/output_rule.h"
 #include "hv/output_tally.h"
 #include "hv/rr/rr_digest.h"
 #include "hv/rr/rr_internal.h"
@@ -75,8 +76,8 @@ static void run_without_backup(struct vm *vm)
 		"time %llu ms; it had acknowledged %llu of %llu log bytes",
 		why ? why : "its log stream failed", rr->backup_lost_at,
 		vm_guest_ns(vm) / 1000000ULL, rr->sink->bytes(), rr->ring.head);
-	guest_console_release_all();
-	guest_console_report();
+	output_rule_release_all();
+	output_rule_report();
 }
 
 /* The sink cannot take the log any more: a primary runs on without its
@@ -218,17 +219,17 @@ static int open_sink(struct rr_state *rr, const struct config *cfg, const u8 *he
 	return 0;
 }
 
-/* The guest's held console bytes fill their queue (role=primary, inside
- * an exit): the log so far goes out (what is held is marked with it) and
- * the backup's acknowledgements release bytes. */
+/* The guest's held console bytes or NIC frames fill their queue
+ * (role=primary, inside an exit): the log so far goes out (what is held is
+ * marked with it) and the backup's acknowledgements release outputs. */
 static void output_wait(void *ctx)
 {
 	struct vm *vm = ctx;
 	struct rr_state *rr = vm->rr;
 
-	if (guest_console_unmarked()) {
+	if (output_rule_unmarked()) {
 		commit_frame(vm);
-		guest_console_mark(rr->ring.head);
+		output_rule_mark(rr->ring.head);
 	}
 	rr->sink->pump(&rr->ring);
 	if (rr->sink->flushed(&rr->ring) < 0) {
@@ -237,7 +238,7 @@ static void output_wait(void *ctx)
 	}
 	if (rr->sink->wait)
 		rr->sink->wait();
-	guest_console_release(rr->ring.tail);
+	output_rule_release(rr->ring.tail);
 }
 
 /*
@@ -254,7 +255,7 @@ bool rr_record_drain(struct vm *vm)
 	commit_frame(vm);
 	if (rr->mode != RR_RECORD)
 		return false;
-	guest_console_mark(rr->ring.head);
+	output_rule_mark(rr->ring.head);
 	for (;;) {
 		rr->sink->pump(&rr->ring);
 		if (rr->sink->flushed(&rr->ring) < 0) {
@@ -265,7 +266,7 @@ bool rr_record_drain(struct vm *vm)
 			break;
 		rr->sink->wait();
 	}
-	guest_console_release(rr->ring.tail);
+	output_rule_release(rr->ring.tail);
 	return true;
 }
 
@@ -319,7 +320,7 @@ int rr_record_init(struct vm *vm, const struct boot_info *bi, const struct confi
 	if (cfg->role == FT_ROLE_PRIMARY) {
 		rr->ft_primary = true;
 		rr->flush_interval_tsc = time_ns_to_tsc(FT_FLUSH_NS);
-		guest_console_hold(output_wait, vm);
+		output_rule_hold(output_wait, vm);
 		wait_for_backup(rr, cfg->ft_timeout_ms, cfg->ft_join);
 	}
 	if (cfg->ft_join) /* the console before the join is not this log's */
@@ -344,25 +345,26 @@ static bool sink_wants_pump(struct rr_state *rr)
 }
 
 /*
- * The output rule (role=primary): console bytes the guest wrote since the
- * last cut wait for the log up to their landmark. Right after a
- * guest-caused exit (an exact landmark) a digest is logged there, so that
- * a backup must replay up to it, and check it, before it can go live: the
- * log is cut after it and the held bytes are marked with the log's length.
- * Bytes the backup has acknowledged the log for go out.
+ * The output rule (role=primary): console bytes the guest wrote and frames
+ * its NIC sent since the last cut (hv/output_rule.h) wait for the log up
+ * to their landmark. Right after a guest-caused exit (an exact landmark) a
+ * digest is logged there, so that a backup must replay up to it, and check
+ * it, before it can go live: the log is cut after it and what is held is
+ * marked with the log's length. What the backup has acknowledged the log
+ * for goes out.
  */
 static void apply_output_rule(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
 
-	if (guest_console_unmarked() && !rr->guest_ran) {
+	if (output_rule_unmarked() && !rr->guest_ran) {
 		rr_log_digest(vm);
 		rr_log_output(vm, false);
 		commit_frame(vm);
 		rr->sink->pump(&rr->ring);
-		guest_console_mark(rr->ring.head);
+		output_rule_mark(rr->ring.head);
 	}
-	guest_console_release(rr->ring.tail);
+	output_rule_release(rr->ring.tail);
 }
 
 /* Is the frame being built due to go out (role=primary)? Its deadline is
@@ -429,7 +431,7 @@ void rr_record_pump(struct vm *vm)
 		run_without_backup(vm);
 		return;
 	}
-	guest_console_release(vm->rr->ring.tail);
+	output_rule_release(vm->rr->ring.tail);
 }
 
 /* Waits, for at most FINISH_TIMEOUT_NS, until the sink has delivered the
@@ -503,7 +505,7 @@ bool rr_record_end_for_checkpoints(struct vm *vm)
 	rr->to_checkpoints_at = vm->stats.guest_caused_exits;
 	rr->probe.active = rr->probe.armed = false;
 	rr->flush_interval_tsc = 0;
-	guest_console_release_all();
+	output_rule_release_all();
 	return true;
 }
 
@@ -544,6 +546,6 @@ void rr_record_finish(struct vm *vm)
 			"primary's alone");
 	else
 		rr->sink_failed = true;
-	guest_console_release_all(); /* the backup has the whole log, or is gone */
-	guest_console_report();
+	output_rule_release_all(); /* the backup has the whole log, or is gone */
+	output_rule_report();
 }

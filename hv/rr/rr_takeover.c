@@ -15,6 +15,7 @@
 #include "arch/x86/time.h"
 #include "compiler.h"
 #include "hv/ft_fence.h"
+#include "hv/go_live.h"
 #include "hv/guest_console.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/rr_live.h"
@@ -33,7 +34,7 @@ bool rr_can_take_over(struct vm *vm)
 /* The replay stops consulting the log: the guest runs on live from this
  * landmark, its time going on from the replay's, and this side sends the
  * guest's console from here (console_out=; after a switchover the old
- * primary stops sending when it exits). */
+ * primary stops sending when it exits), and its NIC's frames. */
 void rr_go_live(struct vm *vm)
 {
 	struct rr_state *rr = vm->rr;
@@ -48,6 +49,7 @@ void rr_go_live(struct vm *vm)
 	vm_devices_set_tsc_hz(vm, time_clocks()->tsc_hz);
 	vm_start_clock(vm);
 	guest_console_goes_live();
+	go_live_notify(vm); /* the guest's NIC plugs in (hv/vm_nic_host.c) */
 }
 
 void rr_take_over(struct vm *vm)

@@ -4,7 +4,7 @@
 One process per pair run (scripts/pair.sh starts it; python3, stdlib only).
 
     netcut.py serve --dir DIR [--witness HOST:PORT] [--witness-addr SIDE=A.B.C.D]...
-                    [--slirp] [--slirp-addr A.B.C.D]...
+                    [--slirp] [--slirp-addr A.B.C.D]... [--client]
     netcut.py pipe PORT
 
 serve listens on free loopback ports and writes them to DIR/netcut.ports
@@ -16,6 +16,9 @@ serve listens on free loopback ports and writes them to DIR/netcut.ports
                                or --slirp: a user network for hostfwd or
                                guestfwd without the witness)
   RELAY_PRIMARY, RELAY_BACKUP  each side's witness relay (with --witness)
+  CLIENT                       an outside client's network (with --client):
+                               a third QEMU's user network, on the segment
+                               both cards are on (the guest NIC's clients)
 
 The socket ports carry QEMU's socket-netdev stream framing (net/socket.c:
 a 4-byte big-endian length, then the Ethernet frame). netcut is a small
@@ -27,6 +30,14 @@ the other card (the FT link). A frame from a slirp goes to its own card
 only. So the FT traffic never reaches a slirp: with restrict=on slirp
 answers a TCP segment that is not for its guestfwd with a RST, which
 would kill the FT connection.
+
+With --client the two cards and the client's port are one segment as
+far as the guest's traffic goes: a frame from the client goes to both
+cards (each host NIC's receive filter takes the guest's MAC only on the
+side whose guest is live, docs/networking.md); a broadcast or multicast
+frame from a card goes to the other card and the client; a unicast one
+to a slirp MAC (52:55:...), with no slirp of the card's own, to the
+client. A cut link cuts the card-to-card frames only.
 
 Each slirp forwards its witness address (guestfwd ...-cmd:netcut.py pipe
 RELAY_SIDE): slirp runs the pipe per guest connection with the
@@ -149,6 +160,8 @@ class NetCut:
             self.ports["nic_" + side] = L2Port("nic_" + side, side, "nic")
             if self.witness or args.get("slirp"):
                 self.ports["slirp_" + side] = L2Port("slirp_" + side, side, "slirp")
+        if args.get("client"):
+            self.ports["client"] = L2Port("client", None, "client")
         for name in self.ports:
             self.listeners[name] = listener()
         self.relays = {}
@@ -195,15 +208,23 @@ class NetCut:
     # --- the switch --------------------------------------------------------
 
     def destination(self, src, frame):
-        """The port name a frame from src goes to, or (None, reason)."""
+        """The port names a frame from src goes to (maybe none), and why not."""
+        if src.kind == "client":
+            return ["nic_" + side for side in SIDES], None
         if src.kind == "slirp":
-            return "nic_" + src.side, None
+            return ["nic_" + src.side], None
         mine = "slirp_" + src.side
         if mine in self.ports and self.for_slirp(src.side, frame):
-            return mine, None
+            return [mine], None
+        client = []
+        if "client" in self.ports and len(frame) >= 14:
+            if frame[0] & 1:  # group-addressed: the client too
+                client = ["client"]
+            elif frame[0] == 0x52 and frame[1] == 0x55:  # the client's slirp
+                return ["client"], None
         if self.link_cut:
-            return None, "link cut"
-        return "nic_" + OTHER[src.side], None
+            return client, "link cut"
+        return ["nic_" + OTHER[src.side]] + client, None
 
     def for_slirp(self, side, frame):
         if len(frame) < 14:
@@ -216,10 +237,13 @@ class NetCut:
         return False
 
     def frame_in(self, src, frame):
-        dst, why = self.destination(src, frame)
-        if dst is None:
+        dsts, why = self.destination(src, frame)
+        if why is not None:
             self.count(self.dropped, why, len(frame))
-            return
+        for dst in dsts:
+            self.frame_to(src, dst, frame)
+
+    def frame_to(self, src, dst, frame):
         port = self.ports[dst]
         if port.sock is None:
             self.count(self.dropped, dst + " not connected", len(frame))
@@ -436,7 +460,8 @@ class NetCut:
             signal.signal(sig, self.on_signal)
         names = {"nic_primary": "NIC_PRIMARY", "nic_backup": "NIC_BACKUP",
                  "slirp_primary": "SLIRP_PRIMARY", "slirp_backup": "SLIRP_BACKUP",
-                 "relay_primary": "RELAY_PRIMARY", "relay_backup": "RELAY_BACKUP"}
+                 "relay_primary": "RELAY_PRIMARY", "relay_backup": "RELAY_BACKUP",
+                 "client": "CLIENT"}
         lines = ["%s=%d" % (names[n], s.getsockname()[1]) for n, s in self.listeners.items()]
         tmp = os.path.join(self.dir, "netcut.ports.tmp")
         with open(tmp, "w") as f:
@@ -518,8 +543,8 @@ def main(argv):
     i = 2
     while i < len(argv):
         opt = argv[i]
-        if opt == "--slirp":
-            args["slirp"] = True
+        if opt in ("--slirp", "--client"):
+            args[opt[2:]] = True
             i += 1
             continue
         val = argv[i + 1] if i + 1 < len(argv) else None

@@ -8,12 +8,16 @@
  * 11 (active low); a malformed ring is reported once on the console; the
  * firmware tables describe the bus; snapshots carry the NIC (and one with
  * a NIC and a VM without refuse each other); guest_nic=off leaves no
- * trace; role= is refused with the NIC. On a host NIC (net/guest_port.c
+ * trace; role= with ft=checkpoint|auto or join=on is refused with the
+ * NIC. On a host NIC (net/guest_port.c
  * over a fake netdev): the guest's MAC is programmed, its frames go out
  * (padded; bad ones and a full ring counted), received frames reach it by
  * destination MAC only while delivery is open; recording, they wait in a
  * bounded queue for the recorder's delivery point and are logged, as are
- * sent frames.
+ * sent frames. Under fault tolerance: a primary's sent frames are held
+ * until the log up to them is acknowledged (a full queue waits, a fence
+ * withholds); a backup stays off the host NIC until its guest goes live,
+ * then plugs in and announces the guest.
  */
 #include "helpers.h"
 
@@ -24,10 +28,14 @@
 #include "errno.h"
 #include "fake_vm.h"
 #include "hv/firmware_tables.h"
+#include "hv/go_live.h"
+#include "hv/output_hold.h"
+#include "hv/output_rule.h"
 #include "hv/snapshot.h"
 #include "hv/vdev/vnet.h"
 #include "hv/vm_devices_internal.h"
 #include "hv/vm_nic.h"
+#include "hv/vm_nic_hold.h"
 #include "hv/vm_nic_host.h"
 #include "hv/vm_nic_internal.h"
 #include "hv/rr/rr_internal.h"
@@ -245,13 +253,19 @@ static struct netdev host_nd = { .name = "fake", .mac = { 0x52, 0x54, 0x00, 0x12
 				 .ops = &host_ops };
 static const u8 guest_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0xAB, 0xCD, 0xEF };
 
-static int setup_host(void **state)
+/* A VM to be, with the NIC (guest_mac) on the fake host NIC. */
+static void prepare_on_host(void)
 {
-	memset(&host, 0, sizeof(host));
 	fake_vm_prepare();
 	fake_platform.netdev = &host_nd;
 	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
 	memcpy(fake_cfg.guest_mac, guest_mac, ETH_ALEN);
+}
+
+static int setup_host(void **state)
+{
+	memset(&host, 0, sizeof(host));
+	prepare_on_host();
 	fake_vm_boot(&fake_backend_ept);
 	return 0;
 }
@@ -364,10 +378,7 @@ static void test_recorded_frames(void **state)
 	u64 *entries;
 
 	memset(&host, 0, sizeof(host));
-	fake_vm_prepare();
-	fake_platform.netdev = &host_nd;
-	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
-	memcpy(fake_cfg.guest_mac, guest_mac, ETH_ALEN);
+	prepare_on_host();
 	fake_cfg.rr = RR_CHOICE_RECORD;
 	fake_vm_boot(&fake_backend_ept);
 	entries = fake_vm.rr->stats.entries;
@@ -621,14 +632,197 @@ static void test_off_leaves_no_trace(void **state)
 	assert_false(capture_contains("guest NIC"));
 }
 
-static void test_refused_with_saving_options(void **state)
+/* The VM with the NIC and role, ft_mode and join is refused, saying why. */
+static void refused(enum ft_role role, enum ft_mode mode, bool join, const char *why)
 {
 	fake_vm_prepare();
 	fake_cfg.guest_nic = GUEST_NIC_VIRTIO;
-	fake_cfg.role = FT_ROLE_PRIMARY;
+	fake_cfg.role = role;
+	fake_cfg.ft_mode = mode;
+	fake_cfg.ft_join = join;
 	capture_start();
 	assert_int_equal(fake_vm_create(&fake_backend_ept), -ENOTSUP);
-	assert_true(capture_contains("guest_nic=virtio cannot be combined with role= yet"));
+	assert_true(capture_contains(why));
+	capture_stop();
+	fake_vm_destroy();
+}
+
+/* A pair carries the NIC in replay mode only: the checkpoint modes and a
+ * join are refused with their reason. */
+static void test_refused_with_checkpoints_or_join(void **state)
+{
+	refused(FT_ROLE_PRIMARY, FT_MODE_CHECKPOINT, false, "with role= needs ft=replay");
+	refused(FT_ROLE_BACKUP, FT_MODE_AUTO, false, "with role= needs ft=replay");
+	refused(FT_ROLE_BACKUP, FT_MODE_REPLAY, true, "cannot be combined with join=on yet");
+}
+
+/* --- under fault tolerance (hv/vm_nic_hold.c, the go-live) ------------------ */
+
+static unsigned hold_waits;
+static u64 hold_log; /* the log offset the fake recorder cuts at next */
+
+/* The recorder's wait for a full queue: it cuts the log and the backup
+ * acknowledges it at once. */
+static void hold_wait(void *ctx)
+{
+	hold_waits++;
+	vm_nic_hold_mark(++hold_log);
+	vm_nic_hold_release(hold_log);
+}
+
+/* Recording on the host NIC, as a primary's is, with the output rule on. */
+static void boot_primary_nic(struct virtq *rx, struct virtq *tx)
+{
+	memset(&host, 0, sizeof(host));
+	hold_waits = 0;
+	hold_log = 100;
+	prepare_on_host();
+	fake_cfg.rr = RR_CHOICE_RECORD;
+	fake_vm_boot(&fake_backend_ept);
+	driver_start(rx, tx);
+	output_rule_hold(hold_wait, NULL);
+}
+
+/* role=primary: a sent frame is logged (NET_TX) and held; it leaves whole
+ * once the backup has acknowledged the log up to the mark after it, not
+ * before; without a backup everything held goes and nothing is held any
+ * more. The report line counts frames, bytes, releases. */
+static void test_primary_holds_sent_frames(void **state)
+{
+	struct virtq rx, tx;
+
+	boot_primary_nic(&rx, &tx);
+	fake_vm.ram[TX_TAG_GPA] = 0x11;
+	guest_sends(&tx, 0, guest_mac, 60);
+	assert_int_equal(fake_vm.rr->stats.entries[RR_NET_TX], 1);
+	assert_int_equal(host.sends, 0);
+	assert_true(output_rule_unmarked());
+	output_rule_mark(500);
+	assert_false(output_rule_unmarked());
+	output_rule_release(499);
+	assert_int_equal(host.sends, 0);
+	output_rule_release(500);
+	assert_int_equal(host.sends, 1);
+	assert_int_equal(host.sent_len, 60);
+	assert_int_equal(host.sent[59], 0x11);
+	fake_vm.ram[TX_TAG_GPA] = 0x22;
+	guest_sends(&tx, 2, guest_mac, 60);
+	assert_int_equal(host.sends, 1);
+	output_rule_release_all();                 /* the backup is lost */
+	assert_int_equal(host.sends, 2);
+	assert_int_equal(host.sent[59], 0x22);
+	guest_sends(&tx, 4, guest_mac, 60);        /* from now on, straight out */
+	assert_int_equal(host.sends, 3);
+	capture_start();
+	output_rule_report();
+	assert_true(capture_contains("ft: output rule: 2 guest NIC frames (120 bytes) held in 2 "
+				     "releases"));
+	assert_int_equal(hold_waits, 0);
+}
+
+/* A full queue makes the guest wait (inside its exit) until the backup's
+ * acknowledgements make room: no frame is dropped, all leave in order. */
+static void test_full_hold_waits(void **state)
+{
+	struct virtq rx, tx;
+	const unsigned frames = OUTPUT_HOLD_BYTES / (ETH_FRAME_MAX + 2) + 4;
+
+	boot_primary_nic(&rx, &tx);
+	for (unsigned i = 0; i < frames; i++) {
+		fake_vm.ram[FRAME_GPA + 16 + ETH_FRAME_MAX - 1] = (u8)i;
+		guest_sends(&tx, (u16)(2 * (i % 100)), guest_mac, ETH_FRAME_MAX);
+	}
+	assert_true(hold_waits > 0);
+	assert_true(host.sends > 0 && host.sends < frames);
+	output_rule_release_all();
+	assert_int_equal(host.sends, frames);
+	assert_int_equal(host.sent[ETH_FRAME_MAX - 1], (u8)(frames - 1));
+	assert_int_equal(guest_port_stats()->tx_frames, frames);
+}
+
+/* Fenced: nothing held goes out, nor anything sent after. */
+static void test_fenced_frames_withheld(void **state)
+{
+	struct virtq rx, tx;
+
+	boot_primary_nic(&rx, &tx);
+	guest_sends(&tx, 0, guest_mac, 60);
+	output_rule_mark(200);
+	output_rule_withhold();
+	output_rule_release(1000);
+	guest_sends(&tx, 2, guest_mac, 60);
+	output_rule_release_all();
+	assert_int_equal(host.sends, 0);
+	capture_start();
+	output_rule_report();
+	assert_true(capture_contains("ft: fenced: 2 guest NIC frames held or sent after were never "
+				     "released"));
+}
+
+/* The guest sends an ARP request from 10.9.0.10 (len 42). */
+static void guest_sends_arp(struct virtq *tx, u16 desc)
+{
+	static const u8 arp_body[] = { 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1,
+				       0x02, 0x00, 0x00, 0xAB, 0xCD, 0xEF, 10, 9, 0, 10,
+				       0, 0, 0, 0, 0, 0, 10, 9, 0, 254 };
+
+	memcpy(fake_vm.ram + FRAME_GPA + 16 + 12, arp_body, sizeof(arp_body));
+	guest_sends(tx, desc, guest_mac, 42);
+}
+
+/* A backup keeps its NIC off the host NIC (frames for the guest's MAC
+ * are not taken, its sent frames counted only) until its guest goes live:
+ * then the host NIC takes the guest's MAC, the guest's frames go out, and
+ * a gratuitous ARP announces the address its frames showed meanwhile. */
+static void test_backup_plugs_in_when_live(void **state)
+{
+	struct virtq rx, tx;
+
+	memset(&host, 0, sizeof(host));
+	prepare_on_host();
+	fake_cfg.role = FT_ROLE_BACKUP;
+	capture_start();
+	fake_vm_boot(&fake_backend_ept);
+	assert_true(capture_contains("guest NIC: unplugged with role=backup until its guest goes live"));
+	assert_false(guest_port_attached());
+	assert_int_equal(host.rx_macs, 0);
+	vm_nic_record_attach(fake_vm.dev->nic); /* as a replay's (rr_net_tx: no log here) */
+	driver_start(&rx, &tx);
+	guest_sends_arp(&tx, 0);
+	assert_int_equal(host.sends, 0);
+	assert_int_equal(fake_vm.dev->nic->backend_frames, 1);
+	go_live_notify(&fake_vm);
+	assert_true(guest_port_attached());
+	assert_int_equal(host.rx_macs, 1);
+	assert_memory_equal(host.rx_mac, guest_mac, ETH_ALEN);
+	assert_int_equal(host.sends, 1); /* the announcement */
+	assert_int_equal(host.sent_len, ETH_ZLEN);
+	assert_int_equal(host.sent[12], 0x08);
+	assert_int_equal(host.sent[13], 0x06);
+	assert_memory_equal(host.sent + ETH_HLEN + 14, ((const u8[]){ 10, 9, 0, 10 }), 4);
+	assert_memory_equal(host.sent + ETH_HLEN + 24, ((const u8[]){ 10, 9, 0, 10 }), 4);
+	assert_true(capture_contains("guest NIC: live on the host NIC: announced 10.9.0.10 by a "
+				     "gratuitous ARP"));
+	guest_sends(&tx, 2, guest_mac, 60);
+	assert_int_equal(host.sends, 2);
+	capture_start();
+	vm_devices_report(&fake_vm);
+	assert_true(capture_contains("guest NIC: 1 announcements of the guest's MAC on going live"));
+}
+
+/* A backup whose guest sent nothing with an address announces its MAC by
+ * RARP. */
+static void test_backup_announces_by_rarp(void **state)
+{
+	memset(&host, 0, sizeof(host));
+	prepare_on_host();
+	fake_cfg.role = FT_ROLE_BACKUP;
+	fake_vm_boot(&fake_backend_ept);
+	go_live_notify(&fake_vm);
+	assert_int_equal(host.sends, 1);
+	assert_int_equal(host.sent[12], 0x80);
+	assert_int_equal(host.sent[13], 0x35);
+	assert_memory_equal(host.sent + ETH_ALEN, guest_mac, ETH_ALEN);
 }
 
 int main(void)
@@ -641,7 +835,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_round_trip, setup_nic, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_nic_mismatch, setup_nic, teardown),
 		cmocka_unit_test_setup_teardown(test_off_leaves_no_trace, setup_off, teardown),
-		cmocka_unit_test_teardown(test_refused_with_saving_options, teardown),
+		cmocka_unit_test_teardown(test_refused_with_checkpoints_or_join, teardown),
+		cmocka_unit_test_teardown(test_primary_holds_sent_frames, teardown),
+		cmocka_unit_test_teardown(test_full_hold_waits, teardown),
+		cmocka_unit_test_teardown(test_fenced_frames_withheld, teardown),
+		cmocka_unit_test_teardown(test_backup_plugs_in_when_live, teardown),
+		cmocka_unit_test_teardown(test_backup_announces_by_rarp, teardown),
 		cmocka_unit_test_setup_teardown(test_host_sends_the_guests_frames, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_host_frames_reach_the_guest_by_mac, setup_host,
 						teardown),

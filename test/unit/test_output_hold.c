@@ -124,6 +124,20 @@ static void test_release_all(void **state)
 	assert_int_equal(hold.stats.latency_max, 4);
 }
 
+/* A run goes in whole or not at all. */
+static void test_run_whole_or_nothing(void **state)
+{
+	static u8 big[OUTPUT_HOLD_BYTES];
+
+	assert_true(output_hold_put_run(&hold, (const u8 *)"xyz", 3, 1));
+	assert_false(output_hold_put_run(&hold, big, OUTPUT_HOLD_BYTES - 2, 2));
+	assert_int_equal(hold.head, 3);
+	assert_int_equal(hold.stats.full_waits, 1);
+	assert_true(output_hold_put_run(&hold, big, OUTPUT_HOLD_BYTES - 3, 2));
+	assert_false(output_hold_put(&hold, 'q', 3));
+	assert_int_equal(hold.stats.held, OUTPUT_HOLD_BYTES);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +146,7 @@ int main(void)
 		cmocka_unit_test_setup(test_full_queue_and_wrap, setup),
 		cmocka_unit_test_setup(test_full_mark_list_folds, setup),
 		cmocka_unit_test_setup(test_release_all, setup),
+		cmocka_unit_test_setup(test_run_whole_or_nothing, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
