@@ -6,4 +6,4 @@
 # while the primary is SIGKILLed at a random moment of the stream; every
 # trial's connection must survive with every byte echoed identical.
 set -euo pipefail
-FT_NIC_TRIALS=${TRIALS:-5} exec "$(dirname "$0")/../system/ft_nic.sh"
+FT_NIC_TRIALS=${TRIALS:-5} exec "$(dirname "$0")/ft_nic.sh"

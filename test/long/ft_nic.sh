@@ -24,7 +24,7 @@
 #
 # FT_NIC_TRIALS (default 1) trials; test/long/ft_nic_trials.sh runs more.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../system/lib.sh"
 k=$root/third_party/linux
 initrd=$root/build/linux/initramfs.cpio
 need_linux ft_nic_takeover_svm "$k/vmlinuz-cloud" "$initrd"
