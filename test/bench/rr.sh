@@ -41,8 +41,8 @@ async_row() {
 	local rec=$1 rep=$2
 	local wf pr dl pg dm dx al tp se st
 	wf=$(sed -n 's/^  write window: \([0-9]*\) faults.*/\1/p' "$rec")
-	read -r dl pr pg dm dx < <(sed -n 's/^  async deliveries \([0-9]*\) after \([0-9]*\) probes (\([0-9]*\) with.*, delay \([0-9]*\) ns on average, \([0-9]*\) ns at most/\1 \2 \3 \4 \5/p' "$rec")
-	read -r al tp se st < <(sed -n 's/^  async landmarks \([0-9]*\): \([0-9]*\) teleported, \([0-9]*\) searched with \([0-9]*\) breakpoint stops/\1 \2 \3 \4/p' "$rep")
+	read -r dl pr pg dm dx < <(sed -n 's/^  async deliveries \([0-9]*\) after \([0-9]*\) probes (\([0-9]*\) with.*, delay \([0-9]*\) ns on average, \([0-9]*\) ns at most.*/\1 \2 \3 \4 \5/p' "$rec")
+	read -r al tp se st < <(sed -n 's/^  async landmarks \([0-9]*\): \([0-9]*\) teleported, \([0-9]*\) searched with \([0-9]*\) breakpoint stops.*/\1 \2 \3 \4/p' "$rep")
 	printf '%10s %7s %9s %6s %10s %10s %8s %9s %8s %6s' "${wf:--}" "${pr:--}" "${dl:--}" \
 		"${pg:--}" "${dm:--}" "${dx:--}" "${al:--}" "${tp:--}" "${se:--}" "${st:--}"
 }
