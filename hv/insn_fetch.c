@@ -45,6 +45,21 @@ static size_t fetch(struct vcpu *v, u8 *bytes, enum insn_mode *mode)
 	return done;
 }
 
+bool vcpu_bytes_before_rip(struct vcpu *v, u8 *bytes, size_t len)
+{
+	const struct virt_backend *hw = v->vm->hw;
+	struct gw_cpu cpu;
+	struct gw_result res;
+	struct segment cs;
+	size_t done = 0;
+
+	vcpu_guest_paging(v, &cpu);
+	hw->get_segment(&v->arch, SEG_CS, &cs);
+	gw_read_linear(&cpu, cs.base + hw->get_rip(&v->arch) - len, bytes, len, fetch_access(&cs),
+		       &done, &res);
+	return done == len;
+}
+
 size_t vcpu_fetch_insn_bytes(struct vcpu *v, u8 *bytes)
 {
 	enum insn_mode mode;

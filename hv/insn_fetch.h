@@ -10,6 +10,10 @@
  * could be read (0: none). */
 size_t vcpu_fetch_insn_bytes(struct vcpu *v, u8 *bytes);
 
+/* The len bytes just before CS:RIP, read as the CPU fetches; false when
+ * they are not readable. */
+bool vcpu_bytes_before_rip(struct vcpu *v, u8 *bytes, size_t len);
+
 /* Decodes the MOV behind an MMIO access; 0 or a negative errno. */
 int vcpu_decode_mmio_insn(struct vcpu *v, struct insn *insn);
 

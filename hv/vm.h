@@ -32,6 +32,7 @@ struct vm_stats {
 #define VM_STEP_TBIT (1u << 0)
 #define VM_STEP_TRACE (1u << 1)
 #define VM_STEP_NMI (1u << 2)   /* the IRET ending NMI blocking (virt.h request_nmi_window) */
+#define VM_STEP_ASYNC (1u << 3) /* the recorder: out of an STI's shadow before a delivery */
 
 struct vcpu {
 	struct vcpu_arch arch;

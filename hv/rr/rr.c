@@ -225,11 +225,11 @@ void rr_report(const struct vm *vm)
 	if (rr->mode == RR_RECORD || rr->backup_lost)
 		console_printf("  async deliveries %llu after %llu probes (%llu with the window's "
 			       "pages, %llu probes idle, %llu run again for writes), delay %llu ns "
-			       "on average, %llu ns at most; %llu waited for an event's delivery\n",
+			       "on average, %llu ns at most; %llu waited for an event's delivery, %llu for an STI's shadow\n",
 			       s->async_deliveries, s->probes, s->window_page_sets, s->idle_probes,
 			       s->busy_probes,
 			       s->probes_run ? s->async_delay_ns / s->probes_run : 0,
-			       s->async_delay_max_ns, s->mid_event_waits);
+			       s->async_delay_max_ns, s->mid_event_waits, s->sti_waits);
 	if (rr->mode == RR_REPLAY || rr->took_over)
 		console_printf("  async landmarks %llu: %llu teleported, %llu searched with %llu "
 			       "breakpoint stops\n",

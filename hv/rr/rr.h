@@ -39,6 +39,7 @@ struct rr_stats {
 	u64 idle_probes;       /* record: probes that saw neither state nor memory change */
 	u64 busy_probes;       /* record: probes run again because the guest wrote memory */
 	u64 mid_event_waits;   /* record: due at an exit inside an event's delivery: later */
+	u64 sti_waits;         /* record: due right after an STI: one instruction later */
 	u64 async_landmarks;   /* replay: async entries not reached at once */
 	u64 teleports;         /* replay: of which reached by taking the logged registers */
 	u64 searches;          /* replay: of which searched for with a breakpoint */

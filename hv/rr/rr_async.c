@@ -36,6 +36,7 @@
 #include "arch/x86/fpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/time.h"
+#include "hv/insn_fetch.h"
 #include "hv/rr/rr_internal.h"
 #include "hv/rr/write_window.h"
 #include "proto/page_codec.h"
@@ -46,6 +47,22 @@
 #define RR_PROBE_BUSY_RUNS 10  /* probes that saw writes run again, for a landmark
 				* (with the dirty flags: without, each run hashes
 				* the window twice) */
+
+#define OPCODE_STI 0xFB       /* SDM Vol 2B, "STI-Set Interrupt Flag" */
+#define OPCODE_MOV_SREG 0x8E  /* SDM Vol 2B, "MOV-Move": 8E /r, MOV Sreg, r/m16 */
+#define MODRM_REG_SS 0xD0     /* ModRM mod=11 reg=010 (SS): 0xD0-0xD7 */
+
+/* Do the bytes before RIP end an instruction that opens an interrupt
+ * shadow (SDM Vol 3A, 6.8.3 "Masking Exceptions and Interrupts When
+ * Switching Stacks"; STI's entry in Vol 2B): STI, or MOV SS from a
+ * register? A false match only delays the event by an instruction. */
+static bool after_sti(struct vm *vm)
+{
+	u8 b[2];
+
+	return vcpu_bytes_before_rip(&vm->vcpu, b, sizeof(b)) &&
+	       (b[1] == OPCODE_STI || (b[0] == OPCODE_MOV_SREG && (b[1] & 0xF8) == MODRM_REG_SS));
+}
 
 /* The encoder's scratch: one vCPU records at a time. */
 static struct page_codec_work codec_work;
@@ -227,6 +244,16 @@ bool rr_async_may_deliver(struct vm *vm, bool due)
 		vm->rr->stats.mid_event_waits++;
 		return false;
 	}
+	/* Right after an STI (its opcode the byte before RIP: a false match
+	 * only delays the event), the guest is in its interrupt shadow, where
+	 * replay's breakpoint never stops; one instruction more, stepped. */
+	if (after_sti(vm) && vm->rr->mid_event_streak < RR_MID_EVENT_WAITS) {
+		vm->rr->mid_event_streak++;
+		vm->rr->stats.sti_waits++;
+		vm_request_single_step(vm, VM_STEP_ASYNC, true);
+		return false;
+	}
+	vm_request_single_step(vm, VM_STEP_ASYNC, false);
 	vm->rr->mid_event_streak = 0;
 	p = &vm->rr->probe;
 	if (p->armed) {
