@@ -27,9 +27,9 @@ static u32 fetch_access(const struct segment *cs)
 	return GW_ACCESS_FETCH | (cpl == CPL_USER ? GW_ACCESS_USER : 0);
 }
 
-/* Reads up to INSN_MAX_LEN bytes at CS:RIP; returns how many, 0 when even
- * the first byte is not readable. */
-static size_t fetch(struct vcpu *v, u8 *bytes, enum insn_mode *mode)
+/* Reads up to len code bytes at CS:RIP + offset as the CPU fetches them;
+ * returns how many, 0 when even the first is not readable. */
+static size_t read_code(struct vcpu *v, s64 offset, u8 *bytes, size_t len, enum insn_mode *mode)
 {
 	const struct virt_backend *hw = v->vm->hw;
 	struct gw_cpu cpu;
@@ -40,24 +40,23 @@ static size_t fetch(struct vcpu *v, u8 *bytes, enum insn_mode *mode)
 	vcpu_guest_paging(v, &cpu);
 	hw->get_segment(&v->arch, SEG_CS, &cs);
 	*mode = code_mode(v, &cs);
-	gw_read_linear(&cpu, cs.base + hw->get_rip(&v->arch), bytes, INSN_MAX_LEN,
+	gw_read_linear(&cpu, cs.base + hw->get_rip(&v->arch) + (u64)offset, bytes, len,
 		       fetch_access(&cs), &done, &res);
 	return done;
 }
 
+/* Reads up to INSN_MAX_LEN bytes at CS:RIP; returns how many, 0 when even
+ * the first byte is not readable. */
+static size_t fetch(struct vcpu *v, u8 *bytes, enum insn_mode *mode)
+{
+	return read_code(v, 0, bytes, INSN_MAX_LEN, mode);
+}
+
 bool vcpu_bytes_before_rip(struct vcpu *v, u8 *bytes, size_t len)
 {
-	const struct virt_backend *hw = v->vm->hw;
-	struct gw_cpu cpu;
-	struct gw_result res;
-	struct segment cs;
-	size_t done = 0;
+	enum insn_mode mode;
 
-	vcpu_guest_paging(v, &cpu);
-	hw->get_segment(&v->arch, SEG_CS, &cs);
-	gw_read_linear(&cpu, cs.base + hw->get_rip(&v->arch) - len, bytes, len, fetch_access(&cs),
-		       &done, &res);
-	return done == len;
+	return read_code(v, -(s64)len, bytes, len, &mode) == len;
 }
 
 size_t vcpu_fetch_insn_bytes(struct vcpu *v, u8 *bytes)

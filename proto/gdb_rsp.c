@@ -4,20 +4,10 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "hexdigit.h"
 
 STATIC_ASSERT(GDB_MEM_MAX * 2 <= GDB_PACKET_MAX, "an m reply's hex fits a packet");
 STATIC_ASSERT(sizeof(((struct gdb_cmd *)0)->data) >= GDB_MEM_MAX, "an M or X request fits");
-
-static int hex_value(u8 c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 void gdb_rx_init(struct gdb_rx *rx)
 {
@@ -96,14 +86,14 @@ enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, u8 byte)
 		rx->state = GDB_RX_DATA;
 		return GDB_RX_NONE;
 	case GDB_RX_SUM1:
-		digit = hex_value(byte);
+		digit = hex_digit((char)byte);
 		rx->sum_bad = digit < 0;
 		rx->sent_sum = digit < 0 ? 0 : (u8)(digit << 4);
 		rx->state = GDB_RX_SUM2;
 		return GDB_RX_NONE;
 	case GDB_RX_SUM2:
 	default:
-		return end_packet(rx, hex_value(byte));
+		return end_packet(rx, hex_digit((char)byte));
 	}
 }
 
@@ -150,7 +140,7 @@ size_t gdb_hex_encode(const u8 *bytes, size_t len, char *out)
 int gdb_hex_decode(const char *hex, size_t len, u8 *out)
 {
 	for (size_t i = 0; i < len; i++) {
-		int hi = hex_value((u8)hex[2 * i]), lo = hex_value((u8)hex[2 * i + 1]);
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
@@ -185,7 +175,7 @@ static bool take_hex(struct args *a, u64 *value)
 	u64 v = 0;
 	int d;
 
-	while (!at_end(a) && (d = hex_value(a->p[a->at])) >= 0) {
+	while (!at_end(a) && (d = hex_digit((char)a->p[a->at])) >= 0) {
 		if (++digits > 16)
 			return false;
 		v = v << 4 | (u64)d;
