@@ -39,7 +39,7 @@ struct rr_stats {
 	u64 idle_probes;       /* record: probes that saw neither state nor memory change */
 	u64 busy_probes;       /* record: probes run again because the guest wrote memory */
 	u64 mid_event_waits;   /* record: due at an exit inside an event's delivery: later */
-	u64 sti_waits;         /* record: due right after an STI: one instruction later */
+	u64 sti_waits;         /* record: due right after an STI or MOV SS: one instruction later */
 	u64 async_landmarks;   /* replay: async entries not reached at once */
 	u64 teleports;         /* replay: of which reached by taking the logged registers */
 	u64 searches;          /* replay: of which searched for with a breakpoint */
@@ -92,7 +92,7 @@ struct rr_log_sink;
 struct rr_state {
 	enum rr_mode mode;
 	bool tbit;             /* this log's landmarks count the T bit's exits (its header's TBIT) */
-	u32 mid_event_streak;  /* record: async exits in a row inside an event's delivery */
+	u32 held_back_streak;  /* record: async exits in a row where a due delivery waited */
 	bool guest_ran;        /* guest instructions ran since the last guest-caused exit */
 	u32 digest_interval;   /* guest-caused exits between digests (0: start and end only) */
 	u64 next_digest;

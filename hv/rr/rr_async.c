@@ -43,7 +43,7 @@
 
 #define RR_PROBE_NS 100000ULL /* 100 us of guest time */
 #define RR_PROBE_IDLE_RUNS 3   /* idle probes run again before pages are logged */
-#define RR_MID_EVENT_WAITS 16  /* async exits in a row inside an event's delivery */
+#define RR_HELD_BACK_MAX 16    /* async exits in a row where a due delivery waits */
 #define RR_PROBE_BUSY_RUNS 10  /* probes that saw writes run again, for a landmark
 				* (with the dirty flags: without, each run hashes
 				* the window twice) */
@@ -56,7 +56,7 @@
  * shadow (SDM Vol 3A, 6.8.3 "Masking Exceptions and Interrupts When
  * Switching Stacks"; STI's entry in Vol 2B): STI, or MOV SS from a
  * register? A false match only delays the event by an instruction. */
-static bool after_sti(struct vm *vm)
+static bool after_shadow_opener(struct vm *vm)
 {
 	u8 b[2];
 
@@ -222,39 +222,53 @@ static bool probe_ran(struct vm *vm, struct rr_probe *p)
 	return false;
 }
 
+/*
+ * Moments replay cannot stop at, where a due delivery waits for the next
+ * exit (after RR_HELD_BACK_MAX such exits in a row it goes in anyway: a
+ * guest is never starved of its events):
+ * - inside an event's delivery (EXITINTINFO or IDT-vectoring information,
+ *   requeued to be injected at the next entry): no instruction boundary;
+ *   the delivery completes at the next entry and the deadline, already
+ *   passed, exits again right after it;
+ * - right after an instruction that opens an interrupt shadow, where
+ *   replay's breakpoint never stops and QEMU TCG reports no shadow: the
+ *   guest is stepped one instruction out of it.
+ * An entry stamped at either was never reached ("passed without
+ * reaching"). Returns true when the delivery waits.
+ */
+static bool delivery_waits(struct vm *vm)
+{
+	struct rr_state *rr = vm->rr;
+	bool mid_event = vm->hw->event_pending(&vm->vcpu.arch);
+	bool shadow = !mid_event && after_shadow_opener(vm);
+
+	if ((!mid_event && !shadow) || rr->held_back_streak >= RR_HELD_BACK_MAX) {
+		rr->held_back_streak = 0;
+		return false;
+	}
+	rr->held_back_streak++;
+	if (shadow) {
+		rr->stats.sti_waits++;
+		vm_request_single_step(vm, VM_STEP_ASYNC, true);
+	} else {
+		rr->stats.mid_event_waits++;
+	}
+	return true;
+}
+
 bool rr_async_may_deliver(struct vm *vm, bool due)
 {
 	struct rr_probe *p;
 
-	if (!rr_recording(vm) || !vm->rr->guest_ran)
+	if (!rr_recording(vm))
+		return true;
+	vm_request_single_step(vm, VM_STEP_ASYNC, false); /* a step out of a shadow: one instruction */
+	if (!vm->rr->guest_ran)
 		return true;
 	if (!due)
 		return false;
-	/* An async exit inside an event's delivery (EXITINTINFO or IDT-vectoring
-	 * information, requeued to be injected at the next entry) is no
-	 * instruction boundary: replay cannot stop in that state, and an async
-	 * entry stamped there is never reached ("passed without reaching").
-	 * The delivery completes at the next entry, the deadline already
-	 * passed exits again right after it, and the event goes there (after
-	 * RR_MID_EVENT_WAITS such exits in a row it goes in anyway: a guest
-	 * is never starved of its events). */
-	if (vm->hw->event_pending(&vm->vcpu.arch) &&
-	    vm->rr->mid_event_streak < RR_MID_EVENT_WAITS) {
-		vm->rr->mid_event_streak++;
-		vm->rr->stats.mid_event_waits++;
+	if (delivery_waits(vm))
 		return false;
-	}
-	/* Right after an STI (its opcode the byte before RIP: a false match
-	 * only delays the event), the guest is in its interrupt shadow, where
-	 * replay's breakpoint never stops; one instruction more, stepped. */
-	if (after_sti(vm) && vm->rr->mid_event_streak < RR_MID_EVENT_WAITS) {
-		vm->rr->mid_event_streak++;
-		vm->rr->stats.sti_waits++;
-		vm_request_single_step(vm, VM_STEP_ASYNC, true);
-		return false;
-	}
-	vm_request_single_step(vm, VM_STEP_ASYNC, false);
-	vm->rr->mid_event_streak = 0;
 	p = &vm->rr->probe;
 	if (p->armed) {
 		log_window_if_written(vm, p);
