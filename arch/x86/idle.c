@@ -2,39 +2,29 @@
 #include "arch/x86/idle.h"
 
 #include "arch/x86/cpu.h"
-#include "arch/x86/lapic.h"
+#include "arch/x86/deadline_timer.h"
 #include "arch/x86/time.h"
-#include "arch/x86/trap.h"
-
-#define LAPIC_COUNT_MAX 0xFFFFFFFFULL
-
-static void wake_tick(struct trap_frame *f)
-{
-	(void)f;
-	lapic_eoi();
-}
+#include "compiler.h"
 
 void idle_install(void)
 {
-	trap_set_handler(VECTOR_LAPIC_TIMER, wake_tick);
+	deadline_timer_install();
 }
 
 /* STI; HLT in one asm statement: STI's one-instruction interrupt shadow
  * (SDM Vol 2B, "STI—Set Interrupt Flag") means an interrupt already
- * pending still wakes the HLT rather than arriving before it. */
+ * pending still wakes the HLT rather than arriving before it. The timer
+ * stays armed after a wake-up by another interrupt: the next arming
+ * replaces it. */
 u64 idle_until_tsc(u64 deadline_tsc, u64 max_ns)
 {
-	const struct clock_info *clk = time_clocks();
-	u64 now = rdtsc(), max_tsc = time_ns_to_tsc(max_ns), wait, count;
+	u64 now = rdtsc(), max_tsc = time_ns_to_tsc(max_ns);
 
 	if (deadline_tsc <= now)
 		return 0;
-	wait = MIN(deadline_tsc - now, max_tsc);
-	count = wait * clk->lapic_timer_hz / clk->tsc_hz;
 	idle_install();
-	lapic_timer_start_oneshot((u32)MIN(MAX(count, 1ULL), LAPIC_COUNT_MAX), VECTOR_LAPIC_TIMER);
+	deadline_timer_arm(now + MIN(deadline_tsc - now, max_tsc));
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
-	lapic_timer_stop();
 	return rdtsc() - now;
 }
 

@@ -8,15 +8,13 @@
 #include "arch/x86/svm/svm.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/deadline_timer.h"
 #include "arch/x86/exit_profile.h"
-#include "arch/x86/lapic.h"
 #include "arch/x86/svm/svm_caps.h"
-#include "arch/x86/time.h"
 #include "arch/x86/trap.h"
 #include "errno.h"
 #include "log.h"
 
-#define LAPIC_COUNT_MAX 0xFFFFFFFFULL
 
 /* The guest's breakpoint is also enabled in the host's DR7 around VMRUN:
  * emulators that load DR7 from the VMCB without arming it (QEMU's TCG) then
@@ -166,19 +164,8 @@ static void requeue_interrupted_event(struct vmcb_control *c)
 }
 
 /* SVM has no preemption timer: the host LAPIC timer interrupts the guest at
- * the deadline, and the physical interrupt exits (INTR intercept). */
-static void arm_deadline(struct svm_vcpu *sv)
-{
-	const struct clock_info *clk = time_clocks();
-	u64 now = rdtsc(), count;
-
-	if (!sv->timer_deadline)
-		return;
-	count = sv->timer_deadline > now
-			? (sv->timer_deadline - now) * clk->lapic_timer_hz / clk->tsc_hz : 0;
-	lapic_timer_start_oneshot((u32)MIN(MAX(count, 1ULL), LAPIC_COUNT_MAX), VECTOR_LAPIC_TIMER);
-}
-
+ * the deadline, and the physical interrupt exits (INTR intercept). It
+ * stays armed across exits (arch/x86/deadline_timer.c). */
 int svm_run(struct vcpu_arch *v, struct vexit *e)
 {
 	struct svm_vcpu *sv = svm(v);
@@ -188,7 +175,7 @@ int svm_run(struct vcpu_arch *v, struct vexit *e)
 	vmcb->save.rax = v->gpr[GPR_RAX];
 	vmcb->save.rsp = v->gpr[GPR_RSP];
 	vmcb->save.cr2 = v->cr2;
-	EXIT_PROFILED(EXIT_STAGE_TIMER, arm_deadline(sv));
+	EXIT_PROFILED(EXIT_STAGE_TIMER, deadline_timer_arm(sv->timer_deadline));
 	/* GIF holds interrupts until the guest runs; with host IF set, physical
 	 * interrupts then cause #VMEXIT(INTR) (15.17 "Global Interrupt Flag"). */
 	__asm__ volatile("clgi; sti" ::: "memory");
@@ -200,8 +187,6 @@ int svm_run(struct vcpu_arch *v, struct vexit *e)
 	if (sv->dbg.breakpoint_armed)
 		host_dr7_write(DR7_RESET);
 	__asm__ volatile("cli; stgi" ::: "memory");
-	if (sv->timer_deadline)
-		EXIT_PROFILED(EXIT_STAGE_TIMER, lapic_timer_stop());
 	v->gpr[GPR_RAX] = vmcb->save.rax;
 	v->gpr[GPR_RSP] = vmcb->save.rsp;
 	v->cr2 = vmcb->save.cr2;
