@@ -89,22 +89,44 @@ static void deliver_interrupt(struct vcpu *v)
 	v->halted = false;
 }
 
-static u64 next_device_deadline_tsc(struct vm *vm)
-{
-	u64 ns = vm_devices_next_event_ns(vm);
+/* What one trip between two exits knows of the devices' next event, so
+ * that it is computed once rather than at each question (whether an event
+ * is due, whether the devices advance, the deadline the entry arms). A
+ * device's deadline moves earlier only at the guest's accesses to it, in
+ * the exit handlers, or when its whole state is replaced (a checkpoint, a
+ * migration), in the loop's polls: both before a trip begins. Advancing
+ * the devices moves it later, so it is asked again after that. */
+struct trip {
+	u64 next_event_ns; /* guest ns, UINT64_MAX for none */
+	bool next_event_known;
+};
 
-	if (ns == UINT64_MAX || rr_replaying(vm))
-		return UINT64_MAX;
-	return vm->start_tsc + time_ns_to_tsc(ns);
+static u64 trip_next_event_ns(struct vm *vm, struct trip *t)
+{
+	if (!t->next_event_known) {
+		t->next_event_ns = vm_devices_next_event_ns(vm);
+		t->next_event_known = true;
+	}
+	return t->next_event_ns;
+}
+
+static u64 next_device_deadline_tsc(struct vm *vm, struct trip *t)
+{
+	u64 ns;
+
+	if (rr_replaying(vm))
+		return UINT64_MAX; /* the log says when devices advance */
+	ns = trip_next_event_ns(vm, t);
+	return ns == UINT64_MAX ? UINT64_MAX : vm->start_tsc + time_ns_to_tsc(ns);
 }
 
 /* The next host TSC at which the guest must leave: a device's deadline,
  * the end of a record probe, or the hypervisor's own work (the network,
  * the record log's UART); 0 for none. */
-static u64 next_deadline_tsc(struct vm *vm)
+static u64 next_deadline_tsc(struct vm *vm, struct trip *t)
 {
 	u64 probe = rr_async_deadline_tsc(vm); /* while probing, the device deadline has passed */
-	u64 device = probe != UINT64_MAX ? probe : next_device_deadline_tsc(vm);
+	u64 device = probe != UINT64_MAX ? probe : next_device_deadline_tsc(vm, t);
 	u64 tsc = MIN(MIN(device, host_work_deadline_tsc()), rr_sink_deadline_tsc(vm));
 
 	return tsc == UINT64_MAX ? 0 : tsc;
@@ -115,23 +137,31 @@ static u64 next_deadline_tsc(struct vm *vm)
  * period: a slow log sink, a heavy exit). Then the guest first runs
  * MIN_GUEST_SLICE_NS: an exit before its first instruction at every entry
  * would leave it stuck where it is while device time runs on. */
-static u64 entry_deadline_tsc(struct vm *vm)
+static u64 entry_deadline_tsc(struct vm *vm, struct trip *t)
 {
-	u64 deadline = next_deadline_tsc(vm), now = rdtsc();
+	u64 deadline = next_deadline_tsc(vm, t), now = rdtsc();
 
 	if (deadline && deadline <= now)
 		return now + time_ns_to_tsc(MIN_GUEST_SLICE_NS);
 	return deadline;
 }
 
+/* Has the devices' next event come (guest time has reached it)? */
+static bool device_event_due(struct vm *vm, struct trip *t)
+{
+	u64 next = trip_next_event_ns(vm, t);
+
+	return next != UINT64_MAX && vm_guest_ns(vm) >= next;
+}
+
 /* Devices advance when their next deadline has passed (and at accesses to
  * them, in the exit handlers). */
-static void advance_on_deadline(struct vm *vm)
+static void advance_on_deadline(struct vm *vm, struct trip *t)
 {
-	u64 next = vm_devices_next_event_ns(vm);
-
-	if (next != UINT64_MAX && vm_guest_ns(vm) >= next)
+	if (device_event_due(vm, t)) {
 		rr_advance_devices(vm);
+		t->next_event_known = false;
+	}
 }
 
 /* Is an asynchronous event due: a device's deadline passed, or an
@@ -141,20 +171,18 @@ static void advance_on_deadline(struct vm *vm)
  * interrupt pending while the guest cannot take it (IF clear, as a guest
  * that never enables interrupts leaves it with the BIOS's timer running)
  * is delivered at the interrupt window's exit, not now. */
-static bool event_due(struct vm *vm)
+static bool event_due(struct vm *vm, struct trip *t)
 {
-	u64 next = vm_devices_next_event_ns(vm);
-
-	return (next != UINT64_MAX && vm_guest_ns(vm) >= next) ||
+	return device_event_due(vm, t) ||
 	       (vm_devices_pending_vector(vm) >= 0 && vm->hw->interruptible(&vm->vcpu.arch)) ||
 	       vm_devices_nmi_pending(vm) || guest_input_due(vm) || vm_nic_input_due(vm);
 }
 
 /* Sleeps the host CPU until the next device or network deadline (or at
  * most 10 ms, or any host interrupt) while the guest is halted. */
-static void sleep_while_halted(struct vm *vm)
+static void sleep_while_halted(struct vm *vm, struct trip *t)
 {
-	u64 deadline = EXIT_PROFILED_VALUE(EXIT_STAGE_DEADLINE, next_deadline_tsc(vm));
+	u64 deadline = EXIT_PROFILED_VALUE(EXIT_STAGE_DEADLINE, next_deadline_tsc(vm, t));
 
 	EXIT_PROFILED(EXIT_STAGE_IDLE,
 		      vm->stats.halted_cycles += idle_until_tsc(deadline ? deadline : UINT64_MAX,
@@ -171,7 +199,7 @@ struct exit_clock {
 };
 
 /* One trip into the guest and back. */
-static int enter_guest(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
+static int enter_guest(struct vcpu *v, struct vexit *e, struct exit_clock *clk, struct trip *t)
 {
 	struct vm *vm = v->vm;
 	u64 entry_tsc;
@@ -179,7 +207,7 @@ static int enter_guest(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 
 	EXIT_PROFILED(EXIT_STAGE_TIMER,
 		      vm->hw->set_timer(&v->arch, EXIT_PROFILED_VALUE(EXIT_STAGE_DEADLINE,
-								      entry_deadline_tsc(vm))));
+								      entry_deadline_tsc(vm, t))));
 	EXIT_PROFILE_SET(EXIT_STAGE_ENTRY);
 	vm->hw->set_single_step(&v->arch, v->step_requests != 0);
 	entry_tsc = rdtsc();
@@ -197,7 +225,7 @@ static int enter_guest(struct vcpu *v, struct vexit *e, struct exit_clock *clk)
 }
 
 /* Everything that happens between two entries but the exit handlers. */
-static void prepare_entry(struct vcpu *v)
+static void prepare_entry(struct vcpu *v, struct trip *t)
 {
 	struct vm *vm = v->vm;
 
@@ -205,8 +233,8 @@ static void prepare_entry(struct vcpu *v)
 		EXIT_PROFILED(EXIT_STAGE_RR, rr_before_entry(vm));
 		return;
 	}
-	if (rr_async_may_deliver(vm, EXIT_PROFILED_VALUE(EXIT_STAGE_DEADLINE, event_due(vm)))) {
-		EXIT_PROFILED(EXIT_STAGE_DEVICE, advance_on_deadline(vm));
+	if (rr_async_may_deliver(vm, EXIT_PROFILED_VALUE(EXIT_STAGE_DEADLINE, event_due(vm, t)))) {
+		EXIT_PROFILED(EXIT_STAGE_DEVICE, advance_on_deadline(vm, t));
 		guest_input_deliver(vm); /* its interrupt goes in below */
 		vm_nic_input_deliver(vm); /* the same: received frames, recording */
 		if (deliver_nmi(v)) /* an interrupt waits for the next window */
@@ -287,6 +315,8 @@ static void run_loop(struct vm *vm, struct exit_clock *clk)
 	struct vexit e;
 
 	while (vm->state == VM_RUNNING) {
+		struct trip trip = { UINT64_MAX, false };
+
 		host_work_poll(vm);
 		guest_input_poll(vm); /* what was typed for the guest's COM1 */
 		ft_fence_poll(vm); /* witness=: only the lease holder runs the guest */
@@ -297,7 +327,7 @@ static void run_loop(struct vm *vm, struct exit_clock *clk)
 		ft_auto_poll(vm);  /* the same: ft=auto's switch to them */
 		if (vm->state != VM_RUNNING)
 			break;
-		EXIT_PROFILED(EXIT_STAGE_INJECT, prepare_entry(v));
+		EXIT_PROFILED(EXIT_STAGE_INJECT, prepare_entry(v, &trip));
 		if (vm->state != VM_RUNNING)
 			break;
 		if (v->halted) {
@@ -307,11 +337,11 @@ static void run_loop(struct vm *vm, struct exit_clock *clk)
 				vm_stop(vm, "replay: the guest is halted and the log has nothing to wake it");
 				break;
 			}
-			sleep_while_halted(vm);
+			sleep_while_halted(vm, &trip);
 			clk->slept += rdtsc() - before;
 			continue;
 		}
-		if (enter_guest(v, &e, clk)) {
+		if (enter_guest(v, &e, clk, &trip)) {
 			vm_stop(vm, "the CPU refused to enter the guest");
 			vm->hw->dump(&v->arch);
 			break;
