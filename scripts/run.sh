@@ -30,8 +30,12 @@
 # Bochs, where only e1000 exists, Bochs' slirp (the same 10.0.2.0/24
 # network) without one. Under either, "bxhub:PORT" makes the card session
 # PORT of a bxhub (Bochs' Ethernet hub): how Bochs reaches another
-# instance (scripts/migrate.sh). Under QEMU, "hub:SPEC;SPEC;..." puts the
-# card on a QEMU hub joining those -netdev values (each with its id=), e.g.
+# instance (scripts/migrate.sh). Under either, "tap:IFNAME" puts the card
+# on the host's existing tap device IFNAME (QEMU's tap netdev, Bochs'
+# tuntap ethmod): a host network the host can ping (root, or a network
+# namespace of one's own; test/system/guest_nic_tap.sh). Under QEMU,
+# "hub:SPEC;SPEC;..." puts the card on a QEMU hub joining those -netdev
+# values (each with its id=), e.g.
 # 'hub:socket,id=ft0,connect=127.0.0.1:P;user,id=w0,restrict=on': what one
 # sends reaches all the others. --hub SPEC;SPEC;... adds a hub without a
 # card (QEMU only), e.g. a user network joined to a socket netdev: how

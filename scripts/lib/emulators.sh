@@ -56,6 +56,11 @@ emulator_description() { # emu uefi cpu
 # another instance. Under QEMU, "hub:SPEC;SPEC;..." puts the card on a QEMU
 # hub (-netdev hubport) joining those backends (each a -netdev value with
 # its id=): what one of them or the card sends reaches all the others.
+# For either emulator, "tap:IFNAME" puts the card on the host's tap device
+# IFNAME, which must exist (ip tuntap add dev IFNAME mode tap): QEMU's tap
+# netdev without its scripts, or Bochs' tuntap ethmod; the host side's
+# address is whatever IFNAME has (how a test makes a host network in a
+# namespace of its own, test/system/guest_nic_tap.sh).
 # The caller may also set emu_hubs: hubs without a card, each
 # "SPEC;SPEC;..." (QEMU only; QEMU warns "hub N with no nics"), e.g. a
 # user network (slirp) joined to a socket netdev (scripts/pair.sh's test
@@ -73,6 +78,13 @@ nic_netdev() { # i
 # differ (an e1000 does not take frames from its own address).
 bxhub_mac() { # port
 	printf '52:54:01:00:%02x:%02x' $(($1 >> 8)) $(($1 & 255))
+}
+
+# The tap device of card i's netdev ("tap:IFNAME"), or nothing.
+nic_tap_ifname() { # i
+	local specs=(${emu_netdevs[@]+"${emu_netdevs[@]}"})
+	[ "$1" -lt "${#specs[@]}" ] || return 0
+	echo "${specs[$1]}" | sed -n -E 's/^tap:([^,:;/ ]+)$/\1/p'
 }
 
 # The bxhub session port of card i's netdev, or nothing.
@@ -118,8 +130,10 @@ check_nics() { # emu
 		*:e1000|*:virtio-net-pci) ;;
 		*) echo "--nic must be e1000, virtio-net-pci or none, not '$model'"; return 1 ;;
 		esac
-		if [ -n "$(nic_bxhub_port "$i")" ]; then
+		if [ -n "$(nic_bxhub_port "$i")" ] || [ -n "$(nic_tap_ifname "$i")" ]; then
 			continue
+		elif [ "$i" -lt "${#specs[@]}" ] && [ "${specs[$i]:0:4}" = tap: ]; then
+			echo "--netdev '${specs[$i]}': tap:IFNAME takes a network interface's name"; return 1
 		elif [ "$i" -lt "${#specs[@]}" ] && [ "${specs[$i]:0:4}" = hub: ]; then
 			[ "$1" != bochs ] ||
 				{ echo "--netdev '${specs[$i]}': hub: is for QEMU (Bochs has no hubs; use bxhub:PORT)"; return 1; }
@@ -127,7 +141,7 @@ check_nics() { # emu
 		elif [ "$i" -lt "${#specs[@]}" ] && [ "${specs[$i]:0:6}" = bxhub: ]; then
 			echo "--netdev '${specs[$i]}': bxhub:PORT takes a UDP port number"; return 1
 		elif [ "$1" = bochs ] && [ "$i" -lt "${#specs[@]}" ]; then
-			echo "--netdev '${specs[$i]}' is for QEMU; Bochs takes bxhub:PORT or its slirp (no --netdev)"; return 1
+			echo "--netdev '${specs[$i]}' is for QEMU; Bochs takes bxhub:PORT, tap:IFNAME or its slirp (no --netdev)"; return 1
 		elif [ "$1" != bochs ] && ! nic_netdev "$i" | grep -q -E '(^|,)id=[^,]+'; then
 			echo "--netdev '$(nic_netdev "$i")' has no id="; return 1
 		fi
@@ -164,7 +178,9 @@ qemu_nic_args() {
 		spec=$(nic_netdev "$i")
 		port=$(nic_bxhub_port "$i")
 		mac=""
-		if [ -n "$port" ]; then
+		if [ -n "$(nic_tap_ifname "$i")" ]; then
+			spec="tap,id=n$i,ifname=$(nic_tap_ifname "$i"),script=no,downscript=no"
+		elif [ -n "$port" ]; then
 			spec="dgram,id=n$i,local.type=inet,local.host=127.0.0.1,local.port=$port,remote.type=inet,remote.host=127.0.0.1,remote.port=$((port + 1))"
 			mac=",mac=$(bxhub_mac "$port")"
 		elif [ "${spec:0:4}" = hub: ]; then
@@ -182,14 +198,19 @@ qemu_nic_args() {
 }
 
 # bochsrc lines for the cards: e1000 on Bochs' slirp (10.0.2.0/24, gateway
-# 10.0.2.2, like QEMU's user networking) or a bxhub session, MAC
+# 10.0.2.2, like QEMU's user networking), a bxhub session, or a tap
+# device (the tuntap ethmod: "/dev/net/tun:IFNAME" attaches to the
+# existing IFNAME, iodev/network/eth_tuntap.cc tun_alloc), MAC
 # 52:54:00:12:34:56 and up.
 bochs_nic_lines() {
-	local i port
+	local i port tap
 	for i in ${emu_nics[@]+"${!emu_nics[@]}"}; do
 		port=$(nic_bxhub_port "$i")
+		tap=$(nic_tap_ifname "$i")
 		if [ -n "$port" ]; then
 			echo "e1000: card=$i, enabled=1, mac=$(bxhub_mac "$port"), ethmod=socket, ethdev=$port"
+		elif [ -n "$tap" ]; then
+			echo "e1000: card=$i, enabled=1, mac=52:54:00:12:34:5$((6 + i)), ethmod=tuntap, ethdev=/dev/net/tun:$tap"
 		else
 			echo "e1000: card=$i, enabled=1, mac=52:54:00:12:34:5$((6 + i)), ethmod=slirp"
 		fi

@@ -71,16 +71,7 @@ serve_case() { # name host_nic hv_cmdline guest_ip_option guest_ip
 	curl -s -m 20 "http://127.0.0.1:$ctl/status" >"$results/$name.status.json" || true
 	grep -q '"state": *"running"' "$results/$name.status.json" ||
 		why="${why}the hypervisor's /status did not answer 'running'; "
-	got=$(python3 - "$echo" <<'PY'
-import hashlib, os, socket, sys
-data = os.urandom(65536)
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
-s.sendall(data)
-s.shutdown(socket.SHUT_WR)
-back = b"".join(iter(lambda: s.recv(65536), b""))
-print("same" if back == data else f"{len(back)} bytes back, differing")
-PY
-	) || got="no connection"
+	got=$(echo_through 127.0.0.1 "$echo" 65536) || got="no connection"
 	[ "$got" = same ] || why="${why}echo: $got; "
 	wait_or_stop "$pid" 60
 	if [ -n "$why" ]; then

@@ -126,3 +126,42 @@ start_hvcollect() { # name file
 	hc_pid=$!
 	sleep 0.3
 }
+
+# Sends bytes random bytes to host:port's echo service over one TCP
+# connection, closes the sending side, reads until the peer closes and
+# prints "same" when what came back is what was sent (else what it was);
+# fails without a connection.
+echo_through() { # host port bytes
+	python3 - "$1" "$2" "$3" <<'PY'
+import os, socket, sys
+data = os.urandom(int(sys.argv[3]))
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=20)
+s.sendall(data)
+s.shutdown(socket.SHUT_WR)
+back = b"".join(iter(lambda: s.recv(65536), b""))
+print("same" if back == data else f"{len(back)} bytes back, differing")
+PY
+}
+
+# Prints why a tap device cannot be made here (not root, no
+# /dev/net/tun, no ip(8) or ping), or nothing and fails.
+tap_prerequisites_missing() {
+	local why=()
+	[ "$(id -u)" = 0 ] || why+=("not root")
+	[ -c /dev/net/tun ] || why+=("no /dev/net/tun")
+	command -v ip >/dev/null || why+=("no ip (iproute2)")
+	command -v ping >/dev/null || why+=("no ping (iputils-ping)")
+	[ ${#why[@]} -eq 0 ] && return 1
+	local IFS=,
+	echo "${why[*]}"
+}
+
+# In the current network namespace (one of the test's own): loopback up,
+# and a tap device with the host's address, up (no carrier until an
+# emulator opens it).
+make_tap() { # ifname address/prefix
+	ip link set lo up &&
+	ip tuntap add dev "$1" mode tap &&
+	ip addr add "$2" dev "$1" &&
+	ip link set "$1" up
+}

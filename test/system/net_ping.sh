@@ -11,6 +11,7 @@
 # pass by not running). Consoles: $results/net_ping.{log,ping,tcp}.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/net_lib.sh"
 
 NAME=net_ping
 NS=understudy-ping-$$
@@ -23,17 +24,6 @@ LISTEN_WAIT_S=120
 
 log=$results/$NAME.log
 hv_pid=""
-
-missing_prerequisites() {
-	local why=()
-	[ "$(id -u)" = 0 ] || why+=("not root")
-	[ -c /dev/net/tun ] || why+=("no /dev/net/tun")
-	command -v ip >/dev/null || why+=("no ip (iproute2)")
-	command -v ping >/dev/null || why+=("no ping (iputils-ping)")
-	[ ${#why[@]} -eq 0 ] && return 1
-	local IFS=,
-	echo "${why[*]}"
-}
 
 # Stops everything in the session Understudy was started in (run.sh, and
 # the emulator that timeout(1) put in a process group of its own), then
@@ -98,7 +88,7 @@ sys.exit(0 if count == total and bad == (1 << 64) - 1 else 1)
 PY
 }
 
-if why=$(missing_prerequisites); then
+if why=$(tap_prerequisites_missing); then
 	echo "FAIL: $NAME: needs root and /dev/net/tun to make a network namespace with a tap device ($why)"
 	exit 0
 fi
