@@ -14,7 +14,7 @@
 #                   [--switchover-after SECONDS]
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #                   [--listener] [--mode replay|checkpoint|auto]
-#                   [--initrd FILE] [--mem MB] [--client GUEST_IP:PORT]
+#                   [--initrd FILE] [--mem MB] [--client GUEST_IP:PORT[,PORT...]]
 #                   [--kill-primary-when FILE]
 #                   [--join [--join-after SECONDS] [--rejoin-after SECONDS]
 #                    [--kill-survivor-after SECONDS]]
@@ -116,7 +116,9 @@
 # user network (slirp, 10.9.0.254 on the test network) is on
 # netcut's segment with both cards and forwards a free loopback port of
 # this host to GUEST_IP:PORT, written to LOGS/client.addr as HOST:PORT
-# once it listens; its TCP stack is neither side's, so a connection
+# once it listens (with more PORTs, one host port each, written to
+# LOGS/client.PORT.addr, the first one's to LOGS/client.addr too); its TCP
+# stack is neither side's, so a connection
 # through it survives the primary's death. Not with --witness,
 # --switchover-after or --listener (their slirps have the same address).
 # --kill-primary-when FILE: SIGKILL of the primary's emulator once FILE
@@ -232,8 +234,8 @@ done
 	{ echo "pair.sh: kill the primary or the backup, not both" >&2; exit 2; }
 [ -z "$kill_when" ] || [ -z "$kill_after$kill_backup_after" ] ||
 	{ echo "pair.sh: --kill-primary-when is not with the other kills" >&2; exit 2; }
-[[ -z "$client" || "$client" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+:[0-9]+$ ]] ||
-	{ echo "pair.sh: --client takes GUEST_IP:PORT, not '$client'" >&2; exit 2; }
+[[ -z "$client" || "$client" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+:[0-9]+(,[0-9]+)*$ ]] ||
+	{ echo "pair.sh: --client takes GUEST_IP:PORT[,PORT...], not '$client'" >&2; exit 2; }
 [ -z "$client" ] || [ -z "$witness$isolate_after$switchover_after$listener" ] ||
 	{ echo "pair.sh: --client is not with --witness, --switchover-after or --listener" >&2; exit 2; }
 [ -z "$initrd" ] || [ -f "$initrd" ] || { echo "pair.sh: no initrd file '$initrd'" >&2; exit 2; }
@@ -402,12 +404,18 @@ pipe_python=$(python3 -c 'import sys; print(sys.executable)')
 case "$pipe_python" in *[,\ ]* | "") pipe_python=python3 ;; esac
 # The outside client's network (--client): a QEMU with no guest whose
 # user network is on netcut's segment, forwarding a free host port to the
-# guest's service; LOGS/client.addr once it listens.
+# guest's service (each PORT of --client); LOGS/client.addr once it
+# listens, and LOGS/client.PORT.addr.
 start_client() {
-	local port i
-	port=$(free_port)
+	local port i p fwd="" guest_ports=() host_ports=()
+	IFS=, read -ra guest_ports <<<"${client#*:}"
+	for p in "${guest_ports[@]}"; do
+		host_ports+=("$(free_port)")
+		fwd="$fwd,hostfwd=tcp:127.0.0.1:${host_ports[-1]}-${client%%:*}:$p"
+	done
+	port=${host_ports[0]}
 	qemu-system-x86_64 -machine none -display none -nodefaults \
-		-netdev "user,id=c0,net=$NET,host=$SLIRP_HOST,ipv6=off,hostfwd=tcp:127.0.0.1:$port-$client" \
+		-netdev "user,id=c0,net=$NET,host=$SLIRP_HOST,ipv6=off$fwd" \
 		-netdev "socket,id=c1,connect=127.0.0.1:$CLIENT" \
 		-netdev hubport,id=c0-hub,hubid=0,netdev=c0 -netdev hubport,id=c1-hub,hubid=0,netdev=c1 \
 		>"$logs/client.log" 2>&1 &
@@ -421,6 +429,9 @@ start_client() {
 	done
 	kill -0 "$client_pid" 2>/dev/null ||
 		{ echo "pair.sh: the client's QEMU did not start ($(tail -n 1 "$logs/client.log"))" >&2; exit 3; }
+	for i in "${!guest_ports[@]}"; do
+		echo "127.0.0.1:${host_ports[i]}" >"$logs/client.${guest_ports[i]}.addr"
+	done
 	echo "127.0.0.1:$port" >"$logs/client.addr"
 }
 

@@ -10,7 +10,7 @@
 #                         [--cpu MODEL] [--input FILE]
 #   scripts/run_native.sh LINUX-KERNEL [--args "console=ttyS0 ..."] [--initrd FILE]
 #                         [--timeout SECONDS] [--mem MIB] [--console-log FILE]
-#                         [--cpu MODEL]
+#                         [--cpu MODEL] [--nic DEVICE --netdev SPEC]
 #
 # --module may be given several times; "FILE word..." passes words as that
 # module's command line. Kernel and modules are run from a scratch folder
@@ -20,7 +20,10 @@
 # unchanged, --initrd as its initrd, and 256 MiB unless --mem says otherwise.
 # --input FILE types FILE's bytes (a file, or a FIFO written as the guest
 # asks) on COM1's receiver. --cpu is QEMU's -cpu (default max, an AMD CPU under TCG;
-# max,vendor=GenuineIntel shows an Intel one).
+# max,vendor=GenuineIntel shows an Intel one). --nic DEVICE adds one
+# network card, QEMU's -device value (e.g. virtio-net-pci,mac=...,addr=03),
+# on --netdev SPEC, QEMU's -netdev value with id=n0 (e.g.
+# user,id=n0,hostfwd=...); without them the machine has no network.
 #
 # Exit status: the guest's exit code (the value it wrote to port 0xF4;
 # QEMU's status s becomes (s-1)/2); 124 on timeout (default 30 s);
@@ -29,9 +32,9 @@
 # -no-reboot turns into a shutdown); 2 for bad arguments.
 set -euo pipefail
 
-usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
-guest="" args="" timeout_s=30 mem="" console_log="" initrd_file="" cpu=max input=""
+guest="" args="" timeout_s=30 mem="" console_log="" initrd_file="" cpu=max input="" nic="" netdev=""
 modules=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -43,6 +46,8 @@ while [ $# -gt 0 ]; do
 	--console-log) console_log=$2; shift 2 ;;
 	--cpu) cpu=$2; shift 2 ;;
 	--input) input=$2; shift 2 ;;
+	--nic) nic=$2; shift 2 ;;
+	--netdev) netdev=$2; shift 2 ;;
 	-h|--help) usage ;;
 	-*) echo "run_native.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	*) [ -z "$guest" ] || { echo "run_native.sh: one guest only" >&2; exit 2; }
@@ -51,6 +56,10 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$guest" ] || usage
 [ -f "$guest" ] || { echo "run_native.sh: no such guest '$guest'" >&2; exit 2; }
+if [ -n "$nic$netdev" ] && { [ -z "$nic" ] || [[ ",$netdev," != *,id=n0,* ]]; }; then
+	echo "run_native.sh: --nic DEVICE and --netdev SPEC go together, SPEC with id=n0" >&2
+	exit 2
+fi
 
 # A Linux kernel: a bzImage ("HdrS" at 0x202, Documentation/arch/x86/boot.rst)
 # or an ELF64 file without a Multiboot header (QEMU boots it by its PVH note).
@@ -121,6 +130,7 @@ qemu_args=(-machine q35 -accel tcg -cpu "$cpu" -m "$mem" -display none -monitor 
 	   -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel")
 [ -n "$args" ] && qemu_args+=(-append "$args")
 [ -n "$initrd" ] && qemu_args+=(-initrd "$initrd")
+[ -n "$nic" ] && qemu_args+=(-netdev "$netdev" -device "$nic,netdev=n0")
 
 if [ -n "$input" ]; then
 	(cd "$work/run" && exec timeout "$timeout_s" qemu-system-x86_64 "${qemu_args[@]}") \
