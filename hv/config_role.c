@@ -54,9 +54,16 @@ static int apply_backup(struct config *cfg)
 		pr_err("config: role=backup replays the primary's log: not with rr=record");
 		errors++;
 	}
-	if (cfg->resume || cfg->incoming_port || cfg->migrate_ip) {
+	if (cfg->incoming_port || cfg->migrate_ip) {
 		pr_err("config: role=backup takes its guest from the primary's log: "
-		       "not with resume=, incoming= or migrate=");
+		       "not with incoming= or migrate=");
+		errors++;
+	}
+	/* resume=on: the snapshot the primary resumed from, which its log
+	 * names; the replay starts there (hv/rr/rr_replay.c) */
+	if (cfg->resume && (cfg->ft_mode != FT_MODE_REPLAY || cfg->ft_join)) {
+		pr_err("config: role=backup resume=on replays the log of a primary resumed from the "
+		       "same snapshot: ft=replay only, not with join=on");
 		errors++;
 	}
 	if (cfg->ft_mode == FT_MODE_CHECKPOINT)

@@ -15,7 +15,7 @@
 #                   [--primary-options "key=value ..."] [--backup-options "key=value ..."]
 #                   [--listener] [--mode replay|checkpoint|auto]
 #                   [--initrd FILE] [--mem MB] [--client GUEST_IP:PORT[,PORT...]]
-#                   [--kill-primary-when FILE]
+#                   [--kill-primary-when FILE] [--resume SNAPSHOT]
 #                   [--join [--join-after SECONDS] [--rejoin-after SECONDS]
 #                    [--kill-survivor-after SECONDS]]
 #
@@ -110,6 +110,10 @@
 # mode and the primary switches to checkpoints when they are cheaper.
 # --initrd FILE: the guest's initrd (a Linux guest, scripts/run.sh
 # --initrd); --mem MB: each emulator's memory (run.sh's default without).
+# --resume SNAPSHOT: both sides start the guest from SNAPSHOT (scripts/run.sh
+# --resume; taken by a run of the same guest, arguments and modules): the
+# primary records from there and the backup replays its log from the same
+# state (resume=on with role=backup, docs/fault-tolerance.md).
 # --client GUEST_IP:PORT: an outside client of the guest's own NIC
 # (guest_nic=virtio, docs/networking.md): a third QEMU with no guest
 # (-machine none: no CPU; not -S, whose stopped VM passes no frame) whose
@@ -160,7 +164,7 @@ guest="" guest_args="" emu=qemu digest=100 timeout_s=300 logs="" primary_options
 kill_after="" kill_backup_after="" witness="" cut_link_after="" isolate_after="" switchover_after=""
 alter_after="" replay_after="" listener="" mode=replay
 join="" join_after=1 rejoin_after="" kill_survivor_after=""
-initrd="" mem="" client="" kill_when=""
+initrd="" mem="" client="" kill_when="" resume=""
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
@@ -195,6 +199,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--client) client=$2; shift 2 ;;
 	--kill-primary-when) kill_when=$2; shift 2 ;;
+	--resume) resume=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "pair.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -239,6 +244,7 @@ done
 [ -z "$client" ] || [ -z "$witness$isolate_after$switchover_after$listener" ] ||
 	{ echo "pair.sh: --client is not with --witness, --switchover-after or --listener" >&2; exit 2; }
 [ -z "$initrd" ] || [ -f "$initrd" ] || { echo "pair.sh: no initrd file '$initrd'" >&2; exit 2; }
+[ -z "$resume" ] || [ -f "$resume" ] || { echo "pair.sh: no snapshot file '$resume'" >&2; exit 2; }
 events=0
 # A backup killed just before a switchover (the switchover that fails)
 # is the one pair of events allowed together: one event.
@@ -457,6 +463,7 @@ run_args=(--emu "$emu" --timeout "$timeout_s" --guest "$guest" --nic e1000)
 [ -z "$guest_args" ] || run_args+=(--guest-args "$guest_args")
 [ -z "$initrd" ] || run_args+=(--initrd "$initrd")
 [ -z "$mem" ] || run_args+=(--mem "$mem")
+[ -z "$resume" ] || run_args+=(--resume "$resume")
 
 # The backup's copy of the log it received (QEMU: its UART is instant;
 # Bochs' sends at its line speed, which would hold up the backup's ACKs).

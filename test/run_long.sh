@@ -2,7 +2,7 @@
 # The long trials (make test-long, docs/testing.md): every test guest
 # migrated mid-run in all four directions, the live migrations between
 # two Bochs (MIGRATE_MATRIX=full), a recorded Linux boot replayed three
-# times (test/long/linux_rr_svm.sh), five failovers under a client's TCP
+# times (test/long/linux_rr_svm.sh), twenty failovers under a client's TCP
 # stream to the Linux guest (test/long/ft_nic_trials.sh), and every fuzzer for 120 s (make
 # test's run gives each 12). Prints
 # one PASS/FAIL line per case and ends with "N passed, N failed".

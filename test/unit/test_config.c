@@ -847,7 +847,20 @@ static void test_join(void **state)
 	capture_start();
 	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup join=on peer=10.9.0.1 incoming=9720"),
 			 1);
-	assert_captured("not with resume=, incoming= or migrate=");
+	assert_captured("not with incoming= or migrate=");
+	/* resume=on: the backup replays, from the same snapshot, the log of a
+	 * primary resumed from it; not a join's nor a checkpoint mode's */
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup peer=10.9.0.1 resume=on"), 0);
+	assert_true(cfg.resume);
+	assert_int_equal(cfg.rr, RR_CHOICE_REPLAY);
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup join=on peer=10.9.0.1 resume=on"), 2);
+	assert_captured("role=backup resume=on replays the log of a primary resumed from the same "
+			"snapshot: ft=replay only, not with join=on");
+	capture_start();
+	assert_int_equal(parse(&cfg, "ip=10.9.0.2 role=backup ft=checkpoint peer=10.9.0.1 "
+				     "resume=on"), 1);
+	assert_captured("ft=replay only");
 }
 
 /* console_out=: the console's listener, over the network. */
