@@ -22,7 +22,11 @@
 #include "net/guest_announce.h"
 #include "proto/rrlog.h"
 
-#define RX_QUEUE_FRAMES 32 /* whole frames waiting for a delivery point */
+/* Whole frames waiting for a delivery point: as many as the guest's
+ * receive queue has entries, so that a host sending a full TCP window
+ * between two delivery points loses nothing the guest could have taken
+ * (32 lost frames there and had TCP resend them: test/bench/guest_net.sh). */
+#define RX_QUEUE_FRAMES VNET_QUEUE_SIZE
 
 static struct {
 	u8 frame[RX_QUEUE_FRAMES][RRLOG_NET_FRAME_MAX];

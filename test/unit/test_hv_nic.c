@@ -386,12 +386,12 @@ static void test_recorded_frames(void **state)
 	driver_start(&rx, &tx);
 	guest_port_open(true);
 	assert_false(guest_port_demux(host_nd.mac, frame_to(guest_mac, 1), 60)); /* no buffer */
-	for (u16 i = 0; i < 40; i++)
+	for (u16 i = 0; i < VNET_QUEUE_SIZE; i++)
 		post_rx(&rx, i);
-	for (u8 tag = 2; tag < 2 + 40; tag++)
-		guest_port_demux(host_nd.mac, frame_to(guest_mac, tag), 60);
+	for (u16 n = 0; n < VNET_QUEUE_SIZE + 8; n++)
+		guest_port_demux(host_nd.mac, frame_to(guest_mac, (u8)(2 + n)), 60);
 	guest_port_open(false);
-	assert_int_equal(guest_port_stats()->rx_frames, 32);    /* the queue's bound */
+	assert_int_equal(guest_port_stats()->rx_frames, VNET_QUEUE_SIZE); /* the queue's bound */
 	assert_int_equal(guest_port_stats()->rx_refused, 9);
 	assert_false(virtq_pop_used(&rx, &used_id, &used_len)); /* not in the guest yet */
 	assert_false(pic_irq11());
@@ -399,7 +399,7 @@ static void test_recorded_frames(void **state)
 	assert_true(vm_nic_input_due(&fake_vm));
 	vm_nic_input_deliver(&fake_vm);
 	assert_false(vm_nic_input_due(&fake_vm));
-	assert_int_equal(entries[RR_NET_RX], 32);
+	assert_int_equal(entries[RR_NET_RX], VNET_QUEUE_SIZE);
 	assert_true(virtq_pop_used(&rx, &used_id, &used_len));
 	assert_int_equal(used_len, VNET_HDR_LEN + 60);
 	assert_int_equal(fake_vm.ram[FRAME_GPA + 0x1000 + VNET_HDR_LEN + 59], 2);
@@ -410,8 +410,8 @@ static void test_recorded_frames(void **state)
 	capture_start();
 	vm_devices_report(&fake_vm);
 	vm_nic_host_report();
-	assert_true(capture_contains("record/replay: RX 32 queued (8 queue full, 1 without a "
-				     "buffer), 32 delivered"));
+	assert_true(capture_contains("record/replay: RX 256 queued (8 queue full, 1 without a "
+				     "buffer), 256 delivered"));
 }
 
 /* --- recorded and replayed ------------------------------------------------------ */
