@@ -352,21 +352,28 @@ $(BUILD)/tools/lz4.o: $(LZ4_SRC) Makefile
 deps:
 	@scripts/deps.sh
 
-run: deps all guests linux-guest
+# The builds that run, test, test-long and bench start after the
+# dependencies use every core (JOBS=1 for one at a time): a fresh clone's
+# make test builds the hypervisor, the guests, lwIP, mbedTLS, the unit
+# tests and the fuzzers first.
+JOBS ?= $(shell nproc)
+
+run: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all guests linux-guest
 	@scripts/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all guests linux-guest unit-bins fuzz-bins
+	@$(MAKE) --no-print-directory -j$(JOBS) all guests linux-guest unit-bins fuzz-bins
 	@test/run_all.sh
 
 # Trials too slow for make test (docs/testing.md).
 test-long: deps
-	@$(MAKE) --no-print-directory all guests linux-guest fuzz-bins
+	@$(MAKE) --no-print-directory -j$(JOBS) all guests linux-guest fuzz-bins
 	@test/run_long.sh
 
 # Benchmarks print figures; they are not pass/fail tests.
 bench: deps
-	@$(MAKE) --no-print-directory all guests
+	@$(MAKE) --no-print-directory -j$(JOBS) all guests
 	@for b in test/bench/*.sh; do echo "### $$b"; $$b; done
 
 clean:
