@@ -13,6 +13,7 @@
 #include "hv/ft_witness.h"
 #include "hv/guest_console.h"
 #include "hv/output_hold.h"
+#include "hv/vm_nic_hold.h"
 #include "hv/rr/rr.h"
 #include "hv/rr/rr_live.h"
 #include "hv/rr/rr_sink.h"
@@ -64,6 +65,7 @@ static const char *backup_state(const struct vm *vm)
 static void fill_output(struct hv_status_ft *ft)
 {
 	struct output_hold_stats st;
+	struct vm_nic_hold_figures frames;
 
 	ft->output_held_now = guest_console_hold_stats(&st);
 	ft->output_held_total = st.held;
@@ -72,6 +74,13 @@ static void fill_output(struct hv_status_ft *ft)
 	if (st.releases)
 		ft->output_hold_avg_us = time_tsc_to_ns(st.latency_sum / st.releases) / NS_PER_US;
 	ft->output_hold_max_us = time_tsc_to_ns(st.latency_max) / NS_PER_US;
+	vm_nic_hold_figures(&frames);
+	ft->frames_held_now = frames.frames_now;
+	ft->frame_bytes_held_now = frames.bytes_now;
+	ft->frames_held_total = frames.frames_total;
+	ft->frame_releases = frames.releases;
+	ft->frame_hold_avg_us = frames.hold_avg_us;
+	ft->frame_hold_max_us = frames.hold_max_us;
 }
 
 /* The heartbeats' counters, whichever end of the link this side holds. */

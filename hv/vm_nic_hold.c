@@ -95,6 +95,18 @@ void vm_nic_hold_withhold(void)
 	hold.withheld = true;
 }
 
+void vm_nic_hold_figures(struct vm_nic_hold_figures *f)
+{
+	const struct output_hold_stats *s = &hold.queue.q.stats;
+
+	f->frames_now = hold.on ? frame_hold_frames_now(&hold.queue) : 0;
+	f->bytes_now = hold.on ? frame_hold_bytes_now(&hold.queue) : 0;
+	f->frames_total = hold.queue.frames_held;
+	f->releases = s->releases;
+	f->hold_avg_us = s->releases ? time_tsc_to_ns(s->latency_sum / s->releases) / NS_PER_US : 0;
+	f->hold_max_us = time_tsc_to_ns(s->latency_max) / NS_PER_US;
+}
+
 void vm_nic_hold_report(void)
 {
 	const struct output_hold_stats *s = &hold.queue.q.stats;

@@ -32,6 +32,15 @@ void vm_nic_hold_release(u64 acked);
 void vm_nic_hold_release_all(void);
 /* Fenced: nothing held goes out, nor anything sent from now on. */
 void vm_nic_hold_withhold(void);
+/* The output rule's figures for frames (for /status and /metrics). */
+struct vm_nic_hold_figures {
+	u64 frames_now, bytes_now; /* held at this moment (bytes with their length prefixes) */
+	u64 frames_total;          /* frames ever held */
+	u64 releases;
+	u64 hold_avg_us, hold_max_us;
+};
+void vm_nic_hold_figures(struct vm_nic_hold_figures *f);
+
 /* The output rule's line for frames (nothing when none was held). */
 void vm_nic_hold_report(void);
 

@@ -169,6 +169,21 @@ static const struct ft_number output_numbers[] = {
 	{ "hold_max_us", "understudy_ft_output_hold_latency_max_us", GAUGE,
 	  "Microseconds a released batch was held, at most.", FT_FIELD(output_hold_max_us),
 	  R_PRIMARY },
+	{ "held_frames", "understudy_ft_output_held_frames", GAUGE,
+	  "Guest NIC frames the output rule holds now.", FT_FIELD(frames_held_now), R_PRIMARY },
+	{ "held_frame_bytes", "understudy_ft_output_held_frame_bytes", GAUGE,
+	  "Bytes of those frames, each with its 2-byte length.", FT_FIELD(frame_bytes_held_now),
+	  R_PRIMARY },
+	{ "held_frames_total", "understudy_ft_output_held_frames_total", COUNTER,
+	  "Guest NIC frames the output rule ever held.", FT_FIELD(frames_held_total), R_PRIMARY },
+	{ "frame_releases", "understudy_ft_output_frame_releases_total", COUNTER,
+	  "Batches of held guest NIC frames released.", FT_FIELD(frame_releases), R_PRIMARY },
+	{ "frame_hold_avg_us", "understudy_ft_output_frame_hold_latency_avg_us", GAUGE,
+	  "Microseconds a released batch of frames was held, on average.",
+	  FT_FIELD(frame_hold_avg_us), R_PRIMARY },
+	{ "frame_hold_max_us", "understudy_ft_output_frame_hold_latency_max_us", GAUGE,
+	  "Microseconds a released batch of frames was held, at most.",
+	  FT_FIELD(frame_hold_max_us), R_PRIMARY },
 };
 
 static const struct ft_number witness_numbers[] = {

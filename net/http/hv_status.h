@@ -135,6 +135,12 @@ struct hv_status_ft {
 	u64 output_max_held;   /* bytes held at once, at most */
 	u64 output_releases;   /* release batches */
 	u64 output_hold_avg_us, output_hold_max_us;
+	/* the same for the guest NIC's sent frames (primary, guest_nic=) */
+	u64 frames_held_now;      /* frames held at this moment */
+	u64 frame_bytes_held_now; /* their bytes, each with its 2-byte length */
+	u64 frames_held_total;    /* frames ever held */
+	u64 frame_releases;
+	u64 frame_hold_avg_us, frame_hold_max_us;
 
 	struct hv_status_witness witness;
 };

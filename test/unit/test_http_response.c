@@ -182,6 +182,12 @@ static void ft_primary_status(struct hv_status *s)
 		.output_releases = 210,
 		.output_hold_avg_us = 1534,
 		.output_hold_max_us = 8012,
+		.frames_held_now = 3,
+		.frame_bytes_held_now = 190,
+		.frames_held_total = 181,
+		.frame_releases = 97,
+		.frame_hold_avg_us = 2210,
+		.frame_hold_max_us = 9120,
 		.witness = { .configured = true, .connected = true, .lease_held = true,
 			     .lease = "held", .epoch = 7, .grants = 1, .renewals = 93,
 			     .refusals = 0, .timeouts = 2, .reconnects = 1,
@@ -955,7 +961,13 @@ static void test_json_ft_primary(void **state)
 			"      \"max_held_bytes\": 300,\n"
 			"      \"releases\": 210,\n"
 			"      \"hold_avg_us\": 1534,\n"
-			"      \"hold_max_us\": 8012\n"
+			"      \"hold_max_us\": 8012,\n"
+			"      \"held_frames\": 3,\n"
+			"      \"held_frame_bytes\": 190,\n"
+			"      \"held_frames_total\": 181,\n"
+			"      \"frame_releases\": 97,\n"
+			"      \"frame_hold_avg_us\": 2210,\n"
+			"      \"frame_hold_max_us\": 9120\n"
 			"    },\n"
 			"    \"witness\": {\n"
 			"      \"connected\": true,\n"
@@ -1096,6 +1108,12 @@ static void test_metrics_ft_primary(void **state)
 	assert_has(doc, "\nunderstudy_ft_output_releases_total 210\n");
 	assert_has(doc, "\nunderstudy_ft_output_hold_latency_avg_us 1534\n");
 	assert_has(doc, "\nunderstudy_ft_output_hold_latency_max_us 8012\n");
+	assert_has(doc, "\nunderstudy_ft_output_held_frames 3\n");
+	assert_has(doc, "\nunderstudy_ft_output_held_frame_bytes 190\n");
+	assert_has(doc, "\nunderstudy_ft_output_held_frames_total 181\n");
+	assert_has(doc, "\nunderstudy_ft_output_frame_releases_total 97\n");
+	assert_has(doc, "\nunderstudy_ft_output_frame_hold_latency_avg_us 2210\n");
+	assert_has(doc, "\nunderstudy_ft_output_frame_hold_latency_max_us 9120\n");
 	assert_has(doc, "\nunderstudy_ft_witness_connected 1\n");
 	assert_has(doc, "\nunderstudy_ft_witness_lease_held 1\n");
 	assert_has(doc, "\nunderstudy_ft_witness_epoch 7\n");

@@ -690,12 +690,18 @@ static void boot_primary_nic(struct virtq *rx, struct virtq *tx)
 static void test_primary_holds_sent_frames(void **state)
 {
 	struct virtq rx, tx;
+	struct vm_nic_hold_figures figures;
 
 	boot_primary_nic(&rx, &tx);
 	fake_vm.ram[TX_TAG_GPA] = 0x11;
 	guest_sends(&tx, 0, guest_mac, 60);
 	assert_int_equal(fake_vm.rr->stats.entries[RR_NET_TX], 1);
 	assert_int_equal(host.sends, 0);
+	vm_nic_hold_figures(&figures);               /* what /status shows */
+	assert_int_equal(figures.frames_now, 1);
+	assert_int_equal(figures.bytes_now, 2 + 60); /* its 2-byte length, then the frame */
+	assert_int_equal(figures.frames_total, 1);
+	assert_int_equal(figures.releases, 0);
 	assert_true(output_rule_unmarked());
 	output_rule_mark(500);
 	assert_false(output_rule_unmarked());
@@ -703,6 +709,10 @@ static void test_primary_holds_sent_frames(void **state)
 	assert_int_equal(host.sends, 0);
 	output_rule_release(500);
 	assert_int_equal(host.sends, 1);
+	vm_nic_hold_figures(&figures);
+	assert_int_equal(figures.frames_now, 0);
+	assert_int_equal(figures.bytes_now, 0);
+	assert_int_equal(figures.releases, 1);
 	assert_int_equal(host.sent_len, 60);
 	assert_int_equal(host.sent[59], 0x11);
 	fake_vm.ram[TX_TAG_GPA] = 0x22;
