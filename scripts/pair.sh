@@ -427,9 +427,14 @@ start_client() {
 		>"$logs/client.log" 2>&1 &
 	client_pid=$!
 	two_hosts_helper "$client_pid"
+	# Listening is seen in /proc/net/tcp, not by connecting: a connection
+	# would reach the guest's service (slirp connects to it for each one)
+	# and use it up (the echo service serves one), once the guest serves.
 	for ((i = 0; i < 100; i++)); do
-		python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-			"$port" 2>/dev/null && break
+		python3 -c 'import sys
+want = "0100007F:%04X" % int(sys.argv[1])
+rows = [l.split() for l in open("/proc/net/tcp").readlines()[1:]]
+sys.exit(0 if any(r[1] == want and r[3] == "0A" for r in rows) else 1)' "$port" && break
 		kill -0 "$client_pid" 2>/dev/null || break
 		sleep 0.1
 	done
