@@ -109,17 +109,17 @@ void vm_nic_hold_figures(struct vm_nic_hold_figures *f)
 
 void vm_nic_hold_report(void)
 {
-	const struct output_hold_stats *s = &hold.queue.q.stats;
+	struct vm_nic_hold_figures f;
 
 	if (hold.withheld)
 		pr_info("ft: fenced: %llu guest NIC frames held or sent after were never released",
 			hold.withheld_frames);
 	if (!hold.queue.frames_held)
 		return;
+	vm_nic_hold_figures(&f);
 	pr_info("ft: output rule: %llu guest NIC frames (%llu bytes) held in %llu releases, at most "
 		"%llu bytes at once; hold %llu us on average, %llu us at most; %llu waits for a full "
 		"queue",
-		hold.queue.frames_held, hold.frame_bytes, s->releases, s->max_held,
-		s->releases ? time_tsc_to_ns(s->latency_sum / s->releases) / NS_PER_US : 0,
-		time_tsc_to_ns(s->latency_max) / NS_PER_US, s->full_waits);
+		f.frames_total, hold.frame_bytes, f.releases, hold.queue.q.stats.max_held,
+		f.hold_avg_us, f.hold_max_us, hold.queue.q.stats.full_waits);
 }
